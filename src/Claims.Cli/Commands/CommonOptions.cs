@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace Claims.Cli.Commands;
+
+/// <summary>Options several commands share, so that they are spelled and described the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Data() => new("--data")
+    {
+        Description = "The dataset directory (the one holding manifest.json)",
+        Required = true,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table" };
+
+    public static Option<string> Out(string description) => new("--out") { Description = description, Required = true };
+}

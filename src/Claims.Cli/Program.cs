@@ -1,0 +1,4 @@
+using Claims.Cli;
+using Spectre.Console;
+
+return ClaimsCli.Run(args, AnsiConsole.Console, Console.Error);

@@ -1,0 +1,143 @@
+using Claims.Engine.Schema;
+
+namespace Claims.Engine.Storage;
+
+/// <summary>When column checksums are checked: as each file is first mapped (the default), or all at open.</summary>
+public enum ChecksumVerification
+{
+    OnFirstUse,
+    AtOpen,
+}
+
+/// <summary>
+/// An opened dataset: the manifest's tables and partitions over memory-mapped column files. Opening checks that
+/// every file is present with the size the manifest records, so a truncated file fails at once with its name;
+/// contents are checksummed when first used (or at open). Dispose only when no span from it is in use.
+/// </summary>
+public sealed class Dataset : IDisposable
+{
+    private readonly Dictionary<string, DatasetTable> _tables;
+
+    private Dataset(string directory, DatasetManifest manifest, ClaimsSchema schema, IReadOnlyList<DatasetTable> tables)
+    {
+        Directory = directory;
+        Manifest = manifest;
+        Schema = schema;
+        Tables = tables;
+        _tables = tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    }
+
+    public string Directory { get; }
+    public DatasetManifest Manifest { get; }
+    public ClaimsSchema Schema { get; }
+    public IReadOnlyList<DatasetTable> Tables { get; }
+
+    public long RowCount => Tables.Sum(t => t.RowCount);
+    public long Bytes => Tables.Sum(t => t.Bytes);
+
+    public DatasetTable Table(string name) =>
+        _tables.TryGetValue(name, out var table)
+            ? table
+            : throw new SchemaException($"dataset has no table '{name}' (tables: {string.Join(", ", _tables.Keys)})");
+
+    public static Dataset Open(string directory, ChecksumVerification verification = ChecksumVerification.OnFirstUse,
+        ClaimsSchema? schema = null)
+    {
+        schema ??= ClaimsSchema.Default;
+        directory = Path.GetFullPath(directory);
+        var manifest = DatasetManifest.Read(directory);
+        var root = Path.Combine(directory, manifest.Generation);
+        var tables = manifest.Tables.Select(t => OpenTable(root, t, schema, verification)).ToArray();
+        var dataset = new Dataset(directory, manifest, schema, tables);
+        if (verification == ChecksumVerification.AtOpen)
+        {
+            try
+            {
+                dataset.Verify();
+            }
+            catch
+            {
+                dataset.Dispose();
+                throw;
+            }
+        }
+        return dataset;
+    }
+
+    private static DatasetTable OpenTable(string root, TableManifest manifest, ClaimsSchema schema, ChecksumVerification verification)
+    {
+        if (!schema.TryGetTable(manifest.Name, out var table))
+            throw new StoreException(DatasetManifest.FileName, $"table '{manifest.Name}' is not in this build's schema");
+        foreach (var column in manifest.Columns)
+        {
+            var defined = table.Column(column.Name);
+            if (defined.Type.Name() != column.Type)
+                throw new StoreException(DatasetManifest.FileName, $"column {defined} is {column.Type} in the dataset but {defined.Type.Name()} in the schema");
+        }
+        var partitions = manifest.Partitions.Select(p =>
+        {
+            var columns = p.Files.Select(f =>
+            {
+                var name = $"{manifest.Name}/{p.Key}/{f.File}";
+                var path = Path.Combine(root, p.Path, f.File);
+                var size = new FileInfo(path);
+                if (!size.Exists) throw new StoreException(name, "is missing");
+                if (size.Length != f.Bytes) throw new StoreException(name, $"is truncated or overwritten: {size.Length} bytes, the manifest says {f.Bytes}");
+                return new MappedColumn(path, name, table.Column(f.Column), f, checked((int)p.RowCount))
+                {
+                    VerifyOnMap = verification == ChecksumVerification.OnFirstUse,
+                };
+            }).ToArray();
+            return new DatasetPartition(table, p.Key, checked((int)p.RowCount), columns);
+        }).ToArray();
+        return new DatasetTable(table, partitions);
+    }
+
+    /// <summary>Checksums every file now; the first mismatch is a <see cref="StoreException"/> naming the file.</summary>
+    public void Verify()
+    {
+        foreach (var column in Tables.SelectMany(t => t.Partitions).SelectMany(p => p.Columns)) column.Verify();
+    }
+
+    public void Dispose()
+    {
+        foreach (var column in Tables.SelectMany(t => t.Partitions).SelectMany(p => p.Columns)) column.Dispose();
+    }
+}
+
+/// <summary>A table of an opened dataset: its partitions in month order.</summary>
+public sealed class DatasetTable(TableSchema schema, IReadOnlyList<DatasetPartition> partitions)
+{
+    public TableSchema Schema { get; } = schema;
+    public string Name => Schema.Name;
+    public IReadOnlyList<DatasetPartition> Partitions { get; } = partitions;
+    public long RowCount => Partitions.Sum(p => (long)p.RowCount);
+    public long Bytes => Partitions.Sum(p => p.Bytes);
+}
+
+/// <summary>One month of one table: a column file per column, all with the same row count.</summary>
+public sealed class DatasetPartition
+{
+    private readonly MappedColumn[] _columns;
+
+    internal DatasetPartition(TableSchema table, int key, int rows, MappedColumn[] columns)
+    {
+        Table = table;
+        Key = key;
+        RowCount = rows;
+        _columns = new MappedColumn[table.Columns.Count];
+        foreach (var column in columns) _columns[table.IndexOf(column.Schema.Name)] = column;
+        var missing = Array.IndexOf(_columns, null);
+        if (missing >= 0) throw new StoreException($"{table.Name}/{key}", $"has no file for column '{table.Columns[missing].Name}'");
+    }
+
+    public TableSchema Table { get; }
+
+    /// <summary>The partition's month (YYYYMM).</summary>
+    public int Key { get; }
+    public int RowCount { get; }
+    public IReadOnlyList<MappedColumn> Columns => _columns;
+    public long Bytes => _columns.Sum(c => c.Bytes);
+
+    public MappedColumn Column(string name) => _columns[Table.IndexOf(name)];
+}

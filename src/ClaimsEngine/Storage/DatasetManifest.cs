@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Claims.Engine.Storage;
+
+/// <summary>
+/// manifest.json: the one file that makes a dataset exist. It is written last, by an atomic rename, and lists
+/// every column file with its size and checksum, so a reader never sees a half-written dataset.
+/// </summary>
+public sealed record DatasetManifest(
+    int FormatVersion,
+    string Generation,
+    DateTimeOffset CreatedAt,
+    string SchemaHash,
+    int BlockRows,
+    DatasetAccess Access,
+    DatasetProvenance Provenance,
+    IReadOnlyList<TableManifest> Tables)
+{
+    public const int CurrentFormatVersion = 1;
+    public const string FileName = "manifest.json";
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static DatasetManifest Read(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+            throw new StoreException(FileName, $"no dataset at '{directory}' (manifest.json is missing)");
+        try
+        {
+            var manifest = JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllBytes(path), Json)
+                           ?? throw new StoreException(FileName, "is empty");
+            if (manifest.FormatVersion != CurrentFormatVersion)
+                throw new StoreException(FileName, $"dataset format version {manifest.FormatVersion} is not supported (expected {CurrentFormatVersion})");
+            return manifest;
+        }
+        catch (JsonException e)
+        {
+            throw new StoreException(FileName, $"is not a valid manifest: {e.Message}", e);
+        }
+    }
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+}
+
+/// <summary>Who may read a dataset: anyone, or only an approved project (with disclosure control on every aggregate).</summary>
+public enum DatasetAccess
+{
+    Public,
+    Restricted,
+}
+
+/// <summary>Where the data came from: generator or import parameters, and whether it is synthetic.</summary>
+public sealed record DatasetProvenance(bool Synthetic, string Source, IReadOnlyDictionary<string, string> Parameters);
+
+public sealed record TableManifest(string Name, long RowCount, IReadOnlyList<ColumnManifest> Columns, IReadOnlyList<PartitionManifest> Partitions);
+
+public sealed record ColumnManifest(string Name, string Type, bool Nullable);
+
+/// <summary>One partition (a month): its folder relative to the dataset and its column files.</summary>
+public sealed record PartitionManifest(int Key, long RowCount, string Path, IReadOnlyList<ColumnFileEntry> Files);

@@ -1,0 +1,171 @@
+using System.Text.RegularExpressions;
+using Claims.Engine.Schema;
+
+namespace Claims.Engine.Storage;
+
+/// <summary>How a dataset is written: its provenance, who may read it, and where progress goes.</summary>
+public sealed record DatasetWriteOptions
+{
+    public ClaimsSchema Schema { get; init; } = ClaimsSchema.Default;
+    public DatasetAccess Access { get; init; } = DatasetAccess.Public;
+    public DatasetProvenance Provenance { get; init; } = new(false, "unknown", new Dictionary<string, string>());
+    public IProgress<WriteStage>? Progress { get; init; }
+}
+
+/// <summary>The steps of publishing, reported so that a progress display (or a crash test) can follow them.</summary>
+public enum WriteStage
+{
+    Sealing,
+    Sealed,
+    Renamed,
+    Published,
+    Cleaned,
+}
+
+/// <summary>
+/// Writes a new version of a dataset and publishes it atomically. Files go into a fresh generation folder
+/// (g000007.tmp), are flushed to disk, the folder is renamed (g000007), and only then is manifest.json replaced by
+/// an atomic rename. A crash or kill at any point leaves the previous manifest, and the generation it names,
+/// untouched; leftovers are removed by the next writer. One writer at a time holds the dataset's lock file.
+/// </summary>
+public sealed partial class DatasetWriter : IDisposable
+{
+    private const string LockFile = ".lock";
+
+    private readonly string _directory;
+    private readonly DatasetWriteOptions _options;
+    private readonly FileStream _lock;
+    private readonly string _generation;
+    private readonly string _staging;
+    private readonly Dictionary<(string Table, int Key), PartitionWriter> _partitions = [];
+    private readonly Lock _partitionsLock = new();
+    private bool _committed;
+
+    private DatasetWriter(string directory, DatasetWriteOptions options, FileStream lockFile)
+    {
+        _directory = directory;
+        _options = options;
+        _lock = lockFile;
+        var next = Directory.EnumerateDirectories(directory)
+            .Select(d => GenerationName().Match(Path.GetFileName(d)))
+            .Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups[1].Value))
+            .DefaultIfEmpty(0)
+            .Max() + 1;
+        _generation = $"g{next:D6}";
+        _staging = Path.Combine(directory, _generation + ".tmp");
+        Directory.CreateDirectory(_staging);
+    }
+
+    public ClaimsSchema Schema => _options.Schema;
+
+    /// <summary>Starts a new version of the dataset in <paramref name="directory"/> (created if missing).</summary>
+    public static DatasetWriter Create(string directory, DatasetWriteOptions? options = null)
+    {
+        directory = Path.GetFullPath(directory);
+        Directory.CreateDirectory(directory);
+        RefuseForeignDirectory(directory);
+        FileStream lockFile;
+        try
+        {
+            // FileShare.None takes an exclusive advisory lock on Unix, released by the OS if the writer dies.
+            lockFile = new FileStream(Path.Combine(directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new ClaimsException($"another writer is writing the dataset at '{directory}'", e);
+        }
+        return new DatasetWriter(directory, options ?? new DatasetWriteOptions(), lockFile);
+    }
+
+    private static void RefuseForeignDirectory(string directory)
+    {
+        if (File.Exists(Path.Combine(directory, DatasetManifest.FileName))) return;
+        var foreign = Directory.EnumerateFileSystemEntries(directory)
+            .Select(Path.GetFileName)
+            .FirstOrDefault(name => name != LockFile && !GenerationName().IsMatch(name!) && name != DatasetManifest.FileName + ".tmp");
+        if (foreign is not null)
+            throw new ClaimsException($"'{directory}' is not empty and holds no dataset (found '{foreign}'); choose an empty or new folder");
+    }
+
+    /// <summary>The writer of one partition, created on first use. Safe to call from several threads.</summary>
+    public PartitionWriter Partition(string table, int month)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        var schema = _options.Schema.Table(table);
+        MonthKey.Validate(month, $"partition of table '{table}'");
+        lock (_partitionsLock)
+        {
+            if (!_partitions.TryGetValue((table, month), out var writer))
+            {
+                var relative = $"{table}/{month}";
+                writer = new PartitionWriter(schema, month, Path.Combine(_staging, table, month.ToString()), relative, _options.Schema.BlockRows);
+                _partitions.Add((table, month), writer);
+            }
+            return writer;
+        }
+    }
+
+    /// <summary>Seals every partition, publishes the new manifest and removes the previous generation.</summary>
+    public DatasetManifest Commit()
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        _options.Progress?.Report(WriteStage.Sealing);
+        var partitions = _partitions.Values.ToArray();
+        var results = new PartitionManifest[partitions.Length];
+        Parallel.For(0, partitions.Length, i => results[i] = partitions[i].Seal());
+        foreach (var partition in partitions) partition.Dispose();
+        _options.Progress?.Report(WriteStage.Sealed);
+
+        var tables = _options.Schema.Tables.Select(table =>
+        {
+            var parts = partitions.Select((p, i) => (p, m: results[i]))
+                .Where(x => x.p.Table == table)
+                .Select(x => x.m)
+                .OrderBy(m => m.Key)
+                .ToArray();
+            return new TableManifest(table.Name, parts.Sum(p => p.RowCount),
+                table.Columns.Select(c => new ColumnManifest(c.Name, c.Type.Name(), c.Nullable)).ToArray(), parts);
+        }).ToArray();
+        var manifest = new DatasetManifest(DatasetManifest.CurrentFormatVersion, _generation, DateTimeOffset.UtcNow,
+            _options.Schema.Hash, _options.Schema.BlockRows, _options.Access, _options.Provenance, tables);
+
+        Directory.Move(_staging, Path.Combine(_directory, _generation));
+        _options.Progress?.Report(WriteStage.Renamed);
+        var manifestPath = Path.Combine(_directory, DatasetManifest.FileName);
+        var temporary = manifestPath + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(manifest.ToJson());
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, manifestPath, overwrite: true);
+        _committed = true;
+        _options.Progress?.Report(WriteStage.Published);
+        RemoveOtherGenerations();
+        _options.Progress?.Report(WriteStage.Cleaned);
+        return manifest;
+    }
+
+    private void RemoveOtherGenerations()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(_directory))
+        {
+            var name = Path.GetFileName(directory);
+            if (name != _generation && GenerationName().IsMatch(name)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_committed)
+        {
+            foreach (var partition in _partitions.Values) partition.Dispose();
+            if (Directory.Exists(_staging)) Directory.Delete(_staging, recursive: true);
+        }
+        _lock.Dispose();
+    }
+
+    [GeneratedRegex(@"^g(\d{6})(\.tmp)?$")]
+    private static partial Regex GenerationName();
+}

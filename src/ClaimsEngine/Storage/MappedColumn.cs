@@ -1,0 +1,212 @@
+using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
+using Claims.Engine.Schema;
+
+namespace Claims.Engine.Storage;
+
+/// <summary>
+/// One column of one partition, memory-mapped and read in place. The file is mapped (and, unless the dataset was
+/// opened with eager verification, checksummed) on first use, so opening a large dataset costs nothing until a
+/// query touches a column. Spans it returns are valid until the dataset is disposed.
+/// </summary>
+public sealed unsafe class MappedColumn : IDisposable
+{
+    private readonly string _path;
+    private readonly ColumnFileEntry _entry;
+    private readonly Lock _lock = new();
+    private MemoryMappedFile? _file;
+    private MemoryMappedViewAccessor? _view;
+    private byte* _base;
+    private ColumnFileHeader _header;
+    private ColumnDictionary? _dictionary;
+    private volatile bool _mapped;
+
+    internal MappedColumn(string path, string name, ColumnSchema schema, ColumnFileEntry entry, int rows)
+    {
+        _path = path;
+        _entry = entry;
+        Name = name;
+        Schema = schema;
+        RowCount = rows;
+    }
+
+    /// <summary>The file's path relative to the dataset, as errors name it.</summary>
+    public string Name { get; }
+    public ColumnSchema Schema { get; }
+    public int RowCount { get; }
+    public long Bytes => _entry.Bytes;
+
+    public int BlockRows => Header.BlockRows;
+    public int BlockCount => (int)((RowCount + (long)BlockRows - 1) / BlockRows);
+
+    private ColumnFileHeader Header
+    {
+        get
+        {
+            EnsureMapped();
+            return _header;
+        }
+    }
+
+    /// <summary>The stored values: <typeparamref name="T"/> is the storage type (dictionary ids are int; hashes are bytes, 32 a row).</summary>
+    public ReadOnlySpan<T> Values<T>() where T : unmanaged
+    {
+        var type = Schema.Type;
+        if (typeof(T) != type.StorageType())
+            throw new SchemaException($"column {Schema} stores {type.StorageType().Name}, not {typeof(T).Name}");
+        EnsureMapped();
+        var count = type == LogicalType.Hash ? RowCount * type.Width() : RowCount;
+        return new ReadOnlySpan<T>(_base + ColumnFileFormat.HeaderSize, count);
+    }
+
+    /// <summary>The stored values as raw bytes (rows × width), 64-byte aligned.</summary>
+    public ReadOnlySpan<byte> DataBytes
+    {
+        get
+        {
+            EnsureMapped();
+            return new ReadOnlySpan<byte>(_base + ColumnFileFormat.HeaderSize, RowCount * Schema.Type.Width());
+        }
+    }
+
+    /// <summary>The rows of block <paramref name="block"/> (the last block may be short).</summary>
+    public ReadOnlySpan<T> Block<T>(int block) where T : unmanaged
+    {
+        var start = block * BlockRows;
+        var width = Schema.Type == LogicalType.Hash ? Schema.Type.Width() : 1;
+        return Values<T>().Slice(start * width, Math.Min(BlockRows, RowCount - start) * width);
+    }
+
+    public bool HasNulls => (Header.Flags & ColumnFileFormat.FlagValidity) != 0;
+
+    /// <summary>Arrow-style validity bitmap (bit set = present), or empty when the column has no nulls.</summary>
+    public ReadOnlySpan<byte> ValidityBitmap =>
+        HasNulls ? new ReadOnlySpan<byte>(_base + _header.ValidityOffset, Validity.ByteLength(RowCount)) : default;
+
+    public bool IsNull(int row) => !Validity.IsValid(ValidityBitmap, row);
+
+    public ReadOnlySpan<ZoneEntry> Zones => new(_base + Header.ZoneOffset, BlockCount);
+
+    /// <summary>The sorted dictionary of a code or string column.</summary>
+    public ColumnDictionary Dictionary
+    {
+        get
+        {
+            EnsureMapped();
+            return _dictionary ?? throw new SchemaException($"column {Schema} is {Schema.Type.Name()}, not dictionary-encoded");
+        }
+    }
+
+    public ReadOnlySpan<byte> Hash(int row) => Values<byte>().Slice(row * 32, 32);
+
+    /// <summary>One value as a CLR object (null, bool, sbyte, short, int, long, float, DateOnly, string); for display and export, not for scans.</summary>
+    public object? GetValue(int row)
+    {
+        if (IsNull(row)) return null;
+        return Schema.Type switch
+        {
+            LogicalType.Bool => Values<bool>()[row],
+            LogicalType.Int8 => Values<sbyte>()[row],
+            LogicalType.Int16 => Values<short>()[row],
+            LogicalType.Int32 or LogicalType.Month => Values<int>()[row],
+            LogicalType.Int64 => Values<long>()[row],
+            LogicalType.Float32 => Values<float>()[row],
+            LogicalType.Date => DateDays.ToDate(Values<int>()[row]),
+            LogicalType.Code or LogicalType.String => Dictionary[Values<int>()[row]],
+            LogicalType.Hash => Convert.ToHexStringLower(Hash(row)),
+            _ => throw new InvalidOperationException($"no reader for {Schema.Type}"),
+        };
+    }
+
+    /// <summary>Maps the file now and checks its checksum, whatever the dataset's verification mode.</summary>
+    public void Verify()
+    {
+        EnsureMapped();
+        VerifyChecksum();
+    }
+
+    internal bool VerifyOnMap { get; init; } = true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnsureMapped()
+    {
+        if (!_mapped) Map();
+    }
+
+    private void Map()
+    {
+        lock (_lock)
+        {
+            if (_mapped) return;
+            var info = new FileInfo(_path);
+            if (!info.Exists) throw new StoreException(Name, "is missing");
+            if (info.Length != _entry.Bytes)
+                throw new StoreException(Name, $"is truncated or overwritten: {info.Length} bytes, the manifest says {_entry.Bytes}");
+            _file = MemoryMappedFile.CreateFromFile(_path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            byte* pointer = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            _base = pointer + _view.PointerOffset;
+            try
+            {
+                if (VerifyOnMap) VerifyChecksum();
+                ReadLayout();
+            }
+            catch
+            {
+                Unmap();
+                throw;
+            }
+            _mapped = true;
+        }
+    }
+
+    private void VerifyChecksum()
+    {
+        var actual = Checksum.Of(_base, _entry.Bytes);
+        if (actual != _entry.Xxh3)
+            throw new StoreException(Name, $"checksum mismatch: xxh3 {actual}, the manifest says {_entry.Xxh3}");
+    }
+
+    private void ReadLayout()
+    {
+        var header = ColumnFileFormat.ReadHeader(new ReadOnlySpan<byte>(_base, ColumnFileFormat.HeaderSize), Name);
+        var length = _entry.Bytes;
+        if (header.Type != Schema.Type || header.RowCount != RowCount || header.FileLength != length || header.BlockRows <= 0)
+            throw new StoreException(Name, $"header ({header.Type.Name()}, {header.RowCount} rows, {header.FileLength} bytes) does not match the manifest");
+        var dataEnd = ColumnFileFormat.HeaderSize + (long)RowCount * Schema.Type.Width();
+        var blocks = (RowCount + (long)header.BlockRows - 1) / header.BlockRows;
+        var zonesFit = header.ZoneOffset >= dataEnd && header.ZoneOffset + blocks * Unsafe.SizeOf<ZoneEntry>() <= length;
+        var validityFits = (header.Flags & ColumnFileFormat.FlagValidity) == 0
+                           || header.ValidityOffset >= dataEnd && header.ValidityOffset + Validity.ByteLength(RowCount) <= length;
+        var dictionaryFits = (header.Flags & ColumnFileFormat.FlagDictionary) == 0
+                             || header.DictionaryOffset >= dataEnd && header.DictionaryOffset < length;
+        if (!zonesFit || !validityFits || !dictionaryFits)
+            throw new StoreException(Name, "section offsets lie outside the file");
+        _header = header;
+        if ((header.Flags & ColumnFileFormat.FlagDictionary) != 0)
+            _dictionary = new ColumnDictionary(_base + header.DictionaryOffset, length - header.DictionaryOffset, Name);
+    }
+
+    private void Unmap()
+    {
+        if (_view is not null)
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+            _view = null;
+        }
+        _file?.Dispose();
+        _file = null;
+        _base = null;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            Unmap();
+            _mapped = false;
+        }
+    }
+}

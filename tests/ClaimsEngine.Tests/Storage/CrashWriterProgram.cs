@@ -1,0 +1,31 @@
+using Claims.Engine.Storage;
+using Claims.Testing;
+
+namespace Claims.Engine.Tests.Storage;
+
+/// <summary>
+/// The entry point of this test assembly when <see cref="CrashTests"/> runs it as a child process: it writes a
+/// dataset and prints a line after every batch and every publishing stage, so the test can kill it at a chosen
+/// point. Test runners load the assembly without calling it.
+/// </summary>
+public static class CrashWriterProgram
+{
+    public const string Verb = "crash-writer";
+
+    public static int Main(string[] args)
+    {
+        if (args is not [Verb, var directory, var seed]) return 64;
+        var source = CrashTests.Source(int.Parse(seed));
+        source.Write(directory,
+            new DatasetWriteOptions { Provenance = CrashTests.Provenance(source.Seed), Progress = new Stages() },
+            batch => Console.WriteLine($"batch {batch}"));
+        Console.WriteLine("done");
+        return 0;
+    }
+
+    /// <summary>Reports synchronously (Progress&lt;T&gt; would post to the thread pool and lose the ordering).</summary>
+    private sealed class Stages : IProgress<WriteStage>
+    {
+        public void Report(WriteStage value) => Console.WriteLine(value.ToString());
+    }
+}
