@@ -17,6 +17,8 @@ public static class ClaimsCli
         {
             InfoCommand.Create(console),
             ExportCommand.Create(console),
+            GenerateCommand.Create(console),
+            FidelityCommand.Create(console),
         };
         try
         {

@@ -15,9 +15,10 @@ public sealed class ClaimsSchema
     private readonly Dictionary<string, EnumSchema> _enums;
     private readonly Dictionary<string, MasterSchema> _masters;
 
-    private ClaimsSchema(int blockRows, IReadOnlyList<TableSchema> tables, IReadOnlyList<EnumSchema> enums,
+    private ClaimsSchema(SchemaFiles files, int blockRows, IReadOnlyList<TableSchema> tables, IReadOnlyList<EnumSchema> enums,
         IReadOnlyList<MasterSchema> masters, IReadOnlyList<CheckupItem> checkupItems, string hash)
     {
+        Files = files;
         BlockRows = blockRows;
         Tables = tables;
         Enums = enums;
@@ -31,6 +32,9 @@ public sealed class ClaimsSchema
 
     /// <summary>The schema embedded in this build, validated once on first use.</summary>
     public static ClaimsSchema Default => s_default.Value;
+
+    /// <summary>The files the schema was read from; the generator reads its clinical model and calibration from them too.</summary>
+    public SchemaFiles Files { get; }
 
     /// <summary>Rows per zone-map block.</summary>
     public int BlockRows { get; }
@@ -73,7 +77,7 @@ public sealed class ClaimsSchema
         var masters = mastersDoc.RootElement.GetProperty("masters").EnumerateArray().Select(m => ReadMaster(files, m)).ToArray();
         var tables = tablesDoc.RootElement.GetProperty("tables").EnumerateArray().Select(ReadTable).ToArray();
         var checkupItems = ReadCheckupItems(checkupDoc.RootElement);
-        var schema = new ClaimsSchema(tablesDoc.RootElement.GetProperty("blockRows").GetInt32(), tables, enums, masters,
+        var schema = new ClaimsSchema(files, tablesDoc.RootElement.GetProperty("blockRows").GetInt32(), tables, enums, masters,
             checkupItems, HashOf(files));
         schema.CheckReferences();
         return schema;

@@ -10,6 +10,9 @@ public sealed record DatasetWriteOptions
     public DatasetAccess Access { get; init; } = DatasetAccess.Public;
     public DatasetProvenance Provenance { get; init; } = new(false, "unknown", new Dictionary<string, string>());
     public IProgress<WriteStage>? Progress { get; init; }
+
+    /// <summary>Folders the caller keeps beside the dataset (the generator's truth/); they do not make the folder foreign.</summary>
+    public IReadOnlyCollection<string> CompanionEntries { get; init; } = [];
 }
 
 /// <summary>The steps of publishing, reported so that a progress display (or a crash test) can follow them.</summary>
@@ -63,8 +66,9 @@ public sealed partial class DatasetWriter : IDisposable
     public static DatasetWriter Create(string directory, DatasetWriteOptions? options = null)
     {
         directory = Path.GetFullPath(directory);
+        options ??= new DatasetWriteOptions();
         Directory.CreateDirectory(directory);
-        RefuseForeignDirectory(directory);
+        RefuseForeignDirectory(directory, options.CompanionEntries);
         FileStream lockFile;
         try
         {
@@ -75,15 +79,16 @@ public sealed partial class DatasetWriter : IDisposable
         {
             throw new ClaimsException($"another writer is writing the dataset at '{directory}'", e);
         }
-        return new DatasetWriter(directory, options ?? new DatasetWriteOptions(), lockFile);
+        return new DatasetWriter(directory, options, lockFile);
     }
 
-    private static void RefuseForeignDirectory(string directory)
+    private static void RefuseForeignDirectory(string directory, IReadOnlyCollection<string> companions)
     {
         if (File.Exists(Path.Combine(directory, DatasetManifest.FileName))) return;
         var foreign = Directory.EnumerateFileSystemEntries(directory)
             .Select(Path.GetFileName)
-            .FirstOrDefault(name => name != LockFile && !GenerationName().IsMatch(name!) && name != DatasetManifest.FileName + ".tmp");
+            .FirstOrDefault(name => name != LockFile && !GenerationName().IsMatch(name!) && name != DatasetManifest.FileName + ".tmp"
+                                    && !companions.Contains(name!));
         if (foreign is not null)
             throw new ClaimsException($"'{directory}' is not empty and holds no dataset (found '{foreign}'); choose an empty or new folder");
     }

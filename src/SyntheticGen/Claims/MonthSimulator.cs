@@ -1,0 +1,609 @@
+using Claims.Engine.Schema;
+using Claims.SyntheticGen.Checkups;
+using Claims.SyntheticGen.Facilities;
+using Claims.SyntheticGen.Model;
+using Claims.SyntheticGen.Output;
+using Claims.SyntheticGen.Population;
+using Claims.SyntheticGen.Randomness;
+
+namespace Claims.SyntheticGen.Claims;
+
+/// <summary>
+/// Lives one person through one month: identity events (a new insurer, turning 75, marriage), death, and the
+/// care that month brings — follow-up of treated chronic conditions, seasonal acute episodes, minor complaints,
+/// dental care, admissions — assembled into one receipt per facility (plus the pharmacy's receipt for
+/// prescriptions filled outside), then a checkup in the person's exam month. One simulator per worker thread.
+/// </summary>
+public sealed class MonthSimulator
+{
+    private const double Id5MissingShare = 0.05;
+    private const double VariantSpellingShare = 0.02;
+    private const int DpcPerDiem = 3_000;
+
+    private readonly GeneratorModel _model;
+    private readonly PersonFactory _factory;
+    private readonly FacilityDirectory _facilities;
+    private readonly PilotCalibration _rates;
+    private readonly CheckupModel _checkups;
+    private readonly ulong _seed;
+    private readonly TestOption[] _items;
+    private readonly (ClinicalDefinition Definition, int Drug)[] _coPrescriptions;
+    private readonly List<ClaimBuilder> _claims = [];
+    private readonly List<ClaimBuilder> _spare = [];
+    private readonly FeeSchedule _fees;
+    private readonly IReadOnlyList<ClinicalDefinition> _conditions;
+    private readonly HashSet<short> _receiptTypes;
+
+    public MonthSimulator(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, PilotCalibration rates, ulong seed)
+    {
+        _model = model;
+        _factory = factory;
+        _facilities = facilities;
+        _rates = rates;
+        _seed = seed;
+        _fees = model.Clinical.Fees;
+        _conditions = model.Clinical.Conditions;
+        _checkups = new CheckupModel(model);
+        _items = Pool(model, 60).Concat(Pool(model, 70)).ToArray();
+        _coPrescriptions = model.Clinical.Minor
+            .SelectMany(d => d.Drugs is { } drugs ? drugs.Items.Select((drug, i) => (Definition: d, Drug: i, drug.Oral)) : [])
+            .Where(x => x.Oral).Select(x => (x.Definition, x.Drug)).ToArray();
+        _receiptTypes = model.Schema.Enum("receipt_type").Values.Select(v => (short)v.Code).ToHashSet();
+    }
+
+    /// <summary>
+    /// A count with the given mean whose rate varies from receipt to receipt (Poisson over a lognormal rate, σ 1.4):
+    /// most receipts are plain and a few are very heavy, the long right tail of real claims.
+    /// </summary>
+    private static int Overdispersed(ref Rng rng, double mean) => mean <= 0 ? 0 : rng.Poisson(mean * rng.LogNormal(Math.Exp(-0.98), 1.4));
+
+    /// <summary>Every distinct test item of one 診療識別 in clinical.json (60 laboratory, 70 imaging).</summary>
+    private static TestOption[] Pool(GeneratorModel model, int shikibetsu) =>
+        model.Clinical.Conditions.Concat(model.Clinical.Acute).Concat(model.Clinical.Minor)
+            .SelectMany(d => d.Tests).Where(t => t.Shikibetsu == shikibetsu).DistinctBy(t => t.Code).OrderBy(t => t.Code, StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// Product of the mortality multipliers of the conditions the person has, capped: without a cap the few with
+    /// many conditions die in the first months and the survivors then die less than the national rates.
+    /// </summary>
+    public double MortalityMultiplier(Person person, int month)
+    {
+        var multiplier = 1.0;
+        for (var c = 0; c < _conditions.Count; c++)
+            if (person.Has(c, month)) multiplier *= _conditions[c].MortalityMultiplier;
+        return Math.Min(multiplier, 6);
+    }
+
+    public void Simulate(Person person, int month, int monthIndex, ChunkOutput output)
+    {
+        if (!person.IsAlive(month)) return;
+        ref var rng = ref person.Rng;
+        var age = person.AgeAt(month);
+        var dies = rng.Chance(DeathProbability(person, month, age));
+        IdentityEvents(person, month, age, ref rng);
+        _claims.Clear();
+
+        ContinueStay(person, month, age, ref rng);
+        ChronicCare(person, month, age, ref rng);
+        Episodes(person, month, age, ref rng);
+        Minor(person, month, age, ref rng);
+        Dental(person, month, age, ref rng);
+        Admissions(person, month, age, ref rng);
+        if (dies) Die(person, month, age, ref rng);
+        KeptOpenDiagnoses(person, month);
+        Emit(person, month, monthIndex, age, output, ref rng);
+        _checkups.MaybeExamine(person, month, monthIndex, age, output, _seed);
+    }
+
+    private double DeathProbability(Person person, int month, int age)
+    {
+        var calibration = _model.Calibration;
+        var band = AgeBands.Of(age);
+        var rate = (person.IsMale ? calibration.MortalityMale : calibration.MortalityFemale)[band] / 100_000.0;
+        var multiplier = MortalityMultiplier(person, month);
+        var normaliser = _rates.MortalityNormaliser[band * 2 + person.Sex - 1];
+        return Math.Min(0.5, rate / 12 * multiplier / normaliser);
+    }
+
+    private void IdentityEvents(Person person, int month, int age, ref Rng rng)
+    {
+        var calibration = _model.Calibration;
+        if (age >= 75 && person.InsurerKind != 6)
+        {
+            _factory.AssignInsurer(person, ref rng, 6);
+            person.IdentityChanges++;
+        }
+        else if (age < 75 && rng.Chance(Calibration.ByBand(calibration.JobChangeAges, calibration.JobChangeRates, age) / 12))
+        {
+            var kind = age >= 60 && rng.Chance(0.6) ? (sbyte)4 : _factory.InsurerAt(age, ref rng);
+            _factory.AssignInsurer(person, ref rng, kind);
+            person.IdentityChanges++;
+        }
+        var marriage = person.IsMale ? calibration.MarriageMale : calibration.MarriageFemale;
+        if (rng.Chance(Calibration.ByBand(calibration.MarriageAges, marriage, age) / 12))
+        {
+            person.FamilyName = _factory.NewFamilyName(ref rng);
+            _factory.HashName(person);
+            person.IdentityChanges++;
+        }
+    }
+
+    private ClaimBuilder Claim(int facility, sbyte kind)
+    {
+        foreach (var claim in _claims)
+            if (claim.Facility == facility && claim.Kind == kind) return claim;
+        var builder = _spare.Count > _claims.Count ? _spare[_claims.Count] : Add(new ClaimBuilder());
+        builder.Reset(facility, kind);
+        _claims.Add(builder);
+        return builder;
+
+        ClaimBuilder Add(ClaimBuilder b)
+        {
+            _spare.Add(b);
+            return b;
+        }
+    }
+
+    private static int Day(ref Rng rng, int month) => 1 + rng.Next(MonthMath.Days(month));
+
+    private static int DaysOf(DateOnly date) => DateDays.From(date);
+
+    private static int DaysOf(int month, int day) => DateDays.From(MonthMath.FirstDay(month).AddDays(day - 1));
+
+    private void ChronicCare(Person person, int month, int age, ref Rng rng)
+    {
+        for (var c = 0; c < _conditions.Count; c++)
+        {
+            if (person.Diagnosed[c] > month) continue;
+            var condition = _conditions[c];
+            var treated = person.Treated[c];
+            var every = Math.Max(1, condition.VisitEveryMonths);
+            // The untreated diagnosed are seen once a year; the treated at the condition's rhythm.
+            var due = treated ? (month + person.Phase[c]) % every == 0 : (month + person.Phase[c]) % 12 == 0;
+            if (!due || person.Stay is not null) continue;
+            var facility = condition.Setting switch
+            {
+                "hospital" or "dialysis" => person.Hospital,
+                "specialist" => person.Specialist,
+                _ => person.Clinic,
+            };
+            var claim = Claim(facility, 2);
+            var day = Day(ref rng, month);
+            if (condition.Setting == "dialysis")
+            {
+                for (var d = 1 + rng.Next(2); d <= MonthMath.Days(month); d += 2) claim.AddDay(d);
+            }
+            else claim.AddDay(day);
+            if (person.Diagnosed[c] == month) claim.FirstVisit = true;
+            claim.ChronicManaged |= condition.Setting is "clinic" or "specialist";
+            var diagnosis = condition.Diagnoses.Items[person.DiagnosisChoice[c]];
+            claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(MonthMath.FirstDay(person.Diagnosed[c])), 1);
+            foreach (var test in condition.Tests)
+            {
+                if ((month + person.Phase[c]) % Math.Max(1, test.EveryMonths) == 0 && rng.Chance(test.Probability))
+                    claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, 1, day);
+            }
+            if (!treated) continue;
+            foreach (var item in condition.Procedures)
+                claim.AddItem(ItemTable.Procedure, item.Shikibetsu, item.Code, 1, item.Points, item.TimesPerMonth, claim.FirstDay);
+            foreach (var item in condition.Devices)
+                claim.AddItem(ItemTable.Device, item.Shikibetsu, item.Code, 1, item.Points, item.TimesPerMonth, claim.FirstDay);
+            if (person.Regimens[c].Length > 0)
+                Prescribe(person, month, claim, condition, person.Regimens[c], Math.Min(90, every * 28), day, ref rng);
+        }
+    }
+
+    /// <summary>A prescription: to a pharmacy where the facility prescribes outside, else dispensed on the facility's own claim.</summary>
+    private void Prescribe(Person person, int month, ClaimBuilder claim, ClinicalDefinition definition, int[] regimen, int days, int day,
+        ref Rng rng)
+    {
+        var outside = _facilities.PrescribesOutside(claim.Facility);
+        var target = claim;
+        if (outside)
+        {
+            claim.OutsidePrescriptions++;
+            // Most fill it by the prescriber's door; some always at their own family pharmacy (かかりつけ).
+            var family = Rng.Mix((ulong)person.Index * 7919 + (ulong)claim.Facility) % 10 < 3;
+            target = Claim(family ? person.Pharmacy : _facilities.PharmacyNear(claim.Facility), 4);
+            target.AddDay(day);
+        }
+        else claim.InhousePrescriptions++;
+        foreach (var index in regimen)
+        {
+            var drug = definition.Drugs!.Items[index];
+            var shikibetsu = drug.Oral ? (sbyte)21 : (sbyte)23;
+            var times = drug.Oral ? days : 1;
+            var points = drug.Oral ? drug.PointsPerDay : drug.PointsPerDay * Math.Max(1, days / 7);
+            target.AddItem(ItemTable.Drug, shikibetsu, drug.Code, drug.DailyQuantity, points, times, day, drug.Yj, drug.DrugClass);
+        }
+        // Symptomatic co-prescriptions, each with the complaint it treats on the prescribing receipt.
+        for (var n = rng.Poisson(_rates.CoPrescriptions); n > 0 && _coPrescriptions.Length > 0; n--)
+        {
+            var (complaint, index) = _coPrescriptions[rng.Next(_coPrescriptions.Length)];
+            var drug = complaint.Drugs!.Items[index];
+            var diagnosis = complaint.Diagnoses.Draw(ref rng);
+            claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(month, day), 1);
+            target.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, day, drug.Yj, drug.DrugClass);
+        }
+    }
+
+    /// <summary>Acute episodes, at their age-specific rates and in their season.</summary>
+    private void Episodes(Person person, int month, int age, ref Rng rng)
+    {
+        var calibration = _model.Calibration;
+        var band = AgeBands.Of(age);
+        var calendar = MonthMath.CalendarMonth(month) - 1;
+        foreach (var definition in _model.Clinical.Acute)
+        {
+            if (!calibration.EpisodesPerPersonYear.TryGetValue(definition.Id, out var perYear)) continue;
+            var weight = calibration.SeasonWeights.TryGetValue(definition.Id, out var season) ? season[calendar] : 1;
+            if (!rng.Chance(perYear[band] / 12 * weight)) continue;
+            if (definition.Inpatient is { } inpatient && person.Stay is null && rng.Chance(inpatient.Probability))
+                Admit(person, month, age, definition, ref rng);
+            else
+                Outpatient(person, month, definition, age >= 65 && definition.Id.Contains("fracture") ? person.Hospital : person.Clinic, ref rng);
+        }
+    }
+
+    private void Minor(Person person, int month, int age, ref Rng rng)
+    {
+        var minor = _model.Clinical.Minor;
+        if (minor.Count == 0) return;
+        for (var n = rng.Poisson(_rates.Minor[AgeBands.Of(age)] / 12); n > 0; n--)
+        {
+            // Most minor complaints go to some other clinic than the person's own (dermatology, ENT, orthopaedics …).
+            var facility = rng.Chance(0.7) ? _facilities.Pick(FacilityDirectory.PrefectureOf(person.Clinic), FacilityKind.Clinic, ref rng) : person.Specialist;
+            Outpatient(person, month, minor[rng.Next(minor.Count)], facility, ref rng);
+        }
+    }
+
+    /// <summary>An outpatient episode: first-visit fee, the diagnosis (sometimes kept open for months), tests, a prescription.</summary>
+    private void Outpatient(Person person, int month, ClinicalDefinition definition, int facility, ref Rng rng)
+    {
+        if (person.Stay is not null) return;
+        var claim = Claim(facility, 2);
+        claim.FirstVisit = true;
+        var day = Day(ref rng, month);
+        var visits = rng.Between(definition.Visits.Min, definition.Visits.Max);
+        for (var v = 0; v < visits; v++) claim.AddDay(Math.Min(MonthMath.Days(month), day + v * rng.Between(1, 7)));
+        var diagnosis = definition.Diagnoses.Draw(ref rng);
+        var start = DaysOf(month, day);
+        claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, start, rng.Chance(0.5) ? (sbyte)2 : (sbyte)1);
+        if (definition.Suspected is { } suspected && rng.Chance(0.3))
+            claim.AddDiagnosis(suspected.Code, suspected.Icd10, start, 1, suspected: true);
+        if (rng.Chance(0.3))
+            person.OpenDiagnoses.Add(new OpenDiagnosis(facility, diagnosis.Code, diagnosis.Icd10, MonthMath.FirstDay(month).AddDays(day - 1), month + rng.Between(2, 24)));
+        foreach (var test in definition.Tests)
+            if (rng.Chance(test.Probability)) claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, 1, day);
+        if (definition.Drugs is { } drugs && definition.MaxLines > 0)
+        {
+            var lines = rng.Between(1, Math.Min(definition.MaxLines, drugs.Items.Count));
+            var regimen = new int[lines];
+            for (var i = 0; i < lines; i++) regimen[i] = rng.Next(drugs.Items.Count);
+            Prescribe(person, month, claim, definition, regimen.Distinct().ToArray(), definition.Days, day, ref rng);
+        }
+    }
+
+    private void Dental(Person person, int month, int age, ref Rng rng)
+    {
+        var dental = _model.Clinical.Dental;
+        if (dental.Count == 0 || person.Stay is not null || !rng.Chance(_rates.Dental[AgeBands.Of(age)] / 12)) return;
+        var definition = dental[rng.Next(dental.Count)];
+        var claim = Claim(person.Dental, 6);
+        var day = Day(ref rng, month);
+        var visits = rng.Between(definition.Visits.Min, definition.Visits.Max);
+        for (var v = 0; v < visits; v++) claim.AddDay(Math.Min(MonthMath.Days(month), day + v * 7));
+        var diagnosis = definition.Diagnoses.Draw(ref rng);
+        claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(month, day), 1);
+        claim.FirstVisit = rng.Chance(0.5);
+        foreach (var test in definition.Tests)
+            if (rng.Chance(test.Probability)) claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, 1, day);
+        var procedures = _fees.DentalProcedures;
+        for (var i = rng.Poisson(_rates.DentalItems * visits); procedures.Count > 0 && i > 0; i--)
+        {
+            var item = procedures[rng.Next(procedures.Count)];
+            claim.AddItem(ItemTable.Procedure, item.Shikibetsu, item.Code, 1, item.Points, 1, day);
+        }
+    }
+
+    private void Admissions(Person person, int month, int age, ref Rng rng)
+    {
+        if (person.Stay is not null) return;
+        for (var c = 0; c < _conditions.Count; c++)
+        {
+            if (_conditions[c].Inpatient is { } inpatient && person.Has(c, month) && person.Diagnosed[c] <= month
+                && rng.Chance(inpatient.Probability / 12))
+            {
+                Admit(person, month, age, _conditions[c], ref rng);
+                return;
+            }
+        }
+        if (rng.Chance(_rates.Admissions[AgeBands.Of(age)] / 12) && AdmissionReason(person, month, age, ref rng) is { } reason)
+            Admit(person, month, age, reason, ref rng);
+    }
+
+    /// <summary>
+    /// Why someone is admitted beyond the modelled risks: one of their own diagnosed conditions that admits, or
+    /// else an acute illness drawn by its rate at their age in this season — never a disease they do not have.
+    /// </summary>
+    private ClinicalDefinition? AdmissionReason(Person person, int month, int age, ref Rng rng)
+    {
+        var own = 0;
+        for (var c = 0; c < _conditions.Count; c++)
+            if (_conditions[c].Inpatient is not null && person.Diagnosed[c] <= month) own++;
+        if (own > 0)
+        {
+            var pick = rng.Next(own);
+            for (var c = 0; c < _conditions.Count; c++)
+                if (_conditions[c].Inpatient is not null && person.Diagnosed[c] <= month && pick-- == 0) return _conditions[c];
+        }
+        var calibration = _model.Calibration;
+        var calendar = MonthMath.CalendarMonth(month) - 1;
+        ClinicalDefinition? chosen = null;
+        var total = 0.0;
+        foreach (var acute in _model.Clinical.Acute)
+        {
+            if (acute.Inpatient is null || !calibration.EpisodesPerPersonYear.TryGetValue(acute.Id, out var perYear)) continue;
+            var weight = perYear[AgeBands.Of(age)] * (calibration.SeasonWeights.TryGetValue(acute.Id, out var season) ? season[calendar] : 1);
+            total += weight;
+            // Reservoir choice by weight: one pass, no allocation.
+            if (weight > 0 && rng.NextDouble() * total < weight) chosen = acute;
+        }
+        return chosen;
+    }
+
+    private void Admit(Person person, int month, int age, ClinicalDefinition reason, ref Rng rng)
+    {
+        var inpatient = reason.Inpatient!;
+        var admission = MonthMath.FirstDay(month).AddDays(rng.Next(MonthMath.Days(month)));
+        var ageFactor = _model.Calibration.AverageStayDays[AgeBands.Of(age)] / 20.0;
+        var stay = (int)Math.Clamp(Math.Round(rng.LogNormal(inpatient.StayDaysMedian * Math.Clamp(ageFactor, 0.5, 2.0), 0.6)), 1, 180);
+        person.Stay = new Stay
+        {
+            Facility = person.Hospital,
+            Admission = admission,
+            Discharge = admission.AddDays(stay),
+            Reason = reason.Index,
+            ReasonKind = reason.Kind,
+            Surgery = inpatient.Procedures.Count > 0 && rng.Chance(inpatient.Procedures[0].Probability),
+        };
+        ContinueStay(person, month, age, ref rng);
+    }
+
+    private ClinicalDefinition ReasonOf(Stay stay) =>
+        stay.ReasonKind == "conditions" ? _conditions[stay.Reason] : _model.Clinical.Acute[stay.Reason];
+
+    /// <summary>This month's inpatient receipt of a stay: DPC (bundled per diem) at DPC hospitals, fee-for-service elsewhere.</summary>
+    private void ContinueStay(Person person, int month, int age, ref Rng rng)
+    {
+        if (person.Stay is not { } stay) return;
+        var first = MonthMath.FirstDay(month);
+        var last = first.AddDays(MonthMath.Days(month) - 1);
+        if (stay.Admission > last) return;
+        if (_claims.Any(c => c.Facility == stay.Facility && c.Kind is 1 or 3)) return;
+        var dpc = FacilityDirectory.KindOf(stay.Facility) == FacilityKind.DpcHospital;
+        var claim = Claim(stay.Facility, dpc ? (sbyte)3 : (sbyte)1);
+        var from = stay.Admission > first ? stay.Admission : first;
+        var to = stay.Discharge < last ? stay.Discharge : last;
+        for (var d = from; d <= to; d = d.AddDays(1)) claim.AddDay(d.Day);
+        var days = claim.DayCount;
+        var reason = ReasonOf(stay);
+        var diagnosis = reason.Diagnoses.Draw(ref rng);
+        var discharged = stay.Discharge <= last;
+        claim.AdmissionDays = DaysOf(stay.Admission);
+        claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(stay.Admission), discharged ? (sbyte)2 : (sbyte)1, main: true);
+        string? comorbidity = null;
+        for (var c = 0; c < _conditions.Count; c++)
+        {
+            if (person.Diagnosed[c] > month) continue;
+            var chronic = _conditions[c].Diagnoses.Items[person.DiagnosisChoice[c]];
+            claim.AddDiagnosis(chronic.Code, chronic.Icd10, DaysOf(MonthMath.FirstDay(person.Diagnosed[c])), 1);
+            comorbidity ??= chronic.Icd10;
+        }
+        var inpatient = reason.Inpatient!;
+        var admittedThisMonth = stay.Admission >= first;
+        if (admittedThisMonth)
+        {
+            foreach (var procedure in inpatient.Procedures)
+            {
+                if (procedure == inpatient.Procedures[0] ? stay.Surgery : rng.Chance(procedure.Probability))
+                    claim.AddItem(ItemTable.Procedure, procedure.Shikibetsu, procedure.Code, 1, procedure.Points, 1, claim.FirstDay);
+            }
+        }
+        foreach (var test in reason.Tests)
+            claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, Math.Max(1, days / 7), claim.FirstDay);
+        for (var n = Overdispersed(ref rng, _rates.InpatientItemsPerDay * days); n > 0 && _items.Length > 0; n--)
+        {
+            var item = _items[rng.Next(_items.Length)];
+            claim.AddItem(ItemTable.Procedure, item.Shikibetsu, item.Code, 1, item.Points, 1, Math.Max(1, claim.FirstDay + rng.Next(days)));
+        }
+        if (dpc)
+        {
+            claim.DpcCode = $"{inpatient.Mdc}xx{(stay.Surgery ? "97" : "99")}x0xx";
+            claim.DpcMainIcd10 = diagnosis.Icd10;
+            claim.DpcComorbidityIcd10 = comorbidity;
+            claim.BundledPoints = (int)(days * DpcPerDiem * rng.LogNormal(1, 0.2));
+        }
+        else
+        {
+            claim.AddItem(ItemTable.Procedure, _fees.InpatientBasic.Shikibetsu, _fees.InpatientBasic.Code, 1, _fees.InpatientBasic.Points, days, claim.FirstDay);
+            // The reason's drugs, unless it is a condition the person is not treated for (the claims would contradict that).
+            if (reason.Drugs is { } drugs && (reason.Kind != "conditions" || person.Treated[reason.Index]))
+            {
+                var drug = drugs.Draw(ref rng);
+                claim.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, claim.FirstDay, drug.Yj, drug.DrugClass);
+            }
+        }
+        if (discharged)
+        {
+            claim.DischargeDays = DaysOf(stay.Discharge);
+            person.Stay = null;
+        }
+    }
+
+    private void Die(Person person, int month, int age, ref Rng rng)
+    {
+        person.DeathMonth = month;
+        if (person.Stay is null && rng.Chance(0.7))
+        {
+            var worst = -1;
+            for (var c = 0; c < _conditions.Count; c++)
+                if (person.Diagnosed[c] <= month && _conditions[c].Inpatient is not null && (worst < 0 || _conditions[c].MortalityMultiplier > _conditions[worst].MortalityMultiplier))
+                    worst = c;
+            if ((worst >= 0 ? _conditions[worst] : AdmissionReason(person, month, age, ref rng)) is { } reason)
+                Admit(person, month, age, reason, ref rng);
+        }
+        foreach (var claim in _claims)
+        {
+            if (claim.Kind is not (1 or 3)) continue;
+            claim.Died = true;
+            for (var i = 0; i < claim.Diagnoses.Count; i++)
+                if (claim.Diagnoses[i].Main) claim.Diagnoses[i] = claim.Diagnoses[i] with { Outcome = 3 };
+        }
+        person.Stay = null;
+    }
+
+    /// <summary>Diagnoses a clinic keeps listing after the episode ended, on every later receipt it sends.</summary>
+    private void KeptOpenDiagnoses(Person person, int month)
+    {
+        person.OpenDiagnoses.RemoveAll(d => d.UntilMonth < month);
+        foreach (var open in person.OpenDiagnoses)
+        {
+            foreach (var claim in _claims)
+                if (claim.Facility == open.Facility && claim.Kind == 2) claim.AddDiagnosis(open.Code, open.Icd10, DaysOf(open.Start), 1);
+        }
+    }
+
+    private void Emit(Person person, int month, int monthIndex, int age, ChunkOutput output, ref Rng rng)
+    {
+        var yyyymm = MonthMath.ToYyyymm(month);
+        foreach (var claim in _claims)
+        {
+            if (claim.DayCount == 0 && claim.Kind != 3 && claim.Kind != 1) continue;
+            AddFees(claim, ref rng);
+            var receiptId = ReceiptId(person.Index, person.ReceiptSequence++);
+            EmitLines(claim, receiptId, yyyymm, monthIndex, output, ref rng);
+            var family = claim.Kind switch { 4 => 4, 5 or 6 => 3, _ => 1 };
+            var inpatient = claim.Kind is 1 or 3 or 5;
+            var variant = Rng.Mix((ulong)person.Index * 31 + (ulong)claim.Facility) % 1000 < VariantSpellingShare * 1000;
+            output.Receipts[monthIndex].Add(receiptId, claim.Kind, yyyymm, (sbyte)FacilityDirectory.PrefectureOf(claim.Facility), claim.Facility,
+                ReceiptType(family, person, age, inpatient), person.InsurerKind, person.Sex, (short)age, MonthMath.ToYyyymm(person.BirthMonth),
+                person.Id1, variant ? person.Id2Variant : person.Id2, person.Id5, rng.Chance(Id5MissingShare),
+                claim.TotalPoints(), (short)Math.Max(claim.DayCount, 1), claim.AdmissionDays, claim.DpcCode);
+            output.Truth.Receipts.Add((receiptId, person.Index));
+        }
+    }
+
+    /// <summary>The standing fees that follow from the visits: first or repeat visit, management, prescription slips.</summary>
+    private void AddFees(ClaimBuilder claim, ref Rng rng)
+    {
+        var days = claim.DayCount;
+        var day = claim.FirstDay;
+        switch (claim.Kind)
+        {
+            case 2:
+                for (var n = Overdispersed(ref rng, _rates.ExtraLabs); n > 0 && _items.Length > 0; n--)
+                {
+                    var item = _items[rng.Next(_items.Length)];
+                    claim.AddItem(ItemTable.Procedure, item.Shikibetsu, item.Code, 1, item.Points, 1, day);
+                }
+                if (claim.Items.Any(i => i.Table == ItemTable.Procedure && i.Shikibetsu == 60))
+                    foreach (var fee in _fees.LabFees) claim.AddItem(ItemTable.Procedure, fee.Shikibetsu, fee.Code, 1, fee.Points, 1, day);
+                var hospital = FacilityDirectory.KindOf(claim.Facility) is FacilityKind.Hospital or FacilityKind.DpcHospital;
+                var revisit = hospital ? _fees.HospitalRevisit : _fees.Revisit;
+                if (claim.FirstVisit) claim.AddItem(ItemTable.Procedure, _fees.FirstVisit.Shikibetsu, _fees.FirstVisit.Code, 1, _fees.FirstVisit.Points, 1, day);
+                var repeats = days - (claim.FirstVisit ? 1 : 0);
+                if (repeats > 0)
+                {
+                    claim.AddItem(ItemTable.Procedure, revisit.Shikibetsu, revisit.Code, 1, revisit.Points, repeats, day);
+                    if (!hospital) claim.AddItem(ItemTable.Procedure, _fees.OutpatientManagement.Shikibetsu, _fees.OutpatientManagement.Code, 1, _fees.OutpatientManagement.Points, repeats, day);
+                }
+                if (claim.ChronicManaged && !hospital)
+                    claim.AddItem(ItemTable.Procedure, _fees.ChronicManagement.Shikibetsu, _fees.ChronicManagement.Code, 1, _fees.ChronicManagement.Points, 1, day);
+                if (claim.OutsidePrescriptions > 0)
+                    claim.AddItem(ItemTable.Procedure, _fees.PrescriptionSlip.Shikibetsu, _fees.PrescriptionSlip.Code, 1, _fees.PrescriptionSlip.Points, claim.OutsidePrescriptions, day);
+                if (claim.InhousePrescriptions > 0)
+                {
+                    claim.AddItem(ItemTable.Procedure, _fees.InhousePrescription.Shikibetsu, _fees.InhousePrescription.Code, 1, _fees.InhousePrescription.Points, claim.InhousePrescriptions, day);
+                    claim.AddItem(ItemTable.Procedure, _fees.InhouseDispensing.Shikibetsu, _fees.InhouseDispensing.Code, 1, _fees.InhouseDispensing.Points, claim.InhousePrescriptions, day);
+                }
+                break;
+            case 4:
+                foreach (var fee in new[] { _fees.PharmacyBase, _fees.PharmacyDispensing, _fees.PharmacyGuidance })
+                    if (fee is not null) claim.AddItem(ItemTable.Procedure, fee.Shikibetsu, fee.Code, 1, fee.Points, days, day);
+                break;
+            case 6:
+                var dentalVisit = claim.FirstVisit ? _fees.DentalFirstVisit : _fees.DentalRevisit;
+                if (dentalVisit is not null) claim.AddItem(ItemTable.Procedure, dentalVisit.Shikibetsu, dentalVisit.Code, 1, dentalVisit.Points, days, day);
+                break;
+        }
+    }
+
+    private void EmitLines(ClaimBuilder claim, long receiptId, int yyyymm, int monthIndex, ChunkOutput output, ref Rng rng)
+    {
+        var diagnoses = output.Diagnoses[monthIndex];
+        // Outpatient receipts carry no reliable main diagnosis: some flag a random line, most none.
+        var outpatientMain = claim.Kind is 2 or 6 && claim.Diagnoses.Count > 0 && rng.Chance(0.3) ? rng.Next(claim.Diagnoses.Count) : -1;
+        for (var i = 0; i < claim.Diagnoses.Count; i++)
+        {
+            var d = claim.Diagnoses[i];
+            diagnoses.Add(receiptId, yyyymm, d.Code, d.Icd10, d.StartDays, d.Outcome, d.Main || i == outpatientMain, d.Suspected);
+        }
+        // One suspected line on enough receipts that about the calibrated share of all lines is 疑い.
+        if (claim.Kind is 2 && rng.Chance(Math.Min(1, _model.Calibration.SuspectedDiagnosisShare * (claim.Diagnoses.Count + 1))))
+        {
+            var condition = _conditions[rng.Next(_conditions.Count)];
+            if (condition.Suspected is { } suspected)
+                diagnoses.Add(receiptId, yyyymm, suspected.Code, suspected.Icd10, DaysOf(MonthMath.FromYyyymm(yyyymm), Math.Max(1, claim.FirstDay)), 1, false, true);
+        }
+        foreach (var item in claim.Items)
+        {
+            var sink = item.Table switch
+            {
+                ItemTable.Procedure => output.Procedures[monthIndex],
+                ItemTable.Drug => output.Drugs[monthIndex],
+                _ => output.Devices[monthIndex],
+            };
+            sink.Add(receiptId, yyyymm, item.Shikibetsu, item.Code, item.Quantity, item.Points, item.Times, item.FirstDay, item.Yj, item.DrugClass);
+        }
+        if (claim.DpcCode is { } dpcCode)
+        {
+            output.Dpc[monthIndex].Add(receiptId, yyyymm, dpcCode, claim.AdmissionDays!.Value, claim.DischargeDays, claim.DpcMainIcd10!,
+                claim.DpcComorbidityIcd10, claim.BundledPoints);
+        }
+    }
+
+    /// <summary>
+    /// The NDB's four-digit receipt type: family (1 医科, 3 歯科, 4 調剤), scheme (1 医保, 3 後期高齢者), 単独, and
+    /// the beneficiary with inpatient odd / outpatient even (本人 1/2, 未就学 3/4, 家族 5/6, 高齢受給者 7/8).
+    /// </summary>
+    public short ReceiptType(int family, Person person, int age, bool inpatient)
+    {
+        var lateElderly = person.InsurerKind == 6;
+        var beneficiary = lateElderly || age >= 70 ? 7 : age < 6 ? 3 : person.Dependant ? 5 : 1;
+        var code = (short)(family * 1000 + (lateElderly ? 3 : 1) * 100 + 10 + beneficiary + (inpatient ? 0 : 1));
+        return _receiptTypes.Contains(code)
+            ? code
+            : throw new InvalidDataException($"receipt type {code} is not in enums.json receipt_type");
+    }
+
+    /// <summary>
+    /// Receipt ids: a bijection of (person, sequence) on 62 bits, so they are unique without a shared counter and
+    /// do not reveal the person (an odd multiplier and xor-shifts are invertible modulo 2^62).
+    /// </summary>
+    public static long ReceiptId(int person, int sequence) => Scramble(((ulong)person << 22) | (uint)sequence, 0x9E3779B97F4A7C15UL);
+
+    public static long CheckupId(int person, int sequence) => Scramble(((ulong)person << 22) | (uint)sequence, 0xD1B54A32D192ED03UL);
+
+    private static long Scramble(ulong x, ulong multiplier)
+    {
+        const ulong mask = (1UL << 62) - 1;
+        x &= mask;
+        x ^= x >> 31;
+        x = (x * multiplier) & mask;
+        x ^= x >> 29;
+        x = (x * 0xBF58476D1CE4E5B9UL) & mask;
+        x ^= x >> 32;
+        return (long)x;
+    }
+}

@@ -1,0 +1,140 @@
+using Claims.SyntheticGen.Facilities;
+using Claims.SyntheticGen.Model;
+using Claims.SyntheticGen.Output;
+using Claims.SyntheticGen.Population;
+
+namespace Claims.SyntheticGen.Claims;
+
+/// <summary>
+/// Sets the <see cref="PilotCalibration"/> by simulation, since clustering conditions and merging visits make the
+/// totals hard to derive in closed form. A pilot of a few thousand persons over a year measures, by age band,
+/// the outpatient, inpatient and dental receipts the modelled care produces; the top-up rates fill the gap to
+/// the national volumes (three rounds, since new visits partly merge into receipts that exist). Two more rounds
+/// set the care intensity that brings mean points per claim to the national figures. Single-threaded and
+/// seeded, so the result is the same for every thread count.
+/// </summary>
+public static class UtilisationCalibrator
+{
+    private const int Months = 12;
+
+    public static PilotCalibration Calibrate(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, ulong seed,
+        int firstMonth, int pilotPersons)
+    {
+        var calibration = model.Calibration;
+        var rates = new PilotCalibration();
+        Array.Copy(calibration.DentalClaimsByAge, rates.Dental, rates.Dental.Length);
+        SetMortalityNormaliser(model, factory, facilities, rates, seed, firstMonth);
+        for (var round = 0; round < 3; round++)
+        {
+            var measured = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons);
+            for (var b = 0; b < AgeBands.Count; b++)
+            {
+                rates.Minor[b] = Math.Max(0, rates.Minor[b] + (calibration.OutpatientClaimsByAge[b] - measured.Outpatient[b]) * 1.25);
+                rates.Dental[b] = Math.Max(0, rates.Dental[b] + (calibration.DentalClaimsByAge[b] - measured.Dental[b]));
+                // An admission yields about 1.4 monthly receipts; aim the admission rate at the receipts.
+                rates.Admissions[b] = Math.Max(0, rates.Admissions[b] + (calibration.InpatientClaimsByAge[b] - measured.Inpatient[b]) / 1.4);
+            }
+        }
+        var points = calibration.MeanPointsPerClaim;
+        var perYear = calibration.ClaimsPerPersonYear;
+        var inpatientTarget = (points["medicalInpatient"] * perYear["medicalInpatient"] + points["dpc"] * perYear["dpc"])
+                              / (perYear["medicalInpatient"] + perYear["dpc"]);
+        // Intensity: points grow about linearly with it, so measure without it, then move each rate along the line
+        // through (0, baseline) and (rate, measured) to the target; twice, the second time from close by.
+        var baseline = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons);
+        (rates.ExtraLabs, rates.InpatientItemsPerDay, rates.CoPrescriptions, rates.DentalItems) = (2, 1, 1, 1);
+        for (var round = 0; round < 2; round++)
+        {
+            var measured = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons);
+            rates.ExtraLabs = Scale(rates.ExtraLabs, points["medicalOutpatient"], baseline.Points[2], measured.Points[2]);
+            rates.InpatientItemsPerDay = Scale(rates.InpatientItemsPerDay, inpatientTarget, baseline.Points[1], measured.Points[1]);
+            rates.CoPrescriptions = Scale(rates.CoPrescriptions, points["pharmacy"], baseline.Points[4], measured.Points[4]);
+            rates.DentalItems = Scale(rates.DentalItems, points["dental"], baseline.Points[6], measured.Points[6]);
+        }
+        return rates;
+    }
+
+    private static double Scale(double probe, double target, double without, double with) =>
+        with > without ? Math.Clamp(probe * (target - without) / (with - without), 0, 50) : probe;
+
+    /// <summary>Mean mortality multiplier by band and sex over a sample of persons drawn as the generation draws them.</summary>
+    private static void SetMortalityNormaliser(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, PilotCalibration rates,
+        ulong seed, int firstMonth)
+    {
+        const int sample = 40_000;
+        var simulator = new MonthSimulator(model, factory, facilities, rates, seed);
+        var sum = new double[rates.MortalityNormaliser.Length];
+        var count = new double[rates.MortalityNormaliser.Length];
+        for (var i = 0; i < sample; i++)
+        {
+            // Indexes from the top of the range: never those of a generated person, so the sample is independent.
+            var person = factory.Create(int.MaxValue - i, int.MaxValue);
+            var slot = AgeBands.Of(person.AgeAt(firstMonth)) * 2 + person.Sex - 1;
+            sum[slot] += simulator.MortalityMultiplier(person, firstMonth);
+            count[slot]++;
+        }
+        for (var slot = 0; slot < sum.Length; slot++)
+            rates.MortalityNormaliser[slot] = count[slot] >= 20 ? sum[slot] / count[slot] : rates.MortalityNormaliser[Math.Max(0, slot - 2)];
+    }
+
+    /// <summary>Receipts per person-year by age band and claim kind group, and mean points per receipt by claim kind (1 = inpatient and DPC).</summary>
+    private sealed record Volumes(double[] Outpatient, double[] Inpatient, double[] Dental, double[] Points);
+
+    private static Volumes Measure(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, PilotCalibration rates,
+        ulong seed, int firstMonth, int persons)
+    {
+        var pool = new BatchPool(4096);
+        var generator = new ChunkGenerator(model, factory, facilities, rates, seed, firstMonth, Months, persons, pool);
+        var outpatient = new double[AgeBands.Count];
+        var inpatient = new double[AgeBands.Count];
+        var dental = new double[AgeBands.Count];
+        var personMonths = new double[AgeBands.Count];
+        var points = new double[7];
+        var claims = new double[7];
+        const int chunk = 1024;
+        for (var start = 0; start < persons; start += chunk)
+        {
+            var output = generator.Generate(start / chunk, start, Math.Min(chunk, persons - start));
+            foreach (var person in output.Truth.Persons)
+            {
+                var first = MonthMath.FromYyyymm(person.FirstMonth);
+                var death = person.DeathMonth is { } d ? MonthMath.FromYyyymm(d) : int.MaxValue;
+                for (var month = Math.Max(first, firstMonth); month < firstMonth + Months && month <= death; month++)
+                    personMonths[AgeBands.Of((month - MonthMath.Of(person.Birth)) / 12)]++;
+            }
+            foreach (var sink in output.Receipts)
+            {
+                foreach (var batch in sink.Batches)
+                {
+                    var kinds = batch.Values<sbyte>("claim_kind");
+                    var ages = batch.Values<short>("age");
+                    var totals = batch.Values<int>("total_points");
+                    for (var r = 0; r < batch.Count; r++)
+                    {
+                        var band = AgeBands.Of(ages[r]);
+                        var kind = kinds[r] == 3 ? 1 : kinds[r] == 5 ? 6 : kinds[r];
+                        points[kind] += totals[r];
+                        claims[kind]++;
+                        switch (kind)
+                        {
+                            case 2: outpatient[band]++; break;
+                            case 1: inpatient[band]++; break;
+                            case 6: dental[band]++; break;
+                        }
+                    }
+                }
+            }
+            foreach (var (_, sink) in output.Sinks())
+                foreach (var batch in sink.Batches) pool.Return(batch);
+        }
+        for (var b = 0; b < AgeBands.Count; b++)
+        {
+            var years = Math.Max(1, personMonths[b]) / 12;
+            outpatient[b] /= years;
+            inpatient[b] /= years;
+            dental[b] /= years;
+        }
+        for (var k = 0; k < points.Length; k++) points[k] /= Math.Max(1, claims[k]);
+        return new Volumes(outpatient, inpatient, dental, points);
+    }
+}

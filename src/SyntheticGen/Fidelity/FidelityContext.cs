@@ -1,0 +1,269 @@
+using Claims.Engine.Storage;
+using Claims.SyntheticGen.Checkups;
+using Claims.SyntheticGen.Facilities;
+using Claims.SyntheticGen.Model;
+using Claims.SyntheticGen.Population;
+
+namespace Claims.SyntheticGen.Fidelity;
+
+/// <summary>One pass over a generated dataset and its truth, collecting what the fidelity metrics need.</summary>
+internal sealed class FidelityContext
+{
+    public FidelityContext(GeneratorModel model, Dataset dataset, TruthData truth)
+    {
+        Model = model;
+        Truth = truth;
+        var parameters = dataset.Manifest.Provenance.Parameters;
+        if (!parameters.TryGetValue("from", out var from) || !parameters.TryGetValue("months", out var months))
+            throw new Engine.ClaimsException("the dataset's provenance lacks the generator's from/months: fidelity needs a dataset made by claims generate");
+        FirstMonthYyyymm = int.Parse(from);
+        FirstMonth = MonthMath.FromYyyymm(FirstMonthYyyymm);
+        Months = int.Parse(months);
+        PersonYears = CountPersonYears(out var eligibleYears);
+        CheckupEligiblePersonYears = eligibleYears;
+        ScanReceipts(dataset);
+        ScanLines(dataset);
+        ScanDiagnoses(dataset);
+        ScanCheckups(dataset);
+    }
+
+    public GeneratorModel Model { get; }
+    public TruthData Truth { get; }
+    public int FirstMonthYyyymm { get; }
+    public int FirstMonth { get; }
+    public int Months { get; }
+    public double PersonYears { get; }
+    public double CheckupEligiblePersonYears { get; }
+
+    public long[] ClaimsByKind { get; } = new long[7];
+    public double[] PointsByKind { get; } = new double[7];
+    public double OutpatientAboveThreeMeans { get; private set; }
+    public double Id5Missing { get; private set; }
+    public double SyntheticFacilities { get; private set; }
+    public double RowsWithTruth { get; private set; }
+    public double LinesWithReceipt { get; private set; }
+    public double TotalsMatching { get; private set; }
+    public double OutsidePrescriptionShare { get; private set; }
+    public double SuspectedShare { get; private set; }
+    public long InfluenzaTotal { get; private set; }
+    public double InfluenzaWinterShare { get; private set; }
+    public double DiabetesDrugsWithDiagnosis { get; private set; }
+    public double MedGlucoseWithDrugs { get; private set; }
+    public double Hba1cGap { get; private set; }
+
+    private readonly Dictionary<long, (int Month, int Total, long Lines)> _receipts = [];
+    private readonly HashSet<int> _class396Persons = [];
+    private readonly HashSet<int> _glucoseDrugPersons = [];
+    private readonly HashSet<int> _class396IndicationPersons = [];
+    private readonly Dictionary<string, (long Hits, long Count)> _checkupRates = [];
+
+    private double CountPersonYears(out double eligible)
+    {
+        double months = 0, eligibleMonths = 0;
+        foreach (var person in Truth.Persons)
+        {
+            var first = Math.Max(FirstMonth, MonthMath.FromYyyymm(person.FirstMonth));
+            var last = Math.Min(FirstMonth + Months - 1, person.DeathMonth is { } d ? MonthMath.FromYyyymm(d) : int.MaxValue);
+            for (var m = first; m <= last; m++)
+            {
+                months++;
+                if (person.AgeAt(m) is >= 40 and <= 74) eligibleMonths++;
+            }
+        }
+        eligible = eligibleMonths / 12;
+        return months / 12;
+    }
+
+    private void ScanReceipts(Dataset dataset)
+    {
+        long receipts = 0, id5Missing = 0, synthetic = 0, withTruth = 0;
+        var outpatientPoints = new List<int>();
+        foreach (var partition in dataset.Table("receipts").Partitions)
+        {
+            var ids = partition.Column("receipt_id").Values<long>();
+            var kinds = partition.Column("claim_kind").Values<sbyte>();
+            var totals = partition.Column("total_points").Values<int>();
+            var facilities = partition.Column("facility_id").Values<int>();
+            var id5 = partition.Column("id5");
+            for (var r = 0; r < partition.RowCount; r++)
+            {
+                receipts++;
+                ClaimsByKind[kinds[r]]++;
+                PointsByKind[kinds[r]] += totals[r];
+                if (kinds[r] == 2) outpatientPoints.Add(totals[r]);
+                if (id5.IsNull(r)) id5Missing++;
+                if (facilities[r] >= FacilityDirectory.SyntheticBase) synthetic++;
+                if (Truth.ReceiptPerson.ContainsKey(ids[r])) withTruth++;
+                _receipts[ids[r]] = (partition.Key, totals[r], 0);
+            }
+        }
+        var mean = outpatientPoints.Count > 0 ? outpatientPoints.Average() : 0;
+        OutpatientAboveThreeMeans = outpatientPoints.Count(p => p > 3 * mean) / (double)Math.Max(1, outpatientPoints.Count);
+        Id5Missing = id5Missing / (double)Math.Max(1, receipts);
+        SyntheticFacilities = synthetic / (double)Math.Max(1, receipts);
+        RowsWithTruth = withTruth;
+        var checkups = dataset.Table("checkups");
+        foreach (var partition in checkups.Partitions)
+        {
+            var ids = partition.Column("checkup_id").Values<long>();
+            for (var r = 0; r < partition.RowCount; r++)
+                if (Truth.CheckupPerson.ContainsKey(ids[r])) RowsWithTruth++;
+        }
+        RowsWithTruth /= Math.Max(1, receipts + checkups.RowCount);
+    }
+
+    private void ScanLines(Dataset dataset)
+    {
+        long lines = 0, orphans = 0, slips = 0, inhouse = 0;
+        var fees = Model.Clinical.Fees;
+        foreach (var table in new[] { "procedures", "drugs", "devices", "dpc" })
+        {
+            foreach (var partition in dataset.Table(table).Partitions)
+            {
+                var ids = partition.Column("receipt_id").Values<long>();
+                var isDpc = table == "dpc";
+                var points = partition.Column(isDpc ? "bundled_points" : "points");
+                var pointValues = points.Values<int>();
+                var times = isDpc ? default : partition.Column("times").Values<short>();
+                var codes = isDpc ? null : partition.Column("code");
+                var slipId = codes?.Dictionary.IdOf(fees.PrescriptionSlip.Code) ?? -1;
+                var inhouseId = codes?.Dictionary.IdOf(fees.InhousePrescription.Code) ?? -1;
+                var codeValues = codes is null ? default : codes.Values<int>();
+                for (var r = 0; r < partition.RowCount; r++)
+                {
+                    lines++;
+                    if (!_receipts.TryGetValue(ids[r], out var receipt) || receipt.Month != partition.Key)
+                    {
+                        orphans++;
+                        continue;
+                    }
+                    var amount = points.IsNull(r) ? 0L : pointValues[r] * (long)(isDpc ? 1 : times[r]);
+                    _receipts[ids[r]] = receipt with { Lines = receipt.Lines + amount };
+                    if (table != "procedures") continue;
+                    if (codeValues[r] == slipId) slips += times[r];
+                    else if (codeValues[r] == inhouseId) inhouse += times[r];
+                }
+                if (table != "drugs") continue;
+                var classes = partition.Column("drug_class").Values<short>();
+                var glucose = GlucoseLoweringDrugs.Codes(Model);
+                var drugCodes = partition.Column("code");
+                var glucoseIds = glucose.Select(drugCodes.Dictionary.IdOf).Where(id => id >= 0).ToHashSet();
+                var drugIds = drugCodes.Values<int>();
+                for (var r = 0; r < partition.RowCount; r++)
+                {
+                    if (!Truth.ReceiptPerson.TryGetValue(ids[r], out var person)) continue;
+                    if (classes[r] == 396) _class396Persons.Add(person);
+                    if (glucoseIds.Contains(drugIds[r])) _glucoseDrugPersons.Add(person);
+                }
+            }
+        }
+        LinesWithReceipt = 1 - orphans / (double)Math.Max(1, lines);
+        TotalsMatching = _receipts.Values.Count(r => r.Total == r.Lines) / (double)Math.Max(1, _receipts.Count);
+        OutsidePrescriptionShare = slips / (double)Math.Max(1, slips + inhouse);
+    }
+
+    private void ScanDiagnoses(Dataset dataset)
+    {
+        long lines = 0, suspected = 0, winter = 0;
+        foreach (var partition in dataset.Table("diagnoses").Partitions)
+        {
+            var ids = partition.Column("receipt_id").Values<long>();
+            var suspect = partition.Column("is_suspected").Values<bool>();
+            var icd10 = partition.Column("icd10");
+            var dictionary = icd10.Dictionary;
+            var indications = GlucoseLoweringDrugs.Class396Indications(Model).Select(dictionary.PrefixRange).ToArray();
+            var (j09, j12) = (dictionary.PrefixRange("J09").Start, dictionary.PrefixRange("J11").End);
+            var codes = icd10.Values<int>();
+            var calendar = partition.Key % 100;
+            for (var r = 0; r < partition.RowCount; r++)
+            {
+                lines++;
+                if (suspect[r]) suspected++;
+                if (icd10.IsNull(r) || suspect[r]) continue;
+                var code = codes[r];
+                if (Array.Exists(indications, range => code >= range.Start && code < range.End) && Truth.ReceiptPerson.TryGetValue(ids[r], out var person))
+                    _class396IndicationPersons.Add(person);
+                if (code >= j09 && code < j12)
+                {
+                    InfluenzaTotal++;
+                    if (calendar is 12 or <= 3) winter++;
+                }
+            }
+        }
+        SuspectedShare = suspected / (double)Math.Max(1, lines);
+        InfluenzaWinterShare = winter / (double)Math.Max(1, InfluenzaTotal);
+        DiabetesDrugsWithDiagnosis = _class396Persons.Count == 0
+            ? 1
+            : _class396Persons.Count(_class396IndicationPersons.Contains) / (double)_class396Persons.Count;
+    }
+
+    private void ScanCheckups(Dataset dataset)
+    {
+        var rules = new GuidanceRules(Model.Schema);
+        long medGlucose = 0, medGlucoseWithDrugs = 0, examinees = 0;
+        double treatedSum = 0, otherSum = 0;
+        long treatedCount = 0, otherCount = 0;
+        foreach (var partition in dataset.Table("checkups").Partitions)
+        {
+            var ids = partition.Column("checkup_id").Values<long>();
+            var columns = partition.Columns.ToDictionary(c => c.Schema.Name);
+            var sex = columns["sex"].Values<sbyte>();
+            for (var r = 0; r < partition.RowCount; r++)
+            {
+                examinees++;
+                double? Value(string name) => columns.TryGetValue(name, out var column) && !column.IsNull(r)
+                    ? Convert.ToDouble(column.GetValue(r) is bool b ? (b ? 1 : 0) : column.GetValue(r))
+                    : null;
+                var male = sex[r] == 1;
+                var hba1c = Value("hba1c") ?? 0;
+                if (Value("med_glucose") is > 0)
+                {
+                    medGlucose++;
+                    if (Truth.CheckupPerson.TryGetValue(ids[r], out var person) && _glucoseDrugPersons.Contains(person)) medGlucoseWithDrugs++;
+                    treatedSum += hba1c;
+                    treatedCount++;
+                }
+                else
+                {
+                    otherSum += hba1c;
+                    otherCount++;
+                }
+                Count("bpAtOrAboveGuidance", rules.RiskMet("blood_pressure", Value));
+                Count("glucoseAtOrAboveGuidance", rules.RiskMet("glucose", Value));
+                Count("lipidAtOrAboveGuidance", rules.RiskMet("lipid", Value) || Value("ldl") >= 120);
+                Count("obesityCriterion", rules.Obesity(male, Value) is not null);
+                Count("guidanceEligible", Value("guidance_level") >= 2);
+                Count(male ? "waistMale" : "waistFemale", Value("waist") >= (male ? 85 : 90));
+            }
+        }
+        _checkupRates["participation"] = (examinees, (long)Math.Round(CheckupEligiblePersonYears));
+        MedGlucoseWithDrugs = medGlucose == 0 ? 1 : medGlucoseWithDrugs / (double)medGlucose;
+        Hba1cGap = treatedSum / Math.Max(1, treatedCount) - otherSum / Math.Max(1, otherCount);
+    }
+
+    private void Count(string metric, bool hit)
+    {
+        var (hits, count) = _checkupRates.GetValueOrDefault(metric);
+        _checkupRates[metric] = (hits + (hit ? 1 : 0), count + 1);
+    }
+
+    public double? CheckupRate(string metric) =>
+        _checkupRates.TryGetValue(metric, out var rate) && rate.Count > 0 ? rate.Hits / (double)rate.Count : null;
+
+    /// <summary>Total variation distance between the claim-kind mix and the national one (inpatient+DPC, outpatient, pharmacy, dental).</summary>
+    public double ClaimKindTvd(IReadOnlyDictionary<string, double> perYear)
+    {
+        double[] target = [perYear["medicalInpatient"] + perYear["dpc"], perYear["medicalOutpatient"], perYear["pharmacy"], perYear["dental"]];
+        double[] observed = [ClaimsByKind[1] + ClaimsByKind[3], ClaimsByKind[2], ClaimsByKind[4], ClaimsByKind[5] + ClaimsByKind[6]];
+        var (t, o) = (target.Sum(), observed.Sum());
+        return 0.5 * target.Select((x, i) => Math.Abs(x / t - observed[i] / Math.Max(1, o))).Sum();
+    }
+
+    /// <summary>Share of persons alive at the start, of that sex and age, who truly have the condition then.</summary>
+    public double TruePrevalence(string condition, bool male, int from, int to)
+    {
+        var group = Truth.Persons.Where(p => p.FirstMonth == FirstMonthYyyymm && (p.Sex == 1) == male && p.AgeAt(FirstMonth) >= from && p.AgeAt(FirstMonth) <= to).ToArray();
+        var onsets = Truth.ConditionOnsets.GetValueOrDefault(condition);
+        return group.Count(p => onsets is not null && onsets.TryGetValue(p.Person, out var onset) && onset <= FirstMonthYyyymm) / (double)Math.Max(1, group.Length);
+    }
+}

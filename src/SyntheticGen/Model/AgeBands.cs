@@ -1,0 +1,34 @@
+namespace Claims.SyntheticGen.Model;
+
+/// <summary>Five-year age bands 0, 5, …, 100+ (21 bands), the grain of the national tables the generator follows.</summary>
+public static class AgeBands
+{
+    public const int Count = 21;
+
+    public static int Of(int age) => Math.Clamp(age / 5, 0, Count - 1);
+
+    /// <summary>Linear interpolation of a 21-band curve at a fractional age, between band midpoints.</summary>
+    public static double At(IReadOnlyList<double> curve, double age)
+    {
+        var x = age / 5.0 - 0.5;
+        if (x <= 0) return curve[0];
+        if (x >= Count - 1) return curve[Count - 1];
+        var i = (int)x;
+        var f = x - i;
+        return curve[i] * (1 - f) + curve[i + 1] * f;
+    }
+
+    /// <summary>The smallest age (0–110, in years) at which a non-decreasing curve reaches <paramref name="level"/>, or null if it never does.</summary>
+    public static double? FirstAgeReaching(IReadOnlyList<double> curve, double level)
+    {
+        if (curve[0] >= level) return 0;
+        for (var i = 0; i < Count - 1; i++)
+        {
+            var (a, b) = (curve[i], curve[i + 1]);
+            if (b < level) continue;
+            var f = b > a ? (level - a) / (b - a) : 0;
+            return Math.Max(0, (i + 0.5 + f) * 5);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Claims.Engine.Schema;
+
+namespace Claims.SyntheticGen.Model;
+
+/// <summary>A target the fidelity report checks, with its source.</summary>
+public sealed record Target(double Value, double? Tolerance, string Source);
+
+/// <summary>Prevalence curve of one condition by sex and 5-year band, and the shares diagnosed and treated.</summary>
+public sealed record Prevalence(double[] Male, double[] Female, double DiagnosedShare, double TreatedShare, string Source)
+{
+    public double[] For(bool male) => male ? Male : Female;
+}
+
+/// <summary>data-schemas/calibration.json: national figures the generator is calibrated to, each with its source.</summary>
+public sealed class Calibration
+{
+    public required double[] PopulationMale { get; init; }
+    public required double[] PopulationFemale { get; init; }
+    public required double[] Prefecture65Share { get; init; }
+    public required double[] MortalityMale { get; init; }
+    public required double[] MortalityFemale { get; init; }
+    public required int[] InsurerKinds { get; init; }
+    public required double[][] InsurerShares { get; init; }
+    public required int[] JobChangeAges { get; init; }
+    public required double[] JobChangeRates { get; init; }
+    public required int[] MarriageAges { get; init; }
+    public required double[] MarriageFemale { get; init; }
+    public required double[] MarriageMale { get; init; }
+    public required IReadOnlyDictionary<string, Prevalence> Prevalence { get; init; }
+    public required IReadOnlyDictionary<string, double> MetabolicLoading { get; init; }
+    public required IReadOnlyDictionary<string, string> Requires { get; init; }
+    public required IReadOnlyDictionary<string, double> ClaimsPerPersonYear { get; init; }
+    public required double[] OutpatientClaimsByAge { get; init; }
+    public required double[] DentalClaimsByAge { get; init; }
+    public required double[] InpatientClaimsByAge { get; init; }
+    public required IReadOnlyDictionary<string, double> MeanPointsPerClaim { get; init; }
+    public required double[] AverageStayDays { get; init; }
+    public required double OutsidePrescriptionRate { get; init; }
+    public required double SamePrefectureShare { get; init; }
+    public required double DpcBedShare { get; init; }
+    public required double SuspectedDiagnosisShare { get; init; }
+    public required IReadOnlyDictionary<string, double[]> SeasonWeights { get; init; }
+    public required IReadOnlyDictionary<string, double[]> EpisodesPerPersonYear { get; init; }
+    public required int[] CheckupAges { get; init; }
+    public required IReadOnlyDictionary<int, (double[] Male, double[] Female)> CheckupParticipation { get; init; }
+    public required double[] CheckupMonthWeights { get; init; }
+    public required IReadOnlyDictionary<string, Target> CheckupTargets { get; init; }
+    public required double RelativeTolerance { get; init; }
+    public required double AbsoluteTolerance { get; init; }
+    public required string PopulationSource { get; init; }
+    public required string UtilisationSource { get; init; }
+
+    public static Calibration Load(ClaimsSchema schema)
+    {
+        using var document = JsonDocument.Parse(schema.Files.ReadAllBytes("calibration.json"));
+        var root = document.RootElement;
+        var population = root.GetProperty("population");
+        var mortality = root.GetProperty("mortality");
+        var insurance = root.GetProperty("insurance");
+        var jobChange = insurance.GetProperty("annualJobChange");
+        var marriage = root.GetProperty("marriage");
+        var prevalence = root.GetProperty("prevalence").GetProperty("conditions");
+        var comorbidity = root.GetProperty("comorbidity");
+        var utilisation = root.GetProperty("utilisation");
+        var byAge = utilisation.GetProperty("claimsPerPersonYearByAge");
+        var seasonality = root.GetProperty("seasonality");
+        var checkups = root.GetProperty("checkups");
+        var tolerances = root.GetProperty("fidelityTolerances");
+        return new Calibration
+        {
+            PopulationMale = Doubles(population.GetProperty("male")),
+            PopulationFemale = Doubles(population.GetProperty("female")),
+            Prefecture65Share = Doubles(population.GetProperty("prefecture65Share").GetProperty("values")),
+            MortalityMale = Doubles(mortality.GetProperty("male")),
+            MortalityFemale = Doubles(mortality.GetProperty("female")),
+            InsurerKinds = Ints(insurance.GetProperty("kinds")),
+            InsurerShares = insurance.GetProperty("shares").EnumerateArray().Select(Doubles).ToArray(),
+            JobChangeAges = Ints(jobChange.GetProperty("ageBands")),
+            JobChangeRates = Doubles(jobChange.GetProperty("rates")),
+            MarriageAges = Ints(marriage.GetProperty("ageBands")),
+            MarriageFemale = Doubles(marriage.GetProperty("femaleAnnualRate")),
+            MarriageMale = Doubles(marriage.GetProperty("maleAnnualRate")),
+            Prevalence = prevalence.EnumerateObject().ToDictionary(p => p.Name, p => new Prevalence(
+                Doubles(p.Value.GetProperty("male")), Doubles(p.Value.GetProperty("female")),
+                p.Value.GetProperty("diagnosedShare").GetDouble(), p.Value.GetProperty("treatedShare").GetDouble(),
+                p.Value.GetProperty("source").GetString()!)),
+            MetabolicLoading = comorbidity.GetProperty("metabolicLoading").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()),
+            Requires = comorbidity.TryGetProperty("requires", out var requires)
+                ? requires.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!)
+                : new Dictionary<string, string>(),
+            ClaimsPerPersonYear = Numbers(utilisation.GetProperty("claimsPerPersonYear")),
+            OutpatientClaimsByAge = Doubles(byAge.GetProperty("medicalOutpatient")),
+            DentalClaimsByAge = Doubles(byAge.GetProperty("dental")),
+            InpatientClaimsByAge = Doubles(byAge.GetProperty("inpatient")),
+            MeanPointsPerClaim = Numbers(utilisation.GetProperty("meanPointsPerClaim")),
+            AverageStayDays = Doubles(utilisation.GetProperty("averageStayDays").GetProperty("values")),
+            OutsidePrescriptionRate = utilisation.GetProperty("outsidePrescriptionRate").GetProperty("national").GetDouble(),
+            SamePrefectureShare = utilisation.GetProperty("sameprefectureShare").GetDouble(),
+            DpcBedShare = utilisation.GetProperty("dpcBedShare").GetDouble(),
+            SuspectedDiagnosisShare = utilisation.GetProperty("suspectedDiagnosisShare").GetProperty("value").GetDouble(),
+            SeasonWeights = seasonality.GetProperty("monthWeights").EnumerateObject().ToDictionary(p => p.Name, p => Doubles(p.Value)),
+            EpisodesPerPersonYear = seasonality.GetProperty("annualEpisodesPerPerson").EnumerateObject()
+                .Where(p => p.Value.ValueKind == JsonValueKind.Array && p.Name != "ageBands")
+                .ToDictionary(p => p.Name, p => Doubles(p.Value)),
+            CheckupAges = Ints(checkups.GetProperty("participation").GetProperty("ageBands")),
+            CheckupParticipation = checkups.GetProperty("participation").GetProperty("byInsurer").EnumerateObject().ToDictionary(
+                p => int.Parse(p.Name), p => (Doubles(p.Value.GetProperty("male")), Doubles(p.Value.GetProperty("female")))),
+            CheckupMonthWeights = Doubles(checkups.GetProperty("monthWeights")),
+            CheckupTargets = checkups.GetProperty("targets").EnumerateObject().ToDictionary(p => p.Name, p => new Target(
+                p.Value.GetProperty("value").GetDouble(),
+                p.Value.TryGetProperty("tolerance", out var t) ? t.GetDouble() : null,
+                p.Value.GetProperty("source").GetString()!)),
+            RelativeTolerance = tolerances.GetProperty("relative").GetDouble(),
+            AbsoluteTolerance = tolerances.GetProperty("absolute").GetDouble(),
+            PopulationSource = population.GetProperty("source").GetString()!,
+            UtilisationSource = utilisation.GetProperty("source").GetString()!,
+        };
+    }
+
+    /// <summary>The band's value from a table keyed by band lower bounds (e.g. 15, 20, … 70).</summary>
+    public static double ByBand(int[] bands, double[] values, int age)
+    {
+        if (age < bands[0]) return 0;
+        var i = Array.FindLastIndex(bands, b => b <= age);
+        return values[Math.Min(i, values.Length - 1)];
+    }
+
+    private static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
+
+    private static int[] Ints(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt32()).ToArray();
+
+    private static Dictionary<string, double> Numbers(JsonElement e) =>
+        e.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number).ToDictionary(p => p.Name, p => p.Value.GetDouble());
+}

@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Claims.Engine.Schema;
+using Claims.SyntheticGen.Randomness;
+
+namespace Claims.SyntheticGen.Model;
+
+public sealed record DiagnosisOption(string Code, string Icd10, double Weight);
+
+/// <summary>A drug a regimen can use, with the points of one day's dose (price × daily quantity, in points).</summary>
+public sealed record DrugOption(string Code, string Yj, short DrugClass, double Weight, float DailyQuantity, int PointsPerDay, bool Oral);
+
+public sealed record TestOption(string Code, int Points, sbyte Shikibetsu, int EveryMonths, double Probability);
+
+public sealed record RecurringItem(string Code, int Points, sbyte Shikibetsu, int TimesPerMonth);
+
+public sealed record InpatientDefinition(double Probability, string Mdc, double StayDaysMedian, IReadOnlyList<TestOption> Procedures);
+
+/// <summary>A chronic condition, an acute episode type, a minor outpatient reason or a dental reason, as clinical.json defines it.</summary>
+public sealed class ClinicalDefinition
+{
+    public required int Index { get; init; }
+    public required string Id { get; init; }
+    public required string Kind { get; init; }
+    public required string[] Icd10 { get; init; }
+    public required Weighted<DiagnosisOption> Diagnoses { get; init; }
+    public required DiagnosisOption? Suspected { get; init; }
+    public required Weighted<DrugOption>? Drugs { get; init; }
+    public required int MaxLines { get; init; }
+    public required IReadOnlyList<TestOption> Tests { get; init; }
+    public required int VisitEveryMonths { get; init; }
+    public required string Setting { get; init; }
+    public required IReadOnlyList<RecurringItem> Procedures { get; init; }
+    public required IReadOnlyList<RecurringItem> Devices { get; init; }
+    public required InpatientDefinition? Inpatient { get; init; }
+    public required double MortalityMultiplier { get; init; }
+    public required int Days { get; init; }
+    public required (int Min, int Max) Visits { get; init; }
+}
+
+/// <summary>
+/// The standing fee codes (初診, 再診, management, prescriptions, inpatient basic, pharmacy, dental), with their
+/// points. Meals are not billed: 食事療養 is charged in yen, outside the claim's points.
+/// </summary>
+public sealed record FeeSchedule(
+    RecurringItem FirstVisit,
+    RecurringItem Revisit,
+    RecurringItem HospitalRevisit,
+    RecurringItem OutpatientManagement,
+    RecurringItem ChronicManagement,
+    RecurringItem PrescriptionSlip,
+    RecurringItem InhouseDispensing,
+    RecurringItem InhousePrescription,
+    RecurringItem? PharmacyBase,
+    RecurringItem? PharmacyDispensing,
+    RecurringItem? PharmacyGuidance,
+    RecurringItem InpatientBasic,
+    RecurringItem? DentalFirstVisit,
+    RecurringItem? DentalRevisit,
+    IReadOnlyList<RecurringItem> DentalProcedures,
+    IReadOnlyList<RecurringItem> LabFees);
+
+/// <summary>data-schemas/clinical.json with every code resolved against the masters.</summary>
+public sealed class ClinicalModel
+{
+    public required FeeSchedule Fees { get; init; }
+    public required IReadOnlyList<ClinicalDefinition> Conditions { get; init; }
+    public required IReadOnlyList<ClinicalDefinition> Acute { get; init; }
+    public required IReadOnlyList<ClinicalDefinition> Minor { get; init; }
+    public required IReadOnlyList<ClinicalDefinition> Dental { get; init; }
+
+    public ClinicalDefinition Condition(string id) =>
+        Conditions.FirstOrDefault(c => c.Id == id) ?? throw new InvalidDataException($"clinical.json has no condition '{id}'");
+
+    public static ClinicalModel Load(ClaimsSchema schema, MasterIndex masters)
+    {
+        using var document = JsonDocument.Parse(schema.Files.ReadAllBytes("clinical.json"));
+        var root = document.RootElement;
+        foreach (var fee in root.GetProperty("syntheticFees").EnumerateArray())
+            masters.AddSyntheticFee(fee.GetProperty("code").GetString()!, fee.GetProperty("points").GetInt32(), fee.GetProperty("shinryoShikibetsu").GetInt32());
+        var fees = root.GetProperty("fees");
+        RecurringItem? Fee(string name) =>
+            fees.TryGetProperty(name, out var code) && code.ValueKind == JsonValueKind.String ? Item(masters, code.GetString()!, 1) : null;
+        RecurringItem RequiredFee(string name) => Fee(name) ?? throw new InvalidDataException($"clinical.json: fees.{name} is required");
+        return new ClinicalModel
+        {
+            Fees = new FeeSchedule(
+                RequiredFee("firstVisit"), RequiredFee("revisit"), Fee("hospitalRevisit") ?? RequiredFee("revisit"),
+                RequiredFee("outpatientManagement"), RequiredFee("chronicManagement"), RequiredFee("prescriptionSlip"),
+                RequiredFee("inhouseDispensingFee"), RequiredFee("inhousePrescriptionFee"),
+                Fee("pharmacyBase"), Fee("pharmacyDispensing"), Fee("pharmacyGuidance"),
+                RequiredFee("inpatientBasic"),
+                Fee("dentalFirstVisit"), Fee("dentalRevisit"),
+                fees.TryGetProperty("dentalProcedures", out var dental)
+                    ? dental.EnumerateArray().Select(c => Item(masters, c.GetString()!, 1)).ToArray()
+                    : [],
+                fees.GetProperty("labFees").EnumerateArray().Select(c => Item(masters, c.GetString()!, 1)).ToArray()),
+            Conditions = Definitions(root, "conditions", masters),
+            Acute = Definitions(root, "acute", masters),
+            Minor = Definitions(root, "minor", masters),
+            Dental = Definitions(root, "dental", masters),
+        };
+    }
+
+    private static ClinicalDefinition[] Definitions(JsonElement root, string kind, MasterIndex masters) =>
+        root.TryGetProperty(kind, out var list)
+            ? list.EnumerateArray().Select((d, i) => Definition(d, i, kind, masters)).ToArray()
+            : [];
+
+    private static ClinicalDefinition Definition(JsonElement d, int index, string kind, MasterIndex masters)
+    {
+        var id = d.GetProperty("id").GetString()!;
+        var diagnoses = d.GetProperty("diagnoses").EnumerateArray().Select(x => Diagnosis(x, masters)).ToArray();
+        var drugs = d.TryGetProperty("drugs", out var drugList)
+            ? drugList.EnumerateArray().Select(x => Drug(x, masters)).ToArray()
+            : [];
+        var visits = d.TryGetProperty("visits", out var v) ? (v[0].GetInt32(), v[1].GetInt32()) : (1, 1);
+        return new ClinicalDefinition
+        {
+            Index = index,
+            Id = id,
+            Kind = kind,
+            Icd10 = d.GetProperty("icd10").EnumerateArray().Select(x => x.GetString()!).ToArray(),
+            Diagnoses = new Weighted<DiagnosisOption>(diagnoses, o => o.Weight),
+            Suspected = d.TryGetProperty("suspected", out var s) && s.ValueKind == JsonValueKind.Object ? Diagnosis(s, masters) : null,
+            Drugs = drugs.Length > 0 ? new Weighted<DrugOption>(drugs, o => o.Weight) : null,
+            MaxLines = d.TryGetProperty("maxLines", out var ml) ? ml.GetInt32() : 2,
+            Tests = d.TryGetProperty("tests", out var tests) ? tests.EnumerateArray().Select(t => Test(t, masters)).ToArray() : [],
+            VisitEveryMonths = d.TryGetProperty("visitEveryMonths", out var ve) ? ve.GetInt32() : 1,
+            Setting = d.TryGetProperty("setting", out var setting) ? setting.GetString()! : "clinic",
+            Procedures = Recurring(d, "procedures", masters),
+            Devices = d.TryGetProperty("devices", out var devices)
+                ? devices.EnumerateArray().Select(x => new RecurringItem(x.GetProperty("code").GetString()!,
+                    Math.Max(1, (int)Math.Round(masters.DevicePrice(x.GetProperty("code").GetString()!) / 10)), 40,
+                    x.TryGetProperty("timesPerMonth", out var t) ? t.GetInt32() : 1)).ToArray()
+                : [],
+            Inpatient = d.TryGetProperty("inpatient", out var inpatient) && inpatient.ValueKind == JsonValueKind.Object
+                ? new InpatientDefinition(
+                    inpatient.TryGetProperty("annualProbability", out var ap) ? ap.GetDouble() : inpatient.GetProperty("probability").GetDouble(),
+                    inpatient.GetProperty("mdc").GetString()!,
+                    inpatient.GetProperty("stayDaysMedian").GetDouble(),
+                    inpatient.TryGetProperty("procedures", out var ip) ? ip.EnumerateArray().Select(t => Test(t, masters)).ToArray() : [])
+                : null,
+            MortalityMultiplier = d.TryGetProperty("mortalityMultiplier", out var mm) ? mm.GetDouble() : 1,
+            Days = d.TryGetProperty("days", out var days) ? days.GetInt32() : 28,
+            Visits = visits,
+        };
+    }
+
+    private static DiagnosisOption Diagnosis(JsonElement x, MasterIndex masters)
+    {
+        var code = x.GetProperty("code").GetString()!;
+        return new DiagnosisOption(string.Intern(code), string.Intern(masters.DiseaseIcd10(code)),
+            x.TryGetProperty("weight", out var w) ? w.GetDouble() : 1);
+    }
+
+    private static DrugOption Drug(JsonElement x, MasterIndex masters)
+    {
+        var code = x.GetProperty("code").GetString()!;
+        var (price, yj, drugClass) = masters.Drug(code);
+        var quantity = (float)x.GetProperty("dailyQuantity").GetDouble();
+        // 薬剤料: yen per day's dose over 10, at least 1 point.
+        var points = Math.Max(1, (int)Math.Round(price * quantity / 10));
+        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, x.GetProperty("weight").GetDouble(), quantity, points,
+            x.TryGetProperty("route", out var route) && route.GetString() == "oral");
+    }
+
+    private static TestOption Test(JsonElement x, MasterIndex masters)
+    {
+        var code = x.GetProperty("code").GetString()!;
+        var (points, shikibetsu) = masters.Procedure(code);
+        return new TestOption(string.Intern(code), points, (sbyte)shikibetsu,
+            x.TryGetProperty("everyMonths", out var e) ? e.GetInt32() : 1,
+            x.TryGetProperty("probability", out var p) ? p.GetDouble() : 1);
+    }
+
+    private static RecurringItem[] Recurring(JsonElement d, string property, MasterIndex masters) =>
+        d.TryGetProperty(property, out var list)
+            ? list.EnumerateArray().Select(x => Item(masters, x.GetProperty("code").GetString()!,
+                x.TryGetProperty("timesPerMonth", out var t) ? t.GetInt32() : 1)).ToArray()
+            : [];
+
+    private static RecurringItem Item(MasterIndex masters, string code, int times)
+    {
+        var (points, shikibetsu) = masters.Procedure(code);
+        return new RecurringItem(string.Intern(code), points, (sbyte)shikibetsu, times);
+    }
+}

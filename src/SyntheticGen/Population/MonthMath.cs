@@ -1,0 +1,20 @@
+namespace Claims.SyntheticGen.Population;
+
+/// <summary>Months as absolute counts (year × 12 + month − 1), converted to the NDB's YYYYMM only at output.</summary>
+public static class MonthMath
+{
+    public static int FromYyyymm(int yyyymm) => yyyymm / 100 * 12 + yyyymm % 100 - 1;
+
+    public static int ToYyyymm(int absolute) => absolute / 12 * 100 + absolute % 12 + 1;
+
+    public static int Of(DateOnly date) => date.Year * 12 + date.Month - 1;
+
+    public static DateOnly FirstDay(int absolute) => new(absolute / 12, absolute % 12 + 1, 1);
+
+    public static int Days(int absolute) => DateTime.DaysInMonth(absolute / 12, absolute % 12 + 1);
+
+    public static int CalendarMonth(int absolute) => absolute % 12 + 1;
+
+    /// <summary>The April–March fiscal year the month belongs to.</summary>
+    public static int FiscalYear(int absolute) => (absolute - 3) / 12;
+}

@@ -1,0 +1,117 @@
+using Claims.SyntheticGen.Fidelity;
+using Claims.SyntheticGen.Model;
+
+namespace Claims.SyntheticGen.Tests;
+
+/// <summary>Conditions ↔ diagnoses ↔ drugs ↔ checkups, against the ground truth, in DuckDB.</summary>
+[Collection(GeneratedDatasetCollection.Name)]
+public class ConsistencyTests(GeneratedDataset data)
+{
+    private static readonly GeneratorModel s_model = GeneratorModel.Load();
+
+    /// <summary>Persons with claims for a drug of the diabetes regimens (oral agents and insulin).</summary>
+    private static readonly string PersonDrugs = $"""
+        SELECT DISTINCT t.person_id FROM drugs d JOIN truth_receipts t USING (receipt_id)
+        WHERE d.code IN ({string.Join(", ", GlucoseLoweringDrugs.Codes(s_model).Select(c => $"'{c}'"))})
+        """;
+
+    private const string PersonDiabetesDiagnoses = """
+        SELECT DISTINCT t.person_id FROM diagnoses d JOIN truth_receipts t USING (receipt_id)
+        WHERE regexp_matches(d.icd10, '^E1[0-4]') AND NOT d.is_suspected
+        """;
+
+    /// <summary>Persons on class 396 drugs, and persons with a diagnosis of a condition whose regimen uses that class.</summary>
+    private const string PersonClass396 = """
+        SELECT DISTINCT t.person_id FROM drugs d JOIN truth_receipts t USING (receipt_id) WHERE d.drug_class = 396
+        """;
+
+    private static readonly string PersonClass396Indications = $"""
+        SELECT DISTINCT t.person_id FROM diagnoses d JOIN truth_receipts t USING (receipt_id)
+        WHERE NOT d.is_suspected AND ({string.Join(" OR ", GlucoseLoweringDrugs.Class396Indications(s_model).Select(p => $"starts_with(d.icd10, '{p}')"))})
+        """;
+
+    [Fact]
+    public void Treated_diabetics_have_diabetes_diagnoses_and_diabetes_drugs()
+    {
+        var treated = """
+            SELECT c.person_id FROM truth_conditions c JOIN truth_persons p USING (person_id)
+            WHERE c.condition = 't2dm' AND c.treated AND c.diagnosed_month <= 202309 AND (p.death_month IS NULL OR p.death_month >= 202312)
+            """;
+        var count = data.Scalar($"SELECT count(*) FROM ({treated})");
+        Assert.True(count > 500, $"only {count} treated diabetics");
+        Assert.True(data.Scalar($"SELECT count(*) FROM ({treated}) WHERE person_id IN ({PersonDiabetesDiagnoses})") / count > 0.97);
+        Assert.True(data.Scalar($"SELECT count(*) FROM ({treated}) WHERE person_id IN ({PersonDrugs})") / count > 0.97);
+    }
+
+    [Fact]
+    public void Diabetes_drugs_go_only_to_people_with_a_condition_they_treat()
+    {
+        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({PersonDrugs}) WHERE person_id NOT IN ({PersonDiabetesDiagnoses})"));
+        // Drugs only diabetes regimens use (not the SGLT2 inhibitors shared with CKD and heart failure) go only to treated diabetics.
+        var shared = s_model.Clinical.Conditions.Where(c => c.Id is not ("t2dm" or "t1dm")).SelectMany(c => c.Drugs?.Items ?? []).Select(d => d.Code);
+        var exclusive = GlucoseLoweringDrugs.Codes(s_model).Except(shared).Select(c => $"'{c}'").ToArray();
+        Assert.NotEmpty(exclusive);
+        Assert.Equal(0, data.Scalar($"""
+            SELECT count(*) FROM (SELECT DISTINCT t.person_id FROM drugs d JOIN truth_receipts t USING (receipt_id) WHERE d.code IN ({string.Join(", ", exclusive)})) d
+            WHERE NOT EXISTS (SELECT 1 FROM truth_conditions c WHERE c.person_id = d.person_id AND c.condition IN ('t2dm', 't1dm') AND c.treated)
+            """));
+        // SGLT2 inhibitors (class 396) are also given for CKD and heart failure, never to someone with none of them.
+        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({PersonClass396}) WHERE person_id NOT IN ({PersonClass396Indications})"));
+    }
+
+    [Fact]
+    public void Checkups_agree_with_the_drug_claims_and_the_conditions()
+    {
+        var medGlucose = "SELECT k.*, t.person_id FROM checkups k JOIN truth_checkups t USING (checkup_id) WHERE k.med_glucose";
+        var onMedication = data.Scalar($"SELECT count(*) FROM ({medGlucose})");
+        Assert.True(onMedication > 100, $"only {onMedication} checkups on glucose medication");
+        Assert.True(data.Scalar($"SELECT count(*) FROM ({medGlucose}) WHERE person_id IN ({PersonDrugs})") / onMedication > 0.95);
+        var treatedHba1c = data.Scalar("SELECT avg(hba1c) FROM checkups WHERE med_glucose");
+        var otherHba1c = data.Scalar("SELECT avg(hba1c) FROM checkups WHERE NOT med_glucose");
+        Assert.InRange(treatedHba1c, 6.5, 8.0);
+        Assert.InRange(otherHba1c, 5.2, 6.0);
+        // People on medication get information provision (level 1) at most, by the guidance rules.
+        Assert.Equal(0, data.Scalar("SELECT count(*) FROM checkups WHERE (med_bp OR med_glucose OR med_lipid) AND guidance_level <> 1"));
+        Assert.Equal(0, data.Scalar("SELECT count(*) FROM checkups WHERE age < 40 OR age > 74"));
+    }
+
+    [Fact]
+    public void Diabetes_clusters_with_hypertension_and_dyslipidaemia()
+    {
+        var share = (string among) => data.Scalar($"""
+            SELECT avg(CASE WHEN EXISTS (SELECT 1 FROM truth_conditions h WHERE h.person_id = p.person_id AND h.condition = 'hypertension') THEN 1 ELSE 0 END)
+            FROM truth_persons p
+            WHERE date_diff('year', p.birth_date, DATE '2023-04-01') BETWEEN 50 AND 69 AND {among}
+            """);
+        var diabetic = share("EXISTS (SELECT 1 FROM truth_conditions d WHERE d.person_id = p.person_id AND d.condition = 't2dm')");
+        var others = share("NOT EXISTS (SELECT 1 FROM truth_conditions d WHERE d.person_id = p.person_id AND d.condition = 't2dm')");
+        Assert.True(diabetic > others * 1.2, $"hypertension among diabetics {diabetic:P1}, among others {others:P1}");
+    }
+
+    [Fact]
+    public void Influenza_peaks_in_winter_and_heat_stroke_in_summer()
+    {
+        // New episodes only: a diagnosis kept open for months would blur the season.
+        const string starting = "strftime(start_date, '%Y%m')::INT = service_month";
+        var winter = data.Scalar($"SELECT count(*) FROM diagnoses WHERE regexp_matches(icd10, '^J1[01]|^J09') AND {starting} AND service_month % 100 IN (12, 1, 2, 3)");
+        var summer = data.Scalar($"SELECT count(*) FROM diagnoses WHERE regexp_matches(icd10, '^J1[01]|^J09') AND {starting} AND service_month % 100 IN (6, 7, 8, 9)");
+        Assert.True(winter > 5 * summer, $"influenza winter {winter}, summer {summer}");
+        var heat = data.Scalar($"SELECT count(*) FROM diagnoses WHERE icd10 LIKE 'T67%' AND {starting} AND service_month % 100 IN (7, 8)");
+        var cold = data.Scalar($"SELECT count(*) FROM diagnoses WHERE icd10 LIKE 'T67%' AND {starting} AND service_month % 100 IN (12, 1, 2)");
+        Assert.True(heat > 3 * cold, $"heat stroke July–August {heat}, December–February {cold}");
+    }
+
+    [Fact]
+    public void Outpatient_receipts_have_no_reliable_main_diagnosis_but_inpatient_ones_do()
+    {
+        Assert.True(data.Scalar("""
+            SELECT avg(has_main) FROM (SELECT r.receipt_id, max(d.is_main::INT) AS has_main FROM receipts r JOIN diagnoses d USING (receipt_id)
+            WHERE r.claim_kind IN (1, 3) GROUP BY ALL)
+            """) > 0.99);
+        Assert.InRange(data.Scalar("""
+            SELECT avg(has_main) FROM (SELECT r.receipt_id, max(d.is_main::INT) AS has_main FROM receipts r JOIN diagnoses d USING (receipt_id)
+            WHERE r.claim_kind = 2 GROUP BY ALL)
+            """), 0.1, 0.6);
+        Assert.InRange(data.Scalar("SELECT avg(is_suspected::INT) FROM diagnoses"), 0.02, 0.25);
+    }
+}

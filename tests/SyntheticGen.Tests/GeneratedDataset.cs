@@ -1,0 +1,58 @@
+using Claims.Engine.Storage;
+using Claims.SyntheticGen;
+using Claims.Testing;
+using DuckDB.NET.Data;
+
+namespace Claims.SyntheticGen.Tests;
+
+/// <summary>
+/// One generated dataset (50,000 persons × 12 months from 2023-04) shared by the tests of a collection, with
+/// its Parquet export open in DuckDB as views (receipts, diagnoses, …, and truth_receipts, truth_persons, …).
+/// </summary>
+public sealed class GeneratedDataset : IDisposable
+{
+    public const int Persons = 50_000;
+    private readonly TempDirectory _temp = new("claims-gen");
+
+    public GeneratedDataset()
+    {
+        Summary = Generator.Run(new GenerateOptions { Out = Directory, Persons = Persons, From = 202304, Months = 12, Seed = 20230401 });
+        using (var dataset = Dataset.Open(Directory)) ParquetExport.Write(dataset, _temp.Combine("parquet"));
+        Duck = new DuckDBConnection("DataSource=:memory:");
+        Duck.Open();
+        foreach (var table in new[] { "receipts", "diagnoses", "procedures", "drugs", "devices", "dpc", "checkups" })
+            Execute($"CREATE VIEW {table} AS SELECT * FROM read_parquet('{_temp.Combine("parquet", table, "*.parquet")}')");
+        foreach (var truth in new[] { "receipts", "checkups", "persons", "conditions" })
+            Execute($"CREATE VIEW truth_{truth} AS SELECT * FROM read_parquet('{Path.Combine(Directory, "truth", truth + ".parquet")}')");
+    }
+
+    public string Directory => _temp.Combine("dataset");
+    public GenerateSummary Summary { get; }
+    public DuckDBConnection Duck { get; }
+
+    public void Execute(string sql)
+    {
+        using var command = Duck.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public double Scalar(string sql)
+    {
+        using var command = Duck.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToDouble(command.ExecuteScalar() ?? double.NaN);
+    }
+
+    public void Dispose()
+    {
+        Duck.Dispose();
+        _temp.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GeneratedDatasetCollection : ICollectionFixture<GeneratedDataset>
+{
+    public const string Name = "generated dataset";
+}
