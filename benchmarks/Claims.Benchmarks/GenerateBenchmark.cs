@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Claims.Engine;
 using Claims.SyntheticGen;
 
 namespace Claims.Benchmarks;
@@ -20,7 +21,7 @@ public static class GenerateBenchmark
         using var sampler = new Timer(_ => peak = Math.Max(peak, ResidentBytes()), null, 0, 200);
         var last = Stopwatch.StartNew();
         var summary = Generator.Run(new GenerateOptions { Out = output, Persons = persons, From = 202304, Months = months, Seed = 1, Threads = threads },
-            progress: new Reporter(p =>
+            progress: new InlineProgress<(long Done, long Total)>(p =>
             {
                 if (last.Elapsed.TotalSeconds < 30 && p.Done < p.Total) return;
                 last.Restart();
@@ -47,10 +48,5 @@ public static class GenerateBenchmark
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
         return Process.GetCurrentProcess().WorkingSet64;
-    }
-
-    private sealed class Reporter(Action<(long Done, long Total)> report) : IProgress<(long Done, long Total)>
-    {
-        public void Report((long Done, long Total) value) => report(value);
     }
 }

@@ -31,6 +31,9 @@ public class CatalogApiTests(WebApplicationFactory<Program> factory) : IClassFix
         var prefectures = schema.GetProperty("enums").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "prefecture");
         Assert.Equal(47, prefectures.GetProperty("values").GetArrayLength());
         Assert.Equal(64, schema.GetProperty("hash").GetString()!.Length);
+        var hba1c = schema.GetProperty("checkupItems").EnumerateArray().Single(i => i.GetProperty("column").GetString() == "hba1c");
+        Assert.Equal("%", hba1c.GetProperty("unit").GetString());
+        Assert.Contains(schema.GetProperty("checkupItems").EnumerateArray(), i => i.GetProperty("isQuestion").GetBoolean());
     }
 
     [Fact]

@@ -49,7 +49,7 @@ internal static class GenerateCommand
             .Start(context =>
             {
                 var task = context.AddTask("persons");
-                summary = Generator.Run(options, progress: new SyncProgress<(long Done, long Total)>(p =>
+                summary = Generator.Run(options, progress: new InlineProgress<(long Done, long Total)>(p =>
                 {
                     task.MaxValue = p.Total;
                     task.Value = p.Done;
@@ -75,10 +75,4 @@ internal static class GenerateCommand
         if (digits.Length == 6 && int.TryParse(digits, out var month) && MonthKey.IsValid(month)) return month;
         throw new ClaimsException($"--from '{text}' is not a month (YYYY-MM)");
     }
-}
-
-/// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

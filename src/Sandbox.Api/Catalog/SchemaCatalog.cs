@@ -3,7 +3,8 @@ using Claims.Engine.Schema;
 namespace Claims.Sandbox.Catalog;
 
 /// <summary>The JSON shape of the schema catalogue.</summary>
-public sealed record SchemaCatalog(string Hash, int BlockRows, IReadOnlyList<TableEntry> Tables, IReadOnlyList<EnumEntry> Enums, IReadOnlyList<MasterEntry> Masters)
+public sealed record SchemaCatalog(string Hash, int BlockRows, IReadOnlyList<TableEntry> Tables, IReadOnlyList<EnumEntry> Enums,
+    IReadOnlyList<MasterEntry> Masters, IReadOnlyList<CheckupItem> CheckupItems)
 {
     public static SchemaCatalog From(ClaimsSchema schema) => new(
         schema.Hash,
@@ -14,7 +15,8 @@ public sealed record SchemaCatalog(string Hash, int BlockRows, IReadOnlyList<Tab
         schema.Enums.Select(e => new EnumEntry(e.Name, e.Description, e.Source,
             e.Values.Select(v => new EnumValueEntry(v.Code, v.Ja, v.En)).ToArray())).ToArray(),
         schema.Masters.Select(m => new MasterEntry(m.Name, m.Source, m.KeyColumn, m.Rows,
-            m.Columns.Select(c => new MasterColumnEntry(c.Name, c.Type, c.Description)).ToArray())).ToArray());
+            m.Columns.Select(c => new MasterColumnEntry(c.Name, c.Type, c.Description)).ToArray())).ToArray(),
+        schema.CheckupItems);
 }
 
 public sealed record TableEntry(string Name, Text Description, string PartitionColumn, string? Parent, IReadOnlyList<ColumnEntry> Columns);

@@ -7,17 +7,6 @@ public static class AgeBands
 
     public static int Of(int age) => Math.Clamp(age / 5, 0, Count - 1);
 
-    /// <summary>Linear interpolation of a 21-band curve at a fractional age, between band midpoints.</summary>
-    public static double At(IReadOnlyList<double> curve, double age)
-    {
-        var x = age / 5.0 - 0.5;
-        if (x <= 0) return curve[0];
-        if (x >= Count - 1) return curve[Count - 1];
-        var i = (int)x;
-        var f = x - i;
-        return curve[i] * (1 - f) + curve[i + 1] * f;
-    }
-
     /// <summary>The smallest age (0–110, in years) at which a non-decreasing curve reaches <paramref name="level"/>, or null if it never does.</summary>
     public static double? FirstAgeReaching(IReadOnlyList<double> curve, double level)
     {

@@ -54,8 +54,6 @@ public sealed class PersonFactory
         _parent = conditions.Select(c => calibration.Requires.TryGetValue(c.Id, out var p) ? model.Clinical.Condition(p).Index : -1).ToArray();
     }
 
-    public IdentityHasher Hasher => _hasher;
-
     private static double[] Cumulative(IEnumerable<double> weights)
     {
         var sum = 0.0;

@@ -17,15 +17,9 @@ public static class CrashWriterProgram
         if (args is not [Verb, var directory, var seed]) return 64;
         var source = CrashTests.Source(int.Parse(seed));
         source.Write(directory,
-            new DatasetWriteOptions { Provenance = CrashTests.Provenance(source.Seed), Progress = new Stages() },
+            new DatasetWriteOptions { Provenance = CrashTests.Provenance(source.Seed), Progress = new InlineProgress<WriteStage>(stage => Console.WriteLine(stage)) },
             batch => Console.WriteLine($"batch {batch}"));
         Console.WriteLine("done");
         return 0;
-    }
-
-    /// <summary>Reports synchronously (Progress&lt;T&gt; would post to the thread pool and lose the ordering).</summary>
-    private sealed class Stages : IProgress<WriteStage>
-    {
-        public void Report(WriteStage value) => Console.WriteLine(value.ToString());
     }
 }
