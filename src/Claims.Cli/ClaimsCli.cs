@@ -11,7 +11,7 @@ public static class ClaimsCli
     /// <summary>Exit code for bad input or bad data (a <see cref="ClaimsException"/>); 1 is left to parse errors.</summary>
     public const int BadInput = 2;
 
-    public static int Run(string[] args, IAnsiConsole console, TextWriter error)
+    public static int Run(string[] args, IAnsiConsole console, TextWriter error, TextReader? input = null)
     {
         var root = new RootCommand("Claims: NDB-style claims data, synthetic generation and analytics.")
         {
@@ -19,6 +19,7 @@ public static class ClaimsCli
             ExportCommand.Create(console),
             GenerateCommand.Create(console),
             FidelityCommand.Create(console),
+            QueryCommand.Create(console, input ?? Console.In),
         };
         try
         {

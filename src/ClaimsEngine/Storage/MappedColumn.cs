@@ -81,11 +81,19 @@ public sealed unsafe class MappedColumn : IDisposable
 
     /// <summary>Arrow-style validity bitmap (bit set = present), or empty when the column has no nulls.</summary>
     public ReadOnlySpan<byte> ValidityBitmap =>
-        HasNulls ? new ReadOnlySpan<byte>(_base + _header.ValidityOffset, Validity.ByteLength(RowCount)) : default;
+        HasNulls ? new ReadOnlySpan<byte>(_base + Header.ValidityOffset, Validity.ByteLength(RowCount)) : default;
 
     public bool IsNull(int row) => !Validity.IsValid(ValidityBitmap, row);
 
-    public ReadOnlySpan<ZoneEntry> Zones => new(_base + Header.ZoneOffset, BlockCount);
+    public ReadOnlySpan<ZoneEntry> Zones
+    {
+        get
+        {
+            // Map before reading _base: in `_base + Header.ZoneOffset` the pointer would be read first, still null.
+            var header = Header;
+            return new ReadOnlySpan<ZoneEntry>(_base + header.ZoneOffset, BlockCount);
+        }
+    }
 
     /// <summary>The sorted dictionary of a code or string column.</summary>
     public ColumnDictionary Dictionary

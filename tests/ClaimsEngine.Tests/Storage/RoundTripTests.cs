@@ -48,4 +48,16 @@ public class RoundTripTests
                 Assert.Equal(0, (long)values % 64);
         }
     }
+
+    [Fact]
+    public void Zone_maps_and_validity_can_be_read_before_any_value()
+    {
+        using var temp = new TempDirectory();
+        new RandomDataset { Seed = 6, Months = 1, RowsPerPartition = 500 }.Write(temp.Path);
+        using var dataset = Dataset.Open(temp.Path);
+        var column = dataset.Table("receipts").Partitions[0].Column("total_points");
+        Assert.Equal(500, column.Zones[0].ValueCount + column.Zones[0].NullCount);
+        using var other = Dataset.Open(temp.Path);
+        Assert.False(other.Table("receipts").Partitions[0].Column("id5").ValidityBitmap.IsEmpty && other.Table("receipts").Partitions[0].Column("id5").HasNulls);
+    }
 }

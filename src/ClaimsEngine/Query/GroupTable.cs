@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Claims.Engine.Storage;
+
+namespace Claims.Engine.Query;
+
+/// <summary>Up to four group-by values; long.MinValue stands for NULL.</summary>
+internal readonly record struct GroupKey4(long A, long B, long C, long D)
+{
+    public const long Null = long.MinValue;
+
+    public long this[int i] => i switch { 0 => A, 1 => B, 2 => C, _ => D };
+}
+
+/// <summary>The running aggregates of one group.</summary>
+internal sealed class GroupState(int aggregates)
+{
+    public long Rows;
+    public readonly long[] NonNull = new long[aggregates];
+    public readonly long[] LongSum = new long[aggregates];
+    public readonly double[] DoubleSum = new double[aggregates];
+    public readonly long[] LongMin = Enumerable.Repeat(long.MaxValue, aggregates).ToArray();
+    public readonly long[] LongMax = Enumerable.Repeat(long.MinValue, aggregates).ToArray();
+    public readonly double[] DoubleMin = Enumerable.Repeat(double.PositiveInfinity, aggregates).ToArray();
+    public readonly double[] DoubleMax = Enumerable.Repeat(double.NegativeInfinity, aggregates).ToArray();
+    public readonly HashSet<long>?[] Distinct = new HashSet<long>?[aggregates];
+
+    public void Merge(GroupState other)
+    {
+        Rows += other.Rows;
+        for (var i = 0; i < NonNull.Length; i++)
+        {
+            NonNull[i] += other.NonNull[i];
+            LongSum[i] += other.LongSum[i];
+            DoubleSum[i] += other.DoubleSum[i];
+            LongMin[i] = Math.Min(LongMin[i], other.LongMin[i]);
+            LongMax[i] = Math.Max(LongMax[i], other.LongMax[i]);
+            DoubleMin[i] = Math.Min(DoubleMin[i], other.DoubleMin[i]);
+            DoubleMax[i] = Math.Max(DoubleMax[i], other.DoubleMax[i]);
+            if (other.Distinct[i] is { } set) (Distinct[i] ??= []).UnionWith(set);
+        }
+    }
+}
+
+/// <summary>
+/// Strings seen in group keys and distinct counts, numbered once per query: dictionary ids are per partition,
+/// so each partition's ids are mapped to these global ones (hashes are numbered the same way for countDistinct).
+/// </summary>
+internal sealed class GlobalStrings
+{
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly List<string> _strings = [];
+    private readonly ConcurrentDictionary<MappedColumn, int[]> _maps = new();
+    private readonly Lock _lock = new();
+
+    public int IdOf(string value)
+    {
+        lock (_lock)
+        {
+            if (!_ids.TryGetValue(value, out var id))
+            {
+                id = _strings.Count;
+                _ids.Add(value, id);
+                _strings.Add(value);
+            }
+            return id;
+        }
+    }
+
+    public string this[int id]
+    {
+        get
+        {
+            lock (_lock) return _strings[id];
+        }
+    }
+
+    /// <summary>For a dictionary column of one partition: its local id → global id.</summary>
+    public int[] Map(MappedColumn column) => _maps.GetOrAdd(column, c =>
+    {
+        var dictionary = c.Dictionary;
+        var map = new int[dictionary.Count];
+        for (var i = 0; i < map.Length; i++) map[i] = IdOf(dictionary[i]);
+        return map;
+    });
+}

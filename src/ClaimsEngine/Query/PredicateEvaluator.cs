@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using Claims.Engine.Schema;
+using Claims.Engine.Storage;
+
+namespace Claims.Engine.Query;
+
+/// <summary>
+/// Evaluates a where tree over one block of one partition into selection bitmaps (bit i = row i), with SQL's
+/// three-valued logic so that results match any SQL engine: every node yields the rows where it is true and the
+/// rows where it is unknown (a comparison with NULL); NOT swaps true and false and keeps unknown.
+/// Constants are bound per partition once (a code becomes its dictionary id, a prefix an id range).
+/// </summary>
+internal sealed class PredicateEvaluator(Dataset dataset)
+{
+    private readonly ConcurrentDictionary<(ColumnPredicate, DatasetPartition), BoundLeaf> _bound = new();
+    private readonly ConcurrentDictionary<(ExistsPredicate, int), Lazy<HashSet<long>>> _exists = new();
+
+    public static int Words(int rows) => (rows + 63) >> 6;
+
+    /// <summary>Rows [start, start + count) of the partition: <paramref name="isTrue"/> and <paramref name="isUnknown"/> receive the result.</summary>
+    public void Evaluate(Predicate predicate, DatasetPartition partition, int start, int count, Span<ulong> isTrue, Span<ulong> isUnknown)
+    {
+        switch (predicate)
+        {
+            case AndPredicate and:
+                Evaluate(and.Terms[0], partition, start, count, isTrue, isUnknown);
+                Combine(and.Terms, partition, start, count, isTrue, isUnknown, conjunction: true);
+                break;
+            case OrPredicate or:
+                Evaluate(or.Terms[0], partition, start, count, isTrue, isUnknown);
+                Combine(or.Terms, partition, start, count, isTrue, isUnknown, conjunction: false);
+                break;
+            case NotPredicate not:
+                Evaluate(not.Term, partition, start, count, isTrue, isUnknown);
+                for (var w = 0; w < isTrue.Length; w++) isTrue[w] = ~isTrue[w] & ~isUnknown[w];
+                ClearTail(isTrue, count);
+                break;
+            case ExistsPredicate exists:
+                EvaluateExists(exists, partition, start, count, isTrue);
+                isUnknown.Clear();
+                break;
+            case ColumnPredicate leaf:
+                Leaf(leaf, partition).Evaluate(start, count, isTrue, isUnknown);
+                break;
+            default:
+                throw new InvalidOperationException(predicate.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// False when zone maps prove no row of the block can make the predicate true, so the block is not read.
+    /// The partition column's zone is its key, so the same test prunes whole months.
+    /// </summary>
+    public bool MayMatch(Predicate predicate, DatasetPartition partition, int block) => predicate switch
+    {
+        AndPredicate and => and.Terms.All(t => MayMatch(t, partition, block)),
+        OrPredicate or => or.Terms.Any(t => MayMatch(t, partition, block)),
+        ColumnPredicate leaf => Leaf(leaf, partition).MayMatch(leaf.Column == partition.Table.PartitionColumn
+            ? new ZoneEntry(partition.Key, partition.Key, 0, 1)
+            : partition.Column(leaf.Column.Name).Zones[block]),
+        _ => true,
+    };
+
+    private void Combine(IReadOnlyList<Predicate> terms, DatasetPartition partition, int start, int count, Span<ulong> isTrue, Span<ulong> isUnknown,
+        bool conjunction)
+    {
+        if (terms.Count == 1) return;
+        var words = isTrue.Length;
+        Span<ulong> otherTrue = words <= 1024 ? stackalloc ulong[words] : new ulong[words];
+        Span<ulong> otherUnknown = words <= 1024 ? stackalloc ulong[words] : new ulong[words];
+        for (var t = 1; t < terms.Count; t++)
+        {
+            Evaluate(terms[t], partition, start, count, otherTrue, otherUnknown);
+            for (var w = 0; w < words; w++)
+            {
+                ulong t1 = isTrue[w], u1 = isUnknown[w], t2 = otherTrue[w], u2 = otherUnknown[w];
+                if (conjunction)
+                {
+                    var false1 = ~t1 & ~u1;
+                    var false2 = ~t2 & ~u2;
+                    isTrue[w] = t1 & t2;
+                    isUnknown[w] = (u1 | u2) & ~false1 & ~false2;
+                }
+                else
+                {
+                    isTrue[w] = t1 | t2;
+                    isUnknown[w] = (u1 | u2) & ~(t1 | t2);
+                }
+            }
+        }
+        ClearTail(isUnknown, count);
+    }
+
+    private static void ClearTail(Span<ulong> bits, int count)
+    {
+        if ((count & 63) != 0) bits[^1] &= (1UL << (count & 63)) - 1;
+    }
+
+    private BoundLeaf Leaf(ColumnPredicate leaf, DatasetPartition partition) =>
+        _bound.GetOrAdd((leaf, partition), key => new BoundLeaf(key.Item1, key.Item2.Column(key.Item1.Column.Name)));
+
+    /// <summary>Rows whose receipt has a matching line in the child table (lines share the receipt's month partition).</summary>
+    private void EvaluateExists(ExistsPredicate exists, DatasetPartition partition, int start, int count, Span<ulong> isTrue)
+    {
+        var receipts = _exists.GetOrAdd((exists, partition.Key), key => new Lazy<HashSet<long>>(() => MatchingParents(key.Item1, key.Item2))).Value;
+        var parentKey = exists.Child.ParentColumn!.Name;
+        var ids = partition.Column(parentKey).Values<long>();
+        isTrue.Clear();
+        for (var i = 0; i < count; i++)
+            if (receipts.Contains(ids[start + i])) isTrue[i >> 6] |= 1UL << (i & 63);
+    }
+
+    private HashSet<long> MatchingParents(ExistsPredicate exists, int month)
+    {
+        var result = new HashSet<long>();
+        var child = dataset.Table(exists.Child.Name).Partitions.FirstOrDefault(p => p.Key == month);
+        if (child is null) return result;
+        var keys = child.Column(exists.Child.ParentColumn!.Name).Values<long>();
+        var blockRows = dataset.Manifest.BlockRows;
+        var isTrue = new ulong[Words(blockRows)];
+        var isUnknown = new ulong[Words(blockRows)];
+        for (var start = 0; start < child.RowCount; start += blockRows)
+        {
+            var count = Math.Min(blockRows, child.RowCount - start);
+            if (exists.Where is null)
+            {
+                for (var i = 0; i < count; i++) result.Add(keys[start + i]);
+                continue;
+            }
+            Evaluate(exists.Where, child, start, count, isTrue.AsSpan(0, Words(count)), isUnknown.AsSpan(0, Words(count)));
+            foreach (var i in Bits.Set(isTrue.AsSpan(0, Words(count)))) result.Add(keys[start + i]);
+        }
+        return result;
+    }
+}
