@@ -23,8 +23,13 @@ internal sealed class CodeValidator(ClaimsSchema schema)
     /// Fee codes the generator bills from a reserved range because their masters are not bundled (dental 39999…,
     /// pharmacy 19999…; clinical.json syntheticFees): valid procedure codes although no master lists them.
     /// </summary>
+    private static readonly string[] s_reservedFeeRanges = ["19999", "39999"];
+
     private static bool IsReservedFee(ColumnSchema column, string value) =>
-        column.CodeSystem == "master:procedures.code" && (value.StartsWith("19999", StringComparison.Ordinal) || value.StartsWith("39999", StringComparison.Ordinal));
+        column.CodeSystem == "master:procedures.code" && s_reservedFeeRanges.Any(r => value.StartsWith(r, StringComparison.Ordinal));
+
+    private static bool IsReservedFeePrefix(ColumnSchema column, string prefix) =>
+        column.CodeSystem == "master:procedures.code" && s_reservedFeeRanges.Any(r => r.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(r, StringComparison.Ordinal));
 
     public void CheckCode(ColumnSchema column, string value, string path)
     {
@@ -34,7 +39,7 @@ internal sealed class CodeValidator(ClaimsSchema schema)
 
     public void CheckPrefix(ColumnSchema column, string prefix, string path)
     {
-        if (Known(column) is not { } known) return;
+        if (Known(column) is not { } known || IsReservedFeePrefix(column, prefix)) return;
         var first = known.GetViewBetween(prefix, prefix + char.MaxValue).FirstOrDefault();
         if (first is null || !first.StartsWith(prefix, StringComparison.Ordinal))
             throw new QueryException(path, $"no code of {column.CodeSystem} starts with '{prefix}'");

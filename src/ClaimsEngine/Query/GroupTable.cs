@@ -16,7 +16,8 @@ internal sealed class GroupState(int aggregates)
 {
     public long Rows;
     public readonly long[] NonNull = new long[aggregates];
-    public readonly long[] LongSum = new long[aggregates];
+    // Int128: a sum of int64 values (ids, say) overflows a long, as SQL's HUGEINT sums know.
+    public readonly Int128[] LongSum = new Int128[aggregates];
     public readonly double[] DoubleSum = new double[aggregates];
     public readonly long[] LongMin = Enumerable.Repeat(long.MaxValue, aggregates).ToArray();
     public readonly long[] LongMax = Enumerable.Repeat(long.MinValue, aggregates).ToArray();

@@ -57,10 +57,12 @@ internal static class QueryResult
                 AggregateKind.Count => aggregate.Column is null ? state.Rows : state.NonNull[a],
                 AggregateKind.CountDistinct => (long)(state.Distinct[a]?.Count ?? 0),
                 _ when empty => null,
-                AggregateKind.Sum => isFloat ? state.DoubleSum[a] : (object)state.LongSum[a],
-                AggregateKind.Avg => (isFloat ? state.DoubleSum[a] : state.LongSum[a]) / (double)state.NonNull[a],
-                AggregateKind.Min => isFloat ? state.DoubleMin[a] : Cell(state.LongMin[a], KindOf(aggregate.Column!), strings),
-                AggregateKind.Max => isFloat ? state.DoubleMax[a] : Cell(state.LongMax[a], KindOf(aggregate.Column!), strings),
+                AggregateKind.Sum when isFloat => state.DoubleSum[a],
+                AggregateKind.Sum when aggregate.Column!.Type == LogicalType.Int64 => (double)state.LongSum[a],
+                AggregateKind.Sum => (long)state.LongSum[a],
+                AggregateKind.Avg => (isFloat ? state.DoubleSum[a] : (double)state.LongSum[a]) / state.NonNull[a],
+                AggregateKind.Min => isFloat ? state.DoubleMin[a] : Cell(state.LongMin[a], AggregateKindOf(aggregate), strings),
+                AggregateKind.Max => isFloat ? state.DoubleMax[a] : Cell(state.LongMax[a], AggregateKindOf(aggregate), strings),
                 _ => throw new InvalidOperationException(aggregate.Kind.ToString()),
             };
         }
@@ -91,7 +93,8 @@ internal static class QueryResult
     {
         AggregateKind.Count or AggregateKind.CountDistinct => Kind.Integer,
         AggregateKind.Avg => Kind.Real,
-        AggregateKind.Sum => aggregate.Column!.Type == LogicalType.Float32 ? Kind.Real : Kind.Integer,
+        // A sum of int64 values can pass the int64 range: it is given as a double.
+        AggregateKind.Sum => aggregate.Column!.Type is LogicalType.Float32 or LogicalType.Int64 ? Kind.Real : Kind.Integer,
         _ => aggregate.Column!.Type == LogicalType.Bool ? Kind.Integer : KindOf(aggregate.Column),
     };
 
