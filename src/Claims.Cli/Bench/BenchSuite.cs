@@ -1,0 +1,51 @@
+namespace Claims.Cli.Bench;
+
+/// <summary>One query of the side-by-side suite: the engine's JSON and the same question in DuckDB's SQL.</summary>
+public sealed record BenchQuery(string Name, string Json, string Sql);
+
+/// <summary>
+/// The fixed suite `claims bench` runs on the engine and on DuckDB: the shapes researchers ask most, from a
+/// one-column range count to a full-table multi-predicate scan. Constants that depend on the data (the last
+/// month, fifty drug codes) are read from it first.
+/// </summary>
+public static class BenchSuite
+{
+    public static IReadOnlyList<BenchQuery> Queries(int lastMonth, IReadOnlyList<string> drugCodes)
+    {
+        var codes = string.Join(", ", drugCodes.Select(c => $"\"{c}\""));
+        var sqlCodes = string.Join(", ", drugCodes.Select(c => $"'{c}'"));
+        return
+        [
+            new("range count (one column)",
+                """{"from": "receipts", "where": {"col": "total_points", "between": [1000, 5000]}, "select": [{"count": "*", "as": "n"}]}""",
+                "SELECT count(*) FROM receipts WHERE total_points BETWEEN 1000 AND 5000"),
+            new("two small-integer predicates, sum",
+                """{"from": "receipts", "where": {"and": [{"col": "sex", "eq": 2}, {"col": "claim_kind", "eq": 2}]}, "select": [{"sum": "total_points", "as": "points"}]}""",
+                "SELECT sum(total_points) FROM receipts WHERE sex = 2 AND claim_kind = 2"),
+            new("IN list of 50 drug codes",
+                $$"""{"from": "drugs", "where": {"col": "code", "in": [{{codes}}]}, "select": [{"count": "*", "as": "n"}, {"sum": "points", "as": "points"}]}""",
+                $"SELECT count(*), sum(points) FROM drugs WHERE code IN ({sqlCodes})"),
+            new("exists: a diagnosis with icd10 prefix E11",
+                """{"from": "receipts", "where": {"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "E11"}}}, "select": [{"count": "*", "as": "n"}]}""",
+                "SELECT count(*) FROM receipts r WHERE EXISTS (SELECT 1 FROM diagnoses d WHERE d.receipt_id = r.receipt_id AND starts_with(d.icd10, 'E11'))"),
+            new("group by prefecture × age_band, sum of points",
+                """{"from": "receipts", "groupBy": ["prefecture", "age_band"], "select": [{"sum": "total_points", "as": "points"}]}""",
+                "SELECT prefecture, (age // 5) * 5, sum(total_points) FROM receipts GROUP BY ALL"),
+            new("countDistinct patients under a filter",
+                """{"from": "receipts", "where": {"col": "claim_kind", "eq": 4}, "select": [{"countDistinct": "patient_id", "as": "patients"}]}""",
+                "SELECT count(DISTINCT patient_id) FROM receipts WHERE claim_kind = 4"),
+            new("top 20 drug classes by points",
+                """{"from": "drugs", "groupBy": ["drug_class"], "select": [{"sum": "points", "as": "points"}], "orderBy": [{"col": "points", "desc": true}], "limit": 20}""",
+                "SELECT drug_class, sum(points) AS p FROM drugs GROUP BY ALL ORDER BY p DESC LIMIT 20"),
+            new("monthly trend",
+                """{"from": "receipts", "groupBy": ["service_month"], "select": [{"count": "*", "as": "claims"}, {"sum": "total_points", "as": "points"}]}""",
+                "SELECT service_month, count(*), sum(total_points) FROM receipts GROUP BY ALL"),
+            new("selective: one month, very expensive claims (zone maps)",
+                $$"""{"from": "receipts", "where": {"and": [{"col": "service_month", "eq": {{lastMonth}}}, {"col": "total_points", "ge": 500000}]}, "select": [{"count": "*", "as": "n"}]}""",
+                $"SELECT count(*) FROM receipts WHERE service_month = {lastMonth} AND total_points >= 500000"),
+            new("full table, four predicates",
+                """{"from": "procedures", "where": {"and": [{"col": "points", "between": [10, 1000]}, {"col": "times", "ge": 2}, {"col": "shinryo_shikibetsu", "in": [60, 70]}, {"col": "service_month", "ge": 0}]}, "select": [{"count": "*", "as": "n"}, {"sum": "points", "as": "points"}]}""",
+                "SELECT count(*), sum(points) FROM procedures WHERE points BETWEEN 10 AND 1000 AND times >= 2 AND shinryo_shikibetsu IN (60, 70) AND service_month >= 0"),
+        ];
+    }
+}
