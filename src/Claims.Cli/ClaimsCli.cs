@@ -31,5 +31,12 @@ public static class ClaimsCli
             error.WriteLine($"error: {e.Message}");
             return BadInput;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ParquetSharp.ParquetException)
+        {
+            // The file system or a Parquet file said no (a path that is a file, a folder we may not write, a
+            // truncated truth file): the user can act on the message, so no stack trace.
+            error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
     }
 }

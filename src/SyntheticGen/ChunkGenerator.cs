@@ -13,9 +13,9 @@ public sealed class ChunkGenerator(GeneratorModel model, PersonFactory factory, 
 {
     private readonly MonthSimulator _simulator = new(model, factory, facilities, rates, seed);
 
-    public ChunkOutput Generate(int chunk, int firstPerson, int count)
+    public ChunkOutput Generate(int firstPerson, int count)
     {
-        var output = new ChunkOutput(model.Schema, pool, chunk, months);
+        var output = new ChunkOutput(model.Schema, pool, months);
         for (var i = firstPerson; i < firstPerson + count; i++)
         {
             var person = factory.Create(i, population);

@@ -71,7 +71,7 @@ public static class Generator
                     return;
                 }
                 var first = chunk * ChunkPersons;
-                ready[chunk] = generator.Generate(chunk, first, Math.Min(ChunkPersons, total - first));
+                ready[chunk] = generator.Generate(first, Math.Min(ChunkPersons, total - first));
                 lock (ready) Monitor.PulseAll(ready);
             }
         })).ToArray();

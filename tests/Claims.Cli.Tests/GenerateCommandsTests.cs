@@ -31,12 +31,12 @@ public class GenerateCommandsTests
             Assert.False(string.IsNullOrEmpty(m.GetProperty("metric").GetString()));
             Assert.False(string.IsNullOrEmpty(m.GetProperty("source").GetString()));
             m.GetProperty("target").GetDouble();
-            m.GetProperty("value").GetDouble();
+            m.GetProperty("synthetic").GetDouble();
         });
         // Exit code 3 says some metric is out of tolerance (likely at 3,000 persons); 0 that all are within.
-        var anyFailing = metrics.Any(m => !m.GetProperty("pass").GetBoolean());
+        var anyFailing = metrics.Any(m => !m.GetProperty("within").GetBoolean());
         Assert.Equal(anyFailing ? 3 : 0, fidelityCode);
-        Assert.Contains(metrics, m => m.GetProperty("metric").GetString()!.StartsWith("integrity: receipts whose total_points") && m.GetProperty("pass").GetBoolean());
+        Assert.Contains(metrics, m => m.GetProperty("metric").GetString()!.StartsWith("integrity: receipts whose total_points") && m.GetProperty("within").GetBoolean());
     }
 
     [Fact]

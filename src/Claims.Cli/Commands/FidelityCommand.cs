@@ -18,7 +18,7 @@ internal static class FidelityCommand
             var rows = FidelityReport.Compute(parse.GetValue(data)!);
             if (parse.GetValue(json))
             {
-                var shaped = rows.Select(r => new { metric = r.Metric, target = r.Target, value = r.Value, tolerance = r.Tolerance, source = r.Source, pass = r.Pass });
+                var shaped = rows.Select(r => new { metric = r.Metric, target = r.Target, synthetic = r.Value, tolerance = r.Tolerance, source = r.Source, within = r.Pass });
                 console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(shaped, CliJson.Options));
             }
             else

@@ -53,7 +53,7 @@ public sealed class TableSchema
             : throw new SchemaException(
                 $"table '{Name}' has no column '{name}' (columns: {string.Join(", ", Columns.Select(c => c.Name))})");
 
-    public int IndexOf(string name) => _index.TryGetValue(name, out var i) ? i : IndexOf(Column(name).Name);
+    public int IndexOf(string name) => _index.TryGetValue(name, out var i) ? i : _index[Column(name).Name];
 
     public override string ToString() => Name;
 }

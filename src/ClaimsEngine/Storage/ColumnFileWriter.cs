@@ -35,9 +35,17 @@ internal sealed class ColumnFileWriter : IDisposable
     /// <summary>Fixed-width values (for hashes: 32 bytes a row); <paramref name="nulls"/> is empty or one flag a row.</summary>
     public void Append<T>(ReadOnlySpan<T> values, ReadOnlySpan<bool> nulls) where T : unmanaged
     {
-        var bytes = MemoryMarshal.AsBytes(values);
-        var rows = bytes.Length / _column.Type.Width();
-        _stream.Write(bytes);
+        var width = _column.Type.Width();
+        var rows = MemoryMarshal.AsBytes(values).Length / width;
+        if (nulls.Contains(true))
+        {
+            // The format promises a null slot holds zero, whatever the caller left in it.
+            var copy = MemoryMarshal.AsBytes(values).ToArray();
+            for (var r = 0; r < rows; r++)
+                if (nulls[r]) copy.AsSpan(r * width, width).Clear();
+            _stream.Write(copy);
+        }
+        else _stream.Write(MemoryMarshal.AsBytes(values));
         MarkValidity(rows, nulls);
     }
 

@@ -76,6 +76,9 @@ public sealed class Dataset : IDisposable
         }
         var partitions = manifest.Partitions.Select(p =>
         {
+            // Paths come from a file anyone could edit: only the layout the writer produces is followed.
+            if (p.Path != $"{manifest.Name}/{p.Key}" || p.Files.Any(f => f.File != f.Column + ".col"))
+                throw new StoreException(DatasetManifest.FileName, $"partition {manifest.Name}/{p.Key} points outside the dataset's layout");
             var columns = p.Files.Select(f =>
             {
                 var name = $"{manifest.Name}/{p.Key}/{f.File}";

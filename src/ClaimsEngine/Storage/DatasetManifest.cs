@@ -37,6 +37,13 @@ public sealed record DatasetManifest(
                            ?? throw new StoreException(FileName, "is empty");
             if (manifest.FormatVersion != CurrentFormatVersion)
                 throw new StoreException(FileName, $"dataset format version {manifest.FormatVersion} is not supported (expected {CurrentFormatVersion})");
+            // Deserialisation leaves missing fields null; a manifest is only trusted whole.
+            if (manifest.Generation is null || !System.Text.RegularExpressions.Regex.IsMatch(manifest.Generation, @"^g\d{6}$"))
+                throw new StoreException(FileName, $"names no valid generation folder ('{manifest.Generation}')");
+            if (manifest.Tables is null || manifest.Provenance is null || manifest.SchemaHash is null
+                || manifest.Tables.Any(t => t?.Name is null || t.Columns is null || t.Partitions is null
+                                            || t.Partitions.Any(p => p?.Path is null || p.Files is null || p.Files.Any(f => f?.File is null || f.Xxh3 is null))))
+                throw new StoreException(FileName, "is incomplete: tables, partitions, files, provenance and schemaHash are required");
             return manifest;
         }
         catch (JsonException e)

@@ -55,8 +55,10 @@ public sealed unsafe class MappedColumn : IDisposable
         if (typeof(T) != type.StorageType())
             throw new SchemaException($"column {Schema} stores {type.StorageType().Name}, not {typeof(T).Name}");
         EnsureMapped();
-        var count = type == LogicalType.Hash ? RowCount * type.Width() : RowCount;
-        return new ReadOnlySpan<T>(_base + ColumnFileFormat.HeaderSize, count);
+        var count = type == LogicalType.Hash ? (long)RowCount * type.Width() : RowCount;
+        if (count > int.MaxValue)
+            throw new StoreException(Name, $"holds {RowCount:N0} hashes, more than one span can address; read them row by row with Hash(row)");
+        return new ReadOnlySpan<T>(_base + ColumnFileFormat.HeaderSize, (int)count);
     }
 
     /// <summary>The stored values as raw bytes (rows × width), 64-byte aligned.</summary>
@@ -65,16 +67,10 @@ public sealed unsafe class MappedColumn : IDisposable
         get
         {
             EnsureMapped();
-            return new ReadOnlySpan<byte>(_base + ColumnFileFormat.HeaderSize, RowCount * Schema.Type.Width());
+            var bytes = (long)RowCount * Schema.Type.Width();
+            if (bytes > int.MaxValue) throw new StoreException(Name, $"holds {bytes:N0} bytes of values, more than one span can address");
+            return new ReadOnlySpan<byte>(_base + ColumnFileFormat.HeaderSize, (int)bytes);
         }
-    }
-
-    /// <summary>The rows of block <paramref name="block"/> (the last block may be short).</summary>
-    public ReadOnlySpan<T> Block<T>(int block) where T : unmanaged
-    {
-        var start = block * BlockRows;
-        var width = Schema.Type == LogicalType.Hash ? Schema.Type.Width() : 1;
-        return Values<T>().Slice(start * width, Math.Min(BlockRows, RowCount - start) * width);
     }
 
     public bool HasNulls => (Header.Flags & ColumnFileFormat.FlagValidity) != 0;
@@ -105,7 +101,14 @@ public sealed unsafe class MappedColumn : IDisposable
         }
     }
 
-    public ReadOnlySpan<byte> Hash(int row) => Values<byte>().Slice(row * 32, 32);
+    /// <summary>One row's 32-byte hash; addressed by pointer, since a month of hashes can pass 2 GiB.</summary>
+    public ReadOnlySpan<byte> Hash(int row)
+    {
+        if (Schema.Type != LogicalType.Hash) throw new SchemaException($"column {Schema} is {Schema.Type.Name()}, not a hash column");
+        EnsureMapped();
+        if ((uint)row >= (uint)RowCount) throw new ArgumentOutOfRangeException(nameof(row));
+        return new ReadOnlySpan<byte>(_base + ColumnFileFormat.HeaderSize + (long)row * 32, 32);
+    }
 
     /// <summary>One value as a CLR object (null, bool, sbyte, short, int, long, float, DateOnly, string); for display and export, not for scans.</summary>
     public object? GetValue(int row)

@@ -17,7 +17,7 @@ public static class ParquetExport
 {
     private const int RowGroupRows = 1 << 20;
 
-    public static IReadOnlyList<ExportedFile> Write(Dataset dataset, string outDirectory, IProgress<ExportedFile>? progress = null)
+    public static IReadOnlyList<ExportedFile> Write(Dataset dataset, string outDirectory)
     {
         var written = new List<ExportedFile>();
         foreach (var table in dataset.Tables)
@@ -31,9 +31,7 @@ public static class ParquetExport
             {
                 var path = Path.Combine(folder, name + ".parquet");
                 WriteFile(dataset, table.Schema, partition, path);
-                var file = new ExportedFile(table.Name, path, partition?.RowCount ?? 0);
-                written.Add(file);
-                progress?.Report(file);
+                written.Add(new ExportedFile(table.Name, path, partition?.RowCount ?? 0));
             }
         }
         return written;

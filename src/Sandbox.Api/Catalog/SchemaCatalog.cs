@@ -9,7 +9,7 @@ public sealed record SchemaCatalog(string Hash, int BlockRows, IReadOnlyList<Tab
     public static SchemaCatalog From(ClaimsSchema schema) => new(
         schema.Hash,
         schema.BlockRows,
-        schema.Tables.Select(t => new TableEntry(t.Name, t.Description, t.PartitionColumn.Name, t.ParentTable,
+        schema.Tables.Select(t => new TableEntry(t.Name, t.Description, t.PartitionColumn.Name, t.PrimaryKey.Select(c => c.Name).ToArray(), t.ParentTable,
             t.Columns.Select(c => new ColumnEntry(c.Name, c.Type.Name(), c.Nullable, c.CodeSystem, c.Unit,
                 new SourceEntry(c.SourceRecord, c.SourceField), c.Description)).ToArray())).ToArray(),
         schema.Enums.Select(e => new EnumEntry(e.Name, e.Description, e.Source,
@@ -19,7 +19,8 @@ public sealed record SchemaCatalog(string Hash, int BlockRows, IReadOnlyList<Tab
         schema.CheckupItems);
 }
 
-public sealed record TableEntry(string Name, Text Description, string PartitionColumn, string? Parent, IReadOnlyList<ColumnEntry> Columns);
+public sealed record TableEntry(string Name, Text Description, string PartitionColumn, IReadOnlyList<string> PrimaryKey, string? Parent,
+    IReadOnlyList<ColumnEntry> Columns);
 
 public sealed record ColumnEntry(string Name, string Type, bool Nullable, string? CodeSystem, string? Unit, SourceEntry Source, Text Description);
 

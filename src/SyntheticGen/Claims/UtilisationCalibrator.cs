@@ -94,7 +94,7 @@ public static class UtilisationCalibrator
         const int chunk = 1024;
         for (var start = 0; start < persons; start += chunk)
         {
-            var output = generator.Generate(start / chunk, start, Math.Min(chunk, persons - start));
+            var output = generator.Generate(start, Math.Min(chunk, persons - start));
             foreach (var person in output.Truth.Persons)
             {
                 var first = MonthMath.FromYyyymm(person.FirstMonth);

@@ -21,6 +21,7 @@ internal sealed class FidelityContext
         Months = int.Parse(months);
         PersonYears = CountPersonYears(out var eligibleYears);
         CheckupEligiblePersonYears = eligibleYears;
+        _glucoseCodes = GlucoseLoweringDrugs.Codes(model);
         ScanReceipts(dataset);
         ScanLines(dataset);
         ScanDiagnoses(dataset);
@@ -52,14 +53,21 @@ internal sealed class FidelityContext
     public double Hba1cGap { get; private set; }
 
     private readonly Dictionary<long, (int Month, int Total, long Lines)> _receipts = [];
+    private IReadOnlySet<string> _glucoseCodes = new HashSet<string>();
     private readonly HashSet<int> _class396Persons = [];
     private readonly HashSet<int> _glucoseDrugPersons = [];
     private readonly HashSet<int> _class396IndicationPersons = [];
     private readonly Dictionary<string, (long Hits, long Count)> _checkupRates = [];
 
+    /// <summary>
+    /// Person-years in the window, overall and by age; and the checkups expected per unit of participation: the
+    /// person-months aged 40–74 weighted by each month's share of the year's exams, so that a window without
+    /// the autumn exam season is not read as low participation.
+    /// </summary>
     private double CountPersonYears(out double eligible)
     {
         double months = 0, eligibleMonths = 0;
+        var weights = Model.Calibration.CheckupMonthWeights;
         foreach (var person in Truth.Persons)
         {
             var first = Math.Max(FirstMonth, MonthMath.FromYyyymm(person.FirstMonth));
@@ -67,11 +75,38 @@ internal sealed class FidelityContext
             for (var m = first; m <= last; m++)
             {
                 months++;
-                if (person.AgeAt(m) is >= 40 and <= 74) eligibleMonths++;
+                var age = person.AgeAt(m);
+                _personMonthsByAge[Math.Min(age, 120)]++;
+                if (age is >= 40 and <= 74) eligibleMonths += weights[MonthMath.CalendarMonth(m) - 1];
             }
         }
         eligible = eligibleMonths / 12;
         return months / 12;
+    }
+
+    private readonly double[] _personMonthsByAge = new double[121];
+    private readonly double[] _outpatientByAge = new double[121];
+
+    public bool WindowHasWinter => Enumerable.Range(FirstMonth, Months).Count(m => MonthMath.CalendarMonth(m) is 12 or <= 3) >= 3;
+
+    /// <summary>Outpatient receipts per person-year of persons aged from–to.</summary>
+    public double OutpatientRate(int from, int to) =>
+        Enumerable.Range(from, Math.Min(to, 120) - from + 1).Sum(a => _outpatientByAge[a])
+        / Math.Max(1e-9, Enumerable.Range(from, Math.Min(to, 120) - from + 1).Sum(a => _personMonthsByAge[a]) / 12);
+
+    /// <summary>The calibrated outpatient rate for ages from–to, weighted by this dataset's own person-months at each age.</summary>
+    public double ExpectedOutpatientRate(int from, int to)
+    {
+        var ages = Enumerable.Range(from, Math.Min(to, 120) - from + 1).ToArray();
+        return ages.Sum(a => _personMonthsByAge[a] * Model.Calibration.OutpatientClaimsByAge[AgeBands.Of(a)])
+               / Math.Max(1e-9, ages.Sum(a => _personMonthsByAge[a]));
+    }
+
+    /// <summary>The calibrated prevalence for persons of one sex aged fromAge+, weighted by this dataset's own ages at the start.</summary>
+    public double ExpectedPrevalence(double[] curve, bool male, int fromAge)
+    {
+        var group = Truth.Persons.Where(p => p.FirstMonth == FirstMonthYyyymm && (p.Sex == 1) == male && p.AgeAt(FirstMonth) >= fromAge).ToArray();
+        return group.Length == 0 ? double.NaN : group.Average(p => curve[AgeBands.Of(p.AgeAt(FirstMonth))]);
     }
 
     private void ScanReceipts(Dataset dataset)
@@ -84,13 +119,18 @@ internal sealed class FidelityContext
             var kinds = partition.Column("claim_kind").Values<sbyte>();
             var totals = partition.Column("total_points").Values<int>();
             var facilities = partition.Column("facility_id").Values<int>();
+            var ages = partition.Column("age").Values<short>();
             var id5 = partition.Column("id5");
             for (var r = 0; r < partition.RowCount; r++)
             {
                 receipts++;
                 ClaimsByKind[kinds[r]]++;
                 PointsByKind[kinds[r]] += totals[r];
-                if (kinds[r] == 2) outpatientPoints.Add(totals[r]);
+                if (kinds[r] == 2)
+                {
+                    outpatientPoints.Add(totals[r]);
+                    _outpatientByAge[Math.Clamp((int)ages[r], 0, 120)]++;
+                }
                 if (id5.IsNull(r)) id5Missing++;
                 if (facilities[r] >= FacilityDirectory.SyntheticBase) synthetic++;
                 if (Truth.ReceiptPerson.ContainsKey(ids[r])) withTruth++;
@@ -145,9 +185,8 @@ internal sealed class FidelityContext
                 }
                 if (table != "drugs") continue;
                 var classes = partition.Column("drug_class").Values<short>();
-                var glucose = GlucoseLoweringDrugs.Codes(Model);
                 var drugCodes = partition.Column("code");
-                var glucoseIds = glucose.Select(drugCodes.Dictionary.IdOf).Where(id => id >= 0).ToHashSet();
+                var glucoseIds = _glucoseCodes.Select(drugCodes.Dictionary.IdOf).Where(id => id >= 0).ToHashSet();
                 var drugIds = drugCodes.Values<int>();
                 for (var r = 0; r < partition.RowCount; r++)
                 {
@@ -192,8 +231,9 @@ internal sealed class FidelityContext
         }
         SuspectedShare = suspected / (double)Math.Max(1, lines);
         InfluenzaWinterShare = winter / (double)Math.Max(1, InfluenzaTotal);
+        // With no one on such drugs there is nothing to check: NaN, which no tolerance accepts.
         DiabetesDrugsWithDiagnosis = _class396Persons.Count == 0
-            ? 1
+            ? double.NaN
             : _class396Persons.Count(_class396IndicationPersons.Contains) / (double)_class396Persons.Count;
     }
 
@@ -237,7 +277,7 @@ internal sealed class FidelityContext
             }
         }
         _checkupRates["participation"] = (examinees, (long)Math.Round(CheckupEligiblePersonYears));
-        MedGlucoseWithDrugs = medGlucose == 0 ? 1 : medGlucoseWithDrugs / (double)medGlucose;
+        MedGlucoseWithDrugs = medGlucose == 0 ? double.NaN : medGlucoseWithDrugs / (double)medGlucose;
         Hba1cGap = treatedSum / Math.Max(1, treatedCount) - otherSum / Math.Max(1, otherCount);
     }
 

@@ -10,6 +10,7 @@ namespace Claims.SyntheticGen.Fidelity;
 /// <summary>One row of the fidelity report: a metric, its target and source, the synthetic value, and whether it is within tolerance.</summary>
 public sealed record FidelityRow(string Metric, double Target, double Value, double Tolerance, string Source)
 {
+    /// <summary>Within tolerance; a metric with no cases to measure (NaN) never passes.</summary>
     public bool Pass => Math.Abs(Value - Target) <= Tolerance + 1e-12;
 }
 
@@ -94,6 +95,8 @@ public static class FidelityReport
         var source = calibration.UtilisationSource;
         double Rate(params sbyte[] kinds) => kinds.Sum(k => c.ClaimsByKind[k]) / c.PersonYears;
         rows.Add(Relative(c, "claims per person-year: medical outpatient", perYear["medicalOutpatient"], Rate(2), source));
+        foreach (var (label, from, to) in new[] { ("0–14", 0, 14), ("15–39", 15, 39), ("40–64", 40, 64), ("65–74", 65, 74), ("75+", 75, 120) })
+            rows.Add(Relative(c, $"claims per person-year: medical outpatient, ages {label}", c.ExpectedOutpatientRate(from, to), c.OutpatientRate(from, to), source));
         rows.Add(Relative(c, "claims per person-year: pharmacy", perYear["pharmacy"], Rate(4), source));
         rows.Add(Relative(c, "claims per person-year: dental", perYear["dental"], Rate(5, 6), source));
         rows.Add(Relative(c, "claims per person-year: inpatient and DPC", perYear["medicalInpatient"] + perYear["dpc"], Rate(1, 3), source));
@@ -113,7 +116,7 @@ public static class FidelityReport
         rows.Add(new FidelityRow("receipts missing id5", 0.05, c.Id5Missing, 0.02, "NDB.md: id5 valid on 92–97% of claims"));
         rows.Add(new FidelityRow("shape: claim kind frequencies, TVD complement", 1, 1 - c.ClaimKindTvd(perYear), 0.08,
             "NDB.md monthly volumes by claim kind"));
-        if (c.InfluenzaTotal > 0)
+        if (c.WindowHasWinter)
             rows.Add(new FidelityRow("seasonality: influenza diagnoses in December–March", 0.85, c.InfluenzaWinterShare, 0.12,
                 "感染症発生動向調査: pre-COVID seasons peak in weeks 4–5 (calibration.json seasonality)"));
     }
@@ -135,10 +138,20 @@ public static class FidelityReport
             "questionnaire consistent with claims"));
         rows.Add(new FidelityRow("consistency: HbA1c of treated diabetics minus others (percentage points)", 1.5, c.Hba1cGap, 1.0,
             "a treated diabetic has a higher HbA1c (NHNS; approx.)"));
+        foreach (var condition in c.Model.Clinical.Conditions)
+        {
+            foreach (var male in new[] { true, false })
+            {
+                var prevalence = c.Model.Calibration.Prevalence[condition.Id];
+                var target = c.ExpectedPrevalence(prevalence.For(male), male, 40);
+                rows.Add(Relative(c, $"prevalence: {condition.Id}, {(male ? "men" : "women")} 40+", target,
+                    c.TruePrevalence(condition.Id, male, 40, 120), prevalence.Source));
+            }
+        }
         foreach (var (id, label, male, from, to) in new[]
                  {
                      ("t2dm", "type 2 diabetes, men 50–59", true, 50, 59), ("t2dm", "type 2 diabetes, women 70+", false, 70, 120),
-                     ("hypertension", "hypertension, men 60–69", true, 60, 69), ("dementia", "dementia, 85–89", false, 85, 89),
+                     ("hypertension", "hypertension, men 60–69", true, 60, 69), ("dementia", "dementia, women 85–89", false, 85, 89),
                  })
         {
             var prevalence = c.Model.Calibration.Prevalence[id];

@@ -16,9 +16,8 @@ public sealed record TruthPerson(int Person, sbyte Sex, DateOnly Birth, sbyte Pr
 /// <summary>Everything one chunk of persons produced: a sink per table per month, and the truth.</summary>
 public sealed class ChunkOutput
 {
-    public ChunkOutput(ClaimsSchema schema, BatchPool pool, int index, int months)
+    public ChunkOutput(ClaimsSchema schema, BatchPool pool, int months)
     {
-        Index = index;
         Receipts = new ReceiptSink[months];
         Diagnoses = new DiagnosisSink[months];
         Procedures = new ItemSink[months];
@@ -38,7 +37,6 @@ public sealed class ChunkOutput
         }
     }
 
-    public int Index { get; }
     public ReceiptSink[] Receipts { get; }
     public DiagnosisSink[] Diagnoses { get; }
     public ItemSink[] Procedures { get; }
