@@ -19,6 +19,7 @@ public static class ClaimsCli
             ExportCommand.Create(console),
             GenerateCommand.Create(console),
             FidelityCommand.Create(console),
+            LinkCommand.Create(console),
         };
         try
         {
