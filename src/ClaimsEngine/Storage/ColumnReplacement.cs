@@ -43,10 +43,15 @@ public sealed class ColumnReplacement
         _writer.Append(values, nulls);
     }
 
-    internal ColumnFileEntry Seal()
+    internal void ThrowIfIncomplete()
     {
         if (Rows != ExpectedRows)
             throw new ClaimsException($"column {Column} of {Table}/{Key}: {Rows} rows appended, the partition has {ExpectedRows}");
+    }
+
+    internal ColumnFileEntry Seal()
+    {
+        ThrowIfIncomplete();
         return _writer.Seal();
     }
 

@@ -88,6 +88,8 @@ public sealed class DatasetRewriter : IDisposable
         ObjectDisposedException.ThrowIf(_committed, this);
         _progress?.Report(WriteStage.Sealing);
         var replacements = _replacements.ToArray();
+        // Checked before the parallel seal, so a short column is its own error, not one wrapped in an AggregateException.
+        foreach (var (_, replacement) in replacements) replacement.ThrowIfIncomplete();
         var sealedFiles = new ColumnFileEntry[replacements.Length];
         Parallel.For(0, replacements.Length, i => sealedFiles[i] = replacements[i].Value.Seal());
         foreach (var (_, replacement) in replacements) replacement.Close();
