@@ -42,6 +42,8 @@ public sealed class DatasetRewriter : IDisposable
     {
         directory = Path.GetFullPath(directory);
         schema ??= ClaimsSchema.Default;
+        // A folder without a dataset (or a missing one) is named as such, and gets no lock file.
+        DatasetManifest.Read(directory);
         var lockFile = GenerationFolders.Lock(directory);
         try
         {
