@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Claims.Engine;
 using Claims.Engine.Linkage;
@@ -10,6 +11,9 @@ namespace Claims.Cli.Commands;
 /// <summary>`claims link`: patient_id into every table, and optionally how well each method finds the true persons.</summary>
 internal static class LinkCommand
 {
+    // "id1+id2" printed as written, not as "id1\u002Bid2": the output is for people and scripts, never HTML.
+    private static readonly JsonSerializerOptions s_json = new(CliJson.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create(IAnsiConsole console)
     {
         var data = CommonOptions.Data();
@@ -44,7 +48,7 @@ internal static class LinkCommand
         object shaped = accuracy is null
             ? new { method = summary.Method.Name(), patients = summary.Patients, receipts = summary.Receipts, checkups = summary.Checkups, lineRows = summary.LineRows, seconds = summary.Elapsed.TotalSeconds }
             : accuracy.Select(a => new { method = a.Method, precision = a.Precision, recall = a.Recall });
-        console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(shaped, CliJson.Options));
+        console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(shaped, s_json));
     }
 
     private static void Render(IAnsiConsole console, LinkSummary summary, IReadOnlyList<LinkageAccuracy>? accuracy)
@@ -53,7 +57,7 @@ internal static class LinkCommand
             $"linked {summary.Receipts:N0} receipts and {summary.Checkups:N0} checkups into {summary.Patients:N0} patients ({summary.Method.Name()}), patient_id written into {summary.LineRows:N0} line rows, in {summary.Elapsed.TotalSeconds:F1} s");
         if (accuracy is null) return;
         var table = new Table().AddColumns("method", "patients", "precision", "recall");
-        foreach (var a in accuracy) table.AddRow(a.Method, a.Patients.ToString("N0"), a.Precision.ToString("P2"), a.Recall.ToString("P2"));
+        foreach (var a in accuracy) table.AddRow(a.Method, a.Patients.ToString("N0"), a.Precision.ToString("P3"), a.Recall.ToString("P3"));
         console.Write(table);
     }
 }
