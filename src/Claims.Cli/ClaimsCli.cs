@@ -19,6 +19,7 @@ public static class ClaimsCli
             ExportCommand.Create(console),
             GenerateCommand.Create(console),
             FidelityCommand.Create(console),
+            LinkCommand.Create(console),
             QueryCommand.Create(console, input ?? Console.In),
             BenchCommand.Create(console),
         };

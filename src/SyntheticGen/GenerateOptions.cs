@@ -25,8 +25,11 @@ public sealed record GenerateOptions
     }
 }
 
-/// <summary>What a generation wrote, for the summary line and the benchmark.</summary>
-public sealed record GenerateSummary(long Persons, IReadOnlyDictionary<string, long> RowsPerTable, TimeSpan Elapsed)
+/// <summary>
+/// What a generation wrote, for the summary line and the benchmark. <see cref="Linkage"/> (part of
+/// <see cref="Elapsed"/>) is the time the linker took to fill patient_id; <see cref="Patients"/> is how many it found.
+/// </summary>
+public sealed record GenerateSummary(long Persons, IReadOnlyDictionary<string, long> RowsPerTable, TimeSpan Elapsed, TimeSpan Linkage, int Patients)
 {
     public long Rows => RowsPerTable.Values.Sum();
     public double RowsPerSecond => Rows / Math.Max(Elapsed.TotalSeconds, 1e-9);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Claims.Engine.Linkage;
 using Claims.Engine.Storage;
 using Claims.SyntheticGen.Claims;
 using Claims.SyntheticGen.Facilities;
@@ -99,7 +100,10 @@ public static class Generator
         Task.WaitAll(workers);
         writer.Commit();
         truth.Publish();
-        return new GenerateSummary(total, new Dictionary<string, long>(rows), stopwatch.Elapsed);
+        // The linker writes the next generation and takes the dataset's lock, which the writer holds until disposed.
+        writer.Dispose();
+        var linkage = PatientIdWriter.Write(options.Out, LinkageMethod.Combined, model.Schema);
+        return new GenerateSummary(total, new Dictionary<string, long>(rows), stopwatch.Elapsed, linkage.Elapsed, linkage.Patients);
     }
 
     private static void Append(DatasetWriter writer, ChunkOutput output, int[] months, ConcurrentDictionary<string, long> rows, BatchPool pool)

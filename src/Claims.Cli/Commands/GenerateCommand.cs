@@ -66,6 +66,7 @@ internal static class GenerateCommand
         console.Write(table);
         console.MarkupLineInterpolated(
             $"{summary.Persons:N0} persons, {summary.Rows:N0} rows in {summary.Elapsed.TotalSeconds:F1} s ({summary.RowsPerSecond:N0} rows/s)");
+        console.MarkupLineInterpolated($"linked into {summary.Patients:N0} patients in {summary.Linkage.TotalSeconds:F1} s");
     }
 
     /// <summary>YYYY-MM (or YYYYMM) to YYYYMM.</summary>

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Claims.Engine.Schema;
 
 namespace Claims.Engine.Storage;
@@ -31,10 +30,8 @@ public enum WriteStage
 /// an atomic rename. A crash or kill at any point leaves the previous manifest, and the generation it names,
 /// untouched; leftovers are removed by the next writer. One writer at a time holds the dataset's lock file.
 /// </summary>
-public sealed partial class DatasetWriter : IDisposable
+public sealed class DatasetWriter : IDisposable
 {
-    private const string LockFile = ".lock";
-
     private readonly string _directory;
     private readonly DatasetWriteOptions _options;
     private readonly FileStream _lock;
@@ -49,14 +46,8 @@ public sealed partial class DatasetWriter : IDisposable
         _directory = directory;
         _options = options;
         _lock = lockFile;
-        var next = Directory.EnumerateDirectories(directory)
-            .Select(d => GenerationName().Match(Path.GetFileName(d)))
-            .Where(m => m.Success)
-            .Select(m => int.Parse(m.Groups[1].Value))
-            .DefaultIfEmpty(0)
-            .Max() + 1;
-        _generation = $"g{next:D6}";
-        _staging = Path.Combine(directory, _generation + ".tmp");
+        _generation = GenerationFolders.Next(directory);
+        _staging = GenerationFolders.Staging(directory, _generation);
         Directory.CreateDirectory(_staging);
     }
 
@@ -69,16 +60,7 @@ public sealed partial class DatasetWriter : IDisposable
         options ??= new DatasetWriteOptions();
         Directory.CreateDirectory(directory);
         RefuseForeignDirectory(directory, options.CompanionEntries);
-        FileStream lockFile;
-        try
-        {
-            // FileShare.None takes an exclusive advisory lock on Unix, released by the OS if the writer dies.
-            lockFile = new FileStream(Path.Combine(directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new ClaimsException($"another writer is writing the dataset at '{directory}'", e);
-        }
+        var lockFile = GenerationFolders.Lock(directory);
         return new DatasetWriter(directory, options, lockFile);
     }
 
@@ -87,7 +69,7 @@ public sealed partial class DatasetWriter : IDisposable
         if (File.Exists(Path.Combine(directory, DatasetManifest.FileName))) return;
         var foreign = Directory.EnumerateFileSystemEntries(directory)
             .Select(Path.GetFileName)
-            .FirstOrDefault(name => name != LockFile && !GenerationName().IsMatch(name!) && name != DatasetManifest.FileName + ".tmp"
+            .FirstOrDefault(name => name != GenerationFolders.LockFile && !GenerationFolders.IsGeneration(name!) && name != DatasetManifest.FileName + ".tmp"
                                     && !companions.Contains(name!));
         if (foreign is not null)
             throw new ClaimsException($"'{directory}' is not empty and holds no dataset (found '{foreign}'); choose an empty or new folder");
@@ -135,30 +117,12 @@ public sealed partial class DatasetWriter : IDisposable
         var manifest = new DatasetManifest(DatasetManifest.CurrentFormatVersion, _generation, DateTimeOffset.UtcNow,
             _options.Schema.Hash, _options.Schema.BlockRows, _options.Access, _options.Provenance, tables);
 
-        Directory.Move(_staging, Path.Combine(_directory, _generation));
-        _options.Progress?.Report(WriteStage.Renamed);
-        var manifestPath = Path.Combine(_directory, DatasetManifest.FileName);
-        var temporary = manifestPath + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(manifest.ToJson());
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, manifestPath, overwrite: true);
+        GenerationFolders.Publish(_directory, _generation, manifest, _options.Progress);
         _committed = true;
         _options.Progress?.Report(WriteStage.Published);
-        RemoveOtherGenerations();
+        GenerationFolders.RemoveAllBut(_directory, _generation);
         _options.Progress?.Report(WriteStage.Cleaned);
         return manifest;
-    }
-
-    private void RemoveOtherGenerations()
-    {
-        foreach (var directory in Directory.EnumerateDirectories(_directory))
-        {
-            var name = Path.GetFileName(directory);
-            if (name != _generation && GenerationName().IsMatch(name)) Directory.Delete(directory, recursive: true);
-        }
     }
 
     public void Dispose()
@@ -170,7 +134,4 @@ public sealed partial class DatasetWriter : IDisposable
         }
         _lock.Dispose();
     }
-
-    [GeneratedRegex(@"^g(\d{6})(\.tmp)?$")]
-    private static partial Regex GenerationName();
 }

@@ -47,13 +47,13 @@ public class CrashTests
         }
     }
 
-    /// <summary>Runs the child writer and kills it once it prints <paramref name="target"/>; false if it finished first.</summary>
-    private static bool RunUntil(string directory, int seed, string target)
+    /// <summary>Runs the child writer (or, with another verb, rewriter) and kills it once it prints <paramref name="target"/>; false if it finished first.</summary>
+    internal static bool RunUntil(string directory, int seed, string target, string verb = CrashWriterProgram.Verb)
     {
         var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
         var start = new ProcessStartInfo(host)
         {
-            ArgumentList = { typeof(CrashWriterProgram).Assembly.Location, CrashWriterProgram.Verb, directory, seed.ToString() },
+            ArgumentList = { typeof(CrashWriterProgram).Assembly.Location, verb, directory, seed.ToString() },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

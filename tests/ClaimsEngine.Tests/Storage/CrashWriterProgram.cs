@@ -5,15 +5,23 @@ namespace Claims.Engine.Tests.Storage;
 
 /// <summary>
 /// The entry point of this test assembly when <see cref="CrashTests"/> runs it as a child process: it writes a
-/// dataset and prints a line after every batch and every publishing stage, so the test can kill it at a chosen
-/// point. Test runners load the assembly without calling it.
+/// dataset (or rewrites one of its columns, for <see cref="RewriteCrashTests"/>) and prints a line after every batch
+/// or column and every publishing stage, so the test can kill it at a chosen point. Test runners load the assembly
+/// without calling it.
 /// </summary>
 public static class CrashWriterProgram
 {
     public const string Verb = "crash-writer";
+    public const string RewriteVerb = "crash-rewriter";
 
     public static int Main(string[] args)
     {
+        if (args is [RewriteVerb, var dataset, var rewriteSeed])
+        {
+            PatientIdRewrite.Run(dataset, int.Parse(rewriteSeed), new InlineProgress<WriteStage>(stage => Console.WriteLine(stage)), Console.WriteLine);
+            Console.WriteLine("done");
+            return 0;
+        }
         if (args is not [Verb, var directory, var seed]) return 64;
         var source = CrashTests.Source(int.Parse(seed));
         source.Write(directory,
