@@ -44,6 +44,7 @@ internal static partial class GenerationFolders
     public static void Publish(string directory, string generation, DatasetManifest manifest, IProgress<WriteStage>? progress)
     {
         Directory.Move(Staging(directory, generation), Path.Combine(directory, generation));
+        DirectorySync.Flush(directory);
         progress?.Report(WriteStage.Renamed);
         var manifestPath = Path.Combine(directory, DatasetManifest.FileName);
         var temporary = manifestPath + ".tmp";
@@ -53,15 +54,34 @@ internal static partial class GenerationFolders
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, manifestPath, overwrite: true);
+        DirectorySync.Flush(directory);
     }
 
-    /// <summary>Removes every generation but <paramref name="keep"/>: old ones, and leftovers of writers that died.</summary>
-    public static void RemoveAllBut(string directory, string keep)
+    /// <summary>
+    /// Removes leftovers of writers that died and every generation older than the previous one. The previous
+    /// generation stays until the next write, because readers that opened it map column files lazily and must
+    /// still find them; a reader would have to stay open across two publications to lose its files.
+    /// </summary>
+    public static void RemoveStale(string directory, string current, string? previous)
     {
         foreach (var folder in Directory.EnumerateDirectories(directory))
         {
             var name = Path.GetFileName(folder);
-            if (name != keep && IsGeneration(name)) Directory.Delete(folder, recursive: true);
+            if (name != current && name != previous && IsGeneration(name)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The generation the current manifest names, before it is replaced; null for a new dataset.</summary>
+    public static string? Current(string directory)
+    {
+        try
+        {
+            return File.Exists(Path.Combine(directory, DatasetManifest.FileName)) ? DatasetManifest.Read(directory).Generation : null;
+        }
+        catch (StoreException)
+        {
+            // A damaged manifest names nothing worth keeping; the new version replaces it.
+            return null;
         }
     }
 

@@ -7,18 +7,22 @@ namespace Claims.Engine.Tests.Storage;
 public class WriterTests
 {
     [Fact]
-    public void A_new_version_replaces_the_old_one_and_removes_its_generation()
+    public void A_new_version_replaces_the_old_one_and_keeps_it_for_open_readers_until_the_next_write()
     {
         using var temp = new TempDirectory();
-        var first = new RandomDataset { Seed = 1, Months = 1, RowsPerPartition = 500 }.Write(temp.Path);
+        var first = new RandomDataset { Seed = 1, Months = 1, RowsPerPartition = 500 };
+        var firstManifest = first.Write(temp.Path);
+        using var reader = Dataset.Open(temp.Path);
         var second = new RandomDataset { Seed = 2, Months = 2, RowsPerPartition = 300 };
         var manifest = second.Write(temp.Path);
 
-        Assert.NotEqual(first.Generation, manifest.Generation);
-        Assert.False(Directory.Exists(Path.Combine(temp.Path, first.Generation)));
-        Assert.Equal([manifest.Generation], Directory.GetDirectories(temp.Path).Select(Path.GetFileName));
-        using var dataset = Dataset.Open(temp.Path, ChecksumVerification.AtOpen);
-        StoreAssert.HoldsExactly(dataset, second);
+        Assert.NotEqual(firstManifest.Generation, manifest.Generation);
+        // A reader that opened the old version still reads it, file by file, after the new one is published.
+        StoreAssert.HoldsExactly(reader, first);
+        using (var dataset = Dataset.Open(temp.Path, ChecksumVerification.AtOpen)) StoreAssert.HoldsExactly(dataset, second);
+
+        var third = new RandomDataset { Seed = 3, Months = 1, RowsPerPartition = 200 }.Write(temp.Path);
+        Assert.Equal([manifest.Generation, third.Generation], Directory.GetDirectories(temp.Path).Select(Path.GetFileName).Order());
     }
 
     [Fact]
