@@ -1,4 +1,6 @@
-using System.Runtime.CompilerServices;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Claims.Engine.Kernels;
 using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 
@@ -18,6 +20,8 @@ internal sealed class BoundLeaf
     private readonly HashSet<long>? _set;
     private readonly bool _negate;
     private readonly byte[][]? _hashes;
+    private readonly ulong[]? _members;
+    private const long MembersDomain = 1 << 16;
 
     public BoundLeaf(ColumnPredicate leaf, MappedColumn column)
     {
@@ -43,6 +47,7 @@ internal sealed class BoundLeaf
                 default:
                     _set = leaf.Values.Select(v => (long)dictionary.IdOf((string)v)).Where(id => id >= 0).ToHashSet();
                     _negate = leaf.Op is CompareOp.Ne or CompareOp.NotIn;
+                    _members = Members(_set);
                     break;
             }
             return;
@@ -52,6 +57,7 @@ internal sealed class BoundLeaf
             case CompareOp.In or CompareOp.NotIn or CompareOp.Ne when type != LogicalType.Float32:
                 _set = leaf.Values.Select(v => (long)v).ToHashSet();
                 _negate = leaf.Op is not CompareOp.In;
+                _members = Members(_set);
                 return;
             case CompareOp.In or CompareOp.NotIn or CompareOp.Ne:
                 // Compared as doubles, as SQL compares a FLOAT column with a DOUBLE constant.
@@ -70,6 +76,15 @@ internal sealed class BoundLeaf
             case CompareOp.Ge: SetLow(first, true); break;
             case CompareOp.Between: SetLow(first, true); SetHigh(leaf.Values[1], true); break;
         }
+    }
+
+    /// <summary>A membership bitmap when every value lies in [0, 65536); values outside never occur, and negative ones need the hash set.</summary>
+    private static ulong[]? Members(HashSet<long> set)
+    {
+        if (set.Any(v => v < 0 || v >= MembersDomain)) return null;
+        var members = new ulong[Math.Max(1, (int)((set.DefaultIfEmpty(0).Max() >> 6) + 1))];
+        foreach (var v in set) members[v >> 6] |= 1UL << (int)(v & 63);
+        return members;
     }
 
     private void SetLow(object value, bool inclusive)
@@ -102,88 +117,124 @@ internal sealed class BoundLeaf
 
     public void Evaluate(int start, int count, Span<ulong> isTrue, Span<ulong> isUnknown)
     {
-        isTrue.Clear();
-        isUnknown.Clear();
-        var validity = _column.ValidityBitmap;
+        var valid = ValidWords(start, count, isUnknown);
         if (_leaf.Op == CompareOp.IsNull)
         {
-            for (var i = 0; i < count; i++)
-                if (!Validity.IsValid(validity, start + i) == _leaf.Flag) Bits.Set(isTrue, i);
+            // isUnknown holds the validity words here; a null test is never unknown.
+            isUnknown.CopyTo(isTrue);
+            if (_leaf.Flag) Bitmap.Not(isTrue, count);
+            isUnknown.Clear();
             return;
         }
         switch (_leaf.Column.Type)
         {
-            case LogicalType.Bool: Integers(MemoryMarshalBytes(_column.Values<bool>()), start, count, isTrue); break;
-            case LogicalType.Int8: Integers(_column.Values<sbyte>(), start, count, isTrue); break;
-            case LogicalType.Int16: Integers(_column.Values<short>(), start, count, isTrue); break;
-            case LogicalType.Int64: Integers(_column.Values<long>(), start, count, isTrue); break;
-            case LogicalType.Float32: Floats(_column.Values<float>(), start, count, isTrue); break;
+            case LogicalType.Bool: Integers(MemoryMarshal.Cast<bool, sbyte>(_column.Values<bool>()).Slice(start, count), isTrue); break;
+            case LogicalType.Int8: Integers(_column.Values<sbyte>().Slice(start, count), isTrue); break;
+            case LogicalType.Int16: Integers(_column.Values<short>().Slice(start, count), isTrue); break;
+            case LogicalType.Int64: Integers(_column.Values<long>().Slice(start, count), isTrue); break;
+            case LogicalType.Float32: Floats(_column.Values<float>().Slice(start, count), isTrue); break;
             case LogicalType.Hash: Hashes(start, count, isTrue); break;
-            default: Integers(_column.Values<int>(), start, count, isTrue); break;
+            default: Integers(_column.Values<int>().Slice(start, count), isTrue); break;
         }
-        if (validity.IsEmpty) return;
-        for (var i = 0; i < count; i++)
+        if (!valid)
         {
-            if (Validity.IsValid(validity, start + i)) continue;
-            Bits.Set(isUnknown, i);
-            isTrue[i >> 6] &= ~(1UL << (i & 63));
-        }
-    }
-
-    private static ReadOnlySpan<sbyte> MemoryMarshalBytes(ReadOnlySpan<bool> values) =>
-        System.Runtime.InteropServices.MemoryMarshal.Cast<bool, sbyte>(values);
-
-    private void Integers<T>(ReadOnlySpan<T> values, int start, int count, Span<ulong> isTrue) where T : unmanaged
-    {
-        var block = values.Slice(start, count);
-        if (_set is not null)
-        {
-            for (var i = 0; i < block.Length; i++)
-                if (_set.Contains(ToInt64(block[i])) != _negate) Bits.Set(isTrue, i);
+            isUnknown.Clear();
             return;
         }
-        // Branch-free range test: one unsigned comparison per row.
-        var width = (ulong)(_hi - _lo);
-        if (_hi < _lo) return;
-        for (var i = 0; i < block.Length; i++)
-        {
-            var hit = (ulong)(ToInt64(block[i]) - _lo) <= width ? 1UL : 0UL;
-            isTrue[i >> 6] |= hit << (i & 63);
-        }
+        // Null rows are unknown whatever the test said of the zero in their slot.
+        Bitmap.And(isTrue, isUnknown);
+        Bitmap.Not(isUnknown, count);
     }
 
-    private void Floats(ReadOnlySpan<float> values, int start, int count, Span<ulong> isTrue)
+    /// <summary>Copies the block's validity into <paramref name="words"/> (bit set = present); false when the column has no nulls.</summary>
+    private bool ValidWords(int start, int count, Span<ulong> words)
     {
-        var block = values.Slice(start, count);
-        for (var i = 0; i < block.Length; i++)
+        var validity = _column.ValidityBitmap;
+        if (validity.IsEmpty)
         {
-            double v = block[i];
-            var hit = _set is not null
-                ? _set.Contains(BitConverter.DoubleToInt64Bits(v)) != _negate
-                : (_loInclusive ? v >= _loD : v > _loD) && (_hiInclusive ? v <= _hiD : v < _hiD);
-            if (hit) Bits.Set(isTrue, i);
+            Bitmap.SetAll(words, count);
+            return false;
         }
+        // Blocks start on multiples of 64 rows, so the block's validity starts on a whole byte and word.
+        var bytes = validity.Slice(start >> 3, Math.Min(validity.Length - (start >> 3), words.Length * 8));
+        words.Clear();
+        bytes.CopyTo(MemoryMarshal.AsBytes(words));
+        if ((count & 63) != 0) words[^1] &= (1UL << (count & 63)) - 1;
+        return true;
+    }
+
+    private void Integers<T>(ReadOnlySpan<T> block, Span<ulong> isTrue) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        if (_set is not null)
+        {
+            Set(block, isTrue);
+            return;
+        }
+        var min = long.CreateTruncating(T.MinValue);
+        var max = long.CreateTruncating(T.MaxValue);
+        var (lo, hi) = (Math.Max(_lo, min), Math.Min(_hi, max));
+        if (lo > hi) PredicateKernel.None(block.Length, isTrue, BitmapMode.Write);
+        else if (typeof(T) == typeof(long)) Predicates.Range(MemoryMarshal.Cast<T, long>(block), lo, hi, isTrue);
+        else if (typeof(T) == typeof(int)) Predicates.Range(MemoryMarshal.Cast<T, int>(block), (int)lo, (int)hi, isTrue);
+        else if (typeof(T) == typeof(short)) Predicates.Range(MemoryMarshal.Cast<T, short>(block), (short)lo, (short)hi, isTrue);
+        else Predicates.Range(MemoryMarshal.Cast<T, sbyte>(block), (sbyte)lo, (sbyte)hi, isTrue);
+    }
+
+    /// <summary>in, notIn and ne: a membership bitmap over the value domain where it is small (dictionary ids, enum codes), a hash set otherwise.</summary>
+    private void Set<T>(ReadOnlySpan<T> block, Span<ulong> isTrue) where T : unmanaged, IBinaryInteger<T>
+    {
+        if (_members is { } members && typeof(T) != typeof(long))
+        {
+            if (typeof(T) == typeof(int)) Predicates.InSet(MemoryMarshal.Cast<T, int>(block), members, isTrue);
+            else if (typeof(T) == typeof(short)) Predicates.InSet(MemoryMarshal.Cast<T, short>(block), members, isTrue);
+            else Predicates.InSet(MemoryMarshal.Cast<T, sbyte>(block), members, isTrue);
+        }
+        else
+        {
+            isTrue.Clear();
+            for (var i = 0; i < block.Length; i++)
+                if (_set!.Contains(long.CreateTruncating(block[i]))) isTrue[i >> 6] |= 1UL << (i & 63);
+        }
+        if (_negate) Bitmap.Not(isTrue, block.Length);
+    }
+
+    private void Floats(ReadOnlySpan<float> block, Span<ulong> isTrue)
+    {
+        if (_set is not null)
+        {
+            isTrue.Clear();
+            for (var i = 0; i < block.Length; i++)
+                if (_set.Contains(BitConverter.DoubleToInt64Bits(block[i])) != _negate) isTrue[i >> 6] |= 1UL << (i & 63);
+            return;
+        }
+        // The double bounds become the float bounds that select exactly the floats a double comparison would.
+        var lo = FloatBound(_loD, _loInclusive, upper: false);
+        var hi = FloatBound(_hiD, _hiInclusive, upper: true);
+        Predicates.Range(block, lo, hi, isTrue);
+    }
+
+    private static float FloatBound(double bound, bool inclusive, bool upper)
+    {
+        if (double.IsInfinity(bound)) return bound > 0 ? float.PositiveInfinity : float.NegativeInfinity;
+        var f = (float)bound;
+        if (upper)
+        {
+            if (f > bound || (!inclusive && f == bound)) f = MathF.BitDecrement(f);
+        }
+        else if (f < bound || (!inclusive && f == bound)) f = MathF.BitIncrement(f);
+        return f;
     }
 
     private void Hashes(int start, int count, Span<ulong> isTrue)
     {
-        var bytes = _column.Values<byte>();
+        isTrue.Clear();
         for (var i = 0; i < count; i++)
         {
-            var row = bytes.Slice((start + i) * 32, 32);
+            var row = _column.Hash(start + i);
             var any = false;
             foreach (var hash in _hashes!)
                 any |= row.SequenceEqual(hash);
-            if (any != _negate) Bits.Set(isTrue, i);
+            if (any != _negate) isTrue[i >> 6] |= 1UL << (i & 63);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long ToInt64<T>(T value) where T : unmanaged
-    {
-        if (typeof(T) == typeof(sbyte)) return Unsafe.As<T, sbyte>(ref value);
-        if (typeof(T) == typeof(short)) return Unsafe.As<T, short>(ref value);
-        if (typeof(T) == typeof(int)) return Unsafe.As<T, int>(ref value);
-        return Unsafe.As<T, long>(ref value);
     }
 }

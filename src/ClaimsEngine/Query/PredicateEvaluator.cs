@@ -1,3 +1,4 @@
+using Claims.Engine.Kernels;
 using System.Collections.Concurrent;
 using Claims.Engine.Schema;
 using Claims.Engine.Storage;
@@ -128,7 +129,7 @@ internal sealed class PredicateEvaluator(Dataset dataset)
                 continue;
             }
             Evaluate(exists.Where, child, start, count, isTrue.AsSpan(0, Words(count)), isUnknown.AsSpan(0, Words(count)));
-            foreach (var i in Bits.Set(isTrue.AsSpan(0, Words(count)))) result.Add(keys[start + i]);
+            foreach (var i in Bitmap.SetBits(isTrue.AsSpan(0, Words(count)))) result.Add(keys[start + i]);
         }
         return result;
     }

@@ -1,3 +1,4 @@
+using Claims.Engine.Kernels;
 using Apache.Arrow;
 using Claims.Engine.Schema;
 using Claims.Engine.Storage;
@@ -64,10 +65,12 @@ public static class QueryExecutor
         }
         else evaluator.Evaluate(query.Where, partition, start, count, selected, new ulong[words]);
 
+        if (query.GroupBy.Count == 0 && Vectorised.TryAggregate(query, partition, start, count, selected, groups)) return;
+
         var keyReaders = query.GroupBy.Select(k => new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
         var aggregateReaders = query.Select.Select(a => a.Column is null ? null : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();
         Span<long> key = stackalloc long[4];
-        foreach (var i in Bits.Set(selected))
+        foreach (var i in Bitmap.SetBits(selected))
         {
             var row = start + i;
             key.Clear();
