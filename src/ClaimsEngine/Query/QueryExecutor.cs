@@ -65,7 +65,8 @@ public static class QueryExecutor
         }
         else evaluator.Evaluate(query.Where, partition, start, count, selected, new ulong[words]);
 
-        if (query.GroupBy.Count == 0 && Vectorised.TryAggregate(query, partition, start, count, selected, groups)) return;
+        if (query.GroupBy.Count == 0 ? Vectorised.TryAggregate(query, partition, start, count, selected, groups)
+                : DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, strings)) return;
 
         var keyReaders = query.GroupBy.Select(k => new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
         var aggregateReaders = query.Select.Select(a => a.Column is null ? null : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();
@@ -130,12 +131,6 @@ internal sealed class ValueReader(MappedColumn column, Derivation derivation, Gl
             LogicalType.Hash => strings.IdOf(Convert.ToHexStringLower(column.Hash(row))),
             _ => column.Values<int>()[row],
         };
-        return derivation switch
-        {
-            Derivation.AgeBand => value / 5 * 5,
-            Derivation.Year => value / 100,
-            Derivation.FiscalYear => value % 100 >= 4 ? value / 100 : value / 100 - 1,
-            _ => value,
-        };
+        return DenseGroups.Derive(value, derivation);
     }
 }
