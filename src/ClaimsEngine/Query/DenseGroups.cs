@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Claims.Engine.Kernels;
 using Claims.Engine.Schema;
@@ -35,13 +36,30 @@ internal static class DenseGroups
             cells *= size;
             if (cells > MaxCells) return false;
         }
-        var index = new int[count];
-        long stride = 1;
-        foreach (var key in keys)
+        // Rented: a 64K-row block's index is 256 KB, which would land on the large-object heap every block.
+        var rented = ArrayPool<int>.Shared.Rent(count);
+        try
         {
-            AddKey(key, start, count, index, (int)stride);
-            stride *= key.Size;
+            var index = rented.AsSpan(0, count);
+            index.Clear();
+            long stride = 1;
+            foreach (var key in keys)
+            {
+                AddKey(key, start, count, index, (int)stride);
+                stride *= key.Size;
+            }
+            Accumulate(query, partition, start, count, selected, groups, keys, cells, index);
         }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+        return true;
+    }
+
+    private static void Accumulate(QueryModel query, DatasetPartition partition, int start, int count, ReadOnlySpan<ulong> selected,
+        Dictionary<GroupKey4, GroupState> groups, Key[] keys, long cells, ReadOnlySpan<int> index)
+    {
         var rows = new long[cells];
         DenseGroupBy.Count(index, selected, rows);
         var nonNull = new long[query.Select.Count][];
@@ -98,32 +116,38 @@ internal static class DenseGroups
                 if (sums[a] is not null) state.LongSum[a] += sums[a][cell];
             }
         }
-        return true;
     }
 
     /// <summary>Adds each row's offset in this key, times the key's stride, to its cell index.</summary>
-    private static void AddKey(Key key, int start, int count, int[] index, int stride)
+    private static void AddKey(Key key, int start, int count, Span<int> index, int stride)
     {
         var column = key.Column;
-        var nullSlot = key.HasNulls ? key.Size - 1 : -1;
-        var validity = column.ValidityBitmap;
-        for (var i = 0; i < count; i++)
+        switch (column.Schema.Type)
         {
-            long offset;
-            if (nullSlot >= 0 && !Validity.IsValid(validity, start + i)) offset = nullSlot;
-            else offset = Derive(Raw(column, start + i), key.Derivation) - key.Base;
-            index[i] += (int)(offset * stride);
+            case LogicalType.Bool: AddKey(MemoryMarshal.Cast<bool, sbyte>(column.Values<bool>()).Slice(start, count), key, index, stride); break;
+            case LogicalType.Int8: AddKey(column.Values<sbyte>().Slice(start, count), key, index, stride); break;
+            case LogicalType.Int16: AddKey(column.Values<short>().Slice(start, count), key, index, stride); break;
+            case LogicalType.Int64: AddKey(column.Values<long>().Slice(start, count), key, index, stride); break;
+            default: AddKey(column.Values<int>().Slice(start, count), key, index, stride); break;
         }
+        if (!key.HasNulls) return;
+        // A null row holds zero in its slot and was placed by that zero: move it to the key's null slot.
+        var validity = column.ValidityBitmap;
+        var placed = Derive(0, key.Derivation) - key.Base;
+        for (var i = 0; i < count; i++)
+            if (!Validity.IsValid(validity, start + i)) index[i] += (int)((key.Size - 1 - placed) * stride);
     }
 
-    private static long Raw(MappedColumn column, int row) => column.Schema.Type switch
+    private static void AddKey<T>(ReadOnlySpan<T> values, Key key, Span<int> index, int stride) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
-        LogicalType.Bool => column.Values<bool>()[row] ? 1 : 0,
-        LogicalType.Int8 => column.Values<sbyte>()[row],
-        LogicalType.Int16 => column.Values<short>()[row],
-        LogicalType.Int64 => column.Values<long>()[row],
-        _ => column.Values<int>()[row],
-    };
+        var (derivation, low) = (key.Derivation, key.Base);
+        if (derivation == Derivation.None)
+        {
+            for (var i = 0; i < values.Length; i++) index[i] += (int)((long.CreateTruncating(values[i]) - low) * stride);
+            return;
+        }
+        for (var i = 0; i < values.Length; i++) index[i] += (int)((Derive(long.CreateTruncating(values[i]), derivation) - low) * stride);
+    }
 
     /// <summary>The derived bands are monotonic, so a zone's min and max bound the derived values too.</summary>
     public static long Derive(long value, Derivation derivation) => derivation switch

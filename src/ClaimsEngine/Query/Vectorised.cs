@@ -6,8 +6,9 @@ namespace Claims.Engine.Query;
 
 /// <summary>
 /// Aggregates without group-by straight from the selection bitmap with the masked SIMD kernels, never visiting
-/// rows one by one: counts by popcount, sums by masked sums, min and max by masked min/max. Queries it cannot
-/// serve (distinct counts, min of a small integer) take the row-by-row path instead.
+/// rows one by one: counts by popcount, sums by masked sums, min and max by masked min/max, distinct integers
+/// straight from the selected values. Queries it cannot serve (distinct codes, min of a small integer) take the
+/// row-by-row path instead.
 /// </summary>
 internal static class Vectorised
 {
@@ -38,6 +39,18 @@ internal static class Vectorised
             switch (query.Select[a].Kind, schema.Type)
             {
                 case (AggregateKind.Count, _):
+                    break;
+                case (AggregateKind.CountDistinct, LogicalType.Int64):
+                    AddDistinct(column.Values<long>().Slice(start, count), present, state.Distinct[a] ??= []);
+                    break;
+                case (AggregateKind.CountDistinct, LogicalType.Int16):
+                    AddDistinct(column.Values<short>().Slice(start, count), present, state.Distinct[a] ??= []);
+                    break;
+                case (AggregateKind.CountDistinct, LogicalType.Int8):
+                    AddDistinct(column.Values<sbyte>().Slice(start, count), present, state.Distinct[a] ??= []);
+                    break;
+                case (AggregateKind.CountDistinct, _):
+                    AddDistinct(column.Values<int>().Slice(start, count), present, state.Distinct[a] ??= []);
                     break;
                 case (AggregateKind.Sum or AggregateKind.Avg, LogicalType.Float32):
                     state.DoubleSum[a] += MaskedSum.Sum(column.Values<float>().Slice(start, count), present);
@@ -71,6 +84,12 @@ internal static class Vectorised
         return true;
     }
 
+    private static void AddDistinct<T>(ReadOnlySpan<T> values, ReadOnlySpan<ulong> selected, HashSet<long> distinct)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        foreach (var i in Bitmap.SetBits(selected)) distinct.Add(long.CreateTruncating(values[i]));
+    }
+
     /// <summary>int64 sums can pass the long range (ids); summed exactly, the kernel's long would wrap.</summary>
     private static Int128 SumInt64(ReadOnlySpan<long> values, ReadOnlySpan<ulong> selected)
     {
@@ -82,7 +101,8 @@ internal static class Vectorised
     private static bool Supported(Aggregate aggregate) => (aggregate.Kind, aggregate.Column?.Type) switch
     {
         (AggregateKind.Count, _) => true,
-        (AggregateKind.CountDistinct, _) => false,
+        (_, LogicalType.Code or LogicalType.String or LogicalType.Hash or LogicalType.Bool or LogicalType.Float32) when aggregate.Kind == AggregateKind.CountDistinct => false,
+        (AggregateKind.CountDistinct, _) => true,
         (_, LogicalType.Code or LogicalType.String or LogicalType.Hash or LogicalType.Bool) => false,
         (AggregateKind.Sum or AggregateKind.Avg, _) => true,
         (AggregateKind.Min or AggregateKind.Max, LogicalType.Int32 or LogicalType.Int64 or LogicalType.Date or LogicalType.Month) => true,
