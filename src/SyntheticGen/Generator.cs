@@ -19,7 +19,6 @@ namespace Claims.SyntheticGen;
 public static class Generator
 {
     public const int ChunkPersons = 1024;
-    private const double BirthsPerPersonYear = 727_277 / 124_352_000.0;
 
     public static GenerateSummary Run(GenerateOptions options, GeneratorModel? model = null, IProgress<(long Done, long Total)>? progress = null)
     {
@@ -27,7 +26,7 @@ public static class Generator
         model ??= GeneratorModel.Load();
         var stopwatch = Stopwatch.StartNew();
         var firstMonth = MonthMath.FromYyyymm(options.From);
-        var births = (int)Math.Round(options.Persons * BirthsPerPersonYear * options.Months / 12);
+        var births = (int)Math.Round(options.Persons * model.Calibration.BirthsPerPersonYear * options.Months / 12);
         var total = options.Persons + births;
         var calibration = model.Calibration;
         var facilities = new FacilityDirectory(model.PrefectureShares, total, calibration.DpcBedShare, calibration.OutsidePrescriptionRate);

@@ -45,7 +45,7 @@ public sealed class CheckupModel
         var day = 1 + rng.Next(MonthMath.Days(month));
         var checkupId = MonthSimulator.CheckupId(person.Index, person.CheckupSequence++);
         output.Checkups[monthIndex].Add(checkupId, MonthMath.ToYyyymm(month), DateDays.From(MonthMath.FirstDay(month).AddDays(day - 1)),
-            (short)age, person.Sex, person.Prefecture, person.InsurerKind, person.Id1, person.Id2, person.Id5, rng.Chance(0.05), record);
+            (short)age, person.Sex, person.Prefecture, person.InsurerKind, person.Id1, person.Id2, person.Id5, rng.Chance(_calibration.Id5MissingShare), record);
         output.Truth.Checkups.Add((checkupId, person.Index));
     }
 

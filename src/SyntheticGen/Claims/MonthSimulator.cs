@@ -16,9 +16,6 @@ namespace Claims.SyntheticGen.Claims;
 /// </summary>
 public sealed class MonthSimulator
 {
-    private const double Id5MissingShare = 0.05;
-    private const double VariantSpellingShare = 0.02;
-    private const int DpcPerDiem = 3_000;
 
     private readonly GeneratorModel _model;
     private readonly PersonFactory _factory;
@@ -422,7 +419,7 @@ public sealed class MonthSimulator
             claim.DpcCode = $"{inpatient.Mdc}xx{(stay.Surgery ? "97" : "99")}x0xx";
             claim.DpcMainIcd10 = diagnosis.Icd10;
             claim.DpcComorbidityIcd10 = comorbidity;
-            claim.BundledPoints = (int)(days * DpcPerDiem * rng.LogNormal(1, 0.2));
+            claim.BundledPoints = (int)(days * _model.Calibration.DpcPerDiemPoints * rng.LogNormal(1, 0.2));
         }
         else
         {
@@ -485,10 +482,10 @@ public sealed class MonthSimulator
             EmitLines(claim, receiptId, yyyymm, monthIndex, output, ref rng);
             var family = claim.Kind switch { 4 => 4, 5 or 6 => 3, _ => 1 };
             var inpatient = claim.Kind is 1 or 3 or 5;
-            var variant = Rng.Mix((ulong)person.Index * 31 + (ulong)claim.Facility) % 1000 < VariantSpellingShare * 1000;
+            var variant = Rng.Mix((ulong)person.Index * 31 + (ulong)claim.Facility) % 1000 < _model.Calibration.VariantSpellingShare * 1000;
             output.Receipts[monthIndex].Add(receiptId, claim.Kind, yyyymm, (sbyte)FacilityDirectory.PrefectureOf(claim.Facility), claim.Facility,
                 ReceiptType(family, person, age, inpatient), person.InsurerKind, person.Sex, (short)age, MonthMath.ToYyyymm(person.BirthMonth),
-                person.Id1, variant ? person.Id2Variant : person.Id2, person.Id5, rng.Chance(Id5MissingShare),
+                person.Id1, variant ? person.Id2Variant : person.Id2, person.Id5, rng.Chance(_model.Calibration.Id5MissingShare),
                 claim.TotalPoints(), (short)Math.Max(claim.DayCount, 1), claim.AdmissionDays, claim.DpcCode);
             output.Truth.Receipts.Add((receiptId, person.Index));
         }

@@ -42,6 +42,12 @@ public static class FidelityReport
     private static FidelityRow Relative(FidelityContext c, string metric, double target, double value, string source) =>
         new(metric, target, value, Math.Max(c.Model.Calibration.RelativeTolerance * Math.Abs(target), c.Model.Calibration.AbsoluteTolerance), source);
 
+    private static FidelityRow FromTarget(FidelityContext c, string metric, string name, double value)
+    {
+        var target = c.Model.Calibration.FidelityTargets[name];
+        return new FidelityRow(metric, target.Value, value, target.Tolerance ?? c.Model.Calibration.AbsoluteTolerance, target.Source);
+    }
+
     private static void Population(FidelityContext c, List<FidelityRow> rows)
     {
         var calibration = c.Model.Calibration;
@@ -75,7 +81,7 @@ public static class FidelityReport
             cumulative += observedCdf[b] / start.Length;
             ks = Math.Max(ks, Math.Abs(cumulative - targetCdf[b]));
         }
-        rows.Add(new FidelityRow("shape: age KS complement vs 2023 pyramid", 1, 1 - ks, 0.03, source));
+        rows.Add(FromTarget(c, "shape: age KS complement vs 2023 pyramid", "ageKsComplement", 1 - ks));
 
         var expectedDeaths = 0.0;
         for (var b = 0; b < AgeBands.Count; b++)
@@ -84,8 +90,7 @@ public static class FidelityReport
         rows.Add(Relative(c, "mortality: deaths per 1,000 person-years", expectedDeaths / totalTarget / 100, deaths / c.PersonYears * 1000,
             "人口動態統計 2023 age-specific rates (calibration.json mortality) applied to the 2023 population"));
         var changed = c.Truth.Persons.Count(p => p.IdentityChanges > 0) / (double)c.Truth.Persons.Count;
-        rows.Add(new FidelityRow("identity: persons whose id1 or id2 changed, per year", 0.08, changed * 12 / c.Months, 0.06,
-            "job changes, turning 75 and marriages (calibration.json insurance, marriage); approx."));
+        rows.Add(FromTarget(c, "identity: persons whose id1 or id2 changed, per year", "identityChangesPerYear", changed * 12 / c.Months));
     }
 
     private static void Utilisation(FidelityContext c, List<FidelityRow> rows)
@@ -107,18 +112,15 @@ public static class FidelityReport
         rows.Add(Relative(c, "mean points per claim: medical outpatient", points["medicalOutpatient"], Mean(2), source));
         rows.Add(Relative(c, "mean points per claim: pharmacy", points["pharmacy"], Mean(4), source));
         rows.Add(Relative(c, "mean points per claim: dental", points["dental"], Mean(5, 6), source));
-        rows.Add(new FidelityRow("shape: outpatient points, share of claims above 3x the mean (long right tail)", 0.06,
-            c.OutpatientAboveThreeMeans, 0.05, "lognormal tail, sigma 1.0 (calibration.json pointsLogSd): 6% above 3x the mean"));
+        rows.Add(FromTarget(c, "shape: outpatient points, share of claims above 3x the mean (long right tail)", "outpatientTailShare", c.OutpatientAboveThreeMeans));
         rows.Add(new FidelityRow("prescriptions filled at a pharmacy (院外処方率)", calibration.OutsidePrescriptionRate, c.OutsidePrescriptionShare, 0.05,
             "日本薬剤師会 保険調剤の動向 FY2023 (calibration.json)"));
         rows.Add(new FidelityRow("diagnosis lines flagged suspected (疑い)", calibration.SuspectedDiagnosisShare, c.SuspectedShare, 0.05,
             "calibration.json suspectedDiagnosisShare (approx.)"));
-        rows.Add(new FidelityRow("receipts missing id5", 0.05, c.Id5Missing, 0.02, "NDB.md: id5 valid on 92–97% of claims"));
-        rows.Add(new FidelityRow("shape: claim kind frequencies, TVD complement", 1, 1 - c.ClaimKindTvd(perYear), 0.08,
-            "NDB.md monthly volumes by claim kind"));
+        rows.Add(new FidelityRow("receipts missing id5", calibration.Id5MissingShare, c.Id5Missing, 0.02, "NDB.md: id5 valid on 92–97% of claims (calibration.json identity)"));
+        rows.Add(FromTarget(c, "shape: claim kind frequencies, TVD complement", "claimKindTvdComplement", 1 - c.ClaimKindTvd(perYear)));
         if (c.WindowHasWinter)
-            rows.Add(new FidelityRow("seasonality: influenza diagnoses in December–March", 0.85, c.InfluenzaWinterShare, 0.12,
-                "感染症発生動向調査: pre-COVID seasons peak in weeks 4–5 (calibration.json seasonality)"));
+            rows.Add(FromTarget(c, "seasonality: influenza diagnoses in December–March", "influenzaWinterShare", c.InfluenzaWinterShare));
     }
 
     private static void Integrity(FidelityContext c, List<FidelityRow> rows)
@@ -136,8 +138,7 @@ public static class FidelityReport
             c.DiabetesDrugsWithDiagnosis, 0.01, "drugs follow the conditions they treat (clinical.json)"));
         rows.Add(new FidelityRow("consistency: checkups answering glucose medication whose person has glucose-lowering drug claims", 1, c.MedGlucoseWithDrugs, 0.05,
             "questionnaire consistent with claims"));
-        rows.Add(new FidelityRow("consistency: HbA1c of treated diabetics minus others (percentage points)", 1.5, c.Hba1cGap, 1.0,
-            "a treated diabetic has a higher HbA1c (NHNS; approx.)"));
+        rows.Add(FromTarget(c, "consistency: HbA1c of treated diabetics minus others (percentage points)", "hba1cTreatedGap", c.Hba1cGap));
         foreach (var condition in c.Model.Clinical.Conditions)
         {
             foreach (var male in new[] { true, false })

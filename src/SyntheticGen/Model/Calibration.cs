@@ -30,6 +30,16 @@ public sealed class Calibration
     public required IReadOnlyDictionary<string, Prevalence> Prevalence { get; init; }
     public required IReadOnlyDictionary<string, double> MetabolicLoading { get; init; }
     public required IReadOnlyDictionary<string, string> Requires { get; init; }
+
+    /// <summary>Ordered onsets: whoever has From gets To no earlier than MinYears after it.</summary>
+    public required IReadOnlyList<(string From, string To, double MinYears)> Progression { get; init; }
+    public required double Id5MissingShare { get; init; }
+    public required double VariantSpellingShare { get; init; }
+    public required double BirthsPerPersonYear { get; init; }
+    public required double DpcPerDiemPoints { get; init; }
+
+    /// <summary>Fidelity targets that are not national counts (identity changes, the points tail, …), by name.</summary>
+    public required IReadOnlyDictionary<string, Target> FidelityTargets { get; init; }
     public required IReadOnlyDictionary<string, double> ClaimsPerPersonYear { get; init; }
     public required double[] OutpatientClaimsByAge { get; init; }
     public required double[] DentalClaimsByAge { get; init; }
@@ -89,6 +99,16 @@ public sealed class Calibration
             Requires = comorbidity.TryGetProperty("requires", out var requires)
                 ? requires.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!)
                 : new Dictionary<string, string>(),
+            Progression = comorbidity.TryGetProperty("progression", out var progression)
+                ? progression.EnumerateArray().Select(p => (p.GetProperty("from").GetString()!, p.GetProperty("to").GetString()!, p.GetProperty("minYears").GetDouble())).ToArray()
+                : [],
+            Id5MissingShare = root.GetProperty("identity").GetProperty("id5MissingShare").GetDouble(),
+            VariantSpellingShare = root.GetProperty("identity").GetProperty("variantSpellingShare").GetDouble(),
+            BirthsPerPersonYear = root.GetProperty("births").GetProperty("perPersonYear").GetDouble(),
+            DpcPerDiemPoints = utilisation.GetProperty("dpcPerDiemPoints").GetProperty("value").GetDouble(),
+            FidelityTargets = root.GetProperty("fidelityTargets").EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object)
+                .ToDictionary(p => p.Name, p => new Target(p.Value.GetProperty("value").GetDouble(), p.Value.GetProperty("tolerance").GetDouble(),
+                    p.Value.GetProperty("source").GetString()!)),
             ClaimsPerPersonYear = Numbers(utilisation.GetProperty("claimsPerPersonYear")),
             OutpatientClaimsByAge = Doubles(byAge.GetProperty("medicalOutpatient")),
             DentalClaimsByAge = Doubles(byAge.GetProperty("dental")),

@@ -27,6 +27,7 @@ public sealed class PersonFactory
     private readonly double[] _prefectureOld;
     private readonly double[] _prefectureAll;
     private readonly int[] _parent;
+    private readonly (int From, int To, double Years)[] _progression;
 
     public PersonFactory(GeneratorModel model, ulong seed, int firstMonth, int months, FacilityDirectory facilities)
     {
@@ -52,6 +53,8 @@ public sealed class PersonFactory
         _prefectureOld = Cumulative(model.PrefectureShares.Select((s, i) => s * calibration.Prefecture65Share[i] / 100));
         var conditions = model.Clinical.Conditions;
         _parent = conditions.Select(c => calibration.Requires.TryGetValue(c.Id, out var p) ? model.Clinical.Condition(p).Index : -1).ToArray();
+        _progression = calibration.Progression
+            .Select(p => (model.Clinical.Condition(p.From).Index, model.Clinical.Condition(p.To).Index, p.MinYears)).ToArray();
     }
 
     private static double[] Cumulative(IEnumerable<double> weights)
@@ -150,6 +153,17 @@ public sealed class PersonFactory
             phase[c] = rng.Next(Math.Max(1, definition.VisitEveryMonths));
             regimens[c] = Regimen(definition, ref rng);
             choice[c] = IndexOf(definition.Diagnoses.Items, definition.Diagnoses.Draw(ref rng));
+        }
+        // Progression orders the onsets: nephropathy only years into diabetes, dialysis years into CKD, stroke and
+        // heart failure years into hypertension. The rules run in file order, so a chain moves along.
+        foreach (var (from, to, years) in _progression)
+        {
+            if (onset[from] == int.MaxValue || onset[to] == int.MaxValue) continue;
+            var earliest = onset[from] + (int)(years * 12);
+            if (onset[to] >= earliest) continue;
+            var delay = earliest - onset[to];
+            onset[to] = earliest;
+            if (diagnosed[to] != int.MaxValue) diagnosed[to] += delay;
         }
         return (onset, diagnosed, treated, regimens, phase, choice);
     }
