@@ -25,6 +25,28 @@ internal sealed class GroupState(int aggregates)
     public readonly double[] DoubleMax = Enumerable.Repeat(double.NegativeInfinity, aggregates).ToArray();
     public readonly HashSet<long>?[] Distinct = new HashSet<long>?[aggregates];
 
+    /// <summary>Distinct small non-negative integers (dense patient ids) as bits: far cheaper than a hash set.</summary>
+    public readonly ulong[]?[] DistinctBits = new ulong[]?[aggregates];
+
+    public const long DistinctBitsLimit = 1L << 28;
+
+    public void AddDistinct(int aggregate, long value)
+    {
+        if ((ulong)value >= DistinctBitsLimit)
+        {
+            (Distinct[aggregate] ??= []).Add(value);
+            return;
+        }
+        var word = (int)(value >> 6);
+        ref var bits = ref DistinctBits[aggregate];
+        if (bits is null || word >= bits.Length) Array.Resize(ref bits, Math.Max(word + 1, (bits?.Length ?? 0) * 2));
+        bits[word] |= 1UL << (int)(value & 63);
+    }
+
+    /// <summary>Values in the bits and in the set never overlap: each value goes to one by its range.</summary>
+    public long DistinctCount(int aggregate) =>
+        (Distinct[aggregate]?.Count ?? 0) + (DistinctBits[aggregate] is { } bits ? Kernels.Bitmap.PopCount(bits) : 0);
+
     public void Merge(GroupState other)
     {
         Rows += other.Rows;
@@ -38,6 +60,12 @@ internal sealed class GroupState(int aggregates)
             DoubleMin[i] = Math.Min(DoubleMin[i], other.DoubleMin[i]);
             DoubleMax[i] = Math.Max(DoubleMax[i], other.DoubleMax[i]);
             if (other.Distinct[i] is { } set) (Distinct[i] ??= []).UnionWith(set);
+            if (other.DistinctBits[i] is { } bits)
+            {
+                ref var mine = ref DistinctBits[i];
+                if (mine is null || mine.Length < bits.Length) Array.Resize(ref mine, bits.Length);
+                Kernels.Bitmap.Or(mine.AsSpan(0, bits.Length), bits);
+            }
         }
     }
 }

@@ -88,7 +88,7 @@ public static class QueryExecutor
                 switch (query.Select[a].Kind)
                 {
                     case AggregateKind.CountDistinct:
-                        (state.Distinct[a] ??= []).Add(value);
+                        state.AddDistinct(a, value);
                         break;
                     case AggregateKind.Sum or AggregateKind.Avg or AggregateKind.Min or AggregateKind.Max when reader.IsFloat:
                         var d = BitConverter.Int64BitsToDouble(value);

@@ -55,7 +55,7 @@ internal static class QueryResult
             row[query.GroupBy.Count + a] = aggregate.Kind switch
             {
                 AggregateKind.Count => aggregate.Column is null ? state.Rows : state.NonNull[a],
-                AggregateKind.CountDistinct => (long)(state.Distinct[a]?.Count ?? 0),
+                AggregateKind.CountDistinct => state.DistinctCount(a),
                 _ when empty => null,
                 AggregateKind.Sum when isFloat => state.DoubleSum[a],
                 AggregateKind.Sum when aggregate.Column!.Type == LogicalType.Int64 => (double)state.LongSum[a],

@@ -41,16 +41,16 @@ internal static class Vectorised
                 case (AggregateKind.Count, _):
                     break;
                 case (AggregateKind.CountDistinct, LogicalType.Int64):
-                    AddDistinct(column.Values<long>().Slice(start, count), present, state.Distinct[a] ??= []);
+                    AddDistinct(column.Values<long>().Slice(start, count), present, state, a);
                     break;
                 case (AggregateKind.CountDistinct, LogicalType.Int16):
-                    AddDistinct(column.Values<short>().Slice(start, count), present, state.Distinct[a] ??= []);
+                    AddDistinct(column.Values<short>().Slice(start, count), present, state, a);
                     break;
                 case (AggregateKind.CountDistinct, LogicalType.Int8):
-                    AddDistinct(column.Values<sbyte>().Slice(start, count), present, state.Distinct[a] ??= []);
+                    AddDistinct(column.Values<sbyte>().Slice(start, count), present, state, a);
                     break;
                 case (AggregateKind.CountDistinct, _):
-                    AddDistinct(column.Values<int>().Slice(start, count), present, state.Distinct[a] ??= []);
+                    AddDistinct(column.Values<int>().Slice(start, count), present, state, a);
                     break;
                 case (AggregateKind.Sum or AggregateKind.Avg, LogicalType.Float32):
                     state.DoubleSum[a] += MaskedSum.Sum(column.Values<float>().Slice(start, count), present);
@@ -84,10 +84,10 @@ internal static class Vectorised
         return true;
     }
 
-    private static void AddDistinct<T>(ReadOnlySpan<T> values, ReadOnlySpan<ulong> selected, HashSet<long> distinct)
+    private static void AddDistinct<T>(ReadOnlySpan<T> values, ReadOnlySpan<ulong> selected, GroupState state, int aggregate)
         where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
-        foreach (var i in Bitmap.SetBits(selected)) distinct.Add(long.CreateTruncating(values[i]));
+        foreach (var i in Bitmap.SetBits(selected)) state.AddDistinct(aggregate, long.CreateTruncating(values[i]));
     }
 
     /// <summary>int64 sums can pass the long range (ids); summed exactly, the kernel's long would wrap.</summary>
