@@ -60,8 +60,9 @@ internal static class DenseGroups
     private static void Accumulate(QueryModel query, DatasetPartition partition, int start, int count, ReadOnlySpan<ulong> selected,
         Dictionary<GroupKey4, GroupState> groups, Key[] keys, long cells, ReadOnlySpan<int> index)
     {
-        var rows = new long[cells];
-        DenseGroupBy.Count(index, selected, rows);
+        // The rows per cell come free from the first aggregate over a column without nulls in this block (its
+        // non-null count is the row count); only otherwise is there a separate counting pass.
+        long[]? rows = null;
         var nonNull = new long[query.Select.Count][];
         var sums = new long[query.Select.Count][];
         Span<ulong> present = stackalloc ulong[selected.Length];
@@ -71,7 +72,8 @@ internal static class DenseGroups
             if (query.Select[a].Column is not { } schema) continue;
             var column = partition.Column(schema.Name);
             selected.CopyTo(present);
-            if (!column.ValidityBitmap.IsEmpty)
+            var hasNulls = !column.ValidityBitmap.IsEmpty;
+            if (hasNulls)
             {
                 valid.Clear();
                 var validity = column.ValidityBitmap;
@@ -79,6 +81,7 @@ internal static class DenseGroups
                 Bitmap.And(present, valid);
             }
             nonNull[a] = new long[cells];
+            rows ??= hasNulls ? null : nonNull[a];
             if (query.Select[a].Kind == AggregateKind.Count)
             {
                 DenseGroupBy.Count(index, present, nonNull[a]);
@@ -91,6 +94,11 @@ internal static class DenseGroups
                 case LogicalType.Int16: DenseGroupBy.CountAndSum(index, column.Values<short>().Slice(start, count), present, nonNull[a], sums[a]); break;
                 default: DenseGroupBy.CountAndSum(index, column.Values<int>().Slice(start, count), present, nonNull[a], sums[a]); break;
             }
+        }
+        if (rows is null)
+        {
+            rows = new long[cells];
+            DenseGroupBy.Count(index, selected, rows);
         }
         Span<long> values = stackalloc long[4];
         for (var cell = 0; cell < cells; cell++)
