@@ -146,6 +146,53 @@ internal sealed class BoundLeaf
         Bitmap.Not(isUnknown, count);
     }
 
+    /// <summary>
+    /// ANDs the leaf into <paramref name="isTrue"/> in place when that is exact: the column has no nulls (so the
+    /// leaf is never unknown) and the test is a range or a membership bitmap. False when it cannot, and nothing changed.
+    /// </summary>
+    public bool TryAnd(int start, int count, Span<ulong> isTrue)
+    {
+        if (_leaf.Op == CompareOp.IsNull || _column.HasNulls || _hashes is not null || _negate) return false;
+        if (_set is not null && (_members is null || _leaf.Column.Type is LogicalType.Int64 or LogicalType.Float32)) return false;
+        switch (_leaf.Column.Type)
+        {
+            case LogicalType.Bool: And(MemoryMarshal.Cast<bool, sbyte>(_column.Values<bool>()).Slice(start, count), isTrue); break;
+            case LogicalType.Int8: And(_column.Values<sbyte>().Slice(start, count), isTrue); break;
+            case LogicalType.Int16: And(_column.Values<short>().Slice(start, count), isTrue); break;
+            case LogicalType.Int64: And(_column.Values<long>().Slice(start, count), isTrue); break;
+            case LogicalType.Float32:
+                Predicates.Range(_column.Values<float>().Slice(start, count), FloatBound(_loD, _loInclusive, upper: false),
+                    FloatBound(_hiD, _hiInclusive, upper: true), isTrue, BitmapMode.And);
+                break;
+            default: And(_column.Values<int>().Slice(start, count), isTrue); break;
+        }
+        return true;
+    }
+
+    private void And<T>(ReadOnlySpan<T> block, Span<ulong> isTrue) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        if (_members is { } members) InSet(block, members, isTrue, BitmapMode.And);
+        else Range(block, isTrue, BitmapMode.And);
+    }
+
+    /// <summary>The range test in the value type's own terms: bounds clamped to its range, an empty range selecting nothing.</summary>
+    private void Range<T>(ReadOnlySpan<T> block, Span<ulong> isTrue, BitmapMode mode) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        var (lo, hi) = (Math.Max(_lo, long.CreateTruncating(T.MinValue)), Math.Min(_hi, long.CreateTruncating(T.MaxValue)));
+        if (lo > hi) PredicateKernel.None(block.Length, isTrue, mode);
+        else if (typeof(T) == typeof(long)) Predicates.Range(MemoryMarshal.Cast<T, long>(block), lo, hi, isTrue, mode);
+        else if (typeof(T) == typeof(int)) Predicates.Range(MemoryMarshal.Cast<T, int>(block), (int)lo, (int)hi, isTrue, mode);
+        else if (typeof(T) == typeof(short)) Predicates.Range(MemoryMarshal.Cast<T, short>(block), (short)lo, (short)hi, isTrue, mode);
+        else Predicates.Range(MemoryMarshal.Cast<T, sbyte>(block), (sbyte)lo, (sbyte)hi, isTrue, mode);
+    }
+
+    private static void InSet<T>(ReadOnlySpan<T> block, ulong[] members, Span<ulong> isTrue, BitmapMode mode) where T : unmanaged, IBinaryInteger<T>
+    {
+        if (typeof(T) == typeof(int)) Predicates.InSet(MemoryMarshal.Cast<T, int>(block), members, isTrue, mode);
+        else if (typeof(T) == typeof(short)) Predicates.InSet(MemoryMarshal.Cast<T, short>(block), members, isTrue, mode);
+        else Predicates.InSet(MemoryMarshal.Cast<T, sbyte>(block), members, isTrue, mode);
+    }
+
     /// <summary>Copies the block's validity into <paramref name="words"/> (bit set = present); false when the column has no nulls.</summary>
     private bool ValidWords(int start, int count, Span<ulong> words)
     {
@@ -165,30 +212,14 @@ internal sealed class BoundLeaf
 
     private void Integers<T>(ReadOnlySpan<T> block, Span<ulong> isTrue) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
-        if (_set is not null)
-        {
-            Set(block, isTrue);
-            return;
-        }
-        var min = long.CreateTruncating(T.MinValue);
-        var max = long.CreateTruncating(T.MaxValue);
-        var (lo, hi) = (Math.Max(_lo, min), Math.Min(_hi, max));
-        if (lo > hi) PredicateKernel.None(block.Length, isTrue, BitmapMode.Write);
-        else if (typeof(T) == typeof(long)) Predicates.Range(MemoryMarshal.Cast<T, long>(block), lo, hi, isTrue);
-        else if (typeof(T) == typeof(int)) Predicates.Range(MemoryMarshal.Cast<T, int>(block), (int)lo, (int)hi, isTrue);
-        else if (typeof(T) == typeof(short)) Predicates.Range(MemoryMarshal.Cast<T, short>(block), (short)lo, (short)hi, isTrue);
-        else Predicates.Range(MemoryMarshal.Cast<T, sbyte>(block), (sbyte)lo, (sbyte)hi, isTrue);
+        if (_set is not null) Set(block, isTrue);
+        else Range(block, isTrue, BitmapMode.Write);
     }
 
     /// <summary>in, notIn and ne: a membership bitmap over the value domain where it is small (dictionary ids, enum codes), a hash set otherwise.</summary>
     private void Set<T>(ReadOnlySpan<T> block, Span<ulong> isTrue) where T : unmanaged, IBinaryInteger<T>
     {
-        if (_members is { } members && typeof(T) != typeof(long))
-        {
-            if (typeof(T) == typeof(int)) Predicates.InSet(MemoryMarshal.Cast<T, int>(block), members, isTrue);
-            else if (typeof(T) == typeof(short)) Predicates.InSet(MemoryMarshal.Cast<T, short>(block), members, isTrue);
-            else Predicates.InSet(MemoryMarshal.Cast<T, sbyte>(block), members, isTrue);
-        }
+        if (_members is { } members && typeof(T) != typeof(long)) InSet(block, members, isTrue, BitmapMode.Write);
         else
         {
             isTrue.Clear();

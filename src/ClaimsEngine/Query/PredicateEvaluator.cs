@@ -71,6 +71,11 @@ internal sealed class PredicateEvaluator(Dataset dataset)
         Span<ulong> otherUnknown = words <= 1024 ? stackalloc ulong[words] : new ulong[words];
         for (var t = 1; t < terms.Count; t++)
         {
+            // While nothing is unknown, a leaf over a column without nulls can AND straight into the result: one
+            // pass over its values, no second bitmap to combine.
+            if (conjunction && terms[t] is ColumnPredicate leaf && isUnknown.IndexOfAnyExcept(0UL) < 0
+                && Leaf(leaf, partition).TryAnd(start, count, isTrue))
+                continue;
             Evaluate(terms[t], partition, start, count, otherTrue, otherUnknown);
             for (var w = 0; w < words; w++)
             {
