@@ -1,4 +1,5 @@
 using Claims.Sandbox.Catalog;
+using Claims.Sandbox.Health;
 using Claims.Sandbox.Hosting;
 using Scalar.AspNetCore;
 
@@ -13,7 +14,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapScalarApiReference();
-app.MapGet("/health", () => Results.Ok(new { status = "ok" })).WithName("Health").WithTags("Service");
+app.MapHealthApi();
 app.MapCatalogApi();
 app.Run();
 

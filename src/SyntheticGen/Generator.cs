@@ -31,8 +31,6 @@ public static class Generator
         var calibration = model.Calibration;
         var facilities = new FacilityDirectory(model.PrefectureShares, total, calibration.DpcBedShare, calibration.OutsidePrescriptionRate);
         var factory = new PersonFactory(model, options.Seed, firstMonth, options.Months, facilities);
-        var rates = UtilisationCalibrator.Calibrate(model, factory, facilities, options.Seed, firstMonth, Math.Min(options.Persons, 10_000));
-
         var parameters = new Dictionary<string, string>
         {
             ["persons"] = options.Persons.ToString(),
@@ -50,6 +48,8 @@ public static class Generator
         };
         using var writer = DatasetWriter.Create(options.Out, writeOptions);
         using var truth = new TruthWriter(Path.GetFullPath(options.Out), new Dictionary<string, string> { ["claims.synthetic"] = "true", ["claims.truth"] = "true" });
+        // After the output folder is claimed: a folder that cannot be written is refused before seconds of piloting.
+        var rates = UtilisationCalibrator.Calibrate(model, factory, facilities, options.Seed, firstMonth, Math.Min(options.Persons, 10_000));
         var rows = new ConcurrentDictionary<string, long>();
         var pool = new BatchPool(4096);
         var chunks = (total + ChunkPersons - 1) / ChunkPersons;

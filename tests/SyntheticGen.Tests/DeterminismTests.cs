@@ -53,5 +53,10 @@ public class DeterminismTests
         error = Assert.Throws<Engine.ClaimsException>(() =>
             Generator.Run(new GenerateOptions { Out = temp.Path, Persons = 10, From = 202313, Months = 12, Seed = 1 }));
         Assert.Contains("--from", error.Message);
+        File.WriteAllText(Path.Combine(temp.Path, "notes.txt"), "mine");
+        error = Assert.Throws<Engine.ClaimsException>(() =>
+            Generator.Run(new GenerateOptions { Out = temp.Path, Persons = 10, From = 202304, Months = 1, Seed = 1 }));
+        Assert.Contains("notes.txt", error.Message);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(temp.Path, "notes.txt")));
     }
 }

@@ -1,0 +1,15 @@
+namespace Claims.Sandbox.Health;
+
+/// <summary>GET /health: liveness for load balancers and the README's first check.</summary>
+public static class HealthApi
+{
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", GetHealth).WithName("Health").WithTags("Service");
+        return app;
+    }
+
+    public static HealthStatus GetHealth() => new("ok");
+}
+
+public sealed record HealthStatus(string Status);
