@@ -17,22 +17,47 @@ public static class ParquetExport
 {
     private const int RowGroupRows = 1 << 20;
 
+    /// <summary>
+    /// Writes every table into a staging folder first and moves each into place only when all are written, so a
+    /// failure (a corrupt column, a full disk) leaves the previous export as it was. A table folder holding
+    /// anything but .parquet files is not ours to replace: the export refuses and names the file.
+    /// </summary>
     public static IReadOnlyList<ExportedFile> Write(Dataset dataset, string outDirectory)
     {
-        var written = new List<ExportedFile>();
+        outDirectory = Path.GetFullPath(outDirectory);
         foreach (var table in dataset.Tables)
         {
-            var folder = Path.Combine(outDirectory, table.Name);
-            Directory.CreateDirectory(folder);
-            foreach (var stale in Directory.EnumerateFiles(folder, "*.parquet")) File.Delete(stale);
-            // An empty table still gets a file, so that read_parquet('OUT/t/*.parquet') finds its columns.
-            var parts = table.Partitions.Count > 0 ? table.Partitions.Select(p => (Name: p.Key.ToString(), Partition: (DatasetPartition?)p)) : [("empty", null)];
-            foreach (var (name, partition) in parts)
+            var existing = Path.Combine(outDirectory, table.Name);
+            if (File.Exists(existing)) throw new ClaimsException($"'{existing}' is a file, not a folder for table {table.Name}");
+            if (Directory.Exists(existing) && Directory.EnumerateFileSystemEntries(existing).FirstOrDefault(e => !e.EndsWith(".parquet", StringComparison.Ordinal)) is { } foreign)
+                throw new ClaimsException($"'{foreign}' is not an export file; move it before exporting into '{outDirectory}'");
+        }
+        var staging = Path.Combine(outDirectory, $".export-{Environment.ProcessId}.tmp");
+        var written = new List<ExportedFile>();
+        try
+        {
+            foreach (var table in dataset.Tables)
             {
-                var path = Path.Combine(folder, name + ".parquet");
-                WriteFile(dataset, table.Schema, partition, path);
-                written.Add(new ExportedFile(table.Name, path, partition?.RowCount ?? 0));
+                var folder = Path.Combine(staging, table.Name);
+                Directory.CreateDirectory(folder);
+                // An empty table still gets a file, so that read_parquet('OUT/t/*.parquet') finds its columns.
+                var parts = table.Partitions.Count > 0 ? table.Partitions.Select(p => (Name: p.Key.ToString(), Partition: (DatasetPartition?)p)) : [("empty", null)];
+                foreach (var (name, partition) in parts)
+                {
+                    WriteFile(dataset, table.Schema, partition, Path.Combine(folder, name + ".parquet"));
+                    written.Add(new ExportedFile(table.Name, Path.Combine(outDirectory, table.Name, name + ".parquet"), partition?.RowCount ?? 0));
+                }
             }
+            foreach (var table in dataset.Tables)
+            {
+                var target = Path.Combine(outDirectory, table.Name);
+                if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+                Directory.Move(Path.Combine(staging, table.Name), target);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
         return written;
     }

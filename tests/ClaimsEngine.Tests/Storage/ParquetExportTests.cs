@@ -57,6 +57,25 @@ public class ParquetExportTests
         Assert.Equal((long)dataset.Tables.Count, Convert.ToInt64(command.ExecuteScalar()));
     }
 
+    [Fact]
+    public void A_new_export_replaces_stale_months_but_never_touches_files_it_did_not_write()
+    {
+        using var temp = new TempDirectory();
+        new RandomDataset { Seed = 79, Months = 2, RowsPerPartition = 50 }.Write(temp.Combine("ds"));
+        using var dataset = Dataset.Open(temp.Combine("ds"));
+        Directory.CreateDirectory(temp.Combine("out", "receipts"));
+        File.WriteAllText(temp.Combine("out", "receipts", "199901.parquet"), "stale");
+        ParquetExport.Write(dataset, temp.Combine("out"));
+        Assert.False(File.Exists(temp.Combine("out", "receipts", "199901.parquet")));
+        Assert.True(File.Exists(temp.Combine("out", "receipts", "202305.parquet")));
+
+        File.WriteAllText(temp.Combine("out", "drugs", "analysis.R"), "mine");
+        var error = Assert.Throws<ClaimsException>(() => ParquetExport.Write(dataset, temp.Combine("out")));
+        Assert.Contains("analysis.R", error.Message);
+        Assert.Equal("mine", File.ReadAllText(temp.Combine("out", "drugs", "analysis.R")));
+        Assert.True(File.Exists(temp.Combine("out", "receipts", "202305.parquet")));
+    }
+
     /// <summary>DuckDB.NET returns DATE as DateTime (or DateOnly) and strings as string; map to what the store gives.</summary>
     private static object? Normalise(object? value) => value switch
     {
