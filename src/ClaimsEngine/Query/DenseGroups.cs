@@ -16,7 +16,8 @@ internal static class DenseGroups
 {
     private const long MaxCells = 1 << 16;
 
-    private sealed record Key(MappedColumn Column, Derivation Derivation, long Base, long Size, bool HasNulls, int[]? Global);
+    /// <summary>One group key's slice of the cell index: value = Base + offset × Step (age bands step by 5, so they take 22 cells, not 106).</summary>
+    private sealed record Key(MappedColumn Column, Derivation Derivation, long Base, long Step, long Size, bool HasNulls, int[]? Global);
 
     public static bool TryAggregate(QueryModel query, DatasetPartition partition, int block, int start, int count, ReadOnlySpan<ulong> selected,
         Dictionary<GroupKey4, GroupState> groups, GlobalStrings strings)
@@ -30,9 +31,10 @@ internal static class DenseGroups
             if (column.Schema.Type is LogicalType.Float32 or LogicalType.Hash) return false;
             var derivation = query.GroupBy[k].Derivation;
             var zone = column.Zones[block];
-            var (low, high) = zone.IsEmpty ? (0L, -1L) : (Derive(zone.Min, derivation), Derive(zone.Max, derivation));
-            var size = high - low + 1 + (zone.NullCount > 0 ? 1 : 0);
-            keys[k] = new Key(column, derivation, low, size, zone.NullCount > 0, column.Schema.Type.IsDictionary() ? strings.Map(column) : null);
+            var step = derivation == Derivation.AgeBand ? 5L : 1L;
+            var (low, high) = zone.IsEmpty ? (0L, -step) : (Derive(zone.Min, derivation), Derive(zone.Max, derivation));
+            var size = (high - low) / step + 1 + (zone.NullCount > 0 ? 1 : 0);
+            keys[k] = new Key(column, derivation, low, step, size, zone.NullCount > 0, column.Schema.Type.IsDictionary() ? strings.Map(column) : null);
             cells *= size;
             if (cells > MaxCells) return false;
         }
@@ -111,7 +113,7 @@ internal static class DenseGroups
                 var offset = rest % keys[k].Size;
                 rest /= keys[k].Size;
                 var isNull = keys[k].HasNulls && offset == keys[k].Size - 1;
-                var value = keys[k].Base + offset;
+                var value = keys[k].Base + offset * keys[k].Step;
                 values[k] = isNull ? GroupKey4.Null : keys[k].Global is { } global ? global[value] : value;
             }
             var groupKey = new GroupKey4(values[0], values[1], values[2], values[3]);
@@ -141,20 +143,20 @@ internal static class DenseGroups
         if (!key.HasNulls) return;
         // A null row holds zero in its slot and was placed by that zero: move it to the key's null slot.
         var validity = column.ValidityBitmap;
-        var placed = Derive(0, key.Derivation) - key.Base;
+        var placed = (Derive(0, key.Derivation) - key.Base) / key.Step;
         for (var i = 0; i < count; i++)
             if (!Validity.IsValid(validity, start + i)) index[i] += (int)((key.Size - 1 - placed) * stride);
     }
 
     private static void AddKey<T>(ReadOnlySpan<T> values, Key key, Span<int> index, int stride) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
-        var (derivation, low) = (key.Derivation, key.Base);
+        var (derivation, low, step) = (key.Derivation, key.Base, key.Step);
         if (derivation == Derivation.None)
         {
             for (var i = 0; i < values.Length; i++) index[i] += (int)((long.CreateTruncating(values[i]) - low) * stride);
             return;
         }
-        for (var i = 0; i < values.Length; i++) index[i] += (int)((Derive(long.CreateTruncating(values[i]), derivation) - low) * stride);
+        for (var i = 0; i < values.Length; i++) index[i] += (int)((Derive(long.CreateTruncating(values[i]), derivation) - low) / step * stride);
     }
 
     /// <summary>The derived bands are monotonic, so a zone's min and max bound the derived values too.</summary>
