@@ -44,6 +44,10 @@ internal sealed class BoundLeaf
                     var (start, end) = dictionary.PrefixRange((string)leaf.Values[0]);
                     (_lo, _hi) = (start, end - 1L);
                     break;
+                case CompareOp.Between:
+                    var (from, after) = dictionary.Range((string)leaf.Values[0], (string)leaf.Values[1]);
+                    (_lo, _hi) = (from, after - 1L);
+                    break;
                 default:
                     _set = leaf.Values.Select(v => (long)dictionary.IdOf((string)v)).Where(id => id >= 0).ToHashSet();
                     _negate = leaf.Op is CompareOp.Ne or CompareOp.NotIn;
@@ -60,8 +64,8 @@ internal sealed class BoundLeaf
                 _members = Members(_set);
                 return;
             case CompareOp.In or CompareOp.NotIn or CompareOp.Ne:
-                // Compared as doubles, as SQL compares a FLOAT column with a DOUBLE constant.
-                _set = leaf.Values.Select(v => BitConverter.DoubleToInt64Bits(Convert.ToDouble(v))).ToHashSet();
+                // Constants are rounded to float, the column's precision: eq 5.6 finds the stored 5.6f.
+                _set = leaf.Values.Select(v => BitConverter.DoubleToInt64Bits((float)Convert.ToDouble(v))).ToHashSet();
                 _negate = leaf.Op is not CompareOp.In;
                 return;
         }
@@ -89,13 +93,13 @@ internal sealed class BoundLeaf
 
     private void SetLow(object value, bool inclusive)
     {
-        if (_leaf.Column.Type == LogicalType.Float32) (_loD, _loInclusive) = (Convert.ToDouble(value), inclusive);
+        if (_leaf.Column.Type == LogicalType.Float32) (_loD, _loInclusive) = ((float)Convert.ToDouble(value), inclusive);
         else _lo = inclusive ? (long)value : SaturatingIncrement((long)value);
     }
 
     private void SetHigh(object value, bool inclusive)
     {
-        if (_leaf.Column.Type == LogicalType.Float32) (_hiD, _hiInclusive) = (Convert.ToDouble(value), inclusive);
+        if (_leaf.Column.Type == LogicalType.Float32) (_hiD, _hiInclusive) = ((float)Convert.ToDouble(value), inclusive);
         else _hi = inclusive ? (long)value : SaturatingDecrement((long)value);
     }
 
@@ -238,7 +242,7 @@ internal sealed class BoundLeaf
                 if (_set.Contains(BitConverter.DoubleToInt64Bits(block[i])) != _negate) isTrue[i >> 6] |= 1UL << (i & 63);
             return;
         }
-        // The double bounds become the float bounds that select exactly the floats a double comparison would.
+        // The bounds are floats already (constants are rounded to the column's precision); exclusive ones step to the next float.
         var lo = FloatBound(_loD, _loInclusive, upper: false);
         var hi = FloatBound(_hiD, _hiInclusive, upper: true);
         Predicates.Range(block, lo, hi, isTrue);

@@ -147,6 +147,7 @@ public static class QueryParser
                 return new ColumnPredicate(column, op, [value.GetString()!], false);
             case CompareOp.Between:
                 if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() != 2) throw new QueryException(at, "must be [low, high]");
+                if (column.Type == LogicalType.Hash) throw new QueryException(at, $"{column} is a hash: only eq, ne, in, notIn and isNull apply");
                 return new ColumnPredicate(column, op, [Constant(column, value[0], at + "[0]", codes), Constant(column, value[1], at + "[1]", codes)], false);
             case CompareOp.In or CompareOp.NotIn:
                 if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0) throw new QueryException(at, "must be a non-empty list");
@@ -233,6 +234,8 @@ public static class QueryParser
         var numeric = column.Type is not (LogicalType.Code or LogicalType.String or LogicalType.Hash);
         if (kind is AggregateKind.Sum or AggregateKind.Avg or AggregateKind.Min or AggregateKind.Max && !numeric)
             throw new QueryException(at, $"{kinds[0].Name} needs a numeric column; {column} is {column.Type.Name()}");
+        if (kind is AggregateKind.Sum or AggregateKind.Avg && column.Type is LogicalType.Date or LogicalType.Bool)
+            throw new QueryException(at, $"{kinds[0].Name} of {column.Type.Name()} values means nothing; use min, max or count");
         return new Aggregate(kind, column, alias.GetString()!);
     }
 

@@ -30,6 +30,8 @@ internal static class QueryResult
         {
             foreach (var (index, descending) in order)
             {
+                // NULLs go last in either direction, as in SQL's default (NULLS LAST).
+                if (x[index] is null != y[index] is null) return x[index] is null ? 1 : -1;
                 var c = CompareCells(x[index], y[index]);
                 if (c != 0) return descending ? -c : c;
             }
@@ -98,7 +100,7 @@ internal static class QueryResult
         _ => aggregate.Column!.Type == LogicalType.Bool ? Kind.Integer : KindOf(aggregate.Column),
     };
 
-    /// <summary>NULLs sort last, as in SQL's default for ascending order.</summary>
+    /// <summary>Values in ascending order; NULLs are placed by the caller.</summary>
     private static int CompareCells(object? x, object? y) => (x, y) switch
     {
         (null, null) => 0,

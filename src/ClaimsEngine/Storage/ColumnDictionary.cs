@@ -64,6 +64,21 @@ public sealed unsafe class ColumnDictionary
         return (start, lo);
     }
 
+    /// <summary>The ids [Start, End) of every value v with low ≤ v ≤ high, comparing UTF-8 bytes as SQL's binary collation does.</summary>
+    public (int Start, int End) Range(string low, string high)
+    {
+        var start = LowerBound(Encoding.UTF8.GetBytes(low));
+        var key = Encoding.UTF8.GetBytes(high);
+        int lo = start, hi = Count;
+        while (lo < hi)
+        {
+            var mid = (int)(((uint)lo + (uint)hi) >> 1);
+            if (Utf8(mid).SequenceCompareTo(key) <= 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return (start, Math.Max(start, lo));
+    }
+
     /// <summary>The first id whose value is not less than <paramref name="key"/>.</summary>
     private int LowerBound(ReadOnlySpan<byte> key)
     {

@@ -19,6 +19,8 @@ public class QueryErrorTests
     [InlineData("{\"from\": \"receipts\", \"select\": [{\"sum\": \"dpc_code\", \"as\": \"n\"}]}", "select[0].sum", "needs a numeric column")]
     [InlineData("{\"from\": \"receipts\", \"select\": [{\"count\": \"*\", \"as\": \"n\"}], \"orderBy\": [{\"col\": \"m\"}]}", "orderBy[0].col", "'m' is not an output column")]
     [InlineData("{\"from\": \"receipts\", \"groupBy\": [\"a\", \"b\", \"c\", \"d\", \"e\"], \"select\": [{\"count\": \"*\", \"as\": \"n\"}]}", "groupBy", "at most four")]
+    [InlineData("{\"from\": \"checkups\", \"select\": [{\"avg\": \"exam_date\", \"as\": \"n\"}]}", "select[0].avg", "avg of date values means nothing")]
+    [InlineData("{\"from\": \"receipts\", \"where\": {\"col\": \"id1\", \"between\": [\"00\", \"ff\"]}, \"select\": [{\"count\": \"*\", \"as\": \"n\"}]}", "where.between", "is a hash")]
     [InlineData("{\"from\": \"receipts\"", "query", "not valid JSON")]
     [InlineData("{\"from\": \"receipts\"}", "select", "is required")]
     public void A_bad_query_is_an_error_naming_its_place(string json, string path, string message)

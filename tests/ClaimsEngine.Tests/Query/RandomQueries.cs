@@ -34,6 +34,15 @@ internal sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(st
         var select = groups.Select(g => $"{g.Sql} AS \"{g.Name}\"").Concat(aggregates.Select(a => $"{a.Sql} AS \"{a.Alias}\""));
         var sql = $"SELECT {string.Join(", ", select)} FROM {table.Name} t{(where is null ? "" : $" WHERE {where}")}";
         if (groups.Count > 0) sql += $" GROUP BY {string.Join(", ", groups.Select((_, i) => (i + 1).ToString()))}";
+        if (groups.Count > 0 && _random.Next(3) == 0)
+        {
+            // Ordered by every group key (a total order), so a limit keeps the same rows in both engines.
+            var keys = groups.Select(g => (g.Name, Descending: _random.Next(2) == 0)).ToArray();
+            var limit = _random.Next(0, 8);
+            query["orderBy"] = new JsonArray(keys.Select(k => (JsonNode)new JsonObject { ["col"] = k.Name, ["desc"] = k.Descending }).ToArray());
+            query["limit"] = limit;
+            sql += $" ORDER BY {string.Join(", ", keys.Select(k => $"\"{k.Name}\"{(k.Descending ? " DESC" : "")}"))} LIMIT {limit}";
+        }
         return (query.ToJsonString(), sql);
     }
 
@@ -83,8 +92,12 @@ internal sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(st
         object Pick() => values[_random.Next(values.Length)];
         if (column.Type.IsDictionary())
         {
-            switch (_random.Next(5))
+            switch (_random.Next(6))
             {
+                case 5:
+                    var bounds = new[] { (string)Pick(), (string)Pick() }.Order(StringComparer.Ordinal).ToArray();
+                    leaf["between"] = new JsonArray(bounds[0], bounds[1]);
+                    return (leaf, $"({name} BETWEEN {Literal(column, bounds[0])} AND {Literal(column, bounds[1])})");
                 case 0:
                     var code = (string)Pick();
                     var prefix = code[..Math.Min(code.Length, _random.Next(1, 4))];
@@ -131,7 +144,7 @@ internal sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(st
         var month = $"t.{table.PartitionColumn.Name}";
         candidates.Add(("year", $"{month} // 100"));
         candidates.Add(("fiscal_year", $"CASE WHEN {month} % 100 >= 4 THEN {month} // 100 ELSE {month} // 100 - 1 END"));
-        return candidates.OrderBy(_ => _random.Next()).Take(_random.Next(0, 3)).ToList();
+        return candidates.OrderBy(_ => _random.Next()).Take(_random.Next(0, 5)).ToList();
     }
 
     private List<(JsonObject Json, string Sql, string Alias)> Aggregates(TableSchema table)
@@ -155,6 +168,7 @@ internal sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(st
                     var column = numeric[_random.Next(numeric.Length)];
                     var kind = new[] { "sum", "avg", "min", "max" }[_random.Next(4)];
                     if (column.Type is LogicalType.Date or LogicalType.Bool && kind is "sum" or "avg") kind = "max";
+                    // The engine gives min and max of a bool as 0/1.
                     var sql = column.Type == LogicalType.Bool ? $"{kind}(t.{column.Name}::INT)" : $"{kind}(t.{column.Name})";
                     result.Add((new JsonObject { [kind] = column.Name, ["as"] = alias }, sql, alias));
                     break;
@@ -178,8 +192,8 @@ internal sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(st
         string s => $"'{s.Replace("'", "''")}'",
         DateOnly d => $"DATE '{d:yyyy-MM-dd}'",
         bool b => b ? "true" : "false",
-        float f => ((double)f).ToString("R", CultureInfo.InvariantCulture) + "::DOUBLE",
-        double d => d.ToString("R", CultureInfo.InvariantCulture) + "::DOUBLE",
+        float f => f.ToString("R", CultureInfo.InvariantCulture) + "::FLOAT",
+        double d => ((float)d).ToString("R", CultureInfo.InvariantCulture) + "::FLOAT",
         _ => Convert.ToInt64(value).ToString(CultureInfo.InvariantCulture),
     };
 }
