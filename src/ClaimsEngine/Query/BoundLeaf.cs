@@ -94,18 +94,16 @@ internal sealed class BoundLeaf
     private void SetLow(object value, bool inclusive)
     {
         if (_leaf.Column.Type == LogicalType.Float32) (_loD, _loInclusive) = ((float)Convert.ToDouble(value), inclusive);
-        else _lo = inclusive ? (long)value : SaturatingIncrement((long)value);
+        else if (!inclusive && (long)value == long.MaxValue) (_lo, _hi) = (long.MaxValue, long.MinValue); // > the largest long: nothing
+        else _lo = inclusive ? (long)value : (long)value + 1;
     }
 
     private void SetHigh(object value, bool inclusive)
     {
         if (_leaf.Column.Type == LogicalType.Float32) (_hiD, _hiInclusive) = ((float)Convert.ToDouble(value), inclusive);
-        else _hi = inclusive ? (long)value : SaturatingDecrement((long)value);
+        else if (!inclusive && (long)value == long.MinValue) (_lo, _hi) = (long.MaxValue, long.MinValue); // < the smallest long: nothing
+        else _hi = inclusive ? (long)value : (long)value - 1;
     }
-
-    private static long SaturatingIncrement(long v) => v == long.MaxValue ? long.MaxValue : v + 1;
-
-    private static long SaturatingDecrement(long v) => v == long.MinValue ? long.MinValue : v - 1;
 
     /// <summary>False only when no row described by <paramref name="zone"/> can satisfy the leaf (the block or partition is skipped).</summary>
     public bool MayMatch(ZoneEntry zone)
