@@ -2,6 +2,7 @@ using Claims.Engine.Storage;
 using Claims.SyntheticGen.Checkups;
 using Claims.SyntheticGen.Facilities;
 using Claims.SyntheticGen.Model;
+
 using Claims.SyntheticGen.Population;
 
 namespace Claims.SyntheticGen.Fidelity;
@@ -201,8 +202,40 @@ internal sealed class FidelityContext
         OutsidePrescriptionShare = slips / (double)Math.Max(1, slips + inhouse);
     }
 
+    /// <summary>Persons with a non-suspected diagnosis of each condition in the window, by the condition's ICD-10 prefixes.</summary>
+    private readonly Dictionary<string, HashSet<int>> _diagnosedInClaims = [];
+
+    /// <summary>
+    /// Share of persons alive at the start, aged 40+, whose claims carry the condition's diagnosis, against what the
+    /// calibration expects: prevalence × the share diagnosed (conditions ↔ diagnoses).
+    /// </summary>
+    public (double Expected, double Observed) DiagnosedInClaims(ClinicalDefinition condition)
+    {
+        var prevalence = Model.Calibration.Prevalence[condition.Id];
+        var group = Truth.Persons.Where(p => p.FirstMonth == FirstMonthYyyymm && p.AgeAt(FirstMonth) >= 40).ToArray();
+        var expected = group.Average(p => prevalence.For(p.Sex == 1)[AgeBands.Of(p.AgeAt(FirstMonth))]) * prevalence.DiagnosedShare;
+        var persons = _diagnosedInClaims.GetValueOrDefault(condition.Id) ?? [];
+        return (expected, group.Count(p => persons.Contains(p.Person)) / (double)group.Length);
+    }
+
+    /// <summary>
+    /// The condition's ICD-10 prefixes that no other condition uses, or none when its diagnoses use only shared ones:
+    /// such a condition (dialysis, coded N18 like the CKD it requires) is told apart in claims by procedures, not
+    /// codes. Conditions that require this one are subsets of it and do not count as others.
+    /// </summary>
+    public IReadOnlyList<string> DistinctivePrefixes(ClinicalDefinition condition)
+    {
+        var requires = Model.Calibration.Requires;
+        var others = Model.Clinical.Conditions
+            .Where(c => c != condition && requires.GetValueOrDefault(c.Id) != condition.Id)
+            .SelectMany(c => c.Icd10).ToHashSet();
+        var own = condition.Icd10.Where(p => !others.Contains(p)).ToArray();
+        return condition.Diagnoses.Items.Any(d => own.Any(p => d.Icd10.StartsWith(p, StringComparison.Ordinal))) ? own : [];
+    }
+
     private void ScanDiagnoses(Dataset dataset)
     {
+        var conditions = Model.Clinical.Conditions;
         long lines = 0, suspected = 0, winter = 0;
         foreach (var partition in dataset.Table("diagnoses").Partitions)
         {
@@ -211,6 +244,7 @@ internal sealed class FidelityContext
             var icd10 = partition.Column("icd10");
             var dictionary = icd10.Dictionary;
             var indications = GlucoseLoweringDrugs.Class396Indications(Model).Select(dictionary.PrefixRange).ToArray();
+            var conditionRanges = conditions.Select(c => DistinctivePrefixes(c).Select(dictionary.PrefixRange).ToArray()).ToArray();
             var (j09, j12) = (dictionary.PrefixRange("J09").Start, dictionary.PrefixRange("J11").End);
             var codes = icd10.Values<int>();
             var calendar = partition.Key % 100;
@@ -220,8 +254,14 @@ internal sealed class FidelityContext
                 if (suspect[r]) suspected++;
                 if (icd10.IsNull(r) || suspect[r]) continue;
                 var code = codes[r];
-                if (Array.Exists(indications, range => code >= range.Start && code < range.End) && Truth.ReceiptPerson.TryGetValue(ids[r], out var person))
-                    _class396IndicationPersons.Add(person);
+                if (!Truth.ReceiptPerson.TryGetValue(ids[r], out var person)) continue;
+                if (Array.Exists(indications, range => code >= range.Start && code < range.End)) _class396IndicationPersons.Add(person);
+                for (var c = 0; c < conditionRanges.Length; c++)
+                {
+                    if (!Array.Exists(conditionRanges[c], range => code >= range.Start && code < range.End)) continue;
+                    if (!_diagnosedInClaims.TryGetValue(conditions[c].Id, out var set)) _diagnosedInClaims[conditions[c].Id] = set = [];
+                    set.Add(person);
+                }
                 if (code >= j09 && code < j12)
                 {
                     InfluenzaTotal++;

@@ -149,6 +149,14 @@ public static class FidelityReport
                     c.TruePrevalence(condition.Id, male, 40, 120), prevalence.Source));
             }
         }
+        foreach (var condition in c.Model.Clinical.Conditions)
+        {
+            var prefixes = c.DistinctivePrefixes(condition);
+            if (prefixes.Count == 0) continue;
+            var (expected, observed) = c.DiagnosedInClaims(condition);
+            rows.Add(Relative(c, $"diagnosed in claims: {condition.Id} ({string.Join("/", prefixes)}), ages 40+", expected, observed,
+                "prevalence × share diagnosed (calibration.json): conditions ↔ diagnoses"));
+        }
         foreach (var (id, label, male, from, to) in new[]
                  {
                      ("t2dm", "type 2 diabetes, men 50–59", true, 50, 59), ("t2dm", "type 2 diabetes, women 70+", false, 70, 120),
