@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Claims.Engine.Kernels;
 
@@ -52,18 +51,9 @@ public static class DenseGroupBy
                 var i = row + BitOperations.TrailingZeroCount(bits);
                 var g = groups[i];
                 counts[g]++;
-                sums[g] += AsLong(values[i]);
+                sums[g] += Integers.ToInt64(values[i]);
                 bits &= bits - 1;
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long AsLong<T>(T value) where T : unmanaged
-    {
-        if (typeof(T) == typeof(sbyte)) return Unsafe.BitCast<T, sbyte>(value);
-        if (typeof(T) == typeof(short)) return Unsafe.BitCast<T, short>(value);
-        if (typeof(T) == typeof(int)) return Unsafe.BitCast<T, int>(value);
-        return Unsafe.BitCast<T, long>(value);
     }
 }

@@ -50,7 +50,7 @@ public static class MaskedSum
     {
         long sum = 0;
         for (var i = firstWord * 64; i < values.Length; i++)
-            sum += AsLong(values[i]) & -(long)((selection[i >> 6] >> i) & 1);
+            sum += Integers.ToInt64(values[i]) & -(long)((selection[i >> 6] >> i) & 1);
         return sum;
     }
 
@@ -60,15 +60,6 @@ public static class MaskedSum
         for (var i = firstWord * 64; i < values.Length; i++)
             sum += BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(values[i]) & -(int)((selection[i >> 6] >> i) & 1));
         return sum;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long AsLong<T>(T value) where T : unmanaged
-    {
-        if (typeof(T) == typeof(sbyte)) return Unsafe.BitCast<T, sbyte>(value);
-        if (typeof(T) == typeof(short)) return Unsafe.BitCast<T, short>(value);
-        if (typeof(T) == typeof(int)) return Unsafe.BitCast<T, int>(value);
-        return Unsafe.BitCast<T, long>(value);
     }
 
     private static long Sum512<T>(ReadOnlySpan<T> values, ReadOnlySpan<ulong> selection) where T : unmanaged

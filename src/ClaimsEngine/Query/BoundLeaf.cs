@@ -119,7 +119,7 @@ internal sealed class BoundLeaf
 
     public void Evaluate(int start, int count, Span<ulong> isTrue, Span<ulong> isUnknown)
     {
-        var valid = ValidWords(start, count, isUnknown);
+        var valid = _column.ValidityWords(start, count, isUnknown);
         if (_leaf.Op == CompareOp.IsNull)
         {
             // isUnknown holds the validity words here; a null test is never unknown.
@@ -193,23 +193,6 @@ internal sealed class BoundLeaf
         if (typeof(T) == typeof(int)) Predicates.InSet(MemoryMarshal.Cast<T, int>(block), members, isTrue, mode);
         else if (typeof(T) == typeof(short)) Predicates.InSet(MemoryMarshal.Cast<T, short>(block), members, isTrue, mode);
         else Predicates.InSet(MemoryMarshal.Cast<T, sbyte>(block), members, isTrue, mode);
-    }
-
-    /// <summary>Copies the block's validity into <paramref name="words"/> (bit set = present); false when the column has no nulls.</summary>
-    private bool ValidWords(int start, int count, Span<ulong> words)
-    {
-        var validity = _column.ValidityBitmap;
-        if (validity.IsEmpty)
-        {
-            Bitmap.SetAll(words, count);
-            return false;
-        }
-        // Blocks start on multiples of 64 rows, so the block's validity starts on a whole byte and word.
-        var bytes = validity.Slice(start >> 3, Math.Min(validity.Length - (start >> 3), words.Length * 8));
-        words.Clear();
-        bytes.CopyTo(MemoryMarshal.AsBytes(words));
-        if ((count & 63) != 0) words[^1] &= (1UL << (count & 63)) - 1;
-        return true;
     }
 
     private void Integers<T>(ReadOnlySpan<T> block, Span<ulong> isTrue) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>

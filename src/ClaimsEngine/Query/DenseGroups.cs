@@ -74,14 +74,8 @@ internal static class DenseGroups
             if (query.Select[a].Column is not { } schema) continue;
             var column = partition.Column(schema.Name);
             selected.CopyTo(present);
-            var hasNulls = !column.ValidityBitmap.IsEmpty;
-            if (hasNulls)
-            {
-                valid.Clear();
-                var validity = column.ValidityBitmap;
-                validity.Slice(start >> 3, Math.Min(validity.Length - (start >> 3), valid.Length * 8)).CopyTo(MemoryMarshal.AsBytes(valid));
-                Bitmap.And(present, valid);
-            }
+            var hasNulls = column.ValidityWords(start, count, valid);
+            if (hasNulls) Bitmap.And(present, valid);
             nonNull[a] = new long[cells];
             rows ??= hasNulls ? null : nonNull[a];
             if (query.Select[a].Kind == AggregateKind.Count)

@@ -25,14 +25,7 @@ internal static class Vectorised
             if (query.Select[a].Column is not { } schema) continue;
             var column = partition.Column(schema.Name);
             selected.CopyTo(present);
-            var validity = column.ValidityBitmap;
-            if (!validity.IsEmpty)
-            {
-                valid.Clear();
-                var bytes = validity.Slice(start >> 3, Math.Min(validity.Length - (start >> 3), valid.Length * 8));
-                bytes.CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(valid));
-                Bitmap.And(present, valid);
-            }
+            if (column.ValidityWords(start, count, valid)) Bitmap.And(present, valid);
             var nonNull = Bitmap.PopCount(present);
             state.NonNull[a] += nonNull;
             if (nonNull == 0) continue;

@@ -123,12 +123,7 @@ public sealed class DatasetRewriter : IDisposable
             Provenance = _current.Provenance with { Parameters = merged },
             Tables = tables,
         };
-        var previous = GenerationFolders.Current(_directory);
-        GenerationFolders.Publish(_directory, _generation, manifest, _progress);
-        _committed = true;
-        _progress?.Report(WriteStage.Published);
-        GenerationFolders.RemoveStale(_directory, _generation, previous);
-        _progress?.Report(WriteStage.Cleaned);
+        GenerationFolders.Commit(_directory, _generation, manifest, _progress, () => _committed = true);
         return manifest;
     }
 

@@ -117,12 +117,7 @@ public sealed class DatasetWriter : IDisposable
         var manifest = new DatasetManifest(DatasetManifest.CurrentFormatVersion, _generation, DateTimeOffset.UtcNow,
             _options.Schema.Hash, _options.Schema.BlockRows, _options.Access, _options.Provenance, tables);
 
-        var previous = GenerationFolders.Current(_directory);
-        GenerationFolders.Publish(_directory, _generation, manifest, _options.Progress);
-        _committed = true;
-        _options.Progress?.Report(WriteStage.Published);
-        GenerationFolders.RemoveStale(_directory, _generation, previous);
-        _options.Progress?.Report(WriteStage.Cleaned);
+        GenerationFolders.Commit(_directory, _generation, manifest, _options.Progress, () => _committed = true);
         return manifest;
     }
 

@@ -40,8 +40,23 @@ internal static partial class GenerationFolders
 
     public static bool IsGeneration(string name) => GenerationName().IsMatch(name);
 
+    /// <summary>
+    /// Publishes the staged generation, then removes what is stale: the end of every writer's commit. The previous
+    /// generation is read from the manifest before it is replaced, so it survives the cleanup.
+    /// </summary>
+    /// <param name="published">Runs once the manifest is replaced: from then on the writer has nothing to undo.</param>
+    public static void Commit(string directory, string generation, DatasetManifest manifest, IProgress<WriteStage>? progress, Action published)
+    {
+        var previous = Current(directory);
+        Publish(directory, generation, manifest, progress);
+        published();
+        progress?.Report(WriteStage.Published);
+        RemoveStale(directory, generation, previous);
+        progress?.Report(WriteStage.Cleaned);
+    }
+
     /// <summary>Renames the staged folder into place, then makes it the dataset by replacing the manifest (the last step).</summary>
-    public static void Publish(string directory, string generation, DatasetManifest manifest, IProgress<WriteStage>? progress)
+    private static void Publish(string directory, string generation, DatasetManifest manifest, IProgress<WriteStage>? progress)
     {
         Directory.Move(Staging(directory, generation), Path.Combine(directory, generation));
         DirectorySync.Flush(directory);
@@ -62,7 +77,7 @@ internal static partial class GenerationFolders
     /// generation stays until the next write, because readers that opened it map column files lazily and must
     /// still find them; a reader would have to stay open across two publications to lose its files.
     /// </summary>
-    public static void RemoveStale(string directory, string current, string? previous)
+    private static void RemoveStale(string directory, string current, string? previous)
     {
         foreach (var folder in Directory.EnumerateDirectories(directory))
         {
@@ -72,7 +87,7 @@ internal static partial class GenerationFolders
     }
 
     /// <summary>The generation the current manifest names, before it is replaced; null for a new dataset.</summary>
-    public static string? Current(string directory)
+    private static string? Current(string directory)
     {
         try
         {

@@ -81,6 +81,26 @@ public sealed unsafe class MappedColumn : IDisposable
 
     public bool IsNull(int row) => !Validity.IsValid(ValidityBitmap, row);
 
+    /// <summary>
+    /// The validity of rows [start, start + count) as selection words (bit set = present, all set when the column
+    /// has no nulls); true when some row may be null. <paramref name="start"/> must be a multiple of 64, as block
+    /// starts are, so the block's validity begins on a whole word.
+    /// </summary>
+    public bool ValidityWords(int start, int count, Span<ulong> words)
+    {
+        var validity = ValidityBitmap;
+        if (validity.IsEmpty)
+        {
+            Kernels.Bitmap.SetAll(words, count);
+            return false;
+        }
+        var bytes = validity.Slice(start >> 3, Math.Min(validity.Length - (start >> 3), words.Length * 8));
+        words.Clear();
+        bytes.CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(words));
+        if ((count & 63) != 0) words[^1] &= (1UL << (count & 63)) - 1;
+        return true;
+    }
+
     public ReadOnlySpan<ZoneEntry> Zones
     {
         get

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Claims.Engine.Schema;
 
 namespace Claims.Engine.Storage;
@@ -33,7 +32,7 @@ internal static class ZoneBuilder
                 nulls++;
                 continue;
             }
-            var v = ToInt64(values[i]);
+            var v = Kernels.Integers.ToInt64(values[i]);
             min = Math.Min(min, v);
             max = Math.Max(max, v);
         }
@@ -64,15 +63,5 @@ internal static class ZoneBuilder
         for (var i = 0; i < rows; i++)
             if (!Validity.IsValid(validity, firstRow + i)) nulls++;
         return new ZoneEntry(0, 0, nulls, rows - nulls);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long ToInt64<T>(T value) where T : unmanaged
-    {
-        if (typeof(T) == typeof(sbyte)) return Unsafe.As<T, sbyte>(ref value);
-        if (typeof(T) == typeof(short)) return Unsafe.As<T, short>(ref value);
-        if (typeof(T) == typeof(int)) return Unsafe.As<T, int>(ref value);
-        if (typeof(T) == typeof(long)) return Unsafe.As<T, long>(ref value);
-        throw new NotSupportedException(typeof(T).Name);
     }
 }
