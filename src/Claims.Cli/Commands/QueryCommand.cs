@@ -20,8 +20,7 @@ internal static class QueryCommand
         var command = new Command("query", "Run a JSON query over a dataset") { data, query, format };
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(query)!;
-            var json = path == "-" ? input.ReadToEnd() : File.Exists(path) ? File.ReadAllText(path) : throw new Engine.ClaimsException($"--query: no file '{path}'");
+            var json = CommonOptions.ReadText(parse.GetValue(query)!, input, "--query");
             using var dataset = Dataset.Open(parse.GetValue(data)!);
             var result = dataset.Execute(json);
             var writer = console.Profile.Out.Writer;
