@@ -1,7 +1,6 @@
 using Claims.Engine.Storage;
 using Claims.SyntheticGen;
 using Claims.Testing;
-using DuckDB.NET.Data;
 
 namespace Claims.Engine.Tests.Query;
 
@@ -9,6 +8,7 @@ namespace Claims.Engine.Tests.Query;
 public class QueryFixture : IDisposable
 {
     private readonly TempDirectory _temp = new("claims-query");
+    private readonly DuckOracle _oracle = new();
 
     public QueryFixture() : this(persons: 3_000, from: 202310, months: 6, seed: 77)
     {
@@ -18,34 +18,12 @@ public class QueryFixture : IDisposable
     {
         Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = persons, From = from, Months = months, Seed = seed });
         Dataset = Dataset.Open(_temp.Combine("ds"));
-        ParquetExport.Write(Dataset, _temp.Combine("parquet"));
-        Duck = new DuckDBConnection("DataSource=:memory:");
-        Duck.Open();
-        foreach (var table in Dataset.Tables)
-        {
-            using var command = Duck.CreateCommand();
-            command.CommandText = $"CREATE TABLE {table.Name} AS SELECT * FROM read_parquet('{_temp.Combine("parquet", table.Name, "*.parquet")}')";
-            command.ExecuteNonQuery();
-        }
+        _oracle.Load(Dataset, _temp.Combine("parquet"));
     }
 
     public Dataset Dataset { get; }
-    public DuckDBConnection Duck { get; }
 
-    public List<object?[]> Rows(string sql)
-    {
-        using var command = Duck.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    public List<object?[]> Rows(string sql) => _oracle.Rows(sql);
 
     /// <summary>Up to 25 distinct values of every column, drawn the same way each run: constants for random predicates.</summary>
     public Dictionary<(string Table, string Column), object[]> Samples()
@@ -68,7 +46,7 @@ public class QueryFixture : IDisposable
     public void Dispose()
     {
         GC.SuppressFinalize(this);
-        Duck.Dispose();
+        _oracle.Dispose();
         Dataset.Dispose();
         _temp.Dispose();
     }
