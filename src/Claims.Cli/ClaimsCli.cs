@@ -21,6 +21,7 @@ public static class ClaimsCli
             FidelityCommand.Create(console),
             LinkCommand.Create(console),
             QueryCommand.Create(console, input ?? Console.In),
+            CohortCommand.Create(console, input ?? Console.In),
             BenchCommand.Create(console),
         };
         try

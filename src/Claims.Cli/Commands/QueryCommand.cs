@@ -24,8 +24,7 @@ internal static class QueryCommand
         var command = new Command("query", "Run a JSON query over a dataset") { data, query, format, project, releases, threshold };
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(query)!;
-            var json = path == "-" ? input.ReadToEnd() : File.Exists(path) ? File.ReadAllText(path) : throw new Engine.ClaimsException($"--query: no file '{path}'");
+            var json = CommonOptions.ReadText(parse.GetValue(query)!, input, "--query");
             using var dataset = Dataset.Open(parse.GetValue(data)!);
             var model = QueryParser.Parse(json, dataset.Schema);
             var restricted = dataset.Manifest.Access == DatasetAccess.Restricted;

@@ -6,13 +6,17 @@ using DuckDB.NET.Data;
 namespace Claims.Engine.Tests.Query;
 
 /// <summary>A small generated dataset (3,000 persons, October to March, across a fiscal year) open in the engine and, through its Parquet export, in DuckDB.</summary>
-public sealed class QueryFixture : IDisposable
+public class QueryFixture : IDisposable
 {
     private readonly TempDirectory _temp = new("claims-query");
 
-    public QueryFixture()
+    public QueryFixture() : this(persons: 3_000, from: 202310, months: 6, seed: 77)
     {
-        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = 3_000, From = 202310, Months = 6, Seed = 77 });
+    }
+
+    protected QueryFixture(int persons, int from, int months, ulong seed)
+    {
+        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = persons, From = from, Months = months, Seed = seed });
         Dataset = Dataset.Open(_temp.Combine("ds"));
         ParquetExport.Write(Dataset, _temp.Combine("parquet"));
         Duck = new DuckDBConnection("DataSource=:memory:");
@@ -43,8 +47,27 @@ public sealed class QueryFixture : IDisposable
         return rows;
     }
 
+    /// <summary>Up to 25 distinct values of every column, drawn the same way each run: constants for random predicates.</summary>
+    public Dictionary<(string Table, string Column), object[]> Samples()
+    {
+        var samples = new Dictionary<(string, string), object[]>();
+        foreach (var table in Dataset.Tables)
+        {
+            foreach (var column in table.Schema.Columns)
+            {
+                samples[(table.Name, column.Name)] = Rows(
+                        $"SELECT v FROM (SELECT DISTINCT {column.Name} AS v FROM {table.Name} WHERE {column.Name} IS NOT NULL ORDER BY v) USING SAMPLE reservoir(25 ROWS) REPEATABLE (7)")
+                    .Select(r => Normalise(r[0])!).ToArray();
+            }
+        }
+        return samples;
+    }
+
+    public static object? Normalise(object? value) => value is DateTime d ? DateOnly.FromDateTime(d) : value;
+
     public void Dispose()
     {
+        GC.SuppressFinalize(this);
         Duck.Dispose();
         Dataset.Dispose();
         _temp.Dispose();
