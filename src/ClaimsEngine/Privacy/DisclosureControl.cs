@@ -19,8 +19,8 @@ public static class DisclosureControl
     public static DisclosedResult Apply(Dataset dataset, QueryModel query, DisclosureRequest request)
     {
         if (dataset.Manifest.Access == DatasetAccess.Public) return new DisclosedResult(dataset.Execute(query), [], []);
-        if (!dataset.Manifest.Provenance.Parameters.ContainsKey("patients"))
-            throw new DisclosureException($"dataset '{dataset.Directory}' is restricted but not linked: disclosure control counts patients, so run `claims link` first");
+        // First, since it refuses a dataset that was never linked: the rules count patients.
+        var cohort = EventScan.Patients(dataset, query.From, query.Where);
 
         var policy = request.Policy;
         var counted = query with
@@ -47,7 +47,6 @@ public static class DisclosureControl
             .SelectMany((row, r) => status[row] == CellSuppression.None ? [] : query.Select.Select(a => new SuppressedCell(r, a.Alias, status[row])))
             .ToList();
 
-        var cohort = EventScan.Patients(dataset, query.From, query.Where);
         var release = request.Ledger.CheckAndRecord(request.Project, cohort, "query", $"{query.From.Name} query", request.Description, policy);
 
         List<string> rules = [$"primary suppression: patients < {policy.Threshold}"];
