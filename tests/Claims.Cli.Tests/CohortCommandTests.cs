@@ -33,6 +33,40 @@ public class CohortCommandTests
     }
 
     [Fact]
+    public void On_restricted_data_cohort_needs_a_project_and_suppresses_small_counts()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("ds"), "--persons", "3000", "--months", "9", "--seed", "5", "--access", "restricted").ExitCode);
+        var definition = Path.Combine(RepoPaths.DataSchemas, "examples", "new-users-of-diabetes-drugs.cohort.json");
+        string[] common = ["cohort", "--data", temp.Combine("ds"), "--def", definition, "--releases", temp.Combine("releases")];
+
+        var (code, _, error) = CliRunner.Run(common);
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("--project", error);
+
+        (code, var json, error) = CliRunner.Run([.. common, "--project", "study", "--json"]);
+        Assert.True(code == 0, error);
+        using var result = JsonDocument.Parse(json);
+        var attrition = result.RootElement.GetProperty("attrition").EnumerateArray().ToArray();
+        Assert.Equal(5, attrition.Length);
+        Assert.Contains(attrition, s => s.GetProperty("remaining").ValueKind == JsonValueKind.Null);
+        foreach (var step in attrition)
+        {
+            foreach (var field in new[] { "remaining", "removed" })
+            {
+                var value = step.GetProperty(field);
+                if (value.ValueKind == JsonValueKind.Number) Assert.True(value.GetInt64() is 0 or >= 10, $"{field} {value} released");
+            }
+        }
+        Assert.Contains(result.RootElement.GetProperty("rules").EnumerateArray(), r => r.GetString()!.StartsWith("differencing", StringComparison.Ordinal));
+        Assert.True(Directory.EnumerateFiles(temp.Combine("releases", "study")).Any());
+
+        (code, var table, error) = CliRunner.Run([.. common, "--project", "study"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("│         x │", table);
+    }
+
+    [Fact]
     public void A_bad_definition_is_a_named_error_with_exit_code_2()
     {
         using var temp = new TempDirectory();

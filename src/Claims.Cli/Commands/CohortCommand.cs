@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Claims.Engine.Cohorts;
+using Claims.Engine.Privacy;
 using Claims.Engine.Storage;
 using Spectre.Console;
 
@@ -18,7 +19,9 @@ internal static class CohortCommand
         var data = CommonOptions.Data();
         var definition = new Option<string>("--def") { Description = "The cohort definition file (data-schemas/cohort.schema.json), or - for standard input", Required = true };
         var json = CommonOptions.Json();
+        var disclosure = new DisclosureOptions();
         var command = new Command("cohort", "Build a cohort and print its attrition: each rule, the patients remaining and removed") { data, definition, json };
+        disclosure.AddTo(command);
         command.SetAction(parse =>
         {
             var text = CommonOptions.ReadText(parse.GetValue(definition)!, input, "--def");
@@ -27,17 +30,27 @@ internal static class CohortCommand
             var stopwatch = Stopwatch.StartNew();
             var cohort = dataset.BuildCohort(parsed);
             stopwatch.Stop();
+            var released = CohortDisclosure.Apply(dataset, cohort, disclosure.Request(parse, dataset, text));
             if (parse.GetValue(json))
             {
-                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(
-                    new { name = cohort.Name, attrition = cohort.Attrition, count = cohort.Count, elapsedMs = Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1) }, s_json));
+                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new
+                {
+                    name = released.Name,
+                    attrition = released.Attrition,
+                    count = released.Count,
+                    rules = released.Rules,
+                    elapsedMs = Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1),
+                }, s_json));
                 return 0;
             }
+            static string Text(long? value) => value is null ? DisclosurePolicy.Marker : $"{value:N0}";
             var table = new Table().AddColumn("rule").AddColumn(new TableColumn("remaining").RightAligned()).AddColumn(new TableColumn("removed").RightAligned());
-            foreach (var step in cohort.Attrition) table.AddRow(Markup.Escape(step.Rule), $"{step.Remaining:N0}", $"{step.Removed:N0}");
-            console.MarkupLineInterpolated($"[bold]{cohort.Name}[/]");
+            foreach (var step in released.Attrition)
+                table.AddRow(Markup.Escape(step.Rule), Markup.Escape(Text(step.Remaining)), Markup.Escape(Text(step.Removed)));
+            console.MarkupLineInterpolated($"[bold]{released.Name}[/]");
             console.Write(table);
-            console.MarkupLineInterpolated($"count: {cohort.Count:N0} patients ({stopwatch.Elapsed.TotalMilliseconds:N0} ms)");
+            console.MarkupLineInterpolated($"count: {Text(released.Count)} patients ({stopwatch.Elapsed.TotalMilliseconds:N0} ms)");
+            foreach (var rule in released.Rules) console.MarkupLineInterpolated($"[grey]{rule}[/]");
             return 0;
         });
         return command;

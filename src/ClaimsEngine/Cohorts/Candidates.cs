@@ -107,8 +107,6 @@ internal sealed class Candidates
         return set;
     }
 
-    public long Patients() => LivePatients().Count;
-
     /// <summary>The earliest and latest live index months (first &gt; last when none is live).</summary>
     public (int First, int Last) MonthRange()
     {
@@ -122,7 +120,7 @@ internal sealed class Candidates
         return (first, last);
     }
 
-    public Cohort ToCohort(CohortDefinition definition, PatientTimeline timeline, IReadOnlyList<AttritionStep> attrition)
+    public Cohort ToCohort(CohortDefinition definition, PatientTimeline timeline, IReadOnlyList<AttritionStep> attrition, IReadOnlyList<PatientSet> steps)
     {
         var members = new PatientSet(Capacity);
         var index = new int[Capacity];
@@ -140,6 +138,6 @@ internal sealed class Candidates
             index[patient] = MonthKey.FromAbsolute(month);
             exit[patient] = MonthKey.FromAbsolute(end);
         }
-        return new Cohort(definition.Name, members, index, exit, attrition);
+        return new Cohort(definition.Name, members, index, exit, attrition, steps);
     }
 }

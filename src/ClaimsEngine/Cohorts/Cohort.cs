@@ -14,7 +14,8 @@ public sealed class Cohort
     private readonly int[] _index;
     private readonly int[] _exit;
 
-    public Cohort(string name, PatientSet patients, int[] indexMonths, int[] exitMonths, IReadOnlyList<AttritionStep> attrition)
+    public Cohort(string name, PatientSet patients, int[] indexMonths, int[] exitMonths, IReadOnlyList<AttritionStep> attrition,
+        IReadOnlyList<PatientSet>? stepPatients = null)
     {
         if (indexMonths.Length != patients.Capacity || exitMonths.Length != patients.Capacity)
             throw new ArgumentException("index and exit months need one entry per patient id");
@@ -23,11 +24,16 @@ public sealed class Cohort
         _index = indexMonths;
         _exit = exitMonths;
         Attrition = attrition;
+        StepPatients = stepPatients ?? [.. attrition.Select(_ => patients)];
+        if (StepPatients.Count != attrition.Count) throw new ArgumentException("one patient set per attrition step");
     }
 
     public string Name { get; }
     public PatientSet Patients { get; }
     public IReadOnlyList<AttritionStep> Attrition { get; }
+
+    /// <summary>The patients remaining after each attrition step: what a released count is a count of, for differencing checks.</summary>
+    public IReadOnlyList<PatientSet> StepPatients { get; }
     public long Count => Patients.Count;
 
     /// <summary>The member's index month (YYYYMM); 0 for a patient outside the cohort.</summary>

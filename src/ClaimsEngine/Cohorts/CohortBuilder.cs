@@ -18,13 +18,15 @@ public static class CohortBuilder
         var timeline = PatientTimeline.Of(dataset);
         var candidates = Candidates.Find(dataset, definition.Entry, definition.Occurrence);
         var attrition = new List<AttritionStep>();
-        var remaining = candidates.Patients();
+        var steps = new List<PatientSet> { candidates.LivePatients() };
+        var remaining = steps[0].Count;
         attrition.Add(new AttritionStep($"entry: {(definition.Occurrence == Occurrence.First ? "first" : "every")} {definition.Entry.Table.Name} event", remaining, 0));
 
         void Step(string rule, Func<int, bool> keep)
         {
             candidates.Keep(keep);
-            var now = candidates.Patients();
+            steps.Add(candidates.LivePatients());
+            var now = steps[^1].Count;
             attrition.Add(new AttritionStep(rule, now, remaining - now));
             remaining = now;
         }
@@ -34,25 +36,34 @@ public static class CohortBuilder
                 timeline.First[candidates.Patient[c]] is var first and > 0 && candidates.Month[c] - first >= definition.PriorObservationMonths);
         if (definition.FollowUpMonths > 0)
             Step($"follow-up ≥ {definition.FollowUpMonths} months", c => timeline.Last[candidates.Patient[c]] - candidates.Month[c] >= definition.FollowUpMonths);
-        var attributes = definition.Inclusion.Concat(definition.Exclusion).Any(r => r is AgeRule or AttributeRule)
-            ? EntryAttributes.Read(dataset, definition.Entry.Table, candidates.Key, candidates.Month)
-            : null;
-        foreach (var rule in definition.Inclusion) Step(rule.Name, Matcher(dataset, rule, candidates, attributes));
+        // Read once, at the first rule that needs them, for the candidates still live then.
+        EntryAttributes? attributes = null;
+        EntryAttributes Attributes() => attributes ??= EntryAttributes.Read(dataset, definition.Entry.Table, candidates);
+        foreach (var rule in definition.Inclusion) Step(rule.Name, Matcher(dataset, rule, candidates, Attributes));
         foreach (var rule in definition.Exclusion)
         {
-            var matches = Matcher(dataset, rule, candidates, attributes);
+            var matches = Matcher(dataset, rule, candidates, Attributes);
             Step(rule.Name, c => !matches(c));
         }
-        return candidates.ToCohort(definition, timeline, attrition);
+        return candidates.ToCohort(definition, timeline, attrition, steps);
     }
 
-    private static Func<int, bool> Matcher(Dataset dataset, CohortRule rule, Candidates candidates, EntryAttributes? attributes) => rule switch
+    private static Func<int, bool> Matcher(Dataset dataset, CohortRule rule, Candidates candidates, Func<EntryAttributes> attributes)
     {
-        AgeRule age => c => attributes!.Value("age", c) is var a && a >= age.Min && a <= age.Max,
-        AttributeRule attribute => c => attribute.Values.Contains(attributes!.Value(attribute.Column, c)),
-        EventCountRule events => Counted(dataset, events, candidates),
-        _ => throw new InvalidOperationException(rule.GetType().Name),
-    };
+        switch (rule)
+        {
+            case AgeRule age:
+                var ages = attributes();
+                return c => ages.Value("age", c) is var a && a >= age.Min && a <= age.Max;
+            case AttributeRule attribute:
+                var values = attributes();
+                return c => attribute.Values.Contains(values.Value(attribute.Column, c));
+            case EventCountRule events:
+                return Counted(dataset, events, candidates);
+            default:
+                throw new InvalidOperationException(rule.GetType().Name);
+        }
+    }
 
     /// <summary>Counts each live candidate's matching rows inside its window, then tests the count.</summary>
     private static Func<int, bool> Counted(Dataset dataset, EventCountRule rule, Candidates candidates)

@@ -15,5 +15,7 @@ public sealed class DisclosedResult(RecordBatch batch, IReadOnlyList<SuppressedC
     public IReadOnlyList<SuppressedCell> Suppressed { get; } = suppressed;
     public IReadOnlyList<string> Rules { get; } = rules;
 
-    public CellSuppression Suppression(int row, string column) => _cells.GetValueOrDefault((row, column));
+    public bool IsSuppressed(int row, string column) => _cells.ContainsKey((row, column));
+
+    internal CellSuppression Suppression(int row, string column) => _cells.GetValueOrDefault((row, column));
 }

@@ -44,7 +44,7 @@ public static class DisclosureControl
         }
         QueryResult.Order(query, rows);
         var suppressed = rows
-            .SelectMany((row, r) => status[row] == CellSuppression.None ? [] : query.Select.Select(a => new SuppressedCell(r, a.Alias, status[row])))
+            .SelectMany((row, r) => status[row] == CellSuppression.None ? [] : query.Select.Select(a => new SuppressedCell(r, a.Alias) { Rule = status[row] }))
             .ToList();
 
         var release = request.Ledger.CheckAndRecord(request.Project, cohort, "query", $"{query.From.Name} query", request.Description, policy);

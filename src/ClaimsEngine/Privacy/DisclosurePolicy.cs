@@ -27,4 +27,11 @@ public sealed record DisclosurePolicy
 
     /// <summary>Whether two releases this many patients apart would disclose the patients between them.</summary>
     public bool IsDisclosingDifference(long difference) => IsSmall(difference);
+
+    /// <summary>
+    /// How every suppressed cell is shown in text, distinct from 0 and from an empty NULL. One marker for both
+    /// rules, as the NDB's open data uses one: a marker saying "below the threshold" would pin down cells that
+    /// subtraction leaves within a few values.
+    /// </summary>
+    public const string Marker = "x";
 }

@@ -50,14 +50,28 @@ public sealed partial class ReleaseLedger(string directory)
     }
 
     /// <summary><see cref="Check"/> then <see cref="Record"/> under one lock, so two concurrent releases cannot both pass against the ledger without each other.</summary>
-    public Release CheckAndRecord(string project, PatientSet patients, string kind, string label, string description, DisclosurePolicy policy)
+    public Release CheckAndRecord(string project, PatientSet patients, string kind, string label, string description, DisclosurePolicy policy) =>
+        CheckAndRecord(project, [patients], kind, label, description, policy)[0];
+
+    /// <summary>
+    /// Several counts released together (an attrition table's steps): each is checked against the earlier releases
+    /// before any is recorded, so a refusal records nothing. Sets equal to one recorded just before are not recorded twice.
+    /// </summary>
+    public IReadOnlyList<Release> CheckAndRecord(string project, IReadOnlyList<PatientSet> sets, string kind, string label, string description, DisclosurePolicy policy)
     {
         lock (_lock)
         {
             using var _ = ProjectLock(project);
             var entries = Load(project);
-            Refuse(entries, patients, $"{kind} '{label}'", policy);
-            return Append(project, entries, patients, kind, label, description);
+            foreach (var patients in sets) Refuse(entries, patients, $"{kind} '{label}'", policy);
+            var releases = new List<Release>();
+            foreach (var patients in sets)
+            {
+                releases.Add(releases.Count > 0 && sets[releases.Count - 1].SymmetricDifference(patients) == 0
+                    ? releases[^1]
+                    : Append(project, entries, patients, kind, label, description));
+            }
+            return releases;
         }
     }
 

@@ -113,6 +113,6 @@ public class DisclosureControlTests(RestrictedFixture fixture) : IClassFixture<R
     {
         var result = Apply("""{"from": "receipts", "where": {"col": "patient_id", "lt": 3}, "select": [{"count": "*", "as": "claims"}]}""");
         Assert.True(result.Batch.Column(0).IsNull(0));
-        Assert.Equal(new SuppressedCell(0, "claims", CellSuppression.Primary), Assert.Single(result.Suppressed));
+        Assert.Equal(new SuppressedCell(0, "claims") { Rule = CellSuppression.Primary }, Assert.Single(result.Suppressed));
     }
 }

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Claims.Engine.Privacy;
+using Claims.Engine.Storage;
+
+namespace Claims.Cli.Commands;
+
+/// <summary>The options of every command that releases results from a restricted dataset: the project, its ledger of releases and the threshold.</summary>
+internal sealed class DisclosureOptions
+{
+    public Option<string?> Project { get; } = new("--project") { Description = "The project the results are released to (required on restricted data)" };
+
+    public Option<string?> Releases { get; } = new("--releases")
+    {
+        Description = "The folder of each project's earlier releases (default $CLAIMS_HOME/releases, CLAIMS_HOME defaulting to ~/.claims)",
+    };
+
+    public Option<int> Threshold { get; } = new("--threshold")
+    {
+        Description = "Counts of fewer patients are suppressed on restricted data",
+        DefaultValueFactory = _ => DisclosurePolicy.DefaultThreshold,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Project);
+        command.Options.Add(Releases);
+        command.Options.Add(Threshold);
+    }
+
+    private DisclosurePolicy Policy(ParseResult parse) => new(parse.GetValue(Threshold));
+
+    /// <summary>The release request for <paramref name="dataset"/>, which names the project only when the dataset is restricted.</summary>
+    public DisclosureRequest Request(ParseResult parse, Dataset dataset, string description) => new(
+        dataset.Manifest.Access != DatasetAccess.Restricted ? parse.GetValue(Project) ?? "" : parse.GetValue(Project)
+            ?? throw new Engine.ClaimsException($"--project: dataset '{dataset.Directory}' is restricted: name the project the results are released to"),
+        new ReleaseLedger(parse.GetValue(Releases) ?? DefaultReleases()), description, Policy(parse));
+
+    private static string DefaultReleases()
+    {
+        var home = Environment.GetEnvironmentVariable("CLAIMS_HOME") is { Length: > 0 } set
+            ? set
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claims");
+        return Path.Combine(home, "releases");
+    }
+}

@@ -1,0 +1,61 @@
+using Claims.Engine.Cohorts;
+using Claims.Engine.Storage;
+
+namespace Claims.Engine.Privacy;
+
+/// <summary>One attrition row as released: a suppressed number is null (shown as <see cref="DisclosurePolicy.Marker"/>).</summary>
+public sealed record DisclosedStep(string Rule, long? Remaining, long? Removed);
+
+/// <summary>A cohort's attrition and count as they may leave the dataset, with the rules applied.</summary>
+public sealed record DisclosedCohort(string Name, IReadOnlyList<DisclosedStep> Attrition, long? Count, IReadOnlyList<string> Rules);
+
+/// <summary>
+/// Disclosure control for an attrition table. Its numbers are chained: each step's removed is the previous
+/// remaining minus this one, so any two released remaining counts give away the patients removed between them.
+/// A remaining count is therefore released only when it is not small itself and differs from the last released
+/// one by 0 or at least the threshold; a removed count only when both remaining counts around it are released (it
+/// is then 0 or at least the threshold too). Every pair of released counts then differs by 0 or at least the
+/// threshold, and a hidden count lies between released ones at least a threshold apart, never at a point.
+/// The patients of every released count are checked against, and recorded in, the project's releases.
+/// </summary>
+public static class CohortDisclosure
+{
+    public static DisclosedCohort Apply(Dataset dataset, Cohort cohort, DisclosureRequest request)
+    {
+        if (dataset.Manifest.Access == DatasetAccess.Public)
+        {
+            return new DisclosedCohort(cohort.Name,
+                cohort.Attrition.Select(s => new DisclosedStep(s.Rule, s.Remaining, s.Removed)).ToArray(),
+                cohort.Count, []);
+        }
+        var policy = request.Policy;
+        var shown = Released(cohort.Attrition.Select(s => s.Remaining).ToArray(), policy);
+        var steps = cohort.Attrition.Select((s, i) =>
+            new DisclosedStep(s.Rule, shown[i] ? s.Remaining : null, i == 0 || (shown[i - 1] && shown[i]) ? s.Removed : null)).ToArray();
+
+        var released = cohort.StepPatients.Where((_, i) => shown[i]).ToArray();
+        var releases = request.Ledger.CheckAndRecord(request.Project, released, "cohort", cohort.Name, request.Description, policy);
+        List<string> rules =
+        [
+            $"primary suppression: patients < {policy.Threshold}",
+            $"complementary suppression: a remaining count within {policy.Threshold - 1} patients of the last released one, and every removed count not between two released remaining counts, is suppressed",
+            releases.Count == 0
+                ? "differencing: nothing released, nothing recorded"
+                : $"differencing: each released count's patients are 0 or at least {policy.Threshold} patients from each earlier release of project '{request.Project}' (recorded as release {string.Join(", ", releases.Select(r => r.Number).Distinct())})",
+        ];
+        return new DisclosedCohort(cohort.Name, steps, steps[^1].Remaining, rules);
+    }
+
+    /// <summary>Which remaining counts of an attrition may be released (the removed counts follow from them).</summary>
+    public static bool[] Released(IReadOnlyList<long> remaining, DisclosurePolicy policy)
+    {
+        var shown = new bool[remaining.Count];
+        long? last = null;
+        for (var i = 0; i < shown.Length; i++)
+        {
+            shown[i] = !policy.IsSmall(remaining[i]) && (last is not { } previous || !policy.IsSmall(previous - remaining[i]));
+            if (shown[i]) last = remaining[i];
+        }
+        return shown;
+    }
+}
