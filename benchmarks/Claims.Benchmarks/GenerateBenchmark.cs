@@ -42,7 +42,7 @@ public static class GenerateBenchmark
     }
 
     /// <summary>VmRSS of this process; the GC's own figures miss native and mapped memory.</summary>
-    private static long ResidentBytes()
+    public static long ResidentBytes()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))

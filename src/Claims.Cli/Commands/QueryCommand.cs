@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Apache.Arrow;
+using Claims.Engine.Extracts;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
 using Spectre.Console;
@@ -70,12 +71,9 @@ internal static class QueryCommand
 
     private static void WriteCsv(TextWriter writer, RecordBatch batch)
     {
-        writer.WriteLine(string.Join(",", batch.Schema.FieldsList.Select(f => Escape(f.Name))));
-        foreach (var row in Rows(batch)) writer.WriteLine(string.Join(",", row.Values.Select(v => Escape(Text(v)))));
+        writer.WriteLine(string.Join(",", batch.Schema.FieldsList.Select(f => CsvField.Quote(f.Name))));
+        foreach (var row in Rows(batch)) writer.WriteLine(string.Join(",", row.Values.Select(v => CsvField.Quote(Text(v)))));
     }
-
-    private static string Escape(string text) =>
-        text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 
     private static void WriteTable(IAnsiConsole console, RecordBatch batch)
     {

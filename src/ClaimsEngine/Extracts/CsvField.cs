@@ -5,5 +5,5 @@ public static class CsvField
 {
     /// <summary>The field as written: quoted, with quotes doubled, when it holds a comma, quote or line break.</summary>
     public static string Quote(string text) =>
-        text.AsSpan().IndexOfAny(',', '"', '\n') >= 0 || text.Contains('\r') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+        text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 }
