@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Reflection;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -20,13 +22,13 @@ public static class CohortExtract
     public static ExtractManifest Write(Dataset dataset, Cohort cohort, ExtractRequest request)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(request.BatchRows, 1);
-        var tables = Tables(dataset, request.Tables);
+        var tables = CheckTables(dataset, request.Tables);
         if (string.IsNullOrWhiteSpace(request.Project)) throw new ClaimsException("an extract needs a project name");
         ProjectKey.Check(request.Key, "(key)");
         var definition = ParseDefinition(request.CohortDefinitionJson);
 
         using var folder = ExtractFolder.Prepare(request.OutDirectory, dataset.Schema.Tables.Select(t => t.Name));
-        var files = tables.Select(table => WriteTable(dataset, table, cohort, request, folder)).ToArray();
+        var files = WriteTables(dataset, tables, cohort, request, folder);
         var manifest = new ExtractManifest(
             ExtractManifest.CurrentFormatVersion,
             request.Format.ToString().ToLowerInvariant(),
@@ -34,7 +36,7 @@ public static class CohortExtract
             typeof(CohortExtract).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
             request.Project,
             ProjectKey.Fingerprint(request.Key),
-            "patient_id: hex(HMAC-SHA256(project key, patient_id int32 LE)[0..8]); record ids: int64 LE(HMAC-SHA256(project key, column name, 0, id int64 LE)[0..8]); project key = HMAC-SHA256(key, \"claims.extract.project:\" + project)",
+            Pseudonyms.Scheme,
             new ExtractCohort(cohort.Name, cohort.Count, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.CohortDefinitionJson))), definition),
             Source(dataset.Manifest),
             files);
@@ -42,7 +44,8 @@ public static class CohortExtract
         return manifest;
     }
 
-    private static IReadOnlyList<DatasetTable> Tables(Dataset dataset, IReadOnlyList<string> names)
+    /// <summary>The dataset's tables of those names; an unknown name is an error naming it and the tables there are.</summary>
+    public static IReadOnlyList<DatasetTable> CheckTables(Dataset dataset, IReadOnlyList<string> names)
     {
         if (names.Count == 0) throw new ClaimsException("name at least one table to extract");
         var valid = dataset.Tables.Select(t => t.Name).ToArray();
@@ -67,6 +70,28 @@ public static class CohortExtract
         {
             throw new ClaimsException($"the cohort definition is not valid JSON: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Tables are written side by side, one per core, largest first so that the largest does not start last; each
+    /// has its own batch, so memory is the cores times one batch.
+    /// </summary>
+    private static ExtractedFile[] WriteTables(Dataset dataset, IReadOnlyList<DatasetTable> tables, Cohort cohort, ExtractRequest request, ExtractFolder folder)
+    {
+        var files = new ExtractedFile[tables.Count];
+        var largestFirst = Enumerable.Range(0, tables.Count).OrderByDescending(i => tables[i].RowCount).ToArray();
+        try
+        {
+            Parallel.ForEach(Partitioner.Create(largestFirst, EnumerablePartitionerOptions.NoBuffering),
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                i => files[i] = WriteTable(dataset, tables[i], cohort, request, folder));
+        }
+        catch (AggregateException e)
+        {
+            // The caller turns a ClaimsException or an I/O error into a message; a wrapper would hide it.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        return files;
     }
 
     private static ExtractSource Source(DatasetManifest manifest) => new(

@@ -49,10 +49,8 @@ public sealed class ExtractBatch
                     for (var i = 0; i < rows.Length; i++) texts[Count + i] = _pseudonyms.Patient(patients[rows[i]]);
                     break;
                 case ExtractColumnRole.Record:
-                    var ids = ((ValueBuffer<long>)Buffers[c]).Values;
                     Buffers[c].Gather(partition.Columns[column.Source], rows, Count);
-                    for (var i = Count; i < Count + rows.Length; i++)
-                        if (ids[i] is { } id) ids[i] = _pseudonyms.Record(column.Name, id);
+                    _pseudonyms.Records(column.Name, ((ValueBuffer<long>)Buffers[c]).Values.AsSpan(Count, rows.Length));
                     break;
                 case ExtractColumnRole.IndexDate:
                     var index = ((DateBuffer)Buffers[c]).Values;

@@ -254,9 +254,10 @@ public class ExtractTests(ExtractFixture fixture) : IClassFixture<ExtractFixture
 
     private static long RecordPseudonym(byte[] key, string project, string column, long id)
     {
-        var message = new byte[column.Length + 9];
-        Encoding.ASCII.GetBytes(column, message);
-        BinaryPrimitives.WriteInt64LittleEndian(message.AsSpan(column.Length + 1), id);
-        return BinaryPrimitives.ReadInt64LittleEndian(HMACSHA256.HashData(ProjectKeyOf(key, project), message));
+        using var aes = Aes.Create();
+        aes.Key = HMACSHA256.HashData(ProjectKeyOf(key, project), Encoding.UTF8.GetBytes("claims.extract.record:" + column));
+        var block = new byte[16];
+        BinaryPrimitives.WriteInt64LittleEndian(block, id);
+        return BinaryPrimitives.ReadInt64LittleEndian(aes.EncryptEcb(block, PaddingMode.None));
     }
 }
