@@ -20,7 +20,9 @@ public static class ClaimsCli
             GenerateCommand.Create(console),
             FidelityCommand.Create(console),
             LinkCommand.Create(console),
+            SampleCommand.Create(console),
             QueryCommand.Create(console, input ?? Console.In),
+            CohortCommand.Create(console, input ?? Console.In),
             BenchCommand.Create(console),
         };
         try

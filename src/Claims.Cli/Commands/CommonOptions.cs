@@ -14,4 +14,10 @@ internal static class CommonOptions
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table" };
 
     public static Option<string> Out(string description) => new("--out") { Description = description, Required = true };
+
+    /// <summary>The text of a definition option: a file, or - for standard input.</summary>
+    public static string ReadText(string path, TextReader input, string option) =>
+        path == "-" ? input.ReadToEnd()
+        : File.Exists(path) ? File.ReadAllText(path)
+        : throw new Engine.ClaimsException($"{option}: no file '{path}'");
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Apache.Arrow;
 using Claims.Engine.Extracts;
+using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
 using Spectre.Console;
@@ -18,23 +19,41 @@ internal static class QueryCommand
         var query = new Option<string>("--query") { Description = "The query file, or - to read it from standard input", Required = true };
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var command = new Command("query", "Run a JSON query over a dataset") { data, query, format };
+        var project = new Option<string?>("--project") { Description = "The project the results are released to (required on restricted data)" };
+        var releases = new Option<string?>("--releases") { Description = "The folder of each project's earlier releases (default $CLAIMS_HOME/releases, CLAIMS_HOME defaulting to ~/.claims)" };
+        var threshold = new Option<int>("--threshold") { Description = "Cells of fewer patients are suppressed on restricted data", DefaultValueFactory = _ => DisclosurePolicy.DefaultThreshold };
+        var command = new Command("query", "Run a JSON query over a dataset") { data, query, format, project, releases, threshold };
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(query)!;
-            var json = path == "-" ? input.ReadToEnd() : File.Exists(path) ? File.ReadAllText(path) : throw new Engine.ClaimsException($"--query: no file '{path}'");
+            var json = CommonOptions.ReadText(parse.GetValue(query)!, input, "--query");
             using var dataset = Dataset.Open(parse.GetValue(data)!);
-            var result = dataset.Execute(json);
+            var model = QueryParser.Parse(json, dataset.Schema);
+            var restricted = dataset.Manifest.Access == DatasetAccess.Restricted;
+            var policy = new DisclosurePolicy(parse.GetValue(threshold));
+            var result = restricted
+                ? DisclosureControl.Apply(dataset, model, new DisclosureRequest(
+                    parse.GetValue(project) ?? throw new Engine.ClaimsException($"--project: dataset '{dataset.Directory}' is restricted: name the project the results are released to"),
+                    new ReleaseLedger(parse.GetValue(releases) ?? DefaultReleases()), json, policy))
+                : new DisclosedResult(dataset.Execute(model), [], []);
             var writer = console.Profile.Out.Writer;
             switch (parse.GetValue(format))
             {
-                case "csv": WriteCsv(writer, result); break;
-                case "json": writer.WriteLine(JsonSerializer.Serialize(Rows(result), CliJson.Options)); break;
-                default: WriteTable(console, result); break;
+                case "csv": WriteCsv(writer, result, policy); break;
+                case "json" when restricted: writer.WriteLine(JsonSerializer.Serialize(new { rows = Rows(result.Batch), suppressed = result.Suppressed, rules = result.Rules }, CliJson.Options)); break;
+                case "json": writer.WriteLine(JsonSerializer.Serialize(Rows(result.Batch), CliJson.Options)); break;
+                default: WriteTable(console, result, policy); break;
             }
             return 0;
         });
         return command;
+    }
+
+    private static string DefaultReleases()
+    {
+        var home = Environment.GetEnvironmentVariable("CLAIMS_HOME") is { Length: > 0 } set
+            ? set
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claims");
+        return Path.Combine(home, "releases");
     }
 
     public static IEnumerable<Dictionary<string, object?>> Rows(RecordBatch batch)
@@ -69,18 +88,31 @@ internal static class QueryCommand
         _ => value.ToString() ?? "",
     };
 
-    private static void WriteCsv(TextWriter writer, RecordBatch batch)
+    /// <summary>Each row's cells as text, a suppressed cell as its marker (distinct from 0 and from an empty NULL).</summary>
+    private static IEnumerable<string[]> Texts(DisclosedResult result, DisclosurePolicy policy)
     {
-        writer.WriteLine(string.Join(",", batch.Schema.FieldsList.Select(f => CsvField.Quote(f.Name))));
-        foreach (var row in Rows(batch)) writer.WriteLine(string.Join(",", row.Values.Select(v => CsvField.Quote(Text(v)))));
+        var names = result.Batch.Schema.FieldsList.Select(f => f.Name).ToArray();
+        return Rows(result.Batch).Select((row, r) => row.Values.Select((value, c) => result.Suppression(r, names[c]) switch
+        {
+            CellSuppression.Primary => $"<{policy.Threshold}",
+            CellSuppression.Complementary => "x",
+            _ => Text(value),
+        }).ToArray());
     }
 
-    private static void WriteTable(IAnsiConsole console, RecordBatch batch)
+    private static void WriteCsv(TextWriter writer, DisclosedResult result, DisclosurePolicy policy)
+    {
+        writer.WriteLine(string.Join(",", result.Batch.Schema.FieldsList.Select(f => CsvField.Quote(f.Name))));
+        foreach (var row in Texts(result, policy)) writer.WriteLine(string.Join(",", row.Select(CsvField.Quote)));
+    }
+
+    private static void WriteTable(IAnsiConsole console, DisclosedResult result, DisclosurePolicy policy)
     {
         var table = new Spectre.Console.Table();
-        foreach (var field in batch.Schema.FieldsList) table.AddColumn(Markup.Escape(field.Name));
-        foreach (var row in Rows(batch)) table.AddRow(row.Values.Select(v => Markup.Escape(Text(v))).ToArray());
+        foreach (var field in result.Batch.Schema.FieldsList) table.AddColumn(Markup.Escape(field.Name));
+        foreach (var row in Texts(result, policy)) table.AddRow(row.Select(Markup.Escape).ToArray());
         console.Write(table);
-        console.MarkupLineInterpolated($"{batch.Length} rows");
+        console.MarkupLineInterpolated($"{result.Batch.Length} rows");
+        foreach (var rule in result.Rules) console.MarkupLineInterpolated($"{rule}");
     }
 }

@@ -40,6 +40,13 @@ public sealed class PatientSet
         _words[patient >> 6] |= 1UL << patient;
     }
 
+    /// <summary><see cref="Add"/> that parallel scans can call on one set from several threads.</summary>
+    internal void AddConcurrently(int patient)
+    {
+        if ((uint)patient >= (uint)Capacity) throw new ArgumentOutOfRangeException(nameof(patient), patient, $"patient ids run from 0 to {Capacity - 1}");
+        Interlocked.Or(ref _words[patient >> 6], 1UL << patient);
+    }
+
     public void Remove(int patient)
     {
         if ((uint)patient < (uint)Capacity) _words[patient >> 6] &= ~(1UL << patient);

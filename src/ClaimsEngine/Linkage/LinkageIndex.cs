@@ -75,8 +75,12 @@ internal sealed class LinkageIndex
             "checkups" => false,
             _ => throw new ClaimsException($"patients are linked from receipts and checkups, not '{partition.Table.Name}'"),
         };
-        var id1 = partition.Column("id1").Values<byte>();
-        var id2 = partition.Column("id2").Values<byte>();
+        var id1Column = partition.Column("id1");
+        var id1 = id1Column.Values<byte>();
+        var id1Valid = id1Column.ValidityBitmap;
+        var id2Column = partition.Column("id2");
+        var id2 = id2Column.Values<byte>();
+        var id2Valid = id2Column.ValidityBitmap;
         var id5Column = partition.Column("id5");
         var id5 = id5Column.Values<byte>();
         var id5Valid = id5Column.ValidityBitmap;
@@ -87,8 +91,9 @@ internal sealed class LinkageIndex
         for (var row = 0; row < partition.RowCount; row++)
         {
             var first = -1;
-            if (_method.UsesId1()) Node(_id1, Hash256.At(id1, row), add, ref first);
-            if (_method.UsesId2())
+            // Sampled releases blank every hash; a record without any is refused by PatientOf, not linked to the others.
+            if (_method.UsesId1() && Validity.IsValid(id1Valid, row)) Node(_id1, Hash256.At(id1, row), add, ref first);
+            if (_method.UsesId2() && Validity.IsValid(id2Valid, row))
             {
                 var hash = Hash256.At(id2, row);
                 var guard = receipts ? birth[row] : BorrowedBirthMonth(hash, sex[row], age[row], partition.Key);

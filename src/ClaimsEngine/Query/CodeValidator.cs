@@ -1,3 +1,4 @@
+using Claims.Engine.Sampling;
 using Claims.Engine.Schema;
 
 namespace Claims.Engine.Query;
@@ -31,15 +32,18 @@ internal sealed class CodeValidator(ClaimsSchema schema)
     private static bool IsReservedFeePrefix(ColumnSchema column, string prefix) =>
         column.CodeSystem == "master:procedures.code" && s_reservedFeeRanges.Any(r => r.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(r, StringComparison.Ordinal));
 
+    /// <summary>The code the sampling product puts in place of a rare one: in no master, yet a value such datasets hold.</summary>
+    private static bool IsMasked(string value) => value == MaskedColumn.Code;
+
     public void CheckCode(ColumnSchema column, string value, string path)
     {
-        if (Known(column) is { } known && !known.Contains(value) && !IsReservedFee(column, value))
+        if (Known(column) is { } known && !known.Contains(value) && !IsReservedFee(column, value) && !IsMasked(value))
             throw new QueryException(path, $"unknown code '{value}' for {column} ({column.CodeSystem})");
     }
 
     public void CheckPrefix(ColumnSchema column, string prefix, string path)
     {
-        if (Known(column) is not { } known || IsReservedFeePrefix(column, prefix)) return;
+        if (Known(column) is not { } known || IsReservedFeePrefix(column, prefix) || MaskedColumn.Code.StartsWith(prefix, StringComparison.Ordinal)) return;
         var first = known.GetViewBetween(prefix, prefix + char.MaxValue).FirstOrDefault();
         if (first is null || !first.StartsWith(prefix, StringComparison.Ordinal))
             throw new QueryException(path, $"no code of {column.CodeSystem} starts with '{prefix}'");

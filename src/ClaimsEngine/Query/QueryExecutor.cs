@@ -16,7 +16,10 @@ public static class QueryExecutor
 {
     public static RecordBatch Execute(this Dataset dataset, string json) => dataset.Execute(QueryParser.Parse(json, dataset.Schema));
 
-    public static RecordBatch Execute(this Dataset dataset, QueryModel query)
+    public static RecordBatch Execute(this Dataset dataset, QueryModel query) => QueryResult.Build(query, dataset.Groups(query));
+
+    /// <summary>The result's rows, one per group, before ordering and limit.</summary>
+    internal static List<object?[]> Groups(this Dataset dataset, QueryModel query)
     {
         var table = dataset.Table(query.From.Name);
         var evaluator = new PredicateEvaluator(dataset);
@@ -46,7 +49,7 @@ public static class QueryExecutor
                 }
             });
         if (query.GroupBy.Count == 0 && merged.Count == 0) merged[default] = new GroupState(query.Select.Count);
-        return QueryResult.Build(query, merged, strings);
+        return QueryResult.Rows(query, merged, strings);
     }
 
     private static int Blocks(DatasetPartition partition, int blockRows) => (partition.RowCount + blockRows - 1) / blockRows;

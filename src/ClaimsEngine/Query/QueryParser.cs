@@ -64,7 +64,11 @@ public static class QueryParser
         return new QueryModel(table, where, groupBy, aggregates, orderBy, limit);
     }
 
-    private static TableSchema Table(ClaimsSchema schema, string name, string path) =>
+    /// <summary>A where tree on its own, for definitions that embed engine predicates (cohort rules).</summary>
+    internal static Predicate ParseWhere(JsonElement node, TableSchema table, ClaimsSchema schema, string path) =>
+        ParsePredicate(node, table, schema, new CodeValidator(schema), path);
+
+    internal static TableSchema Table(ClaimsSchema schema, string name, string path) =>
         schema.TryGetTable(name, out var table)
             ? table
             : throw new QueryException(path, $"unknown table '{name}' (tables: {string.Join(", ", schema.Tables.Select(t => t.Name))})");
@@ -74,12 +78,12 @@ public static class QueryParser
             ? column
             : throw new QueryException(path, $"table '{table.Name}' has no column '{name}' (columns: {string.Join(", ", table.Columns.Select(c => c.Name))})");
 
-    private static void Expect(JsonElement element, JsonValueKind kind, string path)
+    internal static void Expect(JsonElement element, JsonValueKind kind, string path)
     {
         if (element.ValueKind != kind) throw new QueryException(path, $"must be a JSON {kind.ToString().ToLowerInvariant()}, not {element.ValueKind.ToString().ToLowerInvariant()}");
     }
 
-    private static void RejectUnknown(JsonElement element, string path, params string[] known)
+    internal static void RejectUnknown(JsonElement element, string path, params string[] known)
     {
         foreach (var property in element.EnumerateObject())
         {

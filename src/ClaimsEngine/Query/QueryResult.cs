@@ -16,12 +16,23 @@ internal static class QueryResult
         Boolean,
     }
 
-    public static RecordBatch Build(QueryModel query, Dictionary<GroupKey4, GroupState> groups, GlobalStrings strings)
+    /// <summary>One row per group, unordered: the group keys, then the aggregates.</summary>
+    public static List<object?[]> Rows(QueryModel query, Dictionary<GroupKey4, GroupState> groups, GlobalStrings strings)
     {
-        var keyKinds = query.GroupBy.Select(k => k.Derivation == Derivation.None ? KindOf(k.Column) : Kind.Integer).ToArray();
-        var aggregateKinds = query.Select.Select(AggregateKindOf).ToArray();
-        var rows = groups.Select(g => Row(query, g.Key, g.Value, keyKinds, strings)).ToList();
-        var names = query.GroupBy.Select(k => k.Name).Concat(query.Select.Select(a => a.Alias)).ToArray();
+        var keyKinds = KeyKinds(query).ToArray();
+        return groups.Select(g => Row(query, g.Key, g.Value, keyKinds, strings)).ToList();
+    }
+
+    public static RecordBatch Build(QueryModel query, List<object?[]> rows)
+    {
+        Order(query, rows);
+        return Batch(query, rows);
+    }
+
+    /// <summary>Sorts by the query's order (then the group keys) and applies its limit, in place.</summary>
+    public static void Order(QueryModel query, List<object?[]> rows)
+    {
+        var names = Names(query);
         var order = query.OrderBy.Select(o => (Index: System.Array.IndexOf(names, o.Name), o.Descending))
             // Group keys break ties, so the order is the same on every run.
             .Concat(Enumerable.Range(0, query.GroupBy.Count).Select(i => (Index: i, Descending: false)))
@@ -38,12 +49,22 @@ internal static class QueryResult
             return 0;
         });
         if (query.Limit is { } limit && rows.Count > limit) rows.RemoveRange(limit, rows.Count - limit);
+    }
 
-        var kinds = keyKinds.Concat(aggregateKinds).ToArray();
+    /// <summary>The rows as they stand, as Arrow columns typed by the query.</summary>
+    public static RecordBatch Batch(QueryModel query, IReadOnlyList<object?[]> rows)
+    {
+        var kinds = KeyKinds(query).Concat(query.Select.Select(AggregateKindOf)).ToArray();
+        var names = Names(query);
         var fields = names.Select((n, i) => new Field(n, TypeOf(kinds[i]), nullable: true)).ToArray();
         var arrays = kinds.Select((kind, i) => Column(kind, rows.Select(r => r[i]))).ToArray();
         return new RecordBatch(new Apache.Arrow.Schema(fields, null), arrays, rows.Count);
     }
+
+    private static IEnumerable<Kind> KeyKinds(QueryModel query) =>
+        query.GroupBy.Select(k => k.Derivation == Derivation.None ? KindOf(k.Column) : Kind.Integer);
+
+    private static string[] Names(QueryModel query) => query.GroupBy.Select(k => k.Name).Concat(query.Select.Select(a => a.Alias)).ToArray();
 
     private static object?[] Row(QueryModel query, GroupKey4 key, GroupState state, Kind[] keyKinds, GlobalStrings strings)
     {

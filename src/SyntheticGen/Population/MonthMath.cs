@@ -1,11 +1,13 @@
+using Claims.Engine.Storage;
+
 namespace Claims.SyntheticGen.Population;
 
 /// <summary>Months as absolute counts (year × 12 + month − 1), converted to the NDB's YYYYMM only at output.</summary>
 public static class MonthMath
 {
-    public static int FromYyyymm(int yyyymm) => yyyymm / 100 * 12 + yyyymm % 100 - 1;
+    public static int FromYyyymm(int yyyymm) => MonthKey.ToAbsolute(yyyymm);
 
-    public static int ToYyyymm(int absolute) => absolute / 12 * 100 + absolute % 12 + 1;
+    public static int ToYyyymm(int absolute) => MonthKey.FromAbsolute(absolute);
 
     public static int Of(DateOnly date) => date.Year * 12 + date.Month - 1;
 

@@ -1,51 +1,52 @@
 using Claims.Engine.Storage;
 using Claims.SyntheticGen;
 using Claims.Testing;
-using DuckDB.NET.Data;
 
 namespace Claims.Engine.Tests.Query;
 
 /// <summary>A small generated dataset (3,000 persons, October to March, across a fiscal year) open in the engine and, through its Parquet export, in DuckDB.</summary>
-public sealed class QueryFixture : IDisposable
+public class QueryFixture : IDisposable
 {
     private readonly TempDirectory _temp = new("claims-query");
+    private readonly DuckOracle _oracle = new();
 
-    public QueryFixture()
+    public QueryFixture() : this(persons: 3_000, from: 202310, months: 6, seed: 77)
     {
-        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = 3_000, From = 202310, Months = 6, Seed = 77 });
+    }
+
+    protected QueryFixture(int persons, int from, int months, ulong seed)
+    {
+        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = persons, From = from, Months = months, Seed = seed });
         Dataset = Dataset.Open(_temp.Combine("ds"));
-        ParquetExport.Write(Dataset, _temp.Combine("parquet"));
-        Duck = new DuckDBConnection("DataSource=:memory:");
-        Duck.Open();
-        foreach (var table in Dataset.Tables)
-        {
-            using var command = Duck.CreateCommand();
-            command.CommandText = $"CREATE TABLE {table.Name} AS SELECT * FROM read_parquet('{_temp.Combine("parquet", table.Name, "*.parquet")}')";
-            command.ExecuteNonQuery();
-        }
+        _oracle.Load(Dataset, _temp.Combine("parquet"));
     }
 
     public Dataset Dataset { get; }
-    public DuckDBConnection Duck { get; }
 
-    public List<object?[]> Rows(string sql)
+    public List<object?[]> Rows(string sql) => _oracle.Rows(sql);
+
+    /// <summary>Up to 25 distinct values of every column, drawn the same way each run: constants for random predicates.</summary>
+    public Dictionary<(string Table, string Column), object[]> Samples()
     {
-        using var command = Duck.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
+        var samples = new Dictionary<(string, string), object[]>();
+        foreach (var table in Dataset.Tables)
         {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
+            foreach (var column in table.Schema.Columns)
+            {
+                samples[(table.Name, column.Name)] = Rows(
+                        $"SELECT v FROM (SELECT DISTINCT {column.Name} AS v FROM {table.Name} WHERE {column.Name} IS NOT NULL ORDER BY v) USING SAMPLE reservoir(25 ROWS) REPEATABLE (7)")
+                    .Select(r => Normalise(r[0])!).ToArray();
+            }
         }
-        return rows;
+        return samples;
     }
+
+    public static object? Normalise(object? value) => value is DateTime d ? DateOnly.FromDateTime(d) : value;
 
     public void Dispose()
     {
-        Duck.Dispose();
+        GC.SuppressFinalize(this);
+        _oracle.Dispose();
         Dataset.Dispose();
         _temp.Dispose();
     }

@@ -12,17 +12,7 @@ public class QueryOracleTests(QueryFixture data) : IClassFixture<QueryFixture>
     [Fact]
     public void Five_hundred_random_queries_give_what_DuckDB_gives_on_the_Parquet_export()
     {
-        var samples = new Dictionary<(string, string), object[]>();
-        foreach (var table in data.Dataset.Tables)
-        {
-            foreach (var column in table.Schema.Columns)
-            {
-                samples[(table.Name, column.Name)] = data.Rows(
-                        $"SELECT v FROM (SELECT DISTINCT {column.Name} AS v FROM {table.Name} WHERE {column.Name} IS NOT NULL ORDER BY v) USING SAMPLE reservoir(25 ROWS) REPEATABLE (7)")
-                    .Select(r => Normalise(r[0])!).ToArray();
-            }
-        }
-        var generator = new RandomQueries(data.Dataset.Schema, samples, seed: 20261126);
+        var generator = new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 20261126);
         var nonEmpty = 0;
         for (var i = 0; i < Queries; i++)
         {
@@ -116,10 +106,8 @@ public class QueryOracleTests(QueryFixture data) : IClassFixture<QueryFixture>
         }
     }
 
-    private static object? Normalise(object? value) => value is DateTime d ? DateOnly.FromDateTime(d) : value;
-
     /// <summary>One text form for both engines: integers exact, reals round-trip, dates ISO, booleans true/false.</summary>
-    private static string? Canonical(object? value) => Normalise(value) switch
+    private static string? Canonical(object? value) => QueryFixture.Normalise(value) switch
     {
         null => null,
         string s => s,

@@ -46,6 +46,9 @@ internal sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(st
         return (query.ToJsonString(), sql);
     }
 
+    /// <summary>A random where tree over <paramref name="table"/> (its rows named <paramref name="alias"/> in the SQL), one level shallower than a query's.</summary>
+    public (JsonNode Node, string Sql) Where(TableSchema table, string alias) => Predicate(table, alias, depth: 1);
+
     private (JsonNode Node, string Sql) Predicate(TableSchema table, string alias, int depth)
     {
         var roll = depth >= 2 ? 9 : _random.Next(10);

@@ -1,0 +1,60 @@
+using Claims.Engine.Linkage;
+using Claims.Engine.Query;
+using Claims.Engine.Schema;
+using Claims.Engine.Storage;
+
+namespace Claims.Engine.Cohorts;
+
+/// <summary>
+/// The rows of one table that match a where tree, handed over block by block as selection bitmaps: the scan under
+/// every cohort rule and every population a disclosure check needs. Blocks run in parallel on every core and
+/// skip where partition keys or zone maps prove nothing can match.
+/// </summary>
+public static class EventScan
+{
+    /// <summary>Called once per block with any selected row, possibly on several threads at once.</summary>
+    public delegate void BlockVisitor(DatasetPartition partition, int start, int count, ReadOnlySpan<ulong> selected);
+
+    public static void Blocks(Dataset dataset, TableSchema table, Predicate? where, BlockVisitor visit, Func<int, bool>? months = null)
+    {
+        var evaluator = new PredicateEvaluator(dataset);
+        var blockRows = dataset.Manifest.BlockRows;
+        var work = dataset.Table(table.Name).Partitions
+            .Where(p => months is null || months(p.Key))
+            .SelectMany(p => Enumerable.Range(0, (p.RowCount + blockRows - 1) / blockRows).Select(b => (Partition: p, Block: b)))
+            .Where(w => where is null || evaluator.MayMatch(where, w.Partition, w.Block))
+            .ToArray();
+        Parallel.ForEach(work, item =>
+        {
+            var start = item.Block * blockRows;
+            var count = Math.Min(blockRows, item.Partition.RowCount - start);
+            var selected = new ulong[PredicateEvaluator.Words(count)];
+            if (where is null) Kernels.Bitmap.SetAll(selected, count);
+            else evaluator.Evaluate(where, item.Partition, start, count, selected, new ulong[selected.Length]);
+            if (selected.AsSpan().IndexOfAnyExcept(0UL) >= 0) visit(item.Partition, start, count, selected);
+        });
+    }
+
+    /// <summary>The linked patients with at least one matching row.</summary>
+    public static PatientSet Patients(Dataset dataset, TableSchema table, Predicate? where)
+    {
+        var patients = new PatientSet(PatientCount(dataset));
+        Blocks(dataset, table, where, (partition, start, count, selected) =>
+        {
+            var ids = PatientIds(partition);
+            foreach (var i in Kernels.Bitmap.SetBits(selected))
+            {
+                if (!ids.IsNull(start + i)) patients.AddConcurrently(ids.Values<int>()[start + i]);
+            }
+        });
+        return patients;
+    }
+
+    /// <summary>The number of linked patients (patient ids run from 0 to this − 1); a dataset never linked has none.</summary>
+    public static int PatientCount(Dataset dataset) =>
+        dataset.Manifest.Provenance.Parameters.TryGetValue("patients", out var text) && int.TryParse(text, out var count) && count >= 0
+            ? count
+            : throw new ClaimsException($"the dataset at '{dataset.Directory}' is not linked (no patient ids); run `claims link --data {dataset.Directory}` first");
+
+    internal static MappedColumn PatientIds(DatasetPartition partition) => partition.Column(PatientIdWriter.Column);
+}

@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using Claims.Engine.Query;
+using Claims.Engine.Storage;
+
+namespace Claims.Engine.Cohorts;
+
+/// <summary>
+/// Each patient's observation: the first and last month with a receipt, and the first month with a death
+/// (a diagnosis with outcome 3, 死亡), as absolute months (0 = none). Built by one scan of the receipts and
+/// kept per opened dataset, since every cohort needs it and the data under an open dataset never changes.
+/// </summary>
+internal sealed class PatientTimeline
+{
+    private static readonly ConditionalWeakTable<Dataset, PatientTimeline> s_cache = [];
+
+    private PatientTimeline(int[] first, int[] last, int[] death, int dataEnd)
+    {
+        First = first;
+        Last = last;
+        Death = death;
+        DataEnd = dataEnd;
+    }
+
+    public int[] First { get; }
+    public int[] Last { get; }
+    public int[] Death { get; }
+
+    /// <summary>The last month of the receipts, absolute: where follow-up ends for everyone.</summary>
+    public int DataEnd { get; }
+
+    public static PatientTimeline Of(Dataset dataset) => s_cache.GetValue(dataset, Build);
+
+    private static PatientTimeline Build(Dataset dataset)
+    {
+        var patients = EventScan.PatientCount(dataset);
+        int[] first = new int[patients], last = new int[patients], death = new int[patients];
+        var receipts = dataset.Table("receipts");
+        if (receipts.Partitions.Count == 0) throw new ClaimsException($"the dataset at '{dataset.Directory}' has no receipts");
+        // Months in ascending order: a patient's first month is the first one written, the last the last.
+        foreach (var partition in receipts.Partitions)
+        {
+            var month = MonthKey.ToAbsolute(partition.Key);
+            EventScan.Blocks(dataset, receipts.Schema, null, (p, start, count, _) =>
+            {
+                var ids = EventScan.PatientIds(p);
+                var values = ids.Values<int>();
+                for (var row = start; row < start + count; row++)
+                {
+                    if (ids.IsNull(row)) continue;
+                    var patient = values[row];
+                    if (first[patient] == 0) first[patient] = month;
+                    last[patient] = month;
+                }
+            }, key => key == partition.Key);
+        }
+        var diagnoses = dataset.Schema.Table("diagnoses");
+        using var died = System.Text.Json.JsonDocument.Parse("""{"col": "outcome", "eq": 3}""");
+        EventScan.Blocks(dataset, diagnoses, QueryParser.ParseWhere(died.RootElement, diagnoses, dataset.Schema, "death"), (p, start, _, selected) =>
+        {
+            var ids = EventScan.PatientIds(p);
+            var month = MonthKey.ToAbsolute(p.Key);
+            foreach (var i in Kernels.Bitmap.SetBits(selected))
+            {
+                if (ids.IsNull(start + i)) continue;
+                ref var slot = ref death[ids.Values<int>()[start + i]];
+                // Several months' blocks run at once: keep the earliest.
+                int seen;
+                while (((seen = Volatile.Read(ref slot)) == 0 || month < seen) && Interlocked.CompareExchange(ref slot, month, seen) != seen) { }
+            }
+        });
+        return new PatientTimeline(first, last, death, MonthKey.ToAbsolute(receipts.Partitions[^1].Key));
+    }
+}

@@ -1,0 +1,58 @@
+using Claims.Engine.Cohorts;
+using Claims.Engine.Query;
+using Claims.Engine.Storage;
+
+namespace Claims.Engine.Privacy;
+
+/// <summary>
+/// Runs a query under disclosure control. On a restricted dataset: every group's patients are counted (a hidden
+/// countDistinct of patient_id), groups below the threshold and enough others to protect them against the
+/// margins are suppressed whole (every aggregate of the group), the order is applied with suppressed cells as
+/// NULL (so a row's place says nothing of its value) and the query's cohort (the patients of the rows its where
+/// selects) is checked against the project's earlier releases and recorded. A public dataset's result is returned
+/// as it is.
+/// </summary>
+public static class DisclosureControl
+{
+    private const string HiddenPatients = "\0patients";
+
+    public static DisclosedResult Apply(Dataset dataset, QueryModel query, DisclosureRequest request)
+    {
+        if (dataset.Manifest.Access == DatasetAccess.Public) return new DisclosedResult(dataset.Execute(query), [], []);
+        // First, since it refuses a dataset that was never linked: the rules count patients.
+        var cohort = EventScan.Patients(dataset, query.From, query.Where);
+
+        var policy = request.Policy;
+        var counted = query with
+        {
+            Select = [.. query.Select, new Aggregate(AggregateKind.CountDistinct, query.From.Column("patient_id"), HiddenPatients)],
+            OrderBy = [],
+            Limit = null,
+        };
+        var groups = dataset.Groups(counted);
+        var table = new SuppressionTable(groups.Select(g => (long)g[^1]!).ToArray(), MarginLines.Of(groups, query.GroupBy.Count));
+        var outcome = table.Suppress(policy);
+
+        var rows = new List<object?[]>(groups.Count);
+        var status = new Dictionary<object?[], CellSuppression>(ReferenceEqualityComparer.Instance);
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var row = groups[g][..^1];
+            if (outcome.IsSuppressed(g)) Array.Fill(row, null, query.GroupBy.Count, query.Select.Count);
+            rows.Add(row);
+            status[row] = outcome.Cells[g];
+        }
+        QueryResult.Order(query, rows);
+        var suppressed = rows
+            .SelectMany((row, r) => status[row] == CellSuppression.None ? [] : query.Select.Select(a => new SuppressedCell(r, a.Alias, status[row])))
+            .ToList();
+
+        var release = request.Ledger.CheckAndRecord(request.Project, cohort, "query", $"{query.From.Name} query", request.Description, policy);
+
+        List<string> rules = [$"primary suppression: patients < {policy.Threshold}"];
+        if (query.GroupBy.Count > 0) rules.Add($"complementary suppression against {MarginLines.Describe(query.GroupBy.Count)}");
+        if (outcome.Withheld) rules.Add("withheld: the margins alone would determine a suppressed cell, so every cell is suppressed");
+        rules.Add($"differencing: cohort of {release.Count} patients is 0 or at least {policy.Threshold} patients from each earlier release of project '{request.Project}' (recorded as release {release.Number})");
+        return new DisclosedResult(QueryResult.Batch(query, rows), suppressed, rules);
+    }
+}

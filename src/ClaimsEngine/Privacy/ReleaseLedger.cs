@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Claims.Engine.Cohorts;
+
+namespace Claims.Engine.Privacy;
+
+/// <summary>
+/// The cohorts each project has released, so that a release differing from an earlier one by a few patients (a
+/// differencing attack: the counts subtract to those patients) is refused. Append-only: each release is a file
+/// `DIR/project/NNNNNN.release` (a JSON header line, then the patient bitset, GZip-compressed), created by a rename
+/// that fails rather than overwrite. A lock file serialises check-and-record across processes, and a monitor
+/// across threads, so one ledger may serve a whole service.
+/// </summary>
+public sealed partial class ReleaseLedger(string directory)
+{
+    private const string Extension = ".release";
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, List<Entry>> _projects = [];
+
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    public IReadOnlyList<Release> Releases(string project)
+    {
+        lock (_lock) return Load(project).Select(e => e.Release).ToList();
+    }
+
+    /// <summary>Refuses <paramref name="patients"/> if it differs from one of the project's releases by 1 to threshold − 1 patients.</summary>
+    public void Check(string project, PatientSet patients, string what, DisclosurePolicy policy)
+    {
+        lock (_lock)
+        {
+            using var _ = ProjectLock(project);
+            Refuse(Load(project), patients, what, policy);
+        }
+    }
+
+    /// <summary>Adds a release to the project's ledger.</summary>
+    public Release Record(string project, PatientSet patients, string kind, string label, string description)
+    {
+        lock (_lock)
+        {
+            using var _ = ProjectLock(project);
+            return Append(project, Load(project), patients, kind, label, description);
+        }
+    }
+
+    /// <summary><see cref="Check"/> then <see cref="Record"/> under one lock, so two concurrent releases cannot both pass against the ledger without each other.</summary>
+    public Release CheckAndRecord(string project, PatientSet patients, string kind, string label, string description, DisclosurePolicy policy)
+    {
+        lock (_lock)
+        {
+            using var _ = ProjectLock(project);
+            var entries = Load(project);
+            Refuse(entries, patients, $"{kind} '{label}'", policy);
+            return Append(project, entries, patients, kind, label, description);
+        }
+    }
+
+    private static void Refuse(List<Entry> entries, PatientSet patients, string what, DisclosurePolicy policy)
+    {
+        var count = patients.Count;
+        foreach (var entry in entries)
+        {
+            // The difference is at least the difference in size: most releases are ruled out without reading their bits.
+            if (Math.Abs(entry.Release.Count - count) >= policy.Threshold) continue;
+            var difference = entry.Patients.Value.SymmetricDifference(patients);
+            if (!policy.IsDisclosingDifference(difference)) continue;
+            var release = entry.Release;
+            throw new DisclosureException(
+                $"{what} differs from release {release.Number} ({release.Kind} '{release.Label}', {release.Time:yyyy-MM-dd}) by {difference} patient{(difference == 1 ? "" : "s")}: " +
+                $"fewer than {policy.Threshold} would disclose them");
+        }
+    }
+
+    private Release Append(string project, List<Entry> entries, PatientSet patients, string kind, string label, string description)
+    {
+        var number = entries.Count == 0 ? 1 : entries[^1].Release.Number + 1;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(description)));
+        var release = new Release(number, kind, label, hash, DateTimeOffset.UtcNow, patients.Count, patients.Capacity);
+        var folder = ProjectFolder(project);
+        System.IO.Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, $".{Guid.NewGuid():N}.tmp");
+        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+        {
+            file.Write(JsonSerializer.SerializeToUtf8Bytes(release, JsonOptions));
+            file.WriteByte((byte)'\n');
+            using (var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true))
+            {
+                var bytes = new byte[patients.Words.Length * sizeof(ulong)];
+                for (var i = 0; i < patients.Words.Length; i++) BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * sizeof(ulong)), patients.Words[i]);
+                gzip.Write(bytes);
+            }
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, Path.Combine(folder, FileName(number)), overwrite: false);
+        // A copy: the caller may go on changing its set.
+        entries.Add(new Entry(release, new Lazy<PatientSet>(PatientSet.FromWords(patients.Capacity, patients.Words.ToArray()))));
+        return release;
+    }
+
+    /// <summary>The project's releases, adding any that another process has written since they were last read.</summary>
+    private List<Entry> Load(string project)
+    {
+        if (!_projects.TryGetValue(project, out var entries)) _projects[project] = entries = [];
+        var folder = ProjectFolder(project);
+        if (!System.IO.Directory.Exists(folder)) return entries;
+        var known = entries.Count == 0 ? 0 : entries[^1].Release.Number;
+        var files = System.IO.Directory.EnumerateFiles(folder, "*" + Extension)
+            .Select(path => (Path: path, Number: int.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0))
+            .Where(f => f.Number > known)
+            .OrderBy(f => f.Number);
+        foreach (var (path, _) in files) entries.Add(Read(path));
+        return entries;
+    }
+
+    private static Entry Read(string path)
+    {
+        using var file = File.OpenRead(path);
+        var header = new List<byte>();
+        for (var b = file.ReadByte(); b != '\n'; b = file.ReadByte())
+        {
+            if (b < 0) throw new DisclosureException($"release file '{path}' is damaged: it has no header line");
+            header.Add((byte)b);
+        }
+        var release = JsonSerializer.Deserialize<Release>(header.ToArray(), JsonOptions) ?? throw new DisclosureException($"release file '{path}' is damaged: its header is empty");
+        var offset = header.Count + 1;
+        return new Entry(release, new Lazy<PatientSet>(() => ReadPatients(path, offset, release.Capacity), LazyThreadSafetyMode.ExecutionAndPublication));
+    }
+
+    private static PatientSet ReadPatients(string path, int offset, int capacity)
+    {
+        using var file = File.OpenRead(path);
+        file.Seek(offset, SeekOrigin.Begin);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        var bytes = new byte[Kernels.Bitmap.WordCount(capacity) * sizeof(ulong)];
+        gzip.ReadExactly(bytes);
+        var words = new ulong[bytes.Length / sizeof(ulong)];
+        for (var i = 0; i < words.Length; i++) words[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i * sizeof(ulong)));
+        return PatientSet.FromWords(capacity, words);
+    }
+
+    /// <summary>Holds the project's lock file open (no sharing) for one check-and-record, waiting while another process holds it.</summary>
+    private FileStream ProjectLock(string project)
+    {
+        var folder = ProjectFolder(project);
+        System.IO.Directory.CreateDirectory(folder);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Path.Combine(folder, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    private string ProjectFolder(string project) => ProjectName().IsMatch(project)
+        ? Path.Combine(Directory, project)
+        : throw new DisclosureException($"project '{project}' is not a valid project name (letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64)");
+
+    private static string FileName(int number) => number.ToString("D6", CultureInfo.InvariantCulture) + Extension;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex ProjectName();
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    private sealed record Entry(Release Release, Lazy<PatientSet> Patients);
+}

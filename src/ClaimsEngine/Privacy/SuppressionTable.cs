@@ -1,0 +1,76 @@
+namespace Claims.Engine.Privacy;
+
+/// <summary>What suppression decided: each cell's status, and whether the table had to be withheld whole.</summary>
+public sealed record SuppressionOutcome(IReadOnlyList<CellSuppression> Cells, bool Withheld)
+{
+    public bool IsSuppressed(int cell) => Cells[cell] != CellSuppression.None;
+}
+
+/// <summary>
+/// A table of cells with their patient counts (or claim counts, where only those are known) and its lines: sets of
+/// cells whose sum anyone can learn (row, column and grand totals, asked for by another query).
+/// A line of one cell is that cell itself, and a line whose total is below the threshold is a margin its own query
+/// would suppress, so neither is treated as public; a cell alone in a public line is public, so it is never
+/// chosen to hide another.
+/// </summary>
+public sealed class SuppressionTable
+{
+    private readonly long[] _counts;
+    private readonly int[][] _lines;
+
+    public SuppressionTable(IReadOnlyList<long> counts, IEnumerable<int[]> lines)
+    {
+        if (counts.Any(c => c < 0)) throw new ArgumentException("cell counts cannot be negative", nameof(counts));
+        _counts = [.. counts];
+        _lines = [.. lines];
+        if (_lines.Any(line => line.Any(c => (uint)c >= (uint)_counts.Length))) throw new ArgumentException("a line names a cell outside the table", nameof(lines));
+    }
+
+    public IReadOnlyList<long> Counts => _counts;
+
+    /// <summary>The lines an attacker can know the totals of under <paramref name="policy"/>.</summary>
+    public IReadOnlyList<int[]> PublicLines(DisclosurePolicy policy) =>
+        _lines.Where(line => line.Length > 1 && line.Sum(c => _counts[c]) >= policy.Threshold).ToList();
+
+    /// <summary>
+    /// Primary suppression of small cells, then complementary suppression until <see cref="SuppressionAudit"/> finds
+    /// no suppressed cell determined by the public lines. Greedy: first each line with one suppressed cell, or
+    /// whose suppressed cells sum below the threshold (their sum, learnt by subtraction, would disclose a small
+    /// number), gives up its smallest released cell; then each determined cell's lines do. If that runs out of
+    /// cells while a cell stays determined, the margins alone pin it, and the whole table is withheld.
+    /// </summary>
+    public SuppressionOutcome Suppress(DisclosurePolicy policy)
+    {
+        var status = _counts.Select(c => policy.IsSmall(c) ? CellSuppression.Primary : CellSuppression.None).ToArray();
+        var lines = PublicLines(policy);
+        var publicCells = _lines.Where(line => line.Length == 1 && _counts[line[0]] >= policy.Threshold).Select(line => line[0]).ToHashSet();
+        bool Eligible(int cell) => status[cell] == CellSuppression.None && _counts[cell] > 0 && !publicCells.Contains(cell);
+        bool HideSmallestOf(IEnumerable<int> cells)
+        {
+            var choice = cells.Where(Eligible).OrderBy(c => _counts[c]).ThenBy(c => c).DefaultIfEmpty(-1).First();
+            if (choice >= 0) status[choice] = CellSuppression.Complementary;
+            return choice >= 0;
+        }
+
+        while (true)
+        {
+            var changed = false;
+            foreach (var line in lines)
+            {
+                var hidden = line.Where(c => status[c] != CellSuppression.None).ToArray();
+                if (hidden.Length == 0) continue;
+                if (hidden.Length == 1 || hidden.Sum(c => _counts[c]) < policy.Threshold) changed |= HideSmallestOf(line);
+            }
+            if (changed) continue;
+
+            var determined = SuppressionAudit.Determined(lines, status.Select(s => s != CellSuppression.None).ToArray());
+            if (determined.Count == 0) return new SuppressionOutcome(status, Withheld: false);
+            foreach (var cell in determined) changed |= HideSmallestOf(lines.Where(line => line.Contains(cell)).SelectMany(line => line));
+            if (changed) continue;
+
+            for (var c = 0; c < status.Length; c++)
+                if (status[c] == CellSuppression.None) status[c] = CellSuppression.Complementary;
+            return new SuppressionOutcome(status, Withheld: true);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Claims.Testing;
+
+namespace Claims.Cli.Tests;
+
+public class CohortCommandTests
+{
+    [Fact]
+    public void Cohort_prints_the_attrition_as_a_table_and_as_JSON_with_the_count()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("ds"), "--persons", "3000", "--months", "9", "--seed", "5").ExitCode);
+        var definition = Path.Combine(RepoPaths.DataSchemas, "examples", "new-users-of-diabetes-drugs.cohort.json");
+
+        var (code, json, error) = CliRunner.Run("cohort", "--data", temp.Combine("ds"), "--def", definition, "--json");
+        Assert.True(code == 0, error);
+        using var result = JsonDocument.Parse(json);
+        var attrition = result.RootElement.GetProperty("attrition").EnumerateArray().ToArray();
+        Assert.Equal(5, attrition.Length);
+        Assert.Equal("T2DM diagnosis in the prior year", attrition[2].GetProperty("rule").GetString());
+        Assert.True(attrition[0].GetProperty("remaining").GetInt64() > 0);
+        for (var i = 1; i < attrition.Length; i++)
+        {
+            Assert.Equal(attrition[i - 1].GetProperty("remaining").GetInt64() - attrition[i].GetProperty("remaining").GetInt64(),
+                attrition[i].GetProperty("removed").GetInt64());
+        }
+        Assert.Equal(attrition[^1].GetProperty("remaining").GetInt64(), result.RootElement.GetProperty("count").GetInt64());
+
+        (code, var table, error) = CliRunner.RunWithInput(File.ReadAllText(definition), "cohort", "--data", temp.Combine("ds"), "--def", "-");
+        Assert.True(code == 0, error);
+        Assert.Contains("aged 40-74 at index", table);
+        Assert.Contains("count:", table);
+    }
+
+    [Fact]
+    public void A_bad_definition_is_a_named_error_with_exit_code_2()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("ds"), "--persons", "200", "--months", "1", "--seed", "5").ExitCode);
+        var (code, _, error) = CliRunner.RunWithInput("""{"name": "n", "entry": {"table": "drugs", "where": {"col": "drug_class", "eq": 9999}}}""",
+            "cohort", "--data", temp.Combine("ds"), "--def", "-");
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("entry.where", error);
+        (code, _, error) = CliRunner.Run("cohort", "--data", temp.Combine("ds"), "--def", temp.Combine("missing.json"));
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("--def: no file", error);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Claims.Testing;
+
+namespace Claims.Cli.Tests;
+
+public class RestrictedQueryTests
+{
+    private const string Query = """
+        {"from": "receipts", "groupBy": ["sex", "age_band"],
+         "select": [{"count": "*", "as": "claims"}, {"avg": "total_points", "as": "mean"}]}
+        """;
+
+    [Fact]
+    public void A_restricted_query_needs_a_project_shows_suppressed_cells_as_markers_and_refuses_a_differencing_attack()
+    {
+        using var temp = new TempDirectory();
+        var ds = temp.Combine("ds");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", ds, "--persons", "1500", "--months", "1", "--seed", "3", "--access", "restricted").ExitCode);
+        File.WriteAllText(temp.Combine("q.json"), Query);
+        string[] common = ["query", "--data", ds, "--query", temp.Combine("q.json"), "--releases", temp.Combine("releases")];
+
+        var (code, _, error) = CliRunner.Run(common);
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("error: --project:", error);
+        Assert.Contains("is restricted", error);
+
+        (code, var table, error) = CliRunner.Run([.. common, "--project", "study"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("<10", table);
+        Assert.Contains("primary suppression: patients < 10", table);
+
+        (code, var json, error) = CliRunner.Run([.. common, "--project", "study", "--format", "json"]);
+        Assert.True(code == 0, error);
+        using var document = JsonDocument.Parse(json);
+        var rows = document.RootElement.GetProperty("rows");
+        var suppressed = document.RootElement.GetProperty("suppressed").EnumerateArray().ToArray();
+        Assert.NotEmpty(suppressed);
+        Assert.Contains(suppressed, s => s.GetProperty("rule").GetString() == "primary");
+        foreach (var cell in suppressed)
+            Assert.Equal(JsonValueKind.Null, rows[cell.GetProperty("row").GetInt32()].GetProperty(cell.GetProperty("column").GetString()!).ValueKind);
+        Assert.NotEmpty(document.RootElement.GetProperty("rules").EnumerateArray());
+
+        (code, var csv, error) = CliRunner.Run([.. common, "--project", "study", "--format", "csv", "--threshold", "20"]);
+        Assert.True(code == 0, error);
+        Assert.Contains(",<20", csv);
+
+        const string few = """{"from": "receipts", "where": {"col": "patient_id", "lt": 400}, "select": [{"count": "*", "as": "claims"}]}""";
+        const string fewPlusTwo = """{"from": "receipts", "where": {"col": "patient_id", "lt": 402}, "select": [{"count": "*", "as": "claims"}]}""";
+        string[] stdin = ["query", "--data", ds, "--query", "-", "--releases", temp.Combine("releases"), "--project", "study"];
+        Assert.Equal(0, CliRunner.RunWithInput(few, stdin).ExitCode);
+        (code, _, error) = CliRunner.RunWithInput(fewPlusTwo, stdin);
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("error: query 'receipts query' differs from release", error);
+    }
+}

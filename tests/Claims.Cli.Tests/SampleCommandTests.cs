@@ -1,0 +1,45 @@
+using Claims.Testing;
+
+namespace Claims.Cli.Tests;
+
+public class SampleCommandTests
+{
+    [Fact]
+    public void Sample_writes_a_dataset_and_prints_what_it_drew_and_masked()
+    {
+        using var temp = new TempDirectory();
+        new RandomDataset { Seed = 12, Months = 2, RowsPerPartition = 3_000 }.Write(temp.Combine("ds"));
+        var (code, output, error) = CliRunner.Run("sample", "--data", temp.Combine("ds"), "--out", temp.Combine("smp"), "--seed", "1", "--months", "4,5");
+        Assert.True(code == 0, error);
+        Assert.Contains("high-cost dropped", output);
+        Assert.Contains("masked column", output);
+        Assert.Contains("wrote ", output);
+        (code, output, error) = CliRunner.Run("info", "--data", temp.Combine("smp"));
+        Assert.True(code == 0, error);
+        Assert.Contains("sample.seed = 1", output);
+    }
+
+    [Fact]
+    public void Missing_data_and_a_foreign_out_folder_are_clear_errors()
+    {
+        using var temp = new TempDirectory();
+        var (code, _, error) = CliRunner.Run("sample", "--data", temp.Combine("none"), "--out", temp.Combine("smp"), "--seed", "1");
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.StartsWith("error: manifest.json: no dataset", error);
+
+        new RandomDataset { Seed = 13, Months = 1, RowsPerPartition = 200 }.Write(temp.Combine("ds"));
+        Directory.CreateDirectory(temp.Combine("busy"));
+        File.WriteAllText(temp.Combine("busy", "notes.txt"), "mine");
+        (code, _, error) = CliRunner.Run("sample", "--data", temp.Combine("ds"), "--out", temp.Combine("busy"), "--seed", "1");
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("notes.txt", error);
+
+        (code, _, error) = CliRunner.Run("sample", "--data", temp.Combine("ds"), "--out", temp.Combine("ds"), "--seed", "1");
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("cannot be written over the dataset", error);
+
+        (code, _, error) = CliRunner.Run("sample", "--data", temp.Combine("ds"), "--out", temp.Combine("smp"), "--seed", "1", "--months", "13");
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("--months", error);
+    }
+}

@@ -1,0 +1,43 @@
+using Claims.Engine.Storage;
+using DuckDB.NET.Data;
+
+namespace Claims.Engine.Tests;
+
+/// <summary>DuckDB in memory over datasets' Parquet exports: the independent oracle the engine's tests compare with.</summary>
+public sealed class DuckOracle : IDisposable
+{
+    private readonly DuckDBConnection _connection = new("DataSource=:memory:");
+
+    public DuckOracle() => _connection.Open();
+
+    /// <summary>Exports <paramref name="dataset"/> to <paramref name="parquet"/> and loads each table as prefix + its name.</summary>
+    public void Load(Dataset dataset, string parquet, string prefix = "")
+    {
+        ParquetExport.Write(dataset, parquet);
+        foreach (var table in dataset.Tables.Where(t => t.Partitions.Count > 0))
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"CREATE TABLE {prefix}{table.Name} AS SELECT * FROM read_parquet('{Path.Combine(parquet, table.Name, "*.parquet")}')";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public List<object?[]> Rows(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    public long Scalar(string sql) => Convert.ToInt64(Rows(sql).Single()[0]);
+
+    public void Dispose() => _connection.Dispose();
+}
