@@ -90,14 +90,7 @@ internal sealed class ArrowExtractWriter : IExtractWriter
         return builder.Build();
     }
 
-    private static StringArray Strings(string?[] values, int count)
-    {
-        var builder = new StringArray.Builder().Reserve(count);
-        for (var i = 0; i < count; i++)
-        {
-            if (values[i] is { } value) builder.Append(value);
-            else builder.AppendNull();
-        }
-        return builder.Build();
-    }
+    /// <summary>The builder appends a null string as a null.</summary>
+    private static StringArray Strings(string?[] values, int count) =>
+        new StringArray.Builder().Reserve(count).AppendRange(values.Take(count)!).Build();
 }
