@@ -41,11 +41,14 @@ public static class GenerateBenchmark
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    /// <summary>VmRSS of this process; the GC's own figures miss native and mapped memory.</summary>
-    private static long ResidentBytes()
+    /// <summary>
+    /// VmRSS of this process (or another field of /proc/self/status, such as RssAnon: resident memory less mapped
+    /// files); the GC's own figures miss native and mapped memory.
+    /// </summary>
+    public static long ResidentBytes(string field = "VmRSS:")
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
         return Process.GetCurrentProcess().WorkingSet64;
     }

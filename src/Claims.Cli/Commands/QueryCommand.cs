@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Apache.Arrow;
+using Claims.Engine.Extracts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
@@ -84,12 +85,9 @@ internal static class QueryCommand
 
     private static void WriteCsv(TextWriter writer, DisclosedResult result)
     {
-        writer.WriteLine(string.Join(",", result.Batch.Schema.FieldsList.Select(f => Escape(f.Name))));
-        foreach (var row in Texts(result)) writer.WriteLine(string.Join(",", row.Select(Escape)));
+        writer.WriteLine(string.Join(",", result.Batch.Schema.FieldsList.Select(f => CsvField.Quote(f.Name))));
+        foreach (var row in Texts(result)) writer.WriteLine(string.Join(",", row.Select(CsvField.Quote)));
     }
-
-    private static string Escape(string text) =>
-        text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 
     private static void WriteTable(IAnsiConsole console, DisclosedResult result)
     {

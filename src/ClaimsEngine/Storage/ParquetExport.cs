@@ -1,6 +1,4 @@
 using Claims.Engine.Schema;
-using ParquetSharp;
-using LogicalType = Claims.Engine.Schema.LogicalType;
 
 namespace Claims.Engine.Storage;
 
@@ -64,94 +62,20 @@ public static class ParquetExport
 
     private static void WriteFile(Dataset dataset, TableSchema table, DatasetPartition? partition, string path)
     {
-        var columns = table.Columns.Select(ParquetColumn).ToArray();
-        var manifest = dataset.Manifest;
-        var metadata = new Dictionary<string, string>
-        {
-            ["claims.table"] = table.Name,
-            ["claims.synthetic"] = manifest.Provenance.Synthetic ? "true" : "false",
-            ["claims.access"] = manifest.Access.ToString().ToLowerInvariant(),
-            ["claims.source"] = manifest.Provenance.Source,
-            ["claims.schema_hash"] = manifest.SchemaHash,
-        };
-        using var writer = new ParquetFileWriter(path, columns, Compression.Snappy, metadata);
         var rows = partition?.RowCount ?? 0;
+        var capacity = Math.Min(RowGroupRows, rows);
+        var buffers = table.Columns.Select(c => ColumnBuffer.For(c.Type, capacity)).ToArray();
+        using var writer = ParquetFiles.Create(path, table.Columns.Select(c => c.Name).ToArray(), buffers, ParquetFiles.Metadata(dataset.Manifest, table.Name));
+        var selection = new int[capacity];
+        // An empty partition still writes one empty row group, so readers see the columns.
         for (var start = 0; start == 0 || start < rows; start += RowGroupRows)
         {
             var count = Math.Min(RowGroupRows, rows - start);
-            using var rowGroup = writer.AppendRowGroup();
-            for (var c = 0; c < table.Columns.Count; c++)
-            {
-                using var columnWriter = rowGroup.NextColumn();
-                if (partition is null) WriteEmpty(columnWriter, table.Columns[c]);
-                else WriteColumn(columnWriter, partition.Columns[c], start, count);
-            }
+            for (var i = 0; i < count; i++) selection[i] = start + i;
+            if (partition is not null)
+                for (var c = 0; c < buffers.Length; c++) buffers[c].Gather(partition.Columns[c], selection.AsSpan(0, count), 0);
+            ParquetFiles.WriteRowGroup(writer, buffers, count);
         }
         writer.Close();
-    }
-
-    private static Column ParquetColumn(ColumnSchema column) => column.Type switch
-    {
-        LogicalType.Bool => new Column<bool?>(column.Name),
-        LogicalType.Int8 => new Column<sbyte?>(column.Name),
-        LogicalType.Int16 => new Column<short?>(column.Name),
-        LogicalType.Int32 or LogicalType.Month => new Column<int?>(column.Name),
-        LogicalType.Int64 => new Column<long?>(column.Name),
-        LogicalType.Float32 => new Column<float?>(column.Name),
-        LogicalType.Date => new Column<Date?>(column.Name),
-        LogicalType.Code or LogicalType.String or LogicalType.Hash => new Column<string>(column.Name),
-        _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, null),
-    };
-
-    private static void WriteColumn(ColumnWriter writer, MappedColumn column, int start, int count)
-    {
-        switch (column.Schema.Type)
-        {
-            case LogicalType.Bool: Write<bool, bool>(writer, column, start, count, v => v); break;
-            case LogicalType.Int8: Write<sbyte, sbyte>(writer, column, start, count, v => v); break;
-            case LogicalType.Int16: Write<short, short>(writer, column, start, count, v => v); break;
-            case LogicalType.Int32 or LogicalType.Month: Write<int, int>(writer, column, start, count, v => v); break;
-            case LogicalType.Int64: Write<long, long>(writer, column, start, count, v => v); break;
-            case LogicalType.Float32: Write<float, float>(writer, column, start, count, v => v); break;
-            case LogicalType.Date: Write<int, Date>(writer, column, start, count, v => new Date(v)); break;
-            default:
-                var strings = new string?[count];
-                for (var i = 0; i < count; i++) strings[i] = (string?)column.GetValue(start + i);
-                using (var logical = writer.LogicalWriter<string?>()) logical.WriteBatch(strings);
-                break;
-        }
-    }
-
-    private static void Write<TStored, TParquet>(ColumnWriter writer, MappedColumn column, int start, int count, Func<TStored, TParquet> convert)
-        where TStored : unmanaged where TParquet : struct
-    {
-        var values = column.Values<TStored>().Slice(start, count);
-        var validity = column.ValidityBitmap;
-        var output = new TParquet?[count];
-        for (var i = 0; i < count; i++)
-            output[i] = Validity.IsValid(validity, start + i) ? convert(values[i]) : null;
-        using var logical = writer.LogicalWriter<TParquet?>();
-        logical.WriteBatch(output);
-    }
-
-    private static void WriteEmpty(ColumnWriter writer, ColumnSchema column)
-    {
-        switch (column.Type)
-        {
-            case LogicalType.Bool: Empty<bool?>(writer); break;
-            case LogicalType.Int8: Empty<sbyte?>(writer); break;
-            case LogicalType.Int16: Empty<short?>(writer); break;
-            case LogicalType.Int32 or LogicalType.Month: Empty<int?>(writer); break;
-            case LogicalType.Int64: Empty<long?>(writer); break;
-            case LogicalType.Float32: Empty<float?>(writer); break;
-            case LogicalType.Date: Empty<Date?>(writer); break;
-            default: Empty<string?>(writer); break;
-        }
-    }
-
-    private static void Empty<T>(ColumnWriter writer)
-    {
-        using var logical = writer.LogicalWriter<T>();
-        logical.WriteBatch([]);
     }
 }

@@ -1,0 +1,123 @@
+using Claims.Engine.Schema;
+using ParquetSharp;
+using LogicalType = Claims.Engine.Schema.LogicalType;
+
+namespace Claims.Engine.Storage;
+
+/// <summary>
+/// Up to <see cref="Capacity"/> rows of one column, gathered from memory-mapped columns into the nullable arrays
+/// ParquetSharp writes directly and the Arrow and CSV writers read. Buffers are allocated once and refilled, so
+/// writing a table of any size holds one buffer's worth of rows per column.
+/// </summary>
+public abstract class ColumnBuffer(LogicalType type, int capacity)
+{
+    public LogicalType Type { get; } = type;
+    public int Capacity { get; } = capacity;
+
+    /// <summary>A buffer for values of <paramref name="type"/>: codes and strings become strings, hashes 64 hex digits, dates Parquet dates.</summary>
+    public static ColumnBuffer For(LogicalType type, int capacity) => type switch
+    {
+        LogicalType.Bool => new ValueBuffer<bool>(type, capacity),
+        LogicalType.Int8 => new ValueBuffer<sbyte>(type, capacity),
+        LogicalType.Int16 => new ValueBuffer<short>(type, capacity),
+        LogicalType.Int32 or LogicalType.Month => new ValueBuffer<int>(type, capacity),
+        LogicalType.Int64 => new ValueBuffer<long>(type, capacity),
+        LogicalType.Float32 => new ValueBuffer<float>(type, capacity),
+        LogicalType.Date => new DateBuffer(capacity),
+        LogicalType.Code or LogicalType.String or LogicalType.Hash => new StringBuffer(type, capacity),
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    /// <summary>Copies the values of <paramref name="rows"/> of <paramref name="column"/> into the buffer from <paramref name="offset"/> on.</summary>
+    public abstract void Gather(MappedColumn column, ReadOnlySpan<int> rows, int offset);
+
+    /// <summary>The Parquet column these values are written as.</summary>
+    public abstract Column ParquetColumn(string name);
+
+    /// <summary>Writes the first <paramref name="count"/> values as the next column of a Parquet row group.</summary>
+    public abstract void WriteParquet(ColumnWriter writer, int count);
+}
+
+/// <summary>Values stored as they are written: booleans, integers, months, floats.</summary>
+public sealed class ValueBuffer<T>(LogicalType type, int capacity) : ColumnBuffer(type, capacity) where T : unmanaged
+{
+    public T?[] Values { get; } = new T?[capacity];
+
+    public override void Gather(MappedColumn column, ReadOnlySpan<int> rows, int offset)
+    {
+        var values = column.Values<T>();
+        var validity = column.ValidityBitmap;
+        var output = Values.AsSpan(offset, rows.Length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i];
+            output[i] = Validity.IsValid(validity, row) ? values[row] : null;
+        }
+    }
+
+    public override Column ParquetColumn(string name) => new Column<T?>(name);
+
+    public override void WriteParquet(ColumnWriter writer, int count)
+    {
+        using var logical = writer.LogicalWriter<T?>();
+        logical.WriteBatch(Values.AsSpan(0, count));
+    }
+}
+
+/// <summary>Dates as Parquet DATE (days since 1970-01-01, as the store keeps them).</summary>
+public sealed class DateBuffer(int capacity) : ColumnBuffer(LogicalType.Date, capacity)
+{
+    public Date?[] Values { get; } = new Date?[capacity];
+
+    public override void Gather(MappedColumn column, ReadOnlySpan<int> rows, int offset)
+    {
+        var values = column.Values<int>();
+        var validity = column.ValidityBitmap;
+        var output = Values.AsSpan(offset, rows.Length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i];
+            output[i] = Validity.IsValid(validity, row) ? new Date(values[row]) : null;
+        }
+    }
+
+    public override Column ParquetColumn(string name) => new Column<Date?>(name);
+
+    public override void WriteParquet(ColumnWriter writer, int count)
+    {
+        using var logical = writer.LogicalWriter<Date?>();
+        logical.WriteBatch(Values.AsSpan(0, count));
+    }
+}
+
+/// <summary>Codes and strings decoded from their dictionaries (each id decoded once per file), hashes as hex.</summary>
+public sealed class StringBuffer(LogicalType type, int capacity) : ColumnBuffer(type, capacity)
+{
+    public string?[] Values { get; } = new string?[capacity];
+
+    public override void Gather(MappedColumn column, ReadOnlySpan<int> rows, int offset)
+    {
+        var output = Values.AsSpan(offset, rows.Length);
+        if (column.Schema.Type == LogicalType.Hash)
+        {
+            for (var i = 0; i < rows.Length; i++) output[i] = (string?)column.GetValue(rows[i]);
+            return;
+        }
+        var ids = column.Values<int>();
+        var validity = column.ValidityBitmap;
+        var dictionary = column.Dictionary;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i];
+            output[i] = Validity.IsValid(validity, row) ? dictionary[ids[row]] : null;
+        }
+    }
+
+    public override Column ParquetColumn(string name) => new Column<string>(name);
+
+    public override void WriteParquet(ColumnWriter writer, int count)
+    {
+        using var logical = writer.LogicalWriter<string?>();
+        logical.WriteBatch(Values.AsSpan(0, count));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Claims.Testing;
+
+namespace Claims.Cli.Tests;
+
+public class ExtractCommandTests
+{
+    [Fact]
+    public void Extract_writes_a_file_per_table_and_a_manifest_for_the_cohort_creating_the_key_once()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("ds"), "--persons", "2000", "--months", "9", "--seed", "5").ExitCode);
+        var definition = Path.Combine(RepoPaths.DataSchemas, "examples", "new-users-of-diabetes-drugs.cohort.json");
+        var (_, cohortJson, _) = CliRunner.Run("cohort", "--data", temp.Combine("ds"), "--def", definition, "--json");
+        var size = JsonDocument.Parse(cohortJson).RootElement.GetProperty("count").GetInt64();
+        Assert.True(size > 0);
+
+        string[] Args(string format, string output) =>
+            ["extract", "--data", temp.Combine("ds"), "--def", definition, "--project", "diabetes-2026", "--key-file", temp.Combine("project.key"),
+             "--tables", "receipts,drugs,diagnoses", "--format", format, "--out", temp.Combine(output)];
+
+        var (code, output, error) = CliRunner.Run(Args("parquet", "out"));
+        Assert.True(code == 0, error);
+        Assert.Contains("created a new project key", error);
+        Assert.Equal(32, File.ReadAllBytes(temp.Combine("project.key")).Length);
+        Assert.Contains("wrote 3 files", output);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(temp.Combine("out", "manifest.json")));
+        var root = manifest.RootElement;
+        Assert.Equal(size, root.GetProperty("cohort").GetProperty("size").GetInt64());
+        Assert.Equal("diabetes-2026", root.GetProperty("project").GetString());
+        Assert.True(root.GetProperty("dataset").GetProperty("synthetic").GetBoolean());
+        Assert.Equal(["receipts.parquet", "drugs.parquet", "diagnoses.parquet"], root.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("file").GetString()));
+        Assert.All(root.GetProperty("files").EnumerateArray(), f => Assert.True(f.GetProperty("rows").GetInt64() > 0));
+
+        (code, _, error) = CliRunner.Run(Args("csv", "csv"));
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("created", error);
+        var header = File.ReadLines(temp.Combine("csv", "receipts.csv")).First();
+        Assert.StartsWith("receipt_id,claim_kind,service_month", header);
+        Assert.DoesNotContain("id1", header);
+        Assert.DoesNotContain("birth_ym", header);
+    }
+
+    [Fact]
+    public void Unknown_tables_short_keys_and_foreign_folders_are_named_errors()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("ds"), "--persons", "200", "--months", "1", "--seed", "5").ExitCode);
+        File.WriteAllBytes(temp.Combine("short.key"), new byte[8]);
+        const string everyone = """{"name": "everyone", "entry": {"table": "receipts"}}""";
+        string[] Args(string tables, string key, string output) =>
+            ["extract", "--data", temp.Combine("ds"), "--def", "-", "--project", "p", "--key-file", key, "--tables", tables, "--out", output];
+
+        var (code, _, error) = CliRunner.RunWithInput(everyone, Args("receipts,claimz", temp.Combine("k"), temp.Combine("out")));
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("unknown table 'claimz'", error);
+        Assert.Contains("checkups", error);
+        Assert.False(File.Exists(temp.Combine("k")));
+
+        (code, _, error) = CliRunner.RunWithInput(everyone, Args("receipts", temp.Combine("short.key"), temp.Combine("out")));
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("short.key", error);
+
+        Directory.CreateDirectory(temp.Combine("mine"));
+        File.WriteAllText(temp.Combine("mine", "notes.txt"), "keep");
+        (code, _, error) = CliRunner.RunWithInput(everyone, Args("receipts", temp.Combine("k"), temp.Combine("mine")));
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("notes.txt", error);
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(temp.Combine("mine")).Select(Path.GetFileName));
+    }
+}
