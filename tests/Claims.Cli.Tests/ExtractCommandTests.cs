@@ -68,4 +68,27 @@ public class ExtractCommandTests
         Assert.Contains("notes.txt", error);
         Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(temp.Combine("mine")).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void On_restricted_data_an_extract_a_few_patients_from_an_earlier_release_is_refused_and_writes_nothing()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("ds"), "--persons", "1500", "--months", "1", "--seed", "3", "--access", "restricted").ExitCode);
+        string[] Args(string output) =>
+            ["extract", "--data", temp.Combine("ds"), "--def", "-", "--project", "study", "--key-file", temp.Combine("k"), "--releases", temp.Combine("releases"),
+             "--tables", "receipts", "--out", temp.Combine(output)];
+        static string Definition(int below) => "{\"name\": \"first " + below + "\", \"entry\": {\"table\": \"receipts\", \"where\": {\"col\": \"patient_id\", \"lt\": " + below + "}}}";
+
+        var (code, _, error) = CliRunner.RunWithInput(Definition(400), Args("a"));
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(temp.Combine("a", "manifest.json")));
+
+        (code, _, error) = CliRunner.RunWithInput(Definition(404), Args("b"));
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("differs from release 1", error);
+        Assert.False(Directory.Exists(temp.Combine("b")) && Directory.EnumerateFileSystemEntries(temp.Combine("b")).Any());
+
+        (code, _, error) = CliRunner.RunWithInput(Definition(500), Args("c"));
+        Assert.True(code == 0, error);
+    }
 }

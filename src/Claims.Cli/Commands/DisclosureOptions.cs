@@ -5,9 +5,9 @@ using Claims.Engine.Storage;
 namespace Claims.Cli.Commands;
 
 /// <summary>The options of every command that releases results from a restricted dataset: the project, its ledger of releases and the threshold.</summary>
-internal sealed class DisclosureOptions
+internal sealed class DisclosureOptions(string projectDescription = "The project the results are released to (required on restricted data)", bool projectRequired = false)
 {
-    public Option<string?> Project { get; } = new("--project") { Description = "The project the results are released to (required on restricted data)" };
+    public Option<string?> Project { get; } = new("--project") { Description = projectDescription, Required = projectRequired };
 
     public Option<string?> Releases { get; } = new("--releases")
     {

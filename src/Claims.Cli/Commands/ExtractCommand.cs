@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Extracts;
+using Claims.Engine.Privacy;
 using Claims.Engine.Storage;
 using Spectre.Console;
 
@@ -14,7 +15,7 @@ internal static class ExtractCommand
     {
         var data = CommonOptions.Data();
         var definition = new Option<string>("--def") { Description = "The cohort definition file (data-schemas/cohort.schema.json), or - for standard input", Required = true };
-        var project = new Option<string>("--project") { Description = "The project the extract is for; its pseudonyms are its own", Required = true };
+        var disclosure = new DisclosureOptions("The project the extract is for; its pseudonyms are its own", projectRequired: true);
         var keyFile = new Option<string>("--key-file")
         {
             Description = "The project key (at least 32 random bytes); created with owner-only permissions when missing",
@@ -26,8 +27,9 @@ internal static class ExtractCommand
         var output = CommonOptions.Out("The folder to write OUT/<table>.<format> and OUT/manifest.json into");
         var command = new Command("extract", "Extract every row of the chosen tables for a cohort's patients, pseudonymised for a project")
         {
-            data, definition, project, keyFile, tables, format, output,
+            data, definition, keyFile, tables, format, output,
         };
+        disclosure.AddTo(command);
         command.SetAction(parse =>
         {
             var json = CommonOptions.ReadText(parse.GetValue(definition)!, input, "--def");
@@ -40,11 +42,10 @@ internal static class ExtractCommand
             if (created) error.WriteLine($"created a new project key in '{Path.GetFullPath(keyPath)}' (readable by its owner only); keep it to extract again with the same pseudonyms");
             var request = new ExtractRequest
             {
-                Project = parse.GetValue(project)!, Key = key, Tables = tableNames, Format = ExtractFormats.Parse(parse.GetValue(format)!),
+                Project = parse.GetValue(disclosure.Project)!, Key = key, Tables = tableNames, Format = ExtractFormats.Parse(parse.GetValue(format)!),
                 OutDirectory = parse.GetValue(output)!, CohortDefinitionJson = json,
             };
-            // Release control goes here: on a restricted dataset the disclosure differencing check (Privacy/ReleaseLedger)
-            // must pass for this cohort and request before a single file is written.
+            CohortDisclosure.ApproveExtract(dataset, cohort, disclosure.Request(parse, dataset, json));
             var stopwatch = Stopwatch.StartNew();
             var manifest = CohortExtract.Write(dataset, cohort, request);
             var rows = manifest.Files.Sum(f => f.Rows);

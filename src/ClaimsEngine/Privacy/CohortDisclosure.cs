@@ -46,6 +46,16 @@ public static class CohortDisclosure
         return new DisclosedCohort(cohort.Name, steps, steps[^1].Remaining, rules);
     }
 
+    /// <summary>
+    /// An extract of a restricted dataset releases its cohort's patients row by row, so it must not differ by a
+    /// few patients from anything the project released before; checked and recorded before a file is written.
+    /// Nothing to check on a public dataset (null).
+    /// </summary>
+    public static Release? ApproveExtract(Dataset dataset, Cohort cohort, DisclosureRequest request) =>
+        dataset.Manifest.Access == DatasetAccess.Public
+            ? null
+            : request.Ledger.CheckAndRecord(request.Project, cohort.Patients, "extract", cohort.Name, request.Description, request.Policy);
+
     /// <summary>Which remaining counts of an attrition may be released (the removed counts follow from them).</summary>
     public static bool[] Released(IReadOnlyList<long> remaining, DisclosurePolicy policy)
     {
