@@ -1,21 +1,22 @@
+using Claims.Sandbox.Audit;
 using Claims.Sandbox.Catalog;
 using Claims.Sandbox.Health;
 using Claims.Sandbox.Hosting;
+using Claims.Sandbox.Identity;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultUrl("http://localhost:5080");
-builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
-builder.Services.AddSingleton(Claims.Engine.Schema.ClaimsSchema.Default);
+builder.AddSandbox();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.StartSandbox();
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthApi();
 app.MapCatalogApi();
+app.MapIdentityApi();
+app.MapAuditApi();
 app.Run();
 
 /// <summary>Visible to the functional tests' WebApplicationFactory.</summary>

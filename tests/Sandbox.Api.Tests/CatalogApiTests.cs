@@ -1,11 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Claims.Sandbox.Tests;
 
-public class CatalogApiTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public class CatalogApiTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
 {
     [Fact]
     public async Task Health_answers_ok()

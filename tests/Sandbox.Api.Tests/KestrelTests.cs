@@ -11,7 +11,8 @@ public class KestrelTests
     public async Task The_service_honours_ASPNETCORE_URLS_and_answers_health_on_loopback()
     {
         var port = FreePort();
-        using var service = Start(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" });
+        using var data = SandboxData.NewDataDir();
+        using var service = Start(new Dictionary<string, string>(SandboxData.Environment(data.Path)) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" });
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -27,7 +28,8 @@ public class KestrelTests
     [Fact]
     public async Task Without_settings_it_serves_on_localhost_5080()
     {
-        using var service = Start(new Dictionary<string, string>());
+        using var data = SandboxData.NewDataDir();
+        using var service = Start(SandboxData.Environment(data.Path));
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri("http://localhost:5080") };

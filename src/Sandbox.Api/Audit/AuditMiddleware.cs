@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Claims.Sandbox.Identity;
+
+namespace Claims.Sandbox.Audit;
+
+/// <summary>
+/// Writes one audit entry for every request under /api once it has been answered, whatever the outcome (a 401
+/// or a refused disclosure is as much worth knowing as a success). Handlers add the subject hash, result size
+/// and suppression through <see cref="AuditDetails"/>; otherwise the size is the response's bytes.
+/// </summary>
+public sealed class AuditMiddleware(RequestDelegate next, AuditLog log)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            await next(context);
+            return;
+        }
+        var stopwatch = Stopwatch.StartNew();
+        var counting = new CountingStream(context.Response.Body);
+        context.Response.Body = counting;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = counting.Inner;
+            var details = AuditDetails.Of(context);
+            var authenticated = context.User.Identity?.IsAuthenticated == true;
+            var status = context.Response.StatusCode;
+            log.Append(authenticated ? context.User.Id() : null, authenticated ? context.User.Role() : null,
+                details.ProjectId ?? (context.Request.Path.StartsWithSegments("/api/projects") ? context.Request.RouteValues["id"] as string : null),
+                context.Request.Method, context.Request.Path.Value ?? "", status, details.SubjectHash, details.ResultSize ?? counting.Written,
+                details.Suppression, stopwatch.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>Passes writes through and counts them: the size of what left the service.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public Stream Inner { get; } = inner;
+        public long Written { get; private set; }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => Inner.Flush();
+        public override Task FlushAsync(CancellationToken cancellationToken) => Inner.FlushAsync(cancellationToken);
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Inner.Write(buffer, offset, count);
+            Written += count;
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Inner.WriteAsync(buffer, cancellationToken);
+            Written += buffer.Length;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+}

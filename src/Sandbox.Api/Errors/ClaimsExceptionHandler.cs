@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Claims.Engine;
+using Claims.Engine.Privacy;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Claims.Sandbox.Errors;
+
+/// <summary>
+/// Bad input found deep in the engine (an unknown column, a code that is no code, a malformed body) becomes a
+/// 4xx problem document naming what is wrong, never a 500: the engine's errors already say it in words.
+/// A disclosure refusal (differencing) is 403: the request is understood and refused by policy.
+/// </summary>
+public sealed class ClaimsExceptionHandler : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            SandboxAccessException e => (e.Status, e.Status == StatusCodes.Status404NotFound ? "Not found" : "Forbidden", e.Message),
+            DisclosureException e => (StatusCodes.Status403Forbidden, "Refused by disclosure control", e.Message),
+            ClaimsException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status400BadRequest, "Bad request", "the request body is larger than the service accepts"),
+            BadHttpRequestException e => (StatusCodes.Status400BadRequest, "Bad request", e.InnerException is JsonException json ? $"{e.Message} {json.Message}" : e.Message),
+            JsonException e => (StatusCodes.Status400BadRequest, "Bad request", $"the body is not valid JSON: {e.Message}"),
+            _ => (0, "", ""),
+        };
+        if (status == 0 || context.Response.HasStarted) return false;
+        await Problems.Write(context, status, title, detail);
+        return true;
+    }
+}

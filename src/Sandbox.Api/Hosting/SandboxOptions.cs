@@ -1,0 +1,52 @@
+namespace Claims.Sandbox.Hosting;
+
+/// <summary>
+/// The service's settings: the "Sandbox" section of appsettings, overridden by the flat environment variables
+/// the README documents (CLAIMS_DATA_DIR, CLAIMS_ADMIN_KEY, CLAIMS_SYNTHETIC_PERSONS, CLAIMS_RESTRICTED_PERSONS).
+/// </summary>
+public sealed class SandboxOptions
+{
+    public const string Section = "Sandbox";
+
+    /// <summary>Datasets, the service database, job outputs and release ledgers live here.</summary>
+    public string DataDir { get; set; } = "sandbox-data";
+
+    /// <summary>The first admin's key; when absent one is generated on first start and written to DataDir/admin.key.</summary>
+    public string? AdminKey { get; set; }
+
+    public int SyntheticPersons { get; set; } = 100_000;
+    public int RestrictedPersons { get; set; } = 50_000;
+
+    /// <summary>Service months both datasets cover, from <see cref="FromMonth"/> (YYYYMM).</summary>
+    public int Months { get; set; } = 24;
+    public int FromMonth { get; set; } = 202204;
+    public ulong SyntheticSeed { get; set; } = 20230401;
+
+    public int DisclosureThreshold { get; set; } = 10;
+
+    public int SqlTimeoutSeconds { get; set; } = 10;
+    public int SqlMaxRows { get; set; } = 10_000;
+
+    /// <summary>Request bodies above this are refused with 400 before they are read.</summary>
+    public long MaxRequestBytes { get; set; } = 1 << 20;
+
+    /// <summary>Self-service sign-ups per client address per minute.</summary>
+    public int SignupsPerMinute { get; set; } = 5;
+
+    /// <summary>Requests per key per second, with a burst of the same size.</summary>
+    public int RequestsPerSecond { get; set; } = 500;
+
+    /// <summary>Jobs waiting to run; a submission beyond it is refused with 429.</summary>
+    public int JobQueueCapacity { get; set; } = 32;
+
+    public string DataPath(params string[] parts) => Path.Combine([Path.GetFullPath(DataDir), .. parts]);
+
+    public static void BindEnvironment(SandboxOptions options, IConfiguration configuration)
+    {
+        if (configuration["CLAIMS_DATA_DIR"] is { Length: > 0 } dir) options.DataDir = dir;
+        if (configuration["CLAIMS_ADMIN_KEY"] is { Length: > 0 } key) options.AdminKey = key;
+        if (int.TryParse(configuration["CLAIMS_SYNTHETIC_PERSONS"], out var synthetic)) options.SyntheticPersons = synthetic;
+        if (int.TryParse(configuration["CLAIMS_RESTRICTED_PERSONS"], out var restricted)) options.RestrictedPersons = restricted;
+        if (int.TryParse(configuration["CLAIMS_MONTHS"], out var months)) options.Months = months;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Threading.RateLimiting;
+using Claims.Sandbox.Audit;
+using Claims.Sandbox.Datasets;
+using Claims.Sandbox.Errors;
+using Claims.Sandbox.Identity;
+using Claims.Sandbox.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Claims.Sandbox.Hosting;
+
+/// <summary>The service's wiring, so that Program.cs reads as the list of features it serves.</summary>
+public static class SandboxServices
+{
+    public static WebApplicationBuilder AddSandbox(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section).PostConfigure<IConfiguration>(SandboxOptions.BindEnvironment);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ClaimsExceptionHandler>();
+        // Malformed bodies throw, so the handler above can name what is wrong instead of an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOpenApi();
+        services.AddSingleton(Claims.Engine.Schema.ClaimsSchema.Default);
+        services.AddSingleton(sp => new SandboxDatabase(Options(sp).DataPath("sandbox.db")));
+        services.AddSingleton<UserStore>();
+        services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<SandboxDatabase>(), Options(sp).DataPath("audit.head")));
+        services.AddSingleton(sp => DatasetRegistry.Open(Options(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DatasetRegistry>()));
+
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorization();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.OnRejected = (context, _) => new ValueTask(Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+                "the rate limit for this key or address is exceeded; wait and retry"));
+            limiter.AddPolicy(IdentityApi.SignupLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Options(context.RequestServices).SignupsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var perSecond = Options(context.RequestServices).RequestsPerSecond;
+                var key = context.Request.Headers.Authorization.ToString() is { Length: > 0 } header
+                    ? ApiKeys.Hash(header)
+                    : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perSecond, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0,
+                });
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>Opens (and on first start generates) the datasets and registers the first admin before the first request.</summary>
+    public static WebApplication StartSandbox(this WebApplication app)
+    {
+        var options = Options(app.Services);
+        Directory.CreateDirectory(options.DataPath());
+        app.Services.GetRequiredService<DatasetRegistry>();
+        AdminBootstrap.Ensure(app.Services.GetRequiredService<UserStore>(), options, app.Logger);
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(LimitBody);
+        app.UseAuthentication();
+        app.UseMiddleware<AuditMiddleware>();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    private static SandboxOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<SandboxOptions>>().Value;
+
+    /// <summary>Refuses a declared oversize body at once, and caps an undeclared (chunked) one while it is read.</summary>
+    private static Task LimitBody(HttpContext context, RequestDelegate next)
+    {
+        var max = Options(context.RequestServices).MaxRequestBytes;
+        if (context.Request.ContentLength > max)
+            return Problems.Write(context, StatusCodes.Status400BadRequest, "Bad request", $"the request body is {context.Request.ContentLength} bytes; the limit is {max}");
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = max;
+        return next(context);
+    }
+}

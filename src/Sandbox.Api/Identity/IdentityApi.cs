@@ -1,0 +1,89 @@
+using System.Net.Mail;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Claims.Sandbox.Identity;
+
+/// <summary>
+/// Self-service sign-up (explorers, rate-limited per client address), who am I, and the admin's users and keys.
+/// </summary>
+public static class IdentityApi
+{
+    public const string SignupLimit = "signup";
+
+    public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/signup", SignUp).WithName("SignUp").WithTags("Identity").AllowAnonymous().RequireRateLimiting(SignupLimit);
+        app.MapGet("/api/me", Me).WithName("Me").WithTags("Identity").RequireAuthorization();
+
+        var admin = app.MapGroup("/api").WithTags("Admin").RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        admin.MapGet("/users", ListUsers).WithName("ListUsers");
+        admin.MapPost("/users", CreateUser).WithName("CreateUser");
+        admin.MapDelete("/users/{id}", DisableUser).WithName("DisableUser");
+        admin.MapGet("/users/{id}/keys", ListKeys).WithName("ListKeys");
+        admin.MapPost("/users/{id}/keys", IssueKey).WithName("IssueKey");
+        admin.MapDelete("/keys/{id}", RevokeKey).WithName("RevokeKey");
+        return app;
+    }
+
+    public static Results<Created<NewUser>, ProblemHttpResult> SignUp(SignupRequest request, UserStore users)
+    {
+        if ((Invalid(request.Name, "name") ?? InvalidEmail(request.Email)) is { } problem) return problem;
+        var (user, key) = users.Create(request.Name!.Trim(), request.Email!.Trim(), Roles.Explorer);
+        return TypedResults.Created($"/api/users/{user.Id}", new NewUser(user.Id, key, user.Role));
+    }
+
+    public static Me Me(ClaimsPrincipal principal, UserStore users)
+    {
+        var user = users.Find(principal.Id())!;
+        return new Me(user.Id, user.Name, user.Role);
+    }
+
+    public static IReadOnlyList<User> ListUsers(UserStore users) => users.List();
+
+    public static Results<Created<NewUser>, ProblemHttpResult> CreateUser(CreateUserRequest request, UserStore users)
+    {
+        if (Invalid(request.Name, "name") is { } problem) return problem;
+        if (request.Role is null || !Roles.All.Contains(request.Role))
+            return (ProblemHttpResult)Problems.BadRequest($"role must be one of {string.Join(", ", Roles.All)}");
+        if (request.Email is not null && InvalidEmail(request.Email) is { } bad) return bad;
+        var (user, key) = users.Create(request.Name!.Trim(), request.Email, request.Role);
+        return TypedResults.Created($"/api/users/{user.Id}", new NewUser(user.Id, key, user.Role));
+    }
+
+    public static Results<NoContent, ProblemHttpResult> DisableUser(string id, UserStore users) =>
+        users.Disable(id) ? TypedResults.NoContent() : (ProblemHttpResult)Problems.NotFound($"no active user '{id}'");
+
+    public static Results<Ok<IReadOnlyList<ApiKeyInfo>>, ProblemHttpResult> ListKeys(string id, UserStore users) =>
+        users.Find(id) is null ? (ProblemHttpResult)Problems.NotFound($"no user '{id}'") : TypedResults.Ok(users.Keys(id));
+
+    public static Results<Created<NewKey>, ProblemHttpResult> IssueKey(string id, UserStore users)
+    {
+        if (users.Find(id) is not { Disabled: false }) return (ProblemHttpResult)Problems.NotFound($"no active user '{id}'");
+        var key = users.IssueKey(id);
+        return TypedResults.Created($"/api/users/{id}/keys", new NewKey(id, key));
+    }
+
+    public static Results<NoContent, ProblemHttpResult> RevokeKey(string id, UserStore users) =>
+        users.RevokeKey(id) ? TypedResults.NoContent() : (ProblemHttpResult)Problems.NotFound($"no live key '{id}'");
+
+    private static ProblemHttpResult? Invalid(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? (ProblemHttpResult)Problems.BadRequest($"{field} is required")
+        : value.Length > 200 ? (ProblemHttpResult)Problems.BadRequest($"{field} is longer than 200 characters")
+        : null;
+
+    private static ProblemHttpResult? InvalidEmail(string? email) =>
+        string.IsNullOrWhiteSpace(email) ? (ProblemHttpResult)Problems.BadRequest("email is required")
+        : email.Length > 200 || !MailAddress.TryCreate(email.Trim(), out _) ? (ProblemHttpResult)Problems.BadRequest($"email '{email}' is not an e-mail address")
+        : null;
+}
+
+public sealed record SignupRequest(string? Name, string? Email);
+
+public sealed record CreateUserRequest(string? Name, string? Role, string? Email);
+
+public sealed record NewUser(string UserId, string ApiKey, string Role);
+
+public sealed record NewKey(string UserId, string ApiKey);
+
+public sealed record Me(string UserId, string Name, string Role);
