@@ -31,11 +31,19 @@ public static class CohortBuilder
             remaining = now;
         }
 
+        // The timeline is read here, not inside the parallel rule: its first use builds it with a parallel scan,
+        // which must not wait for pool threads that are blocked on that very build.
         if (definition.PriorObservationMonths > 0)
+        {
+            var first = timeline.First;
             Step($"prior observation ≥ {definition.PriorObservationMonths} months", c =>
-                timeline.First[candidates.Patient[c]] is var first and > 0 && candidates.Month[c] - first >= definition.PriorObservationMonths);
+                first[candidates.Patient[c]] is var month and > 0 && candidates.Month[c] - month >= definition.PriorObservationMonths);
+        }
         if (definition.FollowUpMonths > 0)
-            Step($"follow-up ≥ {definition.FollowUpMonths} months", c => timeline.Last[candidates.Patient[c]] - candidates.Month[c] >= definition.FollowUpMonths);
+        {
+            var last = timeline.Last;
+            Step($"follow-up ≥ {definition.FollowUpMonths} months", c => last[candidates.Patient[c]] - candidates.Month[c] >= definition.FollowUpMonths);
+        }
         // Read once, at the first rule that needs them, for the candidates still live then.
         EntryAttributes? attributes = null;
         EntryAttributes Attributes() => attributes ??= EntryAttributes.Read(dataset, definition.Entry.Table, candidates);

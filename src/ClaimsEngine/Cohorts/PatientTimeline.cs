@@ -5,37 +5,41 @@ using Claims.Engine.Storage;
 namespace Claims.Engine.Cohorts;
 
 /// <summary>
-/// Each patient's observation: the first and last month with a receipt, and the first month with a death
-/// (a diagnosis with outcome 3, 死亡), as absolute months (0 = none). Built by one scan of the receipts and
-/// kept per opened dataset, since every cohort needs it and the data under an open dataset never changes.
+/// Each patient's observation, as absolute months (0 = none): the first and last month with a receipt (one scan
+/// of the receipts), and the first month with a death (a diagnosis with outcome 3, 死亡; one scan of the
+/// diagnoses). Each part is built when a cohort first needs it and kept per opened dataset, since the data
+/// under an open dataset never changes.
 /// </summary>
 internal sealed class PatientTimeline
 {
     private static readonly ConditionalWeakTable<Dataset, PatientTimeline> s_cache = [];
 
-    private PatientTimeline(int[] first, int[] last, int[] death, int dataEnd)
+    private readonly Lazy<(int[] First, int[] Last)> _observation;
+    private readonly Lazy<int[]> _death;
+
+    private PatientTimeline(Dataset dataset)
     {
-        First = first;
-        Last = last;
-        Death = death;
-        DataEnd = dataEnd;
+        var receipts = dataset.Table("receipts");
+        if (receipts.Partitions.Count == 0) throw new ClaimsException($"the dataset at '{dataset.Directory}' has no receipts");
+        DataEnd = MonthKey.ToAbsolute(receipts.Partitions[^1].Key);
+        _observation = new(() => Observe(dataset));
+        _death = new(() => Deaths(dataset));
     }
 
-    public int[] First { get; }
-    public int[] Last { get; }
-    public int[] Death { get; }
+    public int[] First => _observation.Value.First;
+    public int[] Last => _observation.Value.Last;
+    public int[] Death => _death.Value;
 
     /// <summary>The last month of the receipts, absolute: where follow-up ends for everyone.</summary>
     public int DataEnd { get; }
 
-    public static PatientTimeline Of(Dataset dataset) => s_cache.GetValue(dataset, Build);
+    public static PatientTimeline Of(Dataset dataset) => s_cache.GetValue(dataset, d => new PatientTimeline(d));
 
-    private static PatientTimeline Build(Dataset dataset)
+    private static (int[] First, int[] Last) Observe(Dataset dataset)
     {
         var patients = EventScan.PatientCount(dataset);
-        int[] first = new int[patients], last = new int[patients], death = new int[patients];
+        int[] first = new int[patients], last = new int[patients];
         var receipts = dataset.Table("receipts");
-        if (receipts.Partitions.Count == 0) throw new ClaimsException($"the dataset at '{dataset.Directory}' has no receipts");
         // Months in ascending order: a patient's first month is the first one written, the last the last.
         foreach (var partition in receipts.Partitions)
         {
@@ -53,6 +57,12 @@ internal sealed class PatientTimeline
                 }
             }, key => key == partition.Key);
         }
+        return (first, last);
+    }
+
+    private static int[] Deaths(Dataset dataset)
+    {
+        var death = new int[EventScan.PatientCount(dataset)];
         var diagnoses = dataset.Schema.Table("diagnoses");
         using var died = System.Text.Json.JsonDocument.Parse("""{"col": "outcome", "eq": 3}""");
         EventScan.Blocks(dataset, diagnoses, QueryParser.ParseWhere(died.RootElement, diagnoses, dataset.Schema, "death"), (p, start, _, selected) =>
@@ -68,6 +78,6 @@ internal sealed class PatientTimeline
                 while (((seen = Volatile.Read(ref slot)) == 0 || month < seen) && Interlocked.CompareExchange(ref slot, month, seen) != seen) { }
             }
         });
-        return new PatientTimeline(first, last, death, MonthKey.ToAbsolute(receipts.Partitions[^1].Key));
+        return death;
     }
 }
