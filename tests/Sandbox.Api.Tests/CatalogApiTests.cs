@@ -15,6 +15,18 @@ public class CatalogApiTests(SandboxFactory factory) : IClassFixture<SandboxFact
     }
 
     [Fact]
+    public async Task The_front_page_and_its_script_are_served_without_a_key()
+    {
+        var client = factory.CreateClient();
+        var page = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("Claims sandbox", html);
+        Assert.Contains("/api/signup", await client.GetStringAsync("/app.js"));
+    }
+
+    [Fact]
     public async Task The_schema_catalogue_comes_from_data_schemas()
     {
         var schema = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/api/schema");

@@ -62,6 +62,8 @@ public static class SandboxServices
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.Use(LimitBody);
         app.UseAuthentication();
         app.UseMiddleware<AuditMiddleware>();

@@ -1,0 +1,183 @@
+// The sandbox's page: every action is one call of the public API with the key kept in this browser.
+"use strict";
+const $ = (id) => document.getElementById(id);
+let key = localStorage.getItem("claims.key") || "";
+
+async function api(method, path, body, headers = {}) {
+  const init = { method, headers: { ...headers } };
+  if (key) init.headers.Authorization = `Bearer ${key}`;
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const type = response.headers.get("Content-Type") || "";
+  const data = type.includes("json") ? await response.json() : await response.blob();
+  if (!response.ok) throw new Error(data.detail || data.title || `${response.status} ${response.statusText}`);
+  return data;
+}
+
+function show(target, node) {
+  const out = $(target);
+  out.replaceChildren(...(Array.isArray(node) ? node : [node]));
+}
+
+function text(tag, content, className) {
+  const element = document.createElement(tag);
+  element.textContent = content;
+  if (className) element.className = className;
+  return element;
+}
+
+function problem(target) {
+  return (error) => show(target, text("div", error.message, "problem"));
+}
+
+// A result of {columns, rows, suppressed, rules}: rows as arrays or objects, columns as names or {name}.
+function table(result) {
+  const columns = (result.columns || Object.keys((result.rows || [])[0] || {})).map((c) => (typeof c === "string" ? c : c.name));
+  const hidden = new Set((result.suppressed || []).map((s) => `${s.row}/${s.column}`));
+  const element = document.createElement("table");
+  const head = element.createTHead().insertRow();
+  columns.forEach((c) => head.appendChild(text("th", c)));
+  const body = element.createTBody();
+  (result.rows || []).forEach((row, r) => {
+    const line = body.insertRow();
+    columns.forEach((c, i) => {
+      const value = Array.isArray(row) ? row[i] : row[c];
+      const cell = line.insertCell();
+      if (hidden.has(`${r}/${c}`)) { cell.textContent = "x"; cell.className = "suppressed"; cell.title = "suppressed"; }
+      else { cell.textContent = value === null || value === undefined ? "" : value; if (typeof value === "string") cell.className = "text"; }
+    });
+  });
+  const parts = [element];
+  if (result.rules && result.rules.length) parts.push(text("div", result.rules.join(" · "), "rules"));
+  if (result.truncated) parts.push(text("div", "truncated at the row limit", "rules"));
+  return parts;
+}
+
+function attrition(result) {
+  return table({
+    columns: ["rule", "remaining", "removed"],
+    rows: result.attrition.map((s) => [s.rule, s.remaining ?? "x", s.removed ?? "x"]),
+    rules: [`count: ${result.count ?? "x"}`, ...(result.rules || [])],
+  });
+}
+
+async function whoami() {
+  if (!key) { $("who").textContent = "no key: sign up or paste one"; return; }
+  try {
+    const me = await api("GET", "/api/me");
+    $("who").textContent = `${me.name} (${me.role})`;
+  } catch (error) {
+    $("who").textContent = error.message;
+  }
+}
+
+function projectHeaders(form) {
+  const project = form.project.value.trim();
+  return project ? { "X-Claims-Project": project } : {};
+}
+
+$("signup").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  try {
+    const created = await api("POST", "/api/signup", { name: form.name.value, email: form.email.value });
+    key = created.apiKey;
+    localStorage.setItem("claims.key", key);
+    show("key-out", text("div", `Your key (shown once, keep it): ${key}`));
+    whoami();
+  } catch (error) { problem("key-out")(error); }
+});
+
+$("use-key").addEventListener("submit", (event) => {
+  event.preventDefault();
+  key = event.target.key.value.trim();
+  localStorage.setItem("claims.key", key);
+  whoami();
+});
+
+$("forget").addEventListener("click", () => { key = ""; localStorage.removeItem("claims.key"); whoami(); });
+
+$("datasets").addEventListener("click", () =>
+  api("GET", "/api/datasets").then((d) => show("datasets-out", table({ rows: d.datasets || d }))).catch(problem("datasets-out")));
+
+$("search").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const q = encodeURIComponent(event.target.q.value);
+  api("GET", `/api/datasets/synthetic/schema?search=${q}`)
+    .then((s) => show("datasets-out", table({ rows: s.matches || s.codes || [] })))
+    .catch(problem("datasets-out"));
+});
+
+$("sql").addEventListener("submit", (event) => {
+  event.preventDefault();
+  api("POST", "/api/datasets/synthetic/sql", { sql: event.target.sql.value }).then((r) => show("sql-out", table(r))).catch(problem("sql-out"));
+});
+
+$("query").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  api("POST", `/api/datasets/${form.dataset.value}/query`, form.body.value, projectHeaders(form))
+    .then((r) => show("query-out", table(r))).catch(problem("query-out"));
+});
+
+$("cohort").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  api("POST", `/api/datasets/${form.dataset.value}/cohorts/count`, form.body.value, projectHeaders(form))
+    .then((r) => show("cohort-out", attrition(r))).catch(problem("cohort-out"));
+});
+
+$("apply").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  api("POST", "/api/projects", { title: form.title.value, purpose: form.purpose.value, datasets: ["restricted", "synthetic"] })
+    .then((p) => show("projects-out", text("div", `project ${p.id}: ${p.status}; an admin approves it`))).catch(problem("projects-out"));
+});
+
+$("projects").addEventListener("click", () =>
+  api("GET", "/api/projects").then((p) => show("projects-out", table({ rows: p }))).catch(problem("projects-out")));
+
+$("extract").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  try {
+    const request = { dataset: form.dataset.value, cohort: JSON.parse(document.querySelector("#cohort textarea").value),
+      tables: form.tables.value.split(",").map((t) => t.trim()), format: form.format.value };
+    const { jobId } = await api("POST", `/api/projects/${form.project.value.trim()}/extracts`, request);
+    let job;
+    do {
+      await new Promise((r) => setTimeout(r, 1000));
+      job = await api("GET", `/api/jobs/${jobId}`);
+      show("projects-out", text("div", `job ${jobId}: ${job.status}`));
+    } while (job.status === "queued" || job.status === "running");
+    if (job.status !== "succeeded") throw new Error(job.error || job.status);
+    const zip = await api("GET", `/api/jobs/${jobId}/download`);
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(zip);
+    link.download = `extract-${jobId}.zip`;
+    link.textContent = `download extract-${jobId}.zip (${zip.size.toLocaleString()} bytes)`;
+    show("projects-out", link);
+  } catch (error) { problem("projects-out")(error); }
+});
+
+$("dashboard").addEventListener("click", () =>
+  api("GET", "/api/dashboards/costs").then((d) => {
+    const parts = [];
+    for (const [name, part] of Object.entries(d)) {
+      if (part && part.rows) { parts.push(text("h3", name)); parts.push(...table(part)); }
+      else if (typeof part === "string") parts.push(text("p", part, "rules"));
+    }
+    show("dashboard-out", parts);
+  }).catch(problem("dashboard-out")));
+
+$("pending").addEventListener("click", () =>
+  api("GET", "/api/projects").then((p) => show("admin-out", table({ rows: p }))).catch(problem("admin-out")));
+
+$("verify").addEventListener("click", () =>
+  api("GET", "/api/audit/verify").then((v) => show("admin-out", text("div", v.ok ? `audit log intact: ${v.entries} entries` : `TAMPERED: ${v.problem}`)))
+    .catch(problem("admin-out")));
+
+whoami();
