@@ -2,7 +2,7 @@ namespace Claims.Sandbox.Projects;
 
 /// <summary>
 /// A research project as stored: who owns it, what it may use and whether an admin approved it. The pseudonym key
-/// is deliberately not here (see <see cref="ProjectStore.PseudonymKey"/>), so no endpoint can serialise it by accident.
+/// is deliberately not here (see <see cref="ProjectStore.PseudonymKey"/>), so the API can show this record as it is.
 /// </summary>
 public sealed record Project(
     string Id,
@@ -27,23 +27,9 @@ public sealed record Project(
     /// <summary>The status as of <paramref name="now"/>: an approval past its expiry reads "expired".</summary>
     public string StatusAt(DateTimeOffset now) => Status == Approved && ExpiresAt <= now ? Expired : Status;
 
-    public ProjectInfo ToInfo(DateTimeOffset now) =>
-        new(Id, OwnerId, Title, Purpose, Datasets, Tables, Period, StatusAt(now), Created, DecidedBy, ExpiresAt);
+    /// <summary>The project as the API shows it at <paramref name="now"/>.</summary>
+    public Project AsOf(DateTimeOffset now) => this with { Status = StatusAt(now) };
 }
 
 /// <summary>The service months a project's study covers, YYYYMM, both inclusive: recorded for the approver.</summary>
 public sealed record ProjectPeriod(int From, int To);
-
-/// <summary>A project as the API shows it.</summary>
-public sealed record ProjectInfo(
-    string Id,
-    string Owner,
-    string Title,
-    string Purpose,
-    IReadOnlyList<string> Datasets,
-    IReadOnlyList<string>? Tables,
-    ProjectPeriod? Period,
-    string Status,
-    DateTimeOffset Created,
-    string? DecidedBy,
-    DateTimeOffset? ExpiresAt);

@@ -35,22 +35,22 @@ public static class ProjectsApi
         return TypedResults.Created($"/api/projects/{project.Id}", new NewProject(project.Id, project.Status));
     }
 
-    public static IReadOnlyList<ProjectInfo> ListProjects(ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
-        projects.List(user.IsInRole(Roles.Admin) ? null : user.Id()).Select(p => p.ToInfo(time.GetUtcNow())).ToArray();
+    public static IReadOnlyList<Project> ListProjects(ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
+        projects.List(user.IsInRole(Roles.Admin) ? null : user.Id()).Select(p => p.AsOf(time.GetUtcNow())).ToArray();
 
-    public static Results<Ok<ProjectInfo>, ProblemHttpResult> GetProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
-        Visible(id, user, projects) is { } project ? TypedResults.Ok(project.ToInfo(time.GetUtcNow())) : NotFound(id);
+    public static Results<Ok<Project>, ProblemHttpResult> GetProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
+        Visible(id, user, projects) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow())) : NotFound(id);
 
-    public static Results<Ok<ProjectInfo>, ProblemHttpResult> ApproveProject(string id, Approval approval, ClaimsPrincipal user, ProjectStore projects, TimeProvider time)
+    public static Results<Ok<Project>, ProblemHttpResult> ApproveProject(string id, Approval approval, ClaimsPrincipal user, ProjectStore projects, TimeProvider time)
     {
         var now = time.GetUtcNow();
         if (approval.ExpiresAt is not { } expires) return (ProblemHttpResult)Problems.BadRequest("expiresAt is required: the time the approval runs out");
         if (expires <= now) return (ProblemHttpResult)Problems.BadRequest($"expiresAt {expires:O} is not in the future (now: {now:O})");
-        return projects.Decide(id, Project.Approved, user.Id(), expires) is { } project ? TypedResults.Ok(project.ToInfo(now)) : NotFound(id);
+        return projects.Decide(id, Project.Approved, user.Id(), expires) is { } project ? TypedResults.Ok(project.AsOf(now)) : NotFound(id);
     }
 
-    public static Results<Ok<ProjectInfo>, ProblemHttpResult> RejectProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
-        projects.Decide(id, Project.Rejected, user.Id(), null) is { } project ? TypedResults.Ok(project.ToInfo(time.GetUtcNow())) : NotFound(id);
+    public static Results<Ok<Project>, ProblemHttpResult> RejectProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
+        projects.Decide(id, Project.Rejected, user.Id(), null) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow())) : NotFound(id);
 
     /// <summary>
     /// The project if the caller may see it: its owner or an admin. Another analyst's project answers 404 like a
