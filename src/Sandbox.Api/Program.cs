@@ -1,8 +1,11 @@
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Catalog;
+using Claims.Sandbox.Extracts;
 using Claims.Sandbox.Health;
 using Claims.Sandbox.Hosting;
 using Claims.Sandbox.Identity;
+using Claims.Sandbox.Jobs;
+using Claims.Sandbox.Projects;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +20,9 @@ app.MapHealthApi();
 app.MapCatalogApi();
 app.MapIdentityApi();
 app.MapAuditApi();
+app.MapProjectsApi();
+app.MapExtractsApi();
+app.MapJobsApi();
 app.Run();
 
 /// <summary>Visible to the functional tests' WebApplicationFactory.</summary>

@@ -7,7 +7,7 @@ namespace Claims.Engine.Storage;
 /// it the manifest's rename can be lost while the old generation is already gone. .NET has no API for this.
 /// Best effort: where the platform cannot (Windows), the renames are still atomic against crashes.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ReadOnly = 0;
 

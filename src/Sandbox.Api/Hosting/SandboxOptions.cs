@@ -2,7 +2,7 @@ namespace Claims.Sandbox.Hosting;
 
 /// <summary>
 /// The service's settings: the "Sandbox" section of appsettings, overridden by the flat environment variables
-/// the README documents (CLAIMS_DATA_DIR, CLAIMS_ADMIN_KEY, CLAIMS_SYNTHETIC_PERSONS, CLAIMS_RESTRICTED_PERSONS).
+/// the README documents (CLAIMS_DATA_DIR, CLAIMS_ADMIN_KEY, CLAIMS_SYNTHETIC_PERSONS, CLAIMS_RESTRICTED_PERSONS, CLAIMS_JOB_THROTTLE_MS).
 /// </summary>
 public sealed class SandboxOptions
 {
@@ -39,6 +39,12 @@ public sealed class SandboxOptions
     /// <summary>Jobs waiting to run; a submission beyond it is refused with 429.</summary>
     public int JobQueueCapacity { get; set; } = 32;
 
+    /// <summary>
+    /// A pause before each file a job adds to its result, in milliseconds (0: none). A test and operations knob
+    /// only: it stretches a small job long enough to kill the process mid-run and watch the restart recover it.
+    /// </summary>
+    public int JobThrottleMs { get; set; }
+
     public string DataPath(params string[] parts) => Path.Combine([Path.GetFullPath(DataDir), .. parts]);
 
     public static void BindEnvironment(SandboxOptions options, IConfiguration configuration)
@@ -48,5 +54,6 @@ public sealed class SandboxOptions
         if (int.TryParse(configuration["CLAIMS_SYNTHETIC_PERSONS"], out var synthetic)) options.SyntheticPersons = synthetic;
         if (int.TryParse(configuration["CLAIMS_RESTRICTED_PERSONS"], out var restricted)) options.RestrictedPersons = restricted;
         if (int.TryParse(configuration["CLAIMS_MONTHS"], out var months)) options.Months = months;
+        if (int.TryParse(configuration["CLAIMS_JOB_THROTTLE_MS"], out var throttle)) options.JobThrottleMs = throttle;
     }
 }

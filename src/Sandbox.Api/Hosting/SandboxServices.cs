@@ -1,11 +1,16 @@
 using System.Threading.RateLimiting;
+using Claims.Engine.Privacy;
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Errors;
+using Claims.Sandbox.Extracts;
 using Claims.Sandbox.Identity;
+using Claims.Sandbox.Jobs;
+using Claims.Sandbox.Projects;
 using Claims.Sandbox.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Claims.Sandbox.Hosting;
@@ -27,6 +32,17 @@ public static class SandboxServices
         services.AddSingleton<UserStore>();
         services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<SandboxDatabase>(), Options(sp).DataPath("audit.head")));
         services.AddSingleton(sp => DatasetRegistry.Open(Options(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DatasetRegistry>()));
+        // One ledger for the whole service: its monitor serialises releases across threads. TryAdd, as the data endpoints register it too.
+        services.TryAddSingleton(sp => new ReleaseLedger(Options(sp).DataPath("releases")));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ProjectStore>();
+        services.AddSingleton<ProjectAccess>();
+        services.AddSingleton<IProjectAccess>(sp => sp.GetRequiredService<ProjectAccess>());
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<JobQueue>();
+        services.AddHostedService<JobWorker>();
+        services.AddSingleton<ExtractPlanner>();
+        services.AddSingleton<IJobRunner, ExtractJob>();
 
         services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization();

@@ -1,4 +1,8 @@
 using System.Security.Claims;
+using Claims.Engine.Storage;
+using Claims.Sandbox.Datasets;
+using Claims.Sandbox.Errors;
+using Claims.Sandbox.Identity;
 
 namespace Claims.Sandbox.Projects;
 
@@ -13,4 +17,37 @@ public sealed record ProjectGrant(string ProjectId, string Title, IReadOnlyList<
 public interface IProjectAccess
 {
     ProjectGrant Require(ClaimsPrincipal user, string? projectId, string dataset);
+}
+
+/// <summary>
+/// The one place project membership is decided, read from the database at every call so that an approval, a
+/// rejection or an expiry takes effect on the very next request. Public (synthetic) data needs only a project of
+/// the caller's own, approved or not: anyone may query it anyway, the project only names the pseudonyms and the
+/// ledger. Restricted data needs the full grant.
+/// </summary>
+public sealed class ProjectAccess(ProjectStore projects, DatasetRegistry datasets, TimeProvider time) : IProjectAccess
+{
+    public ProjectGrant Require(ClaimsPrincipal user, string? projectId, string dataset) => Require(user.Id(), projectId, dataset);
+
+    /// <summary>The same decision for a user by id: a background job checks again when it runs, with no request around it.</summary>
+    public ProjectGrant Require(string userId, string? projectId, string dataset)
+    {
+        if (!datasets.TryGet(dataset, out var data)) throw SandboxAccessException.NotFound($"no dataset '{dataset}' (datasets: {string.Join(", ", datasets.Names)})");
+        if (string.IsNullOrWhiteSpace(projectId)) throw SandboxAccessException.Forbidden($"the {dataset} dataset is used inside a project: name one");
+        var project = projects.Find(projectId) ?? throw SandboxAccessException.NotFound($"no project '{projectId}'");
+        if (project.OwnerId != userId) throw SandboxAccessException.Forbidden($"project '{projectId}' is not yours: only its owner works in it");
+        if (data.Manifest.Access == DatasetAccess.Restricted)
+        {
+            var status = project.StatusAt(time.GetUtcNow());
+            if (status != Project.Approved)
+                throw SandboxAccessException.Forbidden(status switch
+                {
+                    Project.Pending => $"project '{projectId}' is pending: an admin has not approved it yet",
+                    Project.Expired => $"project '{projectId}' expired at {project.ExpiresAt:O}: ask an admin to extend it",
+                    _ => $"project '{projectId}' was {status}",
+                });
+            if (!project.Datasets.Contains(dataset)) throw SandboxAccessException.Forbidden($"project '{projectId}' does not list the {dataset} dataset (it lists {string.Join(", ", project.Datasets)})");
+        }
+        return new ProjectGrant(project.Id, project.Title, project.Datasets, project.ExpiresAt, projects.PseudonymKey(project.Id));
+    }
 }

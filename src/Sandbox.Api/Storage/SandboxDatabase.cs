@@ -15,8 +15,8 @@ public sealed class SandboxDatabase
             id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL, revoked TEXT);
         CREATE TABLE IF NOT EXISTS projects (
             id TEXT PRIMARY KEY, owner_id TEXT NOT NULL REFERENCES users(id), title TEXT NOT NULL, purpose TEXT NOT NULL,
-            datasets TEXT NOT NULL, tables TEXT NOT NULL, period TEXT, status TEXT NOT NULL, created TEXT NOT NULL,
-            approved_by TEXT, expires TEXT, pseudonym_key BLOB NOT NULL);
+            datasets TEXT NOT NULL, tables TEXT, period TEXT, status TEXT NOT NULL, created TEXT NOT NULL,
+            decided_by TEXT, expires TEXT, pseudonym_key BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS jobs (
             id TEXT PRIMARY KEY, kind TEXT NOT NULL, project_id TEXT, user_id TEXT NOT NULL, request TEXT NOT NULL, status TEXT NOT NULL,
             created TEXT NOT NULL, started TEXT, finished TEXT, attempts INTEGER NOT NULL DEFAULT 0, error TEXT, result_path TEXT,

@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Claims.Sandbox.Audit;
+using Claims.Sandbox.Identity;
+using Claims.Sandbox.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Claims.Sandbox.Extracts;
+
+/// <summary>
+/// POST /api/projects/{id}/extracts: an analyst asks for the rows of a cohort's patients in their own project. The
+/// request is checked in full before it is queued, so every refusal comes at once; the job then writes the zip.
+/// </summary>
+public static class ExtractsApi
+{
+    public static IEndpointRouteBuilder MapExtractsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/projects/{id}/extracts", SubmitExtract).WithName("SubmitExtract").WithTags("Extracts")
+            .RequireAuthorization(p => p.RequireRole(Roles.Analyst))
+            .WithSummary("Queue an extract of a cohort's rows; poll the job at the Location header, then download its zip");
+        return app;
+    }
+
+    public static Results<Accepted<NewJob>, ProblemHttpResult> SubmitExtract(string id, ExtractSubmission submission, ClaimsPrincipal user,
+        ExtractPlanner planner, JobQueue queue, HttpContext context)
+    {
+        var audit = AuditDetails.Of(context);
+        audit.ProjectId = id;
+        if (string.IsNullOrWhiteSpace(submission.Dataset)) return (ProblemHttpResult)Problems.BadRequest("dataset is required (synthetic or restricted)");
+        if (submission.Cohort is not { ValueKind: JsonValueKind.Object } cohort)
+            return (ProblemHttpResult)Problems.BadRequest("cohort is required: the cohort definition object (data-schemas/cohort.schema.json)");
+        var order = new ExtractOrder(submission.Dataset, cohort.GetRawText(), submission.Tables ?? [], submission.Format ?? "parquet");
+        audit.SubjectHash = AuditDetails.HashOf(order.Cohort);
+        var plan = planner.Plan(user.Id(), id, order);
+        // The patients whose rows will leave: the extract's size in the audit, known before its bytes are.
+        audit.ResultSize = plan.Cohort.Count;
+        if (queue.Submit(ExtractOrder.Kind, id, user.Id(), order.ToJson()) is not { } job)
+            return (ProblemHttpResult)Problems.Result(StatusCodes.Status429TooManyRequests, "the job queue is full; retry in a while", "Too many requests");
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", new NewJob(job.Id));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using Claims.Sandbox.Audit;
+using Claims.Sandbox.Hosting;
+using Claims.Sandbox.Identity;
+using Claims.Sandbox.Projects;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Claims.Sandbox.Jobs;
+
+/// <summary>
+/// A job's status and its result. Only the job's owner or an admin sees a job; to anyone else it does not exist
+/// (404). The download is checked against the stored SHA-256 before a byte is sent.
+/// </summary>
+public static class JobsApi
+{
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Jobs").RequireAuthorization();
+        api.MapGet("/jobs/{id}", GetJob).WithName("GetJob");
+        api.MapGet("/jobs/{id}/download", DownloadJob).WithName("DownloadJob")
+            .WithSummary("The job's result (a zip), with its SHA-256 in X-Checksum-SHA256 and Repr-Digest");
+        api.MapGet("/projects/{id}/jobs", ListProjectJobs).WithName("ListProjectJobs");
+        return app;
+    }
+
+    public static Results<Ok<JobInfo>, ProblemHttpResult> GetJob(string id, ClaimsPrincipal user, JobStore jobs) =>
+        Visible(id, user, jobs) is { } job ? TypedResults.Ok(job.ToInfo()) : NotFound(id);
+
+    public static Results<Ok<IReadOnlyList<JobInfo>>, ProblemHttpResult> ListProjectJobs(string id, ClaimsPrincipal user, ProjectStore projects, JobStore jobs) =>
+        ProjectsApi.Visible(id, user, projects) is null
+            ? ProjectsApi.NotFound(id)
+            : TypedResults.Ok<IReadOnlyList<JobInfo>>(jobs.ForProject(id).Select(j => j.ToInfo()).ToArray());
+
+    public static Results<PhysicalFileHttpResult, ProblemHttpResult> DownloadJob(string id, ClaimsPrincipal user, JobStore jobs,
+        IOptions<SandboxOptions> options, HttpContext context)
+    {
+        if (Visible(id, user, jobs) is not { } job) return NotFound(id);
+        var audit = AuditDetails.Of(context);
+        audit.ProjectId = job.ProjectId;
+        if (job.Status != Job.Succeeded)
+            return (ProblemHttpResult)Problems.Result(StatusCodes.Status409Conflict, $"job '{id}' is {job.Status}{(job.Error is null ? "" : $": {job.Error}")}; only a succeeded job has a result", "Conflict");
+        var path = options.Value.DataPath(job.ResultPath!);
+        var damage = !File.Exists(path) ? "is missing" : ResultFile.Sha256(path) != job.ResultSha256 ? "does not match its SHA-256" : null;
+        if (damage is not null)
+        {
+            // Never half a download or a 500: the job is failed for good, and says why, so the caller reruns it.
+            var error = $"the result file {damage}; submit the job again";
+            jobs.Fail(id, error);
+            return (ProblemHttpResult)Problems.Result(StatusCodes.Status410Gone, $"job '{id}': {error}", "Gone");
+        }
+        audit.ResultSize = job.ResultBytes;
+        ResultFile.WriteChecksumHeaders(context.Response.Headers, job.ResultSha256!);
+        return TypedResults.PhysicalFile(path, "application/zip", $"{job.Kind}-{id}.zip");
+    }
+
+    private static Job? Visible(string id, ClaimsPrincipal user, JobStore jobs) =>
+        jobs.Find(id) is { } job && (job.UserId == user.Id() || user.IsInRole(Roles.Admin)) ? job : null;
+
+    private static ProblemHttpResult NotFound(string id) => (ProblemHttpResult)Problems.NotFound($"no job '{id}'");
+}
+
+public sealed record NewJob(string JobId);

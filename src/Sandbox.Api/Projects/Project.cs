@@ -1,0 +1,35 @@
+namespace Claims.Sandbox.Projects;
+
+/// <summary>
+/// A research project as stored: who owns it, what it may use and whether an admin approved it. The pseudonym key
+/// is deliberately not here (see <see cref="ProjectStore.PseudonymKey"/>), so the API can show this record as it is.
+/// </summary>
+public sealed record Project(
+    string Id,
+    string OwnerId,
+    string Title,
+    string Purpose,
+    IReadOnlyList<string> Datasets,
+    IReadOnlyList<string>? Tables,
+    ProjectPeriod? Period,
+    string Status,
+    DateTimeOffset Created,
+    string? DecidedBy,
+    DateTimeOffset? ExpiresAt)
+{
+    public const string Pending = "pending";
+    public const string Approved = "approved";
+    public const string Rejected = "rejected";
+
+    /// <summary>Shown instead of "approved" once the approval has run out; never stored, since time alone decides it.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>The status as of <paramref name="now"/>: an approval past its expiry reads "expired".</summary>
+    public string StatusAt(DateTimeOffset now) => Status == Approved && ExpiresAt <= now ? Expired : Status;
+
+    /// <summary>The project as the API shows it at <paramref name="now"/>.</summary>
+    public Project AsOf(DateTimeOffset now) => this with { Status = StatusAt(now) };
+}
+
+/// <summary>The service months a project's study covers, YYYYMM, both inclusive: recorded for the approver.</summary>
+public sealed record ProjectPeriod(int From, int To);

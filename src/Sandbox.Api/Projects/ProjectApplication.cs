@@ -1,0 +1,30 @@
+using Claims.Engine.Schema;
+using Claims.Sandbox.Datasets;
+
+namespace Claims.Sandbox.Projects;
+
+/// <summary>POST /api/projects: what an analyst asks for. Tables, when given, narrow what the project may extract.</summary>
+public sealed record ProjectApplication(string? Title, string? Purpose, IReadOnlyList<string>? Datasets, IReadOnlyList<string>? Tables, ProjectPeriod? Period)
+{
+    /// <summary>What is wrong with the application, in words, or null.</summary>
+    public string? Invalid(DatasetRegistry datasets, ClaimsSchema schema)
+    {
+        if (string.IsNullOrWhiteSpace(Title) || Title.Length > 200) return "title is required, at most 200 characters";
+        if (string.IsNullOrWhiteSpace(Purpose) || Purpose.Length > 4000) return "purpose is required, at most 4000 characters";
+        if (Datasets is not { Count: > 0 }) return $"datasets must name at least one dataset ({string.Join(", ", datasets.Names)})";
+        if (Datasets.FirstOrDefault(d => !datasets.TryGet(d, out _)) is { } dataset) return $"datasets: no dataset '{dataset}' (datasets: {string.Join(", ", datasets.Names)})";
+        if (Tables is { Count: 0 }) return "tables, when given, must name at least one table (leave it out for every table)";
+        var names = schema.Tables.Select(t => t.Name).ToArray();
+        if (Tables?.FirstOrDefault(t => !names.Contains(t)) is { } table) return $"tables: no table '{table}' (tables: {string.Join(", ", names)})";
+        if (Period is { } period && (!IsMonth(period.From) || !IsMonth(period.To) || period.From > period.To))
+            return $"period must be {{from, to}} in YYYYMM with from <= to (got {period.From}, {period.To})";
+        return null;
+    }
+
+    private static bool IsMonth(int yyyymm) => yyyymm is >= 190001 and <= 999912 && yyyymm % 100 is >= 1 and <= 12;
+}
+
+public sealed record NewProject(string Id, string Status);
+
+/// <summary>POST /api/projects/{id}/approve.</summary>
+public sealed record Approval(DateTimeOffset? ExpiresAt);

@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using Claims.Engine.Schema;
+using Claims.Sandbox.Datasets;
+using Claims.Sandbox.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Claims.Sandbox.Projects;
+
+/// <summary>
+/// Analysts apply for projects (pending), admins approve them with an expiry or reject them. Analysts see their
+/// own projects, admins every one; a project's pseudonym key is never shown.
+/// </summary>
+public static class ProjectsApi
+{
+    public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(p => p.RequireRole(Roles.Analyst, Roles.Admin));
+        api.MapPost("", CreateProject).WithName("CreateProject").RequireAuthorization(p => p.RequireRole(Roles.Analyst))
+            .WithSummary("Apply for a project; it stays pending until an admin approves it");
+        api.MapGet("", ListProjects).WithName("ListProjects");
+        api.MapGet("/{id}", GetProject).WithName("GetProject");
+
+        var admin = api.MapGroup("/{id}").RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        admin.MapPost("/approve", ApproveProject).WithName("ApproveProject").WithSummary("Approve a project until expiresAt (again to extend it)");
+        admin.MapPost("/reject", RejectProject).WithName("RejectProject").WithSummary("Reject a project, or withdraw an approval at once");
+        return app;
+    }
+
+    public static Results<Created<NewProject>, ProblemHttpResult> CreateProject(ProjectApplication application, ClaimsPrincipal user,
+        ProjectStore projects, DatasetRegistry datasets, ClaimsSchema schema)
+    {
+        if (application.Invalid(datasets, schema) is { } problem) return (ProblemHttpResult)Problems.BadRequest(problem);
+        var project = projects.Create(user.Id(), application.Title!.Trim(), application.Purpose!.Trim(), application.Datasets!.Distinct().ToArray(),
+            application.Tables?.Distinct().ToArray(), application.Period);
+        return TypedResults.Created($"/api/projects/{project.Id}", new NewProject(project.Id, project.Status));
+    }
+
+    public static IReadOnlyList<Project> ListProjects(ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
+        projects.List(user.IsInRole(Roles.Admin) ? null : user.Id()).Select(p => p.AsOf(time.GetUtcNow())).ToArray();
+
+    public static Results<Ok<Project>, ProblemHttpResult> GetProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
+        Visible(id, user, projects) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow())) : NotFound(id);
+
+    public static Results<Ok<Project>, ProblemHttpResult> ApproveProject(string id, Approval approval, ClaimsPrincipal user, ProjectStore projects, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        if (approval.ExpiresAt is not { } expires) return (ProblemHttpResult)Problems.BadRequest("expiresAt is required: the time the approval runs out");
+        if (expires <= now) return (ProblemHttpResult)Problems.BadRequest($"expiresAt {expires:O} is not in the future (now: {now:O})");
+        return projects.Decide(id, Project.Approved, user.Id(), expires) is { } project ? TypedResults.Ok(project.AsOf(now)) : NotFound(id);
+    }
+
+    public static Results<Ok<Project>, ProblemHttpResult> RejectProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
+        projects.Decide(id, Project.Rejected, user.Id(), null) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow())) : NotFound(id);
+
+    /// <summary>
+    /// The project if the caller may see it: its owner or an admin. Another analyst's project answers 404 like a
+    /// missing one, so project ids cannot be probed.
+    /// </summary>
+    public static Project? Visible(string id, ClaimsPrincipal user, ProjectStore projects) =>
+        projects.Find(id) is { } project && (project.OwnerId == user.Id() || user.IsInRole(Roles.Admin)) ? project : null;
+
+    public static ProblemHttpResult NotFound(string id) => (ProblemHttpResult)Problems.NotFound($"no project '{id}'");
+}

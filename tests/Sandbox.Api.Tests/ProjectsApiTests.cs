@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Claims.Sandbox.Tests;
+
+public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
+{
+    [Fact]
+    public async Task A_restricted_extract_waits_for_approval_then_downloads_as_a_verified_zip()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var id = await analyst.NewProject(["restricted"]);
+        var project = await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{id}");
+        Assert.Equal("pending", project.GetProperty("status").GetString());
+        Assert.DoesNotContain("key", project.GetRawText(), StringComparison.OrdinalIgnoreCase);
+
+        await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden, "pending");
+        await (await admin.Approve(id, DateTimeOffset.UtcNow.AddMinutes(-1))).AssertProblem(HttpStatusCode.BadRequest, "not in the future");
+        var approved = await (await admin.Approve(id, DateTimeOffset.UtcNow.AddDays(30))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("approved", approved.GetProperty("status").GetString());
+
+        var jobId = await analyst.Submit(id, "restricted", SandboxApi.Diabetes, ["receipts", "diagnoses", "drugs"]);
+        var job = await analyst.WaitForJob(jobId);
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        Assert.Equal("extract", job.GetProperty("kind").GetString());
+        Assert.Equal(id, job.GetProperty("projectId").GetString());
+        Assert.Equal(1, job.GetProperty("attempts").GetInt32());
+        var entries = await analyst.DownloadVerified(jobId);
+        Assert.Equal(["diagnoses.parquet", "drugs.parquet", "manifest.json", "receipts.parquet"], entries.Keys.Order());
+        var manifest = JsonDocument.Parse(entries["manifest.json"]).RootElement;
+        Assert.Equal(id, manifest.GetProperty("project").GetString());
+        Assert.Equal("restricted", manifest.GetProperty("dataset").GetProperty("access").GetString());
+
+        var jobs = await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{id}/jobs");
+        Assert.Equal(jobId, jobs.EnumerateArray().Single().GetProperty("id").GetString());
+        Assert.Contains((await admin.GetFromJsonAsync<JsonElement>("/api/projects")).EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+    }
+
+    [Fact]
+    public async Task Two_projects_extracting_the_same_cohort_share_no_pseudonym()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var patients = new List<HashSet<string>>();
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var id = await analyst.NewApprovedProject(admin);
+            var jobId = await analyst.Submit(id, "restricted", SandboxApi.Diabetes, ["receipts"], "csv");
+            await analyst.WaitForJob(jobId);
+            var csv = Encoding.UTF8.GetString((await analyst.DownloadVerified(jobId))["receipts.csv"]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            var column = Array.IndexOf(csv[0].Split(','), "patient_id");
+            patients.Add(csv.Skip(1).Select(line => line.Split(',')[column]).ToHashSet());
+        }
+        Assert.True(patients[0].Count > 10);
+        Assert.Equal(patients[0].Count, patients[1].Count);
+        Assert.Empty(patients[0].Intersect(patients[1]));
+    }
+
+    [Fact]
+    public async Task An_expired_project_is_refused_at_once()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var id = await analyst.NewProject(["restricted"]);
+        var expires = DateTimeOffset.UtcNow.AddSeconds(1);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, expires)).StatusCode);
+        await Task.Delay(expires - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden, "expired");
+        Assert.Equal("expired", (await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{id}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_rejected_project_is_refused_and_a_revoked_key_is_unauthorized_at_once()
+    {
+        var admin = factory.Admin();
+        var (userId, key) = await admin.NewUser("analyst");
+        var analyst = factory.Client(key);
+        var id = await analyst.NewApprovedProject(admin);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/projects/{id}/reject", null)).StatusCode);
+        await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden, "rejected");
+
+        var keyId = (await admin.GetFromJsonAsync<JsonElement>($"/api/users/{userId}/keys"))[0].GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/keys/{keyId}")).StatusCode);
+        await (await analyst.GetAsync("/api/projects")).AssertProblem(HttpStatusCode.Unauthorized);
+        await (await analyst.Extract(id, "synthetic", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Another_analyst_sees_neither_the_project_nor_its_jobs_and_cannot_extract_in_it()
+    {
+        var admin = factory.Admin();
+        var owner = factory.Client((await admin.NewUser("analyst")).Key);
+        var other = factory.Client((await admin.NewUser("analyst")).Key);
+        var id = await owner.NewApprovedProject(admin);
+        var jobId = await owner.Submit(id, "synthetic", SandboxApi.Diabetes, ["receipts"]);
+
+        await (await other.GetAsync($"/api/projects/{id}")).AssertProblem(HttpStatusCode.NotFound);
+        await (await other.GetAsync($"/api/projects/{id}/jobs")).AssertProblem(HttpStatusCode.NotFound);
+        await (await other.GetAsync($"/api/jobs/{jobId}")).AssertProblem(HttpStatusCode.NotFound);
+        await (await other.GetAsync($"/api/jobs/{jobId}/download")).AssertProblem(HttpStatusCode.NotFound);
+        await (await other.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden, "not yours");
+        Assert.DoesNotContain((await other.GetFromJsonAsync<JsonElement>("/api/projects")).EnumerateArray(), p => p.GetProperty("id").GetString() == id);
+        Assert.Equal("succeeded", (await admin.WaitForJob(jobId)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Roles_outside_the_analysts_are_refused()
+    {
+        var admin = factory.Admin();
+        var explorer = factory.Client((await admin.NewUser("explorer")).Key);
+        var policymaker = factory.Client((await admin.NewUser("policymaker")).Key);
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var id = await analyst.NewApprovedProject(admin);
+
+        await (await explorer.Apply(["synthetic"])).AssertProblem(HttpStatusCode.Forbidden);
+        await (await explorer.GetAsync("/api/projects")).AssertProblem(HttpStatusCode.Forbidden);
+        await (await policymaker.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden);
+        await (await analyst.PostAsJsonAsync($"/api/projects/{id}/approve", new { expiresAt = DateTimeOffset.UtcNow.AddDays(1) })).AssertProblem(HttpStatusCode.Forbidden);
+        await (await factory.Client(null).Apply(["synthetic"])).AssertProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Bad_applications_and_extract_requests_are_problems_naming_what_is_wrong()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        await (await analyst.Apply(["nowhere"])).AssertProblem(HttpStatusCode.BadRequest, "no dataset 'nowhere'");
+        await (await analyst.Apply(["restricted"], ["receipt"])).AssertProblem(HttpStatusCode.BadRequest, "no table 'receipt'");
+        await (await analyst.PostAsJsonAsync("/api/projects", new { title = "t", datasets = new[] { "synthetic" } })).AssertProblem(HttpStatusCode.BadRequest, "purpose");
+
+        var id = await analyst.NewProject(["restricted"], ["receipts", "diagnoses"]);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, DateTimeOffset.UtcNow.AddDays(1))).StatusCode);
+        var badColumn = """{"name": "x", "entry": {"table": "diagnoses", "where": {"col": "icd", "prefix": "E11"}}}""";
+        await (await analyst.Extract(id, "restricted", badColumn, ["receipts"])).AssertProblem(HttpStatusCode.BadRequest, "entry.where");
+        await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipt"])).AssertProblem(HttpStatusCode.BadRequest, "unknown table 'receipt'");
+        await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"], "xlsx")).AssertProblem(HttpStatusCode.BadRequest, "xlsx");
+        await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["drugs"])).AssertProblem(HttpStatusCode.Forbidden, "may extract only");
+        await (await analyst.Extract(id, "nowhere", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.NotFound, "no dataset");
+        await (await analyst.Extract("p_nosuchproject00", "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.NotFound, "no project");
+        await (await analyst.PostAsJsonAsync($"/api/projects/{id}/extracts", new { dataset = "restricted", cohort = "text", tables = new[] { "receipts" } }))
+            .AssertProblem(HttpStatusCode.BadRequest, "cohort");
+        await (await analyst.GetAsync("/api/jobs/j_nosuchjob000000/download")).AssertProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_synthetic_extract_needs_only_a_project_of_ones_own_and_a_pending_download_is_a_conflict()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var id = await analyst.NewProject(["restricted"]);
+        var jobId = await analyst.Submit(id, "synthetic", SandboxApi.Diabetes, SandboxApi.AllTables, "arrow");
+        var early = await analyst.GetAsync($"/api/jobs/{jobId}/download");
+        if (early.StatusCode != HttpStatusCode.OK) await early.AssertProblem(HttpStatusCode.Conflict, "only a succeeded job");
+        await analyst.WaitForJob(jobId);
+        Assert.Equal(SandboxApi.AllTables.Length + 1, (await analyst.DownloadVerified(jobId)).Count);
+    }
+
+    [Fact]
+    public async Task A_damaged_result_is_never_sent_the_job_fails_with_the_reason()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var id = await analyst.NewProject(["synthetic"]);
+        var jobId = await analyst.Submit(id, "synthetic", SandboxApi.Diabetes, ["receipts"]);
+        await analyst.WaitForJob(jobId);
+        var zip = Path.Combine(factory.DataDir, "jobs", jobId, "extract.zip");
+        var bytes = await File.ReadAllBytesAsync(zip);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        await File.WriteAllBytesAsync(zip, bytes);
+
+        await (await analyst.GetAsync($"/api/jobs/{jobId}/download")).AssertProblem(HttpStatusCode.Gone, "does not match its SHA-256");
+        var job = await analyst.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Contains("submit the job again", job.GetProperty("error").GetString());
+        await (await analyst.GetAsync($"/api/jobs/{jobId}/download")).AssertProblem(HttpStatusCode.Conflict, "failed");
+    }
+}
