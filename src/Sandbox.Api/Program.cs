@@ -1,8 +1,11 @@
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Catalog;
+using Claims.Sandbox.Dashboards;
+using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Health;
 using Claims.Sandbox.Hosting;
 using Claims.Sandbox.Identity;
+using Claims.Sandbox.Sql;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +18,9 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthApi();
 app.MapCatalogApi();
+app.MapDatasetsApi();
+app.MapSqlApi();
+app.MapDashboardsApi();
 app.MapIdentityApi();
 app.MapAuditApi();
 app.Run();
