@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
+using Claims.Engine.Storage;
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Catalog;
 using Claims.Sandbox.Identity;
@@ -45,9 +46,7 @@ public static class DatasetsApi
     public static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Query(string ds, HttpContext context, DatasetRegistry registry,
         ReleaseLedger ledger, DisclosurePolicy policy)
     {
-        if (!registry.TryGet(ds, out var dataset)) return UnknownDataset(ds);
-        var project = DatasetGate.Project(context, ds, dataset);
-        var text = await RequestText.Read(context);
+        if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
         var result = DisclosureControl.Apply(dataset, QueryParser.Parse(text, dataset.Schema), new DisclosureRequest(project, ledger, text, policy));
         var response = QueryResponse.From(result, stopwatch.Elapsed);
@@ -58,9 +57,7 @@ public static class DatasetsApi
     public static async Task<Results<Ok<CohortResponse>, ProblemHttpResult>> CountCohort(string ds, HttpContext context, DatasetRegistry registry,
         ReleaseLedger ledger, DisclosurePolicy policy)
     {
-        if (!registry.TryGet(ds, out var dataset)) return UnknownDataset(ds);
-        var project = DatasetGate.Project(context, ds, dataset);
-        var text = await RequestText.Read(context);
+        if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
         var cohort = dataset.BuildCohort(CohortParser.Parse(text, dataset.Schema));
         var disclosed = CohortDisclosure.Apply(dataset, cohort, new DisclosureRequest(project, ledger, text, policy));
@@ -71,6 +68,18 @@ public static class DatasetsApi
 
     public static ProblemHttpResult UnknownDataset(string ds) =>
         (ProblemHttpResult)Problems.NotFound($"no dataset '{ds}': the datasets are {DatasetRegistry.Synthetic} and {DatasetRegistry.Restricted}");
+
+    /// <summary>A query or cohort body with its dataset and the project it is released to; null for an unknown dataset.</summary>
+    private sealed record Asked(Dataset Dataset, string Project, string Text)
+    {
+        public static async Task<Asked?> Read(string ds, HttpContext context, DatasetRegistry registry)
+        {
+            if (!registry.TryGet(ds, out var dataset)) return null;
+            // Access first: a caller refused the dataset learns nothing about their body.
+            var project = DatasetGate.Project(context, ds, dataset);
+            return new Asked(dataset, project, await RequestText.Read(context));
+        }
+    }
 
     private static void Audited(HttpContext context, long rows, IReadOnlyList<string> rules)
     {
