@@ -1,11 +1,14 @@
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Catalog;
+using Claims.Sandbox.Dashboards;
+using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Extracts;
 using Claims.Sandbox.Health;
 using Claims.Sandbox.Hosting;
 using Claims.Sandbox.Identity;
 using Claims.Sandbox.Jobs;
 using Claims.Sandbox.Projects;
+using Claims.Sandbox.Sql;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +21,9 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthApi();
 app.MapCatalogApi();
+app.MapDatasetsApi();
+app.MapSqlApi();
+app.MapDashboardsApi();
 app.MapIdentityApi();
 app.MapAuditApi();
 app.MapProjectsApi();

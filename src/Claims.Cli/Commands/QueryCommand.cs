@@ -49,22 +49,10 @@ internal static class QueryCommand
         for (var r = 0; r < batch.Length; r++)
         {
             var row = new Dictionary<string, object?>();
-            for (var c = 0; c < batch.ColumnCount; c++) row[batch.Schema.FieldsList[c].Name] = Value(batch.Column(c), r);
+            for (var c = 0; c < batch.ColumnCount; c++) row[batch.Schema.FieldsList[c].Name] = ArrowValues.Value(batch.Column(c), r);
             yield return row;
         }
     }
-
-    private static object? Value(IArrowArray array, int row) => array.IsNull(row)
-        ? null
-        : array switch
-        {
-            StringArray s => s.GetString(row),
-            DoubleArray d => d.GetValue(row),
-            Int64Array i => i.GetValue(row),
-            Date32Array date => date.GetDateOnly(row),
-            BooleanArray b => b.GetValue(row),
-            _ => throw new InvalidOperationException(array.GetType().Name),
-        };
 
     private static string Text(object? value) => value switch
     {

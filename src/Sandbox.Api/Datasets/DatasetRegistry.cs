@@ -26,6 +26,8 @@ public sealed class DatasetRegistry : IDisposable
 
     public bool TryGet(string name, out Dataset dataset) => _datasets.TryGetValue(name, out dataset!);
 
+    public Dataset Get(string name) => _datasets[name];
+
     public static DatasetRegistry Open(SandboxOptions options, ILogger logger)
     {
         Ensure(options, Synthetic, options.SyntheticPersons, options.SyntheticSeed, DatasetAccess.Public, logger);

@@ -1,12 +1,14 @@
 using System.Threading.RateLimiting;
 using Claims.Engine.Privacy;
 using Claims.Sandbox.Audit;
+using Claims.Sandbox.Dashboards;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Errors;
 using Claims.Sandbox.Extracts;
 using Claims.Sandbox.Identity;
 using Claims.Sandbox.Jobs;
 using Claims.Sandbox.Projects;
+using Claims.Sandbox.Sql;
 using Claims.Sandbox.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
@@ -32,8 +34,9 @@ public static class SandboxServices
         services.AddSingleton<UserStore>();
         services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<SandboxDatabase>(), Options(sp).DataPath("audit.head")));
         services.AddSingleton(sp => DatasetRegistry.Open(Options(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DatasetRegistry>()));
-        // One ledger for the whole service: its monitor serialises releases across threads. TryAdd, as the data endpoints register it too.
-        services.TryAddSingleton(sp => new ReleaseLedger(Options(sp).DataPath("releases")));
+        // One ledger for the service: its monitor serialises releases across threads, its lock file across processes.
+        services.AddSingleton(sp => new ReleaseLedger(Options(sp).DataPath("releases")));
+        services.AddSingleton(sp => new DisclosurePolicy(Options(sp).DisclosureThreshold));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProjectStore>();
         services.AddSingleton<ProjectAccess>();
@@ -43,6 +46,14 @@ public static class SandboxServices
         services.AddHostedService<JobWorker>();
         services.AddSingleton<ExtractPlanner>();
         services.AddSingleton<IJobRunner, ExtractJob>();
+        services.AddSingleton<CodeSearch>();
+        services.AddSingleton<CostDashboards>();
+        services.AddSingleton(sp =>
+        {
+            var path = Options(sp).DataPath("duckdb", "synthetic.duckdb");
+            SqlDatabaseFile.Ensure(path, sp.GetRequiredService<DatasetRegistry>().Get(DatasetRegistry.Synthetic), sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqlSandbox>());
+            return new SqlSandbox(path);
+        });
 
         services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization();
@@ -68,12 +79,13 @@ public static class SandboxServices
         return builder;
     }
 
-    /// <summary>Opens (and on first start generates) the datasets and registers the first admin before the first request.</summary>
+    /// <summary>Opens (and on first start generates) the datasets and their SQL copy, and registers the first admin before the first request.</summary>
     public static WebApplication StartSandbox(this WebApplication app)
     {
         var options = Options(app.Services);
         Directory.CreateDirectory(options.DataPath());
         app.Services.GetRequiredService<DatasetRegistry>();
+        app.Services.GetRequiredService<SqlSandbox>();
         AdminBootstrap.Ensure(app.Services.GetRequiredService<UserStore>(), options, app.Logger);
 
         app.UseExceptionHandler();

@@ -1,0 +1,29 @@
+using Claims.Sandbox.Audit;
+using Claims.Sandbox.Identity;
+
+namespace Claims.Sandbox.Dashboards;
+
+/// <summary>
+/// GET /api/dashboards/costs for policymakers and admins. Analysts are left out: their way into restricted data is
+/// their project, whose ledger records what they see.
+/// </summary>
+public static class DashboardsApi
+{
+    public static IEndpointRouteBuilder MapDashboardsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/dashboards").WithTags("Dashboards").RequireAuthorization(p => p.RequireRole(Roles.Policymaker, Roles.Admin));
+        api.MapGet("/costs", GetCosts).WithName("GetCostDashboard")
+            .WithSummary("Disclosure-controlled points (1 point = 10 yen) and patients of the restricted dataset by prefecture, sex × age band, claim kind and month");
+        return app;
+    }
+
+    public static CostDashboard GetCosts(CostDashboards dashboards, HttpContext context)
+    {
+        var dashboard = dashboards.Get();
+        var audit = AuditDetails.Of(context);
+        audit.ProjectId = CostDashboards.Project;
+        audit.ResultSize = new[] { dashboard.ByPrefecture, dashboard.BySexAgeBand, dashboard.ByClaimKind, dashboard.Monthly }.Sum(t => t.Rows.Count);
+        audit.Suppression = string.Join("; ", dashboard.ByPrefecture.Rules);
+        return dashboard;
+    }
+}

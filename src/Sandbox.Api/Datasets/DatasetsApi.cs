@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using Claims.Engine.Cohorts;
+using Claims.Engine.Privacy;
+using Claims.Engine.Query;
+using Claims.Engine.Storage;
+using Claims.Sandbox.Audit;
+using Claims.Sandbox.Catalog;
+using Claims.Sandbox.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Claims.Sandbox.Datasets;
+
+/// <summary>
+/// The datasets and what may be asked of them: the list, each one's schema with a code search, JSON queries and
+/// cohort counts. Restricted data answers only an analyst inside a project, through disclosure control.
+/// </summary>
+public static class DatasetsApi
+{
+    public const int DefaultSearchLimit = 50;
+
+    public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/datasets").WithTags("Datasets").RequireAuthorization();
+        api.MapGet("/", List).WithName("ListDatasets").WithSummary("The datasets, their size and provenance, and whether the caller may query each");
+        api.MapGet("/{ds}/schema", GetSchema).WithName("GetDatasetSchema")
+            .WithSummary("Tables, columns, enumerations and masters; ?search= finds codes and names in the masters and enumerations");
+        api.MapPost("/{ds}/query", Query).WithName("QueryDataset").Accepts<object>("application/json")
+            .WithSummary("Runs an engine JSON query (data-schemas/query.schema.json); disclosure-controlled on restricted data");
+        api.MapPost("/{ds}/cohorts/count", CountCohort).WithName("CountCohort").Accepts<object>("application/json")
+            .WithSummary("Builds a cohort definition (data-schemas/cohort.schema.json) and returns its attrition and count");
+        return app;
+    }
+
+    public static IReadOnlyList<DatasetInfo> List(DatasetRegistry registry, ClaimsPrincipal user) =>
+        registry.Names.Select(name => DatasetInfo.Of(name, registry.Get(name), user.Role())).ToArray();
+
+    public static Results<Ok<DatasetSchema>, ProblemHttpResult> GetSchema(string ds, DatasetRegistry registry, CodeSearch codes, string? search = null,
+        int limit = DefaultSearchLimit)
+    {
+        if (!registry.TryGet(ds, out var dataset)) return UnknownDataset(ds);
+        var found = string.IsNullOrWhiteSpace(search) ? null : codes.Find(search, Math.Clamp(limit, 1, CodeSearch.MaxLimit));
+        return TypedResults.Ok(new DatasetSchema(ds, found is null ? SchemaCatalog.From(dataset.Schema) : null, found));
+    }
+
+    public static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Query(string ds, HttpContext context, DatasetRegistry registry,
+        ReleaseLedger ledger, DisclosurePolicy policy)
+    {
+        if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
+        var stopwatch = Stopwatch.StartNew();
+        var result = DisclosureControl.Apply(dataset, QueryParser.Parse(text, dataset.Schema), new DisclosureRequest(project, ledger, text, policy));
+        var response = QueryResponse.From(result, stopwatch.Elapsed);
+        Audited(context, response.Rows.Count, result.Rules);
+        return TypedResults.Ok(response);
+    }
+
+    public static async Task<Results<Ok<CohortResponse>, ProblemHttpResult>> CountCohort(string ds, HttpContext context, DatasetRegistry registry,
+        ReleaseLedger ledger, DisclosurePolicy policy)
+    {
+        if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
+        var stopwatch = Stopwatch.StartNew();
+        var cohort = dataset.BuildCohort(CohortParser.Parse(text, dataset.Schema));
+        var disclosed = CohortDisclosure.Apply(dataset, cohort, new DisclosureRequest(project, ledger, text, policy));
+        Audited(context, disclosed.Attrition.Count, disclosed.Rules);
+        return TypedResults.Ok(new CohortResponse(disclosed.Name, disclosed.Attrition, disclosed.Count, disclosed.Rules,
+            Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3)));
+    }
+
+    public static ProblemHttpResult UnknownDataset(string ds) =>
+        (ProblemHttpResult)Problems.NotFound($"no dataset '{ds}': the datasets are {DatasetRegistry.Synthetic} and {DatasetRegistry.Restricted}");
+
+    /// <summary>A query or cohort body with its dataset and the project it is released to; null for an unknown dataset.</summary>
+    private sealed record Asked(Dataset Dataset, string Project, string Text)
+    {
+        public static async Task<Asked?> Read(string ds, HttpContext context, DatasetRegistry registry)
+        {
+            if (!registry.TryGet(ds, out var dataset)) return null;
+            // Access first: a caller refused the dataset learns nothing about their body.
+            var project = DatasetGate.Project(context, ds, dataset);
+            return new Asked(dataset, project, await RequestText.Read(context));
+        }
+    }
+
+    private static void Audited(HttpContext context, long rows, IReadOnlyList<string> rules)
+    {
+        var audit = AuditDetails.Of(context);
+        audit.ResultSize = rows;
+        if (rules.Count > 0) audit.Suppression = string.Join("; ", rules);
+    }
+}
