@@ -21,7 +21,7 @@ public static class ClaimsCli
             FidelityCommand.Create(console),
             LinkCommand.Create(console),
             SampleCommand.Create(console),
-            QueryCommand.Create(console, input ?? Console.In),
+            QueryCommand.Create(console, input ?? Console.In, error),
             CohortCommand.Create(console, input ?? Console.In),
             ExtractCommand.Create(console, input ?? Console.In, error),
             BenchCommand.Create(console),

@@ -43,6 +43,21 @@ public class RestrictedQueryTests
         (code, var csv, error) = CliRunner.Run([.. common, "--project", "study", "--format", "csv", "--threshold", "20"]);
         Assert.True(code == 0, error);
         Assert.Contains(",x", csv);
+        Assert.Contains("rule: primary suppression: patients < 20", error);
+        Assert.DoesNotContain("rule:", csv);
+
+        (code, _, error) = CliRunner.Run([.. common, "--project", "study", "--threshold", "2"]);
+        Assert.Equal(1, code);
+        Assert.Contains("--threshold: 2 is below the floor of 10", error);
+
+        foreach (var command in new[] { new[] { "export", "--data", ds, "--out", temp.Combine("export") }, ["bench", "--data", ds, "--out", temp.Combine("bench")], ["fidelity", "--data", ds] })
+        {
+            (code, _, error) = CliRunner.Run(command);
+            Assert.Equal(ClaimsCli.BadInput, code);
+            Assert.Contains($"'{command[0]}' reads every row", error);
+            Assert.Contains("is restricted", error);
+        }
+        Assert.False(Directory.Exists(temp.Combine("export")));
 
         const string few = """{"from": "receipts", "where": {"col": "patient_id", "lt": 400}, "select": [{"count": "*", "as": "claims"}]}""";
         const string fewPlusTwo = """{"from": "receipts", "where": {"col": "patient_id", "lt": 402}, "select": [{"count": "*", "as": "claims"}]}""";

@@ -133,9 +133,9 @@ public class DatasetsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
         await Problem(await explorer.PostAsync("/api/datasets/restricted/cohorts/count", Json("{}")), HttpStatusCode.Forbidden);
         var policymaker = await factory.As(Roles.Policymaker);
         await Problem(await policymaker.PostAsync("/api/datasets/restricted/query", Json(SexQuery)), HttpStatusCode.Forbidden);
-        // Without the projects feature wired in, even an analyst is refused, in words, never with a 500.
+        // An analyst must name a project, and be refused in words, never with a 500.
         var analyst = await factory.As(Roles.Analyst);
-        Assert.Contains("projects", await Problem(await analyst.PostAsync("/api/datasets/restricted/query", Json(SexQuery)), HttpStatusCode.Forbidden));
+        Assert.Contains("inside a project", await Problem(await analyst.PostAsync("/api/datasets/restricted/query", Json(SexQuery)), HttpStatusCode.Forbidden));
     }
 
     [Fact]

@@ -20,6 +20,7 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             using var dataset = Dataset.Open(parse.GetValue(data)!);
+            CommonOptions.RequirePublic(dataset.Manifest, dataset.Directory, "bench");
             var (bandwidth, results) = BenchRunner.Run(dataset, Math.Max(1, parse.GetValue(repeats)), line => console.MarkupLineInterpolated($"[grey]{line}[/]"));
             var folder = parse.GetValue(output)!;
             Directory.CreateDirectory(folder);

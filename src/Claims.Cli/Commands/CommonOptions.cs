@@ -20,4 +20,15 @@ internal static class CommonOptions
         path == "-" ? input.ReadToEnd()
         : File.Exists(path) ? File.ReadAllText(path)
         : throw new Engine.ClaimsException($"{option}: no file '{path}'");
+
+    /// <summary>
+    /// Refuses a command that would copy or profile every row of a restricted dataset: such data leaves only as
+    /// disclosure-controlled aggregates (query, cohort) or as a project's pseudonymised extract.
+    /// </summary>
+    public static void RequirePublic(Engine.Storage.DatasetManifest manifest, string directory, string command)
+    {
+        if (manifest.Access == Engine.Storage.DatasetAccess.Restricted)
+            throw new Engine.ClaimsException($"'{command}' reads every row, and the dataset at '{Path.GetFullPath(directory)}' is restricted: " +
+                "use query or cohort (disclosure-controlled) or extract (inside a project)");
+    }
 }

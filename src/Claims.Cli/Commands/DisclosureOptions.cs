@@ -16,8 +16,16 @@ internal sealed class DisclosureOptions(string projectDescription = "The project
 
     public Option<int> Threshold { get; } = new("--threshold")
     {
-        Description = "Counts of fewer patients are suppressed on restricted data",
+        Description = $"Counts of fewer patients are suppressed on restricted data (at least {DisclosurePolicy.DefaultThreshold}: it can be raised, never lowered)",
         DefaultValueFactory = _ => DisclosurePolicy.DefaultThreshold,
+        Validators =
+        {
+            result =>
+            {
+                if (result.GetValueOrDefault<int>() < DisclosurePolicy.DefaultThreshold)
+                    result.AddError($"--threshold: {result.GetValueOrDefault<int>()} is below the floor of {DisclosurePolicy.DefaultThreshold}");
+            },
+        },
     };
 
     public void AddTo(Command command)

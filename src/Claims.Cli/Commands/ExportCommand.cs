@@ -18,6 +18,7 @@ internal static class ExportCommand
         command.SetAction(parse =>
         {
             using var dataset = Dataset.Open(parse.GetValue(data)!);
+            CommonOptions.RequirePublic(dataset.Manifest, dataset.Directory, "export");
             var stopwatch = Stopwatch.StartNew();
             var files = ParquetExport.Write(dataset, parse.GetValue(output)!);
             var rows = files.Sum(f => f.Rows);

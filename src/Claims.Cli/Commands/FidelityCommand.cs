@@ -15,6 +15,7 @@ internal static class FidelityCommand
         var command = new Command("fidelity", "Compare a generated dataset with its calibration targets") { data, json };
         command.SetAction(parse =>
         {
+            CommonOptions.RequirePublic(Engine.Storage.DatasetManifest.Read(parse.GetValue(data)!), parse.GetValue(data)!, "fidelity");
             var rows = FidelityReport.Compute(parse.GetValue(data)!);
             if (parse.GetValue(json))
             {

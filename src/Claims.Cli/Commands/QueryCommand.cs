@@ -13,7 +13,7 @@ namespace Claims.Cli.Commands;
 /// <summary>`claims query`: run a JSON query (a file, or - for standard input) and print the result.</summary>
 internal static class QueryCommand
 {
-    public static Command Create(IAnsiConsole console, TextReader input)
+    public static Command Create(IAnsiConsole console, TextReader input, TextWriter error)
     {
         var data = CommonOptions.Data();
         var query = new Option<string>("--query") { Description = "The query file, or - to read it from standard input", Required = true };
@@ -34,7 +34,11 @@ internal static class QueryCommand
             var writer = console.Profile.Out.Writer;
             switch (parse.GetValue(format))
             {
-                case "csv": WriteCsv(writer, result); break;
+                case "csv":
+                    WriteCsv(writer, result);
+                    // The rules go beside the CSV, not into it, so the file stays a plain table.
+                    foreach (var rule in result.Rules) error.WriteLine($"rule: {rule}");
+                    break;
                 case "json" when restricted: writer.WriteLine(JsonSerializer.Serialize(new { rows = Rows(result.Batch), suppressed = result.Suppressed, rules = result.Rules }, CliJson.Options)); break;
                 case "json": writer.WriteLine(JsonSerializer.Serialize(Rows(result.Batch), CliJson.Options)); break;
                 default: WriteTable(console, result); break;

@@ -50,11 +50,19 @@ public static class EventScan
         return patients;
     }
 
+    public static bool IsLinked(Dataset dataset) => TryPatientCount(dataset, out _);
+
     /// <summary>The number of linked patients (patient ids run from 0 to this − 1); a dataset never linked has none.</summary>
     public static int PatientCount(Dataset dataset) =>
-        dataset.Manifest.Provenance.Parameters.TryGetValue("patients", out var text) && int.TryParse(text, out var count) && count >= 0
+        TryPatientCount(dataset, out var count)
             ? count
             : throw new ClaimsException($"the dataset at '{dataset.Directory}' is not linked (no patient ids); run `claims link --data {dataset.Directory}` first");
+
+    private static bool TryPatientCount(Dataset dataset, out int count)
+    {
+        count = 0;
+        return dataset.Manifest.Provenance.Parameters.TryGetValue("patients", out var text) && int.TryParse(text, out count) && count >= 0;
+    }
 
     internal static MappedColumn PatientIds(DatasetPartition partition) => partition.Column(PatientIdWriter.Column);
 }

@@ -15,29 +15,36 @@ namespace Claims.Engine.Privacy;
 public static class DisclosureControl
 {
     private const string HiddenPatients = "\0patients";
+    private const string HiddenRows = "\0rows";
 
     public static DisclosedResult Apply(Dataset dataset, QueryModel query, DisclosureRequest request)
     {
         if (dataset.Manifest.Access == DatasetAccess.Public) return new DisclosedResult(dataset.Execute(query), [], []);
-        // First, since it refuses a dataset that was never linked: the rules count patients.
-        var cohort = EventScan.Patients(dataset, query.From, query.Where);
+        // A dataset without linked patients (the sampling product) is protected by its claim counts, as the NDB's
+        // open data is where only those are known; with no patients there is no cohort to check for differencing.
+        var linked = EventScan.IsLinked(dataset);
+        var cohort = linked ? EventScan.Patients(dataset, query.From, query.Where) : null;
 
         var policy = request.Policy;
         var counted = query with
         {
-            Select = [.. query.Select, new Aggregate(AggregateKind.CountDistinct, query.From.Column("patient_id"), HiddenPatients)],
+            Select = [.. query.Select, new Aggregate(AggregateKind.Count, null, HiddenRows),
+                linked ? new Aggregate(AggregateKind.CountDistinct, query.From.Column("patient_id"), HiddenPatients) : new Aggregate(AggregateKind.Count, null, HiddenPatients)],
             OrderBy = [],
             Limit = null,
         };
         var groups = dataset.Groups(counted);
-        var table = new SuppressionTable(groups.Select(g => (long)g[^1]!).ToArray(), MarginLines.Of(groups, query.GroupBy.Count));
+        // Rows whose patient is unknown count 0 patients but are not "nobody": a cell with rows is protected as at
+        // least one patient; only a cell without rows (a count over nothing) is a true 0.
+        var counts = groups.Select(g => (long)g[^2]! == 0 ? 0 : Math.Max(1L, (long)g[^1]!)).ToArray();
+        var table = new SuppressionTable(counts, MarginLines.Of(groups, query.GroupBy.Count));
         var outcome = table.Suppress(policy);
 
         var rows = new List<object?[]>(groups.Count);
         var status = new Dictionary<object?[], CellSuppression>(ReferenceEqualityComparer.Instance);
         for (var g = 0; g < groups.Count; g++)
         {
-            var row = groups[g][..^1];
+            var row = groups[g][..^2];
             if (outcome.IsSuppressed(g)) Array.Fill(row, null, query.GroupBy.Count, query.Select.Count);
             rows.Add(row);
             status[row] = outcome.Cells[g];
@@ -47,12 +54,14 @@ public static class DisclosureControl
             .SelectMany((row, r) => status[row] == CellSuppression.None ? [] : query.Select.Select(a => new SuppressedCell(r, a.Alias) { Rule = status[row] }))
             .ToList();
 
-        var release = request.Ledger.CheckAndRecord(request.Project, cohort, "query", $"{query.From.Name} query", request.Description, policy);
+        var release = cohort is null ? null : request.Ledger.CheckAndRecord(request.Project, cohort, "query", $"{query.From.Name} query", request.Description, policy);
 
-        List<string> rules = [$"primary suppression: patients < {policy.Threshold}"];
+        List<string> rules = [linked ? $"primary suppression: patients < {policy.Threshold}" : $"primary suppression: claims < {policy.Threshold} (the dataset has no linked patients)"];
         if (query.GroupBy.Count > 0) rules.Add($"complementary suppression against {MarginLines.Describe(query.GroupBy.Count)}");
         if (outcome.Withheld) rules.Add("withheld: the margins alone would determine a suppressed cell, so every cell is suppressed");
-        rules.Add($"differencing: cohort of {release.Count} patients is 0 or at least {policy.Threshold} patients from each earlier release of project '{request.Project}' (recorded as release {release.Number})");
+        rules.Add(release is null
+            ? "differencing: not applied (no linked patients to compare)"
+            : $"differencing: cohort of {release.Count} patients is 0 or at least {policy.Threshold} patients from each earlier release of project '{request.Project}' (recorded as release {release.Number})");
         return new DisclosedResult(QueryResult.Batch(query, rows), suppressed, rules);
     }
 }

@@ -112,6 +112,8 @@ public sealed partial class ReleaseLedger(string directory)
             file.Flush(flushToDisk: true);
         }
         File.Move(temporary, Path.Combine(folder, FileName(number)), overwrite: false);
+        // The release must outlast a power cut once its result is shown: the new name is made durable too.
+        Storage.DirectorySync.Flush(folder);
         // A copy: the caller may go on changing its set.
         entries.Add(new Entry(release, new Lazy<PatientSet>(PatientSet.FromWords(patients.Capacity, patients.Words.ToArray()))));
         return release;

@@ -25,10 +25,7 @@ public static class DatasetGate
         if (!MayQuery(dataset, role))
             throw SandboxAccessException.Forbidden($"dataset '{name}' is restricted: only an analyst inside an approved project may query it, not the role '{role}'");
         var requested = context.Request.Headers[ProjectHeader].FirstOrDefault() is { Length: > 0 } header ? header : context.Request.Query["project"].FirstOrDefault();
-        // Resolved here, not injected: the service starts, and public data answers, whether or not projects are wired in.
-        var projects = context.RequestServices.GetService<IProjectAccess>()
-            ?? throw SandboxAccessException.Forbidden("projects are not available on this service, so restricted data cannot be queried");
-        var grant = projects.Require(context.User, string.IsNullOrEmpty(requested) ? null : requested, name);
+        var grant = context.RequestServices.GetRequiredService<IProjectAccess>().Require(context.User, string.IsNullOrEmpty(requested) ? null : requested, name);
         AuditDetails.Of(context).ProjectId = grant.ProjectId;
         return grant.ProjectId;
     }
