@@ -42,7 +42,7 @@ public sealed class SandboxDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;");
+        Execute(connection, "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
         return connection;
     }
 
