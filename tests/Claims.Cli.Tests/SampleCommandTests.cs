@@ -1,3 +1,4 @@
+using Claims.Engine.Privacy;
 using Claims.Testing;
 
 namespace Claims.Cli.Tests;
@@ -18,6 +19,31 @@ public class SampleCommandTests
         Assert.True(code == 0, error);
         Assert.Contains("sample.seed = 1", output);
     }
+
+    [Fact]
+    public void On_restricted_data_small_counts_are_suppressed_and_public_data_prints_them()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("ds"), "--persons", "300", "--from", "202301", "--months", "1", "--seed", "5", "--access", "restricted").ExitCode);
+        var (code, output, error) = CliRunner.Run("sample", "--data", temp.Combine("ds"), "--out", temp.Combine("smp"), "--seed", "1", "--months", "1");
+        Assert.True(code == 0, error);
+        Assert.Contains("the input is restricted", output);
+        Assert.Contains($"│ {DisclosurePolicy.Marker} ", output);
+        // 300 persons in a month give single-digit draws: no cell shows a count from 1 to 9, nor the total over them.
+        Assert.DoesNotMatch(SmallCount, Cells(output));
+        Assert.Contains($"wrote {DisclosurePolicy.Marker} receipts", output);
+
+        Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("public"), "--persons", "300", "--from", "202301", "--months", "1", "--seed", "5").ExitCode);
+        (code, output, error) = CliRunner.Run("sample", "--data", temp.Combine("public"), "--out", temp.Combine("smp2"), "--seed", "1", "--months", "1");
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("the input is restricted", output);
+        Assert.DoesNotContain($"│ {DisclosurePolicy.Marker} ", output);
+        Assert.Matches(SmallCount, Cells(output));
+    }
+
+    private const string SmallCount = @"(│|\s)[1-9](?=\s*(│| of|$))";
+
+    private static string Cells(string output) => string.Join("\n", output.Split('\n').Where(l => l.Contains('│')));
 
     [Fact]
     public void Missing_data_and_a_foreign_out_folder_are_clear_errors()

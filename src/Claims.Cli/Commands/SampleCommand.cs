@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Claims.Engine;
+using Claims.Engine.Privacy;
 using Claims.Engine.Sampling;
 using Claims.Engine.Storage;
 using Spectre.Console;
@@ -22,7 +23,7 @@ internal static class SampleCommand
             var options = new SampleOptions { Seed = parse.GetValue(seed), Months = ParseMonths(parse.GetValue(months)!) };
             using var dataset = Dataset.Open(parse.GetValue(data)!);
             var summary = SamplingProduct.Write(dataset, parse.GetValue(output)!, options);
-            Render(console, summary, Path.GetFullPath(parse.GetValue(output)!));
+            Render(console, summary, Path.GetFullPath(parse.GetValue(output)!), dataset.Manifest.Access == DatasetAccess.Restricted);
             return 0;
         });
         return command;
@@ -39,18 +40,36 @@ internal static class SampleCommand
             : throw new ClaimsException("--months names no month");
     }
 
-    private static void Render(IAnsiConsole console, SampleSummary summary, string output)
+    /// <summary>
+    /// Prints what was drawn and masked. The summary is a release like any other: on restricted data every count
+    /// under the disclosure threshold is shown as the suppression marker, and so is every figure that would give one
+    /// back (a masked share, a total over a suppressed count).
+    /// </summary>
+    private static void Render(IAnsiConsole console, SampleSummary summary, string output, bool restricted)
     {
+        var policy = DisclosurePolicy.Default;
+        bool Small(long count) => restricted && policy.IsSmall(count);
+        string Count(long count) => Small(count) ? DisclosurePolicy.Marker : count.ToString("N0", CultureInfo.InvariantCulture);
+
         var kinds = new Table().AddColumns("claim kind", "rate", "in the months", "high-cost dropped", "drawn");
         foreach (var k in summary.Kinds)
-            kinds.AddRow(k.Kind, k.Rate.ToString("P0", CultureInfo.InvariantCulture), k.Source.ToString("N0"), k.HighCost.ToString("N0"), k.Drawn.ToString("N0"));
+            kinds.AddRow(k.Kind, k.Rate.ToString("P0", CultureInfo.InvariantCulture), Count(k.Source), Count(k.HighCost), Count(k.Drawn));
         console.Write(kinds);
         var masks = new Table().AddColumns("masked column", "group", "codes masked", "occurrences masked", "share", "bound");
         foreach (var m in summary.Masks)
-            masks.AddRow(m.Column, m.Group, $"{m.MaskedCodes:N0} of {m.Codes:N0}", $"{m.MaskedOccurrences:N0} of {m.Occurrences:N0}",
-                ((double)m.MaskedOccurrences / m.Occurrences).ToString("P3", CultureInfo.InvariantCulture), m.Bound.ToString("P2", CultureInfo.InvariantCulture));
+        {
+            var share = Small(m.MaskedOccurrences) || Small(m.Occurrences)
+                ? DisclosurePolicy.Marker
+                : ((double)m.MaskedOccurrences / m.Occurrences).ToString("P3", CultureInfo.InvariantCulture);
+            masks.AddRow(m.Column, m.Group, $"{Count(m.MaskedCodes)} of {Count(m.Codes)}", $"{Count(m.MaskedOccurrences)} of {Count(m.Occurrences)}",
+                share, m.Bound.ToString("P2", CultureInfo.InvariantCulture));
+        }
         console.Write(masks);
+        var receipts = summary.Kinds.Any(k => Small(k.Drawn)) ? DisclosurePolicy.Marker : Count(summary.Kinds.Sum(k => k.Drawn));
         console.MarkupLineInterpolated(
-            $"wrote {summary.Kinds.Sum(k => k.Drawn):N0} receipts and {summary.LineRows:N0} line rows to {output} in {summary.Elapsed.TotalSeconds:F1} s");
+            $"wrote {receipts} receipts and {Count(summary.LineRows)} line rows to {output} in {summary.Elapsed.TotalSeconds:F1} s");
+        if (restricted)
+            console.MarkupLineInterpolated(
+                $"the input is restricted: counts of 1 to {policy.Threshold - 1} are shown as {DisclosurePolicy.Marker}, and so are the shares and totals that would give them back");
     }
 }

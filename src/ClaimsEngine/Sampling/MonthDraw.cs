@@ -3,22 +3,19 @@ using Claims.Engine.Storage;
 namespace Claims.Engine.Sampling;
 
 /// <summary>
-/// The receipts of one month drawn into the sample. Very high-cost claims are dropped first, so each stratum
-/// (claim kind × sex × 5-year age band) keeps exactly round(rate × its eligible claims), rounding halves up; within
-/// a stratum the claims with the smallest keys are taken, the key a hash of the seed and the receipt id, so the draw
-/// is uniform, depends on nothing but the seed and the claim, and changes with the seed.
+/// The receipts of one month drawn into the sample. Very high-cost claims are dropped first; then each claim kind
+/// keeps exactly round(rate × its eligible claims), rounding halves up, shared among its strata (sex × 5-year age
+/// band) by <see cref="LargestRemainder"/>, so each keeps the floor or ceiling of its quota. Within a stratum the
+/// claims with the smallest keys are taken, the key a hash of the seed and the receipt id, so the draw is uniform,
+/// depends on nothing but the seed and the claims, and changes with the seed.
 /// </summary>
 internal sealed class MonthDraw
 {
-    private MonthDraw(int[] rows, Dictionary<long, SampledClaimKind> receipts, Dictionary<SampledClaimKind, KindCount> counts)
+    private MonthDraw(Dictionary<long, SampledClaimKind> receipts, Dictionary<SampledClaimKind, KindCount> counts)
     {
-        Rows = rows;
         Receipts = receipts;
         Counts = counts;
     }
-
-    /// <summary>Rows of the receipts partition drawn, ascending.</summary>
-    public int[] Rows { get; }
 
     /// <summary>The kind of every drawn receipt, by receipt id, so its lines can be found and masked in their group.</summary>
     public Dictionary<long, SampledClaimKind> Receipts { get; }
@@ -34,7 +31,7 @@ internal sealed class MonthDraw
         var age = receipts.Column("age").Values<short>();
         var points = receipts.Column("total_points").Values<int>();
         var counts = options.Kinds.ToDictionary(k => k, _ => new KindCount());
-        var strata = new Dictionary<(SampledClaimKind Kind, sbyte Sex, int Band), List<(ulong Key, int Row)>>();
+        var strata = new Dictionary<SampledClaimKind, Dictionary<(sbyte Sex, int Band), List<(ulong Key, int Row)>>>();
         for (var row = 0; row < receipts.RowCount; row++)
         {
             if (!kinds.TryGetValue(claimKind[row], out var kind)) continue;
@@ -45,38 +42,31 @@ internal sealed class MonthDraw
                 count.HighCost++;
                 continue;
             }
-            var stratum = (kind, sex[row], age[row] / 5);
-            if (!strata.TryGetValue(stratum, out var members)) strata[stratum] = members = [];
-            members.Add((Key(options.Seed, ids[row]), row));
+            if (!strata.TryGetValue(kind, out var ofKind)) strata[kind] = ofKind = [];
+            var stratum = (sex[row], age[row] / 5);
+            if (!ofKind.TryGetValue(stratum, out var members)) ofKind[stratum] = members = [];
+            members.Add((SeededKey.Of(options.Seed, ids[row]), row));
         }
 
-        var rows = new List<int>();
         var drawn = new Dictionary<long, SampledClaimKind>();
-        foreach (var ((kind, _, _), members) in strata)
+        foreach (var (kind, ofKind) in strata)
         {
-            var take = (int)Math.Round(kind.Rate * members.Count, MidpointRounding.AwayFromZero);
-            members.Sort();
-            foreach (var (_, row) in members.Take(take))
+            var members = ofKind.Values.ToArray();
+            // Ties between equal remainders go by a key of the seed and the stratum, so no stratum is always favoured.
+            var tieKeys = ofKind.Keys.Select(s => SeededKey.Of(options.Seed, StratumId(receipts.Key, kind, s.Sex, s.Band))).ToArray();
+            var takes = LargestRemainder.Allocate(kind.Rate, members.Select(m => m.Count).ToArray(), tieKeys);
+            for (var s = 0; s < members.Length; s++)
             {
-                rows.Add(row);
-                drawn.Add(ids[row], kind);
+                members[s].Sort();
+                foreach (var (_, row) in members[s].Take(takes[s])) drawn.Add(ids[row], kind);
             }
-            counts[kind].Drawn += take;
+            counts[kind].Drawn += takes.Sum();
         }
-        rows.Sort();
-        return new MonthDraw(rows.ToArray(), drawn, counts);
+        return new MonthDraw(drawn, counts);
     }
 
-    private static ulong Key(ulong seed, long receiptId) => Mix(Mix(seed) ^ (ulong)receiptId);
-
-    // SplitMix64's finaliser: neighbouring receipt ids get unrelated keys.
-    private static ulong Mix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-        return z ^ (z >> 31);
-    }
+    private static long StratumId(int month, SampledClaimKind kind, sbyte sex, int band) =>
+        ((long)month << 32) | ((long)kind.ClaimKind << 16) | ((long)(byte)sex << 8) | (byte)band;
 }
 
 /// <summary>Claims of one kind: in the drawn months of the source, dropped as very high-cost, and drawn.</summary>

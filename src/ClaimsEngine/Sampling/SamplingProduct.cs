@@ -7,8 +7,9 @@ namespace Claims.Engine.Sampling;
 /// <summary>
 /// The NDB sampling product (サンプリングデータセット): from the chosen calendar months, a stratified sample of the
 /// medical and pharmacy claims with whole receipts (every line of a drawn receipt, none of the others), very
-/// high-cost claims dropped, rare codes masked, and prefecture, insurer and every identity key blanked. Written as a
-/// dataset of its own, so the engine queries it like any other. Checkups are not part of the product.
+/// high-cost claims dropped, rare codes masked, prefecture, insurer, facility, birth month and every identity key
+/// blanked, and receipts renumbered. Written as a dataset of its own, so the engine queries it like any other.
+/// Checkups are not part of the product.
 /// </summary>
 public static class SamplingProduct
 {
@@ -17,8 +18,10 @@ public static class SamplingProduct
     /// <summary>
     /// Where the care happened, who insures the patient, and every key that could link claims: the product has no
     /// linkage across months (nor within one), so patient_id is NULL rather than a number that would suggest one.
+    /// Facility codes identify institutions; the product carries the age, not the birth month.
     /// </summary>
-    public static IReadOnlyList<string> Blanked { get; } = ["prefecture", "insurer_kind", "id1", "id2", "id5", "patient_id"];
+    public static IReadOnlyList<string> Blanked { get; } =
+        ["prefecture", "insurer_kind", "facility_id", "birth_ym", "id1", "id2", "id5", "patient_id"];
 
     private static readonly string[] s_lineTables = ["diagnoses", "procedures", "drugs", "devices", "dpc"];
 
@@ -33,9 +36,10 @@ public static class SamplingProduct
             .Select(p => (Partition: p, Draw: MonthDraw.Draw(p, options)))
             .ToArray();
         var draws = receipts.ToDictionary(r => r.Partition.Key, r => r.Draw);
+        var numbers = ReceiptNumbers.Assign(options.Seed, receipts.SelectMany(r => r.Draw.Receipts.Keys).ToArray());
         var lines = s_lineTables
             .SelectMany(t => source.Table(t).Partitions.Where(p => draws.ContainsKey(p.Key)))
-            .Select(p => (Partition: p, Rows: LinesOf(p, draws[p.Key])))
+            .Select(p => (Partition: p, Rows: RowsOf(p, draws[p.Key], numbers)))
             .ToArray();
         var occurrences = new Dictionary<(MaskedColumn Column, string Group), Dictionary<string, long>>();
         foreach (var (partition, rows) in lines) CountCodes(partition, rows, draws[partition.Key], occurrences);
@@ -44,8 +48,8 @@ public static class SamplingProduct
         var write = new DatasetWriteOptions { Schema = source.Schema, Access = source.Manifest.Access, Provenance = Provenance(source, options) };
         using (var writer = DatasetWriter.Create(output, write))
         {
-            foreach (var (partition, draw) in receipts) Write(writer, partition, draw.Rows, draw, masks);
-            foreach (var (partition, rows) in lines) Write(writer, partition, rows, draws[partition.Key], masks);
+            foreach (var (partition, draw) in receipts) Write(writer, partition, RowsOf(partition, draw, numbers), draw, masks, numbers);
+            foreach (var (partition, rows) in lines) Write(writer, partition, rows, draws[partition.Key], masks, numbers);
             writer.Commit();
         }
 
@@ -71,15 +75,21 @@ public static class SamplingProduct
             throw new ClaimsException($"claim kinds of group '{mixed.Key}' must share one masking bound");
     }
 
-    private static int[] LinesOf(DatasetPartition partition, MonthDraw draw)
+    /// <summary>
+    /// The rows of drawn receipts in a receipts or line partition, in the order of their new receipt ids (a receipt's
+    /// lines in their source order): the source's order (by person, in generated data) would link claims as the old
+    /// ids did.
+    /// </summary>
+    private static int[] RowsOf(DatasetPartition partition, MonthDraw draw, Dictionary<long, long> numbers)
     {
         var receiptIds = partition.Column("receipt_id").Values<long>();
-        var rows = new List<int>();
+        var rows = new List<(long Number, int Row)>();
         for (var row = 0; row < receiptIds.Length; row++)
         {
-            if (draw.Receipts.ContainsKey(receiptIds[row])) rows.Add(row);
+            if (draw.Receipts.ContainsKey(receiptIds[row])) rows.Add((numbers[receiptIds[row]], row));
         }
-        return rows.ToArray();
+        rows.Sort();
+        return rows.Select(r => r.Row).ToArray();
     }
 
     private static void CountCodes(DatasetPartition partition, int[] rows, MonthDraw draw,
@@ -111,7 +121,7 @@ public static class SamplingProduct
     }
 
     private static void Write(DatasetWriter writer, DatasetPartition partition, int[] rows, MonthDraw draw,
-        Dictionary<(MaskedColumn, string), IReadOnlySet<string>> masks)
+        Dictionary<(MaskedColumn, string), IReadOnlySet<string>> masks, Dictionary<long, long> numbers)
     {
         if (rows.Length == 0) return;
         var batch = new RowBatch(partition.Table, Math.Min(BatchRows, rows.Length));
@@ -122,6 +132,7 @@ public static class SamplingProduct
             RowCopy.Into(batch, partition, rows.AsSpan(start, Math.Min(batch.Capacity, rows.Length - start)));
             Blank(batch);
             Mask(batch, draw, masks);
+            Renumber(batch, numbers);
             target.Append(batch);
         }
     }
@@ -132,6 +143,13 @@ public static class SamplingProduct
         {
             if (batch.Table.TryGetColumn(name, out _)) batch.Nulls(name).AsSpan(0, batch.Count).Fill(true);
         }
+    }
+
+    /// <summary>Replaces every receipt id by its new one; after masking, which finds a row's group by the source id.</summary>
+    private static void Renumber(RowBatch batch, Dictionary<long, long> numbers)
+    {
+        var receiptIds = batch.Values<long>("receipt_id").AsSpan(0, batch.Count);
+        foreach (ref var id in receiptIds) id = numbers[id];
     }
 
     private static void Mask(RowBatch batch, MonthDraw draw, Dictionary<(MaskedColumn, string), IReadOnlySet<string>> masks)
@@ -180,6 +198,7 @@ public static class SamplingProduct
             ["sample.maskedCode"] = MaskedColumn.Code,
             ["sample.maskedColumns"] = Join(MaskedColumn.Ndb.Select(m => m.Name)),
             ["sample.blanked"] = Join(Blanked),
+            ["sample.receiptIds"] = "renumbered 1..N in a shuffled order",
             ["input.source"] = input.Source,
         };
         foreach (var (key, value) in input.Parameters) parameters[$"input.{key}"] = value;

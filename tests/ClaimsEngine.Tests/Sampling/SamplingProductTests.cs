@@ -24,22 +24,22 @@ public class SamplingProductTests(SampleFixture data) : IClassFixture<SampleFixt
     }
 
     [Fact]
-    public void Every_stratum_keeps_round_rate_times_its_eligible_claims()
+    public void Every_month_and_kind_keeps_round_rate_times_its_eligible_claims_shared_by_largest_remainder()
     {
         const string strata = "select service_month, claim_kind, sex, age // 5, count(*) from {0} {1} group by all";
         var source = data.Oracle.Rows(string.Format(strata, "src_receipts", "where " + Eligible)).ToDictionary(Stratum, r => Convert.ToInt64(r[4]));
         var sample = data.Oracle.Rows(string.Format(strata, "smp_receipts", "")).ToDictionary(Stratum, r => Convert.ToInt64(r[4]));
         Assert.Empty(sample.Keys.Except(source.Keys));
-        var rates = SampledClaimKind.Ndb.ToDictionary(k => (long)k.ClaimKind, k => k.Rate);
-        foreach (var (stratum, eligible) in source)
-            Assert.True(Math.Round(rates[stratum.Item2] * eligible, MidpointRounding.AwayFromZero) == sample.GetValueOrDefault(stratum), $"stratum {stratum}: {eligible} eligible, {sample.GetValueOrDefault(stratum)} drawn");
-
-        // Drawn claims are the source's, unchanged where the product does not blank them.
-        Assert.Equal(data.Sample.Table("receipts").RowCount, data.Oracle.Scalar("""
-            select count(*) from smp_receipts s join src_receipts r using (receipt_id)
-            where s.service_month = r.service_month and s.claim_kind = r.claim_kind and s.sex = r.sex and s.age = r.age
-              and s.total_points = r.total_points and s.facility_id = r.facility_id
-            """));
+        var rates = SampledClaimKind.Ndb.ToDictionary(k => (long)k.ClaimKind, k => (decimal)k.Rate);
+        foreach (var monthKind in source.GroupBy(s => (s.Key.Item1, s.Key.Item2)))
+        {
+            var rate = rates[monthKind.Key.Item2];
+            var eligible = monthKind.Sum(s => s.Value);
+            var drawn = monthKind.Sum(s => sample.GetValueOrDefault(s.Key));
+            Assert.True(Math.Round(rate * eligible, MidpointRounding.AwayFromZero) == drawn, $"{monthKind.Key}: {eligible} eligible, {drawn} drawn");
+            foreach (var (stratum, members) in monthKind)
+                Assert.InRange(sample.GetValueOrDefault(stratum), decimal.Floor(rate * members), decimal.Ceiling(rate * members));
+        }
     }
 
     private static (long, long, long, long) Stratum(object?[] row) =>
@@ -51,11 +51,9 @@ public class SamplingProductTests(SampleFixture data) : IClassFixture<SampleFixt
         foreach (var kind in SampledClaimKind.Ndb)
         {
             var eligible = data.Oracle.Scalar($"select count(*) from src_receipts where {Eligible} and claim_kind = {kind.ClaimKind}");
-            var strata = data.Oracle.Scalar($"select count(distinct (service_month, sex, age // 5)) from src_receipts where {Eligible} and claim_kind = {kind.ClaimKind}");
             var drawn = data.Oracle.Scalar($"select count(*) from smp_receipts where claim_kind = {kind.ClaimKind}");
-            // Rounding within a stratum moves the count by at most half a claim.
-            Assert.InRange(drawn, kind.Rate * eligible - strata / 2.0, kind.Rate * eligible + strata / 2.0);
-            Assert.InRange(drawn / (double)eligible, kind.Rate * 0.7, kind.Rate * 1.3);
+            // Only each of the four months' totals is rounded, by at most half a claim.
+            Assert.InRange(drawn, kind.Rate * eligible - 2, kind.Rate * eligible + 2);
             var summary = data.Summary.Kinds.Single(k => k.Kind == kind.Name);
             Assert.Equal(drawn, summary.Drawn);
             Assert.Equal(eligible, summary.Source - summary.HighCost);
@@ -75,27 +73,37 @@ public class SamplingProductTests(SampleFixture data) : IClassFixture<SampleFixt
     [Fact]
     public void A_drawn_receipt_brings_all_its_lines_and_no_other_lines_come()
     {
-        foreach (var table in s_lineTables)
-        {
-            var sourceLines = data.Oracle.Scalar($"select count(*) from src_{table} where receipt_id in (select receipt_id from smp_receipts)");
-            if (data.Sample.Table(table).RowCount == 0)
-            {
-                Assert.Equal(0, sourceLines);
-                continue;
-            }
-            Assert.Equal(sourceLines, data.Sample.Table(table).RowCount);
-            Assert.Equal(0, data.Oracle.Scalar($"""
-                select count(*) from (select receipt_id, service_month, count(*) c from smp_{table} group by all) s
-                full join (select receipt_id, service_month, count(*) c from src_{table}
-                           where receipt_id in (select receipt_id from smp_receipts) group by all) r using (receipt_id, service_month)
-                where s.c is distinct from r.c
-                """));
+        // The sample's ids are new, so a sampled receipt is matched to the source by what it holds: its columns left
+        // alone and, per line table, its lines and their points. Every sampled receipt must be a source receipt whole.
+        Assert.Equal(0, data.Oracle.Scalar($"select count(*) from ({Signatures("smp_")} except all {Signatures("src_")})"));
+        foreach (var table in s_lineTables.Where(t => data.Sample.Table(t).RowCount > 0))
             Assert.Equal(0, data.Oracle.Scalar($"select count(*) from smp_{table} l anti join smp_receipts r using (receipt_id, service_month)"));
-        }
-        Assert.Equal(0, data.Oracle.Scalar("""
-            select count(*) from (select receipt_id, sum(points * times) p from smp_procedures group by 1) s
-            join (select receipt_id, sum(points * times) p from src_procedures group by 1) r using (receipt_id) where s.p <> r.p
-            """));
+    }
+
+    /// <summary>One row per receipt of the dataset with that prefix: its unblanked columns and its lines' counts and sums.</summary>
+    private string Signatures(string prefix)
+    {
+        var joins = s_lineTables.Select(t => data.Oracle.Scalar($"select count(*) from information_schema.tables where table_name = '{prefix}{t}'") == 0
+            ? $"(select null::bigint receipt_id, 0 n, 0 p) {t}"
+            : $"(select receipt_id, count(*) n, {(t == "procedures" ? "sum(points * times)" : "0")} p from {prefix}{t} group by 1) {t}");
+        return $"""
+            select r.service_month, r.claim_kind, r.receipt_type, r.sex, r.age, r.total_points, r.actual_days, r.admission_date,
+                   {string.Join(", ", s_lineTables.Select(t => $"coalesce({t}.n, 0), coalesce({t}.p, 0)"))}
+            from {prefix}receipts r {string.Concat(joins.Select((j, i) => $" left join {j} on {s_lineTables[i]}.receipt_id = r.receipt_id"))}
+            """;
+    }
+
+    [Fact]
+    public void Receipts_are_numbered_anew_from_one()
+    {
+        var ids = ReceiptIds(data.Sample);
+        Assert.Equal(Enumerable.Range(1, ids.Length).Select(i => (long)i), ids.Order());
+        Assert.Equal(0, data.Oracle.Scalar("select count(*) from smp_receipts s semi join src_receipts r using (receipt_id)"));
+        foreach (var table in s_lineTables.Where(t => data.Sample.Table(t).RowCount > 0))
+            Assert.Equal(0, data.Oracle.Scalar($"select count(*) from smp_{table} s semi join src_{table} r using (receipt_id)"));
+        // Rows go in the order of the new ids, not the source's (by person), which would link claims as well.
+        foreach (var partition in data.Sample.Table("receipts").Partitions)
+            Assert.True(partition.Column("receipt_id").Values<long>().ToArray().SequenceEqual(partition.Column("receipt_id").Values<long>().ToArray().Order()));
     }
 
     [Fact]
@@ -103,7 +111,7 @@ public class SamplingProductTests(SampleFixture data) : IClassFixture<SampleFixt
     {
         Assert.Equal(0, data.Oracle.Scalar("""
             select count(*) from smp_receipts where prefecture is not null or insurer_kind is not null
-              or id1 is not null or id2 is not null or id5 is not null or patient_id is not null
+              or facility_id is not null or birth_ym is not null or id1 is not null or id2 is not null or id5 is not null or patient_id is not null
             """));
         foreach (var table in s_lineTables.Where(t => data.Sample.Table(t).RowCount > 0))
             Assert.Equal(0, data.Oracle.Scalar($"select count(*) from smp_{table} where patient_id is not null"));
