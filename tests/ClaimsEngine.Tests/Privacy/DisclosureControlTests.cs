@@ -115,4 +115,25 @@ public class DisclosureControlTests(RestrictedFixture fixture) : IClassFixture<R
         Assert.True(result.Batch.Column(0).IsNull(0));
         Assert.Equal(new SuppressedCell(0, "claims") { Rule = CellSuppression.Primary }, Assert.Single(result.Suppressed));
     }
+
+    [Fact]
+    public void A_restricted_dataset_without_linked_patients_is_protected_by_claim_counts()
+    {
+        using var temp = new TempDirectory();
+        Engine.Sampling.SamplingProduct.Write(fixture.Dataset, temp.Combine("sample"), new Engine.Sampling.SampleOptions { Seed = 1, Months = [4] });
+        using var sample = Dataset.Open(temp.Combine("sample"));
+        Assert.Equal(DatasetAccess.Restricted, sample.Manifest.Access);
+        const string json = """{"from": "receipts", "groupBy": ["claim_kind", "sex"], "select": [{"count": "*", "as": "claims"}]}""";
+        var exact = sample.Execute(json);
+        var result = DisclosureControl.Apply(sample, QueryParser.Parse(json, sample.Schema), new DisclosureRequest("study", fixture.NewLedger(), json, Policy));
+        Assert.Contains(result.Rules, r => r.Contains("claims < 10", StringComparison.Ordinal));
+        Assert.Contains(result.Rules, r => r.StartsWith("differencing: not applied", StringComparison.Ordinal));
+        var claims = (Int64Array)exact.Column(exact.Schema.GetFieldIndex("claims"));
+        Assert.Contains(Enumerable.Range(0, exact.Length), r => claims.GetValue(r) < 10);
+        for (var r = 0; r < result.Batch.Length; r++)
+        {
+            var value = Cell(result.Batch, "claims", r);
+            Assert.True(value is null ? result.IsSuppressed(r, "claims") : (long)value >= 10, $"row {r}: {value}");
+        }
+    }
 }
