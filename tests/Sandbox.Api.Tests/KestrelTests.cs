@@ -16,6 +16,7 @@ public class KestrelTests
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             var response = await ServiceProcess.WaitForHealth(client);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("Claims sandbox", await client.GetStringAsync("/"));
         }
         finally
         {

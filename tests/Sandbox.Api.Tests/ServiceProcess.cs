@@ -13,7 +13,8 @@ public static class ServiceProcess
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { assembly },
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            // Not the build output: the service must find its own files from wherever it is started.
+            WorkingDirectory = Path.GetTempPath(),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
