@@ -14,17 +14,24 @@ public sealed record AuditVerification(bool Ok, long Entries, long? FirstBadSeq,
 /// is also written to a file beside the database, so dropping the newest entries shows too. Appends are
 /// serialised: the chain has one writer.
 /// </summary>
-public sealed class AuditLog
+public sealed class AuditLog : IDisposable
 {
+    /// <summary>The head record's fixed size, so each rewrite covers the last one whole.</summary>
+    private const int HeadBytes = 96;
+
     private const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
     private readonly SandboxDatabase _database;
     private readonly string _headPath;
     private readonly Lock _lock = new();
+    private readonly FileStream _head;
 
     public AuditLog(SandboxDatabase database, string headPath)
     {
         _database = database;
         _headPath = headPath;
+        // Kept open and rewritten in place: one small write at offset 0 per entry, where a write-and-rename per
+        // request cost a third of the service's throughput.
+        _head = new FileStream(headPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
     }
 
     public AuditEntry Append(string? userId, string? role, string? projectId, string method, string endpoint, int status,
@@ -47,8 +54,10 @@ public sealed class AuditLog
                 ("$method", method), ("$endpoint", endpoint), ("$status", status), ("$subject", subjectHash), ("$size", resultSize),
                 ("$suppression", suppression), ("$elapsed", entry.ElapsedMs), ("$prev", prev), ("$hash", entry.Hash));
             transaction.Commit();
-            File.WriteAllText(_headPath + ".tmp", $"{entry.Seq} {entry.Hash}\n");
-            File.Move(_headPath + ".tmp", _headPath, overwrite: true);
+            var head = Encoding.ASCII.GetBytes($"{entry.Seq} {entry.Hash}".PadRight(HeadBytes - 1) + "\n");
+            _head.Position = 0;
+            _head.Write(head);
+            _head.Flush();
             return entry;
         }
     }
@@ -79,7 +88,7 @@ public sealed class AuditLog
                 if (HashOf(entry) != entry.Hash) return new(false, entries.Count, entry.Seq, $"entry {entry.Seq} was changed after it was written");
                 prev = entry.Hash;
             }
-            var head = File.Exists(_headPath) ? File.ReadAllText(_headPath).Trim() : null;
+            var head = File.Exists(_headPath) && File.ReadAllText(_headPath).Trim() is { Length: > 0 } text ? text : null;
             var expected = entries.Count == 0 ? null : $"{entries[^1].Seq} {entries[^1].Hash}";
             if (head != expected)
                 return new(false, entries.Count, null, $"the log ends at {expected ?? "nothing"} but its head file says {head ?? "nothing"}: entries were removed from the end");
@@ -100,4 +109,6 @@ public sealed class AuditLog
             e.ElapsedMs.ToString("R", CultureInfo.InvariantCulture), e.PrevHash);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
+
+    public void Dispose() => _head.Dispose();
 }
