@@ -35,6 +35,36 @@ public static class EventScan
         });
     }
 
+    /// <summary>The linked patients with at least one matching row, and the matching rows themselves.</summary>
+    public static (PatientSet Patients, RowSelection Rows) Selection(Dataset dataset, TableSchema table, Predicate? where)
+    {
+        var patients = new PatientSet(PatientCount(dataset));
+        var data = dataset.Table(table.Name);
+        var (starts, total) = RowSelection.Layout(data);
+        var partitionIndex = data.Partitions.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
+        var words = new ulong[(total + 63) >> 6];
+        Blocks(dataset, table, where, (partition, start, count, selected) =>
+        {
+            var ids = PatientIds(partition);
+            foreach (var i in Kernels.Bitmap.SetBits(selected))
+            {
+                if (!ids.IsNull(start + i)) patients.AddConcurrently(ids.Values<int>()[start + i]);
+            }
+            // Blocks of one partition are 64-row aligned, but a partition starts anywhere: a block's words can share
+            // an edge word with a neighbour running on another thread.
+            var first = starts[partitionIndex[partition]] + start;
+            for (var w = 0; w < selected.Length; w++)
+            {
+                if (selected[w] == 0) continue;
+                var global = first + ((long)w << 6);
+                var shift = (int)(global & 63);
+                Interlocked.Or(ref words[global >> 6], selected[w] << shift);
+                if (shift != 0 && (global >> 6) + 1 < words.Length) Interlocked.Or(ref words[(global >> 6) + 1], selected[w] >> (64 - shift));
+            }
+        });
+        return (patients, new RowSelection(table.Name, total, words));
+    }
+
     /// <summary>The linked patients with at least one matching row.</summary>
     public static PatientSet Patients(Dataset dataset, TableSchema table, Predicate? where)
     {

@@ -23,7 +23,7 @@ public static class DisclosureControl
         // A dataset without linked patients (the sampling product) is protected by its claim counts, as the NDB's
         // open data is where only those are known; with no patients there is no cohort to check for differencing.
         var linked = EventScan.IsLinked(dataset);
-        var cohort = linked ? EventScan.Patients(dataset, query.From, query.Where) : null;
+        var selection = linked ? EventScan.Selection(dataset, query.From, query.Where) : default;
 
         var policy = request.Policy;
         var counted = query with
@@ -54,7 +54,14 @@ public static class DisclosureControl
             .SelectMany((row, r) => status[row] == CellSuppression.None ? [] : query.Select.Select(a => new SuppressedCell(r, a.Alias) { Rule = status[row] }))
             .ToList();
 
-        var release = cohort is null ? null : request.Ledger.CheckAndRecord(request.Project, cohort, "query", $"{query.From.Name} query", request.Description, policy);
+        Release? release = null;
+        if (linked)
+        {
+            var from = dataset.Table(query.From.Name);
+            var (starts, _) = RowSelection.Layout(from);
+            release = request.Ledger.CheckAndRecord(request.Project, selection.Patients, new SelectedRows(selection.Rows, row => RowSelection.PatientOf(from, starts, row)),
+                "query", $"{query.From.Name} query", request.Description, policy);
+        }
 
         List<string> rules = [linked ? $"primary suppression: patients < {policy.Threshold}" : $"primary suppression: claims < {policy.Threshold} (the dataset has no linked patients)"];
         if (query.GroupBy.Count > 0) rules.Add($"complementary suppression against {MarginLines.Describe(query.GroupBy.Count)}");

@@ -45,13 +45,29 @@ public sealed partial class ReleaseLedger(string directory)
         lock (_lock)
         {
             using var _ = ProjectLock(project);
-            return Append(project, Load(project), patients, kind, label, description);
+            return Append(project, Load(project), patients, null, kind, label, description);
         }
     }
 
     /// <summary><see cref="Check"/> then <see cref="Record"/> under one lock, so two concurrent releases cannot both pass against the ledger without each other.</summary>
     public Release CheckAndRecord(string project, PatientSet patients, string kind, string label, string description, DisclosurePolicy policy) =>
         CheckAndRecord(project, [patients], kind, label, description, policy)[0];
+
+    /// <summary>
+    /// An aggregate's release: besides its patients, the rows it was computed from are compared with every earlier
+    /// release over the same patients and table, since the same patients with a few of their rows left out give
+    /// those rows away by subtraction (a sum with and without one large claim).
+    /// </summary>
+    public Release CheckAndRecord(string project, PatientSet patients, SelectedRows rows, string kind, string label, string description, DisclosurePolicy policy)
+    {
+        lock (_lock)
+        {
+            using var _ = ProjectLock(project);
+            var entries = Load(project);
+            Refuse(entries, patients, $"{kind} '{label}'", policy, rows);
+            return Append(project, entries, patients, rows.Rows, kind, label, description);
+        }
+    }
 
     /// <summary>
     /// Several counts released together (an attrition table's steps): each is checked against the earlier releases
@@ -69,13 +85,13 @@ public sealed partial class ReleaseLedger(string directory)
             {
                 releases.Add(releases.Count > 0 && sets[releases.Count - 1].SymmetricDifference(patients) == 0
                     ? releases[^1]
-                    : Append(project, entries, patients, kind, label, description));
+                    : Append(project, entries, patients, null, kind, label, description));
             }
             return releases;
         }
     }
 
-    private static void Refuse(List<Entry> entries, PatientSet patients, string what, DisclosurePolicy policy)
+    private static void Refuse(List<Entry> entries, PatientSet patients, string what, DisclosurePolicy policy, SelectedRows? rows = null)
     {
         var count = patients.Count;
         foreach (var entry in entries)
@@ -83,39 +99,69 @@ public sealed partial class ReleaseLedger(string directory)
             // The difference is at least the difference in size: most releases are ruled out without reading their bits.
             if (Math.Abs(entry.Release.Count - count) >= policy.Threshold) continue;
             var difference = entry.Patients.Value.SymmetricDifference(patients);
-            if (!policy.IsDisclosingDifference(difference)) continue;
             var release = entry.Release;
+            if (difference == 0 && rows is not null && entry.Rows.Value is { } earlier && earlier.Table == rows.Rows.Table && earlier.Rows == rows.Rows.Rows)
+            {
+                var changed = PatientsOfChangedRows(earlier, rows, policy.Threshold);
+                if (policy.IsDisclosingDifference(changed))
+                {
+                    throw new DisclosureException(
+                        $"{what} covers the same patients as release {release.Number} ({release.Kind} '{release.Label}', {release.Time:yyyy-MM-dd}) but differs in the rows of " +
+                        $"{changed} patient{(changed == 1 ? "" : "s")}: fewer than {policy.Threshold} would disclose them");
+                }
+            }
+            if (!policy.IsDisclosingDifference(difference)) continue;
             throw new DisclosureException(
                 $"{what} differs from release {release.Number} ({release.Kind} '{release.Label}', {release.Time:yyyy-MM-dd}) by {difference} patient{(difference == 1 ? "" : "s")}: " +
                 $"fewer than {policy.Threshold} would disclose them");
         }
     }
 
-    private Release Append(string project, List<Entry> entries, PatientSet patients, string kind, string label, string description)
+    /// <summary>The patients owning a row selected by one release and not the other, counted up to <paramref name="enough"/>.</summary>
+    private static long PatientsOfChangedRows(RowSelection earlier, SelectedRows now, int enough)
+    {
+        var patients = new HashSet<int>();
+        var a = earlier.Words;
+        var b = now.Rows.Words;
+        for (var w = 0; w < a.Length && patients.Count < enough; w++)
+        {
+            for (var bits = a[w] ^ b[w]; bits != 0 && patients.Count < enough; bits &= bits - 1)
+                patients.Add(now.PatientOf(((long)w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)));
+        }
+        return patients.Count;
+    }
+
+    private Release Append(string project, List<Entry> entries, PatientSet patients, RowSelection? rows, string kind, string label, string description)
     {
         var number = entries.Count == 0 ? 1 : entries[^1].Release.Number + 1;
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(description)));
-        var release = new Release(number, kind, label, hash, DateTimeOffset.UtcNow, patients.Count, patients.Capacity);
+        var release = new Release(number, kind, label, hash, DateTimeOffset.UtcNow, patients.Count, patients.Capacity, rows?.Table, rows?.Rows);
         var folder = ProjectFolder(project);
         System.IO.Directory.CreateDirectory(folder);
+        // The rows go first: a release file is only ever visible with its rows beside it.
+        if (rows is not null)
+        {
+            var rowsTemporary = Path.Combine(folder, $".{Guid.NewGuid():N}.tmp");
+            using (var file = new FileStream(rowsTemporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                WriteWords(file, rows.Words);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(rowsTemporary, Path.Combine(folder, RowsFileName(number)), overwrite: true);
+        }
         var temporary = Path.Combine(folder, $".{Guid.NewGuid():N}.tmp");
         using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
         {
             file.Write(JsonSerializer.SerializeToUtf8Bytes(release, JsonOptions));
             file.WriteByte((byte)'\n');
-            using (var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true))
-            {
-                var bytes = new byte[patients.Words.Length * sizeof(ulong)];
-                for (var i = 0; i < patients.Words.Length; i++) BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * sizeof(ulong)), patients.Words[i]);
-                gzip.Write(bytes);
-            }
+            WriteWords(file, patients.Words);
             file.Flush(flushToDisk: true);
         }
         File.Move(temporary, Path.Combine(folder, FileName(number)), overwrite: false);
         // The release must outlast a power cut once its result is shown: the new name is made durable too.
         Storage.DirectorySync.Flush(folder);
         // A copy: the caller may go on changing its set.
-        entries.Add(new Entry(release, new Lazy<PatientSet>(PatientSet.FromWords(patients.Capacity, patients.Words.ToArray()))));
+        entries.Add(new Entry(release, new Lazy<PatientSet>(PatientSet.FromWords(patients.Capacity, patients.Words.ToArray())), new Lazy<RowSelection?>(rows)));
         return release;
     }
 
@@ -145,19 +191,32 @@ public sealed partial class ReleaseLedger(string directory)
         }
         var release = JsonSerializer.Deserialize<Release>(header.ToArray(), JsonOptions) ?? throw new DisclosureException($"release file '{path}' is damaged: its header is empty");
         var offset = header.Count + 1;
-        return new Entry(release, new Lazy<PatientSet>(() => ReadPatients(path, offset, release.Capacity), LazyThreadSafetyMode.ExecutionAndPublication));
+        var rowsPath = Path.Combine(Path.GetDirectoryName(path)!, RowsFileName(release.Number));
+        return new Entry(release,
+            new Lazy<PatientSet>(() => PatientSet.FromWords(release.Capacity, ReadWords(path, offset, Kernels.Bitmap.WordCount(release.Capacity))), LazyThreadSafetyMode.ExecutionAndPublication),
+            new Lazy<RowSelection?>(() => release is { Table: { } table, TableRows: { } count }
+                ? new RowSelection(table, count, ReadWords(rowsPath, 0, (int)((count + 63) >> 6)))
+                : null, LazyThreadSafetyMode.ExecutionAndPublication));
     }
 
-    private static PatientSet ReadPatients(string path, int offset, int capacity)
+    private static void WriteWords(Stream stream, ReadOnlySpan<ulong> words)
+    {
+        using var gzip = new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true);
+        var bytes = new byte[words.Length * sizeof(ulong)];
+        for (var i = 0; i < words.Length; i++) BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * sizeof(ulong)), words[i]);
+        gzip.Write(bytes);
+    }
+
+    private static ulong[] ReadWords(string path, int offset, int count)
     {
         using var file = File.OpenRead(path);
         file.Seek(offset, SeekOrigin.Begin);
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        var bytes = new byte[Kernels.Bitmap.WordCount(capacity) * sizeof(ulong)];
+        var bytes = new byte[count * sizeof(ulong)];
         gzip.ReadExactly(bytes);
-        var words = new ulong[bytes.Length / sizeof(ulong)];
+        var words = new ulong[count];
         for (var i = 0; i < words.Length; i++) words[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i * sizeof(ulong)));
-        return PatientSet.FromWords(capacity, words);
+        return words;
     }
 
     /// <summary>Holds the project's lock file open (no sharing) for one check-and-record, waiting while another process holds it.</summary>
@@ -185,10 +244,12 @@ public sealed partial class ReleaseLedger(string directory)
 
     private static string FileName(int number) => number.ToString("D6", CultureInfo.InvariantCulture) + Extension;
 
+    private static string RowsFileName(int number) => number.ToString("D6", CultureInfo.InvariantCulture) + ".rows";
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex ProjectName();
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    private sealed record Entry(Release Release, Lazy<PatientSet> Patients);
+    private sealed record Entry(Release Release, Lazy<PatientSet> Patients, Lazy<RowSelection?> Rows);
 }

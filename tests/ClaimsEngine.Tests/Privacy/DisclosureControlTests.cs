@@ -136,4 +136,27 @@ public class DisclosureControlTests(RestrictedFixture fixture) : IClassFixture<R
             Assert.True(value is null ? result.IsSuppressed(r, "claims") : (long)value >= 10, $"row {r}: {value}");
         }
     }
+
+    [Fact]
+    public void The_same_patients_with_a_few_of_their_rows_left_out_are_refused()
+    {
+        // A patient with several receipts: leaving out one of them keeps the cohort the same but would give that
+        // claim's points away by subtracting two sums.
+        var receipts = fixture.Dataset.Table("receipts");
+        var (patient, points) = receipts.Partitions
+            .SelectMany(p => Enumerable.Range(0, p.RowCount).Select(r => (Patient: p.Column("patient_id").Values<int>()[r], Points: p.Column("total_points").Values<int>()[r])))
+            .GroupBy(r => r.Patient).Where(g => g.Count() >= 3 && g.Select(r => r.Points).Distinct().Count() == g.Count())
+            .Select(g => (g.Key, g.First().Points)).First();
+        const string all = """{"from": "receipts", "select": [{"sum": "total_points", "as": "points"}]}""";
+        var allButOne = $$$"""{"from": "receipts", "where": {"not": {"and": [{"col": "patient_id", "eq": {{{patient}}}}, {"col": "total_points", "eq": {{{points}}}}]}}, "select": [{"sum": "total_points", "as": "points"}]}""";
+        var ledger = fixture.NewLedger();
+        Apply(all, ledger);
+        Apply(all, ledger);
+        var error = Assert.Throws<DisclosureException>(() => Apply(allButOne, ledger));
+        Assert.Contains("covers the same patients as release 1", error.Message);
+        Assert.Contains("rows of 1 patient", error.Message);
+        Assert.Equal(2, ledger.Releases("study").Count);
+        // The ledger read back from its files refuses it too.
+        Assert.Throws<DisclosureException>(() => Apply(allButOne, new ReleaseLedger(ledger.Directory)));
+    }
 }
