@@ -107,7 +107,11 @@ $("search").addEventListener("submit", (event) => {
   event.preventDefault();
   const q = encodeURIComponent(event.target.q.value);
   api("GET", `/api/datasets/synthetic/schema?search=${q}`)
-    .then((s) => show("datasets-out", table({ rows: s.matches || s.codes || [] })))
+    .then((s) => show("datasets-out", table({
+      columns: ["source", "code", "name"],
+      rows: s.search.matches.map((m) => [m.source, m.code, m.name]),
+      truncated: s.search.truncated,
+    })))
     .catch(problem("datasets-out"));
 });
 
