@@ -17,6 +17,13 @@ public class KestrelTests
             var response = await ServiceProcess.WaitForHealth(client);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains("Claims sandbox", await client.GetStringAsync("/"));
+
+            // Only a real Kestrel enforces the body limit on a body sent in chunks, without a length.
+            var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes($"{{\"name\": \"{new string('n', 2 << 20)}\", \"email\": \"a@b.jp\"}}")));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/signup") { Content = content };
+            chunked.Headers.TransferEncodingChunked = true;
+            await (await client.SendAsync(chunked)).AssertProblem(HttpStatusCode.BadRequest, "larger than");
         }
         finally
         {

@@ -27,6 +27,10 @@ public static class CohortParser
         {
             throw new QueryException("cohort", $"is not valid JSON: {e.Message}");
         }
+        catch (InvalidOperationException e) when (QueryParser.IsInvalidText(e))
+        {
+            throw new QueryException("cohort", $"holds a string that is not valid Unicode: {e.Message}");
+        }
     }
 
     private static CohortDefinition Parse(JsonElement root, ClaimsSchema schema, string json)

@@ -1,5 +1,6 @@
 using Claims.Engine.Cohorts;
 using Claims.Engine.Query;
+using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 
 namespace Claims.Engine.Privacy;
@@ -16,10 +17,14 @@ public static class DisclosureControl
 {
     private const string HiddenPatients = "\0patients";
     private const string HiddenRows = "\0rows";
+    private static readonly HashSet<string> s_identifiers = ["patient_id", "receipt_id", "checkup_id"];
 
     public static DisclosedResult Apply(Dataset dataset, QueryModel query, DisclosureRequest request)
     {
         if (dataset.Manifest.Access == DatasetAccess.Public) return new DisclosedResult(dataset.Execute(query), [], []);
+        // Group keys are released even where every cell is suppressed, so they must not be identifiers.
+        if (query.GroupBy.FirstOrDefault(k => k.Column.Type == LogicalType.Hash || s_identifiers.Contains(k.Column.Name)) is { } key)
+            throw new QueryException("groupBy", $"'{key.Name}' identifies patients or records: restricted data is not grouped by it, since group keys are released");
         // A dataset without linked patients (the sampling product) is protected by its claim counts, as the NDB's
         // open data is where only those are known; with no patients there is no cohort to check for differencing.
         var linked = EventScan.IsLinked(dataset);

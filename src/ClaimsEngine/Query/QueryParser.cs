@@ -35,6 +35,10 @@ public static class QueryParser
         {
             throw new QueryException("query", $"is not valid JSON: {e.Message}");
         }
+        catch (InvalidOperationException e) when (IsInvalidText(e))
+        {
+            throw new QueryException("query", $"holds a string that is not valid Unicode: {e.Message}");
+        }
     }
 
     public static QueryModel Parse(JsonElement root, ClaimsSchema schema)
@@ -63,6 +67,10 @@ public static class QueryParser
         }
         return new QueryModel(table, where, groupBy, aggregates, orderBy, limit);
     }
+
+    /// <summary>System.Text.Json refuses to make a string of an unpaired UTF-16 surrogate (\ud800), with this exception.</summary>
+    public static bool IsInvalidText(InvalidOperationException e) =>
+        e.TargetSite?.DeclaringType?.Namespace?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true;
 
     /// <summary>A where tree on its own, for definitions that embed engine predicates (cohort rules).</summary>
     internal static Predicate ParseWhere(JsonElement node, TableSchema table, ClaimsSchema schema, string path) =>

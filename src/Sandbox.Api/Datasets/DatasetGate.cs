@@ -25,6 +25,7 @@ public static class DatasetGate
         if (!MayQuery(dataset, role))
             throw SandboxAccessException.Forbidden($"dataset '{name}' is restricted: only an analyst inside an approved project may query it, not the role '{role}'");
         var requested = context.Request.Headers[ProjectHeader].FirstOrDefault() is { Length: > 0 } header ? header : context.Request.Query["project"].FirstOrDefault();
+        AuditDetails.Of(context).ProjectId = string.IsNullOrEmpty(requested) ? null : requested;
         var grant = context.RequestServices.GetRequiredService<IProjectAccess>().Require(context.User, string.IsNullOrEmpty(requested) ? null : requested, name);
         AuditDetails.Of(context).ProjectId = grant.ProjectId;
         return grant.ProjectId;

@@ -20,7 +20,11 @@ public sealed class ClaimsExceptionHandler : IExceptionHandler
             DisclosureException e => (StatusCodes.Status403Forbidden, "Refused by disclosure control", e.Message),
             ClaimsException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status400BadRequest, "Bad request", "the request body is larger than the service accepts"),
+            BadHttpRequestException e when e.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal) =>
+                (StatusCodes.Status400BadRequest, "Bad request", "this endpoint needs a JSON body"),
             BadHttpRequestException e => (StatusCodes.Status400BadRequest, "Bad request", e.InnerException is JsonException json ? $"{e.Message} {json.Message}" : e.Message),
+            InvalidOperationException e when Claims.Engine.Query.QueryParser.IsInvalidText(e) =>
+                (StatusCodes.Status400BadRequest, "Bad request", $"the body holds a string that is not valid Unicode: {e.Message}"),
             JsonException e => (StatusCodes.Status400BadRequest, "Bad request", $"the body is not valid JSON: {e.Message}"),
             _ => (0, "", ""),
         };

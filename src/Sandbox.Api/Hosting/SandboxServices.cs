@@ -67,9 +67,10 @@ public static class SandboxServices
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var perSecond = Options(context.RequestServices).RequestsPerSecond;
-                var key = context.Request.Headers.Authorization.ToString() is { Length: > 0 } header
-                    ? ApiKeys.Hash(header)
-                    : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                // By who authenticated, not by the header's spelling (which varies freely); everyone else by address.
+                var key = context.User.Identity?.IsAuthenticated == true
+                    ? "user:" + context.User.Id()
+                    : "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
                 return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = perSecond, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0,
@@ -88,13 +89,15 @@ public static class SandboxServices
         app.Services.GetRequiredService<SqlSandbox>();
         AdminBootstrap.Ensure(app.Services.GetRequiredService<UserStore>(), options, app.Logger);
 
+        // Outermost, so it records the status the caller finally gets, also when a handler threw; it reads the
+        // user that authentication below sets on the context.
+        app.UseMiddleware<AuditMiddleware>();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(ProblemStatusPages.Write);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.Use(LimitBody);
         app.UseAuthentication();
-        app.UseMiddleware<AuditMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();
         return app;

@@ -72,13 +72,20 @@ public sealed class JobStore(SandboxDatabase database, TimeProvider time)
             ("$now", Time(time.GetUtcNow())), ("$error", error), ("$id", id));
     }
 
+    /// <summary>Runs a job may start before it counts as the cause of its own interruptions.</summary>
+    public const int MaxAttempts = 3;
+
     /// <summary>
-    /// At start: a job still running was interrupted with the process that ran it, so it is queued again; returns
-    /// every queued job, oldest first, for the worker to run before new submissions.
+    /// At start: a job still running was interrupted with the process that ran it, so it is queued again, unless
+    /// it has been interrupted <see cref="MaxAttempts"/> times (a job that kills the service would otherwise restart
+    /// it forever); returns every queued job, oldest first, for the worker to run before new submissions.
     /// </summary>
     public IReadOnlyList<string> Requeue()
     {
         using var connection = database.Open();
+        SandboxDatabase.Execute(connection,
+            $"UPDATE jobs SET status = 'failed', finished = $now, error = 'interrupted {MaxAttempts} times; submit it again' WHERE status = 'running' AND attempts >= {MaxAttempts}",
+            ("$now", Time(time.GetUtcNow())));
         SandboxDatabase.Execute(connection, "UPDATE jobs SET status = 'queued' WHERE status = 'running'");
         return SandboxDatabase.Query(connection, "SELECT id FROM jobs WHERE status = 'queued' ORDER BY created", r => r.GetString(0));
     }

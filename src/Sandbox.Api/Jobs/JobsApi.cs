@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Claims.Sandbox.Audit;
+using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Hosting;
 using Claims.Sandbox.Identity;
 using Claims.Sandbox.Projects;
@@ -10,7 +11,8 @@ namespace Claims.Sandbox.Jobs;
 
 /// <summary>
 /// A job's status and its result. Only the job's owner or an admin sees a job; to anyone else it does not exist
-/// (404). The download is checked against the stored SHA-256 before a byte is sent.
+/// (404). The download of restricted rows needs the project's grant at that moment, and is checked against the
+/// stored SHA-256 before a byte is sent.
 /// </summary>
 public static class JobsApi
 {
@@ -33,11 +35,16 @@ public static class JobsApi
             : TypedResults.Ok<IReadOnlyList<JobInfo>>(jobs.ForProject(id).Select(j => j.ToInfo()).ToArray());
 
     public static Results<PhysicalFileHttpResult, ProblemHttpResult> DownloadJob(string id, ClaimsPrincipal user, JobStore jobs,
-        IOptions<SandboxOptions> options, HttpContext context)
+        IOptions<SandboxOptions> options, IProjectAccess access, DatasetRegistry datasets, HttpContext context)
     {
         if (Visible(id, user, jobs) is not { } job) return NotFound(id);
         var audit = AuditDetails.Of(context);
         audit.ProjectId = job.ProjectId;
+        // Restricted rows leave only to a member of a project approved now: a rejection or expiry after the job ran
+        // stops its download too, and an admin (no member) sees the job but not its rows.
+        if (job.Kind == Extracts.ExtractOrder.Kind && Extracts.ExtractOrder.FromJson(job.Request).Dataset is var dataset
+            && datasets.TryGet(dataset, out var data) && data.Manifest.Access == Claims.Engine.Storage.DatasetAccess.Restricted)
+            access.Require(user, job.ProjectId, dataset);
         if (job.Status != Job.Succeeded)
             return (ProblemHttpResult)Problems.Result(StatusCodes.Status409Conflict, $"job '{id}' is {job.Status}{(job.Error is null ? "" : $": {job.Error}")}; only a succeeded job has a result", "Conflict");
         var path = options.Value.DataPath(job.ResultPath!);

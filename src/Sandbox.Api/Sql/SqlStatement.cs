@@ -23,6 +23,9 @@ public static class SqlStatement
         if (end.Contains(';')) return "sql must be a single statement; remove everything after the first ';'";
         var first = FirstWord(end);
         if (first.Length == 0) return "sql holds no statement";
+        // EXPLAIN ANALYZE runs the statement it explains, so it could carry anything the first word hides.
+        if (first.Equals("explain", StringComparison.OrdinalIgnoreCase) && FirstWord(end.TrimStart()[first.Length..]).Equals("analyze", StringComparison.OrdinalIgnoreCase))
+            return "EXPLAIN ANALYZE runs its statement; use EXPLAIN";
         return s_reading.Contains(first)
             ? null
             : $"only reading statements run here ({string.Join(", ", s_reading.Order().Select(w => w.ToUpperInvariant()))}), not {first.ToUpperInvariant()}";

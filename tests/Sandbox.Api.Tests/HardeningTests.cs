@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Claims.Sandbox.Jobs;
+using Claims.Sandbox.Storage;
+using Claims.Testing;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Claims.Sandbox.Tests;
+
+/// <summary>What an independent review of the service found, each kept found.</summary>
+public class HardeningTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
+{
+    [Fact]
+    public async Task Restricted_rows_are_not_downloaded_after_a_rejection_nor_by_an_admin()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var project = await analyst.NewApprovedProject(admin);
+        var job = await analyst.Submit(project, "restricted", SandboxApi.Diabetes, ["receipts"]);
+        Assert.Equal("succeeded", (await analyst.WaitForJob(job)).GetProperty("status").GetString());
+        await analyst.DownloadVerified(job);
+        await (await admin.GetAsync($"/api/jobs/{job}/download")).AssertProblem(HttpStatusCode.Forbidden, "not yours");
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/jobs/{job}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/projects/{project}/reject", null)).StatusCode);
+        await (await analyst.GetAsync($"/api/jobs/{job}/download")).AssertProblem(HttpStatusCode.Forbidden, "rejected");
+    }
+
+    [Fact]
+    public async Task Refused_requests_are_audited_with_the_status_the_caller_got_and_the_project_named()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var project = await analyst.NewProject(["restricted"]);
+        var refused = await analyst.PostAsync($"/api/datasets/restricted/query?project={project}",
+            new StringContent("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""", Encoding.UTF8, "application/json"));
+        await refused.AssertProblem(HttpStatusCode.Forbidden, "pending");
+        var bad = await analyst.PostAsync("/api/datasets/synthetic/query", new StringContent("""{"from": "nope"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        var entries = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?limit=10000")).GetProperty("entries").EnumerateArray().ToArray();
+        var forbidden = entries.Last(e => e.GetProperty("endpoint").GetString() == "/api/datasets/restricted/query");
+        Assert.Equal(403, forbidden.GetProperty("status").GetInt32());
+        Assert.Equal(project, forbidden.GetProperty("projectId").GetString());
+        Assert.Equal(400, entries.Last(e => e.GetProperty("endpoint").GetString() == "/api/datasets/synthetic/query").GetProperty("status").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/api/datasets/synthetic/query", """{"from": "\udc00", "select": [{"count": "*", "as": "n"}]}""")]
+    [InlineData("/api/datasets/synthetic/cohorts/count", """{"name": "\ud800", "entry": {"table": "drugs"}}""")]
+    [InlineData("/api/datasets/synthetic/query", """{"from": "diagnoses", "where": {"col": "icd10", "prefix": "\ud800"}, "select": [{"count": "*", "as": "n"}]}""")]
+    public async Task Text_that_is_not_valid_Unicode_is_a_400_not_a_500(string path, string body)
+    {
+        var explorer = factory.Client((await factory.Admin().NewUser("explorer")).Key);
+        await (await explorer.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"))).AssertProblem(HttpStatusCode.BadRequest, "not valid Unicode");
+    }
+
+    [Fact]
+    public async Task Restricted_data_is_not_grouped_by_an_identifier()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var project = await analyst.NewApprovedProject(admin);
+        var response = await analyst.PostAsync($"/api/datasets/restricted/query?project={project}",
+            new StringContent("""{"from": "receipts", "groupBy": ["patient_id"], "select": [{"count": "*", "as": "n"}]}""", Encoding.UTF8, "application/json"));
+        await response.AssertProblem(HttpStatusCode.BadRequest, "identifies patients");
+    }
+
+    [Fact]
+    public async Task SQL_results_are_capped_in_bytes_and_EXPLAIN_ANALYZE_is_refused()
+    {
+        var explorer = factory.Client((await factory.Admin().NewUser("explorer")).Key);
+        var huge = await explorer.PostAsJsonAsync("/api/datasets/synthetic/sql", new { sql = "SELECT repeat('x', 5000000) FROM range(20)" });
+        Assert.Equal(HttpStatusCode.OK, huge.StatusCode);
+        var result = await huge.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(result.GetProperty("truncated").GetBoolean());
+        Assert.True(result.GetProperty("rows").GetArrayLength() < 20);
+        await (await explorer.PostAsJsonAsync("/api/datasets/synthetic/sql", new { sql = "EXPLAIN ANALYZE SELECT 1" })).AssertProblem(HttpStatusCode.BadRequest, "EXPLAIN ANALYZE");
+    }
+
+    [Fact]
+    public async Task A_missing_body_or_media_type_is_a_problem_that_says_so()
+    {
+        var explorer = factory.Client((await factory.Admin().NewUser("explorer")).Key);
+        await (await explorer.PostAsync("/api/datasets/synthetic/sql", new StringContent("", Encoding.UTF8, "application/json"))).AssertProblem(HttpStatusCode.BadRequest);
+        await (await explorer.PostAsync("/api/datasets/synthetic/sql", new StringContent("{\"sql\": \"SELECT 1\"}", Encoding.UTF8, "text/plain")))
+            .AssertProblem(HttpStatusCode.UnsupportedMediaType, "Content-Type: application/json");
+    }
+
+    [Fact]
+    public async Task The_rate_limit_follows_the_user_whatever_the_header_spelling()
+    {
+        using var limited = factory.WithWebHostBuilder(b => b.UseSetting("Sandbox:RequestsPerSecond", "1"));
+        var key = (await limited.WithKey(SandboxData.AdminKey).NewUser("explorer")).Key;
+        var statuses = new List<HttpStatusCode>();
+        foreach (var scheme in Enumerable.Repeat(new[] { "Bearer", "bearer", "BEARER", "bEaReR", "Bearer ", "Bearer  " }, 3).SelectMany(s => s))
+        {
+            var client = limited.CreateClient();
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"{scheme} {key}");
+            statuses.Add((await client.GetAsync("/api/me")).StatusCode);
+        }
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
+    public void A_job_interrupted_three_times_fails_instead_of_restarting_the_service_forever()
+    {
+        using var temp = new TempDirectory();
+        var store = new JobStore(new SandboxDatabase(temp.Combine("db.sqlite")), TimeProvider.System);
+        var job = store.Create("extract", null, "u_1", "{}");
+        for (var run = 1; run <= JobStore.MaxAttempts; run++)
+        {
+            Assert.NotNull(store.Claim(job.Id));
+            var queued = store.Requeue();
+            Assert.Equal(run < JobStore.MaxAttempts, queued.Contains(job.Id));
+        }
+        var failed = store.Find(job.Id)!;
+        Assert.Equal(Job.Failed, failed.Status);
+        Assert.Contains("interrupted 3 times", failed.Error);
+    }
+}
