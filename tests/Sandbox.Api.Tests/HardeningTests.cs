@@ -59,6 +59,22 @@ public class HardeningTests(SandboxFactory factory) : IClassFixture<SandboxFacto
     }
 
     [Fact]
+    public async Task A_project_approved_for_some_tables_reads_only_those()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var project = await analyst.NewProject(["restricted"], ["receipts", "diagnoses"]);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Approve(project, DateTimeOffset.UtcNow.AddDays(1))).StatusCode);
+        HttpContent Json(string body) => new StringContent(body, Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.OK, (await analyst.PostAsync($"/api/datasets/restricted/query?project={project}",
+            Json("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}"""))).StatusCode);
+        await (await analyst.PostAsync($"/api/datasets/restricted/query?project={project}",
+            Json("""{"from": "receipts", "where": {"exists": {"from": "drugs"}}, "select": [{"count": "*", "as": "n"}]}"""))).AssertProblem(HttpStatusCode.Forbidden, "not drugs");
+        await (await analyst.PostAsync($"/api/datasets/restricted/cohorts/count?project={project}", Json(File.ReadAllText(
+            Path.Combine(RepoPaths.DataSchemas, "examples", "new-users-of-diabetes-drugs.cohort.json"))))).AssertProblem(HttpStatusCode.Forbidden, "not drugs");
+    }
+
+    [Fact]
     public async Task Restricted_data_is_not_grouped_by_an_identifier()
     {
         var admin = factory.Admin();

@@ -1,3 +1,6 @@
+using Claims.Engine.Cohorts;
+using Claims.Engine.Query;
+using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Errors;
@@ -17,10 +20,10 @@ public static class DatasetGate
 
     public static bool MayQuery(Dataset dataset, string role) => dataset.Manifest.Access == DatasetAccess.Public || role == Roles.Analyst;
 
-    /// <summary>The ledger project a request releases to ("" on public data, where nothing is recorded); refusals throw.</summary>
-    public static string Project(HttpContext context, string name, Dataset dataset)
+    /// <summary>The grant a request on restricted data runs under (null on public data, where nothing is recorded); refusals throw.</summary>
+    public static ProjectGrant? Project(HttpContext context, string name, Dataset dataset)
     {
-        if (dataset.Manifest.Access == DatasetAccess.Public) return "";
+        if (dataset.Manifest.Access == DatasetAccess.Public) return null;
         var role = context.User.Role();
         if (!MayQuery(dataset, role))
             throw SandboxAccessException.Forbidden($"dataset '{name}' is restricted: only an analyst inside an approved project may query it, not the role '{role}'");
@@ -28,6 +31,32 @@ public static class DatasetGate
         AuditDetails.Of(context).ProjectId = string.IsNullOrEmpty(requested) ? null : requested;
         var grant = context.RequestServices.GetRequiredService<IProjectAccess>().Require(context.User, string.IsNullOrEmpty(requested) ? null : requested, name);
         AuditDetails.Of(context).ProjectId = grant.ProjectId;
-        return grant.ProjectId;
+        return grant;
     }
+
+    /// <summary>Refuses a query or cohort that reads a table the project was not approved for.</summary>
+    public static void RequireTables(ProjectGrant? grant, IEnumerable<TableSchema> tables)
+    {
+        if (grant?.Tables is not { } approved) return;
+        var outside = tables.Select(t => t.Name).Distinct().Where(t => !approved.Contains(t)).ToArray();
+        if (outside.Length > 0)
+            throw SandboxAccessException.Forbidden($"project '{grant.ProjectId}' is approved for the tables {string.Join(", ", approved)}, not {string.Join(", ", outside)}");
+    }
+
+    /// <summary>The tables a query reads: its own and those of its exists clauses.</summary>
+    public static IEnumerable<TableSchema> Tables(QueryModel query) => [query.From, .. Children(query.Where)];
+
+    /// <summary>The tables a cohort reads: its entry's, its event rules', and their exists clauses'.</summary>
+    public static IEnumerable<TableSchema> Tables(CohortDefinition cohort) =>
+        new[] { cohort.Entry }.Concat(cohort.Inclusion.Concat(cohort.Exclusion).OfType<EventCountRule>().Select(r => r.Event))
+            .SelectMany(e => new[] { e.Table }.Concat(Children(e.Where)));
+
+    private static IEnumerable<TableSchema> Children(Predicate? where) => where switch
+    {
+        AndPredicate and => and.Terms.SelectMany(Children),
+        OrPredicate or => or.Terms.SelectMany(Children),
+        NotPredicate not => Children(not.Term),
+        ExistsPredicate exists => [exists.Child, .. Children(exists.Where)],
+        _ => [],
+    };
 }

@@ -5,6 +5,7 @@ using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
 using Claims.Sandbox.Audit;
+using Claims.Sandbox.Projects;
 using Claims.Sandbox.Catalog;
 using Claims.Sandbox.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -48,7 +49,9 @@ public static class DatasetsApi
     {
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
-        var result = DisclosureControl.Apply(dataset, QueryParser.Parse(text, dataset.Schema), new DisclosureRequest(project, ledger, text, policy));
+        var query = QueryParser.Parse(text, dataset.Schema);
+        DatasetGate.RequireTables(project, DatasetGate.Tables(query));
+        var result = DisclosureControl.Apply(dataset, query, new DisclosureRequest(project?.ProjectId ?? "", ledger, text, policy));
         var response = QueryResponse.From(result, stopwatch.Elapsed);
         Audited(context, response.Rows.Count, result.Rules);
         return TypedResults.Ok(response);
@@ -59,8 +62,10 @@ public static class DatasetsApi
     {
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
-        var cohort = dataset.BuildCohort(CohortParser.Parse(text, dataset.Schema));
-        var disclosed = CohortDisclosure.Apply(dataset, cohort, new DisclosureRequest(project, ledger, text, policy));
+        var definition = CohortParser.Parse(text, dataset.Schema);
+        DatasetGate.RequireTables(project, DatasetGate.Tables(definition));
+        var cohort = dataset.BuildCohort(definition);
+        var disclosed = CohortDisclosure.Apply(dataset, cohort, new DisclosureRequest(project?.ProjectId ?? "", ledger, text, policy));
         Audited(context, disclosed.Attrition.Count, disclosed.Rules);
         return TypedResults.Ok(new CohortResponse(disclosed.Name, disclosed.Attrition, disclosed.Count, disclosed.Rules,
             Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3)));
@@ -70,7 +75,7 @@ public static class DatasetsApi
         (ProblemHttpResult)Problems.NotFound($"no dataset '{ds}': the datasets are {DatasetRegistry.Synthetic} and {DatasetRegistry.Restricted}");
 
     /// <summary>A query or cohort body with its dataset and the project it is released to; null for an unknown dataset.</summary>
-    private sealed record Asked(Dataset Dataset, string Project, string Text)
+    private sealed record Asked(Dataset Dataset, ProjectGrant? Project, string Text)
     {
         public static async Task<Asked?> Read(string ds, HttpContext context, DatasetRegistry registry)
         {
