@@ -4,9 +4,11 @@ using Claims.Engine.Storage;
 namespace Claims.Engine.Cohorts;
 
 /// <summary>
-/// Candidate index events, sorted by patient then month, with each patient's candidates found by offset (so an
-/// event row reaches its patient's candidates without a search). A candidate's key is its receipt (or checkup),
-/// the smallest of the patient's entry rows in that month, so the choice does not depend on scan order.
+/// Candidate index events, sorted by patient, month and key, with each patient's candidates found by offset (so
+/// an event row reaches its patient's candidates without a search). A candidate's key is its receipt (or
+/// checkup): for the first occurrence the smallest of the patient's entry rows in the first month, so the choice
+/// does not depend on scan order; for every occurrence each entry receipt is a candidate of its own, so its age,
+/// sex, prefecture and claim kind are tested for it.
 /// </summary>
 internal sealed class Candidates
 {
@@ -86,7 +88,7 @@ internal sealed class Candidates
             Array.Sort(rows);
             chosen = [];
             foreach (var row in rows)
-                if (chosen.Count == 0 || chosen[^1].Patient != row.Patient || chosen[^1].Month != row.Month) chosen.Add(row);
+                if (chosen.Count == 0 || chosen[^1] != row) chosen.Add(row);
         }
         return new Candidates(capacity, chosen.Select(c => c.Patient).ToArray(), chosen.Select(c => c.Month).ToArray(), chosen.Select(c => c.Key).ToArray());
     }

@@ -25,7 +25,7 @@ public sealed record CohortDefinition(
 /// <summary>Rows of one table matching a where tree (or every row without one); an event's month is its partition month.</summary>
 public sealed record EventCriterion(TableSchema Table, Predicate? Where);
 
-/// <summary>Which entry events are candidate index events: a patient's earliest, or every one (the earliest that passes every rule wins).</summary>
+/// <summary>Which entry events are candidate index events: a patient's earliest, or every entry receipt (the earliest that passes every rule wins).</summary>
 public enum Occurrence
 {
     First,

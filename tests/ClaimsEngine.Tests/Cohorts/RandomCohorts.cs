@@ -38,7 +38,7 @@ internal sealed class RandomCohorts(ClaimsSchema schema, RandomQueries predicate
         var steps = new List<string>
         {
             every
-                ? $"SELECT p, m, min(k) AS k FROM ({events}) GROUP BY p, m"
+                ? $"SELECT DISTINCT p, m, k FROM ({events})"
                 : $"SELECT e.p, e.m, min(e.k) AS k FROM ({events}) e JOIN (SELECT p, min(m) AS m FROM ({events}) GROUP BY p) f ON e.p = f.p AND e.m = f.m GROUP BY e.p, e.m",
         };
         const string timeline = $"(SELECT patient_id AS p, min({Months}) AS first, max({Months}) AS last FROM receipts r WHERE patient_id IS NOT NULL GROUP BY patient_id)";
