@@ -13,9 +13,9 @@ public static class CohortBenchmark
 {
     public static int Run(string[] args)
     {
-        var data = Values(args, "--data").Single();
-        var definitions = Values(args, "--def").Select(File.ReadAllText).ToArray();
-        var repeats = int.Parse(Values(args, "--repeats").SingleOrDefault() ?? "5");
+        var data = HarnessArgs.Values(args, "--data").Single();
+        var definitions = HarnessArgs.Values(args, "--def").Select(File.ReadAllText).ToArray();
+        var repeats = int.Parse(HarnessArgs.Values(args, "--repeats").SingleOrDefault() ?? "5");
         using var dataset = Dataset.Open(data);
         Console.WriteLine($"{dataset.RowCount:N0} rows, {EventScan.PatientCount(dataset):N0} patients, {Environment.ProcessorCount} cores");
         var stopwatch = Stopwatch.StartNew();
@@ -37,9 +37,4 @@ public static class CohortBenchmark
         return 0;
     }
 
-    private static IEnumerable<string> Values(string[] args, string name)
-    {
-        for (var i = 0; i + 1 < args.Length; i++)
-            if (args[i] == name) yield return args[i + 1];
-    }
 }

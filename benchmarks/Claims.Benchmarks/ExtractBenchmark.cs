@@ -17,8 +17,8 @@ public static class ExtractBenchmark
 {
     public static int Run(string[] args)
     {
-        var data = Value(args, "--data") ?? throw new ArgumentException("extract needs --data DIR");
-        var share = double.Parse(Value(args, "--share") ?? "0.1", System.Globalization.CultureInfo.InvariantCulture);
+        var data = HarnessArgs.Value(args, "--data") ?? throw new ArgumentException("extract needs --data DIR");
+        var share = double.Parse(HarnessArgs.Value(args, "--share") ?? "0.1", System.Globalization.CultureInfo.InvariantCulture);
         var work = Path.Combine(Path.GetTempPath(), $"claims-extract-bench-{Environment.ProcessId}");
         try
         {
@@ -55,8 +55,7 @@ public static class ExtractBenchmark
     /// <summary>A deterministic sample: patient p is in when a multiplicative hash of p falls under the share.</summary>
     private static Cohort Sample(Dataset dataset, double share)
     {
-        var patients = dataset.Table("receipts").Partitions.Select(p => p.Column(ExtractColumns.PatientColumn));
-        var capacity = (int)patients.SelectMany(c => c.Zones.ToArray()).Where(z => !z.IsEmpty).Max(z => z.Max) + 1;
+        var capacity = EventScan.PatientCount(dataset);
         var months = dataset.Table("receipts").Partitions.Select(p => p.Key).ToArray();
         var set = new PatientSet(capacity);
         var index = new int[capacity];
@@ -105,9 +104,4 @@ public static class ExtractBenchmark
         command.ExecuteNonQuery();
     }
 
-    private static string? Value(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

@@ -12,11 +12,11 @@ public static class GenerateBenchmark
 {
     public static int Run(string[] args)
     {
-        var persons = int.Parse(Value(args, "--persons") ?? "1000000");
-        var months = int.Parse(Value(args, "--months") ?? "12");
-        var threads = int.Parse(Value(args, "--threads") ?? Environment.ProcessorCount.ToString());
-        var output = Value(args, "--out") ?? Path.Combine(Path.GetTempPath(), $"claims-generate-bench-{Environment.ProcessId}");
-        var keep = Value(args, "--out") is not null;
+        var persons = int.Parse(HarnessArgs.Value(args, "--persons") ?? "1000000");
+        var months = int.Parse(HarnessArgs.Value(args, "--months") ?? "12");
+        var threads = int.Parse(HarnessArgs.Value(args, "--threads") ?? Environment.ProcessorCount.ToString());
+        var output = HarnessArgs.Value(args, "--out") ?? Path.Combine(Path.GetTempPath(), $"claims-generate-bench-{Environment.ProcessId}");
+        var keep = HarnessArgs.Value(args, "--out") is not null;
         long peak = 0;
         using var sampler = new Timer(_ => peak = Math.Max(peak, ResidentBytes()), null, 0, 200);
         var last = Stopwatch.StartNew();
@@ -35,11 +35,6 @@ public static class GenerateBenchmark
         return 0;
     }
 
-    private static string? Value(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 
     /// <summary>
     /// VmRSS of this process (or another field of /proc/self/status, such as RssAnon: resident memory less mapped

@@ -12,7 +12,7 @@ public sealed class FakeProjectAccess : IProjectAccess
     public ProjectGrant Require(ClaimsPrincipal user, string? projectId, string dataset) => projectId switch
     {
         null => throw SandboxAccessException.Forbidden("name a project"),
-        Project => new ProjectGrant(Project, "test project", [dataset], null, null, new byte[32]),
+        Project => new ProjectGrant(Project, null),
         _ => throw SandboxAccessException.NotFound($"no project '{projectId}'"),
     };
 }

@@ -137,4 +137,12 @@ public class HardeningTests(SandboxFactory factory) : IClassFixture<SandboxFacto
         Assert.Equal(Job.Failed, failed.Status);
         Assert.Contains("interrupted 3 times", failed.Error);
     }
+
+    [Fact]
+    public void A_disclosure_threshold_below_ten_stops_the_service_from_starting()
+    {
+        using var lowered = factory.WithWebHostBuilder(b => b.UseSetting("Sandbox:DisclosureThreshold", "5"));
+        var error = Assert.Throws<InvalidOperationException>(() => lowered.CreateClient());
+        Assert.Contains("releases need at least 10", error.Message);
+    }
 }

@@ -137,7 +137,7 @@ public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
         await (await analyst.Extract(id, "restricted", badColumn, ["receipts"])).AssertProblem(HttpStatusCode.BadRequest, "entry.where");
         await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipt"])).AssertProblem(HttpStatusCode.BadRequest, "unknown table 'receipt'");
         await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"], "xlsx")).AssertProblem(HttpStatusCode.BadRequest, "xlsx");
-        await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["drugs"])).AssertProblem(HttpStatusCode.Forbidden, "may extract only");
+        await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["drugs"])).AssertProblem(HttpStatusCode.Forbidden, "not drugs");
         await (await analyst.Extract(id, "nowhere", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.NotFound, "no dataset");
         await (await analyst.Extract("p_nosuchproject00", "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.NotFound, "no project");
         await (await analyst.PostAsJsonAsync($"/api/projects/{id}/extracts", new { dataset = "restricted", cohort = "text", tables = new[] { "receipts" } }))

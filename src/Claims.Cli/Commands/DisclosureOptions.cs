@@ -16,14 +16,14 @@ internal sealed class DisclosureOptions(string projectDescription = "The project
 
     public Option<int> Threshold { get; } = new("--threshold")
     {
-        Description = $"Counts of fewer patients are suppressed on restricted data (at least {DisclosurePolicy.DefaultThreshold}: it can be raised, never lowered)",
+        Description = $"Counts of fewer patients are suppressed on restricted data (at least {DisclosurePolicy.MinimumReleaseThreshold}: it can be raised, never lowered)",
         DefaultValueFactory = _ => DisclosurePolicy.DefaultThreshold,
         Validators =
         {
             result =>
             {
-                if (result.GetValueOrDefault<int>() < DisclosurePolicy.DefaultThreshold)
-                    result.AddError($"--threshold: {result.GetValueOrDefault<int>()} is below the floor of {DisclosurePolicy.DefaultThreshold}");
+                if (result.GetValueOrDefault<int>() < DisclosurePolicy.MinimumReleaseThreshold)
+                    result.AddError($"--threshold: {result.GetValueOrDefault<int>()} is below the floor of {DisclosurePolicy.MinimumReleaseThreshold}");
             },
         },
     };

@@ -28,9 +28,7 @@ internal static class QueryCommand
             using var dataset = Dataset.Open(parse.GetValue(data)!);
             var model = QueryParser.Parse(json, dataset.Schema);
             var restricted = dataset.Manifest.Access == DatasetAccess.Restricted;
-            var result = restricted
-                ? DisclosureControl.Apply(dataset, model, disclosure.Request(parse, dataset, json))
-                : new DisclosedResult(dataset.Execute(model), [], []);
+            var result = DisclosureControl.Apply(dataset, model, disclosure.Request(parse, dataset, json));
             var writer = console.Profile.Out.Writer;
             switch (parse.GetValue(format))
             {

@@ -5,7 +5,7 @@ namespace Claims.Engine.Cohorts;
 
 /// <summary>
 /// Builds a cohort from its definition. Entry events become candidate index events (a patient's earliest, or
-/// each month with one); every rule then keeps or drops candidates, with one parallel scan per event rule
+/// each entry receipt or checkup); every rule then keeps or drops candidates, with one parallel scan per event rule
 /// over only the months its window can reach, and the attrition is counted in patients after each step.
 /// A patient is in the cohort with the earliest candidate that survives every rule.
 /// </summary>
@@ -46,38 +46,37 @@ public static class CohortBuilder
         }
         // Read once, at the first rule that needs them, for the candidates still live then.
         EntryAttributes? attributes = null;
-        EntryAttributes Attributes() => attributes ??= EntryAttributes.Read(dataset, definition.Entry.Table, candidates);
-        foreach (var rule in definition.Inclusion) Step(rule.Name, Matcher(dataset, rule, candidates, Attributes));
+        EntryAttributes Attributes() => attributes ??= EntryAttributes.Read(dataset, definition.Entry.Table, candidates, steps[^1]);
+        foreach (var rule in definition.Inclusion) Step(rule.Name, Matcher(dataset, rule, candidates, steps, Attributes));
         foreach (var rule in definition.Exclusion)
         {
-            var matches = Matcher(dataset, rule, candidates, Attributes);
+            var matches = Matcher(dataset, rule, candidates, steps, Attributes);
             Step(rule.Name, c => !matches(c));
         }
         return candidates.ToCohort(definition, timeline, attrition, steps);
     }
 
-    private static Func<int, bool> Matcher(Dataset dataset, CohortRule rule, Candidates candidates, Func<EntryAttributes> attributes)
+    private static Func<int, bool> Matcher(Dataset dataset, CohortRule rule, Candidates candidates, IReadOnlyList<PatientSet> steps, Func<EntryAttributes> attributes)
     {
         switch (rule)
         {
             case AgeRule age:
-                var ages = attributes();
-                return c => ages.Value("age", c) is var a && a >= age.Min && a <= age.Max;
+                var ages = attributes().Values("age");
+                return c => ages[c] >= age.Min && ages[c] <= age.Max;
             case AttributeRule attribute:
-                var values = attributes();
-                return c => attribute.Values.Contains(values.Value(attribute.Column, c));
+                var values = attributes().Values(attribute.Column);
+                return c => attribute.Values.Contains(values[c]);
             case EventCountRule events:
-                return Counted(dataset, events, candidates);
+                return Counted(dataset, events, candidates, steps[^1]);
             default:
                 throw new InvalidOperationException(rule.GetType().Name);
         }
     }
 
     /// <summary>Counts each live candidate's matching rows inside its window, then tests the count.</summary>
-    private static Func<int, bool> Counted(Dataset dataset, EventCountRule rule, Candidates candidates)
+    private static Func<int, bool> Counted(Dataset dataset, EventCountRule rule, Candidates candidates, PatientSet live)
     {
         var counts = new int[candidates.Count];
-        var live = candidates.LivePatients();
         var (first, last) = candidates.MonthRange();
         if (first <= last)
         {

@@ -18,19 +18,7 @@ public static class CohortParser
     public static CohortDefinition Parse(string json, ClaimsSchema? schema = null)
     {
         schema ??= ClaimsSchema.Default;
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return Parse(document.RootElement, schema, json);
-        }
-        catch (JsonException e)
-        {
-            throw new QueryException("cohort", $"is not valid JSON: {e.Message}");
-        }
-        catch (InvalidOperationException e) when (QueryParser.IsInvalidText(e))
-        {
-            throw new QueryException("cohort", $"holds a string that is not valid Unicode: {e.Message}");
-        }
+        return QueryParser.ParseJson(json, "cohort", root => Parse(root, schema, json));
     }
 
     private static CohortDefinition Parse(JsonElement root, ClaimsSchema schema, string json)

@@ -17,7 +17,8 @@ internal sealed class EntryAttributes
 
     private EntryAttributes(int[][] values) => _values = values;
 
-    public int Value(string column, int candidate) => _values[Array.IndexOf(Columns, column)][candidate];
+    /// <summary>Every candidate's value of <paramref name="column"/> (one of <see cref="Columns"/>), by candidate.</summary>
+    public int[] Values(string column) => _values[Array.IndexOf(Columns, column)];
 
     /// <summary>The record table holding the attributes for events of <paramref name="entry"/>, and its key column.</summary>
     public static (TableSchema Table, string Key) RecordOf(ClaimsSchema schema, TableSchema entry) =>
@@ -26,11 +27,10 @@ internal sealed class EntryAttributes
         : entry.ParentTable is { } parent && entry.ParentColumn is { } key ? (schema.Table(parent), key.Name)
         : throw new ClaimsException($"table '{entry.Name}' has no receipt or checkup to take age and sex from");
 
-    public static EntryAttributes Read(Dataset dataset, TableSchema entry, Candidates candidates)
+    public static EntryAttributes Read(Dataset dataset, TableSchema entry, Candidates candidates, PatientSet live)
     {
         var (table, keyColumn) = RecordOf(dataset.Schema, entry);
         var values = Columns.Select(_ => Enumerable.Repeat(-1, candidates.Count).ToArray()).ToArray();
-        var live = candidates.LivePatients();
         var wanted = Enumerable.Range(0, candidates.Count).Where(c => candidates.Alive[c]).GroupBy(c => MonthKey.FromAbsolute(candidates.Month[c]))
             .ToDictionary(g => g.Key, g => g.ToDictionary(c => candidates.Key[c], c => c));
         Parallel.ForEach(dataset.Table(table.Name).Partitions.Where(p => wanted.ContainsKey(p.Key)), partition =>

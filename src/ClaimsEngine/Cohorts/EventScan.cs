@@ -65,21 +65,6 @@ public static class EventScan
         return (patients, new RowSelection(table.Name, total, words));
     }
 
-    /// <summary>The linked patients with at least one matching row.</summary>
-    public static PatientSet Patients(Dataset dataset, TableSchema table, Predicate? where)
-    {
-        var patients = new PatientSet(PatientCount(dataset));
-        Blocks(dataset, table, where, (partition, start, count, selected) =>
-        {
-            var ids = PatientIds(partition);
-            foreach (var i in Kernels.Bitmap.SetBits(selected))
-            {
-                if (!ids.IsNull(start + i)) patients.AddConcurrently(ids.Values<int>()[start + i]);
-            }
-        });
-        return patients;
-    }
-
     public static bool IsLinked(Dataset dataset) => TryPatientCount(dataset, out _);
 
     /// <summary>The number of linked patients (patient ids run from 0 to this − 1); a dataset never linked has none.</summary>
@@ -88,7 +73,7 @@ public static class EventScan
             ? count
             : throw new ClaimsException($"the dataset at '{dataset.Directory}' is not linked (no patient ids); run `claims link --data {dataset.Directory}` first");
 
-    private static bool TryPatientCount(Dataset dataset, out int count)
+    public static bool TryPatientCount(Dataset dataset, out int count)
     {
         count = 0;
         return dataset.Manifest.Provenance.Parameters.TryGetValue("patients", out var text) && int.TryParse(text, out count) && count >= 0;

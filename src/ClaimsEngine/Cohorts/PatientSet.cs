@@ -47,11 +47,6 @@ public sealed class PatientSet
         Interlocked.Or(ref _words[patient >> 6], 1UL << patient);
     }
 
-    public void Remove(int patient)
-    {
-        if ((uint)patient < (uint)Capacity) _words[patient >> 6] &= ~(1UL << patient);
-    }
-
     public SetBitEnumerator GetEnumerator() => Bitmap.SetBits(_words);
 
     public PatientSet Union(PatientSet other) => Combine(other, static (target, source) => Bitmap.Or(target, source));

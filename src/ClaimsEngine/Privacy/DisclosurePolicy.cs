@@ -8,6 +8,9 @@ public sealed record DisclosurePolicy
 {
     public const int DefaultThreshold = 10;
 
+    /// <summary>The lowest threshold a release may use: the NDB's own rule. Tests of the mechanism may go lower; releases may not.</summary>
+    public const int MinimumReleaseThreshold = 10;
+
     public DisclosurePolicy(int threshold = DefaultThreshold)
     {
         // A threshold of 1 would suppress nothing and let any difference through: that is no control at all.

@@ -39,17 +39,7 @@ public sealed partial class ReleaseLedger(string directory)
         }
     }
 
-    /// <summary>Adds a release to the project's ledger.</summary>
-    public Release Record(string project, PatientSet patients, string kind, string label, string description)
-    {
-        lock (_lock)
-        {
-            using var _ = ProjectLock(project);
-            return Append(project, Load(project), patients, null, kind, label, description);
-        }
-    }
-
-    /// <summary><see cref="Check"/> then <see cref="Record"/> under one lock, so two concurrent releases cannot both pass against the ledger without each other.</summary>
+    /// <summary><see cref="Check"/> then a record of the release under one lock, so two concurrent releases cannot both pass against the ledger without each other.</summary>
     public Release CheckAndRecord(string project, PatientSet patients, string kind, string label, string description, DisclosurePolicy policy) =>
         CheckAndRecord(project, [patients], kind, label, description, policy)[0];
 

@@ -24,20 +24,24 @@ public static class QueryParser
         ["max"] = AggregateKind.Max, ["countDistinct"] = AggregateKind.CountDistinct,
     };
 
-    public static QueryModel Parse(string json, ClaimsSchema? schema = null)
+    public static QueryModel Parse(string json, ClaimsSchema? schema = null) =>
+        ParseJson(json, "query", root => Parse(root, schema ?? ClaimsSchema.Default));
+
+    /// <summary>Text to a JSON root handed to <paramref name="parse"/>, with JSON's own failures named at <paramref name="path"/>.</summary>
+    internal static T ParseJson<T>(string json, string path, Func<JsonElement, T> parse)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
-            return Parse(document.RootElement, schema ?? ClaimsSchema.Default);
+            return parse(document.RootElement);
         }
         catch (JsonException e)
         {
-            throw new QueryException("query", $"is not valid JSON: {e.Message}");
+            throw new QueryException(path, $"is not valid JSON: {e.Message}");
         }
         catch (InvalidOperationException e) when (IsInvalidText(e))
         {
-            throw new QueryException("query", $"holds a string that is not valid Unicode: {e.Message}");
+            throw new QueryException(path, $"holds a string that is not valid Unicode: {e.Message}");
         }
     }
 

@@ -1,3 +1,4 @@
+using Claims.Engine.Cohorts;
 using System.Globalization;
 using Claims.Engine.Storage;
 
@@ -16,7 +17,7 @@ public sealed record DatasetInfo(string Name, string Access, bool Synthetic, str
         var restricted = manifest.Access == DatasetAccess.Restricted;
         return new DatasetInfo(name, restricted ? "restricted" : "public", manifest.Provenance.Synthetic, manifest.Provenance.Source, dataset.RowCount,
             dataset.Tables.SelectMany(t => t.Partitions).Select(p => p.Key).Distinct().Order().ToArray(),
-            manifest.Provenance.Parameters.TryGetValue("patients", out var patients) ? long.Parse(patients, CultureInfo.InvariantCulture) : null,
+            EventScan.TryPatientCount(dataset, out var patients) ? patients : null,
             manifest.SchemaHash, DatasetGate.MayQuery(dataset, role),
             restricted ? $"an analyst key and an approved project named in the {DatasetGate.ProjectHeader} header (or ?project=)" : null);
     }

@@ -72,7 +72,7 @@ public static class DatasetsApi
     }
 
     public static ProblemHttpResult UnknownDataset(string ds) =>
-        (ProblemHttpResult)Problems.NotFound($"no dataset '{ds}': the datasets are {DatasetRegistry.Synthetic} and {DatasetRegistry.Restricted}");
+        Problems.NotFound($"no dataset '{ds}': the datasets are {DatasetRegistry.Synthetic} and {DatasetRegistry.Restricted}");
 
     /// <summary>A query or cohort body with its dataset and the project it is released to; null for an unknown dataset.</summary>
     private sealed record Asked(Dataset Dataset, ProjectGrant? Project, string Text)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Claims.Sandbox;
@@ -16,12 +17,12 @@ public static class Problems
         });
     }
 
-    public static IResult Result(int status, string detail, string? title = null) =>
+    public static ProblemHttpResult Result(int status, string detail, string? title = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
 
-    public static IResult BadRequest(string detail) => Result(StatusCodes.Status400BadRequest, detail);
+    public static ProblemHttpResult BadRequest(string detail) => Result(StatusCodes.Status400BadRequest, detail);
 
-    public static IResult Forbidden(string detail) => Result(StatusCodes.Status403Forbidden, detail);
+    public static ProblemHttpResult Forbidden(string detail) => Result(StatusCodes.Status403Forbidden, detail);
 
-    public static IResult NotFound(string detail) => Result(StatusCodes.Status404NotFound, detail);
+    public static ProblemHttpResult NotFound(string detail) => Result(StatusCodes.Status404NotFound, detail);
 }

@@ -2,6 +2,7 @@ using Claims.Engine.Extracts;
 using Claims.Engine.Privacy;
 using Claims.Sandbox.Hosting;
 using Claims.Sandbox.Jobs;
+using Claims.Sandbox.Projects;
 using Microsoft.Extensions.Options;
 
 namespace Claims.Sandbox.Extracts;
@@ -10,7 +11,7 @@ namespace Claims.Sandbox.Extracts;
 /// Runs an extract job: plans it again, records its cohort in the project's ledger (restricted data), writes the
 /// tables with the project's pseudonym key into work/staging, then packs them into work/extract.zip.
 /// </summary>
-public sealed class ExtractJob(ExtractPlanner planner, IOptions<SandboxOptions> options) : IJobRunner
+public sealed class ExtractJob(ExtractPlanner planner, ProjectStore projects, ReleaseLedger ledger, DisclosurePolicy policy, IOptions<SandboxOptions> options) : IJobRunner
 {
     public const string ResultName = "extract.zip";
 
@@ -20,11 +21,11 @@ public sealed class ExtractJob(ExtractPlanner planner, IOptions<SandboxOptions> 
     {
         var order = ExtractOrder.FromJson(job.Request);
         var plan = planner.Plan(job.UserId, job.ProjectId!, order);
-        CohortDisclosure.ApproveExtract(plan.Dataset, plan.Cohort, new DisclosureRequest(plan.Grant.ProjectId, planner.Ledger, order.Cohort, plan.Policy));
+        CohortDisclosure.ApproveExtract(plan.Dataset, plan.Cohort, new DisclosureRequest(plan.Grant.ProjectId, ledger, order.Cohort, policy));
         var staging = Path.Combine(workDirectory, "staging");
         var manifest = CohortExtract.Write(plan.Dataset, plan.Cohort, new ExtractRequest
         {
-            Project = plan.Grant.ProjectId, Key = plan.Grant.PseudonymKey, Tables = order.Tables, Format = plan.Format,
+            Project = plan.Grant.ProjectId, Key = projects.PseudonymKey(plan.Grant.ProjectId), Tables = order.Tables, Format = plan.Format,
             OutDirectory = staging, CohortDefinitionJson = order.Cohort,
         });
         var zip = Path.Combine(workDirectory, ResultName);

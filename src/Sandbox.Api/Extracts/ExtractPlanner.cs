@@ -3,24 +3,19 @@ using Claims.Engine.Extracts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Storage;
 using Claims.Sandbox.Datasets;
-using Claims.Sandbox.Errors;
-using Claims.Sandbox.Hosting;
 using Claims.Sandbox.Projects;
-using Microsoft.Extensions.Options;
 
 namespace Claims.Sandbox.Extracts;
 
-/// <summary>An extract that may run: its data, cohort, grant (with the pseudonym key) and format.</summary>
-public sealed record PlannedExtract(Dataset Dataset, Cohort Cohort, ProjectGrant Grant, ExtractFormat Format, DisclosurePolicy Policy);
+/// <summary>An extract that may run: its data, cohort, grant and format.</summary>
+public sealed record PlannedExtract(Dataset Dataset, Cohort Cohort, ProjectGrant Grant, ExtractFormat Format);
 
 /// <summary>
 /// The whole validation of an extract, done when it is submitted (so the caller hears at once: 403, 404 or 400)
 /// and again when its job runs (the project may have expired or been rejected in between, the ledger grown).
 /// </summary>
-public sealed class ExtractPlanner(ProjectAccess access, ProjectStore projects, DatasetRegistry datasets, ReleaseLedger ledger, IOptions<SandboxOptions> options)
+public sealed class ExtractPlanner(ProjectAccess access, DatasetRegistry datasets, ReleaseLedger ledger, DisclosurePolicy policy)
 {
-    public ReleaseLedger Ledger => ledger;
-
     /// <summary>
     /// The project grants the dataset to the user, the tables exist and the project allows them, the format is
     /// known, the cohort parses, and on restricted data it is not a few patients from the project's earlier
@@ -32,11 +27,9 @@ public sealed class ExtractPlanner(ProjectAccess access, ProjectStore projects, 
         datasets.TryGet(order.Dataset, out var dataset);
         var format = ExtractFormats.Parse(order.Format);
         CohortExtract.CheckTables(dataset, order.Tables);
-        if (projects.Find(projectId)?.Tables is { } allowed && order.Tables.FirstOrDefault(t => !allowed.Contains(t)) is { } table)
-            throw SandboxAccessException.Forbidden($"project '{projectId}' may extract only {string.Join(", ", allowed)}; not {table}");
+        DatasetGate.RequireTables(grant, order.Tables.Select(dataset!.Schema.Table));
         var cohort = dataset.BuildCohort(CohortParser.Parse(order.Cohort, dataset.Schema));
-        var policy = new DisclosurePolicy(options.Value.DisclosureThreshold);
         if (dataset.Manifest.Access == DatasetAccess.Restricted) ledger.Check(grant.ProjectId, cohort.Patients, $"extract '{cohort.Name}'", policy);
-        return new PlannedExtract(dataset, cohort, grant, format, policy);
+        return new PlannedExtract(dataset, cohort, grant, format);
     }
 }

@@ -26,16 +26,16 @@ public static class ExtractsApi
     {
         var audit = AuditDetails.Of(context);
         audit.ProjectId = id;
-        if (string.IsNullOrWhiteSpace(submission.Dataset)) return (ProblemHttpResult)Problems.BadRequest("dataset is required (synthetic or restricted)");
+        if (string.IsNullOrWhiteSpace(submission.Dataset)) return Problems.BadRequest("dataset is required (synthetic or restricted)");
         if (submission.Cohort is not { ValueKind: JsonValueKind.Object } cohort)
-            return (ProblemHttpResult)Problems.BadRequest("cohort is required: the cohort definition object (data-schemas/cohort.schema.json)");
+            return Problems.BadRequest("cohort is required: the cohort definition object (data-schemas/cohort.schema.json)");
         var order = new ExtractOrder(submission.Dataset, cohort.GetRawText(), submission.Tables ?? [], submission.Format ?? "parquet");
         audit.SubjectHash = AuditDetails.HashOf(order.Cohort);
         var plan = planner.Plan(user.Id(), id, order);
         // The patients whose rows will leave: the extract's size in the audit, known before its bytes are.
         audit.ResultSize = plan.Cohort.Count;
         if (queue.Submit(ExtractOrder.Kind, id, user.Id(), order.ToJson()) is not { } job)
-            return (ProblemHttpResult)Problems.Result(StatusCodes.Status429TooManyRequests, "the job queue is full; retry in a while", "Too many requests");
+            return Problems.Result(StatusCodes.Status429TooManyRequests, "the job queue is full; retry in a while", "Too many requests");
         return TypedResults.Accepted($"/api/jobs/{job.Id}", new NewJob(job.Id));
     }
 }

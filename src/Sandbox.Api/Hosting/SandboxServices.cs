@@ -36,7 +36,13 @@ public static class SandboxServices
         services.AddSingleton(sp => DatasetRegistry.Open(Options(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DatasetRegistry>()));
         // One ledger for the service: its monitor serialises releases across threads, its lock file across processes.
         services.AddSingleton(sp => new ReleaseLedger(Options(sp).DataPath("releases")));
-        services.AddSingleton(sp => new DisclosurePolicy(Options(sp).DisclosureThreshold));
+        services.AddSingleton(sp =>
+        {
+            var threshold = Options(sp).DisclosureThreshold;
+            return threshold >= DisclosurePolicy.MinimumReleaseThreshold
+                ? new DisclosurePolicy(threshold)
+                : throw new InvalidOperationException($"Sandbox:DisclosureThreshold is {threshold}; releases need at least {DisclosurePolicy.MinimumReleaseThreshold}");
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProjectStore>();
         services.AddSingleton<ProjectAccess>();
@@ -86,6 +92,8 @@ public static class SandboxServices
         var options = Options(app.Services);
         Directory.CreateDirectory(options.DataPath());
         app.Services.GetRequiredService<DatasetRegistry>();
+        // Settings that would weaken disclosure control stop the start, not a request.
+        app.Services.GetRequiredService<DisclosurePolicy>();
         app.Services.GetRequiredService<SqlSandbox>();
         AdminBootstrap.Ensure(app.Services.GetRequiredService<UserStore>(), options, app.Logger);
 

@@ -45,36 +45,36 @@ public static class IdentityApi
     {
         if (Invalid(request.Name, "name") is { } problem) return problem;
         if (request.Role is null || !Roles.All.Contains(request.Role))
-            return (ProblemHttpResult)Problems.BadRequest($"role must be one of {string.Join(", ", Roles.All)}");
+            return Problems.BadRequest($"role must be one of {string.Join(", ", Roles.All)}");
         if (request.Email is not null && InvalidEmail(request.Email) is { } bad) return bad;
         var (user, key) = users.Create(request.Name!.Trim(), request.Email, request.Role);
         return TypedResults.Created($"/api/users/{user.Id}", new NewUser(user.Id, key, user.Role));
     }
 
     public static Results<NoContent, ProblemHttpResult> DisableUser(string id, UserStore users) =>
-        users.Disable(id) ? TypedResults.NoContent() : (ProblemHttpResult)Problems.NotFound($"no active user '{id}'");
+        users.Disable(id) ? TypedResults.NoContent() : Problems.NotFound($"no active user '{id}'");
 
     public static Results<Ok<IReadOnlyList<ApiKeyInfo>>, ProblemHttpResult> ListKeys(string id, UserStore users) =>
-        users.Find(id) is null ? (ProblemHttpResult)Problems.NotFound($"no user '{id}'") : TypedResults.Ok(users.Keys(id));
+        users.Find(id) is null ? Problems.NotFound($"no user '{id}'") : TypedResults.Ok(users.Keys(id));
 
     public static Results<Created<NewKey>, ProblemHttpResult> IssueKey(string id, UserStore users)
     {
-        if (users.Find(id) is not { Disabled: false }) return (ProblemHttpResult)Problems.NotFound($"no active user '{id}'");
+        if (users.Find(id) is not { Disabled: false }) return Problems.NotFound($"no active user '{id}'");
         var key = users.IssueKey(id);
         return TypedResults.Created($"/api/users/{id}/keys", new NewKey(id, key));
     }
 
     public static Results<NoContent, ProblemHttpResult> RevokeKey(string id, UserStore users) =>
-        users.RevokeKey(id) ? TypedResults.NoContent() : (ProblemHttpResult)Problems.NotFound($"no live key '{id}'");
+        users.RevokeKey(id) ? TypedResults.NoContent() : Problems.NotFound($"no live key '{id}'");
 
     private static ProblemHttpResult? Invalid(string? value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? (ProblemHttpResult)Problems.BadRequest($"{field} is required")
-        : value.Length > 200 ? (ProblemHttpResult)Problems.BadRequest($"{field} is longer than 200 characters")
+        string.IsNullOrWhiteSpace(value) ? Problems.BadRequest($"{field} is required")
+        : value.Length > 200 ? Problems.BadRequest($"{field} is longer than 200 characters")
         : null;
 
     private static ProblemHttpResult? InvalidEmail(string? email) =>
-        string.IsNullOrWhiteSpace(email) ? (ProblemHttpResult)Problems.BadRequest("email is required")
-        : email.Length > 200 || !MailAddress.TryCreate(email.Trim(), out _) ? (ProblemHttpResult)Problems.BadRequest($"email '{email}' is not an e-mail address")
+        string.IsNullOrWhiteSpace(email) ? Problems.BadRequest("email is required")
+        : email.Length > 200 || !MailAddress.TryCreate(email.Trim(), out _) ? Problems.BadRequest($"email '{email}' is not an e-mail address")
         : null;
 }
 

@@ -46,7 +46,7 @@ public static class JobsApi
             && datasets.TryGet(dataset, out var data) && data.Manifest.Access == Claims.Engine.Storage.DatasetAccess.Restricted)
             access.Require(user, job.ProjectId, dataset);
         if (job.Status != Job.Succeeded)
-            return (ProblemHttpResult)Problems.Result(StatusCodes.Status409Conflict, $"job '{id}' is {job.Status}{(job.Error is null ? "" : $": {job.Error}")}; only a succeeded job has a result", "Conflict");
+            return Problems.Result(StatusCodes.Status409Conflict, $"job '{id}' is {job.Status}{(job.Error is null ? "" : $": {job.Error}")}; only a succeeded job has a result", "Conflict");
         var path = options.Value.DataPath(job.ResultPath!);
         var damage = !File.Exists(path) ? "is missing" : ResultFile.Sha256(path) != job.ResultSha256 ? "does not match its SHA-256" : null;
         if (damage is not null)
@@ -54,7 +54,7 @@ public static class JobsApi
             // Never half a download or a 500: the job is failed for good, and says why, so the caller reruns it.
             var error = $"the result file {damage}; submit the job again";
             jobs.Fail(id, error);
-            return (ProblemHttpResult)Problems.Result(StatusCodes.Status410Gone, $"job '{id}': {error}", "Gone");
+            return Problems.Result(StatusCodes.Status410Gone, $"job '{id}': {error}", "Gone");
         }
         audit.ResultSize = job.ResultBytes;
         ResultFile.WriteChecksumHeaders(context.Response.Headers, job.ResultSha256!);
@@ -64,7 +64,7 @@ public static class JobsApi
     private static Job? Visible(string id, ClaimsPrincipal user, JobStore jobs) =>
         jobs.Find(id) is { } job && (job.UserId == user.Id() || user.IsInRole(Roles.Admin)) ? job : null;
 
-    private static ProblemHttpResult NotFound(string id) => (ProblemHttpResult)Problems.NotFound($"no job '{id}'");
+    private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"no job '{id}'");
 }
 
 public sealed record NewJob(string JobId);

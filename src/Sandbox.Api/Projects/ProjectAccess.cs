@@ -7,11 +7,10 @@ using Claims.Sandbox.Identity;
 namespace Claims.Sandbox.Projects;
 
 /// <summary>
-/// A caller's standing in one project: what a restricted request runs under (its ledger, its pseudonym key), and
-/// the tables it was approved for (null: every table of its datasets).
+/// A caller's standing in one project: the project a restricted request runs under (its ledger) and the tables
+/// it was approved for (null: every table of its datasets).
 /// </summary>
-public sealed record ProjectGrant(string ProjectId, string Title, IReadOnlyList<string> Datasets, IReadOnlyList<string>? Tables, DateTimeOffset? Expires,
-    byte[] PseudonymKey);
+public sealed record ProjectGrant(string ProjectId, IReadOnlyList<string>? Tables);
 
 /// <summary>
 /// Decides whether a caller may work on a dataset inside a project: a member (the owner) of an approved,
@@ -52,6 +51,6 @@ public sealed class ProjectAccess(ProjectStore projects, DatasetRegistry dataset
                 });
             if (!project.Datasets.Contains(dataset)) throw SandboxAccessException.Forbidden($"project '{projectId}' does not list the {dataset} dataset (it lists {string.Join(", ", project.Datasets)})");
         }
-        return new ProjectGrant(project.Id, project.Title, project.Datasets, project.Tables, project.ExpiresAt, projects.PseudonymKey(project.Id));
+        return new ProjectGrant(project.Id, project.Tables);
     }
 }

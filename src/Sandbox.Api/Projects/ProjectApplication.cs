@@ -1,3 +1,4 @@
+using Claims.Engine.Storage;
 using Claims.Engine.Schema;
 using Claims.Sandbox.Datasets;
 
@@ -16,12 +17,11 @@ public sealed record ProjectApplication(string? Title, string? Purpose, IReadOnl
         if (Tables is { Count: 0 }) return "tables, when given, must name at least one table (leave it out for every table)";
         var names = schema.Tables.Select(t => t.Name).ToArray();
         if (Tables?.FirstOrDefault(t => !names.Contains(t)) is { } table) return $"tables: no table '{table}' (tables: {string.Join(", ", names)})";
-        if (Period is { } period && (!IsMonth(period.From) || !IsMonth(period.To) || period.From > period.To))
+        if (Period is { } period && (!MonthKey.IsValid(period.From) || !MonthKey.IsValid(period.To) || period.From > period.To))
             return $"period must be {{from, to}} in YYYYMM with from <= to (got {period.From}, {period.To})";
         return null;
     }
 
-    private static bool IsMonth(int yyyymm) => yyyymm is >= 190001 and <= 999912 && yyyymm % 100 is >= 1 and <= 12;
 }
 
 public sealed record NewProject(string Id, string Status);

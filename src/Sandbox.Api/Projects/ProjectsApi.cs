@@ -29,7 +29,7 @@ public static class ProjectsApi
     public static Results<Created<NewProject>, ProblemHttpResult> CreateProject(ProjectApplication application, ClaimsPrincipal user,
         ProjectStore projects, DatasetRegistry datasets, ClaimsSchema schema)
     {
-        if (application.Invalid(datasets, schema) is { } problem) return (ProblemHttpResult)Problems.BadRequest(problem);
+        if (application.Invalid(datasets, schema) is { } problem) return Problems.BadRequest(problem);
         var project = projects.Create(user.Id(), application.Title!.Trim(), application.Purpose!.Trim(), application.Datasets!.Distinct().ToArray(),
             application.Tables?.Distinct().ToArray(), application.Period);
         return TypedResults.Created($"/api/projects/{project.Id}", new NewProject(project.Id, project.Status));
@@ -44,8 +44,8 @@ public static class ProjectsApi
     public static Results<Ok<Project>, ProblemHttpResult> ApproveProject(string id, Approval approval, ClaimsPrincipal user, ProjectStore projects, TimeProvider time)
     {
         var now = time.GetUtcNow();
-        if (approval.ExpiresAt is not { } expires) return (ProblemHttpResult)Problems.BadRequest("expiresAt is required: the time the approval runs out");
-        if (expires <= now) return (ProblemHttpResult)Problems.BadRequest($"expiresAt {expires:O} is not in the future (now: {now:O})");
+        if (approval.ExpiresAt is not { } expires) return Problems.BadRequest("expiresAt is required: the time the approval runs out");
+        if (expires <= now) return Problems.BadRequest($"expiresAt {expires:O} is not in the future (now: {now:O})");
         return projects.Decide(id, Project.Approved, user.Id(), expires) is { } project ? TypedResults.Ok(project.AsOf(now)) : NotFound(id);
     }
 
@@ -59,5 +59,5 @@ public static class ProjectsApi
     public static Project? Visible(string id, ClaimsPrincipal user, ProjectStore projects) =>
         projects.Find(id) is { } project && (project.OwnerId == user.Id() || user.IsInRole(Roles.Admin)) ? project : null;
 
-    public static ProblemHttpResult NotFound(string id) => (ProblemHttpResult)Problems.NotFound($"no project '{id}'");
+    public static ProblemHttpResult NotFound(string id) => Problems.NotFound($"no project '{id}'");
 }

@@ -24,7 +24,7 @@ public static class SqlApi
     {
         if (!registry.TryGet(ds, out _)) return DatasetsApi.UnknownDataset(ds);
         if (ds != DatasetRegistry.Synthetic)
-            return (ProblemHttpResult)Problems.Forbidden($"SQL runs over the {DatasetRegistry.Synthetic} dataset only; query '{ds}' through POST /api/datasets/{ds}/query");
+            return Problems.Forbidden($"SQL runs over the {DatasetRegistry.Synthetic} dataset only; query '{ds}' through POST /api/datasets/{ds}/query");
         var audit = AuditDetails.Of(context);
         audit.SubjectHash = AuditDetails.HashOf(request.Sql ?? "");
         var limits = options.Value;
