@@ -145,4 +145,19 @@ public class HardeningTests(SandboxFactory factory) : IClassFixture<SandboxFacto
         var error = Assert.Throws<InvalidOperationException>(() => lowered.CreateClient());
         Assert.Contains("releases need at least 10", error.Message);
     }
+
+    [Fact]
+    public async Task The_cost_chart_is_a_png_for_policymakers_only()
+    {
+        var admin = factory.Admin();
+        var policymaker = factory.Client((await admin.NewUser("policymaker")).Key);
+        var chart = await policymaker.GetAsync("/api/dashboards/costs.png");
+        Assert.Equal(HttpStatusCode.OK, chart.StatusCode);
+        Assert.Equal("image/png", chart.Content.Headers.ContentType?.MediaType);
+        var bytes = await chart.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        Assert.True(bytes.Length > 5_000);
+        var explorer = factory.Client((await admin.NewUser("explorer")).Key);
+        await (await explorer.GetAsync("/api/dashboards/costs.png")).AssertProblem(HttpStatusCode.Forbidden);
+    }
 }

@@ -1,5 +1,6 @@
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Claims.Sandbox.Dashboards;
 
@@ -14,12 +15,21 @@ public static class DashboardsApi
         var api = app.MapGroup("/api/dashboards").WithTags("Dashboards").RequireAuthorization(p => p.RequireRole(Roles.Policymaker, Roles.Admin));
         api.MapGet("/costs", GetCosts).WithName("GetCostDashboard")
             .WithSummary("Disclosure-controlled points (1 point = 10 yen) and patients of the restricted dataset by prefecture, sex × age band, claim kind and month");
+        api.MapGet("/costs.png", GetCostChart).WithName("GetCostChart")
+            .WithSummary("The dashboard's monthly cost as a bar chart; suppressed months are gaps");
         return app;
     }
 
-    public static CostDashboard GetCosts(CostDashboards dashboards, HttpContext context)
+    public static CostDashboard GetCosts(CostDashboards dashboards, HttpContext context) => Audited(dashboards.Get(), context);
+
+    public static FileContentHttpResult GetCostChart(CostDashboards dashboards, HttpContext context)
     {
-        var dashboard = dashboards.Get();
+        var dashboard = Audited(dashboards.Get(), context);
+        return TypedResults.File(CostChart.Monthly(dashboard.Monthly, dashboard.YenPerPoint), "image/png");
+    }
+
+    private static CostDashboard Audited(CostDashboard dashboard, HttpContext context)
+    {
         var audit = AuditDetails.Of(context);
         audit.ProjectId = CostDashboards.Project;
         audit.ResultSize = new[] { dashboard.ByPrefecture, dashboard.BySexAgeBand, dashboard.ByClaimKind, dashboard.Monthly }.Sum(t => t.Rows.Count);

@@ -168,8 +168,11 @@ $("extract").addEventListener("submit", async (event) => {
 });
 
 $("dashboard").addEventListener("click", () =>
-  api("GET", "/api/dashboards/costs").then((d) => {
-    const parts = [];
+  Promise.all([api("GET", "/api/dashboards/costs"), api("GET", "/api/dashboards/costs.png")]).then(([d, chart]) => {
+    const image = document.createElement("img");
+    image.src = URL.createObjectURL(chart);
+    image.alt = "monthly cost";
+    const parts = [image];
     for (const [name, part] of Object.entries(d)) {
       if (part && part.rows) { parts.push(text("h3", name)); parts.push(...table(part)); }
       else if (typeof part === "string") parts.push(text("p", part, "rules"));
