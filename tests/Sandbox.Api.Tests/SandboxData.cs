@@ -13,10 +13,10 @@ public static class SandboxData
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
-    private static readonly TempDirectory s_template = new("claims-sandbox-template");
+    private static readonly string s_template = Template();
     private static readonly Lazy<string> s_datasets = new(() =>
     {
-        var datasets = s_template.Combine("datasets");
+        var datasets = Path.Combine(s_template, "datasets");
         Generator.Run(new GenerateOptions { Out = Path.Combine(datasets, "synthetic"), Persons = 2_000, From = 202304, Months = 6, Seed = 11 });
         Generator.Run(new GenerateOptions { Out = Path.Combine(datasets, "restricted"), Persons = 1_500, From = 202304, Months = 6, Seed = 12, Access = DatasetAccess.Restricted });
         return datasets;
@@ -28,6 +28,43 @@ public static class SandboxData
         var folder = new TempDirectory("claims-sandbox");
         Copy(s_datasets.Value, folder.Combine("datasets"));
         return folder;
+    }
+
+    /// <summary>
+    /// The template folder of this test process. Static, so nothing disposes it, and the test host is ended without
+    /// exit handlers: instead each run removes the templates of test processes that are gone.
+    /// </summary>
+    private static string Template()
+    {
+        const string prefix = "claims-sandbox-template-";
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), prefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(stale)[prefix.Length..], out var pid) || Running(pid)) continue;
+            try
+            {
+                Directory.Delete(stale, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another run is clearing it at the same moment.
+            }
+        }
+        var folder = Path.Combine(Path.GetTempPath(), prefix + System.Environment.ProcessId);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    private static bool Running(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The environment a service process needs to use <paramref name="dataDir"/> with the test admin key.</summary>
