@@ -54,6 +54,7 @@ public class CrashTests
         var start = new ProcessStartInfo(host)
         {
             ArgumentList = { typeof(CrashWriterProgram).Assembly.Location, verb, directory, seed.ToString() },
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -62,7 +63,11 @@ public class CrashTests
         string? line;
         while ((line = child.StandardOutput.ReadLine()) is not null)
         {
-            if (line != target) continue;
+            if (line != target)
+            {
+                child.StandardInput.WriteLine();
+                continue;
+            }
             child.Kill(entireProcessTree: true);
             child.WaitForExit();
             return true;

@@ -6,8 +6,9 @@ namespace Claims.Engine.Tests.Storage;
 /// <summary>
 /// The entry point of this test assembly when <see cref="CrashTests"/> runs it as a child process: it writes a
 /// dataset (or rewrites one of its columns, for <see cref="RewriteCrashTests"/>) and prints a line after every batch
-/// or column and every publishing stage, so the test can kill it at a chosen point. Test runners load the assembly
-/// without calling it.
+/// or column and every publishing stage, so the test can kill it at a chosen point. After each line it waits for the
+/// test to answer: a kill sent while the child ran on could land after it had published, which made the crash tests
+/// flaky on a loaded machine. Test runners load the assembly without calling it.
 /// </summary>
 public static class CrashWriterProgram
 {
@@ -18,16 +19,22 @@ public static class CrashWriterProgram
     {
         if (args is [RewriteVerb, var dataset, var rewriteSeed])
         {
-            PatientIdRewrite.Run(dataset, int.Parse(rewriteSeed), new InlineProgress<WriteStage>(stage => Console.WriteLine(stage)), Console.WriteLine);
+            PatientIdRewrite.Run(dataset, int.Parse(rewriteSeed), new InlineProgress<WriteStage>(stage => Report(stage.ToString())), Report);
             Console.WriteLine("done");
             return 0;
         }
         if (args is not [Verb, var directory, var seed]) return 64;
         var source = CrashTests.Source(int.Parse(seed));
         source.Write(directory,
-            new DatasetWriteOptions { Provenance = CrashTests.Provenance(source.Seed), Progress = new InlineProgress<WriteStage>(stage => Console.WriteLine(stage)) },
-            batch => Console.WriteLine($"batch {batch}"));
+            new DatasetWriteOptions { Provenance = CrashTests.Provenance(source.Seed), Progress = new InlineProgress<WriteStage>(stage => Report(stage.ToString())) },
+            batch => Report($"batch {batch}"));
         Console.WriteLine("done");
         return 0;
+    }
+
+    private static void Report(string point)
+    {
+        Console.WriteLine(point);
+        Console.In.ReadLine();
     }
 }
