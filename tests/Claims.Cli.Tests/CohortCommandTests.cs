@@ -1,3 +1,4 @@
+using Claims.Engine.Cohorts;
 using System.Text.Json;
 using Claims.Testing;
 
@@ -30,6 +31,31 @@ public class CohortCommandTests
         Assert.True(code == 0, error);
         Assert.Contains("aged 40-74 at index", table);
         Assert.Contains("count:", table);
+    }
+
+    [Fact]
+    public void Period_builds_the_cohort_from_those_months_alone_and_a_malformed_one_is_named()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("ds"), "--persons", "3000", "--months", "9", "--seed", "5").ExitCode);
+        var definition = Path.Combine(RepoPaths.DataSchemas, "examples", "new-users-of-diabetes-drugs.cohort.json");
+        string[] common = ["cohort", "--data", temp.Combine("ds"), "--def", definition, "--json"];
+
+        var (code, json, error) = CliRunner.Run([.. common, "--period", "2023-07..2023-12"]);
+        Assert.True(code == 0, error);
+        using (var dataset = Engine.Storage.Dataset.Open(temp.Combine("ds")))
+        {
+            var expected = dataset.Period(new Engine.Storage.MonthRange(202307, 202312)).BuildCohort(File.ReadAllText(definition));
+            Assert.Equal(expected.Attrition.Select(s => s.Remaining), JsonDocument.Parse(json).RootElement.GetProperty("attrition").EnumerateArray().Select(s => s.GetProperty("remaining").GetInt64()));
+            Assert.NotEqual(expected.Count, dataset.BuildCohort(File.ReadAllText(definition)).Count);
+        }
+
+        (code, _, error) = CliRunner.Run([.. common, "--period", "2023-07"]);
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("--period '2023-07' is not FROM..TO", error);
+        (code, _, error) = CliRunner.Run([.. common, "--period", "2023-12..2023-07"]);
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("FROM ≤ TO", error);
     }
 
     [Fact]

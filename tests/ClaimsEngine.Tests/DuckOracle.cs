@@ -14,10 +14,17 @@ public sealed class DuckOracle : IDisposable
     public void Load(Dataset dataset, string parquet, string prefix = "")
     {
         ParquetExport.Write(dataset, parquet);
+        Attach(dataset, parquet, prefix);
+    }
+
+    /// <summary>Loads an existing export; with <paramref name="months"/>, only the rows whose month column lies in them.</summary>
+    public void Attach(Dataset dataset, string parquet, string prefix = "", MonthRange? months = null)
+    {
         foreach (var table in dataset.Tables.Where(t => t.Partitions.Count > 0))
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = $"CREATE TABLE {prefix}{table.Name} AS SELECT * FROM read_parquet('{Path.Combine(parquet, table.Name, "*.parquet")}')";
+            var where = months is null ? "" : $" WHERE {table.Schema.PartitionColumn.Name} BETWEEN {months.From} AND {months.To}";
+            command.CommandText = $"CREATE TABLE {prefix}{table.Name} AS SELECT * FROM read_parquet('{Path.Combine(parquet, table.Name, "*.parquet")}'){where}";
             command.ExecuteNonQuery();
         }
     }

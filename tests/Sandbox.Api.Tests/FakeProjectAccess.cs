@@ -12,7 +12,7 @@ public sealed class FakeProjectAccess : IProjectAccess
     public ProjectGrant Require(ClaimsPrincipal user, string? projectId, string dataset) => projectId switch
     {
         null => throw SandboxAccessException.Forbidden("name a project"),
-        Project => new ProjectGrant(Project, null),
+        Project => new ProjectGrant(Project, null, null),
         _ => throw SandboxAccessException.NotFound($"no project '{projectId}'"),
     };
 }

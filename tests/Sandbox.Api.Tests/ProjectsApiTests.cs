@@ -60,6 +60,44 @@ public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
     }
 
     [Fact]
+    public async Task A_project_reads_only_the_months_of_its_period_in_queries_cohorts_and_extracts()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        await (await analyst.Apply(["restricted"], period: (202401, 202412))).AssertProblem(HttpStatusCode.BadRequest, "holds none of the restricted dataset's months (202304–202309)");
+        await (await analyst.Apply(["restricted"], period: (202306, 202305))).AssertProblem(HttpStatusCode.BadRequest, "FROM ≤ TO");
+        var narrow = await analyst.NewProject(["restricted"], period: (202305, 202306));
+        var whole = await analyst.NewProject(["restricted"]);
+        foreach (var id in new[] { narrow, whole }) Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, DateTimeOffset.UtcNow.AddDays(1))).StatusCode);
+        Assert.Equal(202305, (await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{narrow}")).GetProperty("period").GetProperty("from").GetInt32());
+
+        const string byMonth = """{"from": "receipts", "groupBy": ["service_month"], "select": [{"count": "*", "as": "claims"}]}""";
+        Assert.Equal([202305, 202306], (await Post(analyst, narrow, "query", byMonth)).GetProperty("rows").EnumerateArray().Select(r => r[0].GetInt32()).Order());
+        Assert.Equal(6, (await Post(analyst, whole, "query", byMonth)).GetProperty("rows").GetArrayLength());
+        var inPeriod = (await Post(analyst, narrow, "cohorts/count", SandboxApi.Everybody)).GetProperty("count").GetInt64();
+        var inAll = (await Post(analyst, whole, "cohorts/count", SandboxApi.Everybody)).GetProperty("count").GetInt64();
+        Assert.InRange(inPeriod, 10, inAll - 10);
+
+        var jobId = await analyst.Submit(narrow, "restricted", SandboxApi.Everybody, ["receipts"], "csv");
+        Assert.Equal("succeeded", (await analyst.WaitForJob(jobId)).GetProperty("status").GetString());
+        var entries = await analyst.DownloadVerified(jobId);
+        var csv = Encoding.UTF8.GetString(entries["receipts.csv"]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var month = Array.IndexOf(csv[0].Split(','), "service_month");
+        Assert.Equal(["202305", "202306"], csv.Skip(1).Select(line => line.Split(',')[month]).Distinct().Order());
+        var months = JsonDocument.Parse(entries["manifest.json"]).RootElement.GetProperty("dataset").GetProperty("months");
+        Assert.Equal((202305, 202306), (months.GetProperty("from").GetInt32(), months.GetProperty("to").GetInt32()));
+    }
+
+    private static async Task<JsonElement> Post(HttpClient analyst, string project, string path, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/datasets/restricted/{path}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Claims-Project", project);
+        using var response = await analyst.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
     public async Task An_expired_project_is_refused_at_once()
     {
         var admin = factory.Admin();

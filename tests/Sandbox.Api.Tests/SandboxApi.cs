@@ -23,12 +23,17 @@ public static class SandboxApi
         return (user.GetProperty("userId").GetString()!, user.GetProperty("apiKey").GetString()!);
     }
 
-    public static Task<HttpResponseMessage> Apply(this HttpClient analyst, string[] datasets, string[]? tables = null) =>
-        analyst.PostAsJsonAsync("/api/projects", new { title = "diabetes care", purpose = "how type 2 diabetes is treated", datasets, tables, period = new { from = 202304, to = 202309 } });
+    /// <summary>Applies for a project; its period is the test datasets' six months unless <paramref name="period"/> narrows it.</summary>
+    public static Task<HttpResponseMessage> Apply(this HttpClient analyst, string[] datasets, string[]? tables = null, (int From, int To)? period = null) =>
+        analyst.PostAsJsonAsync("/api/projects", new
+        {
+            title = "diabetes care", purpose = "how type 2 diabetes is treated", datasets, tables,
+            period = new { from = period?.From ?? 202304, to = period?.To ?? 202309 },
+        });
 
-    public static async Task<string> NewProject(this HttpClient analyst, string[] datasets, string[]? tables = null)
+    public static async Task<string> NewProject(this HttpClient analyst, string[] datasets, string[]? tables = null, (int From, int To)? period = null)
     {
-        var response = await analyst.Apply(datasets, tables);
+        var response = await analyst.Apply(datasets, tables, period);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var project = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("pending", project.GetProperty("status").GetString());

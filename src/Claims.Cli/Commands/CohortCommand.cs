@@ -17,15 +17,17 @@ internal static class CohortCommand
     public static Command Create(IAnsiConsole console, TextReader input)
     {
         var data = CommonOptions.Data();
+        var period = CommonOptions.Period();
         var definition = new Option<string>("--def") { Description = "The cohort definition file (data-schemas/cohort.schema.json), or - for standard input", Required = true };
         var json = CommonOptions.Json();
         var disclosure = new DisclosureOptions();
-        var command = new Command("cohort", "Build a cohort and print its attrition: each rule, the patients remaining and removed") { data, definition, json };
+        var command = new Command("cohort", "Build a cohort and print its attrition: each rule, the patients remaining and removed") { data, period, definition, json };
         disclosure.AddTo(command);
         command.SetAction(parse =>
         {
             var text = CommonOptions.ReadText(parse.GetValue(definition)!, input, "--def");
-            using var dataset = Dataset.Open(parse.GetValue(data)!);
+            using var opened = Dataset.Open(parse.GetValue(data)!);
+            var dataset = CommonOptions.InPeriod(opened, parse.GetValue(period));
             var parsed = CohortParser.Parse(text, dataset.Schema);
             var stopwatch = Stopwatch.StartNew();
             var cohort = dataset.BuildCohort(parsed);

@@ -11,6 +11,28 @@ internal static class CommonOptions
         Required = true,
     };
 
+    public static Option<string?> Period() => new("--period")
+    {
+        Description = "Read only the months FROM..TO (YYYY-MM..YYYY-MM, both included), as a project approved for that period sees the data",
+    };
+
+    /// <summary>The dataset through <see cref="Period"/>'s months, or whole when the option is absent.</summary>
+    public static Engine.Storage.Dataset InPeriod(Engine.Storage.Dataset dataset, string? period)
+    {
+        if (period is null) return dataset;
+        var parts = period.Split("..");
+        if (parts.Length != 2) throw new Engine.ClaimsException($"--period '{period}' is not FROM..TO (e.g. 2023-04..2024-03)");
+        return dataset.Period(new Engine.Storage.MonthRange(ParseMonth(parts[0], "--period"), ParseMonth(parts[1], "--period")));
+    }
+
+    /// <summary>YYYY-MM (or YYYYMM) to YYYYMM.</summary>
+    public static int ParseMonth(string text, string option)
+    {
+        var digits = text.Trim().Replace("-", "");
+        if (digits.Length == 6 && int.TryParse(digits, out var month) && Engine.Storage.MonthKey.IsValid(month)) return month;
+        throw new Engine.ClaimsException($"{option} '{text}' is not a month (YYYY-MM)");
+    }
+
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table" };
 
     public static Option<string> Out(string description) => new("--out") { Description = description, Required = true };

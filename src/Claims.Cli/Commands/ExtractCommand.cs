@@ -14,6 +14,7 @@ internal static class ExtractCommand
     public static Command Create(IAnsiConsole console, TextReader input, TextWriter error)
     {
         var data = CommonOptions.Data();
+        var period = CommonOptions.Period();
         var definition = new Option<string>("--def") { Description = "The cohort definition file (data-schemas/cohort.schema.json), or - for standard input", Required = true };
         var disclosure = new DisclosureOptions("The project the extract is for; its pseudonyms are its own", projectRequired: true);
         var keyFile = new Option<string>("--key-file")
@@ -27,13 +28,14 @@ internal static class ExtractCommand
         var output = CommonOptions.Out("The folder to write OUT/<table>.<format> and OUT/manifest.json into");
         var command = new Command("extract", "Extract every row of the chosen tables for a cohort's patients, pseudonymised for a project")
         {
-            data, definition, keyFile, tables, format, output,
+            data, period, definition, keyFile, tables, format, output,
         };
         disclosure.AddTo(command);
         command.SetAction(parse =>
         {
             var json = CommonOptions.ReadText(parse.GetValue(definition)!, input, "--def");
-            using var dataset = Dataset.Open(parse.GetValue(data)!);
+            using var opened = Dataset.Open(parse.GetValue(data)!);
+            var dataset = CommonOptions.InPeriod(opened, parse.GetValue(period));
             var tableNames = parse.GetValue(tables)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             CohortExtract.CheckTables(dataset, tableNames);
             var cohort = dataset.BuildCohort(CohortParser.Parse(json, dataset.Schema));

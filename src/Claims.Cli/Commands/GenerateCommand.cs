@@ -26,7 +26,7 @@ internal static class GenerateCommand
             {
                 Out = parse.GetValue(output)!,
                 Persons = parse.GetValue(persons),
-                From = ParseMonth(parse.GetValue(from)!),
+                From = CommonOptions.ParseMonth(parse.GetValue(from)!, "--from"),
                 Months = parse.GetValue(months),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
@@ -67,13 +67,5 @@ internal static class GenerateCommand
         console.MarkupLineInterpolated(
             $"{summary.Persons:N0} persons, {summary.Rows:N0} rows in {summary.Elapsed.TotalSeconds:F1} s ({summary.RowsPerSecond:N0} rows/s)");
         console.MarkupLineInterpolated($"linked into {summary.Patients:N0} patients in {summary.Linkage.TotalSeconds:F1} s");
-    }
-
-    /// <summary>YYYY-MM (or YYYYMM) to YYYYMM.</summary>
-    public static int ParseMonth(string text)
-    {
-        var digits = text.Replace("-", "");
-        if (digits.Length == 6 && int.TryParse(digits, out var month) && MonthKey.IsValid(month)) return month;
-        throw new ClaimsException($"--from '{text}' is not a month (YYYY-MM)");
     }
 }

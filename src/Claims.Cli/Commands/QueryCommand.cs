@@ -16,16 +16,18 @@ internal static class QueryCommand
     public static Command Create(IAnsiConsole console, TextReader input, TextWriter error)
     {
         var data = CommonOptions.Data();
+        var period = CommonOptions.Period();
         var query = new Option<string>("--query") { Description = "The query file, or - to read it from standard input", Required = true };
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
         var disclosure = new DisclosureOptions();
-        var command = new Command("query", "Run a JSON query over a dataset") { data, query, format };
+        var command = new Command("query", "Run a JSON query over a dataset") { data, period, query, format };
         disclosure.AddTo(command);
         command.SetAction(parse =>
         {
             var json = CommonOptions.ReadText(parse.GetValue(query)!, input, "--query");
-            using var dataset = Dataset.Open(parse.GetValue(data)!);
+            using var opened = Dataset.Open(parse.GetValue(data)!);
+            var dataset = CommonOptions.InPeriod(opened, parse.GetValue(period));
             var model = QueryParser.Parse(json, dataset.Schema);
             var restricted = dataset.Manifest.Access == DatasetAccess.Restricted;
             var result = DisclosureControl.Apply(dataset, model, disclosure.Request(parse, dataset, json));

@@ -38,7 +38,7 @@ public static class CohortExtract
             ProjectKey.Fingerprint(request.Key),
             Pseudonyms.Scheme,
             new ExtractCohort(cohort.Name, cohort.Count, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.CohortDefinitionJson))), definition),
-            Source(dataset.Manifest),
+            Source(dataset),
             files);
         folder.Publish(files.Select(f => f.File).ToArray(), manifest.ToJson());
         return manifest;
@@ -94,9 +94,12 @@ public static class CohortExtract
         return files;
     }
 
-    private static ExtractSource Source(DatasetManifest manifest) => new(
-        manifest.Provenance.Synthetic, manifest.Provenance.Source, manifest.Provenance.Parameters, manifest.Access,
-        manifest.SchemaHash, manifest.Generation, manifest.CreatedAt);
+    private static ExtractSource Source(Dataset dataset)
+    {
+        var manifest = dataset.Manifest;
+        return new(manifest.Provenance.Synthetic, manifest.Provenance.Source, manifest.Provenance.Parameters, manifest.Access,
+            manifest.SchemaHash, manifest.Generation, manifest.CreatedAt, dataset.Months);
+    }
 
     private static ExtractedFile WriteTable(Dataset dataset, DatasetTable table, Cohort cohort, ExtractRequest request, ExtractFolder folder)
     {

@@ -32,7 +32,7 @@ public sealed record ExtractManifest(
 /// <summary>The cohort: its name and size, and its definition exactly as given (with the SHA-256 of that text).</summary>
 public sealed record ExtractCohort(string Name, long Size, string DefinitionSha256, JsonElement Definition);
 
-/// <summary>The dataset the extract was taken from, as its manifest describes it.</summary>
+/// <summary>The dataset the extract was taken from, as its manifest describes it, and the months read from it (a project's period, or all it holds).</summary>
 public sealed record ExtractSource(
     bool Synthetic,
     string Source,
@@ -40,7 +40,8 @@ public sealed record ExtractSource(
     DatasetAccess Access,
     string SchemaHash,
     string Generation,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    MonthRange? Months);
 
 /// <summary>One table's file: its rows, size and SHA-256, and the columns that were withheld from it.</summary>
 public sealed record ExtractedFile(string Table, string File, long Rows, long Bytes, string Sha256, IReadOnlyList<string> Withheld);

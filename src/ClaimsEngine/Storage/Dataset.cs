@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Claims.Engine.Schema;
 
 namespace Claims.Engine.Storage;
@@ -17,14 +18,16 @@ public enum ChecksumVerification
 public sealed class Dataset : IDisposable
 {
     private readonly Dictionary<string, DatasetTable> _tables;
+    private readonly ConcurrentDictionary<MonthRange, Lazy<Dataset>>? _periods;
 
-    private Dataset(string directory, DatasetManifest manifest, ClaimsSchema schema, IReadOnlyList<DatasetTable> tables)
+    private Dataset(string directory, DatasetManifest manifest, ClaimsSchema schema, IReadOnlyList<DatasetTable> tables, bool owner = true)
     {
         Directory = directory;
         Manifest = manifest;
         Schema = schema;
         Tables = tables;
         _tables = tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        _periods = owner ? new() : null;
     }
 
     public string Directory { get; }
@@ -96,6 +99,31 @@ public sealed class Dataset : IDisposable
         return new DatasetTable(table, partitions);
     }
 
+    /// <summary>The months this dataset holds, first to last over every table; null when it holds none.</summary>
+    public MonthRange? Months
+    {
+        get
+        {
+            var keys = Tables.SelectMany(t => t.Partitions).Select(p => p.Key).ToArray();
+            return keys.Length == 0 ? null : new MonthRange(keys.Min(), keys.Max());
+        }
+    }
+
+    /// <summary>
+    /// The same dataset seen through <paramref name="months"/>, as a project approved for that period sees it:
+    /// partitions outside are hidden, so queries, cohorts (their observation, look-backs and end of data) and
+    /// extracts read only those months. A view shares this dataset's mapped files and is kept per period, so what
+    /// the engine caches per dataset (patient timelines) survives between requests; disposing it does nothing.
+    /// </summary>
+    public Dataset Period(MonthRange months)
+    {
+        if (months.Problem() is { } problem) throw new ClaimsException($"period: {problem}");
+        if (_periods is null) throw new InvalidOperationException("a period is taken of the opened dataset, not of another period");
+        return _periods.GetOrAdd(months, key => new Lazy<Dataset>(() => new Dataset(Directory, Manifest, Schema,
+            Tables.Select(t => new DatasetTable(t.Schema, t.Partitions.Where(p => key.Contains(p.Key)).ToArray())).ToArray(),
+            owner: false))).Value;
+    }
+
     /// <summary>Checksums every file now; the first mismatch is a <see cref="StoreException"/> naming the file.</summary>
     public void Verify()
     {
@@ -104,6 +132,7 @@ public sealed class Dataset : IDisposable
 
     public void Dispose()
     {
+        if (_periods is null) return;
         foreach (var column in Tables.SelectMany(t => t.Partitions).SelectMany(p => p.Columns)) column.Dispose();
     }
 }

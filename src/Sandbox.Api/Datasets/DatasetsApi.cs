@@ -82,7 +82,7 @@ public static class DatasetsApi
             if (!registry.TryGet(ds, out var dataset)) return null;
             // Access first: a caller refused the dataset learns nothing about their body.
             var project = DatasetGate.Project(context, ds, dataset);
-            return new Asked(dataset, project, await RequestText.Read(context));
+            return new Asked(project?.Scope(dataset) ?? dataset, project, await RequestText.Read(context));
         }
     }
 

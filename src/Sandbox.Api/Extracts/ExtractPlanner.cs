@@ -24,10 +24,11 @@ public sealed class ExtractPlanner(ProjectAccess access, DatasetRegistry dataset
     public PlannedExtract Plan(string userId, string projectId, ExtractOrder order)
     {
         var grant = access.Require(userId, projectId, order.Dataset);
-        datasets.TryGet(order.Dataset, out var dataset);
+        datasets.TryGet(order.Dataset, out var whole);
+        var dataset = grant.Scope(whole!);
         var format = ExtractFormats.Parse(order.Format);
         CohortExtract.CheckTables(dataset, order.Tables);
-        DatasetGate.RequireTables(grant, order.Tables.Select(dataset!.Schema.Table));
+        DatasetGate.RequireTables(grant, order.Tables.Select(dataset.Schema.Table));
         var cohort = dataset.BuildCohort(CohortParser.Parse(order.Cohort, dataset.Schema));
         if (dataset.Manifest.Access == DatasetAccess.Restricted) ledger.Check(grant.ProjectId, cohort.Patients, $"extract '{cohort.Name}'", policy);
         return new PlannedExtract(dataset, cohort, grant, format);

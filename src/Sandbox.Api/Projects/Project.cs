@@ -1,7 +1,10 @@
+using Claims.Engine.Storage;
+
 namespace Claims.Sandbox.Projects;
 
 /// <summary>
-/// A research project as stored: who owns it, what it may use and whether an admin approved it. The pseudonym key
+/// A research project as stored: who owns it, what it may use (datasets, tables, the service months of its
+/// period) and whether an admin approved it. The pseudonym key
 /// is deliberately not here (see <see cref="ProjectStore.PseudonymKey"/>), so the API can show this record as it is.
 /// </summary>
 public sealed record Project(
@@ -11,7 +14,7 @@ public sealed record Project(
     string Purpose,
     IReadOnlyList<string> Datasets,
     IReadOnlyList<string>? Tables,
-    ProjectPeriod? Period,
+    MonthRange? Period,
     string Status,
     DateTimeOffset Created,
     string? DecidedBy,
@@ -30,6 +33,3 @@ public sealed record Project(
     /// <summary>The project as the API shows it at <paramref name="now"/>.</summary>
     public Project AsOf(DateTimeOffset now) => this with { Status = StatusAt(now) };
 }
-
-/// <summary>The service months a project's study covers, YYYYMM, both inclusive: recorded for the approver.</summary>
-public sealed record ProjectPeriod(int From, int To);

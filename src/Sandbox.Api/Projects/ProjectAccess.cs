@@ -7,10 +7,14 @@ using Claims.Sandbox.Identity;
 namespace Claims.Sandbox.Projects;
 
 /// <summary>
-/// A caller's standing in one project: the project a restricted request runs under (its ledger) and the tables
-/// it was approved for (null: every table of its datasets).
+/// A caller's standing in one project: the project a restricted request runs under (its ledger), the tables it
+/// was approved for (null: every table of its datasets) and the months of its period (null: all of them).
 /// </summary>
-public sealed record ProjectGrant(string ProjectId, IReadOnlyList<string>? Tables);
+public sealed record ProjectGrant(string ProjectId, IReadOnlyList<string>? Tables, MonthRange? Period)
+{
+    /// <summary>The dataset as this project may read it: only its period's months.</summary>
+    public Dataset Scope(Dataset dataset) => Period is { } months ? dataset.Period(months) : dataset;
+}
 
 /// <summary>
 /// Decides whether a caller may work on a dataset inside a project: a member (the owner) of an approved,
@@ -51,6 +55,6 @@ public sealed class ProjectAccess(ProjectStore projects, DatasetRegistry dataset
                 });
             if (!project.Datasets.Contains(dataset)) throw SandboxAccessException.Forbidden($"project '{projectId}' does not list the {dataset} dataset (it lists {string.Join(", ", project.Datasets)})");
         }
-        return new ProjectGrant(project.Id, project.Tables);
+        return new ProjectGrant(project.Id, project.Tables, project.Period);
     }
 }

@@ -4,8 +4,11 @@ using Claims.Sandbox.Datasets;
 
 namespace Claims.Sandbox.Projects;
 
-/// <summary>POST /api/projects: what an analyst asks for. Tables, when given, narrow what the project may extract.</summary>
-public sealed record ProjectApplication(string? Title, string? Purpose, IReadOnlyList<string>? Datasets, IReadOnlyList<string>? Tables, ProjectPeriod? Period)
+/// <summary>
+/// POST /api/projects: what an analyst asks for. Tables, when given, narrow what the project may read; a period
+/// (service months {from, to}, YYYYMM) narrows the months, for queries, cohorts and extracts alike.
+/// </summary>
+public sealed record ProjectApplication(string? Title, string? Purpose, IReadOnlyList<string>? Datasets, IReadOnlyList<string>? Tables, MonthRange? Period)
 {
     /// <summary>What is wrong with the application, in words, or null.</summary>
     public string? Invalid(DatasetRegistry datasets, ClaimsSchema schema)
@@ -17,8 +20,14 @@ public sealed record ProjectApplication(string? Title, string? Purpose, IReadOnl
         if (Tables is { Count: 0 }) return "tables, when given, must name at least one table (leave it out for every table)";
         var names = schema.Tables.Select(t => t.Name).ToArray();
         if (Tables?.FirstOrDefault(t => !names.Contains(t)) is { } table) return $"tables: no table '{table}' (tables: {string.Join(", ", names)})";
-        if (Period is { } period && (!MonthKey.IsValid(period.From) || !MonthKey.IsValid(period.To) || period.From > period.To))
-            return $"period must be {{from, to}} in YYYYMM with from <= to (got {period.From}, {period.To})";
+        if (Period?.Problem() is { } period) return $"period must be {{from, to}}: {period}";
+        // A period outside a dataset would be approved and then read nothing: said now, not after the approval.
+        foreach (var name in Datasets)
+        {
+            var months = datasets.Get(name).Months;
+            if (Period is { } asked && months is not null && (asked.To < months.From || asked.From > months.To))
+                return $"period {asked} holds none of the {name} dataset's months ({months})";
+        }
         return null;
     }
 

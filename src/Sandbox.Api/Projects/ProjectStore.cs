@@ -1,3 +1,4 @@
+using Claims.Engine.Storage;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Claims.Sandbox.Identity;
@@ -12,7 +13,7 @@ public sealed class ProjectStore(SandboxDatabase database)
     private const string Columns = "id, owner_id, title, purpose, datasets, tables, period, status, created, decided_by, expires";
 
     /// <summary>A new pending project with a fresh random 32-byte pseudonym key, which never leaves the database but through <see cref="PseudonymKey"/>.</summary>
-    public Project Create(string ownerId, string title, string purpose, IReadOnlyList<string> datasets, IReadOnlyList<string>? tables, ProjectPeriod? period)
+    public Project Create(string ownerId, string title, string purpose, IReadOnlyList<string> datasets, IReadOnlyList<string>? tables, MonthRange? period)
     {
         var project = new Project(UserStore.NewId("p"), ownerId, title, purpose, datasets, tables, period, Project.Pending, DateTimeOffset.UtcNow, null, null);
         using var connection = database.Open();
@@ -58,7 +59,7 @@ public sealed class ProjectStore(SandboxDatabase database)
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
         JsonSerializer.Deserialize<string[]>(r.GetString(4))!,
         r.IsDBNull(5) ? null : JsonSerializer.Deserialize<string[]>(r.GetString(5)),
-        r.IsDBNull(6) ? null : JsonSerializer.Deserialize<ProjectPeriod>(r.GetString(6)),
+        r.IsDBNull(6) ? null : JsonSerializer.Deserialize<MonthRange>(r.GetString(6)),
         r.GetString(7), DateTimeOffset.Parse(r.GetString(8)),
         r.IsDBNull(9) ? null : r.GetString(9),
         r.IsDBNull(10) ? null : DateTimeOffset.Parse(r.GetString(10)));

@@ -18,10 +18,13 @@ public class QueryFixture : IDisposable
     {
         Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = persons, From = from, Months = months, Seed = seed });
         Dataset = Dataset.Open(_temp.Combine("ds"));
-        _oracle.Load(Dataset, _temp.Combine("parquet"));
+        _oracle.Load(Dataset, Parquet);
     }
 
     public Dataset Dataset { get; }
+
+    /// <summary>The dataset's Parquet export, which the oracle reads.</summary>
+    public string Parquet => _temp.Combine("parquet");
 
     public List<object?[]> Rows(string sql) => _oracle.Rows(sql);
 
