@@ -41,6 +41,12 @@ public sealed class SandboxOptions
     public int JobQueueCapacity { get; set; } = 32;
 
     /// <summary>
+    /// Hours a job's result stays on the server after it is made (7 days by default); then it is deleted and its
+    /// download answers 410. Extracts of restricted rows should not outlive their download.
+    /// </summary>
+    public int ResultRetentionHours { get; set; } = 168;
+
+    /// <summary>
     /// A pause before each file a job adds to its result, in milliseconds (0: none). A test and operations knob
     /// only: it stretches a small job long enough to kill the process mid-run and watch the restart recover it.
     /// </summary>
@@ -56,5 +62,6 @@ public sealed class SandboxOptions
         if (int.TryParse(configuration["CLAIMS_RESTRICTED_PERSONS"], out var restricted)) options.RestrictedPersons = restricted;
         if (int.TryParse(configuration["CLAIMS_MONTHS"], out var months)) options.Months = months;
         if (int.TryParse(configuration["CLAIMS_JOB_THROTTLE_MS"], out var throttle)) options.JobThrottleMs = throttle;
+        if (int.TryParse(configuration["CLAIMS_RESULT_RETENTION_HOURS"], out var retention)) options.ResultRetentionHours = retention;
     }
 }

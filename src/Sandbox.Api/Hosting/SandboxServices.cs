@@ -50,6 +50,8 @@ public static class SandboxServices
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobQueue>();
         services.AddHostedService<JobWorker>();
+        services.AddSingleton<ResultRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<ResultRetention>());
         services.AddSingleton<ExtractPlanner>();
         services.AddSingleton<IJobRunner, ExtractJob>();
         services.AddSingleton<CodeSearch>();

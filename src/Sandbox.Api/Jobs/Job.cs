@@ -20,7 +20,8 @@ public sealed record Job(
     string? ResultPath,
     long? ResultBytes,
     string? ResultSha256,
-    IReadOnlyList<JobFile>? Files)
+    IReadOnlyList<JobFile>? Files,
+    DateTimeOffset? ResultExpires)
 {
     public const string Queued = "queued";
     public const string Running = "running";
@@ -28,7 +29,7 @@ public sealed record Job(
     public const string Failed = "failed";
 
     public JobInfo ToInfo() => new(Id, Kind, Status, ProjectId, Created, Started, Finished, Error, Attempts,
-        Status == Succeeded ? new JobResultInfo(ResultBytes ?? 0, ResultSha256 ?? "", Files ?? []) : null);
+        Status == Succeeded ? new JobResultInfo(ResultBytes ?? 0, ResultSha256 ?? "", Files ?? [], ResultExpires, ResultPath is not null) : null);
 }
 
 /// <summary>One file inside a job's result (an extract's table).</summary>
@@ -50,4 +51,5 @@ public sealed record JobInfo(
     int Attempts,
     JobResultInfo? Result);
 
-public sealed record JobResultInfo(long Bytes, string Sha256, IReadOnlyList<JobFile> Files);
+/// <summary>A succeeded job's result: what it held, when the retention deletes it, and whether it is still there to download.</summary>
+public sealed record JobResultInfo(long Bytes, string Sha256, IReadOnlyList<JobFile> Files, DateTimeOffset? ExpiresAt, bool Available);

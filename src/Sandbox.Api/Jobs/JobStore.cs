@@ -11,11 +11,11 @@ namespace Claims.Sandbox.Jobs;
 /// </summary>
 public sealed class JobStore(SandboxDatabase database, TimeProvider time)
 {
-    private const string Columns = "id, kind, project_id, user_id, request, status, created, started, finished, attempts, error, result_path, result_bytes, result_sha256, summary";
+    private const string Columns = "id, kind, project_id, user_id, request, status, created, started, finished, attempts, error, result_path, result_bytes, result_sha256, summary, result_expires";
 
     public Job Create(string kind, string? projectId, string userId, string request)
     {
-        var job = new Job(UserStore.NewId("j"), kind, projectId, userId, request, Job.Queued, time.GetUtcNow(), null, null, 0, null, null, null, null, null);
+        var job = new Job(UserStore.NewId("j"), kind, projectId, userId, request, Job.Queued, time.GetUtcNow(), null, null, 0, null, null, null, null, null, null);
         using var connection = database.Open();
         SandboxDatabase.Execute(connection, """
             INSERT INTO jobs (id, kind, project_id, user_id, request, status, created) VALUES ($id, $kind, $project, $user, $request, $status, $created)
@@ -54,15 +54,33 @@ public sealed class JobStore(SandboxDatabase database, TimeProvider time)
         return claimed == 1 ? Find(id) : null;
     }
 
-    /// <summary>The last step of a run: the result is already on disk, complete and checksummed.</summary>
-    public void Succeed(string id, JobResult result)
+    /// <summary>The last step of a run: the result is already on disk, complete and checksummed, and kept for <paramref name="retention"/>.</summary>
+    public void Succeed(string id, JobResult result, TimeSpan retention)
     {
+        var now = time.GetUtcNow();
         using var connection = database.Open();
         SandboxDatabase.Execute(connection, """
-            UPDATE jobs SET status = 'succeeded', finished = $now, result_path = $path, result_bytes = $bytes, result_sha256 = $sha, summary = $files
+            UPDATE jobs SET status = 'succeeded', finished = $now, result_path = $path, result_bytes = $bytes, result_sha256 = $sha, summary = $files,
+              result_expires = $expires
             WHERE id = $id
-            """, ("$now", Time(time.GetUtcNow())), ("$path", result.Path), ("$bytes", result.Bytes), ("$sha", result.Sha256),
-            ("$files", JsonSerializer.Serialize(result.Files)), ("$id", id));
+            """, ("$now", Time(now)), ("$path", result.Path), ("$bytes", result.Bytes), ("$sha", result.Sha256),
+            ("$files", JsonSerializer.Serialize(result.Files)), ("$expires", Time(now + retention)), ("$id", id));
+    }
+
+    /// <summary>Succeeded jobs whose result is still on disk but past its expiry (as of now).</summary>
+    public IReadOnlyList<Job> ExpiredResults()
+    {
+        var now = time.GetUtcNow();
+        using var connection = database.Open();
+        return SandboxDatabase.Query(connection, $"SELECT {Columns} FROM jobs WHERE status = 'succeeded' AND result_path IS NOT NULL", Read)
+            .Where(j => j.ResultExpires is { } expires && expires <= now).ToArray();
+    }
+
+    /// <summary>Marks a result deleted; its record stays, so the owner sees what it held and when it went.</summary>
+    public void RemoveResult(string id)
+    {
+        using var connection = database.Open();
+        SandboxDatabase.Execute(connection, "UPDATE jobs SET result_path = NULL WHERE id = $id", ("$id", id));
     }
 
     public void Fail(string id, string error)
@@ -98,5 +116,5 @@ public sealed class JobStore(SandboxDatabase database, TimeProvider time)
         r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
         DateTimeOffset.Parse(r.GetString(6)), TimeOrNull(r, 7), TimeOrNull(r, 8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10),
         r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetInt64(12), r.IsDBNull(13) ? null : r.GetString(13),
-        r.IsDBNull(14) ? null : JsonSerializer.Deserialize<JobFile[]>(r.GetString(14)));
+        r.IsDBNull(14) ? null : JsonSerializer.Deserialize<JobFile[]>(r.GetString(14)), TimeOrNull(r, 15));
 }

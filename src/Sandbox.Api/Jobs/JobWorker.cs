@@ -38,7 +38,7 @@ public sealed class JobWorker(JobQueue queue, JobStore store, IEnumerable<IJobRu
             Directory.CreateDirectory(directory);
             var runner = runners.FirstOrDefault(r => r.Kind == job.Kind) ?? throw new ClaimsException($"no runner for jobs of kind '{job.Kind}'");
             var result = runner.Run(job, directory, stopping);
-            store.Succeed(id, result with { Path = Path.GetRelativePath(options.Value.DataPath(), result.Path) });
+            store.Succeed(id, result with { Path = Path.GetRelativePath(options.Value.DataPath(), result.Path) }, TimeSpan.FromHours(options.Value.ResultRetentionHours));
             logger.LogInformation("Job {Id} ({Kind}) succeeded: {Bytes} bytes", id, job.Kind, result.Bytes);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -47,7 +47,9 @@ public static class JobsApi
             access.Require(user, job.ProjectId, dataset);
         if (job.Status != Job.Succeeded)
             return Problems.Result(StatusCodes.Status409Conflict, $"job '{id}' is {job.Status}{(job.Error is null ? "" : $": {job.Error}")}; only a succeeded job has a result", "Conflict");
-        var path = options.Value.DataPath(job.ResultPath!);
+        if (job.ResultPath is null)
+            return Problems.Result(StatusCodes.Status410Gone, $"job '{id}': its result was deleted at {job.ResultExpires:O}, when its retention ran out; submit the job again", "Gone");
+        var path = options.Value.DataPath(job.ResultPath);
         var damage = !File.Exists(path) ? "is missing" : ResultFile.Sha256(path) != job.ResultSha256 ? "does not match its SHA-256" : null;
         if (damage is not null)
         {

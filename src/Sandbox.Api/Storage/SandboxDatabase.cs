@@ -20,7 +20,7 @@ public sealed class SandboxDatabase
         CREATE TABLE IF NOT EXISTS jobs (
             id TEXT PRIMARY KEY, kind TEXT NOT NULL, project_id TEXT, user_id TEXT NOT NULL, request TEXT NOT NULL, status TEXT NOT NULL,
             created TEXT NOT NULL, started TEXT, finished TEXT, attempts INTEGER NOT NULL DEFAULT 0, error TEXT, result_path TEXT,
-            result_bytes INTEGER, result_sha256 TEXT, summary TEXT);
+            result_bytes INTEGER, result_sha256 TEXT, summary TEXT, result_expires TEXT);
         CREATE TABLE IF NOT EXISTS audit (
             seq INTEGER PRIMARY KEY, time TEXT NOT NULL, user_id TEXT, role TEXT, project_id TEXT, method TEXT NOT NULL, endpoint TEXT NOT NULL,
             status INTEGER NOT NULL, subject_hash TEXT, result_size INTEGER, suppression TEXT, elapsed_ms REAL NOT NULL,
@@ -36,6 +36,14 @@ public sealed class SandboxDatabase
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode = WAL;");
         Execute(connection, Schema);
+        AddMissingColumn(connection, "jobs", "result_expires", "TEXT");
+    }
+
+    /// <summary>A column added after the first release, for a database an earlier version created.</summary>
+    private static void AddMissingColumn(SqliteConnection connection, string table, string column, string type)
+    {
+        var columns = Query(connection, $"SELECT name FROM pragma_table_info('{table}')", r => r.GetString(0));
+        if (!columns.Contains(column)) Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
     }
 
     public SqliteConnection Open()

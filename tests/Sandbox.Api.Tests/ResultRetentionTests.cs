@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Claims.Sandbox.Jobs;
+using Claims.Sandbox.Storage;
+using Claims.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Claims.Sandbox.Tests;
+
+/// <summary>Job results are deleted when their retention runs out; the job's record stays and its download is 410.</summary>
+public class ResultRetentionTests
+{
+    [Fact]
+    public async Task A_result_past_its_retention_is_deleted_and_its_download_is_gone_while_a_fresh_one_stays()
+    {
+        using var sandbox = new SandboxFactory();
+        using var factory = sandbox.WithWebHostBuilder(builder => builder.UseSetting("CLAIMS_RESULT_RETENTION_HOURS", "0"));
+        var admin = Client(factory, SandboxData.AdminKey);
+        var analyst = Client(factory, (await admin.NewUser("analyst")).Key);
+        var project = await analyst.NewProject(["synthetic"]);
+        var jobId = await analyst.Submit(project, "synthetic", SandboxApi.Diabetes, ["receipts"], "csv");
+        var job = await analyst.WaitForJob(jobId);
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        Assert.Equal(job.GetProperty("finished").GetDateTimeOffset(), job.GetProperty("result").GetProperty("expiresAt").GetDateTimeOffset());
+        var folder = Path.Combine(sandbox.DataDir, "jobs", jobId);
+        Assert.True(File.Exists(Path.Combine(folder, "extract.zip")));
+
+        Assert.Equal(1, factory.Services.GetRequiredService<ResultRetention>().Sweep());
+        Assert.False(Directory.Exists(folder));
+        job = await analyst.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        Assert.False(job.GetProperty("result").GetProperty("available").GetBoolean());
+        await (await analyst.GetAsync($"/api/jobs/{jobId}/download")).AssertProblem(HttpStatusCode.Gone, "retention ran out");
+        Assert.Equal(0, factory.Services.GetRequiredService<ResultRetention>().Sweep());
+    }
+
+    [Fact]
+    public async Task With_the_default_retention_a_result_is_kept_for_a_week()
+    {
+        using var sandbox = new SandboxFactory();
+        var analyst = Client(sandbox, (await Client(sandbox, SandboxData.AdminKey).NewUser("analyst")).Key);
+        var project = await analyst.NewProject(["synthetic"]);
+        var jobId = await analyst.Submit(project, "synthetic", SandboxApi.Diabetes, ["receipts"], "csv");
+        var job = await analyst.WaitForJob(jobId);
+        Assert.Equal(0, sandbox.Services.GetRequiredService<ResultRetention>().Sweep());
+        var result = job.GetProperty("result");
+        Assert.Equal(TimeSpan.FromDays(7), result.GetProperty("expiresAt").GetDateTimeOffset() - job.GetProperty("finished").GetDateTimeOffset());
+        Assert.True(result.GetProperty("available").GetBoolean());
+        await analyst.DownloadVerified(jobId);
+    }
+
+    [Fact]
+    public void A_database_from_before_retention_gains_the_column_and_keeps_its_jobs()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("sandbox.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE jobs (
+                    id TEXT PRIMARY KEY, kind TEXT NOT NULL, project_id TEXT, user_id TEXT NOT NULL, request TEXT NOT NULL, status TEXT NOT NULL,
+                    created TEXT NOT NULL, started TEXT, finished TEXT, attempts INTEGER NOT NULL DEFAULT 0, error TEXT, result_path TEXT,
+                    result_bytes INTEGER, result_sha256 TEXT, summary TEXT);
+                INSERT INTO jobs (id, kind, user_id, request, status, created, finished, attempts, result_path, result_bytes, result_sha256, summary)
+                VALUES ('j_old', 'extract', 'u_1', '{}', 'succeeded', '2026-01-01T00:00:00.0000000+00:00', '2026-01-01T00:01:00.0000000+00:00', 1,
+                        'jobs/j_old/extract.zip', 10, 'ab', '[]');
+                """;
+            command.ExecuteNonQuery();
+        }
+        var store = new JobStore(new SandboxDatabase(path), TimeProvider.System);
+        var old = store.Find("j_old")!;
+        Assert.Equal("jobs/j_old/extract.zip", old.ResultPath);
+        Assert.Null(old.ResultExpires);
+        Assert.Empty(store.ExpiredResults());
+        var job = store.Create("extract", null, "u_1", "{}");
+        store.Claim(job.Id);
+        store.Succeed(job.Id, new JobResult("jobs/x/extract.zip", 1, "cd", []), TimeSpan.Zero);
+        Assert.Equal(job.Id, Assert.Single(store.ExpiredResults()).Id);
+    }
+
+    private static HttpClient Client(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory, string key)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+}
