@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Claims.Sandbox.Tests;
 
@@ -67,7 +68,9 @@ public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
         await (await analyst.Apply(["restricted"], period: (202401, 202412))).AssertProblem(HttpStatusCode.BadRequest, "holds none of the restricted dataset's months (202304–202309)");
         await (await analyst.Apply(["restricted"], period: (202306, 202305))).AssertProblem(HttpStatusCode.BadRequest, "FROM ≤ TO");
         var narrow = await analyst.NewProject(["restricted"], period: (202305, 202306));
-        var whole = await analyst.NewProject(["restricted"]);
+        var unbounded = await analyst.PostAsJsonAsync("/api/projects", new { title = "every month", purpose = "trends", datasets = new[] { "restricted" } });
+        Assert.Equal(HttpStatusCode.Created, unbounded.StatusCode);
+        var whole = (await unbounded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         foreach (var id in new[] { narrow, whole }) Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, DateTimeOffset.UtcNow.AddDays(1))).StatusCode);
         Assert.Equal(202305, (await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{narrow}")).GetProperty("period").GetProperty("from").GetInt32());
 
@@ -215,5 +218,8 @@ public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
         Assert.Equal("failed", job.GetProperty("status").GetString());
         Assert.Contains("submit the job again", job.GetProperty("error").GetString());
         await (await analyst.GetAsync($"/api/jobs/{jobId}/download")).AssertProblem(HttpStatusCode.Conflict, "failed");
+        // The damaged file goes with the next sweep: a failed job's folder holds nothing anyone may download.
+        factory.Services.GetRequiredService<Jobs.ResultRetention>().Sweep();
+        Assert.False(Directory.Exists(Path.Combine(factory.DataDir, "jobs", jobId)));
     }
 }

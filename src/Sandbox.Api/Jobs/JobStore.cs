@@ -67,13 +67,23 @@ public sealed class JobStore(SandboxDatabase database, TimeProvider time)
             ("$files", JsonSerializer.Serialize(result.Files)), ("$expires", Time(now + retention)), ("$id", id));
     }
 
-    /// <summary>Succeeded jobs whose result is still on disk but past its expiry (as of now).</summary>
-    public IReadOnlyList<Job> ExpiredResults()
+    /// <summary>
+    /// Succeeded jobs whose result is still on disk past its expiry, as of now. A job from before expiries were
+    /// recorded expires <paramref name="retention"/> after it finished.
+    /// </summary>
+    public IReadOnlyList<Job> ExpiredResults(TimeSpan retention)
     {
         var now = time.GetUtcNow();
         using var connection = database.Open();
         return SandboxDatabase.Query(connection, $"SELECT {Columns} FROM jobs WHERE status = 'succeeded' AND result_path IS NOT NULL", Read)
-            .Where(j => j.ResultExpires is { } expires && expires <= now).ToArray();
+            .Where(j => (j.ResultExpires ?? j.Finished + retention) <= now).ToArray();
+    }
+
+    /// <summary>Every failed job: their folders hold nothing anyone may download.</summary>
+    public IReadOnlyList<string> FailedIds()
+    {
+        using var connection = database.Open();
+        return SandboxDatabase.Query(connection, "SELECT id FROM jobs WHERE status = 'failed'", r => r.GetString(0));
     }
 
     /// <summary>Marks a result deleted; its record stays, so the owner sees what it held and when it went.</summary>
@@ -88,6 +98,15 @@ public sealed class JobStore(SandboxDatabase database, TimeProvider time)
         using var connection = database.Open();
         SandboxDatabase.Execute(connection, "UPDATE jobs SET status = 'failed', finished = $now, error = $error WHERE id = $id",
             ("$now", Time(time.GetUtcNow())), ("$error", error), ("$id", id));
+    }
+
+    /// <summary>A succeeded job whose result turned out damaged: failed, unless the retention removed the result meanwhile.</summary>
+    public void FailResult(string id, string error)
+    {
+        using var connection = database.Open();
+        SandboxDatabase.Execute(connection,
+            "UPDATE jobs SET status = 'failed', error = $error, result_path = NULL WHERE id = $id AND status = 'succeeded' AND result_path IS NOT NULL",
+            ("$error", error), ("$id", id));
     }
 
     /// <summary>Runs a job may start before it counts as the cause of its own interruptions.</summary>

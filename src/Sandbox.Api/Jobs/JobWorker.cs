@@ -7,9 +7,11 @@ namespace Claims.Sandbox.Jobs;
 /// <summary>
 /// Runs jobs one at a time (an extract already uses every core). On start, jobs a killed process left queued or
 /// running are run again from scratch before new ones: their folder, with whatever partial output it holds, is
-/// deleted first, and a job is marked succeeded only after its result is complete on disk.
+/// deleted first, and a job is marked succeeded only after its result is complete on disk. A failed job's folder is
+/// deleted at once: what a run leaves behind may hold restricted rows.
 /// </summary>
-public sealed class JobWorker(JobQueue queue, JobStore store, IEnumerable<IJobRunner> runners, IOptions<SandboxOptions> options, ILogger<JobWorker> logger)
+public sealed class JobWorker(JobQueue queue, JobStore store, IEnumerable<IJobRunner> runners, ResultRetention retention, IOptions<SandboxOptions> options,
+    ILogger<JobWorker> logger)
     : BackgroundService
 {
     private IReadOnlyList<string> _recovered = [];
@@ -34,11 +36,11 @@ public sealed class JobWorker(JobQueue queue, JobStore store, IEnumerable<IJobRu
         var directory = options.Value.DataPath("jobs", id);
         try
         {
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            retention.Delete(id);
             Directory.CreateDirectory(directory);
             var runner = runners.FirstOrDefault(r => r.Kind == job.Kind) ?? throw new ClaimsException($"no runner for jobs of kind '{job.Kind}'");
             var result = runner.Run(job, directory, stopping);
-            store.Succeed(id, result with { Path = Path.GetRelativePath(options.Value.DataPath(), result.Path) }, TimeSpan.FromHours(options.Value.ResultRetentionHours));
+            store.Succeed(id, result with { Path = Path.GetRelativePath(options.Value.DataPath(), result.Path) }, retention.Retention);
             logger.LogInformation("Job {Id} ({Kind}) succeeded: {Bytes} bytes", id, job.Kind, result.Bytes);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -48,12 +50,25 @@ public sealed class JobWorker(JobQueue queue, JobStore store, IEnumerable<IJobRu
         }
         catch (ClaimsException e)
         {
-            store.Fail(id, e.Message);
+            Failed(id, e.Message);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Job {Id} ({Kind}) failed", id, job.Kind);
-            store.Fail(id, $"the job failed: {e.Message}");
+            Failed(id, $"the job failed: {e.Message}");
+        }
+    }
+
+    private void Failed(string id, string error)
+    {
+        store.Fail(id, error);
+        try
+        {
+            retention.Delete(id);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Could not delete the folder of failed job {Id}", id);
         }
     }
 }

@@ -34,7 +34,7 @@ public static class JobsApi
             ? ProjectsApi.NotFound(id)
             : TypedResults.Ok<IReadOnlyList<JobInfo>>(jobs.ForProject(id).Select(j => j.ToInfo()).ToArray());
 
-    public static Results<PhysicalFileHttpResult, ProblemHttpResult> DownloadJob(string id, ClaimsPrincipal user, JobStore jobs,
+    public static Results<FileStreamHttpResult, ProblemHttpResult> DownloadJob(string id, ClaimsPrincipal user, JobStore jobs,
         IOptions<SandboxOptions> options, IProjectAccess access, DatasetRegistry datasets, HttpContext context)
     {
         if (Visible(id, user, jobs) is not { } job) return NotFound(id);
@@ -47,21 +47,25 @@ public static class JobsApi
             access.Require(user, job.ProjectId, dataset);
         if (job.Status != Job.Succeeded)
             return Problems.Result(StatusCodes.Status409Conflict, $"job '{id}' is {job.Status}{(job.Error is null ? "" : $": {job.Error}")}; only a succeeded job has a result", "Conflict");
-        if (job.ResultPath is null)
-            return Problems.Result(StatusCodes.Status410Gone, $"job '{id}': its result was deleted at {job.ResultExpires:O}, when its retention ran out; submit the job again", "Gone");
-        var path = options.Value.DataPath(job.ResultPath);
-        var damage = !File.Exists(path) ? "is missing" : ResultFile.Sha256(path) != job.ResultSha256 ? "does not match its SHA-256" : null;
-        if (damage is not null)
+        if (job.ResultPath is null) return Expired(job);
+        // One open stream is checked and sent: a sweep deleting the file meanwhile cannot swap it or cut it short.
+        var stream = ResultFile.OpenVerified(options.Value.DataPath(job.ResultPath), job.ResultSha256!, out var damage);
+        if (stream is null)
         {
+            // The retention may have removed it since the job was read.
+            if (jobs.Find(id) is { ResultPath: null } removed) return Expired(removed);
             // Never half a download or a 500: the job is failed for good, and says why, so the caller reruns it.
             var error = $"the result file {damage}; submit the job again";
-            jobs.Fail(id, error);
+            jobs.FailResult(id, error);
             return Problems.Result(StatusCodes.Status410Gone, $"job '{id}': {error}", "Gone");
         }
         audit.ResultSize = job.ResultBytes;
         ResultFile.WriteChecksumHeaders(context.Response.Headers, job.ResultSha256!);
-        return TypedResults.PhysicalFile(path, "application/zip", $"{job.Kind}-{id}.zip");
+        return TypedResults.File(stream, "application/zip", $"{job.Kind}-{id}.zip", enableRangeProcessing: true);
     }
+
+    private static ProblemHttpResult Expired(Job job) => Problems.Result(StatusCodes.Status410Gone,
+        $"job '{job.Id}': its result was deleted when its retention ran out ({job.ResultExpires:O}); submit the job again", "Gone");
 
     private static Job? Visible(string id, ClaimsPrincipal user, JobStore jobs) =>
         jobs.Find(id) is { } job && (job.UserId == user.Id() || user.IsInRole(Roles.Admin)) ? job : null;

@@ -43,7 +43,15 @@ public sealed class SandboxDatabase
     private static void AddMissingColumn(SqliteConnection connection, string table, string column, string type)
     {
         var columns = Query(connection, $"SELECT name FROM pragma_table_info('{table}')", r => r.GetString(0));
-        if (!columns.Contains(column)) Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        if (columns.Contains(column)) return;
+        try
+        {
+            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
+        catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another process opening the same database added it first.
+        }
     }
 
     public SqliteConnection Open()

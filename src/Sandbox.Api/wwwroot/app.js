@@ -137,7 +137,11 @@ $("cohort").addEventListener("submit", (event) => {
 $("apply").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.target;
-  const period = form.from.value && form.to.value ? { from: Number(form.from.value), to: Number(form.to.value) } : undefined;
+  if (!form.from.value !== !form.to.value) {
+    show("projects-out", text("div", "give both months of the period (from and to), or neither for every month"));
+    return;
+  }
+  const period = form.from.value ? { from: Number(form.from.value), to: Number(form.to.value) } : undefined;
   api("POST", "/api/projects", { title: form.title.value, purpose: form.purpose.value, datasets: ["restricted", "synthetic"], period })
     .then((p) => show("projects-out", text("div", `project ${p.id}: ${p.status}; an admin approves it`))).catch(problem("projects-out"));
 });

@@ -70,6 +70,8 @@ public sealed class PeriodTests(CohortFixture data) : IDisposable
     {
         Assert.Contains("not a range", Assert.Throws<ClaimsException>(() => data.Dataset.Period(new MonthRange(202312, 202305))).Message);
         Assert.Contains("not a range", Assert.Throws<ClaimsException>(() => data.Dataset.Period(new MonthRange(202313, 202401))).Message);
+        Assert.Equal("period 202404–202412 holds none of the dataset's months (202301–202403)",
+            Assert.Throws<ClaimsException>(() => data.Dataset.Period(new MonthRange(202404, 202412))).Message);
         data.Dataset.Period(s_period).Dispose();
         var sum = data.Dataset.Period(s_period).Execute("""{"from": "receipts", "select": [{"sum": "total_points", "as": "points"}]}""");
         Assert.Equal(_cut.Scalar("SELECT sum(total_points)::BIGINT FROM receipts"), Convert.ToInt64(ArrowValues.Value(sum.Column(0), 0)));
