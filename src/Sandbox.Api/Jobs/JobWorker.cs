@@ -66,8 +66,9 @@ public sealed class JobWorker(JobQueue queue, JobStore store, IEnumerable<IJobRu
         {
             retention.Delete(id);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // The sweep tries again; the worker goes on to the next job.
             logger.LogWarning(e, "Could not delete the folder of failed job {Id}", id);
         }
     }
