@@ -27,6 +27,9 @@ public sealed class Dataset : IDisposable
         Schema = schema;
         Tables = tables;
         _tables = tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        // Fixed once opened, and read on every request a project's period scopes: computed here, not per call.
+        var keys = tables.SelectMany(t => t.Partitions).Select(p => p.Key).ToArray();
+        Months = keys.Length == 0 ? null : new MonthRange(keys.Min(), keys.Max());
         _periods = owner ? new() : null;
     }
 
@@ -100,14 +103,7 @@ public sealed class Dataset : IDisposable
     }
 
     /// <summary>The months this dataset holds, first to last over every table; null when it holds none.</summary>
-    public MonthRange? Months
-    {
-        get
-        {
-            var keys = Tables.SelectMany(t => t.Partitions).Select(p => p.Key).ToArray();
-            return keys.Length == 0 ? null : new MonthRange(keys.Min(), keys.Max());
-        }
-    }
+    public MonthRange? Months { get; }
 
     /// <summary>
     /// The same dataset seen through <paramref name="months"/>, as a project approved for that period sees it:
