@@ -8,7 +8,7 @@ namespace Claims.Sandbox.Tests;
 /// <summary>
 /// A bounded load test on a real Kestrel over loopback: 50 clients, each with its own key, for 30 seconds, mixing
 /// the explorer's calls (dataset list, engine query, cohort count, SQL). Every answer must be a success; the
-/// latencies are written to the test log and to TestResults/load.txt for the README.
+/// latencies are written to the test log and to TestResults/load.txt for docs/service.md.
 /// </summary>
 public class LoadTests(ITestOutputHelper output)
 {

@@ -1,6 +1,6 @@
 namespace Claims.Sandbox.Health;
 
-/// <summary>GET /health: liveness for load balancers and the README's first check.</summary>
+/// <summary>GET /health: liveness for load balancers and the first check of docs/service.md's walkthrough.</summary>
 public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)

@@ -2,7 +2,7 @@ namespace Claims.Sandbox.Hosting;
 
 /// <summary>
 /// The service's settings: the "Sandbox" section of appsettings, overridden by the flat environment variables
-/// the README documents (CLAIMS_DATA_DIR, CLAIMS_ADMIN_KEY, CLAIMS_SYNTHETIC_PERSONS, CLAIMS_RESTRICTED_PERSONS, CLAIMS_MONTHS,
+/// docs/service.md documents (CLAIMS_DATA_DIR, CLAIMS_ADMIN_KEY, CLAIMS_SYNTHETIC_PERSONS, CLAIMS_RESTRICTED_PERSONS, CLAIMS_MONTHS,
 /// CLAIMS_JOB_THROTTLE_MS).
 /// </summary>
 public sealed class SandboxOptions
