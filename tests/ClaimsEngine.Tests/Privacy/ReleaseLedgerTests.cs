@@ -77,22 +77,31 @@ public class ReleaseLedgerTests
     }
 
     [Fact]
-    public void Concurrent_releases_of_close_cohorts_let_exactly_one_through()
+    public void Concurrent_releases_of_close_cohorts_through_separate_ledgers_let_exactly_one_through()
     {
+        // Eight ledger instances over one folder, released at once behind a barrier: each instance's monitor guards
+        // only itself, so only the folder's lock file (an exclusive file lock, as a second process would take) can
+        // keep two of these cohorts, a few patients apart, from both passing.
         using var temp = new TempDirectory();
-        var ledger = new ReleaseLedger(temp.Path);
-        var outcomes = Enumerable.Range(0, 8).AsParallel().Select(k =>
+        using var start = new Barrier(8);
+        var outcomes = new bool[8];
+        var threads = Enumerable.Range(0, 8).Select(k => new Thread(() =>
         {
+            var ledger = new ReleaseLedger(temp.Path);
+            var cohort = Cohort(1000, Enumerable.Range(0, 500 + k));
+            start.SignalAndWait();
             try
             {
-                ledger.CheckAndRecord("study", Cohort(1000, Enumerable.Range(0, 500 + k)), "query", $"k{k}", $"k{k}", Policy);
-                return true;
+                ledger.CheckAndRecord("study", cohort, "extract", $"k{k}", $"k{k}", Policy);
+                outcomes[k] = true;
             }
             catch (DisclosureException)
             {
-                return false;
+                outcomes[k] = false;
             }
-        }).ToList();
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
         Assert.Equal(1, outcomes.Count(o => o));
         Assert.Single(new ReleaseLedger(temp.Path).Releases("study"));
     }
