@@ -34,7 +34,7 @@ public static class DatasetsApi
     }
 
     public static IReadOnlyList<DatasetInfo> List(DatasetRegistry registry, ClaimsPrincipal user) =>
-        registry.Names.Select(name => DatasetInfo.Of(name, registry.Get(name), user.Role())).ToArray();
+        registry.Names.Select(name => DatasetInfo.Of(name, registry, user.Role())).ToArray();
 
     public static Results<Ok<DatasetSchema>, ProblemHttpResult> GetSchema(string ds, DatasetRegistry registry, CodeSearch codes, string? search = null,
         int limit = DefaultSearchLimit)
