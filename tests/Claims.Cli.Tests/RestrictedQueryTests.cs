@@ -7,7 +7,7 @@ public class RestrictedQueryTests
 {
     private const string Query = """
         {"from": "receipts", "groupBy": ["sex", "age_band"],
-         "select": [{"count": "*", "as": "claims"}, {"avg": "total_points", "as": "mean"}]}
+         "select": [{"count": "*", "as": "claims"}, {"avg": "total_points", "as": "mean"}, {"count": "admission_date", "as": "admissions"}]}
         """;
 
     [Fact]
@@ -27,7 +27,7 @@ public class RestrictedQueryTests
         (code, var table, error) = CliRunner.Run([.. common, "--project", "study"]);
         Assert.True(code == 0, error);
         Assert.Contains("│ x ", table);
-        Assert.Contains("suppression: cells of fewer than 10 patients are shown as x", table);
+        Assert.Contains("suppression: cells of fewer than 10 patients (none included) are shown as x", table);
 
         (code, var json, error) = CliRunner.Run([.. common, "--project", "study", "--format", "json"]);
         Assert.True(code == 0, error);
@@ -43,7 +43,7 @@ public class RestrictedQueryTests
         (code, var csv, error) = CliRunner.Run([.. common, "--project", "study", "--format", "csv", "--threshold", "20"]);
         Assert.True(code == 0, error);
         Assert.Contains(",x", csv);
-        Assert.Contains("rule: suppression: cells of fewer than 20 patients are shown as x", error);
+        Assert.Contains("rule: suppression: cells of fewer than 20 patients (none included) are shown as x", error);
         Assert.DoesNotContain("rule:", csv);
 
         (code, _, error) = CliRunner.Run([.. common, "--project", "study", "--threshold", "2"]);

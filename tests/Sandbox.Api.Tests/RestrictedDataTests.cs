@@ -12,7 +12,8 @@ public class RestrictedDataTests(ProjectsFactory projects) : IClassFixture<Proje
 {
     private const string ByPrefecture = """
         {"from": "receipts", "groupBy": ["prefecture"],
-         "select": [{"count": "*", "as": "claims"}, {"sum": "total_points", "as": "points"}], "orderBy": [{"col": "prefecture"}]}
+         "select": [{"count": "*", "as": "claims"}, {"sum": "total_points", "as": "points"}, {"count": "admission_date", "as": "admissions"}],
+         "orderBy": [{"col": "prefecture"}]}
         """;
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
@@ -24,14 +25,18 @@ public class RestrictedDataTests(ProjectsFactory projects) : IClassFixture<Proje
         return request;
     }
 
-    /// <summary>Every listed cell is null, every other aggregate cell is a number, and the rules are named.</summary>
-    private static void AssertSuppressed(JsonElement table, int groupColumns)
+    /// <summary>
+    /// Every listed cell is null, every other aggregate cell is a number, no row is wholly suppressed (such rows are
+    /// left out), and the rules are named.
+    /// </summary>
+    private static void AssertSuppressed(JsonElement table, int groupColumns, bool someSuppressed = true)
     {
         var rows = table.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().ToArray()).ToArray();
         var names = table.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
         var suppressed = table.GetProperty("suppressed").EnumerateArray()
             .Select(s => (s.GetProperty("row").GetInt32(), names.IndexOf(s.GetProperty("column").GetString()!))).ToHashSet();
-        Assert.NotEmpty(suppressed);
+        if (someSuppressed) Assert.NotEmpty(suppressed);
+        Assert.All(rows, row => Assert.Contains(row.Skip(groupColumns), v => v.ValueKind != JsonValueKind.Null));
         for (var r = 0; r < rows.Length; r++)
         for (var c = groupColumns; c < names.Count; c++)
             Assert.Equal(suppressed.Contains((r, c)), rows[r][c].ValueKind == JsonValueKind.Null);
@@ -100,7 +105,9 @@ public class RestrictedDataTests(ProjectsFactory projects) : IClassFixture<Proje
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(10, body.GetProperty("yenPerPoint").GetInt32());
-        AssertSuppressed(body.GetProperty("byPrefecture"), groupColumns: 1);
+        // Prefectures under ten patients are left out rather than shown as x.
+        AssertSuppressed(body.GetProperty("byPrefecture"), groupColumns: 1, someSuppressed: false);
+        Assert.InRange(body.GetProperty("byPrefecture").GetProperty("rows").GetArrayLength(), 1, 47);
         Assert.Equal(6, body.GetProperty("monthly").GetProperty("rows").GetArrayLength());
         foreach (var table in new[] { "bySexAgeBand", "byClaimKind", "monthly" })
             Assert.Contains(body.GetProperty(table).GetProperty("rules").EnumerateArray(), r => r.GetString()!.StartsWith("suppression: cells of fewer than 10"));

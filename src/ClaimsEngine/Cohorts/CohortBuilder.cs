@@ -13,8 +13,11 @@ public static class CohortBuilder
 {
     public static Cohort BuildCohort(this Dataset dataset, string json) => dataset.BuildCohort(CohortParser.Parse(json, dataset.Schema));
 
+    /// <remarks>A cohort of restricted data is refused at once when a where tree filters by an identifying column
+    /// (<see cref="Privacy.RestrictedPredicates"/>): its counts and extracts would be about the few it picks out.</remarks>
     public static Cohort BuildCohort(this Dataset dataset, CohortDefinition definition)
     {
+        if (dataset.Manifest.Access == DatasetAccess.Restricted) Privacy.RestrictedPredicates.Check(definition);
         var timeline = PatientTimeline.Of(dataset);
         var candidates = Candidates.Find(dataset, definition.Entry, definition.Occurrence);
         var attrition = new List<AttritionStep>();

@@ -26,17 +26,23 @@ internal sealed class DisclosureBudget(string path)
         }
     }
 
-    /// <summary>Spends the figures not spent before, or refuses them all when they would pass <paramref name="budget"/>; returns the total spent.</summary>
-    public long Spend(IReadOnlyCollection<ulong> figures, long budget, string project)
+    /// <summary>
+    /// Spends the figures not spent before and one unit per suppressed cell, or refuses them all when they would pass
+    /// <paramref name="budget"/>; returns the total spent. The refusal does not say how many figures the release
+    /// held: that would count its released cells.
+    /// </summary>
+    public long Spend(IReadOnlyCollection<ulong> figures, int suppressed, long budget, string project)
     {
         Refresh();
-        var fresh = figures.Where(f => !_spent.Contains(f)).Distinct().ToArray();
+        // A suppressed cell's unit is a random key: never a repeat, and saying nothing of what it hides.
+        var fresh = figures.Where(f => !_spent.Contains(f)).Distinct()
+            .Concat(Enumerable.Range(0, suppressed).Select(_ => BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(sizeof(ulong)))))
+            .ToArray();
         if (fresh.Length == 0) return _spent.Count;
         if (_spent.Count + fresh.Length > budget)
         {
             throw new DisclosureBudgetException(
-                $"project '{project}' has spent its disclosure budget: this release would show {fresh.Length} new figure{(fresh.Length == 1 ? "" : "s")} " +
-                $"and {Math.Max(0, budget - _spent.Count)} of {budget} are left; an admin can grant more");
+                $"project '{project}' has spent its disclosure budget ({Math.Min(_spent.Count, budget)} of {budget} figures): this release would pass it; an admin can grant more");
         }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var bytes = new byte[fresh.Length * sizeof(ulong)];

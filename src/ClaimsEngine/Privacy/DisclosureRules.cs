@@ -4,10 +4,10 @@ namespace Claims.Engine.Privacy;
 internal static class DisclosureRules
 {
     public static string Perturbation(DisclosurePolicy policy) =>
-        $"perturbation (cell key method): each count is moved by −{PerturbationTable.MaxNoise} to +{PerturbationTable.MaxNoise} (variance {policy.Noise.Variance:0.00}, " +
-        $"never into 1–{policy.Threshold - 1}), each sum by up to its largest single value; the same figure over the same records always gets the same answer, " +
+        $"perturbation (cell key method): each count is moved by −{PerturbationTable.MaxNoise} to +{PerturbationTable.MaxNoise} (variance {PerturbationTable.Variance:0.00}) " +
+        $"and shown only if it stays at {policy.Threshold} or more; each sum by about twice its largest single value; the same figure over the same records always gets the same answer, " +
         "and totals are perturbed on their own, so cells need not add up to them";
 
-    public static string Budget(string project, int figures, AggregateRelease spend) =>
-        $"budget: project '{project}' has been shown {spend.Spent} of its {spend.Budget} figures ({spend.Left} left; this release showed {figures}, repeats of earlier figures are free)";
+    public static string Budget(string project, AggregateRelease spend) =>
+        $"budget: project '{project}' has spent {spend.Spent} of its {spend.Budget} figures ({spend.Left} left; a figure shown before is free, each {DisclosurePolicy.Marker} costs one)";
 }

@@ -1,13 +1,13 @@
 namespace Claims.Engine.Privacy;
 
 /// <summary>
-/// The perturbation table of the cell key method (Thompson, Broadfoot and Elazar 2013; the ptable R package): for a
-/// count n at or above the threshold T, the noise added is an integer in [max(−D, T − n), D] drawn by the cell's
-/// key. Far from the threshold its distribution is a Gaussian of spread <see cref="Sigma"/> cut at ±D; near it the
-/// distribution is tilted (p(s) ∝ g(s)·e^{λs}) so that its mean stays zero while no count is pushed below T. A
-/// released count is therefore never 1 to T − 1, and is unbiased at every n. At n = T the only noise with mean
-/// zero and n + s ≥ T is 0, so a count at the threshold is released as it is; seen from outside, a released T may
-/// still be T, T + 1, … T + D.
+/// The perturbation table of the cell key method (Thompson, Broadfoot and Elazar 2013; the ptable R package): the
+/// noise added to a count is an integer in [−D, D] drawn by the cell's key from a Gaussian of spread
+/// <see cref="Sigma"/> cut at ±D, the same at every count, so it has mean zero and a documented variance.
+/// A count is released only when both it and its perturbed value reach the threshold T: every count of 1 to T − 1
+/// is suppressed, and so, by its key, is a count of T to T + D − 1 whose noise would take it below T. The edge of
+/// suppression is therefore not an exact count: an analyst who watches a cell appear as patients are added learns
+/// only that it holds somewhere from T to T + D − 1, and a released value is never 1 to T − 1.
 /// </summary>
 public sealed class PerturbationTable
 {
@@ -17,66 +17,43 @@ public sealed class PerturbationTable
     /// <summary>The spread of the Gaussian before it is cut and discretised.</summary>
     public const double Sigma = 2.0;
 
+    private static readonly (int Noise, double Cumulative)[] s_row = Row();
+
     private readonly int _threshold;
-    // Index min(n − T, D): every count D or more above the threshold shares the untilted row.
-    private readonly (int Noise, double Cumulative)[][] _rows;
 
-    public PerturbationTable(int threshold)
+    public PerturbationTable(int threshold) => _threshold = threshold;
+
+    /// <summary>The noise distribution, the same for every count.</summary>
+    public static IReadOnlyList<(int Noise, double Probability)> Distribution =>
+        s_row.Select((r, i) => (r.Noise, r.Cumulative - (i == 0 ? 0 : s_row[i - 1].Cumulative))).ToArray();
+
+    /// <summary>The noise's variance (the documented spread).</summary>
+    public static double Variance => Distribution.Sum(p => p.Noise * (double)p.Noise * p.Probability);
+
+    /// <summary>The noise drawn by a uniform draw in [0, 1) taken from a figure's key.</summary>
+    public static int Noise(double uniform)
     {
-        _threshold = threshold;
-        _rows = Enumerable.Range(0, MaxNoise + 1).Select(above => Cumulative(Row(-Math.Min(above, MaxNoise)))).ToArray();
+        foreach (var (noise, cumulative) in s_row)
+            if (uniform < cumulative) return noise;
+        return MaxNoise;
     }
 
-    /// <summary>The noise distribution for a count of <paramref name="count"/> (at least the threshold).</summary>
-    public IReadOnlyList<(int Noise, double Probability)> Distribution(long count)
+    /// <summary>A positive count as released: perturbed, or null (suppressed) when it or its perturbed value is below the threshold.</summary>
+    public long? Perturb(long count, double uniform)
     {
-        var row = RowFor(count);
-        return row.Select((r, i) => (r.Noise, r.Cumulative - (i == 0 ? 0 : row[i - 1].Cumulative))).ToArray();
+        if (count < _threshold) return null;
+        var released = count + Noise(uniform);
+        return released < _threshold ? null : released;
     }
 
-    /// <summary>The noise's variance far from the threshold (the documented spread).</summary>
-    public double Variance => Distribution(_threshold + MaxNoise).Sum(p => p.Noise * (double)p.Noise * p.Probability);
-
-    /// <summary>A count at or above the threshold, perturbed by a uniform draw in [0, 1) taken from its cell key.</summary>
-    public long Perturb(long count, double uniform)
+    private static (int Noise, double Cumulative)[] Row()
     {
-        if (count < _threshold) throw new ArgumentOutOfRangeException(nameof(count), "counts below the threshold are suppressed, never perturbed");
-        foreach (var (noise, cumulative) in RowFor(count))
-            if (uniform < cumulative) return count + noise;
-        return count + MaxNoise;
-    }
-
-    private (int Noise, double Cumulative)[] RowFor(long count) => _rows[(int)Math.Min(count - _threshold, MaxNoise)];
-
-    /// <summary>Probabilities for noise from <paramref name="lowest"/> to D, tilted to mean zero.</summary>
-    private static (int Noise, double Probability)[] Row(int lowest)
-    {
-        var noises = Enumerable.Range(lowest, MaxNoise - lowest + 1).ToArray();
-        if (lowest == 0) return [(0, 1.0)];
-        double[] Weights(double tilt)
-        {
-            var w = noises.Select(s => Math.Exp(-s * s / (2 * Sigma * Sigma) + tilt * s)).ToArray();
-            var total = w.Sum();
-            return w.Select(x => x / total).ToArray();
-        }
-        double Mean(double tilt) => Weights(tilt).Select((p, i) => p * noises[i]).Sum();
-        // The mean rises with the tilt; the support holds both signs, so a root lies between these bounds.
-        double low = -50, high = 50;
-        for (var i = 0; i < 200; i++)
-        {
-            var middle = (low + high) / 2;
-            if (Mean(middle) > 0) high = middle;
-            else low = middle;
-        }
-        var weights = Weights((low + high) / 2);
-        return noises.Select((s, i) => (s, weights[i])).ToArray();
-    }
-
-    private static (int Noise, double Cumulative)[] Cumulative((int Noise, double Probability)[] row)
-    {
+        var noises = Enumerable.Range(-MaxNoise, 2 * MaxNoise + 1).ToArray();
+        var weights = noises.Select(s => Math.Exp(-s * s / (2 * Sigma * Sigma))).ToArray();
+        var total = weights.Sum();
         var sum = 0.0;
-        var result = row.Select(r => (r.Noise, sum += r.Probability)).ToArray();
-        result[^1].Item2 = 1.0;
-        return result;
+        var row = noises.Select((s, i) => (s, sum += weights[i] / total)).ToArray();
+        row[^1].Item2 = 1.0;
+        return row;
     }
 }

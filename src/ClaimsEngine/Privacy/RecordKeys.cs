@@ -54,12 +54,17 @@ internal sealed class RecordKeys
     /// other rows behind a figure (a different true value) get independent noise, so subtracting two such figures
     /// does not cancel their noise.
     /// </summary>
-    public ulong FigureKey(uint cellKey, Figure figure, long value)
+    /// <remarks>
+    /// <paramref name="position"/> separates figures that must not share noise though their records and value agree:
+    /// the steps of one attrition table, where equal answers at two steps would say that a rule removed nobody.
+    /// </remarks>
+    public ulong FigureKey(uint cellKey, Figure figure, long value, int position = 0)
     {
-        Span<byte> bytes = stackalloc byte[sizeof(uint) + sizeof(int) + sizeof(long)];
+        Span<byte> bytes = stackalloc byte[sizeof(uint) + 2 * sizeof(int) + sizeof(long)];
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, cellKey);
         BinaryPrimitives.WriteInt32LittleEndian(bytes[sizeof(uint)..], (int)figure);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes[(sizeof(uint) + sizeof(int))..], value);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes[(sizeof(uint) + sizeof(int))..], position);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes[(sizeof(uint) + 2 * sizeof(int))..], value);
         return XxHash3.HashToUInt64(bytes, _seed);
     }
 }

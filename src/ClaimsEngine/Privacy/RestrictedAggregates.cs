@@ -22,6 +22,7 @@ internal static class RestrictedAggregates
         {
             if (Refusal(aggregate) is { } why) throw new QueryException("select", $"'{aggregate.Alias}' ({Describe(aggregate)}): {why}");
         }
+        RestrictedPredicates.Check(query.Where, "where");
     }
 
     private static string? Refusal(Aggregate aggregate) => (aggregate.Kind, aggregate.Column) switch
@@ -36,6 +37,9 @@ internal static class RestrictedAggregates
             $"a sum of the flag '{aggregate.Column.Name}' is a count of rows: count them with {{\"count\": \"*\"}} and a where on the flag, so the patient threshold applies",
         (AggregateKind.Sum or AggregateKind.Avg, { Type: LogicalType.Date or LogicalType.Month or LogicalType.Code or LogicalType.String }) =>
             $"'{aggregate.Column.Name}' is not a quantity to add up",
+        // A category's numbers are labels: summing one where it is constant counts rows.
+        (AggregateKind.Sum or AggregateKind.Avg, { CodeSystem: { } codes }) when codes.StartsWith("enum:", StringComparison.Ordinal) =>
+            $"'{aggregate.Column.Name}' is a category ({codes}), not a quantity to add up: group by it and count instead",
         _ => null,
     };
 

@@ -9,45 +9,46 @@ public class CohortDisclosureTests(RestrictedFixture fixture) : IClassFixture<Re
     private static readonly DisclosurePolicy Policy = new(Threshold);
 
     [Fact]
-    public void Attrition_counts_are_shown_by_the_documented_rule_perturbed_within_the_table_and_never_small()
+    public void Attrition_counts_are_each_perturbed_on_their_own_patients_and_never_small()
     {
-        // The rule, written from the documentation: a remaining count is shown when it is not small and differs from
-        // the last shown one by 0 or at least the threshold; a removed count when both remainings around it are shown.
+        // As any count: under the threshold always x, from D above it always shown, between by the noise.
         var random = new Random(20261126);
-        var suppressed = 0;
-        var moved = 0;
+        var (suppressed, moved, blurred, nobodyRemoved, equalAnswers) = (0, 0, 0, 0, 0);
         for (var trial = 0; trial < 400; trial++)
         {
             var remaining = new long[random.Next(2, 6)];
             remaining[0] = random.Next(0, 60);
             for (var i = 1; i < remaining.Length; i++) remaining[i] = Math.Max(0, remaining[i - 1] - random.Next(0, 12));
             var released = CohortDisclosure.Apply(fixture.Dataset, Chain(remaining), new DisclosureRequest("p", fixture.NewLedger(), "", Policy));
-            long? last = null;
             for (var i = 0; i < remaining.Length; i++)
             {
-                var expectShown = remaining[i] is 0 or >= Threshold && (last is not { } l || l - remaining[i] is 0 or >= Threshold);
                 var step = released.Attrition[i];
-                Assert.Equal(expectShown, step.Remaining.HasValue);
-                if (expectShown) last = remaining[i];
-                else suppressed++;
-                if (step.Remaining is { } shown)
+                var removedTruth = i == 0 ? 0 : remaining[i - 1] - remaining[i];
+                var figures = i == 0 ? [(step.Remaining, remaining[i])] : new[] { (step.Remaining, remaining[i]), (step.Removed, removedTruth) };
+                foreach (var (shown, truth) in figures)
                 {
-                    Assert.InRange(shown - remaining[i], -PerturbationTable.MaxNoise, PerturbationTable.MaxNoise);
-                    Assert.True(shown == 0 || shown >= Threshold, $"trial {trial}: released small count {shown}");
-                    if (shown != remaining[i]) moved++;
+                    if (truth < Threshold) Assert.Null(shown);
+                    if (truth >= Threshold + PerturbationTable.MaxNoise) Assert.NotNull(shown);
+                    if (shown is null) { suppressed++; if (truth >= Threshold) blurred++; continue; }
+                    Assert.InRange(shown.Value - truth, -PerturbationTable.MaxNoise, PerturbationTable.MaxNoise);
+                    Assert.True(shown >= Threshold, $"trial {trial}: released small count {shown}");
+                    if (shown != truth) moved++;
                 }
-                var removedShown = i == 0 || (released.Attrition[i - 1].Remaining.HasValue && step.Remaining.HasValue);
-                Assert.Equal(removedShown, step.Removed.HasValue);
-                if (i > 0 && step.Removed is { } removed)
+                if (i > 0 && removedTruth == 0 && remaining[i] >= Threshold + PerturbationTable.MaxNoise)
                 {
-                    var truth = remaining[i - 1] - remaining[i];
-                    Assert.True(removed == 0 || removed >= Threshold, $"trial {trial}: released small removed count {removed}");
-                    Assert.InRange(removed - truth, -PerturbationTable.MaxNoise, PerturbationTable.MaxNoise);
+                    // A rule that removed nobody: the same patients at two steps get two independent answers.
+                    nobodyRemoved++;
+                    if (released.Attrition[i - 1].Remaining == step.Remaining) equalAnswers++;
                 }
             }
+            Assert.Equal(0, released.Attrition[0].Removed);
         }
         Assert.True(suppressed > 200, $"only {suppressed} suppressed cells: the test proves little");
+        Assert.True(blurred > 10, $"only {blurred} counts at or above the threshold were perturbed below it");
         Assert.True(moved > 200, $"only {moved} released counts were perturbed");
+        Assert.True(nobodyRemoved > 20);
+        Assert.True(equalAnswers <= Attacks.NoiseBound.MostHits(nobodyRemoved, Attacks.NoiseBound.ExactHit(2)),
+            $"{equalAnswers} of {nobodyRemoved} steps that removed nobody repeated the step before");
     }
 
     [Fact]
@@ -69,6 +70,10 @@ public class CohortDisclosureTests(RestrictedFixture fixture) : IClassFixture<Re
         Assert.DoesNotContain(" 3 ", error.Message);
         Assert.DoesNotContain(" 6 ", error.Message);
         Assert.Equal(2, ledger.Releases("study").Count);
+        // An extract of fewer than ten patients is refused in any project.
+        var few = Assert.Throws<DisclosureException>(() =>
+            CohortDisclosure.ApproveExtract(fixture.Dataset, Chain([400, 7]), new DisclosureRequest("fresh", ledger, "d", DisclosurePolicy.Default)));
+        Assert.Equal("an extract of restricted data needs a cohort of at least 10 patients; this one has fewer", few.Message);
         // Another project has released nothing, so the same extract is allowed there.
         Assert.NotNull(CohortDisclosure.ApproveExtract(fixture.Dataset, Chain([400, 123]), new DisclosureRequest("other", ledger, "c", DisclosurePolicy.Default)));
     }

@@ -5,13 +5,13 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 /// <summary>
 /// How often an attack that adds and subtracts released counts lands exactly on the truth, from the documented
 /// perturbation table alone: the probability that a sum of independent noises (with the given signs) is zero.
-/// Counts far from the threshold, as in these attacks, all share the untilted row.
+/// Every count shares one row; near the threshold a release is the draws that kept it at the threshold or more.
 /// </summary>
 internal static class NoiseBound
 {
     public static double ExactHit(int noises)
     {
-        var row = DisclosurePolicy.Default.Noise.Distribution(1_000);
+        var row = PerturbationTable.Distribution;
         var sum = new Dictionary<int, double> { [0] = 1 };
         for (var i = 0; i < noises; i++)
         {
