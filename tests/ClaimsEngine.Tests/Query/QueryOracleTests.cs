@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Numerics;
 using Apache.Arrow;
+using Claims.Engine.Kernels;
 using Claims.Engine.Query;
+using Claims.Testing;
 
 namespace Claims.Engine.Tests.Query;
 
@@ -26,6 +28,34 @@ public sealed class SmallBlockQueryOracleTests(SmallBlockFixture data) : QueryOr
         Assert.True(expected.Count >= 15, "every month should hold some of these patients");
         Assert.True(statistics.Blocks >= 3 * expected.Count, $"{statistics.Blocks} blocks for {expected.Count} months: the months should span several blocks");
         Assert.True(statistics.ZoneSkipped > statistics.Blocks / 2, $"read {statistics.Scanned} of {statistics.Blocks} blocks, {statistics.ZoneSkipped} skipped on zone maps");
+    }
+}
+
+/// <summary>Whole queries, not just kernels, at every width CLAIMS_SIMD can force, each in a process of its own.</summary>
+[Collection(SmallBlockData.Name)]
+public sealed class SimdLevelQueryTests(SmallBlockFixture data)
+{
+    private const int Queries = 120;
+
+    [Theory]
+    [InlineData("scalar", SimdLevel.Scalar)]
+    [InlineData("128", SimdLevel.V128)]
+    [InlineData("256", SimdLevel.V256)]
+    [InlineData("512", SimdLevel.V512)]
+    public void Random_queries_under_a_forced_SIMD_level_give_what_DuckDB_gives(string variable, SimdLevel level)
+    {
+        var generator = new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 20261202);
+        var cases = Enumerable.Range(0, Queries).Select(_ => generator.Next()).ToArray();
+        using var temp = new TempDirectory();
+        File.WriteAllLines(temp.Combine("queries.jsonl"), cases.Select(c => c.Json));
+        var (reported, rows) = SimdQueryChild.Execute(data.Dataset.Directory, temp.Combine("queries.jsonl"), variable, temp.Combine("rows.jsonl"));
+        Assert.Equal(level.ToString(), reported);
+        Assert.Equal(cases.Length, rows.Length);
+        for (var i = 0; i < cases.Length; i++)
+        {
+            var expected = data.Rows(cases[i].Sql).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
+            QueryOracle.Compare(i, cases[i].Json, cases[i].Sql, expected, rows[i], cases[i].Ordered);
+        }
     }
 }
 

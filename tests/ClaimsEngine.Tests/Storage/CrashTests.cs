@@ -23,13 +23,15 @@ public class CrashTests
         // Each publishing stage once, then random batches: every window of the write is hit, in a fixed order.
         string[] stages = ["Sealing", "Sealed", "Renamed", "Published", "Cleaned"];
         var random = new Random(20261126);
-        var targets = stages.Concat(Enumerable.Range(0, 5).Select(_ => $"batch {random.Next(1, batches + 1)}")).ToArray();
+        // Batches past the first partition (12 batches), by when a partition's buffered column data has reached the disk.
+        var targets = stages.Concat(Enumerable.Range(0, 5).Select(_ => $"batch {random.Next(13, batches + 1)}")).ToArray();
         var committed = 1000;
 
         for (var i = 0; i < targets.Length; i++)
         {
             var seed = 2000 + i;
-            Assert.True(RunUntil(temp.Path, seed, targets[i]), $"the writer never printed '{targets[i]}'");
+            Action? atKill = targets[i].StartsWith("batch", StringComparison.Ordinal) ? () => AssertPartiallyStaged(temp.Path) : null;
+            Assert.True(RunUntil(temp.Path, seed, targets[i], atKill: atKill), $"the writer never printed '{targets[i]}'");
             using var dataset = Dataset.Open(temp.Path, ChecksumVerification.AtOpen);
             var found = int.Parse(dataset.Manifest.Provenance.Parameters["seed"]);
             Assert.True(found == committed || found == seed, $"kill at '{targets[i]}': found seed {found}, expected {committed} or {seed}");
@@ -47,30 +49,53 @@ public class CrashTests
         }
     }
 
-    /// <summary>Runs the child writer (or, with another verb, rewriter) and kills it after it prints <paramref name="target"/>, before the next line; false if it never printed it.</summary>
-    internal static bool RunUntil(string directory, int seed, string target, string verb = CrashWriterProgram.Verb)
+    /// <summary>
+    /// The kill lands mid-write: the new generation is staged in gNNNNNN.tmp, its column files are there with data
+    /// on disk, and none of them is sealed yet (no header: it is written last).
+    /// </summary>
+    private static void AssertPartiallyStaged(string directory)
     {
-        var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        var start = new ProcessStartInfo(host)
+        var staged = Directory.GetDirectories(directory, "g*.tmp");
+        Assert.True(staged.Length == 1, $"expected one staged generation, found {staged.Length}");
+        var files = Directory.GetFiles(staged[0], "*.col", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        Assert.Contains(files, f => new FileInfo(f).Length > 0);
+        foreach (var file in files)
         {
-            ArgumentList = { typeof(CrashWriterProgram).Assembly.Location, verb, directory, seed.ToString() },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+            var head = new byte[8];
+            using var stream = File.OpenRead(file);
+            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            Assert.False(read == head.Length && head.AsSpan().SequenceEqual("CLMCOL\0\0"u8), $"{file} is already sealed");
+        }
+    }
+
+    /// <summary>
+    /// Runs the child writer (or, with another verb, rewriter) and kills it while it waits after printing
+    /// <paramref name="target"/>, so the kill lands exactly there; <paramref name="atKill"/> checks the state on disk
+    /// first. False if the child never printed the target.
+    /// </summary>
+    internal static bool RunUntil(string directory, int seed, string target, string verb = CrashWriterProgram.Verb, Action? atKill = null)
+    {
+        var start = ChildProgram.StartInfo(verb, directory, seed.ToString());
         using var child = Process.Start(start)!;
         string? line;
         while ((line = child.StandardOutput.ReadLine()) is not null)
         {
             if (line == "done") break;
-            // Answered, so the child runs on: the kill lands somewhere between the target and the next line, in the
-            // middle of the next write, but never past it, since the child waits again there.
+            if (line == target)
+            {
+                try
+                {
+                    atKill?.Invoke();
+                }
+                finally
+                {
+                    child.Kill(entireProcessTree: true);
+                    child.WaitForExit();
+                }
+                return true;
+            }
             child.StandardInput.WriteLine();
-            if (line != target) continue;
-            child.Kill(entireProcessTree: true);
-            child.WaitForExit();
-            return true;
         }
         child.WaitForExit();
         Assert.True(child.ExitCode == 0, $"child writer failed: {child.StandardError.ReadToEnd()}");

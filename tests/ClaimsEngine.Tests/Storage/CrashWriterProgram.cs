@@ -4,18 +4,17 @@ using Claims.Testing;
 namespace Claims.Engine.Tests.Storage;
 
 /// <summary>
-/// The entry point of this test assembly when <see cref="CrashTests"/> runs it as a child process: it writes a
-/// dataset (or rewrites one of its columns, for <see cref="RewriteCrashTests"/>) and prints a line after every batch
-/// or column and every publishing stage, so the test can kill it at a chosen point. After each line it waits for the
-/// test to answer: a kill sent while the child ran on could land after it had published, which made the crash tests
-/// flaky on a loaded machine. Test runners load the assembly without calling it.
+/// The child that <see cref="CrashTests"/> kills: it writes a dataset (or rewrites one of its columns, for
+/// <see cref="RewriteCrashTests"/>) and prints a line after every batch or column and every publishing stage, so the
+/// test can kill it at a chosen point. After each line it waits for the test to answer, so the test can kill it
+/// there, at a known state (a kill sent while the child ran on could land anywhere, even after it had published).
 /// </summary>
 public static class CrashWriterProgram
 {
     public const string Verb = "crash-writer";
     public const string RewriteVerb = "crash-rewriter";
 
-    public static int Main(string[] args)
+    public static int Run(string[] args)
     {
         if (args is [RewriteVerb, var dataset, var rewriteSeed])
         {
@@ -32,7 +31,7 @@ public static class CrashWriterProgram
         return 0;
     }
 
-    private static void Report(string point)
+    internal static void Report(string point)
     {
         Console.WriteLine(point);
         Console.In.ReadLine();
