@@ -13,7 +13,7 @@ public static class ChildProgram
 {
     public static int Main(string[] args) => args switch
     {
-        [CrashWriterProgram.Verb or CrashWriterProgram.RewriteVerb, ..] => CrashWriterProgram.Run(args),
+        [CrashWriterProgram.Verb or CrashWriterProgram.RewriteVerb or CrashWriterProgram.ExportVerb or CrashWriterProgram.ExtractVerb, ..] => CrashWriterProgram.Run(args),
         [SimdQueryChild.Verb, ..] => SimdQueryChild.Run(args),
         _ => 64,
     };

@@ -87,8 +87,9 @@ public class LinkageRulesTests
 
     private static void SetHash(RowBatch batch, string column, int row, int? number)
     {
+        var nullable = batch.Table.Column(column).Nullable;
         if (number is { } n) Hash(n).CopyTo(batch.Hashes(column).AsSpan(row * 32));
-        else batch.Nulls(column)[row] = true;
+        if (nullable) batch.Nulls(column)[row] = number is null;
     }
 
     /// <summary>
