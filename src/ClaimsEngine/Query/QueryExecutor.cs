@@ -16,17 +16,21 @@ public static class QueryExecutor
 {
     public static RecordBatch Execute(this Dataset dataset, string json) => dataset.Execute(QueryParser.Parse(json, dataset.Schema));
 
-    public static RecordBatch Execute(this Dataset dataset, QueryModel query) => QueryResult.Build(query, dataset.Groups(query));
+    public static RecordBatch Execute(this Dataset dataset, QueryModel query) =>
+        QueryResult.Build(query, dataset.Groups(query).Select(g => g.Values).ToList());
 
     /// <summary>Runs the query and records in <paramref name="statistics"/> which blocks it read.</summary>
     internal static RecordBatch Execute(this Dataset dataset, string json, ScanStatistics statistics)
     {
         var query = QueryParser.Parse(json, dataset.Schema);
-        return QueryResult.Build(query, dataset.Groups(query, statistics));
+        return QueryResult.Build(query, dataset.Groups(query, statistics).Select(g => g.Values).ToList());
     }
 
-    /// <summary>The result's rows, one per group, before ordering and limit.</summary>
-    internal static List<object?[]> Groups(this Dataset dataset, QueryModel query, ScanStatistics? statistics = null)
+    /// <summary>
+    /// The result's rows, one per group, before ordering and limit, each with the group's merged state (the sets
+    /// behind its distinct counts, which disclosure control keys its noise on).
+    /// </summary>
+    internal static List<GroupRow> Groups(this Dataset dataset, QueryModel query, ScanStatistics? statistics = null)
     {
         var table = dataset.Table(query.From.Name);
         var evaluator = new PredicateEvaluator(dataset);

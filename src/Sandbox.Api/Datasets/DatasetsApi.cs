@@ -34,7 +34,7 @@ public static class DatasetsApi
     }
 
     public static IReadOnlyList<DatasetInfo> List(DatasetRegistry registry, ClaimsPrincipal user) =>
-        registry.Names.Select(name => DatasetInfo.Of(name, registry.Get(name), user.Role())).ToArray();
+        registry.Names.Select(name => DatasetInfo.Of(name, registry, user.Role())).ToArray();
 
     public static Results<Ok<DatasetSchema>, ProblemHttpResult> GetSchema(string ds, DatasetRegistry registry, CodeSearch codes, string? search = null,
         int limit = DefaultSearchLimit)
@@ -51,7 +51,7 @@ public static class DatasetsApi
         var stopwatch = Stopwatch.StartNew();
         var query = QueryParser.Parse(text, dataset.Schema);
         DatasetGate.RequireTables(project, DatasetGate.Tables(query));
-        var result = DisclosureControl.Apply(dataset, query, new DisclosureRequest(project?.ProjectId ?? "", ledger, text, policy));
+        var result = DisclosureControl.Apply(dataset, query, Request(project, ledger, text, policy));
         var response = QueryResponse.From(result, stopwatch.Elapsed);
         Audited(context, response.Rows.Count, result.Rules);
         return TypedResults.Ok(response);
@@ -65,11 +65,14 @@ public static class DatasetsApi
         var definition = CohortParser.Parse(text, dataset.Schema);
         DatasetGate.RequireTables(project, DatasetGate.Tables(definition));
         var cohort = dataset.BuildCohort(definition);
-        var disclosed = CohortDisclosure.Apply(dataset, cohort, new DisclosureRequest(project?.ProjectId ?? "", ledger, text, policy));
+        var disclosed = CohortDisclosure.Apply(dataset, cohort, Request(project, ledger, text, policy));
         Audited(context, disclosed.Attrition.Count, disclosed.Rules);
         return TypedResults.Ok(new CohortResponse(disclosed.Name, disclosed.Attrition, disclosed.Count, disclosed.Rules,
             Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3)));
     }
+
+    private static DisclosureRequest Request(ProjectGrant? project, ReleaseLedger ledger, string text, DisclosurePolicy policy) =>
+        new(project?.ProjectId ?? "", ledger, text, policy, project?.Budget ?? DisclosurePolicy.DefaultBudget);
 
     public static ProblemHttpResult UnknownDataset(string ds) =>
         Problems.NotFound($"no dataset '{ds}': the datasets are {DatasetRegistry.Synthetic} and {DatasetRegistry.Restricted}");
