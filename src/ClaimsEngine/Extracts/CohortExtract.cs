@@ -19,7 +19,10 @@ namespace Claims.Engine.Extracts;
 /// </summary>
 public static class CohortExtract
 {
-    public static ExtractManifest Write(Dataset dataset, Cohort cohort, ExtractRequest request)
+    public static ExtractManifest Write(Dataset dataset, Cohort cohort, ExtractRequest request) => Write(dataset, cohort, request, staged: null);
+
+    /// <param name="staged">Called with each file's name once it is written and sealed in the staging folder (from the thread that wrote it): where crash tests stop the extract.</param>
+    internal static ExtractManifest Write(Dataset dataset, Cohort cohort, ExtractRequest request, Action<string>? staged)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(request.BatchRows, 1);
         var tables = CheckTables(dataset, request.Tables);
@@ -28,7 +31,7 @@ public static class CohortExtract
         var definition = ParseDefinition(request.CohortDefinitionJson);
 
         using var folder = ExtractFolder.Prepare(request.OutDirectory, dataset.Schema.Tables.Select(t => t.Name));
-        var files = WriteTables(dataset, tables, cohort, request, folder);
+        var files = WriteTables(dataset, tables, cohort, request, folder, staged);
         var manifest = new ExtractManifest(
             ExtractManifest.CurrentFormatVersion,
             request.Format.ToString().ToLowerInvariant(),
@@ -76,7 +79,8 @@ public static class CohortExtract
     /// Tables are written side by side, one per core, largest first so that the largest does not start last; each
     /// has its own batch, so memory is the cores times one batch.
     /// </summary>
-    private static ExtractedFile[] WriteTables(Dataset dataset, IReadOnlyList<DatasetTable> tables, Cohort cohort, ExtractRequest request, ExtractFolder folder)
+    private static ExtractedFile[] WriteTables(Dataset dataset, IReadOnlyList<DatasetTable> tables, Cohort cohort, ExtractRequest request, ExtractFolder folder,
+        Action<string>? staged)
     {
         var files = new ExtractedFile[tables.Count];
         var largestFirst = Enumerable.Range(0, tables.Count).OrderByDescending(i => tables[i].RowCount).ToArray();
@@ -84,7 +88,11 @@ public static class CohortExtract
         {
             Parallel.ForEach(Partitioner.Create(largestFirst, EnumerablePartitionerOptions.NoBuffering),
                 new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                i => files[i] = WriteTable(dataset, tables[i], cohort, request, folder));
+                i =>
+                {
+                    files[i] = WriteTable(dataset, tables[i], cohort, request, folder);
+                    staged?.Invoke(files[i].File);
+                });
         }
         catch (AggregateException e)
         {

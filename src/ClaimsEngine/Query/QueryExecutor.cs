@@ -19,19 +19,27 @@ public static class QueryExecutor
     public static RecordBatch Execute(this Dataset dataset, QueryModel query) =>
         QueryResult.Build(query, dataset.Groups(query).Select(g => g.Values).ToList());
 
+    /// <summary>Runs the query and records in <paramref name="statistics"/> which blocks it read.</summary>
+    internal static RecordBatch Execute(this Dataset dataset, string json, ScanStatistics statistics)
+    {
+        var query = QueryParser.Parse(json, dataset.Schema);
+        return QueryResult.Build(query, dataset.Groups(query, statistics).Select(g => g.Values).ToList());
+    }
+
     /// <summary>
     /// The result's rows, one per group, before ordering and limit, each with the group's merged state (the sets
     /// behind its distinct counts, which disclosure control keys its noise on).
     /// </summary>
-    internal static List<GroupRow> Groups(this Dataset dataset, QueryModel query)
+    internal static List<GroupRow> Groups(this Dataset dataset, QueryModel query, ScanStatistics? statistics = null)
     {
         var table = dataset.Table(query.From.Name);
         var evaluator = new PredicateEvaluator(dataset);
         var strings = new GlobalStrings();
-        var work = table.Partitions
+        var blocks = table.Partitions
             .SelectMany(p => Enumerable.Range(0, Blocks(p, dataset.Manifest.BlockRows)).Select(b => (Partition: p, Block: b)))
-            .Where(w => query.Where is null || evaluator.MayMatch(query.Where, w.Partition, w.Block))
             .ToArray();
+        var work = blocks.Where(w => query.Where is null || evaluator.MayMatch(query.Where, w.Partition, w.Block)).ToArray();
+        statistics?.Record(blocks, work);
         var merged = new Dictionary<GroupKey4, GroupState>();
         var mergeLock = new Lock();
         Parallel.ForEach(work,
