@@ -118,7 +118,7 @@ public class HardeningTests(SandboxFactory factory) : IClassFixture<SandboxFacto
         var admin = factory.Admin();
         var key = (await admin.NewUser("explorer")).Key;
         var other = limited.WithKey((await admin.NewUser("explorer")).Key);
-        string[] spellings = ["Bearer", "bearer", "BEARER", "bEaReR", "Bearer ", "Bearer  "];
+        string[] spellings = ["Bearer", "bearer", "BEARER", "bEaReR", "BeArEr", "BEarer", "beARER", "bearER", "Bearer ", "Bearer  "];
 
         // Each spelling once: counted per spelling, every one would pass. The bucket holds one request and gains one
         // a second on the limiter's own clock (whose ticks may bunch under load: one more allowed), so the user gets
