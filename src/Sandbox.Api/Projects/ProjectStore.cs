@@ -9,14 +9,14 @@ using Microsoft.Data.Sqlite;
 namespace Claims.Sandbox.Projects;
 
 /// <summary>Projects in the service database. Lists are stored as JSON text: they are read whole and never queried into.</summary>
-public sealed class ProjectStore(SandboxDatabase database)
+public sealed class ProjectStore(SandboxDatabase database, TimeProvider time)
 {
     private const string Columns = "id, owner_id, title, purpose, datasets, tables, period, status, created, decided_by, expires, budget";
 
     /// <summary>A new pending project with a fresh random 32-byte pseudonym key, which never leaves the database but through <see cref="PseudonymKey"/>.</summary>
     public Project Create(string ownerId, string title, string purpose, IReadOnlyList<string> datasets, IReadOnlyList<string>? tables, MonthRange? period)
     {
-        var project = new Project(UserStore.NewId("p"), ownerId, title, purpose, datasets, tables, period, Project.Pending, DateTimeOffset.UtcNow, null, null,
+        var project = new Project(UserStore.NewId("p"), ownerId, title, purpose, datasets, tables, period, Project.Pending, time.GetUtcNow(), null, null,
             new ProjectBudget(DisclosurePolicy.DefaultBudget, 0));
         using var connection = database.Open();
         SandboxDatabase.Execute(connection, $"""
