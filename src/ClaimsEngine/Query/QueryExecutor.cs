@@ -9,18 +9,22 @@ namespace Claims.Engine.Query;
 /// Runs a query over a dataset: partitions and 64K-row blocks are skipped where zone maps prove nothing can match,
 /// the where tree becomes a selection bitmap per block, and only the selected rows of the columns the query uses
 /// are read (late materialisation) into per-thread group tables, merged at the end. Blocks run in parallel on
-/// every core; per-query state is per block, so memory stays bounded whatever the dataset's size.
+/// every core; per-query state is per block, so memory stays bounded whatever the dataset's size. A cancelled
+/// token stops the scan between blocks with an <see cref="OperationCanceledException"/>.
 /// The result is one Arrow record batch: the group-by columns, then the aggregates by their aliases.
 /// </summary>
 public static class QueryExecutor
 {
-    public static RecordBatch Execute(this Dataset dataset, string json) => dataset.Execute(QueryParser.Parse(json, dataset.Schema));
+    public static RecordBatch Execute(this Dataset dataset, string json, CancellationToken cancellationToken = default) =>
+        dataset.Execute(QueryParser.Parse(json, dataset.Schema), cancellationToken);
 
-    public static RecordBatch Execute(this Dataset dataset, QueryModel query) => QueryResult.Build(query, dataset.Groups(query));
+    public static RecordBatch Execute(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default) =>
+        QueryResult.Build(query, dataset.Groups(query, cancellationToken));
 
     /// <summary>The result's rows, one per group, before ordering and limit.</summary>
-    internal static List<object?[]> Groups(this Dataset dataset, QueryModel query)
+    internal static List<object?[]> Groups(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var table = dataset.Table(query.From.Name);
         var evaluator = new PredicateEvaluator(dataset);
         var strings = new GlobalStrings();
@@ -30,7 +34,7 @@ public static class QueryExecutor
             .ToArray();
         var merged = new Dictionary<GroupKey4, GroupState>();
         var mergeLock = new Lock();
-        Parallel.ForEach(work,
+        Parallel.ForEach(work, new ParallelOptions { CancellationToken = cancellationToken },
             () => new Dictionary<GroupKey4, GroupState>(),
             (item, _, groups) =>
             {
