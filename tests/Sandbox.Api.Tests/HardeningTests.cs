@@ -109,7 +109,9 @@ public class HardeningTests(SandboxFactory factory) : IClassFixture<SandboxFacto
     [Fact]
     public async Task The_rate_limit_follows_the_user_whatever_the_header_spelling()
     {
-        using var limited = factory.WithWebHostBuilder(b => b.UseSetting("Sandbox:RequestsPerSecond", "1"));
+        // A data folder of its own: the audit log has one writer, and the class's service writes the shared one.
+        using var sandbox = new SandboxFactory();
+        using var limited = sandbox.WithWebHostBuilder(b => b.UseSetting("Sandbox:RequestsPerSecond", "1"));
         var key = (await limited.WithKey(SandboxData.AdminKey).NewUser("explorer")).Key;
         var statuses = new List<HttpStatusCode>();
         foreach (var scheme in Enumerable.Repeat(new[] { "Bearer", "bearer", "BEARER", "bEaReR", "Bearer ", "Bearer  " }, 3).SelectMany(s => s))

@@ -14,9 +14,9 @@ public sealed record DisclosedCohort(string Name, IReadOnlyList<DisclosedStep> A
 /// remaining minus this one, so any two released remaining counts give away the patients removed between them.
 /// A remaining count is therefore released only when it is not small itself and differs from the last released
 /// one by 0 or at least the threshold; a removed count only when both remaining counts around it are released (it
-/// is then 0 or at least the threshold too). Every pair of released counts then differs by 0 or at least the
-/// threshold, and a hidden count lies between released ones at least a threshold apart, never at a point.
-/// The patients of every released count are checked against, and recorded in, the project's releases.
+/// is then 0 or at least the threshold too). Every released count is then perturbed by the cell key of its own
+/// patients (the step's, or the removed ones'), so subtracting released counts leaves two noises, and spent from
+/// the project's budget; the cohort's patients are recorded for later extracts to be checked against.
 /// </summary>
 public static class CohortDisclosure
 {
@@ -29,19 +29,23 @@ public static class CohortDisclosure
                 cohort.Count, []);
         }
         var policy = request.Policy;
-        var shown = Released(cohort.Attrition.Select(s => s.Remaining).ToArray(), policy);
-        var steps = cohort.Attrition.Select((s, i) =>
-            new DisclosedStep(s.Rule, shown[i] ? s.Remaining : null, i == 0 || (shown[i - 1] && shown[i]) ? s.Removed : null)).ToArray();
+        var keys = request.Ledger.KeysFor(dataset);
+        var figures = new HashSet<ulong>();
+        long Perturbed(PatientSet patients) => new CellPerturbation(policy, keys, keys.CellKey(patients), figures).Count(patients.Count);
 
-        var released = cohort.StepPatients.Where((_, i) => shown[i]).ToArray();
-        var releases = request.Ledger.CheckAndRecord(request.Project, released, "cohort", cohort.Name, request.Description, policy);
+        var sets = cohort.StepPatients;
+        var shown = Released(cohort.Attrition.Select(s => s.Remaining).ToArray(), policy);
+        var steps = cohort.Attrition.Select((s, i) => new DisclosedStep(s.Rule,
+            shown[i] ? Perturbed(sets[i]) : null,
+            i == 0 ? s.Removed : shown[i - 1] && shown[i] ? Perturbed(sets[i - 1].Except(sets[i])) : null)).ToArray();
+
+        var spend = request.Ledger.Record(request.Project, shown[^1] ? cohort.Patients : null, figures, request.Budget, "cohort", cohort.Name, request.Description);
         List<string> rules =
         [
-            $"primary suppression: patients < {policy.Threshold}",
-            $"complementary suppression: a remaining count within {policy.Threshold - 1} patients of the last released one, and every removed count not between two released remaining counts, is suppressed",
-            releases.Count == 0
-                ? "differencing: nothing released, nothing recorded"
-                : $"differencing: each released count's patients are 0 or at least {policy.Threshold} patients from each earlier release of project '{request.Project}' (recorded as release {string.Join(", ", releases.Select(r => r.Number).Distinct())})",
+            $"suppression: counts of fewer than {policy.Threshold} patients are shown as {DisclosurePolicy.Marker}",
+            $"attrition: a remaining count within {policy.Threshold - 1} patients of the last released one, and every removed count not between two released remaining counts, is shown as {DisclosurePolicy.Marker}",
+            DisclosureRules.Perturbation(policy),
+            DisclosureRules.Budget(request.Project, figures.Count, spend),
         ];
         return new DisclosedCohort(cohort.Name, steps, steps[^1].Remaining, rules);
     }

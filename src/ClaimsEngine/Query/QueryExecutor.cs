@@ -19,10 +19,13 @@ public static class QueryExecutor
         dataset.Execute(QueryParser.Parse(json, dataset.Schema), cancellationToken);
 
     public static RecordBatch Execute(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default) =>
-        QueryResult.Build(query, dataset.Groups(query, cancellationToken));
+        QueryResult.Build(query, dataset.Groups(query, cancellationToken).Select(g => g.Values).ToList());
 
-    /// <summary>The result's rows, one per group, before ordering and limit.</summary>
-    internal static List<object?[]> Groups(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The result's rows, one per group, before ordering and limit, each with the group's merged state (the sets
+    /// behind its distinct counts, which disclosure control keys its noise on).
+    /// </summary>
+    internal static List<GroupRow> Groups(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var table = dataset.Table(query.From.Name);

@@ -35,7 +35,7 @@ public static class DatasetsApi
     }
 
     public static IReadOnlyList<DatasetInfo> List(DatasetRegistry registry, ClaimsPrincipal user) =>
-        registry.Names.Select(name => DatasetInfo.Of(name, registry.Get(name), user.Role())).ToArray();
+        registry.Names.Select(name => DatasetInfo.Of(name, registry, user.Role())).ToArray();
 
     public static Results<Ok<DatasetSchema>, ProblemHttpResult> GetSchema(string ds, DatasetRegistry registry, CodeSearch codes, string? search = null,
         int limit = DefaultSearchLimit)
@@ -57,7 +57,7 @@ public static class DatasetsApi
         // short only where DisclosureControl hands a token to the engine.
         var result = limit.Run("query", token => dataset.Manifest.Access == DatasetAccess.Public
             ? new DisclosedResult(dataset.Execute(query, token), [], [])
-            : DisclosureControl.Apply(dataset, query, new DisclosureRequest(project?.ProjectId ?? "", ledger, text, policy)), context.RequestAborted);
+            : DisclosureControl.Apply(dataset, query, Request(project, ledger, text, policy)), context.RequestAborted);
         var response = QueryResponse.From(result, stopwatch.Elapsed);
         Audited(context, response.Rows.Count, result.Rules);
         return TypedResults.Ok(response);
@@ -72,11 +72,14 @@ public static class DatasetsApi
         DatasetGate.RequireTables(project, DatasetGate.Tables(definition));
         RequestSize.Check(definition);
         var disclosed = limit.Run("cohort", token => CohortDisclosure.Apply(dataset, dataset.BuildCohort(definition, token),
-            new DisclosureRequest(project?.ProjectId ?? "", ledger, text, policy)), context.RequestAborted);
+            Request(project, ledger, text, policy)), context.RequestAborted);
         Audited(context, disclosed.Attrition.Count, disclosed.Rules);
         return TypedResults.Ok(new CohortResponse(disclosed.Name, disclosed.Attrition, disclosed.Count, disclosed.Rules,
             Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3)));
     }
+
+    private static DisclosureRequest Request(ProjectGrant? project, ReleaseLedger ledger, string text, DisclosurePolicy policy) =>
+        new(project?.ProjectId ?? "", ledger, text, policy, project?.Budget ?? DisclosurePolicy.DefaultBudget);
 
     public static ProblemHttpResult UnknownDataset(string ds) =>
         Problems.NotFound($"no dataset '{ds}': the datasets are {DatasetRegistry.Synthetic} and {DatasetRegistry.Restricted}");
