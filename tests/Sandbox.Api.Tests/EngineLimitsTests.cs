@@ -80,7 +80,9 @@ public sealed class EngineLimitsTests(ProjectsFactory projects) : IClassFixture<
     [Fact]
     public async Task Past_the_time_limit_queries_and_cohorts_stop_with_a_problem_naming_the_limit()
     {
-        using var lapsed = projects.Factory.WithWebHostBuilder(b => b
+        // A service of its own: the audit log has one writer per data folder.
+        using var own = new ProjectsFactory();
+        using var lapsed = own.Factory.WithWebHostBuilder(b => b
             .UseSetting("Sandbox:EngineTimeoutSeconds", "2.5")
             .ConfigureTestServices(s => s.AddSingleton(sp => new EngineTimeLimit(sp.GetRequiredService<IOptions<SandboxOptions>>(), new LapsedClock()))));
         var explorer = await lapsed.As(Roles.Explorer);
