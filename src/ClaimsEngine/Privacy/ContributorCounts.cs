@@ -12,7 +12,7 @@ namespace Claims.Engine.Privacy;
 internal static class ContributorCounts
 {
     /// <summary>Per aggregate of <paramref name="query"/>, the contributors per group key, or null where the group's own count stands.</summary>
-    public static IReadOnlyDictionary<object?[], long>?[] Of(Dataset dataset, QueryModel query, ReleaseUnit unit)
+    public static IReadOnlyDictionary<object?[], long>?[] Of(Dataset dataset, QueryModel query, ReleaseUnit unit, CancellationToken cancellationToken)
     {
         var byColumn = new Dictionary<string, IReadOnlyDictionary<object?[], long>>();
         return query.Select.Select(aggregate =>
@@ -28,7 +28,7 @@ internal static class ContributorCounts
                 Limit = null,
             };
             var keys = query.GroupBy.Count;
-            var counts = dataset.Groups(counted).ToDictionary(g => g.Values[..keys], g => (long)g.Values[keys]!, GroupKeyComparer.Instance);
+            var counts = dataset.Groups(counted, cancellationToken).ToDictionary(g => g.Values[..keys], g => (long)g.Values[keys]!, GroupKeyComparer.Instance);
             byColumn[column.Name] = counts;
             return counts;
         }).ToArray();

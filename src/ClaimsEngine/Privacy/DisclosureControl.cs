@@ -21,16 +21,16 @@ namespace Claims.Engine.Privacy;
 /// </summary>
 public static class DisclosureControl
 {
-    public static DisclosedResult Apply(Dataset dataset, QueryModel query, DisclosureRequest request)
+    public static DisclosedResult Apply(Dataset dataset, QueryModel query, DisclosureRequest request, CancellationToken cancellationToken = default)
     {
-        if (dataset.Manifest.Access == DatasetAccess.Public) return new DisclosedResult(dataset.Execute(query), [], []);
+        if (dataset.Manifest.Access == DatasetAccess.Public) return new DisclosedResult(dataset.Execute(query, cancellationToken), [], []);
         RestrictedAggregates.Check(query);
         var policy = request.Policy;
         var unit = ReleaseUnit.Of(dataset, query.From);
         var keys = request.Ledger.KeysFor(dataset);
 
         var measured = MeasuredQuery.Of(query, unit);
-        var groups = dataset.Groups(measured.Query);
+        var groups = dataset.Groups(measured.Query, cancellationToken);
         var counts = groups.Select(g => measured.Units(g)).ToArray();
         var cellKeys = groups.Select(g => keys.CellKey(g.State, measured.UnitIndex)).ToArray();
         var figures = new HashSet<ulong>();
@@ -38,7 +38,7 @@ public static class DisclosureControl
         // perturbed below it, so where suppression starts says nothing exact.
         var small = groups.Select((_, g) => new CellPerturbation(policy, keys, cellKeys[g], new HashSet<ulong>()).Count(counts[g]) is null).ToArray();
         var outcome = new SuppressionTable(counts, MarginLines.Of(groups.Select(g => g.Values).ToList(), query.GroupBy.Count)).Suppress(policy, small);
-        var contributors = ContributorCounts.Of(dataset, query, unit);
+        var contributors = ContributorCounts.Of(dataset, query, unit, cancellationToken);
 
         var released = new List<object?[]>(groups.Count);
         var hidden = new Dictionary<object?[], CellSuppression[]>(ReferenceEqualityComparer.Instance);

@@ -34,6 +34,12 @@ public sealed class SandboxOptions
     public int SqlTimeoutSeconds { get; set; } = 10;
     public int SqlMaxRows { get; set; } = 10_000;
 
+    /// <summary>
+    /// Seconds an engine query or cohort may run for a waiting caller (fractions allowed); then it is stopped and
+    /// answered 400, as SQL is past <see cref="SqlTimeoutSeconds"/>.
+    /// </summary>
+    public double EngineTimeoutSeconds { get; set; } = 10;
+
     /// <summary>Request bodies above this are refused with 400 before they are read.</summary>
     public long MaxRequestBytes { get; set; } = 1 << 20;
 

@@ -59,6 +59,7 @@ public static class SandboxServices
         services.AddSingleton<ExtractPlanner>();
         services.AddSingleton<IJobRunner, ExtractJob>();
         services.AddSingleton<CodeSearch>();
+        services.AddSingleton<EngineTimeLimit>();
         services.AddSingleton<CostDashboards>();
         services.AddSingleton(sp =>
         {
