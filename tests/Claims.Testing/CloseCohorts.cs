@@ -28,5 +28,5 @@ public static class CloseCohorts
     }
 
     private static string Definition(string name, string where) =>
-        $$"""{"name": "{{name}}", "entry": {"table": "receipts", "where": {{where}}}}""";
+        $$$"""{"name": "{{{name}}}", "entry": {"table": "receipts", "where": {{{where}}}}}""";
 }
