@@ -37,7 +37,7 @@ public static class DisclosureControl
         // A group is small when its count of patients would not be released: under the threshold, or near it and
         // perturbed below it, so where suppression starts says nothing exact.
         var small = groups.Select((_, g) => new CellPerturbation(policy, keys, cellKeys[g], new HashSet<ulong>()).Count(counts[g]) is null).ToArray();
-        var outcome = new SuppressionTable(counts, MarginLines.Of(groups.Select(g => g.Values).ToList(), query.GroupBy.Count)).Suppress(policy, small);
+        var outcome = new SuppressionTable(counts, MarginLines.Of(groups.Select(g => g.Values).ToList(), query.GroupBy.Count)).Suppress(policy, small, withhold: false);
         var contributors = ContributorCounts.Of(dataset, query, unit, cancellationToken);
 
         var released = new List<object?[]>(groups.Count);
@@ -79,14 +79,13 @@ public static class DisclosureControl
 
         var spend = request.Ledger.Record(request.Project, figures.Count > 0 ? patients : null, figures, suppressedShown, request.Budget,
             "query", $"{query.From.Name} query", request.Description);
-        return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(query, policy, unit, outcome.Withheld, thin, spend, request.Project));
+        return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(query, policy, unit, thin, spend, request.Project));
     }
 
-    private static List<string> Rules(QueryModel query, DisclosurePolicy policy, ReleaseUnit unit, bool withheld, bool thin, AggregateRelease spend, string project)
+    private static List<string> Rules(QueryModel query, DisclosurePolicy policy, ReleaseUnit unit, bool thin, AggregateRelease spend, string project)
     {
         List<string> rules = [$"suppression: cells of fewer than {policy.Threshold} {unit.Plural} (none included) are shown as {DisclosurePolicy.Marker}, and rows with nothing released are left out"];
         if (query.GroupBy.Count > 0) rules.Add($"complementary suppression against {MarginLines.Describe(query.GroupBy.Count)}");
-        if (withheld) rules.Add("withheld: the margins alone would determine a suppressed cell, so every cell is suppressed");
         if (thin) rules.Add($"an aggregate of a column that fewer than {policy.Threshold} {unit.Plural} of its group have a value of is shown as {DisclosurePolicy.Marker}");
         rules.Add(DisclosureRules.Perturbation(policy));
         rules.Add(DisclosureRules.Budget(project, spend));

@@ -44,7 +44,12 @@ public sealed class SuppressionTable
     /// a few), by index. A zero arises only as the one cell of a table without groups, which has no margins, so the
     /// audit's premise that suppressed cells in lines are positive still holds.
     /// </param>
-    public SuppressionOutcome Suppress(DisclosurePolicy policy, IReadOnlyList<bool>? small = null)
+    /// <param name="withhold">
+    /// Whether a table whose margins alone still pin a suppressed cell is withheld whole. Where margins are released
+    /// perturbed (restricted queries), a margin less the released cells gives a hidden cell only up to the sum of
+    /// their noises, so such a table is released with the suppression reached rather than lost.
+    /// </param>
+    public SuppressionOutcome Suppress(DisclosurePolicy policy, IReadOnlyList<bool>? small = null, bool withhold = true)
     {
         var status = _counts.Select((c, i) => policy.IsSmall(c) || small?[i] == true ? CellSuppression.Primary : CellSuppression.None).ToArray();
         var lines = PublicLines(policy);
@@ -72,6 +77,7 @@ public sealed class SuppressionTable
             if (determined.Count == 0) return new SuppressionOutcome(status, Withheld: false);
             foreach (var cell in determined) changed |= HideSmallestOf(lines.Where(line => line.Contains(cell)).SelectMany(line => line));
             if (changed) continue;
+            if (!withhold) return new SuppressionOutcome(status, Withheld: false);
 
             for (var c = 0; c < status.Length; c++)
                 if (status[c] == CellSuppression.None) status[c] = CellSuppression.Complementary;
