@@ -28,6 +28,10 @@ public sealed class SandboxOptions
     public int SqlTimeoutSeconds { get; set; } = 10;
     public int SqlMaxRows { get; set; } = 10_000;
 
+    /// <summary>DuckDB's memory limit for all SQL statements together, and the most they may spill to disk (MiB).</summary>
+    public int SqlMemoryLimitMB { get; set; } = 1024;
+    public int SqlSpillLimitMB { get; set; } = 1024;
+
     /// <summary>Request bodies above this are refused with 400 before they are read.</summary>
     public long MaxRequestBytes { get; set; } = 1 << 20;
 
