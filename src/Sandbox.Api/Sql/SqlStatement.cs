@@ -92,7 +92,7 @@ public static class SqlStatement
     {
         if (table.Length == 0) return null;
         if (!table.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-            return $"'{table}' is not a table name here: SQL reads the dataset's tables, no file";
+            return "a table here is named by letters, digits and _ only: SQL reads the dataset's tables, no file";
         return Refused(table) && !s_tableFunctions.Contains(table) ? $"{table} is not served here: it shows the server's settings or paths" : null;
     }
 
