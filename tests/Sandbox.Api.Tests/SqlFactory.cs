@@ -9,7 +9,7 @@ namespace Claims.Sandbox.Tests;
 
 /// <summary>
 /// The service for SQL tests: a 2 s time limit on a fake clock the tests move (so a statement runs until a test
-/// says its time is up), a 50-row cap, and DuckDB limited to 64 MiB of memory and 16 MiB of spill, so the caps
+/// says its time is up), a 50-row cap, and DuckDB limited to 48 MiB of memory and 4 MiB of spill, so the caps
 /// can be reached by small statements. The SQL test classes share it and run one after another (the slots are shared).
 /// </summary>
 public sealed class SqlFactory : IDisposable
@@ -19,8 +19,8 @@ public sealed class SqlFactory : IDisposable
     public SqlFactory() => Factory = _sandbox.WithWebHostBuilder(b => b
         .UseSetting("Sandbox:SqlTimeoutSeconds", "2")
         .UseSetting("Sandbox:SqlMaxRows", "50")
-        .UseSetting("Sandbox:SqlMemoryLimitMB", "64")
-        .UseSetting("Sandbox:SqlSpillLimitMB", "16")
+        .UseSetting("Sandbox:SqlMemoryLimitMB", "48")
+        .UseSetting("Sandbox:SqlSpillLimitMB", "4")
         .ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Time)));
 
     public WebApplicationFactory<Program> Factory { get; }

@@ -63,14 +63,16 @@ public sealed class SqlSandbox : IDisposable
 
     /// <summary>
     /// Runs one checked statement once <paramref name="lease"/> has a slot, reading at most <paramref name="maxRows"/>
-    /// rows and <see cref="MaxResultBytes"/>. The time limit counts from the call, waiting included: when it passes the
+    /// rows and <see cref="MaxResultBytes"/>. The time limit is the lease's deadline, waiting included: when it passes the
     /// call answers at once (a <see cref="ClaimsException"/>) and DuckDB is interrupted until the statement ends, which
     /// is when the lease is given back. DuckDB's errors are <see cref="ClaimsException"/>s without the server's paths.
     /// </summary>
     public async Task<SqlResult> Run(SqlSlots.Lease lease, string sql, int maxRows, TimeSpan timeout, CancellationToken aborted)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var deadline = new CancellationTokenSource(timeout, _time);
+        // From the lease's deadline, fixed when the request was admitted or queued, not from now.
+        var left = lease.Deadline - _time.GetUtcNow();
+        using var deadline = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, aborted);
         Task<SqlResult> work;
         try

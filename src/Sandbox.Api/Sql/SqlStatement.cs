@@ -38,7 +38,7 @@ public static class SqlStatement
         // DuckDB reads the text as a C string: a NUL would end it early for the parser but not for this service.
         if (sql.Contains('\0')) return "sql holds a NUL character";
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT json_serialize_sql($1)";
+        command.CommandText = "SELECT json_serialize_sql($1::VARCHAR)";
         command.Parameters.Add(new DuckDBParameter(sql));
         JsonDocument parse;
         try
