@@ -47,12 +47,13 @@ public class SqlFuzzTests(SqlFactory service)
             }
             var response = await client.PostAsJsonAsync("/api/datasets/synthetic/sql", new { sql });
             var body = await response.Content.ReadAsStringAsync();
-            Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode} for {JsonSerializer.Serialize(sql)}: {body}");
+            // One user, one request at a time: never told to wait for their own previous statement.
+            Assert.True((int)response.StatusCode < 500 && response.StatusCode != HttpStatusCode.TooManyRequests, $"{(int)response.StatusCode} for {JsonSerializer.Serialize(sql)}: {body}");
             if (response.StatusCode == HttpStatusCode.OK) Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(body).RootElement.GetProperty("rows").ValueKind);
             else await response.AssertProblem(response.StatusCode);
             answered[response.StatusCode] = answered.GetValueOrDefault(response.StatusCode) + 1;
         }
         // Both kinds of answer were reached, so the mutations neither all parse nor all fail.
-        Assert.True(answered.GetValueOrDefault(HttpStatusCode.OK) > 20 && answered.GetValueOrDefault(HttpStatusCode.BadRequest) > 20, string.Join(", ", answered));
+        Assert.True(answered.GetValueOrDefault(HttpStatusCode.OK) >= 10 && answered.GetValueOrDefault(HttpStatusCode.BadRequest) >= 10, string.Join(", ", answered));
     }
 }

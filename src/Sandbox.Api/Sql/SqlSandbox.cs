@@ -79,14 +79,24 @@ public sealed class SqlSandbox : IDisposable
         {
             await lease.Admitted.WaitAsync(stop.Token);
             var token = stop.Token;
-            work = Task.Run(() => Execute(sql, maxRows, token, stopwatch));
+            // The lease goes back inside the work, so a user's next request never finds it still held after an answer.
+            work = Task.Run(() =>
+            {
+                try
+                {
+                    return Execute(sql, maxRows, token, stopwatch);
+                }
+                finally
+                {
+                    lease.Dispose();
+                }
+            });
         }
         catch (OperationCanceledException)
         {
             lease.Dispose();
             throw TimedOut(aborted, timeout);
         }
-        _ = work.ContinueWith(t => { _ = t.Exception; lease.Dispose(); }, TaskScheduler.Default);
         try
         {
             return await work.WaitAsync(stop.Token);
