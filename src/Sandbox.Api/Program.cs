@@ -14,7 +14,7 @@ using Scalar.AspNetCore;
 // The content root is the build output, which holds appsettings.json and wwwroot, so the service finds its front
 // page whatever folder it is started from (the data folder stays relative to the working folder).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.UseDefaultUrl("http://localhost:5080");
+builder.UseDefaultUrl(DefaultUrl.Address);
 builder.AddSandbox();
 
 var app = builder.Build();

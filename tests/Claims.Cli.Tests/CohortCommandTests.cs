@@ -84,7 +84,7 @@ public class CohortCommandTests
                 if (value.ValueKind == JsonValueKind.Number) Assert.True(value.GetInt64() is 0 or >= 10, $"{field} {value} released");
             }
         }
-        Assert.Contains(result.RootElement.GetProperty("rules").EnumerateArray(), r => r.GetString()!.StartsWith("differencing", StringComparison.Ordinal));
+        Assert.Contains(result.RootElement.GetProperty("rules").EnumerateArray(), r => r.GetString()!.StartsWith("perturbation (cell key method)", StringComparison.Ordinal));
         Assert.True(Directory.EnumerateFiles(temp.Combine("releases", "study")).Any());
 
         (code, var table, error) = CliRunner.Run([.. common, "--project", "study"]);

@@ -77,18 +77,20 @@ public class ExtractCommandTests
         string[] Args(string output) =>
             ["extract", "--data", temp.Combine("ds"), "--def", "-", "--project", "study", "--key-file", temp.Combine("k"), "--releases", temp.Combine("releases"),
              "--tables", "receipts", "--out", temp.Combine(output)];
-        static string Definition(int below) => "{\"name\": \"first " + below + "\", \"entry\": {\"table\": \"receipts\", \"where\": {\"col\": \"patient_id\", \"lt\": " + below + "}}}";
+        string narrow, wider, far;
+        using (var dataset = Engine.Storage.Dataset.Open(temp.Combine("ds"))) (narrow, wider, far) = CloseCohorts.Find(dataset);
 
-        var (code, _, error) = CliRunner.RunWithInput(Definition(400), Args("a"));
+        var (code, _, error) = CliRunner.RunWithInput(narrow, Args("a"));
         Assert.True(code == 0, error);
         Assert.True(File.Exists(temp.Combine("a", "manifest.json")));
 
-        (code, _, error) = CliRunner.RunWithInput(Definition(404), Args("b"));
+        (code, _, error) = CliRunner.RunWithInput(wider, Args("b"));
         Assert.Equal(ClaimsCli.BadInput, code);
         Assert.Contains("differs from release 1", error);
+        Assert.Contains("by fewer than 10 patients", error);
         Assert.False(Directory.Exists(temp.Combine("b")) && Directory.EnumerateFileSystemEntries(temp.Combine("b")).Any());
 
-        (code, _, error) = CliRunner.RunWithInput(Definition(500), Args("c"));
+        (code, _, error) = CliRunner.RunWithInput(far, Args("c"));
         Assert.True(code == 0, error);
     }
 }

@@ -1,14 +1,17 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Xunit.Abstractions;
 
 namespace Claims.Sandbox.Tests;
 
 /// <summary>
 /// A bounded load test on a real Kestrel over loopback: 50 clients, each with its own key, for 30 seconds, mixing
-/// the explorer's calls (dataset list, engine query, cohort count, SQL). Every answer must be a success; the
-/// latencies are written to the test log and to TestResults/load.txt for docs/service.md.
+/// the explorer's calls (dataset list, engine query, cohort count, SQL). Every answer must be a success and a
+/// well-formed JSON document (a problem document, were it an error), and the audit chain must verify over every
+/// request afterwards; the latencies are written to the test log and to TestResults/load.txt for docs/service.md.
 /// </summary>
 public class LoadTests(ITestOutputHelper output)
 {
@@ -53,6 +56,12 @@ public class LoadTests(ITestOutputHelper output)
             File.WriteAllText(Path.Combine(RepoRoot(), "TestResults", "load.txt"), summary + Environment.NewLine);
             Assert.True(errors.Length == 0, string.Join("\n", errors.Take(10)));
             Assert.True(latencies.Length > Clients * 10, summary);
+
+            // Every request was audited (the users made above too) and the chain over them is intact.
+            var audit = await http.GetFromJsonAsync<JsonElement>("/api/audit/verify");
+            Assert.True(audit.GetProperty("ok").GetBoolean(), audit.GetRawText());
+            Assert.Equal(JsonValueKind.Null, audit.GetProperty("firstBadSeq").ValueKind);
+            Assert.True(audit.GetProperty("entries").GetInt64() >= latencies.Length + Clients, audit.GetRawText());
         }
         finally
         {
@@ -82,6 +91,7 @@ public class LoadTests(ITestOutputHelper output)
                 latencies.Add(elapsed);
                 byPath.Add(($"{method} {path}", elapsed));
                 if (!response.IsSuccessStatusCode) errors.Add($"{method} {path}: {(int)response.StatusCode} {content}");
+                if (Malformed(response, content) is { } malformed) errors.Add($"{method} {path}: {malformed}");
             }
             catch (HttpRequestException e)
             {
@@ -89,6 +99,22 @@ public class LoadTests(ITestOutputHelper output)
             }
         }
         return (latencies, byPath, errors);
+    }
+
+    /// <summary>Why a body is not what its status promises (JSON; a problem document for an error), or null.</summary>
+    private static string? Malformed(HttpResponseMessage response, string content)
+    {
+        var expected = response.IsSuccessStatusCode ? "application/json" : "application/problem+json";
+        if (response.Content.Headers.ContentType?.MediaType != expected) return $"{response.Content.Headers.ContentType} where {expected} was due";
+        try
+        {
+            using var document = JsonDocument.Parse(content);
+            return document.RootElement.ValueKind is JsonValueKind.Object or JsonValueKind.Array ? null : $"a JSON {document.RootElement.ValueKind}";
+        }
+        catch (JsonException e)
+        {
+            return $"not JSON ({e.Message}): {content[..Math.Min(200, content.Length)]}";
+        }
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

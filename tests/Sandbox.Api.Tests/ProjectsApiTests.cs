@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Claims.Sandbox.Tests;
 
-public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
+/// <summary>Projects, their extracts and jobs, on a service whose clock and job worker the tests drive.</summary>
+public class ProjectsApiTests(ControlledSandbox factory) : IClassFixture<ControlledSandbox>
 {
     [Fact]
     public async Task A_restricted_extract_waits_for_approval_then_downloads_as_a_verified_zip()
@@ -19,8 +20,8 @@ public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
         Assert.DoesNotContain("key", project.GetRawText(), StringComparison.OrdinalIgnoreCase);
 
         await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden, "pending");
-        await (await admin.Approve(id, DateTimeOffset.UtcNow.AddMinutes(-1))).AssertProblem(HttpStatusCode.BadRequest, "not in the future");
-        var approved = await (await admin.Approve(id, DateTimeOffset.UtcNow.AddDays(30))).Content.ReadFromJsonAsync<JsonElement>();
+        await (await admin.Approve(id, factory.Clock.GetUtcNow().AddMinutes(-1))).AssertProblem(HttpStatusCode.BadRequest, "not in the future");
+        var approved = await (await admin.Approve(id, factory.Clock.GetUtcNow().AddDays(30))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("approved", approved.GetProperty("status").GetString());
 
         var jobId = await analyst.Submit(id, "restricted", SandboxApi.Diabetes, ["receipts", "diagnoses", "drugs"]);
@@ -71,7 +72,7 @@ public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
         var unbounded = await analyst.PostAsJsonAsync("/api/projects", new { title = "every month", purpose = "trends", datasets = new[] { "restricted" } });
         Assert.Equal(HttpStatusCode.Created, unbounded.StatusCode);
         var whole = (await unbounded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        foreach (var id in new[] { narrow, whole }) Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, DateTimeOffset.UtcNow.AddDays(1))).StatusCode);
+        foreach (var id in new[] { narrow, whole }) Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, factory.Clock.GetUtcNow().AddDays(1))).StatusCode);
         Assert.Equal(202305, (await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{narrow}")).GetProperty("period").GetProperty("from").GetInt32());
 
         const string byMonth = """{"from": "receipts", "groupBy": ["service_month"], "select": [{"count": "*", "as": "claims"}]}""";
@@ -101,18 +102,59 @@ public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
     }
 
     [Fact]
-    public async Task An_expired_project_is_refused_at_once()
+    public async Task A_project_expires_at_the_instant_its_approval_runs_out()
     {
         var admin = factory.Admin();
         var analyst = factory.Client((await admin.NewUser("analyst")).Key);
         var id = await analyst.NewProject(["restricted"]);
-        // Seconds ahead, so that a slow approval on a loaded machine still names a future time.
-        var expires = DateTimeOffset.UtcNow.AddSeconds(3);
+        var expires = factory.Clock.GetUtcNow().AddHours(1);
         Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, expires)).StatusCode);
-        await Task.Delay(expires - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+
+        factory.Clock.Advance(TimeSpan.FromHours(1) - TimeSpan.FromTicks(1));
+        Assert.Equal("approved", await Status(analyst, id));
+        Assert.Equal(HttpStatusCode.OK, (await Count(analyst, id)).StatusCode);
+
+        factory.Clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal("expired", await Status(analyst, id));
+        await (await Count(analyst, id)).AssertProblem(HttpStatusCode.Forbidden, "expired");
         await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden, "expired");
-        Assert.Equal("expired", (await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{id}")).GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task Approving_again_moves_the_expiry_and_revives_an_expired_project()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var id = await analyst.NewProject(["restricted"]);
+        var start = factory.Clock.GetUtcNow();
+        Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, start.AddHours(1))).StatusCode);
+        var extended = await (await admin.Approve(id, start.AddHours(3))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(start.AddHours(3), extended.GetProperty("expiresAt").GetDateTimeOffset());
+
+        // Past the first expiry, within the second.
+        factory.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal("approved", await Status(analyst, id));
+        Assert.Equal(HttpStatusCode.OK, (await Count(analyst, id)).StatusCode);
+
+        factory.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal("expired", await Status(analyst, id));
+        await (await Count(analyst, id)).AssertProblem(HttpStatusCode.Forbidden, "expired");
+
+        var renewed = factory.Clock.GetUtcNow().AddHours(1);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, renewed)).StatusCode);
+        var project = await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{id}");
+        Assert.Equal("approved", project.GetProperty("status").GetString());
+        Assert.Equal(renewed, project.GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.Equal(HttpStatusCode.OK, (await Count(analyst, id)).StatusCode);
+    }
+
+    private static async Task<string> Status(HttpClient analyst, string id) =>
+        (await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{id}")).GetProperty("status").GetString()!;
+
+    /// <summary>A restricted query in the project: answered only while the project grants the dataset.</summary>
+    private static Task<HttpResponseMessage> Count(HttpClient analyst, string id) =>
+        analyst.PostAsync($"/api/datasets/restricted/query?project={id}",
+            new StringContent("""{"from": "receipts", "select": [{"count": "*", "as": "claims"}]}""", Encoding.UTF8, "application/json"));
 
     [Fact]
     public async Task A_rejected_project_is_refused_and_a_revoked_key_is_unauthorized_at_once()
@@ -160,7 +202,7 @@ public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
         await (await explorer.Apply(["synthetic"])).AssertProblem(HttpStatusCode.Forbidden);
         await (await explorer.GetAsync("/api/projects")).AssertProblem(HttpStatusCode.Forbidden);
         await (await policymaker.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden);
-        await (await analyst.PostAsJsonAsync($"/api/projects/{id}/approve", new { expiresAt = DateTimeOffset.UtcNow.AddDays(1) })).AssertProblem(HttpStatusCode.Forbidden);
+        await (await analyst.PostAsJsonAsync($"/api/projects/{id}/approve", new { expiresAt = factory.Clock.GetUtcNow().AddDays(1) })).AssertProblem(HttpStatusCode.Forbidden);
         await (await factory.Client(null).Apply(["synthetic"])).AssertProblem(HttpStatusCode.Unauthorized);
     }
 
@@ -174,7 +216,7 @@ public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
         await (await analyst.PostAsJsonAsync("/api/projects", new { title = "t", datasets = new[] { "synthetic" } })).AssertProblem(HttpStatusCode.BadRequest, "purpose");
 
         var id = await analyst.NewProject(["restricted"], ["receipts", "diagnoses"]);
-        Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, DateTimeOffset.UtcNow.AddDays(1))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Approve(id, factory.Clock.GetUtcNow().AddDays(1))).StatusCode);
         var badColumn = """{"name": "x", "entry": {"table": "diagnoses", "where": {"col": "icd", "prefix": "E11"}}}""";
         await (await analyst.Extract(id, "restricted", badColumn, ["receipts"])).AssertProblem(HttpStatusCode.BadRequest, "entry.where");
         await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipt"])).AssertProblem(HttpStatusCode.BadRequest, "unknown table 'receipt'");
@@ -188,16 +230,30 @@ public class ProjectsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
     }
 
     [Fact]
-    public async Task A_synthetic_extract_needs_only_a_project_of_ones_own_and_a_pending_download_is_a_conflict()
+    public async Task A_synthetic_extract_needs_only_a_project_of_ones_own_and_a_download_before_success_is_a_conflict()
     {
         var admin = factory.Admin();
         var analyst = factory.Client((await admin.NewUser("analyst")).Key);
         var id = await analyst.NewProject(["restricted"]);
-        var jobId = await analyst.Submit(id, "synthetic", SandboxApi.Diabetes, SandboxApi.AllTables, "arrow");
-        var early = await analyst.GetAsync($"/api/jobs/{jobId}/download");
-        if (early.StatusCode != HttpStatusCode.OK) await early.AssertProblem(HttpStatusCode.Conflict, "only a succeeded job");
-        await analyst.WaitForJob(jobId);
-        Assert.Equal(SandboxApi.AllTables.Length + 1, (await analyst.DownloadVerified(jobId)).Count);
+        factory.Gate.Close();
+        string running, queued;
+        try
+        {
+            running = await analyst.Submit(id, "synthetic", SandboxApi.Diabetes, SandboxApi.AllTables, "arrow");
+            await factory.Gate.Arrived(running);
+            // The one worker is held by the first job, so the second waits in the queue.
+            queued = await analyst.Submit(id, "synthetic", SandboxApi.Diabetes, ["receipts"]);
+            await (await analyst.GetAsync($"/api/jobs/{running}/download")).AssertProblem(HttpStatusCode.Conflict, "is running; only a succeeded job has a result");
+            await (await analyst.GetAsync($"/api/jobs/{queued}/download")).AssertProblem(HttpStatusCode.Conflict, "is queued; only a succeeded job has a result");
+        }
+        finally
+        {
+            factory.Gate.Open();
+        }
+        Assert.Equal("succeeded", (await analyst.WaitForJob(running)).GetProperty("status").GetString());
+        Assert.Equal(SandboxApi.AllTables.Length + 1, (await analyst.DownloadVerified(running)).Count);
+        Assert.Equal("succeeded", (await analyst.WaitForJob(queued)).GetProperty("status").GetString());
+        Assert.Equal(2, (await analyst.DownloadVerified(queued)).Count);
     }
 
     [Fact]

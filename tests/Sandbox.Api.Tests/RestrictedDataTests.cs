@@ -12,7 +12,8 @@ public class RestrictedDataTests(ProjectsFactory projects) : IClassFixture<Proje
 {
     private const string ByPrefecture = """
         {"from": "receipts", "groupBy": ["prefecture"],
-         "select": [{"count": "*", "as": "claims"}, {"sum": "total_points", "as": "points"}], "orderBy": [{"col": "prefecture"}]}
+         "select": [{"count": "*", "as": "claims"}, {"sum": "total_points", "as": "points"}, {"count": "admission_date", "as": "admissions"}],
+         "orderBy": [{"col": "prefecture"}]}
         """;
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
@@ -24,18 +25,22 @@ public class RestrictedDataTests(ProjectsFactory projects) : IClassFixture<Proje
         return request;
     }
 
-    /// <summary>Every listed cell is null, every other aggregate cell is a number, and the rules are named.</summary>
-    private static void AssertSuppressed(JsonElement table, int groupColumns)
+    /// <summary>
+    /// Every listed cell is null, every other aggregate cell is a number, no row is wholly suppressed (such rows are
+    /// left out), and the rules are named.
+    /// </summary>
+    private static void AssertSuppressed(JsonElement table, int groupColumns, bool someSuppressed = true)
     {
         var rows = table.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().ToArray()).ToArray();
         var names = table.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
         var suppressed = table.GetProperty("suppressed").EnumerateArray()
             .Select(s => (s.GetProperty("row").GetInt32(), names.IndexOf(s.GetProperty("column").GetString()!))).ToHashSet();
-        Assert.NotEmpty(suppressed);
+        if (someSuppressed) Assert.NotEmpty(suppressed);
+        Assert.All(rows, row => Assert.Contains(row.Skip(groupColumns), v => v.ValueKind != JsonValueKind.Null));
         for (var r = 0; r < rows.Length; r++)
         for (var c = groupColumns; c < names.Count; c++)
             Assert.Equal(suppressed.Contains((r, c)), rows[r][c].ValueKind == JsonValueKind.Null);
-        Assert.Contains(table.GetProperty("rules").EnumerateArray(), rule => rule.GetString()!.StartsWith("primary suppression"));
+        Assert.Contains(table.GetProperty("rules").EnumerateArray(), rule => rule.GetString()!.StartsWith("suppression: cells of fewer than 10"));
     }
 
     [Fact]
@@ -50,7 +55,7 @@ public class RestrictedDataTests(ProjectsFactory projects) : IClassFixture<Proje
         var audit = (await projects.Factory.WithKey(SandboxData.AdminKey).GetFromJsonAsync<JsonElement>("/api/audit?limit=10000")).GetProperty("entries")
             .EnumerateArray().Last(e => e.GetProperty("endpoint").GetString() == "/api/datasets/restricted/query");
         Assert.Equal(FakeProjectAccess.Project, audit.GetProperty("projectId").GetString());
-        Assert.Contains("primary suppression", audit.GetProperty("suppression").GetString());
+        Assert.Contains("suppression: cells of fewer than 10 patients", audit.GetProperty("suppression").GetString());
         Assert.Equal(body.GetProperty("rows").GetArrayLength(), audit.GetProperty("resultSize").GetInt64());
     }
 
@@ -76,11 +81,20 @@ public class RestrictedDataTests(ProjectsFactory projects) : IClassFixture<Proje
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.NotEmpty(body.GetProperty("rules").EnumerateArray());
-        foreach (var step in body.GetProperty("attrition").EnumerateArray())
-        {
-            var remaining = step.GetProperty("remaining");
-            Assert.True(remaining.ValueKind == JsonValueKind.Null || remaining.GetInt64() == 0 || remaining.GetInt64() >= 10);
-        }
+        var steps = body.GetProperty("attrition").EnumerateArray().ToArray();
+        Assert.True(steps.Length > 1);
+        foreach (var step in steps)
+            foreach (var field in new[] { "remaining", "removed" })
+            {
+                var value = step.GetProperty(field);
+                Assert.True(value.ValueKind == JsonValueKind.Null || value.GetInt64() == 0 || value.GetInt64() >= 10, $"{field} {value} released");
+            }
+        // The count is the last step's remaining, and the rules name no patient count.
+        Assert.Equal(steps[^1].GetProperty("remaining").ToString(), body.GetProperty("count").ToString());
+        Assert.Contains(body.GetProperty("rules").EnumerateArray(), r => r.GetString()!.StartsWith("perturbation (cell key method)", StringComparison.Ordinal));
+        // Asked again, the same cohort gets the same counts.
+        var again = await (await analyst.SendAsync(InProject("/api/datasets/restricted/cohorts/count", definition))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(body.GetProperty("attrition").ToString(), again.GetProperty("attrition").ToString());
     }
 
     [Fact]
@@ -91,10 +105,12 @@ public class RestrictedDataTests(ProjectsFactory projects) : IClassFixture<Proje
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(10, body.GetProperty("yenPerPoint").GetInt32());
-        AssertSuppressed(body.GetProperty("byPrefecture"), groupColumns: 1);
+        // Prefectures under ten patients are left out rather than shown as x.
+        AssertSuppressed(body.GetProperty("byPrefecture"), groupColumns: 1, someSuppressed: false);
+        Assert.InRange(body.GetProperty("byPrefecture").GetProperty("rows").GetArrayLength(), 1, 47);
         Assert.Equal(6, body.GetProperty("monthly").GetProperty("rows").GetArrayLength());
         foreach (var table in new[] { "bySexAgeBand", "byClaimKind", "monthly" })
-            Assert.Contains(body.GetProperty(table).GetProperty("rules").EnumerateArray(), r => r.GetString()!.StartsWith("primary suppression"));
+            Assert.Contains(body.GetProperty(table).GetProperty("rules").EnumerateArray(), r => r.GetString()!.StartsWith("suppression: cells of fewer than 10"));
         Assert.Equal(HttpStatusCode.OK, (await projects.Factory.WithKey(SandboxData.AdminKey).GetAsync("/api/dashboards/costs")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await projects.Factory.As(Roles.Analyst)).GetAsync("/api/dashboards/costs")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await projects.Factory.As(Roles.Explorer)).GetAsync("/api/dashboards/costs")).StatusCode);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Claims.Sandbox.Jobs;
 using Claims.Sandbox.Storage;
@@ -52,6 +53,32 @@ public class ResultRetentionTests
         Assert.Equal(TimeSpan.FromDays(7), result.GetProperty("expiresAt").GetDateTimeOffset() - job.GetProperty("finished").GetDateTimeOffset());
         Assert.True(result.GetProperty("available").GetBoolean());
         await analyst.DownloadVerified(jobId);
+    }
+
+    [Fact]
+    public async Task A_download_under_way_when_the_sweep_deletes_its_result_still_sends_it_whole_and_the_next_is_gone()
+    {
+        using var sandbox = new ControlledSandbox();
+        var analyst = sandbox.Client((await sandbox.Admin().NewUser("analyst")).Key);
+        var project = await analyst.NewProject(["synthetic"]);
+        var jobId = await analyst.Submit(project, "synthetic", SandboxApi.Everybody, SandboxApi.AllTables, "csv");
+        var job = await analyst.WaitForJob(jobId);
+        var bytes = job.GetProperty("result").GetProperty("bytes").GetInt64();
+        // Far more than the in-memory server buffers, so most of the body is still to be read from the file when it goes.
+        Assert.True(bytes > 1 << 20, $"{bytes} bytes");
+
+        using var download = await analyst.GetAsync($"/api/jobs/{jobId}/download", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        sandbox.Clock.Advance(job.GetProperty("result").GetProperty("expiresAt").GetDateTimeOffset() - sandbox.Clock.GetUtcNow());
+        // The service's own periodic sweep, woken by the clock, deletes the result.
+        await analyst.WaitForJob(jobId, j => !j.GetProperty("result").GetProperty("available").GetBoolean());
+        Assert.False(Directory.Exists(Path.Combine(sandbox.DataDir, "jobs", jobId)));
+
+        var body = await download.Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes, body.Length);
+        Assert.Equal(job.GetProperty("result").GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(body)));
+        Assert.Equal(download.Headers.GetValues("X-Checksum-SHA256").Single(), Convert.ToHexStringLower(SHA256.HashData(body)));
+        await (await analyst.GetAsync($"/api/jobs/{jobId}/download")).AssertProblem(HttpStatusCode.Gone, "retention ran out");
     }
 
     [Fact]

@@ -64,14 +64,20 @@ public static class SandboxApi
     }
 
     /// <summary>Polls the job until <paramref name="until"/> holds for its status (by default: finished).</summary>
-    public static async Task<JsonElement> WaitForJob(this HttpClient client, string jobId, Func<string, bool>? until = null, int seconds = 120)
+    public static Task<JsonElement> WaitForJob(this HttpClient client, string jobId, Func<string, bool>? until = null, int seconds = 120)
     {
         until ??= status => status is "succeeded" or "failed";
+        return client.WaitForJob(jobId, job => until(job.GetProperty("status").GetString()!), seconds);
+    }
+
+    /// <summary>Polls the job until <paramref name="until"/> holds for it, as GET /api/jobs/{id} shows it.</summary>
+    public static async Task<JsonElement> WaitForJob(this HttpClient client, string jobId, Func<JsonElement, bool> until, int seconds = 120)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
             var job = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
-            if (until(job.GetProperty("status").GetString()!)) return job;
+            if (until(job)) return job;
             Assert.True(DateTime.UtcNow < deadline, $"job {jobId} is still {job.GetProperty("status")}");
             await Task.Delay(100);
         }

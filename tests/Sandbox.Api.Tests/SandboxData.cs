@@ -13,6 +13,9 @@ public static class SandboxData
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
+    /// <summary>The audit key the services under test sign their audit head with, as a deployment's secret store would give it.</summary>
+    public const string AuditKey = "test-audit-key-0123456789abcdef-0123456789";
+
     private static readonly string s_template = Template();
     private static readonly Lazy<string> s_datasets = new(() =>
     {
@@ -67,11 +70,12 @@ public static class SandboxData
         }
     }
 
-    /// <summary>The environment a service process needs to use <paramref name="dataDir"/> with the test admin key.</summary>
+    /// <summary>The environment a service process needs to use <paramref name="dataDir"/> with the test admin and audit keys.</summary>
     public static Dictionary<string, string> Environment(string dataDir) => new()
     {
         ["CLAIMS_DATA_DIR"] = dataDir,
         ["CLAIMS_ADMIN_KEY"] = AdminKey,
+        ["CLAIMS_AUDIT_KEY"] = AuditKey,
     };
 
     private static void Copy(string from, string to)

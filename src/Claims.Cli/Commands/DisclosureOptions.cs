@@ -4,7 +4,7 @@ using Claims.Engine.Storage;
 
 namespace Claims.Cli.Commands;
 
-/// <summary>The options of every command that releases results from a restricted dataset: the project, its ledger of releases and the threshold.</summary>
+/// <summary>The options of every command that releases results from a restricted dataset: the project, its ledger of releases, the threshold and the budget.</summary>
 internal sealed class DisclosureOptions(string projectDescription = "The project the results are released to (required on restricted data)", bool projectRequired = false)
 {
     public Option<string?> Project { get; } = new("--project") { Description = projectDescription, Required = projectRequired };
@@ -28,11 +28,25 @@ internal sealed class DisclosureOptions(string projectDescription = "The project
         },
     };
 
+    public Option<long> Budget { get; } = new("--budget")
+    {
+        Description = "How many perturbed figures the project may be shown in all, counted in its ledger; a release that would pass it is refused",
+        DefaultValueFactory = _ => DisclosurePolicy.DefaultBudget,
+        Validators =
+        {
+            result =>
+            {
+                if (result.GetValueOrDefault<long>() < 1) result.AddError($"--budget: {result.GetValueOrDefault<long>()} must be at least 1");
+            },
+        },
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Project);
         command.Options.Add(Releases);
         command.Options.Add(Threshold);
+        command.Options.Add(Budget);
     }
 
     private DisclosurePolicy Policy(ParseResult parse) => new(parse.GetValue(Threshold));
@@ -41,7 +55,7 @@ internal sealed class DisclosureOptions(string projectDescription = "The project
     public DisclosureRequest Request(ParseResult parse, Dataset dataset, string description) => new(
         dataset.Manifest.Access != DatasetAccess.Restricted ? parse.GetValue(Project) ?? "" : parse.GetValue(Project)
             ?? throw new Engine.ClaimsException($"--project: dataset '{dataset.Directory}' is restricted: name the project the results are released to"),
-        new ReleaseLedger(parse.GetValue(Releases) ?? DefaultReleases()), description, Policy(parse));
+        new ReleaseLedger(parse.GetValue(Releases) ?? DefaultReleases()), description, Policy(parse), parse.GetValue(Budget));
 
     private static string DefaultReleases()
     {

@@ -37,7 +37,7 @@ internal sealed class Candidates
 
     public (int From, int To) Range(int patient) => (_offsets[patient], _offsets[patient + 1]);
 
-    public static Candidates Find(Dataset dataset, EventCriterion entry, Occurrence occurrence)
+    public static Candidates Find(Dataset dataset, EventCriterion entry, Occurrence occurrence, CancellationToken cancellationToken)
     {
         var capacity = EventScan.PatientCount(dataset);
         var (_, keyColumn) = EntryAttributes.RecordOf(dataset.Schema, entry.Table);
@@ -74,7 +74,7 @@ internal sealed class Candidates
                 }
             }
             if (rows is { Count: > 0 }) all.Add(rows);
-        });
+        }, cancellationToken: cancellationToken);
         List<(int Patient, int Month, long Key)> chosen;
         if (firstMonth is not null)
         {
@@ -93,9 +93,9 @@ internal sealed class Candidates
         return new Candidates(capacity, chosen.Select(c => c.Patient).ToArray(), chosen.Select(c => c.Month).ToArray(), chosen.Select(c => c.Key).ToArray());
     }
 
-    public void Keep(Func<int, bool> keep)
+    public void Keep(Func<int, bool> keep, CancellationToken cancellationToken)
     {
-        Parallel.For(0, Count, c =>
+        Parallel.For(0, Count, new ParallelOptions { CancellationToken = cancellationToken }, c =>
         {
             if (Alive[c] && !keep(c)) Alive[c] = false;
         });

@@ -7,16 +7,21 @@ namespace Claims.Engine.Cohorts;
 /// Builds a cohort from its definition. Entry events become candidate index events (a patient's earliest, or
 /// each entry receipt or checkup); every rule then keeps or drops candidates, with one parallel scan per event rule
 /// over only the months its window can reach, and the attrition is counted in patients after each step.
-/// A patient is in the cohort with the earliest candidate that survives every rule.
+/// A patient is in the cohort with the earliest candidate that survives every rule. A cancelled token stops the build
+/// between rules and between the blocks of a scan with an <see cref="OperationCanceledException"/>.
 /// </summary>
 public static class CohortBuilder
 {
-    public static Cohort BuildCohort(this Dataset dataset, string json) => dataset.BuildCohort(CohortParser.Parse(json, dataset.Schema));
+    public static Cohort BuildCohort(this Dataset dataset, string json, CancellationToken cancellationToken = default) =>
+        dataset.BuildCohort(CohortParser.Parse(json, dataset.Schema), cancellationToken);
 
-    public static Cohort BuildCohort(this Dataset dataset, CohortDefinition definition)
+    /// <remarks>A cohort of restricted data is refused at once when a where tree filters by an identifying column
+    /// (<see cref="Privacy.RestrictedPredicates"/>): its counts and extracts would be about the few it picks out.</remarks>
+    public static Cohort BuildCohort(this Dataset dataset, CohortDefinition definition, CancellationToken cancellationToken = default)
     {
+        if (dataset.Manifest.Access == DatasetAccess.Restricted) Privacy.RestrictedPredicates.Check(definition);
         var timeline = PatientTimeline.Of(dataset);
-        var candidates = Candidates.Find(dataset, definition.Entry, definition.Occurrence);
+        var candidates = Candidates.Find(dataset, definition.Entry, definition.Occurrence, cancellationToken);
         var attrition = new List<AttritionStep>();
         var steps = new List<PatientSet> { candidates.LivePatients() };
         var remaining = steps[0].Count;
@@ -24,7 +29,7 @@ public static class CohortBuilder
 
         void Step(string rule, Func<int, bool> keep)
         {
-            candidates.Keep(keep);
+            candidates.Keep(keep, cancellationToken);
             steps.Add(candidates.LivePatients());
             var now = steps[^1].Count;
             attrition.Add(new AttritionStep(rule, now, remaining - now));
@@ -32,7 +37,8 @@ public static class CohortBuilder
         }
 
         // The timeline is read here, not inside the parallel rule: its first use builds it with a parallel scan,
-        // which must not wait for pool threads that are blocked on that very build.
+        // which must not wait for pool threads that are blocked on that very build. That build takes no token: it is
+        // kept for every later cohort on the dataset, so it runs to its end (one scan of receipts, one of diagnoses).
         if (definition.PriorObservationMonths > 0)
         {
             var first = timeline.First;
@@ -46,17 +52,18 @@ public static class CohortBuilder
         }
         // Read once, at the first rule that needs them, for the candidates still live then.
         EntryAttributes? attributes = null;
-        EntryAttributes Attributes() => attributes ??= EntryAttributes.Read(dataset, definition.Entry.Table, candidates, steps[^1]);
-        foreach (var rule in definition.Inclusion) Step(rule.Name, Matcher(dataset, rule, candidates, steps, Attributes));
+        EntryAttributes Attributes() => attributes ??= EntryAttributes.Read(dataset, definition.Entry.Table, candidates, steps[^1], cancellationToken);
+        foreach (var rule in definition.Inclusion) Step(rule.Name, Matcher(dataset, rule, candidates, steps, Attributes, cancellationToken));
         foreach (var rule in definition.Exclusion)
         {
-            var matches = Matcher(dataset, rule, candidates, steps, Attributes);
+            var matches = Matcher(dataset, rule, candidates, steps, Attributes, cancellationToken);
             Step(rule.Name, c => !matches(c));
         }
         return candidates.ToCohort(definition, timeline, attrition, steps);
     }
 
-    private static Func<int, bool> Matcher(Dataset dataset, CohortRule rule, Candidates candidates, IReadOnlyList<PatientSet> steps, Func<EntryAttributes> attributes)
+    private static Func<int, bool> Matcher(Dataset dataset, CohortRule rule, Candidates candidates, IReadOnlyList<PatientSet> steps, Func<EntryAttributes> attributes,
+        CancellationToken cancellationToken)
     {
         switch (rule)
         {
@@ -67,14 +74,14 @@ public static class CohortBuilder
                 var values = attributes().Values(attribute.Column);
                 return c => attribute.Values.Contains(values[c]);
             case EventCountRule events:
-                return Counted(dataset, events, candidates, steps[^1]);
+                return Counted(dataset, events, candidates, steps[^1], cancellationToken);
             default:
                 throw new InvalidOperationException(rule.GetType().Name);
         }
     }
 
     /// <summary>Counts each live candidate's matching rows inside its window, then tests the count.</summary>
-    private static Func<int, bool> Counted(Dataset dataset, EventCountRule rule, Candidates candidates, PatientSet live)
+    private static Func<int, bool> Counted(Dataset dataset, EventCountRule rule, Candidates candidates, PatientSet live, CancellationToken cancellationToken)
     {
         var counts = new int[candidates.Count];
         var (first, last) = candidates.MonthRange();
@@ -97,7 +104,7 @@ public static class CohortBuilder
                         if (candidates.Alive[c] && offset >= rule.From && offset <= rule.To) Interlocked.Increment(ref counts[c]);
                     }
                 }
-            }, key => MonthKey.ToAbsolute(key) is var m && m >= lowest && m <= highest);
+            }, key => MonthKey.ToAbsolute(key) is var m && m >= lowest && m <= highest, cancellationToken);
         }
         return c => counts[c] >= rule.MinCount && (rule.MaxCount is not { } max || counts[c] <= max);
     }

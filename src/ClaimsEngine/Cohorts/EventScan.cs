@@ -8,15 +8,18 @@ namespace Claims.Engine.Cohorts;
 /// <summary>
 /// The rows of one table that match a where tree, handed over block by block as selection bitmaps: the scan under
 /// every cohort rule and every population a disclosure check needs. Blocks run in parallel on every core and
-/// skip where partition keys or zone maps prove nothing can match.
+/// skip where partition keys or zone maps prove nothing can match; a cancelled token stops the scan between blocks
+/// with an <see cref="OperationCanceledException"/>.
 /// </summary>
 public static class EventScan
 {
     /// <summary>Called once per block with any selected row, possibly on several threads at once.</summary>
     public delegate void BlockVisitor(DatasetPartition partition, int start, int count, ReadOnlySpan<ulong> selected);
 
-    public static void Blocks(Dataset dataset, TableSchema table, Predicate? where, BlockVisitor visit, Func<int, bool>? months = null)
+    public static void Blocks(Dataset dataset, TableSchema table, Predicate? where, BlockVisitor visit, Func<int, bool>? months = null,
+        CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var evaluator = new PredicateEvaluator(dataset);
         var blockRows = dataset.Manifest.BlockRows;
         var work = dataset.Table(table.Name).Partitions
@@ -24,7 +27,7 @@ public static class EventScan
             .SelectMany(p => Enumerable.Range(0, (p.RowCount + blockRows - 1) / blockRows).Select(b => (Partition: p, Block: b)))
             .Where(w => where is null || evaluator.MayMatch(where, w.Partition, w.Block))
             .ToArray();
-        Parallel.ForEach(work, item =>
+        Parallel.ForEach(work, new ParallelOptions { CancellationToken = cancellationToken }, item =>
         {
             var start = item.Block * blockRows;
             var count = Math.Min(blockRows, item.Partition.RowCount - start);
@@ -36,7 +39,8 @@ public static class EventScan
     }
 
     /// <summary>The linked patients with at least one matching row, and the matching rows themselves.</summary>
-    public static (PatientSet Patients, RowSelection Rows) Selection(Dataset dataset, TableSchema table, Predicate? where)
+    public static (PatientSet Patients, RowSelection Rows) Selection(Dataset dataset, TableSchema table, Predicate? where,
+        CancellationToken cancellationToken = default)
     {
         var patients = new PatientSet(PatientCount(dataset));
         var data = dataset.Table(table.Name);
@@ -61,7 +65,7 @@ public static class EventScan
                 Interlocked.Or(ref words[global >> 6], selected[w] << shift);
                 if (shift != 0 && (global >> 6) + 1 < words.Length) Interlocked.Or(ref words[(global >> 6) + 1], selected[w] >> (64 - shift));
             }
-        });
+        }, cancellationToken: cancellationToken);
         return (patients, new RowSelection(table.Name, total, words));
     }
 

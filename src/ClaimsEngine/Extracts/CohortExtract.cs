@@ -15,11 +15,16 @@ namespace Claims.Engine.Extracts;
 /// (<see cref="ExtractColumns"/>), and a manifest beside them (<see cref="ExtractManifest"/>).
 /// Rows stream from the memory-mapped store through one <see cref="ExtractBatch"/> per table, so memory is a
 /// batch's rows times the columns whatever the dataset's size; the files are published only when all are
-/// written (<see cref="ExtractFolder"/>).
+/// written (<see cref="ExtractFolder"/>). A cancelled token stops the writing between blocks with an
+/// <see cref="OperationCanceledException"/>, and nothing is published.
 /// </summary>
 public static class CohortExtract
 {
-    public static ExtractManifest Write(Dataset dataset, Cohort cohort, ExtractRequest request)
+    public static ExtractManifest Write(Dataset dataset, Cohort cohort, ExtractRequest request, CancellationToken cancellationToken = default) =>
+        Write(dataset, cohort, request, staged: null, cancellationToken);
+
+    /// <param name="staged">Called with each file's name once it is written and sealed in the staging folder (from the thread that wrote it): where crash tests stop the extract.</param>
+    internal static ExtractManifest Write(Dataset dataset, Cohort cohort, ExtractRequest request, Action<string>? staged, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(request.BatchRows, 1);
         var tables = CheckTables(dataset, request.Tables);
@@ -28,7 +33,7 @@ public static class CohortExtract
         var definition = ParseDefinition(request.CohortDefinitionJson);
 
         using var folder = ExtractFolder.Prepare(request.OutDirectory, dataset.Schema.Tables.Select(t => t.Name));
-        var files = WriteTables(dataset, tables, cohort, request, folder);
+        var files = WriteTables(dataset, tables, cohort, request, folder, staged, cancellationToken);
         var manifest = new ExtractManifest(
             ExtractManifest.CurrentFormatVersion,
             request.Format.ToString().ToLowerInvariant(),
@@ -76,15 +81,20 @@ public static class CohortExtract
     /// Tables are written side by side, one per core, largest first so that the largest does not start last; each
     /// has its own batch, so memory is the cores times one batch.
     /// </summary>
-    private static ExtractedFile[] WriteTables(Dataset dataset, IReadOnlyList<DatasetTable> tables, Cohort cohort, ExtractRequest request, ExtractFolder folder)
+    private static ExtractedFile[] WriteTables(Dataset dataset, IReadOnlyList<DatasetTable> tables, Cohort cohort, ExtractRequest request, ExtractFolder folder,
+        Action<string>? staged, CancellationToken cancellationToken)
     {
         var files = new ExtractedFile[tables.Count];
         var largestFirst = Enumerable.Range(0, tables.Count).OrderByDescending(i => tables[i].RowCount).ToArray();
         try
         {
             Parallel.ForEach(Partitioner.Create(largestFirst, EnumerablePartitionerOptions.NoBuffering),
-                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                i => files[i] = WriteTable(dataset, tables[i], cohort, request, folder));
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                i =>
+                {
+                    files[i] = WriteTable(dataset, tables[i], cohort, request, folder, cancellationToken);
+                    staged?.Invoke(files[i].File);
+                });
         }
         catch (AggregateException e)
         {
@@ -101,7 +111,8 @@ public static class CohortExtract
             manifest.SchemaHash, manifest.Generation, manifest.CreatedAt, dataset.Months);
     }
 
-    private static ExtractedFile WriteTable(Dataset dataset, DatasetTable table, Cohort cohort, ExtractRequest request, ExtractFolder folder)
+    private static ExtractedFile WriteTable(Dataset dataset, DatasetTable table, Cohort cohort, ExtractRequest request, ExtractFolder folder,
+        CancellationToken cancellationToken)
     {
         var fileName = table.Name + request.Format.Extension();
         using var pseudonyms = new Pseudonyms(request.Key, request.Project);
@@ -118,6 +129,7 @@ public static class CohortExtract
                 if (selection.Length < patients.BlockRows) selection = new int[patients.BlockRows];
                 for (var block = 0; block < patients.BlockCount; block++)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     var selected = CohortRows.Select(patients, block, cohort.Patients, selection);
                     for (var taken = 0; taken < selected;)
                     {

@@ -10,13 +10,12 @@ public sealed record DisclosedStep(string Rule, long? Remaining, long? Removed);
 public sealed record DisclosedCohort(string Name, IReadOnlyList<DisclosedStep> Attrition, long? Count, IReadOnlyList<string> Rules);
 
 /// <summary>
-/// Disclosure control for an attrition table. Its numbers are chained: each step's removed is the previous
-/// remaining minus this one, so any two released remaining counts give away the patients removed between them.
-/// A remaining count is therefore released only when it is not small itself and differs from the last released
-/// one by 0 or at least the threshold; a removed count only when both remaining counts around it are released (it
-/// is then 0 or at least the threshold too). Every pair of released counts then differs by 0 or at least the
-/// threshold, and a hidden count lies between released ones at least a threshold apart, never at a point.
-/// The patients of every released count are checked against, and recorded in, the project's releases.
+/// Disclosure control for an attrition table. Each remaining count and each removed count is a count of its own
+/// patients (the step's, or those the rule removed), perturbed by their cell key and shown only if it stays at the
+/// threshold or more, as any count is; no rule compares exact counts, since whether a step is shown would then
+/// say exactly how many a rule removed. Each step's figures are keyed by its position too: one set of patients at
+/// two steps (a rule that removed nobody) gets two independent answers, so equal answers do not say "nobody".
+/// Figures are spent from the project's budget, and the cohort's patients recorded for later extracts.
 /// </summary>
 public static class CohortDisclosure
 {
@@ -29,43 +28,39 @@ public static class CohortDisclosure
                 cohort.Count, []);
         }
         var policy = request.Policy;
-        var shown = Released(cohort.Attrition.Select(s => s.Remaining).ToArray(), policy);
-        var steps = cohort.Attrition.Select((s, i) =>
-            new DisclosedStep(s.Rule, shown[i] ? s.Remaining : null, i == 0 || (shown[i - 1] && shown[i]) ? s.Removed : null)).ToArray();
+        var keys = request.Ledger.KeysFor(dataset);
+        var figures = new HashSet<ulong>();
+        long? Perturbed(PatientSet patients, int position) =>
+            new CellPerturbation(policy, keys, keys.CellKey(patients), figures, position).Count(patients.Count);
 
-        var released = cohort.StepPatients.Where((_, i) => shown[i]).ToArray();
-        var releases = request.Ledger.CheckAndRecord(request.Project, released, "cohort", cohort.Name, request.Description, policy);
+        var sets = cohort.StepPatients;
+        // The entry step removes nobody by construction, so its 0 says nothing.
+        var steps = cohort.Attrition.Select((s, i) => new DisclosedStep(s.Rule,
+            Perturbed(sets[i], 1 + 2 * i),
+            i == 0 ? s.Removed : Perturbed(sets[i - 1].Except(sets[i]), 2 + 2 * i))).ToArray();
+        var suppressed = steps.Select((s, i) => (s.Remaining is null ? 1 : 0) + (i > 0 && s.Removed is null ? 1 : 0)).Sum();
+
+        var spend = request.Ledger.Record(request.Project, steps[^1].Remaining is null ? null : cohort.Patients, figures, suppressed, request.Budget,
+            "cohort", cohort.Name, request.Description);
         List<string> rules =
         [
-            $"primary suppression: patients < {policy.Threshold}",
-            $"complementary suppression: a remaining count within {policy.Threshold - 1} patients of the last released one, and every removed count not between two released remaining counts, is suppressed",
-            releases.Count == 0
-                ? "differencing: nothing released, nothing recorded"
-                : $"differencing: each released count's patients are 0 or at least {policy.Threshold} patients from each earlier release of project '{request.Project}' (recorded as release {string.Join(", ", releases.Select(r => r.Number).Distinct())})",
+            $"suppression: counts of fewer than {policy.Threshold} patients (none included) are shown as {DisclosurePolicy.Marker}; each remaining and removed count is perturbed on its own patients",
+            DisclosureRules.Perturbation(policy),
+            DisclosureRules.Budget(request.Project, spend),
         ];
         return new DisclosedCohort(cohort.Name, steps, steps[^1].Remaining, rules);
     }
 
     /// <summary>
-    /// An extract of a restricted dataset releases its cohort's patients row by row, so it must not differ by a
-    /// few patients from anything the project released before; checked and recorded before a file is written.
-    /// Nothing to check on a public dataset (null).
+    /// An extract of a restricted dataset hands over its cohort's patients row by row: it must hold at least the
+    /// threshold of patients, and must not differ by a few patients from anything the project released before;
+    /// checked and recorded before a file is written. Nothing to check on a public dataset (null).
     /// </summary>
-    public static Release? ApproveExtract(Dataset dataset, Cohort cohort, DisclosureRequest request) =>
-        dataset.Manifest.Access == DatasetAccess.Public
-            ? null
-            : request.Ledger.CheckAndRecord(request.Project, cohort.Patients, "extract", cohort.Name, request.Description, request.Policy);
-
-    /// <summary>Which remaining counts of an attrition may be released (the removed counts follow from them).</summary>
-    public static bool[] Released(IReadOnlyList<long> remaining, DisclosurePolicy policy)
+    public static Release? ApproveExtract(Dataset dataset, Cohort cohort, DisclosureRequest request)
     {
-        var shown = new bool[remaining.Count];
-        long? last = null;
-        for (var i = 0; i < shown.Length; i++)
-        {
-            shown[i] = !policy.IsSmall(remaining[i]) && (last is not { } previous || !policy.IsSmall(previous - remaining[i]));
-            if (shown[i]) last = remaining[i];
-        }
-        return shown;
+        if (dataset.Manifest.Access == DatasetAccess.Public) return null;
+        if (cohort.Patients.Count < request.Policy.Threshold)
+            throw new DisclosureException($"an extract of restricted data needs a cohort of at least {request.Policy.Threshold} patients; this one has fewer");
+        return request.Ledger.CheckAndRecord(request.Project, cohort.Patients, "extract", cohort.Name, request.Description, request.Policy);
     }
 }

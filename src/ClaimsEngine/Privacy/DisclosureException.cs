@@ -1,4 +1,7 @@
 namespace Claims.Engine.Privacy;
 
 /// <summary>A release that disclosure control refuses (a differencing attack, a restricted query without a project); the message says why.</summary>
-public sealed class DisclosureException(string message) : ClaimsException(message);
+public class DisclosureException(string message) : ClaimsException(message);
+
+/// <summary>A release refused because the project's disclosure budget would be passed; an admin may grant more.</summary>
+public sealed class DisclosureBudgetException(string message) : DisclosureException(message);

@@ -1,5 +1,3 @@
-using System.Collections;
-
 namespace Claims.Engine.Privacy;
 
 /// <summary>
@@ -19,18 +17,9 @@ public static class MarginLines
         for (var along = 0; along < keys; along++)
         {
             var fixedKeys = Enumerable.Range(0, keys).Where(k => k != along).ToArray();
-            foreach (var line in Enumerable.Range(0, rows.Count).GroupBy(r => fixedKeys.Select(k => rows[r][k]).ToArray(), KeyComparer.Instance))
+            foreach (var line in Enumerable.Range(0, rows.Count).GroupBy(r => fixedKeys.Select(k => rows[r][k]).ToArray(), GroupKeyComparer.Instance))
                 yield return line.ToArray();
         }
-    }
-
-    private sealed class KeyComparer : IEqualityComparer<object?[]>
-    {
-        public static readonly KeyComparer Instance = new();
-
-        public bool Equals(object?[]? x, object?[]? y) => StructuralComparisons.StructuralEqualityComparer.Equals(x, y);
-
-        public int GetHashCode(object?[] key) => StructuralComparisons.StructuralEqualityComparer.GetHashCode(key);
     }
 
     /// <summary>What the margins are, in words, for the rules a result lists.</summary>

@@ -1,11 +1,13 @@
 namespace Claims.Engine.Privacy;
 
-/// <summary>
-/// One release a project made: its number in the project's ledger, what it was, when, and how many patients its
-/// cohort held; for an aggregate also the table (and its row count) whose selected rows were recorded beside it.
-/// </summary>
-public sealed record Release(int Number, string Kind, string Label, string DescriptionHash, DateTimeOffset Time, long Count, int Capacity,
-    string? Table = null, long? TableRows = null);
+/// <summary>One release a project made: its number in the project's ledger, what it was, when, and how many patients its cohort held.</summary>
+public sealed record Release(int Number, string Kind, string Label, string DescriptionHash, DateTimeOffset Time, long Count, int Capacity);
 
-/// <summary>The rows an aggregate was computed from, and how to find a row's patient (−1 when unknown).</summary>
-public sealed record SelectedRows(Cohorts.RowSelection Rows, Func<long, int> PatientOf);
+/// <summary>
+/// An aggregate's release: its record in the ledger (none where the dataset has no linked patients) and the
+/// project's budget after it: figures spent in all, of the budget granted.
+/// </summary>
+public sealed record AggregateRelease(Release? Release, long Spent, long Budget)
+{
+    public long Left => Math.Max(0, Budget - Spent);
+}

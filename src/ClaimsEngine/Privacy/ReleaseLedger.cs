@@ -10,23 +10,40 @@ using Claims.Engine.Cohorts;
 namespace Claims.Engine.Privacy;
 
 /// <summary>
-/// The cohorts each project has released, so that a release differing from an earlier one by a few patients (a
-/// differencing attack: the counts subtract to those patients) is refused. Append-only: each release is a file
-/// `DIR/project/NNNNNN.release` (a JSON header line, then the patient bitset, GZip-compressed), created by a rename
-/// that fails rather than overwrite. A lock file serialises check-and-record across processes, and a monitor
-/// across threads, so one ledger may serve a whole service.
+/// What each project has released. Every release's patients are kept, so that an extract (which hands over its
+/// cohort row by row, where no noise can help) differing from an earlier release by a few patients is refused: the
+/// rows of the patients between them would be given away. Every perturbed figure a project is shown is spent from
+/// its disclosure budget (<see cref="Spend"/>). Append-only: each release is a file `DIR/project/NNNNNN.release` (a
+/// JSON header line, then the patient bitset, GZip-compressed), created by a rename that fails rather than
+/// overwrite; the spent figures are `DIR/project/budget.spent`. A lock file serialises check-and-record across
+/// processes, and a monitor across threads, so one ledger may serve a whole service. The custodian's secret that
+/// keys the cell key method's noise (`DIR/cell-key.secret`, created on first use, readable by its owner only) lives
+/// here too: whoever may read the ledger may already see every release.
 /// </summary>
 public sealed partial class ReleaseLedger(string directory)
 {
     private const string Extension = ".release";
+    private const string SecretFileName = "cell-key.secret";
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<Entry>> _projects = [];
+    private readonly Dictionary<string, DisclosureBudget> _budgets = [];
+    private byte[]? _secret;
 
     public string Directory { get; } = Path.GetFullPath(directory);
 
     public IReadOnlyList<Release> Releases(string project)
     {
         lock (_lock) return Load(project).Select(e => e.Release).ToList();
+    }
+
+    /// <summary>How many figures the project has been shown (each distinct figure once).</summary>
+    public long Spent(string project)
+    {
+        lock (_lock)
+        {
+            using var _ = ProjectLock(project);
+            return Budget(project).Spent;
+        }
     }
 
     /// <summary>Refuses <paramref name="patients"/> if it differs from one of the project's releases by 1 to threshold − 1 patients.</summary>
@@ -40,105 +57,95 @@ public sealed partial class ReleaseLedger(string directory)
     }
 
     /// <summary><see cref="Check"/> then a record of the release under one lock, so two concurrent releases cannot both pass against the ledger without each other.</summary>
-    public Release CheckAndRecord(string project, PatientSet patients, string kind, string label, string description, DisclosurePolicy policy) =>
-        CheckAndRecord(project, [patients], kind, label, description, policy)[0];
-
-    /// <summary>
-    /// An aggregate's release: besides its patients, the rows it was computed from are compared with every earlier
-    /// release over the same patients and table, since the same patients with a few of their rows left out give
-    /// those rows away by subtraction (a sum with and without one large claim).
-    /// </summary>
-    public Release CheckAndRecord(string project, PatientSet patients, SelectedRows rows, string kind, string label, string description, DisclosurePolicy policy)
+    public Release CheckAndRecord(string project, PatientSet patients, string kind, string label, string description, DisclosurePolicy policy)
     {
         lock (_lock)
         {
             using var _ = ProjectLock(project);
             var entries = Load(project);
-            Refuse(entries, patients, $"{kind} '{label}'", policy, rows);
-            return Append(project, entries, patients, rows.Rows, kind, label, description);
+            Refuse(entries, patients, $"{kind} '{label}'", policy);
+            return Append(project, entries, patients, kind, label, description);
         }
     }
 
     /// <summary>
-    /// Several counts released together (an attrition table's steps): each is checked against the earlier releases
-    /// before any is recorded, so a refusal records nothing. Sets equal to one recorded just before are not recorded twice.
+    /// An aggregate's release: its figures are spent from the project's budget (refused whole, recording nothing,
+    /// when they would pass it) and its patients are recorded for later extracts to be checked against. Perturbed
+    /// figures need no differencing check of their own: two releases a few patients apart differ by those patients
+    /// plus two independent noises.
     /// </summary>
-    public IReadOnlyList<Release> CheckAndRecord(string project, IReadOnlyList<PatientSet> sets, string kind, string label, string description, DisclosurePolicy policy)
+    /// <param name="suppressed">Cells shown as suppressed: each costs one unit, every time, since what it hides has no key the analyst may know.</param>
+    public AggregateRelease Record(string project, PatientSet? patients, IReadOnlyCollection<ulong> figures, int suppressed, long budget, string kind, string label, string description)
     {
         lock (_lock)
         {
             using var _ = ProjectLock(project);
-            var entries = Load(project);
-            foreach (var patients in sets) Refuse(entries, patients, $"{kind} '{label}'", policy);
-            var releases = new List<Release>();
-            foreach (var patients in sets)
+            var spent = Budget(project).Spend(figures, suppressed, budget, project);
+            var release = patients is null ? null : Append(project, Load(project), patients, kind, label, description);
+            return new AggregateRelease(release, spent, budget);
+        }
+    }
+
+    /// <summary>The record keys of <paramref name="dataset"/> under this ledger's secret.</summary>
+    internal RecordKeys KeysFor(Storage.Dataset dataset)
+    {
+        lock (_lock) return new RecordKeys(_secret ??= ReadOrCreateSecret(), dataset.Manifest);
+    }
+
+    private byte[] ReadOrCreateSecret()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Path.Combine(Directory, SecretFileName);
+        try
+        {
+            var secret = RandomNumberGenerator.GetBytes(32);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var file = new FileStream(path, options))
             {
-                releases.Add(releases.Count > 0 && sets[releases.Count - 1].SymmetricDifference(patients) == 0
-                    ? releases[^1]
-                    : Append(project, entries, patients, null, kind, label, description));
+                file.Write(secret);
+                file.Flush(flushToDisk: true);
             }
-            return releases;
+            Storage.DirectorySync.Flush(Directory);
+            return secret;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process made it first: both must use the one secret.
+            var secret = File.ReadAllBytes(path);
+            return secret.Length == 32 ? secret : throw new DisclosureException($"'{path}' is damaged: a cell key secret is 32 bytes");
         }
     }
 
-    private static void Refuse(List<Entry> entries, PatientSet patients, string what, DisclosurePolicy policy, SelectedRows? rows = null)
+    private DisclosureBudget Budget(string project)
+    {
+        if (!_budgets.TryGetValue(project, out var budget)) _budgets[project] = budget = new DisclosureBudget(Path.Combine(ProjectFolder(project), DisclosureBudget.FileName));
+        return budget;
+    }
+
+    private static void Refuse(List<Entry> entries, PatientSet patients, string what, DisclosurePolicy policy)
     {
         var count = patients.Count;
         foreach (var entry in entries)
         {
             // The difference is at least the difference in size: most releases are ruled out without reading their bits.
             if (Math.Abs(entry.Release.Count - count) >= policy.Threshold) continue;
-            var difference = entry.Patients.Value.SymmetricDifference(patients);
+            if (!policy.IsDisclosingDifference(entry.Patients.Value.SymmetricDifference(patients))) continue;
+            // The size of the difference stays in the server: saying it would be the very disclosure refused.
             var release = entry.Release;
-            if (difference == 0 && rows is not null && entry.Rows.Value is { } earlier && earlier.Table == rows.Rows.Table && earlier.Rows == rows.Rows.Rows)
-            {
-                var changed = PatientsOfChangedRows(earlier, rows, policy.Threshold);
-                if (policy.IsDisclosingDifference(changed))
-                {
-                    throw new DisclosureException(
-                        $"{what} covers the same patients as release {release.Number} ({release.Kind} '{release.Label}', {release.Time:yyyy-MM-dd}) but differs in the rows of " +
-                        $"{changed} patient{(changed == 1 ? "" : "s")}: fewer than {policy.Threshold} would disclose them");
-                }
-            }
-            if (!policy.IsDisclosingDifference(difference)) continue;
             throw new DisclosureException(
-                $"{what} differs from release {release.Number} ({release.Kind} '{release.Label}', {release.Time:yyyy-MM-dd}) by {difference} patient{(difference == 1 ? "" : "s")}: " +
-                $"fewer than {policy.Threshold} would disclose them");
+                $"{what} differs from release {release.Number} ({release.Kind} '{release.Label}', {release.Time:yyyy-MM-dd}) by fewer than {policy.Threshold} patients, " +
+                "which would disclose them; change the cohort so it differs by none or by more");
         }
     }
 
-    /// <summary>The patients owning a row selected by one release and not the other, counted up to <paramref name="enough"/>.</summary>
-    private static long PatientsOfChangedRows(RowSelection earlier, SelectedRows now, int enough)
-    {
-        var patients = new HashSet<int>();
-        var a = earlier.Words;
-        var b = now.Rows.Words;
-        for (var w = 0; w < a.Length && patients.Count < enough; w++)
-        {
-            for (var bits = a[w] ^ b[w]; bits != 0 && patients.Count < enough; bits &= bits - 1)
-                patients.Add(now.PatientOf(((long)w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)));
-        }
-        return patients.Count;
-    }
-
-    private Release Append(string project, List<Entry> entries, PatientSet patients, RowSelection? rows, string kind, string label, string description)
+    private Release Append(string project, List<Entry> entries, PatientSet patients, string kind, string label, string description)
     {
         var number = entries.Count == 0 ? 1 : entries[^1].Release.Number + 1;
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(description)));
-        var release = new Release(number, kind, label, hash, DateTimeOffset.UtcNow, patients.Count, patients.Capacity, rows?.Table, rows?.Rows);
+        var release = new Release(number, kind, label, hash, DateTimeOffset.UtcNow, patients.Count, patients.Capacity);
         var folder = ProjectFolder(project);
         System.IO.Directory.CreateDirectory(folder);
-        // The rows go first: a release file is only ever visible with its rows beside it.
-        if (rows is not null)
-        {
-            var rowsTemporary = Path.Combine(folder, $".{Guid.NewGuid():N}.tmp");
-            using (var file = new FileStream(rowsTemporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                WriteWords(file, rows.Words);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(rowsTemporary, Path.Combine(folder, RowsFileName(number)), overwrite: true);
-        }
         var temporary = Path.Combine(folder, $".{Guid.NewGuid():N}.tmp");
         using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
         {
@@ -151,7 +158,7 @@ public sealed partial class ReleaseLedger(string directory)
         // The release must outlast a power cut once its result is shown: the new name is made durable too.
         Storage.DirectorySync.Flush(folder);
         // A copy: the caller may go on changing its set.
-        entries.Add(new Entry(release, new Lazy<PatientSet>(PatientSet.FromWords(patients.Capacity, patients.Words.ToArray())), new Lazy<RowSelection?>(rows)));
+        entries.Add(new Entry(release, new Lazy<PatientSet>(PatientSet.FromWords(patients.Capacity, patients.Words.ToArray()))));
         return release;
     }
 
@@ -181,12 +188,8 @@ public sealed partial class ReleaseLedger(string directory)
         }
         var release = JsonSerializer.Deserialize<Release>(header.ToArray(), JsonOptions) ?? throw new DisclosureException($"release file '{path}' is damaged: its header is empty");
         var offset = header.Count + 1;
-        var rowsPath = Path.Combine(Path.GetDirectoryName(path)!, RowsFileName(release.Number));
         return new Entry(release,
-            new Lazy<PatientSet>(() => PatientSet.FromWords(release.Capacity, ReadWords(path, offset, Kernels.Bitmap.WordCount(release.Capacity))), LazyThreadSafetyMode.ExecutionAndPublication),
-            new Lazy<RowSelection?>(() => release is { Table: { } table, TableRows: { } count }
-                ? new RowSelection(table, count, ReadWords(rowsPath, 0, (int)((count + 63) >> 6)))
-                : null, LazyThreadSafetyMode.ExecutionAndPublication));
+            new Lazy<PatientSet>(() => PatientSet.FromWords(release.Capacity, ReadWords(path, offset, Kernels.Bitmap.WordCount(release.Capacity))), LazyThreadSafetyMode.ExecutionAndPublication));
     }
 
     private static void WriteWords(Stream stream, ReadOnlySpan<ulong> words)
@@ -234,12 +237,10 @@ public sealed partial class ReleaseLedger(string directory)
 
     private static string FileName(int number) => number.ToString("D6", CultureInfo.InvariantCulture) + Extension;
 
-    private static string RowsFileName(int number) => number.ToString("D6", CultureInfo.InvariantCulture) + ".rows";
-
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex ProjectName();
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    private sealed record Entry(Release Release, Lazy<PatientSet> Patients, Lazy<RowSelection?> Rows);
+    private sealed record Entry(Release Release, Lazy<PatientSet> Patients);
 }

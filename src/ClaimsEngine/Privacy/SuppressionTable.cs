@@ -39,9 +39,14 @@ public sealed class SuppressionTable
     /// number), gives up its smallest released cell; then each determined cell's lines do. If that runs out of
     /// cells while a cell stays determined, the margins alone pin it, and the whole table is withheld.
     /// </summary>
-    public SuppressionOutcome Suppress(DisclosurePolicy policy)
+    /// <param name="small">
+    /// Cells to suppress besides those under the threshold (counts perturbed below it, or a zero that must look like
+    /// a few), by index. A zero arises only as the one cell of a table without groups, which has no margins, so the
+    /// audit's premise that suppressed cells in lines are positive still holds.
+    /// </param>
+    public SuppressionOutcome Suppress(DisclosurePolicy policy, IReadOnlyList<bool>? small = null)
     {
-        var status = _counts.Select(c => policy.IsSmall(c) ? CellSuppression.Primary : CellSuppression.None).ToArray();
+        var status = _counts.Select((c, i) => policy.IsSmall(c) || small?[i] == true ? CellSuppression.Primary : CellSuppression.None).ToArray();
         var lines = PublicLines(policy);
         var publicCells = _lines.Where(line => line.Length == 1 && _counts[line[0]] >= policy.Threshold).Select(line => line[0]).ToHashSet();
         bool Eligible(int cell) => status[cell] == CellSuppression.None && _counts[cell] > 0 && !publicCells.Contains(cell);

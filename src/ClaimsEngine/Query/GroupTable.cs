@@ -11,6 +11,9 @@ internal readonly record struct GroupKey4(long A, long B, long C, long D)
     public long this[int i] => i switch { 0 => A, 1 => B, 2 => C, _ => D };
 }
 
+/// <summary>A result row (group keys, then aggregates) and the merged state it was finished from.</summary>
+internal readonly record struct GroupRow(object?[] Values, GroupState State);
+
 /// <summary>The running aggregates of one group.</summary>
 internal sealed class GroupState(int aggregates)
 {
@@ -46,6 +49,13 @@ internal sealed class GroupState(int aggregates)
     /// <summary>Values in the bits and in the set never overlap: each value goes to one by its range.</summary>
     public long DistinctCount(int aggregate) =>
         (Distinct[aggregate]?.Count ?? 0) + (DistinctBits[aggregate] is { } bits ? Kernels.Bitmap.PopCount(bits) : 0);
+
+    /// <summary>Every distinct value of a countDistinct aggregate, each once, in no particular order.</summary>
+    public void ForEachDistinct(int aggregate, Action<long> visit)
+    {
+        if (Distinct[aggregate] is { } set) foreach (var value in set) visit(value);
+        if (DistinctBits[aggregate] is { } bits) foreach (var value in Kernels.Bitmap.SetBits(bits)) visit(value);
+    }
 
     public void Merge(GroupState other)
     {

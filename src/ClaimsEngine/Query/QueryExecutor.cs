@@ -9,28 +9,43 @@ namespace Claims.Engine.Query;
 /// Runs a query over a dataset: partitions and 64K-row blocks are skipped where zone maps prove nothing can match,
 /// the where tree becomes a selection bitmap per block, and only the selected rows of the columns the query uses
 /// are read (late materialisation) into per-thread group tables, merged at the end. Blocks run in parallel on
-/// every core; per-query state is per block, so memory stays bounded whatever the dataset's size.
+/// every core; per-query state is per block, so memory stays bounded whatever the dataset's size. A cancelled
+/// token stops the scan between blocks with an <see cref="OperationCanceledException"/>.
 /// The result is one Arrow record batch: the group-by columns, then the aggregates by their aliases.
 /// </summary>
 public static class QueryExecutor
 {
-    public static RecordBatch Execute(this Dataset dataset, string json) => dataset.Execute(QueryParser.Parse(json, dataset.Schema));
+    public static RecordBatch Execute(this Dataset dataset, string json, CancellationToken cancellationToken = default) =>
+        dataset.Execute(QueryParser.Parse(json, dataset.Schema), cancellationToken);
 
-    public static RecordBatch Execute(this Dataset dataset, QueryModel query) => QueryResult.Build(query, dataset.Groups(query));
+    public static RecordBatch Execute(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default) =>
+        QueryResult.Build(query, dataset.Groups(query, cancellationToken).Select(g => g.Values).ToList());
 
-    /// <summary>The result's rows, one per group, before ordering and limit.</summary>
-    internal static List<object?[]> Groups(this Dataset dataset, QueryModel query)
+    /// <summary>Runs the query and records in <paramref name="statistics"/> which blocks it read.</summary>
+    internal static RecordBatch Execute(this Dataset dataset, string json, ScanStatistics statistics)
     {
+        var query = QueryParser.Parse(json, dataset.Schema);
+        return QueryResult.Build(query, dataset.Groups(query, statistics: statistics).Select(g => g.Values).ToList());
+    }
+
+    /// <summary>
+    /// The result's rows, one per group, before ordering and limit, each with the group's merged state (the sets
+    /// behind its distinct counts, which disclosure control keys its noise on).
+    /// </summary>
+    internal static List<GroupRow> Groups(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default, ScanStatistics? statistics = null)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         var table = dataset.Table(query.From.Name);
         var evaluator = new PredicateEvaluator(dataset);
         var strings = new GlobalStrings();
-        var work = table.Partitions
+        var blocks = table.Partitions
             .SelectMany(p => Enumerable.Range(0, Blocks(p, dataset.Manifest.BlockRows)).Select(b => (Partition: p, Block: b)))
-            .Where(w => query.Where is null || evaluator.MayMatch(query.Where, w.Partition, w.Block))
             .ToArray();
+        var work = blocks.Where(w => query.Where is null || evaluator.MayMatch(query.Where, w.Partition, w.Block)).ToArray();
+        statistics?.Record(blocks, work);
         var merged = new Dictionary<GroupKey4, GroupState>();
         var mergeLock = new Lock();
-        Parallel.ForEach(work,
+        Parallel.ForEach(work, new ParallelOptions { CancellationToken = cancellationToken },
             () => new Dictionary<GroupKey4, GroupState>(),
             (item, _, groups) =>
             {

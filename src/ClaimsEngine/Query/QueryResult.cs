@@ -17,10 +17,10 @@ internal static class QueryResult
     }
 
     /// <summary>One row per group, unordered: the group keys, then the aggregates.</summary>
-    public static List<object?[]> Rows(QueryModel query, Dictionary<GroupKey4, GroupState> groups, GlobalStrings strings)
+    public static List<GroupRow> Rows(QueryModel query, Dictionary<GroupKey4, GroupState> groups, GlobalStrings strings)
     {
         var keyKinds = KeyKinds(query).ToArray();
-        return groups.Select(g => Row(query, g.Key, g.Value, keyKinds, strings)).ToList();
+        return groups.Select(g => new GroupRow(Row(query, g.Key, g.Value, keyKinds, strings), g.Value)).ToList();
     }
 
     public static RecordBatch Build(QueryModel query, List<object?[]> rows)

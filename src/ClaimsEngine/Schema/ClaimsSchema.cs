@@ -119,7 +119,10 @@ public sealed class ClaimsSchema
             c.GetProperty("unit").GetString(),
             c.GetProperty("source").GetProperty("record").GetString()!,
             c.GetProperty("source").GetProperty("field").GetString(),
-            Text.Read(c.GetProperty("description")))).ToArray();
+            Text.Read(c.GetProperty("description")))
+        {
+            Identifying = c.TryGetProperty("identifying", out var identifying) && identifying.GetBoolean(),
+        }).ToArray();
         var primaryKey = t.GetProperty("primaryKey") is { ValueKind: JsonValueKind.Array } pk
             ? pk.EnumerateArray().Select(k => k.GetString()!).ToArray()
             : [];

@@ -12,5 +12,11 @@ public sealed record ColumnSchema(
     string? SourceField,
     Text Description)
 {
+    /// <summary>
+    /// The column identifies a person, record or facility, or nearly does (ids, hashes, birth month): restricted data
+    /// is not aggregated over it beyond counting patients or claims.
+    /// </summary>
+    public bool Identifying { get; init; }
+
     public override string ToString() => $"{Table}.{Name}";
 }

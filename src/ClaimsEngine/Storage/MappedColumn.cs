@@ -149,10 +149,18 @@ public sealed unsafe class MappedColumn : IDisposable
         };
     }
 
-    /// <summary>Maps the file now and checks its checksum, whatever the dataset's verification mode.</summary>
+    /// <summary>
+    /// Maps the file now and checks its size and checksum, whatever the dataset's verification mode; again on every
+    /// call, so a scrub finds a file changed since it was first read. The size comes first: reading a mapping past
+    /// the end of a file cut short since would kill the process (SIGBUS) instead of failing.
+    /// </summary>
     public void Verify()
     {
+        CheckSize();
+        var fresh = !_mapped;
         EnsureMapped();
+        // Mapping it just now checked it already.
+        if (fresh && VerifyOnMap) return;
         VerifyChecksum();
     }
 
@@ -169,10 +177,7 @@ public sealed unsafe class MappedColumn : IDisposable
         lock (_lock)
         {
             if (_mapped) return;
-            var info = new FileInfo(_path);
-            if (!info.Exists) throw new StoreException(Name, "is missing");
-            if (info.Length != _entry.Bytes)
-                throw new StoreException(Name, $"is truncated or overwritten: {info.Length} bytes, the manifest says {_entry.Bytes}");
+            CheckSize();
             _file = MemoryMappedFile.CreateFromFile(_path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             byte* pointer = null;
@@ -190,6 +195,14 @@ public sealed unsafe class MappedColumn : IDisposable
             }
             _mapped = true;
         }
+    }
+
+    private void CheckSize()
+    {
+        var info = new FileInfo(_path);
+        if (!info.Exists) throw new StoreException(Name, "is missing");
+        if (info.Length != _entry.Bytes)
+            throw new StoreException(Name, $"is truncated or overwritten: {info.Length} bytes, the manifest says {_entry.Bytes}");
     }
 
     private void VerifyChecksum()

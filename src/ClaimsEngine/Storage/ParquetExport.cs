@@ -15,12 +15,18 @@ public static class ParquetExport
 {
     private const int RowGroupRows = 1 << 20;
 
+    private const string StagingPrefix = ".export-";
+
     /// <summary>
     /// Writes every table into a staging folder first and moves each into place only when all are written, so a
-    /// failure (a corrupt column, a full disk) leaves the previous export as it was. A table folder holding
-    /// anything but .parquet files is not ours to replace: the export refuses and names the file.
+    /// failure (a corrupt column, a full disk, a kill) leaves the previous export as it was; the staging folders a
+    /// killed export left are removed by the next. A table folder holding anything but .parquet files is not ours
+    /// to replace: the export refuses and names the file.
     /// </summary>
-    public static IReadOnlyList<ExportedFile> Write(Dataset dataset, string outDirectory)
+    public static IReadOnlyList<ExportedFile> Write(Dataset dataset, string outDirectory) => Write(dataset, outDirectory, staged: null);
+
+    /// <param name="staged">Called with each file's path once it is written into the staging folder: where crash tests stop the export.</param>
+    internal static IReadOnlyList<ExportedFile> Write(Dataset dataset, string outDirectory, Action<string>? staged)
     {
         outDirectory = Path.GetFullPath(outDirectory);
         foreach (var table in dataset.Tables)
@@ -30,7 +36,9 @@ public static class ParquetExport
             if (Directory.Exists(existing) && Directory.EnumerateFileSystemEntries(existing).FirstOrDefault(e => !e.EndsWith(".parquet", StringComparison.Ordinal)) is { } foreign)
                 throw new ClaimsException($"'{foreign}' is not an export file; move it before exporting into '{outDirectory}'");
         }
-        var staging = Path.Combine(outDirectory, $".export-{Environment.ProcessId}.tmp");
+        if (Directory.Exists(outDirectory))
+            foreach (var stale in Directory.EnumerateDirectories(outDirectory, StagingPrefix + "*.tmp")) Directory.Delete(stale, recursive: true);
+        var staging = Path.Combine(outDirectory, $"{StagingPrefix}{Environment.ProcessId}.tmp");
         var written = new List<ExportedFile>();
         try
         {
@@ -43,6 +51,7 @@ public static class ParquetExport
                 foreach (var (name, partition) in parts)
                 {
                     WriteFile(dataset, table.Schema, partition, Path.Combine(folder, name + ".parquet"));
+                    staged?.Invoke(Path.Combine(folder, name + ".parquet"));
                     written.Add(new ExportedFile(table.Name, Path.Combine(outDirectory, table.Name, name + ".parquet"), partition?.RowCount ?? 0));
                 }
             }

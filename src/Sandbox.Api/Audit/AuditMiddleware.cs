@@ -6,7 +6,9 @@ namespace Claims.Sandbox.Audit;
 /// <summary>
 /// Writes one audit entry for every request under /api once it has been answered, whatever the outcome (a 401
 /// or a refused disclosure is as much worth knowing as a success). Handlers add the subject hash, result size
-/// and suppression through <see cref="AuditDetails"/>; otherwise the size is the response's bytes.
+/// and suppression through <see cref="AuditDetails"/>; otherwise the size is the response's bytes. While the log is
+/// broken nothing that must be audited is served: every /api request is refused with 503, except an admin's reading
+/// of the log itself (GET /api/audit and /api/audit/verify), which releases no data and is how the break is examined.
 /// </summary>
 public sealed class AuditMiddleware(RequestDelegate next, AuditLog log)
 {
@@ -15,6 +17,12 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog log)
         if (!context.Request.Path.StartsWithSegments("/api"))
         {
             await next(context);
+            return;
+        }
+        if (!ReadsTheLog(context.Request) && log.Check() is { } broken)
+        {
+            await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                $"the audit log is broken ({broken}); requests that must be audited are refused until an admin restores it");
             return;
         }
         var stopwatch = Stopwatch.StartNew();
@@ -36,6 +44,8 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog log)
                 details.Suppression, stopwatch.Elapsed.TotalMilliseconds);
         }
     }
+
+    private static bool ReadsTheLog(HttpRequest request) => HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/api/audit");
 
     /// <summary>Passes writes through and counts them: the size of what left the service.</summary>
     private sealed class CountingStream(Stream inner) : Stream

@@ -18,14 +18,14 @@ public static class DatasetGate
 {
     public const string ProjectHeader = "X-Claims-Project";
 
-    public static bool MayQuery(Dataset dataset, string role) => dataset.Manifest.Access == DatasetAccess.Public || role == Roles.Analyst;
+    public static bool MayQuery(DatasetAccess access, string role) => access == DatasetAccess.Public || role == Roles.Analyst;
 
     /// <summary>The grant a request on restricted data runs under (null on public data, where nothing is recorded); refusals throw.</summary>
     public static ProjectGrant? Project(HttpContext context, string name, Dataset dataset)
     {
         if (dataset.Manifest.Access == DatasetAccess.Public) return null;
         var role = context.User.Role();
-        if (!MayQuery(dataset, role))
+        if (!MayQuery(dataset.Manifest.Access, role))
             throw SandboxAccessException.Forbidden($"dataset '{name}' is restricted: only an analyst inside an approved project may query it, not the role '{role}'");
         var requested = context.Request.Headers[ProjectHeader].FirstOrDefault() is { Length: > 0 } header ? header : context.Request.Query["project"].FirstOrDefault();
         AuditDetails.Of(context).ProjectId = string.IsNullOrEmpty(requested) ? null : requested;

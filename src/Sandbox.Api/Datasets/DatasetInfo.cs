@@ -1,24 +1,29 @@
 using Claims.Engine.Cohorts;
-using System.Globalization;
 using Claims.Engine.Storage;
 
 namespace Claims.Sandbox.Datasets;
 
 /// <summary>
 /// One dataset as GET /api/datasets lists it. <see cref="Queryable"/> says whether the caller's role may query it
-/// (restricted data still needs a project); <see cref="Patients"/> is the linkage's count, when linked.
+/// (restricted data still needs a project); <see cref="Patients"/> is the linkage's count, when linked. A dataset
+/// out of service is listed with <see cref="Available"/> false and <see cref="Unavailable"/> naming the damaged
+/// file; what its manifest says is still shown when the manifest reads (null otherwise).
 /// </summary>
-public sealed record DatasetInfo(string Name, string Access, bool Synthetic, string Source, long Rows, IReadOnlyList<int> Months, long? Patients,
-    string SchemaHash, bool Queryable, string? Requires)
+public sealed record DatasetInfo(string Name, string Access, bool? Synthetic, string? Source, long? Rows, IReadOnlyList<int> Months, long? Patients,
+    string? SchemaHash, bool Queryable, string? Requires, bool Available, string? Unavailable)
 {
-    public static DatasetInfo Of(string name, Dataset dataset, string role)
+    public static DatasetInfo Of(string name, DatasetRegistry registry, string role)
     {
-        var manifest = dataset.Manifest;
-        var restricted = manifest.Access == DatasetAccess.Restricted;
-        return new DatasetInfo(name, restricted ? "restricted" : "public", manifest.Provenance.Synthetic, manifest.Provenance.Source, dataset.RowCount,
-            dataset.Tables.SelectMany(t => t.Partitions).Select(p => p.Key).Distinct().Order().ToArray(),
-            EventScan.TryPatientCount(dataset, out var patients) ? patients : null,
-            manifest.SchemaHash, DatasetGate.MayQuery(dataset, role),
-            restricted ? $"an analyst key and an approved project named in the {DatasetGate.ProjectHeader} header (or ?project=)" : null);
+        var unavailable = registry.Unavailable(name);
+        var manifest = registry.Manifest(name);
+        var access = registry.Access(name);
+        var restricted = access == DatasetAccess.Restricted;
+        long? patients = unavailable is null && EventScan.TryPatientCount(registry.Get(name), out var count) ? count : null;
+        return new DatasetInfo(name, restricted ? "restricted" : "public", manifest?.Provenance.Synthetic, manifest?.Provenance.Source,
+            manifest?.Tables.Sum(t => t.RowCount),
+            manifest?.Tables.SelectMany(t => t.Partitions).Select(p => p.Key).Distinct().Order().ToArray() ?? [],
+            patients, manifest?.SchemaHash, unavailable is null && DatasetGate.MayQuery(access, role),
+            restricted ? $"an analyst key and an approved project named in the {DatasetGate.ProjectHeader} header (or ?project=)" : null,
+            unavailable is null, unavailable);
     }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Claims.Engine;
 using Claims.Engine.Storage;
 using Claims.Sandbox.Hosting;
 using Claims.SyntheticGen;
@@ -11,32 +13,98 @@ namespace Claims.Sandbox.Datasets;
 /// `synthetic`, public, from a fixed seed; and `restricted`, generated from a secret random seed that is never
 /// stored, standing in for the real NDB extract a deployment would import into the same folder. Missing ones
 /// are generated on start with progress on the console; a folder left without a manifest by an interrupted
-/// generation is ours and is generated again.
+/// generation is ours and is generated again. A dataset that fails to open (a file missing or cut short), or whose
+/// file later fails its checksum, is unavailable, with the reason naming the file: its endpoints answer 503 and the
+/// other dataset serves on.
 /// </summary>
 public sealed class DatasetRegistry : IDisposable
 {
     public const string Synthetic = "synthetic";
     public const string Restricted = "restricted";
 
-    private readonly Dictionary<string, Dataset> _datasets;
+    private readonly Dictionary<string, Slot> _slots;
+    private readonly ConcurrentDictionary<string, string> _unavailable = new();
+    private readonly ILogger _logger;
 
-    private DatasetRegistry(Dictionary<string, Dataset> datasets) => _datasets = datasets;
+    private DatasetRegistry(Dictionary<string, Slot> slots, ILogger logger)
+    {
+        (_slots, _logger) = (slots, logger);
+        foreach (var (name, slot) in slots)
+            if (slot.Failure is { } failure) MarkUnavailable(name, failure);
+    }
 
-    public IReadOnlyCollection<string> Names => _datasets.Keys;
+    public IReadOnlyCollection<string> Names => _slots.Keys;
 
-    public bool TryGet(string name, out Dataset dataset) => _datasets.TryGetValue(name, out dataset!);
+    /// <summary>The dataset called <paramref name="name"/>; false when there is none, 503 (<see cref="DatasetUnavailableException"/>) when it is unavailable.</summary>
+    public bool TryGet(string name, out Dataset dataset)
+    {
+        dataset = null!;
+        if (!_slots.TryGetValue(name, out var slot)) return false;
+        if (Unavailable(name) is { } reason) throw new DatasetUnavailableException(name, reason);
+        dataset = slot.Dataset!;
+        return true;
+    }
 
-    public Dataset Get(string name) => _datasets[name];
+    public Dataset Get(string name) => TryGet(name, out var dataset) ? dataset : throw new KeyNotFoundException($"no dataset '{name}'");
+
+    /// <summary>Why a dataset is unavailable, naming the file; null while it serves.</summary>
+    public string? Unavailable(string name) => _unavailable.GetValueOrDefault(name);
+
+    /// <summary>What the dataset's manifest says, also when the dataset is unavailable; null when the manifest itself cannot be read.</summary>
+    public DatasetManifest? Manifest(string name) => _slots[name].Manifest;
+
+    /// <summary>The access the service gives the dataset, known even when its manifest cannot be read.</summary>
+    public DatasetAccess Access(string name) => _slots[name].Manifest?.Access ?? _slots[name].Access;
+
+    /// <summary>The opened datasets still serving, for the scrub to re-verify.</summary>
+    public IEnumerable<(string Name, Dataset Dataset)> Serving() =>
+        _slots.Where(s => s.Value.Dataset is not null && Unavailable(s.Key) is null).Select(s => (s.Key, s.Value.Dataset!));
+
+    /// <summary>Takes a dataset out of service for good (until a restart opens it again); the first reason found stays.</summary>
+    public void MarkUnavailable(string name, string reason)
+    {
+        if (_unavailable.TryAdd(name, reason))
+            _logger.LogError("The {Name} dataset is unavailable: {Reason}. Its endpoints answer 503 until it is repaired and the service restarted", name, reason);
+    }
 
     public static DatasetRegistry Open(SandboxOptions options, ILogger logger)
     {
         Ensure(options, Synthetic, options.SyntheticPersons, options.SyntheticSeed, DatasetAccess.Public, logger);
         Ensure(options, Restricted, options.RestrictedPersons, BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)), DatasetAccess.Restricted, logger);
-        return new DatasetRegistry(new Dictionary<string, Dataset>
+        return new DatasetRegistry(new Dictionary<string, Slot>
         {
-            [Synthetic] = Dataset.Open(options.DataPath("datasets", Synthetic)),
-            [Restricted] = Dataset.Open(options.DataPath("datasets", Restricted)),
-        });
+            [Synthetic] = Slot.Open(options.DataPath("datasets", Synthetic), DatasetAccess.Public),
+            [Restricted] = Slot.Open(options.DataPath("datasets", Restricted), DatasetAccess.Restricted),
+        }, logger);
+    }
+
+    /// <summary>One dataset as opened at start: the dataset, or why it could not be opened (with its manifest when that at least reads).</summary>
+    private sealed record Slot(DatasetAccess Access, Dataset? Dataset, DatasetManifest? Manifest, string? Failure)
+    {
+        public static Slot Open(string path, DatasetAccess access)
+        {
+            try
+            {
+                var dataset = Dataset.Open(path);
+                return new Slot(access, dataset, dataset.Manifest, null);
+            }
+            catch (Exception e) when (e is ClaimsException or IOException or UnauthorizedAccessException)
+            {
+                return new Slot(access, null, TryManifest(path), e.Message);
+            }
+        }
+
+        private static DatasetManifest? TryManifest(string path)
+        {
+            try
+            {
+                return DatasetManifest.Read(path);
+            }
+            catch (Exception e) when (e is ClaimsException or IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
     }
 
     private static void Ensure(SandboxOptions options, string name, int persons, ulong seed, DatasetAccess access, ILogger logger)
@@ -60,6 +128,6 @@ public sealed class DatasetRegistry : IDisposable
 
     public void Dispose()
     {
-        foreach (var dataset in _datasets.Values) dataset.Dispose();
+        foreach (var slot in _slots.Values) slot.Dataset?.Dispose();
     }
 }

@@ -14,7 +14,8 @@ namespace Claims.Sandbox.Datasets;
 
 /// <summary>
 /// The datasets and what may be asked of them: the list, each one's schema with a code search, JSON queries and
-/// cohort counts. Restricted data answers only an analyst inside a project, through disclosure control.
+/// cohort counts. Restricted data answers only an analyst inside a project, through disclosure control. Queries
+/// and cohorts are bounded in size (<see cref="RequestSize"/>) and run under the time limit (<see cref="EngineTimeLimit"/>).
 /// </summary>
 public static class DatasetsApi
 {
@@ -34,7 +35,7 @@ public static class DatasetsApi
     }
 
     public static IReadOnlyList<DatasetInfo> List(DatasetRegistry registry, ClaimsPrincipal user) =>
-        registry.Names.Select(name => DatasetInfo.Of(name, registry.Get(name), user.Role())).ToArray();
+        registry.Names.Select(name => DatasetInfo.Of(name, registry, user.Role())).ToArray();
 
     public static Results<Ok<DatasetSchema>, ProblemHttpResult> GetSchema(string ds, DatasetRegistry registry, CodeSearch codes, string? search = null,
         int limit = DefaultSearchLimit)
@@ -45,31 +46,36 @@ public static class DatasetsApi
     }
 
     public static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Query(string ds, HttpContext context, DatasetRegistry registry,
-        ReleaseLedger ledger, DisclosurePolicy policy)
+        ReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
     {
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
         var query = QueryParser.Parse(text, dataset.Schema);
         DatasetGate.RequireTables(project, DatasetGate.Tables(query));
-        var result = DisclosureControl.Apply(dataset, query, new DisclosureRequest(project?.ProjectId ?? "", ledger, text, policy));
+        RequestSize.Check(query);
+        var result = limit.Run("query", token => DisclosureControl.Apply(dataset, query, Request(project, ledger, text, policy), token), context.RequestAborted);
         var response = QueryResponse.From(result, stopwatch.Elapsed);
         Audited(context, response.Rows.Count, result.Rules);
         return TypedResults.Ok(response);
     }
 
     public static async Task<Results<Ok<CohortResponse>, ProblemHttpResult>> CountCohort(string ds, HttpContext context, DatasetRegistry registry,
-        ReleaseLedger ledger, DisclosurePolicy policy)
+        ReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
     {
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
         var definition = CohortParser.Parse(text, dataset.Schema);
         DatasetGate.RequireTables(project, DatasetGate.Tables(definition));
-        var cohort = dataset.BuildCohort(definition);
-        var disclosed = CohortDisclosure.Apply(dataset, cohort, new DisclosureRequest(project?.ProjectId ?? "", ledger, text, policy));
+        RequestSize.Check(definition);
+        var disclosed = limit.Run("cohort", token => CohortDisclosure.Apply(dataset, dataset.BuildCohort(definition, token),
+            Request(project, ledger, text, policy)), context.RequestAborted);
         Audited(context, disclosed.Attrition.Count, disclosed.Rules);
         return TypedResults.Ok(new CohortResponse(disclosed.Name, disclosed.Attrition, disclosed.Count, disclosed.Rules,
             Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3)));
     }
+
+    private static DisclosureRequest Request(ProjectGrant? project, ReleaseLedger ledger, string text, DisclosurePolicy policy) =>
+        new(project?.ProjectId ?? "", ledger, text, policy, project?.Budget ?? DisclosurePolicy.DefaultBudget);
 
     public static ProblemHttpResult UnknownDataset(string ds) =>
         Problems.NotFound($"no dataset '{ds}': the datasets are {DatasetRegistry.Synthetic} and {DatasetRegistry.Restricted}");

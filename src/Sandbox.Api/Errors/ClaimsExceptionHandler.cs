@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Claims.Engine;
 using Claims.Engine.Privacy;
+using Claims.Engine.Storage;
+using Claims.Sandbox.Datasets;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Claims.Sandbox.Errors;
@@ -8,7 +10,9 @@ namespace Claims.Sandbox.Errors;
 /// <summary>
 /// Bad input found deep in the engine (an unknown column, a code that is no code, a malformed body) becomes a
 /// 4xx problem document naming what is wrong, never a 500: the engine's errors already say it in words.
-/// A disclosure refusal (differencing) is 403: the request is understood and refused by policy.
+/// A disclosure refusal (differencing) is 403: the request is understood and refused by policy. A dataset file
+/// found damaged while answering is no fault of the caller's: 503, naming the file, and the dataset the request
+/// named is taken out of service (a damaged file read by a request that names none is found by the scrub).
 /// </summary>
 public sealed class ClaimsExceptionHandler : IExceptionHandler
 {
@@ -16,6 +20,8 @@ public sealed class ClaimsExceptionHandler : IExceptionHandler
     {
         var (status, title, detail) = exception switch
         {
+            DatasetUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", e.Message),
+            StoreException e => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", Damaged(context, e)),
             SandboxAccessException e => (e.Status, e.Status == StatusCodes.Status404NotFound ? "Not found" : "Forbidden", e.Message),
             DisclosureException e => (StatusCodes.Status403Forbidden, "Refused by disclosure control", e.Message),
             ClaimsException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
@@ -31,5 +37,13 @@ public sealed class ClaimsExceptionHandler : IExceptionHandler
         if (status == 0 || context.Response.HasStarted) return false;
         await Problems.Write(context, status, title, detail);
         return true;
+    }
+
+    private static string Damaged(HttpContext context, StoreException e)
+    {
+        var registry = context.RequestServices.GetRequiredService<DatasetRegistry>();
+        if (context.Request.RouteValues["ds"] is not string name || !registry.Names.Contains(name)) return $"a dataset file is damaged: {e.Message}";
+        registry.MarkUnavailable(name, e.Message);
+        return new DatasetUnavailableException(name, e.Message).Message;
     }
 }

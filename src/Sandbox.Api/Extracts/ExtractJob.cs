@@ -20,14 +20,14 @@ public sealed class ExtractJob(ExtractPlanner planner, ProjectStore projects, Re
     public JobResult Run(Job job, string workDirectory, CancellationToken cancellation)
     {
         var order = ExtractOrder.FromJson(job.Request);
-        var plan = planner.Plan(job.UserId, job.ProjectId!, order);
+        var plan = planner.Plan(job.UserId, job.ProjectId!, order, cancellation);
         CohortDisclosure.ApproveExtract(plan.Dataset, plan.Cohort, new DisclosureRequest(plan.Grant.ProjectId, ledger, order.Cohort, policy));
         var staging = Path.Combine(workDirectory, "staging");
         var manifest = CohortExtract.Write(plan.Dataset, plan.Cohort, new ExtractRequest
         {
             Project = plan.Grant.ProjectId, Key = projects.PseudonymKey(plan.Grant.ProjectId), Tables = order.Tables, Format = plan.Format,
             OutDirectory = staging, CohortDefinitionJson = order.Cohort,
-        });
+        }, cancellation);
         var zip = Path.Combine(workDirectory, ResultName);
         ExtractZip.Write(staging, manifest, zip, options.Value.JobThrottleMs, cancellation);
         Directory.Delete(staging, recursive: true);

@@ -19,9 +19,10 @@ public sealed class ExtractPlanner(ProjectAccess access, DatasetRegistry dataset
     /// <summary>
     /// The project grants the dataset to the user, the tables exist and the project allows them, the format is
     /// known, the cohort parses, and on restricted data it is not a few patients from the project's earlier
-    /// releases (checked, not recorded: the job records it when it writes the rows).
+    /// releases (checked, not recorded: the job records it when it writes the rows). The cohort is bounded in size
+    /// as a cohort count is (<see cref="RequestSize"/>), and its build stops when <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    public PlannedExtract Plan(string userId, string projectId, ExtractOrder order)
+    public PlannedExtract Plan(string userId, string projectId, ExtractOrder order, CancellationToken cancellationToken)
     {
         var grant = access.Require(userId, projectId, order.Dataset);
         datasets.TryGet(order.Dataset, out var whole);
@@ -29,7 +30,9 @@ public sealed class ExtractPlanner(ProjectAccess access, DatasetRegistry dataset
         var format = ExtractFormats.Parse(order.Format);
         CohortExtract.CheckTables(dataset, order.Tables);
         DatasetGate.RequireTables(grant, order.Tables.Select(dataset.Schema.Table));
-        var cohort = dataset.BuildCohort(CohortParser.Parse(order.Cohort, dataset.Schema));
+        var definition = CohortParser.Parse(order.Cohort, dataset.Schema);
+        RequestSize.Check(definition);
+        var cohort = dataset.BuildCohort(definition, cancellationToken);
         if (dataset.Manifest.Access == DatasetAccess.Restricted) ledger.Check(grant.ProjectId, cohort.Patients, $"extract '{cohort.Name}'", policy);
         return new PlannedExtract(dataset, cohort, grant, format);
     }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Claims.Sandbox.Audit;
+using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Identity;
 using Claims.Sandbox.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,7 @@ public static class ExtractsApi
     }
 
     public static Results<Accepted<NewJob>, ProblemHttpResult> SubmitExtract(string id, ExtractSubmission submission, ClaimsPrincipal user,
-        ExtractPlanner planner, JobQueue queue, HttpContext context)
+        ExtractPlanner planner, JobQueue queue, EngineTimeLimit limit, HttpContext context)
     {
         var audit = AuditDetails.Of(context);
         audit.ProjectId = id;
@@ -31,7 +32,7 @@ public static class ExtractsApi
             return Problems.BadRequest("cohort is required: the cohort definition object (data-schemas/cohort.schema.json)");
         var order = new ExtractOrder(submission.Dataset, cohort.GetRawText(), submission.Tables ?? [], submission.Format ?? "parquet");
         audit.SubjectHash = AuditDetails.HashOf(order.Cohort);
-        var plan = planner.Plan(user.Id(), id, order);
+        var plan = limit.Run("cohort", token => planner.Plan(user.Id(), id, order, token), context.RequestAborted);
         // The patients whose rows will leave: the extract's size in the audit, known before its bytes are.
         audit.ResultSize = plan.Cohort.Count;
         if (queue.Submit(ExtractOrder.Kind, id, user.Id(), order.ToJson()) is not { } job)

@@ -2,6 +2,9 @@ namespace Claims.Sandbox.Hosting;
 
 public static class DefaultUrl
 {
+    /// <summary>Where the service serves when the deployment chose nothing.</summary>
+    public const string Address = "http://localhost:5080";
+
     /// <summary>
     /// Serves on <paramref name="url"/> unless the deployment chose its URLs (ASPNETCORE_URLS, --urls or the
     /// "urls" setting), which always win.

@@ -2,8 +2,8 @@ namespace Claims.Sandbox.Hosting;
 
 /// <summary>
 /// The service's settings: the "Sandbox" section of appsettings, overridden by the flat environment variables
-/// docs/service.md documents (CLAIMS_DATA_DIR, CLAIMS_ADMIN_KEY, CLAIMS_SYNTHETIC_PERSONS, CLAIMS_RESTRICTED_PERSONS, CLAIMS_MONTHS,
-/// CLAIMS_JOB_THROTTLE_MS).
+/// docs/service.md documents (CLAIMS_DATA_DIR, CLAIMS_ADMIN_KEY, CLAIMS_AUDIT_KEY, CLAIMS_SYNTHETIC_PERSONS, CLAIMS_RESTRICTED_PERSONS, CLAIMS_MONTHS,
+/// CLAIMS_JOB_THROTTLE_MS, CLAIMS_RESULT_RETENTION_HOURS, CLAIMS_SCRUB_INTERVAL_MINUTES).
 /// </summary>
 public sealed class SandboxOptions
 {
@@ -14,6 +14,12 @@ public sealed class SandboxOptions
 
     /// <summary>The first admin's key; when absent one is generated on first start and written to DataDir/admin.key.</summary>
     public string? AdminKey { get; set; }
+
+    /// <summary>
+    /// The secret (32 characters or more) that signs the audit log's head; keep it outside the data folder. When
+    /// absent a key is generated into DataDir/audit.key, which does not anchor the log (see <see cref="Audit.AuditKey"/>).
+    /// </summary>
+    public string? AuditKey { get; set; }
 
     public int SyntheticPersons { get; set; } = 100_000;
     public int RestrictedPersons { get; set; } = 50_000;
@@ -31,6 +37,12 @@ public sealed class SandboxOptions
     /// <summary>DuckDB's memory limit for all SQL statements together, and the most they may spill to disk (MiB).</summary>
     public int SqlMemoryLimitMB { get; set; } = 1024;
     public int SqlSpillLimitMB { get; set; } = 1024;
+
+    /// <summary>
+    /// Seconds an engine query or cohort may run for a waiting caller (fractions allowed); then it is stopped and
+    /// answered 400, as SQL is past <see cref="SqlTimeoutSeconds"/>.
+    /// </summary>
+    public double EngineTimeoutSeconds { get; set; } = 10;
 
     /// <summary>Request bodies above this are refused with 400 before they are read.</summary>
     public long MaxRequestBytes { get; set; } = 1 << 20;
@@ -51,6 +63,12 @@ public sealed class SandboxOptions
     public int ResultRetentionHours { get; set; } = 168;
 
     /// <summary>
+    /// Minutes between scrubs, which re-verify every dataset file's checksum and take a damaged dataset out of
+    /// service (0: never). A byte changed after its file was first read gives wrong answers for up to this long.
+    /// </summary>
+    public int ScrubIntervalMinutes { get; set; } = 60;
+
+    /// <summary>
     /// A pause before each file a job adds to its result, in milliseconds (0: none). A test and operations knob
     /// only: it stretches a small job long enough to kill the process mid-run and watch the restart recover it.
     /// </summary>
@@ -62,10 +80,12 @@ public sealed class SandboxOptions
     {
         if (configuration["CLAIMS_DATA_DIR"] is { Length: > 0 } dir) options.DataDir = dir;
         if (configuration["CLAIMS_ADMIN_KEY"] is { Length: > 0 } key) options.AdminKey = key;
+        if (configuration["CLAIMS_AUDIT_KEY"] is { Length: > 0 } auditKey) options.AuditKey = auditKey;
         if (int.TryParse(configuration["CLAIMS_SYNTHETIC_PERSONS"], out var synthetic)) options.SyntheticPersons = synthetic;
         if (int.TryParse(configuration["CLAIMS_RESTRICTED_PERSONS"], out var restricted)) options.RestrictedPersons = restricted;
         if (int.TryParse(configuration["CLAIMS_MONTHS"], out var months)) options.Months = months;
         if (int.TryParse(configuration["CLAIMS_JOB_THROTTLE_MS"], out var throttle)) options.JobThrottleMs = throttle;
         if (int.TryParse(configuration["CLAIMS_RESULT_RETENTION_HOURS"], out var retention)) options.ResultRetentionHours = retention;
+        if (int.TryParse(configuration["CLAIMS_SCRUB_INTERVAL_MINUTES"], out var scrub)) options.ScrubIntervalMinutes = scrub;
     }
 }

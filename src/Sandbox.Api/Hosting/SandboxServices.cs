@@ -32,7 +32,9 @@ public static class SandboxServices
         services.AddSingleton(Claims.Engine.Schema.ClaimsSchema.Default);
         services.AddSingleton(sp => new SandboxDatabase(Options(sp).DataPath("sandbox.db")));
         services.AddSingleton<UserStore>();
-        services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<SandboxDatabase>(), Options(sp).DataPath("audit.head")));
+        services.AddSingleton(sp => AuditKey.Resolve(Options(sp), sp.GetRequiredService<ILogger<AuditKey>>()));
+        services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<SandboxDatabase>(), Options(sp).DataPath("audit.head"),
+            sp.GetRequiredService<AuditKey>(), sp.GetRequiredService<ILogger<AuditLog>>()));
         services.AddSingleton(sp => DatasetRegistry.Open(Options(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DatasetRegistry>()));
         // One ledger for the service: its monitor serialises releases across threads, its lock file across processes.
         services.AddSingleton(sp => new ReleaseLedger(Options(sp).DataPath("releases")));
@@ -52,9 +54,12 @@ public static class SandboxServices
         services.AddHostedService<JobWorker>();
         services.AddSingleton<ResultRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<ResultRetention>());
+        services.AddSingleton<DatasetScrub>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatasetScrub>());
         services.AddSingleton<ExtractPlanner>();
         services.AddSingleton<IJobRunner, ExtractJob>();
         services.AddSingleton<CodeSearch>();
+        services.AddSingleton<EngineTimeLimit>();
         services.AddSingleton<CostDashboards>();
         services.AddSingleton(sp =>
         {
@@ -95,11 +100,14 @@ public static class SandboxServices
     {
         var options = Options(app.Services);
         Directory.CreateDirectory(options.DataPath());
-        app.Services.GetRequiredService<DatasetRegistry>();
+        var datasets = app.Services.GetRequiredService<DatasetRegistry>();
         // Settings that would weaken disclosure control stop the start, not a request.
         app.Services.GetRequiredService<DisclosurePolicy>();
-        app.Services.GetRequiredService<SqlSandbox>();
+        // The SQL copy is made from the synthetic dataset; while that is unavailable, SQL answers 503 with it.
+        if (datasets.Unavailable(DatasetRegistry.Synthetic) is null) app.Services.GetRequiredService<SqlSandbox>();
         AdminBootstrap.Ensure(app.Services.GetRequiredService<UserStore>(), options, app.Logger);
+        // A log found broken at start is reported at start, not at the first request.
+        app.Services.GetRequiredService<AuditLog>();
 
         // Outermost, so it records the status the caller finally gets, also when a handler threw; it reads the
         // user that authentication below sets on the context.

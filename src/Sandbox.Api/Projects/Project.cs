@@ -1,3 +1,4 @@
+using Claims.Engine.Privacy;
 using Claims.Engine.Storage;
 
 namespace Claims.Sandbox.Projects;
@@ -18,7 +19,8 @@ public sealed record Project(
     string Status,
     DateTimeOffset Created,
     string? DecidedBy,
-    DateTimeOffset? ExpiresAt)
+    DateTimeOffset? ExpiresAt,
+    ProjectBudget Budget)
 {
     public const string Pending = "pending";
     public const string Approved = "approved";
@@ -30,6 +32,15 @@ public sealed record Project(
     /// <summary>The status as of <paramref name="now"/>: an approval past its expiry reads "expired".</summary>
     public string StatusAt(DateTimeOffset now) => Status == Approved && ExpiresAt <= now ? Expired : Status;
 
-    /// <summary>The project as the API shows it at <paramref name="now"/>.</summary>
-    public Project AsOf(DateTimeOffset now) => this with { Status = StatusAt(now) };
+    /// <summary>The project as the API shows it at <paramref name="now"/>, with the figures it has been shown so far.</summary>
+    public Project AsOf(DateTimeOffset now, ReleaseLedger ledger) => this with { Status = StatusAt(now), Budget = Budget with { Spent = ledger.Spent(Id) } };
+}
+
+/// <summary>
+/// A project's disclosure budget: how many perturbed figures from restricted data it may be shown in all
+/// (granted by an admin, <see cref="DisclosurePolicy.DefaultBudget"/> to start), and how many it has been shown.
+/// </summary>
+public sealed record ProjectBudget(long Granted, long Spent)
+{
+    public long Left => Math.Max(0, Granted - Spent);
 }

@@ -10,7 +10,7 @@ namespace Claims.Sandbox.Projects;
 /// A caller's standing in one project: the project a restricted request runs under (its ledger), the tables it
 /// was approved for (null: every table of its datasets) and the months of its period (null: all of them).
 /// </summary>
-public sealed record ProjectGrant(string ProjectId, IReadOnlyList<string>? Tables, MonthRange? Period)
+public sealed record ProjectGrant(string ProjectId, IReadOnlyList<string>? Tables, MonthRange? Period, long Budget = Claims.Engine.Privacy.DisclosurePolicy.DefaultBudget)
 {
     /// <summary>The dataset as this project may read it: only its period's months.</summary>
     public Dataset Scope(Dataset dataset) => Period is { } months ? dataset.Period(months) : dataset;
@@ -55,6 +55,6 @@ public sealed class ProjectAccess(ProjectStore projects, DatasetRegistry dataset
                 });
             if (!project.Datasets.Contains(dataset)) throw SandboxAccessException.Forbidden($"project '{projectId}' does not list the {dataset} dataset (it lists {string.Join(", ", project.Datasets)})");
         }
-        return new ProjectGrant(project.Id, project.Tables, project.Period);
+        return new ProjectGrant(project.Id, project.Tables, project.Period, project.Budget.Granted);
     }
 }

@@ -1,3 +1,4 @@
+using Claims.Engine.Privacy;
 using Claims.Engine.Storage;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -8,22 +9,23 @@ using Microsoft.Data.Sqlite;
 namespace Claims.Sandbox.Projects;
 
 /// <summary>Projects in the service database. Lists are stored as JSON text: they are read whole and never queried into.</summary>
-public sealed class ProjectStore(SandboxDatabase database)
+public sealed class ProjectStore(SandboxDatabase database, TimeProvider time)
 {
-    private const string Columns = "id, owner_id, title, purpose, datasets, tables, period, status, created, decided_by, expires";
+    private const string Columns = "id, owner_id, title, purpose, datasets, tables, period, status, created, decided_by, expires, budget";
 
     /// <summary>A new pending project with a fresh random 32-byte pseudonym key, which never leaves the database but through <see cref="PseudonymKey"/>.</summary>
     public Project Create(string ownerId, string title, string purpose, IReadOnlyList<string> datasets, IReadOnlyList<string>? tables, MonthRange? period)
     {
-        var project = new Project(UserStore.NewId("p"), ownerId, title, purpose, datasets, tables, period, Project.Pending, DateTimeOffset.UtcNow, null, null);
+        var project = new Project(UserStore.NewId("p"), ownerId, title, purpose, datasets, tables, period, Project.Pending, time.GetUtcNow(), null, null,
+            new ProjectBudget(DisclosurePolicy.DefaultBudget, 0));
         using var connection = database.Open();
         SandboxDatabase.Execute(connection, $"""
             INSERT INTO projects ({Columns}, pseudonym_key)
-            VALUES ($id, $owner, $title, $purpose, $datasets, $tables, $period, $status, $created, NULL, NULL, $key)
+            VALUES ($id, $owner, $title, $purpose, $datasets, $tables, $period, $status, $created, NULL, NULL, $budget, $key)
             """,
             ("$id", project.Id), ("$owner", ownerId), ("$title", title), ("$purpose", purpose), ("$datasets", JsonSerializer.Serialize(datasets)),
             ("$tables", tables is null ? null : JsonSerializer.Serialize(tables)), ("$period", period is null ? null : JsonSerializer.Serialize(period)),
-            ("$status", project.Status), ("$created", project.Created.ToString("O")), ("$key", RandomNumberGenerator.GetBytes(32)));
+            ("$status", project.Status), ("$created", project.Created.ToString("O")), ("$budget", project.Budget.Granted), ("$key", RandomNumberGenerator.GetBytes(32)));
         return project;
     }
 
@@ -49,6 +51,14 @@ public sealed class ProjectStore(SandboxDatabase database)
         return changed == 1 ? Find(id) : null;
     }
 
+    /// <summary>Adds <paramref name="figures"/> to the project's disclosure budget; null for an unknown project.</summary>
+    public Project? Grant(string id, long figures)
+    {
+        using var connection = database.Open();
+        var changed = SandboxDatabase.Execute(connection, "UPDATE projects SET budget = budget + $figures WHERE id = $id", ("$figures", figures), ("$id", id));
+        return changed == 1 ? Find(id) : null;
+    }
+
     public byte[] PseudonymKey(string id)
     {
         using var connection = database.Open();
@@ -62,5 +72,6 @@ public sealed class ProjectStore(SandboxDatabase database)
         r.IsDBNull(6) ? null : JsonSerializer.Deserialize<MonthRange>(r.GetString(6)),
         r.GetString(7), DateTimeOffset.Parse(r.GetString(8)),
         r.IsDBNull(9) ? null : r.GetString(9),
-        r.IsDBNull(10) ? null : DateTimeOffset.Parse(r.GetString(10)));
+        r.IsDBNull(10) ? null : DateTimeOffset.Parse(r.GetString(10)),
+        new ProjectBudget(r.GetInt64(11), 0));
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Claims.Engine.Privacy;
 using Claims.Engine.Schema;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Identity;
@@ -23,6 +24,7 @@ public static class ProjectsApi
         var admin = api.MapGroup("/{id}").RequireAuthorization(p => p.RequireRole(Roles.Admin));
         admin.MapPost("/approve", ApproveProject).WithName("ApproveProject").WithSummary("Approve a project until expiresAt (again to extend it)");
         admin.MapPost("/reject", RejectProject).WithName("RejectProject").WithSummary("Reject a project, or withdraw an approval at once");
+        admin.MapPost("/budget", GrantBudget).WithName("GrantBudget").WithSummary("Grant a project more figures of its disclosure budget");
         return app;
     }
 
@@ -35,22 +37,31 @@ public static class ProjectsApi
         return TypedResults.Created($"/api/projects/{project.Id}", new NewProject(project.Id, project.Status));
     }
 
-    public static IReadOnlyList<Project> ListProjects(ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
-        projects.List(user.IsInRole(Roles.Admin) ? null : user.Id()).Select(p => p.AsOf(time.GetUtcNow())).ToArray();
+    public static IReadOnlyList<Project> ListProjects(ClaimsPrincipal user, ProjectStore projects, TimeProvider time, ReleaseLedger ledger) =>
+        projects.List(user.IsInRole(Roles.Admin) ? null : user.Id()).Select(p => p.AsOf(time.GetUtcNow(), ledger)).ToArray();
 
-    public static Results<Ok<Project>, ProblemHttpResult> GetProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
-        Visible(id, user, projects) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow())) : NotFound(id);
+    public static Results<Ok<Project>, ProblemHttpResult> GetProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time, ReleaseLedger ledger) =>
+        Visible(id, user, projects) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow(), ledger)) : NotFound(id);
 
-    public static Results<Ok<Project>, ProblemHttpResult> ApproveProject(string id, Approval approval, ClaimsPrincipal user, ProjectStore projects, TimeProvider time)
+    public static Results<Ok<Project>, ProblemHttpResult> ApproveProject(string id, Approval approval, ClaimsPrincipal user, ProjectStore projects, TimeProvider time,
+        ReleaseLedger ledger)
     {
         var now = time.GetUtcNow();
         if (approval.ExpiresAt is not { } expires) return Problems.BadRequest("expiresAt is required: the time the approval runs out");
         if (expires <= now) return Problems.BadRequest($"expiresAt {expires:O} is not in the future (now: {now:O})");
-        return projects.Decide(id, Project.Approved, user.Id(), expires) is { } project ? TypedResults.Ok(project.AsOf(now)) : NotFound(id);
+        return projects.Decide(id, Project.Approved, user.Id(), expires) is { } project ? TypedResults.Ok(project.AsOf(now, ledger)) : NotFound(id);
     }
 
-    public static Results<Ok<Project>, ProblemHttpResult> RejectProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time) =>
-        projects.Decide(id, Project.Rejected, user.Id(), null) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow())) : NotFound(id);
+    public static Results<Ok<Project>, ProblemHttpResult> RejectProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time, ReleaseLedger ledger) =>
+        projects.Decide(id, Project.Rejected, user.Id(), null) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow(), ledger)) : NotFound(id);
+
+    /// <summary>Grants a project more figures of its disclosure budget; the spend so far is shown on every project.</summary>
+    public static Results<Ok<Project>, ProblemHttpResult> GrantBudget(string id, BudgetGrant grant, ProjectStore projects, TimeProvider time, ReleaseLedger ledger)
+    {
+        if (grant.Figures is not { } figures || figures is < 1 or > BudgetGrant.MaxFigures)
+            return Problems.BadRequest($"figures must be a whole number from 1 to {BudgetGrant.MaxFigures}: how many more figures the project may be shown");
+        return projects.Grant(id, figures) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow(), ledger)) : NotFound(id);
+    }
 
     /// <summary>
     /// The project if the caller may see it: its owner or an admin. Another analyst's project answers 404 like a

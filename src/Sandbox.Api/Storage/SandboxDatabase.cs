@@ -16,7 +16,7 @@ public sealed class SandboxDatabase
         CREATE TABLE IF NOT EXISTS projects (
             id TEXT PRIMARY KEY, owner_id TEXT NOT NULL REFERENCES users(id), title TEXT NOT NULL, purpose TEXT NOT NULL,
             datasets TEXT NOT NULL, tables TEXT, period TEXT, status TEXT NOT NULL, created TEXT NOT NULL,
-            decided_by TEXT, expires TEXT, pseudonym_key BLOB NOT NULL);
+            decided_by TEXT, expires TEXT, pseudonym_key BLOB NOT NULL, budget INTEGER NOT NULL DEFAULT 20000);
         CREATE TABLE IF NOT EXISTS jobs (
             id TEXT PRIMARY KEY, kind TEXT NOT NULL, project_id TEXT, user_id TEXT NOT NULL, request TEXT NOT NULL, status TEXT NOT NULL,
             created TEXT NOT NULL, started TEXT, finished TEXT, attempts INTEGER NOT NULL DEFAULT 0, error TEXT, result_path TEXT,
@@ -37,6 +37,7 @@ public sealed class SandboxDatabase
         Execute(connection, "PRAGMA journal_mode = WAL;");
         Execute(connection, Schema);
         AddMissingColumn(connection, "jobs", "result_expires", "TEXT");
+        AddMissingColumn(connection, "projects", "budget", $"INTEGER NOT NULL DEFAULT {Claims.Engine.Privacy.DisclosurePolicy.DefaultBudget}");
     }
 
     /// <summary>A column added after the first release, for a database an earlier version created.</summary>

@@ -11,7 +11,7 @@ public class CohortDefinitionTests
     [Fact]
     public void The_issue_definition_is_accepted_as_written()
     {
-        var definition = CohortParser.Parse(CohortOracleTests.Example("new-users-of-diabetes-drugs"));
+        var definition = CohortParser.Parse(CohortOracle.Example("new-users-of-diabetes-drugs"));
         Assert.Equal("drugs", definition.Entry.Table.Name);
         Assert.Equal(Occurrence.First, definition.Occurrence);
         Assert.Equal(6, definition.PriorObservationMonths);

@@ -4,9 +4,16 @@ using Claims.Engine.Tests.Query;
 
 namespace Claims.Engine.Tests.Cohorts;
 
-/// <summary>Cohorts built by the engine against the same definitions written as SQL for DuckDB on the Parquet export.</summary>
+/// <summary>The cohort oracle on the 8,000-person fixture (65,536-row blocks).</summary>
 [Collection(CohortData.Name)]
-public class CohortOracleTests(CohortFixture data)
+public sealed class CohortOracleTests(CohortFixture data) : CohortOracle(data);
+
+/// <summary>The cohort oracle on 4,096-row blocks, where every scan under a rule crosses block edges and skips on zone maps.</summary>
+[Collection(SmallBlockData.Name)]
+public sealed class SmallBlockCohortOracleTests(SmallBlockFixture data) : CohortOracle(data);
+
+/// <summary>Cohorts built by the engine against the same definitions written as SQL for DuckDB on the Parquet export.</summary>
+public abstract class CohortOracle(QueryFixture data)
 {
     private const int RandomDefinitions = 60;
 

@@ -45,8 +45,8 @@ public sealed class PeriodTests(CohortFixture data) : IDisposable
     public void Cohorts_in_a_period_match_DuckDB_on_the_rows_of_its_months()
     {
         var view = data.Dataset.Period(s_period);
-        var issue = view.BuildCohort(CohortOracleTests.Example("new-users-of-diabetes-drugs"));
-        var whole = data.Dataset.BuildCohort(CohortOracleTests.Example("new-users-of-diabetes-drugs"));
+        var issue = view.BuildCohort(CohortOracle.Example("new-users-of-diabetes-drugs"));
+        var whole = data.Dataset.BuildCohort(CohortOracle.Example("new-users-of-diabetes-drugs"));
         Assert.NotEqual(whole.Attrition.Select(s => s.Remaining), issue.Attrition.Select(s => s.Remaining));
 
         var generator = new RandomCohorts(data.Dataset.Schema, new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 6), seed: 20261127);

@@ -16,12 +16,12 @@ public class ExtractTests(ExtractFixture fixture) : IClassFixture<ExtractFixture
     private const string Definition = "{ \"name\": \"every third\",\n  \"entry\": { \"table\": \"receipts\" } }";
 
     private ExtractManifest Extract(string folder, ExtractFormat format = ExtractFormat.Parquet, byte[]? key = null, string project = "p1",
-        IReadOnlyList<string>? tables = null, Cohort? cohort = null, int batchRows = 1 << 16) =>
+        IReadOnlyList<string>? tables = null, Cohort? cohort = null, int batchRows = 1 << 16, CancellationToken cancellationToken = default) =>
         CohortExtract.Write(fixture.Dataset, cohort ?? fixture.Cohort, new ExtractRequest
         {
             Project = project, Key = key ?? s_key, Tables = tables ?? s_allTables, Format = format, OutDirectory = folder,
             CohortDefinitionJson = Definition, BatchRows = batchRows,
-        });
+        }, cancellationToken);
 
     [Fact]
     public void Parquet_extract_holds_exactly_the_cohort_rows_of_every_table_pseudonymised()
@@ -197,6 +197,17 @@ public class ExtractTests(ExtractFixture fixture) : IClassFixture<ExtractFixture
         Extract(folder, ExtractFormat.Csv, tables: ["receipts", "drugs"]);
         Extract(folder, tables: ["diagnoses"]);
         Assert.Equal(["diagnoses.parquet", "manifest.json"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void A_cancelled_extract_writes_nothing_and_leaves_an_earlier_extract_as_it_was()
+    {
+        var folder = fixture.NewFolder();
+        Extract(folder, tables: ["receipts"]);
+        var before = File.ReadAllText(Path.Combine(folder, "manifest.json"));
+        Assert.ThrowsAny<OperationCanceledException>(() => Extract(folder, tables: ["drugs"], cancellationToken: new CancellationToken(canceled: true)));
+        Assert.Equal(["manifest.json", "receipts.parquet"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order());
+        Assert.Equal(before, File.ReadAllText(Path.Combine(folder, "manifest.json")));
     }
 
     [Fact]

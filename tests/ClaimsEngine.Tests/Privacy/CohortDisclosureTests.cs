@@ -9,83 +9,87 @@ public class CohortDisclosureTests(RestrictedFixture fixture) : IClassFixture<Re
     private static readonly DisclosurePolicy Policy = new(Threshold);
 
     [Fact]
-    public void No_suppressed_attrition_count_can_be_worked_out_even_knowing_the_rule_that_hid_it()
+    public void Attrition_counts_are_each_perturbed_on_their_own_patients_and_never_small()
     {
-        // Small values and a threshold of 5 so that suppression happens at most steps, and chains short enough to
-        // enumerate every attrition that the same release would come from: the attacker knows the algorithm.
+        // As any count: under the threshold always x, from D above it always shown, between by the noise.
         var random = new Random(20261126);
-        var suppressedCells = 0;
+        var (suppressed, moved, blurred, nobodyRemoved, equalAnswers) = (0, 0, 0, 0, 0);
         for (var trial = 0; trial < 400; trial++)
         {
             var remaining = new long[random.Next(2, 6)];
-            remaining[0] = random.Next(0, 25);
-            for (var i = 1; i < remaining.Length; i++) remaining[i] = Math.Max(0, remaining[i - 1] - random.Next(0, 9));
+            remaining[0] = random.Next(0, 60);
+            for (var i = 1; i < remaining.Length; i++) remaining[i] = Math.Max(0, remaining[i - 1] - random.Next(0, 12));
             var released = CohortDisclosure.Apply(fixture.Dataset, Chain(remaining), new DisclosureRequest("p", fixture.NewLedger(), "", Policy));
-
-            var possible = remaining.Select(_ => new HashSet<long>()).ToArray();
-            var removedPossible = remaining.Select(_ => new HashSet<long>()).ToArray();
-            Enumerate(released.Attrition, new long[remaining.Length], 0, possible, removedPossible);
             for (var i = 0; i < remaining.Length; i++)
             {
                 var step = released.Attrition[i];
-                Assert.Contains(remaining[i], possible[i]);
-                if (step.Remaining is { } shown) Assert.False(Policy.IsSmall(shown), $"trial {trial}: released small count {shown}");
-                else
+                var removedTruth = i == 0 ? 0 : remaining[i - 1] - remaining[i];
+                var figures = i == 0 ? [(step.Remaining, remaining[i])] : new[] { (step.Remaining, remaining[i]), (step.Removed, removedTruth) };
+                foreach (var (shown, truth) in figures)
                 {
-                    suppressedCells++;
-                    Assert.True(possible[i].Count > 1, $"trial {trial}: remaining[{i}] = {remaining[i]} is determined by [{string.Join(", ", released.Attrition.Select(s => s.Remaining?.ToString() ?? "x"))}]");
+                    if (truth < Threshold) Assert.Null(shown);
+                    if (truth >= Threshold + PerturbationTable.MaxNoise) Assert.NotNull(shown);
+                    if (shown is null) { suppressed++; if (truth >= Threshold) blurred++; continue; }
+                    Assert.InRange(shown.Value - truth, -PerturbationTable.MaxNoise, PerturbationTable.MaxNoise);
+                    Assert.True(shown >= Threshold, $"trial {trial}: released small count {shown}");
+                    if (shown != truth) moved++;
                 }
-                if (step.Removed is null) Assert.True(removedPossible[i].Count > 1, $"trial {trial}: removed[{i}] is determined");
-                else Assert.False(Policy.IsSmall(step.Removed.Value), $"trial {trial}: released small removed count");
+                if (i > 0 && removedTruth == 0 && remaining[i] >= Threshold + PerturbationTable.MaxNoise)
+                {
+                    // A rule that removed nobody: the same patients at two steps get two independent answers.
+                    nobodyRemoved++;
+                    if (released.Attrition[i - 1].Remaining == step.Remaining) equalAnswers++;
+                }
             }
+            Assert.Equal(0, released.Attrition[0].Removed);
         }
-        Assert.True(suppressedCells > 200, $"only {suppressedCells} suppressed cells: the test proves little");
-    }
-
-    /// <summary>Every non-increasing chain (values up to 30) whose release would be exactly the one observed.</summary>
-    private static void Enumerate(IReadOnlyList<DisclosedStep> steps, long[] chain, int i, HashSet<long>[] possible, HashSet<long>[] removed)
-    {
-        if (i == chain.Length)
-        {
-            var shown = CohortDisclosure.Released(chain, Policy);
-            for (var j = 0; j < chain.Length; j++)
-                if (shown[j] != steps[j].Remaining.HasValue || (shown[j] && steps[j].Remaining != chain[j])) return;
-            for (var j = 0; j < chain.Length; j++)
-            {
-                possible[j].Add(chain[j]);
-                if (j > 0) removed[j].Add(chain[j - 1] - chain[j]);
-            }
-            return;
-        }
-        for (long value = 0; value <= (i == 0 ? 30 : chain[i - 1]); value++)
-        {
-            if (steps[i].Remaining is { } known && known != value) continue;
-            if (i > 0 && steps[i].Removed is { } gone && gone != chain[i - 1] - value) continue;
-            chain[i] = value;
-            Enumerate(steps, chain, i + 1, possible, removed);
-        }
+        Assert.True(suppressed > 200, $"only {suppressed} suppressed cells: the test proves little");
+        Assert.True(blurred > 10, $"only {blurred} counts at or above the threshold were perturbed below it");
+        Assert.True(moved > 200, $"only {moved} released counts were perturbed");
+        Assert.True(nobodyRemoved > 20);
+        Assert.True(equalAnswers <= Attacks.NoiseBound.MostHits(nobodyRemoved, Attacks.NoiseBound.ExactHit(2)),
+            $"{equalAnswers} of {nobodyRemoved} steps that removed nobody repeated the step before");
     }
 
     [Fact]
-    public void A_cohort_differing_from_an_earlier_release_by_a_few_patients_is_refused_and_records_nothing()
+    public void An_extract_differing_from_an_earlier_release_by_a_few_patients_is_refused_without_saying_by_how_many()
     {
         var ledger = fixture.NewLedger();
         var first = Chain([400, 120]);
         CohortDisclosure.Apply(fixture.Dataset, first, new DisclosureRequest("study", ledger, "a", DisclosurePolicy.Default));
-        Assert.Equal(2, ledger.Releases("study").Count);
+        Assert.Single(ledger.Releases("study"));
 
         // The same entry, but 3 patients fewer after the rule: its final set differs from the first's by 3.
         var attack = Chain([400, 117]);
-        var error = Assert.Throws<DisclosureException>(() =>
-            CohortDisclosure.Apply(fixture.Dataset, attack, new DisclosureRequest("study", ledger, "b", DisclosurePolicy.Default)));
-        Assert.Contains("by 3 patients", error.Message);
+        var counted = CohortDisclosure.Apply(fixture.Dataset, attack, new DisclosureRequest("study", ledger, "b", DisclosurePolicy.Default));
+        Assert.InRange(counted.Count!.Value, 117 - PerturbationTable.MaxNoise, 117 + PerturbationTable.MaxNoise);
         Assert.Equal(2, ledger.Releases("study").Count);
+        var error = Assert.Throws<DisclosureException>(() =>
+            CohortDisclosure.ApproveExtract(fixture.Dataset, Chain([400, 123]), new DisclosureRequest("study", ledger, "c", DisclosurePolicy.Default)));
+        Assert.Contains("by fewer than 10 patients", error.Message);
+        Assert.DoesNotContain(" 3 ", error.Message);
+        Assert.DoesNotContain(" 6 ", error.Message);
+        Assert.Equal(2, ledger.Releases("study").Count);
+        // An extract of fewer than ten patients is refused in any project.
+        var few = Assert.Throws<DisclosureException>(() =>
+            CohortDisclosure.ApproveExtract(fixture.Dataset, Chain([400, 7]), new DisclosureRequest("fresh", ledger, "d", DisclosurePolicy.Default)));
+        Assert.Equal("an extract of restricted data needs a cohort of at least 10 patients; this one has fewer", few.Message);
+        // Another project has released nothing, so the same extract is allowed there.
+        Assert.NotNull(CohortDisclosure.ApproveExtract(fixture.Dataset, Chain([400, 123]), new DisclosureRequest("other", ledger, "c", DisclosurePolicy.Default)));
+    }
 
-        // Another project has released nothing, so the same cohort is allowed there.
-        var released = CohortDisclosure.Apply(fixture.Dataset, attack, new DisclosureRequest("other", ledger, "b", DisclosurePolicy.Default));
-        Assert.Equal(117, released.Count);
-        // Re-running the first cohort is not an attack.
-        CohortDisclosure.Apply(fixture.Dataset, first, new DisclosureRequest("study", ledger, "a", DisclosurePolicy.Default));
+    [Fact]
+    public void The_same_cohort_asked_again_gets_the_same_counts_and_spends_nothing_more()
+    {
+        var ledger = fixture.NewLedger();
+        var request = new DisclosureRequest("study", ledger, "a", DisclosurePolicy.Default);
+        var first = CohortDisclosure.Apply(fixture.Dataset, Chain([400, 300, 120]), request);
+        var spent = ledger.Spent("study");
+        Assert.Equal(5, spent);
+        var again = CohortDisclosure.Apply(fixture.Dataset, Chain([400, 300, 120]), request);
+        Assert.Equal(first.Attrition, again.Attrition);
+        Assert.Equal(spent, ledger.Spent("study"));
+        Assert.DoesNotContain(first.Rules, r => r.Contains("400", StringComparison.Ordinal) || r.Contains("120", StringComparison.Ordinal));
     }
 
     [Fact]

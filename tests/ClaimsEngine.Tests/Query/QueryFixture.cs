@@ -1,5 +1,7 @@
+using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 using Claims.SyntheticGen;
+using Claims.SyntheticGen.Model;
 using Claims.Testing;
 
 namespace Claims.Engine.Tests.Query;
@@ -14,10 +16,12 @@ public class QueryFixture : IDisposable
     {
     }
 
-    protected QueryFixture(int persons, int from, int months, ulong seed)
+    /// <param name="blockRows">Rows per zone-map block when not the schema's 65,536, so that partitions span many blocks.</param>
+    protected QueryFixture(int persons, int from, int months, ulong seed, int? blockRows = null)
     {
-        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = persons, From = from, Months = months, Seed = seed });
-        Dataset = Dataset.Open(_temp.Combine("ds"));
+        var schema = blockRows is { } rows ? SchemaCopies.WithBlockRows(_temp.Combine("schema"), rows) : ClaimsSchema.Default;
+        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = persons, From = from, Months = months, Seed = seed }, GeneratorModel.Load(schema));
+        Dataset = Dataset.Open(_temp.Combine("ds"), schema: schema);
         _oracle.Load(Dataset, Parquet);
     }
 

@@ -1,38 +1,103 @@
 using System.Globalization;
 using System.Numerics;
 using Apache.Arrow;
+using Claims.Engine.Kernels;
 using Claims.Engine.Query;
+using Claims.Testing;
 
 namespace Claims.Engine.Tests.Query;
 
-public class QueryOracleTests(QueryFixture data) : IClassFixture<QueryFixture>
+/// <summary>The query oracle on the 3,000-person fixture, where every month of every table is one block.</summary>
+public sealed class QueryOracleTests(QueryFixture data) : QueryOracle(data, queries: 500, minZoneSkipping: 0), IClassFixture<QueryFixture>;
+
+/// <summary>The query oracle on 4,096-row blocks: the same comparisons, and zone maps must skip blocks inside the months read.</summary>
+[Collection(SmallBlockData.Name)]
+public sealed class SmallBlockQueryOracleTests(SmallBlockFixture data) : QueryOracle(data, queries: 250, minZoneSkipping: 5)
 {
-    private const int Queries = 500;
+    [Fact]
+    public void A_range_on_patient_id_reads_only_the_blocks_its_zone_maps_allow_and_matches_DuckDB()
+    {
+        // Patients are numbered in order of first appearance and rows are written person by person, so low ids sit
+        // in the first blocks of every month and the zone maps of the others exclude them.
+        const string json = """{"from": "diagnoses", "where": {"col": "patient_id", "lt": 200}, "groupBy": ["service_month"], "select": [{"count": "*", "as": "n"}, {"countDistinct": "patient_id", "as": "p"}]}""";
+        var statistics = new ScanStatistics();
+        var result = Data.Dataset.Execute(json, statistics);
+        var expected = Data.Rows("SELECT service_month, count(*), count(DISTINCT patient_id) FROM diagnoses WHERE patient_id < 200 GROUP BY 1")
+            .Select(r => r.Select(Canonical).ToArray()).ToList();
+        Compare(0, json, "", expected, Rows(result).ToList(), ordered: false);
+        Assert.True(expected.Count >= 15, "every month should hold some of these patients");
+        Assert.True(statistics.Blocks >= 3 * expected.Count, $"{statistics.Blocks} blocks for {expected.Count} months: the months should span several blocks");
+        Assert.True(statistics.ZoneSkipped > statistics.Blocks / 2, $"read {statistics.Scanned} of {statistics.Blocks} blocks, {statistics.ZoneSkipped} skipped on zone maps");
+    }
+}
+
+/// <summary>Whole queries, not just kernels, at every width CLAIMS_SIMD can force, each in a process of its own.</summary>
+[Collection(SmallBlockData.Name)]
+public sealed class SimdLevelQueryTests(SmallBlockFixture data)
+{
+    private const int Queries = 120;
+
+    [Theory]
+    [InlineData("scalar", SimdLevel.Scalar)]
+    [InlineData("128", SimdLevel.V128)]
+    [InlineData("256", SimdLevel.V256)]
+    [InlineData("512", SimdLevel.V512)]
+    public void Random_queries_under_a_forced_SIMD_level_give_what_DuckDB_gives(string variable, SimdLevel level)
+    {
+        var generator = new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 20261202);
+        var cases = Enumerable.Range(0, Queries).Select(_ => generator.Next()).ToArray();
+        using var temp = new TempDirectory();
+        File.WriteAllLines(temp.Combine("queries.jsonl"), cases.Select(c => c.Json));
+        var (reported, rows) = SimdQueryChild.Execute(data.Dataset.Directory, temp.Combine("queries.jsonl"), variable, temp.Combine("rows.jsonl"));
+        Assert.Equal(level.ToString(), reported);
+        Assert.Equal(cases.Length, rows.Length);
+        for (var i = 0; i < cases.Length; i++)
+        {
+            var expected = data.Rows(cases[i].Sql).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
+            QueryOracle.Compare(i, cases[i].Json, cases[i].Sql, expected, rows[i], cases[i].Ordered);
+        }
+    }
+}
+
+/// <summary>
+/// Seeded random queries run by the engine and by DuckDB over the fixture's Parquet export, the independent oracle,
+/// which must give the same rows, in the same order where the query orders them.
+/// </summary>
+public abstract class QueryOracle(QueryFixture data, int queries, int minZoneSkipping)
+{
+    protected QueryFixture Data => data;
 
     [Fact]
-    public void Five_hundred_random_queries_give_what_DuckDB_gives_on_the_Parquet_export()
+    public void Random_queries_give_what_DuckDB_gives_on_the_Parquet_export()
     {
         var generator = new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 20261126);
         var nonEmpty = 0;
-        for (var i = 0; i < Queries; i++)
+        var ordered = 0;
+        var zoneSkipping = 0;
+        for (var i = 0; i < queries; i++)
         {
-            var (json, sql) = generator.Next();
+            var query = generator.Next();
+            var statistics = new ScanStatistics();
             RecordBatch result;
             try
             {
-                result = data.Dataset.Execute(json);
+                result = data.Dataset.Execute(query.Json, statistics);
             }
             catch (Exception e)
             {
-                Assert.Fail($"query {i} failed in the engine: {e.Message}\n{json}");
+                Assert.Fail($"query {i} failed in the engine: {e.Message}\n{query.Json}");
                 return;
             }
-            var expected = data.Rows(sql).Select(r => r.Select(Canonical).ToArray()).ToList();
+            var expected = data.Rows(query.Sql).Select(r => r.Select(Canonical).ToArray()).ToList();
             var actual = Rows(result).ToList();
             if (expected.Any(r => r[0] != "0")) nonEmpty++;
-            Compare(i, json, sql, expected, actual);
+            if (query.Ordered && expected.Count > 1) ordered++;
+            if (statistics.ZoneSkipped > 0) zoneSkipping++;
+            Compare(i, query.Json, query.Sql, expected, actual, query.Ordered);
         }
-        Assert.True(nonEmpty > Queries / 3, $"only {nonEmpty} queries selected anything: the generator is too strict to test much");
+        Assert.True(nonEmpty > queries / 3, $"only {nonEmpty} queries selected anything: the generator is too strict to test much");
+        Assert.True(ordered > queries / 20, $"only {ordered} queries ordered more than one row");
+        Assert.True(zoneSkipping >= minZoneSkipping, $"zone maps skipped blocks in {zoneSkipping} queries, fewer than {minZoneSkipping}");
     }
 
     [Fact]
@@ -56,17 +121,21 @@ public class QueryOracleTests(QueryFixture data) : IClassFixture<QueryFixture>
             FROM receipts r
             WHERE service_month BETWEEN 202304 AND 202403 AND sex = 2 AND (prefecture IN (13, 14) OR NOT (age < 65))
               AND EXISTS (SELECT 1 FROM diagnoses d WHERE d.receipt_id = r.receipt_id AND starts_with(d.icd10, 'E11'))
-            GROUP BY ALL ORDER BY 4 DESC, 1, 2 LIMIT 100
+            GROUP BY ALL ORDER BY 4 DESC NULLS LAST, 1 NULLS LAST, 2 NULLS LAST LIMIT 100
             """).Select(r => r.Select(Canonical).ToArray()).ToList();
         Assert.True(expected.Count > 5);
         Assert.Equal(expected, Rows(result).ToList());
     }
 
-    private static void Compare(int index, string json, string sql, List<string?[]> expected, List<string?[]> actual)
+    /// <summary>The same rows (within <see cref="Same"/>), in the same order when <paramref name="ordered"/>.</summary>
+    internal static void Compare(int index, string json, string sql, List<string?[]> expected, List<string?[]> actual, bool ordered)
     {
-        var comparer = Comparer<string?[]>.Create((x, y) => string.CompareOrdinal(string.Join("|", x), string.Join("|", y)));
-        expected.Sort(comparer);
-        actual.Sort(comparer);
+        if (!ordered)
+        {
+            var comparer = Comparer<string?[]>.Create((x, y) => string.CompareOrdinal(string.Join("|", x), string.Join("|", y)));
+            expected.Sort(comparer);
+            actual.Sort(comparer);
+        }
         var message = $"query {index}:\n{json}\n{sql}";
         Assert.True(expected.Count == actual.Count, $"{message}\nDuckDB gave {expected.Count} rows, the engine {actual.Count}");
         for (var r = 0; r < expected.Count; r++)
@@ -89,7 +158,7 @@ public class QueryOracleTests(QueryFixture data) : IClassFixture<QueryFixture>
                && Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
     }
 
-    private static IEnumerable<string?[]> Rows(RecordBatch batch)
+    internal static IEnumerable<string?[]> Rows(RecordBatch batch)
     {
         for (var r = 0; r < batch.Length; r++)
         {
@@ -107,7 +176,7 @@ public class QueryOracleTests(QueryFixture data) : IClassFixture<QueryFixture>
     }
 
     /// <summary>One text form for both engines: integers exact, reals round-trip, dates ISO, booleans true/false.</summary>
-    private static string? Canonical(object? value) => QueryFixture.Normalise(value) switch
+    internal static string? Canonical(object? value) => QueryFixture.Normalise(value) switch
     {
         null => null,
         string s => s,

@@ -15,7 +15,10 @@ internal sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(st
     private readonly Random _random = new(seed);
     private int _alias;
 
-    public (string Json, string Sql) Next()
+    /// <summary>A query, its SQL, and whether its rows come in a defined order (an orderBy) that the comparison must check.</summary>
+    public sealed record Case(string Json, string Sql, bool Ordered);
+
+    public Case Next()
     {
         _alias = 0;
         var table = schema.Table(s_tables[_random.Next(s_tables.Length)]);
@@ -34,16 +37,23 @@ internal sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(st
         var select = groups.Select(g => $"{g.Sql} AS \"{g.Name}\"").Concat(aggregates.Select(a => $"{a.Sql} AS \"{a.Alias}\""));
         var sql = $"SELECT {string.Join(", ", select)} FROM {table.Name} t{(where is null ? "" : $" WHERE {where}")}";
         if (groups.Count > 0) sql += $" GROUP BY {string.Join(", ", groups.Select((_, i) => (i + 1).ToString()))}";
-        if (groups.Count > 0 && _random.Next(3) == 0)
+        if (groups.Count == 0 || _random.Next(3) > 0) return new Case(query.ToJsonString(), sql, Ordered: false);
+
+        // Any output columns, aggregates as much as keys, each either way. docs/queries.md: NULLs sort last in either
+        // direction and the group keys, ascending, break ties; so the order is total and a limit keeps the same rows.
+        var outputs = groups.Select(g => g.Name).Concat(aggregates.Select(a => a.Alias)).ToArray();
+        var keys = outputs.OrderBy(_ => _random.Next()).Take(_random.Next(1, 4)).Select(name => (Name: name, Descending: _random.Next(2) == 0)).ToArray();
+        query["orderBy"] = new JsonArray(keys.Select(k => (JsonNode)new JsonObject { ["col"] = k.Name, ["desc"] = k.Descending }).ToArray());
+        var order = keys.Select(k => $"\"{k.Name}\"{(k.Descending ? " DESC" : " ASC")} NULLS LAST")
+            .Concat(groups.Select(g => $"\"{g.Name}\" ASC NULLS LAST"));
+        sql += $" ORDER BY {string.Join(", ", order)}";
+        if (_random.Next(3) > 0)
         {
-            // Ordered by every group key (a total order), so a limit keeps the same rows in both engines.
-            var keys = groups.Select(g => (g.Name, Descending: _random.Next(2) == 0)).ToArray();
             var limit = _random.Next(0, 8);
-            query["orderBy"] = new JsonArray(keys.Select(k => (JsonNode)new JsonObject { ["col"] = k.Name, ["desc"] = k.Descending }).ToArray());
             query["limit"] = limit;
-            sql += $" ORDER BY {string.Join(", ", keys.Select(k => $"\"{k.Name}\"{(k.Descending ? " DESC" : "")}"))} LIMIT {limit}";
+            sql += $" LIMIT {limit}";
         }
-        return (query.ToJsonString(), sql);
+        return new Case(query.ToJsonString(), sql, Ordered: true);
     }
 
     /// <summary>A random where tree over <paramref name="table"/> (its rows named <paramref name="alias"/> in the SQL), one level shallower than a query's.</summary>

@@ -23,13 +23,15 @@ public class CrashTests
         // Each publishing stage once, then random batches: every window of the write is hit, in a fixed order.
         string[] stages = ["Sealing", "Sealed", "Renamed", "Published", "Cleaned"];
         var random = new Random(20261126);
-        var targets = stages.Concat(Enumerable.Range(0, 5).Select(_ => $"batch {random.Next(1, batches + 1)}")).ToArray();
+        // Batches past the first partition (12 batches), by when a partition's buffered column data has reached the disk.
+        var targets = stages.Concat(Enumerable.Range(0, 5).Select(_ => $"batch {random.Next(13, batches + 1)}")).ToArray();
         var committed = 1000;
 
         for (var i = 0; i < targets.Length; i++)
         {
             var seed = 2000 + i;
-            Assert.True(RunUntil(temp.Path, seed, targets[i]), $"the writer never printed '{targets[i]}'");
+            Action? atKill = targets[i].StartsWith("batch", StringComparison.Ordinal) ? () => AssertPartiallyStaged(temp.Path) : null;
+            Assert.True(RunUntil(temp.Path, seed, targets[i], atKill: atKill), $"the writer never printed '{targets[i]}'");
             using var dataset = Dataset.Open(temp.Path, ChecksumVerification.AtOpen);
             var found = int.Parse(dataset.Manifest.Provenance.Parameters["seed"]);
             Assert.True(found == committed || found == seed, $"kill at '{targets[i]}': found seed {found}, expected {committed} or {seed}");
@@ -45,32 +47,62 @@ public class CrashTests
             StoreAssert.HoldsExactly(dataset, expected[found]);
             committed = found;
         }
+
+        // The kills left staged generations: the next writer's commit removes them and every generation but the
+        // new one and the one it replaced (which readers may still have open).
+        Assert.NotEmpty(Directory.GetDirectories(temp.Path, "g*.tmp"));
+        var replaced = DatasetManifest.Read(temp.Path).Generation;
+        var manifest = Source(3000).Write(temp.Path, new DatasetWriteOptions { Provenance = Provenance(3000) });
+        Assert.Equal([replaced, manifest.Generation], Directory.GetDirectories(temp.Path, "g*").Select(Path.GetFileName).Order());
     }
 
-    /// <summary>Runs the child writer (or, with another verb, rewriter) and kills it after it prints <paramref name="target"/>, before the next line; false if it never printed it.</summary>
-    internal static bool RunUntil(string directory, int seed, string target, string verb = CrashWriterProgram.Verb)
+    /// <summary>
+    /// The kill lands mid-write: the new generation is staged in gNNNNNN.tmp, fewer of its partitions exist than the
+    /// finished dataset has (14), some column data has reached the disk, and every column file is still held open by
+    /// the writer (FileShare.None), so none is sealed: sealing closes them at the commit.
+    /// </summary>
+    private static void AssertPartiallyStaged(string directory)
     {
-        var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            ArgumentList = { typeof(CrashWriterProgram).Assembly.Location, verb, directory, seed.ToString() },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        // Earlier kills' leftovers stay until this writer's commit cleans up: the newest is this writer's.
+        var staged = Directory.GetDirectories(directory, "g*.tmp").Max(StringComparer.Ordinal)!;
+        var partitions = Directory.GetDirectories(staged).SelectMany(Directory.GetDirectories).ToArray();
+        Assert.InRange(partitions.Length, 1, 13);
+        var files = Directory.GetFiles(staged, "*.col", SearchOption.AllDirectories);
+        Assert.Contains(files, f => new FileInfo(f).Length > 0);
+        foreach (var file in files) Assert.Throws<IOException>(() => File.OpenRead(file).Dispose());
+    }
+
+    /// <summary>
+    /// Runs the child writer (or, with another verb, rewriter) and kills it while it waits after printing
+    /// <paramref name="target"/>, so the kill lands exactly there; <paramref name="atKill"/> checks the state on disk
+    /// first. False if the child never printed the target.
+    /// </summary>
+    internal static bool RunUntil(string directory, int seed, string target, string verb = CrashWriterProgram.Verb, Action? atKill = null) =>
+        RunUntil([verb, directory, seed.ToString()], target, atKill);
+
+    /// <summary>The same for a child started with any <paramref name="args"/>.</summary>
+    internal static bool RunUntil(string[] args, string target, Action? atKill)
+    {
+        var start = ChildProgram.StartInfo(args);
         using var child = Process.Start(start)!;
         string? line;
         while ((line = child.StandardOutput.ReadLine()) is not null)
         {
             if (line == "done") break;
-            // Answered, so the child runs on: the kill lands somewhere between the target and the next line, in the
-            // middle of the next write, but never past it, since the child waits again there.
+            if (line == target)
+            {
+                try
+                {
+                    atKill?.Invoke();
+                }
+                finally
+                {
+                    child.Kill(entireProcessTree: true);
+                    child.WaitForExit();
+                }
+                return true;
+            }
             child.StandardInput.WriteLine();
-            if (line != target) continue;
-            child.Kill(entireProcessTree: true);
-            child.WaitForExit();
-            return true;
         }
         child.WaitForExit();
         Assert.True(child.ExitCode == 0, $"child writer failed: {child.StandardError.ReadToEnd()}");

@@ -1,0 +1,41 @@
+using Claims.Engine.Query;
+
+namespace Claims.Engine.Privacy;
+
+/// <summary>
+/// Perturbs the figures of one cell (a group's row, or one attrition count) by its cell key, and notes each
+/// released figure's key as spent. Counts go through the perturbation table and are suppressed (null) where they or
+/// their perturbed value fall below the threshold, zero included: a 0 shown apart from a suppressed 1 would answer
+/// "does anyone here have it?". Sums move by the top contributor times a count-sized draw; an average is the
+/// perturbed sum over the perturbed count of its values, so it agrees with the sum and count released beside it.
+/// </summary>
+internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys, uint cellKey, ISet<ulong> spent, int position = 0)
+{
+    /// <summary>The released value of an aggregate whose true value is <paramref name="value"/>, or null where it is suppressed.</summary>
+    public object? Figure(Aggregate aggregate, object? value, Magnitude? magnitude) => (aggregate.Kind, value, magnitude) switch
+    {
+        (_, null, _) => null,
+        (AggregateKind.Count or AggregateKind.CountDistinct, long count, _) => Count(count),
+        (AggregateKind.Sum, long, { } m) => (long)Math.Round(Sum(m)),
+        (AggregateKind.Sum, double, { } m) => Sum(m),
+        (AggregateKind.Avg, _, { } m) => Count(m.Values) is { } values ? Sum(m) / values : null,
+        _ => null,
+    };
+
+    public long? Count(long count)
+    {
+        var key = keys.FigureKey(cellKey, Privacy.Figure.Count, count, position);
+        var released = policy.Noise.Perturb(count, Uniform(key));
+        if (released is not null) spent.Add(key);
+        return released;
+    }
+
+    private double Sum(Magnitude magnitude)
+    {
+        var key = keys.FigureKey(cellKey, Privacy.Figure.Sum, BitConverter.DoubleToInt64Bits(magnitude.Sum), position);
+        spent.Add(key);
+        return MagnitudeNoise.Perturb(magnitude.Sum, magnitude.Top, key);
+    }
+
+    private static double Uniform(ulong key) => (key >> 11) * (1.0 / (1UL << 53));
+}

@@ -1,0 +1,13 @@
+namespace Claims.Engine.Privacy;
+
+/// <summary>The rules a release lists, in words shared by queries and cohorts: what was done, never a figure that was hidden.</summary>
+internal static class DisclosureRules
+{
+    public static string Perturbation(DisclosurePolicy policy) =>
+        $"perturbation (cell key method): each count is moved by −{PerturbationTable.MaxNoise} to +{PerturbationTable.MaxNoise} (variance {PerturbationTable.Variance:0.00}) " +
+        $"and shown only if it stays at {policy.Threshold} or more; each sum by about twice its largest single value; the same figure over the same records always gets the same answer, " +
+        "and totals are perturbed on their own, so cells need not add up to them";
+
+    public static string Budget(string project, AggregateRelease spend) =>
+        $"budget: project '{project}' has spent {spend.Spent} of its {spend.Budget} figures ({spend.Left} left; a figure shown before is free, each {DisclosurePolicy.Marker} costs one)";
+}

@@ -1,0 +1,62 @@
+using Claims.Engine.Query;
+
+namespace Claims.Engine.Privacy;
+
+/// <summary>A sum's true total, how many values it adds, and its largest value in magnitude (the top contributor).</summary>
+internal readonly record struct Magnitude(double Sum, long Values, double Top);
+
+/// <summary>
+/// The analyst's query with the hidden aggregates disclosure control needs, appended after the asked ones: the
+/// group's rows and release units (its patients), and the extremes of every summed or averaged column.
+/// </summary>
+internal sealed class MeasuredQuery
+{
+    private readonly int _rows;
+    private readonly Dictionary<int, int> _extremes = [];
+
+    private MeasuredQuery(QueryModel analysts, ReleaseUnit unit)
+    {
+        List<Aggregate> select = [.. analysts.Select];
+        _rows = select.Count;
+        select.Add(new Aggregate(AggregateKind.Count, null, "\0rows"));
+        UnitIndex = select.Count;
+        select.Add(new Aggregate(AggregateKind.CountDistinct, unit.Column, "\0units"));
+        for (var a = 0; a < analysts.Select.Count; a++)
+        {
+            if (analysts.Select[a] is not { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: { } column }) continue;
+            _extremes[a] = select.Count;
+            select.Add(new Aggregate(AggregateKind.Min, column, $"\0min{a}"));
+            select.Add(new Aggregate(AggregateKind.Max, column, $"\0max{a}"));
+        }
+        Query = analysts with { Select = select, OrderBy = [], Limit = null };
+        Keys = analysts.GroupBy.Count;
+    }
+
+    public QueryModel Query { get; }
+
+    /// <summary>The index among the aggregates of the units' countDistinct, whose set keys the group's noise.</summary>
+    public int UnitIndex { get; }
+
+    private int Keys { get; }
+
+    public static MeasuredQuery Of(QueryModel query, ReleaseUnit unit) => new(query, unit);
+
+    /// <summary>
+    /// The units a group counts. Rows whose patient is unknown count no patient but are not nobody: a group with
+    /// rows counts at least one, and only a group without rows (a count over nothing) is a true 0.
+    /// </summary>
+    public long Units(GroupRow group) =>
+        (long)group.Values[Keys + _rows]! == 0 ? 0 : Math.Max(1L, (long)group.Values[Keys + UnitIndex]!);
+
+    /// <summary>The magnitude behind a sum or average aggregate (null for counts, or a sum over no values).</summary>
+    public Magnitude? Magnitude(GroupRow group, int aggregate)
+    {
+        if (!_extremes.TryGetValue(aggregate, out var extremes)) return null;
+        var state = group.State;
+        if (state.NonNull[aggregate] == 0) return null;
+        var isFloat = Query.Select[aggregate].Column!.Type == Schema.LogicalType.Float32;
+        var sum = isFloat ? state.DoubleSum[aggregate] : (double)state.LongSum[aggregate];
+        var top = Math.Max(Math.Abs(Convert.ToDouble(group.Values[Keys + extremes])), Math.Abs(Convert.ToDouble(group.Values[Keys + extremes + 1])));
+        return new Magnitude(sum, state.NonNull[aggregate], top);
+    }
+}

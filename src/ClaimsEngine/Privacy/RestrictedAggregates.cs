@@ -1,0 +1,48 @@
+using Claims.Engine.Query;
+using Claims.Engine.Schema;
+
+namespace Claims.Engine.Privacy;
+
+/// <summary>
+/// What a query may ask of restricted data. Min and max are one record's value, however large its group; an
+/// aggregate of an identifying column (ids, hashes, birth month, facility) describes whom a group holds rather than
+/// what happened to them; a sum of a flag is a count of rows that no patient threshold stands behind, and a sum of
+/// dates is no figure at all. Group keys are released even where every cell is suppressed, so they must not
+/// identify either. Each refusal names the aggregate and says what to ask instead.
+/// </summary>
+internal static class RestrictedAggregates
+{
+    private static readonly HashSet<string> s_countable = ["patient_id", "receipt_id", "checkup_id"];
+
+    public static void Check(QueryModel query)
+    {
+        if (query.GroupBy.FirstOrDefault(k => k.Column.Identifying || k.Column.Type == LogicalType.Hash) is { } key)
+            throw new QueryException("groupBy", $"'{key.Name}' identifies patients or records: restricted data is not grouped by it, since group keys are released");
+        foreach (var aggregate in query.Select)
+        {
+            if (Refusal(aggregate) is { } why) throw new QueryException("select", $"'{aggregate.Alias}' ({Describe(aggregate)}): {why}");
+        }
+        RestrictedPredicates.Check(query.Where, "where");
+    }
+
+    private static string? Refusal(Aggregate aggregate) => (aggregate.Kind, aggregate.Column) switch
+    {
+        (AggregateKind.Min or AggregateKind.Max, _) =>
+            "min and max are refused on restricted data: each is one record's value, however large the group (ask for an average, or count rows above a value)",
+        (_, null) => null,
+        (AggregateKind.CountDistinct, { } column) when s_countable.Contains(column.Name) => null,
+        (_, { } column) when column.Identifying || column.Type == LogicalType.Hash =>
+            $"'{column.Name}' identifies patients, records or facilities: restricted data is not aggregated over it (count patients with countDistinct of patient_id, claims with countDistinct of receipt_id)",
+        (AggregateKind.Sum or AggregateKind.Avg, { Type: LogicalType.Bool }) =>
+            $"a sum of the flag '{aggregate.Column.Name}' is a count of rows: count them with {{\"count\": \"*\"}} and a where on the flag, so the patient threshold applies",
+        (AggregateKind.Sum or AggregateKind.Avg, { Type: LogicalType.Date or LogicalType.Month or LogicalType.Code or LogicalType.String }) =>
+            $"'{aggregate.Column.Name}' is not a quantity to add up",
+        // A category's numbers are labels: summing one where it is constant counts rows.
+        (AggregateKind.Sum or AggregateKind.Avg, { CodeSystem: { } codes }) when codes.StartsWith("enum:", StringComparison.Ordinal) =>
+            $"'{aggregate.Column.Name}' is a category ({codes}), not a quantity to add up: group by it and count instead",
+        _ => null,
+    };
+
+    private static string Describe(Aggregate aggregate) =>
+        $"{char.ToLowerInvariant(aggregate.Kind.ToString()[0])}{aggregate.Kind.ToString()[1..]} of {aggregate.Column?.Name ?? "*"}";
+}

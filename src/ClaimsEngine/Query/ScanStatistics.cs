@@ -1,0 +1,23 @@
+using Claims.Engine.Storage;
+
+namespace Claims.Engine.Query;
+
+/// <summary>
+/// What one query's scan read of its table: every block, the blocks read, and the blocks that zone maps skipped
+/// inside months that were read (months skipped whole on their key are not counted there). Filled by
+/// <see cref="QueryExecutor"/> for tests that prove skipping happens, since results alone cannot show it.
+/// </summary>
+internal sealed class ScanStatistics
+{
+    public int Blocks { get; private set; }
+    public int Scanned { get; private set; }
+    public int ZoneSkipped { get; private set; }
+
+    public void Record(IReadOnlyCollection<(DatasetPartition Partition, int Block)> all, IReadOnlyCollection<(DatasetPartition Partition, int Block)> scanned)
+    {
+        var read = scanned.Select(w => w.Partition).ToHashSet();
+        Blocks = all.Count;
+        Scanned = scanned.Count;
+        ZoneSkipped = all.Count(w => read.Contains(w.Partition)) - scanned.Count;
+    }
+}

@@ -1,0 +1,347 @@
+using Claims.Engine.Cohorts;
+using Claims.Engine.Privacy;
+using Claims.Engine.Query;
+
+namespace Claims.Engine.Tests.Privacy.Attacks;
+
+/// <summary>
+/// The attacks an analyst who knows the algorithm made on the sandbox (issue 11), and the averaging attack on
+/// bounded noise (Asghar and Kaafar 2020), run against the restricted fixture whose truth the test reads straight
+/// from the engine. Each states what the attacker learns: how often a derived figure equals the true small count,
+/// against the bound the perturbation table allows, and that no exact 1–9 is ever released.
+/// </summary>
+public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFixture>
+{
+    private long Truth(string json, string column = "n") =>
+        (long)(Analyst.Value(fixture.Dataset.Execute(json).Column(column), 0) ?? 0);
+
+    private static string Patients(string where) =>
+        $$"""{"from": "receipts", "where": {{where}}, "select": [{"countDistinct": "patient_id", "as": "n"}]}""";
+
+    private static string Ages(int low, int high) => $$"""{"col": "age", "between": [{{low}}, {{high}}]}""";
+
+    private static string In(int prefecture, string where) => $$"""{"and": [{"col": "prefecture", "eq": {{prefecture}}}, {{where}}]}""";
+
+    private static readonly int[] s_large = [13, 14, 27, 23, 11, 12, 28, 1, 40, 22];
+
+    [Fact]
+    public void Union_arithmetic_lands_on_a_small_intersection_no_more_often_than_three_noises_allow()
+    {
+        // |A ∩ B| = A + B − (A or B): A is every prefecture at ages a0–a1, B one prefecture at ages a1–b1, so the
+        // intersection is that prefecture at age a1, a handful of patients.
+        var analyst = new Analyst(fixture);
+        var random = new Random(11);
+        var (trials, hits, tries) = (0, 0, 0);
+        while (trials < 150 && tries++ < 5_000)
+        {
+            var a1 = random.Next(20, 90);
+            var a0 = a1 - random.Next(10, 40);
+            var b1 = a1 + random.Next(10, 40);
+            var prefecture = s_large[random.Next(s_large.Length)];
+            var a = Ages(a0, a1);
+            var b = In(prefecture, Ages(a1, b1));
+            var truth = Truth(Patients($$"""{"and": [{{a}}, {{b}}]}"""));
+            if (truth is < 1 or > 9) continue;
+            var (ra, rb, union) = (analyst.One(Patients(a)), analyst.One(Patients(b)), analyst.One(Patients($$"""{"or": [{{a}}, {{b}}]}""")));
+            if (ra is null || rb is null || union is null) continue;
+            trials++;
+            if (ra + rb - union == truth) hits++;
+            // The intersection asked for itself is suppressed, never a small number.
+            Assert.Null(analyst.One(Patients($$"""{"and": [{{a}}, {{b}}]}""")));
+        }
+        Assert.True(trials >= 100, $"only {trials} small intersections reached");
+        var bound = NoiseBound.ExactHit(3);
+        Assert.InRange(bound, 0.10, 0.14);
+        Assert.True(hits <= NoiseBound.MostHits(trials, bound), $"{hits} of {trials} exact, bound {bound:P1}");
+        AssertNoSmallFigure(analyst);
+    }
+
+    [Fact]
+    public void Union_arithmetic_on_points_and_age_gives_one_patient_s_totals_only_to_within_their_largest_claim()
+    {
+        // The same trick with sums: the attacker aims at a handful of patients' points and ages (attack 3 of issue 11).
+        var analyst = new Analyst(fixture);
+        var random = new Random(12);
+        var (trials, exact, tries) = (0, 0, 0);
+        string Sum(string where, string column) => $$"""{"from": "receipts", "where": {{where}}, "select": [{"sum": "{{column}}", "as": "n"}]}""";
+        while (trials < 60 && tries++ < 5_000)
+        {
+            var a1 = random.Next(20, 90);
+            var (a, b) = (Ages(a1 - random.Next(10, 40), a1), In(s_large[random.Next(s_large.Length)], Ages(a1, a1 + random.Next(10, 40))));
+            var both = $$"""{"and": [{{a}}, {{b}}]}""";
+            var patients = Truth(Patients(both));
+            if (patients is < 1 or > 9) continue;
+            trials++;
+            foreach (var column in new[] { "total_points", "age" })
+            {
+                var derived = analyst.One(Sum(a, column)) + analyst.One(Sum(b, column)) - analyst.One(Sum($$"""{"or": [{{a}}, {{b}}]}""", column));
+                if (derived is { } d && Math.Abs(d - Truth(Sum(both, column))) < 1) exact++;
+            }
+        }
+        Assert.True(trials >= 40, $"only {trials} small intersections reached");
+        // Noise of about twice the largest value per cell: a landing within one unit is rare.
+        Assert.True(exact <= 6, $"{exact} of {2 * trials} derived totals exact");
+    }
+
+    [Fact]
+    public void Cell_differencing_a_group_by_over_everyone_and_over_all_but_one_prefecture_gives_no_exact_small_cells()
+    {
+        var analyst = new Analyst(fixture);
+        var prefectures = Enumerable.Range(0, 47).Select(p => (long)p + 1).ToArray();
+        var (trials, hits) = (0, 0);
+        foreach (var prefecture in prefectures)
+        {
+            string ByAge(string? where) =>
+                $$"""{"from": "receipts", {{(where is null ? "" : $"\"where\": {where},")}} "groupBy": ["age_band"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""";
+            var others = $$"""{"col": "prefecture", "ne": {{prefecture}}}""";
+            var only = $$"""{"col": "prefecture", "eq": {{prefecture}}}""";
+            var all = Rows(analyst.Ask(ByAge(null)));
+            var rest = Rows(analyst.Ask(ByAge(others)));
+            var truth = Rows(new DisclosedResult(fixture.Dataset.Execute(ByAge(only)), [], []));
+            foreach (var (band, count) in truth)
+            {
+                if (count is not (>= 1 and <= 9) || all.GetValueOrDefault(band) is not { } x || rest.GetValueOrDefault(band) is not { } y) continue;
+                trials++;
+                if (x - y == count) hits++;
+            }
+        }
+        var bound = NoiseBound.ExactHit(2);
+        Assert.True(trials >= 30, $"only {trials} small cells reached: the attack proves little");
+        Assert.True(hits <= NoiseBound.MostHits(trials, bound), $"{hits} of {trials} exact, bound {bound:P1}");
+        AssertNoSmallFigure(analyst);
+    }
+
+    private static Dictionary<long, long?> Rows(DisclosedResult result) => Enumerable.Range(0, result.Batch.Length)
+        .Where(r => Analyst.Value(result.Batch.Column(0), r) is not null)
+        .ToDictionary(r => (long)Analyst.Value(result.Batch.Column(0), r)!.Value, r => (long?)Analyst.Value(result.Batch.Column(1), r));
+
+    [Fact]
+    public void Fifty_logically_equivalent_rewrites_get_one_answer_and_spend_the_budget_once()
+    {
+        var analyst = new Analyst(fixture);
+        var rewrites = new List<string>();
+        for (var i = 0; i < 50; i++)
+        {
+            var age = (i % 5) switch
+            {
+                0 => $$"""{"col": "age", "lt": {{200 + i}}}""",
+                1 => $$"""{"col": "age", "le": {{199 + i}}}""",
+                2 => $$$"""{"not": {"col": "age", "ge": {{{200 + i}}}}}""",
+                3 => $$"""{"or": [{"col": "age", "lt": {{60 + i}}}, {"col": "age", "ge": {{60 + i}}}]}""",
+                _ => $$$"""{"and": [{"col": "age", "between": [0, {{{150 + i}}}]}, {"not": {"col": "total_points", "lt": {{{-1 - i}}}}}]}""",
+            };
+            rewrites.Add($$"""{"from": "receipts", "where": {"and": [{"col": "prefecture", "eq": 13}, {{age}}]}, "select": [{"countDistinct": "patient_id", "as": "n"}, {"count": "*", "as": "rows"}]}""");
+        }
+        var answers = rewrites.Select(q => (analyst.One(q), analyst.One(q, "rows"))).Distinct().ToArray();
+        Assert.Single(answers);
+        Assert.Equal(2, analyst.Ledger.Spent("attack"));
+    }
+
+    [Fact]
+    public void The_averaging_attack_stops_when_the_project_s_budget_is_spent()
+    {
+        // Differently formed cells, each with fresh noise, until the budget ends.
+        var analyst = new Analyst(fixture, budget: 120);
+        string Cheap(int k) => $$"""{"from": "receipts", "where": {"col": "total_points", "lt": {{200 + 37 * k}}}, "select": [{"count": "*", "as": "n"}]}""";
+        var e = Assert.Throws<DisclosureBudgetException>(() =>
+        {
+            for (var k = 0; k < 1_000; k++) analyst.One(Cheap(k));
+        });
+        Assert.Contains("has spent its disclosure budget", e.Message);
+        Assert.Contains("an admin can grant more", e.Message);
+        Assert.InRange(analyst.Ledger.Spent("attack"), 100, 120);
+        // A figure already shown stays free: asking it again is still answered.
+        Assert.NotNull(analyst.One(Cheap(3)));
+    }
+
+    [Fact]
+    public void Thin_columns_inside_large_groups_and_extremes_are_not_released()
+    {
+        var analyst = new Analyst(fixture);
+        // Attack 5: counting a nullable column (admissions) inside large groups.
+        var thin = analyst.Ask("""{"from": "receipts", "groupBy": ["prefecture"], "select": [{"count": "admission_date", "as": "admissions"}, {"countDistinct": "patient_id", "as": "patients"}]}""");
+        var truth = fixture.Dataset.Execute("""{"from": "receipts", "where": {"col": "admission_date", "isNull": false}, "groupBy": ["prefecture"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
+        var thinByPrefecture = Enumerable.Range(0, truth.Length).ToDictionary(r => Analyst.Value(truth.Column(0), r)!.Value, r => Analyst.Value(truth.Column(1), r)!.Value);
+        var hidden = 0;
+        for (var r = 0; r < thin.Batch.Length; r++)
+        {
+            var behind = thinByPrefecture.GetValueOrDefault(Analyst.Value(thin.Batch.Column(0), r) ?? -1);
+            if (behind is >= 0 and <= 9 && !thin.IsSuppressed(r, "patients"))
+            {
+                Assert.True(thin.IsSuppressed(r, "admissions"));
+                hidden++;
+            }
+        }
+        Assert.True(hidden > 0, "no large group with a few admissions: the attack proves little");
+        foreach (var refused in new[]
+                 {
+                     """{"from": "receipts", "select": [{"max": "total_points", "as": "n"}]}""",
+                     """{"from": "receipts", "select": [{"min": "age", "as": "n"}]}""",
+                     """{"from": "receipts", "select": [{"max": "birth_ym", "as": "n"}]}""",
+                     """{"from": "receipts", "select": [{"avg": "facility_id", "as": "n"}]}""",
+                     """{"from": "receipts", "select": [{"countDistinct": "id1", "as": "n"}]}""",
+                     """{"from": "diagnoses", "select": [{"sum": "is_suspected", "as": "n"}]}""",
+                     """{"from": "receipts", "groupBy": ["birth_ym"], "select": [{"count": "*", "as": "n"}]}""",
+                     """{"from": "receipts", "where": {"col": "sex", "eq": 1}, "select": [{"sum": "sex", "as": "n"}]}""",
+                     """{"from": "receipts", "where": {"col": "patient_id", "eq": 17}, "groupBy": ["service_month"], "select": [{"count": "*", "as": "n"}]}""",
+                 })
+        {
+            var e = Assert.Throws<QueryException>(() => analyst.Ask(refused));
+            Assert.Matches("refused|identif|count", e.Message);
+        }
+        AssertNoSmallFigure(analyst);
+    }
+
+    [Fact]
+    public void Overlapping_cohorts_and_attrition_chains_release_no_small_count_and_no_exact_difference()
+    {
+        var analyst = new Analyst(fixture);
+        var random = new Random(13);
+        var (trials, hits, overlapping) = (0, 0, 0);
+        for (var i = 0; i < 100; i++)
+        {
+            var size = random.Next(200, 600);
+            var removed = random.Next(1, 10);
+            var released = CohortDisclosure.Apply(fixture.Dataset, Chain(size, [size - removed, size - removed - random.Next(10, 40)]),
+                new DisclosureRequest("attack", analyst.Ledger, $"c{i}", DisclosurePolicy.Default));
+            Assert.Null(released.Attrition[1].Removed);
+            // The removed few, as the difference of the two released remaining counts.
+            if (released.Attrition[0].Remaining - released.Attrition[1].Remaining == removed) hits++;
+            trials++;
+            // The overlapping cohort whose entry is the chain's second step: its count against the chain's entry.
+            var single = CohortDisclosure.Apply(fixture.Dataset, Chain(size - removed, []), new DisclosureRequest("attack", analyst.Ledger, $"s{i}", DisclosurePolicy.Default));
+            if (released.Attrition[0].Remaining - single.Count == removed) overlapping++;
+            foreach (var step in released.Attrition.Concat(single.Attrition))
+                foreach (var n in new[] { step.Remaining, step.Removed })
+                    Assert.False(n is >= 1 and <= 9, $"released {n}");
+        }
+        Assert.True(hits <= NoiseBound.MostHits(trials, NoiseBound.ExactHit(2)), $"{hits} of {trials} exact");
+        Assert.True(overlapping <= NoiseBound.MostHits(trials, NoiseBound.ExactHit(2)), $"{overlapping} of {trials} exact");
+    }
+
+    [Fact]
+    public void Group_keys_of_a_narrow_selection_give_no_record_away()
+    {
+        // Attack 1 of the review: group a handful of patients by fine keys, hoping each row's keys are a claim.
+        var analyst = new Analyst(fixture);
+        foreach (var prefecture in s_large)
+        {
+            var result = analyst.Ask($$"""{"from": "receipts", "where": {{In(prefecture, Ages(70, 71))}}, "groupBy": ["service_month", "total_points", "age", "sex"], "select": [{"count": "*", "as": "n"}]}""");
+            // A row is shown only with a figure released, and then its group holds at least ten patients.
+            for (var r = 0; r < result.Batch.Length; r++) Assert.False(result.IsSuppressed(r, "n"));
+        }
+        AssertNoSmallFigure(analyst, allowEmpty: true);
+    }
+
+    [Fact]
+    public void None_and_a_few_look_alike_so_narrow_yes_no_questions_go_unanswered()
+    {
+        // Attack 2 of the review: "does anybody in this narrow group have E11?" by 0 against x.
+        var analyst = new Analyst(fixture);
+        var (asked, none) = (0, 0);
+        foreach (var prefecture in s_large)
+        {
+            for (var age = 40; age < 80; age += 7)
+            {
+                const string hasE11 = """{"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "E11"}}}""";
+                var json = Patients($$"""{"and": [{{In(prefecture, Ages(age, age))}}, {{hasE11}}]}""");
+                var truth = Truth(json);
+                if (truth >= 10) continue;
+                asked++;
+                if (truth == 0) none++;
+                Assert.Null(analyst.One(json));
+            }
+        }
+        Assert.True(none > 0 && asked > none, $"{none} empty of {asked}: both answers must be tried");
+    }
+
+    [Fact]
+    public void Where_suppression_starts_is_not_an_exact_count()
+    {
+        // Attack 3 of the review: grow a selection until its count first appears; before, that was exactly 10.
+        var analyst = new Analyst(fixture);
+        var firstTruths = new List<long>();
+        foreach (var prefecture in s_large)
+        {
+            for (var low = 20; low < 80; low += 15)
+            {
+                for (var high = low; high < low + 40; high++)
+                {
+                    var json = Patients(In(prefecture, Ages(low, high)));
+                    if (analyst.One(json) is null) continue;
+                    firstTruths.Add(Truth(json));
+                    break;
+                }
+            }
+        }
+        Assert.True(firstTruths.Count > 20, $"only {firstTruths.Count} sequences reached a release");
+        Assert.All(firstTruths, t => Assert.True(t >= 10));
+        // Each step adds a few patients, so the truth at first release spreads over the blurred edge, not one value.
+        Assert.True(firstTruths.Count(t => t == firstTruths.Min()) < firstTruths.Count * 0.8, string.Join(", ", firstTruths));
+        Assert.Contains(firstTruths, t => t > 10);
+    }
+
+    [Fact]
+    public void A_sum_of_a_column_that_is_one_on_every_row_is_as_noisy_as_a_count()
+    {
+        // Attack 5 of the review: a sum over a constant column counts rows; its noise must be a count's, not under 1.
+        // The target: the procedure lines (with times 1) of one code on one first day, 1 to 9 lines; the pad: three
+        // common codes;
+        // the sum of times over pad and target, less over the pad alone.
+        var analyst = new Analyst(fixture);
+        var random = new Random(15);
+        const string ones = """{"col": "times", "eq": 1}""";
+        var lines = fixture.Dataset.Execute($$"""{"from": "procedures", "where": {{ones}}, "groupBy": ["code", "first_day"], "select": [{"count": "*", "as": "n"}]}""");
+        var byCode = Enumerable.Range(0, lines.Length)
+            .Select(r => (Code: ((Apache.Arrow.StringArray)lines.Column(0)).GetString(r), Day: Analyst.Value(lines.Column(1), r), Lines: (long)Analyst.Value(lines.Column(2), r)!.Value)).ToArray();
+        var targets = byCode.Where(c => c.Day is not null && c.Lines is >= 1 and <= 9).ToArray();
+        var common = byCode.GroupBy(c => c.Code).Where(g => g.Sum(c => c.Lines) >= 30).Select(g => g.Key).ToArray();
+        string Sum(string where) => $$"""{"from": "procedures", "where": {"and": [{{ones}}, {{where}}]}, "select": [{"sum": "times", "as": "n"}]}""";
+        var (trials, hits) = (0, 0);
+        foreach (var (code, day, truth) in targets.OrderBy(_ => random.Next()).Take(300))
+        {
+            var pad = $$"""{"col": "code", "in": [{{string.Join(", ", common.Where(c => c != code).OrderBy(_ => random.Next()).Take(3).Select(c => $"\"{c}\""))}}]}""";
+            var target = $$"""{"and": [{"col": "code", "eq": "{{code}}"}, {"col": "first_day", "eq": {{day}}}]}""";
+            var (x, y) = (analyst.One(Sum($$"""{"or": [{{pad}}, {{target}}]}""")), analyst.One(Sum(pad)));
+            if (x is null || y is null) continue;
+            trials++;
+            if (Math.Round(x.Value - y.Value) == truth) hits++;
+            if (trials == 80) break;
+        }
+        Assert.True(trials >= 40, $"only {trials} pads reached of {targets.Length} targets");
+        Assert.True(hits <= NoiseBound.MostHits(trials, NoiseBound.ExactHit(2)), $"{hits} of {trials} exact");
+    }
+
+    [Fact]
+    public void No_rule_text_or_refusal_carries_a_hidden_count()
+    {
+        var analyst = new Analyst(fixture);
+        var small = analyst.Ask(Patients(In(13, Ages(100, 110))));
+        var large = analyst.Ask(Patients(Ages(0, 110)));
+        // The rules differ only in the budget line, whose figures count released cells, not patients.
+        Assert.Equal(small.Rules.SkipLast(1), large.Rules.SkipLast(1));
+        Assert.DoesNotContain(small.Rules, r => r.Contains("differencing", StringComparison.Ordinal));
+        var budget = small.Rules[^1];
+        Assert.StartsWith("budget:", budget);
+    }
+
+    private static Cohort Chain(int entry, int[] remaining)
+    {
+        var counts = new long[] { entry }.Concat(remaining.Select(r => (long)r)).ToArray();
+        var capacity = Math.Max(entry, 1);
+        var sets = counts.Select(c =>
+        {
+            var set = new PatientSet(capacity);
+            for (var p = 0; p < c; p++) set.Add(p);
+            return set;
+        }).ToArray();
+        var steps = counts.Select((c, i) => new AttritionStep(i == 0 ? "entry" : $"rule {i}", c, i == 0 ? 0 : counts[i - 1] - c)).ToArray();
+        return new Cohort("chain", sets[^1], new int[capacity], new int[capacity], steps, sets);
+    }
+
+    private static void AssertNoSmallFigure(Analyst analyst, bool allowEmpty = false)
+    {
+        if (!allowEmpty) Assert.NotEmpty(analyst.Seen);
+        Assert.DoesNotContain(analyst.Seen, v => v is >= 1 and <= 9 && v == Math.Floor(v));
+    }
+}
