@@ -34,6 +34,10 @@ public sealed class SandboxOptions
     public int SqlTimeoutSeconds { get; set; } = 10;
     public int SqlMaxRows { get; set; } = 10_000;
 
+    /// <summary>DuckDB's memory limit for all SQL statements together, and the most they may spill to disk (MiB).</summary>
+    public int SqlMemoryLimitMB { get; set; } = 1024;
+    public int SqlSpillLimitMB { get; set; } = 1024;
+
     /// <summary>
     /// Seconds an engine query or cohort may run for a waiting caller (fractions allowed); then it is stopped and
     /// answered 400, as SQL is past <see cref="SqlTimeoutSeconds"/>.

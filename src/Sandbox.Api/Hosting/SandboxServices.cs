@@ -65,8 +65,10 @@ public static class SandboxServices
         {
             var path = Options(sp).DataPath("duckdb", "synthetic.duckdb");
             SqlDatabaseFile.Ensure(path, sp.GetRequiredService<DatasetRegistry>().Get(DatasetRegistry.Synthetic), sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqlSandbox>());
-            return new SqlSandbox(path);
+            return new SqlSandbox(path, Options(sp).SqlMemoryLimitMB, Options(sp).SqlSpillLimitMB, sp.GetRequiredService<TimeProvider>());
         });
+        // Statements at once: each may use DuckDB's whole memory limit, so the service bounds how many hold it.
+        services.AddSingleton(sp => new SqlSlots(Math.Max(2, Environment.ProcessorCount), sp.GetRequiredService<TimeProvider>()));
 
         services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization();

@@ -1,6 +1,7 @@
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Hosting;
+using Claims.Sandbox.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ public static class SqlApi
     }
 
     public static async Task<Results<Ok<SqlResult>, ProblemHttpResult>> Run(string ds, SqlRequest request, HttpContext context, DatasetRegistry registry,
-        SqlSandbox sandbox, IOptions<SandboxOptions> options)
+        SqlSandbox sandbox, SqlSlots slots, TimeProvider time, IOptions<SandboxOptions> options)
     {
         if (!registry.TryGet(ds, out _)) return DatasetsApi.UnknownDataset(ds);
         if (ds != DatasetRegistry.Synthetic)
@@ -28,7 +29,14 @@ public static class SqlApi
         var audit = AuditDetails.Of(context);
         audit.SubjectHash = AuditDetails.HashOf(request.Sql ?? "");
         var limits = options.Value;
-        var result = await sandbox.Run(request.Sql ?? "", limits.SqlMaxRows, TimeSpan.FromSeconds(limits.SqlTimeoutSeconds), context.RequestAborted);
+        var timeout = TimeSpan.FromSeconds(limits.SqlTimeoutSeconds);
+        if (!slots.TryEnter(context.User.Id(), time.GetUtcNow() + timeout, out var lease, out var retryAfter))
+        {
+            context.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Result(StatusCodes.Status429TooManyRequests,
+                $"your previous SQL statement is still running; one runs at a time per user, so that others get their turn: retry in {retryAfter.TotalSeconds:0} s", "Too many requests");
+        }
+        var result = await sandbox.Run(lease, request.Sql ?? "", limits.SqlMaxRows, timeout, context.RequestAborted);
         audit.ResultSize = result.Rows.Count;
         return TypedResults.Ok(result);
     }
