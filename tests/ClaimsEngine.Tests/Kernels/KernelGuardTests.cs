@@ -46,6 +46,27 @@ public class KernelGuardTests
         Assert.Throws<ArgumentException>(() => Bitmap.AndNot(target, other, level));
     }
 
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void A_selection_shorter_than_the_rows_is_refused_rather_than_read_or_written_past(SimdLevel level)
+    {
+        // 65 rows need two words; one word would let the vector paths run off the end of the bitmap.
+        var values = new int[65];
+        var longs = new long[65];
+        var floats = new float[65];
+        var groups = new int[65];
+        var shortSelection = new ulong[1];
+        Assert.Throws<ArgumentException>(() => Bitmap.Not(shortSelection, 65));
+        Assert.Throws<ArgumentException>(() => Bitmap.SetAll(shortSelection, 65));
+        Assert.Throws<ArgumentException>(() => Predicates.Range(values, 0, 1, shortSelection, BitmapMode.Write, level));
+        Assert.Throws<ArgumentException>(() => Predicates.Range(values, 1, 0, shortSelection, BitmapMode.Write, level));
+        Assert.Throws<ArgumentException>(() => MaskedSum.Sum(values, shortSelection, level));
+        Assert.Throws<ArgumentException>(() => MaskedSum.Sum(floats, shortSelection, level));
+        Assert.Throws<ArgumentException>(() => MaskedMinMax.Min(longs, shortSelection, level));
+        Assert.Throws<ArgumentException>(() => DenseGroupBy.Count(groups, shortSelection, new long[1]));
+        Assert.Throws<ArgumentException>(() => DenseGroupBy.CountAndSum(groups, values, shortSelection, new long[1], new long[1]));
+    }
+
     [Fact]
     public void Group_sums_refuse_fewer_sums_than_groups_and_values_that_do_not_match_the_group_indexes()
     {
