@@ -35,6 +35,26 @@ public class AggregateTests
         CheckMinMax<long>(level);
     }
 
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void Masked_min_and_max_find_the_selected_extreme_among_distinct_values(SimdLevel level)
+    {
+        // KernelInputs crowds MinValue and MaxValue, so nearly every word's extreme is the type's own and a kernel
+        // reading the wrong rows would still agree; distinct values make each answer depend on which rows count.
+        var random = new Random(97 + (int)level);
+        foreach (var length in KernelInputs.Lengths)
+        {
+            var ints = Enumerable.Range(0, length).OrderBy(_ => random.Next()).ToArray();
+            var longs = ints.Select(v => (long)v * 3_000_000_000L - 7).ToArray();
+            var selection = KernelInputs.Selection(random, length);
+            var selected = Enumerable.Range(0, length).Where(i => KernelInputs.Selected(selection, i)).ToArray();
+            Assert.Equal(selected.Length == 0 ? (int?)null : selected.Min(i => ints[i]), MaskedMinMax.Min<int>(ints, selection, level));
+            Assert.Equal(selected.Length == 0 ? (int?)null : selected.Max(i => ints[i]), MaskedMinMax.Max<int>(ints, selection, level));
+            Assert.Equal(selected.Length == 0 ? (long?)null : selected.Min(i => longs[i]), MaskedMinMax.Min<long>(longs, selection, level));
+            Assert.Equal(selected.Length == 0 ? (long?)null : selected.Max(i => longs[i]), MaskedMinMax.Max<long>(longs, selection, level));
+        }
+    }
+
     [Fact]
     public void Dense_group_by_counts_and_sums_like_linq()
     {
