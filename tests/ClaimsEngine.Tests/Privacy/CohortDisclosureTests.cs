@@ -104,7 +104,7 @@ public class CohortDisclosureTests(RestrictedFixture fixture) : IClassFixture<Re
     }
 
     /// <summary>A cohort whose attrition has these remaining counts, each step's patients a prefix of ids 0, 1, 2, …</summary>
-    private static Cohort Chain(long[] remaining)
+    internal static Cohort Chain(long[] remaining)
     {
         var capacity = (int)Math.Max(1, remaining[0]);
         var sets = remaining.Select(r =>

@@ -1,4 +1,3 @@
-using Claims.Engine.Cohorts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 
@@ -202,14 +201,14 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
         {
             var size = random.Next(200, 600);
             var removed = random.Next(1, 10);
-            var released = CohortDisclosure.Apply(fixture.Dataset, Chain(size, [size - removed, size - removed - random.Next(10, 40)]),
+            var released = CohortDisclosure.Apply(fixture.Dataset, CohortDisclosureTests.Chain([size, size - removed, size - removed - random.Next(10, 40)]),
                 new DisclosureRequest("attack", analyst.Ledger, $"c{i}", DisclosurePolicy.Default));
             Assert.Null(released.Attrition[1].Removed);
             // The removed few, as the difference of the two released remaining counts.
             if (released.Attrition[0].Remaining - released.Attrition[1].Remaining == removed) hits++;
             trials++;
             // The overlapping cohort whose entry is the chain's second step: its count against the chain's entry.
-            var single = CohortDisclosure.Apply(fixture.Dataset, Chain(size - removed, []), new DisclosureRequest("attack", analyst.Ledger, $"s{i}", DisclosurePolicy.Default));
+            var single = CohortDisclosure.Apply(fixture.Dataset, CohortDisclosureTests.Chain([size - removed]), new DisclosureRequest("attack", analyst.Ledger, $"s{i}", DisclosurePolicy.Default));
             if (released.Attrition[0].Remaining - single.Count == removed) overlapping++;
             foreach (var step in released.Attrition.Concat(single.Attrition))
                 foreach (var n in new[] { step.Remaining, step.Removed })
@@ -323,20 +322,6 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
         Assert.DoesNotContain(small.Rules, r => r.Contains("differencing", StringComparison.Ordinal));
         var budget = small.Rules[^1];
         Assert.StartsWith("budget:", budget);
-    }
-
-    private static Cohort Chain(int entry, int[] remaining)
-    {
-        var counts = new long[] { entry }.Concat(remaining.Select(r => (long)r)).ToArray();
-        var capacity = Math.Max(entry, 1);
-        var sets = counts.Select(c =>
-        {
-            var set = new PatientSet(capacity);
-            for (var p = 0; p < c; p++) set.Add(p);
-            return set;
-        }).ToArray();
-        var steps = counts.Select((c, i) => new AttritionStep(i == 0 ? "entry" : $"rule {i}", c, i == 0 ? 0 : counts[i - 1] - c)).ToArray();
-        return new Cohort("chain", sets[^1], new int[capacity], new int[capacity], steps, sets);
     }
 
     private static void AssertNoSmallFigure(Analyst analyst, bool allowEmpty = false)
