@@ -51,9 +51,14 @@ public sealed class SuppressionTable
     /// </param>
     public SuppressionOutcome Suppress(DisclosurePolicy policy, IReadOnlyList<bool>? small = null, bool withhold = true)
     {
-        var status = _counts.Select((c, i) => policy.IsSmall(c) || small?[i] == true ? CellSuppression.Primary : CellSuppression.None).ToArray();
-        var lines = PublicLines(policy);
         var publicCells = _lines.Where(line => line.Length == 1 && _counts[line[0]] >= policy.Threshold).Select(line => line[0]).ToHashSet();
+        // A cell alone in a margin of the threshold or more is that margin, which the audit counts as public: hiding
+        // it for its perturbed value would leave it pinned by the other margins, and cascade through the table.
+        var status = _counts.Select((c, i) => policy.IsSmall(c) || (small?[i] == true && !publicCells.Contains(i)) ? CellSuppression.Primary : CellSuppression.None).ToArray();
+        var lines = PublicLines(policy);
+        // Cells the margins alone pin (where groups are missing) stay pinned whatever else is hidden: hiding more for
+        // them would only cascade through the table. Without withholding, their protection is the margins' noise.
+        var pinnedByMargins = withhold ? [] : SuppressionAudit.Determined(lines, Enumerable.Repeat(true, _counts.Length).ToArray()).ToHashSet();
         bool Eligible(int cell) => status[cell] == CellSuppression.None && _counts[cell] > 0 && !publicCells.Contains(cell);
         bool HideSmallestOf(IEnumerable<int> cells)
         {
@@ -73,7 +78,7 @@ public sealed class SuppressionTable
             }
             if (changed) continue;
 
-            var determined = SuppressionAudit.Determined(lines, status.Select(s => s != CellSuppression.None).ToArray());
+            var determined = SuppressionAudit.Determined(lines, status.Select(s => s != CellSuppression.None).ToArray()).Except(pinnedByMargins).ToList();
             if (determined.Count == 0) return new SuppressionOutcome(status, Withheld: false);
             foreach (var cell in determined) changed |= HideSmallestOf(lines.Where(line => line.Contains(cell)).SelectMany(line => line));
             if (changed) continue;
