@@ -3,13 +3,12 @@ using Claims.Engine.Query;
 namespace Claims.Engine.Privacy;
 
 /// <summary>
-/// Perturbs the figures of one cell (a group's row, or one attrition count) by its cell key, and notes each
-/// released figure's key as spent. Counts go through the perturbation table and are suppressed (null) where they or
+/// Perturbs the figures of one cell (a group's row, or one attrition count) by its cell key. Counts go through the perturbation table and are suppressed (null) where they or
 /// their perturbed value fall below the threshold, zero included: a 0 shown apart from a suppressed 1 would answer
 /// "does anyone here have it?". Sums move by the top contributor times a count-sized draw; an average is the
 /// perturbed sum over the perturbed count of its values, so it agrees with the sum and count released beside it.
 /// </summary>
-internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys, uint cellKey, ISet<ulong> spent, int position = 0)
+internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys, uint cellKey, int position = 0)
 {
     /// <summary>The released value of an aggregate whose true value is <paramref name="value"/>, or null where it is suppressed.</summary>
     public object? Figure(Aggregate aggregate, object? value, Magnitude? magnitude) => (aggregate.Kind, value, magnitude) switch
@@ -24,16 +23,12 @@ internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys,
 
     public long? Count(long count)
     {
-        var key = keys.FigureKey(cellKey, Privacy.Figure.Count, count, position);
-        var released = policy.Noise.Perturb(count, Uniform(key));
-        if (released is not null) spent.Add(key);
-        return released;
+        return policy.Noise.Perturb(count, Uniform(keys.FigureKey(cellKey, Privacy.Figure.Count, count, position)));
     }
 
     private double Sum(Magnitude magnitude)
     {
         var key = keys.FigureKey(cellKey, Privacy.Figure.Sum, BitConverter.DoubleToInt64Bits(magnitude.Sum), position);
-        spent.Add(key);
         return MagnitudeNoise.Perturb(magnitude.Sum, magnitude.Top, key);
     }
 

@@ -29,18 +29,15 @@ public static class CohortDisclosure
         }
         var policy = request.Policy;
         var keys = request.Ledger.KeysFor(dataset);
-        var figures = new HashSet<ulong>();
         long? Perturbed(PatientSet patients, int position) =>
-            new CellPerturbation(policy, keys, keys.CellKey(patients), figures, position).Count(patients.Count);
+            new CellPerturbation(policy, keys, keys.CellKey(patients), position).Count(patients.Count);
 
         var sets = cohort.StepPatients;
         // The entry step removes nobody by construction, so its 0 says nothing.
         var steps = cohort.Attrition.Select((s, i) => new DisclosedStep(s.Rule,
             Perturbed(sets[i], 1 + 2 * i),
             i == 0 ? s.Removed : Perturbed(sets[i - 1].Except(sets[i]), 2 + 2 * i))).ToArray();
-        var suppressed = steps.Select((s, i) => (s.Remaining is null ? 1 : 0) + (i > 0 && s.Removed is null ? 1 : 0)).Sum();
-
-        var spend = request.Ledger.Record(request.Project, steps[^1].Remaining is null ? null : cohort.Patients, figures, suppressed, request.Budget,
+        var spend = request.Ledger.Record(request.Project, steps[^1].Remaining is null ? null : cohort.Patients, 2 * steps.Length - 1, request.Budget,
             "cohort", cohort.Name, request.Description);
         List<string> rules =
         [

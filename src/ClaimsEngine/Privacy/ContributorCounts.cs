@@ -8,13 +8,17 @@ namespace Claims.Engine.Privacy;
 /// A large group can hold only one or two of them (two admissions among thousands of outpatients), and a count or
 /// sum of that column would then describe those few; such a cell is suppressed like a small group. One scan per
 /// nullable column the query aggregates; columns without nulls are behind the whole group and need none.
+/// Whether they are enough is decided on their count perturbed by their own cell key, as a group's is: keyed by
+/// the group's patients instead, patients without a value added to the group would re-roll the decision until
+/// it gave the exact count away.
 /// </summary>
 internal static class ContributorCounts
 {
-    /// <summary>Per aggregate of <paramref name="query"/>, the contributors per group key, or null where the group's own count stands.</summary>
-    public static IReadOnlyDictionary<object?[], long>?[] Of(Dataset dataset, QueryModel query, ReleaseUnit unit, CancellationToken cancellationToken)
+    /// <summary>Per aggregate of <paramref name="query"/>, the contributors per group key (their count and cell key), or null where the group's own count stands.</summary>
+    public static IReadOnlyDictionary<object?[], (long Count, uint CellKey)>?[] Of(Dataset dataset, QueryModel query, ReleaseUnit unit, RecordKeys records,
+        CancellationToken cancellationToken)
     {
-        var byColumn = new Dictionary<string, IReadOnlyDictionary<object?[], long>>();
+        var byColumn = new Dictionary<string, IReadOnlyDictionary<object?[], (long, uint)>>();
         return query.Select.Select(aggregate =>
         {
             if (aggregate.Column is not { Nullable: true } column || column == unit.Column) return null;
@@ -28,7 +32,8 @@ internal static class ContributorCounts
                 Limit = null,
             };
             var keys = query.GroupBy.Count;
-            var counts = dataset.Groups(counted, cancellationToken).ToDictionary(g => g.Values[..keys], g => (long)g.Values[keys]!, GroupKeyComparer.Instance);
+            var counts = dataset.Groups(counted, cancellationToken)
+                .ToDictionary(g => g.Values[..keys], g => ((long)g.Values[keys]!, records.CellKey(g.State, 0)), GroupKeyComparer.Instance);
             byColumn[column.Name] = counts;
             return counts;
         }).ToArray();

@@ -14,7 +14,7 @@ namespace Claims.Engine.Privacy;
 ///    patients stand behind (<see cref="ContributorCounts"/>);
 /// 4. perturb every other count and sum by the cell key method, keyed by the group's patients
 ///    (<see cref="RecordKeys"/>, <see cref="PerturbationTable"/>, <see cref="MagnitudeNoise"/>);
-/// 5. order by the released values (a row's place then says nothing its values do not), spend the new figures
+/// 5. order by the released values (a row's place then says nothing its values do not), spend one unit per cell shown
 ///    from the project's budget and record the query's patients, refusing the whole release if the budget would
 ///    be passed.
 /// A public dataset's result is returned as it is.
@@ -33,30 +33,31 @@ public static class DisclosureControl
         var groups = dataset.Groups(measured.Query, cancellationToken);
         var counts = groups.Select(g => measured.Units(g)).ToArray();
         var cellKeys = groups.Select(g => keys.CellKey(g.State, measured.UnitIndex)).ToArray();
-        var figures = new HashSet<ulong>();
         // A group is small when its count of patients would not be released: under the threshold, or near it and
         // perturbed below it, so where suppression starts says nothing exact.
-        var small = groups.Select((_, g) => new CellPerturbation(policy, keys, cellKeys[g], new HashSet<ulong>()).Count(counts[g]) is null).ToArray();
+        var small = groups.Select((_, g) => new CellPerturbation(policy, keys, cellKeys[g]).Count(counts[g]) is null).ToArray();
         var outcome = new SuppressionTable(counts, MarginLines.Of(groups.Select(g => g.Values).ToList(), query.GroupBy.Count)).Suppress(policy, small, withhold: false);
-        var contributors = ContributorCounts.Of(dataset, query, unit, cancellationToken);
+        var contributors = ContributorCounts.Of(dataset, query, unit, keys, cancellationToken);
 
         var released = new List<object?[]>(groups.Count);
         var hidden = new Dictionary<object?[], CellSuppression[]>(ReferenceEqualityComparer.Instance);
         var patients = unit.Patients ? new PatientSet(EventScan.PatientCount(dataset)) : null;
-        var (thin, suppressedShown) = (false, 0);
+        var thin = false;
         for (var g = 0; g < groups.Count; g++)
         {
             var group = groups[g];
             var row = group.Values[..(query.GroupBy.Count + query.Select.Count)];
             var cells = new CellSuppression[query.Select.Count];
-            var perturb = new CellPerturbation(policy, keys, cellKeys[g], figures);
+            var perturb = new CellPerturbation(policy, keys, cellKeys[g]);
             for (var a = 0; a < query.Select.Count; a++)
             {
                 var cell = query.GroupBy.Count + a;
-                // Patients behind a thin column's figure, none included: 0 and 1–9 look alike, so neither answers "anyone?".
-                var behind = contributors[a]?.GetValueOrDefault(row[..query.GroupBy.Count]) ?? counts[g];
+                // Patients behind a thin column's figure, none included (0 and 1–9 look alike, so neither answers
+                // "anyone?"), enough only if their own perturbed count would be released.
+                var thinColumn = contributors[a] is { } behind
+                    && (!behind.TryGetValue(row[..query.GroupBy.Count], out var those) || new CellPerturbation(policy, keys, those.CellKey).Count(those.Count) is null);
                 cells[a] = outcome.Cells[g] != CellSuppression.None ? outcome.Cells[g]
-                    : behind < policy.Threshold ? CellSuppression.Primary
+                    : thinColumn ? CellSuppression.Primary
                     : CellSuppression.None;
                 row[cell] = cells[a] == CellSuppression.None ? perturb.Figure(query.Select[a], row[cell], measured.Magnitude(group, a)) : null;
                 // A figure suppressed by its own perturbation (a distinct count of codes under 10, say) is small too.
@@ -67,7 +68,6 @@ public static class DisclosureControl
             // alone would say that the group holds somebody.
             if (query.GroupBy.Count > 0 && cells.All(c => c != CellSuppression.None)) continue;
             if (patients is not null) group.State.ForEachDistinct(measured.UnitIndex, id => patients.Add((int)id));
-            suppressedShown += cells.Count(c => c != CellSuppression.None);
             released.Add(row);
             hidden[row] = cells;
         }
@@ -77,7 +77,7 @@ public static class DisclosureControl
                 .Select(x => new SuppressedCell(r, x.a.Alias) { Rule = hidden[row][x.i] }))
             .ToList();
 
-        var spend = request.Ledger.Record(request.Project, figures.Count > 0 ? patients : null, figures, suppressedShown, request.Budget,
+        var spend = request.Ledger.Record(request.Project, suppressed.Count < released.Count * query.Select.Count ? patients : null, released.Count * query.Select.Count, request.Budget,
             "query", $"{query.From.Name} query", request.Description);
         return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(query, policy, unit, thin, spend, request.Project));
     }

@@ -9,5 +9,5 @@ internal static class DisclosureRules
         "and totals are perturbed on their own, so cells need not add up to them";
 
     public static string Budget(string project, AggregateRelease spend) =>
-        $"budget: project '{project}' has spent {spend.Spent} of its {spend.Budget} figures ({spend.Left} left; a figure shown before is free, each {DisclosurePolicy.Marker} costs one)";
+        $"budget: project '{project}' has spent {spend.Spent} of its {spend.Budget} figures ({spend.Left} left; every cell shown costs one, {DisclosurePolicy.Marker} included, asked again or not)";
 }

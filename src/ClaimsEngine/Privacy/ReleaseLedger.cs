@@ -74,13 +74,16 @@ public sealed partial class ReleaseLedger(string directory)
     /// figures need no differencing check of their own: two releases a few patients apart differ by those patients
     /// plus two independent noises.
     /// </summary>
-    /// <param name="suppressed">Cells shown as suppressed: each costs one unit, every time, since what it hides has no key the analyst may know.</param>
-    public AggregateRelease Record(string project, PatientSet? patients, IReadOnlyCollection<ulong> figures, int suppressed, long budget, string kind, string label, string description)
+    /// <param name="cells">
+    /// The cells the release shows, figures and suppressed alike: each costs one unit every time. A charge that
+    /// depended on which figures were shown before would say whether two releases hold the same patients.
+    /// </param>
+    public AggregateRelease Record(string project, PatientSet? patients, int cells, long budget, string kind, string label, string description)
     {
         lock (_lock)
         {
             using var _ = ProjectLock(project);
-            var spent = Budget(project).Spend(figures, suppressed, budget, project);
+            var spent = Budget(project).Spend(cells, budget, project);
             var release = patients is null ? null : Append(project, Load(project), patients, kind, label, description);
             return new AggregateRelease(release, spent, budget);
         }

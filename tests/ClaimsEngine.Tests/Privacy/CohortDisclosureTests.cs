@@ -79,7 +79,7 @@ public class CohortDisclosureTests(RestrictedFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
-    public void The_same_cohort_asked_again_gets_the_same_counts_and_spends_nothing_more()
+    public void The_same_cohort_asked_again_gets_the_same_counts_and_is_charged_by_its_shape_alone()
     {
         var ledger = fixture.NewLedger();
         var request = new DisclosureRequest("study", ledger, "a", DisclosurePolicy.Default);
@@ -88,7 +88,7 @@ public class CohortDisclosureTests(RestrictedFixture fixture) : IClassFixture<Re
         Assert.Equal(5, spent);
         var again = CohortDisclosure.Apply(fixture.Dataset, Chain([400, 300, 120]), request);
         Assert.Equal(first.Attrition, again.Attrition);
-        Assert.Equal(spent, ledger.Spent("study"));
+        Assert.Equal(2 * spent, ledger.Spent("study"));
         Assert.DoesNotContain(first.Rules, r => r.Contains("400", StringComparison.Ordinal) || r.Contains("120", StringComparison.Ordinal));
     }
 
