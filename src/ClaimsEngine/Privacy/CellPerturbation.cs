@@ -32,5 +32,5 @@ internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys,
         return MagnitudeNoise.Perturb(magnitude.Sum, magnitude.Top, key);
     }
 
-    private static double Uniform(ulong key) => (key >> 11) * (1.0 / (1UL << 53));
+    public static double Uniform(ulong key) => (key >> 11) * (1.0 / (1UL << 53));
 }

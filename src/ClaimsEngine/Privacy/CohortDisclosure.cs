@@ -14,8 +14,9 @@ public sealed record DisclosedCohort(string Name, IReadOnlyList<DisclosedStep> A
 /// patients (the step's, or those the rule removed), perturbed by their cell key and shown only if it stays at the
 /// threshold or more, as any count is; no rule compares exact counts, since whether a step is shown would then
 /// say exactly how many a rule removed. Each step's figures are keyed by its position too: one set of patients at
-/// two steps (a rule that removed nobody) gets two independent answers, so equal answers do not say "nobody".
-/// Figures are spent from the project's budget, and the cohort's patients recorded for later extracts.
+/// two steps (a rule that removed nobody) gets two independent answers, so equal answers do not say "nobody";
+/// and a count whose patients are near those of a count shown before (another step, another cohort, a query's
+/// cell) is withheld (<see cref="CellHistory"/>). Figures are spent from the project's budget, and the cohort's patients recorded for later extracts.
 /// </summary>
 public static class CohortDisclosure
 {
@@ -29,20 +30,32 @@ public static class CohortDisclosure
         }
         var policy = request.Policy;
         var keys = request.Ledger.KeysFor(dataset);
-        long? Perturbed(PatientSet patients, int position) =>
-            new CellPerturbation(policy, keys, keys.CellKey(patients), position).Count(patients.Count);
-
         var sets = cohort.StepPatients;
         // The entry step removes nobody by construction, so its 0 says nothing.
-        var steps = cohort.Attrition.Select((s, i) => new DisclosedStep(s.Rule,
-            Perturbed(sets[i], 1 + 2 * i),
-            i == 0 ? s.Removed : Perturbed(sets[i - 1].Except(sets[i]), 2 + 2 * i))).ToArray();
-        var spend = request.Ledger.Record(request.Project, steps[^1].Remaining is null ? null : cohort.Patients, 2 * steps.Length - 1, request.Budget,
-            "cohort", cohort.Name, request.Description);
+        var removed = sets.Select((set, i) => i == 0 ? null : sets[i - 1].Except(set)).ToArray();
+        var (steps, spend) = request.Ledger.Release(request, keys, "cohort", cohort.Name, history =>
+        {
+            long? Released(PatientSet patients, int position, string place)
+            {
+                var count = new CellPerturbation(policy, keys, keys.CellKey(patients), position).Count(patients.Count);
+                if (count is null) return null;
+                var sketch = new CellSketch();
+                foreach (var patient in patients) sketch.Add(keys.Record(patient));
+                return history.Admit(new ShownCell(patients.Count, ShownCell.QuestionOf(request.Description, place), sketch)) ? count : null;
+            }
+
+            // Admitted from the last step back: where two steps are near, the cohort's own count is the one shown.
+            var remaining = new long?[sets.Count];
+            for (var i = sets.Count - 1; i >= 0; i--) remaining[i] = Released(sets[i], 1 + 2 * i, $"remaining {i}");
+            var steps = cohort.Attrition.Select((s, i) => new DisclosedStep(s.Rule, remaining[i],
+                i == 0 ? s.Removed : Released(removed[i]!, 2 + 2 * i, $"removed {i}"))).ToArray();
+            return (steps, steps[^1].Remaining is null ? null : cohort.Patients, 2 * steps.Length - 1);
+        });
         List<string> rules =
         [
             $"suppression: counts of fewer than {policy.Threshold} patients (none included) are shown as {DisclosurePolicy.Marker}; each remaining and removed count is perturbed on its own patients",
             DisclosureRules.Perturbation(policy),
+            DisclosureRules.Differencing(policy, "patients"),
             DisclosureRules.Budget(request.Project, spend),
         ];
         return new DisclosedCohort(cohort.Name, steps, steps[^1].Remaining, rules);

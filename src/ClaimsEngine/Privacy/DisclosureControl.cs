@@ -14,9 +14,11 @@ namespace Claims.Engine.Privacy;
 ///    patients stand behind (<see cref="ContributorCounts"/>);
 /// 4. perturb every other count and sum by the cell key method, keyed by the group's patients
 ///    (<see cref="RecordKeys"/>, <see cref="PerturbationTable"/>, <see cref="MagnitudeNoise"/>);
-/// 5. order by the released values (a row's place then says nothing its values do not), spend one unit per cell shown
-///    from the project's budget and record the query's patients, refusing the whole release if the budget would
-///    be passed.
+/// 5. withhold every cell whose patients are the same as, or within a few of, those of a cell shown before by
+///    another question (<see cref="CellHistory"/>), under the ledger's lock;
+/// 6. order by the released values (a row's place then says nothing its values do not), spend one unit per cell shown
+///    from the project's budget and record the query's patients and the cells shown, refusing the whole release if
+///    the budget would be passed.
 /// A public dataset's result is returned as it is.
 /// </summary>
 public static class DisclosureControl
@@ -39,46 +41,62 @@ public static class DisclosureControl
         var outcome = new SuppressionTable(counts, MarginLines.Of(groups.Select(g => g.Values).ToList(), query.GroupBy.Count)).Suppress(policy, small, withhold: false);
         var contributors = ContributorCounts.Of(dataset, query, unit, keys, cancellationToken);
 
-        var released = new List<object?[]>(groups.Count);
-        var hidden = new Dictionary<object?[], CellSuppression[]>(ReferenceEqualityComparer.Instance);
-        var patients = unit.Patients ? new PatientSet(EventScan.PatientCount(dataset)) : null;
-        var thin = false;
-        for (var g = 0; g < groups.Count; g++)
+        var ((released, hidden, patients, thin), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
         {
-            var group = groups[g];
-            var row = group.Values[..(query.GroupBy.Count + query.Select.Count)];
-            var cells = new CellSuppression[query.Select.Count];
-            var perturb = new CellPerturbation(policy, keys, cellKeys[g]);
-            for (var a = 0; a < query.Select.Count; a++)
+            var released = new List<object?[]>(groups.Count);
+            var hidden = new Dictionary<object?[], CellSuppression[]>(ReferenceEqualityComparer.Instance);
+            var patients = unit.Patients ? new PatientSet(EventScan.PatientCount(dataset)) : null;
+            var thin = false;
+            for (var g = 0; g < groups.Count; g++)
             {
-                var cell = query.GroupBy.Count + a;
-                // Patients behind a thin column's figure, none included (0 and 1–9 look alike, so neither answers
-                // "anyone?"), enough only if their own perturbed count would be released.
-                var thinColumn = contributors[a] is { } behind
-                    && (!behind.TryGetValue(row[..query.GroupBy.Count], out var those) || new CellPerturbation(policy, keys, those.CellKey).Count(those.Count) is null);
-                cells[a] = outcome.Cells[g] != CellSuppression.None ? outcome.Cells[g]
-                    : thinColumn ? CellSuppression.Primary
-                    : CellSuppression.None;
-                row[cell] = cells[a] == CellSuppression.None ? perturb.Figure(query.Select[a], row[cell], measured.Magnitude(group, a)) : null;
-                // A figure suppressed by its own perturbation (a distinct count of codes under 10, say) is small too.
-                if (cells[a] == CellSuppression.None && row[cell] is null) cells[a] = CellSuppression.Primary;
-                thin |= outcome.Cells[g] == CellSuppression.None && cells[a] != CellSuppression.None;
+                var group = groups[g];
+                var row = group.Values[..(query.GroupBy.Count + query.Select.Count)];
+                var cells = new CellSuppression[query.Select.Count];
+                var perturb = new CellPerturbation(policy, keys, cellKeys[g]);
+                for (var a = 0; a < query.Select.Count; a++)
+                {
+                    var cell = query.GroupBy.Count + a;
+                    // Patients behind a thin column's figure, none included (0 and 1–9 look alike, so neither answers
+                    // "anyone?"), enough only if their own perturbed count would be released.
+                    var thinColumn = contributors[a] is { } behind
+                        && (!behind.TryGetValue(row[..query.GroupBy.Count], out var those) || new CellPerturbation(policy, keys, those.CellKey).Count(those.Count) is null);
+                    cells[a] = outcome.Cells[g] != CellSuppression.None ? outcome.Cells[g]
+                        : thinColumn ? CellSuppression.Primary
+                        : CellSuppression.None;
+                    row[cell] = cells[a] == CellSuppression.None ? perturb.Figure(query.Select[a], row[cell], measured.Magnitude(group, a)) : null;
+                    // A figure suppressed by its own perturbation (a distinct count of codes under 10, say) is small too.
+                    if (cells[a] == CellSuppression.None && row[cell] is null) cells[a] = CellSuppression.Primary;
+                    thin |= outcome.Cells[g] == CellSuppression.None && cells[a] != CellSuppression.None;
+                }
+                // A cell near one shown before is withheld as a small one is: marked otherwise, it would say why.
+                if (cells.Any(c => c == CellSuppression.None) && !history.Admit(Shown(group, row[..query.GroupBy.Count])))
+                {
+                    Array.Fill(cells, CellSuppression.Primary);
+                    for (var a = 0; a < query.Select.Count; a++) row[query.GroupBy.Count + a] = null;
+                }
+                // A row with nothing released is not shown at all (bar the one row of a query without groups): its key
+                // alone would say that the group holds somebody.
+                if (query.GroupBy.Count > 0 && cells.All(c => c != CellSuppression.None)) continue;
+                if (patients is not null) group.State.ForEachDistinct(measured.UnitIndex, id => patients.Add((int)id));
+                released.Add(row);
+                hidden[row] = cells;
             }
-            // A row with nothing released is not shown at all (bar the one row of a query without groups): its key
-            // alone would say that the group holds somebody.
-            if (query.GroupBy.Count > 0 && cells.All(c => c != CellSuppression.None)) continue;
-            if (patients is not null) group.State.ForEachDistinct(measured.UnitIndex, id => patients.Add((int)id));
-            released.Add(row);
-            hidden[row] = cells;
+            var shownAny = hidden.Values.Any(cells => cells.Any(c => c == CellSuppression.None));
+            return ((released, hidden, patients, thin), shownAny ? patients : null, released.Count * query.Select.Count);
+        });
+
+        ShownCell Shown(GroupRow group, object?[] key)
+        {
+            var sketch = new CellSketch();
+            group.State.ForEachDistinct(measured.UnitIndex, id => sketch.Add(keys.Record(id)));
+            return new ShownCell(measured.Units(group), ShownCell.QuestionOf(request.Description, ShownCell.PlaceOf(key)), sketch);
         }
+
         QueryResult.Order(query, released);
         var suppressed = released
             .SelectMany((row, r) => query.Select.Select((a, i) => (a, i)).Where(x => hidden[row][x.i] != CellSuppression.None)
                 .Select(x => new SuppressedCell(r, x.a.Alias) { Rule = hidden[row][x.i] }))
             .ToList();
-
-        var spend = request.Ledger.Record(request.Project, suppressed.Count < released.Count * query.Select.Count ? patients : null, released.Count * query.Select.Count, request.Budget,
-            "query", $"{query.From.Name} query", request.Description);
         return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(query, policy, unit, thin, spend, request.Project));
     }
 
@@ -88,6 +106,7 @@ public static class DisclosureControl
         if (query.GroupBy.Count > 0) rules.Add($"complementary suppression against {MarginLines.Describe(query.GroupBy.Count)}");
         if (thin) rules.Add($"an aggregate of a column that fewer than {policy.Threshold} {unit.Plural} of its group have a value of is shown as {DisclosurePolicy.Marker}");
         rules.Add(DisclosureRules.Perturbation(policy));
+        rules.Add(DisclosureRules.Differencing(policy, unit.Plural));
         rules.Add(DisclosureRules.Budget(project, spend));
         return rules;
     }

@@ -8,6 +8,10 @@ internal static class DisclosureRules
         $"and shown only if it stays at {policy.Threshold} or more; each sum by about twice its largest single value; the same figure over the same records always gets the same answer, " +
         "and totals are perturbed on their own, so cells need not add up to them";
 
+    public static string Differencing(DisclosurePolicy policy, string plural) =>
+        $"near cells: a cell whose {plural} are the same as, or fewer than about {policy.Threshold} apart from, those of a cell this project was shown before " +
+        $"(in this release or an earlier one) is shown as {DisclosurePolicy.Marker}, unless it is the same question asked again";
+
     public static string Budget(string project, AggregateRelease spend) =>
         $"budget: project '{project}' has spent {spend.Spent} of its {spend.Budget} figures ({spend.Left} left; every cell shown costs one, {DisclosurePolicy.Marker} included, asked again or not)";
 }

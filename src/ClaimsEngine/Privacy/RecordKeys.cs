@@ -26,11 +26,14 @@ internal sealed class RecordKeys
         _seed = BinaryPrimitives.ReadInt64LittleEndian(HMACSHA256.HashData(secret, identity));
     }
 
-    public uint Of(long id)
+    public uint Of(long id) => (uint)Record(id);
+
+    /// <summary>The record's full 64-bit key, whose low half is its cell key share: what <see cref="CellSketch"/> holds.</summary>
+    public ulong Record(long id)
     {
         Span<byte> bytes = stackalloc byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, id);
-        return (uint)XxHash3.HashToUInt64(bytes, _seed);
+        return XxHash3.HashToUInt64(bytes, _seed);
     }
 
     /// <summary>The cell key of the records behind a countDistinct aggregate of a group.</summary>
@@ -74,4 +77,7 @@ internal enum Figure
 {
     Count = 1,
     Sum = 2,
+
+    /// <summary>Whether two cells are near: keyed by the records between them (<see cref="CellHistory"/>).</summary>
+    Difference = 3,
 }

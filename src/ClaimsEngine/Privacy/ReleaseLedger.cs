@@ -12,8 +12,9 @@ namespace Claims.Engine.Privacy;
 /// <summary>
 /// What each project has released. Every release's patients are kept, so that an extract (which hands over its
 /// cohort row by row, where no noise can help) differing from an earlier release by a few patients is refused: the
-/// rows of the patients between them would be given away. Every perturbed figure a project is shown is spent from
-/// its disclosure budget (<see cref="Spend"/>). Append-only: each release is a file `DIR/project/NNNNNN.release` (a
+/// rows of the patients between them would be given away. Every cell a project is shown is spent from its disclosure
+/// budget (<see cref="Spent"/>), and each cell shown with a figure is kept as a sketch of its records
+/// (`DIR/project/cells.shown`, <see cref="ShownCells"/>) so that no later cell near it is shown. Append-only: each release is a file `DIR/project/NNNNNN.release` (a
 /// JSON header line, then the patient bitset, GZip-compressed), created by a rename that fails rather than
 /// overwrite; the spent figures are `DIR/project/budget.spent`. A lock file serialises check-and-record across
 /// processes, and a monitor across threads, so one ledger may serve a whole service. The custodian's secret that
@@ -27,6 +28,7 @@ public sealed partial class ReleaseLedger(string directory)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<Entry>> _projects = [];
     private readonly Dictionary<string, DisclosureBudget> _budgets = [];
+    private readonly Dictionary<string, ShownCells> _shown = [];
     private byte[]? _secret;
 
     public string Directory { get; } = Path.GetFullPath(directory);
@@ -69,23 +71,30 @@ public sealed partial class ReleaseLedger(string directory)
     }
 
     /// <summary>
-    /// An aggregate's release: its figures are spent from the project's budget (refused whole, recording nothing,
-    /// when they would pass it) and its patients are recorded for later extracts to be checked against. Perturbed
-    /// figures need no differencing check of their own: two releases a few patients apart differ by those patients
-    /// plus two independent noises.
+    /// An aggregate's release, decided and recorded under the project's lock: <paramref name="release"/> decides
+    /// which cells to show against the cells shown before (<see cref="CellHistory"/>) and says how many cells it shows
+    /// and whose patients; those are spent from the project's budget (refused whole, recording nothing, when they
+    /// would pass it), the patients recorded for later extracts to be checked against, and the cells shown for the
+    /// first time kept for later releases.
     /// </summary>
-    /// <param name="cells">
-    /// The cells the release shows, figures and suppressed alike: each costs one unit every time. A charge that
-    /// depended on which figures were shown before would say whether two releases hold the same patients.
-    /// </param>
-    public AggregateRelease Record(string project, PatientSet? patients, int cells, long budget, string kind, string label, string description)
+    /// <remarks>
+    /// Every cell shown costs one unit every time, figures and suppressed alike: a charge that depended on which
+    /// figures were shown before would say whether two releases hold the same patients.
+    /// </remarks>
+    internal (T Result, AggregateRelease Spend) Release<T>(DisclosureRequest request, RecordKeys keys, string kind, string label,
+        Func<CellHistory, (T Result, PatientSet? Patients, int Cells)> release)
     {
         lock (_lock)
         {
+            var project = request.Project;
             using var _ = ProjectLock(project);
-            var spent = Budget(project).Spend(cells, budget, project);
-            var release = patients is null ? null : Append(project, Load(project), patients, kind, label, description);
-            return new AggregateRelease(release, spent, budget);
+            var shown = Shown(project).Refresh();
+            var history = new CellHistory(shown, request.Policy, keys);
+            var (result, patients, cells) = release(history);
+            var spent = Budget(project).Spend(cells, request.Budget, project);
+            var recorded = patients is null ? null : Append(project, Load(project), patients, kind, label, request.Description);
+            shown.Append(history.Added);
+            return (result, new AggregateRelease(recorded, spent, request.Budget));
         }
     }
 
@@ -118,6 +127,12 @@ public sealed partial class ReleaseLedger(string directory)
             var secret = File.ReadAllBytes(path);
             return secret.Length == 32 ? secret : throw new DisclosureException($"'{path}' is damaged: a cell key secret is 32 bytes");
         }
+    }
+
+    private ShownCells Shown(string project)
+    {
+        if (!_shown.TryGetValue(project, out var shown)) _shown[project] = shown = new ShownCells(Path.Combine(ProjectFolder(project), ShownCells.FileName));
+        return shown;
     }
 
     private DisclosureBudget Budget(string project)
