@@ -2,44 +2,73 @@ namespace Claims.Engine.Privacy;
 
 /// <summary>
 /// The differencing rule for perturbed figures. The cell key method answers the same records with the same noise,
-/// so two cells shown with equal figures tell that they hold the same patients, and unequal ones that they do not:
-/// a count for a prefecture and the same count without "aged 67, male" says whether that one person has the
-/// diagnosis. So a cell is shown only if its records are far from those of every cell the project was shown
-/// before, in this release or earlier ones, unless it is the very same question asked again (which must get the
-/// same answer). Near is decided as a count of the records between the two cells is: a difference shown as
-/// <see cref="DisclosurePolicy.Marker"/> by the count rule (none, 1 to threshold − 1, and by its key sometimes
-/// up to threshold + <see cref="PerturbationTable.MaxNoise"/> − 1) is near. Identical and slightly different
-/// cells are both withheld, so whether a cell appears never separates "nobody between them" from "a few".
+/// so two cells shown with equal figures would tell that they hold the same patients, and unequal ones that they
+/// do not: a count for a prefecture and the same count without "aged 67, male, unless they have E11" said whether
+/// that one person has E11. So a cell near one the project was shown before (in this release or an earlier one,
+/// by any question) is shown that cell's figures, and only a cell far from all of them gets figures of its own:
+/// identical and slightly different cells then get the same answer alike, which is also what makes a rewritten
+/// question over the same patients get the same answer. Near is decided as a count of the records between the two
+/// cells is: a difference that the count rule would show as <see cref="DisclosurePolicy.Marker"/> (none, 1 to
+/// threshold − 1, and by its key sometimes up to threshold + <see cref="PerturbationTable.MaxNoise"/> − 1) is near.
 /// </summary>
 internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, RecordKeys keys)
 {
     private readonly Dictionary<long, List<ShownCell>> _added = [];
+    private readonly Dictionary<ShownCell, int> _addedOrder = [];
+    private readonly Dictionary<(ShownCell Cell, string Name), double?> _addedFigures = [];
 
-    /// <summary>The cells this release shows for the first time, for the ledger to keep.</summary>
+    /// <summary>The cells this release shows figures of its own for, for the ledger to keep.</summary>
     public List<ShownCell> Added { get; } = [];
 
-    /// <summary>Whether <paramref name="cell"/> may be shown; if it may, it joins the cells that later ones are compared with.</summary>
-    public bool Admit(ShownCell cell)
+    /// <summary>Figures this release adds to cells kept before, for the ledger to keep.</summary>
+    public IReadOnlyList<(ShownCell Cell, string Name, double? Value)> AddedFigures =>
+        _addedFigures.Select(f => (f.Key.Cell, f.Key.Name, f.Value)).ToList();
+
+    /// <summary>
+    /// The oldest cell shown before that is near a cell of <paramref name="units"/> records sketched by
+    /// <paramref name="sketch"/>; or, where there is none, a new cell that this release shows and keeps.
+    /// </summary>
+    public ShownCell Admit(long units, CellSketch sketch)
     {
         // Two cells at least this far apart in size cannot be near.
         var limit = policy.Threshold + PerturbationTable.MaxNoise - 1;
-        var repeat = false;
-        for (var units = cell.Units - limit; units <= cell.Units + limit; units++)
+        var candidates = Enumerable.Range(0, 2 * limit + 1).Select(i => units - limit + i)
+            .SelectMany(u => shown.WithUnits(u).Concat(_added.GetValueOrDefault(u) ?? []));
+        // Oldest first, so asking again lands where it landed before: kept cells are never removed, and newer ones
+        // were each far from the older.
+        ShownCell? nearest = null;
+        var age = int.MaxValue;
+        foreach (var other in candidates)
         {
-            foreach (var other in shown.WithUnits(units).Concat(_added.GetValueOrDefault(units) ?? []))
-            {
-                if (CellSketch.Difference(cell.Sketch, other.Sketch, limit) is not { } between) continue;
-                if (between.Size == 0 && other.Question == cell.Question) repeat = true;
-                else if (Near(between.Size, between.Key)) return false;
-            }
+            if (CellSketch.Difference(sketch, other.Sketch, limit) is not { } between || !Near(between.Size, between.Key)) continue;
+            var order = Order(other);
+            if (order < age) (nearest, age) = (other, order);
         }
-        if (repeat) return true;
-        if (!_added.TryGetValue(cell.Units, out var same)) _added[cell.Units] = same = [];
+        if (nearest is not null) return nearest;
+        var cell = new ShownCell(units, sketch);
+        if (!_added.TryGetValue(units, out var same)) _added[units] = same = [];
         same.Add(cell);
+        _addedOrder[cell] = Added.Count;
         Added.Add(cell);
-        return true;
+        return cell;
     }
 
+    /// <summary>
+    /// The figure <paramref name="name"/> of <paramref name="cell"/> as shown: as first shown, or, the first time it
+    /// is asked of the cell, <paramref name="value"/> (the asking cell's own figure), which then stays the cell's.
+    /// </summary>
+    public double? Figure(ShownCell cell, string name, Func<double?> value)
+    {
+        if (cell.Figures.TryGetValue(name, out var known) || _addedFigures.TryGetValue((cell, name), out known)) return known;
+        var figure = value();
+        // A cell of this release is kept with its figures; one kept before only in memory once the release is.
+        if (_addedOrder.ContainsKey(cell)) cell.Figures[name] = figure;
+        else _addedFigures[(cell, name)] = figure;
+        return figure;
+    }
+
+    private int Order(ShownCell cell) => shown.Number(cell) ?? shown.Count + _addedOrder[cell];
+
     private bool Near(int size, uint key) =>
-        policy.Noise.Perturb(size, CellPerturbation.Uniform(keys.FigureKey(key, Figure.Difference, size))) is null;
+        policy.Noise.Perturb(size, CellPerturbation.Uniform(keys.FigureKey(key, Privacy.Figure.Difference, size))) is null;
 }

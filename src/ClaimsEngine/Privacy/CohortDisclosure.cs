@@ -14,12 +14,15 @@ public sealed record DisclosedCohort(string Name, IReadOnlyList<DisclosedStep> A
 /// patients (the step's, or those the rule removed), perturbed by their cell key and shown only if it stays at the
 /// threshold or more, as any count is; no rule compares exact counts, since whether a step is shown would then
 /// say exactly how many a rule removed. Each step's figures are keyed by its position too: one set of patients at
-/// two steps (a rule that removed nobody) gets two independent answers, so equal answers do not say "nobody";
-/// and a count whose patients are near those of a count shown before (another step, another cohort, a query's
-/// cell) is withheld (<see cref="CellHistory"/>). Figures are spent from the project's budget, and the cohort's patients recorded for later extracts.
+/// two steps (a rule that removed nobody) gets two independent draws; but a count whose patients are near those
+/// of a count shown before (another step, another cohort, a query's cell) is shown that count's figure
+/// (<see cref="CellHistory"/>), so equal answers say only "at most a few apart". Figures are spent from the project's budget, and the cohort's patients recorded for later extracts.
 /// </summary>
 public static class CohortDisclosure
 {
+    /// <summary>A step's count is a count of patients, the figure a query's countDistinct of patient_id is.</summary>
+    private static readonly string PatientsFigure = ShownCell.FigureName(Query.AggregateKind.CountDistinct, "patient_id");
+
     public static DisclosedCohort Apply(Dataset dataset, Cohort cohort, DisclosureRequest request)
     {
         if (dataset.Manifest.Access == DatasetAccess.Public)
@@ -35,20 +38,21 @@ public static class CohortDisclosure
         var removed = sets.Select((set, i) => i == 0 ? null : sets[i - 1].Except(set)).ToArray();
         var (steps, spend) = request.Ledger.Release(request, keys, "cohort", cohort.Name, history =>
         {
-            long? Released(PatientSet patients, int position, string place)
+            long? Released(PatientSet patients, int position)
             {
                 var count = new CellPerturbation(policy, keys, keys.CellKey(patients), position).Count(patients.Count);
                 if (count is null) return null;
                 var sketch = new CellSketch();
                 foreach (var patient in patients) sketch.Add(keys.Record(patient));
-                return history.Admit(new ShownCell(patients.Count, ShownCell.QuestionOf(request.Description, place), sketch)) ? count : null;
+                var shown = history.Admit(patients.Count, sketch);
+                return (long?)history.Figure(shown, PatientsFigure, () => count);
             }
 
-            // Admitted from the last step back: where two steps are near, the cohort's own count is the one shown.
+            // From the last step back: where two steps are near, the cohort's own count is the one they share.
             var remaining = new long?[sets.Count];
-            for (var i = sets.Count - 1; i >= 0; i--) remaining[i] = Released(sets[i], 1 + 2 * i, $"remaining {i}");
+            for (var i = sets.Count - 1; i >= 0; i--) remaining[i] = Released(sets[i], 1 + 2 * i);
             var steps = cohort.Attrition.Select((s, i) => new DisclosedStep(s.Rule, remaining[i],
-                i == 0 ? s.Removed : Released(removed[i]!, 2 + 2 * i, $"removed {i}"))).ToArray();
+                i == 0 ? s.Removed : Released(removed[i]!, 2 + 2 * i))).ToArray();
             return (steps, steps[^1].Remaining is null ? null : cohort.Patients, 2 * steps.Length - 1);
         });
         List<string> rules =

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
@@ -14,8 +15,8 @@ namespace Claims.Engine.Privacy;
 ///    patients stand behind (<see cref="ContributorCounts"/>);
 /// 4. perturb every other count and sum by the cell key method, keyed by the group's patients
 ///    (<see cref="RecordKeys"/>, <see cref="PerturbationTable"/>, <see cref="MagnitudeNoise"/>);
-/// 5. withhold every cell whose patients are the same as, or within a few of, those of a cell shown before by
-///    another question (<see cref="CellHistory"/>), under the ledger's lock;
+/// 5. give every cell whose patients are the same as, or within a few of, those of a cell shown before the figures
+///    shown for that cell (<see cref="CellHistory"/>), under the ledger's lock;
 /// 6. order by the released values (a row's place then says nothing its values do not), spend one unit per cell shown
 ///    from the project's budget and record the query's patients and the cells shown, refusing the whole release if
 ///    the budget would be passed.
@@ -66,14 +67,24 @@ public static class DisclosureControl
                     row[cell] = cells[a] == CellSuppression.None ? perturb.Figure(query.Select[a], row[cell], measured.Magnitude(group, a)) : null;
                     // A figure suppressed by its own perturbation (a distinct count of codes under 10, say) is small too.
                     if (cells[a] == CellSuppression.None && row[cell] is null) cells[a] = CellSuppression.Primary;
-                    thin |= outcome.Cells[g] == CellSuppression.None && cells[a] != CellSuppression.None;
                 }
-                // A cell near one shown before is withheld as a small one is: marked otherwise, it would say why.
-                if (cells.Any(c => c == CellSuppression.None) && !history.Admit(Shown(group, row[..query.GroupBy.Count])))
+                if (cells.Any(c => c == CellSuppression.None))
                 {
-                    Array.Fill(cells, CellSuppression.Primary);
-                    for (var a = 0; a < query.Select.Count; a++) row[query.GroupBy.Count + a] = null;
+                    // Figures of its own only if its patients are far from every cell shown before; else that cell's.
+                    var shown = history.Admit(measured.Units(group), Sketch(group));
+                    for (var a = 0; a < query.Select.Count; a++)
+                    {
+                        var cell = query.GroupBy.Count + a;
+                        var aggregate = query.Select[a];
+                        var own = cells[a] == CellSuppression.None ? Convert.ToDouble(row[cell], CultureInfo.InvariantCulture) : (double?)null;
+                        var figure = history.Figure(shown, ShownCell.FigureName(aggregate.Kind, aggregate.Column?.Name), () => own);
+                        row[cell] = figure is { } value ? Boxed(aggregate, value) : null;
+                        // Marked as a small cell whatever hid it: marked otherwise, it would say why.
+                        if (figure is null && cells[a] == CellSuppression.None) cells[a] = CellSuppression.Primary;
+                        if (figure is not null) cells[a] = CellSuppression.None;
+                    }
                 }
+                thin |= outcome.Cells[g] == CellSuppression.None && cells.Any(c => c != CellSuppression.None);
                 // A row with nothing released is not shown at all (bar the one row of a query without groups): its key
                 // alone would say that the group holds somebody.
                 if (query.GroupBy.Count > 0 && cells.All(c => c != CellSuppression.None)) continue;
@@ -85,11 +96,11 @@ public static class DisclosureControl
             return ((released, hidden, patients, thin), shownAny ? patients : null, released.Count * query.Select.Count);
         });
 
-        ShownCell Shown(GroupRow group, object?[] key)
+        CellSketch Sketch(GroupRow group)
         {
             var sketch = new CellSketch();
             group.State.ForEachDistinct(measured.UnitIndex, id => sketch.Add(keys.Record(id)));
-            return new ShownCell(measured.Units(group), ShownCell.QuestionOf(request.Description, ShownCell.PlaceOf(key)), sketch);
+            return sketch;
         }
 
         QueryResult.Order(query, released);
@@ -99,6 +110,14 @@ public static class DisclosureControl
             .ToList();
         return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(query, policy, unit, thin, spend, request.Project));
     }
+
+    /// <summary>A figure as its aggregate returns it: counts and sums of integers as long, the rest as double.</summary>
+    private static object Boxed(Aggregate aggregate, double value) => aggregate switch
+    {
+        { Kind: AggregateKind.Count or AggregateKind.CountDistinct } => (object)(long)value,
+        { Kind: AggregateKind.Sum, Column.Type: not Schema.LogicalType.Float32 } => (object)(long)value,
+        _ => (object)value,
+    };
 
     private static List<string> Rules(QueryModel query, DisclosurePolicy policy, ReleaseUnit unit, bool thin, AggregateRelease spend, string project)
     {

@@ -10,7 +10,7 @@ internal static class DisclosureRules
 
     public static string Differencing(DisclosurePolicy policy, string plural) =>
         $"near cells: a cell whose {plural} are the same as, or fewer than about {policy.Threshold} apart from, those of a cell this project was shown before " +
-        $"(in this release or an earlier one) is shown as {DisclosurePolicy.Marker}, unless it is the same question asked again";
+        $"(in this release or an earlier one) is shown that cell's figures, so the same {plural} asked any way get the same answer";
 
     public static string Budget(string project, AggregateRelease spend) =>
         $"budget: project '{project}' has spent {spend.Spent} of its {spend.Budget} figures ({spend.Left} left; every cell shown costs one, {DisclosurePolicy.Marker} included, asked again or not)";

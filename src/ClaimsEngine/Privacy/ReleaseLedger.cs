@@ -72,10 +72,10 @@ public sealed partial class ReleaseLedger(string directory)
 
     /// <summary>
     /// An aggregate's release, decided and recorded under the project's lock: <paramref name="release"/> decides
-    /// which cells to show against the cells shown before (<see cref="CellHistory"/>) and says how many cells it shows
-    /// and whose patients; those are spent from the project's budget (refused whole, recording nothing, when they
-    /// would pass it), the patients recorded for later extracts to be checked against, and the cells shown for the
-    /// first time kept for later releases.
+    /// each cell's figures against the cells shown before (<see cref="CellHistory"/>) and says how many cells it
+    /// shows and whose patients; those are spent from the project's budget (refused whole, recording nothing, when
+    /// they would pass it), the patients recorded for later extracts to be checked against, and the cells and
+    /// figures shown for the first time kept for later releases.
     /// </summary>
     /// <remarks>
     /// Every cell shown costs one unit every time, figures and suppressed alike: a charge that depended on which
@@ -93,7 +93,7 @@ public sealed partial class ReleaseLedger(string directory)
             var (result, patients, cells) = release(history);
             var spent = Budget(project).Spend(cells, request.Budget, project);
             var recorded = patients is null ? null : Append(project, Load(project), patients, kind, label, request.Description);
-            shown.Append(history.Added);
+            shown.Append(history.Added, history.AddedFigures);
             return (result, new AggregateRelease(recorded, spent, request.Budget));
         }
     }

@@ -1,59 +1,65 @@
 using System.Buffers.Binary;
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Claims.Engine.Privacy;
 
 /// <summary>
-/// A cell a project was shown a figure of: how many records (patients, or claims) it counts, which question and
-/// place in its answer it was (a SHA-256 prefix, so no two questions can be made to collide), and the sketch of
-/// its records.
+/// A cell a project was shown figures of: how many records (patients, or claims) it counts, the sketch of its
+/// records, and each figure as shown (null for <see cref="DisclosurePolicy.Marker"/>), by <see cref="FigureName"/>.
+/// A later cell near it is shown these figures; one it was not shown is added the first time a near cell asks.
 /// </summary>
-internal sealed record ShownCell(long Units, UInt128 Question, CellSketch Sketch)
+internal sealed class ShownCell(long units, CellSketch sketch)
 {
-    /// <summary>Bytes of one cell on disk.</summary>
-    public const int Bytes = sizeof(long) + 16 + CellSketch.Bytes;
+    public long Units { get; } = units;
+
+    public CellSketch Sketch { get; } = sketch;
+
+    public Dictionary<string, double?> Figures { get; } = [];
 
     /// <summary>
-    /// The question behind a cell: the request's text, compacted if it is JSON so that layout alone does not make
-    /// a new question, and the cell's place in the answer (its group's key, or its attrition step).
+    /// What a figure is across questions: its aggregate and column, so "count of patients" asked by a query and by an
+    /// attrition step is one figure, and the same figure asked again gets the value shown first.
     /// </summary>
-    public static UInt128 QuestionOf(string description, string place)
+    public static string FigureName(Query.AggregateKind kind, string? column) => $"{kind}:{column ?? "*"}".ToLowerInvariant();
+
+    public byte[] Serialize()
     {
-        string text;
-        try
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream, Encoding.UTF8);
+        writer.Write(Units);
+        var sketch = new byte[CellSketch.Bytes];
+        Sketch.WriteTo(sketch);
+        writer.Write(sketch);
+        writer.Write(Figures.Count);
+        foreach (var (name, value) in Figures) WriteFigure(writer, name, value);
+        writer.Flush();
+        return stream.ToArray();
+    }
+
+    public static ShownCell Deserialize(BinaryReader reader)
+    {
+        var units = reader.ReadInt64();
+        var cell = new ShownCell(units, CellSketch.Read(reader.ReadBytes(CellSketch.Bytes)));
+        for (var count = reader.ReadInt32(); count > 0; count--)
         {
-            text = JsonNode.Parse(description)?.ToJsonString() ?? description;
+            var (name, value) = ReadFigure(reader);
+            cell.Figures[name] = value;
         }
-        catch (JsonException)
-        {
-            text = description;
-        }
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text + "\u001f" + place));
-        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
+        return cell;
     }
 
-    /// <summary>A group's place: its key values, each with its type, so 1 and "1" are two places.</summary>
-    public static string PlaceOf(ReadOnlySpan<object?> keys)
+    public static void WriteFigure(BinaryWriter writer, string name, double? value)
     {
-        var place = new StringBuilder();
-        foreach (var key in keys)
-            place.Append(key?.GetType().Name ?? "null").Append(':').Append(Convert.ToString(key, CultureInfo.InvariantCulture)).Append('\u001e');
-        return place.ToString();
+        writer.Write(name);
+        writer.Write(value.HasValue);
+        writer.Write(value ?? 0);
     }
 
-    public void WriteTo(Span<byte> bytes)
+    public static (string Name, double? Value) ReadFigure(BinaryReader reader)
     {
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, Units);
-        BinaryPrimitives.WriteUInt128LittleEndian(bytes[sizeof(long)..], Question);
-        Sketch.WriteTo(bytes[(sizeof(long) + 16)..]);
+        var name = reader.ReadString();
+        var shown = reader.ReadBoolean();
+        var value = reader.ReadDouble();
+        return (name, shown ? value : null);
     }
-
-    public static ShownCell Read(ReadOnlySpan<byte> bytes) => new(
-        BinaryPrimitives.ReadInt64LittleEndian(bytes),
-        BinaryPrimitives.ReadUInt128LittleEndian(bytes[sizeof(long)..]),
-        CellSketch.Read(bytes[(sizeof(long) + 16)..]));
 }

@@ -9,102 +9,127 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
 
     private static IEnumerable<int> Range(int from, int count) => Enumerable.Range(from, count);
 
-    /// <summary>One release showing these cells (patients, question), in order; whether each was admitted.</summary>
-    private bool[] Show(ReleaseLedger ledger, params (IEnumerable<int> Patients, string Question)[] cells)
+    /// <summary>One release of these cells in order, each with a figure of its own; the figure each is shown.</summary>
+    private double?[] Show(ReleaseLedger ledger, params (IEnumerable<int> Patients, double Own)[] cells) =>
+        ShowFigure(ledger, "count:*", cells);
+
+    private double?[] ShowFigure(ReleaseLedger ledger, string figure, params (IEnumerable<int> Patients, double Own)[] cells)
     {
         var keys = ledger.KeysFor(fixture.Dataset);
-        return ledger.Release<bool[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
+        return ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
         {
-            var admitted = cells.Select(cell =>
+            var shown = cells.Select(cell =>
             {
-                var sketch = new CellSketch();
                 var patients = cell.Patients.ToArray();
-                foreach (var patient in patients) sketch.Add(keys.Record(patient));
-                return history.Admit(new ShownCell(patients.Length, ShownCell.QuestionOf(cell.Question, ""), sketch));
+                return history.Figure(history.Admit(patients.Length, Sketch(keys, patients)), figure, () => cell.Own);
             }).ToArray();
-            return (admitted, null, cells.Length);
+            return (shown, null, cells.Length);
         }).Result;
     }
 
-    private string Cells(ReleaseLedger ledger) => Path.Combine(ledger.Directory, "p", ShownCells.FileName);
+    private static CellSketch Sketch(RecordKeys keys, IEnumerable<int> patients)
+    {
+        var sketch = new CellSketch();
+        foreach (var patient in patients) sketch.Add(keys.Record(patient));
+        return sketch;
+    }
+
+    private static string Cells(ReleaseLedger ledger) => Path.Combine(ledger.Directory, "p", ShownCells.FileName);
 
     [Fact]
-    public void The_same_question_again_is_shown_and_the_same_patients_asked_otherwise_are_not()
+    public void The_same_patients_asked_again_in_any_way_get_the_first_answer()
     {
         var ledger = fixture.NewLedger();
-        Assert.Equal([true], Show(ledger, (Range(0, 200), """{"a": 1}""")));
-        Assert.Equal([true], Show(ledger, (Range(0, 200), """{"a": 1}""")));
-        // Layout is not a new question; another question over the very same patients is.
-        Assert.Equal([true], Show(ledger, (Range(0, 200), """{ "a" :  1 }""")));
-        Assert.Equal([false], Show(ledger, (Range(0, 200), """{"a": 2}""")));
-        // A repeat is not kept twice.
-        Assert.Equal(ShownCell.Bytes, new FileInfo(Cells(ledger)).Length);
+        Assert.Equal([1.0], Show(ledger, (Range(0, 200), 1)));
+        Assert.Equal([1.0], Show(ledger, (Range(0, 200), 2)));
+        Assert.Equal([1.0], Show(ledger, (Range(0, 200).Reverse(), 3)));
+        // A repeat is not kept again.
+        var length = new FileInfo(Cells(ledger)).Length;
+        Show(ledger, (Range(0, 200), 4));
+        Assert.Equal(length, new FileInfo(Cells(ledger)).Length);
     }
 
     [Fact]
-    public void Cells_a_few_patients_apart_are_withheld_either_way_and_far_ones_shown()
+    public void Cells_a_few_patients_apart_either_way_get_the_earlier_figure_and_far_ones_their_own()
     {
         for (var k = 1; k < Policy.Threshold; k++)
         {
             var ledger = fixture.NewLedger();
-            Assert.Equal([true], Show(ledger, (Range(100, 300), "a")));
-            Assert.Equal([false, false], Show(ledger, (Range(100, 300 + k), "plus"), (Range(100 + k, 300 - k), "minus")));
+            Assert.Equal([1.0], Show(ledger, (Range(100, 300), 1)));
+            Assert.Equal([1.0, 1.0], Show(ledger, (Range(100, 300 + k), 2), (Range(100 + k, 300 - k), 3)));
             // As many in as out: the size alone says nothing, the records between them do.
-            if (2 * k < Policy.Threshold) Assert.Equal([false], Show(ledger, (Range(100 + k, 300), "shifted")));
+            if (2 * k < Policy.Threshold) Assert.Equal([1.0], Show(ledger, (Range(100 + k, 300), 4)));
         }
         for (var k = Policy.Threshold + PerturbationTable.MaxNoise; k < 40; k++)
         {
             var ledger = fixture.NewLedger();
-            Assert.Equal([true, true], Show(ledger, (Range(100, 300), "a"), (Range(100, 300 + k), "plus")));
+            Assert.Equal([1.0, 2.0], Show(ledger, (Range(100, 300), 1), (Range(100, 300 + k), 2)));
         }
         // Between, the records between the two decide by their key, as a count at the threshold's edge is shown or not.
-        var outcomes = Range(0, 60).Select(i =>
+        var own = Range(0, 60).Select(i =>
         {
             var ledger = fixture.NewLedger();
-            return Show(ledger, (Range(100, 300), "a"), (Range(100, 300 + Policy.Threshold + i % PerturbationTable.MaxNoise).Append(1_000 + i), "edge"))[1];
+            return Show(ledger, (Range(100, 300), 1), (Range(100, 300 + Policy.Threshold + i % PerturbationTable.MaxNoise).Append(1_000 + i), 2))[1] == 2;
         }).ToArray();
-        Assert.Contains(true, outcomes);
-        Assert.Contains(false, outcomes);
+        Assert.Contains(true, own);
+        Assert.Contains(false, own);
     }
 
     [Fact]
-    public void Of_two_near_cells_in_one_release_only_the_first_is_shown()
+    public void Of_two_near_cells_in_one_release_the_second_gets_the_first_figure()
     {
         var ledger = fixture.NewLedger();
-        Assert.Equal([true, false, true], Show(ledger, (Range(0, 100), "x"), (Range(0, 103), "y"), (Range(500, 100), "z")));
-        // The withheld one was not kept: a cell near it but far from the others is shown.
-        Assert.Equal([true], Show(ledger, (Range(0, 130), "w")));
+        Assert.Equal([1.0, 1.0, 3.0], Show(ledger, (Range(0, 100), 1), (Range(0, 103), 2), (Range(500, 100), 3)));
+        // The second kept nothing of its own: a cell near it but far from the first gets its own figure.
+        Assert.Equal([4.0], Show(ledger, (Range(0, 130), 4)));
+    }
+
+    [Fact]
+    public void A_cell_near_two_far_apart_gets_the_older_one_s_figure()
+    {
+        var ledger = fixture.NewLedger();
+        Assert.Equal([1.0, 2.0], Show(ledger, (Range(0, 100), 1), (Range(0, 100).Concat(Range(200, 18)), 2)));
+        Assert.Equal([1.0], Show(ledger, (Range(0, 100).Concat(Range(200, 9)), 3)));
+    }
+
+    [Fact]
+    public void A_figure_a_near_cell_asks_first_becomes_the_cell_s_for_every_later_asker()
+    {
+        var ledger = fixture.NewLedger();
+        Assert.Equal([1.0], Show(ledger, (Range(0, 100), 1)));
+        Assert.Equal([7.0], ShowFigure(ledger, "sum:total_points", (Range(0, 98), 7)));
+        Assert.Equal([7.0], ShowFigure(ledger, "sum:total_points", (Range(0, 101), 9)));
+        Assert.Equal([1.0], Show(ledger, (Range(0, 100), 11)));
+        // Kept on disk: another process sees the figure added to the cell.
+        Assert.Equal([7.0], ShowFigure(new ReleaseLedger(ledger.Directory), "sum:total_points", (Range(0, 100), 12)));
     }
 
     [Fact]
     public void Shown_cells_outlast_the_process_and_a_record_torn_by_a_crash()
     {
         var ledger = fixture.NewLedger();
-        Assert.Equal([true], Show(ledger, (Range(0, 200), "a")));
-        var secret = File.ReadAllBytes(Path.Combine(ledger.Directory, "cell-key.secret"));
+        Assert.Equal([1.0], Show(ledger, (Range(0, 200), 1)));
         File.AppendAllText(Cells(ledger), "half a record");
 
         var restarted = new ReleaseLedger(ledger.Directory);
-        Assert.Equal([false, true], Show(restarted, (Range(0, 200), "b"), (Range(1_000, 200), "c")));
-        Assert.Equal(2 * ShownCell.Bytes, new FileInfo(Cells(ledger)).Length);
-        // The first ledger, still running, reads what the second appended.
-        Assert.Equal([false], Show(ledger, (Range(1_000, 201), "d")));
-        Assert.Equal(secret, File.ReadAllBytes(Path.Combine(ledger.Directory, "cell-key.secret")));
+        Assert.Equal([1.0, 3.0], Show(restarted, (Range(0, 200), 2), (Range(1_000, 200), 3)));
+        // The first ledger, still running, reads what the second appended, past the torn record it cut off.
+        Assert.Equal([3.0], Show(ledger, (Range(1_000, 201), 4)));
+        Assert.Equal([1.0, 3.0], Show(new ReleaseLedger(ledger.Directory), (Range(0, 199), 5), (Range(1_001, 199), 6)));
     }
 
     [Fact]
-    public void A_release_refused_by_the_budget_keeps_none_of_its_cells()
+    public void A_release_refused_by_the_budget_keeps_none_of_its_cells_or_figures()
     {
         var ledger = fixture.NewLedger();
         var keys = ledger.KeysFor(fixture.Dataset);
-        Assert.Throws<DisclosureBudgetException>(() => ledger.Release<int>(new DisclosureRequest("p", ledger, "", Policy, Budget: 1), keys, "query", "q", history =>
+        Assert.Equal([1.0], Show(ledger, (Range(0, 50), 1)));
+        Assert.Throws<DisclosureBudgetException>(() => ledger.Release<int>(new DisclosureRequest("p", ledger, "", Policy, Budget: 2), keys, "query", "q", history =>
         {
-            var sketch = new CellSketch();
-            foreach (var patient in Range(0, 50)) sketch.Add(keys.Record(patient));
-            Assert.True(history.Admit(new ShownCell(50, ShownCell.QuestionOf("a", ""), sketch)));
+            Assert.Equal(2.0, history.Figure(history.Admit(50, Sketch(keys, Range(0, 50))), "sum:age", () => 2));
+            Assert.Equal(3.0, history.Figure(history.Admit(50, Sketch(keys, Range(500, 50))), "count:*", () => 3));
             return (0, null, 2);
         }));
-        Assert.False(File.Exists(Cells(ledger)));
-        Assert.Equal([true], Show(ledger, (Range(0, 50), "b")));
+        Assert.Equal([4.0, 5.0], ShowFigure(ledger, "sum:age", (Range(0, 50), 4), (Range(500, 50), 5)));
     }
 }

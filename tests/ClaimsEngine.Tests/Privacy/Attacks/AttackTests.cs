@@ -48,8 +48,7 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
             // The intersection asked for itself is suppressed, never a small number.
             Assert.Null(analyst.One(Patients($$"""{"and": [{{a}}, {{b}}]}""")));
         }
-        // Fewer than the 150 aimed at: a union within a few patients of A is withheld as near it.
-        Assert.True(trials >= 80, $"only {trials} small intersections reached");
+        Assert.True(trials >= 100, $"only {trials} small intersections reached");
         var bound = NoiseBound.ExactHit(3);
         Assert.InRange(bound, 0.10, 0.14);
         Assert.True(hits <= NoiseBound.MostHits(trials, bound), $"{hits} of {trials} exact, bound {bound:P1}");
@@ -84,28 +83,30 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
     }
 
     [Fact]
-    public void Cell_differencing_a_group_by_over_everyone_and_over_all_but_one_prefecture_gives_no_small_cell()
+    public void Cell_differencing_a_group_by_over_everyone_and_over_all_but_one_prefecture_gives_no_exact_small_cells()
     {
-        // Attack 4 of issue 11. Each age band of "all but one prefecture" lies within that prefecture's few patients
-        // of the same band over everyone, which was shown first: such a cell is withheld, so no pair is there to subtract.
         var analyst = new Analyst(fixture);
-        var (small, both) = (0, 0);
-        foreach (var prefecture in Enumerable.Range(1, 47))
+        var prefectures = Enumerable.Range(0, 47).Select(p => (long)p + 1).ToArray();
+        var (trials, hits) = (0, 0);
+        foreach (var prefecture in prefectures)
         {
             string ByAge(string? where) =>
                 $$"""{"from": "receipts", {{(where is null ? "" : $"\"where\": {where},")}} "groupBy": ["age_band"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""";
+            var others = $$"""{"col": "prefecture", "ne": {{prefecture}}}""";
+            var only = $$"""{"col": "prefecture", "eq": {{prefecture}}}""";
             var all = Rows(analyst.Ask(ByAge(null)));
-            var rest = Rows(analyst.Ask(ByAge($$"""{"col": "prefecture", "ne": {{prefecture}}}""")));
-            var truth = Rows(new DisclosedResult(fixture.Dataset.Execute(ByAge($$"""{"col": "prefecture", "eq": {{prefecture}}}""")), [], []));
+            var rest = Rows(analyst.Ask(ByAge(others)));
+            var truth = Rows(new DisclosedResult(fixture.Dataset.Execute(ByAge(only)), [], []));
             foreach (var (band, count) in truth)
             {
-                if (count is not (>= 1 and <= 9)) continue;
-                small++;
-                if (all.GetValueOrDefault(band) is not null && rest.GetValueOrDefault(band) is not null) both++;
+                if (count is not (>= 1 and <= 9) || all.GetValueOrDefault(band) is not { } x || rest.GetValueOrDefault(band) is not { } y) continue;
+                trials++;
+                if (x - y == count) hits++;
             }
         }
-        Assert.True(small >= 30, $"only {small} small cells aimed at: the attack proves little");
-        Assert.Equal(0, both);
+        var bound = NoiseBound.ExactHit(2);
+        Assert.True(trials >= 30, $"only {trials} small cells reached: the attack proves little");
+        Assert.True(hits <= NoiseBound.MostHits(trials, bound), $"{hits} of {trials} exact, bound {bound:P1}");
         AssertNoSmallFigure(analyst);
     }
 
@@ -114,7 +115,7 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
         .ToDictionary(r => (long)Analyst.Value(result.Batch.Column(0), r)!.Value, r => (long?)Analyst.Value(result.Batch.Column(1), r));
 
     [Fact]
-    public void Fifty_logically_equivalent_rewrites_get_one_answer_between_them_and_each_is_charged_alike()
+    public void Fifty_logically_equivalent_rewrites_get_one_answer_and_each_is_charged_alike()
     {
         var analyst = new Analyst(fixture);
         var rewrites = new List<string>();
@@ -130,16 +131,11 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
             };
             rewrites.Add($$"""{"from": "receipts", "where": {"and": [{"col": "prefecture", "eq": 13}, {{age}}]}, "select": [{"countDistinct": "patient_id", "as": "n"}, {"count": "*", "as": "rows"}]}""");
         }
-        var answers = rewrites.Select(q => (analyst.One(q), analyst.One(q, "rows"))).ToArray();
-        // The first is answered, and again the same when asked again; every rewrite, the same patients asked by
-        // another question, is withheld, so no two answers can be compared or averaged.
-        Assert.NotNull(answers[0].Item1);
-        Assert.NotNull(answers[0].Item2);
-        Assert.All(answers.Skip(1), answer => Assert.Equal((null, null), answer));
-        Assert.Equal(answers[0], (analyst.One(rewrites[0]), analyst.One(rewrites[0], "rows")));
+        var answers = rewrites.Select(q => (analyst.One(q), analyst.One(q, "rows"))).Distinct().ToArray();
+        Assert.Single(answers);
         // Each release (each rewrite is asked twice, once per column read) is charged by its shape, two cells, so the
         // spend says nothing of whether it repeated an earlier one.
-        Assert.Equal(204, analyst.Ledger.Spent("attack"));
+        Assert.Equal(200, analyst.Ledger.Spent("attack"));
     }
 
     [Fact]
@@ -287,7 +283,7 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
     }
 
     [Fact]
-    public void A_sum_of_a_column_that_is_one_on_every_row_cannot_be_differenced_against_its_pad()
+    public void A_sum_of_a_column_that_is_one_on_every_row_is_as_noisy_as_a_count()
     {
         // Attack 5 of the review: a sum over a constant column counts rows; its noise must be a count's, not under 1.
         // The target: the procedure lines (with times 1) of one code on one first day, 1 to 9 lines; the pad: three
@@ -302,19 +298,19 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
         var targets = byCode.Where(c => c.Day is not null && c.Lines is >= 1 and <= 9).ToArray();
         var common = byCode.GroupBy(c => c.Code).Where(g => g.Sum(c => c.Lines) >= 30).Select(g => g.Key).ToArray();
         string Sum(string where) => $$"""{"from": "procedures", "where": {"and": [{{ones}}, {{where}}]}, "select": [{"sum": "times", "as": "n"}]}""";
-        var (trials, both) = (0, 0);
-        foreach (var (code, day, _) in targets.OrderBy(_ => random.Next()).Take(80))
+        var (trials, hits) = (0, 0);
+        foreach (var (code, day, truth) in targets.OrderBy(_ => random.Next()).Take(300))
         {
             var pad = $$"""{"col": "code", "in": [{{string.Join(", ", common.Where(c => c != code).OrderBy(_ => random.Next()).Take(3).Select(c => $"\"{c}\""))}}]}""";
             var target = $$"""{"and": [{"col": "code", "eq": "{{code}}"}, {"col": "first_day", "eq": {{day}}}]}""";
             var (x, y) = (analyst.One(Sum($$"""{"or": [{{pad}}, {{target}}]}""")), analyst.One(Sum(pad)));
+            if (x is null || y is null) continue;
             trials++;
-            // The pad and the pad with the target are a few patients apart: the second asked is withheld.
-            if (x is not null && y is not null) both++;
+            if (Math.Round(x.Value - y.Value) == truth) hits++;
+            if (trials == 80) break;
         }
-        Assert.True(trials >= 40, $"only {trials} pads tried of {targets.Length} targets");
-        Assert.Equal(0, both);
-        AssertNoSmallFigure(analyst);
+        Assert.True(trials >= 40, $"only {trials} pads reached of {targets.Length} targets");
+        Assert.True(hits <= NoiseBound.MostHits(trials, NoiseBound.ExactHit(2)), $"{hits} of {trials} exact");
     }
 
     [Fact]
@@ -326,7 +322,7 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
         // The rules differ only in the budget line, whose figures count released cells, not patients.
         Assert.Equal(small.Rules.SkipLast(1), large.Rules.SkipLast(1));
         // The rule for near cells is listed with every release, fired or not: listed only when it fired, it would say
-        // which x is near an earlier cell rather than small.
+        // which figures came from an earlier cell.
         Assert.Contains(small.Rules, r => r.StartsWith("near cells:", StringComparison.Ordinal));
         var budget = small.Rules[^1];
         Assert.StartsWith("budget:", budget);
@@ -338,8 +334,9 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
         // The second review's attack on consistent noise: a prefecture's count of patients, then the same without the
         // one person there of a known age and sex unless they have E11. The same patients got the same answer, so
         // equal answers meant "that person has E11" (60 right of 60). The second cell lies within one patient of the
-        // first, none included, so it is withheld whichever way the truth lies; padding the difference with others
-        // until both are shown leaves three noises to see through, as union arithmetic does.
+        // first, none included, so it is shown the first's figure whichever way the truth lies; padding the
+        // difference with others until each has figures of its own leaves three noises to see through, as union
+        // arithmetic does.
         var analyst = new Analyst(fixture);
         const string e11 = """{"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "E11"}}}""";
         var people = fixture.Dataset.Execute("""{"from": "receipts", "groupBy": ["prefecture", "age", "sex"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
@@ -349,7 +346,7 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
             .Where(p => p.Age is >= 50 and <= 85)
             .Take(100)
             .ToArray();
-        var (withE11, both, padded, hits) = (0, 0, 0, 0);
+        var (withE11, equal, padded, hits) = (0, 0, 0, 0);
         foreach (var (prefecture, age, sex) in alone)
         {
             var person = $$"""{"and": [{"col": "age", "eq": {{age}}}, {"col": "sex", "eq": {{sex}}}]}""";
@@ -358,7 +355,7 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
             var everyone = Patients($$"""{"col": "prefecture", "eq": {{prefecture}}}""");
             var without = Patients(In(prefecture, member));
             if (Truth(everyone) == Truth(without)) withE11++;
-            if (analyst.One(everyone) is not null && analyst.One(without) is not null) both++;
+            if (analyst.One(everyone) is { } first && analyst.One(without) == first) equal++;
 
             // Padded: leave out the twenty years above the person's age as well, then ask for those years alone.
             var years = Ages(age + 1, age + 20);
@@ -369,8 +366,9 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
             if (a - b - c == Truth(everyone) - Truth(outer) - Truth(pad)) hits++;
         }
         Assert.True(alone.Length >= 40 && withE11 >= 5 && withE11 <= alone.Length - 5, $"{withE11} of {alone.Length} people with E11: both answers must be tried");
-        Assert.Equal(0, both);
-        // Most padded triples are withheld too: a person's pad lies near the last one asked in the same prefecture.
+        Assert.Equal(alone.Length, equal);
+        // Most padded triples are answered by earlier cells too: a person's pad lies near the last one asked in the
+        // same prefecture.
         Assert.True(padded >= 10, $"only {padded} padded differences reached");
         Assert.True(hits <= NoiseBound.MostHits(padded, NoiseBound.ExactHit(3)), $"{hits} of {padded} exact");
         AssertNoSmallFigure(analyst);
