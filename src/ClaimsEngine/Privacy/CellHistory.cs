@@ -25,26 +25,31 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
         _addedFigures.Select(f => (f.Key.Cell, f.Key.Name, f.Value)).ToList();
 
     /// <summary>
-    /// The oldest cell shown before that is near a cell of <paramref name="units"/> records sketched by
-    /// <paramref name="sketch"/>; or, where there is none, a new cell that this release shows and keeps.
+    /// The oldest cell shown before (in this release or an earlier one) that is near a cell of
+    /// <paramref name="units"/> records sketched by <paramref name="sketch"/>, or null where none is.
     /// </summary>
-    public ShownCell Admit(long units, CellSketch sketch)
+    public ShownCell? Nearest(long units, CellSketch sketch)
     {
         // Two cells at least this far apart in size cannot be near.
         var limit = policy.Threshold + PerturbationTable.MaxNoise - 1;
-        var candidates = Enumerable.Range(0, 2 * limit + 1).Select(i => units - limit + i)
-            .SelectMany(u => shown.WithUnits(u).Concat(_added.GetValueOrDefault(u) ?? []));
-        // Oldest first, so asking again lands where it landed before: kept cells are never removed, and newer ones
-        // were each far from the older.
-        ShownCell? nearest = null;
-        var age = int.MaxValue;
-        foreach (var other in candidates)
-        {
-            if (CellSketch.Difference(sketch, other.Sketch, limit) is not { } between || !Near(between.Size, between.Key)) continue;
-            var order = Order(other);
-            if (order < age) (nearest, age) = (other, order);
-        }
-        if (nearest is not null) return nearest;
+        // Oldest first, so asking again lands where it landed before: kept cells are never removed, and each newer
+        // one was far from every older one.
+        var candidates = new List<(int Order, ShownCell Cell)>();
+        for (var size = units - limit; size <= units + limit; size++)
+            foreach (var other in shown.WithUnits(size).Concat(_added.GetValueOrDefault(size) ?? [])) candidates.Add((Order(other), other));
+        candidates.Sort((a, b) => a.Order.CompareTo(b.Order));
+        foreach (var (_, other) in candidates)
+            if (CellSketch.Difference(sketch, other.Sketch, limit) is { } between && Near(between, sketch.Key, other.Sketch.Key)) return other;
+        return null;
+    }
+
+    /// <summary>
+    /// A cell far from all asked before, kept for later cells to be compared with, with the figures this release
+    /// shows for it, x included: a cell x by its own count and forgotten would let the next one near it be decided
+    /// by its own count, and whether that one is shown would tell the two apart.
+    /// </summary>
+    public ShownCell Keep(long units, CellSketch sketch)
+    {
         var cell = new ShownCell(units, sketch);
         if (!_added.TryGetValue(units, out var same)) _added[units] = same = [];
         same.Add(cell);
@@ -69,6 +74,11 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
 
     private int Order(ShownCell cell) => shown.Number(cell) ?? shown.Count + _addedOrder[cell];
 
-    private bool Near(int size, uint key) =>
-        policy.Noise.Perturb(size, CellPerturbation.Uniform(keys.FigureKey(key, Privacy.Figure.Difference, size))) is null;
+    /// <summary>
+    /// Whether records this far apart are near. Keyed by the records between and by both cells: keyed by the records
+    /// between alone, one difference set against two bases would get one draw, and two draws that disagreed would
+    /// say that the differences differ.
+    /// </summary>
+    private bool Near((int Size, uint Key) between, uint asked, uint shownBefore) =>
+        policy.Noise.Perturb(between.Size, CellPerturbation.Uniform(keys.FigureKey(between.Key, Privacy.Figure.Difference, ((long)asked << 32) | shownBefore, between.Size))) is null;
 }

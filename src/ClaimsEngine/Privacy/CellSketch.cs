@@ -20,13 +20,20 @@ internal sealed class CellSketch
     private const int Size = Tables * Slots;
 
     /// <summary>Bytes of one sketch on disk.</summary>
-    public const int Bytes = Size * (sizeof(int) + sizeof(ulong) + sizeof(uint));
+    public const int Bytes = sizeof(uint) + Size * (sizeof(int) + sizeof(ulong) + sizeof(uint));
 
     private readonly int[] _counts = new int[Size];
     private readonly ulong[] _keys = new ulong[Size];
     private readonly uint[] _checks = new uint[Size];
 
-    public void Add(ulong record) => Toggle(_counts, _keys, _checks, record, +1);
+    /// <summary>The cell key of the records added: the sum of their low 32 bits, as <see cref="RecordKeys"/> keys cells.</summary>
+    public uint Key { get; private set; }
+
+    public void Add(ulong record)
+    {
+        Toggle(_counts, _keys, _checks, record, +1);
+        Key += (uint)record;
+    }
 
     /// <summary>
     /// The records in exactly one of the two sets, as their number and cell key (the sum of their low 32 bits, as
@@ -72,9 +79,10 @@ internal sealed class CellSketch
 
     public void WriteTo(Span<byte> bytes)
     {
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, Key);
         for (var i = 0; i < Size; i++)
         {
-            var slot = bytes[(i * 16)..];
+            var slot = bytes[(sizeof(uint) + i * 16)..];
             BinaryPrimitives.WriteInt32LittleEndian(slot, _counts[i]);
             BinaryPrimitives.WriteUInt64LittleEndian(slot[4..], _keys[i]);
             BinaryPrimitives.WriteUInt32LittleEndian(slot[12..], _checks[i]);
@@ -83,10 +91,10 @@ internal sealed class CellSketch
 
     public static CellSketch Read(ReadOnlySpan<byte> bytes)
     {
-        var sketch = new CellSketch();
+        var sketch = new CellSketch { Key = BinaryPrimitives.ReadUInt32LittleEndian(bytes) };
         for (var i = 0; i < Size; i++)
         {
-            var slot = bytes[(i * 16)..];
+            var slot = bytes[(sizeof(uint) + i * 16)..];
             sketch._counts[i] = BinaryPrimitives.ReadInt32LittleEndian(slot);
             sketch._keys[i] = BinaryPrimitives.ReadUInt64LittleEndian(slot[4..]);
             sketch._checks[i] = BinaryPrimitives.ReadUInt32LittleEndian(slot[12..]);

@@ -32,7 +32,7 @@ public static class CohortDisclosure
                 cohort.Count, []);
         }
         var policy = request.Policy;
-        var keys = request.Ledger.KeysFor(dataset);
+        var keys = request.Ledger.KeysFor(dataset, request.Project);
         var sets = cohort.StepPatients;
         // The entry step removes nobody by construction, so its 0 says nothing.
         var removed = sets.Select((set, i) => i == 0 ? null : sets[i - 1].Except(set)).ToArray();
@@ -40,12 +40,12 @@ public static class CohortDisclosure
         {
             long? Released(PatientSet patients, int position)
             {
-                var count = new CellPerturbation(policy, keys, keys.CellKey(patients), position).Count(patients.Count);
-                if (count is null) return null;
+                var own = new CellPerturbation(policy, keys, keys.CellKey(patients), position).Count(patients.Count);
                 var sketch = new CellSketch();
                 foreach (var patient in patients) sketch.Add(keys.Record(patient));
-                var shown = history.Admit(patients.Count, sketch);
-                return (long?)history.Figure(shown, PatientsFigure, () => count);
+                // Near a count asked before, that count's figure, whatever its own: see DisclosureControl.
+                var shown = history.Nearest(patients.Count, sketch) ?? history.Keep(patients.Count, sketch);
+                return (long?)history.Figure(shown, PatientsFigure, () => own);
             }
 
             // From the last step back: where two steps are near, the cohort's own count is the one they share.

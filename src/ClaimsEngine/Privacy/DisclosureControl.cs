@@ -30,7 +30,7 @@ public static class DisclosureControl
         RestrictedAggregates.Check(query);
         var policy = request.Policy;
         var unit = ReleaseUnit.Of(dataset, query.From);
-        var keys = request.Ledger.KeysFor(dataset);
+        var keys = request.Ledger.KeysFor(dataset, request.Project);
 
         var measured = MeasuredQuery.Of(query, unit);
         var groups = dataset.Groups(measured.Query, cancellationToken);
@@ -54,37 +54,45 @@ public static class DisclosureControl
                 var row = group.Values[..(query.GroupBy.Count + query.Select.Count)];
                 var cells = new CellSuppression[query.Select.Count];
                 var perturb = new CellPerturbation(policy, keys, cellKeys[g]);
+                // Each figure by the cell's own rules: one of a thin column, or one its perturbation takes under the
+                // threshold (a distinct count of codes under 10, say), is x.
+                var own = new double?[query.Select.Count];
                 for (var a = 0; a < query.Select.Count; a++)
                 {
-                    var cell = query.GroupBy.Count + a;
                     // Patients behind a thin column's figure, none included (0 and 1–9 look alike, so neither answers
                     // "anyone?"), enough only if their own perturbed count would be released.
                     var thinColumn = contributors[a] is { } behind
                         && (!behind.TryGetValue(row[..query.GroupBy.Count], out var those) || new CellPerturbation(policy, keys, those.CellKey).Count(those.Count) is null);
-                    cells[a] = outcome.Cells[g] != CellSuppression.None ? outcome.Cells[g]
-                        : thinColumn ? CellSuppression.Primary
-                        : CellSuppression.None;
-                    row[cell] = cells[a] == CellSuppression.None ? perturb.Figure(query.Select[a], row[cell], measured.Magnitude(group, a)) : null;
-                    // A figure suppressed by its own perturbation (a distinct count of codes under 10, say) is small too.
-                    if (cells[a] == CellSuppression.None && row[cell] is null) cells[a] = CellSuppression.Primary;
-                }
-                if (cells.Any(c => c == CellSuppression.None))
-                {
-                    // Figures of its own only if its patients are far from every cell shown before; else that cell's.
-                    var shown = history.Admit(measured.Units(group), Sketch(group));
-                    for (var a = 0; a < query.Select.Count; a++)
+                    own[a] = thinColumn ? null : perturb.Figure(query.Select[a], row[query.GroupBy.Count + a], measured.Magnitude(group, a)) switch
                     {
-                        var cell = query.GroupBy.Count + a;
-                        var aggregate = query.Select[a];
-                        var own = cells[a] == CellSuppression.None ? Convert.ToDouble(row[cell], CultureInfo.InvariantCulture) : (double?)null;
-                        var figure = history.Figure(shown, ShownCell.FigureName(aggregate.Kind, aggregate.Column?.Name), () => own);
-                        row[cell] = figure is { } value ? Boxed(aggregate, value) : null;
-                        // Marked as a small cell whatever hid it: marked otherwise, it would say why.
-                        if (figure is null && cells[a] == CellSuppression.None) cells[a] = CellSuppression.Primary;
-                        if (figure is not null) cells[a] = CellSuppression.None;
-                    }
+                        long value => value,
+                        double value => value,
+                        _ => null,
+                    };
                 }
-                thin |= outcome.Cells[g] == CellSuppression.None && cells.Any(c => c != CellSuppression.None);
+                // A cell near one asked before is shown that cell's figures, whatever its own rules say: shown or x by
+                // its own count near the threshold, it would tell its patients from the other's.
+                var units = measured.Units(group);
+                var sketch = Sketch(group);
+                var near = history.Nearest(units, sketch);
+                for (var a = 0; a < query.Select.Count; a++)
+                {
+                    cells[a] = near is not null ? CellSuppression.None
+                        : outcome.Cells[g] != CellSuppression.None ? outcome.Cells[g]
+                        : own[a] is null ? CellSuppression.Primary
+                        : CellSuppression.None;
+                }
+                var shown = near ?? history.Keep(units, sketch);
+                for (var a = 0; a < query.Select.Count; a++)
+                {
+                    var aggregate = query.Select[a];
+                    var asked = cells[a] == CellSuppression.None ? own[a] : null;
+                    var figure = history.Figure(shown, ShownCell.FigureName(aggregate.Kind, aggregate.Column?.Name), () => asked);
+                    row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
+                    // Marked as a small cell whatever hid it: marked otherwise, it would say why.
+                    if (figure is null && cells[a] == CellSuppression.None) cells[a] = CellSuppression.Primary;
+                }
+                thin |= cells.Any(c => c == CellSuppression.None) && cells.Any(c => c != CellSuppression.None);
                 // A row with nothing released is not shown at all (bar the one row of a query without groups): its key
                 // alone would say that the group holds somebody.
                 if (query.GroupBy.Count > 0 && cells.All(c => c != CellSuppression.None)) continue;

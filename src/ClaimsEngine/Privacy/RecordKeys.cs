@@ -13,16 +13,18 @@ namespace Claims.Engine.Privacy;
 /// claim) has a secret 32-bit key, and a cell's key is the sum of its records' keys modulo 2^32. The same set of
 /// records always has the same cell key, however the query that reached it was written, and the sum of uniform
 /// keys is uniform, so a cell key is a fair draw that an analyst can neither predict nor re-roll.
-/// Keys are XXH3-64 of the record's id under a 64-bit seed derived by HMAC-SHA256 from the custodian's secret and
-/// the dataset's identity (its generation, schema and creation time), so two datasets never share noise.
+/// Keys are XXH3-64 of the record's id under a 64-bit seed derived by HMAC-SHA256 from the custodian's secret, the
+/// dataset's identity (its generation, schema and creation time) and the project, so two datasets never share
+/// noise, and neither do two projects: equal answers across projects, whose shown cells are kept apart, would say
+/// whether two cells hold the same patients.
 /// </summary>
 internal sealed class RecordKeys
 {
     private readonly long _seed;
 
-    public RecordKeys(ReadOnlySpan<byte> secret, DatasetManifest manifest)
+    public RecordKeys(ReadOnlySpan<byte> secret, DatasetManifest manifest, string project)
     {
-        var identity = Encoding.UTF8.GetBytes($"claims cell keys v1|{manifest.Generation}|{manifest.SchemaHash}|{manifest.CreatedAt:O}");
+        var identity = Encoding.UTF8.GetBytes($"claims cell keys v2|{manifest.Generation}|{manifest.SchemaHash}|{manifest.CreatedAt:O}|{project}");
         _seed = BinaryPrimitives.ReadInt64LittleEndian(HMACSHA256.HashData(secret, identity));
     }
 

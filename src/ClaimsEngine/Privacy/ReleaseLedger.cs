@@ -98,10 +98,10 @@ public sealed partial class ReleaseLedger(string directory)
         }
     }
 
-    /// <summary>The record keys of <paramref name="dataset"/> under this ledger's secret.</summary>
-    internal RecordKeys KeysFor(Storage.Dataset dataset)
+    /// <summary>The record keys of <paramref name="dataset"/> for <paramref name="project"/> under this ledger's secret.</summary>
+    internal RecordKeys KeysFor(Storage.Dataset dataset, string project)
     {
-        lock (_lock) return new RecordKeys(_secret ??= ReadOrCreateSecret(), dataset.Manifest);
+        lock (_lock) return new RecordKeys(_secret ??= ReadOrCreateSecret(), dataset.Manifest, project);
     }
 
     private byte[] ReadOrCreateSecret()

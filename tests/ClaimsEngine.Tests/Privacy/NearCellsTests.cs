@@ -15,13 +15,14 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
 
     private double?[] ShowFigure(ReleaseLedger ledger, string figure, params (IEnumerable<int> Patients, double Own)[] cells)
     {
-        var keys = ledger.KeysFor(fixture.Dataset);
+        var keys = ledger.KeysFor(fixture.Dataset, "p");
         return ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
         {
             var shown = cells.Select(cell =>
             {
                 var patients = cell.Patients.ToArray();
-                return history.Figure(history.Admit(patients.Length, Sketch(keys, patients)), figure, () => cell.Own);
+                var sketch = Sketch(keys, patients);
+                return history.Figure(history.Nearest(patients.Length, sketch) ?? history.Keep(patients.Length, sketch), figure, () => cell.Own);
             }).ToArray();
             return (shown, null, cells.Length);
         }).Result;
@@ -76,6 +77,23 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     }
 
     [Fact]
+    public void One_difference_against_two_bases_is_drawn_twice()
+    {
+        // The third review's attack: with the 10–14 band keyed by the records between alone, the same difference
+        // against two bases got one draw, so two draws that disagreed proved the differences differ.
+        var disagree = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            var ledger = fixture.NewLedger();
+            var between = Range(10_000 + 20 * i, Policy.Threshold + 2).ToArray();
+            var shown = Show(ledger, (Range(0, 300), 1), (Range(1_000, 300), 2),
+                (Range(0, 300).Concat(between), 3), (Range(1_000, 300).Concat(between), 4));
+            if ((shown[2] == 3) != (shown[3] == 4)) disagree++;
+        }
+        Assert.InRange(disagree, 10, 90);
+    }
+
+    [Fact]
     public void Of_two_near_cells_in_one_release_the_second_gets_the_first_figure()
     {
         var ledger = fixture.NewLedger();
@@ -122,12 +140,13 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     public void A_release_refused_by_the_budget_keeps_none_of_its_cells_or_figures()
     {
         var ledger = fixture.NewLedger();
-        var keys = ledger.KeysFor(fixture.Dataset);
+        var keys = ledger.KeysFor(fixture.Dataset, "p");
         Assert.Equal([1.0], Show(ledger, (Range(0, 50), 1)));
         Assert.Throws<DisclosureBudgetException>(() => ledger.Release<int>(new DisclosureRequest("p", ledger, "", Policy, Budget: 2), keys, "query", "q", history =>
         {
-            Assert.Equal(2.0, history.Figure(history.Admit(50, Sketch(keys, Range(0, 50))), "sum:age", () => 2));
-            Assert.Equal(3.0, history.Figure(history.Admit(50, Sketch(keys, Range(500, 50))), "count:*", () => 3));
+            Assert.Equal(2.0, history.Figure(history.Nearest(50, Sketch(keys, Range(0, 50)))!, "sum:age", () => 2));
+            Assert.Null(history.Nearest(50, Sketch(keys, Range(500, 50))));
+            Assert.Equal(3.0, history.Figure(history.Keep(50, Sketch(keys, Range(500, 50))), "count:*", () => 3));
             return (0, null, 2);
         }));
         Assert.Equal([4.0, 5.0], ShowFigure(ledger, "sum:age", (Range(0, 50), 4), (Range(500, 50), 5)));
