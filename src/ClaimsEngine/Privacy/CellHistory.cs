@@ -4,10 +4,10 @@ namespace Claims.Engine.Privacy;
 /// The differencing rule for perturbed figures. The cell key method answers the same records with the same noise,
 /// so two cells shown with equal figures would tell that they hold the same patients, and unequal ones that they
 /// do not: a count for a prefecture and the same count without "aged 67, male, unless they have E11" said whether
-/// that one person has E11. So a cell near one the project was shown before (in this release or an earlier one,
-/// by any question) is shown that cell's figures, and only a cell far from all of them gets figures of its own:
-/// identical and slightly different cells then get the same answer alike, which is also what makes a rewritten
-/// question over the same patients get the same answer. Near is decided as a count of the records between the two
+/// that one person has E11. So a cell near one the project asked before (in this release or an earlier one, by
+/// any question, shown or x) is shown that cell's figures whatever its own count, and only a cell far from all of
+/// them gets figures of its own: identical and slightly different cells then get the same answer alike, which is
+/// also what makes a rewritten question over the same patients get the same answer. Near is decided as a count of the records between the two
 /// cells is: a difference that the count rule would show as <see cref="DisclosurePolicy.Marker"/> (none, 1 to
 /// threshold − 1, and by its key sometimes up to threshold + <see cref="PerturbationTable.MaxNoise"/> − 1) is near.
 /// </summary>
@@ -17,7 +17,7 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     private readonly Dictionary<ShownCell, int> _addedOrder = [];
     private readonly Dictionary<(ShownCell Cell, string Name), double?> _addedFigures = [];
 
-    /// <summary>The cells this release shows figures of its own for, for the ledger to keep.</summary>
+    /// <summary>The cells this release decided by their own rules (far from all asked before), for the ledger to keep.</summary>
     public List<ShownCell> Added { get; } = [];
 
     /// <summary>Figures this release adds to cells kept before, for the ledger to keep.</summary>
@@ -25,7 +25,7 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
         _addedFigures.Select(f => (f.Key.Cell, f.Key.Name, f.Value)).ToList();
 
     /// <summary>
-    /// The oldest cell shown before (in this release or an earlier one) that is near a cell of
+    /// The oldest cell asked before (in this release or an earlier one) that is near a cell of
     /// <paramref name="units"/> records sketched by <paramref name="sketch"/>, or null where none is.
     /// </summary>
     public ShownCell? Nearest(long units, CellSketch sketch)

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Claims.Engine.Privacy;
 
 /// <summary>
-/// The records behind a shown cell, kept small enough to store for every cell a project is shown: an invertible
+/// The records behind an asked cell, kept small enough to store for every cell a project asks: an invertible
 /// Bloom lookup table (Goodrich and Mitzenmacher 2011) of the records' 64-bit keys. Subtracting two sketches and
 /// peeling the result lists the records in one set and not the other whenever there are a few of them, so the
 /// ledger can tell that two cells hold the same patients, or nearly, without keeping either set.

@@ -15,8 +15,9 @@ public sealed record DisclosedCohort(string Name, IReadOnlyList<DisclosedStep> A
 /// threshold or more, as any count is; no rule compares exact counts, since whether a step is shown would then
 /// say exactly how many a rule removed. Each step's figures are keyed by its position too: one set of patients at
 /// two steps (a rule that removed nobody) gets two independent draws; but a count whose patients are near those
-/// of a count shown before (another step, another cohort, a query's cell) is shown that count's figure
-/// (<see cref="CellHistory"/>), so equal answers say only "at most a few apart". Figures are spent from the project's budget, and the cohort's patients recorded for later extracts.
+/// of a count asked before (another step, another cohort, a query's cell) is shown that count's figure
+/// (<see cref="CellHistory"/>), so equal answers say only "at most a few apart". Figures are spent from the
+/// project's budget, and the cohort's patients recorded for later extracts.
 /// </summary>
 public static class CohortDisclosure
 {

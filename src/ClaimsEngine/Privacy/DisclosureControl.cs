@@ -15,7 +15,7 @@ namespace Claims.Engine.Privacy;
 ///    patients stand behind (<see cref="ContributorCounts"/>);
 /// 4. perturb every other count and sum by the cell key method, keyed by the group's patients
 ///    (<see cref="RecordKeys"/>, <see cref="PerturbationTable"/>, <see cref="MagnitudeNoise"/>);
-/// 5. give every cell whose patients are the same as, or within a few of, those of a cell shown before the figures
+/// 5. give every cell whose patients are the same as, or within a few of, those of a cell asked before the figures
 ///    shown for that cell (<see cref="CellHistory"/>), under the ledger's lock;
 /// 6. order by the released values (a row's place then says nothing its values do not), spend one unit per cell shown
 ///    from the project's budget and record the query's patients and the cells shown, refusing the whole release if

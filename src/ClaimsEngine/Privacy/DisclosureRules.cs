@@ -9,7 +9,7 @@ internal static class DisclosureRules
         "and totals are perturbed on their own, so cells need not add up to them";
 
     public static string Differencing(DisclosurePolicy policy, string plural) =>
-        $"near cells: a cell whose {plural} are the same as, or fewer than about {policy.Threshold} apart from, those of a cell this project was shown before " +
+        $"near cells: a cell whose {plural} are the same as, or fewer than about {policy.Threshold} apart from, those of a cell this project asked before " +
         $"(in this release or an earlier one) is shown that cell's figures, so the same {plural} asked any way get the same answer";
 
     public static string Budget(string project, AggregateRelease spend) =>

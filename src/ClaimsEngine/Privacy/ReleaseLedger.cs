@@ -72,7 +72,7 @@ public sealed partial class ReleaseLedger(string directory)
 
     /// <summary>
     /// An aggregate's release, decided and recorded under the project's lock: <paramref name="release"/> decides
-    /// each cell's figures against the cells shown before (<see cref="CellHistory"/>) and says how many cells it
+    /// each cell's figures against the cells asked before (<see cref="CellHistory"/>) and says how many cells it
     /// shows and whose patients; those are spent from the project's budget (refused whole, recording nothing, when
     /// they would pass it), the patients recorded for later extracts to be checked against, and the cells and
     /// figures shown for the first time kept for later releases.

@@ -4,8 +4,9 @@ using System.Text;
 namespace Claims.Engine.Privacy;
 
 /// <summary>
-/// A cell a project was shown figures of: how many records (patients, or claims) it counts, the sketch of its
-/// records, and each figure as shown (null for <see cref="DisclosurePolicy.Marker"/>), by <see cref="FigureName"/>.
+/// A cell a project asked whose figures were decided by its own rules: how many records (patients, or claims) it
+/// counts, the sketch of its records, and each figure as shown (null for <see cref="DisclosurePolicy.Marker"/>), by
+/// <see cref="FigureName"/>.
 /// A later cell near it is shown these figures; one it was not shown is added the first time a near cell asks.
 /// </summary>
 internal sealed class ShownCell(long units, CellSketch sketch)

@@ -4,7 +4,7 @@ using System.Text;
 namespace Claims.Engine.Privacy;
 
 /// <summary>
-/// Every cell a project has been shown, kept by the ledger in `DIR/project/cells.shown`: records appended under
+/// Every cell a project has asked that was far from all before it, kept by the ledger in `DIR/project/cells.shown`: records appended under
 /// the project's lock (a kind byte, a length, the payload: a new cell, or a figure added to the cell numbered so),
 /// so processes sharing the ledger see each other's cells. A record torn by a crash belongs to a release whose
 /// answer never left the process; it is cut off before the next append.
