@@ -127,6 +127,23 @@ public abstract class QueryOracle(QueryFixture data, int queries, int minZoneSki
         Assert.Equal(expected, Rows(result).ToList());
     }
 
+    [Fact]
+    public void Exists_without_a_where_and_its_negation_match_DuckDB()
+    {
+        foreach (var (where, sql) in new[]
+                 {
+                     ("""{"exists": {"from": "dpc"}}""", "EXISTS (SELECT 1 FROM dpc d WHERE d.receipt_id = r.receipt_id)"),
+                     ("""{"not": {"exists": {"from": "diagnoses"}}}""", "NOT EXISTS (SELECT 1 FROM diagnoses d WHERE d.receipt_id = r.receipt_id)"),
+                 })
+        {
+            var json = $$"""{"from": "receipts", "where": {{where}}, "groupBy": ["service_month"], "select": [{"count": "*", "as": "n"}]}""";
+            var expected = data.Rows($"SELECT service_month, count(*) FROM receipts r WHERE {sql} GROUP BY 1")
+                .Select(r => r.Select(Canonical).ToArray()).ToList();
+            Assert.True(expected.Count > 1, $"{sql}: every month should hold such receipts");
+            Compare(0, json, sql, expected, Rows(data.Dataset.Execute(json)).ToList(), ordered: false);
+        }
+    }
+
     /// <summary>The same rows (within <see cref="Same"/>), in the same order when <paramref name="ordered"/>.</summary>
     internal static void Compare(int index, string json, string sql, List<string?[]> expected, List<string?[]> actual, bool ordered)
     {
