@@ -6,8 +6,10 @@
 #
 # Only the folder's own test classes run against its mutants (the whole suite per mutant would take days on two
 # cores). Stryker builds Debug, so the Release output that test.sh uses is never replaced by a mutated assembly.
-# MUTATION_CONCURRENCY (default 1) sets how many test runners work at once. The reports (html, json, markdown)
-# go to TestResults/mutation/<folder>/reports/.
+# MUTATION_CONCURRENCY (default 1) sets how many test runners work at once. MUTATION_FILES narrows the files
+# mutated (a glob inside the folder, default every file) and MUTATION_TESTS replaces the test filter, for folders
+# whose slowest tests would make a full run take days (docs/mutation.md says what each score was measured on).
+# The reports (html, json, markdown) go to TestResults/mutation/<folder>/reports/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,8 +26,8 @@ cd tests/ClaimsEngine.Tests
 dotnet stryker \
   --project ClaimsEngine.csproj \
   --configuration Debug \
-  --mutate "**/src/ClaimsEngine/$folder/**/*.cs" \
-  --test-case-filter "FullyQualifiedName~Claims.Engine.Tests.$folder." \
+  --mutate "**/src/ClaimsEngine/$folder/${MUTATION_FILES:-**/*.cs}" \
+  --test-case-filter "${MUTATION_TESTS:-FullyQualifiedName~Claims.Engine.Tests.$folder.}" \
   --concurrency "${MUTATION_CONCURRENCY:-1}" \
   --reporter Progress --reporter ClearText --reporter Html --reporter Json --reporter Markdown \
   --output "$output" \
