@@ -26,31 +26,53 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
 
     /// <summary>
     /// The oldest cell asked before (in this release or an earlier one) that is near a cell of
-    /// <paramref name="units"/> records sketched by <paramref name="sketch"/>, or null where none is.
+    /// <paramref name="units"/> records sketched by <paramref name="sketch"/>, and how many records apart; or null.
     /// </summary>
-    public ShownCell? Nearest(long units, CellSketch sketch)
+    public (ShownCell Cell, int Apart)? Nearest(long units, CellSketch sketch)
     {
         // Two cells at least this far apart in size cannot be near.
         var limit = policy.Threshold + PerturbationTable.MaxNoise - 1;
-        // Oldest first, so asking again lands where it landed before: kept cells are never removed, and each newer
-        // one was far from every older one.
         var candidates = new List<(int Order, ShownCell Cell)>();
         for (var size = units - limit; size <= units + limit; size++)
             foreach (var other in shown.WithUnits(size).Concat(_added.GetValueOrDefault(size) ?? [])) candidates.Add((Order(other), other));
         candidates.Sort((a, b) => a.Order.CompareTo(b.Order));
+        // Oldest first, so asking again lands where it landed before (kept cells are never removed); and a cell
+        // fewer than the threshold from a kept one lands there before any drawn at the edge does, so two cells a
+        // few apart never get two draws against a third that would tell them apart.
+        (ShownCell, int)? drawn = null;
         foreach (var (_, other) in candidates)
-            if (CellSketch.Difference(sketch, other.Sketch, limit) is { } between && Near(between, sketch.Key, other.Sketch.Key)) return other;
-        return null;
+        {
+            if (CellSketch.Difference(sketch, other.Sketch, limit) is not { } between) continue;
+            // A cell that borrowed is followed only as far as the cell it borrowed from: chained, cells a few apart
+            // each would drift without end from the figures they show.
+            if (other.Alias is not null && CellSketch.Difference(sketch, other.Root.Sketch, limit) is null) continue;
+            if (between.Size < policy.Threshold) return (other, between.Size);
+            if (drawn is null && Near(between, sketch.Key, other.Sketch.Key)) drawn = (other, between.Size);
+        }
+        return drawn;
     }
 
     /// <summary>
-    /// A cell far from all asked before, kept for later cells to be compared with, with the figures this release
-    /// shows for it, x included: a cell x by its own count and forgotten would let the next one near it be decided
-    /// by its own count, and whether that one is shown would tell the two apart.
+    /// The cell a release decides: the one it lands on where the same patients were asked before, else a new kept
+    /// cell, borrowing the figures of a near one if there is one. A cell its own rules hide whole (under the
+    /// threshold, or hiding another), far from all before, is kept hidden: every figure of it, and of every cell
+    /// that lands on it later, is x, whatever is asked.
     /// </summary>
-    public ShownCell Keep(long units, CellSketch sketch)
+    public ShownCell Decide(long units, CellSketch sketch, bool hiddenByItsOwnRules)
     {
-        var cell = new ShownCell(units, sketch);
+        if (Nearest(units, sketch) is not { } near) return Keep(units, sketch, hidden: hiddenByItsOwnRules);
+        return near.Apart == 0 ? near.Cell : Keep(units, sketch, near.Cell);
+    }
+
+    /// <summary>
+    /// A cell kept for later cells to be compared with: one far from all asked before, with the figures this release
+    /// shows for it, x included (a cell x by its own count and forgotten would let the next one near it be decided
+    /// by its own count); or one that borrowed the figures of <paramref name="alias"/>.
+    /// </summary>
+    public ShownCell Keep(long units, CellSketch sketch, ShownCell? alias = null, bool hidden = false)
+    {
+        var cell = new ShownCell(units, sketch, alias);
+        if (hidden) cell.Figures[ShownCell.HiddenFigure] = null;
         if (!_added.TryGetValue(units, out var same)) _added[units] = same = [];
         same.Add(cell);
         _addedOrder[cell] = Added.Count;
@@ -62,8 +84,10 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// The figure <paramref name="name"/> of <paramref name="cell"/> as shown: as first shown, or, the first time it
     /// is asked of the cell, <paramref name="value"/> (the asking cell's own figure), which then stays the cell's.
     /// </summary>
-    public double? Figure(ShownCell cell, string name, Func<double?> value)
+    public double? Figure(ShownCell asked, string name, Func<double?> value)
     {
+        var cell = asked.Root;
+        if (cell.Hidden) return null;
         if (cell.Figures.TryGetValue(name, out var known) || _addedFigures.TryGetValue((cell, name), out known)) return known;
         var figure = value();
         // A cell of this release is kept with its figures; one kept before only in memory once the release is.

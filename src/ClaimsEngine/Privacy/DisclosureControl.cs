@@ -70,27 +70,19 @@ public static class DisclosureControl
                         _ => null,
                     };
                 }
-                // A cell near one asked before is shown that cell's figures, whatever its own rules say: shown or x by
-                // its own count near the threshold, it would tell its patients from the other's.
-                var units = measured.Units(group);
-                var sketch = Sketch(group);
-                var near = history.Nearest(units, sketch);
-                for (var a = 0; a < query.Select.Count; a++)
-                {
-                    cells[a] = near is not null ? CellSuppression.None
-                        : outcome.Cells[g] != CellSuppression.None ? outcome.Cells[g]
-                        : own[a] is null ? CellSuppression.Primary
-                        : CellSuppression.None;
-                }
-                var shown = near ?? history.Keep(units, sketch);
+                // A row its own rules hide whole stays hidden: borrowed figures would show that its group holds somebody.
+                // Any other cell near one asked before is shown that cell's figures, whatever its own figures: shown
+                // or x by its own count near the threshold, it would tell its patients from the other's.
+                var hiddenByItsOwnRules = outcome.Cells[g] != CellSuppression.None;
+                var shown = history.Decide(measured.Units(group), Sketch(group), hiddenByItsOwnRules);
                 for (var a = 0; a < query.Select.Count; a++)
                 {
                     var aggregate = query.Select[a];
-                    var asked = cells[a] == CellSuppression.None ? own[a] : null;
-                    var figure = history.Figure(shown, ShownCell.FigureName(aggregate.Kind, aggregate.Column?.Name), () => asked);
+                    var asked = own[a];
+                    var figure = hiddenByItsOwnRules ? null : history.Figure(shown, ShownCell.FigureName(aggregate.Kind, aggregate.Column?.Name), () => asked);
                     row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
                     // Marked as a small cell whatever hid it: marked otherwise, it would say why.
-                    if (figure is null && cells[a] == CellSuppression.None) cells[a] = CellSuppression.Primary;
+                    cells[a] = hiddenByItsOwnRules ? outcome.Cells[g] : figure is null ? CellSuppression.Primary : CellSuppression.None;
                 }
                 thin |= cells.Any(c => c == CellSuppression.None) && cells.Any(c => c != CellSuppression.None);
                 // A row with nothing released is not shown at all (bar the one row of a query without groups): its key

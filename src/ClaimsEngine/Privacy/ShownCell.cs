@@ -9,13 +9,27 @@ namespace Claims.Engine.Privacy;
 /// <see cref="FigureName"/>.
 /// A later cell near it is shown these figures; one it was not shown is added the first time a near cell asks.
 /// </summary>
-internal sealed class ShownCell(long units, CellSketch sketch)
+internal sealed class ShownCell(long units, CellSketch sketch, ShownCell? alias = null)
 {
     public long Units { get; } = units;
 
     public CellSketch Sketch { get; } = sketch;
 
+    /// <summary>
+    /// The kept cell whose figures this one was shown, for a cell that borrowed them: kept too, so that a cell a
+    /// few patients from it lands where it landed rather than on a draw of its own.
+    /// </summary>
+    public ShownCell? Alias { get; } = alias;
+
+    /// <summary>The cell whose figures this one shows: itself, or the end of its aliases.</summary>
+    public ShownCell Root => Alias?.Root ?? this;
+
     public Dictionary<string, double?> Figures { get; } = [];
+
+    /// <summary>The figure whose presence marks a cell hidden whole by its own rules (no aggregate has this name).</summary>
+    public const string HiddenFigure = "hidden:";
+
+    public bool Hidden => Figures.ContainsKey(HiddenFigure);
 
     /// <summary>
     /// What a figure is across questions: its aggregate and column, so "count of patients" asked by a query and by an
@@ -23,11 +37,12 @@ internal sealed class ShownCell(long units, CellSketch sketch)
     /// </summary>
     public static string FigureName(Query.AggregateKind kind, string? column) => $"{kind}:{column ?? "*"}".ToLowerInvariant();
 
-    public byte[] Serialize()
+    public byte[] Serialize(int alias)
     {
         using var stream = new MemoryStream();
         using var writer = new BinaryWriter(stream, Encoding.UTF8);
         writer.Write(Units);
+        writer.Write(alias);
         var sketch = new byte[CellSketch.Bytes];
         Sketch.WriteTo(sketch);
         writer.Write(sketch);
@@ -37,10 +52,11 @@ internal sealed class ShownCell(long units, CellSketch sketch)
         return stream.ToArray();
     }
 
-    public static ShownCell Deserialize(BinaryReader reader)
+    public static ShownCell Deserialize(BinaryReader reader, IReadOnlyList<ShownCell> kept)
     {
         var units = reader.ReadInt64();
-        var cell = new ShownCell(units, CellSketch.Read(reader.ReadBytes(CellSketch.Bytes)));
+        var alias = reader.ReadInt32();
+        var cell = new ShownCell(units, CellSketch.Read(reader.ReadBytes(CellSketch.Bytes)), alias < 0 ? null : kept[alias]);
         for (var count = reader.ReadInt32(); count > 0; count--)
         {
             var (name, value) = ReadFigure(reader);

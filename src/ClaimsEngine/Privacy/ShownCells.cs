@@ -41,7 +41,7 @@ internal sealed class ShownCells(string path)
             var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset + 1));
             if (length < 0 || offset + Header + length > bytes.Length) break;
             using var reader = new BinaryReader(new MemoryStream(bytes, offset + Header, length), Encoding.UTF8);
-            if (bytes[offset] == CellRecord) Add(ShownCell.Deserialize(reader));
+            if (bytes[offset] == CellRecord) Add(ShownCell.Deserialize(reader, _cells));
             else if (bytes[offset] == FigureRecord)
             {
                 var number = reader.ReadInt32();
@@ -60,7 +60,10 @@ internal sealed class ShownCells(string path)
     {
         if (cells.Count == 0 && figures.Count == 0) return;
         using var records = new MemoryStream();
-        foreach (var cell in cells) Write(records, CellRecord, writer => writer.Write(cell.Serialize()));
+        // Numbered as they will be read back: after the cells kept before, in this order.
+        var numbers = new Dictionary<ShownCell, int>(_numbers, ReferenceEqualityComparer.Instance);
+        foreach (var cell in cells) numbers[cell] = numbers.Count;
+        foreach (var cell in cells) Write(records, CellRecord, writer => writer.Write(cell.Serialize(cell.Alias is { } alias ? numbers[alias] : -1)));
         foreach (var (cell, name, value) in figures)
         {
             Write(records, FigureRecord, writer =>

@@ -341,20 +341,13 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
         // difference with others until each has figures of its own leaves three noises to see through, as union
         // arithmetic does.
         var analyst = new Analyst(fixture);
-        const string e11 = """{"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "E11"}}}""";
-        var people = fixture.Dataset.Execute("""{"from": "receipts", "groupBy": ["prefecture", "age", "sex"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
-        var alone = Enumerable.Range(0, people.Length)
-            .Where(r => Analyst.Value(people.Column(3), r) == 1 && s_large.Contains((int)Analyst.Value(people.Column(0), r)!.Value))
-            .Select(r => (Prefecture: (int)Analyst.Value(people.Column(0), r)!.Value, Age: (int)Analyst.Value(people.Column(1), r)!.Value, Sex: (int)Analyst.Value(people.Column(2), r)!.Value))
-            .Where(p => p.Age is >= 50 and <= 85)
-            .Take(100)
-            .ToArray();
+        var alone = Alone();
         var (withE11, equal, padded, hits) = (0, 0, 0, 0);
         foreach (var (prefecture, age, sex) in alone)
         {
-            var person = $$"""{"and": [{"col": "age", "eq": {{age}}}, {"col": "sex", "eq": {{sex}}}]}""";
+            var person = Person(age, sex);
             // Everyone in the prefecture, against everyone but the person unless one of their claims has E11.
-            var member = $$"""{"or": [{"not": {{person}}}, {{e11}}]}""";
+            var member = $$"""{"or": [{"not": {{person}}}, {{E11}}]}""";
             var everyone = Patients($$"""{"col": "prefecture", "eq": {{prefecture}}}""");
             var without = Patients(In(prefecture, member));
             if (Truth(everyone) == Truth(without)) withE11++;
@@ -375,6 +368,47 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
         Assert.True(padded >= 10, $"only {padded} padded differences reached");
         Assert.True(hits <= NoiseBound.MostHits(padded, NoiseBound.ExactHit(3)), $"{hits} of {padded} exact");
         AssertNoSmallFigure(analyst);
+    }
+
+    private const string E11 = """{"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "E11"}}}""";
+
+    private static string Person(int age, int sex) => $$"""{"and": [{"col": "age", "eq": {{age}}}, {"col": "sex", "eq": {{sex}}}]}""";
+
+    /// <summary>People alone in their prefecture, age and sex among the large prefectures: quasi-identified targets.</summary>
+    private (int Prefecture, int Age, int Sex)[] Alone()
+    {
+        var people = fixture.Dataset.Execute("""{"from": "receipts", "groupBy": ["prefecture", "age", "sex"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
+        return Enumerable.Range(0, people.Length)
+            .Where(r => Analyst.Value(people.Column(3), r) == 1 && s_large.Contains((int)Analyst.Value(people.Column(0), r)!.Value))
+            .Select(r => (Prefecture: (int)Analyst.Value(people.Column(0), r)!.Value, Age: (int)Analyst.Value(people.Column(1), r)!.Value, Sex: (int)Analyst.Value(people.Column(2), r)!.Value))
+            .Where(p => p.Age is >= 50 and <= 85)
+            .Take(100)
+            .ToArray();
+    }
+
+    [Fact]
+    public void A_tiny_cell_near_a_shown_one_neither_appears_nor_defines_a_figure()
+    {
+        // The fourth review: a cell of the person and E11 (one patient or none) borrowed the figures of a shown
+        // cell near it, so its row appeared only when it held somebody, and a figure it asked first (their sum of
+        // points) was computed from that one patient. A cell its own rules hide stays hidden.
+        var analyst = new Analyst(fixture);
+        var (rows, figures, withE11, targets) = (0, 0, 0, 0);
+        foreach (var (prefecture, age, sex) in Alone())
+        {
+            // A shown cell near the person's: the narrowest age window around them of 10 to 14 patients.
+            var near = Enumerable.Range(0, 6).Select(w => Patients(In(prefecture, Ages(age - w, age + w)))).FirstOrDefault(q => Truth(q) is >= 10 and <= 14);
+            if (near is null || analyst.One(near) is null) continue;
+            targets++;
+            var person = Person(age, sex);
+            var both = $$"""{"and": [{{In(prefecture, person)}}, {{E11}}]}""";
+            if (Truth(Patients(both)) > 0) withE11++;
+            rows += analyst.Ask($$"""{"from": "receipts", "where": {{both}}, "groupBy": ["sex"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""").Batch.Length;
+            if (analyst.One($$"""{"from": "receipts", "where": {{both}}, "select": [{"sum": "total_points", "as": "n"}]}""") is not null) figures++;
+        }
+        Assert.True(targets >= 10 && withE11 >= 2, $"{withE11} of {targets} targets with E11: both answers must be tried");
+        Assert.Equal(0, rows);
+        Assert.Equal(0, figures);
     }
 
     [Fact]
