@@ -28,17 +28,19 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// The oldest cell asked before (in this release or an earlier one) that is near a cell of
     /// <paramref name="units"/> records sketched by <paramref name="sketch"/>, and how many records apart; or null.
     /// </summary>
-    public (ShownCell Cell, int Apart)? Nearest(long units, CellSketch sketch)
+    public (ShownCell Cell, int Apart)? Nearest(long units, CellSketch sketch) => Near(units, sketch, oldest: true);
+
+    private (ShownCell Cell, int Apart)? Near(long units, CellSketch sketch, bool oldest)
     {
         // Two cells at least this far apart in size cannot be near.
         var limit = policy.Threshold + PerturbationTable.MaxNoise - 1;
         var candidates = new List<(int Order, ShownCell Cell)>();
         for (var size = units - limit; size <= units + limit; size++)
             foreach (var other in shown.WithUnits(size).Concat(_added.GetValueOrDefault(size) ?? [])) candidates.Add((Order(other), other));
-        candidates.Sort((a, b) => a.Order.CompareTo(b.Order));
         // Oldest first, so asking again lands where it landed before (kept cells are never removed); and a cell
         // fewer than the threshold from a kept one lands there before any drawn at the edge does, so two cells a
         // few apart never get two draws against a third that would tell them apart.
+        if (oldest) candidates.Sort((a, b) => a.Order.CompareTo(b.Order));
         (ShownCell, int)? drawn = null;
         foreach (var (_, other) in candidates)
         {
@@ -47,7 +49,11 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
             // each would drift without end from the figures they show.
             if (other.Alias is not null && CellSketch.Difference(sketch, other.Root.Sketch, limit) is null) continue;
             if (between.Size < policy.Threshold) return (other, between.Size);
-            if (drawn is null && Near(between, sketch.Key, other.Sketch.Key)) drawn = (other, between.Size);
+            if (drawn is null && Near(between, sketch.Key, other.Sketch.Key))
+            {
+                drawn = (other, between.Size);
+                if (!oldest) return drawn;
+            }
         }
         return drawn;
     }
@@ -60,8 +66,10 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// </summary>
     public ShownCell Decide(long units, CellSketch sketch, bool hiddenByItsOwnRules)
     {
-        if (Nearest(units, sketch) is not { } near) return Keep(units, sketch, hidden: hiddenByItsOwnRules);
-        return near.Apart == 0 ? near.Cell : Keep(units, sketch, near.Cell);
+        // A hidden cell shows nothing whatever it lands on: it needs only to know whether it lands anywhere, and only
+        // a cell that borrowed is kept as an alias.
+        if (Near(units, sketch, oldest: !hiddenByItsOwnRules) is not { } near) return Keep(units, sketch, hidden: hiddenByItsOwnRules);
+        return near.Apart == 0 || hiddenByItsOwnRules ? near.Cell : Keep(units, sketch, near.Cell);
     }
 
     /// <summary>

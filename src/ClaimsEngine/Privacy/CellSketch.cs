@@ -48,9 +48,9 @@ internal sealed class CellSketch
         for (var s = 0; s < Slots; s++) moved += Math.Abs((long)a._counts[s] - b._counts[s]);
         if (moved > limit) return null;
 
-        var counts = new int[Size];
-        var keys = new ulong[Size];
-        var checks = new uint[Size];
+        Span<int> counts = stackalloc int[Size];
+        Span<ulong> keys = stackalloc ulong[Size];
+        Span<uint> checks = stackalloc uint[Size];
         for (var i = 0; i < Size; i++)
         {
             counts[i] = a._counts[i] - b._counts[i];
@@ -102,7 +102,7 @@ internal sealed class CellSketch
         return sketch;
     }
 
-    private static void Toggle(int[] counts, ulong[] keys, uint[] checks, ulong record, int sign)
+    private static void Toggle(Span<int> counts, Span<ulong> keys, Span<uint> checks, ulong record, int sign)
     {
         var check = Check(record);
         for (var t = 0; t < Tables; t++)
