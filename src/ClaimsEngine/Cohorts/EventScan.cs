@@ -29,6 +29,8 @@ public static class EventScan
             .ToArray();
         Parallel.ForEach(work, new ParallelOptions { CancellationToken = cancellationToken }, item =>
         {
+            // The loop stops handing out blocks only at its next check; a block claimed before then must not start.
+            if (cancellationToken.IsCancellationRequested) return;
             var start = item.Block * blockRows;
             var count = Math.Min(blockRows, item.Partition.RowCount - start);
             var selected = new ulong[PredicateEvaluator.Words(count)];
@@ -36,6 +38,7 @@ public static class EventScan
             else evaluator.Evaluate(where, item.Partition, start, count, selected, new ulong[selected.Length]);
             if (selected.AsSpan().IndexOfAnyExcept(0UL) >= 0) visit(item.Partition, start, count, selected);
         });
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>The linked patients with at least one matching row, and the matching rows themselves.</summary>
