@@ -54,7 +54,7 @@ public static class CohortParser
     {
         if (!node.TryGetProperty("table", out var t) || t.ValueKind != JsonValueKind.String)
             throw new QueryException(path + ".table", "is required: the table the event is a row of");
-        var table = QueryParser.Table(schema, t.GetString()!, path + ".table");
+        var table = QueryBinder.Table(schema, t.GetString()!, path + ".table");
         if (!table.TryGetColumn("patient_id", out _)) throw new QueryException(path + ".table", $"table '{table.Name}' has no patient_id to follow patients by");
         var where = node.TryGetProperty("where", out var w) ? QueryParser.ParseWhere(w, table, schema, path + ".where") : null;
         return new EventCriterion(table, where);
@@ -100,10 +100,10 @@ public static class CohortParser
                 var value = node.GetProperty(field);
                 var values = value.ValueKind == JsonValueKind.Array ? value : JsonSerializer.SerializeToElement(new[] { value });
                 // Bound as a predicate so the codes are checked against the column's enum like any query constant.
-                var bound = (ColumnPredicate)QueryParser.ParseWhere(
+                var bound = (IntegerSet)QueryParser.ParseWhere(
                     JsonSerializer.SerializeToElement(new Dictionary<string, JsonElement> { ["col"] = JsonSerializer.SerializeToElement(column), ["in"] = values }),
                     record, schema, $"{path}.{field}");
-                return new AttributeRule(name, column, bound.Values.Select(Convert.ToInt32).ToHashSet());
+                return new AttributeRule(name, column, bound.Values.Select(v => (int)v).ToHashSet());
         }
     }
 

@@ -23,7 +23,7 @@ internal static class ContributorCounts
         {
             if (aggregate.Column is not { Nullable: true } column || column == unit.Column) return null;
             if (byColumn.TryGetValue(column.Name, out var known)) return known;
-            var present = new ColumnPredicate(column, CompareOp.IsNull, [], false);
+            var present = new NullTest(column, IsNull: false);
             var counted = query with
             {
                 Where = query.Where is null ? present : new AndPredicate([query.Where, present]),

@@ -7,19 +7,19 @@ using Claims.Engine.Storage;
 namespace Claims.Engine.Query;
 
 /// <summary>
-/// A column predicate bound to one partition's column: constants in the column's stored terms (dictionary ids,
-/// days, integers), ready to test a block of rows. Null rows are unknown for every operator but isNull.
+/// A column test bound to one partition's column, ready to test a block of rows: the binder typed its constants, and
+/// here codes become this partition's dictionary ids (a prefix or between an id range). Null rows are unknown for
+/// every test but isNull.
 /// </summary>
 internal sealed class BoundLeaf
 {
     private readonly ColumnPredicate _leaf;
     private readonly MappedColumn _column;
-    private long _lo, _hi;
-    private double _loD, _hiD;
-    private bool _loInclusive = true, _hiInclusive = true;
+    private readonly long _lo, _hi;
+    private readonly float _loF = float.NegativeInfinity, _hiF = float.PositiveInfinity;
     private readonly HashSet<long>? _set;
     private readonly bool _negate;
-    private readonly byte[][]? _hashes;
+    private readonly IReadOnlyList<byte[]>? _hashes;
     private readonly ulong[]? _members;
     private const long MembersDomain = 1 << 16;
 
@@ -27,58 +27,37 @@ internal sealed class BoundLeaf
     {
         _leaf = leaf;
         _column = column;
-        var type = leaf.Column.Type;
-        if (leaf.Op == CompareOp.IsNull) return;
-        if (type == LogicalType.Hash)
+        switch (leaf)
         {
-            _hashes = leaf.Values.Select(v => Convert.FromHexString((string)v)).ToArray();
-            _negate = leaf.Op is CompareOp.Ne or CompareOp.NotIn;
-            return;
-        }
-        if (type.IsDictionary())
-        {
-            var dictionary = column.Dictionary;
-            switch (leaf.Op)
-            {
-                case CompareOp.Prefix:
-                    var (start, end) = dictionary.PrefixRange((string)leaf.Values[0]);
-                    (_lo, _hi) = (start, end - 1L);
-                    break;
-                case CompareOp.Between:
-                    var (from, after) = dictionary.Range((string)leaf.Values[0], (string)leaf.Values[1]);
-                    (_lo, _hi) = (from, after - 1L);
-                    break;
-                default:
-                    _set = leaf.Values.Select(v => (long)dictionary.IdOf((string)v)).Where(id => id >= 0).ToHashSet();
-                    _negate = leaf.Op is CompareOp.Ne or CompareOp.NotIn;
-                    _members = Members(_set);
-                    break;
-            }
-            return;
-        }
-        switch (leaf.Op)
-        {
-            case CompareOp.In or CompareOp.NotIn or CompareOp.Ne when type != LogicalType.Float32:
-                _set = leaf.Values.Select(v => (long)v).ToHashSet();
-                _negate = leaf.Op is not CompareOp.In;
-                _members = Members(_set);
-                return;
-            case CompareOp.In or CompareOp.NotIn or CompareOp.Ne:
-                // Constants are rounded to float, the column's precision: eq 5.6 finds the stored 5.6f.
-                _set = leaf.Values.Select(v => BitConverter.DoubleToInt64Bits((float)Convert.ToDouble(v))).ToHashSet();
-                _negate = leaf.Op is not CompareOp.In;
-                return;
-        }
-        (_lo, _hi, _loD, _hiD) = (long.MinValue, long.MaxValue, double.NegativeInfinity, double.PositiveInfinity);
-        var first = leaf.Values[0];
-        switch (leaf.Op)
-        {
-            case CompareOp.Eq: SetLow(first, true); SetHigh(first, true); break;
-            case CompareOp.Lt: SetHigh(first, false); break;
-            case CompareOp.Le: SetHigh(first, true); break;
-            case CompareOp.Gt: SetLow(first, false); break;
-            case CompareOp.Ge: SetLow(first, true); break;
-            case CompareOp.Between: SetLow(first, true); SetHigh(leaf.Values[1], true); break;
+            case IntegerRange range:
+                (_lo, _hi) = (range.Low, range.High);
+                break;
+            case IntegerSet set:
+                _set = [.. set.Values];
+                (_negate, _members) = (set.Negated, Members(_set));
+                break;
+            case FloatRange range:
+                (_loF, _hiF) = (range.Low, range.High);
+                break;
+            case FloatSet set:
+                _set = set.Values.Select(v => BitConverter.DoubleToInt64Bits(v)).ToHashSet();
+                _negate = set.Negated;
+                break;
+            case CodeSet set:
+                _set = set.Codes.Select(code => (long)column.Dictionary.IdOf(code)).Where(id => id >= 0).ToHashSet();
+                (_negate, _members) = (set.Negated, Members(_set));
+                break;
+            case CodeRange range:
+                var (from, after) = column.Dictionary.Range(range.From, range.To);
+                (_lo, _hi) = (from, after - 1L);
+                break;
+            case CodePrefix prefix:
+                var (start, end) = column.Dictionary.PrefixRange(prefix.Prefix);
+                (_lo, _hi) = (start, end - 1L);
+                break;
+            case HashMatch match:
+                (_hashes, _negate) = (match.Hashes, match.Negated);
+                break;
         }
     }
 
@@ -91,28 +70,14 @@ internal sealed class BoundLeaf
         return members;
     }
 
-    private void SetLow(object value, bool inclusive)
-    {
-        if (_leaf.Column.Type == LogicalType.Float32) (_loD, _loInclusive) = ((float)Convert.ToDouble(value), inclusive);
-        else if (!inclusive && (long)value == long.MaxValue) (_lo, _hi) = (long.MaxValue, long.MinValue); // > the largest long: nothing
-        else _lo = inclusive ? (long)value : (long)value + 1;
-    }
-
-    private void SetHigh(object value, bool inclusive)
-    {
-        if (_leaf.Column.Type == LogicalType.Float32) (_hiD, _hiInclusive) = ((float)Convert.ToDouble(value), inclusive);
-        else if (!inclusive && (long)value == long.MinValue) (_lo, _hi) = (long.MaxValue, long.MinValue); // < the smallest long: nothing
-        else _hi = inclusive ? (long)value : (long)value - 1;
-    }
-
     /// <summary>False only when no row described by <paramref name="zone"/> can satisfy the leaf (the block or partition is skipped).</summary>
     public bool MayMatch(ZoneEntry zone)
     {
-        if (_leaf.Op == CompareOp.IsNull) return _leaf.Flag ? zone.NullCount > 0 : zone.ValueCount > 0;
+        if (_leaf is NullTest test) return test.IsNull ? zone.NullCount > 0 : zone.ValueCount > 0;
         if (zone.IsEmpty) return false;
         if (_negate || _hashes is not null) return true;
         if (_leaf.Column.Type == LogicalType.Float32)
-            return _set is not null || (zone.MaxDouble >= _loD && zone.MinDouble <= _hiD);
+            return _set is not null || (zone.MaxDouble >= _loF && zone.MinDouble <= _hiF);
         if (_set is not null) return _set.Any(v => v >= zone.Min && v <= zone.Max);
         return _lo <= _hi && zone.Max >= _lo && zone.Min <= _hi;
     }
@@ -120,11 +85,11 @@ internal sealed class BoundLeaf
     public void Evaluate(int start, int count, Span<ulong> isTrue, Span<ulong> isUnknown)
     {
         var valid = _column.ValidityWords(start, count, isUnknown);
-        if (_leaf.Op == CompareOp.IsNull)
+        if (_leaf is NullTest test)
         {
             // isUnknown holds the validity words here; a null test is never unknown.
             isUnknown.CopyTo(isTrue);
-            if (_leaf.Flag) Bitmap.Not(isTrue, count);
+            if (test.IsNull) Bitmap.Not(isTrue, count);
             isUnknown.Clear();
             return;
         }
@@ -154,7 +119,7 @@ internal sealed class BoundLeaf
     /// </summary>
     public bool TryAnd(int start, int count, Span<ulong> isTrue)
     {
-        if (_leaf.Op == CompareOp.IsNull || _column.HasNulls || _hashes is not null || _negate) return false;
+        if (_leaf is NullTest || _column.HasNulls || _hashes is not null || _negate) return false;
         if (_set is not null && (_members is null || _leaf.Column.Type is LogicalType.Int64 or LogicalType.Float32)) return false;
         switch (_leaf.Column.Type)
         {
@@ -163,8 +128,7 @@ internal sealed class BoundLeaf
             case LogicalType.Int16: And(_column.Values<short>().Slice(start, count), isTrue); break;
             case LogicalType.Int64: And(_column.Values<long>().Slice(start, count), isTrue); break;
             case LogicalType.Float32:
-                Predicates.Range(_column.Values<float>().Slice(start, count), FloatBound(_loD, _loInclusive, upper: false),
-                    FloatBound(_hiD, _hiInclusive, upper: true), isTrue, BitmapMode.And);
+                Predicates.Range(_column.Values<float>().Slice(start, count), _loF, _hiF, isTrue, BitmapMode.And);
                 break;
             default: And(_column.Values<int>().Slice(start, count), isTrue); break;
         }
@@ -223,22 +187,7 @@ internal sealed class BoundLeaf
                 if (_set.Contains(BitConverter.DoubleToInt64Bits(block[i])) != _negate) isTrue[i >> 6] |= 1UL << (i & 63);
             return;
         }
-        // The bounds are floats already (constants are rounded to the column's precision); exclusive ones step to the next float.
-        var lo = FloatBound(_loD, _loInclusive, upper: false);
-        var hi = FloatBound(_hiD, _hiInclusive, upper: true);
-        Predicates.Range(block, lo, hi, isTrue);
-    }
-
-    private static float FloatBound(double bound, bool inclusive, bool upper)
-    {
-        if (double.IsInfinity(bound)) return bound > 0 ? float.PositiveInfinity : float.NegativeInfinity;
-        var f = (float)bound;
-        if (upper)
-        {
-            if (f > bound || (!inclusive && f == bound)) f = MathF.BitDecrement(f);
-        }
-        else if (f < bound || (!inclusive && f == bound)) f = MathF.BitIncrement(f);
-        return f;
+        Predicates.Range(block, _loF, _hiF, isTrue);
     }
 
     private void Hashes(int start, int count, Span<ulong> isTrue)

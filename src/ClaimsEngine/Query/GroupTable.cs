@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Claims.Engine.Storage;
 
@@ -82,14 +83,25 @@ internal sealed class GroupState(int aggregates)
 
 /// <summary>
 /// Strings seen in group keys and distinct counts, numbered once per query: dictionary ids are per partition,
-/// so each partition's ids are mapped to these global ones (hashes are numbered the same way for countDistinct).
+/// so each partition's ids are mapped to these global ones. Hashes, which a query only counts (never groups by or
+/// shows), are numbered apart by their 32 bytes, without a string or a lock per row.
 /// </summary>
 internal sealed class GlobalStrings
 {
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly List<string> _strings = [];
     private readonly ConcurrentDictionary<MappedColumn, int[]> _maps = new();
+    private readonly ConcurrentDictionary<(UInt128, UInt128), int> _hashes = new();
+    private int _hashCount;
     private readonly Lock _lock = new();
+
+    /// <summary>
+    /// A number for a 32-byte hash, the same for the same bytes. Two threads adding one hash may both draw a number;
+    /// the dictionary keeps one and both return it, so a number is skipped but never shared.
+    /// </summary>
+    public int HashId(ReadOnlySpan<byte> hash) =>
+        _hashes.GetOrAdd((BinaryPrimitives.ReadUInt128LittleEndian(hash), BinaryPrimitives.ReadUInt128LittleEndian(hash[16..])),
+            _ => Interlocked.Increment(ref _hashCount) - 1);
 
     public int IdOf(string value)
     {

@@ -127,7 +127,7 @@ public static class QueryExecutor
 
 /// <summary>
 /// Reads one row of a column as a long: integers as themselves, floats as the bits of a double, codes and hashes
-/// as query-wide string numbers, NULL as <see cref="GroupKey4.Null"/>; applies a derived band.
+/// as query-wide numbers (<see cref="GlobalStrings"/>), NULL as <see cref="GroupKey4.Null"/>; applies a derived band.
 /// </summary>
 internal sealed class ValueReader(MappedColumn column, Derivation derivation, GlobalStrings strings)
 {
@@ -146,7 +146,7 @@ internal sealed class ValueReader(MappedColumn column, Derivation derivation, Gl
             LogicalType.Int64 => column.Values<long>()[row],
             LogicalType.Float32 => BitConverter.DoubleToInt64Bits(column.Values<float>()[row]),
             LogicalType.Code or LogicalType.String => _map![column.Values<int>()[row]],
-            LogicalType.Hash => strings.IdOf(Convert.ToHexStringLower(column.Hash(row))),
+            LogicalType.Hash => strings.HashId(column.Hash(row)),
             _ => column.Values<int>()[row],
         };
         return DenseGroups.Derive(value, derivation);

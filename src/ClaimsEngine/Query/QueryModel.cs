@@ -2,7 +2,7 @@ using Claims.Engine.Schema;
 
 namespace Claims.Engine.Query;
 
-/// <summary>A parsed, bound query: every name resolved against the schema.</summary>
+/// <summary>A bound query (<see cref="QueryBinder"/>): every name resolved against the schema, every constant typed.</summary>
 public sealed record QueryModel(
     TableSchema From,
     Predicate? Where,
@@ -23,26 +23,67 @@ public sealed record NotPredicate(Predicate Term) : Predicate;
 /// <summary>Rows of the query's table that have a row in <paramref name="Child"/> (same receipt) matching <paramref name="Where"/>.</summary>
 public sealed record ExistsPredicate(TableSchema Child, Predicate? Where) : Predicate;
 
-public enum CompareOp
+/// <summary>
+/// A test of one column, bound: its constants typed in the column's stored terms (integers, days and months as long,
+/// floats rounded to the column's float, codes as strings, hashes as bytes), so nothing is cast while rows are read.
+/// Null rows are unknown for every test but <see cref="NullTest"/>.
+/// </summary>
+public abstract record ColumnPredicate(ColumnSchema Column) : Predicate
 {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Between,
-    In,
-    NotIn,
-    Prefix,
-    IsNull,
+    /// <summary>How many constants the test carries (a list's length), for the service's request limits.</summary>
+    public virtual int Constants => 1;
 }
 
-/// <summary>
-/// A comparison of one column with constants. Numbers are held as double and long (exact for every integer type
-/// we store); strings for code columns; <see cref="IsNull"/> carries its flag in <see cref="Flag"/>.
-/// </summary>
-public sealed record ColumnPredicate(ColumnSchema Column, CompareOp Op, IReadOnlyList<object> Values, bool Flag) : Predicate;
+/// <summary>isNull: true or false, never unknown.</summary>
+public sealed record NullTest(ColumnSchema Column, bool IsNull) : ColumnPredicate(Column)
+{
+    public override int Constants => 0;
+}
+
+/// <summary>Integers, dates (days), months (YYYYMM) and flags (0, 1) in [Low, High]; empty when Low &gt; High (eq, lt, le, gt, ge, between).</summary>
+public sealed record IntegerRange(ColumnSchema Column, long Low, long High) : ColumnPredicate(Column)
+{
+    public override int Constants => 2;
+}
+
+/// <summary>Integers, dates, months and flags in a list, or (<paramref name="Negated"/>) not in it (in, notIn, ne).</summary>
+public sealed record IntegerSet(ColumnSchema Column, IReadOnlyList<long> Values, bool Negated) : ColumnPredicate(Column)
+{
+    public override int Constants => Values.Count;
+}
+
+/// <summary>Floats in [Low, High], bounds already in the column's precision (an exclusive bound is the next float in).</summary>
+public sealed record FloatRange(ColumnSchema Column, float Low, float High) : ColumnPredicate(Column)
+{
+    public override int Constants => 2;
+}
+
+/// <summary>Floats equal to one of a list, or (<paramref name="Negated"/>) to none; constants rounded to float, so eq 5.6 finds the stored 5.6f.</summary>
+public sealed record FloatSet(ColumnSchema Column, IReadOnlyList<float> Values, bool Negated) : ColumnPredicate(Column)
+{
+    public override int Constants => Values.Count;
+}
+
+/// <summary>Codes or strings in a list, or (<paramref name="Negated"/>) not in it; bound to dictionary ids per partition.</summary>
+public sealed record CodeSet(ColumnSchema Column, IReadOnlyList<string> Codes, bool Negated) : ColumnPredicate(Column)
+{
+    public override int Constants => Codes.Count;
+}
+
+/// <summary>Codes from <paramref name="From"/> to <paramref name="To"/> inclusive, in ordinal order (between).</summary>
+public sealed record CodeRange(ColumnSchema Column, string From, string To) : ColumnPredicate(Column)
+{
+    public override int Constants => 2;
+}
+
+/// <summary>Codes that start with <paramref name="Prefix"/> (E11 finds E11, E110, E119…).</summary>
+public sealed record CodePrefix(ColumnSchema Column, string Prefix) : ColumnPredicate(Column);
+
+/// <summary>Hashes equal to one of a list (32 bytes each), or (<paramref name="Negated"/>) to none.</summary>
+public sealed record HashMatch(ColumnSchema Column, IReadOnlyList<byte[]> Hashes, bool Negated) : ColumnPredicate(Column)
+{
+    public override int Constants => Hashes.Count;
+}
 
 /// <summary>A group-by key: a column, or a band derived from one (age_band, year, fiscal_year).</summary>
 public sealed record GroupKey(string Name, ColumnSchema Column, Derivation Derivation);

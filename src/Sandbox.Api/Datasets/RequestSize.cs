@@ -38,8 +38,8 @@ public static class RequestSize
         {
             if (++nodes > MaxPredicates)
                 throw new ClaimsException($"the {what}'s where trees have more than {MaxPredicates:N0} predicates (and, or, not, exists and column tests), the limit here");
-            if (node is ColumnPredicate { Op: CompareOp.In or CompareOp.NotIn } list && list.Values.Count > MaxListValues)
-                throw new ClaimsException($"an {(list.Op == CompareOp.In ? "in" : "notIn")} list on {list.Column.Name} has {list.Values.Count:N0} values; the limit here is {MaxListValues:N0}");
+            if (node is ColumnPredicate list && list.Constants > MaxListValues)
+                throw new ClaimsException($"a list on {list.Column.Name} has {list.Constants:N0} values; the limit here is {MaxListValues:N0}");
         }
     }
 
