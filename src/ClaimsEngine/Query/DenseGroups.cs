@@ -10,7 +10,9 @@ namespace Claims.Engine.Query;
 /// Group-by over small domains (prefecture × age band, month, sex, drug class) without hashing: the block's zone
 /// maps bound every key, so each row's group is an index into flat arrays, counted and summed by the dense
 /// group-by kernels, and only the groups that occur are merged into the query's table. Keys with NULLs get one
-/// extra slot. Anything else (floats, distinct counts, min/max, a domain over 65,536 cells) takes the hash path.
+/// extra slot. Min, max and distinct counts of integers and codes (the patients and extremes that disclosure
+/// control adds to every restricted query) go row by row into the cell's group state, with no type switch or null
+/// test per row. Anything else (floats, hashes, a domain over 65,536 cells) takes the row-by-row hash path.
 /// </summary>
 internal static class DenseGroups
 {
@@ -20,7 +22,7 @@ internal static class DenseGroups
     private sealed record Key(MappedColumn Column, Derivation Derivation, long Base, long Step, long Size, bool HasNulls, int[]? Global);
 
     public static bool TryAggregate(QueryModel query, DatasetPartition partition, int block, int start, int count, ReadOnlySpan<ulong> selected,
-        Dictionary<GroupKey4, GroupState> groups, GlobalStrings strings)
+        Dictionary<GroupKey4, GroupState> groups, GlobalStrings strings, ScanStatistics? statistics = null)
     {
         if (!query.Select.All(Supported)) return false;
         var keys = new Key[query.GroupBy.Count];
@@ -38,6 +40,7 @@ internal static class DenseGroups
             cells *= size;
             if (cells > MaxCells) return false;
         }
+        statistics?.Dense();
         // Rented: a 64K-row block's index is 256 KB, which would land on the large-object heap every block.
         var rented = ArrayPool<int>.Shared.Rent(count);
         try
@@ -50,7 +53,7 @@ internal static class DenseGroups
                 AddKey(key, start, count, index, (int)stride);
                 stride *= key.Size;
             }
-            Accumulate(query, partition, start, count, selected, groups, keys, cells, index);
+            Accumulate(query, partition, start, count, selected, groups, keys, cells, index, strings);
         }
         finally
         {
@@ -60,7 +63,7 @@ internal static class DenseGroups
     }
 
     private static void Accumulate(QueryModel query, DatasetPartition partition, int start, int count, ReadOnlySpan<ulong> selected,
-        Dictionary<GroupKey4, GroupState> groups, Key[] keys, long cells, ReadOnlySpan<int> index)
+        Dictionary<GroupKey4, GroupState> groups, Key[] keys, long cells, ReadOnlySpan<int> index, GlobalStrings strings)
     {
         // The rows per cell come free from the first aggregate over a column without nulls in this block (its
         // non-null count is the row count); only otherwise is there a separate counting pass.
@@ -78,7 +81,7 @@ internal static class DenseGroups
             if (hasNulls) Bitmap.And(present, valid);
             nonNull[a] = new long[cells];
             rows ??= hasNulls ? null : nonNull[a];
-            if (query.Select[a].Kind == AggregateKind.Count)
+            if (query.Select[a].Kind is not (AggregateKind.Sum or AggregateKind.Avg))
             {
                 DenseGroupBy.Count(index, present, nonNull[a]);
                 continue;
@@ -96,6 +99,7 @@ internal static class DenseGroups
             rows = new long[cells];
             DenseGroupBy.Count(index, selected, rows);
         }
+        var states = new GroupState?[cells];
         Span<long> values = stackalloc long[4];
         for (var cell = 0; cell < cells; cell++)
         {
@@ -112,12 +116,46 @@ internal static class DenseGroups
             }
             var groupKey = new GroupKey4(values[0], values[1], values[2], values[3]);
             if (!groups.TryGetValue(groupKey, out var state)) groups[groupKey] = state = new GroupState(query.Select.Count);
+            states[cell] = state;
             state.Rows += rows[cell];
             for (var a = 0; a < query.Select.Count; a++)
             {
                 if (nonNull[a] is null) continue;
                 state.NonNull[a] += nonNull[a][cell];
                 if (sums[a] is not null) state.LongSum[a] += sums[a][cell];
+            }
+        }
+        for (var a = 0; a < query.Select.Count; a++)
+        {
+            if (query.Select[a] is not { Kind: AggregateKind.Min or AggregateKind.Max or AggregateKind.CountDistinct, Column: { } schema }) continue;
+            var column = partition.Column(schema.Name);
+            selected.CopyTo(present);
+            if (column.ValidityWords(start, count, valid)) Bitmap.And(present, valid);
+            var global = column.Schema.Type.IsDictionary() ? strings.Map(column) : null;
+            var kind = query.Select[a].Kind;
+            switch (column.Schema.Type)
+            {
+                case LogicalType.Int8: Rows(column.Values<sbyte>().Slice(start, count), kind, a, present, index, states, global); break;
+                case LogicalType.Int16: Rows(column.Values<short>().Slice(start, count), kind, a, present, index, states, global); break;
+                case LogicalType.Int64: Rows(column.Values<long>().Slice(start, count), kind, a, present, index, states, global); break;
+                default: Rows(column.Values<int>().Slice(start, count), kind, a, present, index, states, global); break;
+            }
+        }
+    }
+
+    /// <summary>Min, max or the distinct values (codes by their query-wide number) of the present rows, into each row's cell.</summary>
+    private static void Rows<T>(ReadOnlySpan<T> values, AggregateKind kind, int a, ReadOnlySpan<ulong> present, ReadOnlySpan<int> index,
+        GroupState?[] states, int[]? global) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        foreach (var i in Bitmap.SetBits(present))
+        {
+            var state = states[index[i]]!;
+            var value = long.CreateTruncating(values[i]);
+            switch (kind)
+            {
+                case AggregateKind.Min: state.LongMin[a] = Math.Min(state.LongMin[a], value); break;
+                case AggregateKind.Max: state.LongMax[a] = Math.Max(state.LongMax[a], value); break;
+                default: state.AddDistinct(a, global is null ? value : global[value]); break;
             }
         }
     }
@@ -166,6 +204,9 @@ internal static class DenseGroups
     {
         (AggregateKind.Count, _) => true,
         (AggregateKind.Sum or AggregateKind.Avg, LogicalType.Int8 or LogicalType.Int16 or LogicalType.Int32 or LogicalType.Date or LogicalType.Month) => true,
+        (AggregateKind.Min or AggregateKind.Max or AggregateKind.CountDistinct,
+            LogicalType.Int8 or LogicalType.Int16 or LogicalType.Int32 or LogicalType.Int64 or LogicalType.Date or LogicalType.Month) => true,
+        (AggregateKind.CountDistinct, LogicalType.Code or LogicalType.String) => true,
         _ => false,
     };
 }

@@ -49,7 +49,7 @@ public static class QueryExecutor
             () => new Dictionary<GroupKey4, GroupState>(),
             (item, _, groups) =>
             {
-                Scan(query, evaluator, strings, item.Partition, item.Block, dataset.Manifest.BlockRows, groups);
+                Scan(query, evaluator, strings, item.Partition, item.Block, dataset.Manifest.BlockRows, groups, statistics);
                 return groups;
             },
             groups =>
@@ -70,7 +70,7 @@ public static class QueryExecutor
     private static int Blocks(DatasetPartition partition, int blockRows) => (partition.RowCount + blockRows - 1) / blockRows;
 
     private static void Scan(QueryModel query, PredicateEvaluator evaluator, GlobalStrings strings, DatasetPartition partition, int block, int blockRows,
-        Dictionary<GroupKey4, GroupState> groups)
+        Dictionary<GroupKey4, GroupState> groups, ScanStatistics? statistics)
     {
         var start = block * blockRows;
         var count = Math.Min(blockRows, partition.RowCount - start);
@@ -84,7 +84,7 @@ public static class QueryExecutor
         else evaluator.Evaluate(query.Where, partition, start, count, selected, new ulong[words]);
 
         if (query.GroupBy.Count == 0 ? Vectorised.TryAggregate(query, partition, start, count, selected, groups)
-                : DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, strings)) return;
+                : DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, strings, statistics)) return;
 
         var keyReaders = query.GroupBy.Select(k => new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
         var aggregateReaders = query.Select.Select(a => a.Column is null ? null : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();

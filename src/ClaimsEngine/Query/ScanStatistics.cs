@@ -13,6 +13,13 @@ internal sealed class ScanStatistics
     public int Scanned { get; private set; }
     public int ZoneSkipped { get; private set; }
 
+    private int _dense;
+
+    /// <summary>Blocks grouped by <see cref="DenseGroups"/>, flat arrays indexed by cell; the rest went row by row or had no groups.</summary>
+    public int DenseBlocks => Volatile.Read(ref _dense);
+
+    public void Dense() => Interlocked.Increment(ref _dense);
+
     public void Record(IReadOnlyCollection<(DatasetPartition Partition, int Block)> all, IReadOnlyCollection<(DatasetPartition Partition, int Block)> scanned)
     {
         var read = scanned.Select(w => w.Partition).ToHashSet();

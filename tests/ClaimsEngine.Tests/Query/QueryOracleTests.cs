@@ -74,6 +74,7 @@ public abstract class QueryOracle(QueryFixture data, int queries, int minZoneSki
         var nonEmpty = 0;
         var ordered = 0;
         var zoneSkipping = 0;
+        var denseRowWise = 0;
         for (var i = 0; i < queries; i++)
         {
             var query = generator.Next();
@@ -93,11 +94,36 @@ public abstract class QueryOracle(QueryFixture data, int queries, int minZoneSki
             if (expected.Any(r => r[0] != "0")) nonEmpty++;
             if (query.Ordered && expected.Count > 1) ordered++;
             if (statistics.ZoneSkipped > 0) zoneSkipping++;
+            if (statistics.DenseBlocks > 0 && (query.Json.Contains("\"min\"") || query.Json.Contains("\"max\"") || query.Json.Contains("\"countDistinct\""))) denseRowWise++;
             Compare(i, query.Json, query.Sql, expected, actual, query.Ordered);
         }
         Assert.True(nonEmpty > queries / 3, $"only {nonEmpty} queries selected anything: the generator is too strict to test much");
         Assert.True(ordered > queries / 20, $"only {ordered} queries ordered more than one row");
         Assert.True(zoneSkipping >= minZoneSkipping, $"zone maps skipped blocks in {zoneSkipping} queries, fewer than {minZoneSkipping}");
+        Assert.True(denseRowWise > queries / 50, $"only {denseRowWise} queries took min, max or countDistinct through the dense group-by");
+    }
+
+    [Fact]
+    public void What_disclosure_control_adds_to_a_grouped_query_runs_through_the_dense_group_by_and_matches_DuckDB()
+    {
+        // The shape of every restricted query after MeasuredQuery: rows, patients and each summed column's extremes,
+        // plus a distinct count of codes; none of it may fall to the row-by-row path.
+        const string json = """
+            {"from": "receipts", "where": {"col": "age", "ge": 40}, "groupBy": ["prefecture", "age_band", "sex"],
+             "select": [{"count": "*", "as": "n"}, {"countDistinct": "patient_id", "as": "p"}, {"sum": "total_points", "as": "s"},
+                        {"min": "total_points", "as": "lo"}, {"max": "total_points", "as": "hi"}, {"countDistinct": "dpc_code", "as": "dpc"},
+                        {"min": "admission_date", "as": "first"}, {"max": "receipt_id", "as": "last"}]}
+            """;
+        var statistics = new ScanStatistics();
+        var result = data.Dataset.Execute(json, statistics);
+        var expected = data.Rows("""
+            SELECT prefecture, (age // 5) * 5, sex, count(*), count(DISTINCT patient_id), sum(total_points), min(total_points), max(total_points),
+                   count(DISTINCT dpc_code), min(admission_date), max(receipt_id)
+            FROM receipts WHERE age >= 40 GROUP BY ALL
+            """).Select(r => r.Select(Canonical).ToArray()).ToList();
+        Assert.True(expected.Count > 50);
+        Compare(0, json, "", expected, Rows(result).ToList(), ordered: false);
+        Assert.Equal(statistics.Scanned, statistics.DenseBlocks);
     }
 
     [Fact]
