@@ -38,7 +38,7 @@ public class QueryCommandsTests
         using var bench = JsonDocument.Parse(File.ReadAllText(temp.Combine("results", "bench.json")));
         Assert.True(bench.RootElement.GetProperty("bandwidth_gbps").GetDouble() > 0);
         var queries = bench.RootElement.GetProperty("queries").EnumerateArray().ToArray();
-        Assert.True(queries.Length >= 10);
+        Assert.True(queries.Length >= 13);
         var bandwidth = bench.RootElement.GetProperty("bandwidth_gbps").GetDouble();
         foreach (var q in queries)
         {

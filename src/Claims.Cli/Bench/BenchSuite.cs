@@ -46,6 +46,17 @@ public static class BenchSuite
             new("full table, four predicates",
                 """{"from": "procedures", "where": {"and": [{"col": "points", "between": [10, 1000]}, {"col": "times", "ge": 2}, {"col": "shinryo_shikibetsu", "in": [60, 70]}, {"col": "service_month", "ge": 0}]}, "select": [{"count": "*", "as": "n"}, {"sum": "points", "as": "points"}]}""",
                 "SELECT count(*), sum(points) FROM procedures WHERE points BETWEEN 10 AND 1000 AND times >= 2 AND shinryo_shikibetsu IN (60, 70) AND service_month >= 0"),
+            new("distinct patients aged 75+ per prefecture",
+                """{"from": "receipts", "where": {"col": "age", "ge": 75}, "groupBy": ["prefecture"], "select": [{"countDistinct": "patient_id", "as": "patients"}]}""",
+                "SELECT prefecture, count(DISTINCT patient_id) FROM receipts WHERE age >= 75 GROUP BY ALL"),
+            new("points by fiscal year × claim kind",
+                """{"from": "receipts", "groupBy": ["fiscal_year", "claim_kind"], "select": [{"sum": "total_points", "as": "points"}]}""",
+                "SELECT CASE WHEN service_month % 100 >= 4 THEN service_month // 100 ELSE service_month // 100 - 1 END, claim_kind, sum(total_points) FROM receipts GROUP BY ALL"),
+            // What disclosure control has the engine scan for a restricted grouped query (rows, patients, and the
+            // summed column's extremes per cell); the suppression and noise after it are not timed here.
+            new("restricted shape: rows, patients and extremes per prefecture × age_band × sex",
+                """{"from": "receipts", "groupBy": ["prefecture", "age_band", "sex"], "select": [{"count": "*", "as": "rows"}, {"countDistinct": "patient_id", "as": "patients"}, {"sum": "total_points", "as": "points"}, {"min": "total_points", "as": "lo"}, {"max": "total_points", "as": "hi"}]}""",
+                "SELECT prefecture, (age // 5) * 5, sex, count(*), count(DISTINCT patient_id), sum(total_points), min(total_points), max(total_points) FROM receipts GROUP BY ALL"),
         ];
     }
 }
