@@ -13,8 +13,9 @@ public enum SimdLevel
 
 /// <summary>
 /// Chooses the kernels' path: the widest the CPU accelerates, unless CLAIMS_SIMD (scalar, 128, 256 or 512) forces
-/// one, so that tests and benchmarks can run every path on any machine. A forced width the CPU lacks still gives
-/// correct results, only slowly (the runtime emulates it).
+/// one for the process, or a query's <see cref="Query.ExecutionOptions"/> for its own blocks, so that tests and
+/// benchmarks can run every path on any machine, and two queries at once at two widths. A forced width the CPU
+/// lacks still gives correct results, only slowly (the runtime emulates it).
 /// </summary>
 public static class SimdLevels
 {
@@ -26,7 +27,26 @@ public static class SimdLevels
         : Vector128.IsHardwareAccelerated ? SimdLevel.V128
         : SimdLevel.Scalar;
 
-    public static SimdLevel Active { get; } = Parse(Environment.GetEnvironmentVariable(Variable)) ?? Best;
+    /// <summary>The process's width: CLAIMS_SIMD, else the best.</summary>
+    public static SimdLevel Configured { get; } = Parse(Environment.GetEnvironmentVariable(Variable)) ?? Best;
+
+    [ThreadStatic] private static SimdLevel? t_forced;
+
+    /// <summary>The width kernels run at on this thread: the one a running query forced (<see cref="Use"/>), else the process's.</summary>
+    public static SimdLevel Active => t_forced ?? Configured;
+
+    /// <summary>Forces <paramref name="level"/> (null: what was in force) on this thread until the scope is disposed.</summary>
+    internal static Scope Use(SimdLevel? level)
+    {
+        var previous = t_forced;
+        t_forced = level ?? previous;
+        return new Scope(previous);
+    }
+
+    internal readonly struct Scope(SimdLevel? previous) : IDisposable
+    {
+        public void Dispose() => t_forced = previous;
+    }
 
     public static IReadOnlyList<SimdLevel> All { get; } = Enum.GetValues<SimdLevel>();
 

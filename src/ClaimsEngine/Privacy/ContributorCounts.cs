@@ -16,7 +16,7 @@ internal static class ContributorCounts
 {
     /// <summary>Per aggregate of <paramref name="query"/>, the contributors per group key (their count and cell key), or null where the group's own count stands.</summary>
     public static IReadOnlyDictionary<object?[], (long Count, uint CellKey)>?[] Of(Dataset dataset, QueryModel query, ReleaseUnit unit, RecordKeys records,
-        CancellationToken cancellationToken)
+        ExecutionOptions options, CancellationToken cancellationToken)
     {
         var byColumn = new Dictionary<string, IReadOnlyDictionary<object?[], (long, uint)>>();
         return query.Select.Select(aggregate =>
@@ -32,7 +32,7 @@ internal static class ContributorCounts
                 Limit = null,
             };
             var keys = query.GroupBy.Count;
-            var counts = dataset.Groups(counted, cancellationToken)
+            var counts = dataset.Groups(counted, cancellationToken, options: options)
                 .ToDictionary(g => g.Values[..keys], g => ((long)g.Values[keys]!, records.CellKey(g.State, 0)), GroupKeyComparer.Instance);
             byColumn[column.Name] = counts;
             return counts;

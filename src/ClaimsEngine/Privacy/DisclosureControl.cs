@@ -24,23 +24,26 @@ namespace Claims.Engine.Privacy;
 /// </summary>
 public static class DisclosureControl
 {
-    public static DisclosedResult Apply(Dataset dataset, QueryModel query, DisclosureRequest request, CancellationToken cancellationToken = default)
+    public static DisclosedResult Apply(Dataset dataset, QueryModel query, DisclosureRequest request, CancellationToken cancellationToken = default) =>
+        Apply(dataset, query, request, ExecutionOptions.Default, cancellationToken);
+
+    public static DisclosedResult Apply(Dataset dataset, QueryModel query, DisclosureRequest request, ExecutionOptions options, CancellationToken cancellationToken = default)
     {
-        if (dataset.Manifest.Access == DatasetAccess.Public) return new DisclosedResult(dataset.Execute(query, cancellationToken), [], []);
+        if (dataset.Manifest.Access == DatasetAccess.Public) return new DisclosedResult(dataset.Execute(query, options, cancellationToken), [], []);
         RestrictedAggregates.Check(query);
         var policy = request.Policy;
         var unit = ReleaseUnit.Of(dataset, query.From);
         var keys = request.Ledger.KeysFor(dataset, request.Project);
 
         var measured = MeasuredQuery.Of(query, unit);
-        var groups = dataset.Groups(measured.Query, cancellationToken);
+        var groups = dataset.Groups(measured.Query, cancellationToken, options: options);
         var counts = groups.Select(g => measured.Units(g)).ToArray();
         var cellKeys = groups.Select(g => keys.CellKey(g.State, measured.UnitIndex)).ToArray();
         // A group is small when its count of patients would not be released: under the threshold, or near it and
         // perturbed below it, so where suppression starts says nothing exact.
         var small = groups.Select((_, g) => new CellPerturbation(policy, keys, cellKeys[g]).Count(counts[g]) is null).ToArray();
         var outcome = new SuppressionTable(counts, MarginLines.Of(groups.Select(g => g.Values).ToList(), query.GroupBy.Count)).Suppress(policy, small, withhold: false);
-        var contributors = ContributorCounts.Of(dataset, query, unit, keys, cancellationToken);
+        var contributors = ContributorCounts.Of(dataset, query, unit, keys, options, cancellationToken);
 
         var ((released, hidden, patients, thin), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
         {

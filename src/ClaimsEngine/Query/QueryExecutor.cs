@@ -19,21 +19,26 @@ public static class QueryExecutor
         dataset.Execute(QueryParser.Parse(json, dataset.Schema), cancellationToken);
 
     public static RecordBatch Execute(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default) =>
-        QueryResult.Build(query, dataset.Groups(query, cancellationToken).Select(g => g.Values).ToList());
+        dataset.Execute(query, ExecutionOptions.Default, cancellationToken);
 
-    /// <summary>Runs the query and records in <paramref name="statistics"/> which blocks it read.</summary>
-    internal static RecordBatch Execute(this Dataset dataset, string json, ScanStatistics statistics)
+    public static RecordBatch Execute(this Dataset dataset, QueryModel query, ExecutionOptions options, CancellationToken cancellationToken = default) =>
+        QueryResult.Build(query, dataset.Groups(query, cancellationToken, options: options).Select(g => g.Values).ToList());
+
+    /// <summary>Runs the query and records in <paramref name="statistics"/> which blocks it read, and how.</summary>
+    internal static RecordBatch Execute(this Dataset dataset, string json, ScanStatistics statistics, ExecutionOptions? options = null)
     {
         var query = QueryParser.Parse(json, dataset.Schema);
-        return QueryResult.Build(query, dataset.Groups(query, statistics: statistics).Select(g => g.Values).ToList());
+        return QueryResult.Build(query, dataset.Groups(query, statistics: statistics, options: options).Select(g => g.Values).ToList());
     }
 
     /// <summary>
     /// The result's rows, one per group, before ordering and limit, each with the group's merged state (the sets
     /// behind its distinct counts, which disclosure control keys its noise on).
     /// </summary>
-    internal static List<GroupRow> Groups(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default, ScanStatistics? statistics = null)
+    internal static List<GroupRow> Groups(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default, ScanStatistics? statistics = null,
+        ExecutionOptions? options = null)
     {
+        options ??= ExecutionOptions.Default;
         cancellationToken.ThrowIfCancellationRequested();
         var table = dataset.Table(query.From.Name);
         var evaluator = new PredicateEvaluator(dataset);
@@ -45,10 +50,12 @@ public static class QueryExecutor
         statistics?.Record(blocks, work);
         var merged = new Dictionary<GroupKey4, GroupState>();
         var mergeLock = new Lock();
-        Parallel.ForEach(work, new ParallelOptions { CancellationToken = cancellationToken },
+        Parallel.ForEach(work, options.Parallel(cancellationToken),
             () => new Dictionary<GroupKey4, GroupState>(),
             (item, _, groups) =>
             {
+                using var width = SimdLevels.Use(options.Simd);
+                statistics?.Ran(SimdLevels.Active);
                 Scan(query, evaluator, strings, item.Partition, item.Block, dataset.Manifest.BlockRows, groups, statistics);
                 return groups;
             },

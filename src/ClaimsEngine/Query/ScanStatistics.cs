@@ -20,6 +20,13 @@ internal sealed class ScanStatistics
 
     public void Dense() => Interlocked.Increment(ref _dense);
 
+    private int _levels;
+
+    /// <summary>The kernel widths the blocks ran at (a flag per <see cref="Kernels.SimdLevel"/>).</summary>
+    public IReadOnlyList<Kernels.SimdLevel> Levels => Kernels.SimdLevels.All.Where(l => (Volatile.Read(ref _levels) & (1 << (int)l)) != 0).ToList();
+
+    public void Ran(Kernels.SimdLevel level) => Interlocked.Or(ref _levels, 1 << (int)level);
+
     public void Record(IReadOnlyCollection<(DatasetPartition Partition, int Block)> all, IReadOnlyCollection<(DatasetPartition Partition, int Block)> scanned)
     {
         var read = scanned.Select(w => w.Partition).ToHashSet();

@@ -31,21 +31,74 @@ public sealed class SmallBlockQueryOracleTests(SmallBlockFixture data) : QueryOr
     }
 }
 
-/// <summary>Whole queries, not just kernels, at every width CLAIMS_SIMD can force, each in a process of its own.</summary>
+/// <summary>
+/// Whole queries, not just kernels, at every width a query can force (<see cref="ExecutionOptions"/>), and at the
+/// width CLAIMS_SIMD forces on a process of its own.
+/// </summary>
 [Collection(SmallBlockData.Name)]
 public sealed class SimdLevelQueryTests(SmallBlockFixture data)
 {
     private const int Queries = 120;
 
-    [Theory]
-    [InlineData("scalar", SimdLevel.Scalar)]
-    [InlineData("128", SimdLevel.V128)]
-    [InlineData("256", SimdLevel.V256)]
-    [InlineData("512", SimdLevel.V512)]
-    public void Random_queries_under_a_forced_SIMD_level_give_what_DuckDB_gives(string variable, SimdLevel level)
+    private RandomQueries.Case[] Cases()
     {
         var generator = new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 20261202);
-        var cases = Enumerable.Range(0, Queries).Select(_ => generator.Next()).ToArray();
+        return Enumerable.Range(0, Queries).Select(_ => generator.Next()).ToArray();
+    }
+
+    [Theory]
+    [InlineData(SimdLevel.Scalar)]
+    [InlineData(SimdLevel.V128)]
+    [InlineData(SimdLevel.V256)]
+    [InlineData(SimdLevel.V512)]
+    public void Random_queries_at_a_width_forced_for_the_query_give_what_DuckDB_gives(SimdLevel level)
+    {
+        var cases = Cases();
+        var blocks = 0;
+        for (var i = 0; i < cases.Length; i++)
+        {
+            var statistics = new ScanStatistics();
+            var result = data.Dataset.Execute(cases[i].Json, statistics, new ExecutionOptions(level));
+            blocks += statistics.Scanned;
+            if (statistics.Scanned > 0) Assert.Equal([level], statistics.Levels);
+            var expected = data.Rows(cases[i].Sql).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
+            QueryOracle.Compare(i, cases[i].Json, cases[i].Sql, expected, QueryOracle.Rows(result).ToList(), cases[i].Ordered);
+        }
+        Assert.True(blocks > Queries, $"{blocks} blocks scanned in {Queries} queries");
+    }
+
+    [Fact]
+    public async Task Two_queries_at_once_each_run_at_their_own_width()
+    {
+        const string json = """{"from": "procedures", "where": {"col": "points", "between": [10, 1000]}, "select": [{"count": "*", "as": "n"}, {"sum": "points", "as": "p"}]}""";
+        var runs = new[] { SimdLevel.Scalar, SimdLevel.V256, SimdLevel.V128, SimdLevel.V512 }
+            .Select(level => Task.Run(() =>
+            {
+                var statistics = new ScanStatistics();
+                var rows = QueryOracle.Rows(data.Dataset.Execute(json, statistics, new ExecutionOptions(level, Threads: 2))).ToList();
+                return (level, statistics.Levels, rows);
+            })).ToArray();
+        var results = await Task.WhenAll(runs);
+        foreach (var (level, levels, _) in results) Assert.Equal([level], levels);
+        Assert.All(results, r => Assert.Equal(results[0].rows, r.rows));
+        // The process's own width is untouched on the threads the queries ran on.
+        Assert.Equal(SimdLevels.Configured, SimdLevels.Active);
+    }
+
+    [Fact]
+    public void A_query_runs_on_one_thread_when_asked_and_refuses_none()
+    {
+        var one = QueryOracle.Rows(data.Dataset.Execute(QueryParser.Parse(Cases()[0].Json, data.Dataset.Schema), new ExecutionOptions(Threads: 1))).ToList();
+        Assert.Equal(QueryOracle.Rows(data.Dataset.Execute(Cases()[0].Json)).ToList(), one);
+        Assert.Contains("threads must be at least 1", Assert.Throws<ClaimsException>(() => new ExecutionOptions(Threads: 0)).Message);
+    }
+
+    [Fact]
+    public void Random_queries_under_CLAIMS_SIMD_in_a_process_of_its_own_give_what_DuckDB_gives()
+    {
+        const string variable = "scalar";
+        var level = SimdLevel.Scalar;
+        var cases = Cases();
         using var temp = new TempDirectory();
         File.WriteAllLines(temp.Combine("queries.jsonl"), cases.Select(c => c.Json));
         var (reported, rows) = SimdQueryChild.Execute(data.Dataset.Directory, temp.Combine("queries.jsonl"), variable, temp.Combine("rows.jsonl"));
