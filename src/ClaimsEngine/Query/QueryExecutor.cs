@@ -55,8 +55,9 @@ public static class QueryExecutor
             (item, _, groups) =>
             {
                 using var width = SimdLevels.Use(options.Simd);
-                statistics?.Ran(SimdLevels.Active);
                 Scan(query, evaluator, strings, item.Partition, item.Block, dataset.Manifest.BlockRows, groups, statistics);
+                // Read once the kernels have run: the width still in force then is the one they ran at.
+                statistics?.Ran(SimdLevels.Active);
                 return groups;
             },
             groups =>
