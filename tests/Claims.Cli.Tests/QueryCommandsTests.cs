@@ -22,6 +22,12 @@ public class QueryCommandsTests
         var lines = csv.Trim().Split('\n');
         Assert.Equal("claim_kind,claims,points", lines[0]);
         Assert.True(lines.Length >= 3);
+        // A width and a thread count for this query alone change nothing in what it answers.
+        var (_, scalar, _) = CliRunner.Run("query", "--data", temp.Combine("ds"), "--query", temp.Combine("q.json"), "--format", "csv", "--simd", "scalar", "--threads", "1");
+        Assert.Equal(csv, scalar);
+        (code, _, error) = CliRunner.Run("query", "--data", temp.Combine("ds"), "--query", temp.Combine("q.json"), "--threads", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("threads must be at least 1", error);
 
         (code, var json, error) = CliRunner.RunWithInput(Query, "query", "--data", temp.Combine("ds"), "--query", "-", "--format", "json");
         Assert.True(code == 0, error);
