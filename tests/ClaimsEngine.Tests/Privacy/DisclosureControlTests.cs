@@ -100,6 +100,39 @@ public class DisclosureControlTests(RestrictedFixture fixture) : IClassFixture<R
         Assert.Contains("complementary suppression against row, column and grand totals", result.Rules);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("""{"col": "sex", "eq": 2}""")]
+    public void An_aggregate_of_a_column_few_patients_of_a_group_have_a_value_of_is_x_in_a_shown_row(string? where)
+    {
+        // DPC codes sit on inpatient claims only: in most prefectures a handful of patients have one, among many.
+        var filter = where is null ? "" : $"\"where\": {where}, ";
+        var json = $$"""{"from": "receipts", {{filter}}"groupBy": ["prefecture"], "select": [{"count": "*", "as": "claims"}, {"countDistinct": "dpc_code", "as": "dpc"}]}""";
+        var result = Apply(json);
+        // The truth: patients with a DPC code per prefecture, counted without disclosure control.
+        var and = where is null ? "" : $"{where}, ";
+        var behind = fixture.Dataset.Execute(QueryParser.Parse(
+            $$"""{"from": "receipts", "where": {"and": [{{and}}{"col": "dpc_code", "isNull": false}]}, "groupBy": ["prefecture"], "select": [{"countDistinct": "patient_id", "as": "p"}]}""",
+            fixture.Dataset.Schema));
+        var patients = Enumerable.Range(0, behind.Length).ToDictionary(r => ((Int64Array)behind.Column(0)).GetValue(r)!.Value, r => ((Int64Array)behind.Column(1)).GetValue(r)!.Value);
+        var prefectures = (Int64Array)result.Batch.Column(0);
+        var thinRows = 0;
+        for (var r = 0; r < result.Batch.Length; r++)
+        {
+            if (result.IsSuppressed(r, "claims")) continue;
+            var those = patients.GetValueOrDefault(prefectures.GetValue(r)!.Value);
+            if (those >= Policy.Threshold + PerturbationTable.MaxNoise) continue;
+            // Under the threshold the figure would describe those few: x, whatever the group's size.
+            if (those < Policy.Threshold)
+            {
+                Assert.True(result.IsSuppressed(r, "dpc"), $"prefecture {prefectures.GetValue(r)}: {those} patients with a DPC code, shown");
+                thinRows++;
+            }
+        }
+        Assert.True(thinRows > 0, "no shown row had fewer than ten patients with a DPC code: the test saw nothing thin");
+        Assert.Contains(result.Rules, rule => rule.StartsWith("an aggregate of a column that fewer than 10 patients of its group have a value of", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Cells_suppressed_inside_shown_rows_sort_as_nulls_so_their_place_says_nothing_and_the_limit_applies_after()
     {
