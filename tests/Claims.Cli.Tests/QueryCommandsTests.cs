@@ -27,7 +27,7 @@ public class QueryCommandsTests
         Assert.Equal(csv, scalar);
         (code, _, error) = CliRunner.Run("query", "--data", temp.Combine("ds"), "--query", temp.Combine("q.json"), "--threads", "0");
         Assert.Equal(2, code);
-        Assert.Contains("threads must be at least 1", error);
+        Assert.Contains("--threads: must be at least 1, not 0", error);
 
         (code, var json, error) = CliRunner.RunWithInput(Query, "query", "--data", temp.Combine("ds"), "--query", "-", "--format", "json");
         Assert.True(code == 0, error);

@@ -34,6 +34,7 @@ internal static class QueryCommand
             var dataset = CommonOptions.InPeriod(opened, parse.GetValue(period));
             var model = QueryParser.Parse(json, dataset.Schema);
             var restricted = dataset.Manifest.Access == DatasetAccess.Restricted;
+            if (parse.GetValue(threads) is < 1 and var few) throw new Engine.ClaimsException($"--threads: must be at least 1, not {few}");
             var options = new ExecutionOptions(SimdLevels.Parse(parse.GetValue(simd)), parse.GetValue(threads));
             var result = DisclosureControl.Apply(dataset, model, disclosure.Request(parse, dataset, json), options);
             var writer = console.Profile.Out.Writer;

@@ -40,7 +40,8 @@ internal sealed class BoundLeaf
                 (_loF, _hiF) = (range.Low, range.High);
                 break;
             case FloatSet set:
-                _set = set.Values.Select(v => BitConverter.DoubleToInt64Bits(v)).ToHashSet();
+                // By bits, so -0 is listed as well as 0: SQL's 0 = -0.
+                _set = set.Values.SelectMany(v => v == 0 ? new[] { 0f, -0f } : new[] { v }).Select(v => BitConverter.DoubleToInt64Bits(v)).ToHashSet();
                 _negate = set.Negated;
                 break;
             case CodeSet set:

@@ -35,10 +35,13 @@ internal static class DenseGroups
             var zone = column.Zones[block];
             var step = derivation == Derivation.AgeBand ? 5L : 1L;
             var (low, high) = zone.IsEmpty ? (0L, -step) : (Derive(zone.Min, derivation), Derive(zone.Max, derivation));
-            var size = (high - low) / step + 1 + (zone.NullCount > 0 ? 1 : 0);
+            // Compared before multiplying: ids spanning most of the long range would wrap the product (or the span) small.
+            var span = (Int128)high - low;
+            if (span / step >= MaxCells) return false;
+            var size = (long)(span / step) + 1 + (zone.NullCount > 0 ? 1 : 0);
+            if (size > MaxCells / cells) return false;
             keys[k] = new Key(column, derivation, low, step, size, zone.NullCount > 0, column.Schema.Type.IsDictionary() ? strings.Map(column) : null);
             cells *= size;
-            if (cells > MaxCells) return false;
         }
         statistics?.Dense();
         // Rented: a 64K-row block's index is 256 KB, which would land on the large-object heap every block.

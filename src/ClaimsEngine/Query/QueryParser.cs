@@ -105,7 +105,11 @@ public static class QueryParser
             RejectUnknown(node, path, "not");
             return new NotSyntax(ParsePredicate(not, path + ".not"), path);
         }
-        if (node.TryGetProperty("exists", out var exists)) return ParseExists(exists, path + ".exists");
+        if (node.TryGetProperty("exists", out var exists))
+        {
+            RejectUnknown(node, path, "exists");
+            return ParseExists(exists, path + ".exists");
+        }
         if (node.TryGetProperty("col", out var col)) return ParseLeaf(node, col, path);
         throw new QueryException(path, "expected one of and, or, not, exists, or a column predicate {\"col\": …, \"<op>\": …}");
 

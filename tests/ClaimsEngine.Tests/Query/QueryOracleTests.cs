@@ -158,6 +158,19 @@ public abstract class QueryOracle(QueryFixture data, int queries, int minZoneSki
     }
 
     [Fact]
+    public void Group_keys_spanning_most_of_the_long_range_take_the_hash_path_and_match_DuckDB()
+    {
+        // Receipt ids are spread over the int64 range: the product of the keys' spans would wrap a long.
+        const string json = """{"from": "receipts", "groupBy": ["patient_id", "receipt_id"], "select": [{"count": "*", "as": "n"}, {"max": "total_points", "as": "m"}]}""";
+        var statistics = new ScanStatistics();
+        var result = data.Dataset.Execute(json, statistics);
+        var expected = data.Rows("SELECT patient_id, receipt_id, count(*), max(total_points) FROM receipts GROUP BY ALL")
+            .Select(r => r.Select(Canonical).ToArray()).ToList();
+        Compare(0, json, "", expected, Rows(result).ToList(), ordered: false);
+        Assert.Equal(0, statistics.DenseBlocks);
+    }
+
+    [Fact]
     public void What_disclosure_control_adds_to_a_grouped_query_runs_through_the_dense_group_by_and_matches_DuckDB()
     {
         // The shape of every restricted query after MeasuredQuery: rows, patients and each summed column's extremes,
