@@ -58,6 +58,85 @@ internal sealed class GroupState(int aggregates)
         if (DistinctBits[aggregate] is { } bits) foreach (var value in Kernels.Bitmap.SetBits(bits)) visit(value);
     }
 
+    public GroupState Copy()
+    {
+        var copy = new GroupState(NonNull.Length) { Rows = Rows };
+        NonNull.CopyTo(copy.NonNull, 0);
+        LongSum.CopyTo(copy.LongSum, 0);
+        DoubleSum.CopyTo(copy.DoubleSum, 0);
+        LongMin.CopyTo(copy.LongMin, 0);
+        LongMax.CopyTo(copy.LongMax, 0);
+        DoubleMin.CopyTo(copy.DoubleMin, 0);
+        DoubleMax.CopyTo(copy.DoubleMax, 0);
+        for (var i = 0; i < NonNull.Length; i++)
+        {
+            copy.Distinct[i] = Distinct[i] is { } set ? [.. set] : null;
+            copy.DistinctBits[i] = (ulong[]?)DistinctBits[i]?.Clone();
+        }
+        return copy;
+    }
+
+    /// <summary>Replaces each distinct value v of an aggregate by <paramref name="map"/>[v] (codes moving to another table's numbers).</summary>
+    public void Renumber(int aggregate, int[] map)
+    {
+        var values = new List<long>();
+        ForEachDistinct(aggregate, values.Add);
+        (Distinct[aggregate], DistinctBits[aggregate]) = (null, null);
+        foreach (var value in values) AddDistinct(aggregate, map[(int)value]);
+    }
+
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(Rows);
+        for (var i = 0; i < NonNull.Length; i++)
+        {
+            writer.Write(NonNull[i]);
+            writer.Write((ulong)(LongSum[i] >> 64));
+            writer.Write((ulong)LongSum[i]);
+            writer.Write(DoubleSum[i]);
+            writer.Write(LongMin[i]);
+            writer.Write(LongMax[i]);
+            writer.Write(DoubleMin[i]);
+            writer.Write(DoubleMax[i]);
+            // Trailing zero words carry nothing: a patient bitset is as long as the highest patient id seen anywhere.
+            var bits = DistinctBits[i] ?? [];
+            var used = bits.Length;
+            while (used > 0 && bits[used - 1] == 0) used--;
+            writer.Write(used);
+            for (var w = 0; w < used; w++) writer.Write(bits[w]);
+            var set = Distinct[i];
+            writer.Write(set?.Count ?? 0);
+            if (set is not null) foreach (var value in set) writer.Write(value);
+        }
+    }
+
+    public static GroupState ReadFrom(BinaryReader reader, int aggregates)
+    {
+        var state = new GroupState(aggregates) { Rows = reader.ReadInt64() };
+        for (var i = 0; i < aggregates; i++)
+        {
+            state.NonNull[i] = reader.ReadInt64();
+            state.LongSum[i] = new Int128(reader.ReadUInt64(), reader.ReadUInt64());
+            state.DoubleSum[i] = reader.ReadDouble();
+            state.LongMin[i] = reader.ReadInt64();
+            state.LongMax[i] = reader.ReadInt64();
+            state.DoubleMin[i] = reader.ReadDouble();
+            state.DoubleMax[i] = reader.ReadDouble();
+            var words = reader.ReadInt32();
+            if (words is < 0 or > (int)(DistinctBitsLimit / 64)) throw new InvalidDataException($"a distinct bitset of {words} words");
+            if (words > 0)
+            {
+                var bits = state.DistinctBits[i] = new ulong[words];
+                for (var w = 0; w < words; w++) bits[w] = reader.ReadUInt64();
+            }
+            // Added, not assigned: a value in the bits' range goes to the bits, so the two never overlap.
+            var distinct = reader.ReadInt32();
+            if (distinct < 0) throw new InvalidDataException($"a distinct set of {distinct} values");
+            for (var v = 0; v < distinct; v++) state.AddDistinct(i, reader.ReadInt64());
+        }
+        return state;
+    }
+
     public void Merge(GroupState other)
     {
         Rows += other.Rows;
@@ -102,6 +181,27 @@ internal sealed class GlobalStrings
     public int HashId(ReadOnlySpan<byte> hash) =>
         _hashes.GetOrAdd((BinaryPrimitives.ReadUInt128LittleEndian(hash), BinaryPrimitives.ReadUInt128LittleEndian(hash[16..])),
             _ => Interlocked.Increment(ref _hashCount) - 1);
+
+    /// <summary>The strings numbered so far, in their numbers' order.</summary>
+    public List<string> Snapshot()
+    {
+        lock (_lock) return [.. _strings];
+    }
+
+    /// <summary>The hashes numbered so far, as hex, indexed by their numbers (a number skipped in a race is an empty string).</summary>
+    public string[] Hashes()
+    {
+        var hex = new string[Volatile.Read(ref _hashCount)];
+        System.Array.Fill(hex, "");
+        Span<byte> bytes = stackalloc byte[32];
+        foreach (var ((low, high), id) in _hashes)
+        {
+            BinaryPrimitives.WriteUInt128LittleEndian(bytes, low);
+            BinaryPrimitives.WriteUInt128LittleEndian(bytes[16..], high);
+            hex[id] = Convert.ToHexString(bytes);
+        }
+        return hex;
+    }
 
     public int IdOf(string value)
     {

@@ -36,14 +36,25 @@ public static class QueryExecutor
     /// behind its distinct counts, which disclosure control keys its noise on).
     /// </summary>
     internal static List<GroupRow> Groups(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default, ScanStatistics? statistics = null,
-        ExecutionOptions? options = null)
+        ExecutionOptions? options = null) =>
+        dataset.Partial(query, null, cancellationToken, statistics, options).Finish();
+
+    /// <summary>
+    /// Scans <paramref name="partitions"/> of the query's table (all of them when null) into a partial aggregate,
+    /// which merges with the partials of other partitions, here or in another process.
+    /// </summary>
+    internal static PartialAggregate Partial(this Dataset dataset, QueryModel query, IEnumerable<DatasetPartition>? partitions,
+        CancellationToken cancellationToken = default, ScanStatistics? statistics = null, ExecutionOptions? options = null)
     {
         options ??= ExecutionOptions.Default;
         cancellationToken.ThrowIfCancellationRequested();
         var table = dataset.Table(query.From.Name);
+        partitions ??= table.Partitions;
+        if (partitions.FirstOrDefault(p => p.Table != table.Schema) is { } stranger)
+            throw new ClaimsException($"a partial of a {table.Name} query cannot scan {stranger.Table.Name}'s partition {stranger.Key}");
         var evaluator = new PredicateEvaluator(dataset);
         var strings = new GlobalStrings();
-        var blocks = table.Partitions
+        var blocks = partitions
             .SelectMany(p => Enumerable.Range(0, Blocks(p, dataset.Manifest.BlockRows)).Select(b => (Partition: p, Block: b)))
             .ToArray();
         var work = blocks.Where(w => query.Where is null || evaluator.MayMatch(query.Where, w.Partition, w.Block)).ToArray();
@@ -71,8 +82,7 @@ public static class QueryExecutor
                     }
                 }
             });
-        if (query.GroupBy.Count == 0 && merged.Count == 0) merged[default] = new GroupState(query.Select.Count);
-        return QueryResult.Rows(query, merged, strings);
+        return PartialAggregate.Of(query, merged, strings);
     }
 
     private static int Blocks(DatasetPartition partition, int blockRows) => (partition.RowCount + blockRows - 1) / blockRows;

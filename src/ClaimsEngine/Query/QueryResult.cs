@@ -17,7 +17,7 @@ internal static class QueryResult
     }
 
     /// <summary>One row per group, unordered: the group keys, then the aggregates.</summary>
-    public static List<GroupRow> Rows(QueryModel query, Dictionary<GroupKey4, GroupState> groups, GlobalStrings strings)
+    public static List<GroupRow> Rows(QueryModel query, Dictionary<GroupKey4, GroupState> groups, IReadOnlyList<string> strings)
     {
         var keyKinds = KeyKinds(query).ToArray();
         return groups.Select(g => new GroupRow(Row(query, g.Key, g.Value, keyKinds, strings), g.Value)).ToList();
@@ -66,7 +66,7 @@ internal static class QueryResult
 
     private static string[] Names(QueryModel query) => query.GroupBy.Select(k => k.Name).Concat(query.Select.Select(a => a.Alias)).ToArray();
 
-    private static object?[] Row(QueryModel query, GroupKey4 key, GroupState state, Kind[] keyKinds, GlobalStrings strings)
+    private static object?[] Row(QueryModel query, GroupKey4 key, GroupState state, Kind[] keyKinds, IReadOnlyList<string> strings)
     {
         var row = new object?[query.GroupBy.Count + query.Select.Count];
         for (var k = 0; k < query.GroupBy.Count; k++) row[k] = Cell(key[k], keyKinds[k], strings);
@@ -92,7 +92,7 @@ internal static class QueryResult
         return row;
     }
 
-    private static object? Cell(long value, Kind kind, GlobalStrings strings) => value == GroupKey4.Null
+    private static object? Cell(long value, Kind kind, IReadOnlyList<string> strings) => value == GroupKey4.Null
         ? null
         : kind switch
         {
