@@ -12,7 +12,7 @@ namespace Claims.Engine.Privacy;
 ///    average, the column's extremes (the top contributor that sizes its noise);
 /// 3. suppress groups below the threshold and enough others to protect them against the margins
 ///    (<see cref="SuppressionTable"/>), and each aggregate of a nullable column that fewer than the threshold of
-///    patients stand behind (<see cref="ContributorCounts"/>);
+///    patients stand behind (<see cref="MeasuredQuery.ContributorsOf"/>, from the same scan);
 /// 4. perturb every other count and sum by the cell key method, keyed by the group's patients
 ///    (<see cref="RecordKeys"/>, <see cref="PerturbationTable"/>, <see cref="MagnitudeNoise"/>);
 /// 5. give every cell whose patients are the same as, or within a few of, those of a cell asked before the figures
@@ -43,7 +43,6 @@ public static class DisclosureControl
         // perturbed below it, so where suppression starts says nothing exact.
         var small = groups.Select((_, g) => new CellPerturbation(policy, keys, cellKeys[g]).Count(counts[g]) is null).ToArray();
         var outcome = new SuppressionTable(counts, MarginLines.Of(groups.Select(g => g.Values).ToList(), query.GroupBy.Count)).Suppress(policy, small, withhold: false);
-        var contributors = ContributorCounts.Of(dataset, query, unit, keys, options, cancellationToken);
 
         var ((released, hidden, patients, thin), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
         {
@@ -63,9 +62,11 @@ public static class DisclosureControl
                 for (var a = 0; a < query.Select.Count; a++)
                 {
                     // Patients behind a thin column's figure, none included (0 and 1–9 look alike, so neither answers
-                    // "anyone?"), enough only if their own perturbed count would be released.
-                    var thinColumn = contributors[a] is { } behind
-                        && (!behind.TryGetValue(row[..query.GroupBy.Count], out var those) || new CellPerturbation(policy, keys, those.CellKey).Count(those.Count) is null);
+                    // "anyone?"), enough only if their own perturbed count would be released. Keyed by those patients,
+                    // not the group's: filler patients without a value would otherwise re-roll the decision until it
+                    // gave the exact count away.
+                    var thinColumn = measured.ContributorsOf(group, a) is { } behind
+                        && (behind.Count == 0 || new CellPerturbation(policy, keys, keys.CellKey(group.State, behind.Aggregate)).Count(behind.Count) is null);
                     own[a] = thinColumn ? null : perturb.Figure(query.Select[a], row[query.GroupBy.Count + a], measured.Magnitude(group, a)) switch
                     {
                         long value => value,

@@ -5,14 +5,21 @@ namespace Claims.Engine.Privacy;
 /// <summary>A sum's true total, how many values it adds, and its largest value in magnitude (the top contributor).</summary>
 internal readonly record struct Magnitude(double Sum, long Values, double Top);
 
+/// <summary>The units with a value of an aggregate's nullable column in one group: their count, and where their set is.</summary>
+internal readonly record struct Contributors(long Count, int Aggregate);
+
 /// <summary>
-/// The analyst's query with the hidden aggregates disclosure control needs, appended after the asked ones: the
-/// group's rows and release units (its patients), and the extremes of every summed or averaged column.
+/// The analyst's query with the hidden aggregates disclosure control needs, appended after the asked ones and
+/// taken in the same scan: the group's rows and release units (its patients), the extremes of every summed or
+/// averaged column, and the units behind every aggregated nullable column (its contributors). A large group can
+/// hold only one or two patients with a value (two admissions among thousands of outpatients), and a count or sum
+/// of that column would then describe those few; disclosure control suppresses such a cell like a small group.
 /// </summary>
 internal sealed class MeasuredQuery
 {
     private readonly int _rows;
     private readonly Dictionary<int, int> _extremes = [];
+    private readonly Dictionary<int, int> _contributors = [];
 
     private MeasuredQuery(QueryModel analysts, ReleaseUnit unit)
     {
@@ -27,6 +34,18 @@ internal sealed class MeasuredQuery
             _extremes[a] = select.Count;
             select.Add(new Aggregate(AggregateKind.Min, column, $"\0min{a}"));
             select.Add(new Aggregate(AggregateKind.Max, column, $"\0max{a}"));
+        }
+        // One set per nullable column, however many aggregates take it; the unit's own column is behind every figure of it.
+        var byColumn = new Dictionary<string, int>();
+        for (var a = 0; a < analysts.Select.Count; a++)
+        {
+            if (analysts.Select[a].Column is not { Nullable: true } column || column == unit.Column) continue;
+            if (!byColumn.TryGetValue(column.Name, out var index))
+            {
+                byColumn[column.Name] = index = select.Count;
+                select.Add(new Aggregate(AggregateKind.CountDistinct, unit.Column, $"\0contributors{a}") { WhereNotNull = column });
+            }
+            _contributors[a] = index;
         }
         Query = analysts with { Select = select, OrderBy = [], Limit = null };
         Keys = analysts.GroupBy.Count;
@@ -47,6 +66,10 @@ internal sealed class MeasuredQuery
     /// </summary>
     public long Units(GroupRow group) =>
         (long)group.Values[Keys + _rows]! == 0 ? 0 : Math.Max(1L, (long)group.Values[Keys + UnitIndex]!);
+
+    /// <summary>The units with a value behind an aggregate of a nullable column, or null where the group's own count stands.</summary>
+    public Contributors? ContributorsOf(GroupRow group, int aggregate) =>
+        _contributors.TryGetValue(aggregate, out var index) ? new Contributors(group.State.DistinctCount(index), index) : null;
 
     /// <summary>The magnitude behind a sum or average aggregate (null for counts, or a sum over no values).</summary>
     public Magnitude? Magnitude(GroupRow group, int aggregate)

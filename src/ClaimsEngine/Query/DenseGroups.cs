@@ -79,9 +79,7 @@ internal static class DenseGroups
         {
             if (query.Select[a].Column is not { } schema) continue;
             var column = partition.Column(schema.Name);
-            selected.CopyTo(present);
-            var hasNulls = column.ValidityWords(start, count, valid);
-            if (hasNulls) Bitmap.And(present, valid);
+            var hasNulls = PresentRows.Of(query.Select[a], partition, start, count, selected, present, valid);
             nonNull[a] = new long[cells];
             rows ??= hasNulls ? null : nonNull[a];
             if (query.Select[a].Kind is not (AggregateKind.Sum or AggregateKind.Avg))
@@ -132,8 +130,7 @@ internal static class DenseGroups
         {
             if (query.Select[a] is not { Kind: AggregateKind.Min or AggregateKind.Max or AggregateKind.CountDistinct, Column: { } schema }) continue;
             var column = partition.Column(schema.Name);
-            selected.CopyTo(present);
-            if (column.ValidityWords(start, count, valid)) Bitmap.And(present, valid);
+            PresentRows.Of(query.Select[a], partition, start, count, selected, present, valid);
             var global = column.Schema.Type.IsDictionary() ? strings.Map(column) : null;
             var kind = query.Select[a].Kind;
             switch (column.Schema.Type)

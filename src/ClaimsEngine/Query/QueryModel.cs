@@ -107,6 +107,13 @@ public enum AggregateKind
 }
 
 /// <summary>An aggregate; <see cref="Column"/> is null for count(*).</summary>
-public sealed record Aggregate(AggregateKind Kind, ColumnSchema? Column, string Alias);
+public sealed record Aggregate(AggregateKind Kind, ColumnSchema? Column, string Alias)
+{
+    /// <summary>
+    /// When set, only rows where this column has a value count: the patients behind a nullable column's figures,
+    /// which disclosure control takes from the same scan as the figures.
+    /// </summary>
+    internal ColumnSchema? WhereNotNull { get; init; }
+}
 
 public sealed record OrderKey(string Name, bool Descending);

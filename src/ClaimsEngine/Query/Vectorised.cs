@@ -24,8 +24,7 @@ internal static class Vectorised
         {
             if (query.Select[a].Column is not { } schema) continue;
             var column = partition.Column(schema.Name);
-            selected.CopyTo(present);
-            if (column.ValidityWords(start, count, valid)) Bitmap.And(present, valid);
+            PresentRows.Of(query.Select[a], partition, start, count, selected, present, valid);
             var nonNull = Bitmap.PopCount(present);
             state.NonNull[a] += nonNull;
             if (nonNull == 0) continue;
