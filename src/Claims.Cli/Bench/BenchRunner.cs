@@ -37,6 +37,8 @@ public static class BenchRunner
             foreach (var query in BenchSuite.Queries(lastMonth, codes))
             {
                 var model = QueryParser.Parse(query.Json, dataset.Schema);
+                // A ratio means something only if both sides answered the same question.
+                BenchAnswers.Check(query, dataset.Execute(model), Rows(duck, query.Sql));
                 var engine = Best(repeats, () => dataset.Execute(model));
                 var duckdb = Best(repeats, () => Execute(duck, query.Sql));
                 var rows = dataset.Table(model.From.Name).RowCount;
@@ -71,6 +73,17 @@ public static class BenchRunner
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
         while (reader.Read()) { }
+    }
+
+    private static List<object?[]> Rows(DuckDBConnection duck, string sql)
+    {
+        using var command = duck.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray());
+        return rows;
     }
 
     private static string[] Strings(DuckDBConnection duck, string sql)

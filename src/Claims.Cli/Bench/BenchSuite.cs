@@ -36,7 +36,7 @@ public static class BenchSuite
                 "SELECT count(DISTINCT patient_id) FROM receipts WHERE claim_kind = 4"),
             new("top 20 drug classes by points",
                 """{"from": "drugs", "groupBy": ["drug_class"], "select": [{"sum": "points", "as": "points"}], "orderBy": [{"col": "points", "desc": true}], "limit": 20}""",
-                "SELECT drug_class, sum(points) AS p FROM drugs GROUP BY ALL ORDER BY p DESC LIMIT 20"),
+                "SELECT drug_class, sum(points) AS p FROM drugs GROUP BY ALL ORDER BY p DESC, drug_class LIMIT 20"),
             new("monthly trend",
                 """{"from": "receipts", "groupBy": ["service_month"], "select": [{"count": "*", "as": "claims"}, {"sum": "total_points", "as": "points"}]}""",
                 "SELECT service_month, count(*), sum(total_points) FROM receipts GROUP BY ALL"),
@@ -52,6 +52,13 @@ public static class BenchSuite
             new("points by fiscal year × claim kind",
                 """{"from": "receipts", "groupBy": ["fiscal_year", "claim_kind"], "select": [{"sum": "total_points", "as": "points"}]}""",
                 "SELECT CASE WHEN service_month % 100 >= 4 THEN service_month // 100 ELSE service_month // 100 - 1 END, claim_kind, sum(total_points) FROM receipts GROUP BY ALL"),
+            new("top 20 ICD-10 categories by distinct patients",
+                """{"from": "diagnoses", "groupBy": ["icd10_category"], "select": [{"countDistinct": "patient_id", "as": "patients"}], "orderBy": [{"col": "patients", "desc": true}], "limit": 20}""",
+                "SELECT left(icd10, 3) AS c, count(DISTINCT patient_id) AS p FROM diagnoses GROUP BY ALL ORDER BY p DESC, c LIMIT 20"),
+            // The engine's exists is on the same claim, so "the same month" here is the same month's claim of one facility.
+            new("patients with an E11 diagnosis and a diabetes drug (class 396) on the same claim",
+                """{"from": "receipts", "where": {"and": [{"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "E11"}}}, {"exists": {"from": "drugs", "where": {"col": "drug_class", "eq": 396}}}]}, "select": [{"countDistinct": "patient_id", "as": "patients"}]}""",
+                "SELECT count(DISTINCT patient_id) FROM receipts r WHERE EXISTS (SELECT 1 FROM diagnoses d WHERE d.receipt_id = r.receipt_id AND starts_with(d.icd10, 'E11')) AND EXISTS (SELECT 1 FROM drugs g WHERE g.receipt_id = r.receipt_id AND g.drug_class = 396)"),
             // What disclosure control has the engine scan for a restricted grouped query (rows, patients, and the
             // summed column's extremes per cell); the suppression and noise after it are not timed here.
             new("restricted shape: rows, patients and extremes per prefecture × age_band × sex",

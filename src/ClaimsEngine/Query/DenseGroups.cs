@@ -40,7 +40,7 @@ internal static class DenseGroups
             if (span / step >= MaxCells) return false;
             var size = (long)(span / step) + 1 + (zone.NullCount > 0 ? 1 : 0);
             if (size > MaxCells / cells) return false;
-            keys[k] = new Key(column, derivation, low, step, size, zone.NullCount > 0, column.Schema.Type.IsDictionary() ? strings.Map(column) : null);
+            keys[k] = new Key(column, derivation, low, step, size, zone.NullCount > 0, column.Schema.Type.IsDictionary() ? strings.Map(column, derivation) : null);
             cells *= size;
         }
         statistics?.Dense();

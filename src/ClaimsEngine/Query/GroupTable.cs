@@ -169,7 +169,7 @@ internal sealed class GlobalStrings
 {
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly List<string> _strings = [];
-    private readonly ConcurrentDictionary<MappedColumn, int[]> _maps = new();
+    private readonly ConcurrentDictionary<(MappedColumn, Derivation), int[]> _maps = new();
     private readonly ConcurrentDictionary<(UInt128, UInt128), int> _hashes = new();
     private int _hashCount;
     private readonly Lock _lock = new();
@@ -225,12 +225,16 @@ internal sealed class GlobalStrings
         }
     }
 
-    /// <summary>For a dictionary column of one partition: its local id → global id.</summary>
-    public int[] Map(MappedColumn column) => _maps.GetOrAdd(column, c =>
+    /// <summary>
+    /// For a dictionary column of one partition: its local id → global id of the code, or of what
+    /// <paramref name="derivation"/> makes of it (an ICD-10 code's category), so codes of one category share a group.
+    /// </summary>
+    public int[] Map(MappedColumn column, Derivation derivation = Derivation.None) => _maps.GetOrAdd((column, derivation), key =>
     {
-        var dictionary = c.Dictionary;
+        var dictionary = key.Item1.Dictionary;
         var map = new int[dictionary.Count];
-        for (var i = 0; i < map.Length; i++) map[i] = IdOf(dictionary[i]);
+        for (var i = 0; i < map.Length; i++)
+            map[i] = IdOf(key.Item2 == Derivation.Icd10Category && dictionary[i].Length > 3 ? dictionary[i][..3] : dictionary[i]);
         return map;
     });
 }

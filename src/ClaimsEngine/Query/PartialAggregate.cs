@@ -150,7 +150,7 @@ internal sealed class PartialAggregate
     }
 
     private bool[] TextKeys() =>
-        Query.GroupBy.Select(k => k.Derivation == Derivation.None && k.Column.Type.IsDictionary()).ToArray();
+        Query.GroupBy.Select(k => k.Column.Type.IsDictionary()).ToArray();
 
     private int[] TextDistinct() =>
         Query.Select.Select((a, i) => (a, i))

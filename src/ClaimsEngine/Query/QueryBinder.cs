@@ -161,6 +161,9 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         "age_band" => new GroupKey(name, Column(table, "age", path), Derivation.AgeBand),
         "year" => new GroupKey(name, table.PartitionColumn, Derivation.Year),
         "fiscal_year" => new GroupKey(name, table.PartitionColumn, Derivation.FiscalYear),
+        "icd10_category" => table.TryGetColumn("icd10", out var icd10)
+            ? new GroupKey(name, icd10, Derivation.Icd10Category)
+            : throw new QueryException(path, $"icd10_category is the first three characters of icd10, and table '{table.Name}' has no icd10 column"),
         _ => Column(table, name, path) is { Type: not LogicalType.Hash } column
             ? new GroupKey(name, column, Derivation.None)
             : throw new QueryException(path, $"cannot group by the hash column '{name}'"),

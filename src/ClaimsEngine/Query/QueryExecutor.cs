@@ -150,7 +150,7 @@ public static class QueryExecutor
 /// </summary>
 internal sealed class ValueReader(MappedColumn column, Derivation derivation, GlobalStrings strings)
 {
-    private readonly int[]? _map = column.Schema.Type.IsDictionary() ? strings.Map(column) : null;
+    private readonly int[]? _map = column.Schema.Type.IsDictionary() ? strings.Map(column, derivation) : null;
 
     public bool IsFloat => column.Schema.Type == LogicalType.Float32;
 

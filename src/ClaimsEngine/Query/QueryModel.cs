@@ -85,7 +85,7 @@ public sealed record HashMatch(ColumnSchema Column, IReadOnlyList<byte[]> Hashes
     public override int Constants => Hashes.Count;
 }
 
-/// <summary>A group-by key: a column, or a band derived from one (age_band, year, fiscal_year).</summary>
+/// <summary>A group-by key: a column, or a band derived from one (age_band, year, fiscal_year, icd10_category).</summary>
 public sealed record GroupKey(string Name, ColumnSchema Column, Derivation Derivation);
 
 public enum Derivation
@@ -94,6 +94,9 @@ public enum Derivation
     AgeBand,
     Year,
     FiscalYear,
+
+    /// <summary>An ICD-10 code's first three characters, its category (E11 for E119): a code, not a number.</summary>
+    Icd10Category,
 }
 
 public enum AggregateKind

@@ -162,7 +162,7 @@ public static class QueryParser
         if (groupBy.GetArrayLength() > 4) throw new QueryException("groupBy", "takes at most four columns");
         return groupBy.EnumerateArray().Select((g, i) => g.ValueKind == JsonValueKind.String
             ? g.GetString()!
-            : throw new QueryException($"groupBy[{i}]", "must be a column name or age_band, year, fiscal_year")).ToArray();
+            : throw new QueryException($"groupBy[{i}]", "must be a column name or age_band, year, fiscal_year, icd10_category")).ToArray();
     }
 
     private static AggregateSyntax ParseAggregate(JsonElement select, string path)

@@ -62,7 +62,7 @@ internal static class QueryResult
     }
 
     private static IEnumerable<Kind> KeyKinds(QueryModel query) =>
-        query.GroupBy.Select(k => k.Derivation == Derivation.None ? KindOf(k.Column) : Kind.Integer);
+        query.GroupBy.Select(k => k.Derivation is Derivation.None or Derivation.Icd10Category ? KindOf(k.Column) : Kind.Integer);
 
     private static string[] Names(QueryModel query) => query.GroupBy.Select(k => k.Name).Concat(query.Select.Select(a => a.Alias)).ToArray();
 

@@ -22,6 +22,7 @@ public class QueryErrorTests
     [InlineData("{\"from\": \"checkups\", \"select\": [{\"avg\": \"exam_date\", \"as\": \"n\"}]}", "select[0].avg", "avg of date values means nothing")]
     [InlineData("{\"from\": \"receipts\", \"where\": {\"col\": \"id1\", \"between\": [\"00\", \"ff\"]}, \"select\": [{\"count\": \"*\", \"as\": \"n\"}]}", "where.between", "is a hash")]
     [InlineData("{\"from\": \"receipts\", \"where\": {\"exists\": {\"from\": \"dpc\"}, \"col\": \"sex\", \"eq\": 1}, \"select\": [{\"count\": \"*\", \"as\": \"n\"}]}", "where", "unknown field 'col'")]
+    [InlineData("{\"from\": \"receipts\", \"groupBy\": [\"icd10_category\"], \"select\": [{\"count\": \"*\", \"as\": \"n\"}]}", "groupBy[0]", "table 'receipts' has no icd10 column")]
     [InlineData("{\"from\": \"receipts\"", "query", "not valid JSON")]
     [InlineData("{\"from\": \"receipts\"}", "select", "is required")]
     public void A_bad_query_is_an_error_naming_its_place(string json, string path, string message)

@@ -158,6 +158,24 @@ public abstract class QueryOracle(QueryFixture data, int queries, int minZoneSki
     }
 
     [Fact]
+    public void Top_ICD10_categories_by_distinct_patients_group_codes_of_a_category_together_on_the_dense_path_and_match_DuckDB()
+    {
+        const string json = """{"from": "diagnoses", "groupBy": ["icd10_category"], "select": [{"countDistinct": "patient_id", "as": "patients"}, {"count": "*", "as": "n"}], "orderBy": [{"col": "patients", "desc": true}], "limit": 20}""";
+        var statistics = new ScanStatistics();
+        var result = data.Dataset.Execute(json, statistics);
+        const string sql = "SELECT left(icd10, 3) AS c, count(DISTINCT patient_id) AS p, count(*) FROM diagnoses GROUP BY ALL ORDER BY p DESC, c ASC NULLS LAST LIMIT 20";
+        var expected = data.Rows(sql).Select(r => r.Select(Canonical).ToArray()).ToList();
+        var actual = Rows(result).ToList();
+        Compare(0, json, sql, expected, actual, ordered: true);
+        Assert.Equal(20, actual.Count);
+        Assert.All(actual, row => Assert.True(row[0] is null || row[0]!.Length == 3, $"category {row[0]}"));
+        Assert.True(statistics.DenseBlocks > 0, "the categories should be grouped through the dense group-by");
+        var codes = Convert.ToInt64(data.Rows("SELECT count(DISTINCT icd10) FROM diagnoses")[0][0]);
+        var categories = Convert.ToInt64(data.Rows("SELECT count(DISTINCT left(icd10, 3)) FROM diagnoses")[0][0]);
+        Assert.True(codes > categories, $"{codes} codes in {categories} categories: some category should hold several codes");
+    }
+
+    [Fact]
     public void Group_keys_spanning_most_of_the_long_range_take_the_hash_path_and_match_DuckDB()
     {
         // Receipt ids are spread over the int64 range: the product of the keys' spans would wrap a long.

@@ -154,6 +154,7 @@ internal sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(st
         foreach (var column in table.Columns.Where(c => c.Type != LogicalType.Hash && c.Name is not ("receipt_id" or "checkup_id")))
             candidates.Add((column.Name, $"t.{column.Name}"));
         if (table.TryGetColumn("age", out _)) candidates.Add(("age_band", "(t.age // 5) * 5"));
+        if (table.TryGetColumn("icd10", out _)) candidates.Add(("icd10_category", "left(t.icd10, 3)"));
         var month = $"t.{table.PartitionColumn.Name}";
         candidates.Add(("year", $"{month} // 100"));
         candidates.Add(("fiscal_year", $"CASE WHEN {month} % 100 >= 4 THEN {month} // 100 ELSE {month} // 100 - 1 END"));
