@@ -186,7 +186,7 @@ public class HardeningTests(SandboxFactory factory) : IClassFixture<SandboxFacto
     public async Task The_dashboard_is_built_once_so_its_tables_are_recorded_once()
     {
         var policymaker = factory.Client((await factory.Admin().NewUser("policymaker")).Key);
-        var ledger = factory.Services.GetRequiredService<ReleaseLedger>();
+        var ledger = factory.Services.GetRequiredService<IReleaseLedger>();
         var first = await policymaker.GetStringAsync("/api/dashboards/costs");
         var recorded = ledger.Releases(CostDashboards.Project).Count;
         // Its four tables, each recorded when it was computed (by this visit or an earlier test's).

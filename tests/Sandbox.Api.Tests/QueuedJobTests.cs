@@ -74,7 +74,7 @@ public class QueuedJobTests(ControlledSandbox sandbox) : IClassFixture<Controlle
         Assert.Single(Ledger.Releases(project));
     }
 
-    private ReleaseLedger Ledger => sandbox.Services.GetRequiredService<ReleaseLedger>();
+    private IReleaseLedger Ledger => sandbox.Services.GetRequiredService<IReleaseLedger>();
 
     private async Task<(HttpClient Admin, HttpClient Analyst)> Users()
     {

@@ -21,7 +21,7 @@ namespace Claims.Engine.Privacy;
 /// keys the cell key method's noise (`DIR/cell-key.secret`, created on first use, readable by its owner only) lives
 /// here too: whoever may read the ledger may already see every release.
 /// </summary>
-public sealed partial class ReleaseLedger(string directory)
+public sealed partial class ReleaseLedger(string directory) : IReleaseLedger
 {
     private const string Extension = ".release";
     private const string SecretFileName = "cell-key.secret";
@@ -38,7 +38,6 @@ public sealed partial class ReleaseLedger(string directory)
         lock (_lock) return Load(project).Select(e => e.Release).ToList();
     }
 
-    /// <summary>How many figures the project has been shown (each distinct figure once).</summary>
     public long Spent(string project)
     {
         lock (_lock)
@@ -48,7 +47,6 @@ public sealed partial class ReleaseLedger(string directory)
         }
     }
 
-    /// <summary>Refuses <paramref name="patients"/> if it differs from one of the project's releases by 1 to threshold − 1 patients.</summary>
     public void Check(string project, PatientSet patients, string what, DisclosurePolicy policy)
     {
         lock (_lock)
@@ -58,7 +56,6 @@ public sealed partial class ReleaseLedger(string directory)
         }
     }
 
-    /// <summary><see cref="Check"/> then a record of the release under one lock, so two concurrent releases cannot both pass against the ledger without each other.</summary>
     public Release CheckAndRecord(string project, PatientSet patients, string kind, string label, string description, DisclosurePolicy policy)
     {
         lock (_lock)
@@ -70,18 +67,11 @@ public sealed partial class ReleaseLedger(string directory)
         }
     }
 
-    /// <summary>
-    /// An aggregate's release, decided and recorded under the project's lock: <paramref name="release"/> decides
-    /// each cell's figures against the cells asked before (<see cref="CellHistory"/>) and says how many cells it
-    /// shows and whose patients; those are spent from the project's budget (refused whole, recording nothing, when
-    /// they would pass it), the patients recorded for later extracts to be checked against, and the cells and
-    /// figures shown for the first time kept for later releases.
-    /// </summary>
     /// <remarks>
     /// Every cell shown costs one unit every time, figures and suppressed alike: a charge that depended on which
     /// figures were shown before would say whether two releases hold the same patients.
     /// </remarks>
-    internal (T Result, AggregateRelease Spend) Release<T>(DisclosureRequest request, RecordKeys keys, string kind, string label,
+    (T Result, AggregateRelease Spend) IReleaseLedger.Release<T>(DisclosureRequest request, RecordKeys keys, string kind, string label,
         Func<CellHistory, (T Result, PatientSet? Patients, int Cells)> release)
     {
         lock (_lock)
@@ -98,8 +88,7 @@ public sealed partial class ReleaseLedger(string directory)
         }
     }
 
-    /// <summary>The record keys of <paramref name="dataset"/> for <paramref name="project"/> under this ledger's secret.</summary>
-    internal RecordKeys KeysFor(Storage.Dataset dataset, string project)
+    RecordKeys IReleaseLedger.KeysFor(Storage.Dataset dataset, string project)
     {
         lock (_lock) return new RecordKeys(_secret ??= ReadOrCreateSecret(), dataset.Manifest, project);
     }

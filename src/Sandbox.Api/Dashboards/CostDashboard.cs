@@ -17,7 +17,7 @@ public sealed record CostDashboard(string Dataset, string Unit, int YenPerPoint,
 /// Builds the dashboard once and keeps it: the datasets are fixed for the service's life, so the same tables would
 /// be computed, and the same cohort recorded in the ledger, on every visit. A failure is not kept.
 /// </summary>
-public sealed class CostDashboards(DatasetRegistry registry, ReleaseLedger ledger, DisclosurePolicy policy)
+public sealed class CostDashboards(DatasetRegistry registry, IReleaseLedger ledger, DisclosurePolicy policy)
 {
     public const string Project = "dashboards";
 

@@ -46,7 +46,7 @@ public static class DatasetsApi
     }
 
     public static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Query(string ds, HttpContext context, DatasetRegistry registry,
-        ReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
+        IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
     {
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
@@ -60,7 +60,7 @@ public static class DatasetsApi
     }
 
     public static async Task<Results<Ok<CohortResponse>, ProblemHttpResult>> CountCohort(string ds, HttpContext context, DatasetRegistry registry,
-        ReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
+        IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
     {
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
@@ -74,7 +74,7 @@ public static class DatasetsApi
             Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3)));
     }
 
-    private static DisclosureRequest Request(ProjectGrant? project, ReleaseLedger ledger, string text, DisclosurePolicy policy) =>
+    private static DisclosureRequest Request(ProjectGrant? project, IReleaseLedger ledger, string text, DisclosurePolicy policy) =>
         new(project?.ProjectId ?? "", ledger, text, policy, project?.Budget ?? DisclosurePolicy.DefaultBudget);
 
     public static ProblemHttpResult UnknownDataset(string ds) =>

@@ -11,7 +11,7 @@ namespace Claims.Sandbox.Extracts;
 /// Runs an extract job: plans it again, records its cohort in the project's ledger (restricted data), writes the
 /// tables with the project's pseudonym key into work/staging, then packs them into work/extract.zip.
 /// </summary>
-public sealed class ExtractJob(ExtractPlanner planner, ProjectStore projects, ReleaseLedger ledger, DisclosurePolicy policy, IOptions<SandboxOptions> options) : IJobRunner
+public sealed class ExtractJob(ExtractPlanner planner, ProjectStore projects, IReleaseLedger ledger, DisclosurePolicy policy, IOptions<SandboxOptions> options) : IJobRunner
 {
     public const string ResultName = "extract.zip";
 

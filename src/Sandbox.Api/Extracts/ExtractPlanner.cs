@@ -14,7 +14,7 @@ public sealed record PlannedExtract(Dataset Dataset, Cohort Cohort, ProjectGrant
 /// The whole validation of an extract, done when it is submitted (so the caller hears at once: 403, 404 or 400)
 /// and again when its job runs (the project may have expired or been rejected in between, the ledger grown).
 /// </summary>
-public sealed class ExtractPlanner(ProjectAccess access, DatasetRegistry datasets, ReleaseLedger ledger, DisclosurePolicy policy)
+public sealed class ExtractPlanner(ProjectAccess access, DatasetRegistry datasets, IReleaseLedger ledger, DisclosurePolicy policy)
 {
     /// <summary>
     /// The project grants the dataset to the user, the tables exist and the project allows them, the format is

@@ -37,7 +37,7 @@ public static class SandboxServices
             sp.GetRequiredService<AuditKey>(), sp.GetRequiredService<ILogger<AuditLog>>()));
         services.AddSingleton(sp => DatasetRegistry.Open(Options(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DatasetRegistry>()));
         // One ledger for the service: its monitor serialises releases across threads, its lock file across processes.
-        services.AddSingleton(sp => new ReleaseLedger(Options(sp).DataPath("releases")));
+        services.AddSingleton<IReleaseLedger>(sp => new ReleaseLedger(Options(sp).DataPath("releases")));
         services.AddSingleton(sp =>
         {
             var threshold = Options(sp).DisclosureThreshold;

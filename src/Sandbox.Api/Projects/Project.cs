@@ -33,7 +33,7 @@ public sealed record Project(
     public string StatusAt(DateTimeOffset now) => Status == Approved && ExpiresAt <= now ? Expired : Status;
 
     /// <summary>The project as the API shows it at <paramref name="now"/>, with the figures it has been shown so far.</summary>
-    public Project AsOf(DateTimeOffset now, ReleaseLedger ledger) => this with { Status = StatusAt(now), Budget = Budget with { Spent = ledger.Spent(Id) } };
+    public Project AsOf(DateTimeOffset now, IReleaseLedger ledger) => this with { Status = StatusAt(now), Budget = Budget with { Spent = ledger.Spent(Id) } };
 }
 
 /// <summary>

@@ -37,14 +37,14 @@ public static class ProjectsApi
         return TypedResults.Created($"/api/projects/{project.Id}", new NewProject(project.Id, project.Status));
     }
 
-    public static IReadOnlyList<Project> ListProjects(ClaimsPrincipal user, ProjectStore projects, TimeProvider time, ReleaseLedger ledger) =>
+    public static IReadOnlyList<Project> ListProjects(ClaimsPrincipal user, ProjectStore projects, TimeProvider time, IReleaseLedger ledger) =>
         projects.List(user.IsInRole(Roles.Admin) ? null : user.Id()).Select(p => p.AsOf(time.GetUtcNow(), ledger)).ToArray();
 
-    public static Results<Ok<Project>, ProblemHttpResult> GetProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time, ReleaseLedger ledger) =>
+    public static Results<Ok<Project>, ProblemHttpResult> GetProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time, IReleaseLedger ledger) =>
         Visible(id, user, projects) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow(), ledger)) : NotFound(id);
 
     public static Results<Ok<Project>, ProblemHttpResult> ApproveProject(string id, Approval approval, ClaimsPrincipal user, ProjectStore projects, TimeProvider time,
-        ReleaseLedger ledger)
+        IReleaseLedger ledger)
     {
         var now = time.GetUtcNow();
         if (approval.ExpiresAt is not { } expires) return Problems.BadRequest("expiresAt is required: the time the approval runs out");
@@ -52,11 +52,11 @@ public static class ProjectsApi
         return projects.Decide(id, Project.Approved, user.Id(), expires) is { } project ? TypedResults.Ok(project.AsOf(now, ledger)) : NotFound(id);
     }
 
-    public static Results<Ok<Project>, ProblemHttpResult> RejectProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time, ReleaseLedger ledger) =>
+    public static Results<Ok<Project>, ProblemHttpResult> RejectProject(string id, ClaimsPrincipal user, ProjectStore projects, TimeProvider time, IReleaseLedger ledger) =>
         projects.Decide(id, Project.Rejected, user.Id(), null) is { } project ? TypedResults.Ok(project.AsOf(time.GetUtcNow(), ledger)) : NotFound(id);
 
     /// <summary>Grants a project more figures of its disclosure budget; the spend so far is shown on every project.</summary>
-    public static Results<Ok<Project>, ProblemHttpResult> GrantBudget(string id, BudgetGrant grant, ProjectStore projects, TimeProvider time, ReleaseLedger ledger)
+    public static Results<Ok<Project>, ProblemHttpResult> GrantBudget(string id, BudgetGrant grant, ProjectStore projects, TimeProvider time, IReleaseLedger ledger)
     {
         if (grant.Figures is not { } figures || figures is < 1 or > BudgetGrant.MaxFigures)
             return Problems.BadRequest($"figures must be a whole number from 1 to {BudgetGrant.MaxFigures}: how many more figures the project may be shown");

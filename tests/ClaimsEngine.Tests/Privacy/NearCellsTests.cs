@@ -10,10 +10,10 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     private static IEnumerable<int> Range(int from, int count) => Enumerable.Range(from, count);
 
     /// <summary>One release of these cells in order, each with a figure of its own; the figure each is shown.</summary>
-    private double?[] Show(ReleaseLedger ledger, params (IEnumerable<int> Patients, double Own)[] cells) =>
+    private double?[] Show(IReleaseLedger ledger, params (IEnumerable<int> Patients, double Own)[] cells) =>
         ShowFigure(ledger, "count:*", cells);
 
-    private double?[] ShowFigure(ReleaseLedger ledger, string figure, params (IEnumerable<int> Patients, double Own)[] cells)
+    private double?[] ShowFigure(IReleaseLedger ledger, string figure, params (IEnumerable<int> Patients, double Own)[] cells)
     {
         var keys = ledger.KeysFor(fixture.Dataset, "p");
         return ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
@@ -97,7 +97,7 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     {
         // The fourth review: a tiny kept cell lent its place to a later asker, whose own data then defined a new
         // figure (one person's sum of points). A hidden cell now hides every figure of the cells that land on it.
-        var ledger = fixture.NewLedger();
+        IReleaseLedger ledger = fixture.NewLedger();
         var keys = ledger.KeysFor(fixture.Dataset, "p");
         var shown = ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
         {
@@ -169,7 +169,7 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     [Fact]
     public void A_release_refused_by_the_budget_keeps_none_of_its_cells_or_figures()
     {
-        var ledger = fixture.NewLedger();
+        IReleaseLedger ledger = fixture.NewLedger();
         var keys = ledger.KeysFor(fixture.Dataset, "p");
         Assert.Equal([1.0], Show(ledger, (Range(0, 50), 1)));
         Assert.Throws<DisclosureBudgetException>(() => ledger.Release<int>(new DisclosureRequest("p", ledger, "", Policy, Budget: 2), keys, "query", "q", history =>
