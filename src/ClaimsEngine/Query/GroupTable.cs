@@ -27,12 +27,24 @@ internal sealed class GroupState(int aggregates)
     public readonly long[] LongMax = Enumerable.Repeat(long.MinValue, aggregates).ToArray();
     public readonly double[] DoubleMin = Enumerable.Repeat(double.PositiveInfinity, aggregates).ToArray();
     public readonly double[] DoubleMax = Enumerable.Repeat(double.NegativeInfinity, aggregates).ToArray();
+    /// <summary>Distinct values past <see cref="DistinctBitsLimit"/> (hash numbers, large ids).</summary>
     public readonly HashSet<long>?[] Distinct = new HashSet<long>?[aggregates];
 
-    /// <summary>Distinct small non-negative integers (dense patient ids) as bits: far cheaper than a hash set.</summary>
+    /// <summary>
+    /// Distinct small values while they are few for their range: a group of 500 patients among a million would
+    /// otherwise hold a 128 KB bitset, and a grouped restricted query thousands of them per thread.
+    /// </summary>
+    public readonly HashSet<long>?[] Sparse = new HashSet<long>?[aggregates];
+
+    /// <summary>Distinct small non-negative integers (dense patient ids) as bits once they are many: far cheaper than a hash set.</summary>
     public readonly ulong[]?[] DistinctBits = new ulong[]?[aggregates];
 
+    private readonly long[] _sparseMax = new long[aggregates];
+
     public const long DistinctBitsLimit = 1L << 28;
+
+    /// <summary>A set of n values in a range of m takes about 24n bytes, a bitset m / 8: bits once n passes m / 192.</summary>
+    private const int SparseBytesPerValue = 24;
 
     public void AddDistinct(int aggregate, long value)
     {
@@ -41,20 +53,44 @@ internal sealed class GroupState(int aggregates)
             (Distinct[aggregate] ??= []).Add(value);
             return;
         }
+        if (DistinctBits[aggregate] is null)
+        {
+            var sparse = Sparse[aggregate] ??= [];
+            if (!sparse.Add(value)) return;
+            _sparseMax[aggregate] = Math.Max(_sparseMax[aggregate], value);
+            if ((long)sparse.Count * SparseBytesPerValue * 8 <= _sparseMax[aggregate] + 1) return;
+            ToBits(aggregate);
+            return;
+        }
+        SetBit(aggregate, value);
+    }
+
+    private void SetBit(int aggregate, long value)
+    {
         var word = (int)(value >> 6);
         ref var bits = ref DistinctBits[aggregate];
         if (bits is null || word >= bits.Length) Array.Resize(ref bits, Math.Max(word + 1, (bits?.Length ?? 0) * 2));
         bits[word] |= 1UL << (int)(value & 63);
     }
 
-    /// <summary>Values in the bits and in the set never overlap: each value goes to one by its range.</summary>
+    /// <summary>Moves the sparse values into bits, where every later small value goes.</summary>
+    private void ToBits(int aggregate)
+    {
+        DistinctBits[aggregate] ??= new ulong[(int)(_sparseMax[aggregate] >> 6) + 1];
+        if (Sparse[aggregate] is not { } sparse) return;
+        foreach (var value in sparse) SetBit(aggregate, value);
+        Sparse[aggregate] = null;
+    }
+
+    /// <summary>The three holders never overlap: a value goes to one by its range, and small ones to bits once there are bits.</summary>
     public long DistinctCount(int aggregate) =>
-        (Distinct[aggregate]?.Count ?? 0) + (DistinctBits[aggregate] is { } bits ? Kernels.Bitmap.PopCount(bits) : 0);
+        (Distinct[aggregate]?.Count ?? 0) + (Sparse[aggregate]?.Count ?? 0) + (DistinctBits[aggregate] is { } bits ? Kernels.Bitmap.PopCount(bits) : 0);
 
     /// <summary>Every distinct value of a countDistinct aggregate, each once, in no particular order.</summary>
     public void ForEachDistinct(int aggregate, Action<long> visit)
     {
         if (Distinct[aggregate] is { } set) foreach (var value in set) visit(value);
+        if (Sparse[aggregate] is { } sparse) foreach (var value in sparse) visit(value);
         if (DistinctBits[aggregate] is { } bits) foreach (var value in Kernels.Bitmap.SetBits(bits)) visit(value);
     }
 
@@ -68,9 +104,11 @@ internal sealed class GroupState(int aggregates)
         LongMax.CopyTo(copy.LongMax, 0);
         DoubleMin.CopyTo(copy.DoubleMin, 0);
         DoubleMax.CopyTo(copy.DoubleMax, 0);
+        _sparseMax.CopyTo(copy._sparseMax, 0);
         for (var i = 0; i < NonNull.Length; i++)
         {
             copy.Distinct[i] = Distinct[i] is { } set ? [.. set] : null;
+            copy.Sparse[i] = Sparse[i] is { } sparse ? [.. sparse] : null;
             copy.DistinctBits[i] = (ulong[]?)DistinctBits[i]?.Clone();
         }
         return copy;
@@ -81,7 +119,7 @@ internal sealed class GroupState(int aggregates)
     {
         var values = new List<long>();
         ForEachDistinct(aggregate, values.Add);
-        (Distinct[aggregate], DistinctBits[aggregate]) = (null, null);
+        (Distinct[aggregate], Sparse[aggregate], DistinctBits[aggregate], _sparseMax[aggregate]) = (null, null, null, 0);
         foreach (var value in values) AddDistinct(aggregate, map[(int)value]);
     }
 
@@ -104,9 +142,10 @@ internal sealed class GroupState(int aggregates)
             while (used > 0 && bits[used - 1] == 0) used--;
             writer.Write(used);
             for (var w = 0; w < used; w++) writer.Write(bits[w]);
-            var set = Distinct[i];
-            writer.Write(set?.Count ?? 0);
-            if (set is not null) foreach (var value in set) writer.Write(value);
+            // Large and sparse values alike: the reader sends each where its own state puts it.
+            writer.Write((Distinct[i]?.Count ?? 0) + (Sparse[i]?.Count ?? 0));
+            foreach (var set in (HashSet<long>?[])[Distinct[i], Sparse[i]])
+                if (set is not null) foreach (var value in set) writer.Write(value);
         }
     }
 
@@ -152,10 +191,12 @@ internal sealed class GroupState(int aggregates)
             if (other.Distinct[i] is { } set) (Distinct[i] ??= []).UnionWith(set);
             if (other.DistinctBits[i] is { } bits)
             {
+                ToBits(i);
                 ref var mine = ref DistinctBits[i];
-                if (mine is null || mine.Length < bits.Length) Array.Resize(ref mine, bits.Length);
+                if (mine!.Length < bits.Length) Array.Resize(ref mine, bits.Length);
                 Kernels.Bitmap.Or(mine.AsSpan(0, bits.Length), bits);
             }
+            if (other.Sparse[i] is { } sparse) foreach (var value in sparse) AddDistinct(i, value);
         }
     }
 }

@@ -1,0 +1,91 @@
+using Claims.Engine.Query;
+
+namespace Claims.Engine.Tests.Query;
+
+/// <summary>
+/// A group's distinct values against a plain set: few small values kept as a set, many as bits, large ones apart,
+/// whatever the order they came in, however the states were split and merged, copied or sent as bytes.
+/// </summary>
+public class GroupStateTests
+{
+    private static List<long> Values(GroupState state)
+    {
+        var values = new List<long>();
+        state.ForEachDistinct(0, values.Add);
+        return values;
+    }
+
+    private static void AssertHolds(HashSet<long> expected, GroupState state)
+    {
+        Assert.Equal(expected.Count, state.DistinctCount(0));
+        var values = Values(state);
+        Assert.Equal(values.Count, values.Distinct().Count());
+        Assert.Equal(expected.Order(), values.Order());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Distinct_values_split_across_states_and_merged_any_way_are_each_counted_once(int seed)
+    {
+        var random = new Random(seed);
+        for (var round = 0; round < 40; round++)
+        {
+            // Ranges from a handful of patients to a million, plus hash numbers past the bits' limit.
+            var range = new[] { 64, 5_000, 1_000_000 }[random.Next(3)];
+            var count = random.Next(0, 20_000);
+            var values = Enumerable.Range(0, count)
+                .Select(_ => random.Next(10) == 0 ? GroupState.DistinctBitsLimit + random.Next(1_000) : random.Next(range))
+                .ToArray();
+            var states = Enumerable.Range(0, random.Next(1, 5)).Select(_ => new GroupState(1)).ToArray();
+            var expected = states.Select(_ => new HashSet<long>()).ToArray();
+            foreach (var value in values)
+            {
+                var s = random.Next(states.Length);
+                states[s].AddDistinct(0, value);
+                expected[s].Add(value);
+            }
+            for (var s = 0; s < states.Length; s++) AssertHolds(expected[s], states[s]);
+
+            var merged = states[0].Copy();
+            foreach (var other in states.Skip(1).OrderBy(_ => random.Next())) merged.Merge(random.Next(2) == 0 ? other : RoundTrip(other));
+            AssertHolds([.. values], merged);
+            AssertHolds([.. values], RoundTrip(merged));
+        }
+    }
+
+    [Fact]
+    public void A_few_patients_among_a_million_stay_a_set_and_many_become_bits()
+    {
+        var few = new GroupState(1);
+        foreach (var patient in new[] { 999_999L, 12, 500_000 }) few.AddDistinct(0, patient);
+        Assert.NotNull(few.Sparse[0]);
+        Assert.Null(few.DistinctBits[0]);
+
+        var many = new GroupState(1);
+        for (var patient = 0L; patient < 1_000_000; patient += 97) many.AddDistinct(0, patient);
+        Assert.Null(many.Sparse[0]);
+        Assert.NotNull(many.DistinctBits[0]);
+        Assert.Equal(1_000_000 / 97 + 1, many.DistinctCount(0));
+
+        // Merging a set into bits, and bits into a set, leaves one holder of small values.
+        var into = few.Copy();
+        into.Merge(many);
+        Assert.Null(into.Sparse[0]);
+        AssertHolds([.. Values(many), 999_999, 12, 500_000], into);
+        var back = many.Copy();
+        back.Merge(few);
+        AssertHolds([.. Values(many), 999_999, 12, 500_000], back);
+    }
+
+    private static GroupState RoundTrip(GroupState state)
+    {
+        using var bytes = new MemoryStream();
+        using (var writer = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true)) state.WriteTo(writer);
+        bytes.Position = 0;
+        using var reader = new BinaryReader(bytes);
+        return GroupState.ReadFrom(reader, 1);
+    }
+}
