@@ -59,29 +59,31 @@ public static class QueryExecutor
             .ToArray();
         var work = blocks.Where(w => query.Where is null || evaluator.MayMatch(query.Where, w.Partition, w.Block)).ToArray();
         statistics?.Record(blocks, work);
-        var merged = new Dictionary<GroupKey4, GroupState>();
-        var mergeLock = new Lock();
-        Parallel.ForEach(work, options.Parallel(cancellationToken),
-            () => new Dictionary<GroupKey4, GroupState>(),
-            (item, _, groups) =>
+        // One table of groups per worker for the whole scan, each worker taking the next block until none is left:
+        // Parallel.ForEach's local state lives only as long as one of its task replicas, which it retires every few
+        // hundred milliseconds, so a long grouped scan would build (and zero) its groups' distinct sets again and again.
+        var workers = Math.Max(1, Math.Min(options.Threads ?? Environment.ProcessorCount, work.Length));
+        var tables = new Dictionary<GroupKey4, GroupState>[workers];
+        var next = -1;
+        Parallel.For(0, workers, options.Parallel(cancellationToken), worker =>
+        {
+            using var width = SimdLevels.Use(options.Simd);
+            var groups = tables[worker] = [];
+            for (var i = Interlocked.Increment(ref next); i < work.Length && !cancellationToken.IsCancellationRequested; i = Interlocked.Increment(ref next))
             {
-                using var width = SimdLevels.Use(options.Simd);
-                Scan(query, evaluator, strings, item.Partition, item.Block, dataset.Manifest.BlockRows, groups, statistics);
+                Scan(query, evaluator, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, statistics);
                 // Read once the kernels have run: the width still in force then is the one they ran at.
                 statistics?.Ran(SimdLevels.Active);
-                return groups;
-            },
-            groups =>
+            }
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+        var merged = tables[0];
+        foreach (var groups in tables.Skip(1))
+            foreach (var (key, state) in groups)
             {
-                lock (mergeLock)
-                {
-                    foreach (var (key, state) in groups)
-                    {
-                        if (merged.TryGetValue(key, out var existing)) existing.Merge(state);
-                        else merged[key] = state;
-                    }
-                }
-            });
+                if (merged.TryGetValue(key, out var existing)) existing.Merge(state);
+                else merged[key] = state;
+            }
         return PartialAggregate.Of(query, merged, strings);
     }
 
