@@ -39,10 +39,10 @@ public abstract record CohortRule(string Name);
 public sealed record EventCountRule(string Name, EventCriterion Event, int From, int To, int MinCount, int? MaxCount) : CohortRule(Name);
 
 /// <summary>Age on the entry event's receipt (or checkup), inclusive bounds.</summary>
-public sealed record AgeRule(string Name, int Min, int Max) : CohortRule(Name);
+internal sealed record AgeRule(string Name, int Min, int Max) : CohortRule(Name);
 
 /// <summary>A value of the entry event's receipt (or checkup): sex, prefecture or claim kind, one of a set.</summary>
-public sealed record AttributeRule(string Name, string Column, IReadOnlySet<int> Values) : CohortRule(Name);
+internal sealed record AttributeRule(string Name, string Column, IReadOnlySet<int> Values) : CohortRule(Name);
 
 /// <summary>
 /// When follow-up ends: always at the end of data, earlier at death (a diagnosis with outcome 3, 死亡, or the

@@ -4,7 +4,7 @@ using Claims.Engine.Storage;
 namespace Claims.Engine.Extracts;
 
 /// <summary>The rows of one block whose patient is in a cohort, found by one bit test per row after the zone map has had its say.</summary>
-public static class CohortRows
+internal static class CohortRows
 {
     /// <summary>Writes the selected rows of <paramref name="block"/> (partition row numbers, ascending) into <paramref name="rows"/>; returns how many.</summary>
     public static int Select(MappedColumn patientIds, int block, PatientSet patients, Span<int> rows)

@@ -9,7 +9,7 @@ namespace Claims.Engine.Extracts;
 /// Up to <see cref="Capacity"/> extract rows in column buffers: what one Parquet row group, Arrow record batch or
 /// CSV write holds. It is refilled, never grown, so memory stays the same whatever the table's size.
 /// </summary>
-public sealed class ExtractBatch
+internal sealed class ExtractBatch
 {
     private readonly Cohort _cohort;
     private readonly Pseudonyms _pseudonyms;

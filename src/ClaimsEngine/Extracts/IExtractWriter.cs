@@ -1,7 +1,7 @@
 namespace Claims.Engine.Extracts;
 
 /// <summary>Writes one table's extract file batch by batch; <see cref="Complete"/> finishes the file (footer, flush).</summary>
-public interface IExtractWriter : IDisposable
+internal interface IExtractWriter : IDisposable
 {
     void Write(ExtractBatch batch);
     void Complete();

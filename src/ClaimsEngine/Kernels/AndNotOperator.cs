@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace Claims.Engine.Kernels;
 
 /// <summary>Rows where the first holds and the second does not (NOT nodes under an AND, without a complement pass).</summary>
-public readonly struct AndNotOperator : IBitwiseOperator
+internal readonly struct AndNotOperator : IBitwiseOperator
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Invoke(ulong target, ulong other) => target & ~other;

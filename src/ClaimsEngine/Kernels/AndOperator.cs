@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace Claims.Engine.Kernels;
 
 /// <summary>Rows where both predicates hold (AND nodes).</summary>
-public readonly struct AndOperator : IBitwiseOperator
+internal readonly struct AndOperator : IBitwiseOperator
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Invoke(ulong target, ulong other) => target & other;

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 namespace Claims.Engine.Kernels;
 
 /// <summary>One way of combining two selection bitmaps, at every width, for <see cref="Bitmap"/>'s single loop.</summary>
-public interface IBitwiseOperator
+internal interface IBitwiseOperator
 {
     static abstract ulong Invoke(ulong target, ulong other);
     static abstract Vector128<ulong> Invoke(Vector128<ulong> target, Vector128<ulong> other);

@@ -8,7 +8,7 @@ namespace Claims.Engine.Kernels;
 /// from any comparison. The scalar overload is the twin every width must agree with, and must be branch-free:
 /// a branchy twin at 50% selectivity runs several times slower.
 /// </summary>
-public interface IPredicateOperator<T> where T : unmanaged
+internal interface IPredicateOperator<T> where T : unmanaged
 {
     bool Invoke(T x);
     Vector128<T> Invoke(Vector128<T> x);

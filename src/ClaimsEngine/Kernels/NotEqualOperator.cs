@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace Claims.Engine.Kernels;
 
 /// <summary>x != v. A NaN value is selected, as IEEE inequality says.</summary>
-public readonly struct NotEqualOperator<T>(T value) : IPredicateOperator<T> where T : unmanaged, INumber<T>
+internal readonly struct NotEqualOperator<T>(T value) : IPredicateOperator<T> where T : unmanaged, INumber<T>
 {
     private readonly T _value = value;
 

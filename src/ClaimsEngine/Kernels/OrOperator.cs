@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace Claims.Engine.Kernels;
 
 /// <summary>Rows where either predicate holds (OR nodes).</summary>
-public readonly struct OrOperator : IBitwiseOperator
+internal readonly struct OrOperator : IBitwiseOperator
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Invoke(ulong target, ulong other) => target | other;

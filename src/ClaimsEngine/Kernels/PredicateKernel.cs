@@ -10,7 +10,7 @@ namespace Claims.Engine.Kernels;
 /// re-reads the last full vector and shifts away the rows already done, so only inputs shorter than one vector
 /// go scalar, and bits past the end always come out zero.
 /// </summary>
-public static class PredicateKernel
+internal static class PredicateKernel
 {
     public static void Run<T, TOp>(ReadOnlySpan<T> values, TOp op, Span<ulong> selection, BitmapMode mode, SimdLevel level)
         where T : unmanaged

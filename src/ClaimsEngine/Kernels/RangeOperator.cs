@@ -10,7 +10,7 @@ namespace Claims.Engine.Kernels;
 /// <see cref="Predicates.Range{T}(ReadOnlySpan{T}, T, T, Span{ulong}, BitmapMode, SimdLevel)"/> answers empty
 /// ranges without running it. Floats compare both bounds, so a NaN value is never selected.
 /// </summary>
-public readonly struct RangeOperator<T>(T lo, T hi) : IPredicateOperator<T> where T : unmanaged, INumber<T>
+internal readonly struct RangeOperator<T>(T lo, T hi) : IPredicateOperator<T> where T : unmanaged, INumber<T>
 {
     private readonly T _lo = lo;
     private readonly T _hi = hi;

@@ -5,7 +5,7 @@ namespace Claims.Engine.Linkage;
 /// both put it together. TP = Σ over (cluster, person) cells of C(n,2); precision = TP / Σ clusters C(n,2);
 /// recall = TP / Σ persons C(n,2). Counted in long and divided in double, so billions of pairs are exact.
 /// </summary>
-public readonly record struct PairwiseAccuracy(long TruePairs, long LinkedPairs, long TruthPairs)
+internal readonly record struct PairwiseAccuracy(long TruePairs, long LinkedPairs, long TruthPairs)
 {
     /// <summary>1 when no pair was linked (nothing claimed, nothing wrong).</summary>
     public double Precision => LinkedPairs == 0 ? 1 : (double)TruePairs / LinkedPairs;

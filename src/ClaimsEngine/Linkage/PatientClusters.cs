@@ -6,7 +6,7 @@ namespace Claims.Engine.Linkage;
 /// One method's patient of every receipt and checkup, held in memory (4 bytes a record): for measuring and
 /// comparing methods. Writing patient_id into the store streams instead (<see cref="PatientIdWriter"/>).
 /// </summary>
-public sealed class PatientClusters
+internal sealed class PatientClusters
 {
     private PatientClusters(LinkageMethod method, int patients, int[][] receipts, int[][] checkups)
     {

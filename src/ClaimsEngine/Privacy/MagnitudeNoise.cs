@@ -7,7 +7,7 @@ namespace Claims.Engine.Privacy;
 /// row is a row count, and gets a count's noise; a sum of points hides any one claim's points. Mean zero; standard
 /// deviation √(3.81 + 1/12) ≈ 1.97 × top.
 /// </summary>
-public static class MagnitudeNoise
+internal static class MagnitudeNoise
 {
     /// <summary>The noise's standard deviation as a multiple of the top contributor.</summary>
     public static double Spread => Math.Sqrt(PerturbationTable.Variance + 1.0 / 12);

@@ -6,7 +6,7 @@ namespace Claims.Engine.Privacy;
 /// each key with the other keys fixed, and the grand total (the partial totals over two or more keys are not
 /// modelled). A result without group-by is a single cell with no margins.
 /// </summary>
-public static class MarginLines
+internal static class MarginLines
 {
     /// <summary>Lines over <paramref name="rows"/>, whose first <paramref name="keys"/> values are the group keys.</summary>
     public static IEnumerable<int[]> Of(IReadOnlyList<object?[]> rows, int keys)

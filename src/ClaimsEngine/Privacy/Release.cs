@@ -7,7 +7,7 @@ public sealed record Release(int Number, string Kind, string Label, string Descr
 /// An aggregate's release: its record in the ledger (none where the dataset has no linked patients) and the
 /// project's budget after it: figures spent in all, of the budget granted.
 /// </summary>
-public sealed record AggregateRelease(Release? Release, long Spent, long Budget)
+internal sealed record AggregateRelease(Release? Release, long Spent, long Budget)
 {
     public long Left => Math.Max(0, Budget - Spent);
 }

@@ -10,7 +10,7 @@ namespace Claims.Engine.Privacy;
 /// even whether it is empty, is about them. Refused wherever a where tree reaches restricted data: queries,
 /// cohort entries and rules, extracts.
 /// </summary>
-public static class RestrictedPredicates
+internal static class RestrictedPredicates
 {
     public static void Check(Predicate? where, string path)
     {

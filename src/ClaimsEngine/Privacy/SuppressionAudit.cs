@@ -11,7 +11,7 @@ namespace Claims.Engine.Privacy;
 /// done exactly in integers (fraction-free Gauss–Jordan elimination) per connected group of equations, in long
 /// arithmetic with a BigInteger retry should a coefficient ever overflow.
 /// </summary>
-public static class SuppressionAudit
+internal static class SuppressionAudit
 {
     /// <summary>The suppressed cells (indexes into <paramref name="suppressed"/>) that the lines determine.</summary>
     public static IReadOnlyList<int> Determined(IReadOnlyList<int[]> lines, IReadOnlyList<bool> suppressed)

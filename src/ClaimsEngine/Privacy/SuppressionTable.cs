@@ -1,7 +1,7 @@
 namespace Claims.Engine.Privacy;
 
 /// <summary>What suppression decided: each cell's status, and whether the table had to be withheld whole.</summary>
-public sealed record SuppressionOutcome(IReadOnlyList<CellSuppression> Cells, bool Withheld)
+internal sealed record SuppressionOutcome(IReadOnlyList<CellSuppression> Cells, bool Withheld)
 {
     public bool IsSuppressed(int cell) => Cells[cell] != CellSuppression.None;
 }
@@ -13,7 +13,7 @@ public sealed record SuppressionOutcome(IReadOnlyList<CellSuppression> Cells, bo
 /// would suppress, so neither is treated as public; a cell alone in a public line is public, so it is never
 /// chosen to hide another.
 /// </summary>
-public sealed class SuppressionTable
+internal sealed class SuppressionTable
 {
     private readonly long[] _counts;
     private readonly int[][] _lines;

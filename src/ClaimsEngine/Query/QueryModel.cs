@@ -35,52 +35,52 @@ public abstract record ColumnPredicate(ColumnSchema Column) : Predicate
 }
 
 /// <summary>isNull: true or false, never unknown.</summary>
-public sealed record NullTest(ColumnSchema Column, bool IsNull) : ColumnPredicate(Column)
+internal sealed record NullTest(ColumnSchema Column, bool IsNull) : ColumnPredicate(Column)
 {
     public override int Constants => 0;
 }
 
 /// <summary>Integers, dates (days), months (YYYYMM) and flags (0, 1) in [Low, High]; empty when Low &gt; High (eq, lt, le, gt, ge, between).</summary>
-public sealed record IntegerRange(ColumnSchema Column, long Low, long High) : ColumnPredicate(Column)
+internal sealed record IntegerRange(ColumnSchema Column, long Low, long High) : ColumnPredicate(Column)
 {
     public override int Constants => 2;
 }
 
 /// <summary>Integers, dates, months and flags in a list, or (<paramref name="Negated"/>) not in it (in, notIn, ne).</summary>
-public sealed record IntegerSet(ColumnSchema Column, IReadOnlyList<long> Values, bool Negated) : ColumnPredicate(Column)
+internal sealed record IntegerSet(ColumnSchema Column, IReadOnlyList<long> Values, bool Negated) : ColumnPredicate(Column)
 {
     public override int Constants => Values.Count;
 }
 
 /// <summary>Floats in [Low, High], bounds already in the column's precision (an exclusive bound is the next float in).</summary>
-public sealed record FloatRange(ColumnSchema Column, float Low, float High) : ColumnPredicate(Column)
+internal sealed record FloatRange(ColumnSchema Column, float Low, float High) : ColumnPredicate(Column)
 {
     public override int Constants => 2;
 }
 
 /// <summary>Floats equal to one of a list, or (<paramref name="Negated"/>) to none; constants rounded to float, so eq 5.6 finds the stored 5.6f.</summary>
-public sealed record FloatSet(ColumnSchema Column, IReadOnlyList<float> Values, bool Negated) : ColumnPredicate(Column)
+internal sealed record FloatSet(ColumnSchema Column, IReadOnlyList<float> Values, bool Negated) : ColumnPredicate(Column)
 {
     public override int Constants => Values.Count;
 }
 
 /// <summary>Codes or strings in a list, or (<paramref name="Negated"/>) not in it; bound to dictionary ids per partition.</summary>
-public sealed record CodeSet(ColumnSchema Column, IReadOnlyList<string> Codes, bool Negated) : ColumnPredicate(Column)
+internal sealed record CodeSet(ColumnSchema Column, IReadOnlyList<string> Codes, bool Negated) : ColumnPredicate(Column)
 {
     public override int Constants => Codes.Count;
 }
 
 /// <summary>Codes from <paramref name="From"/> to <paramref name="To"/> inclusive, in ordinal order (between).</summary>
-public sealed record CodeRange(ColumnSchema Column, string From, string To) : ColumnPredicate(Column)
+internal sealed record CodeRange(ColumnSchema Column, string From, string To) : ColumnPredicate(Column)
 {
     public override int Constants => 2;
 }
 
 /// <summary>Codes that start with <paramref name="Prefix"/> (E11 finds E11, E110, E119…).</summary>
-public sealed record CodePrefix(ColumnSchema Column, string Prefix) : ColumnPredicate(Column);
+internal sealed record CodePrefix(ColumnSchema Column, string Prefix) : ColumnPredicate(Column);
 
 /// <summary>Hashes equal to one of a list (32 bytes each), or (<paramref name="Negated"/>) to none.</summary>
-public sealed record HashMatch(ColumnSchema Column, IReadOnlyList<byte[]> Hashes, bool Negated) : ColumnPredicate(Column)
+internal sealed record HashMatch(ColumnSchema Column, IReadOnlyList<byte[]> Hashes, bool Negated) : ColumnPredicate(Column)
 {
     public override int Constants => Hashes.Count;
 }

@@ -5,7 +5,7 @@ namespace Claims.Engine.Sampling;
 /// members) and every stratum keeps its share. Rounding each stratum on its own would draw nothing from any stratum
 /// under half a claim's quota, which at 1% is every stratum under 50 claims, and so undersample a whole claim kind.
 /// </summary>
-public static class LargestRemainder
+internal static class LargestRemainder
 {
     /// <summary>
     /// Every stratum gets the floor of its quota rate × size; the rest of round(rate × Σ sizes) (halves up) goes one

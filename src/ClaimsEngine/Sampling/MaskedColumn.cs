@@ -6,7 +6,7 @@ namespace Claims.Engine.Sampling;
 /// ICD-10 and name, a drug's YJ code): they are masked wherever it is. Mirrors hold the same codes in another table
 /// (the receipt's DPC code) and are masked with the same set, so the two never disagree.
 /// </summary>
-public sealed record MaskedColumn(string Table, string Column, IReadOnlyList<string> Followers, IReadOnlyList<(string Table, string Column)> Mirrors)
+internal sealed record MaskedColumn(string Table, string Column, IReadOnlyList<string> Followers, IReadOnlyList<(string Table, string Column)> Mirrors)
 {
     /// <summary>What a masked code becomes; a code column's text, so it is stored in the dictionary like any other code.</summary>
     public const string Code = "9999999";

@@ -6,7 +6,7 @@ namespace Claims.Engine.Sampling;
 /// occurrences stay within the share of all occurrences. The bound is never passed, so a column with no code rare
 /// enough masks nothing.
 /// </summary>
-public static class RareCodes
+internal static class RareCodes
 {
     public static IReadOnlySet<string> Choose(IReadOnlyDictionary<string, long> occurrences, double share)
     {

@@ -4,7 +4,7 @@ using Json.Schema;
 namespace Claims.Engine.Schema;
 
 /// <summary>Validates every X.json of the schema against the X.schema.json kept beside it.</summary>
-public static class SchemaValidator
+internal static class SchemaValidator
 {
     /// <summary>Every problem found, each naming its file and location; empty when all files validate.</summary>
     public static IReadOnlyList<string> Validate(SchemaFiles files)

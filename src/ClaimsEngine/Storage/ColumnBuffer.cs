@@ -9,7 +9,7 @@ namespace Claims.Engine.Storage;
 /// ParquetSharp writes directly and the Arrow and CSV writers read. Buffers are allocated once and refilled, so
 /// writing a table of any size holds one buffer's worth of rows per column.
 /// </summary>
-public abstract class ColumnBuffer(LogicalType type, int capacity)
+internal abstract class ColumnBuffer(LogicalType type, int capacity)
 {
     public LogicalType Type { get; } = type;
     public int Capacity { get; } = capacity;
@@ -39,7 +39,7 @@ public abstract class ColumnBuffer(LogicalType type, int capacity)
 }
 
 /// <summary>Values stored as they are written: booleans, integers, months, floats.</summary>
-public sealed class ValueBuffer<T>(LogicalType type, int capacity) : ColumnBuffer(type, capacity) where T : unmanaged
+internal sealed class ValueBuffer<T>(LogicalType type, int capacity) : ColumnBuffer(type, capacity) where T : unmanaged
 {
     public T?[] Values { get; } = new T?[capacity];
 
@@ -65,7 +65,7 @@ public sealed class ValueBuffer<T>(LogicalType type, int capacity) : ColumnBuffe
 }
 
 /// <summary>Dates as Parquet DATE (days since 1970-01-01, as the store keeps them).</summary>
-public sealed class DateBuffer(int capacity) : ColumnBuffer(LogicalType.Date, capacity)
+internal sealed class DateBuffer(int capacity) : ColumnBuffer(LogicalType.Date, capacity)
 {
     public Date?[] Values { get; } = new Date?[capacity];
 
@@ -91,7 +91,7 @@ public sealed class DateBuffer(int capacity) : ColumnBuffer(LogicalType.Date, ca
 }
 
 /// <summary>Codes and strings decoded from their dictionaries (each id decoded once per file), hashes as hex.</summary>
-public sealed class StringBuffer(LogicalType type, int capacity) : ColumnBuffer(type, capacity)
+internal sealed class StringBuffer(LogicalType type, int capacity) : ColumnBuffer(type, capacity)
 {
     public string?[] Values { get; } = new string?[capacity];
 

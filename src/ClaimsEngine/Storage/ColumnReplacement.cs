@@ -7,7 +7,7 @@ namespace Claims.Engine.Storage;
 /// other column (so it gets zone maps, validity and a checksum alike). Append exactly the partition's rows; the
 /// <see cref="DatasetRewriter"/> that made it seals and closes it.
 /// </summary>
-public sealed class ColumnReplacement
+internal sealed class ColumnReplacement
 {
     private readonly ColumnFileWriter _writer;
 

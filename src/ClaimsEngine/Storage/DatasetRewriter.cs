@@ -9,7 +9,7 @@ namespace Claims.Engine.Storage;
 /// does, manifest last. A crash or kill before the manifest is replaced leaves the current dataset as it was;
 /// the old generation's files are never opened for writing, so readers mapping them are never disturbed.
 /// </summary>
-public sealed class DatasetRewriter : IDisposable
+internal sealed class DatasetRewriter : IDisposable
 {
     private readonly string _directory;
     private readonly DatasetManifest _current;

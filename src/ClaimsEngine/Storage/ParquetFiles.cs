@@ -3,7 +3,7 @@ using ParquetSharp;
 namespace Claims.Engine.Storage;
 
 /// <summary>What every Parquet file the engine writes shares: the provenance metadata and row groups written from column buffers.</summary>
-public static class ParquetFiles
+internal static class ParquetFiles
 {
     /// <summary>
     /// The dataset's provenance as key-value metadata, so that a file separated from its folder still says

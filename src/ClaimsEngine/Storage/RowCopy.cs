@@ -7,7 +7,7 @@ namespace Claims.Engine.Storage;
 /// written as a dataset of its own. Codes and strings go over as their text: the new partition builds its own
 /// dictionary, since ids are only meaningful within the file they come from.
 /// </summary>
-public static class RowCopy
+internal static class RowCopy
 {
     /// <summary>Copies <paramref name="rows"/> (row numbers in <paramref name="source"/>) into the batch's first rows and sets its count.</summary>
     public static void Into(RowBatch batch, DatasetPartition source, ReadOnlySpan<int> rows)

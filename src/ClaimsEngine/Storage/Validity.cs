@@ -1,7 +1,7 @@
 namespace Claims.Engine.Storage;
 
 /// <summary>Validity bitmaps as Arrow lays them out: bit set = value present, least significant bit first.</summary>
-public static class Validity
+internal static class Validity
 {
     /// <summary>True when the row holds a value; an empty bitmap means the column has no nulls.</summary>
     public static bool IsValid(ReadOnlySpan<byte> bitmap, long row) =>
