@@ -152,9 +152,11 @@ internal sealed class GroupState(int aggregates)
     public static GroupState ReadFrom(BinaryReader reader, int aggregates)
     {
         var state = new GroupState(aggregates) { Rows = reader.ReadInt64() };
+        if (state.Rows < 0) throw new InvalidDataException($"a group of {state.Rows} rows");
         for (var i = 0; i < aggregates; i++)
         {
             state.NonNull[i] = reader.ReadInt64();
+            if (state.NonNull[i] < 0 || state.NonNull[i] > state.Rows) throw new InvalidDataException($"{state.NonNull[i]} values in a group of {state.Rows} rows");
             state.LongSum[i] = new Int128(reader.ReadUInt64(), reader.ReadUInt64());
             state.DoubleSum[i] = reader.ReadDouble();
             state.LongMin[i] = reader.ReadInt64();
@@ -171,7 +173,14 @@ internal sealed class GroupState(int aggregates)
             // Added, not assigned: a value in the bits' range goes to the bits, so the two never overlap.
             var distinct = reader.ReadInt32();
             if (distinct < 0) throw new InvalidDataException($"a distinct set of {distinct} values");
-            for (var v = 0; v < distinct; v++) state.AddDistinct(i, reader.ReadInt64());
+            for (var v = 0; v < distinct; v++)
+            {
+                var value = reader.ReadInt64();
+                // Written apart from bits only past their range: one inside it would grow the bits to its size.
+                if (words > 0 && (ulong)value < DistinctBitsLimit) throw new InvalidDataException($"a listed distinct value {value} inside the bits' range");
+                state.AddDistinct(i, value);
+            }
+            if (state.DistinctCount(i) > state.NonNull[i]) throw new InvalidDataException($"{state.DistinctCount(i)} distinct values among {state.NonNull[i]}");
         }
         return state;
     }

@@ -114,7 +114,13 @@ internal sealed class PartialAggregate
             if (reader.ReadString() is var shape && shape != Shape(query)) throw Invalid($"it is of \"{shape}\", not of \"{Shape(query)}\"");
             // Not sized by the counts read: altered bytes could ask for gigabytes before they ran out.
             var strings = new List<string>();
-            for (var i = Count(reader.ReadInt32(), "strings"); i > 0; i--) strings.Add(reader.ReadString());
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = Count(reader.ReadInt32(), "strings"); i > 0; i--)
+            {
+                strings.Add(reader.ReadString());
+                // Two numbers for one code would finish to two rows for one group.
+                if (!seen.Add(strings[^1])) throw Invalid($"its string table holds \"{strings[^1]}\" twice");
+            }
             var count = Count(reader.ReadInt32(), "groups");
             var groups = new Dictionary<GroupKey4, GroupState>();
             for (var g = 0; g < count; g++)
@@ -122,11 +128,13 @@ internal sealed class PartialAggregate
                 var key = new GroupKey4(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
                 if (!groups.TryAdd(key, GroupState.ReadFrom(reader, query.Select.Count))) throw Invalid("it holds a group twice");
             }
+            if (reader.BaseStream.ReadByte() >= 0) throw Invalid("bytes follow its end");
             var partial = new PartialAggregate(query, strings, groups);
-            partial.CheckNumbers();
+            partial.CheckValues();
             return partial;
         }
-        catch (Exception e) when (e is EndOfStreamException or FormatException or InvalidDataException)
+        // IOException covers an end of stream and a string whose length is negative.
+        catch (Exception e) when (e is IOException or FormatException or InvalidDataException)
         {
             throw Invalid($"its bytes end early or are malformed ({e.Message})");
         }
@@ -157,15 +165,31 @@ internal sealed class PartialAggregate
             .Where(x => x.a is { Kind: AggregateKind.CountDistinct, Column: { } column } && (column.Type == LogicalType.Hash || column.Type.IsDictionary()))
             .Select(x => x.i).ToArray();
 
-    /// <summary>Every code number a read partial holds must point into its table: a bad one would fail only when finished.</summary>
-    private void CheckNumbers()
+    /// <summary>
+    /// Every value a read partial holds must be one its query can finish: code numbers inside its table, dates that
+    /// are dates, no key parts past the query's keys. A bad one would otherwise fail, or give a wrong row, only when
+    /// finished.
+    /// </summary>
+    private void CheckValues()
     {
         var textKeys = TextKeys();
         var textDistinct = TextDistinct();
+        var dateKeys = Query.GroupBy.Select(k => k.Derivation == Derivation.None && k.Column.Type == LogicalType.Date).ToArray();
+        var dateExtremes = Query.Select.Select((a, i) => (a, i))
+            .Where(x => x.a is { Kind: AggregateKind.Min or AggregateKind.Max, Column.Type: LogicalType.Date }).Select(x => x.i).ToArray();
         foreach (var (key, state) in Groups)
         {
+            for (var k = textKeys.Length; k < 4; k++)
+                if (key[k] != 0) throw Invalid($"a group has a key part {k + 1} where the query has {textKeys.Length} keys");
             for (var k = 0; k < textKeys.Length; k++)
-                if (textKeys[k] && key[k] != GroupKey4.Null && (ulong)key[k] >= (ulong)_strings.Count) throw Invalid($"a group key points past its {_strings.Count} strings");
+            {
+                if (key[k] == GroupKey4.Null) continue;
+                if (textKeys[k] && (ulong)key[k] >= (ulong)_strings.Count) throw Invalid($"a group key points past its {_strings.Count} strings");
+                if (dateKeys[k] && !DateDays.IsDate(key[k])) throw Invalid($"a group key of {Query.GroupBy[k].Name} is no date");
+            }
+            foreach (var a in dateExtremes)
+                if (state.NonNull[a] > 0 && !DateDays.IsDate(Query.Select[a].Kind == AggregateKind.Min ? state.LongMin[a] : state.LongMax[a]))
+                    throw Invalid($"the {Query.Select[a].Alias} of a group is no date");
             foreach (var a in textDistinct)
                 state.ForEachDistinct(a, value =>
                 {

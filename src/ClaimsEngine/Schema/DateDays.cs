@@ -8,4 +8,7 @@ public static class DateDays
     public static int From(DateOnly date) => date.DayNumber - s_epoch;
 
     public static DateOnly ToDate(int days) => DateOnly.FromDayNumber(days + s_epoch);
+
+    /// <summary>Whether <paramref name="days"/> is a date <see cref="ToDate"/> can give (year 1 to 9999).</summary>
+    public static bool IsDate(long days) => days + s_epoch >= DateOnly.MinValue.DayNumber && days + s_epoch <= DateOnly.MaxValue.DayNumber;
 }

@@ -150,4 +150,129 @@ public sealed class PartialAggregateTests(SmallBlockFixture data)
         Assert.Contains("receipts", error.Message);
         Assert.Contains("diagnoses", error.Message);
     }
+
+    /// <summary>Bytes as <see cref="PartialAggregate.WriteTo"/> lays them out, with whatever values a test chooses.</summary>
+    private static byte[] Crafted(QueryModel query, string[] strings, params (long[] Key, Action<BinaryWriter> State)[] groups)
+    {
+        using var bytes = new MemoryStream();
+        using (var writer = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write("claims.partial");
+            writer.Write(1);
+            writer.Write(PartialAggregate.Shape(query));
+            writer.Write(strings.Length);
+            foreach (var text in strings) writer.Write(text);
+            writer.Write(groups.Length);
+            foreach (var (key, state) in groups)
+            {
+                foreach (var part in key) writer.Write(part);
+                state(writer);
+            }
+        }
+        return bytes.ToArray();
+    }
+
+    /// <summary>One group's state: its rows, then each aggregate's.</summary>
+    private static Action<BinaryWriter> State(long rows, params Action<BinaryWriter>[] aggregates) => writer =>
+    {
+        writer.Write(rows);
+        foreach (var aggregate in aggregates) aggregate(writer);
+    };
+
+    /// <summary>One aggregate's state: its values, no sums, the extremes given, then bits and listed distinct values.</summary>
+    private static Action<BinaryWriter> Aggregate(long values, long min = long.MaxValue, long max = long.MinValue, ulong[]? bits = null, long[]? listed = null) => writer =>
+    {
+        writer.Write(values);
+        writer.Write(0UL);
+        writer.Write(0UL);
+        writer.Write(0.0);
+        writer.Write(min);
+        writer.Write(max);
+        writer.Write(double.PositiveInfinity);
+        writer.Write(double.NegativeInfinity);
+        writer.Write(bits?.Length ?? 0);
+        foreach (var word in bits ?? []) writer.Write(word);
+        writer.Write(listed?.Length ?? 0);
+        foreach (var value in listed ?? []) writer.Write(value);
+    };
+
+    private static string Refusal(byte[] bytes, QueryModel query) =>
+        Assert.Throws<ClaimsException>(() => PartialAggregate.ReadFrom(new MemoryStream(bytes), query)).Message;
+
+    [Fact]
+    public void Crafted_bytes_that_would_finish_wrong_or_crash_are_refused_naming_what_is_wrong()
+    {
+        var byCode = Parse("""{"from": "receipts", "groupBy": ["dpc_code"], "select": [{"count": "*", "as": "n"}]}""");
+        Assert.Contains("its string table holds \"X\" twice",
+            Refusal(Crafted(byCode, ["X", "X"], ([0, 0, 0, 0], State(5, Aggregate(0))), ([1, 0, 0, 0], State(7, Aggregate(0)))), byCode));
+
+        var total = Parse("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""");
+        Assert.Contains("a group has a key part 1 where the query has 0 keys",
+            Refusal(Crafted(total, [], ([0, 0, 0, 0], State(5, Aggregate(0))), ([9, 0, 0, 0], State(7, Aggregate(0)))), total));
+        Assert.Contains("-3 rows", Refusal(Crafted(total, [], ([0, 0, 0, 0], State(-3, Aggregate(0)))), total));
+
+        var byDate = Parse("""{"from": "receipts", "groupBy": ["admission_date"], "select": [{"count": "admission_date", "as": "n"}, {"min": "admission_date", "as": "first"}]}""");
+        Assert.Contains("a group key of admission_date is no date",
+            Refusal(Crafted(byDate, [], ([int.MaxValue - 5L, 0, 0, 0], State(3, Aggregate(3), Aggregate(3, 19_000, 19_001)))), byDate));
+        Assert.Contains("the first of a group is no date",
+            Refusal(Crafted(byDate, [], ([19_000, 0, 0, 0], State(3, Aggregate(3), Aggregate(3, -800_000, 19_001)))), byDate));
+        Assert.Contains("4 values in a group of 3 rows",
+            Refusal(Crafted(byDate, [], ([19_000, 0, 0, 0], State(3, Aggregate(4), Aggregate(3, 19_000, 19_001)))), byDate));
+
+        var patients = Parse("""{"from": "receipts", "groupBy": ["sex"], "select": [{"countDistinct": "patient_id", "as": "p"}]}""");
+        // A listed value inside the bits' range would grow the bits to it: 32 MB from a hundred bytes.
+        Assert.Contains("a listed distinct value 268435455 inside the bits' range",
+            Refusal(Crafted(patients, [], ([1, 0, 0, 0], State(2, Aggregate(2, bits: [1UL], listed: [GroupState.DistinctBitsLimit - 1])))), patients));
+        Assert.Contains("3 distinct values among 2",
+            Refusal(Crafted(patients, [], ([1, 0, 0, 0], State(2, Aggregate(2, bits: [7UL])))), patients));
+
+        // A negative string length (the 7-bit encoding of −1) as the first string's.
+        Assert.StartsWith("partial aggregate: cannot read it:", Refusal([0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0, 0, 0], total));
+
+        using var stream = new MemoryStream();
+        data.Dataset.Partial(total, null).WriteTo(stream);
+        stream.Write([1, 2, 3]);
+        Assert.Contains("bytes follow its end", Refusal(stream.ToArray(), total));
+    }
+
+    [Fact]
+    public void Randomly_altered_bytes_are_read_and_finish_or_are_refused_never_anything_else()
+    {
+        var query = Parse("""{"from": "receipts", "groupBy": ["dpc_code", "admission_date"], "select": [{"count": "*", "as": "n"}, {"countDistinct": "patient_id", "as": "p"}, {"countDistinct": "id1", "as": "h"}, {"sum": "total_points", "as": "s"}, {"min": "admission_date", "as": "first"}]}""");
+        using var stream = new MemoryStream();
+        data.Dataset.Partial(query, data.Dataset.Table("receipts").Partitions.Take(1)).WriteTo(stream);
+        var good = stream.ToArray();
+        var random = new Random(11);
+        var (read, refused) = (0, 0);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var bytes = good.ToArray();
+            switch (random.Next(3))
+            {
+                case 0:
+                    for (var k = random.Next(1, 4); k > 0; k--) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                    break;
+                case 1:
+                    bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+                    break;
+                default:
+                    BitConverter.GetBytes(random.Next(2) == 0 ? -random.Next(1, 5) : random.Next()).CopyTo(bytes, random.Next(16, bytes.Length - 8));
+                    break;
+            }
+            PartialAggregate partial;
+            try
+            {
+                partial = PartialAggregate.ReadFrom(new MemoryStream(bytes), query);
+            }
+            catch (ClaimsException error)
+            {
+                Assert.StartsWith("partial aggregate: cannot read it:", error.Message);
+                refused++;
+                continue;
+            }
+            QueryResult.Build(query, partial.Finish().Select(g => g.Values).ToList());
+            read++;
+        }
+        Assert.True(refused > 100 && read > 100, $"{read} read, {refused} refused: the alterations should reach both");
+    }
 }
