@@ -37,7 +37,8 @@ internal sealed class SuppressionTable
     /// no suppressed cell determined by the public lines. Greedy: first each line with one suppressed cell, or
     /// whose suppressed cells sum below the threshold (their sum, learnt by subtraction, would disclose a small
     /// number), gives up its smallest released cell; then each determined cell's lines do. If that runs out of
-    /// cells while a cell stays determined, the margins alone pin it, and the whole table is withheld.
+    /// cells while a cell stays determined, the margins alone pin it, and the whole table is withheld. Without
+    /// withholding, a cell the margins alone pin asks for no complementary cell in either step.
     /// </summary>
     /// <param name="small">
     /// Cells to suppress besides those under the threshold (counts perturbed below it, or a zero that must look like
@@ -72,7 +73,9 @@ internal sealed class SuppressionTable
             var changed = false;
             foreach (var line in lines)
             {
-                var hidden = line.Where(c => status[c] != CellSuppression.None).ToArray();
+                // A cell the margins alone pin is not protected by hiding its neighbours (the margins give it anyway),
+                // so it asks for none: asking had withheld a whole outcome × main-diagnosis table for one small cell.
+                var hidden = line.Where(c => status[c] != CellSuppression.None && !pinnedByMargins.Contains(c)).ToArray();
                 if (hidden.Length == 0) continue;
                 if (hidden.Length == 1 || hidden.Sum(c => _counts[c]) < policy.Threshold) changed |= HideSmallestOf(line);
             }

@@ -118,4 +118,27 @@ public class SuppressionPropertyTests
         Assert.True(outcome.Withheld);
         Assert.All(outcome.Cells, s => Assert.NotEqual(CellSuppression.None, s));
     }
+
+    [Fact]
+    public void Where_margins_are_perturbed_a_cell_they_alone_pin_is_hidden_alone_and_the_table_stays()
+    {
+        // Outcome × main diagnosis (a review's restricted query): outcome 3 occurs only as a main diagnosis, 7
+        // patients, so the grand total less the outcome 1 and 2 rows gives it whatever else is hidden. Hiding its
+        // neighbours protects nothing; with perturbed margins its protection is their noise, as for the margins
+        // asked on their own.
+        long[] counts = [2308, 1428, 1047, 217, 7];
+        int[][] lines = [[0, 1, 2, 3, 4], [0, 1], [2, 3], [4], [0, 2], [1, 3, 4]];
+        var released = new SuppressionTable(counts, lines).Suppress(Policy, withhold: false);
+        Assert.False(released.Withheld);
+        Assert.Equal([CellSuppression.None, CellSuppression.None, CellSuppression.None, CellSuppression.None, CellSuppression.Primary], released.Cells);
+        // Where margins are exact (withheld tables), the same table is still withheld whole.
+        Assert.True(new SuppressionTable(counts, lines).Suppress(Policy).Withheld);
+
+        // A small cell the margins do not pin still takes a partner in its line.
+        released = new SuppressionTable([2308, 1428, 1047, 4, 30], [[0, 1, 2, 3, 4], [0, 1], [2, 3], [4], [0, 2], [1, 3, 4]]).Suppress(Policy, withhold: false);
+        Assert.Equal(CellSuppression.Primary, released.Cells[3]);
+        Assert.Contains(CellSuppression.Complementary, released.Cells);
+        Assert.Empty(SuppressionAudit.Determined(new SuppressionTable([2308, 1428, 1047, 4, 30], [[0, 1, 2, 3, 4], [0, 1], [2, 3], [4], [0, 2], [1, 3, 4]]).PublicLines(Policy),
+            released.Cells.Select(c => c != CellSuppression.None).ToArray()));
+    }
 }
