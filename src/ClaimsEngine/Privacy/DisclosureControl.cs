@@ -42,7 +42,10 @@ public static class DisclosureControl
         // A group is small when its count of patients would not be released: under the threshold, or near it and
         // perturbed below it, so where suppression starts says nothing exact.
         var small = groups.Select((_, g) => new CellPerturbation(policy, keys, cellKeys[g]).Count(counts[g]) is null).ToArray();
-        var outcome = new SuppressionTable(counts, MarginLines.Of(groups.Select(g => g.Values).ToList(), query.GroupBy.Count)).Suppress(policy, small, withhold: false);
+        // No complementary suppression: every figure is perturbed and every cell can be asked alone (no margins), with
+        // the same answer, so hiding neighbours protected nothing, and choosing them on exact counts said whether a
+        // group of 1–9 existed beside them (an attack review guessed 261 diagnoses of 261 that way).
+        var outcome = new SuppressionTable(counts, []).Suppress(policy, small, withhold: false);
 
         var ((released, hidden, patients, thin), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
         {
@@ -126,7 +129,6 @@ public static class DisclosureControl
     private static List<string> Rules(QueryModel query, DisclosurePolicy policy, ReleaseUnit unit, bool thin, AggregateRelease spend, string project)
     {
         List<string> rules = [$"suppression: cells of fewer than {policy.Threshold} {unit.Plural} (none included) are shown as {DisclosurePolicy.Marker}, and rows with nothing released are left out"];
-        if (query.GroupBy.Count > 0) rules.Add($"complementary suppression against {MarginLines.Describe(query.GroupBy.Count)}");
         if (thin) rules.Add($"an aggregate of a column that fewer than {policy.Threshold} {unit.Plural} of its group have a value of is shown as {DisclosurePolicy.Marker}");
         rules.Add(DisclosureRules.Perturbation(policy));
         rules.Add(DisclosureRules.Differencing(policy, unit.Plural));
