@@ -10,9 +10,9 @@ namespace Claims.Engine.Privacy;
 /// 1. refuse what cannot be released at all (<see cref="RestrictedAggregates"/>);
 /// 2. run the query with hidden aggregates: the group's rows, its patients (the release unit) and, per sum or
 ///    average, the column's extremes (the top contributor that sizes its noise);
-/// 3. suppress groups below the threshold and enough others to protect them against the margins
-///    (<see cref="SuppressionTable"/>), and each aggregate of a nullable column that fewer than the threshold of
-///    patients stand behind (<see cref="MeasuredQuery.ContributorsOf"/>, from the same scan);
+/// 3. suppress each group whose own count is below the threshold or perturbed below it, and no other (every cell
+///    can be asked alone for the same answer, so hiding neighbours protects nothing and would say a small group is
+///    there), and each aggregate of a nullable column that fewer than the threshold of patients stand behind (<see cref="MeasuredQuery.ContributorsOf"/>, from the same scan);
 /// 4. perturb every other count and sum by the cell key method, keyed by the group's patients
 ///    (<see cref="RecordKeys"/>, <see cref="PerturbationTable"/>, <see cref="MagnitudeNoise"/>);
 /// 5. give every cell whose patients are the same as, or within a few of, those of a cell asked before the figures
