@@ -9,13 +9,11 @@ namespace Claims.Engine.Privacy;
 /// </summary>
 public sealed class DisclosedResult(RecordBatch batch, IReadOnlyList<SuppressedCell> suppressed, IReadOnlyList<string> rules)
 {
-    private readonly Dictionary<(int, string), CellSuppression> _cells = suppressed.ToDictionary(c => (c.Row, c.Column), c => c.Rule);
+    private readonly HashSet<(int, string)> _cells = suppressed.Select(c => (c.Row, c.Column)).ToHashSet();
 
     public RecordBatch Batch { get; } = batch;
     public IReadOnlyList<SuppressedCell> Suppressed { get; } = suppressed;
     public IReadOnlyList<string> Rules { get; } = rules;
 
-    public bool IsSuppressed(int row, string column) => _cells.ContainsKey((row, column));
-
-    internal CellSuppression Suppression(int row, string column) => _cells.GetValueOrDefault((row, column));
+    public bool IsSuppressed(int row, string column) => _cells.Contains((row, column));
 }

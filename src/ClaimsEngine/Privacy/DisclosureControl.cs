@@ -37,27 +37,19 @@ public static class DisclosureControl
 
         var measured = MeasuredQuery.Of(query, unit);
         var groups = dataset.Groups(measured.Query, cancellationToken, options: options);
-        var counts = groups.Select(g => measured.Units(g)).ToArray();
         var cellKeys = groups.Select(g => keys.CellKey(g.State, measured.UnitIndex)).ToArray();
-        // A group is small when its count of patients would not be released: under the threshold, or near it and
-        // perturbed below it, so where suppression starts says nothing exact.
-        var small = groups.Select((_, g) => new CellPerturbation(policy, keys, cellKeys[g]).Count(counts[g]) is null).ToArray();
-        // No complementary suppression: every figure is perturbed and every cell can be asked alone (no margins), with
-        // the same answer, so hiding neighbours protected nothing, and choosing them on exact counts said whether a
-        // group of 1–9 existed beside them (an attack review guessed 261 diagnoses of 261 that way).
-        var outcome = new SuppressionTable(counts, []).Suppress(policy, small, withhold: false);
 
         var ((released, hidden, patients, thin), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
         {
             var released = new List<object?[]>(groups.Count);
-            var hidden = new Dictionary<object?[], CellSuppression[]>(ReferenceEqualityComparer.Instance);
+            var hidden = new Dictionary<object?[], bool[]>(ReferenceEqualityComparer.Instance);
             var patients = unit.Patients ? new PatientSet(EventScan.PatientCount(dataset)) : null;
             var thin = false;
             for (var g = 0; g < groups.Count; g++)
             {
                 var group = groups[g];
                 var row = group.Values[..(query.GroupBy.Count + query.Select.Count)];
-                var cells = new CellSuppression[query.Select.Count];
+                var cells = new bool[query.Select.Count];
                 var perturb = new CellPerturbation(policy, keys, cellKeys[g]);
                 // Each figure by the cell's own rules: one of a thin column, or one its perturbation takes under the
                 // threshold (a distinct count of codes under 10, say), is x.
@@ -77,10 +69,15 @@ public static class DisclosureControl
                         _ => null,
                     };
                 }
-                // A row its own rules hide whole stays hidden: borrowed figures would show that its group holds somebody.
-                // Any other cell near one asked before is shown that cell's figures, whatever its own figures: shown
-                // or x by its own count near the threshold, it would tell its patients from the other's.
-                var hiddenByItsOwnRules = outcome.Cells[g] != CellSuppression.None;
+                // A group is hidden when its count of patients would not be released: under the threshold, or near it
+                // and perturbed below it, so where suppression starts says nothing exact. Its own count only: every
+                // figure is perturbed and every cell can be asked alone (no margins) for the same answer, so hiding
+                // neighbours (complementary suppression) protected nothing, and choosing them on exact counts said
+                // whether a group of 1–9 existed beside them (an attack review guessed 261 diagnoses of 261 that way).
+                // A row so hidden stays hidden: borrowed figures would show that its group holds somebody. Any other
+                // cell near one asked before is shown that cell's figures, whatever its own figures: shown or x by
+                // its own count near the threshold, it would tell its patients from the other's.
+                var hiddenByItsOwnRules = perturb.Count(measured.Units(group)) is null;
                 var shown = history.Decide(measured.Units(group), Sketch(group), hiddenByItsOwnRules);
                 for (var a = 0; a < query.Select.Count; a++)
                 {
@@ -88,18 +85,17 @@ public static class DisclosureControl
                     var asked = own[a];
                     var figure = hiddenByItsOwnRules ? null : history.Figure(shown, ShownCell.FigureName(aggregate.Kind, aggregate.Column?.Name), () => asked);
                     row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
-                    // Marked as a small cell whatever hid it: marked otherwise, it would say why.
-                    cells[a] = hiddenByItsOwnRules ? outcome.Cells[g] : figure is null ? CellSuppression.Primary : CellSuppression.None;
+                    cells[a] = figure is null;
                 }
-                thin |= cells.Any(c => c == CellSuppression.None) && cells.Any(c => c != CellSuppression.None);
+                thin |= cells.Contains(false) && cells.Contains(true);
                 // A row with nothing released is not shown at all (bar the one row of a query without groups): its key
                 // alone would say that the group holds somebody.
-                if (query.GroupBy.Count > 0 && cells.All(c => c != CellSuppression.None)) continue;
+                if (query.GroupBy.Count > 0 && !cells.Contains(false)) continue;
                 if (patients is not null) group.State.ForEachDistinct(measured.UnitIndex, id => patients.Add((int)id));
                 released.Add(row);
                 hidden[row] = cells;
             }
-            var shownAny = hidden.Values.Any(cells => cells.Any(c => c == CellSuppression.None));
+            var shownAny = hidden.Values.Any(cells => cells.Contains(false));
             return ((released, hidden, patients, thin), shownAny ? patients : null, released.Count * query.Select.Count);
         });
 
@@ -112,8 +108,8 @@ public static class DisclosureControl
 
         QueryResult.Order(query, released);
         var suppressed = released
-            .SelectMany((row, r) => query.Select.Select((a, i) => (a, i)).Where(x => hidden[row][x.i] != CellSuppression.None)
-                .Select(x => new SuppressedCell(r, x.a.Alias) { Rule = hidden[row][x.i] }))
+            .SelectMany((row, r) => query.Select.Select((a, i) => (a, i)).Where(x => hidden[row][x.i])
+                .Select(x => new SuppressedCell(r, x.a.Alias)))
             .ToList();
         return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(query, policy, unit, thin, spend, request.Project));
     }
