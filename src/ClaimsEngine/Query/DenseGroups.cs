@@ -22,7 +22,7 @@ internal static class DenseGroups
     private sealed record Key(MappedColumn Column, Derivation Derivation, long Base, long Step, long Size, bool HasNulls, int[]? Global);
 
     public static bool TryAggregate(QueryModel query, DatasetPartition partition, int block, int start, int count, ReadOnlySpan<ulong> selected,
-        Dictionary<GroupKey4, GroupState> groups, GlobalStrings strings, ScanStatistics? statistics = null)
+        Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, GlobalStrings strings, ScanStatistics? statistics = null)
     {
         if (!query.Select.All(Supported)) return false;
         var keys = new Key[query.GroupBy.Count];
@@ -56,7 +56,7 @@ internal static class DenseGroups
                 AddKey(key, start, count, index, (int)stride);
                 stride *= key.Size;
             }
-            Accumulate(query, partition, start, count, selected, groups, keys, cells, index, strings);
+            Accumulate(query, partition, block, start, count, selected, groups, lastGroups, keys, cells, index, strings);
         }
         finally
         {
@@ -65,8 +65,8 @@ internal static class DenseGroups
         return true;
     }
 
-    private static void Accumulate(QueryModel query, DatasetPartition partition, int start, int count, ReadOnlySpan<ulong> selected,
-        Dictionary<GroupKey4, GroupState> groups, Key[] keys, long cells, ReadOnlySpan<int> index, GlobalStrings strings)
+    private static void Accumulate(QueryModel query, DatasetPartition partition, int block, int start, int count, ReadOnlySpan<ulong> selected,
+        Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, Key[] keys, long cells, ReadOnlySpan<int> index, GlobalStrings strings)
     {
         // The rows per cell come free from the first aggregate over a column without nulls in this block (its
         // non-null count is the row count); only otherwise is there a separate counting pass.
@@ -116,7 +116,7 @@ internal static class DenseGroups
                 values[k] = isNull ? GroupKey4.Null : keys[k].Global is { } global ? global[value] : value;
             }
             var groupKey = new GroupKey4(values[0], values[1], values[2], values[3]);
-            if (!groups.TryGetValue(groupKey, out var state)) groups[groupKey] = state = new GroupState(query.Select.Count);
+            if (!groups.TryGetValue(groupKey, out var state)) groups[groupKey] = state = new GroupState(query.Select.Count) { Ordinal = groups.Count + 1 };
             states[cell] = state;
             state.Rows += rows[cell];
             for (var a = 0; a < query.Select.Count; a++)
@@ -133,20 +133,27 @@ internal static class DenseGroups
             PresentRows.Of(query.Select[a], partition, start, count, selected, present, valid);
             var global = column.Schema.Type.IsDictionary() ? strings.Map(column) : null;
             var kind = query.Select[a].Kind;
-            switch (column.Schema.Type)
+            // Codes are numbered per query, so a zone of local numbers does not bound them.
+            var last = kind == AggregateKind.CountDistinct && global is null && column.Zones[block] is { IsEmpty: false } zone ? lastGroups.For(a, zone.Min, zone.Max) : null;
+            var hits = column.Schema.Type switch
             {
-                case LogicalType.Int8: Rows(column.Values<sbyte>().Slice(start, count), kind, a, present, index, states, global); break;
-                case LogicalType.Int16: Rows(column.Values<short>().Slice(start, count), kind, a, present, index, states, global); break;
-                case LogicalType.Int64: Rows(column.Values<long>().Slice(start, count), kind, a, present, index, states, global); break;
-                default: Rows(column.Values<int>().Slice(start, count), kind, a, present, index, states, global); break;
-            }
+                LogicalType.Int8 => Rows(column.Values<sbyte>().Slice(start, count), kind, a, present, index, states, global, last),
+                LogicalType.Int16 => Rows(column.Values<short>().Slice(start, count), kind, a, present, index, states, global, last),
+                LogicalType.Int64 => Rows(column.Values<long>().Slice(start, count), kind, a, present, index, states, global, last),
+                _ => Rows(column.Values<int>().Slice(start, count), kind, a, present, index, states, global, last),
+            };
+            if (last is not null) lastGroups.Record(a, Bitmap.PopCount(present), hits);
         }
     }
 
-    /// <summary>Min, max or the distinct values (codes by their query-wide number) of the present rows, into each row's cell.</summary>
-    private static void Rows<T>(ReadOnlySpan<T> values, AggregateKind kind, int a, ReadOnlySpan<ulong> present, ReadOnlySpan<int> index,
-        GroupState?[] states, int[]? global) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    /// <summary>
+    /// Min, max or the distinct values (codes by their query-wide number) of the present rows, into each row's cell;
+    /// with <paramref name="last"/>, returns how many rows found their value already in their cell.
+    /// </summary>
+    private static long Rows<T>(ReadOnlySpan<T> values, AggregateKind kind, int a, ReadOnlySpan<ulong> present, ReadOnlySpan<int> index,
+        GroupState?[] states, int[]? global, int[]? last) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
+        var hits = 0L;
         foreach (var i in Bitmap.SetBits(present))
         {
             var state = states[index[i]]!;
@@ -155,9 +162,22 @@ internal static class DenseGroups
             {
                 case AggregateKind.Min: state.LongMin[a] = Math.Min(state.LongMin[a], value); break;
                 case AggregateKind.Max: state.LongMax[a] = Math.Max(state.LongMax[a], value); break;
-                default: state.AddDistinct(a, global is null ? value : global[value]); break;
+                default:
+                    if (last is not null && state.Ordinal != 0)
+                    {
+                        ref var seen = ref last[value];
+                        if (seen == state.Ordinal)
+                        {
+                            hits++;
+                            break;
+                        }
+                        seen = state.Ordinal;
+                    }
+                    state.AddDistinct(a, global is null ? value : global[value]);
+                    break;
             }
         }
+        return hits;
     }
 
     /// <summary>Adds each row's offset in this key, times the key's stride, to its cell index.</summary>

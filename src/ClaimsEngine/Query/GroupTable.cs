@@ -19,6 +19,10 @@ internal readonly record struct GroupRow(object?[] Values, GroupState State);
 internal sealed class GroupState(int aggregates)
 {
     public long Rows;
+
+    /// <summary>The group's number in its scan worker's table, from 1, where the dense group-by made it (0 elsewhere): see <see cref="LastGroups"/>.</summary>
+    public int Ordinal { get; init; }
+
     public readonly long[] NonNull = new long[aggregates];
     // Int128: a sum of int64 values (ids, say) overflows a long, as SQL's HUGEINT sums know.
     public readonly Int128[] LongSum = new Int128[aggregates];
@@ -34,7 +38,7 @@ internal sealed class GroupState(int aggregates)
     /// Distinct small values while they are few for their range: a group of 500 patients among a million would
     /// otherwise hold a 128 KB bitset, and a grouped restricted query thousands of them per thread.
     /// </summary>
-    public readonly HashSet<long>?[] Sparse = new HashSet<long>?[aggregates];
+    public readonly SparseSet?[] Sparse = new SparseSet?[aggregates];
 
     /// <summary>Distinct small non-negative integers (dense patient ids) as bits once they are many: far cheaper than a hash set.</summary>
     public readonly ulong[]?[] DistinctBits = new ulong[]?[aggregates];
@@ -43,8 +47,6 @@ internal sealed class GroupState(int aggregates)
 
     public const long DistinctBitsLimit = 1L << 28;
 
-    /// <summary>A set of n values in a range of m takes about 24n bytes, a bitset m / 8: bits once n passes m / 192.</summary>
-    private const int SparseBytesPerValue = 24;
 
     public void AddDistinct(int aggregate, long value)
     {
@@ -55,10 +57,11 @@ internal sealed class GroupState(int aggregates)
         }
         if (DistinctBits[aggregate] is null)
         {
-            var sparse = Sparse[aggregate] ??= [];
+            var sparse = Sparse[aggregate] ??= new SparseSet();
             if (!sparse.Add(value)) return;
             _sparseMax[aggregate] = Math.Max(_sparseMax[aggregate], value);
-            if ((long)sparse.Count * SparseBytesPerValue * 8 <= _sparseMax[aggregate] + 1) return;
+            // A set of n values in a range of m takes about 12n bytes, a bitset m / 8: bits once n passes m / 96.
+            if ((long)sparse.Count * SparseSet.BytesPerValue * 8 <= _sparseMax[aggregate] + 1) return;
             ToBits(aggregate);
             return;
         }
@@ -108,7 +111,7 @@ internal sealed class GroupState(int aggregates)
         for (var i = 0; i < NonNull.Length; i++)
         {
             copy.Distinct[i] = Distinct[i] is { } set ? [.. set] : null;
-            copy.Sparse[i] = Sparse[i] is { } sparse ? [.. sparse] : null;
+            copy.Sparse[i] = Sparse[i]?.Copy();
             copy.DistinctBits[i] = (ulong[]?)DistinctBits[i]?.Clone();
         }
         return copy;
@@ -144,8 +147,8 @@ internal sealed class GroupState(int aggregates)
             for (var w = 0; w < used; w++) writer.Write(bits[w]);
             // Large and sparse values alike: the reader sends each where its own state puts it.
             writer.Write((Distinct[i]?.Count ?? 0) + (Sparse[i]?.Count ?? 0));
-            foreach (var set in (HashSet<long>?[])[Distinct[i], Sparse[i]])
-                if (set is not null) foreach (var value in set) writer.Write(value);
+            if (Distinct[i] is { } set) foreach (var value in set) writer.Write(value);
+            if (Sparse[i] is { } sparse) foreach (var value in sparse) writer.Write(value);
         }
     }
 

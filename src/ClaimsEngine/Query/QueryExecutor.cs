@@ -69,9 +69,10 @@ public static class QueryExecutor
         {
             using var width = SimdLevels.Use(options.Simd);
             var groups = tables[worker] = [];
+            var lastGroups = new LastGroups(query.Select.Count);
             for (var i = Interlocked.Increment(ref next); i < work.Length && !cancellationToken.IsCancellationRequested; i = Interlocked.Increment(ref next))
             {
-                Scan(query, evaluator, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, statistics);
+                Scan(query, evaluator, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, lastGroups, statistics);
                 // Read once the kernels have run: the width still in force then is the one they ran at.
                 statistics?.Ran(SimdLevels.Active);
             }
@@ -90,7 +91,7 @@ public static class QueryExecutor
     private static int Blocks(DatasetPartition partition, int blockRows) => (partition.RowCount + blockRows - 1) / blockRows;
 
     private static void Scan(QueryModel query, PredicateEvaluator evaluator, GlobalStrings strings, DatasetPartition partition, int block, int blockRows,
-        Dictionary<GroupKey4, GroupState> groups, ScanStatistics? statistics)
+        Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, ScanStatistics? statistics)
     {
         var start = block * blockRows;
         var count = Math.Min(blockRows, partition.RowCount - start);
@@ -104,7 +105,7 @@ public static class QueryExecutor
         else evaluator.Evaluate(query.Where, partition, start, count, selected, new ulong[words]);
 
         if (query.GroupBy.Count == 0 ? Vectorised.TryAggregate(query, partition, start, count, selected, groups)
-                : DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, strings, statistics)) return;
+                : DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, lastGroups, strings, statistics)) return;
 
         var keyReaders = query.GroupBy.Select(k => new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
         var aggregateReaders = query.Select.Select(a => a.Column is null ? null : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();
