@@ -56,4 +56,30 @@ public static class DenseGroupBy
             }
         }
     }
+
+    /// <summary>mins[g] and maxs[g] take in the selected rows of group g (sbyte, short, int or long values).</summary>
+    public static void Extremes<T>(ReadOnlySpan<int> groups, ReadOnlySpan<T> values, ReadOnlySpan<ulong> selection, Span<long> mins, Span<long> maxs)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (typeof(T) != typeof(sbyte) && typeof(T) != typeof(short) && typeof(T) != typeof(int) && typeof(T) != typeof(long))
+            throw new NotSupportedException($"group extremes run over sbyte, short, int and long values, not {typeof(T).Name}");
+        if (values.Length != groups.Length) throw new ArgumentException($"{values.Length} values for {groups.Length} group indexes", nameof(values));
+        if (maxs.Length != mins.Length) throw new ArgumentException($"{maxs.Length} maxima for {mins.Length} minima", nameof(maxs));
+        Bitmap.RequireWords(selection, groups.Length);
+        var words = Bitmap.WordCount(groups.Length);
+        for (var w = 0; w < words; w++)
+        {
+            var bits = selection[w];
+            var row = w << 6;
+            while (bits != 0)
+            {
+                var i = row + BitOperations.TrailingZeroCount(bits);
+                var g = groups[i];
+                var value = Integers.ToInt64(values[i]);
+                mins[g] = Math.Min(mins[g], value);
+                maxs[g] = Math.Max(maxs[g], value);
+                bits &= bits - 1;
+            }
+        }
+    }
 }

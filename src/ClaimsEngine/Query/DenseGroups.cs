@@ -10,9 +10,9 @@ namespace Claims.Engine.Query;
 /// Group-by over small domains (prefecture × age band, month, sex, drug class) without hashing: the block's zone
 /// maps bound every key, so each row's group is an index into flat arrays, counted and summed by the dense
 /// group-by kernels, and only the groups that occur are merged into the query's table. Keys with NULLs get one
-/// extra slot. Min, max and distinct counts of integers and codes (the patients and extremes that disclosure
-/// control adds to every restricted query) go row by row into the cell's group state, with no type switch or null
-/// test per row. Anything else (floats, hashes, a domain over 65,536 cells) takes the row-by-row hash path.
+/// extra slot. Min and max of integers go into flat arrays too; distinct counts of integers and codes (the patients
+/// that disclosure control adds to every restricted query) go row by row into the cell's group state, with no type
+/// switch or null test per row. Anything else (floats, hashes, a domain over 65,536 cells) takes the row-by-row hash path.
 /// </summary>
 internal static class DenseGroups
 {
@@ -126,31 +126,59 @@ internal static class DenseGroups
                 if (sums[a] is not null) state.LongSum[a] += sums[a][cell];
             }
         }
+        // Extremes into flat arrays per cell, once per column (disclosure control asks both of a summed column), then
+        // into the cells' groups: no group state is touched per row.
+        var extremes = new Dictionary<(string, string?), (long[] Mins, long[] Maxs)>();
         for (var a = 0; a < query.Select.Count; a++)
         {
-            if (query.Select[a] is not { Kind: AggregateKind.Min or AggregateKind.Max or AggregateKind.CountDistinct, Column: { } schema }) continue;
+            if (query.Select[a] is not { Kind: AggregateKind.Min or AggregateKind.Max, Column: { } schema } aggregate) continue;
+            if (!extremes.TryGetValue((schema.Name, aggregate.WhereNotNull?.Name), out var found))
+            {
+                var column = partition.Column(schema.Name);
+                PresentRows.Of(aggregate, partition, start, count, selected, present, valid);
+                found = (new long[cells], new long[cells]);
+                System.Array.Fill(found.Mins, long.MaxValue);
+                System.Array.Fill(found.Maxs, long.MinValue);
+                switch (column.Schema.Type)
+                {
+                    case LogicalType.Int8: DenseGroupBy.Extremes(index, column.Values<sbyte>().Slice(start, count), present, found.Mins, found.Maxs); break;
+                    case LogicalType.Int16: DenseGroupBy.Extremes(index, column.Values<short>().Slice(start, count), present, found.Mins, found.Maxs); break;
+                    case LogicalType.Int64: DenseGroupBy.Extremes(index, column.Values<long>().Slice(start, count), present, found.Mins, found.Maxs); break;
+                    default: DenseGroupBy.Extremes(index, column.Values<int>().Slice(start, count), present, found.Mins, found.Maxs); break;
+                }
+                extremes[(schema.Name, aggregate.WhereNotNull?.Name)] = found;
+            }
+            for (var cell = 0; cell < cells; cell++)
+            {
+                if (states[cell] is not { } state) continue;
+                if (aggregate.Kind == AggregateKind.Min) state.LongMin[a] = Math.Min(state.LongMin[a], found.Mins[cell]);
+                else state.LongMax[a] = Math.Max(state.LongMax[a], found.Maxs[cell]);
+            }
+        }
+        for (var a = 0; a < query.Select.Count; a++)
+        {
+            if (query.Select[a] is not { Kind: AggregateKind.CountDistinct, Column: { } schema }) continue;
             var column = partition.Column(schema.Name);
             PresentRows.Of(query.Select[a], partition, start, count, selected, present, valid);
             var global = column.Schema.Type.IsDictionary() ? strings.Map(column) : null;
-            var kind = query.Select[a].Kind;
             // Codes are numbered per query, so a zone of local numbers does not bound them.
-            var last = kind == AggregateKind.CountDistinct && global is null && column.Zones[block] is { IsEmpty: false } zone ? lastGroups.For(a, zone.Min, zone.Max) : null;
+            var last = global is null && column.Zones[block] is { IsEmpty: false } zone ? lastGroups.For(a, zone.Min, zone.Max) : null;
             var hits = column.Schema.Type switch
             {
-                LogicalType.Int8 => Rows(column.Values<sbyte>().Slice(start, count), kind, a, present, index, states, global, last),
-                LogicalType.Int16 => Rows(column.Values<short>().Slice(start, count), kind, a, present, index, states, global, last),
-                LogicalType.Int64 => Rows(column.Values<long>().Slice(start, count), kind, a, present, index, states, global, last),
-                _ => Rows(column.Values<int>().Slice(start, count), kind, a, present, index, states, global, last),
+                LogicalType.Int8 => Distinct(column.Values<sbyte>().Slice(start, count), a, present, index, states, global, last),
+                LogicalType.Int16 => Distinct(column.Values<short>().Slice(start, count), a, present, index, states, global, last),
+                LogicalType.Int64 => Distinct(column.Values<long>().Slice(start, count), a, present, index, states, global, last),
+                _ => Distinct(column.Values<int>().Slice(start, count), a, present, index, states, global, last),
             };
             if (last is not null) lastGroups.Record(a, Bitmap.PopCount(present), hits);
         }
     }
 
     /// <summary>
-    /// Min, max or the distinct values (codes by their query-wide number) of the present rows, into each row's cell;
-    /// with <paramref name="last"/>, returns how many rows found their value already in their cell.
+    /// The distinct values (codes by their query-wide number) of the present rows, into each row's cell; with
+    /// <paramref name="last"/>, returns how many rows found their value already in their cell.
     /// </summary>
-    private static long Rows<T>(ReadOnlySpan<T> values, AggregateKind kind, int a, ReadOnlySpan<ulong> present, ReadOnlySpan<int> index,
+    private static long Distinct<T>(ReadOnlySpan<T> values, int a, ReadOnlySpan<ulong> present, ReadOnlySpan<int> index,
         GroupState?[] states, int[]? global, int[]? last) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         var hits = 0L;
@@ -158,24 +186,17 @@ internal static class DenseGroups
         {
             var state = states[index[i]]!;
             var value = long.CreateTruncating(values[i]);
-            switch (kind)
+            if (last is not null && state.Ordinal != 0)
             {
-                case AggregateKind.Min: state.LongMin[a] = Math.Min(state.LongMin[a], value); break;
-                case AggregateKind.Max: state.LongMax[a] = Math.Max(state.LongMax[a], value); break;
-                default:
-                    if (last is not null && state.Ordinal != 0)
-                    {
-                        ref var seen = ref last[value];
-                        if (seen == state.Ordinal)
-                        {
-                            hits++;
-                            break;
-                        }
-                        seen = state.Ordinal;
-                    }
-                    state.AddDistinct(a, global is null ? value : global[value]);
-                    break;
+                ref var seen = ref last[value];
+                if (seen == state.Ordinal)
+                {
+                    hits++;
+                    continue;
+                }
+                seen = state.Ordinal;
             }
+            state.AddDistinct(a, global is null ? value : global[value]);
         }
         return hits;
     }

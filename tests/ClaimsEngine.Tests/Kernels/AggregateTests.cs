@@ -82,6 +82,39 @@ public class AggregateTests
         }
     }
 
+    [Fact]
+    public void Dense_group_by_extremes_are_linq_min_and_max_per_group_for_every_integer_width()
+    {
+        CheckExtremes<sbyte>();
+        CheckExtremes<short>();
+        CheckExtremes<int>();
+        CheckExtremes<long>();
+    }
+
+    private static void CheckExtremes<T>() where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        var random = new Random(23 + typeof(T).Name.Length);
+        foreach (var length in KernelInputs.Lengths)
+        {
+            const int groupCount = 47 * 5;
+            var groups = Enumerable.Range(0, length).Select(_ => random.Next(groupCount)).ToArray();
+            var values = Enumerable.Range(0, length).Select(_ => KernelInputs.Value<T>(random)).ToArray();
+            var selection = KernelInputs.Selection(random, length);
+            // Extremes already held (from earlier blocks) must survive values that do not beat them.
+            var mins = Enumerable.Range(0, groupCount).Select(g => g % 3 == 0 ? -5L : long.MaxValue).ToArray();
+            var maxs = Enumerable.Range(0, groupCount).Select(g => g % 3 == 0 ? 5L : long.MinValue).ToArray();
+            var (startMins, startMaxs) = (mins.ToArray(), maxs.ToArray());
+            DenseGroupBy.Extremes<T>(groups, values, selection, mins, maxs);
+            var selected = Enumerable.Range(0, length).Where(i => KernelInputs.Selected(selection, i)).ToArray();
+            for (var g = 0; g < groupCount; g++)
+            {
+                var mine = selected.Where(i => groups[i] == g).Select(i => long.CreateTruncating(values[i])).ToArray();
+                Assert.Equal(mine.Append(startMins[g]).Min(), mins[g]);
+                Assert.Equal(mine.Append(startMaxs[g]).Max(), maxs[g]);
+            }
+        }
+    }
+
     private static void CheckSum<T>(SimdLevel level) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         var random = new Random(61 * (int)level + typeof(T).Name.Length);

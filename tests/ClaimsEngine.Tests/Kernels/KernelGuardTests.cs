@@ -65,14 +65,17 @@ public class KernelGuardTests
         Assert.Throws<ArgumentException>(() => MaskedMinMax.Min(longs, shortSelection, level));
         Assert.Throws<ArgumentException>(() => DenseGroupBy.Count(groups, shortSelection, new long[1]));
         Assert.Throws<ArgumentException>(() => DenseGroupBy.CountAndSum(groups, values, shortSelection, new long[1], new long[1]));
+        Assert.Throws<ArgumentException>(() => DenseGroupBy.Extremes(groups, values, shortSelection, new long[1], new long[1]));
     }
 
     [Fact]
-    public void Group_sums_refuse_fewer_sums_than_groups_and_values_that_do_not_match_the_group_indexes()
+    public void Group_sums_and_extremes_refuse_too_few_results_and_values_that_do_not_match_the_group_indexes()
     {
         var selection = new ulong[1];
         Assert.Throws<ArgumentException>(() => DenseGroupBy.CountAndSum<int>(new int[4], new int[4], selection, new long[3], new long[2]));
         Assert.Throws<ArgumentException>(() => DenseGroupBy.CountAndSum<int>(new int[4], new int[3], selection, new long[3], new long[3]));
+        Assert.Throws<ArgumentException>(() => DenseGroupBy.Extremes<int>(new int[4], new int[4], selection, new long[3], new long[2]));
+        Assert.Throws<ArgumentException>(() => DenseGroupBy.Extremes<int>(new int[4], new int[3], selection, new long[3], new long[3]));
     }
 
     [Fact]
@@ -85,6 +88,7 @@ public class KernelGuardTests
         Assert.Contains("Byte", Assert.Throws<NotSupportedException>(() => MaskedSum.Sum(new byte[4], selection)).Message);
         Assert.Contains("Int16", Assert.Throws<NotSupportedException>(() => MaskedMinMax.Min(new short[4], selection)).Message);
         Assert.Contains("Byte", Assert.Throws<NotSupportedException>(() => DenseGroupBy.CountAndSum(new int[4], new byte[4], selection, new long[1], new long[1])).Message);
+        Assert.Contains("UInt32", Assert.Throws<NotSupportedException>(() => DenseGroupBy.Extremes(new int[4], new uint[4], selection, new long[1], new long[1])).Message);
     }
 
     [Fact]
