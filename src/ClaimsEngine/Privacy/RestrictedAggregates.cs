@@ -6,7 +6,8 @@ namespace Claims.Engine.Privacy;
 /// <summary>
 /// What a query may ask of restricted data. Min and max are one record's value, however large its group; an
 /// aggregate of an identifying column (ids, hashes, birth month, facility) describes whom a group holds rather than
-/// what happened to them; a sum of a flag is a count of rows that no patient threshold stands behind, and a sum of
+/// what happened to them; a distinct count of values other than patients, claims and checkups can be fixed exactly
+/// by a where clause; a sum of a flag is a count of rows that no patient threshold stands behind, and a sum of
 /// dates is no figure at all. Group keys are released even where every cell is suppressed, so they must not
 /// identify either. Each refusal names the aggregate and says what to ask instead.
 /// </summary>
@@ -33,6 +34,10 @@ internal static class RestrictedAggregates
         (AggregateKind.CountDistinct, { } column) when s_countable.Contains(column.Name) => null,
         (_, { } column) when column.Identifying || column.Type == LogicalType.Hash =>
             $"'{column.Name}' identifies patients, records or facilities: restricted data is not aggregated over it (count patients with countDistinct of patient_id, claims with countDistinct of receipt_id)",
+        // A where clause can make such a count exact (nine prefectures picked, plus one person's block if they have
+        // E11): 9 is always x and 10 often shown, so any figure shown said the person has it (attack review 16).
+        (AggregateKind.CountDistinct, { } column) =>
+            $"a distinct count of '{column.Name}' values is refused on restricted data: a where clause can fix it exactly, so whether it is shown would say whether one more value is there; group by '{column.Name}' and count patients instead",
         (AggregateKind.Sum or AggregateKind.Avg, { Type: LogicalType.Bool }) =>
             $"a sum of the flag '{aggregate.Column.Name}' is a count of rows: count them with {{\"count\": \"*\"}} and a where on the flag, so the patient threshold applies",
         (AggregateKind.Sum or AggregateKind.Avg, { Type: LogicalType.Date or LogicalType.Month or LogicalType.Code or LogicalType.String }) =>

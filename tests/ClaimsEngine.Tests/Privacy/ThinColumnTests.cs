@@ -73,6 +73,22 @@ public sealed class ThinColumnTests : IDisposable
         Assert.Contains(result.Rules, rule => rule.StartsWith("an aggregate of a column that fewer than 10 patients of its group have a value of", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_x_inside_a_shown_row_sorts_as_a_null_whatever_its_value_so_its_place_says_nothing_and_the_limit_applies_after()
+    {
+        // By their true values the 90 priced lines of shinryo 60 come before the 300 of shinryo 21 in ascending order.
+        var ledger = new ReleaseLedger(_temp.Combine("order"));
+        foreach (var (limit, expected) in new[] { ("", new long[] { 21, 60 }), (", \"limit\": 1", [21]) })
+        {
+            var json = $$"""{"from": "procedures", "groupBy": ["shinryo_shikibetsu"], "select": [{"count": "points", "as": "priced"}, {"count": "*", "as": "lines"}], "orderBy": [{"col": "priced"}]{{limit}}}""";
+            var result = DisclosureControl.Apply(_dataset, QueryParser.Parse(json, _dataset.Schema), new DisclosureRequest("study", ledger, json, DisclosurePolicy.Default, DisclosurePolicy.DefaultBudget));
+            var shinryo = (Int64Array)result.Batch.Column(0);
+            Assert.Equal(expected, Enumerable.Range(0, result.Batch.Length).Select(r => shinryo.GetValue(r)!.Value));
+            Assert.False(result.IsSuppressed(0, "priced"));
+            if (expected.Length == 2) Assert.True(result.IsSuppressed(1, "priced"));
+        }
+    }
+
     public void Dispose()
     {
         _dataset.Dispose();
