@@ -30,7 +30,7 @@ internal sealed class DisclosureOptions(string projectDescription = "The project
 
     public Option<long> Budget { get; } = new("--budget")
     {
-        Description = "How many perturbed figures the project may be shown in all, counted in its ledger; a release that would pass it is refused",
+        Description = "How many perturbed figures the project may be shown in all, counted in its ledger; once it is spent, releases are refused (the last one may pass it)",
         DefaultValueFactory = _ => DisclosurePolicy.DefaultBudget,
         Validators =
         {

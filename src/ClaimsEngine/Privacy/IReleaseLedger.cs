@@ -23,11 +23,12 @@ public interface IReleaseLedger
     Release CheckAndRecord(string project, PatientSet patients, string kind, string label, string description, DisclosurePolicy policy);
 
     /// <summary>
-    /// An aggregate's release, decided and recorded under the project's lock: <paramref name="release"/> decides
-    /// each cell's figures against the cells asked before (<see cref="CellHistory"/>) and says how many cells it
-    /// shows and whose patients; those are spent from the project's budget (refused whole, recording nothing, when
-    /// they would pass it), the patients recorded for later extracts to be checked against, and the cells and
-    /// figures shown for the first time kept for later releases.
+    /// An aggregate's release, decided and recorded under the project's lock: refused before
+    /// <paramref name="release"/> runs when the project's budget is spent; otherwise <paramref name="release"/>
+    /// decides each cell's figures against the cells asked before (<see cref="CellHistory"/>) and says how many cells
+    /// it shows and whose patients; those are spent from the budget (even past it: a refusal decided by them would
+    /// say whether anything was there to show), the patients recorded for later extracts to be checked against,
+    /// and the cells and figures shown for the first time kept for later releases.
     /// </summary>
     internal (T Result, AggregateRelease Spend) Release<T>(DisclosureRequest request, RecordKeys keys, string kind, string label,
         Func<CellHistory, (T Result, PatientSet? Patients, int Cells)> release);

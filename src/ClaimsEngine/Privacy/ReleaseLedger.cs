@@ -78,10 +78,12 @@ public sealed partial class ReleaseLedger(string directory) : IReleaseLedger
         {
             var project = request.Project;
             using var _ = ProjectLock(project);
+            var budget = Budget(project);
+            budget.RequireLeft(request.Budget, project);
             var shown = Shown(project).Refresh();
             var history = new CellHistory(shown, request.Policy, keys);
             var (result, patients, cells) = release(history);
-            var spent = Budget(project).Spend(cells, request.Budget, project);
+            var spent = budget.Spend(cells);
             var recorded = patients is null ? null : Append(project, Load(project), patients, kind, label, request.Description);
             shown.Append(history.Added, history.AddedFigures);
             return (result, new AggregateRelease(recorded, spent, request.Budget));

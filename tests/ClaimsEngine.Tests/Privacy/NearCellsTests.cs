@@ -167,18 +167,19 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     }
 
     [Fact]
-    public void A_release_refused_by_the_budget_keeps_none_of_its_cells_or_figures()
+    public void A_release_refused_by_a_spent_budget_never_runs_and_keeps_nothing()
     {
         IReleaseLedger ledger = fixture.NewLedger();
         var keys = ledger.KeysFor(fixture.Dataset, "p");
         Assert.Equal([1.0], Show(ledger, (Range(0, 50), 1)));
-        Assert.Throws<DisclosureBudgetException>(() => ledger.Release<int>(new DisclosureRequest("p", ledger, "", Policy, Budget: 2), keys, "query", "q", history =>
+        var ran = false;
+        Assert.Throws<DisclosureBudgetException>(() => ledger.Release<int>(new DisclosureRequest("p", ledger, "", Policy, Budget: 1), keys, "query", "q", history =>
         {
-            Assert.Equal(2.0, history.Figure(history.Decide(50, Sketch(keys, Range(0, 50)), false), "sum:age", () => 2));
-            Assert.Null(history.Nearest(50, Sketch(keys, Range(500, 50))));
-            Assert.Equal(3.0, history.Figure(history.Decide(50, Sketch(keys, Range(500, 50)), false), "count:*", () => 3));
-            return (0, null, 2);
+            ran = true;
+            return (0, null, 0);
         }));
+        Assert.False(ran);
         Assert.Equal([4.0, 5.0], ShowFigure(ledger, "sum:age", (Range(0, 50), 4), (Range(500, 50), 5)));
+        Assert.Equal(3, ledger.Spent("p"));
     }
 }

@@ -156,6 +156,37 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
     }
 
     [Fact]
+    public void A_spent_budget_refuses_every_release_before_it_runs_so_a_refusal_says_nothing_of_the_data()
+    {
+        // Refused after running when its own cells would pass the budget, a release told whether it would have shown
+        // anything: its query with nothing to show ran free. An attack review asked one person's cell that way again
+        // and again once the budget was down to its last figure, for nothing.
+        var analyst = new Analyst(fixture, budget: 3);
+        string Cheap(int k) => $$"""{"from": "receipts", "where": {"col": "total_points", "lt": {{200 + 37 * k}}}, "select": [{"count": "*", "as": "n"}]}""";
+        analyst.One(Cheap(0));
+        analyst.One(Cheap(1));
+        // One figure left: a release of two is shown whole, and the spend passes the budget by it.
+        var whole = analyst.Ask("""{"from": "receipts", "where": {"col": "total_points", "lt": 5000}, "select": [{"count": "*", "as": "n"}, {"countDistinct": "patient_id", "as": "p"}]}""");
+        Assert.Equal(1, whole.Batch.Length);
+        Assert.Empty(whole.Suppressed);
+        Assert.Equal(4, analyst.Ledger.Spent("attack"));
+
+        var releases = analyst.Ledger.Releases("attack").Count;
+        foreach (var json in new[]
+                 {
+                     """{"from": "receipts", "groupBy": ["sex"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""",
+                     // Nobody: before, this ran free and answered with no rows.
+                     """{"from": "receipts", "where": {"col": "age", "gt": 150}, "groupBy": ["sex"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""",
+                 })
+        {
+            var e = Assert.Throws<DisclosureBudgetException>(() => analyst.Ask(json));
+            Assert.Equal("project 'attack' has spent its disclosure budget (4 of 3 figures); an admin can grant more", e.Message);
+        }
+        Assert.Equal(4, analyst.Ledger.Spent("attack"));
+        Assert.Equal(releases, analyst.Ledger.Releases("attack").Count);
+    }
+
+    [Fact]
     public void Thin_columns_inside_large_groups_and_extremes_are_not_released()
     {
         var analyst = new Analyst(fixture);
