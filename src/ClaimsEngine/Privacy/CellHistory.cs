@@ -59,17 +59,21 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     }
 
     /// <summary>
-    /// The cell a release decides: the one it lands on where the same patients were asked before, else a new kept
-    /// cell, borrowing the figures of a near one if there is one. A cell its own rules hide whole (under the
-    /// threshold, or hiding another), far from all before, is kept hidden: every figure of it, and of every cell
-    /// that lands on it later, is x, whatever is asked.
+    /// The cell a release decides, whose figures it shows (<see cref="Figure"/>). A cell under the threshold is hidden
+    /// whatever it lands on: borrowed figures would say that it holds somebody. Any other cell lands where the same
+    /// patients were asked before, or borrows the figures of a near cell (and is kept as its alias), shown or hidden
+    /// as that cell was, whatever its own perturbation says: decided by its own key, a cell one patient from a cell
+    /// shown before came out x now and then exactly when that patient was there (attack review 16). Only a cell near
+    /// none is decided by its own count, and kept: hidden whole when <paramref name="perturbedAway"/>, and then every
+    /// figure of it, and of every cell that lands on it later, is x, whatever is asked.
     /// </summary>
-    public ShownCell Decide(long units, CellSketch sketch, bool hiddenByItsOwnRules)
+    public ShownCell Decide(long units, CellSketch sketch, bool perturbedAway)
     {
-        // A hidden cell shows nothing whatever it lands on: it needs only to know whether it lands anywhere, and only
-        // a cell that borrowed is kept as an alias.
-        if (Near(units, sketch, oldest: !hiddenByItsOwnRules) is not { } near) return Keep(units, sketch, hidden: hiddenByItsOwnRules);
-        return near.Apart == 0 || hiddenByItsOwnRules ? near.Cell : Keep(units, sketch, near.Cell);
+        var small = units < policy.Threshold;
+        // A small cell shows nothing whatever it lands on: it needs only to know whether it lands anywhere.
+        if (Near(units, sketch, oldest: !small) is not { } near) return Keep(units, sketch, hidden: small || perturbedAway);
+        if (small) return new ShownCell(units, sketch) { Figures = { [ShownCell.HiddenFigure] = null } };
+        return near.Apart == 0 ? near.Cell : Keep(units, sketch, near.Cell);
     }
 
     /// <summary>

@@ -44,9 +44,9 @@ public static class CohortDisclosure
                 var own = new CellPerturbation(policy, keys, keys.CellKey(patients), position).Count(patients.Count);
                 var sketch = new CellSketch();
                 foreach (var patient in patients) sketch.Add(keys.Record(patient));
-                // Shown only if its own count would be; then, near a count asked before, that count's figure: see DisclosureControl.
-                var shown = history.Decide(patients.Count, sketch, hiddenByItsOwnRules: own is null);
-                return own is null ? null : (long?)history.Figure(shown, PatientsFigure, () => own);
+                // Near a count asked before, that count's figure; near none, its own: see CellHistory.Decide.
+                var shown = history.Decide(patients.Count, sketch, perturbedAway: own is null);
+                return (long?)history.Figure(shown, PatientsFigure, () => own);
             }
 
             // From the last step back: where two steps are near, the cohort's own count is the one they share.

@@ -10,16 +10,18 @@ namespace Claims.Engine.Privacy;
 /// 1. refuse what cannot be released at all (<see cref="RestrictedAggregates"/>);
 /// 2. run the query with hidden aggregates: the group's rows, its patients (the release unit) and, per sum or
 ///    average, the column's extremes (the top contributor that sizes its noise);
-/// 3. suppress each group whose own count is below the threshold or perturbed below it, and no other (every cell
-///    can be asked alone for the same answer, so hiding neighbours protects nothing and would say a small group is
-///    there), and each aggregate of a nullable column that fewer than the threshold of patients stand behind (<see cref="MeasuredQuery.ContributorsOf"/>, from the same scan);
+/// 3. suppress each group whose own count is below the threshold, or perturbed below it where it lands near no cell
+///    asked before (near one, it is decided as that one was), and no other (every cell can be asked alone for the
+///    same answer, so hiding neighbours protects nothing and would say a small group is there); and each aggregate
+///    of a nullable column that fewer than the threshold of patients stand behind (<see cref="MeasuredQuery.ContributorsOf"/>,
+///    from the same scan), those patients decided as a cell of the history too;
 /// 4. perturb every other count and sum by the cell key method, keyed by the group's patients
 ///    (<see cref="RecordKeys"/>, <see cref="PerturbationTable"/>, <see cref="MagnitudeNoise"/>);
 /// 5. give every cell whose patients are the same as, or within a few of, those of a cell asked before the figures
 ///    shown for that cell (<see cref="CellHistory"/>), under the ledger's lock;
 /// 6. order by the released values (a row's place then says nothing its values do not), spend one unit per cell shown
-///    from the project's budget and record the query's patients and the cells shown, refusing the whole release if
-///    the budget would be passed.
+///    from the project's budget and record the query's patients and the cells shown (a spent budget refuses the
+///    release before it runs).
 /// A public dataset's result is returned as it is.
 /// </summary>
 public static class DisclosureControl
@@ -51,39 +53,31 @@ public static class DisclosureControl
                 var row = group.Values[..(query.GroupBy.Count + query.Select.Count)];
                 var cells = new bool[query.Select.Count];
                 var perturb = new CellPerturbation(policy, keys, cellKeys[g]);
-                // Each figure by the cell's own rules: one of a thin column, or one its perturbation takes under the
-                // threshold (a distinct count of codes under 10, say), is x.
-                var own = new double?[query.Select.Count];
-                for (var a = 0; a < query.Select.Count; a++)
-                {
-                    // Patients behind a thin column's figure, none included (0 and 1–9 look alike, so neither answers
-                    // "anyone?"), enough only if their own perturbed count would be released. Keyed by those patients,
-                    // not the group's: filler patients without a value would otherwise re-roll the decision until it
-                    // gave the exact count away.
-                    var thinColumn = measured.ContributorsOf(group, a) is { } behind
-                        && (behind.Count == 0 || new CellPerturbation(policy, keys, keys.CellKey(group.State, behind.Aggregate)).Count(behind.Count) is null);
-                    own[a] = thinColumn ? null : perturb.Figure(query.Select[a], row[query.GroupBy.Count + a], measured.Magnitude(group, a)) switch
-                    {
-                        long value => value,
-                        double value => value,
-                        _ => null,
-                    };
-                }
+                var units = measured.Units(group);
                 // A group is hidden when its count of patients would not be released: under the threshold, or near it
-                // and perturbed below it, so where suppression starts says nothing exact. Its own count only: every
-                // figure is perturbed and every cell can be asked alone (no margins) for the same answer, so hiding
-                // neighbours (complementary suppression) protected nothing, and choosing them on exact counts said
-                // whether a group of 1–9 existed beside them (an attack review guessed 261 diagnoses of 261 that way).
-                // A row so hidden stays hidden: borrowed figures would show that its group holds somebody. Any other
-                // cell near one asked before is shown that cell's figures, whatever its own figures: shown or x by
-                // its own count near the threshold, it would tell its patients from the other's.
-                var hiddenByItsOwnRules = perturb.Count(measured.Units(group)) is null;
-                var shown = history.Decide(measured.Units(group), Sketch(group), hiddenByItsOwnRules);
+                // and perturbed below it, so where suppression starts says nothing exact; and near a cell asked before,
+                // as that cell was (CellHistory.Decide). By its own count and history only: every figure is perturbed
+                // and every cell can be asked alone (no margins) for the same answer, so hiding neighbours
+                // (complementary suppression) protected nothing, and choosing them on exact counts said whether a
+                // group of 1–9 existed beside them (an attack review guessed 261 diagnoses of 261 that way).
+                var shown = history.Decide(units, Sketch(group, measured.UnitIndex), perturbedAway: perturb.Count(units) is null);
                 for (var a = 0; a < query.Select.Count; a++)
                 {
                     var aggregate = query.Select[a];
-                    var asked = own[a];
-                    var figure = hiddenByItsOwnRules ? null : history.Figure(shown, ShownCell.FigureName(aggregate.Kind, aggregate.Column?.Name), () => asked);
+                    // Patients behind a thin column's figure, none included (0 and 1–9 look alike, so neither answers
+                    // "anyone?"), enough only if their own count would be released: a cell of the history too, keyed
+                    // by those patients, not the group's, so neither filler patients without a value nor fresh groups
+                    // around the same few re-roll the decision until it gives the exact count away.
+                    var thinColumn = measured.ContributorsOf(group, a) is { } behind
+                        && history.Decide(behind.Count, Sketch(group, behind.Aggregate),
+                            perturbedAway: new CellPerturbation(policy, keys, keys.CellKey(group.State, behind.Aggregate)).Count(behind.Count) is null).Root.Hidden;
+                    var figure = thinColumn ? null : history.Figure(shown, ShownCell.FigureName(aggregate.Kind, aggregate.Column?.Name), () =>
+                        perturb.Figure(aggregate, row[query.GroupBy.Count + a], measured.Magnitude(group, a)) switch
+                        {
+                            long value => value,
+                            double value => value,
+                            _ => null,
+                        });
                     row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
                     cells[a] = figure is null;
                 }
@@ -99,10 +93,10 @@ public static class DisclosureControl
             return ((released, hidden, patients, thin), shownAny ? patients : null, released.Count * query.Select.Count);
         });
 
-        CellSketch Sketch(GroupRow group)
+        CellSketch Sketch(GroupRow group, int aggregate)
         {
             var sketch = new CellSketch();
-            group.State.ForEachDistinct(measured.UnitIndex, id => sketch.Add(keys.Record(id)));
+            group.State.ForEachDistinct(aggregate, id => sketch.Add(keys.Record(id)));
             return sketch;
         }
 

@@ -21,7 +21,7 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
             var shown = cells.Select(cell =>
             {
                 var patients = cell.Patients.ToArray();
-                return history.Figure(history.Decide(patients.Length, Sketch(keys, patients), hiddenByItsOwnRules: false), figure, () => cell.Own);
+                return history.Figure(history.Decide(patients.Length, Sketch(keys, patients), perturbedAway: false), figure, () => cell.Own);
             }).ToArray();
             return (shown, null, cells.Length);
         }).Result;
@@ -93,6 +93,23 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     }
 
     [Fact]
+    public void A_cell_of_the_threshold_or_more_near_one_shown_before_is_shown_its_figures_even_where_its_own_noise_hides_it()
+    {
+        // The sixteenth review: decided by its own key, a base and one person came out x now and then, exactly when
+        // the person was there (the base alone lands on itself and is shown). Under the threshold, a cell stays x.
+        IReleaseLedger ledger = fixture.NewLedger();
+        var keys = ledger.KeysFor(fixture.Dataset, "p");
+        var shown = ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
+        {
+            var first = history.Decide(12, Sketch(keys, Range(0, 12)), perturbedAway: false);
+            var plusOne = history.Decide(13, Sketch(keys, Range(0, 13)), perturbedAway: true);
+            var fewer = history.Decide(9, Sketch(keys, Range(0, 9)), perturbedAway: false);
+            return ([history.Figure(first, "count:*", () => 12), history.Figure(plusOne, "count:*", () => 13), history.Figure(fewer, "count:*", () => 9)], null, 3);
+        }).Result;
+        Assert.Equal([12.0, 12.0, null], shown);
+    }
+
+    [Fact]
     public void A_cell_hidden_by_its_own_rules_gives_every_cell_that_lands_on_it_x_whatever_is_asked()
     {
         // The fourth review: a tiny kept cell lent its place to a later asker, whose own data then defined a new
@@ -101,8 +118,8 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
         var keys = ledger.KeysFor(fixture.Dataset, "p");
         var shown = ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
         {
-            var tiny = history.Decide(3, Sketch(keys, Range(0, 3)), hiddenByItsOwnRules: true);
-            var later = history.Decide(1, Sketch(keys, Range(0, 1)), hiddenByItsOwnRules: false);
+            var tiny = history.Decide(12, Sketch(keys, Range(0, 12)), perturbedAway: true);
+            var later = history.Decide(13, Sketch(keys, Range(0, 13)), perturbedAway: false);
             return ([history.Figure(tiny, "count:*", () => 3), history.Figure(later, "sum:total_points", () => 500_000)], null, 2);
         }).Result;
         Assert.Equal([null, null], shown);
