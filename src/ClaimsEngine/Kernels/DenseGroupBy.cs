@@ -36,24 +36,12 @@ public static class DenseGroupBy
     public static void CountAndSum<T>(ReadOnlySpan<int> groups, ReadOnlySpan<T> values, ReadOnlySpan<ulong> selection, Span<long> counts, Span<long> sums)
         where T : unmanaged, IBinaryInteger<T>
     {
-        if (typeof(T) != typeof(sbyte) && typeof(T) != typeof(short) && typeof(T) != typeof(int) && typeof(T) != typeof(long))
-            throw new NotSupportedException($"group sums run over sbyte, short, int and long values, not {typeof(T).Name}");
-        if (values.Length != groups.Length) throw new ArgumentException($"{values.Length} values for {groups.Length} group indexes", nameof(values));
+        RequireValues("sums", groups, values, selection);
         if (sums.Length < counts.Length) throw new ArgumentException($"{sums.Length} sums for {counts.Length} groups", nameof(sums));
-        Bitmap.RequireWords(selection, groups.Length);
-        var words = Bitmap.WordCount(groups.Length);
-        for (var w = 0; w < words; w++)
+        foreach (var i in Bitmap.SetBits(selection[..Bitmap.WordCount(groups.Length)]))
         {
-            var bits = selection[w];
-            var row = w << 6;
-            while (bits != 0)
-            {
-                var i = row + BitOperations.TrailingZeroCount(bits);
-                var g = groups[i];
-                counts[g]++;
-                sums[g] += Integers.ToInt64(values[i]);
-                bits &= bits - 1;
-            }
+            counts[groups[i]]++;
+            sums[groups[i]] += Integers.ToInt64(values[i]);
         }
     }
 
@@ -61,25 +49,21 @@ public static class DenseGroupBy
     public static void Extremes<T>(ReadOnlySpan<int> groups, ReadOnlySpan<T> values, ReadOnlySpan<ulong> selection, Span<long> mins, Span<long> maxs)
         where T : unmanaged, IBinaryInteger<T>
     {
-        if (typeof(T) != typeof(sbyte) && typeof(T) != typeof(short) && typeof(T) != typeof(int) && typeof(T) != typeof(long))
-            throw new NotSupportedException($"group extremes run over sbyte, short, int and long values, not {typeof(T).Name}");
-        if (values.Length != groups.Length) throw new ArgumentException($"{values.Length} values for {groups.Length} group indexes", nameof(values));
+        RequireValues("extremes", groups, values, selection);
         if (maxs.Length != mins.Length) throw new ArgumentException($"{maxs.Length} maxima for {mins.Length} minima", nameof(maxs));
-        Bitmap.RequireWords(selection, groups.Length);
-        var words = Bitmap.WordCount(groups.Length);
-        for (var w = 0; w < words; w++)
+        foreach (var i in Bitmap.SetBits(selection[..Bitmap.WordCount(groups.Length)]))
         {
-            var bits = selection[w];
-            var row = w << 6;
-            while (bits != 0)
-            {
-                var i = row + BitOperations.TrailingZeroCount(bits);
-                var g = groups[i];
-                var value = Integers.ToInt64(values[i]);
-                mins[g] = Math.Min(mins[g], value);
-                maxs[g] = Math.Max(maxs[g], value);
-                bits &= bits - 1;
-            }
+            var value = Integers.ToInt64(values[i]);
+            mins[groups[i]] = Math.Min(mins[groups[i]], value);
+            maxs[groups[i]] = Math.Max(maxs[groups[i]], value);
         }
+    }
+
+    private static void RequireValues<T>(string what, ReadOnlySpan<int> groups, ReadOnlySpan<T> values, ReadOnlySpan<ulong> selection)
+    {
+        if (typeof(T) != typeof(sbyte) && typeof(T) != typeof(short) && typeof(T) != typeof(int) && typeof(T) != typeof(long))
+            throw new NotSupportedException($"group {what} run over sbyte, short, int and long values, not {typeof(T).Name}");
+        if (values.Length != groups.Length) throw new ArgumentException($"{values.Length} values for {groups.Length} group indexes", nameof(values));
+        Bitmap.RequireWords(selection, groups.Length);
     }
 }
