@@ -25,12 +25,11 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
         _addedFigures.Select(f => (f.Key.Cell, f.Key.Name, f.Value)).ToList();
 
     /// <summary>
-    /// The oldest cell asked before (in this release or an earlier one) that is near a cell of
-    /// <paramref name="units"/> records sketched by <paramref name="sketch"/>, and how many records apart; or null.
+    /// The oldest cell asked before (in this release or an earlier one) near a cell of <paramref name="units"/>
+    /// records sketched by <paramref name="sketch"/>, how many records apart, and whether it is a cell that borrowed
+    /// from one too far from this cell to be followed (<paramref name="oldest"/> false: the first found).
     /// </summary>
-    public (ShownCell Cell, int Apart)? Nearest(long units, CellSketch sketch) => Near(units, sketch, oldest: true);
-
-    private (ShownCell Cell, int Apart)? Near(long units, CellSketch sketch, bool oldest)
+    private (ShownCell Cell, int Apart, bool Beyond)? Near(long units, CellSketch sketch, bool oldest)
     {
         // Two cells at least this far apart in size cannot be near.
         var limit = policy.Threshold + PerturbationTable.MaxNoise - 1;
@@ -41,17 +40,24 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
         // fewer than the threshold from a kept one lands there before any drawn at the edge does, so two cells a
         // few apart never get two draws against a third that would tell them apart.
         if (oldest) candidates.Sort((a, b) => a.Order.CompareTo(b.Order));
-        (ShownCell, int)? drawn = null;
+        (ShownCell, int, bool)? drawn = null;
         foreach (var (_, other) in candidates)
         {
             if (CellSketch.Difference(sketch, other.Sketch, limit) is not { } between) continue;
             // A cell that borrowed is followed only as far as the cell it borrowed from: chained, cells a few apart
-            // each would drift without end from the figures they show.
-            if (other.Alias is not null && CellSketch.Difference(sketch, other.Root.Sketch, limit) is null) continue;
-            if (between.Size < policy.Threshold) return (other, between.Size);
+            // each would drift without end from the figures they show. A cell a few from it still continues its
+            // chain (see Decide): landing nowhere, it was decided by its own count, so a pad grown one patient at a
+            // time came out shown once past the chain's reach, and the last x pad with one person added landed on
+            // that shown one exactly when the person was there (attack review 17).
+            if (other.Alias is not null && CellSketch.Difference(sketch, other.Root.Sketch, limit) is null)
+            {
+                if (between.Size < policy.Threshold) return (other, between.Size, true);
+                continue;
+            }
+            if (between.Size < policy.Threshold) return (other, between.Size, false);
             if (drawn is null && Near(between, sketch.Key, other.Sketch.Key))
             {
-                drawn = (other, between.Size);
+                drawn = (other, between.Size, false);
                 if (!oldest) return drawn;
             }
         }
@@ -63,9 +69,11 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// whatever it lands on: borrowed figures would say that it holds somebody. Any other cell lands where the same
     /// patients were asked before, or borrows the figures of a near cell (and is kept as its alias), shown or hidden
     /// as that cell was, whatever its own perturbation says: decided by its own key, a cell one patient from a cell
-    /// shown before came out x now and then exactly when that patient was there (attack review 16). Only a cell near
-    /// none is decided by its own count, and kept: hidden whole when <paramref name="perturbedAway"/>, and then every
-    /// figure of it, and of every cell that lands on it later, is x, whatever is asked.
+    /// shown before came out x now and then exactly when that patient was there (attack review 16). A cell a few from
+    /// one that borrowed, but past the reach of the cell that one borrowed from, is kept with figures of its own,
+    /// shown or hidden as that chain is. Only a cell near none is decided by its own count, and kept: hidden whole
+    /// when <paramref name="perturbedAway"/>, and then every figure of it, and of every cell that lands on it later,
+    /// is x, whatever is asked.
     /// </summary>
     public ShownCell Decide(long units, CellSketch sketch, bool perturbedAway)
     {
@@ -73,6 +81,8 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
         // A small cell shows nothing whatever it lands on: it needs only to know whether it lands anywhere.
         if (Near(units, sketch, oldest: !small) is not { } near) return Keep(units, sketch, hidden: small || perturbedAway);
         if (small) return new ShownCell(units, sketch) { Figures = { [ShownCell.HiddenFigure] = null } };
+        // Past the reach of the chain it is a few from: a cell of its own, shown or hidden as that chain is.
+        if (near.Beyond) return Keep(units, sketch, hidden: near.Cell.Root.Hidden);
         return near.Apart == 0 ? near.Cell : Keep(units, sketch, near.Cell);
     }
 
