@@ -54,9 +54,9 @@ public static class DisclosureControl
                 var cells = new bool[query.Select.Count];
                 var perturb = new CellPerturbation(policy, keys, cellKeys[g]);
                 var units = measured.Units(group);
-                // A group is hidden when its count of patients would not be released: under the threshold, or near it
-                // and perturbed below it, so where suppression starts says nothing exact; and near a cell asked before,
-                // as that cell was (CellHistory.Decide). By its own count and history only: every figure is perturbed
+                // A group is hidden when its count of patients would not be released: under the threshold, or, landing
+                // near no cell asked before, perturbed below it (so where suppression starts says nothing exact); near
+                // one, as that cell was (CellHistory.Decide). By its own count and history only: every figure is perturbed
                 // and every cell can be asked alone (no margins) for the same answer, so hiding neighbours
                 // (complementary suppression) protected nothing, and choosing them on exact counts said whether a
                 // group of 1–9 existed beside them (an attack review guessed 261 diagnoses of 261 that way).
