@@ -31,6 +31,14 @@ public class CohortCommandTests
         Assert.True(code == 0, error);
         Assert.Contains("aged 40-74 at index", table);
         Assert.Contains("count:", table);
+
+        // The same cohort at the narrowest width on one thread; a thread count under one is named.
+        (code, var narrow, error) = CliRunner.Run("cohort", "--data", temp.Combine("ds"), "--def", definition, "--json", "--simd", "scalar", "--threads", "1");
+        Assert.True(code == 0, error);
+        using (var again = JsonDocument.Parse(narrow)) Assert.Equal(result.RootElement.GetProperty("attrition").ToString(), again.RootElement.GetProperty("attrition").ToString());
+        (code, _, error) = CliRunner.Run("cohort", "--data", temp.Combine("ds"), "--def", definition, "--threads", "0");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--threads: must be at least 1, not 0", error);
     }
 
     [Fact]

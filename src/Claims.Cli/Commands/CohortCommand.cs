@@ -20,8 +20,10 @@ internal static class CohortCommand
         var period = CommonOptions.Period();
         var definition = new Option<string>("--def") { Description = "The cohort definition file (data-schemas/cohort.schema.json), or - for standard input", Required = true };
         var json = CommonOptions.Json();
+        var execution = new ExecutionFlags();
         var disclosure = new DisclosureOptions();
         var command = new Command("cohort", "Build a cohort and print its attrition: each rule, the patients remaining and removed") { data, period, definition, json };
+        execution.AddTo(command);
         disclosure.AddTo(command);
         command.SetAction(parse =>
         {
@@ -30,7 +32,7 @@ internal static class CohortCommand
             var dataset = CommonOptions.InPeriod(opened, parse.GetValue(period));
             var parsed = CohortParser.Parse(text, dataset.Schema);
             var stopwatch = Stopwatch.StartNew();
-            var cohort = dataset.BuildCohort(parsed);
+            var cohort = dataset.BuildCohort(parsed, execution.Options(parse));
             stopwatch.Stop();
             var released = CohortDisclosure.Apply(dataset, cohort, disclosure.Request(parse, dataset, text));
             if (parse.GetValue(json))

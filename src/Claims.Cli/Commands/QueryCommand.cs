@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Apache.Arrow;
 using Claims.Engine.Extracts;
-using Claims.Engine.Kernels;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
@@ -21,11 +20,10 @@ internal static class QueryCommand
         var query = new Option<string>("--query") { Description = "The query file, or - to read it from standard input", Required = true };
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var simd = new Option<string?>("--simd") { Description = "Kernel width for this query: scalar, 128, 256 or 512 (default: CLAIMS_SIMD, else the CPU's best)" };
-        simd.AcceptOnlyFromAmong("scalar", "128", "256", "512");
-        var threads = new Option<int?>("--threads") { Description = "Blocks scanned at once (default: one per core)" };
+        var execution = new ExecutionFlags();
         var disclosure = new DisclosureOptions();
-        var command = new Command("query", "Run a JSON query over a dataset") { data, period, query, format, simd, threads };
+        var command = new Command("query", "Run a JSON query over a dataset") { data, period, query, format };
+        execution.AddTo(command);
         disclosure.AddTo(command);
         command.SetAction(parse =>
         {
@@ -34,9 +32,7 @@ internal static class QueryCommand
             var dataset = CommonOptions.InPeriod(opened, parse.GetValue(period));
             var model = QueryParser.Parse(json, dataset.Schema);
             var restricted = dataset.Manifest.Access == DatasetAccess.Restricted;
-            if (parse.GetValue(threads) is < 1 and var few) throw new Engine.ClaimsException($"--threads: must be at least 1, not {few}");
-            var options = new ExecutionOptions(SimdLevels.Parse(parse.GetValue(simd)), parse.GetValue(threads));
-            var result = DisclosureControl.Apply(dataset, model, disclosure.Request(parse, dataset, json), options);
+            var result = DisclosureControl.Apply(dataset, model, disclosure.Request(parse, dataset, json), execution.Options(parse));
             var writer = console.Profile.Out.Writer;
             switch (parse.GetValue(format))
             {

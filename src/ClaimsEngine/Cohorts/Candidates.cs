@@ -1,4 +1,5 @@
 using Claims.Engine.Kernels;
+using Claims.Engine.Query;
 using Claims.Engine.Storage;
 
 namespace Claims.Engine.Cohorts;
@@ -37,7 +38,7 @@ internal sealed class Candidates
 
     public (int From, int To) Range(int patient) => (_offsets[patient], _offsets[patient + 1]);
 
-    public static Candidates Find(Dataset dataset, EventCriterion entry, Occurrence occurrence, CancellationToken cancellationToken)
+    public static Candidates Find(Dataset dataset, EventCriterion entry, Occurrence occurrence, ExecutionOptions options, CancellationToken cancellationToken)
     {
         var capacity = EventScan.PatientCount(dataset);
         var (_, keyColumn) = EntryAttributes.RecordOf(dataset.Schema, entry.Table);
@@ -74,7 +75,7 @@ internal sealed class Candidates
                 }
             }
             if (rows is { Count: > 0 }) all.Add(rows);
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken: cancellationToken, options: options);
         List<(int Patient, int Month, long Key)> chosen;
         if (firstMonth is not null)
         {
@@ -93,9 +94,9 @@ internal sealed class Candidates
         return new Candidates(capacity, chosen.Select(c => c.Patient).ToArray(), chosen.Select(c => c.Month).ToArray(), chosen.Select(c => c.Key).ToArray());
     }
 
-    public void Keep(Func<int, bool> keep, CancellationToken cancellationToken)
+    public void Keep(Func<int, bool> keep, ExecutionOptions options, CancellationToken cancellationToken)
     {
-        Parallel.For(0, Count, new ParallelOptions { CancellationToken = cancellationToken }, c =>
+        Parallel.For(0, Count, options.Parallel(cancellationToken), c =>
         {
             if (Alive[c] && !keep(c)) Alive[c] = false;
         });

@@ -1,4 +1,5 @@
 using Claims.Engine.Kernels;
+using Claims.Engine.Query;
 using Claims.Engine.Storage;
 
 namespace Claims.Engine.Cohorts;
@@ -17,11 +18,15 @@ public static class CohortBuilder
 
     /// <remarks>A cohort of restricted data is refused at once when a where tree filters by an identifying column
     /// (<see cref="Privacy.RestrictedPredicates"/>): its counts and extracts would be about the few it picks out.</remarks>
-    public static Cohort BuildCohort(this Dataset dataset, CohortDefinition definition, CancellationToken cancellationToken = default)
+    public static Cohort BuildCohort(this Dataset dataset, CohortDefinition definition, CancellationToken cancellationToken = default) =>
+        dataset.BuildCohort(definition, ExecutionOptions.Default, cancellationToken);
+
+    /// <summary>A cohort whose scans run with <paramref name="options"/> (kernel width, blocks at once), for this call alone.</summary>
+    public static Cohort BuildCohort(this Dataset dataset, CohortDefinition definition, ExecutionOptions options, CancellationToken cancellationToken = default)
     {
         if (dataset.Manifest.Access == DatasetAccess.Restricted) Privacy.RestrictedPredicates.Check(definition);
         var timeline = PatientTimeline.Of(dataset);
-        var candidates = Candidates.Find(dataset, definition.Entry, definition.Occurrence, cancellationToken);
+        var candidates = Candidates.Find(dataset, definition.Entry, definition.Occurrence, options, cancellationToken);
         var attrition = new List<AttritionStep>();
         var steps = new List<PatientSet> { candidates.LivePatients() };
         var remaining = steps[0].Count;
@@ -29,7 +34,7 @@ public static class CohortBuilder
 
         void Step(string rule, Func<int, bool> keep)
         {
-            candidates.Keep(keep, cancellationToken);
+            candidates.Keep(keep, options, cancellationToken);
             steps.Add(candidates.LivePatients());
             var now = steps[^1].Count;
             attrition.Add(new AttritionStep(rule, now, remaining - now));
@@ -52,18 +57,18 @@ public static class CohortBuilder
         }
         // Read once, at the first rule that needs them, for the candidates still live then.
         EntryAttributes? attributes = null;
-        EntryAttributes Attributes() => attributes ??= EntryAttributes.Read(dataset, definition.Entry.Table, candidates, steps[^1], cancellationToken);
-        foreach (var rule in definition.Inclusion) Step(rule.Name, Matcher(dataset, rule, candidates, steps, Attributes, cancellationToken));
+        EntryAttributes Attributes() => attributes ??= EntryAttributes.Read(dataset, definition.Entry.Table, candidates, steps[^1], options, cancellationToken);
+        foreach (var rule in definition.Inclusion) Step(rule.Name, Matcher(dataset, rule, candidates, steps, Attributes, options, cancellationToken));
         foreach (var rule in definition.Exclusion)
         {
-            var matches = Matcher(dataset, rule, candidates, steps, Attributes, cancellationToken);
+            var matches = Matcher(dataset, rule, candidates, steps, Attributes, options, cancellationToken);
             Step(rule.Name, c => !matches(c));
         }
         return candidates.ToCohort(definition, timeline, attrition, steps);
     }
 
     private static Func<int, bool> Matcher(Dataset dataset, CohortRule rule, Candidates candidates, IReadOnlyList<PatientSet> steps, Func<EntryAttributes> attributes,
-        CancellationToken cancellationToken)
+        ExecutionOptions options, CancellationToken cancellationToken)
     {
         switch (rule)
         {
@@ -74,14 +79,15 @@ public static class CohortBuilder
                 var values = attributes().Values(attribute.Column);
                 return c => attribute.Values.Contains(values[c]);
             case EventCountRule events:
-                return Counted(dataset, events, candidates, steps[^1], cancellationToken);
+                return Counted(dataset, events, candidates, steps[^1], options, cancellationToken);
             default:
                 throw new InvalidOperationException(rule.GetType().Name);
         }
     }
 
     /// <summary>Counts each live candidate's matching rows inside its window, then tests the count.</summary>
-    private static Func<int, bool> Counted(Dataset dataset, EventCountRule rule, Candidates candidates, PatientSet live, CancellationToken cancellationToken)
+    private static Func<int, bool> Counted(Dataset dataset, EventCountRule rule, Candidates candidates, PatientSet live, ExecutionOptions options,
+        CancellationToken cancellationToken)
     {
         var counts = new int[candidates.Count];
         var (first, last) = candidates.MonthRange();
@@ -104,7 +110,7 @@ public static class CohortBuilder
                         if (candidates.Alive[c] && offset >= rule.From && offset <= rule.To) Interlocked.Increment(ref counts[c]);
                     }
                 }
-            }, key => MonthKey.ToAbsolute(key) is var m && m >= lowest && m <= highest, cancellationToken);
+            }, key => MonthKey.ToAbsolute(key) is var m && m >= lowest && m <= highest, cancellationToken, options);
         }
         return c => counts[c] >= rule.MinCount && (rule.MaxCount is not { } max || counts[c] <= max);
     }

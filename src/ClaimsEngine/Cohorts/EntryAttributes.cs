@@ -1,3 +1,4 @@
+using Claims.Engine.Query;
 using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 
@@ -27,13 +28,13 @@ internal sealed class EntryAttributes
         : entry.ParentTable is { } parent && entry.ParentColumn is { } key ? (schema.Table(parent), key.Name)
         : throw new ClaimsException($"table '{entry.Name}' has no receipt or checkup to take age and sex from");
 
-    public static EntryAttributes Read(Dataset dataset, TableSchema entry, Candidates candidates, PatientSet live, CancellationToken cancellationToken)
+    public static EntryAttributes Read(Dataset dataset, TableSchema entry, Candidates candidates, PatientSet live, ExecutionOptions options, CancellationToken cancellationToken)
     {
         var (table, keyColumn) = RecordOf(dataset.Schema, entry);
         var values = Columns.Select(_ => Enumerable.Repeat(-1, candidates.Count).ToArray()).ToArray();
         var wanted = Enumerable.Range(0, candidates.Count).Where(c => candidates.Alive[c]).GroupBy(c => MonthKey.FromAbsolute(candidates.Month[c]))
             .ToDictionary(g => g.Key, g => g.ToDictionary(c => candidates.Key[c], c => c));
-        Parallel.ForEach(dataset.Table(table.Name).Partitions.Where(p => wanted.ContainsKey(p.Key)), new ParallelOptions { CancellationToken = cancellationToken }, partition =>
+        Parallel.ForEach(dataset.Table(table.Name).Partitions.Where(p => wanted.ContainsKey(p.Key)), options.Parallel(cancellationToken), partition =>
         {
             var byKey = wanted[partition.Key];
             var ids = partition.Column(keyColumn).Values<long>();

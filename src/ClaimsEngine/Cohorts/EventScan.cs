@@ -9,7 +9,8 @@ namespace Claims.Engine.Cohorts;
 /// The rows of one table that match a where tree, handed over block by block as selection bitmaps: the scan under
 /// every cohort rule and every population a disclosure check needs. Blocks run in parallel on every core and
 /// skip where partition keys or zone maps prove nothing can match; a cancelled token stops the scan between blocks
-/// with an <see cref="OperationCanceledException"/>.
+/// with an <see cref="OperationCanceledException"/>. <see cref="ExecutionOptions"/> set the kernels' width and how
+/// many blocks run at once for this scan alone.
 /// </summary>
 public static class EventScan
 {
@@ -17,8 +18,9 @@ public static class EventScan
     public delegate void BlockVisitor(DatasetPartition partition, int start, int count, ReadOnlySpan<ulong> selected);
 
     public static void Blocks(Dataset dataset, TableSchema table, Predicate? where, BlockVisitor visit, Func<int, bool>? months = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, ExecutionOptions? options = null)
     {
+        options ??= ExecutionOptions.Default;
         cancellationToken.ThrowIfCancellationRequested();
         var evaluator = new PredicateEvaluator(dataset);
         var blockRows = dataset.Manifest.BlockRows;
@@ -27,10 +29,11 @@ public static class EventScan
             .SelectMany(p => Enumerable.Range(0, (p.RowCount + blockRows - 1) / blockRows).Select(b => (Partition: p, Block: b)))
             .Where(w => where is null || evaluator.MayMatch(where, w.Partition, w.Block))
             .ToArray();
-        Parallel.ForEach(work, new ParallelOptions { CancellationToken = cancellationToken }, item =>
+        Parallel.ForEach(work, options.Parallel(cancellationToken), item =>
         {
             // The loop stops handing out blocks only at its next check; a block claimed before then must not start.
             if (cancellationToken.IsCancellationRequested) return;
+            using var width = Kernels.SimdLevels.Use(options.Simd);
             var start = item.Block * blockRows;
             var count = Math.Min(blockRows, item.Partition.RowCount - start);
             var selected = new ulong[PredicateEvaluator.Words(count)];
@@ -43,7 +46,7 @@ public static class EventScan
 
     /// <summary>The linked patients with at least one matching row, and the matching rows themselves.</summary>
     public static (PatientSet Patients, RowSelection Rows) Selection(Dataset dataset, TableSchema table, Predicate? where,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, ExecutionOptions? options = null)
     {
         var patients = new PatientSet(PatientCount(dataset));
         var data = dataset.Table(table.Name);
@@ -68,7 +71,7 @@ public static class EventScan
                 Interlocked.Or(ref words[global >> 6], selected[w] << shift);
                 if (shift != 0 && (global >> 6) + 1 < words.Length) Interlocked.Or(ref words[(global >> 6) + 1], selected[w] >> (64 - shift));
             }
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken: cancellationToken, options: options);
         return (patients, new RowSelection(table.Name, total, words));
     }
 
