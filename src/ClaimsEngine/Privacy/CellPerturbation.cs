@@ -10,21 +10,33 @@ namespace Claims.Engine.Privacy;
 /// </summary>
 internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys, uint cellKey, int position = 0)
 {
-    /// <summary>The released value of an aggregate whose true value is <paramref name="value"/>, or null where it is suppressed.</summary>
+    /// <summary>
+    /// The released value of an aggregate whose true value is <paramref name="value"/> in a cell that is shown (its
+    /// own count of patients, or that of the cell it borrows from, was released), or null where it is suppressed.
+    /// A count of the threshold or more is not suppressed for its perturbed value there but shown as at least the
+    /// threshold: a cell shown for the patients of a near cell and then x for its own draw said that it was not
+    /// that cell (a pad shown for a sum, then the pad and one person x for their patient count, proved the person
+    /// was there: attack review 18, 19 of 19 with I).
+    /// </summary>
     public object? Figure(Aggregate aggregate, object? value, Magnitude? magnitude) => (aggregate.Kind, value, magnitude) switch
     {
         (_, null, _) => null,
-        (AggregateKind.Count or AggregateKind.CountDistinct, long count, _) => Count(count),
+        (AggregateKind.Count or AggregateKind.CountDistinct, long count, _) => ShownCount(count),
         (AggregateKind.Sum, long, { } m) => (long)Math.Round(Sum(m)),
         (AggregateKind.Sum, double, { } m) => Sum(m),
-        (AggregateKind.Avg, _, { } m) => Count(m.Values) is { } values ? Sum(m) / values : null,
+        (AggregateKind.Avg, _, { } m) => ShownCount(m.Values) is { } values ? Sum(m) / values : null,
         _ => null,
     };
 
     public long? Count(long count)
     {
-        return policy.Noise.Perturb(count, Uniform(keys.FigureKey(cellKey, Privacy.Figure.Count, count, position)));
+        return policy.Noise.Perturb(count, Uniform(CountKey(count)));
     }
+
+    private long? ShownCount(long count) =>
+        count < policy.Threshold ? null : Math.Max(policy.Threshold, count + PerturbationTable.Noise(Uniform(CountKey(count))));
+
+    private ulong CountKey(long count) => keys.FigureKey(cellKey, Privacy.Figure.Count, count, position);
 
     private double Sum(Magnitude magnitude)
     {
