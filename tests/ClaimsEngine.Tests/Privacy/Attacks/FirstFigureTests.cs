@@ -13,17 +13,10 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 /// </summary>
 public sealed class FirstFigureTests(RestrictedFixture fixture) : IClassFixture<RestrictedFixture>
 {
-    private long Truth(string where) =>
-        (long)(Analyst.Value(fixture.Dataset.Execute(Q(where, """{"countDistinct": "patient_id", "as": "n"}""")).Column(0), 0) ?? 0);
+    private long Truth(string where) => Targets.Truth(fixture, where);
 
     private static string Q(string where, string select) =>
         $$"""{"from": "receipts", "where": {{where}}, "select": [{{select}}]}""";
-
-    private static string Pad(long prefecture, long sex, long low, long high) =>
-        $$"""{"and": [{"col": "prefecture", "eq": {{prefecture}}}, {"col": "sex", "eq": {{sex}}}, {"col": "age", "between": [{{low}}, {{high}}]}]}""";
-
-    private static string Person(long prefecture, long sex, long age, string code) =>
-        $$$$"""{"and": [{"col": "prefecture", "eq": {{{{prefecture}}}}}, {"col": "sex", "eq": {{{{sex}}}}}, {"col": "age", "eq": {{{{age}}}}}, {"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "{{{{code}}}}"}}}]}""";
 
     private double? Ask(ReleaseLedger ledger, string json)
     {
@@ -32,43 +25,14 @@ public sealed class FirstFigureTests(RestrictedFixture fixture) : IClassFixture<
         return Analyst.Value(result.Batch.Column(0), 0);
     }
 
-    internal static List<(long P, long S, long A)> Alone(RestrictedFixture fixture)
-    {
-        var people = fixture.Dataset.Execute("""{"from": "receipts", "groupBy": ["prefecture", "sex", "age"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
-        return Enumerable.Range(0, people.Length).Where(r => Analyst.Value(people.Column(3), r) == 1)
-            .Select(r => ((long)Analyst.Value(people.Column(0), r)!, (long)Analyst.Value(people.Column(1), r)!, (long)Analyst.Value(people.Column(2), r)!))
-            .ToList();
-    }
-
-    private List<(long P, long S, long Low, long High, long N)> Pads()
-    {
-        var blocks = fixture.Dataset.Execute("""{"from": "receipts", "groupBy": ["prefecture", "sex", "age"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
-        var pads = new List<(long, long, long, long, long)>();
-        foreach (var block in Enumerable.Range(0, blocks.Length)
-                     .Select(r => (P: (long)Analyst.Value(blocks.Column(0), r)!, S: (long)Analyst.Value(blocks.Column(1), r)!, A: (long)Analyst.Value(blocks.Column(2), r)!))
-                     .GroupBy(b => (b.P, b.S)))
-        {
-            var low = -1L;
-            foreach (var age in block.Select(b => b.A).Order())
-            {
-                if (low < 0) low = age;
-                var n = Truth(Pad(block.Key.P, block.Key.S, low, age));
-                if (n < 10) continue;
-                if (n <= 14) pads.Add((block.Key.P, block.Key.S, low, age, n));
-                low = -1;
-            }
-        }
-        return pads;
-    }
-
     [Theory]
     [InlineData("I")]
     [InlineData("J")]
     public void A_patient_count_first_asked_of_a_shown_pad_with_one_person_more_is_shown_whether_or_not_they_have_the_diagnosis(string code)
     {
         var random = new Random(18);
-        var alone = Alone(fixture).OrderBy(_ => random.Next()).ToList();
-        var pads = Pads();
+        var alone = Targets.Alone(fixture).OrderBy(_ => random.Next()).ToList();
+        var pads = Targets.Pads(fixture);
         var ledger = fixture.NewLedger(18);
         var (padsShown, with, without, xWith, xWithout, baseXWith, baseXWithout) = (0, 0, 0, 0, 0, 0, 0);
         var baseLedger = fixture.NewLedger(18);
@@ -78,17 +42,17 @@ public sealed class FirstFigureTests(RestrictedFixture fixture) : IClassFixture<
             var (pp, ps, pa) = alone[i++ % alone.Count];
             if (pp == p) (pp, ps, pa) = alone[i++ % alone.Count];
             if (pp == p) continue;
-            var person = Person(pp, ps, pa, code);
+            var person = Targets.Person(pp, ps, pa, code);
             var has = Truth(person) > 0;
             // The attack: the pad asked with a sum only.
-            if (Ask(ledger, Q(Pad(p, s, lo, hi), """{"sum": "total_points", "as": "n"}""")) is null) goto baseline;
+            if (Ask(ledger, Q(Targets.Pad(p, s, lo, hi), """{"sum": "total_points", "as": "n"}""")) is null) goto baseline;
             padsShown++;
-            var x = Ask(ledger, Q($$"""{"or": [{{Pad(p, s, lo, hi)}}, {{person}}]}""", """{"countDistinct": "patient_id", "as": "n"}""")) is null;
+            var x = Ask(ledger, Q($$"""{"or": [{{Targets.Pad(p, s, lo, hi)}}, {{person}}]}""", """{"countDistinct": "patient_id", "as": "n"}""")) is null;
             if (has) { with++; if (x) xWith++; } else { without++; if (x) xWithout++; }
             baseline:
             // The same pad asked with its patient count first, in a ledger of its own.
-            if (Ask(baseLedger, Q(Pad(p, s, lo, hi), """{"countDistinct": "patient_id", "as": "n"}""")) is null) continue;
-            var bx = Ask(baseLedger, Q($$"""{"or": [{{Pad(p, s, lo, hi)}}, {{person}}]}""", """{"countDistinct": "patient_id", "as": "n"}""")) is null;
+            if (Ask(baseLedger, Q(Targets.Pad(p, s, lo, hi), """{"countDistinct": "patient_id", "as": "n"}""")) is null) continue;
+            var bx = Ask(baseLedger, Q($$"""{"or": [{{Targets.Pad(p, s, lo, hi)}}, {{person}}]}""", """{"countDistinct": "patient_id", "as": "n"}""")) is null;
             if (has) { if (bx) baseXWith++; } else if (bx) baseXWithout++;
         }
         var counts = $"{code}: pads {pads.Count}, shown {padsShown}; with the diagnosis {with}: x {xWith}; without {without}: x {xWithout}; asked with the count first, x with {baseXWith}, without {baseXWithout}";

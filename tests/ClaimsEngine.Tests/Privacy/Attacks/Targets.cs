@@ -1,0 +1,55 @@
+using Claims.Engine.Query;
+
+namespace Claims.Engine.Tests.Privacy.Attacks;
+
+/// <summary>
+/// What the attacks aim at on the restricted fixture, chosen by its truth: people one quasi-identifier picks out,
+/// and pads of 10 to 14 patients to hide them beside.
+/// </summary>
+internal static class Targets
+{
+    public static string Patients(string where) =>
+        $$"""{"from": "receipts", "where": {{where}}, "select": [{"countDistinct": "patient_id", "as": "n"}]}""";
+
+    public static long Truth(RestrictedFixture fixture, string where) =>
+        (long)(Analyst.Value(fixture.Dataset.Execute(Patients(where)).Column(0), 0) ?? 0);
+
+    public static string Pad(long prefecture, long sex, long low, long high) =>
+        $$"""{"and": [{"col": "prefecture", "eq": {{prefecture}}}, {"col": "sex", "eq": {{sex}}}, {"col": "age", "between": [{{low}}, {{high}}]}]}""";
+
+    public static string Person(long prefecture, long sex, long age, string code) =>
+        $$$$"""{"and": [{"col": "prefecture", "eq": {{{{prefecture}}}}}, {"col": "sex", "eq": {{{{sex}}}}}, {"col": "age", "eq": {{{{age}}}}}, {"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "{{{{code}}}}"}}}]}""";
+
+    /// <summary>People alone in their (prefecture, sex, age) block: one quasi-identifier picks each out.</summary>
+    public static List<(long P, long S, long A)> Alone(RestrictedFixture fixture) =>
+        Blocks(fixture).Where(b => b.N == 1).Select(b => (b.P, b.S, b.A)).ToList();
+
+    /// <summary>
+    /// Pads of 10 to 14 patients: within each prefecture and sex, consecutive age windows grown until they hold 10,
+    /// disjoint, so two pads are at least 20 patients apart and never near each other.
+    /// </summary>
+    public static List<(long P, long S, long Low, long High, long N)> Pads(RestrictedFixture fixture)
+    {
+        var pads = new List<(long, long, long, long, long)>();
+        foreach (var block in Blocks(fixture).GroupBy(b => (b.P, b.S)))
+        {
+            var low = -1L;
+            foreach (var age in block.Select(b => b.A).Order())
+            {
+                if (low < 0) low = age;
+                var n = Truth(fixture, Pad(block.Key.P, block.Key.S, low, age));
+                if (n < 10) continue;
+                if (n <= 14) pads.Add((block.Key.P, block.Key.S, low, age, n));
+                low = -1;
+            }
+        }
+        return pads;
+    }
+
+    private static IEnumerable<(long P, long S, long A, long N)> Blocks(RestrictedFixture fixture)
+    {
+        var blocks = fixture.Dataset.Execute("""{"from": "receipts", "groupBy": ["prefecture", "sex", "age"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
+        return Enumerable.Range(0, blocks.Length).Select(r => ((long)Analyst.Value(blocks.Column(0), r)!, (long)Analyst.Value(blocks.Column(1), r)!,
+            (long)Analyst.Value(blocks.Column(2), r)!, (long)Analyst.Value(blocks.Column(3), r)!));
+    }
+}
