@@ -15,14 +15,14 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
 {
     private readonly Dictionary<long, List<ShownCell>> _added = [];
     private readonly Dictionary<ShownCell, int> _addedOrder = [];
-    private readonly Dictionary<(ShownCell Cell, string Name), double?> _addedFigures = [];
+    private readonly Dictionary<ShownCell, Dictionary<string, double?>> _addedFigures = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The cells this release decided by their own rules (far from all asked before), for the ledger to keep.</summary>
     public List<ShownCell> Added { get; } = [];
 
     /// <summary>Figures this release adds to cells kept before, for the ledger to keep.</summary>
     public IReadOnlyList<(ShownCell Cell, string Name, double? Value)> AddedFigures =>
-        _addedFigures.Select(f => (f.Key.Cell, f.Key.Name, f.Value)).ToList();
+        _addedFigures.SelectMany(cell => cell.Value.Select(f => (cell.Key, f.Key, f.Value))).ToList();
 
     /// <summary>
     /// The oldest cell asked before (in this release or an earlier one) near a cell of <paramref name="units"/>
@@ -103,19 +103,55 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     }
 
     /// <summary>
-    /// The figure <paramref name="name"/> of <paramref name="cell"/> as shown: as first shown, or, the first time it
+    /// The figure <paramref name="name"/> of <paramref name="asked"/> as shown: as first shown, or, the first time it
     /// is asked of the cell, <paramref name="value"/> (the asking cell's own figure), which then stays the cell's.
     /// </summary>
     public double? Figure(ShownCell asked, string name, Func<double?> value)
     {
         var cell = asked.Root;
         if (cell.Hidden) return null;
-        if (cell.Figures.TryGetValue(name, out var known) || _addedFigures.TryGetValue((cell, name), out known)) return known;
+        if (cell.Figures.TryGetValue(name, out var known) || (_addedFigures.GetValueOrDefault(cell)?.TryGetValue(name, out known) ?? false)) return known;
         var figure = value();
         // A cell of this release is kept with its figures; one kept before only in memory once the release is.
         if (_addedOrder.ContainsKey(cell)) cell.Figures[name] = figure;
-        else _addedFigures[(cell, name)] = figure;
+        else
+        {
+            if (!_addedFigures.TryGetValue(cell, out var added)) _addedFigures[cell] = added = [];
+            added[name] = figure;
+        }
         return figure;
+    }
+
+    /// <summary>
+    /// A count of rows named <paramref name="name"/> of <paramref name="asked"/> whose true value is
+    /// <paramref name="count"/>, as <see cref="Figure"/> shows it. The first time it is asked of a cell kept by an
+    /// earlier release, it is the count of rows the cell showed nearest to it, where one is within the reach of
+    /// nearness, and only otherwise <paramref name="draw"/>.
+    /// </summary>
+    /// <remarks>
+    /// Counts of one true value share a draw (<see cref="CellPerturbation"/>), so a count asked of the same patients
+    /// by another name (claims after rows) came out equal to one shown, while the same count asked by a near cell,
+    /// whose true value is off by the rows of the patients between them, came out different: a pad asked for its
+    /// rows, then the pad or one person for their claims, said whether the person was there (attack review 19: 129
+    /// of 147, no false positive). Taking the shown count near it, both come out equal unless the person's rows move
+    /// the count out of reach, or nearer another count the cell showed (the documented residue). Within the release
+    /// that kept the cell, every count is the cell's own: no near cell has asked it yet.
+    /// </remarks>
+    public double? Rows(ShownCell asked, string name, long count, Func<double?> draw) =>
+        Figure(asked, name, () => !_addedOrder.ContainsKey(asked.Root) && count >= policy.Threshold && Nearest(asked.Root, count) is { } near ? near : draw());
+
+    private double? Nearest(ShownCell cell, long count)
+    {
+        var reach = policy.Threshold + PerturbationTable.MaxNoise - 1;
+        double? nearest = null;
+        foreach (var (name, value) in cell.Figures.Concat(_addedFigures.GetValueOrDefault(cell) ?? []))
+        {
+            if (value is not { } shown || !ShownCell.CountsRows(name) || Math.Abs(shown - count) > reach) continue;
+            // Ties go to the smaller, so the choice depends on the figures alone and not on the order they came in.
+            if (nearest is not { } best || Math.Abs(shown - count) < Math.Abs(best - count) || (Math.Abs(shown - count) == Math.Abs(best - count) && shown < best))
+                nearest = shown;
+        }
+        return nearest;
     }
 
     private int Order(ShownCell cell) => shown.Number(cell) ?? shown.Count + _addedOrder[cell];

@@ -21,9 +21,6 @@ public sealed record DisclosedCohort(string Name, IReadOnlyList<DisclosedStep> A
 /// </summary>
 public static class CohortDisclosure
 {
-    /// <summary>A step's count is a count of patients, the figure a query's countDistinct of patient_id is.</summary>
-    private static readonly string PatientsFigure = ShownCell.FigureName(Query.AggregateKind.CountDistinct, "patient_id");
-
     public static DisclosedCohort Apply(Dataset dataset, Cohort cohort, DisclosureRequest request)
     {
         if (dataset.Manifest.Access == DatasetAccess.Public)
@@ -46,7 +43,7 @@ public static class CohortDisclosure
                 foreach (var patient in patients) sketch.Add(keys.Record(patient));
                 // Near a count asked before, that count's figure; near none, its own: see CellHistory.Decide.
                 var shown = history.Decide(patients.Count, sketch, perturbedAway: own is null);
-                return (long?)history.Figure(shown, PatientsFigure, () => own);
+                return (long?)history.Figure(shown, ShownCell.Patients, () => own);
             }
 
             // From the last step back: where two steps are near, the cohort's own count is the one they share.

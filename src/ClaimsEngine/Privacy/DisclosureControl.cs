@@ -1,6 +1,7 @@
 using System.Globalization;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Query;
+using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 
 namespace Claims.Engine.Privacy;
@@ -71,13 +72,7 @@ public static class DisclosureControl
                     var thinColumn = measured.ContributorsOf(group, a) is { } behind
                         && history.Decide(behind.Count, Sketch(group, behind.Aggregate),
                             perturbedAway: new CellPerturbation(policy, keys, keys.CellKey(group.State, behind.Aggregate)).Count(behind.Count) is null).Root.Hidden;
-                    var figure = thinColumn ? null : history.Figure(shown, ShownCell.FigureName(aggregate.Kind, aggregate.Column?.Name), () =>
-                        perturb.Figure(aggregate, row[query.GroupBy.Count + a], measured.Magnitude(group, a)) switch
-                        {
-                            long value => value,
-                            double value => value,
-                            _ => null,
-                        });
+                    var figure = thinColumn ? null : Released(history, shown, perturb, aggregate, query.From, row[query.GroupBy.Count + a], measured.Magnitude(group, a));
                     row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
                     cells[a] = figure is null;
                 }
@@ -108,11 +103,41 @@ public static class DisclosureControl
         return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(query, policy, unit, thin, spend, request.Project));
     }
 
+    /// <summary>
+    /// The figure a cell shows for an aggregate whose true value is <paramref name="value"/>, as first shown (<see cref="CellHistory.Figure"/>).
+    /// An average is the cell's sum over its count of values, both as shown or as they will be shown: so it agrees
+    /// with them, and is no draw of its own that a near cell could ask first.
+    /// </summary>
+    private static double? Released(CellHistory history, ShownCell cell, CellPerturbation perturb, Aggregate aggregate, TableSchema table, object? value, Magnitude? magnitude)
+    {
+        var name = ShownCell.FigureName(aggregate.Kind, aggregate.Column, table);
+        switch (aggregate.Kind, value, magnitude)
+        {
+            case (AggregateKind.Count or AggregateKind.CountDistinct, long count, _) when name == ShownCell.Patients:
+                return history.Figure(cell, name, () => perturb.ShownCount(count, patients: true));
+            case (AggregateKind.Count or AggregateKind.CountDistinct, long count, _):
+                return history.Rows(cell, name, count, () => perturb.ShownCount(count, patients: false));
+            case (AggregateKind.Sum, not null, { } m):
+                return history.Figure(cell, name, () => perturb.Sum(name, m, Whole(aggregate)));
+            case (AggregateKind.Avg, not null, { } m):
+                var sumName = ShownCell.FigureName(AggregateKind.Sum, aggregate.Column, table);
+                var countName = ShownCell.FigureName(AggregateKind.Count, aggregate.Column, table);
+                return history.Figure(cell, sumName, () => perturb.Sum(sumName, m, Whole(aggregate))) is { } sum
+                    && history.Rows(cell, countName, m.Values, () => perturb.ShownCount(m.Values, patients: false)) is { } values
+                    ? sum / values
+                    : null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Whole(Aggregate aggregate) => aggregate.Column?.Type != LogicalType.Float32;
+
     /// <summary>A figure as its aggregate returns it: counts and sums of integers as long, the rest as double.</summary>
     private static object Boxed(Aggregate aggregate, double value) => aggregate switch
     {
         { Kind: AggregateKind.Count or AggregateKind.CountDistinct } => (object)(long)value,
-        { Kind: AggregateKind.Sum, Column.Type: not Schema.LogicalType.Float32 } => (object)(long)value,
+        { Kind: AggregateKind.Sum } when Whole(aggregate) => (object)(long)value,
         _ => (object)value,
     };
 

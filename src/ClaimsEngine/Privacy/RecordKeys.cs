@@ -54,32 +54,38 @@ internal sealed class RecordKeys
     }
 
     /// <summary>
-    /// The key of one released figure: the cell's records, what kind of figure it is and its true value. The same
-    /// figure over the same records is perturbed alike (asking again teaches nothing), while the same records with
-    /// other rows behind a figure (a different true value) get independent noise, so subtracting two such figures
-    /// does not cancel their noise.
+    /// The key of one released figure: the cell's records, what kind of figure it is, its true value and, where
+    /// given, its name. The same figure over the same records is perturbed alike (asking again teaches nothing),
+    /// while the same records with other rows behind a figure (a different true value) get independent noise, so
+    /// subtracting two such figures does not cancel their noise.
     /// </summary>
     /// <remarks>
     /// <paramref name="position"/> separates figures that must not share noise though their records and value agree:
     /// the steps of one attrition table, where equal answers at two steps would say that a rule removed nobody.
     /// </remarks>
-    public ulong FigureKey(uint cellKey, Figure figure, long value, int position = 0)
+    public ulong FigureKey(uint cellKey, Figure figure, long value, int position = 0, string? name = null)
     {
-        Span<byte> bytes = stackalloc byte[sizeof(uint) + 2 * sizeof(int) + sizeof(long)];
+        var named = name is null ? 0 : Encoding.UTF8.GetByteCount(name);
+        Span<byte> bytes = stackalloc byte[sizeof(uint) + 2 * sizeof(int) + sizeof(long) + named];
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, cellKey);
         BinaryPrimitives.WriteInt32LittleEndian(bytes[sizeof(uint)..], (int)figure);
         BinaryPrimitives.WriteInt32LittleEndian(bytes[(sizeof(uint) + sizeof(int))..], position);
         BinaryPrimitives.WriteInt64LittleEndian(bytes[(sizeof(uint) + 2 * sizeof(int))..], value);
+        if (name is not null) Encoding.UTF8.GetBytes(name, bytes[(sizeof(uint) + 2 * sizeof(int) + sizeof(long))..]);
         return XxHash3.HashToUInt64(bytes, _seed);
     }
 }
 
-/// <summary>What a released figure is, for its key: every count shares one kind, so the same count asked as rows, patients or non-null values gets one answer.</summary>
+/// <summary>What a released figure is, for its key.</summary>
 internal enum Figure
 {
+    /// <summary>A count of patients (or of the records a cell is made of).</summary>
     Count = 1,
     Sum = 2,
 
     /// <summary>Whether two cells are near: keyed by the records between them (<see cref="CellHistory"/>).</summary>
     Difference = 3,
+
+    /// <summary>A count of rows, values or claims, drawn apart from counts of patients (<see cref="CellPerturbation"/>).</summary>
+    Rows = 4,
 }

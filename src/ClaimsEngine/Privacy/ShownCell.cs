@@ -33,9 +33,26 @@ internal sealed class ShownCell(long units, CellSketch sketch, ShownCell? alias 
 
     /// <summary>
     /// What a figure is across questions: its aggregate and column, so "count of patients" asked by a query and by an
-    /// attrition step is one figure, and the same figure asked again gets the value shown first.
+    /// attrition step is one figure (<see cref="Patients"/>), and the same figure asked again gets the value shown
+    /// first. Counts the schema makes equal are one figure, the count of rows: a count of a column that is never
+    /// empty, or a distinct count of the table's key. As names of their own, each would be a draw of its own of one
+    /// true value, to be averaged (<see cref="CellPerturbation"/>).
     /// </summary>
-    public static string FigureName(Query.AggregateKind kind, string? column) => $"{kind}:{column ?? "*"}".ToLowerInvariant();
+    public static string FigureName(Query.AggregateKind kind, Schema.ColumnSchema? column, Schema.TableSchema table) => (kind, column) switch
+    {
+        (Query.AggregateKind.Count, null or { Nullable: false }) => Rows,
+        (Query.AggregateKind.CountDistinct, { } counted) when table.PrimaryKey is [var key] && key.Name == counted.Name => Rows,
+        _ => $"{kind}:{column?.Name ?? "*"}".ToLowerInvariant(),
+    };
+
+    public const string Rows = "count:*";
+
+    /// <summary>Whether a figure is a count of rows, values or claims (any count but <see cref="Patients"/>), as named by <see cref="FigureName"/>.</summary>
+    public static bool CountsRows(string name) =>
+        name != Patients && (name.StartsWith("count:", StringComparison.Ordinal) || name.StartsWith("countdistinct:", StringComparison.Ordinal));
+
+    /// <summary>A query's countDistinct of patient_id, and an attrition step's count.</summary>
+    public const string Patients = "countdistinct:patient_id";
 
     public byte[] Serialize(int alias)
     {

@@ -102,6 +102,40 @@ public class DisclosureControlTests(RestrictedFixture fixture) : IClassFixture<R
         Assert.DoesNotContain(result.Rules, rule => rule.Contains("complementary", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_later_question_of_the_same_cells_gets_their_figures_one_count_of_rows_for_counts_the_schema_makes_equal_and_averages_over_them()
+    {
+        var ledger = fixture.NewLedger();
+        const string by = "\"groupBy\": [\"sex\", \"age_band\"]";
+        var first = Apply($$"""{"from": "receipts", {{by}}, "select": [{"count": "*", "as": "claims"}, {"sum": "total_points", "as": "points"}]}""", ledger);
+        // A distinct count of the table's key and a count of a column that is never empty count its rows; an average
+        // is the sum shown over that count; prefecture is nullable, so its count is another name, taken from the
+        // count of rows shown near it.
+        var later = Apply($$"""
+            {"from": "receipts", {{by}}, "select": [{"countDistinct": "receipt_id", "as": "receipts"}, {"count": "sex", "as": "sexes"},
+             {"avg": "total_points", "as": "mean"}, {"count": "prefecture", "as": "with_prefecture"}]}
+            """, ledger);
+        var truth = fixture.Dataset.Execute($$"""{"from": "receipts", {{by}}, "select": [{"count": "*", "as": "claims"}, {"count": "prefecture", "as": "with_prefecture"}]}""");
+        var before = Enumerable.Range(0, first.Batch.Length).ToDictionary(r => (Cell(first.Batch, "sex", r), Cell(first.Batch, "age_band", r)));
+        var exact = Enumerable.Range(0, truth.Length).ToDictionary(r => (Cell(truth, "sex", r), Cell(truth, "age_band", r)));
+        var compared = 0;
+        for (var r = 0; r < later.Batch.Length; r++)
+        {
+            var key = (Cell(later.Batch, "sex", r), Cell(later.Batch, "age_band", r));
+            var b = before[key];
+            var claims = (long)Cell(first.Batch, "claims", b)!;
+            Assert.Equal(claims, Cell(later.Batch, "receipts", r));
+            Assert.Equal(claims, Cell(later.Batch, "sexes", r));
+            Assert.Equal((long)Cell(first.Batch, "points", b)! / (double)claims, (double)Cell(later.Batch, "mean", r)!, 9);
+            var t = exact[key];
+            var withPrefecture = (long)Cell(later.Batch, "with_prefecture", r)!;
+            if (Math.Abs((long)Cell(truth, "with_prefecture", t)! - claims) <= Policy.Threshold + PerturbationTable.MaxNoise - 1) Assert.Equal(claims, withPrefecture);
+            else Assert.InRange(withPrefecture - (long)Cell(truth, "with_prefecture", t)!, -PerturbationTable.MaxNoise, PerturbationTable.MaxNoise);
+            compared++;
+        }
+        Assert.True(compared > 10, $"only {compared} rows shown");
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("""{"col": "sex", "eq": 2}""")]

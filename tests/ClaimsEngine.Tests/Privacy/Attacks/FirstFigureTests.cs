@@ -18,12 +18,7 @@ public sealed class FirstFigureTests(RestrictedFixture fixture) : IClassFixture<
     private static string Q(string where, string select) =>
         $$"""{"from": "receipts", "where": {{where}}, "select": [{{select}}]}""";
 
-    private double? Ask(ReleaseLedger ledger, string json)
-    {
-        var result = DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(json, fixture.Dataset.Schema),
-            new DisclosureRequest("mallory", ledger, json, DisclosurePolicy.Default, long.MaxValue));
-        return Analyst.Value(result.Batch.Column(0), 0);
-    }
+    private double? Ask(ReleaseLedger ledger, string json) => Targets.First(fixture, ledger, json);
 
     [Theory]
     [InlineData("I")]

@@ -1,3 +1,4 @@
+using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 
 namespace Claims.Engine.Tests.Privacy.Attacks;
@@ -13,6 +14,14 @@ internal static class Targets
 
     public static long Truth(RestrictedFixture fixture, string where) =>
         (long)(Analyst.Value(fixture.Dataset.Execute(Patients(where)).Column(0), 0) ?? 0);
+
+    /// <summary>The first figure of a release to an attacker with an unlimited budget, recorded in <paramref name="ledger"/>.</summary>
+    public static double? First(RestrictedFixture fixture, ReleaseLedger ledger, string json)
+    {
+        var result = DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(json, fixture.Dataset.Schema),
+            new DisclosureRequest("mallory", ledger, json, DisclosurePolicy.Default, long.MaxValue));
+        return Analyst.Value(result.Batch.Column(0), 0);
+    }
 
     public static string Pad(long prefecture, long sex, long low, long high) =>
         $$"""{"and": [{"col": "prefecture", "eq": {{prefecture}}}, {"col": "sex", "eq": {{sex}}}, {"col": "age", "between": [{{low}}, {{high}}]}]}""";
