@@ -23,6 +23,7 @@ public static class ClaimsCli
             SampleCommand.Create(console),
             QueryCommand.Create(console, input ?? Console.In, error),
             CohortCommand.Create(console, input ?? Console.In),
+            TrainCommand.Create(console, input ?? Console.In),
             ExtractCommand.Create(console, input ?? Console.In, error),
             BenchCommand.Create(console),
         };

@@ -21,6 +21,9 @@ public static class CohortParser
         return QueryParser.ParseJson(json, "cohort", root => Parse(root, schema, json));
     }
 
+    /// <summary>A definition embedded in another document (a model's target), its errors named from the cohort's root.</summary>
+    public static CohortDefinition Parse(JsonElement root, ClaimsSchema schema) => Parse(root, schema, root.GetRawText());
+
     private static CohortDefinition Parse(JsonElement root, ClaimsSchema schema, string json)
     {
         QueryParser.Expect(root, JsonValueKind.Object, "cohort");
@@ -50,7 +53,8 @@ public static class CohortParser
         return new CohortDefinition(name, entryEvent, occurrence, prior, followUp, inclusion, exclusion, Exit(root), json);
     }
 
-    private static EventCriterion Event(JsonElement node, ClaimsSchema schema, string path)
+    /// <summary>An event (a table with patient ids and a where tree) on its own, for definitions that embed one: a model's outcome.</summary>
+    public static EventCriterion Event(JsonElement node, ClaimsSchema schema, string path)
     {
         if (!node.TryGetProperty("table", out var t) || t.ValueKind != JsonValueKind.String)
             throw new QueryException(path + ".table", "is required: the table the event is a row of");

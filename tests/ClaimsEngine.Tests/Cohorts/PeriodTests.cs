@@ -1,3 +1,4 @@
+using Claims.Testing;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;

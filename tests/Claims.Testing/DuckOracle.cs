@@ -1,7 +1,7 @@
 using Claims.Engine.Storage;
 using DuckDB.NET.Data;
 
-namespace Claims.Engine.Tests;
+namespace Claims.Testing;
 
 /// <summary>DuckDB in memory over datasets' Parquet exports: the independent oracle the engine's tests compare with.</summary>
 public sealed class DuckOracle : IDisposable

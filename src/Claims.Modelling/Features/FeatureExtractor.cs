@@ -1,0 +1,134 @@
+using Claims.Engine.Cohorts;
+using Claims.Engine.Kernels;
+using Claims.Engine.Storage;
+using Claims.Modelling.Spec;
+
+namespace Claims.Modelling.Features;
+
+/// <summary>
+/// A population's features, straight from the engine's block scans (every core, no rows materialised): for each
+/// member, from the rows of their own patient in the windows before their index month,
+/// <list type="bullet">
+/// <item>demographics from their latest receipt at or before the index: age, female, prefecture and insurer kind
+/// (one flag per value, so a linear baseline need not read codes as magnitudes);</item>
+/// <item>utilisation per window: claims, inpatient claims (with an admission date) and points;</item>
+/// <item>diagnosis groups (ICD-10 letter or three-character category) and drug classes (薬効分類) per window, as flags.</item>
+/// </list>
+/// Rows in or after the index month never feed a feature: they could hold the outcome.
+/// </summary>
+internal static class FeatureExtractor
+{
+    public static string Name(string feature, MonthWindow window) => $"{feature}[{window}]";
+
+    public static FeatureMatrix Extract(Dataset dataset, Population population, FeatureSpec spec, CancellationToken cancellationToken)
+    {
+        var windows = spec.Windows;
+        var members = population.Count;
+        var columns = new List<(string Name, Func<int, float> Value)>();
+        if (spec.Demographics || spec.Utilisation) Receipts(dataset, population, spec, columns, cancellationToken);
+        var flags = new FlagSet(members, windows);
+        if (spec.Diagnoses is { } level)
+            Flag(dataset, "diagnoses", "icd10", population, windows, flags, (column, row) => Group(column.Dictionary[column.Values<int>()[row]], level), cancellationToken);
+        if (spec.Drugs)
+            Flag(dataset, "drugs", "drug_class", population, windows, flags, (column, row) => $"drug_class:{column.Values<short>()[row]}", cancellationToken);
+        var (kept, dropped) = flags.Frequent(spec.MinMembers);
+        foreach (var (name, bits) in kept) columns.Add((name, m => (bits[m >> 6] >> m & 1) != 0 ? 1f : 0f));
+        var values = new float[members * columns.Count];
+        Parallel.For(0, members, new ParallelOptions { CancellationToken = cancellationToken }, m =>
+        {
+            for (var c = 0; c < columns.Count; c++) values[m * columns.Count + c] = columns[c].Value(m);
+        });
+        return new FeatureMatrix(columns.Select(c => c.Name).ToArray(), values, dropped);
+    }
+
+    private static string? Group(string icd10, DiagnosisLevel level) => level switch
+    {
+        _ when icd10.Length == 0 => null,
+        DiagnosisLevel.Letter => $"icd10:{icd10[..1]}",
+        _ => $"icd10:{icd10[..Math.Min(3, icd10.Length)]}",
+    };
+
+    /// <summary>
+    /// One pass over the receipts, a month at a time in order, so a member's demographics end as those of their last
+    /// month at or before the index; utilisation adds up across the blocks of a month, which run at once.
+    /// </summary>
+    private static void Receipts(Dataset dataset, Population population, FeatureSpec spec, List<(string, Func<int, float>)> columns, CancellationToken cancellationToken)
+    {
+        var members = population.Count;
+        var windows = spec.Windows;
+        var (age, sex, prefecture, insurer) = (new int[members], new int[members], new int[members], new int[members]);
+        var claims = windows.Select(_ => new int[members]).ToArray();
+        var inpatient = windows.Select(_ => new int[members]).ToArray();
+        var points = windows.Select(_ => new long[members]).ToArray();
+        var receipts = dataset.Table("receipts");
+        var earliest = spec.Windows.Min(w => w.From);
+        foreach (var partition in receipts.Partitions)
+        {
+            var month = MonthKey.ToAbsolute(partition.Key);
+            EventScan.Blocks(dataset, receipts.Schema, null, (p, start, count, _) =>
+            {
+                var ids = p.Column("patient_id");
+                var (ages, sexes, prefectures, insurers) = (p.Column("age"), p.Column("sex"), p.Column("prefecture"), p.Column("insurer_kind"));
+                var totals = p.Column("total_points").Values<int>();
+                var admissions = p.Column("admission_date");
+                for (var row = start; row < start + count; row++)
+                {
+                    if (ids.IsNull(row) || population.MemberOf[ids.Values<int>()[row]] is var m && m < 0) continue;
+                    var offset = month - population.Index[m];
+                    if (offset > 0 || offset < earliest) continue;
+                    age[m] = ages.Values<short>()[row];
+                    sex[m] = sexes.Values<sbyte>()[row];
+                    prefecture[m] = prefectures.IsNull(row) ? 0 : prefectures.Values<sbyte>()[row];
+                    insurer[m] = insurers.IsNull(row) ? 0 : insurers.Values<sbyte>()[row];
+                    for (var w = 0; w < windows.Count; w++)
+                    {
+                        if (!windows[w].Contains(offset)) continue;
+                        Interlocked.Increment(ref claims[w][m]);
+                        if (!admissions.IsNull(row)) Interlocked.Increment(ref inpatient[w][m]);
+                        Interlocked.Add(ref points[w][m], totals[row]);
+                    }
+                }
+            }, key => key == partition.Key, cancellationToken);
+        }
+        if (spec.Demographics)
+        {
+            columns.Add(("age", m => age[m]));
+            columns.Add(("female", m => sex[m] == 2 ? 1f : 0f));
+            foreach (var value in prefecture.Where(v => v > 0).Distinct().Order()) columns.Add(($"prefecture={value}", m => prefecture[m] == value ? 1f : 0f));
+            foreach (var value in insurer.Where(v => v > 0).Distinct().Order()) columns.Add(($"insurer_kind={value}", m => insurer[m] == value ? 1f : 0f));
+        }
+        if (!spec.Utilisation) return;
+        for (var w = 0; w < windows.Count; w++)
+        {
+            var (c, i, p) = (claims[w], inpatient[w], points[w]);
+            columns.Add((Name("claims", windows[w]), m => c[m]));
+            columns.Add((Name("inpatient_claims", windows[w]), m => i[m]));
+            columns.Add((Name("points", windows[w]), m => p[m]));
+        }
+    }
+
+    private static void Flag(Dataset dataset, string tableName, string columnName, Population population, IReadOnlyList<MonthWindow> windows, FlagSet flags,
+        Func<MappedColumn, int, string?> group, CancellationToken cancellationToken)
+    {
+        var table = dataset.Table(tableName);
+        var earliest = windows.Min(w => w.From);
+        EventScan.Blocks(dataset, table.Schema, null, (partition, start, count, _) =>
+        {
+            var month = MonthKey.ToAbsolute(partition.Key);
+            var ids = partition.Column("patient_id");
+            var column = partition.Column(columnName);
+            // Names are looked up once per block: the set's lock is shared by every thread.
+            var seen = new Dictionary<string, ulong[][]>();
+            for (var row = start; row < start + count; row++)
+            {
+                if (ids.IsNull(row) || column.IsNull(row) || population.MemberOf[ids.Values<int>()[row]] is var m && m < 0) continue;
+                var offset = month - population.Index[m];
+                if (offset > -1 || offset < earliest) continue;
+                if (group(column, row) is not { } name) continue;
+                if (!seen.TryGetValue(name, out var bits)) seen[name] = bits = flags.Of(name);
+                for (var w = 0; w < windows.Count; w++)
+                    if (windows[w].Contains(offset)) FlagSet.Set(bits[w], m);
+            }
+        }, cancellationToken: cancellationToken);
+    }
+}

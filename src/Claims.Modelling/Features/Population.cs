@@ -1,0 +1,80 @@
+using Claims.Engine.Cohorts;
+using Claims.Engine.Storage;
+using Claims.Modelling.Spec;
+
+namespace Claims.Modelling.Features;
+
+/// <summary>
+/// The members a model is trained and tested on: the target cohort's patients whose data reach the end of the
+/// outcome window (a member whose window is cut short by the end of the data would count as "no outcome" for
+/// months nobody saw), each with their index month (absolute) and whether the outcome happened in the window.
+/// </summary>
+internal sealed class Population
+{
+    private Population(int[] patients, int[] index, bool[] outcome, int[] memberOf, long cohort)
+    {
+        Patients = patients;
+        Index = index;
+        Outcome = outcome;
+        MemberOf = memberOf;
+        Cohort = cohort;
+    }
+
+    /// <summary>Each member's patient id, ascending.</summary>
+    public int[] Patients { get; }
+
+    /// <summary>Each member's index month, absolute (see <see cref="MonthKey.ToAbsolute"/>).</summary>
+    public int[] Index { get; }
+
+    public bool[] Outcome { get; }
+
+    /// <summary>The member row of every patient id, −1 for patients outside the population.</summary>
+    public int[] MemberOf { get; }
+
+    /// <summary>The cohort's own count, before members not observed to the end of the window were left out.</summary>
+    public long Cohort { get; }
+
+    public int Count => Patients.Length;
+
+    public int Outcomes => Outcome.Count(o => o);
+
+    public static Population Build(Dataset dataset, ModelSpec spec, CancellationToken cancellationToken)
+    {
+        var cohort = dataset.BuildCohort(spec.Target, cancellationToken);
+        var receipts = dataset.Table("receipts").Partitions;
+        if (receipts.Count == 0) throw new ModelSpecException("target", $"the dataset at '{dataset.Directory}' has no receipts");
+        var dataEnd = MonthKey.ToAbsolute(receipts[^1].Key);
+        var patients = new List<int>();
+        var index = new List<int>();
+        foreach (var patient in cohort.Patients)
+        {
+            var month = MonthKey.ToAbsolute(cohort.IndexMonth(patient));
+            if (month + spec.Outcome.Window.To > dataEnd) continue;
+            patients.Add(patient);
+            index.Add(month);
+        }
+        var memberOf = new int[cohort.Patients.Capacity];
+        Array.Fill(memberOf, -1);
+        for (var m = 0; m < patients.Count; m++) memberOf[patients[m]] = m;
+        var population = new Population([.. patients], [.. index], new bool[patients.Count], memberOf, cohort.Count);
+        population.FindOutcomes(dataset, spec.Outcome, cancellationToken);
+        return population;
+    }
+
+    private void FindOutcomes(Dataset dataset, OutcomeSpec outcome, CancellationToken cancellationToken)
+    {
+        var table = outcome.Event.Table;
+        EventScan.Blocks(dataset, table, outcome.Event.Where, (partition, start, count, selected) =>
+        {
+            var month = MonthKey.ToAbsolute(partition.Key);
+            var ids = partition.Column("patient_id");
+            var values = ids.Values<int>();
+            foreach (var i in Claims.Engine.Kernels.Bitmap.SetBits(selected))
+            {
+                var row = start + i;
+                if (ids.IsNull(row) || MemberOf[values[row]] is var member && member < 0) continue;
+                if (outcome.Window.Contains(month - Index[member])) Outcome[member] = true;
+            }
+        }, cancellationToken: cancellationToken);
+    }
+}

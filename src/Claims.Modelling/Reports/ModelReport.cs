@@ -1,0 +1,23 @@
+using Claims.Modelling.Evaluation;
+
+namespace Claims.Modelling.Reports;
+
+/// <summary>What a trained model's report.json holds: who it was trained on, from what, and how well it predicts the test members, beside the baseline's.</summary>
+public sealed record ModelReport(
+    string Name,
+    string Dataset,
+    string Model,
+    PopulationReport Population,
+    FeaturesReport Features,
+    BinaryReport Metrics,
+    BinaryReport Baseline,
+    double ElapsedSeconds);
+
+/// <summary>
+/// The population's attrition: the target cohort, those left out because the data end before their outcome window
+/// does, and the members split into training and test sets, with their outcomes.
+/// </summary>
+public sealed record PopulationReport(long Cohort, long NotObservedToWindowEnd, long Members, long Outcomes, long Train, long Test, long TestOutcomes, string OutcomeMonths);
+
+/// <summary>The features the model read, and the flags dropped for being seen in fewer members than the spec's minimum.</summary>
+public sealed record FeaturesReport(int Count, IReadOnlyList<string> Names, IReadOnlyList<string> Dropped);

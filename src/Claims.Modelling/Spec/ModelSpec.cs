@@ -1,0 +1,51 @@
+using Claims.Engine.Cohorts;
+
+namespace Claims.Modelling.Spec;
+
+/// <summary>
+/// One analysis (data-schemas/model.schema.json documents the JSON): who is predicted for (a cohort, each member at
+/// their index month), what (an event in a window after the index), from what (features in windows before it), by
+/// which trainer and on which split. The same spec runs on synthetic and on restricted data.
+/// </summary>
+public sealed record ModelSpec(string Name, CohortDefinition Target, OutcomeSpec Outcome, FeatureSpec Features, TrainerSpec Model, SplitSpec Split, string Json);
+
+/// <summary>The outcome: a matching row in the months [index + From, index + To]; members whose data end before the window does are left out.</summary>
+public sealed record OutcomeSpec(EventCriterion Event, MonthWindow Window);
+
+/// <summary>Months relative to the index month, both ends included; 0 is the index month itself.</summary>
+public sealed record MonthWindow(int From, int To)
+{
+    /// <summary>
+    /// Days as months, as cohort definitions count them: rounded away from the index, so a window of days never
+    /// covers less than its days (−365..−1 is the thirteen months before the index month, 1..365 the thirteen after).
+    /// </summary>
+    public static MonthWindow FromDays(int fromDays, int toDays) => new(Months(fromDays), Months(toDays));
+
+    private static int Months(int days) => days >= 0 ? CohortDefinition.Months(days) : -CohortDefinition.Months(-days);
+
+    public bool Contains(int month) => month >= From && month <= To;
+
+    public override string ToString() => $"{From}..{To}";
+}
+
+/// <summary>Which features, over which windows before the index; a flag seen in fewer than <see cref="MinMembers"/> members is dropped and listed.</summary>
+public sealed record FeatureSpec(bool Demographics, DiagnosisLevel? Diagnoses, bool Drugs, bool Utilisation, IReadOnlyList<MonthWindow> Windows, int MinMembers);
+
+/// <summary>How diagnoses are grouped: by ICD-10 chapter letter, or by three-character category.</summary>
+public enum DiagnosisLevel
+{
+    Letter,
+    Category,
+}
+
+public enum TrainerKind
+{
+    LightGbm,
+    LogisticRegression,
+}
+
+/// <summary>The trainer and its bounded settings; a logistic regression is always trained beside it as the baseline.</summary>
+public sealed record TrainerSpec(TrainerKind Kind, int Leaves, int MinMembersPerLeaf, int Iterations, double LearningRate, double L1, double L2);
+
+/// <summary>Members to the test set by a keyed hash of their patient id, so a member's side never depends on row order.</summary>
+public sealed record SplitSpec(double TestFraction, int Seed);

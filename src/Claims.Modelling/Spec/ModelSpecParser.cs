@@ -1,0 +1,170 @@
+using System.Text.Json;
+using Claims.Engine.Cohorts;
+using Claims.Engine.Query;
+using Claims.Engine.Schema;
+
+namespace Claims.Modelling.Spec;
+
+/// <summary>Reads a model spec, checking every field and naming the first one that is wrong.</summary>
+public static class ModelSpecParser
+{
+    public static ModelSpec Parse(string json, ClaimsSchema? schema = null)
+    {
+        schema ??= ClaimsSchema.Default;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return Parse(document.RootElement, schema, json);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelSpecException("spec", $"is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static ModelSpec Parse(JsonElement root, ClaimsSchema schema, string json)
+    {
+        Object(root, "spec", "name", "description", "target", "outcome", "features", "model", "split");
+        if (!root.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
+            throw new ModelSpecException("name", "is required: a name for the analysis");
+        return new ModelSpec(name.GetString()!, Target(root, schema), Outcome(root, schema), Features(root), Model(root), Split(root), json);
+    }
+
+    private static CohortDefinition Target(JsonElement root, ClaimsSchema schema)
+    {
+        if (!root.TryGetProperty("target", out var target))
+            throw new ModelSpecException("target", "is required: the cohort to predict for, written as `claims cohort` takes it; each member's index month is the prediction time");
+        try
+        {
+            return CohortParser.Parse(target, schema);
+        }
+        catch (QueryException e)
+        {
+            throw new ModelSpecException($"target.{e.Path}", e.Message[(e.Path.Length + 2)..]);
+        }
+    }
+
+    private static OutcomeSpec Outcome(JsonElement root, ClaimsSchema schema)
+    {
+        if (!root.TryGetProperty("outcome", out var outcome))
+            throw new ModelSpecException("outcome", "is required: the event to predict and its window, e.g. {\"table\": \"receipts\", \"where\": …, \"startDays\": 1, \"endDays\": 365}");
+        Object(outcome, "outcome", "table", "where", "startDays", "endDays");
+        var start = Int(outcome, "startDays", "outcome", 1, 0, 3650);
+        var end = Int(outcome, "endDays", "outcome", 365, start, 3650);
+        EventCriterion criterion;
+        try
+        {
+            criterion = CohortParser.Event(outcome, schema, "outcome");
+        }
+        catch (QueryException e)
+        {
+            throw new ModelSpecException(e.Path, e.Message[(e.Path.Length + 2)..]);
+        }
+        return new OutcomeSpec(criterion, MonthWindow.FromDays(start, end));
+    }
+
+    private static FeatureSpec Features(JsonElement root)
+    {
+        var features = root.TryGetProperty("features", out var f) ? f : default;
+        if (features.ValueKind == JsonValueKind.Undefined)
+            return new FeatureSpec(true, DiagnosisLevel.Letter, true, true, [MonthWindow.FromDays(-365, -1)], 20);
+        Object(features, "features", "demographics", "diagnoses", "drugs", "utilisation", "windows", "minMembers");
+        DiagnosisLevel? diagnoses = DiagnosisLevel.Letter;
+        if (features.TryGetProperty("diagnoses", out var d))
+        {
+            diagnoses = d.ValueKind switch
+            {
+                JsonValueKind.False or JsonValueKind.Null => null,
+                JsonValueKind.String when d.GetString() == "letter" => DiagnosisLevel.Letter,
+                JsonValueKind.String when d.GetString() == "category" => DiagnosisLevel.Category,
+                _ => throw new ModelSpecException("features.diagnoses", "must be \"letter\" (ICD-10 chapter letter), \"category\" (three characters) or false"),
+            };
+        }
+        var windows = new List<MonthWindow>();
+        if (features.TryGetProperty("windows", out var w))
+        {
+            if (w.ValueKind != JsonValueKind.Array || w.GetArrayLength() == 0)
+                throw new ModelSpecException("features.windows", "must be a non-empty list of [startDays, endDays] before the index, e.g. [[-365, -1], [-30, -1]]");
+            var i = 0;
+            foreach (var window in w.EnumerateArray())
+            {
+                var path = $"features.windows[{i++}]";
+                if (window.ValueKind != JsonValueKind.Array || window.GetArrayLength() != 2 || window.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out _)))
+                    throw new ModelSpecException(path, "must be [startDays, endDays], two whole numbers of days");
+                var (from, to) = (window[0].GetInt32(), window[1].GetInt32());
+                if (to > -1 || from > to || from < -3650)
+                    throw new ModelSpecException(path, $"[{from}, {to}] must lie before the index: -3650 ≤ startDays ≤ endDays ≤ -1 (a feature from the index month on would see the outcome coming)");
+                windows.Add(MonthWindow.FromDays(from, to));
+            }
+        }
+        else windows.Add(MonthWindow.FromDays(-365, -1));
+        return new FeatureSpec(Bool(features, "demographics", "features", true), diagnoses, Bool(features, "drugs", "features", true),
+            Bool(features, "utilisation", "features", true), windows, Int(features, "minMembers", "features", 20, 1, 1_000_000));
+    }
+
+    private static TrainerSpec Model(JsonElement root)
+    {
+        var model = root.TryGetProperty("model", out var m) ? m : default;
+        if (model.ValueKind == JsonValueKind.Undefined) return new TrainerSpec(TrainerKind.LightGbm, 31, 20, 100, 0.1, 0, 1);
+        Object(model, "model", "kind", "leaves", "minMembersPerLeaf", "iterations", "learningRate", "l1", "l2");
+        var kind = TrainerKind.LightGbm;
+        if (model.TryGetProperty("kind", out var k))
+        {
+            kind = k.ValueKind == JsonValueKind.String ? k.GetString() switch
+            {
+                "lightGbm" => TrainerKind.LightGbm,
+                "logisticRegression" => TrainerKind.LogisticRegression,
+                _ => throw new ModelSpecException("model.kind", $"unknown trainer '{k.GetString()}' (expected lightGbm or logisticRegression)"),
+            } : throw new ModelSpecException("model.kind", "must be \"lightGbm\" or \"logisticRegression\"");
+        }
+        return new TrainerSpec(kind, Int(model, "leaves", "model", 31, 2, 256), Int(model, "minMembersPerLeaf", "model", 20, 1, 100_000),
+            Int(model, "iterations", "model", 100, 1, 2000), Number(model, "learningRate", "model", 0.1, 0.001, 1),
+            Number(model, "l1", "model", 0, 0, 100), Number(model, "l2", "model", 1, 0, 100));
+    }
+
+    private static SplitSpec Split(JsonElement root)
+    {
+        var split = root.TryGetProperty("split", out var s) ? s : default;
+        if (split.ValueKind == JsonValueKind.Undefined) return new SplitSpec(0.25, 1);
+        Object(split, "split", "testFraction", "seed");
+        return new SplitSpec(Number(split, "testFraction", "split", 0.25, 0.05, 0.5), Int(split, "seed", "split", 1, int.MinValue, int.MaxValue));
+    }
+
+    private static void Object(JsonElement element, string path, params string[] known)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new ModelSpecException(path, $"must be a JSON object, not {element.ValueKind.ToString().ToLowerInvariant()}");
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!known.Contains(property.Name))
+                throw new ModelSpecException(path, $"unknown field '{property.Name}' (expected {string.Join(", ", known)})");
+        }
+    }
+
+    private static int Int(JsonElement parent, string field, string path, int fallback, int min, int max)
+    {
+        if (!parent.TryGetProperty(field, out var value)) return fallback;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number) || number < min || number > max)
+            throw new ModelSpecException($"{path}.{field}", $"must be a whole number from {min} to {max}");
+        return number;
+    }
+
+    private static double Number(JsonElement parent, string field, string path, double fallback, double min, double max)
+    {
+        if (!parent.TryGetProperty(field, out var value)) return fallback;
+        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is var number && (number < min || number > max))
+            throw new ModelSpecException($"{path}.{field}", $"must be a number from {min} to {max}");
+        return number;
+    }
+
+    private static bool Bool(JsonElement parent, string field, string path, bool fallback)
+    {
+        if (!parent.TryGetProperty(field, out var value)) return fallback;
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new ModelSpecException($"{path}.{field}", "must be true or false"),
+        };
+    }
+}

@@ -1,0 +1,6 @@
+using Microsoft.ML;
+
+namespace Claims.Modelling.Training;
+
+/// <summary>A fitted model, the schema it reads, and its predicted probabilities on the test members.</summary>
+internal sealed record TrainedModel(ITransformer Model, DataViewSchema Schema, float[] TestProbabilities);

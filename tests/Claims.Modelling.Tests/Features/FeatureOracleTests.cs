@@ -1,0 +1,85 @@
+using Claims.Engine.Storage;
+using Claims.Modelling.Features;
+using Claims.Modelling.Spec;
+using Claims.Testing;
+
+namespace Claims.Modelling.Tests.Features;
+
+/// <summary>
+/// Features and outcomes from the engine's scans against the same written as SQL over the Parquet export, for
+/// random members: the population's index months are the engine's cohort (tested against DuckDB on its own), so
+/// each member's index is handed to the SQL.
+/// </summary>
+public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<ModelFixture>
+{
+    private static readonly string Example = File.ReadAllText(Path.Combine(RepoPaths.DataSchemas, "examples", "admission-aged-65-plus.model.json"));
+
+    private static string Offset(string month, int index) => $"({month} // 100 * 12 + {month} % 100 - 1 - {index})";
+
+    [Theory]
+    [InlineData("letter")]
+    [InlineData("category")]
+    public void Every_feature_of_random_members_is_what_sql_over_the_export_says(string diagnoses)
+    {
+        var spec = ModelSpecParser.Parse(Example.Replace("\"diagnoses\": \"letter\"", $"\"diagnoses\": \"{diagnoses}\""), fixture.Dataset.Schema);
+        var population = Population.Build(fixture.Dataset, spec, CancellationToken.None);
+        var features = FeatureExtractor.Extract(fixture.Dataset, population, spec.Features, CancellationToken.None);
+        Assert.True(population.Count > 300, $"only {population.Count} members");
+        var names = features.Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
+        var random = new Random(diagnoses.Length);
+        foreach (var m in Enumerable.Range(0, 40).Select(_ => random.Next(population.Count)))
+        {
+            var (patient, index) = (population.Patients[m], population.Index[m]);
+            var row = features.Row(m).ToArray();
+            float Feature(string name) => row[names[name]];
+            var who = $"patient {patient} at {MonthKey.FromAbsolute(index)}";
+            // Demographics: the latest month at or before the index (any receipt of that month).
+            var latest = fixture.Oracle.Rows($"""
+                SELECT age, sex, coalesce(prefecture, 0), coalesce(insurer_kind, 0) FROM receipts
+                WHERE patient_id = {patient} AND {Offset("service_month", index)} BETWEEN {spec.Features.Windows.Min(w => w.From)} AND 0
+                  AND service_month = (SELECT max(service_month) FROM receipts WHERE patient_id = {patient} AND {Offset("service_month", index)} <= 0)
+                """);
+            Assert.Contains(latest, r => Convert.ToSingle(r[0]) == Feature("age"));
+            Assert.Equal(Convert.ToInt32(latest[0][1]) == 2 ? 1f : 0f, Feature("female"));
+            Assert.Contains(latest, r => Convert.ToInt32(r[2]) == 0 || Feature($"prefecture={r[2]}") == 1f);
+            foreach (var window in spec.Features.Windows)
+            {
+                var inWindow = $"patient_id = {patient} AND {Offset("service_month", index)} BETWEEN {window.From} AND {window.To}";
+                var use = fixture.Oracle.Rows($"SELECT count(*), count(admission_date), CAST(coalesce(sum(total_points), 0) AS BIGINT) FROM receipts WHERE {inWindow}").Single();
+                Assert.True(Convert.ToSingle(use[0]) == Feature(FeatureExtractor.Name("claims", window)), $"{who}: claims in {window}");
+                Assert.True(Convert.ToSingle(use[1]) == Feature(FeatureExtractor.Name("inpatient_claims", window)), $"{who}: inpatient claims in {window}");
+                Assert.True(Convert.ToSingle(use[2]) == Feature(FeatureExtractor.Name("points", window)), $"{who}: points in {window}");
+                var length = diagnoses == "letter" ? 1 : 3;
+                var codes = fixture.Oracle.Rows($"SELECT DISTINCT 'icd10:' || substr(icd10, 1, {length}) FROM diagnoses WHERE {inWindow} AND icd10 IS NOT NULL AND icd10 <> ''")
+                    .Concat(fixture.Oracle.Rows($"SELECT DISTINCT 'drug_class:' || drug_class FROM drugs WHERE {inWindow} AND drug_class IS NOT NULL"))
+                    .Select(r => FeatureExtractor.Name((string)r[0]!, window)).ToHashSet();
+                var flagged = features.Names.Where(n => n.EndsWith($"[{window}]", StringComparison.Ordinal) && (n.StartsWith("icd10:", StringComparison.Ordinal) || n.StartsWith("drug_class:", StringComparison.Ordinal)))
+                    .Where(n => Feature(n) == 1f).ToHashSet();
+                // Flags too rare to keep are listed as dropped, never silently lost.
+                Assert.True(codes.Where(c => !features.Dropped.Contains(c)).ToHashSet().SetEquals(flagged), $"{who}: flags in {window}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Outcomes_are_the_members_with_an_event_in_their_window_and_members_reach_its_end()
+    {
+        var spec = ModelSpecParser.Parse(Example, fixture.Dataset.Schema);
+        var population = Population.Build(fixture.Dataset, spec, CancellationToken.None);
+        var last = fixture.Oracle.Scalar("SELECT max(service_month) FROM receipts");
+        var window = spec.Outcome.Window;
+        var checkedMembers = 0;
+        var random = new Random(3);
+        foreach (var m in Enumerable.Range(0, 80).Select(_ => random.Next(population.Count)))
+        {
+            var (patient, index) = (population.Patients[m], population.Index[m]);
+            Assert.True(index + window.To <= MonthKey.ToAbsolute((int)last), $"patient {patient}: the window ends after the data");
+            var events = fixture.Oracle.Scalar(
+                $"SELECT count(*) FROM receipts WHERE patient_id = {patient} AND admission_date IS NOT NULL AND {Offset("service_month", index)} BETWEEN {window.From} AND {window.To}");
+            Assert.Equal(events > 0, population.Outcome[m]);
+            checkedMembers++;
+        }
+        Assert.Equal(80, checkedMembers);
+        Assert.InRange(population.Outcomes, 10, population.Count - 10);
+    }
+}

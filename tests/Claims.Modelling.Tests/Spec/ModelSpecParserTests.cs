@@ -1,0 +1,53 @@
+using Claims.Modelling.Spec;
+using Claims.Testing;
+
+namespace Claims.Modelling.Tests.Spec;
+
+public class ModelSpecParserTests
+{
+    private static readonly string Example = File.ReadAllText(Path.Combine(RepoPaths.DataSchemas, "examples", "admission-aged-65-plus.model.json"));
+
+    [Fact]
+    public void The_example_spec_reads_with_its_windows_in_months()
+    {
+        var spec = ModelSpecParser.Parse(Example);
+        Assert.Equal("admission within a year, aged 65 and over", spec.Name);
+        Assert.Equal("receipts", spec.Outcome.Event.Table.Name);
+        // 1..360 days are months 1..12; 180 and 60 days back are 6 and 2 months.
+        Assert.Equal(new MonthWindow(1, 12), spec.Outcome.Window);
+        Assert.Equal([new MonthWindow(-6, -1), new MonthWindow(-2, -1)], spec.Features.Windows);
+        Assert.Equal(DiagnosisLevel.Letter, spec.Features.Diagnoses);
+        Assert.Equal(new TrainerSpec(TrainerKind.LightGbm, 31, 20, 200, 0.05, 0, 1), spec.Model);
+        Assert.Equal(new SplitSpec(0.25, 1), spec.Split);
+    }
+
+    [Fact]
+    public void Days_become_months_rounded_away_from_the_index()
+    {
+        Assert.Equal(new MonthWindow(-13, -1), MonthWindow.FromDays(-365, -1));
+        Assert.Equal(new MonthWindow(-1, -1), MonthWindow.FromDays(-30, -1));
+        Assert.Equal(new MonthWindow(-2, -1), MonthWindow.FromDays(-31, -1));
+        Assert.Equal(new MonthWindow(0, 13), MonthWindow.FromDays(0, 365));
+    }
+
+    [Theory]
+    [InlineData("""{"target": {}, "outcome": {}}""", "name", "is required")]
+    [InlineData("""{"name": "x", "outcome": {"table": "receipts"}}""", "target", "is required")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}}""", "outcome", "is required")]
+    [InlineData("""{"name": "x", "extra": 1}""", "spec", "unknown field 'extra'")]
+    [InlineData("""{"name": "x", "target": {"name": "t"}, "outcome": {"table": "receipts"}}""", "target.entry", "is required")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "nowhere"}}""", "outcome.table", "nowhere")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts", "startDays": 30, "endDays": 10}}""", "outcome.endDays", "from 30 to 3650")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "features": {"windows": [[-30, 0]]}}""", "features.windows[0]", "before the index")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "features": {"diagnoses": "chapter"}}""", "features.diagnoses", "letter")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "model": {"kind": "forest"}}""", "model.kind", "unknown trainer 'forest'")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "model": {"leaves": 1}}""", "model.leaves", "from 2 to 256")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"testFraction": 0.9}}""", "split.testFraction", "from 0.05 to 0.5")]
+    [InlineData("""{"name": "x",""", "spec", "not valid JSON")]
+    public void A_bad_spec_is_refused_naming_the_field(string json, string path, string message)
+    {
+        var error = Assert.Throws<ModelSpecException>(() => ModelSpecParser.Parse(json));
+        Assert.Equal(path, error.Path);
+        Assert.Contains(message, error.Message);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Claims.Engine;
+using Claims.Engine.Schema;
+using Claims.Engine.Storage;
+using Claims.Modelling.Spec;
+using Claims.Modelling.Training;
+using Claims.SyntheticGen;
+using Claims.SyntheticGen.Model;
+using Claims.Testing;
+
+namespace Claims.Modelling.Tests.Training;
+
+public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFixture>
+{
+    private static readonly string Example = File.ReadAllText(Path.Combine(RepoPaths.DataSchemas, "examples", "admission-aged-65-plus.model.json"));
+
+    [Fact]
+    public void The_example_trains_beats_chance_on_held_out_members_and_writes_its_report_spec_and_model()
+    {
+        var output = fixture.Temp("run");
+        var report = ModelRun.Train(fixture.Dataset, ModelSpecParser.Parse(Example, fixture.Dataset.Schema), output);
+        var population = report.Population;
+        Assert.Equal(population.Members, population.Train + population.Test);
+        Assert.Equal(population.Cohort, population.Members + population.NotObservedToWindowEnd);
+        // A quarter held out by patient, within sampling error.
+        Assert.InRange(population.Test, population.Members * 0.2, population.Members * 0.3);
+        // Six thousand people give some 470 test members: enough to see signal, not to measure it (the benchmark does).
+        Assert.True(report.Metrics.AucRoc > 0.55, $"AUC {report.Metrics.AucRoc:F3}");
+        Assert.True(report.Baseline.AucRoc > 0.55, $"baseline AUC {report.Baseline.AucRoc:F3}");
+        Assert.Equal(population.Test, report.Metrics.Count);
+        Assert.Equal(population.TestOutcomes, report.Metrics.Positives);
+        Assert.Contains("age", report.Features.Names);
+        using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, ModelRun.ReportFile)));
+        Assert.Equal(report.Metrics.AucRoc, written.RootElement.GetProperty("metrics").GetProperty("aucRoc").GetDouble());
+        Assert.Equal(Example, File.ReadAllText(Path.Combine(output, ModelRun.SpecFile)));
+        Assert.True(new FileInfo(Path.Combine(output, ModelRun.ModelFile)).Length > 1000);
+    }
+
+    [Fact]
+    public void The_same_spec_twice_gives_the_same_report()
+    {
+        var spec = ModelSpecParser.Parse(Example.Replace("\"iterations\": 200", "\"iterations\": 30"), fixture.Dataset.Schema);
+        var first = ModelRun.Train(fixture.Dataset, spec, fixture.Temp("again-1"));
+        var second = ModelRun.Train(fixture.Dataset, spec, fixture.Temp("again-2"));
+        Assert.Equal(first.Metrics.AucRoc, second.Metrics.AucRoc);
+        Assert.Equal(first.Baseline.Brier, second.Baseline.Brier);
+        Assert.Equal(first.Features.Names, second.Features.Names);
+    }
+
+    [Fact]
+    public void A_restricted_dataset_is_refused_before_anything_runs()
+    {
+        using var temp = new TempDirectory("claims-model-restricted");
+        Generator.Run(new GenerateOptions { Out = temp.Combine("ds"), Persons = 200, From = 202301, Months = 2, Seed = 2, Access = DatasetAccess.Restricted },
+            GeneratorModel.Load(ClaimsSchema.Default));
+        using var dataset = Dataset.Open(temp.Combine("ds"));
+        var error = Assert.Throws<ClaimsException>(() => ModelRun.Train(dataset, ModelSpecParser.Parse(Example), temp.Combine("out")));
+        Assert.Contains("restricted", error.Message);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
+    [Fact]
+    public void An_outcome_nobody_has_is_refused_by_name()
+    {
+        var spec = ModelSpecParser.Parse(Example.Replace("{\"col\": \"admission_date\", \"isNull\": false}", "{\"col\": \"total_points\", \"lt\": 0}"), fixture.Dataset.Schema);
+        var error = Assert.Throws<ModelSpecException>(() => ModelRun.Train(fixture.Dataset, spec, fixture.Temp("none")));
+        Assert.Equal("outcome", error.Path);
+        Assert.Contains("only one class", error.Message);
+    }
+}
