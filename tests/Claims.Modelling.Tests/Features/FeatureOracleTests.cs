@@ -1,7 +1,6 @@
 using Claims.Engine.Storage;
 using Claims.Modelling.Features;
 using Claims.Modelling.Spec;
-using Claims.Testing;
 
 namespace Claims.Modelling.Tests.Features;
 
@@ -12,8 +11,6 @@ namespace Claims.Modelling.Tests.Features;
 /// </summary>
 public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<ModelFixture>
 {
-    private static readonly string Example = File.ReadAllText(Path.Combine(RepoPaths.DataSchemas, "examples", "admission-aged-65-plus.model.json"));
-
     private static string Offset(string month, int index) => $"({month} // 100 * 12 + {month} % 100 - 1 - {index})";
 
     [Theory]
@@ -21,7 +18,7 @@ public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<Mod
     [InlineData("category")]
     public void Every_feature_of_random_members_is_what_sql_over_the_export_says(string diagnoses)
     {
-        var spec = ModelSpecParser.Parse(Example.Replace("\"diagnoses\": \"letter\"", $"\"diagnoses\": \"{diagnoses}\""), fixture.Dataset.Schema);
+        var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"diagnoses\": \"letter\"", $"\"diagnoses\": \"{diagnoses}\""), fixture.Dataset.Schema);
         var population = Population.Build(fixture.Dataset, spec, CancellationToken.None);
         var features = FeatureExtractor.Extract(fixture.Dataset, population, spec.Features, CancellationToken.None);
         Assert.True(population.Count > 300, $"only {population.Count} members");
@@ -64,7 +61,7 @@ public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<Mod
     [Fact]
     public void Outcomes_are_the_members_with_an_event_in_their_window_and_members_reach_its_end()
     {
-        var spec = ModelSpecParser.Parse(Example, fixture.Dataset.Schema);
+        var spec = ModelSpecParser.Parse(Examples.Admission, fixture.Dataset.Schema);
         var population = Population.Build(fixture.Dataset, spec, CancellationToken.None);
         var last = fixture.Oracle.Scalar("SELECT max(service_month) FROM receipts");
         var window = spec.Outcome.Window;

@@ -1,16 +1,13 @@
 using Claims.Modelling.Spec;
-using Claims.Testing;
 
 namespace Claims.Modelling.Tests.Spec;
 
 public class ModelSpecParserTests
 {
-    private static readonly string Example = File.ReadAllText(Path.Combine(RepoPaths.DataSchemas, "examples", "admission-aged-65-plus.model.json"));
-
     [Fact]
     public void The_example_spec_reads_with_its_windows_in_months()
     {
-        var spec = ModelSpecParser.Parse(Example);
+        var spec = ModelSpecParser.Parse(Examples.Admission);
         Assert.Equal("admission within a year, aged 65 and over", spec.Name);
         Assert.Equal("receipts", spec.Outcome.Event.Table.Name);
         // 1..360 days are months 1..12; 180 and 60 days back are 6 and 2 months.

@@ -12,13 +12,11 @@ namespace Claims.Modelling.Tests.Training;
 
 public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFixture>
 {
-    private static readonly string Example = File.ReadAllText(Path.Combine(RepoPaths.DataSchemas, "examples", "admission-aged-65-plus.model.json"));
-
     [Fact]
     public void The_example_trains_beats_chance_on_held_out_members_and_writes_its_report_spec_and_model()
     {
         var output = fixture.Temp("run");
-        var report = ModelRun.Train(fixture.Dataset, ModelSpecParser.Parse(Example, fixture.Dataset.Schema), output);
+        var report = ModelRun.Train(fixture.Dataset, ModelSpecParser.Parse(Examples.Admission, fixture.Dataset.Schema), output);
         var population = report.Population;
         Assert.Equal(population.Members, population.Train + population.Test);
         Assert.Equal(population.Cohort, population.Members + population.NotObservedToWindowEnd);
@@ -32,14 +30,14 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         Assert.Contains("age", report.Features.Names);
         using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, ModelRun.ReportFile)));
         Assert.Equal(report.Metrics.AucRoc, written.RootElement.GetProperty("metrics").GetProperty("aucRoc").GetDouble());
-        Assert.Equal(Example, File.ReadAllText(Path.Combine(output, ModelRun.SpecFile)));
+        Assert.Equal(Examples.Admission, File.ReadAllText(Path.Combine(output, ModelRun.SpecFile)));
         Assert.True(new FileInfo(Path.Combine(output, ModelRun.ModelFile)).Length > 1000);
     }
 
     [Fact]
     public void The_same_spec_twice_gives_the_same_report()
     {
-        var spec = ModelSpecParser.Parse(Example.Replace("\"iterations\": 200", "\"iterations\": 30"), fixture.Dataset.Schema);
+        var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"iterations\": 200", "\"iterations\": 30"), fixture.Dataset.Schema);
         var first = ModelRun.Train(fixture.Dataset, spec, fixture.Temp("again-1"));
         var second = ModelRun.Train(fixture.Dataset, spec, fixture.Temp("again-2"));
         Assert.Equal(first.Metrics.AucRoc, second.Metrics.AucRoc);
@@ -54,7 +52,7 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         Generator.Run(new GenerateOptions { Out = temp.Combine("ds"), Persons = 200, From = 202301, Months = 2, Seed = 2, Access = DatasetAccess.Restricted },
             GeneratorModel.Load(ClaimsSchema.Default));
         using var dataset = Dataset.Open(temp.Combine("ds"));
-        var error = Assert.Throws<ClaimsException>(() => ModelRun.Train(dataset, ModelSpecParser.Parse(Example), temp.Combine("out")));
+        var error = Assert.Throws<ClaimsException>(() => ModelRun.Train(dataset, ModelSpecParser.Parse(Examples.Admission), temp.Combine("out")));
         Assert.Contains("restricted", error.Message);
         Assert.False(Directory.Exists(temp.Combine("out")));
     }
@@ -62,7 +60,7 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
     [Fact]
     public void An_outcome_nobody_has_is_refused_by_name()
     {
-        var spec = ModelSpecParser.Parse(Example.Replace("{\"col\": \"admission_date\", \"isNull\": false}", "{\"col\": \"total_points\", \"lt\": 0}"), fixture.Dataset.Schema);
+        var spec = ModelSpecParser.Parse(Examples.Admission.Replace("{\"col\": \"admission_date\", \"isNull\": false}", "{\"col\": \"total_points\", \"lt\": 0}"), fixture.Dataset.Schema);
         var error = Assert.Throws<ModelSpecException>(() => ModelRun.Train(fixture.Dataset, spec, fixture.Temp("none")));
         Assert.Equal("outcome", error.Path);
         Assert.Contains("only one class", error.Message);
