@@ -7,6 +7,7 @@ using Claims.Sandbox.Health;
 using Claims.Sandbox.Hosting;
 using Claims.Sandbox.Identity;
 using Claims.Sandbox.Jobs;
+using Claims.Sandbox.Models;
 using Claims.Sandbox.Projects;
 using Claims.Sandbox.Sql;
 using Scalar.AspNetCore;
@@ -30,6 +31,7 @@ app.MapIdentityApi();
 app.MapAuditApi();
 app.MapProjectsApi();
 app.MapExtractsApi();
+app.MapModelsApi();
 app.MapJobsApi();
 app.Run();
 

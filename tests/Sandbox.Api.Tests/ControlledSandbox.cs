@@ -1,5 +1,6 @@
 using Claims.Sandbox.Extracts;
 using Claims.Sandbox.Jobs;
+using Claims.Sandbox.Models;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -29,7 +30,9 @@ public sealed class ControlledSandbox : IDisposable
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
             services.RemoveAll<IJobRunner>();
             services.AddSingleton<ExtractJob>();
+            services.AddSingleton<ModelJob>();
             services.AddSingleton<IJobRunner>(sp => new GatedRunner(sp.GetRequiredService<ExtractJob>(), Gate));
+            services.AddSingleton<IJobRunner>(sp => new GatedRunner(sp.GetRequiredService<ModelJob>(), Gate));
         });
     });
 

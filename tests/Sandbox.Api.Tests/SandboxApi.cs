@@ -84,11 +84,10 @@ public static class SandboxApi
     }
 
     /// <summary>
-    /// Downloads a succeeded job's zip and checks it whole: the headers' checksums are the bytes' and the job's;
-    /// every file the manifest names is in the zip with the manifest's SHA-256 and the job's row count.
-    /// Returns the zip's entries by name.
+    /// Downloads a succeeded job's zip: the headers' checksums are the bytes' and the job's. Returns the zip's
+    /// entries by name (in the zip's order) and the job's result.
     /// </summary>
-    public static async Task<Dictionary<string, byte[]>> DownloadVerified(this HttpClient client, string jobId)
+    public static async Task<(Dictionary<string, byte[]> Entries, JsonElement Result)> Download(this HttpClient client, string jobId)
     {
         var job = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
@@ -112,6 +111,16 @@ public static class SandboxApi
             stream.CopyTo(copy);
             return copy.ToArray();
         });
+        return (entries, result);
+    }
+
+    /// <summary>
+    /// Downloads a succeeded extract's zip and checks it whole (<see cref="Download"/>), and every file the manifest
+    /// names is in the zip with the manifest's SHA-256 and the job's row count. Returns the zip's entries by name.
+    /// </summary>
+    public static async Task<Dictionary<string, byte[]>> DownloadVerified(this HttpClient client, string jobId)
+    {
+        var (entries, result) = await client.Download(jobId);
         var manifest = JsonDocument.Parse(entries["manifest.json"]).RootElement;
         var files = manifest.GetProperty("files").EnumerateArray().ToArray();
         Assert.Equal(files.Length + 1, entries.Count);

@@ -29,7 +29,7 @@ public sealed class ExtractJob(ExtractPlanner planner, ProjectStore projects, IR
             OutDirectory = staging, CohortDefinitionJson = order.Cohort,
         }, cancellation);
         var zip = Path.Combine(workDirectory, ResultName);
-        ExtractZip.Write(staging, manifest, zip, options.Value.JobThrottleMs, cancellation);
+        ResultZip.Write(staging, manifest.Files.Select(f => f.File).Append("manifest.json"), zip, options.Value.JobThrottleMs, cancellation);
         Directory.Delete(staging, recursive: true);
         return new JobResult(zip, new FileInfo(zip).Length, ResultFile.Sha256(zip), manifest.Files.Select(f => new JobFile(f.Table, f.File, f.Rows)).ToArray());
     }

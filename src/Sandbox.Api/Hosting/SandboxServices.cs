@@ -7,6 +7,7 @@ using Claims.Sandbox.Errors;
 using Claims.Sandbox.Extracts;
 using Claims.Sandbox.Identity;
 using Claims.Sandbox.Jobs;
+using Claims.Sandbox.Models;
 using Claims.Sandbox.Projects;
 using Claims.Sandbox.Sql;
 using Claims.Sandbox.Storage;
@@ -58,6 +59,8 @@ public static class SandboxServices
         services.AddHostedService(sp => sp.GetRequiredService<DatasetScrub>());
         services.AddSingleton<ExtractPlanner>();
         services.AddSingleton<IJobRunner, ExtractJob>();
+        services.AddSingleton<ModelPlanner>();
+        services.AddSingleton<IJobRunner, ModelJob>();
         services.AddSingleton<CodeSearch>();
         services.AddSingleton<EngineTimeLimit>();
         services.AddSingleton<CostDashboards>();

@@ -1,0 +1,28 @@
+using Claims.Modelling.Training;
+using Claims.Sandbox.Hosting;
+using Claims.Sandbox.Jobs;
+using Microsoft.Extensions.Options;
+
+namespace Claims.Sandbox.Models;
+
+/// <summary>Runs a model job: plans it again, trains it into work/model, then packs report.json, spec.json and model.zip into work/model-result.zip.</summary>
+public sealed class ModelJob(ModelPlanner planner, IOptions<SandboxOptions> options) : IJobRunner
+{
+    public const string ResultName = "model-result.zip";
+
+    private static readonly string[] s_files = [ModelRun.ReportFile, ModelRun.SpecFile, ModelRun.ModelFile];
+
+    public string Kind => ModelOrder.Kind;
+
+    public JobResult Run(Job job, string workDirectory, CancellationToken cancellation)
+    {
+        var plan = planner.Plan(job.UserId, job.ProjectId!, ModelOrder.FromJson(job.Request));
+        var folder = Path.Combine(workDirectory, "model");
+        var report = ModelRun.Train(plan.Dataset, plan.Spec, folder, cancellation);
+        var zip = Path.Combine(workDirectory, ResultName);
+        ResultZip.Write(folder, s_files, zip, options.Value.JobThrottleMs, cancellation);
+        Directory.Delete(folder, recursive: true);
+        return new JobResult(zip, new FileInfo(zip).Length, ResultFile.Sha256(zip),
+            [new JobFile("report", ModelRun.ReportFile, report.Population.Members), new JobFile("spec", ModelRun.SpecFile, 0), new JobFile("model", ModelRun.ModelFile, report.Population.Train)]);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Claims.Sandbox.Audit;
+using Claims.Sandbox.Identity;
+using Claims.Sandbox.Errors;
+using Claims.Sandbox.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Claims.Sandbox.Models;
+
+/// <summary>
+/// POST /api/projects/{id}/models: train a prediction model spec in one's own project. The request is checked in
+/// full before it is queued; the job then trains and packs the report, the spec and the model.
+/// </summary>
+public static class ModelsApi
+{
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/projects/{id}/models", SubmitModel).WithName("SubmitModel").WithTags("Models")
+            .RequireAuthorization(p => p.RequireRole(Roles.Analyst))
+            .WithSummary("Queue the training of a model spec; poll the job at the Location header, then download report.json, spec.json and model.zip");
+        return app;
+    }
+
+    public static Results<Accepted<NewJob>, ProblemHttpResult> SubmitModel(string id, ModelSubmission submission, ClaimsPrincipal user,
+        ModelPlanner planner, JobQueue queue, HttpContext context)
+    {
+        var audit = AuditDetails.Of(context);
+        audit.ProjectId = id;
+        if (string.IsNullOrWhiteSpace(submission.Dataset)) return Problems.BadRequest("dataset is required (synthetic)");
+        if (submission.Spec is not { ValueKind: JsonValueKind.Object } spec)
+            return Problems.BadRequest("spec is required: the model spec object (data-schemas/model.schema.json)");
+        var order = new ModelOrder(submission.Dataset, spec.GetRawText());
+        audit.SubjectHash = AuditDetails.HashOf(order.Spec);
+        planner.Plan(user.Id(), id, order);
+        if (queue.Submit(ModelOrder.Kind, id, user.Id(), order.ToJson()) is not { } job)
+            return Problems.Result(StatusCodes.Status429TooManyRequests, "the job queue is full; retry in a while", "Too many requests");
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", new NewJob(job.Id));
+    }
+}

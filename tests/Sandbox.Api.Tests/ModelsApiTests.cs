@@ -1,0 +1,64 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Claims.Sandbox.Tests;
+
+/// <summary>Model jobs: a spec trained on the synthetic data in one's own project, its errors named before anything is queued.</summary>
+public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<ControlledSandbox>
+{
+    // Six months of data: two behind the index, two ahead; an outcome common enough for a test set of a few hundred.
+    private const string Spec = """
+        {"name": "a costly claim within two months",
+         "target": {"name": "everyone with two months behind them", "entry": {"table": "receipts", "occurrence": "every"}, "priorObservationMonths": 2},
+         "outcome": {"table": "receipts", "where": {"col": "total_points", "ge": 2000}, "startDays": 1, "endDays": 60},
+         "features": {"windows": [[-60, -1]], "minMembers": 10},
+         "model": {"iterations": 20, "minMembersPerLeaf": 10}}
+        """;
+
+    private static Task<HttpResponseMessage> Train(HttpClient analyst, string project, string dataset, string spec) =>
+        analyst.PostAsync($"/api/projects/{project}/models",
+            new StringContent($$"""{"dataset": "{{dataset}}", "spec": {{spec}}}""", Encoding.UTF8, "application/json"));
+
+    [Fact]
+    public async Task A_spec_trains_on_the_synthetic_data_and_downloads_as_report_spec_and_model()
+    {
+        var analyst = factory.Client((await factory.Admin().NewUser("analyst")).Key);
+        var id = await analyst.NewProject(["restricted"]);
+        var response = await Train(analyst, id, "synthetic", Spec);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var jobId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!;
+        var job = await analyst.WaitForJob(jobId);
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.GetRawText());
+        Assert.Equal("model", job.GetProperty("kind").GetString());
+        var (files, result) = await analyst.Download(jobId);
+        Assert.Equal(["report.json", "spec.json", "model.zip"], files.Keys);
+        Assert.Equal(["report.json", "spec.json", "model.zip"], result.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("file").GetString()));
+        using var report = JsonDocument.Parse(files["report.json"]);
+        var population = report.RootElement.GetProperty("population");
+        Assert.True(population.GetProperty("members").GetInt64() > 100, population.GetRawText());
+        Assert.Equal(population.GetProperty("test").GetInt64(), report.RootElement.GetProperty("metrics").GetProperty("count").GetInt64());
+        Assert.InRange(report.RootElement.GetProperty("metrics").GetProperty("aucRoc").GetDouble(), 0, 1);
+        using var spec = JsonDocument.Parse(files["spec.json"]);
+        Assert.Equal("a costly claim within two months", spec.RootElement.GetProperty("name").GetString());
+        using var model = new ZipArchive(new MemoryStream(files["model.zip"]));
+        Assert.NotEmpty(model.Entries);
+    }
+
+    [Fact]
+    public async Task Bad_requests_are_named_before_anything_is_queued_and_restricted_data_is_refused()
+    {
+        var analyst = factory.Client((await factory.Admin().NewUser("analyst")).Key);
+        var id = await analyst.NewProject(["restricted"]);
+        await (await Train(analyst, id, "synthetic", Spec.Replace("\"iterations\": 20", "\"iterations\": 0"))).AssertProblem(HttpStatusCode.BadRequest, "model.iterations: must be a whole number from 1 to 2000");
+        await (await Train(analyst, id, "synthetic", Spec.Replace("\"table\": \"receipts\", \"where\"", "\"table\": \"nowhere\", \"where\""))).AssertProblem(HttpStatusCode.BadRequest, "outcome.table");
+        await (await Train(analyst, id, "synthetic", "\"a spec\"")).AssertProblem(HttpStatusCode.BadRequest, "spec is required");
+        await (await Train(analyst, id, "nowhere", Spec)).AssertProblem(HttpStatusCode.NotFound, "no dataset");
+        await (await Train(analyst, "p_nosuchproject00", "synthetic", Spec)).AssertProblem(HttpStatusCode.NotFound, "no project");
+        await factory.Admin().Approve(id, factory.Clock.GetUtcNow().AddDays(30));
+        await (await Train(analyst, id, "restricted", Spec)).AssertProblem(HttpStatusCode.Forbidden, "model disclosure control");
+        Assert.Empty((await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{id}/jobs")).EnumerateArray());
+    }
+}
