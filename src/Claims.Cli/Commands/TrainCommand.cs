@@ -13,7 +13,7 @@ internal static class TrainCommand
     {
         var data = CommonOptions.Data();
         var spec = new Option<string>("--spec") { Description = "The model spec (data-schemas/model.schema.json), or - for standard input", Required = true };
-        var output = CommonOptions.Out("The folder for report.json, spec.json and model.zip");
+        var output = CommonOptions.Out("The folder for report.json, report.html, spec.json and model.zip");
         var command = new Command("train", "Train a prediction model from a spec: a target cohort, an outcome window, features and a trainer") { data, spec, output };
         command.SetAction(parse =>
         {
@@ -34,7 +34,7 @@ internal static class TrainCommand
             })
                 table.AddRow(name, $"{chosen:F3}", $"{baseline:F3}");
             console.Write(table);
-            console.MarkupLineInterpolated($"written to {parse.GetValue(output)}: {ModelRun.ReportFile}, {ModelRun.SpecFile}, {ModelRun.ModelFile}");
+            console.MarkupLineInterpolated($"written to {parse.GetValue(output)}: {ModelRun.ReportFile}, {ModelRun.PageFile}, {ModelRun.SpecFile}, {ModelRun.ModelFile}");
             return 0;
         });
         return command;

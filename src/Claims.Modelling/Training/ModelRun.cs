@@ -12,13 +12,14 @@ namespace Claims.Modelling.Training;
 /// <summary>
 /// One spec on one dataset, in steps: the population (cohort, observed window, outcomes), its features from the
 /// engine's scans, the split by patient, the chosen model and the logistic baseline fitted on the training members
-/// and scored on the test members; then report.json, the spec and model.zip written to the output folder.
+/// and scored on the test members; then report.json, report.html, the spec and model.zip written to the output folder.
 /// </summary>
 public static class ModelRun
 {
     public const string ReportFile = "report.json";
     public const string ModelFile = "model.zip";
     public const string SpecFile = "spec.json";
+    public const string PageFile = "report.html";
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -52,9 +53,13 @@ public static class ModelRun
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, ReportFile), JsonSerializer.Serialize(report, s_json));
         File.WriteAllText(Path.Combine(output, SpecFile), spec.Json);
+        File.WriteAllText(Path.Combine(output, PageFile), ReportPage.Render(report, Roc(chosen, observed), Roc(baseline, observed)));
         trainer.Context.Model.Save(chosen.Model, chosen.Schema, Path.Combine(output, ModelFile));
         return report;
     }
+
+    private static IReadOnlyList<(double, double)> Roc(TrainedModel model, bool[] observed) =>
+        RocCurve.Points(model.TestProbabilities.Select(p => (double)p).ToArray(), observed);
 
     private static BinaryReport Evaluate(TrainedModel model, bool[] observed) =>
         BinaryMetrics.Compute(model.TestProbabilities.Select(p => (double)p).ToArray(), observed);

@@ -85,3 +85,26 @@ public class BinaryMetricsTests
     public void Input_that_cannot_be_judged_is_refused_saying_why(double[] predicted, bool[] observed, string message) =>
         Assert.Contains(message, Assert.Throws<ArgumentException>(() => BinaryMetrics.Compute(predicted, observed)).Message);
 }
+
+public class RocCurveTests
+{
+    [Fact]
+    public void The_curve_of_five_members_steps_as_worked_by_hand_and_ties_move_together()
+    {
+        // 0.9 positive, 0.8 negative, 0.7 positive, 0.6 and 0.2 negative: two positives, three negatives.
+        Assert.Equal([(0, 0), (0, 0.5), (1 / 3.0, 0.5), (1 / 3.0, 1), (2 / 3.0, 1), (1, 1)],
+            RocCurve.Points([0.9, 0.8, 0.7, 0.6, 0.2], [true, false, true, false, false]));
+        Assert.Equal([(0, 0), (0, 0.5), (0.5, 1), (1, 1)], RocCurve.Points([0.8, 0.5, 0.5, 0.1], [true, true, false, false]));
+    }
+
+    [Fact]
+    public void The_area_under_the_curve_is_the_auc()
+    {
+        var random = new Random(5);
+        var predicted = Enumerable.Range(0, 500).Select(_ => Math.Round(random.NextDouble(), 2)).ToArray();
+        var observed = predicted.Select(p => random.NextDouble() < p).ToArray();
+        var points = RocCurve.Points(predicted, observed);
+        var area = points.Zip(points.Skip(1), (a, b) => (b.FalsePositiveRate - a.FalsePositiveRate) * (a.TruePositiveRate + b.TruePositiveRate) / 2).Sum();
+        Assert.Equal(BinaryMetrics.Compute(predicted, observed).AucRoc, area, 10);
+    }
+}

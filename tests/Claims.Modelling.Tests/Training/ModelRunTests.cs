@@ -32,6 +32,11 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         Assert.Equal(report.Metrics.AucRoc, written.RootElement.GetProperty("metrics").GetProperty("aucRoc").GetDouble());
         Assert.Equal(Examples.Admission, File.ReadAllText(Path.Combine(output, ModelRun.SpecFile)));
         Assert.True(new FileInfo(Path.Combine(output, ModelRun.ModelFile)).Length > 1000);
+        // The page for people: the figures of report.json, and both plots inline.
+        var page = File.ReadAllText(Path.Combine(output, ModelRun.PageFile));
+        Assert.Contains($"<td>AUC-ROC</td><td>{report.Metrics.AucRoc.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
+        Assert.Contains($"<td>members</td><td>{population.Members.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(page, "src=\"data:image/png;base64,iVBORw0KGgo").Count);
     }
 
     [Fact]
