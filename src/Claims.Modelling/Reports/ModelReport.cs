@@ -19,5 +19,11 @@ public sealed record ModelReport(
 /// </summary>
 public sealed record PopulationReport(long Cohort, long NotObservedToWindowEnd, long Members, long Outcomes, long Train, long Test, long TestOutcomes, string OutcomeMonths);
 
-/// <summary>The features the model read, and the flags dropped for being seen in fewer members than the spec's minimum.</summary>
-public sealed record FeaturesReport(int Count, IReadOnlyList<string> Names, IReadOnlyList<string> Dropped);
+/// <summary>
+/// The features the model read, the flags dropped for being seen in fewer members than the spec's minimum, and the
+/// thirty the model leans on most (<see cref="Training.PermutationImportance"/>).
+/// </summary>
+public sealed record FeaturesReport(int Count, IReadOnlyList<string> Names, IReadOnlyList<string> Dropped, IReadOnlyList<FeatureImportance> Importance);
+
+/// <summary>A feature and the fall in the model's test AUC when its values are shuffled among the test members.</summary>
+public sealed record FeatureImportance(string Feature, double AucDrop);

@@ -46,7 +46,10 @@ internal static class ReportPage
         foreach (var bin in report.Metrics.Calibration)
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{bin.Bin}</td><td>{bin.Count:N0}</td><td>{bin.Observed:N0}</td><td>{bin.MeanPredicted:F3}</td><td>{bin.ObservedRate:F3}</td></tr>");
         html.Append(CultureInfo.InvariantCulture, $"</table><h2>Features</h2><p>{report.Features.Count:N0} features; {report.Features.Dropped.Count:N0} flags dropped as too rare.</p>");
-        html.Append($"<p>{E(string.Join(", ", report.Features.Names))}</p>");
+        html.Append("<table><tr><th>feature (the 30 the model leans on most)</th><th>fall in test AUC when shuffled</th></tr>");
+        foreach (var importance in report.Features.Importance)
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(importance.Feature)}</td><td>{importance.AucDrop:F4}</td></tr>");
+        html.Append($"</table><p>All features: {E(string.Join(", ", report.Features.Names))}</p>");
         if (report.Features.Dropped.Count > 0) html.Append($"<p>Dropped: {E(string.Join(", ", report.Features.Dropped))}</p>");
         html.Append("</body></html>");
         return html.ToString();

@@ -48,7 +48,8 @@ public static class ModelRun
         var report = new ModelReport(spec.Name, dataset.Directory, spec.Model.Kind.ToString(),
             new PopulationReport(population.Cohort, population.Cohort - population.Count, population.Count, population.Outcomes, train.Length, test.Length,
                 observed.Count(o => o), spec.Outcome.Window.ToString()),
-            new FeaturesReport(features.Width, features.Names, features.Dropped),
+            new FeaturesReport(features.Width, features.Names, features.Dropped,
+                PermutationImportance.Compute(trainer, chosen, features, observed, test, spec.Split.Seed, top: 30)),
             Evaluate(chosen, observed), Evaluate(baseline, observed), Math.Round(stopwatch.Elapsed.TotalSeconds, 2));
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, ReportFile), JsonSerializer.Serialize(report, s_json));

@@ -40,15 +40,21 @@ internal sealed class ModelTrainer(TrainerSpec spec, int seed)
                 })),
         };
         var model = estimator.Fit(trainView);
-        var scored = model.Transform(View(features, labels, test));
-        return new TrainedModel(model, trainView.Schema, scored.GetColumn<float>("Probability").ToArray());
+        return new TrainedModel(model, trainView.Schema, Score(model, features.Width, test.Select(m => features.Row(m).ToArray())));
     }
 
-    private IDataView View(FeatureMatrix features, bool[] labels, int[] members)
+    /// <summary>The model's probability of the outcome for each row of features, in order.</summary>
+    public float[] Score(ITransformer model, int width, IEnumerable<float[]> rows) =>
+        model.Transform(View(width, rows.Select(r => new Example { Features = r }))).GetColumn<float>("Probability").ToArray();
+
+    private IDataView View(FeatureMatrix features, bool[] labels, int[] members) =>
+        View(features.Width, members.Select(m => new Example { Label = labels[m], Features = features.Row(m).ToArray() }));
+
+    private IDataView View(int width, IEnumerable<Example> examples)
     {
         var schema = SchemaDefinition.Create(typeof(Example));
-        schema[nameof(Example.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features.Width);
-        return _ml.Data.LoadFromEnumerable(members.Select(m => new Example { Label = labels[m], Features = features.Row(m).ToArray() }), schema);
+        schema[nameof(Example.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        return _ml.Data.LoadFromEnumerable(examples, schema);
     }
 
     private sealed class Example

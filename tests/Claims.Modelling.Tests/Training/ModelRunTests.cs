@@ -28,6 +28,12 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         Assert.Equal(population.Test, report.Metrics.Count);
         Assert.Equal(population.TestOutcomes, report.Metrics.Positives);
         Assert.Contains("age", report.Features.Names);
+        // The importance: thirty features at most, most first, each a feature the model read; the generator admits by
+        // age band, so shuffling age costs the model something.
+        Assert.InRange(report.Features.Importance.Count, 1, 30);
+        Assert.Equal(report.Features.Importance.OrderByDescending(i => i.AucDrop).Select(i => i.AucDrop), report.Features.Importance.Select(i => i.AucDrop));
+        Assert.All(report.Features.Importance, i => Assert.Contains(i.Feature, report.Features.Names));
+        Assert.Contains(report.Features.Importance, i => i.Feature == "age" && i.AucDrop > 0);
         using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, ModelRun.ReportFile)));
         Assert.Equal(report.Metrics.AucRoc, written.RootElement.GetProperty("metrics").GetProperty("aucRoc").GetDouble());
         Assert.Equal(Examples.Admission, File.ReadAllText(Path.Combine(output, ModelRun.SpecFile)));
