@@ -44,6 +44,26 @@ public sealed class DuckOracle : IDisposable
         return rows;
     }
 
+    /// <summary>Appends <paramref name="rows"/> to <paramref name="table"/> through DuckDB's appender, for tables a test or benchmark makes up.</summary>
+    public void Insert(string table, IEnumerable<object[]> rows)
+    {
+        using var appender = _connection.CreateAppender(table);
+        foreach (var row in rows)
+        {
+            var line = appender.CreateRow();
+            foreach (var value in row)
+            {
+                switch (value)
+                {
+                    case int i: line.AppendValue(i); break;
+                    case long l: line.AppendValue(l); break;
+                    default: line.AppendValue(value.ToString()); break;
+                }
+            }
+            line.EndRow();
+        }
+    }
+
     public long Scalar(string sql) => Convert.ToInt64(Rows(sql).Single()[0]);
 
     public void Dispose() => _connection.Dispose();
