@@ -16,6 +16,7 @@ public class TrainCommandTests
         Assert.True(code == 0, error);
         Assert.Contains("AUC-ROC", output);
         Assert.Contains("logistic baseline", output);
+        Assert.Contains("membership inference: attack AUC", output);
         using var report = JsonDocument.Parse(File.ReadAllText(temp.Combine("model", "report.json")));
         var population = report.RootElement.GetProperty("population");
         Assert.True(population.GetProperty("members").GetInt64() > 0);

@@ -34,6 +34,8 @@ internal static class TrainCommand
             })
                 table.AddRow(name, $"{chosen:F3}", $"{baseline:F3}");
             console.Write(table);
+            var attack = report.MembershipInference;
+            console.MarkupLineInterpolated($"membership inference: attack AUC {attack.AttackAuc:F3} (limit {attack.Limit:F2}): {(attack.Passed ? "passed" : "failed, the model remembers its training members")}");
             console.MarkupLineInterpolated($"written to {parse.GetValue(output)}: {ModelRun.ReportFile}, {ModelRun.PageFile}, {ModelRun.SpecFile}, {ModelRun.ModelFile}");
             return 0;
         });

@@ -11,7 +11,15 @@ public sealed record ModelReport(
     FeaturesReport Features,
     BinaryReport Metrics,
     BinaryReport Baseline,
+    MembershipReport MembershipInference,
     double ElapsedSeconds);
+
+/// <summary>
+/// The membership-inference attack on the model (<see cref="Evaluation.MembershipInference"/>): its AUC at telling
+/// training members from test members, the limit, and whether the model passes it (a model from restricted data
+/// that does not is withheld).
+/// </summary>
+public sealed record MembershipReport(double AttackAuc, double Limit, bool Passed);
 
 /// <summary>
 /// The population's attrition: the target cohort, those left out because the data end before their outcome window

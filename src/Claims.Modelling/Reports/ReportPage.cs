@@ -40,6 +40,8 @@ internal static class ReportPage
         })
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{name}</td><td>{model:F3}</td><td>{baseline:F3}</td></tr>");
         html.Append("</table>");
+        var attack = report.MembershipInference;
+        html.Append(CultureInfo.InvariantCulture, $"<p>Membership inference: an attacker scoring members by the model's loss tells training from test members with AUC {attack.AttackAuc:F3} (limit {attack.Limit:F2}: {(attack.Passed ? "passed" : "failed; a model from restricted data would be withheld")}).</p>");
         html.Append($"<img alt=\"ROC curves\" src=\"data:image/png;base64,{Convert.ToBase64String(RocPlot(report.Model, roc, baselineRoc))}\">");
         html.Append($"<img alt=\"calibration by decile\" src=\"data:image/png;base64,{Convert.ToBase64String(CalibrationPlot(report.Metrics.Calibration))}\">");
         html.Append("<h2>Calibration by decile of prediction</h2><table><tr><th>decile</th><th>members</th><th>with the outcome</th><th>mean predicted</th><th>observed rate</th></tr>");

@@ -50,7 +50,9 @@ public static class ModelRun
                 observed.Count(o => o), spec.Outcome.Window.ToString()),
             new FeaturesReport(features.Width, features.Names, features.Dropped,
                 PermutationImportance.Compute(trainer, chosen, features, observed, test, spec.Split.Seed, top: 30)),
-            Evaluate(chosen, observed), Evaluate(baseline, observed), Math.Round(stopwatch.Elapsed.TotalSeconds, 2));
+            Evaluate(chosen, observed), Evaluate(baseline, observed),
+            MembershipInference.Attack(chosen.TrainProbabilities, train.Select(m => labels[m]).ToArray(), chosen.TestProbabilities, observed),
+            Math.Round(stopwatch.Elapsed.TotalSeconds, 2));
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, ReportFile), JsonSerializer.Serialize(report, s_json));
         File.WriteAllText(Path.Combine(output, SpecFile), spec.Json);

@@ -40,7 +40,8 @@ internal sealed class ModelTrainer(TrainerSpec spec, int seed)
                 })),
         };
         var model = estimator.Fit(trainView);
-        return new TrainedModel(model, trainView.Schema, Score(model, features.Width, test.Select(m => features.Row(m).ToArray())));
+        return new TrainedModel(model, trainView.Schema, Score(model, features.Width, train.Select(m => features.Row(m).ToArray())),
+            Score(model, features.Width, test.Select(m => features.Row(m).ToArray())));
     }
 
     /// <summary>The model's probability of the outcome for each row of features, in order.</summary>

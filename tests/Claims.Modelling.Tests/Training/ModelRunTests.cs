@@ -46,6 +46,25 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
     }
 
     [Fact]
+    public void The_example_passes_the_membership_attack_and_a_model_grown_to_remember_its_members_fails_it()
+    {
+        // Sized for the fixture's 1,300 training members: small trees, few rounds. (The example's 200 rounds of 31
+        // leaves are for 200,000 persons; here they remember their members, attack AUC about 0.7.)
+        var modest = Examples.Admission.Replace("\"leaves\": 31, \"minMembersPerLeaf\": 20, \"iterations\": 200", "\"leaves\": 8, \"minMembersPerLeaf\": 50, \"iterations\": 40");
+        var example = ModelRun.Train(fixture.Dataset, ModelSpecParser.Parse(modest, fixture.Dataset.Schema), fixture.Temp("fit"));
+        Assert.True(example.MembershipInference.Passed, $"attack AUC {example.MembershipInference.AttackAuc:F3}");
+        // A few hundred members, leaves of one member, many rounds: the model learns who it saw.
+        var overfit = Examples.Admission
+            .Replace("\"age\": [65, 150]", "\"age\": [80, 150]")
+            .Replace("\"model\": {\"kind\": \"lightGbm\", \"leaves\": 31, \"minMembersPerLeaf\": 20, \"iterations\": 200, \"learningRate\": 0.05}",
+                "\"model\": {\"kind\": \"lightGbm\", \"leaves\": 256, \"minMembersPerLeaf\": 1, \"iterations\": 600, \"learningRate\": 0.3, \"l2\": 0}");
+        var remembered = ModelRun.Train(fixture.Dataset, ModelSpecParser.Parse(overfit, fixture.Dataset.Schema), fixture.Temp("overfit"));
+        Assert.True(remembered.Population.Members < 1000, $"{remembered.Population.Members} members");
+        Assert.False(remembered.MembershipInference.Passed, $"attack AUC {remembered.MembershipInference.AttackAuc:F3}");
+        Assert.Contains("failed; a model from restricted data would be withheld", File.ReadAllText(Path.Combine(fixture.Temp("overfit"), ModelRun.PageFile)));
+    }
+
+    [Fact]
     public void The_same_spec_twice_gives_the_same_report()
     {
         var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"iterations\": 200", "\"iterations\": 30"), fixture.Dataset.Schema);
