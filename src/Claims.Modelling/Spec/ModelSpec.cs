@@ -47,5 +47,9 @@ public enum TrainerKind
 /// <summary>The trainer and its bounded settings; a logistic regression is always trained beside it as the baseline.</summary>
 public sealed record TrainerSpec(TrainerKind Kind, int Leaves, int MinMembersPerLeaf, int Iterations, double LearningRate, double L1, double L2);
 
-/// <summary>Members to the test set by a keyed hash of their patient id, so a member's side never depends on row order.</summary>
-public sealed record SplitSpec(double TestFraction, int Seed);
+/// <summary>
+/// Members to the test set by a keyed hash of their patient id (a member's side never depends on row order), or,
+/// when <see cref="TestFrom"/> is set (YYYYMM), by time: members indexed in that month or later are the test set,
+/// as a model trained on the past is used on the future.
+/// </summary>
+public sealed record SplitSpec(double TestFraction, int Seed, int? TestFrom = null);

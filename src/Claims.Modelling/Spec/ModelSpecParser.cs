@@ -2,6 +2,7 @@ using System.Text.Json;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Query;
 using Claims.Engine.Schema;
+using Claims.Engine.Storage;
 
 namespace Claims.Modelling.Spec;
 
@@ -126,8 +127,22 @@ public static class ModelSpecParser
     {
         var split = root.TryGetProperty("split", out var s) ? s : default;
         if (split.ValueKind == JsonValueKind.Undefined) return new SplitSpec(0.25, 1);
-        Object(split, "split", "testFraction", "seed");
-        return new SplitSpec(Number(split, "testFraction", "split", 0.25, 0.05, 0.5), Int(split, "seed", "split", 1, int.MinValue, int.MaxValue));
+        Object(split, "split", "by", "testFraction", "seed", "testFrom");
+        var seed = Int(split, "seed", "split", 1, int.MinValue, int.MaxValue);
+        var by = split.TryGetProperty("by", out var b) ? b.ValueKind == JsonValueKind.String ? b.GetString() : null : "patient";
+        switch (by)
+        {
+            case "patient":
+                if (split.TryGetProperty("testFrom", out _)) throw new ModelSpecException("split.testFrom", "is for a split by time: add \"by\": \"time\"");
+                return new SplitSpec(Number(split, "testFraction", "split", 0.25, 0.05, 0.5), seed);
+            case "time":
+                if (split.TryGetProperty("testFraction", out _)) throw new ModelSpecException("split.testFraction", "is for a split by patient: a split by time takes testFrom");
+                var from = Int(split, "testFrom", "split", 0, 0, 299912);
+                if (!MonthKey.IsValid(from)) throw new ModelSpecException("split.testFrom", "is required for a split by time: the first month (YYYYMM) whose index months are the test set");
+                return new SplitSpec(0, seed, from);
+            default:
+                throw new ModelSpecException("split.by", "must be \"patient\" (a share of patients held out) or \"time\" (members indexed from testFrom held out)");
+        }
     }
 
     private static void Object(JsonElement element, string path, params string[] known)

@@ -33,7 +33,7 @@ public static class ModelRun
         var population = Population.Build(dataset, spec, cancellationToken);
         if (population.Count == 0) throw new ModelSpecException("target", "no member of the cohort is observed to the end of the outcome window: nothing to train on");
         var features = FeatureExtractor.Extract(dataset, population, spec.Features, cancellationToken);
-        var test = Enumerable.Range(0, population.Count).Where(m => Split.IsTest(spec.Split, population.Patients[m])).ToArray();
+        var test = Enumerable.Range(0, population.Count).Where(m => Split.IsTest(spec.Split, population.Patients[m], population.Index[m])).ToArray();
         var train = Enumerable.Range(0, population.Count).Except(test).ToArray();
         var labels = population.Outcome;
         foreach (var (set, name) in new[] { (train, "training"), (test, "test") })

@@ -41,6 +41,11 @@ public class ModelSpecParserTests
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "model": {"leaves": 1}}""", "model.leaves", "from 2 to 256")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"testFraction": 0.9}}""", "split.testFraction", "from 0.05 to 0.5")]
     [InlineData("""{"name": "x",""", "spec", "not valid JSON")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "time"}}""", "split.testFrom", "is required for a split by time")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "time", "testFrom": 202313}}""", "split.testFrom", "YYYYMM")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"testFrom": 202307}}""", "split.testFrom", "\"by\": \"time\"")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "time", "testFrom": 202307, "testFraction": 0.2}}""", "split.testFraction", "takes testFrom")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "month"}}""", "split.by", "\"patient\"")]
     public void A_bad_spec_is_refused_naming_the_field(string json, string path, string message)
     {
         var error = Assert.Throws<ModelSpecException>(() => ModelSpecParser.Parse(json));

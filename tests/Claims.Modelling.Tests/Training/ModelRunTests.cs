@@ -65,6 +65,19 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
     }
 
     [Fact]
+    public void Split_by_time_tests_on_the_members_indexed_from_its_month()
+    {
+        var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"split\": {\"testFraction\": 0.25, \"seed\": 1}", "\"split\": {\"by\": \"time\", \"testFrom\": 202208}"), fixture.Dataset.Schema);
+        Assert.Equal(202208, spec.Split.TestFrom);
+        var population = Claims.Modelling.Features.Population.Build(fixture.Dataset, spec, CancellationToken.None);
+        var later = population.Index.Count(i => i >= Engine.Storage.MonthKey.ToAbsolute(202208));
+        Assert.InRange(later, 50, population.Count - 50);
+        var report = ModelRun.Train(fixture.Dataset, spec, fixture.Temp("by-time"));
+        Assert.Equal(later, report.Population.Test);
+        Assert.Equal(population.Count - later, report.Population.Train);
+    }
+
+    [Fact]
     public void The_same_spec_twice_gives_the_same_report()
     {
         var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"iterations\": 200", "\"iterations\": 30"), fixture.Dataset.Schema);
