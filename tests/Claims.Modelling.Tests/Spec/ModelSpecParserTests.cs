@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Claims.Modelling.Spec;
+using Claims.Testing;
+using Json.Schema;
 
 namespace Claims.Modelling.Tests.Spec;
 
@@ -16,6 +19,20 @@ public class ModelSpecParserTests
         Assert.Equal(DiagnosisLevel.Letter, spec.Features.Diagnoses);
         Assert.Equal(new TrainerSpec(TrainerKind.LightGbm, 31, 20, 200, 0.05, 0, 1), spec.Model);
         Assert.Equal(new SplitSpec(0.25, 1), spec.Split);
+    }
+
+    [Fact]
+    public void The_example_validates_against_the_model_JSON_Schema_and_a_spec_the_schema_refuses_is_refused_too()
+    {
+        string Text(string name) => File.ReadAllText(Path.Combine(RepoPaths.DataSchemas, name));
+        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+        JsonSchema.FromText(Text("query.schema.json"), options);
+        JsonSchema.FromText(Text("cohort.schema.json"), options);
+        var schema = JsonSchema.FromText(Text("model.schema.json"), options);
+        using (var example = JsonDocument.Parse(Examples.Admission)) Assert.True(schema.Evaluate(example.RootElement).IsValid);
+        const string bad = """{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "model": {"kind": "forest"}}""";
+        using (var refused = JsonDocument.Parse(bad)) Assert.False(schema.Evaluate(refused.RootElement).IsValid);
+        Assert.Throws<ModelSpecException>(() => ModelSpecParser.Parse(bad));
     }
 
     [Fact]
