@@ -59,36 +59,32 @@ internal static class ReportPage
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
-    private static byte[] RocPlot(string model, IReadOnlyList<(double X, double Y)> roc, IReadOnlyList<(double X, double Y)> baseline)
+    private static byte[] RocPlot(string model, IReadOnlyList<(double X, double Y)> roc, IReadOnlyList<(double X, double Y)> baseline) =>
+        UnitSquare("ROC, test set", "false positive rate", "true positive rate", plot =>
+        {
+            foreach (var (curve, name) in new[] { (roc, model), (baseline, "logistic baseline") })
+            {
+                var line = plot.Add.Scatter(curve.Select(p => p.X).ToArray(), curve.Select(p => p.Y).ToArray());
+                line.MarkerSize = 0;
+                line.LegendText = name;
+            }
+        });
+
+    private static byte[] CalibrationPlot(IReadOnlyList<CalibrationBin> bins) =>
+        UnitSquare("Calibration, test set", "mean predicted", "observed rate", plot =>
+            plot.Add.Scatter(bins.Select(b => b.MeanPredicted).ToArray(), bins.Select(b => b.ObservedRate).ToArray()).LegendText = "deciles");
+
+    /// <summary>A plot on [0, 1]², with the diagonal dashed: chance for a ROC curve, perfect calibration for the other.</summary>
+    private static byte[] UnitSquare(string title, string x, string y, Action<ScottPlot.Plot> draw)
     {
         var plot = new ScottPlot.Plot();
-        var chosen = plot.Add.Scatter(roc.Select(p => p.X).ToArray(), roc.Select(p => p.Y).ToArray());
-        chosen.MarkerSize = 0;
-        chosen.LegendText = model;
-        var linear = plot.Add.Scatter(baseline.Select(p => p.X).ToArray(), baseline.Select(p => p.Y).ToArray());
-        linear.MarkerSize = 0;
-        linear.LegendText = "logistic baseline";
-        var chance = plot.Add.Line(0, 0, 1, 1);
-        chance.LinePattern = ScottPlot.LinePattern.Dashed;
-        plot.Title("ROC, test set");
-        plot.XLabel("false positive rate");
-        plot.YLabel("true positive rate");
+        draw(plot);
+        plot.Add.Line(0, 0, 1, 1).LinePattern = ScottPlot.LinePattern.Dashed;
+        plot.Title(title);
+        plot.XLabel(x);
+        plot.YLabel(y);
         plot.Axes.SetLimits(0, 1, 0, 1);
         plot.ShowLegend();
-        return plot.GetImageBytes(480, 440, ScottPlot.ImageFormat.Png);
-    }
-
-    private static byte[] CalibrationPlot(IReadOnlyList<CalibrationBin> bins)
-    {
-        var plot = new ScottPlot.Plot();
-        var observed = plot.Add.Scatter(bins.Select(b => b.MeanPredicted).ToArray(), bins.Select(b => b.ObservedRate).ToArray());
-        observed.LegendText = "deciles";
-        var ideal = plot.Add.Line(0, 0, 1, 1);
-        ideal.LinePattern = ScottPlot.LinePattern.Dashed;
-        plot.Title("Calibration, test set");
-        plot.XLabel("mean predicted");
-        plot.YLabel("observed rate");
-        plot.Axes.SetLimits(0, 1, 0, 1);
         return plot.GetImageBytes(480, 440, ScottPlot.ImageFormat.Png);
     }
 }

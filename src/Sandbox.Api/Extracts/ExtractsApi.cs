@@ -35,8 +35,6 @@ public static class ExtractsApi
         var plan = limit.Run("cohort", token => planner.Plan(user.Id(), id, order, token), context.RequestAborted);
         // The patients whose rows will leave: the extract's size in the audit, known before its bytes are.
         audit.ResultSize = plan.Cohort.Count;
-        if (queue.Submit(ExtractOrder.Kind, id, user.Id(), order.ToJson()) is not { } job)
-            return Problems.Result(StatusCodes.Status429TooManyRequests, "the job queue is full; retry in a while", "Too many requests");
-        return TypedResults.Accepted($"/api/jobs/{job.Id}", new NewJob(job.Id));
+        return JobsApi.Queue(queue, ExtractOrder.Kind, id, user.Id(), order.ToJson());
     }
 }

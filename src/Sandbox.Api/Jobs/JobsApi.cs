@@ -26,6 +26,12 @@ public static class JobsApi
         return app;
     }
 
+    /// <summary>A checked submission queued: 202 with the job at the Location header, or 429 when the queue is full.</summary>
+    public static Results<Accepted<NewJob>, ProblemHttpResult> Queue(JobQueue queue, string kind, string projectId, string userId, string request) =>
+        queue.Submit(kind, projectId, userId, request) is { } job
+            ? TypedResults.Accepted($"/api/jobs/{job.Id}", new NewJob(job.Id))
+            : Problems.Result(StatusCodes.Status429TooManyRequests, "the job queue is full; retry in a while", "Too many requests");
+
     public static Results<Ok<JobInfo>, ProblemHttpResult> GetJob(string id, ClaimsPrincipal user, JobStore jobs) =>
         Visible(id, user, jobs) is { } job ? TypedResults.Ok(job.ToInfo()) : NotFound(id);
 

@@ -33,8 +33,6 @@ public static class ModelsApi
         var order = new ModelOrder(submission.Dataset, spec.GetRawText());
         audit.SubjectHash = AuditDetails.HashOf(order.Spec);
         planner.Plan(user.Id(), id, order);
-        if (queue.Submit(ModelOrder.Kind, id, user.Id(), order.ToJson()) is not { } job)
-            return Problems.Result(StatusCodes.Status429TooManyRequests, "the job queue is full; retry in a while", "Too many requests");
-        return TypedResults.Accepted($"/api/jobs/{job.Id}", new NewJob(job.Id));
+        return JobsApi.Queue(queue, ModelOrder.Kind, id, user.Id(), order.ToJson());
     }
 }
