@@ -1,64 +1,91 @@
 namespace Claims.Modelling.Evaluation;
 
 /// <summary>The metrics of <see cref="BinaryReport"/>, computed from predicted probabilities and outcomes.</summary>
-public static class BinaryMetrics
+internal static class BinaryMetrics
 {
     private const int Bins = 10;
 
+    // A prediction of exactly 0 or 1 that turned out wrong would make the log loss infinite and say nothing about the rest.
+    internal const double Clip = 1e-15;
+
     public static BinaryReport Compute(ReadOnlySpan<double> predicted, ReadOnlySpan<bool> observed)
     {
-        if (predicted.Length != observed.Length)
-            throw new ArgumentException($"{predicted.Length} predictions for {observed.Length} outcomes");
-        if (predicted.Length == 0) throw new ArgumentException("no predictions to evaluate");
-        foreach (var p in predicted)
-            if (!(p >= 0 && p <= 1)) throw new ArgumentException($"a prediction of {p} is not a probability");
-        var positives = 0L;
-        foreach (var o in observed) if (o) positives++;
-        if (positives == 0 || positives == observed.Length)
-            throw new ArgumentException($"every one of the {observed.Length} outcomes is {(positives == 0 ? "negative" : "positive")}: discrimination is undefined with one class");
-
-        // Descending by prediction; members tied on a prediction are one step of the curves, so order never matters.
-        var order = Enumerable.Range(0, predicted.Length).ToArray();
+        var positives = Check(predicted, observed);
         var scores = predicted.ToArray();
-        Array.Sort(order, (a, b) => scores[b].CompareTo(scores[a]));
-        var negatives = predicted.Length - positives;
-        double rankArea = 0, precisionSum = 0;
-        long truePositives = 0, falsePositives = 0;
-        for (var start = 0; start < order.Length;)
-        {
-            var end = start;
-            long tiedPositives = 0, tiedNegatives = 0;
-            for (; end < order.Length && scores[order[end]] == scores[order[start]]; end++)
-            {
-                if (observed[order[end]]) tiedPositives++;
-                else tiedNegatives++;
-            }
-            // Each positive outranks the negatives below it, and half of those tied with it (Mann–Whitney).
-            rankArea += tiedPositives * (negatives - falsePositives - tiedNegatives + tiedNegatives / 2.0);
-            truePositives += tiedPositives;
-            falsePositives += tiedNegatives;
-            precisionSum += tiedPositives * (truePositives / (double)(truePositives + falsePositives));
-            start = end;
-        }
-
+        var outcomes = observed.ToArray();
+        var order = Ascending(scores, outcomes);
+        var (aucRoc, aucPr) = Discrimination(scores, outcomes, order, positives);
         double brier = 0, logLoss = 0;
-        for (var i = 0; i < predicted.Length; i++)
+        for (var i = 0; i < scores.Length; i++)
         {
-            var y = observed[i] ? 1.0 : 0.0;
-            var p = Math.Clamp(predicted[i], 1e-15, 1 - 1e-15);
-            brier += (predicted[i] - y) * (predicted[i] - y);
+            var y = outcomes[i] ? 1.0 : 0.0;
+            var p = Math.Clamp(scores[i], Clip, 1 - Clip);
+            brier += (scores[i] - y) * (scores[i] - y);
             logLoss -= y * Math.Log(p) + (1 - y) * Math.Log(1 - p);
         }
-        var (slope, intercept) = Recalibration(predicted, observed);
-        return new BinaryReport(predicted.Length, positives, rankArea / (positives * (double)negatives), precisionSum / positives,
-            brier / predicted.Length, logLoss / predicted.Length, Calibration(predicted, observed), slope, intercept);
+        var (slope, intercept) = LogisticRecalibration.Fit(scores, outcomes);
+        return new BinaryReport(scores.Length, positives, aucRoc, aucPr, brier / scores.Length, logLoss / scores.Length,
+            Calibration(scores, outcomes, order), slope, intercept);
     }
 
-    /// <summary>Deciles of the prediction, ascending: bin i holds the members ranked [i·n/10, (i+1)·n/10).</summary>
-    private static List<CalibrationBin> Calibration(ReadOnlySpan<double> predicted, ReadOnlySpan<bool> observed)
+    /// <summary>The number of positives, once the input is known to be judgeable.</summary>
+    private static long Check(ReadOnlySpan<double> predicted, ReadOnlySpan<bool> observed)
     {
-        var scores = predicted.ToArray();
-        var order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => i).ToArray();
+        if (predicted.Length != observed.Length)
+            throw new ArgumentException($"{predicted.Length} predictions for {observed.Length} outcomes: there must be one prediction per outcome");
+        if (predicted.Length == 0) throw new ArgumentException("no predictions to evaluate");
+        for (var i = 0; i < predicted.Length; i++)
+            if (!(predicted[i] >= 0 && predicted[i] <= 1))
+                throw new ArgumentException($"prediction {i} is {predicted[i]}, which is not a probability in [0, 1]");
+        var positives = (long)observed.Count(true);
+        if (positives == 0 || positives == observed.Length)
+            throw new ArgumentException(
+                $"every one of the {observed.Length} outcomes is {(positives == 0 ? "negative" : "positive")}: with one class the AUC is undefined");
+        return positives;
+    }
+
+    /// <summary>
+    /// Indices by ascending prediction, ties broken negatives first: the tie-break is arbitrary, but a fixed one keeps
+    /// the deciles (which may cut through a tie) independent of the order the members came in.
+    /// </summary>
+    private static int[] Ascending(double[] scores, bool[] outcomes)
+    {
+        var order = new int[scores.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(order, (i, j) => scores[i] != scores[j] ? scores[i].CompareTo(scores[j]) : outcomes[i].CompareTo(outcomes[j]));
+        return order;
+    }
+
+    /// <summary>AUC-ROC and average precision in one pass from the highest prediction down, a tied group at a time.</summary>
+    private static (double AucRoc, double AucPr) Discrimination(double[] scores, bool[] outcomes, int[] order, long positives)
+    {
+        var negatives = scores.Length - positives;
+        long truePositives = 0, falsePositives = 0;
+        double pairs = 0, precisionSum = 0;
+        for (var end = order.Length; end > 0;)
+        {
+            var start = end - 1;
+            while (start > 0 && scores[order[start - 1]] == scores[order[end - 1]]) start--;
+            long tiedPositives = 0;
+            for (var k = start; k < end; k++) if (outcomes[order[k]]) tiedPositives++;
+            var tiedNegatives = end - start - tiedPositives;
+            // A positive outranks every negative below it and wins half its ties with the negatives beside it (Mann–Whitney).
+            pairs += tiedPositives * (negatives - falsePositives - tiedNegatives + tiedNegatives / 2.0);
+            truePositives += tiedPositives;
+            falsePositives += tiedNegatives;
+            // Tied members cannot be told apart, so every positive of the group takes the precision at the group's end.
+            precisionSum += tiedPositives * (truePositives / (double)(truePositives + falsePositives));
+            end = start;
+        }
+        return (pairs / (positives * (double)negatives), precisionSum / positives);
+    }
+
+    /// <summary>
+    /// Deciles of the prediction, ascending: bin i (numbered from 1) holds the members ranked [(i−1)·n/10, i·n/10).
+    /// With fewer than ten members some of those ranges are empty; an empty bin has no mean, so it is left out.
+    /// </summary>
+    private static List<CalibrationBin> Calibration(double[] scores, bool[] outcomes, int[] order)
+    {
         var bins = new List<CalibrationBin>(Bins);
         for (var b = 0; b < Bins; b++)
         {
@@ -69,48 +96,10 @@ public static class BinaryMetrics
             for (var i = from; i < to; i++)
             {
                 sum += scores[order[i]];
-                if (observed[order[i]]) positives++;
+                if (outcomes[order[i]]) positives++;
             }
             bins.Add(new CalibrationBin(b + 1, to - from, positives, sum / (to - from), positives / (double)(to - from)));
         }
         return bins;
-    }
-
-    /// <summary>
-    /// Maximum likelihood of logit P(y) = a + b·logit(p) by Newton–Raphson: the two-parameter logistic regression has
-    /// a concave likelihood, so Newton converges from (0, 1) in a few steps; predictions of exactly 0 or 1 are clipped.
-    /// </summary>
-    private static (double Slope, double Intercept) Recalibration(ReadOnlySpan<double> predicted, ReadOnlySpan<bool> observed)
-    {
-        var x = new double[predicted.Length];
-        for (var i = 0; i < x.Length; i++)
-        {
-            var p = Math.Clamp(predicted[i], 1e-15, 1 - 1e-15);
-            x[i] = Math.Log(p / (1 - p));
-        }
-        double a = 0, b = 1;
-        for (var iteration = 0; iteration < 50; iteration++)
-        {
-            double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
-            for (var i = 0; i < x.Length; i++)
-            {
-                var q = 1 / (1 + Math.Exp(-(a + b * x[i])));
-                var r = (observed[i] ? 1 : 0) - q;
-                var w = q * (1 - q);
-                ga += r;
-                gb += r * x[i];
-                haa += w;
-                hab += w * x[i];
-                hbb += w * x[i] * x[i];
-            }
-            var determinant = haa * hbb - hab * hab;
-            if (determinant <= 0) break;
-            var da = (hbb * ga - hab * gb) / determinant;
-            var db = (haa * gb - hab * ga) / determinant;
-            a += da;
-            b += db;
-            if (Math.Abs(da) < 1e-10 && Math.Abs(db) < 1e-10) break;
-        }
-        return (b, a);
     }
 }

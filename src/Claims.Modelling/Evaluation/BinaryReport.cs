@@ -4,6 +4,7 @@ namespace Claims.Modelling.Evaluation;
 /// How well predicted probabilities match what happened, on members the model never saw: discrimination (AUC-ROC,
 /// AUC-PR), accuracy of the probabilities (Brier, log loss) and calibration (deciles, and the slope and intercept
 /// of a logistic recalibration: 1 and 0 for a calibrated model, a slope under 1 for one too sure of itself).
+/// Public, not internal, because <see cref="Reports.ModelReport"/> carries it to the CLI and the API.
 /// </summary>
 public sealed record BinaryReport(
     long Count,
@@ -15,6 +16,3 @@ public sealed record BinaryReport(
     IReadOnlyList<CalibrationBin> Calibration,
     double CalibrationSlope,
     double CalibrationIntercept);
-
-/// <summary>One tenth of the members by predicted probability: how many, how many had the outcome, the mean prediction and the observed rate.</summary>
-public sealed record CalibrationBin(int Bin, long Count, long Observed, double MeanPredicted, double ObservedRate);

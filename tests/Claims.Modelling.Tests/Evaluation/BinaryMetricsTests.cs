@@ -16,7 +16,8 @@ public class BinaryMetricsTests
         Assert.Equal((1 + 2 / 3.0) / 2, report.AucPr, 12);
         // (0.1² + 0.8² + 0.3² + 0.6² + 0.2²) / 5 = 1.14 / 5.
         Assert.Equal(0.228, report.Brier, 12);
-        Assert.Equal(-(Math.Log(0.9) + Math.Log(0.2) + Math.Log(0.7) + Math.Log(0.4) + Math.Log(0.8)) / 5, report.LogLoss, 12);
+        // −(ln 0.9 + ln 0.2 + ln 0.7 + ln 0.4 + ln 0.8) / 5 = (0.105361 + 1.609438 + 0.356675 + 0.916291 + 0.223144) / 5.
+        Assert.Equal(0.6421815310, report.LogLoss, 1e-9);
     }
 
     [Fact]
@@ -33,18 +34,46 @@ public class BinaryMetricsTests
     }
 
     [Fact]
+    public void A_tie_of_one_positive_and_two_negatives_gives_the_figures_worked_by_hand()
+    {
+        var report = BinaryMetrics.Compute([0.6, 0.1, 0.6, 0.9, 0.3, 0.6], [false, false, true, true, true, false]);
+        // 3 positives × 3 negatives = 9 pairs. 0.9 beats all 3; the 0.6 positive ties two (½ each) and beats 0.1;
+        // 0.3 beats 0.1: 3 + 2 + 1 = 6 of 9.
+        Assert.Equal(6 / 9.0, report.AucRoc, 12);
+        // Descending groups: {0.9} 1 of 1; {0.6 ×3} 2 of 4 for its one positive; {0.3} 3 of 5: (1 + 0.5 + 0.6) / 3.
+        Assert.Equal(0.7, report.AucPr, 12);
+        // (0.6² + 0.1² + 0.4² + 0.1² + 0.7² + 0.6²) / 6 = 1.39 / 6.
+        Assert.Equal(1.39 / 6, report.Brier, 12);
+    }
+
+    [Fact]
+    public void A_wrong_prediction_of_exactly_zero_costs_the_clipped_log_loss_not_infinity()
+    {
+        var report = BinaryMetrics.Compute([0.0, 0.5], [true, false]);
+        // Clipped to 1e-15: −ln 1e-15 = 15 ln 10 = 34.538776; with ln 2 = 0.693147 for the other, halved.
+        Assert.Equal(17.6159617877, report.LogLoss, 1e-9);
+        // Brier is bounded, so it takes the prediction as given: (1² + 0.5²) / 2.
+        Assert.Equal(0.625, report.Brier, 12);
+    }
+
+    [Fact]
     public void The_order_of_members_changes_nothing()
     {
         var random = new Random(4);
-        var predicted = Enumerable.Range(0, 300).Select(_ => Math.Round(random.NextDouble(), 1)).ToArray();
+        // Predictions rounded to tenths tie in large groups, and the decile boundaries cut through them.
+        var predicted = Enumerable.Range(0, 301).Select(_ => Math.Round(random.NextDouble(), 1)).ToArray();
         var observed = predicted.Select(p => random.NextDouble() < p).ToArray();
-        var order = Enumerable.Range(0, 300).OrderBy(_ => random.Next()).ToArray();
+        var order = Enumerable.Range(0, predicted.Length).OrderBy(_ => random.Next()).ToArray();
         var a = BinaryMetrics.Compute(predicted, observed);
         var b = BinaryMetrics.Compute(order.Select(i => predicted[i]).ToArray(), order.Select(i => observed[i]).ToArray());
         Assert.Equal(a.AucRoc, b.AucRoc, 12);
         Assert.Equal(a.AucPr, b.AucPr, 12);
         Assert.Equal(a.Brier, b.Brier, 12);
+        Assert.Equal(a.LogLoss, b.LogLoss, 12);
         Assert.Equal(a.CalibrationSlope, b.CalibrationSlope, 9);
+        Assert.Equal(a.CalibrationIntercept, b.CalibrationIntercept, 9);
+        Assert.Equal(a.Calibration.Select(c => (c.Bin, c.Count, c.Observed)), b.Calibration.Select(c => (c.Bin, c.Count, c.Observed)));
+        Assert.Equal(a.Calibration.Select(c => c.MeanPredicted), b.Calibration.Select(c => c.MeanPredicted), (x, y) => Math.Abs(x - y) < 1e-12);
     }
 
     [Fact]
@@ -63,6 +92,58 @@ public class BinaryMetricsTests
     }
 
     [Fact]
+    public void Two_distinct_predictions_are_recalibrated_onto_their_observed_rates_as_worked_by_hand()
+    {
+        // Two points of logit(p), two parameters: the fit passes through both observed rates.
+        // logit 0.2 = −ln 4 with rate 1/2 (logit 0); logit 0.6 = ln 1.5 with rate 2/3 (logit ln 2).
+        // b = ln 2 / (ln 1.5 + ln 4) = ln 2 / ln 6; a = b·ln 4 = 2 (ln 2)² / ln 6.
+        var report = BinaryMetrics.Compute([0.2, 0.2, 0.6, 0.6, 0.6], [false, true, true, true, false]);
+        Assert.Equal(0.3868528072, report.CalibrationSlope, 1e-9);
+        Assert.Equal(0.5362918653, report.CalibrationIntercept, 1e-9);
+    }
+
+    [Fact]
+    public void One_prediction_for_everyone_has_slope_zero_and_the_intercept_of_the_observed_rate()
+    {
+        var report = BinaryMetrics.Compute([0.3, 0.3, 0.3, 0.3, 0.3], [true, false, false, true, false]);
+        Assert.Equal(0, report.CalibrationSlope);
+        // Observed rate 2/5: logit = ln(0.4 / 0.6) = ln(2/3).
+        Assert.Equal(-0.4054651081, report.CalibrationIntercept, 1e-9);
+    }
+
+    [Fact]
+    public void Predictions_of_exactly_zero_and_one_that_are_wrong_still_reach_the_maximum_likelihood()
+    {
+        // From the calibrated (0, 1) a plain Newton step lands at slopes of order 10¹³; the maximum has both
+        // likelihood equations at zero: Σ (y − q) = 0 and Σ (y − q)·logit(p) = 0.
+        double[] predicted = [0.0, 1.0, 0.0, 1.0, 0.4];
+        bool[] observed = [false, true, true, false, true];
+        var report = BinaryMetrics.Compute(predicted, observed);
+        Assert.InRange(report.CalibrationSlope, -1, 1);
+        double interceptEquation = 0, slopeEquation = 0;
+        for (var i = 0; i < predicted.Length; i++)
+        {
+            var p = Math.Clamp(predicted[i], 1e-15, 1 - 1e-15);
+            var x = Math.Log(p / (1 - p));
+            var residual = (observed[i] ? 1 : 0) - 1 / (1 + Math.Exp(-(report.CalibrationIntercept + report.CalibrationSlope * x)));
+            interceptEquation += residual;
+            slopeEquation += residual * x;
+        }
+        Assert.Equal(0, interceptEquation, 6);
+        Assert.Equal(0, slopeEquation, 6);
+    }
+
+    [Fact]
+    public void Outcomes_separated_by_the_prediction_still_give_finite_figures()
+    {
+        // No finite maximum exists (the slope can always grow), so what matters is a number the report can carry.
+        var report = BinaryMetrics.Compute([0.9, 0.8, 0.2, 0.1], [true, true, false, false]);
+        Assert.Equal(1, report.AucRoc);
+        Assert.True(double.IsFinite(report.CalibrationSlope) && report.CalibrationSlope > 1);
+        Assert.True(double.IsFinite(report.CalibrationIntercept));
+    }
+
+    [Fact]
     public void Deciles_split_the_members_as_evenly_as_whole_members_allow_in_order_of_prediction()
     {
         var predicted = Enumerable.Range(0, 25).Select(i => (24 - i) / 25.0).ToArray();
@@ -76,12 +157,37 @@ public class BinaryMetricsTests
         Assert.Equal(3, bins[^1].Observed);
     }
 
+    [Fact]
+    public void The_deciles_hold_every_member_once_in_ascending_order_of_prediction()
+    {
+        var random = new Random(7);
+        var predicted = Enumerable.Range(0, 1_003).Select(_ => Math.Round(random.NextDouble(), 2)).ToArray();
+        var observed = predicted.Select(p => random.NextDouble() < p).ToArray();
+        var report = BinaryMetrics.Compute(predicted, observed);
+        Assert.Equal(10, report.Calibration.Count);
+        Assert.Equal(1_003, report.Calibration.Sum(b => b.Count));
+        Assert.Equal(report.Positives, report.Calibration.Sum(b => b.Observed));
+        Assert.Equal(predicted.Sum(), report.Calibration.Sum(b => b.MeanPredicted * b.Count), 9);
+        Assert.All(report.Calibration.Zip(report.Calibration.Skip(1)), pair => Assert.True(pair.First.MeanPredicted <= pair.Second.MeanPredicted));
+    }
+
+    [Fact]
+    public void Fewer_than_ten_members_leave_empty_deciles_out()
+    {
+        // Ranks [b·3/10, (b+1)·3/10) are non-empty for b = 3, 6 and 9 only: one member each, in deciles 4, 7 and 10.
+        var bins = BinaryMetrics.Compute([0.7, 0.2, 0.4], [true, false, false]).Calibration;
+        Assert.Equal([(4, 1L, 0L, 0.2), (7, 1L, 0L, 0.4), (10, 1L, 1L, 0.7)], bins.Select(b => (b.Bin, b.Count, b.Observed, b.MeanPredicted)));
+    }
+
     [Theory]
     [InlineData(new[] { 0.5, 0.5 }, new[] { true }, "2 predictions for 1 outcomes")]
     [InlineData(new double[0], new bool[0], "no predictions")]
-    [InlineData(new[] { 0.5, 1.2 }, new[] { true, false }, "1.2 is not a probability")]
-    [InlineData(new[] { 0.5, double.NaN }, new[] { true, false }, "NaN is not a probability")]
-    [InlineData(new[] { 0.5, 0.4 }, new[] { true, true }, "one class")]
+    [InlineData(new[] { 0.5, 1.2 }, new[] { true, false }, "prediction 1 is 1.2, which is not a probability")]
+    [InlineData(new[] { -0.1, 0.5 }, new[] { true, false }, "prediction 0 is -0.1, which is not a probability")]
+    [InlineData(new[] { 0.5, double.NaN }, new[] { true, false }, "NaN, which is not a probability")]
+    [InlineData(new[] { 0.5, double.PositiveInfinity }, new[] { true, false }, "which is not a probability")]
+    [InlineData(new[] { 0.5, 0.4 }, new[] { true, true }, "every one of the 2 outcomes is positive: with one class the AUC is undefined")]
+    [InlineData(new[] { 0.5, 0.4 }, new[] { false, false }, "every one of the 2 outcomes is negative: with one class the AUC is undefined")]
     public void Input_that_cannot_be_judged_is_refused_saying_why(double[] predicted, bool[] observed, string message) =>
         Assert.Contains(message, Assert.Throws<ArgumentException>(() => BinaryMetrics.Compute(predicted, observed)).Message);
 }
