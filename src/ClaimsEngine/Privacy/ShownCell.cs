@@ -32,24 +32,32 @@ internal sealed class ShownCell(long units, CellSketch sketch, ShownCell? alias 
     public bool Hidden => Figures.ContainsKey(HiddenFigure);
 
     /// <summary>
-    /// What a figure is across questions: its aggregate and column, so "count of patients" asked by a query and by an
-    /// attrition step is one figure (<see cref="Patients"/>), and the same figure asked again gets the value shown
-    /// first. Counts the schema makes equal are one figure, the count of rows: a count of a column that is never
-    /// empty, or a distinct count of the table's key. As names of their own, each would be a draw of its own of one
-    /// true value, to be averaged (<see cref="CellPerturbation"/>).
+    /// What a figure is across questions: its table, aggregate and column, so the same figure asked again gets the
+    /// value shown first, while the same patients' rows in two tables (their points on procedures and on drugs) are
+    /// two figures. The count of patients is the cell's own size whatever table reached it, so "count of patients"
+    /// asked by any query and by an attrition step is one figure (<see cref="Patients"/>). Counts the schema makes
+    /// equal are one figure, the table's count of rows: a count of a column that is never empty, or a distinct count
+    /// of the table's key. As names of their own, each would be a draw of its own of one true value, to be averaged
+    /// (<see cref="CellPerturbation"/>).
     /// </summary>
     public static string FigureName(Query.AggregateKind kind, Schema.ColumnSchema? column, Schema.TableSchema table) => (kind, column) switch
     {
-        (Query.AggregateKind.Count, null or { Nullable: false }) => Rows,
-        (Query.AggregateKind.CountDistinct, { } counted) when table.PrimaryKey is [var key] && key.Name == counted.Name => Rows,
-        _ => $"{kind}:{column?.Name ?? "*"}".ToLowerInvariant(),
+        (Query.AggregateKind.CountDistinct, { Name: "patient_id" }) => Patients,
+        (Query.AggregateKind.Count, null or { Nullable: false }) => $"{table.Name}.count:*",
+        (Query.AggregateKind.CountDistinct, { } counted) when table.PrimaryKey is [var key] && key.Name == counted.Name => $"{table.Name}.count:*",
+        _ => $"{table.Name}.{kind}:{column?.Name ?? "*"}".ToLowerInvariant(),
     };
 
-    public const string Rows = "count:*";
-
-    /// <summary>Whether a figure is a count of rows, values or claims (any count but <see cref="Patients"/>), as named by <see cref="FigureName"/>.</summary>
-    public static bool CountsRows(string name) =>
-        name != Patients && (name.StartsWith("count:", StringComparison.Ordinal) || name.StartsWith("countdistinct:", StringComparison.Ordinal));
+    /// <summary>
+    /// Whether a figure is a count of rows, values or claims (any count but <see cref="Patients"/>), as named by
+    /// <see cref="FigureName"/>; ledgers from before figures were named by table hold the same without it.
+    /// </summary>
+    public static bool CountsRows(string name)
+    {
+        if (name == Patients) return false;
+        var figure = name[(name.IndexOf('.') + 1)..];
+        return figure.StartsWith("count:", StringComparison.Ordinal) || figure.StartsWith("countdistinct:", StringComparison.Ordinal);
+    }
 
     /// <summary>A query's countDistinct of patient_id, and an attrition step's count.</summary>
     public const string Patients = "countdistinct:patient_id";
