@@ -20,6 +20,9 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// <summary>The cells this release decided by their own rules (far from all asked before), for the ledger to keep.</summary>
     public List<ShownCell> Added { get; } = [];
 
+    /// <summary>Whether this release hid a count a cell kept before was not kept with (<see cref="Count"/>), for its rules to say why.</summary>
+    public bool HidUnkept { get; private set; }
+
     /// <summary>Figures this release adds to cells kept before, for the ledger to keep.</summary>
     public IReadOnlyList<(ShownCell Cell, string Name, double? Value)> AddedFigures =>
         _addedFigures.SelectMany(cell => cell.Value.Select(f => (cell.Key, f.Key, f.Value))).ToList();
@@ -75,25 +78,29 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// when <paramref name="perturbedAway"/>, and then every figure of it, and of every cell that lands on it later,
     /// is x, whatever is asked.
     /// </summary>
-    public ShownCell Decide(long units, CellSketch sketch, bool perturbedAway)
+    public ShownCell Decide(long units, CellSketch sketch, bool perturbedAway, IReadOnlyDictionary<string, long>? truths = null)
     {
         var small = units < policy.Threshold;
         // A small cell shows nothing whatever it lands on: it needs only to know whether it lands anywhere.
-        if (Near(units, sketch, oldest: !small) is not { } near) return Keep(units, sketch, hidden: small || perturbedAway);
+        if (Near(units, sketch, oldest: !small) is not { } near) return Keep(units, sketch, truths, hidden: small || perturbedAway);
         if (small) return new ShownCell(units, sketch) { Figures = { [ShownCell.HiddenFigure] = null } };
         // Past the reach of the chain it is a few from: a cell of its own, shown or hidden as that chain is.
-        if (near.Beyond) return Keep(units, sketch, hidden: near.Cell.Root.Hidden);
-        return near.Apart == 0 ? near.Cell : Keep(units, sketch, near.Cell);
+        if (near.Beyond) return Keep(units, sketch, truths, hidden: near.Cell.Root.Hidden);
+        return near.Apart == 0 ? near.Cell : Keep(units, sketch, truths, near.Cell);
     }
 
     /// <summary>
     /// A cell kept for later cells to be compared with: one far from all asked before, with the figures this release
     /// shows for it, x included (a cell x by its own count and forgotten would let the next one near it be decided
-    /// by its own count); or one that borrowed the figures of <paramref name="alias"/>.
+    /// by its own count); or one that borrowed the figures of <paramref name="alias"/>. With its true counts
+    /// (<paramref name="truths"/>, a root's only), for figures later releases ask of it first.
     /// </summary>
-    public ShownCell Keep(long units, CellSketch sketch, ShownCell? alias = null, bool hidden = false)
+    private ShownCell Keep(long units, CellSketch sketch, IReadOnlyDictionary<string, long>? truths, ShownCell? alias = null, bool hidden = false)
     {
         var cell = new ShownCell(units, sketch, alias);
+        // An alias shows its root's figures, so only a root's truths are ever read.
+        if (alias is null && truths is not null)
+            foreach (var (name, truth) in truths) cell.Truths[name] = truth;
         if (hidden) cell.Figures[ShownCell.HiddenFigure] = null;
         if (!_added.TryGetValue(units, out var same)) _added[units] = same = [];
         same.Add(cell);
@@ -123,22 +130,36 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     }
 
     /// <summary>
-    /// A count of rows named <paramref name="name"/> of <paramref name="asked"/> whose true value is
-    /// <paramref name="count"/>, as <see cref="Figure"/> shows it. The first time it is asked of a cell kept by an
-    /// earlier release, it is the count of rows the cell showed nearest to it, where one is within the reach of
-    /// nearness, and only otherwise <paramref name="draw"/>.
+    /// A count named <paramref name="name"/> (of patients or of rows) of <paramref name="asked"/>, whose true value
+    /// for the asking cell is <paramref name="count"/>, as <see cref="Figure"/> shows it: the first time, the
+    /// <paramref name="draw"/> of a true value under the cell's key (the sum of its records' keys), so that it is
+    /// the same whichever near cell asks. Within the release that keeps the cell it is the cell's own. Of a
+    /// cell kept by an earlier release it is the cell's own too, never the asker's: the count the cell was kept
+    /// with (<see cref="ShownCell.Truths"/>), or, a count of rows, the count of rows the cell showed nearest to it
+    /// where one is within the reach of nearness; a count the cell was not kept with is hidden.
     /// </summary>
     /// <remarks>
     /// Counts of one true value share a draw (<see cref="CellPerturbation"/>), so a count asked of the same patients
-    /// by another name (claims after rows) came out equal to one shown, while the same count asked by a near cell,
-    /// whose true value is off by the rows of the patients between them, came out different: a pad asked for its
-    /// rows, then the pad or one person for their claims, said whether the person was there (attack review 19: 129
-    /// of 147, no false positive). Taking the shown count near it, both come out equal unless the person's rows move
-    /// the count out of reach, or nearer another count the cell showed (the documented residue). Within the release
-    /// that kept the cell, every count is the cell's own: no near cell has asked it yet.
+    /// by another name equalled one shown, while one asked by a near cell, off by the rows of the patients between,
+    /// did not: a pad's rows, then the pad or one person's claims, said whether the person was there (attack review
+    /// 19: 129 of 147). Taking the shown count nearest the asker's own count closed that but left an edge: where the
+    /// asker's count leaves the reach, or passes halfway to another shown count, the answer changes, and checkups
+    /// offer 24 names never shown, so an analyst walked a pad's aliases one known person at a time to find the
+    /// pad's exact rows, then put a target's secret on that edge (attack review 20: 190 of 190, no false positive).
+    /// A count drawn from the cell's own truth is the same whoever asks, so there is no edge to walk.
     /// </remarks>
-    public double? Rows(ShownCell asked, string name, long count, Func<double?> draw) =>
-        Figure(asked, name, () => !_addedOrder.ContainsKey(asked.Root) && count >= policy.Threshold && Nearest(asked.Root, count) is { } near ? near : draw());
+    public double? Count(ShownCell asked, string name, long count, Func<long, uint, double?> draw) =>
+        Figure(asked, name, () =>
+        {
+            var cell = asked.Root;
+            if (_addedOrder.ContainsKey(cell)) return draw(cell.Truths.GetValueOrDefault(name, count), cell.Sketch.Key);
+            if (!cell.Truths.TryGetValue(name, out var truth))
+            {
+                HidUnkept = true;
+                return null;
+            }
+            return ShownCell.CountsRows(name) && truth >= policy.Threshold && Nearest(cell, truth) is { } near ? near : draw(truth, cell.Sketch.Key);
+        });
 
     private double? Nearest(ShownCell cell, long count)
     {

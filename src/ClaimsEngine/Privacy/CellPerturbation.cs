@@ -29,6 +29,9 @@ internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys,
     public long? ShownCount(long count, bool patients) =>
         count < policy.Threshold ? null : Math.Max(policy.Threshold, count + PerturbationTable.Noise(Uniform(patients ? CountKey(count) : keys.FigureKey(cellKey, Figure.Rows, count, position))));
 
+    /// <summary>The same perturbation of another cell, keyed by <paramref name="otherKey"/>.</summary>
+    public CellPerturbation Of(uint otherKey) => new(policy, keys, otherKey, position);
+
     /// <summary>The released sum named <paramref name="name"/>, rounded where its column holds whole numbers.</summary>
     public double Sum(string name, Magnitude magnitude, bool whole)
     {

@@ -38,12 +38,13 @@ public static class CohortDisclosure
         {
             long? Released(PatientSet patients, int position)
             {
-                var own = new CellPerturbation(policy, keys, keys.CellKey(patients), position).Count(patients.Count);
+                var perturb = new CellPerturbation(policy, keys, keys.CellKey(patients), position);
                 var sketch = new CellSketch();
                 foreach (var patient in patients) sketch.Add(keys.Record(patient));
                 // Near a count asked before, that count's figure; near none, its own: see CellHistory.Decide.
-                var shown = history.Decide(patients.Count, sketch, perturbedAway: own is null);
-                return (long?)history.Figure(shown, ShownCell.Patients, () => own);
+                var shown = history.Decide(patients.Count, sketch, perturbedAway: perturb.Count(patients.Count) is null,
+                    new Dictionary<string, long> { [ShownCell.Patients] = patients.Count });
+                return (long?)history.Count(shown, ShownCell.Patients, patients.Count, (truth, key) => perturb.Of(key).Count(truth));
             }
 
             // From the last step back: where two steps are near, the cohort's own count is the one they share.

@@ -42,7 +42,7 @@ public static class DisclosureControl
         var groups = dataset.Groups(measured.Query, cancellationToken, options: options);
         var cellKeys = groups.Select(g => keys.CellKey(g.State, measured.UnitIndex)).ToArray();
 
-        var ((released, hidden, patients, thin), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
+        var ((released, hidden, patients, thin, unkept), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
         {
             var released = new List<object?[]>(groups.Count);
             var hidden = new Dictionary<object?[], bool[]>(ReferenceEqualityComparer.Instance);
@@ -61,7 +61,8 @@ public static class DisclosureControl
                 // and every cell can be asked alone (no margins) for the same answer, so hiding neighbours
                 // (complementary suppression) protected nothing, and choosing them on exact counts said whether a
                 // group of 1–9 existed beside them (an attack review guessed 261 diagnoses of 261 that way).
-                var shown = history.Decide(units, Sketch(group, measured.UnitIndex), perturbedAway: perturb.Count(units) is null);
+                var shown = history.Decide(units, Sketch(group, measured.UnitIndex), perturbedAway: perturb.Count(units) is null,
+                    measured.Truths(group, unit));
                 for (var a = 0; a < query.Select.Count; a++)
                 {
                     var aggregate = query.Select[a];
@@ -71,7 +72,8 @@ public static class DisclosureControl
                     // around the same few re-roll the decision until it gives the exact count away.
                     var thinColumn = measured.ContributorsOf(group, a) is { } behind
                         && history.Decide(behind.Count, Sketch(group, behind.Aggregate),
-                            perturbedAway: new CellPerturbation(policy, keys, keys.CellKey(group.State, behind.Aggregate)).Count(behind.Count) is null).Root.Hidden;
+                            perturbedAway: new CellPerturbation(policy, keys, keys.CellKey(group.State, behind.Aggregate)).Count(behind.Count) is null,
+                            MeasuredQuery.Patients(behind.Count, unit)).Root.Hidden;
                     var figure = thinColumn ? null : Released(history, shown, perturb, aggregate, query.From, row[query.GroupBy.Count + a], measured.Magnitude(group, a));
                     row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
                     cells[a] = figure is null;
@@ -85,7 +87,7 @@ public static class DisclosureControl
                 hidden[row] = cells;
             }
             var shownAny = hidden.Values.Any(cells => cells.Contains(false));
-            return ((released, hidden, patients, thin), shownAny ? patients : null, released.Count * query.Select.Count);
+            return ((released, hidden, patients, thin, history.HidUnkept), shownAny ? patients : null, released.Count * query.Select.Count);
         });
 
         CellSketch Sketch(GroupRow group, int aggregate)
@@ -100,7 +102,7 @@ public static class DisclosureControl
             .SelectMany((row, r) => query.Select.Select((a, i) => (a, i)).Where(x => hidden[row][x.i])
                 .Select(x => new SuppressedCell(r, x.a.Alias)))
             .ToList();
-        return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(query, policy, unit, thin, spend, request.Project));
+        return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(policy, unit, thin, unkept, spend, request.Project));
     }
 
     /// <summary>
@@ -113,17 +115,15 @@ public static class DisclosureControl
         var name = ShownCell.FigureName(aggregate.Kind, aggregate.Column, table);
         switch (aggregate.Kind, value, magnitude)
         {
-            case (AggregateKind.Count or AggregateKind.CountDistinct, long count, _) when name == ShownCell.Patients:
-                return history.Figure(cell, name, () => perturb.ShownCount(count, patients: true));
             case (AggregateKind.Count or AggregateKind.CountDistinct, long count, _):
-                return history.Rows(cell, name, count, () => perturb.ShownCount(count, patients: false));
+                return history.Count(cell, name, count, (truth, key) => perturb.Of(key).ShownCount(truth, patients: name == ShownCell.Patients));
             case (AggregateKind.Sum, not null, { } m):
                 return history.Figure(cell, name, () => perturb.Sum(name, m, Whole(aggregate)));
             case (AggregateKind.Avg, not null, { } m):
                 var sumName = ShownCell.FigureName(AggregateKind.Sum, aggregate.Column, table);
                 var countName = ShownCell.FigureName(AggregateKind.Count, aggregate.Column, table);
                 return history.Figure(cell, sumName, () => perturb.Sum(sumName, m, Whole(aggregate))) is { } sum
-                    && history.Rows(cell, countName, m.Values, () => perturb.ShownCount(m.Values, patients: false)) is { } values
+                    && history.Count(cell, countName, m.Values, (truth, key) => perturb.Of(key).ShownCount(truth, patients: false)) is { } values
                     ? sum / values
                     : null;
             default:
@@ -141,12 +141,13 @@ public static class DisclosureControl
         _ => (object)value,
     };
 
-    private static List<string> Rules(QueryModel query, DisclosurePolicy policy, ReleaseUnit unit, bool thin, AggregateRelease spend, string project)
+    private static List<string> Rules(DisclosurePolicy policy, ReleaseUnit unit, bool thin, bool unkept, AggregateRelease spend, string project)
     {
         List<string> rules = [$"suppression: cells of fewer than {policy.Threshold} {unit.Plural} (none included) are shown as {DisclosurePolicy.Marker}, and rows with nothing released are left out"];
         if (thin) rules.Add($"an aggregate of a column that fewer than {policy.Threshold} {unit.Plural} of its group have a value of is shown as {DisclosurePolicy.Marker}");
         rules.Add(DisclosureRules.Perturbation(policy));
         rules.Add(DisclosureRules.Differencing(policy, unit.Plural));
+        if (unkept) rules.Add(DisclosureRules.Unkept(unit.Plural));
         rules.Add(DisclosureRules.Budget(project, spend));
         return rules;
     }

@@ -12,6 +12,10 @@ internal static class DisclosureRules
         $"near cells: a cell whose {plural} are the same as, or fewer than about {policy.Threshold} apart from, those of a cell this project asked before " +
         $"(in this release or an earlier one) is shown that cell's figures, so the same {plural} asked any way get the same answer";
 
+    public static string Unkept(string plural) =>
+        $"counts first asked later: a count that a cell asked before was not kept with (rows of another table, any rows of a cohort's {plural}, any count of a cell kept before December 2026) " +
+        $"is shown as {DisclosurePolicy.Marker} when a later question asks it of that cell or one near it; ask it of a cell far from those asked before";
+
     public static string Budget(string project, AggregateRelease spend) =>
         $"budget: project '{project}' has spent {spend.Spent} of its {spend.Budget} figures ({spend.Left} left; every cell shown costs one, {DisclosurePolicy.Marker} included, asked again or not)";
 }

@@ -11,7 +11,8 @@ internal readonly record struct Contributors(long Count, int Aggregate);
 /// <summary>
 /// The analyst's query with the hidden aggregates disclosure control needs, appended after the asked ones and
 /// taken in the same scan: the group's rows and release units (its patients), the extremes of every summed or
-/// averaged column, and the units behind every aggregated nullable column (its contributors). A large group can
+/// averaged column, the units behind every aggregated nullable column (its contributors), and the counts a cell is
+/// kept with for later questions (<see cref="Truths"/>). A large group can
 /// hold only one or two patients with a value (two admissions among thousands of outpatients), and a count or sum
 /// of that column would then describe those few; disclosure control suppresses such a cell like a small group.
 /// </summary>
@@ -20,6 +21,8 @@ internal sealed class MeasuredQuery
     private readonly int _rows;
     private readonly Dictionary<int, int> _extremes = [];
     private readonly Dictionary<int, int> _contributors = [];
+    private readonly List<(string Name, int Index)> _truths = [];
+    private readonly Schema.TableSchema _table;
 
     private MeasuredQuery(QueryModel analysts, ReleaseUnit unit)
     {
@@ -47,6 +50,21 @@ internal sealed class MeasuredQuery
             }
             _contributors[a] = index;
         }
+        // Every count of rows of the table a later question could ask of a cell first, but of another table's.
+        foreach (var column in analysts.From.Columns)
+        {
+            var count = column switch
+            {
+                { Nullable: true } => new Aggregate(AggregateKind.Count, column, $"\0truth:{column.Name}"),
+                { Name: "receipt_id" } when analysts.From.PrimaryKey is not [{ Name: "receipt_id" }] =>
+                    new Aggregate(AggregateKind.CountDistinct, column, $"\0truth:{column.Name}"),
+                _ => null,
+            };
+            if (count is null) continue;
+            _truths.Add((ShownCell.FigureName(count.Kind, column, analysts.From), select.Count));
+            select.Add(count);
+        }
+        _table = analysts.From;
         Query = analysts with { Select = select, OrderBy = [], Limit = null };
         Keys = analysts.GroupBy.Count;
     }
@@ -65,7 +83,26 @@ internal sealed class MeasuredQuery
     /// rows counts at least one, and only a group without rows (a count over nothing) is a true 0.
     /// </summary>
     public long Units(GroupRow group) =>
-        (long)group.Values[Keys + _rows]! == 0 ? 0 : Math.Max(1L, (long)group.Values[Keys + UnitIndex]!);
+        Rows(group) == 0 ? 0 : Math.Max(1L, (long)group.Values[Keys + UnitIndex]!);
+
+    /// <summary>The group's rows.</summary>
+    private long Rows(GroupRow group) => (long)group.Values[Keys + _rows]!;
+
+    /// <summary>
+    /// The true counts a group's cell is kept with (<see cref="ShownCell.Truths"/>): its patients, where the release
+    /// unit is the patient, its rows, and every count of rows of the table a later question could ask of it first.
+    /// </summary>
+    public Dictionary<string, long> Truths(GroupRow group, ReleaseUnit unit)
+    {
+        var truths = Patients(Units(group), unit);
+        truths[ShownCell.FigureName(AggregateKind.Count, null, _table)] = Rows(group);
+        foreach (var (name, index) in _truths) truths[name] = (long)group.Values[Keys + index]!;
+        return truths;
+    }
+
+    /// <summary>The true count of a cell's patients, where the release unit is the patient (or nothing).</summary>
+    public static Dictionary<string, long> Patients(long units, ReleaseUnit unit) =>
+        unit.Patients ? new Dictionary<string, long> { [ShownCell.Patients] = units } : [];
 
     /// <summary>The units with a value behind an aggregate of a nullable column, or null where the group's own count stands.</summary>
     public Contributors? ContributorsOf(GroupRow group, int aggregate) =>

@@ -26,6 +26,14 @@ internal sealed class ShownCell(long units, CellSketch sketch, ShownCell? alias 
 
     public Dictionary<string, double?> Figures { get; } = [];
 
+    /// <summary>
+    /// The cell's true counts by figure name (its patients, its rows) as it was kept, from which a count first asked
+    /// of it by a later release is drawn (<see cref="CellHistory.Count"/>), so that no figure of it is ever a count
+    /// of whoever asks. Exact, beside the secret that keys the noise in the ledger: whoever can read either can
+    /// work out the other from the figures shown.
+    /// </summary>
+    public Dictionary<string, long> Truths { get; } = [];
+
     /// <summary>The figure whose presence marks a cell hidden whole by its own rules (no aggregate has this name).</summary>
     public const string HiddenFigure = "hidden:";
 
@@ -73,6 +81,12 @@ internal sealed class ShownCell(long units, CellSketch sketch, ShownCell? alias 
         writer.Write(sketch);
         writer.Write(Figures.Count);
         foreach (var (name, value) in Figures) WriteFigure(writer, name, value);
+        writer.Write(Truths.Count);
+        foreach (var (name, truth) in Truths)
+        {
+            writer.Write(name);
+            writer.Write(truth);
+        }
         writer.Flush();
         return stream.ToArray();
     }
@@ -87,6 +101,9 @@ internal sealed class ShownCell(long units, CellSketch sketch, ShownCell? alias 
             var (name, value) = ReadFigure(reader);
             cell.Figures[name] = value;
         }
+        // Ledgers from before truths were kept end here; their cells show nothing first asked later.
+        if (reader.BaseStream.Position == reader.BaseStream.Length) return cell;
+        for (var count = reader.ReadInt32(); count > 0; count--) cell.Truths[reader.ReadString()] = reader.ReadInt64();
         return cell;
     }
 

@@ -8,13 +8,17 @@ using Claims.Testing;
 namespace Claims.Engine.Tests.Privacy;
 
 /// <summary>A small generated restricted dataset (1,500 persons, two months), linked as every generation is.</summary>
-public sealed class RestrictedFixture : IDisposable
+public class RestrictedFixture : IDisposable
 {
     private readonly TempDirectory _temp = new("claims-privacy");
 
-    public RestrictedFixture()
+    public RestrictedFixture() : this(persons: 1_500, from: 202304, months: 2, seed: 5)
     {
-        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = 1_500, From = 202304, Months = 2, Seed = 5, Access = DatasetAccess.Restricted });
+    }
+
+    protected RestrictedFixture(int persons, int from, int months, ulong seed)
+    {
+        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = persons, From = from, Months = months, Seed = seed, Access = DatasetAccess.Restricted });
         Dataset = Dataset.Open(_temp.Combine("ds"));
     }
 
@@ -38,6 +42,7 @@ public sealed class RestrictedFixture : IDisposable
     {
         Dataset.Dispose();
         _temp.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
 
@@ -134,6 +139,46 @@ public class DisclosureControlTests(RestrictedFixture fixture) : IClassFixture<R
             compared++;
         }
         Assert.True(compared > 10, $"only {compared} rows shown");
+    }
+
+    [Fact]
+    public void Counts_first_asked_later_of_kept_cells_are_their_own_in_the_same_table_even_from_a_reopened_ledger_and_x_in_another()
+    {
+        var ledger = fixture.NewLedger();
+        const string by = "\"groupBy\": [\"sex\", \"age_band\"]";
+        var first = Apply($$"""{"from": "receipts", {{by}}, "select": [{"countDistinct": "patient_id", "as": "patients"}]}""", ledger);
+        // Another process on the same ledger: the cells' true counts come from the file, not from memory.
+        var reopened = new ReleaseLedger(ledger.Directory);
+        var later = Apply($$"""{"from": "receipts", {{by}}, "select": [{"count": "*", "as": "claims"}, {"count": "prefecture", "as": "with_prefecture"}]}""", reopened);
+        var truth = fixture.Dataset.Execute($$"""{"from": "receipts", {{by}}, "select": [{"count": "*", "as": "claims"}, {"count": "prefecture", "as": "with_prefecture"}]}""");
+        var exact = Enumerable.Range(0, truth.Length).ToDictionary(r => (Cell(truth, "sex", r), Cell(truth, "age_band", r)));
+        var compared = 0;
+        for (var r = 0; r < later.Batch.Length; r++)
+        {
+            if (Cell(later.Batch, "claims", r) is not long claims) continue;
+            var t = exact[(Cell(later.Batch, "sex", r), Cell(later.Batch, "age_band", r))];
+            Assert.InRange(claims - (long)Cell(truth, "claims", t)!, -PerturbationTable.MaxNoise, PerturbationTable.MaxNoise);
+            Assert.NotNull(Cell(later.Batch, "with_prefecture", r));
+            compared++;
+        }
+        Assert.True(compared > 10, $"only {compared} rows shown");
+        Assert.DoesNotContain(later.Rules, rule => rule.StartsWith("counts first asked later", StringComparison.Ordinal));
+
+        // The same patients' diagnoses: a cell of them lands on the cell kept for their claims, whose patients it
+        // shows, while its count of diagnoses, which that cell was not kept with, is x.
+        var (landed, elsewhere) = (0, first);
+        foreach (var letter in "ACDEFGHIJKLMN")
+        {
+            var code = $$"""{"col": "icd10", "prefix": "{{letter}}"}""";
+            var claimsOf = Apply($$$"""{"from": "receipts", "where": {"exists": {"from": "diagnoses", "where": {{{code}}}}}, "select": [{"countDistinct": "patient_id", "as": "patients"}]}""", reopened);
+            elsewhere = Apply($$"""{"from": "diagnoses", "where": {{code}}, "select": [{"countDistinct": "patient_id", "as": "patients"}, {"count": "*", "as": "diagnoses"}]}""", reopened);
+            if (Cell(claimsOf.Batch, "patients", 0) is null) continue;
+            Assert.Equal(Cell(claimsOf.Batch, "patients", 0), Cell(elsewhere.Batch, "patients", 0));
+            Assert.Null(Cell(elsewhere.Batch, "diagnoses", 0));
+            landed++;
+        }
+        Assert.True(landed > 5, $"only {landed} cells landed on the cells kept before");
+        Assert.Contains(elsewhere.Rules, rule => rule.StartsWith("counts first asked later", StringComparison.Ordinal));
     }
 
     [Theory]

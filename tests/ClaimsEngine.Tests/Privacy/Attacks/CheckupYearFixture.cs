@@ -1,0 +1,7 @@
+namespace Claims.Engine.Tests.Privacy.Attacks;
+
+/// <summary>
+/// A year of checkups on restricted data: at most one a patient, so a cell's count of checkups moves by one for
+/// each patient more or fewer, and the table's many never-empty columns are many names for that one count.
+/// </summary>
+public sealed class CheckupYearFixture() : RestrictedFixture(persons: 4_000, from: 202301, months: 12, seed: 20);
