@@ -24,6 +24,7 @@ public static class ClaimsCli
             QueryCommand.Create(console, input ?? Console.In, error),
             CohortCommand.Create(console, input ?? Console.In),
             TrainCommand.Create(console, input ?? Console.In),
+            PredictCommand.Create(console, input ?? Console.In, error),
             ExtractCommand.Create(console, input ?? Console.In, error),
             BenchCommand.Create(console),
         };

@@ -20,7 +20,12 @@ internal static class FeatureExtractor
 {
     public static string Name(string feature, MonthWindow window) => $"{feature}[{window}]";
 
-    public static FeatureMatrix Extract(Dataset dataset, Population population, FeatureSpec spec, CancellationToken cancellationToken)
+    /// <summary>
+    /// The population's features; with <paramref name="names"/> (a trained model's), exactly those in that order,
+    /// nothing dropped for rarity and 0 for a flag or category no member has, so that new data meets the model as
+    /// the training data did.
+    /// </summary>
+    public static FeatureMatrix Extract(Dataset dataset, Population population, FeatureSpec spec, CancellationToken cancellationToken, IReadOnlyList<string>? names = null)
     {
         var windows = spec.Windows;
         var members = population.Count;
@@ -31,8 +36,14 @@ internal static class FeatureExtractor
             Flag(dataset, "diagnoses", "icd10", population, windows, flags, (column, row) => Group(column.Dictionary[column.Values<int>()[row]], level), cancellationToken);
         if (spec.Drugs)
             Flag(dataset, "drugs", "drug_class", population, windows, flags, (column, row) => $"drug_class:{column.Values<short>()[row]}", cancellationToken);
-        var (kept, dropped) = flags.Frequent(spec.MinMembers);
+        var (kept, dropped) = flags.Frequent(names is null ? spec.MinMembers : 1);
         foreach (var (name, bits) in kept) columns.Add((name, m => (bits[m >> 6] >> m & 1) != 0 ? 1f : 0f));
+        if (names is not null)
+        {
+            var found = columns.ToDictionary(c => c.Name, c => c.Value);
+            columns = [.. names.Select(name => (name, found.GetValueOrDefault(name, _ => 0f)))];
+            dropped = [];
+        }
         var values = new float[members * columns.Count];
         Parallel.For(0, members, new ParallelOptions { CancellationToken = cancellationToken }, m =>
         {

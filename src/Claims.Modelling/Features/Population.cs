@@ -53,12 +53,29 @@ internal sealed class Population
             patients.Add(patient);
             index.Add(month);
         }
-        var memberOf = new int[cohort.Patients.Capacity];
-        Array.Fill(memberOf, -1);
-        for (var m = 0; m < patients.Count; m++) memberOf[patients[m]] = m;
-        var population = new Population([.. patients], [.. index], new bool[patients.Count], memberOf, cohort.Count);
+        var population = Members(cohort, [.. patients], [.. index]);
         population.FindOutcomes(dataset, spec.Outcome, cancellationToken);
         return population;
+    }
+
+    /// <summary>Every member of <paramref name="cohort"/> at their index month, for a trained model to score: no outcome is known.</summary>
+    public static Population Of(Cohort cohort)
+    {
+        var (patients, index) = (new List<int>(), new List<int>());
+        foreach (var patient in cohort.Patients)
+        {
+            patients.Add(patient);
+            index.Add(MonthKey.ToAbsolute(cohort.IndexMonth(patient)));
+        }
+        return Members(cohort, [.. patients], [.. index]);
+    }
+
+    private static Population Members(Cohort cohort, int[] patients, int[] index)
+    {
+        var memberOf = new int[cohort.Patients.Capacity];
+        Array.Fill(memberOf, -1);
+        for (var m = 0; m < patients.Length; m++) memberOf[patients[m]] = m;
+        return new Population(patients, index, new bool[patients.Length], memberOf, cohort.Count);
     }
 
     private void FindOutcomes(Dataset dataset, OutcomeSpec outcome, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Claims.Engine.Storage;
 using Claims.Modelling.Evaluation;
 using Claims.Modelling.Features;
 using Claims.Modelling.Reports;
+using Claims.Modelling.Scoring;
 using Claims.Modelling.Spec;
 
 namespace Claims.Modelling.Training;
@@ -12,7 +13,8 @@ namespace Claims.Modelling.Training;
 /// <summary>
 /// One spec on one dataset, in steps: the population (cohort, observed window, outcomes), its features from the
 /// engine's scans, the split by patient, the chosen model and the logistic baseline fitted on the training members
-/// and scored on the test members; then report.json, report.html, the spec and model.zip written to the output folder.
+/// and scored on the test members; then report.json, report.html, the spec and model.zip (with the spec and the
+/// feature names inside, for <see cref="ModelScoring"/>) written to the output folder.
 /// </summary>
 public static class ModelRun
 {
@@ -57,7 +59,7 @@ public static class ModelRun
         File.WriteAllText(Path.Combine(output, ReportFile), JsonSerializer.Serialize(report, s_json));
         File.WriteAllText(Path.Combine(output, SpecFile), spec.Json);
         File.WriteAllText(Path.Combine(output, PageFile), ReportPage.Render(report, Roc(chosen, observed), Roc(baseline, observed)));
-        trainer.Context.Model.Save(chosen.Model, chosen.Schema, Path.Combine(output, ModelFile));
+        ModelPackage.Write(trainer, chosen, spec, features.Names, Path.Combine(output, ModelFile));
         return report;
     }
 

@@ -13,7 +13,7 @@ namespace Claims.Engine.Extracts;
 /// permutation that encrypts a whole batch in one call: joins inside one extract still work, and no id is shared
 /// between projects.
 /// </summary>
-internal sealed class Pseudonyms : IDisposable
+public sealed class Pseudonyms : IDisposable
 {
     public const string Scheme =
         "project key = HMAC-SHA256(key, \"claims.extract.project:\" + project); " +

@@ -48,10 +48,7 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
     [Fact]
     public void The_example_passes_the_membership_attack_and_a_model_grown_to_remember_its_members_fails_it()
     {
-        // Sized for the fixture's 1,300 training members: small trees, few rounds. (The example's 200 rounds of 31
-        // leaves are for 200,000 persons; here they remember their members, attack AUC about 0.7.)
-        var modest = Examples.Admission.Replace("\"leaves\": 31, \"minMembersPerLeaf\": 20, \"iterations\": 200", "\"leaves\": 8, \"minMembersPerLeaf\": 50, \"iterations\": 40");
-        var example = ModelRun.Train(fixture.Dataset, ModelSpecParser.Parse(modest, fixture.Dataset.Schema), fixture.Temp("fit"));
+        var example = ModelRun.Train(fixture.Dataset, ModelSpecParser.Parse(Examples.Modest, fixture.Dataset.Schema), fixture.Temp("fit"));
         Assert.True(example.MembershipInference.Passed, $"attack AUC {example.MembershipInference.AttackAuc:F3}");
         // A few hundred members, leaves of one member, many rounds: the model learns who it saw.
         var overfit = Examples.Admission
