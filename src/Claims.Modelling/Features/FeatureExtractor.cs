@@ -1,5 +1,6 @@
 using Claims.Engine.Cohorts;
 using Claims.Engine.Kernels;
+using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 using Claims.Modelling.Spec;
 
@@ -12,6 +13,7 @@ namespace Claims.Modelling.Features;
 /// <item>demographics from their latest receipt at or before the index: age, female, prefecture and insurer kind
 /// (one flag per value, so a linear baseline need not read codes as magnitudes);</item>
 /// <item>utilisation per window: claims, inpatient claims (with an admission date) and points;</item>
+/// <item>checkup items from their latest checkup before the index, each with a flag for no value;</item>
 /// <item>diagnosis groups (ICD-10 letter or three-character category) and drug classes (薬効分類) per window, as flags.</item>
 /// </list>
 /// Rows in or after the index month never feed a feature: they could hold the outcome.
@@ -31,6 +33,7 @@ internal static class FeatureExtractor
         var members = population.Count;
         var columns = new List<(string Name, Func<int, float> Value)>();
         if (spec.Demographics || spec.Utilisation) Receipts(dataset, population, spec, columns, cancellationToken);
+        if (spec.Checkups.Count > 0) Checkups(dataset, population, spec.Checkups, columns, cancellationToken);
         var flags = new FlagSet(members, windows);
         if (spec.Diagnoses is { } level)
             Flag(dataset, "diagnoses", "icd10", population, windows, flags, (column, row) => Group(column.Dictionary[column.Values<int>()[row]], level), cancellationToken);
@@ -117,6 +120,55 @@ internal static class FeatureExtractor
             columns.Add((Name("points", windows[w]), m => p[m]));
         }
     }
+
+    /// <summary>
+    /// Each member's latest checkup before their index month, however far back (the latest exam date, then the
+    /// greatest checkup id): per item its value (yes as 1, no as 0) and "item missing", 1 where there is no such
+    /// checkup or it has no value for the item, when the value is 0, so no model reads "not measured" as a measurement of 0.
+    /// </summary>
+    private static void Checkups(Dataset dataset, Population population, IReadOnlyList<string> items, List<(string, Func<int, float>)> columns, CancellationToken cancellationToken)
+    {
+        var members = population.Count;
+        var latest = new (int Date, long Id)[members];
+        Array.Fill(latest, (int.MinValue, long.MinValue));
+        var values = items.Select(_ => new float[members]).ToArray();
+        var missing = items.Select(_ => Enumerable.Repeat(true, members).ToArray()).ToArray();
+        // Checkups are few (about one a person a year), so blocks of one month that meet the same member take turns.
+        var turn = new Lock();
+        EventScan.Blocks(dataset, dataset.Table("checkups").Schema, null, (partition, start, count, _) =>
+        {
+            var month = MonthKey.ToAbsolute(partition.Key);
+            var ids = partition.Column("patient_id");
+            var dates = partition.Column("exam_date").Values<int>();
+            var checkups = partition.Column("checkup_id").Values<long>();
+            var read = items.Select(partition.Column).ToArray();
+            for (var row = start; row < start + count; row++)
+            {
+                if (ids.IsNull(row) || population.MemberOf[ids.Values<int>()[row]] is var m && m < 0 || month - population.Index[m] > -1) continue;
+                var when = (dates[row], checkups[row]);
+                lock (turn)
+                {
+                    if (when.CompareTo(latest[m]) <= 0) continue;
+                    latest[m] = when;
+                    for (var i = 0; i < read.Length; i++) (values[i][m], missing[i][m]) = read[i].IsNull(row) ? (0f, true) : (Value(read[i], row), false);
+                }
+            }
+        }, cancellationToken: cancellationToken);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (value, none) = (values[i], missing[i]);
+            columns.Add(($"checkup:{items[i]}", m => value[m]));
+            columns.Add(($"checkup:{items[i]} missing", m => none[m] ? 1f : 0f));
+        }
+    }
+
+    private static float Value(MappedColumn column, int row) => column.Schema.Type switch
+    {
+        LogicalType.Float32 => column.Values<float>()[row],
+        LogicalType.Int16 => column.Values<short>()[row],
+        LogicalType.Int8 => column.Values<sbyte>()[row],
+        _ => column.Values<bool>()[row] ? 1f : 0f,
+    };
 
     private static void Flag(Dataset dataset, string tableName, string columnName, Population population, IReadOnlyList<MonthWindow> windows, FlagSet flags,
         Func<MappedColumn, int, string?> group, CancellationToken cancellationToken)

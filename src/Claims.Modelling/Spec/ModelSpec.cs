@@ -28,8 +28,15 @@ public sealed record MonthWindow(int From, int To)
     public override string ToString() => $"{From}..{To}";
 }
 
-/// <summary>Which features, over which windows before the index; a flag seen in fewer than <see cref="MinMembers"/> members is dropped and listed.</summary>
-public sealed record FeatureSpec(bool Demographics, DiagnosisLevel? Diagnoses, bool Drugs, bool Utilisation, IReadOnlyList<MonthWindow> Windows, int MinMembers);
+/// <summary>
+/// Which features, over which windows before the index; a flag seen in fewer than <see cref="MinMembers"/> members is
+/// dropped and listed. <see cref="Checkups"/> are checkup items (columns of the checkups table) read from each
+/// member's latest checkup before the index.
+/// </summary>
+public sealed record FeatureSpec(bool Demographics, DiagnosisLevel? Diagnoses, bool Drugs, bool Utilisation, IReadOnlyList<MonthWindow> Windows, int MinMembers)
+{
+    public IReadOnlyList<string> Checkups { get; init; } = [];
+}
 
 /// <summary>How diagnoses are grouped: by ICD-10 chapter letter, or by three-character category.</summary>
 public enum DiagnosisLevel

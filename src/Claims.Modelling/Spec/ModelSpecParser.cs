@@ -28,7 +28,7 @@ public static class ModelSpecParser
         Object(root, "spec", "name", "description", "target", "outcome", "features", "model", "split");
         if (!root.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
             throw new ModelSpecException("name", "is required: a name for the analysis");
-        return new ModelSpec(name.GetString()!, Target(root, schema), Outcome(root, schema), Features(root), Model(root), Split(root), json);
+        return new ModelSpec(name.GetString()!, Target(root, schema), Outcome(root, schema), Features(root, schema), Model(root), Split(root), json);
     }
 
     private static CohortDefinition Target(JsonElement root, ClaimsSchema schema)
@@ -64,12 +64,12 @@ public static class ModelSpecParser
         return new OutcomeSpec(criterion, MonthWindow.FromDays(start, end));
     }
 
-    private static FeatureSpec Features(JsonElement root)
+    private static FeatureSpec Features(JsonElement root, ClaimsSchema schema)
     {
         var features = root.TryGetProperty("features", out var f) ? f : default;
         if (features.ValueKind == JsonValueKind.Undefined)
             return new FeatureSpec(true, DiagnosisLevel.Letter, true, true, [MonthWindow.FromDays(-365, -1)], 20);
-        Object(features, "features", "demographics", "diagnoses", "drugs", "utilisation", "windows", "minMembers");
+        Object(features, "features", "demographics", "diagnoses", "drugs", "utilisation", "windows", "minMembers", "checkups");
         DiagnosisLevel? diagnoses = DiagnosisLevel.Letter;
         if (features.TryGetProperty("diagnoses", out var d))
         {
@@ -100,7 +100,35 @@ public static class ModelSpecParser
         }
         else windows.Add(MonthWindow.FromDays(-365, -1));
         return new FeatureSpec(Bool(features, "demographics", "features", true), diagnoses, Bool(features, "drugs", "features", true),
-            Bool(features, "utilisation", "features", true), windows, Int(features, "minMembers", "features", 20, 1, 1_000_000));
+            Bool(features, "utilisation", "features", true), windows, Int(features, "minMembers", "features", 20, 1, 1_000_000))
+        {
+            Checkups = Checkups(features, schema),
+        };
+    }
+
+    /// <summary>
+    /// Checkup items: the checkups table's measurements and answers (numbers and yes/no), not its ids, dates or the
+    /// demographics, which the receipts give.
+    /// </summary>
+    private static List<string> Checkups(JsonElement features, ClaimsSchema schema)
+    {
+        if (!features.TryGetProperty("checkups", out var c)) return [];
+        var items = schema.Table("checkups").Columns
+            .Where(column => column.Type is LogicalType.Float32 or LogicalType.Int16 or LogicalType.Int8 or LogicalType.Bool
+                && column.Name is not ("age" or "sex" or "prefecture" or "insurer_kind"))
+            .Select(column => column.Name).ToList();
+        if (c.ValueKind != JsonValueKind.Array || c.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
+            throw new ModelSpecException("features.checkups", $"must be a list of checkup items, e.g. [\"bmi\", \"sbp\", \"hba1c\"] (one of: {string.Join(", ", items)})");
+        var chosen = new List<string>();
+        var i = 0;
+        foreach (var item in c.EnumerateArray().Select(v => v.GetString()!))
+        {
+            var path = $"features.checkups[{i++}]";
+            if (!items.Contains(item)) throw new ModelSpecException(path, $"'{item}' is not a checkup item (one of: {string.Join(", ", items)})");
+            if (chosen.Contains(item)) throw new ModelSpecException(path, $"'{item}' is listed twice");
+            chosen.Add(item);
+        }
+        return chosen;
     }
 
     private static TrainerSpec Model(JsonElement root)

@@ -18,13 +18,17 @@ public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<Mod
     [InlineData("category")]
     public void Every_feature_of_random_members_is_what_sql_over_the_export_says(string diagnoses)
     {
-        var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"diagnoses\": \"letter\"", $"\"diagnoses\": \"{diagnoses}\""), fixture.Dataset.Schema);
+        var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"diagnoses\": \"letter\"", $"\"diagnoses\": \"{diagnoses}\"")
+            .Replace("\"minMembers\": 20", $"\"minMembers\": 20, \"checkups\": [{string.Join(", ", Checkups.Select(c => $"\"{c}\""))}]"), fixture.Dataset.Schema);
         var population = Population.Build(fixture.Dataset, spec, CancellationToken.None);
         var features = FeatureExtractor.Extract(fixture.Dataset, population, spec.Features, CancellationToken.None);
         Assert.True(population.Count > 300, $"only {population.Count} members");
         var names = features.Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
         var random = new Random(diagnoses.Length);
-        foreach (var m in Enumerable.Range(0, 40).Select(_ => random.Next(population.Count)))
+        var withCheckup = 0;
+        // Forty members at random, and twenty of those with a checkup before their index (few are: most members are 75 or over).
+        var examined = Enumerable.Range(0, population.Count).Where(m => features.Row(m)[names[$"checkup:{Checkups[0]} missing"]] == 0f).ToArray();
+        foreach (var m in Enumerable.Range(0, 40).Select(_ => random.Next(population.Count)).Concat(Enumerable.Range(0, 20).Select(_ => examined[random.Next(examined.Length)])))
         {
             var (patient, index) = (population.Patients[m], population.Index[m]);
             var row = features.Row(m).ToArray();
@@ -39,6 +43,18 @@ public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<Mod
             Assert.Contains(latest, r => Convert.ToSingle(r[0]) == Feature("age"));
             Assert.Equal(Convert.ToInt32(latest[0][1]) == 2 ? 1f : 0f, Feature("female"));
             Assert.Contains(latest, r => Convert.ToInt32(r[2]) == 0 || Feature($"prefecture={r[2]}") == 1f);
+            // Checkup items: the latest checkup before the index month, however far back; ties by date to the greater id.
+            var checkup = fixture.Oracle.Rows($"""
+                SELECT {string.Join(", ", Checkups.Select(c => $"CAST({c} AS FLOAT)"))} FROM checkups
+                WHERE patient_id = {patient} AND {Offset("exam_month", index)} <= -1 ORDER BY exam_date DESC, checkup_id DESC LIMIT 1
+                """).SingleOrDefault();
+            for (var i = 0; i < Checkups.Length; i++)
+            {
+                var value = checkup?[i];
+                Assert.True((value is null ? 1f : 0f) == Feature($"checkup:{Checkups[i]} missing"), $"{who}: {Checkups[i]} missing");
+                Assert.True((value is null ? 0f : Convert.ToSingle(value)) == Feature($"checkup:{Checkups[i]}"), $"{who}: {Checkups[i]}");
+            }
+            if (checkup is not null) withCheckup++;
             foreach (var window in spec.Features.Windows)
             {
                 var inWindow = $"patient_id = {patient} AND {Offset("service_month", index)} BETWEEN {window.From} AND {window.To}";
@@ -56,7 +72,24 @@ public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<Mod
                 Assert.True(codes.Where(c => !features.Dropped.Contains(c)).ToHashSet().SetEquals(flagged), $"{who}: flags in {window}");
             }
         }
+        Assert.True(withCheckup >= 20, $"only {withCheckup} members with a checkup");
+        // Over every member, not a sample: how many have each item from a checkup before their index.
+        var table = $"members_{diagnoses}";
+        fixture.Oracle.Rows($"CREATE TABLE {table} (patient INTEGER, idx INTEGER)");
+        fixture.Oracle.Insert(table, Enumerable.Range(0, population.Count).Select(m => new object[] { population.Patients[m], population.Index[m] }));
+        foreach (var item in Checkups)
+        {
+            var expected = fixture.Oracle.Scalar($"""
+                SELECT count(*) FROM {table} m WHERE (SELECT {item} IS NOT NULL FROM checkups c WHERE c.patient_id = m.patient AND {Offset("c.exam_month", 0)} < m.idx
+                  ORDER BY c.exam_date DESC, c.checkup_id DESC LIMIT 1)
+                """);
+            Assert.Equal(expected, Enumerable.Range(0, population.Count).Count(m => features.Row(m)[names[$"checkup:{item} missing"]] == 0f));
+            Assert.True(expected > 0 || item == "fpg", $"no member has {item}");
+        }
     }
+
+    // A float, integers of two sizes, a yes/no answer and an item often not measured.
+    private static readonly string[] Checkups = ["bmi", "sbp", "hba1c", "egfr", "urine_protein", "smoking", "fpg"];
 
     [Fact]
     public void Outcomes_are_the_members_with_an_event_in_their_window_and_members_reach_its_end()

@@ -63,6 +63,10 @@ public class ModelSpecParserTests
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"testFrom": 202307}}""", "split.testFrom", "\"by\": \"time\"")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "time", "testFrom": 202307, "testFraction": 0.2}}""", "split.testFraction", "takes testFrom")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "month"}}""", "split.by", "\"patient\"")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "features": {"checkups": "bmi"}}""", "features.checkups", "must be a list of checkup items")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "features": {"checkups": ["bmi", "exam_date"]}}""", "features.checkups[1]", "'exam_date' is not a checkup item (one of: height, weight, bmi,")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "features": {"checkups": ["age"]}}""", "features.checkups[0]", "'age' is not a checkup item")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "features": {"checkups": ["sbp", "sbp"]}}""", "features.checkups[1]", "'sbp' is listed twice")]
     public void A_bad_spec_is_refused_naming_the_field(string json, string path, string message)
     {
         var error = Assert.Throws<ModelSpecException>(() => ModelSpecParser.Parse(json));
