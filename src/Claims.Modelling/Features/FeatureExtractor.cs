@@ -36,9 +36,9 @@ internal static class FeatureExtractor
         if (spec.Checkups.Count > 0) Checkups(dataset, population, spec.Checkups, columns, cancellationToken);
         var flags = new FlagSet(members, windows);
         if (spec.Diagnoses is { } level)
-            Flag(dataset, "diagnoses", "icd10", population, windows, flags, (column, row) => Group(column.Dictionary[column.Values<int>()[row]], level), cancellationToken);
+            Flag(dataset, "diagnoses", "icd10", population, windows, flags, (column, code) => Group(column.Dictionary[code], level), cancellationToken);
         if (spec.Drugs)
-            Flag(dataset, "drugs", "drug_class", population, windows, flags, (column, row) => $"drug_class:{column.Values<short>()[row]}", cancellationToken);
+            Flag(dataset, "drugs", "drug_class", population, windows, flags, (_, code) => $"drug_class:{code}", cancellationToken);
         var (kept, dropped) = flags.Frequent(names is null ? spec.MinMembers : 1);
         foreach (var (name, bits) in kept) columns.Add((name, m => (bits[m >> 6] >> m & 1) != 0 ? 1f : 0f));
         if (names is not null)
@@ -82,18 +82,23 @@ internal static class FeatureExtractor
             EventScan.Blocks(dataset, receipts.Schema, null, (p, start, count, _) =>
             {
                 var ids = p.Column("patient_id");
-                var (ages, sexes, prefectures, insurers) = (p.Column("age"), p.Column("sex"), p.Column("prefecture"), p.Column("insurer_kind"));
+                var (prefectures, insurers, admissions) = (p.Column("prefecture"), p.Column("insurer_kind"), p.Column("admission_date"));
+                // Spans taken once a block: the rows below are the extraction's hot loop.
+                var patients = ids.Values<int>();
+                var ages = p.Column("age").Values<short>();
+                var sexes = p.Column("sex").Values<sbyte>();
+                var prefectureValues = prefectures.Values<sbyte>();
+                var insurerValues = insurers.Values<sbyte>();
                 var totals = p.Column("total_points").Values<int>();
-                var admissions = p.Column("admission_date");
                 for (var row = start; row < start + count; row++)
                 {
-                    if (ids.IsNull(row) || population.MemberOf[ids.Values<int>()[row]] is var m && m < 0) continue;
+                    if (ids.IsNull(row) || population.MemberOf[patients[row]] is var m && m < 0) continue;
                     var offset = month - population.Index[m];
                     if (offset > 0 || offset < earliest) continue;
-                    age[m] = ages.Values<short>()[row];
-                    sex[m] = sexes.Values<sbyte>()[row];
-                    prefecture[m] = prefectures.IsNull(row) ? 0 : prefectures.Values<sbyte>()[row];
-                    insurer[m] = insurers.IsNull(row) ? 0 : insurers.Values<sbyte>()[row];
+                    age[m] = ages[row];
+                    sex[m] = sexes[row];
+                    prefecture[m] = prefectures.IsNull(row) ? 0 : prefectureValues[row];
+                    insurer[m] = insurers.IsNull(row) ? 0 : insurerValues[row];
                     for (var w = 0; w < windows.Count; w++)
                     {
                         if (!windows[w].Contains(offset)) continue;
@@ -139,12 +144,13 @@ internal static class FeatureExtractor
         {
             var month = MonthKey.ToAbsolute(partition.Key);
             var ids = partition.Column("patient_id");
+            var patients = ids.Values<int>();
             var dates = partition.Column("exam_date").Values<int>();
             var checkups = partition.Column("checkup_id").Values<long>();
             var read = items.Select(partition.Column).ToArray();
             for (var row = start; row < start + count; row++)
             {
-                if (ids.IsNull(row) || population.MemberOf[ids.Values<int>()[row]] is var m && m < 0 || month - population.Index[m] > -1) continue;
+                if (ids.IsNull(row) || population.MemberOf[patients[row]] is var m && m < 0 || month - population.Index[m] > -1) continue;
                 var when = (dates[row], checkups[row]);
                 lock (turn)
                 {
@@ -170,25 +176,35 @@ internal static class FeatureExtractor
         _ => column.Values<bool>()[row] ? 1f : 0f,
     };
 
+    /// <summary>
+    /// Flags from one coded column: <paramref name="group"/> names the flag of a code (a dictionary id, or a number
+    /// for a numeric code), null for none.
+    /// </summary>
     private static void Flag(Dataset dataset, string tableName, string columnName, Population population, IReadOnlyList<MonthWindow> windows, FlagSet flags,
         Func<MappedColumn, int, string?> group, CancellationToken cancellationToken)
     {
         var table = dataset.Table(tableName);
         var earliest = windows.Min(w => w.From);
+        var narrow = table.Schema.Column(columnName).Type == LogicalType.Int16;
         EventScan.Blocks(dataset, table.Schema, null, (partition, start, count, _) =>
         {
             var month = MonthKey.ToAbsolute(partition.Key);
             var ids = partition.Column("patient_id");
+            var patients = ids.Values<int>();
             var column = partition.Column(columnName);
-            // Names are looked up once per block: the set's lock is shared by every thread.
-            var seen = new Dictionary<string, ulong[][]>();
+            var shorts = narrow ? column.Values<short>() : default;
+            var ints = narrow ? default : column.Values<int>();
+            // Each code is named and its flag looked up once a block: the set's lock is shared by every thread, and
+            // a name made for every row would be most of the work.
+            var seen = new Dictionary<int, ulong[][]?>();
             for (var row = start; row < start + count; row++)
             {
-                if (ids.IsNull(row) || column.IsNull(row) || population.MemberOf[ids.Values<int>()[row]] is var m && m < 0) continue;
+                if (ids.IsNull(row) || column.IsNull(row) || population.MemberOf[patients[row]] is var m && m < 0) continue;
                 var offset = month - population.Index[m];
                 if (offset > -1 || offset < earliest) continue;
-                if (group(column, row) is not { } name) continue;
-                if (!seen.TryGetValue(name, out var bits)) seen[name] = bits = flags.Of(name);
+                var code = narrow ? shorts[row] : ints[row];
+                if (!seen.TryGetValue(code, out var bits)) seen[code] = bits = group(column, code) is { } name ? flags.Of(name) : null;
+                if (bits is null) continue;
                 for (var w = 0; w < windows.Count; w++)
                     if (windows[w].Contains(offset)) FlagSet.Set(bits[w], m);
             }
