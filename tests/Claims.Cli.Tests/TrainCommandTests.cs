@@ -23,6 +23,7 @@ public class TrainCommandTests
         Assert.Equal(population.GetProperty("test").GetInt64(), report.RootElement.GetProperty("metrics").GetProperty("count").GetInt64());
         Assert.Contains($"{report.RootElement.GetProperty("metrics").GetProperty("aucRoc").GetDouble():F3}", output);
         Assert.True(File.Exists(temp.Combine("model", "model.zip")));
+        Assert.True(File.Exists(temp.Combine("model", "model.onnx")));
 
         // The example's own target, scored from the model file alone: one row per member, by pseudonym, with a new
         // project key beside the scores; the same key and project name the same patients the same way again.

@@ -34,8 +34,8 @@ public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<Controlle
         Assert.True(job.GetProperty("status").GetString() == "succeeded", job.GetRawText());
         Assert.Equal("model", job.GetProperty("kind").GetString());
         var (files, result) = await analyst.Download(jobId);
-        Assert.Equal(["report.json", "report.html", "spec.json", "model.zip"], files.Keys);
-        Assert.Equal(["report.json", "report.html", "spec.json", "model.zip"], result.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("file").GetString()));
+        Assert.Equal(["report.json", "report.html", "spec.json", "model.zip", "model.onnx"], files.Keys);
+        Assert.Equal(["report.json", "report.html", "spec.json", "model.zip", "model.onnx"], result.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("file").GetString()));
         using var report = JsonDocument.Parse(files["report.json"]);
         var population = report.RootElement.GetProperty("population");
         Assert.True(population.GetProperty("members").GetInt64() > 100, population.GetRawText());
@@ -45,6 +45,8 @@ public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<Controlle
         Assert.Equal("a costly claim within two months", spec.RootElement.GetProperty("name").GetString());
         using var model = new ZipArchive(new MemoryStream(files["model.zip"]));
         Assert.NotEmpty(model.Entries);
+        Assert.Contains(model.Entries, e => e.FullName == "claims/features.json");
+        Assert.True(files["model.onnx"].Length > 100);
     }
 
     [Fact]

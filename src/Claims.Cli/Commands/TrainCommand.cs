@@ -13,7 +13,7 @@ internal static class TrainCommand
     {
         var data = CommonOptions.Data();
         var spec = new Option<string>("--spec") { Description = "The model spec (data-schemas/model.schema.json), or - for standard input", Required = true };
-        var output = CommonOptions.Out("The folder for report.json, report.html, spec.json and model.zip");
+        var output = CommonOptions.Out("The folder for report.json, report.html, spec.json, model.zip and model.onnx");
         var command = new Command("train", "Train a prediction model from a spec: a target cohort, an outcome window, features and a trainer") { data, spec, output };
         command.SetAction(parse =>
         {
@@ -36,7 +36,7 @@ internal static class TrainCommand
             console.Write(table);
             var attack = report.MembershipInference;
             console.MarkupLineInterpolated($"membership inference: attack AUC {attack.AttackAuc:F3} (limit {attack.Limit:F2}): {(attack.Passed ? "passed" : "failed, the model remembers its training members")}");
-            console.MarkupLineInterpolated($"written to {parse.GetValue(output)}: {ModelRun.ReportFile}, {ModelRun.PageFile}, {ModelRun.SpecFile}, {ModelRun.ModelFile}");
+            console.MarkupLineInterpolated($"written to {parse.GetValue(output)}: {ModelRun.ReportFile}, {ModelRun.PageFile}, {ModelRun.SpecFile}, {ModelRun.ModelFile}, {ModelRun.OnnxFile}");
             return 0;
         });
         return command;

@@ -14,7 +14,8 @@ namespace Claims.Modelling.Training;
 /// One spec on one dataset, in steps: the population (cohort, observed window, outcomes), its features from the
 /// engine's scans, the split by patient, the chosen model and the logistic baseline fitted on the training members
 /// and scored on the test members; then report.json, report.html, the spec and model.zip (with the spec and the
-/// feature names inside, for <see cref="ModelScoring"/>) written to the output folder.
+/// feature names inside, for <see cref="ModelScoring"/>) and model.onnx (the same model for onnxruntime) written
+/// to the output folder.
 /// </summary>
 public static class ModelRun
 {
@@ -22,6 +23,7 @@ public static class ModelRun
     public const string ModelFile = "model.zip";
     public const string SpecFile = "spec.json";
     public const string PageFile = "report.html";
+    public const string OnnxFile = "model.onnx";
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -60,6 +62,7 @@ public static class ModelRun
         File.WriteAllText(Path.Combine(output, SpecFile), spec.Json);
         File.WriteAllText(Path.Combine(output, PageFile), ReportPage.Render(report, Roc(chosen, observed), Roc(baseline, observed)));
         ModelPackage.Write(trainer, chosen, spec, features.Names, Path.Combine(output, ModelFile));
+        using (var onnx = File.Create(Path.Combine(output, OnnxFile))) trainer.SaveOnnx(chosen, features.Width, onnx);
         return report;
     }
 

@@ -48,6 +48,18 @@ internal sealed class ModelTrainer(TrainerSpec spec, int seed)
     public float[] Score(ITransformer model, int width, IEnumerable<float[]> rows) =>
         model.Transform(View(width, rows.Select(r => new Example { Features = r }))).GetColumn<float>("Probability").ToArray();
 
+    /// <summary>
+    /// The model as ONNX, for Python and R users (onnxruntime): input "Features", a float vector in the report's
+    /// feature order; outputs "Probability.output", "Score.output" and "PredictedLabel.output", one row per member.
+    /// </summary>
+    public void SaveOnnx(TrainedModel model, int width, Stream stream)
+    {
+        // Converted over features alone: a view with the label would make it an input every user has to feed.
+        var schema = SchemaDefinition.Create(typeof(Unlabelled));
+        schema[nameof(Unlabelled.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        _ml.Model.ConvertToOnnx(model.Model, _ml.Data.LoadFromEnumerable(Array.Empty<Unlabelled>(), schema), stream);
+    }
+
     private IDataView View(FeatureMatrix features, bool[] labels, int[] members) =>
         View(features.Width, members.Select(m => new Example { Label = labels[m], Features = features.Row(m).ToArray() }));
 
@@ -56,6 +68,11 @@ internal sealed class ModelTrainer(TrainerSpec spec, int seed)
         var schema = SchemaDefinition.Create(typeof(Example));
         schema[nameof(Example.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
         return _ml.Data.LoadFromEnumerable(examples, schema);
+    }
+
+    private sealed class Unlabelled
+    {
+        public float[] Features { get; set; } = [];
     }
 
     private sealed class Example
