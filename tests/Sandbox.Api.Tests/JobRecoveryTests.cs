@@ -12,11 +12,42 @@ public class JobRecoveryTests
     [Fact]
     public async Task An_extract_killed_mid_run_leaves_no_result_and_reruns_from_scratch_on_restart()
     {
+        await KilledAndRerun(
+            (analyst, project) => analyst.Submit(project, "synthetic", SandboxApi.Everybody, SandboxApi.AllTables, "csv"),
+            "extract.zip",
+            // What the killed run left: every table written, the zip begun and never finished.
+            folder => Assert.Equal(SandboxApi.AllTables.Select(t => t + ".csv").Append("manifest.json").Order(),
+                Directory.GetFiles(Path.Combine(folder, "staging")).Select(Path.GetFileName).Order()),
+            async (analyst, jobId) => Assert.Equal(SandboxApi.AllTables.Length + 1, (await analyst.DownloadVerified(jobId)).Count));
+    }
+
+    [Fact]
+    public async Task A_model_job_killed_mid_run_leaves_no_result_and_reruns_from_scratch_on_restart()
+    {
+        await KilledAndRerun(
+            async (analyst, project) =>
+            {
+                var response = await analyst.TrainModel(project, "synthetic", SandboxApi.ModelSpec);
+                Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+                return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!;
+            },
+            "model-result.zip",
+            // What the killed run left: the model trained and written, its result zip begun and never finished.
+            folder => Assert.Equal(["model.onnx", "model.zip", "report.html", "report.json", "spec.json"],
+                Directory.GetFiles(Path.Combine(folder, "model")).Select(Path.GetFileName).Order()),
+            async (analyst, jobId) => Assert.Equal(["report.json", "report.html", "spec.json", "model.zip", "model.onnx"], (await analyst.Download(jobId)).Entries.Keys));
+    }
+
+    /// <summary>
+    /// A job submitted to a service that pauses ten minutes before each file it zips, so the kill lands with the
+    /// job's files written and its result zip (<paramref name="result"/>) begun, whatever the machine's speed; then
+    /// a second service, which must run it again from scratch to a download (<paramref name="downloaded"/> checks it).
+    /// </summary>
+    private static async Task KilledAndRerun(Func<HttpClient, string, Task<string>> submit, string result, Action<string> killedLeft, Func<HttpClient, string, Task> downloaded)
+    {
         using var data = SandboxData.NewDataDir();
         var port = ServiceProcess.FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
-        // A pause of ten minutes before each file it zips parks the job with its tables written and its zip begun:
-        // the kill lands there, whatever the machine's speed.
         var environment = new Dictionary<string, string>(SandboxData.Environment(data.Path))
         {
             ["ASPNETCORE_URLS"] = address.ToString(),
@@ -32,10 +63,9 @@ public class JobRecoveryTests
             {
                 await ServiceProcess.WaitForHealth(admin);
                 analyst = Client(address, (await admin.NewUser("analyst")).Key);
-                var project = await analyst.NewProject(["synthetic"]);
-                jobId = await analyst.Submit(project, "synthetic", SandboxApi.Everybody, SandboxApi.AllTables, "csv");
+                jobId = await submit(analyst, await analyst.NewProject(["synthetic"]));
                 folder = Path.Combine(data.Path, "jobs", jobId);
-                await UntilExists(Path.Combine(folder, "extract.zip.tmp"));
+                await UntilExists(Path.Combine(folder, result + ".tmp"));
             }
             finally
             {
@@ -44,11 +74,9 @@ public class JobRecoveryTests
             }
         }
 
-        // What the killed run left: every table written, the zip begun and never finished.
-        Assert.Equal(SandboxApi.AllTables.Select(t => t + ".csv").Append("manifest.json").Order(),
-            Directory.GetFiles(Path.Combine(folder, "staging")).Select(Path.GetFileName).Order());
-        Assert.True(File.Exists(Path.Combine(folder, "extract.zip.tmp")));
-        Assert.False(File.Exists(Path.Combine(folder, "extract.zip")));
+        killedLeft(folder);
+        Assert.True(File.Exists(Path.Combine(folder, result + ".tmp")));
+        Assert.False(File.Exists(Path.Combine(folder, result)));
         var (status, attempts) = StoredJob(data.Path, jobId);
         Assert.Equal("running", status);
         Assert.Equal(1, attempts);
@@ -61,9 +89,8 @@ public class JobRecoveryTests
             var job = await analyst.WaitForJob(jobId);
             Assert.Equal("succeeded", job.GetProperty("status").GetString());
             Assert.Equal(2, job.GetProperty("attempts").GetInt32());
-            var entries = await analyst.DownloadVerified(jobId);
-            Assert.Equal(SandboxApi.AllTables.Length + 1, entries.Count);
-            Assert.Equal(["extract.zip"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+            await downloaded(analyst, jobId);
+            Assert.Equal([result], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
         }
         finally
         {

@@ -9,25 +9,12 @@ namespace Claims.Sandbox.Tests;
 /// <summary>Model jobs: a spec trained on the synthetic data in one's own project, its errors named before anything is queued.</summary>
 public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<ControlledSandbox>
 {
-    // Six months of data: two behind the index, two ahead; an outcome common enough for a test set of a few hundred.
-    private const string Spec = """
-        {"name": "a costly claim within two months",
-         "target": {"name": "everyone with two months behind them", "entry": {"table": "receipts", "occurrence": "every"}, "priorObservationMonths": 2},
-         "outcome": {"table": "receipts", "where": {"col": "total_points", "ge": 2000}, "startDays": 1, "endDays": 60},
-         "features": {"windows": [[-60, -1]], "minMembers": 10},
-         "model": {"iterations": 20, "minMembersPerLeaf": 10}}
-        """;
-
-    private static Task<HttpResponseMessage> Train(HttpClient analyst, string project, string dataset, string spec) =>
-        analyst.PostAsync($"/api/projects/{project}/models",
-            new StringContent($$"""{"dataset": "{{dataset}}", "spec": {{spec}}}""", Encoding.UTF8, "application/json"));
-
     [Fact]
     public async Task A_spec_trains_on_the_synthetic_data_and_downloads_as_report_spec_and_model()
     {
         var analyst = factory.Client((await factory.Admin().NewUser("analyst")).Key);
         var id = await analyst.NewProject(["restricted"]);
-        var response = await Train(analyst, id, "synthetic", Spec);
+        var response = await analyst.TrainModel(id, "synthetic", SandboxApi.ModelSpec);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         var jobId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!;
         var job = await analyst.WaitForJob(jobId);
@@ -54,13 +41,13 @@ public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<Controlle
     {
         var analyst = factory.Client((await factory.Admin().NewUser("analyst")).Key);
         var id = await analyst.NewProject(["restricted"]);
-        await (await Train(analyst, id, "synthetic", Spec.Replace("\"iterations\": 20", "\"iterations\": 0"))).AssertProblem(HttpStatusCode.BadRequest, "model.iterations: must be a whole number from 1 to 2000");
-        await (await Train(analyst, id, "synthetic", Spec.Replace("\"table\": \"receipts\", \"where\"", "\"table\": \"nowhere\", \"where\""))).AssertProblem(HttpStatusCode.BadRequest, "outcome.table");
-        await (await Train(analyst, id, "synthetic", "\"a spec\"")).AssertProblem(HttpStatusCode.BadRequest, "spec is required");
-        await (await Train(analyst, id, "nowhere", Spec)).AssertProblem(HttpStatusCode.NotFound, "no dataset");
-        await (await Train(analyst, "p_nosuchproject00", "synthetic", Spec)).AssertProblem(HttpStatusCode.NotFound, "no project");
+        await (await analyst.TrainModel(id, "synthetic", SandboxApi.ModelSpec.Replace("\"iterations\": 20", "\"iterations\": 0"))).AssertProblem(HttpStatusCode.BadRequest, "model.iterations: must be a whole number from 1 to 2000");
+        await (await analyst.TrainModel(id, "synthetic", SandboxApi.ModelSpec.Replace("\"table\": \"receipts\", \"where\"", "\"table\": \"nowhere\", \"where\""))).AssertProblem(HttpStatusCode.BadRequest, "outcome.table");
+        await (await analyst.TrainModel(id, "synthetic", "\"a spec\"")).AssertProblem(HttpStatusCode.BadRequest, "spec is required");
+        await (await analyst.TrainModel(id, "nowhere", SandboxApi.ModelSpec)).AssertProblem(HttpStatusCode.NotFound, "no dataset");
+        await (await analyst.TrainModel("p_nosuchproject00", "synthetic", SandboxApi.ModelSpec)).AssertProblem(HttpStatusCode.NotFound, "no project");
         await factory.Admin().Approve(id, factory.Clock.GetUtcNow().AddDays(30));
-        await (await Train(analyst, id, "restricted", Spec)).AssertProblem(HttpStatusCode.Forbidden, "model disclosure control");
+        await (await analyst.TrainModel(id, "restricted", SandboxApi.ModelSpec)).AssertProblem(HttpStatusCode.Forbidden, "model disclosure control");
         Assert.Empty((await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{id}/jobs")).EnumerateArray());
     }
 }

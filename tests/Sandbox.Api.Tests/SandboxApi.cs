@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace Claims.Sandbox.Tests;
@@ -52,6 +53,22 @@ public static class SandboxApi
 
     public static Task<HttpResponseMessage> Extract(this HttpClient analyst, string projectId, string dataset, string cohort, string[] tables, string format = "parquet") =>
         analyst.PostAsJsonAsync($"/api/projects/{projectId}/extracts", new { dataset, cohort = JsonDocument.Parse(cohort).RootElement, tables, format });
+
+    /// <summary>
+    /// A model spec for the sandbox's synthetic data: six months of it, two behind the index and two ahead, and an
+    /// outcome common enough for a test set of a few hundred.
+    /// </summary>
+    public const string ModelSpec = """
+        {"name": "a costly claim within two months",
+         "target": {"name": "everyone with two months behind them", "entry": {"table": "receipts", "occurrence": "every"}, "priorObservationMonths": 2},
+         "outcome": {"table": "receipts", "where": {"col": "total_points", "ge": 2000}, "startDays": 1, "endDays": 60},
+         "features": {"windows": [[-60, -1]], "minMembers": 10},
+         "model": {"iterations": 20, "minMembersPerLeaf": 10}}
+        """;
+
+    public static Task<HttpResponseMessage> TrainModel(this HttpClient analyst, string project, string dataset, string spec) =>
+        analyst.PostAsync($"/api/projects/{project}/models",
+            new StringContent($$"""{"dataset": "{{dataset}}", "spec": {{spec}}}""", Encoding.UTF8, "application/json"));
 
     /// <summary>Submits an extract that must be accepted: its job id.</summary>
     public static async Task<string> Submit(this HttpClient analyst, string projectId, string dataset, string cohort, string[] tables, string format = "parquet")
