@@ -131,7 +131,7 @@ public static class DisclosureControl
         }
     }
 
-    private static bool Whole(Aggregate aggregate) => aggregate.Column?.Type != LogicalType.Float32;
+    private static bool Whole(Aggregate aggregate) => !aggregate.OfFloats;
 
     /// <summary>A figure as its aggregate returns it: counts and sums of integers as long, the rest as double.</summary>
     private static object Boxed(Aggregate aggregate, double value) => aggregate switch

@@ -114,8 +114,7 @@ internal sealed class MeasuredQuery
         if (!_extremes.TryGetValue(aggregate, out var extremes)) return null;
         var state = group.State;
         if (state.NonNull[aggregate] == 0) return null;
-        var isFloat = Query.Select[aggregate].Column!.Type == Schema.LogicalType.Float32;
-        var sum = isFloat ? state.DoubleSum[aggregate] : (double)state.LongSum[aggregate];
+        var sum = Query.Select[aggregate].OfFloats ? state.DoubleSum[aggregate] : (double)state.LongSum[aggregate];
         var top = Math.Max(Math.Abs(Convert.ToDouble(group.Values[Keys + extremes])), Math.Abs(Convert.ToDouble(group.Values[Keys + extremes + 1])));
         return new Magnitude(sum, state.NonNull[aggregate], top);
     }

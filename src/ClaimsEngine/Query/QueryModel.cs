@@ -117,6 +117,9 @@ public sealed record Aggregate(AggregateKind Kind, ColumnSchema? Column, string 
     /// which disclosure control takes from the same scan as the figures.
     /// </summary>
     internal ColumnSchema? WhereNotNull { get; init; }
+
+    /// <summary>Whether it aggregates floats: its sums are doubles, where sums of integers are whole longs.</summary>
+    internal bool OfFloats => Column?.Type == LogicalType.Float32;
 }
 
 public sealed record OrderKey(string Name, bool Descending);

@@ -73,7 +73,7 @@ internal static class QueryResult
         for (var a = 0; a < query.Select.Count; a++)
         {
             var aggregate = query.Select[a];
-            var isFloat = aggregate.Column?.Type == LogicalType.Float32;
+            var isFloat = aggregate.OfFloats;
             var empty = state.NonNull[a] == 0;
             row[query.GroupBy.Count + a] = aggregate.Kind switch
             {
