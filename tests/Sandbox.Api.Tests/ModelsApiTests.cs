@@ -34,6 +34,18 @@ public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<Controlle
         Assert.NotEmpty(model.Entries);
         Assert.Contains(model.Entries, e => e.FullName == "claims/features.json");
         Assert.True(files["model.onnx"].Length > 100);
+
+        // One file of the result by its name: the report page to read in the browser, as a sandboxed origin.
+        var page = await analyst.GetAsync($"/api/jobs/{jobId}/files/report.html");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("sandbox;", page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal(files["report.html"], await page.Content.ReadAsByteArrayAsync());
+        Assert.Equal(files["model.onnx"], await analyst.GetByteArrayAsync($"/api/jobs/{jobId}/files/model.onnx"));
+        await (await analyst.GetAsync($"/api/jobs/{jobId}/files/secrets.txt")).AssertProblem(HttpStatusCode.NotFound, "has no file 'secrets.txt' (its files: report.json, report.html, spec.json, model.zip, model.onnx)");
+        // Another user's job does not exist for them.
+        var other = factory.Client((await factory.Admin().NewUser("analyst")).Key);
+        await (await other.GetAsync($"/api/jobs/{jobId}/files/report.html")).AssertProblem(HttpStatusCode.NotFound, $"no job '{jobId}'");
     }
 
     [Fact]

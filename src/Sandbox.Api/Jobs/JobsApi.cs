@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Security.Claims;
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Datasets;
@@ -22,6 +23,8 @@ public static class JobsApi
         api.MapGet("/jobs/{id}", GetJob).WithName("GetJob");
         api.MapGet("/jobs/{id}/download", DownloadJob).WithName("DownloadJob")
             .WithSummary("The job's result (a zip), with its SHA-256 in X-Checksum-SHA256 and Repr-Digest");
+        api.MapGet("/jobs/{id}/files/{file}", DownloadJobFile).WithName("DownloadJobFile")
+            .WithSummary("One file of the job's result, by its name in the job's files (a model job's report.html, say), after the result is checked");
         api.MapGet("/projects/{id}/jobs", ListProjectJobs).WithName("ListProjectJobs");
         return app;
     }
@@ -43,7 +46,47 @@ public static class JobsApi
     public static Results<FileStreamHttpResult, ProblemHttpResult> DownloadJob(string id, ClaimsPrincipal user, JobStore jobs,
         IOptions<SandboxOptions> options, IProjectAccess access, DatasetRegistry datasets, HttpContext context)
     {
-        if (Visible(id, user, jobs) is not { } job) return NotFound(id);
+        if (OpenResult(id, user, jobs, options, access, datasets, context, out var job, out var stream) is { } problem) return problem;
+        ResultFile.WriteChecksumHeaders(context.Response.Headers, job.ResultSha256!);
+        return TypedResults.File(stream, "application/zip", $"{job.Kind}-{id}.zip", enableRangeProcessing: true);
+    }
+
+    public static Results<FileContentHttpResult, ProblemHttpResult> DownloadJobFile(string id, string file, ClaimsPrincipal user, JobStore jobs,
+        IOptions<SandboxOptions> options, IProjectAccess access, DatasetRegistry datasets, HttpContext context)
+    {
+        if (OpenResult(id, user, jobs, options, access, datasets, context, out var job, out var stream) is { } problem) return problem;
+        using (stream)
+        {
+            var files = job.Files ?? [];
+            if (files.All(f => f.File != file))
+                return Problems.NotFound($"job '{id}' has no file '{file}' (its files: {string.Join(", ", files.Select(f => f.File))})");
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
+            using var entry = zip.GetEntry(file)!.Open();
+            using var bytes = new MemoryStream();
+            entry.CopyTo(bytes);
+            var type = Path.GetExtension(file) switch
+            {
+                ".html" => "text/html; charset=utf-8",
+                ".json" => "application/json",
+                ".csv" => "text/csv; charset=utf-8",
+                _ => "application/octet-stream",
+            };
+            // A report is a page made from a user's spec: shown as a sandboxed origin, it can reach no key or cookie.
+            context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+            return TypedResults.File(bytes.ToArray(), type, file);
+        }
+    }
+
+    /// <summary>
+    /// The checks every download of a job's result passes, and the result opened and checked against its SHA-256:
+    /// a problem, or null with <paramref name="job"/> and <paramref name="stream"/> set.
+    /// </summary>
+    private static ProblemHttpResult? OpenResult(string id, ClaimsPrincipal user, JobStore jobs, IOptions<SandboxOptions> options, IProjectAccess access,
+        DatasetRegistry datasets, HttpContext context, out Job job, out Stream stream)
+    {
+        (job, stream) = (null!, null!);
+        if (Visible(id, user, jobs) is not { } visible) return NotFound(id);
+        job = visible;
         var audit = AuditDetails.Of(context);
         audit.ProjectId = job.ProjectId;
         // Restricted rows leave only to a member of a project approved now: a rejection or expiry after the job ran
@@ -55,8 +98,7 @@ public static class JobsApi
             return Problems.Result(StatusCodes.Status409Conflict, $"job '{id}' is {job.Status}{(job.Error is null ? "" : $": {job.Error}")}; only a succeeded job has a result", "Conflict");
         if (job.ResultPath is null) return Expired(job);
         // One open stream is checked and sent: a sweep deleting the file meanwhile cannot swap it or cut it short.
-        var stream = ResultFile.OpenVerified(options.Value.DataPath(job.ResultPath), job.ResultSha256!, out var damage);
-        if (stream is null)
+        if (ResultFile.OpenVerified(options.Value.DataPath(job.ResultPath), job.ResultSha256!, out var damage) is not { } opened)
         {
             // The retention may have removed it since the job was read.
             if (jobs.Find(id) is { ResultPath: null } removed) return Expired(removed);
@@ -65,9 +107,9 @@ public static class JobsApi
             jobs.FailResult(id, error);
             return Problems.Result(StatusCodes.Status410Gone, $"job '{id}': {error}", "Gone");
         }
+        stream = opened;
         audit.ResultSize = job.ResultBytes;
-        ResultFile.WriteChecksumHeaders(context.Response.Headers, job.ResultSha256!);
-        return TypedResults.File(stream, "application/zip", $"{job.Kind}-{id}.zip", enableRangeProcessing: true);
+        return null;
     }
 
     private static ProblemHttpResult Expired(Job job) => Problems.Result(StatusCodes.Status410Gone,

@@ -149,6 +149,26 @@ $("apply").addEventListener("submit", (event) => {
 $("projects").addEventListener("click", () =>
   api("GET", "/api/projects").then((p) => show("projects-out", table({ rows: p }))).catch(problem("projects-out")));
 
+// Polls a job until it has finished, showing its status in target; throws unless it succeeded.
+async function finished(jobId, target) {
+  let job;
+  do {
+    await new Promise((r) => setTimeout(r, 1000));
+    job = await api("GET", `/api/jobs/${jobId}`);
+    show(target, text("div", `job ${jobId}: ${job.status}`));
+  } while (job.status === "queued" || job.status === "running");
+  if (job.status !== "succeeded") throw new Error(job.error || job.status);
+  return job;
+}
+
+function downloadLink(blob, name) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.textContent = `download ${name} (${blob.size.toLocaleString()} bytes)`;
+  return link;
+}
+
 $("extract").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
@@ -156,20 +176,28 @@ $("extract").addEventListener("submit", async (event) => {
     const request = { dataset: form.dataset.value, cohort: JSON.parse(document.querySelector("#cohort textarea").value),
       tables: form.tables.value.split(",").map((t) => t.trim()), format: form.format.value };
     const { jobId } = await api("POST", `/api/projects/${form.project.value.trim()}/extracts`, request);
-    let job;
-    do {
-      await new Promise((r) => setTimeout(r, 1000));
-      job = await api("GET", `/api/jobs/${jobId}`);
-      show("projects-out", text("div", `job ${jobId}: ${job.status}`));
-    } while (job.status === "queued" || job.status === "running");
-    if (job.status !== "succeeded") throw new Error(job.error || job.status);
-    const zip = await api("GET", `/api/jobs/${jobId}/download`);
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(zip);
-    link.download = `extract-${jobId}.zip`;
-    link.textContent = `download extract-${jobId}.zip (${zip.size.toLocaleString()} bytes)`;
-    show("projects-out", link);
+    await finished(jobId, "projects-out");
+    show("projects-out", downloadLink(await api("GET", `/api/jobs/${jobId}/download`), `extract-${jobId}.zip`));
   } catch (error) { problem("projects-out")(error); }
+});
+
+// A model job: its report page shown in a sandboxed frame (no script, no access to this page's key), and the
+// model files to download.
+$("model").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  try {
+    const request = { dataset: form.dataset.value, spec: JSON.parse(form.spec.value) };
+    const { jobId } = await api("POST", `/api/projects/${form.project.value.trim()}/models`, request);
+    await finished(jobId, "model-out");
+    const frame = document.createElement("iframe");
+    frame.sandbox = "";
+    frame.className = "report";
+    frame.srcdoc = await (await api("GET", `/api/jobs/${jobId}/files/report.html`)).text();
+    const links = await Promise.all(["model.zip", "model.onnx"].map(async (file) =>
+      downloadLink(await api("GET", `/api/jobs/${jobId}/files/${file}`), file)));
+    show("model-out", [frame, ...links.flatMap((link) => [link, text("span", " ")])]);
+  } catch (error) { problem("model-out")(error); }
 });
 
 $("dashboard").addEventListener("click", () =>
