@@ -128,6 +128,28 @@ public class CohortDisclosureTests(RestrictedFixture fixture) : IClassFixture<Re
     }
 
     /// <summary>A cohort whose attrition has these remaining counts, each step's patients a prefix of ids 0, 1, 2, …</summary>
+    [Fact]
+    public void A_cohort_release_lists_its_rules_and_is_recorded_with_its_patients_under_its_name_only_when_shown()
+    {
+        var ledger = fixture.NewLedger();
+        var released = CohortDisclosure.Apply(fixture.Dataset, Chain([300, 200]), new DisclosureRequest("p", ledger, "", Policy));
+        Assert.Equal([
+            "suppression: counts of fewer than 5 patients (none included) are shown as x; each remaining and removed count is perturbed on its own patients",
+            DisclosureRules.Perturbation(Policy), DisclosureRules.Differencing(Policy, "patients"),
+            "budget: project 'p' has spent 3 of its 20000 figures (19997 left; every cell shown costs one, x included, asked again or not)",
+        ], released.Rules);
+        Assert.Equal("chain", released.Name);
+        Assert.Equal(released.Attrition[^1].Remaining, released.Count);
+        var release = ledger.Releases("p").Single();
+        Assert.Equal(("cohort", "chain", 200L), (release.Kind, release.Label, release.Count));
+
+        // A cohort whose own count is x hands over nobody: nothing is recorded, though its steps cost their units.
+        var hidden = CohortDisclosure.Apply(fixture.Dataset, Chain([300, 2]), new DisclosureRequest("p", ledger, "", Policy));
+        Assert.Null(hidden.Count);
+        Assert.Equal(release, ledger.Releases("p").Single());
+        Assert.Equal(6, ledger.Spent("p"));
+    }
+
     internal static Cohort Chain(long[] remaining)
     {
         var capacity = (int)Math.Max(1, remaining[0]);

@@ -142,6 +142,56 @@ public class DisclosureControlTests(RestrictedFixture fixture) : IClassFixture<R
     }
 
     [Fact]
+    public void A_release_lists_its_rules_and_is_recorded_with_the_patients_of_its_shown_rows_under_the_query_s_table()
+    {
+        var ledger = fixture.NewLedger();
+        var result = Apply("""{"from": "receipts", "groupBy": ["sex", "age_band"], "select": [{"countDistinct": "patient_id", "as": "patients"}]}""", ledger);
+        Assert.Equal([
+            "suppression: cells of fewer than 10 patients (none included) are shown as x, and rows with nothing released are left out",
+            DisclosureRules.Perturbation(Policy), DisclosureRules.Differencing(Policy, "patients"),
+            $"budget: project 'study' has spent {result.Batch.Length} of its {DisclosurePolicy.DefaultBudget} figures ({DisclosurePolicy.DefaultBudget - result.Batch.Length} left; every cell shown costs one, x included, asked again or not)",
+        ], result.Rules);
+        var release = ledger.Releases("study").Single();
+        Assert.Equal(("query", "receipts query"), (release.Kind, release.Label));
+        // The patients of the rows shown, each once (a birthday can put one in two age bands), as the engine finds them.
+        var shown = Enumerable.Range(0, result.Batch.Length).Select(r => (Cell(result.Batch, "sex", r), Cell(result.Batch, "age_band", r))).ToHashSet();
+        var rows = fixture.Dataset.Execute("""{"from": "receipts", "groupBy": ["patient_id", "sex", "age_band"], "select": [{"count": "*", "as": "n"}]}""");
+        var patients = Enumerable.Range(0, rows.Length).Where(r => shown.Contains((Cell(rows, "sex", r), Cell(rows, "age_band", r)))).Select(r => Cell(rows, "patient_id", r)).Distinct().Count();
+        Assert.Equal(patients, release.Count);
+        var everyone = (long)Cell(fixture.Dataset.Execute("""{"from": "receipts", "select": [{"countDistinct": "patient_id", "as": "n"}]}"""), "n", 0)!;
+        Assert.True(release.Count > 0 && release.Count <= everyone, $"{release.Count} of {everyone}");
+
+        // A release showing nothing hands over no patients, so none are recorded for later extracts to be compared with.
+        var none = Apply("""{"from": "receipts", "where": {"col": "age", "eq": 200}, "select": [{"countDistinct": "patient_id", "as": "patients"}]}""", ledger);
+        Assert.Null(Cell(none.Batch, "patients", 0));
+        Assert.Equal(release, ledger.Releases("study").Single());
+    }
+
+    [Fact]
+    public void An_average_of_a_float_column_is_its_perturbed_sum_of_floats_over_its_values()
+    {
+        var json = """{"from": "checkups", "groupBy": ["sex"], "select": [{"avg": "hba1c", "as": "hba1c"}, {"sum": "bmi", "as": "bmi"}]}""";
+        var result = Apply(json);
+        var truth = fixture.Dataset.Execute("""
+            {"from": "checkups", "groupBy": ["sex"], "select": [{"avg": "hba1c", "as": "hba1c"}, {"sum": "bmi", "as": "bmi"},
+             {"max": "hba1c", "as": "top"}, {"count": "hba1c", "as": "values"}]}
+            """);
+        Assert.Equal(2, result.Batch.Length);
+        for (var r = 0; r < 2; r++)
+        {
+            var t = Enumerable.Range(0, 2).Single(i => Equals(Cell(truth, "sex", i), Cell(result.Batch, "sex", r)));
+            // Sums of floats stay floats (not rounded to whole numbers) and move by a few times the largest value.
+            // The sum moves by at most 5.5 top values and the count of values by at most 5.
+            var (mean, top, values) = ((double)Cell(truth, "hba1c", t)!, (double)Cell(truth, "top", t)!, (long)Cell(truth, "values", t)!);
+            var reach = (5.5 * top + 5 * mean) / (values - 5);
+            Assert.InRange((double)Cell(result.Batch, "hba1c", r)!, mean - reach, mean + reach);
+            var bmi = (double)Cell(result.Batch, "bmi", r)!;
+            Assert.InRange(bmi - (double)Cell(truth, "bmi", t)!, -60 * 5.5, 60 * 5.5);
+            Assert.NotEqual(Math.Round(bmi), bmi);
+        }
+    }
+
+    [Fact]
     public void Counts_first_asked_later_of_kept_cells_are_their_own_in_the_same_table_even_from_a_reopened_ledger_and_x_in_another()
     {
         var ledger = fixture.NewLedger();
