@@ -18,7 +18,7 @@ public static class ModelsApi
     {
         app.MapPost("/api/projects/{id}/models", SubmitModel).WithName("SubmitModel").WithTags("Models")
             .RequireAuthorization(p => p.RequireRole(Roles.Analyst))
-            .WithSummary("Queue the training of a model spec; poll the job at the Location header, then download report.json, report.html, spec.json and model.zip");
+            .WithSummary("Queue the training of a model spec; poll the job at the Location header, then download report.json, report.html, spec.json, model.zip and model.onnx (the whole zip, or one by one)");
         return app;
     }
 
