@@ -55,6 +55,8 @@ public class NoiseTests
     [InlineData(0xC0000000_00000000UL, 1000.0, -20.0, 905.0)]
     // Low half all ones: the last noise, +5; high half 0: a jitter of −0.5.
     [InlineData(0x00000000_FFFFFFFFUL, 100.0, 3.0, 113.5)]
+    // Low half one half: the middle noise, 0; high half a quarter: a jitter of −0.25.
+    [InlineData(0x40000000_80000000UL, 10.0, 2.0, 9.5)]
     public void A_sum_moves_by_its_top_contributor_times_the_table_s_noise_and_a_jitter_both_from_its_key(ulong key, double sum, double top, double expected) =>
         Assert.Equal(expected, MagnitudeNoise.Perturb(sum, top, key), 9);
 }
