@@ -29,38 +29,37 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
 
     /// <summary>
     /// The oldest cell asked before (in this release or an earlier one) near a cell of <paramref name="units"/>
-    /// records sketched by <paramref name="sketch"/>, how many records apart, and whether it is a cell that borrowed
-    /// from one too far from this cell to be followed (<paramref name="oldest"/> false: the first found).
+    /// records sketched by <paramref name="sketch"/>, and how many records apart (<paramref name="oldest"/> false:
+    /// the first found).
     /// </summary>
-    private (ShownCell Cell, int Apart, bool Beyond)? Near(long units, CellSketch sketch, bool oldest)
+    private (ShownCell Cell, int Apart)? Near(long units, CellSketch sketch, bool oldest)
     {
         // Two cells at least this far apart in size cannot be near.
         var limit = policy.Threshold + PerturbationTable.MaxNoise - 1;
         var candidates = new List<(int Order, ShownCell Cell)>();
         for (var size = units - limit; size <= units + limit; size++)
-            foreach (var other in shown.WithUnits(size).Concat(_added.GetValueOrDefault(size) ?? [])) candidates.Add((Order(other), other));
+            foreach (var other in shown.WithUnits(size).Concat(_added.GetValueOrDefault(size) ?? []))
+                if (other.Units > 0) candidates.Add((Order(other), other));
         // Oldest first, so asking again lands where it landed before (kept cells are never removed); and a cell
         // fewer than the threshold from a kept one lands there before any drawn at the edge does, so two cells a
         // few apart never get two draws against a third that would tell them apart.
         if (oldest) candidates.Sort((a, b) => a.Order.CompareTo(b.Order));
-        (ShownCell, int, bool)? drawn = null;
+        (ShownCell, int)? drawn = null;
         foreach (var (_, other) in candidates)
         {
             if (CellSketch.Difference(sketch, other.Sketch, limit) is not { } between) continue;
-            // A cell that borrowed is followed only as far as the cell it borrowed from: chained, cells a few apart
-            // each would drift without end from the figures they show. A cell a few from it still continues its
-            // chain (see Decide): landing nowhere, it was decided by its own count, so a pad grown one patient at a
-            // time came out shown once past the chain's reach, and the last x pad with one person added landed on
-            // that shown one exactly when the person was there (attack review 17).
-            if (other.Alias is not null && CellSketch.Difference(sketch, other.Root.Sketch, limit) is null)
-            {
-                if (between.Size < policy.Threshold) return (other, between.Size, true);
-                continue;
-            }
-            if (between.Size < policy.Threshold) return (other, between.Size, false);
+            if (between.Size < policy.Threshold) return (other, between.Size);
+            // A cell that borrowed is followed at the perturbed edge only within the reach of the cell it borrowed
+            // from, so the chain does not grow by draws; a cell a few from it always continues the chain, however
+            // far its root is. Landing nowhere, a pad grown one patient at a time came out shown once past the
+            // chain's reach (attack review 17); given figures of its own there, a pad with 14 known helpers and a
+            // target, one from the chain's last cell and fifteen from its root, showed other figures exactly when
+            // the target's secret put them in it (attack review 21: 531 of 532). The cost is drift: a chain grown a
+            // few at a time shows its first cell's figures however far it has grown.
+            if (other.Alias is not null && CellSketch.Difference(sketch, other.Root.Sketch, limit) is null) continue;
             if (drawn is null && Near(between, sketch.Key, other.Sketch.Key))
             {
-                drawn = (other, between.Size, false);
+                drawn = (other, between.Size);
                 if (!oldest) return drawn;
             }
         }
@@ -72,20 +71,19 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// whatever it lands on: borrowed figures would say that it holds somebody. Any other cell lands where the same
     /// patients were asked before, or borrows the figures of a near cell (and is kept as its alias), shown or hidden
     /// as that cell was, whatever its own perturbation says: decided by its own key, a cell one patient from a cell
-    /// shown before came out x now and then exactly when that patient was there (attack review 16). A cell a few from
-    /// one that borrowed, but past the reach of the cell that one borrowed from, is kept with figures of its own,
-    /// shown or hidden as that chain is. Only a cell near none is decided by its own count, and kept: hidden whole
-    /// when <paramref name="perturbedAway"/>, and then every figure of it, and of every cell that lands on it later,
-    /// is x, whatever is asked.
+    /// shown before came out x now and then exactly when that patient was there (attack review 16). Only a cell near
+    /// none is decided by its own count, and kept: hidden whole when <paramref name="perturbedAway"/>, and then every
+    /// figure of it, and of every cell that lands on it later, is x, whatever is asked.
     /// </summary>
     public ShownCell Decide(long units, CellSketch sketch, bool perturbedAway, IReadOnlyDictionary<string, long>? truths = null)
     {
         var small = units < policy.Threshold;
+        // No records are no cell: kept, every cell of 10 to 14 was near it at the perturbed edge, and came out x for
+        // it now and then (the patients behind a count of a column that no row lacks, asked of many pads).
+        if (units == 0) return new ShownCell(units, sketch) { Figures = { [ShownCell.HiddenFigure] = null } };
         // A small cell shows nothing whatever it lands on: it needs only to know whether it lands anywhere.
         if (Near(units, sketch, oldest: !small) is not { } near) return Keep(units, sketch, truths, hidden: small || perturbedAway);
         if (small) return new ShownCell(units, sketch) { Figures = { [ShownCell.HiddenFigure] = null } };
-        // Past the reach of the chain it is a few from: a cell of its own, shown or hidden as that chain is.
-        if (near.Beyond) return Keep(units, sketch, truths, hidden: near.Cell.Root.Hidden);
         return near.Apart == 0 ? near.Cell : Keep(units, sketch, truths, near.Cell);
     }
 
@@ -132,48 +130,28 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// <summary>
     /// A count named <paramref name="name"/> (of patients or of rows) of <paramref name="asked"/>, whose true value
     /// for the asking cell is <paramref name="count"/>, as <see cref="Figure"/> shows it: the first time, the
-    /// <paramref name="draw"/> of a true value under the cell's key (the sum of its records' keys), so that it is
-    /// the same whichever near cell asks. Within the release that keeps the cell it is the cell's own. Of a
-    /// cell kept by an earlier release it is the cell's own too, never the asker's: the count the cell was kept
-    /// with (<see cref="ShownCell.Truths"/>), or, a count of rows, the count of rows the cell showed nearest to it
-    /// where one is within the reach of nearness; a count the cell was not kept with is hidden.
+    /// <paramref name="draw"/> of the cell's own true value under the cell's key (the sum of its records' keys), so
+    /// that it is the same whichever near cell asks, now or in a later release: the count the cell was kept with
+    /// (<see cref="ShownCell.Truths"/>), or, within the release that keeps it, the count asked. A count the cell was
+    /// not kept with is hidden. Given <paramref name="sameAs"/>, a count first asked is shown as that count is.
     /// </summary>
     /// <remarks>
-    /// Counts of one true value share a draw (<see cref="CellPerturbation"/>), so a count asked of the same patients
-    /// by another name equalled one shown, while one asked by a near cell, off by the rows of the patients between,
-    /// did not: a pad's rows, then the pad or one person's claims, said whether the person was there (attack review
-    /// 19: 129 of 147). Taking the shown count nearest the asker's own count closed that but left an edge: where the
-    /// asker's count leaves the reach, or passes halfway to another shown count, the answer changes, and checkups
-    /// offer 24 names never shown, so an analyst walked a pad's aliases one known person at a time to find the
-    /// pad's exact rows, then put a target's secret on that edge (attack review 20: 190 of 190, no false positive).
-    /// A count drawn from the cell's own truth is the same whoever asks, so there is no edge to walk.
+    /// A count first asked later that was the asker's own, or the shown count nearest it, changed where the asker's
+    /// count crossed an edge, and checkups offer many names never shown, so an analyst walked a pad's aliases one
+    /// known person at a time to find the pad's exact rows, then put a target's secret on that edge (attack reviews
+    /// 19 and 20). A count drawn from the cell's own truth is the same whoever asks, so there is no edge to walk.
     /// </remarks>
-    public double? Count(ShownCell asked, string name, long count, Func<long, uint, double?> draw) =>
+    public double? Count(ShownCell asked, string name, long count, Func<string, long, uint, double?> draw, (string Name, long Count)? sameAs = null) =>
         Figure(asked, name, () =>
         {
+            // A count first asked as another's stand-in is that one's figure, and stays so for every cell that lands here.
+            if (sameAs is { } other) return Count(asked, other.Name, other.Count, draw);
             var cell = asked.Root;
-            if (_addedOrder.ContainsKey(cell)) return draw(cell.Truths.GetValueOrDefault(name, count), cell.Sketch.Key);
-            if (!cell.Truths.TryGetValue(name, out var truth))
-            {
-                HidUnkept = true;
-                return null;
-            }
-            return ShownCell.CountsRows(name) && truth >= policy.Threshold && Nearest(cell, truth) is { } near ? near : draw(truth, cell.Sketch.Key);
+            if (_addedOrder.ContainsKey(cell)) return draw(name, cell.Truths.GetValueOrDefault(name, count), cell.Sketch.Key);
+            if (cell.Truths.TryGetValue(name, out var truth)) return draw(name, truth, cell.Sketch.Key);
+            HidUnkept = true;
+            return null;
         });
-
-    private double? Nearest(ShownCell cell, long count)
-    {
-        var reach = policy.Threshold + PerturbationTable.MaxNoise - 1;
-        double? nearest = null;
-        foreach (var (name, value) in cell.Figures.Concat(_addedFigures.GetValueOrDefault(cell) ?? []))
-        {
-            if (value is not { } shown || !ShownCell.CountsRows(name) || Math.Abs(shown - count) > reach) continue;
-            // Ties go to the smaller, so the choice depends on the figures alone and not on the order they came in.
-            if (nearest is not { } best || Math.Abs(shown - count) < Math.Abs(best - count) || (Math.Abs(shown - count) == Math.Abs(best - count) && shown < best))
-                nearest = shown;
-        }
-        return nearest;
-    }
 
     private int Order(ShownCell cell) => shown.Number(cell) ?? shown.Count + _addedOrder[cell];
 

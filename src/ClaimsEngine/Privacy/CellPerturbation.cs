@@ -7,12 +7,13 @@ namespace Claims.Engine.Privacy;
 /// contributor times a count-sized draw.
 /// </summary>
 /// <remarks>
-/// Counts of rows of one true value share a draw whatever they are named (rows, claims, values of a filled column),
-/// so asking one cell many of them cannot average the noise away; that a count the cell never showed then equals
-/// one it showed exactly when the true values agree is answered by <see cref="CellHistory.Rows"/>. Counts of
-/// patients (the cell's own size, as a query's distinct count, a cohort's step or the cell's own decision) draw
-/// apart from counts of rows, so that no count of rows is a draw of the cell's size. A sum draws by its name too:
-/// two columns with equal sums are no reason to share noise.
+/// Each count draws by its name: counts of one true value sharing a draw whatever they were named said, by being
+/// equal or not, whether their true values were (count of rows and of admission dates over admitted claims and one
+/// person's outpatient claims with a diagnosis: attack review 21, 174 of 188). Counts the schema makes equal are one
+/// name (<see cref="ShownCell.FigureName"/>), and a count of a column's values where too few patients have rows
+/// without one is shown as the count of rows (<see cref="DisclosureControl"/>), so names of one true value are few.
+/// Counts of patients (the cell's own size, as a query's distinct count, a cohort's step or the cell's own decision)
+/// draw apart from counts of rows, so that no count of rows is a draw of the cell's size. A sum draws by its name too.
 /// </remarks>
 internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys, uint cellKey, int position = 0)
 {
@@ -20,14 +21,17 @@ internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys,
     public long? Count(long count) => policy.Noise.Perturb(count, Uniform(CountKey(count)));
 
     /// <summary>
-    /// The released count of a cell that is shown (its own count of patients, or that of
+    /// The released count named <paramref name="name"/> of a cell that is shown (its own count of patients, or that of
     /// the cell it borrows from, was released), or null where it is suppressed. A count of the threshold or more is
     /// not suppressed for its perturbed value there but shown as at least the threshold: a cell shown for the
     /// patients of a near cell and then x for its own draw said that it was not that cell (a pad shown for a sum,
     /// then the pad and one person x for their patient count, proved the person was there: attack review 18).
     /// </summary>
-    public long? ShownCount(long count, bool patients) =>
-        count < policy.Threshold ? null : Math.Max(policy.Threshold, count + PerturbationTable.Noise(Uniform(patients ? CountKey(count) : keys.FigureKey(cellKey, Figure.Rows, count, position))));
+    public long? ShownCount(long count, string name) =>
+        count < policy.Threshold ? null : Math.Max(policy.Threshold, count + PerturbationTable.Noise(Uniform(name == ShownCell.Patients ? CountKey(count) : keys.FigureKey(cellKey, Figure.Rows, count, position, name))));
+
+    /// <summary>A count named <paramref name="name"/> of the cell keyed by <paramref name="otherKey"/>, as <see cref="ShownCount"/> releases it.</summary>
+    public double? Draw(string name, long count, uint otherKey) => Of(otherKey).ShownCount(count, name);
 
     /// <summary>The same perturbation of another cell, keyed by <paramref name="otherKey"/>.</summary>
     public CellPerturbation Of(uint otherKey) => new(policy, keys, otherKey, position);

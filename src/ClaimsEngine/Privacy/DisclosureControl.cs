@@ -42,12 +42,12 @@ public static class DisclosureControl
         var groups = dataset.Groups(measured.Query, cancellationToken, options: options);
         var cellKeys = groups.Select(g => keys.CellKey(g.State, measured.UnitIndex)).ToArray();
 
-        var ((released, hidden, patients, thin, unkept), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
+        var ((released, hidden, patients, thin, asRows, unkept), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
         {
             var released = new List<object?[]>(groups.Count);
             var hidden = new Dictionary<object?[], bool[]>(ReferenceEqualityComparer.Instance);
             var patients = unit.Patients ? new PatientSet(EventScan.PatientCount(dataset)) : null;
-            var thin = false;
+            var (thin, asRows) = (false, false);
             for (var g = 0; g < groups.Count; g++)
             {
                 var group = groups[g];
@@ -74,7 +74,19 @@ public static class DisclosureControl
                         && history.Decide(behind.Count, Sketch(group, behind.Aggregate),
                             perturbedAway: new CellPerturbation(policy, keys, keys.CellKey(group.State, behind.Aggregate)).Count(behind.Count) is null,
                             MeasuredQuery.Patients(behind.Count, unit)).Root.Hidden;
-                    var figure = thinColumn ? null : Released(history, shown, perturb, aggregate, query.From, row[query.GroupBy.Count + a], measured.Magnitude(group, a));
+                    // A count of a column's values beside the count of rows says how many rows lack one, so where the
+                    // patients those rows are of would not be released themselves, the count is the cell's count of
+                    // rows: the two then agree, and nothing shows whether one person's rows without a value are there
+                    // (attack review 21: admitted claims with one person's outpatient claims that carry a diagnosis).
+                    // Decided as a cell of the history, as a thin column is, so an edge walked by pads lands on the
+                    // decision made before.
+                    var rowsStandIn = !thinColumn && measured.MissingOf(group, a) is { } missing
+                        && history.Decide(missing.Count, Sketch(group, missing.Aggregate),
+                            perturbedAway: new CellPerturbation(policy, keys, keys.CellKey(group.State, missing.Aggregate)).Count(missing.Count) is null,
+                            MeasuredQuery.Patients(missing.Count, unit)).Root.Hidden;
+                    var figure = thinColumn ? null : Released(history, shown, perturb, aggregate, query.From, row[query.GroupBy.Count + a], measured.Magnitude(group, a),
+                        rowsStandIn ? measured.Rows(group) : null);
+                    asRows |= rowsStandIn && figure is not null;
                     row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
                     cells[a] = figure is null;
                 }
@@ -87,7 +99,7 @@ public static class DisclosureControl
                 hidden[row] = cells;
             }
             var shownAny = hidden.Values.Any(cells => cells.Contains(false));
-            return ((released, hidden, patients, thin, history.HidUnkept), shownAny ? patients : null, released.Count * query.Select.Count);
+            return ((released, hidden, patients, thin, asRows, history.HidUnkept), shownAny ? patients : null, released.Count * query.Select.Count);
         });
 
         CellSketch Sketch(GroupRow group, int aggregate)
@@ -102,28 +114,31 @@ public static class DisclosureControl
             .SelectMany((row, r) => query.Select.Select((a, i) => (a, i)).Where(x => hidden[row][x.i])
                 .Select(x => new SuppressedCell(r, x.a.Alias)))
             .ToList();
-        return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(policy, unit, thin, unkept, spend, request.Project));
+        return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(policy, unit, thin, asRows, unkept, spend, request.Project));
     }
 
     /// <summary>
     /// The figure a cell shows for an aggregate whose true value is <paramref name="value"/>, as first shown (<see cref="CellHistory.Figure"/>).
     /// An average is the cell's sum over its count of values, both as shown or as they will be shown: so it agrees
-    /// with them, and is no draw of its own that a near cell could ask first.
+    /// with them, and is no draw of its own that a near cell could ask first. Where <paramref name="rows"/> is given,
+    /// a count of a column's values first asked of the cell is shown as its count of rows (the rows without a value
+    /// are of too few patients to show), and stays so.
     /// </summary>
-    private static double? Released(CellHistory history, ShownCell cell, CellPerturbation perturb, Aggregate aggregate, TableSchema table, object? value, Magnitude? magnitude)
+    private static double? Released(CellHistory history, ShownCell cell, CellPerturbation perturb, Aggregate aggregate, TableSchema table, object? value, Magnitude? magnitude, long? rows)
     {
         var name = ShownCell.FigureName(aggregate.Kind, aggregate.Column, table);
+        (string, long)? asRows = rows is { } all ? (ShownCell.FigureName(AggregateKind.Count, null, table), all) : null;
         switch (aggregate.Kind, value, magnitude)
         {
             case (AggregateKind.Count or AggregateKind.CountDistinct, long count, _):
-                return history.Count(cell, name, count, (truth, key) => perturb.Of(key).ShownCount(truth, patients: name == ShownCell.Patients));
+                return history.Count(cell, name, count, perturb.Draw, asRows);
             case (AggregateKind.Sum, not null, { } m):
                 return history.Figure(cell, name, () => perturb.Sum(name, m, Whole(aggregate)));
             case (AggregateKind.Avg, not null, { } m):
                 var sumName = ShownCell.FigureName(AggregateKind.Sum, aggregate.Column, table);
                 var countName = ShownCell.FigureName(AggregateKind.Count, aggregate.Column, table);
                 return history.Figure(cell, sumName, () => perturb.Sum(sumName, m, Whole(aggregate))) is { } sum
-                    && history.Count(cell, countName, m.Values, (truth, key) => perturb.Of(key).ShownCount(truth, patients: false)) is { } values
+                    && history.Count(cell, countName, m.Values, perturb.Draw, asRows) is { } values
                     ? sum / values
                     : null;
             default:
@@ -141,10 +156,11 @@ public static class DisclosureControl
         _ => (object)value,
     };
 
-    private static List<string> Rules(DisclosurePolicy policy, ReleaseUnit unit, bool thin, bool unkept, AggregateRelease spend, string project)
+    private static List<string> Rules(DisclosurePolicy policy, ReleaseUnit unit, bool thin, bool asRows, bool unkept, AggregateRelease spend, string project)
     {
         List<string> rules = [$"suppression: cells of fewer than {policy.Threshold} {unit.Plural} (none included) are shown as {DisclosurePolicy.Marker}, and rows with nothing released are left out"];
         if (thin) rules.Add($"an aggregate of a column that fewer than {policy.Threshold} {unit.Plural} of its group have a value of is shown as {DisclosurePolicy.Marker}");
+        if (asRows) rules.Add($"a count of a column's values (and the count behind its average) where fewer than {policy.Threshold} {unit.Plural} of the group have rows without one is shown as the group's count of rows");
         rules.Add(DisclosureRules.Perturbation(policy));
         rules.Add(DisclosureRules.Differencing(policy, unit.Plural));
         if (unkept) rules.Add(DisclosureRules.Unkept(unit.Plural));

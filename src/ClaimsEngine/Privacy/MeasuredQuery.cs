@@ -11,8 +11,8 @@ internal readonly record struct Contributors(long Count, int Aggregate);
 /// <summary>
 /// The analyst's query with the hidden aggregates disclosure control needs, appended after the asked ones and
 /// taken in the same scan: the group's rows and release units (its patients), the extremes of every summed or
-/// averaged column, the units behind every aggregated nullable column (its contributors), and the counts a cell is
-/// kept with for later questions (<see cref="Truths"/>). A large group can
+/// averaged column, the units behind every aggregated nullable column (its contributors) and, for a count of one,
+/// those with a row without a value, and the counts a cell is kept with for later questions (<see cref="Truths"/>). A large group can
 /// hold only one or two patients with a value (two admissions among thousands of outpatients), and a count or sum
 /// of that column would then describe those few; disclosure control suppresses such a cell like a small group.
 /// </summary>
@@ -21,6 +21,7 @@ internal sealed class MeasuredQuery
     private readonly int _rows;
     private readonly Dictionary<int, int> _extremes = [];
     private readonly Dictionary<int, int> _contributors = [];
+    private readonly Dictionary<int, int> _missing = [];
     private readonly List<(string Name, int Index)> _truths = [];
     private readonly Schema.TableSchema _table;
 
@@ -40,6 +41,7 @@ internal sealed class MeasuredQuery
         }
         // One set per nullable column, however many aggregates take it; the unit's own column is behind every figure of it.
         var byColumn = new Dictionary<string, int>();
+        var missingByColumn = new Dictionary<string, int>();
         for (var a = 0; a < analysts.Select.Count; a++)
         {
             if (analysts.Select[a].Column is not { Nullable: true } column || column == unit.Column) continue;
@@ -49,20 +51,21 @@ internal sealed class MeasuredQuery
                 select.Add(new Aggregate(AggregateKind.CountDistinct, unit.Column, $"\0contributors{a}") { WhereNotNull = column });
             }
             _contributors[a] = index;
-        }
-        // Every count of rows of the table a later question could ask of a cell first, but of another table's.
-        foreach (var column in analysts.From.Columns)
-        {
-            var count = column switch
+            // A count of the column's values (an average's too) differs from the count of rows by the rows without
+            // one: the units those rows are of decide whether that difference may show (DisclosureControl).
+            if (analysts.Select[a].Kind is not (AggregateKind.Count or AggregateKind.Avg)) continue;
+            if (!missingByColumn.TryGetValue(column.Name, out var missing))
             {
-                { Nullable: true } => new Aggregate(AggregateKind.Count, column, $"\0truth:{column.Name}"),
-                { Name: "receipt_id" } when analysts.From.PrimaryKey is not [{ Name: "receipt_id" }] =>
-                    new Aggregate(AggregateKind.CountDistinct, column, $"\0truth:{column.Name}"),
-                _ => null,
-            };
-            if (count is null) continue;
-            _truths.Add((ShownCell.FigureName(count.Kind, column, analysts.From), select.Count));
-            select.Add(count);
+                missingByColumn[column.Name] = missing = select.Count;
+                select.Add(new Aggregate(AggregateKind.CountDistinct, unit.Column, $"\0missing{a}") { WhereNull = column });
+            }
+            _missing[a] = missing;
+        }
+        // Every count of a column's values a later question could ask of a cell first.
+        foreach (var column in analysts.From.Columns.Where(c => c.Nullable))
+        {
+            _truths.Add((ShownCell.FigureName(AggregateKind.Count, column, analysts.From), select.Count));
+            select.Add(new Aggregate(AggregateKind.Count, column, $"\0truth:{column.Name}"));
         }
         _table = analysts.From;
         Query = analysts with { Select = select, OrderBy = [], Limit = null };
@@ -86,7 +89,7 @@ internal sealed class MeasuredQuery
         Rows(group) == 0 ? 0 : Math.Max(1L, (long)group.Values[Keys + UnitIndex]!);
 
     /// <summary>The group's rows.</summary>
-    private long Rows(GroupRow group) => (long)group.Values[Keys + _rows]!;
+    public long Rows(GroupRow group) => (long)group.Values[Keys + _rows]!;
 
     /// <summary>
     /// The true counts a group's cell is kept with (<see cref="ShownCell.Truths"/>): its patients, where the release
@@ -107,6 +110,13 @@ internal sealed class MeasuredQuery
     /// <summary>The units with a value behind an aggregate of a nullable column, or null where the group's own count stands.</summary>
     public Contributors? ContributorsOf(GroupRow group, int aggregate) =>
         _contributors.TryGetValue(aggregate, out var index) ? new Contributors(group.State.DistinctCount(index), index) : null;
+
+    /// <summary>
+    /// The units with a row without a value behind a count or average of a nullable column, or null where the
+    /// aggregate is of another kind or column.
+    /// </summary>
+    public Contributors? MissingOf(GroupRow group, int aggregate) =>
+        _missing.TryGetValue(aggregate, out var index) ? new Contributors(group.State.DistinctCount(index), index) : null;
 
     /// <summary>The magnitude behind a sum or average aggregate (null for counts, or a sum over no values).</summary>
     public Magnitude? Magnitude(GroupRow group, int aggregate)

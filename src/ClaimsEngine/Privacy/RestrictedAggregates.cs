@@ -7,7 +7,8 @@ namespace Claims.Engine.Privacy;
 /// What a query may ask of restricted data. Min and max are one record's value, however large its group; an
 /// aggregate of an identifying column (ids, hashes, birth month, facility) describes whom a group holds rather than
 /// what happened to them; a distinct count of values other than patients, claims and checkups can be fixed exactly
-/// by a where clause; a sum of a flag is a count of rows that no patient threshold stands behind, and a sum of
+/// by a where clause, and one of claims on a table of their lines (diagnoses, drugs) beside its count of lines says
+/// how many lines one claim has; a sum of a flag is a count of rows that no patient threshold stands behind, and a sum of
 /// dates is no figure at all. Group keys are released even where every cell is suppressed, so they must not
 /// identify either. Each refusal names the aggregate and says what to ask instead.
 /// </summary>
@@ -21,16 +22,20 @@ internal static class RestrictedAggregates
             throw new QueryException("groupBy", $"'{key.Name}' identifies patients or records: restricted data is not grouped by it, since group keys are released");
         foreach (var aggregate in query.Select)
         {
-            if (Refusal(aggregate) is { } why) throw new QueryException("select", $"'{aggregate.Alias}' ({Describe(aggregate)}): {why}");
+            if (Refusal(aggregate, query.From) is { } why) throw new QueryException("select", $"'{aggregate.Alias}' ({Describe(aggregate)}): {why}");
         }
         RestrictedPredicates.Check(query.Where, "where");
     }
 
-    private static string? Refusal(Aggregate aggregate) => (aggregate.Kind, aggregate.Column) switch
+    private static string? Refusal(Aggregate aggregate, TableSchema table) => (aggregate.Kind, aggregate.Column) switch
     {
         (AggregateKind.Min or AggregateKind.Max, _) =>
             "min and max are refused on restricted data: each is one record's value, however large the group (ask for an average, or count rows above a value)",
         (_, null) => null,
+        // Claims counted on the table of their lines differ from the lines by the lines of each claim past its first:
+        // a fresh cell of one-line claims with one person's claims that carry a code said how many they have.
+        (AggregateKind.CountDistinct, { Name: "receipt_id" }) when table.PrimaryKey is not [{ Name: "receipt_id" }] =>
+            $"a distinct count of claims on '{table.Name}' is refused on restricted data: beside the count of its rows it would say how many rows one claim has; count claims from receipts with an exists on '{table.Name}'",
         (AggregateKind.CountDistinct, { } column) when s_countable.Contains(column.Name) => null,
         (_, { } column) when column.Identifying || column.Type == LogicalType.Hash =>
             $"'{column.Name}' identifies patients, records or facilities: restricted data is not aggregated over it (count patients with countDistinct of patient_id, claims with countDistinct of receipt_id)",

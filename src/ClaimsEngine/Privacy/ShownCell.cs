@@ -56,17 +56,6 @@ internal sealed class ShownCell(long units, CellSketch sketch, ShownCell? alias 
         _ => $"{table.Name}.{kind}:{column?.Name ?? "*"}".ToLowerInvariant(),
     };
 
-    /// <summary>
-    /// Whether a figure is a count of rows, values or claims (any count but <see cref="Patients"/>), as named by
-    /// <see cref="FigureName"/>; ledgers from before figures were named by table hold the same without it.
-    /// </summary>
-    public static bool CountsRows(string name)
-    {
-        if (name == Patients) return false;
-        var figure = name[(name.IndexOf('.') + 1)..];
-        return figure.StartsWith("count:", StringComparison.Ordinal) || figure.StartsWith("countdistinct:", StringComparison.Ordinal);
-    }
-
     /// <summary>A query's countDistinct of patient_id, and an attrition step's count.</summary>
     public const string Patients = "countdistinct:patient_id";
 

@@ -143,7 +143,7 @@ internal sealed class PartialAggregate
     /// <summary>The query's layout, which two partials must share to be merged: the table, the keys, the aggregates.</summary>
     public static string Shape(QueryModel query) =>
         $"{query.From.Name} by [{string.Join(", ", query.GroupBy.Select(k => $"{k.Column.Name}:{k.Derivation}"))}] " +
-        $"select [{string.Join(", ", query.Select.Select(a => $"{a.Kind}:{a.Column?.Name ?? "*"}{(a.WhereNotNull is { } present ? $" where {present.Name} has a value" : "")}"))}]";
+        $"select [{string.Join(", ", query.Select.Select(a => $"{a.Kind}:{a.Column?.Name ?? "*"}{(a.WhereNotNull is { } present ? $" where {present.Name} has a value" : "")}{(a.WhereNull is { } missing ? $" where {missing.Name} has none" : "")}"))}]";
 
     private static ClaimsException Invalid(string why) => new($"partial aggregate: cannot read it: {why}");
 

@@ -6,7 +6,8 @@ internal static class PresentRows
 {
     /// <summary>
     /// The selected rows an aggregate takes in a block: those where its column (and its <see cref="Aggregate.WhereNotNull"/>
-    /// column) has a value, into <paramref name="present"/>. False when that is every selected row.
+    /// column) has a value and its <see cref="Aggregate.WhereNull"/> column has none, into <paramref name="present"/>.
+    /// False when that is every selected row.
     /// </summary>
     public static bool Of(Aggregate aggregate, DatasetPartition partition, int start, int count, ReadOnlySpan<ulong> selected,
         Span<ulong> present, Span<ulong> valid)
@@ -17,6 +18,13 @@ internal static class PresentRows
         {
             if (schema is null || !partition.Column(schema.Name).ValidityWords(start, count, valid)) continue;
             Kernels.Bitmap.And(present, valid);
+            narrowed = true;
+        }
+        if (aggregate.WhereNull is { } missing)
+        {
+            // A block whose column has no validity words holds no nulls, so no row of it is taken.
+            if (partition.Column(missing.Name).ValidityWords(start, count, valid)) Kernels.Bitmap.AndNot(present, valid);
+            else present.Clear();
             narrowed = true;
         }
         return narrowed;

@@ -110,6 +110,7 @@ public static class QueryExecutor
         var keyReaders = query.GroupBy.Select(k => new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
         var aggregateReaders = query.Select.Select(a => a.Column is null ? null : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();
         var requiredValues = query.Select.Select(a => a.WhereNotNull is { } column ? partition.Column(column.Name) : null).ToArray();
+        var requiredNulls = query.Select.Select(a => a.WhereNull is { } column ? partition.Column(column.Name) : null).ToArray();
         Span<long> key = stackalloc long[4];
         foreach (var i in Bitmap.SetBits(selected))
         {
@@ -121,7 +122,7 @@ public static class QueryExecutor
             state.Rows++;
             for (var a = 0; a < aggregateReaders.Length; a++)
             {
-                if (aggregateReaders[a] is not { } reader || requiredValues[a]?.IsNull(row) == true) continue;
+                if (aggregateReaders[a] is not { } reader || requiredValues[a]?.IsNull(row) == true || requiredNulls[a]?.IsNull(row) == false) continue;
                 var value = reader.Read(row);
                 if (value == GroupKey4.Null) continue;
                 state.NonNull[a]++;

@@ -118,6 +118,12 @@ public sealed record Aggregate(AggregateKind Kind, ColumnSchema? Column, string 
     /// </summary>
     internal ColumnSchema? WhereNotNull { get; init; }
 
+    /// <summary>
+    /// When set, only rows where this column has no value count: the patients a count of a nullable column leaves
+    /// out, whose rows are the difference between it and the count of rows beside it.
+    /// </summary>
+    internal ColumnSchema? WhereNull { get; init; }
+
     /// <summary>Whether it aggregates floats: its sums are doubles, where sums of integers are whole longs.</summary>
     internal bool OfFloats => Column?.Type == LogicalType.Float32;
 }

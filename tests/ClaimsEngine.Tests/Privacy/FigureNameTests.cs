@@ -28,10 +28,5 @@ public class FigureNameTests
         Assert.Equal(rows, Name(AggregateKind.Count, "receipts", "sex"));
         Assert.NotEqual(rows, Name(AggregateKind.Count, "receipts", "prefecture"));
         Assert.NotEqual(Name(AggregateKind.Count, "diagnoses", null), Name(AggregateKind.CountDistinct, "diagnoses", "receipt_id"));
-        Assert.True(ShownCell.CountsRows(rows));
-        Assert.True(ShownCell.CountsRows(Name(AggregateKind.CountDistinct, "diagnoses", "receipt_id")));
-        Assert.True(ShownCell.CountsRows("count:*"));
-        Assert.False(ShownCell.CountsRows(ShownCell.Patients));
-        Assert.False(ShownCell.CountsRows(Name(AggregateKind.Sum, "receipts", "total_points")));
     }
 }

@@ -57,6 +57,9 @@ public class NoiseTests
     [InlineData(0x00000000_FFFFFFFFUL, 100.0, 3.0, 113.5)]
     // Low half one half: the middle noise, 0; high half a quarter: a jitter of −0.25.
     [InlineData(0x40000000_80000000UL, 10.0, 2.0, 9.5)]
-    public void A_sum_moves_by_its_top_contributor_times_the_table_s_noise_and_a_jitter_both_from_its_key(ulong key, double sum, double top, double expected) =>
+    // A sum of zeros, or of values under one unit, moves by one unit times the draw: never exactly itself.
+    [InlineData(0xC0000000_00000000UL, 0.0, 0.0, -4.75)]
+    [InlineData(0x00000000_FFFFFFFFUL, 0.5, 0.25, 5.0)]
+    public void A_sum_moves_by_its_top_contributor_or_one_unit_times_the_table_s_noise_and_a_jitter_both_from_its_key(ulong key, double sum, double top, double expected) =>
         Assert.Equal(expected, MagnitudeNoise.Perturb(sum, top, key), 9);
 }

@@ -35,6 +35,18 @@ public class RestrictedRefusalTests
         Assert.Contains(message, error.Message);
     }
 
+    [Theory]
+    [InlineData("diagnoses")]
+    [InlineData("drugs")]
+    public void Claims_counted_on_a_table_of_their_lines_are_refused_saying_to_count_them_from_receipts(string table)
+    {
+        var error = Refused(table, """{"countDistinct": "receipt_id", "as": "c"}, {"count": "*", "as": "n"}""");
+        Assert.Equal("select", error.Path);
+        Assert.Contains($"a distinct count of claims on '{table}' is refused on restricted data", error.Message);
+        Assert.Contains($"count claims from receipts with an exists on '{table}'", error.Message);
+        Allowed(table, """{"countDistinct": "patient_id", "as": "p"}, {"count": "*", "as": "n"}""");
+    }
+
     [Fact]
     public void A_sum_of_a_flag_is_refused_as_a_count_of_rows_and_counts_of_ids_are_allowed()
     {
