@@ -51,7 +51,7 @@ public sealed class EdgeWalkTests(CheckupYearFixture fixture) : IClassFixture<Ch
     [InlineData("""{"col": "smoking", "eq": true}""", 3)]
     public void Walking_a_kept_pad_s_aliases_one_person_at_a_time_finds_no_edge_to_put_a_secret_on(string secret, int seed)
     {
-        var (pads, alone) = PadsAndPeople();
+        var (pads, alone) = Targets.CheckupPadsAndPeople(fixture);
         var random = new Random(seed);
         alone = [.. alone.OrderBy(_ => random.Next())];
         var helpers = alone.Take(Helpers).Select(p => Block(p)).ToList();
@@ -87,34 +87,4 @@ public sealed class EdgeWalkTests(CheckupYearFixture fixture) : IClassFixture<Ch
     }
 
     private long Truth(string where) => (long)(Analyst.Value(fixture.Dataset.Execute(Checkups(where, PatientCount)).Column(0), 0) ?? 0);
-
-    /// <summary>
-    /// Pads of 10 to 14 checkup patients (consecutive ages within a prefecture and sex) and people alone in their
-    /// (prefecture, sex, age) block outside every pad, chosen by the truth as the other attacks choose theirs.
-    /// </summary>
-    private (List<string> Pads, List<(long P, long S, long A)> Alone) PadsAndPeople()
-    {
-        var batch = fixture.Dataset.Execute("""{"from": "checkups", "groupBy": ["prefecture", "sex", "age"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
-        var blocks = Enumerable.Range(0, batch.Length)
-            .Select(i => (P: (long)Analyst.Value(batch.Column(0), i)!, S: (long)Analyst.Value(batch.Column(1), i)!, A: (long)Analyst.Value(batch.Column(2), i)!, N: (long)Analyst.Value(batch.Column(3), i)!))
-            .ToList();
-        var pads = new List<string>();
-        var padded = new HashSet<(long, long, long)>();
-        foreach (var group in blocks.GroupBy(b => (b.P, b.S)))
-        {
-            var window = new List<(long P, long S, long A, long N)>();
-            foreach (var block in group.OrderBy(b => b.A))
-            {
-                window.Add(block);
-                if (window.Sum(b => b.N) < 10) continue;
-                if (window.Sum(b => b.N) <= 14)
-                {
-                    pads.Add(Targets.Pad(group.Key.P, group.Key.S, window[0].A, block.A));
-                    foreach (var b in window) padded.Add((b.P, b.S, b.A));
-                }
-                window.Clear();
-            }
-        }
-        return (pads, blocks.Where(b => b.N == 1 && !padded.Contains((b.P, b.S, b.A))).Select(b => (b.P, b.S, b.A)).ToList());
-    }
 }

@@ -61,4 +61,34 @@ internal static class Targets
         return Enumerable.Range(0, blocks.Length).Select(r => ((long)Analyst.Value(blocks.Column(0), r)!, (long)Analyst.Value(blocks.Column(1), r)!,
             (long)Analyst.Value(blocks.Column(2), r)!, (long)Analyst.Value(blocks.Column(3), r)!));
     }
+
+    /// <summary>
+    /// Pads of 10 to 14 checkup patients (consecutive ages within a prefecture and sex) and people alone in their
+    /// (prefecture, sex, age) block outside every pad, chosen by the truth as the other attacks choose theirs.
+    /// </summary>
+    public static (List<string> Pads, List<(long P, long S, long A)> Alone) CheckupPadsAndPeople(RestrictedFixture fixture)
+    {
+        var batch = fixture.Dataset.Execute("""{"from": "checkups", "groupBy": ["prefecture", "sex", "age"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
+        var blocks = Enumerable.Range(0, batch.Length)
+            .Select(i => (P: (long)Analyst.Value(batch.Column(0), i)!, S: (long)Analyst.Value(batch.Column(1), i)!, A: (long)Analyst.Value(batch.Column(2), i)!, N: (long)Analyst.Value(batch.Column(3), i)!))
+            .ToList();
+        var pads = new List<string>();
+        var padded = new HashSet<(long, long, long)>();
+        foreach (var group in blocks.GroupBy(b => (b.P, b.S)))
+        {
+            var window = new List<(long P, long S, long A, long N)>();
+            foreach (var block in group.OrderBy(b => b.A))
+            {
+                window.Add(block);
+                if (window.Sum(b => b.N) < 10) continue;
+                if (window.Sum(b => b.N) <= 14)
+                {
+                    pads.Add(Pad(group.Key.P, group.Key.S, window[0].A, block.A));
+                    foreach (var b in window) padded.Add((b.P, b.S, b.A));
+                }
+                window.Clear();
+            }
+        }
+        return (pads, blocks.Where(b => b.N == 1 && !padded.Contains((b.P, b.S, b.A))).Select(b => (b.P, b.S, b.A)).ToList());
+    }
 }
