@@ -70,20 +70,14 @@ public static class DisclosureControl
                     // "anyone?"), enough only if their own count would be released: a cell of the history too, keyed
                     // by those patients, not the group's, so neither filler patients without a value nor fresh groups
                     // around the same few re-roll the decision until it gives the exact count away.
-                    var thinColumn = measured.ContributorsOf(group, a) is { } behind
-                        && history.Decide(behind.Count, Sketch(group, behind.Aggregate),
-                            perturbedAway: new CellPerturbation(policy, keys, keys.CellKey(group.State, behind.Aggregate)).Count(behind.Count) is null,
-                            MeasuredQuery.Patients(behind.Count, unit)).Root.Hidden;
+                    var thinColumn = measured.ContributorsOf(group, a) is { } behind && Withheld(history, group, behind);
                     // A count of a column's values beside the count of rows says how many rows lack one, so where the
                     // patients those rows are of would not be released themselves, the count is the cell's count of
                     // rows: the two then agree, and nothing shows whether one person's rows without a value are there
                     // (attack review 21: admitted claims with one person's outpatient claims that carry a diagnosis).
                     // Decided as a cell of the history, as a thin column is, so an edge walked by pads lands on the
                     // decision made before.
-                    var rowsStandIn = !thinColumn && measured.MissingOf(group, a) is { } missing
-                        && history.Decide(missing.Count, Sketch(group, missing.Aggregate),
-                            perturbedAway: new CellPerturbation(policy, keys, keys.CellKey(group.State, missing.Aggregate)).Count(missing.Count) is null,
-                            MeasuredQuery.Patients(missing.Count, unit)).Root.Hidden;
+                    var rowsStandIn = !thinColumn && measured.MissingOf(group, a) is { } missing && Withheld(history, group, missing);
                     var figure = thinColumn ? null : Released(history, shown, perturb, aggregate, query.From, row[query.GroupBy.Count + a], measured.Magnitude(group, a),
                         rowsStandIn ? measured.Rows(group) : null);
                     asRows |= rowsStandIn && figure is not null;
@@ -101,6 +95,13 @@ public static class DisclosureControl
             var shownAny = hidden.Values.Any(cells => cells.Contains(false));
             return ((released, hidden, patients, thin, asRows, history.HidUnkept), shownAny ? patients : null, released.Count * query.Select.Count);
         });
+
+        // Whether a set of a group's patients (those with a value, or those with a row without one) would be hidden
+        // as a cell of its own: a cell of the history, keyed by those patients, not the group's.
+        bool Withheld(CellHistory history, GroupRow group, Contributors set) =>
+            history.Decide(set.Count, Sketch(group, set.Aggregate),
+                perturbedAway: new CellPerturbation(policy, keys, keys.CellKey(group.State, set.Aggregate)).Count(set.Count) is null,
+                MeasuredQuery.Patients(set.Count, unit)).Root.Hidden;
 
         CellSketch Sketch(GroupRow group, int aggregate)
         {
