@@ -29,10 +29,9 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
 
     /// <summary>
     /// The oldest cell asked before (in this release or an earlier one) near a cell of <paramref name="units"/>
-    /// records sketched by <paramref name="sketch"/>, and how many records apart (<paramref name="oldest"/> false:
-    /// the first found).
+    /// records sketched by <paramref name="sketch"/>, and how many records apart.
     /// </summary>
-    private (ShownCell Cell, int Apart)? Near(long units, CellSketch sketch, bool oldest)
+    private (ShownCell Cell, int Apart)? Near(long units, CellSketch sketch)
     {
         // Two cells at least this far apart in size cannot be near.
         var limit = policy.Threshold + PerturbationTable.MaxNoise - 1;
@@ -43,25 +42,22 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
         // Oldest first, so asking again lands where it landed before (kept cells are never removed); and a cell
         // fewer than the threshold from a kept one lands there before any drawn at the edge does, so two cells a
         // few apart never get two draws against a third that would tell them apart.
-        if (oldest) candidates.Sort((a, b) => a.Order.CompareTo(b.Order));
+        candidates.Sort((a, b) => a.Order.CompareTo(b.Order));
         (ShownCell, int)? drawn = null;
         foreach (var (_, other) in candidates)
         {
             if (CellSketch.Difference(sketch, other.Sketch, limit) is not { } between) continue;
             if (between.Size < policy.Threshold) return (other, between.Size);
-            // A cell that borrowed is followed at the perturbed edge only within the reach of the cell it borrowed
-            // from, so the chain does not grow by draws; a cell a few from it always continues the chain, however
-            // far its root is. Landing nowhere, a pad grown one patient at a time came out shown once past the
-            // chain's reach (attack review 17); given figures of its own there, a pad with 14 known helpers and a
-            // target, one from the chain's last cell and fifteen from its root, showed other figures exactly when
-            // the target's secret put them in it (attack review 21: 531 of 532). The cost is drift: a chain grown a
-            // few at a time shows its first cell's figures however far it has grown.
-            if (other.Alias is not null && CellSketch.Difference(sketch, other.Root.Sketch, limit) is null) continue;
-            if (drawn is null && Near(between, sketch.Key, other.Sketch.Key))
-            {
-                drawn = (other, between.Size);
-                if (!oldest) return drawn;
-            }
+            // At the perturbed edge every kept cell draws alike, an alias as its root does: followed there only
+            // within its root's reach, a chain's member had a sharp edge, so a pad, its alias 5 known helpers on,
+            // and that alias with 9 more and a target landed nowhere exactly when the target's secret put them in
+            // it (attack review 22: 35 of 35). What stays is the edge every cell has, as the threshold's own does.
+            // A kept cell under the threshold is near only within it: drawn at the edge too, it made pads of 10 to 14
+            // around a one-patient set x more often than around an empty one, which is never kept, so how often
+            // they were x said whether a person had a diagnosis (attack review 22: 19 of 22). Beyond it, a cell
+            // decides by its own count, as it would with no set there.
+            if (other.Units < policy.Threshold) continue;
+            drawn ??= Near(between, sketch.Key, other.Sketch.Key) ? (other, between.Size) : null;
         }
         return drawn;
     }
@@ -81,9 +77,16 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
         // No records are no cell: kept, every cell of 10 to 14 was near it at the perturbed edge, and came out x for
         // it now and then (the patients behind a count of a column that no row lacks, asked of many pads).
         if (units == 0) return new ShownCell(units, sketch) { Figures = { [ShownCell.HiddenFigure] = null } };
-        // A small cell shows nothing whatever it lands on: it needs only to know whether it lands anywhere.
-        if (Near(units, sketch, oldest: !small) is not { } near) return Keep(units, sketch, truths, hidden: small || perturbedAway);
-        if (small) return new ShownCell(units, sketch) { Figures = { [ShownCell.HiddenFigure] = null } };
+        if (Near(units, sketch) is not { } near) return Keep(units, sketch, truths, hidden: small || perturbedAway);
+        if (small)
+        {
+            // A small cell shows nothing whatever it lands on, but continues the chain it lands on: a kept cell under
+            // the threshold is near only within it (see Near), so a set grown a few patients at a time from a small
+            // seed would otherwise leave the seed's reach at exactly 10, and the last pad before that edge with a
+            // person added would show exactly when they were there.
+            if (near.Apart > 0) Keep(units, sketch, truths: null, near.Cell);
+            return new ShownCell(units, sketch) { Figures = { [ShownCell.HiddenFigure] = null } };
+        }
         return near.Apart == 0 ? near.Cell : Keep(units, sketch, truths, near.Cell);
     }
 
@@ -132,8 +135,9 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// for the asking cell is <paramref name="count"/>, as <see cref="Figure"/> shows it: the first time, the
     /// <paramref name="draw"/> of the cell's own true value under the cell's key (the sum of its records' keys), so
     /// that it is the same whichever near cell asks, now or in a later release: the count the cell was kept with
-    /// (<see cref="ShownCell.Truths"/>), or, within the release that keeps it, the count asked. A count the cell was
-    /// not kept with is hidden. Given <paramref name="sameAs"/>, a count first asked is shown as that count is.
+    /// (<see cref="ShownCell.Truths"/>), or, within the release that keeps it, the count asked where there is one
+    /// (null: only the count kept is ever the cell's). Any other count is hidden. Given <paramref name="sameAs"/>,
+    /// a count first asked is shown as that count is.
     /// </summary>
     /// <remarks>
     /// A count first asked later that was the asker's own, or the shown count nearest it, changed where the asker's
@@ -141,14 +145,14 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// known person at a time to find the pad's exact rows, then put a target's secret on that edge (attack reviews
     /// 19 and 20). A count drawn from the cell's own truth is the same whoever asks, so there is no edge to walk.
     /// </remarks>
-    public double? Count(ShownCell asked, string name, long count, Func<string, long, uint, double?> draw, (string Name, long Count)? sameAs = null) =>
+    public double? Count(ShownCell asked, string name, long? count, Func<string, long, uint, double?> draw, (string Name, long Count)? sameAs = null) =>
         Figure(asked, name, () =>
         {
             // A count first asked as another's stand-in is that one's figure, and stays so for every cell that lands here.
             if (sameAs is { } other) return Count(asked, other.Name, other.Count, draw);
             var cell = asked.Root;
-            if (_addedOrder.ContainsKey(cell)) return draw(name, cell.Truths.GetValueOrDefault(name, count), cell.Sketch.Key);
             if (cell.Truths.TryGetValue(name, out var truth)) return draw(name, truth, cell.Sketch.Key);
+            if (count is { } own && _addedOrder.ContainsKey(cell)) return draw(name, own, cell.Sketch.Key);
             HidUnkept = true;
             return null;
         });

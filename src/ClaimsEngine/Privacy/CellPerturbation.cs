@@ -3,8 +3,8 @@ namespace Claims.Engine.Privacy;
 /// <summary>
 /// Perturbs the figures of one cell (a group's row, or one attrition count) by its cell key. Counts go through the
 /// perturbation table and are suppressed (null) where they or their perturbed value fall below the threshold, zero
-/// included: a 0 shown apart from a suppressed 1 would answer "does anyone here have it?". Sums move by the top
-/// contributor times a count-sized draw.
+/// included: a 0 shown apart from a suppressed 1 would answer "does anyone here have it?". Sums move by a Laplace
+/// draw sized by the most one patient adds (<see cref="MagnitudeNoise"/>).
 /// </summary>
 /// <remarks>
 /// Each count draws by its name: counts of one true value sharing a draw whatever they were named said, by being
@@ -40,7 +40,7 @@ internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys,
     public double Sum(string name, Magnitude magnitude, bool whole)
     {
         var key = keys.FigureKey(cellKey, Figure.Sum, BitConverter.DoubleToInt64Bits(magnitude.Sum), position, name);
-        var sum = MagnitudeNoise.Perturb(magnitude.Sum, magnitude.Top, key);
+        var sum = MagnitudeNoise.Perturb(magnitude.Sum, magnitude.Scale, key);
         return whole ? Math.Round(sum) : sum;
     }
 

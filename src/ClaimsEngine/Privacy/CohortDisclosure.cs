@@ -57,7 +57,7 @@ public static class CohortDisclosure
         List<string> rules =
         [
             $"suppression: counts of fewer than {policy.Threshold} patients (none included) are shown as {DisclosurePolicy.Marker}; each remaining and removed count is perturbed on its own patients",
-            DisclosureRules.Perturbation(policy),
+            DisclosureRules.Perturbation(policy, "patients"),
             DisclosureRules.Differencing(policy, "patients"),
             DisclosureRules.Budget(request.Project, spend),
         ];

@@ -10,7 +10,8 @@ namespace Claims.Engine.Privacy;
 /// Runs a query under disclosure control. On a restricted dataset, in steps:
 /// 1. refuse what cannot be released at all (<see cref="RestrictedAggregates"/>);
 /// 2. run the query with hidden aggregates: the group's rows, its patients (the release unit) and, per sum or
-///    average, the column's extremes (the top contributor that sizes its noise);
+///    average, the column's extremes; and, for sums and averages, a second scan grouped by patient as well, for the
+///    most one patient adds (<see cref="UnitTotals"/>), which with the column's public scale sizes a sum's noise;
 /// 3. suppress each group whose own count is below the threshold, or perturbed below it where it lands near no cell
 ///    asked before (near one, it is decided as that one was), and no other (every cell can be asked alone for the
 ///    same answer, so hiding neighbours protects nothing and would say a small group is there); and each aggregate
@@ -40,6 +41,7 @@ public static class DisclosureControl
 
         var measured = MeasuredQuery.Of(query, unit);
         var groups = dataset.Groups(measured.Query, cancellationToken, options: options);
+        var totals = UnitTotals.Of(dataset, query, unit, options, cancellationToken);
         var cellKeys = groups.Select(g => keys.CellKey(g.State, measured.UnitIndex)).ToArray();
 
         var ((released, hidden, patients, thin, asRows, unkept), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
@@ -61,26 +63,31 @@ public static class DisclosureControl
                 // and every cell can be asked alone (no margins) for the same answer, so hiding neighbours
                 // (complementary suppression) protected nothing, and choosing them on exact counts said whether a
                 // group of 1–9 existed beside them (an attack review guessed 261 diagnoses of 261 that way).
+                var kept = history.Added.Count;
                 var shown = history.Decide(units, Sketch(group, measured.UnitIndex), perturbedAway: perturb.Count(units) is null,
                     measured.Truths(group, unit));
+                // Patients behind a thin column's figure, none included (0 and 1–9 look alike, so neither answers
+                // "anyone?"), enough only if their own count would be released: a cell of the history too, keyed by
+                // those patients, not the group's, so neither filler patients without a value nor fresh groups around
+                // the same few re-roll the decision until it gives the exact count away.
+                var thinColumn = Enumerable.Range(0, query.Select.Count)
+                    .Select(a => measured.ContributorsOf(group, a) is { } behind && Withheld(history, group, behind)).ToArray();
+                // A count of a column's values beside the count of rows says how many rows lack one, so where the
+                // patients those rows are of would not be released themselves, the count is the cell's count of rows:
+                // the two then agree, and nothing shows whether one person's rows without a value are there (attack
+                // review 21: admitted claims with one person's outpatient claims that carry a diagnosis). Decided as
+                // a cell of the history, as a thin column is, so an edge walked by pads lands on the decision made before.
+                var rowsStandIn = Enumerable.Range(0, query.Select.Count)
+                    .Select(a => !thinColumn[a] && measured.MissingOf(group, a) is { } missing && Withheld(history, group, missing)).ToArray();
+                // A cell this group kept holds the counts of values its own patients may show, and no other.
+                if (history.Added.Count > kept && shown.Alias is null) measured.Unkeep(shown, a => thinColumn[a] || rowsStandIn[a]);
                 for (var a = 0; a < query.Select.Count; a++)
                 {
                     var aggregate = query.Select[a];
-                    // Patients behind a thin column's figure, none included (0 and 1–9 look alike, so neither answers
-                    // "anyone?"), enough only if their own count would be released: a cell of the history too, keyed
-                    // by those patients, not the group's, so neither filler patients without a value nor fresh groups
-                    // around the same few re-roll the decision until it gives the exact count away.
-                    var thinColumn = measured.ContributorsOf(group, a) is { } behind && Withheld(history, group, behind);
-                    // A count of a column's values beside the count of rows says how many rows lack one, so where the
-                    // patients those rows are of would not be released themselves, the count is the cell's count of
-                    // rows: the two then agree, and nothing shows whether one person's rows without a value are there
-                    // (attack review 21: admitted claims with one person's outpatient claims that carry a diagnosis).
-                    // Decided as a cell of the history, as a thin column is, so an edge walked by pads lands on the
-                    // decision made before.
-                    var rowsStandIn = !thinColumn && measured.MissingOf(group, a) is { } missing && Withheld(history, group, missing);
-                    var figure = thinColumn ? null : Released(history, shown, perturb, aggregate, query.From, row[query.GroupBy.Count + a], measured.Magnitude(group, a),
-                        rowsStandIn ? measured.Rows(group) : null);
-                    asRows |= rowsStandIn && figure is not null;
+                    var figure = thinColumn[a] ? null : Released(history, shown, perturb, aggregate, query.From, row[query.GroupBy.Count + a],
+                        aggregate is { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: { } column } ? measured.Magnitude(group, a, totals.Largest(group, a), ColumnScale.Of(dataset, query.From, column)) : null,
+                        rowsStandIn[a] ? measured.Rows(group) : null, ownCount: !measured.CountsValues(a));
+                    asRows |= rowsStandIn[a] && figure is not null;
                     row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
                     cells[a] = figure is null;
                 }
@@ -123,23 +130,24 @@ public static class DisclosureControl
     /// An average is the cell's sum over its count of values, both as shown or as they will be shown: so it agrees
     /// with them, and is no draw of its own that a near cell could ask first. Where <paramref name="rows"/> is given,
     /// a count of a column's values first asked of the cell is shown as its count of rows (the rows without a value
-    /// are of too few patients to show), and stays so.
+    /// are of too few patients to show), and stays so. Without <paramref name="ownCount"/> (a count of a nullable
+    /// column's values), a count first asked of a kept cell is only ever the cell's own (<see cref="MeasuredQuery.Truths"/>).
     /// </summary>
-    private static double? Released(CellHistory history, ShownCell cell, CellPerturbation perturb, Aggregate aggregate, TableSchema table, object? value, Magnitude? magnitude, long? rows)
+    private static double? Released(CellHistory history, ShownCell cell, CellPerturbation perturb, Aggregate aggregate, TableSchema table, object? value, Magnitude? magnitude, long? rows, bool ownCount)
     {
         var name = ShownCell.FigureName(aggregate.Kind, aggregate.Column, table);
         (string, long)? asRows = rows is { } all ? (ShownCell.FigureName(AggregateKind.Count, null, table), all) : null;
         switch (aggregate.Kind, value, magnitude)
         {
             case (AggregateKind.Count or AggregateKind.CountDistinct, long count, _):
-                return history.Count(cell, name, count, perturb.Draw, asRows);
+                return history.Count(cell, name, ownCount ? count : null, perturb.Draw, asRows);
             case (AggregateKind.Sum, not null, { } m):
                 return history.Figure(cell, name, () => perturb.Sum(name, m, Whole(aggregate)));
             case (AggregateKind.Avg, not null, { } m):
                 var sumName = ShownCell.FigureName(AggregateKind.Sum, aggregate.Column, table);
                 var countName = ShownCell.FigureName(AggregateKind.Count, aggregate.Column, table);
                 return history.Figure(cell, sumName, () => perturb.Sum(sumName, m, Whole(aggregate))) is { } sum
-                    && history.Count(cell, countName, m.Values, perturb.Draw, asRows) is { } values
+                    && history.Count(cell, countName, ownCount ? m.Values : null, perturb.Draw, asRows) is { } values
                     ? sum / values
                     : null;
             default:
@@ -162,7 +170,7 @@ public static class DisclosureControl
         List<string> rules = [$"suppression: cells of fewer than {policy.Threshold} {unit.Plural} (none included) are shown as {DisclosurePolicy.Marker}, and rows with nothing released are left out"];
         if (thin) rules.Add($"an aggregate of a column that fewer than {policy.Threshold} {unit.Plural} of its group have a value of is shown as {DisclosurePolicy.Marker}");
         if (asRows) rules.Add($"a count of a column's values (and the count behind its average) where fewer than {policy.Threshold} {unit.Plural} of the group have rows without one is shown as the group's count of rows");
-        rules.Add(DisclosureRules.Perturbation(policy));
+        rules.Add(DisclosureRules.Perturbation(policy, unit.Plural));
         rules.Add(DisclosureRules.Differencing(policy, unit.Plural));
         if (unkept) rules.Add(DisclosureRules.Unkept(unit.Plural));
         rules.Add(DisclosureRules.Budget(project, spend));

@@ -3,9 +3,9 @@ namespace Claims.Engine.Privacy;
 /// <summary>The rules a release lists, in words shared by queries and cohorts: what was done, never a figure that was hidden.</summary>
 internal static class DisclosureRules
 {
-    public static string Perturbation(DisclosurePolicy policy) =>
+    public static string Perturbation(DisclosurePolicy policy, string plural) =>
         $"perturbation (cell key method): each count is moved by −{PerturbationTable.MaxNoise} to +{PerturbationTable.MaxNoise} (variance {PerturbationTable.Variance:0.00}) " +
-        $"and shown only if it stays at {policy.Threshold} or more; each sum by about twice its largest single value; the same figure over the same records always gets the same answer, " +
+        $"and shown only if it stays at {policy.Threshold} or more; each sum by a Laplace draw of about twice the most any one of its {plural} adds to it (never less than the column's 95th percentile in magnitude); the same figure over the same records always gets the same answer, " +
         "and totals are perturbed on their own, so cells need not add up to them";
 
     public static string Differencing(DisclosurePolicy policy, string plural) =>
@@ -13,7 +13,8 @@ internal static class DisclosureRules
         $"(in this release or an earlier one) is shown that cell's figures, so the same {plural} asked any way get the same answer";
 
     public static string Unkept(string plural) =>
-        $"counts first asked later: a count that a cell asked before was not kept with (rows of another table, any rows of a cohort's {plural}, any count of a cell kept before December 2026) " +
+        $"counts first asked later: a count that a cell asked before was not kept with (rows of another table, any rows of a cohort's {plural}, " +
+        "a count of a column's values the question that kept the cell did not ask or could not show, any count of a cell kept before December 2026) " +
         $"is shown as {DisclosurePolicy.Marker} when a later question asks it of that cell or one near it; ask it of a cell far from those asked before";
 
     public static string Budget(string project, AggregateRelease spend) =>

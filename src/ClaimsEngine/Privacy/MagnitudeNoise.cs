@@ -1,26 +1,29 @@
 namespace Claims.Engine.Privacy;
 
 /// <summary>
-/// Noise for a released sum (and so an average): the cell's largest single value in magnitude (the top contributor,
-/// the one an attacker subtracting cells would learn) times a draw as wide as a count's, the perturbation table's
-/// integer noise plus a uniform jitter in [−½, ½) so no draw is exactly zero. A sum of a column that is 1 on every
-/// row is a row count, and gets a count's noise; a sum of points hides any one claim's points. Mean zero; standard
-/// deviation √(3.81 + 1/12) ≈ 1.97 × top.
+/// Noise for a released sum (and so an average): a Laplace draw of width <see cref="Width"/> times the sum's scale,
+/// the most one patient could move it: the largest total one patient adds to the cell, its largest single value,
+/// and the column's public scale (<see cref="ColumnScale"/>), whichever is largest. Mean zero; standard deviation
+/// √2 × 1.4 ≈ 1.98 × the scale.
 /// </summary>
 /// <remarks>
-/// The scale is never below one unit of the column: a sum of zeros had a top of 0 and came out exactly 0, so the
-/// non-drinkers of half the country with one person's checkup added where it held a secret said, by any figure but
-/// 0, that it did (attack review 21: 117 of 137). With the floor, a sum of zeros is noise like any other.
+/// Laplace, not the count's table: noise cut at ±5.5 × the scale left sums only a patient's value could reach, so a
+/// cell of zeros beside a person with a value up to the scale was proved by any sum past ±5.5 (attack review 22). A
+/// Laplace draw reaches every value, and a patient adding up to the scale changes how likely any released sum is by at
+/// most e^(1 / 1.4) ≈ 2.04 per release (the Laplace mechanism at ε ≈ 0.71); releases add up, and the budget bounds them.
 /// </remarks>
 internal static class MagnitudeNoise
 {
-    /// <summary>The noise's standard deviation as a multiple of the top contributor.</summary>
-    public static double Spread => Math.Sqrt(PerturbationTable.Variance + 1.0 / 12);
+    /// <summary>The Laplace draw's width (its b) as a multiple of the scale.</summary>
+    public const double Width = 1.4;
 
-    public static double Perturb(double sum, double top, ulong key)
+    /// <summary>The noise's standard deviation as a multiple of the scale.</summary>
+    public static double Spread => Math.Sqrt(2) * Width;
+
+    public static double Perturb(double sum, double scale, ulong key)
     {
-        var noise = PerturbationTable.Noise((uint)key * (1.0 / (1UL << 32)));
-        var jitter = (uint)(key >> 32) * (1.0 / (1UL << 32)) - 0.5;
-        return sum + Math.Max(Math.Abs(top), 1) * (noise + jitter);
+        // Uniform in (−½, ½), never 0 nor ±½: every draw moves the sum, and by a finite amount.
+        var uniform = ((key >> 11) + 0.5) * (1.0 / (1UL << 53)) - 0.5;
+        return sum - Math.Max(Math.Abs(scale), 1) * Width * Math.Sign(uniform) * Math.Log(1 - 2 * Math.Abs(uniform));
     }
 }

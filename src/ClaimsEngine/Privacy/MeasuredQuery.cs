@@ -2,8 +2,8 @@ using Claims.Engine.Query;
 
 namespace Claims.Engine.Privacy;
 
-/// <summary>A sum's true total, how many values it adds, and its largest value in magnitude (the top contributor).</summary>
-internal readonly record struct Magnitude(double Sum, long Values, double Top);
+/// <summary>A sum's true total, how many values it adds, and the scale of its noise (<see cref="MeasuredQuery.Magnitude"/>).</summary>
+internal readonly record struct Magnitude(double Sum, long Values, double Scale);
 
 /// <summary>The units with a value of an aggregate's nullable column in one group: their count, and where their set is.</summary>
 internal readonly record struct Contributors(long Count, int Aggregate);
@@ -22,7 +22,6 @@ internal sealed class MeasuredQuery
     private readonly Dictionary<int, int> _extremes = [];
     private readonly Dictionary<int, int> _contributors = [];
     private readonly Dictionary<int, int> _missing = [];
-    private readonly List<(string Name, int Index)> _truths = [];
     private readonly Schema.TableSchema _table;
 
     private MeasuredQuery(QueryModel analysts, ReleaseUnit unit)
@@ -61,12 +60,6 @@ internal sealed class MeasuredQuery
             }
             _missing[a] = missing;
         }
-        // Every count of a column's values a later question could ask of a cell first.
-        foreach (var column in analysts.From.Columns.Where(c => c.Nullable))
-        {
-            _truths.Add((ShownCell.FigureName(AggregateKind.Count, column, analysts.From), select.Count));
-            select.Add(new Aggregate(AggregateKind.Count, column, $"\0truth:{column.Name}"));
-        }
         _table = analysts.From;
         Query = analysts with { Select = select, OrderBy = [], Limit = null };
         Keys = analysts.GroupBy.Count;
@@ -93,15 +86,36 @@ internal sealed class MeasuredQuery
 
     /// <summary>
     /// The true counts a group's cell is kept with (<see cref="ShownCell.Truths"/>): its patients, where the release
-    /// unit is the patient, its rows, and every count of rows of the table a later question could ask of it first.
+    /// unit is the patient, its rows, and the count of values of each nullable column counted or averaged, until
+    /// <see cref="Unkeep"/>.
     /// </summary>
     public Dictionary<string, long> Truths(GroupRow group, ReleaseUnit unit)
     {
         var truths = Patients(Units(group), unit);
         truths[ShownCell.FigureName(AggregateKind.Count, null, _table)] = Rows(group);
-        foreach (var (name, index) in _truths) truths[name] = (long)group.Values[Keys + index]!;
+        foreach (var a in _missing.Keys)
+            truths[ShownCell.FigureName(AggregateKind.Count, Query.Select[a].Column, _table)] = group.State.NonNull[a];
         return truths;
     }
+
+    /// <summary>
+    /// Drops from a cell this group kept the counts of values its own patients may not show (<paramref name="hidden"/>,
+    /// by the aggregate's index: a thin column, or one standing in for the count of rows).
+    /// </summary>
+    /// <remarks>
+    /// A count of values a later question asks first of the cell is drawn from the cell's own truth, so whether it
+    /// may show must be the cell's own decision too: decided for whoever asked first, a kept cell grown by a chain
+    /// until the asker's patients without a value were many showed the cell's count of values short by one person's
+    /// rows without one (attack review 22: 19 of 47). A column the question that kept the cell did not count is not
+    /// kept either, and is <see cref="DisclosurePolicy.Marker"/> when asked later (<see cref="CellHistory.Count"/>).
+    /// </remarks>
+    public void Unkeep(ShownCell cell, Func<int, bool> hidden)
+    {
+        foreach (var a in _missing.Keys.Where(hidden)) cell.Truths.Remove(ShownCell.FigureName(AggregateKind.Count, Query.Select[a].Column, _table));
+    }
+
+    /// <summary>Whether the aggregate is a count of a nullable column's values, or an average, whose count only the kept cell's own patients decide (<see cref="Unkeep"/>).</summary>
+    public bool CountsValues(int aggregate) => _missing.ContainsKey(aggregate);
 
     /// <summary>The true count of a cell's patients, where the release unit is the patient (or nothing).</summary>
     public static Dictionary<string, long> Patients(long units, ReleaseUnit unit) =>
@@ -118,14 +132,18 @@ internal sealed class MeasuredQuery
     public Contributors? MissingOf(GroupRow group, int aggregate) =>
         _missing.TryGetValue(aggregate, out var index) ? new Contributors(group.State.DistinctCount(index), index) : null;
 
-    /// <summary>The magnitude behind a sum or average aggregate (null for counts, or a sum over no values).</summary>
-    public Magnitude? Magnitude(GroupRow group, int aggregate)
+    /// <summary>
+    /// The magnitude behind a sum or average aggregate (null for counts, or a sum over no values), its scale the
+    /// largest of its largest single value, <paramref name="largestTotal"/> (the most one unit adds, <see cref="UnitTotals"/>)
+    /// and <paramref name="publicScale"/> (<see cref="ColumnScale"/>).
+    /// </summary>
+    public Magnitude? Magnitude(GroupRow group, int aggregate, double largestTotal, double publicScale)
     {
         if (!_extremes.TryGetValue(aggregate, out var extremes)) return null;
         var state = group.State;
         if (state.NonNull[aggregate] == 0) return null;
         var sum = Query.Select[aggregate].OfFloats ? state.DoubleSum[aggregate] : (double)state.LongSum[aggregate];
         var top = Math.Max(Math.Abs(Convert.ToDouble(group.Values[Keys + extremes])), Math.Abs(Convert.ToDouble(group.Values[Keys + extremes + 1])));
-        return new Magnitude(sum, state.NonNull[aggregate], top);
+        return new Magnitude(sum, state.NonNull[aggregate], Math.Max(top, Math.Max(largestTotal, publicScale)));
     }
 }

@@ -26,12 +26,13 @@ public class BudgetAndRulesTests
     {
         var policy = DisclosurePolicy.Default;
         Assert.Equal("perturbation (cell key method): each count is moved by −5 to +5 (variance 3.81) and shown only if it stays at 10 or more; " +
-            "each sum by about twice its largest single value; the same figure over the same records always gets the same answer, " +
-            "and totals are perturbed on their own, so cells need not add up to them", DisclosureRules.Perturbation(policy));
+            "each sum by a Laplace draw of about twice the most any one of its patients adds to it (never less than the column's 95th percentile in magnitude); " +
+            "the same figure over the same records always gets the same answer, and totals are perturbed on their own, so cells need not add up to them",
+            DisclosureRules.Perturbation(policy, "patients"));
         Assert.Equal("near cells: a cell whose patients are the same as, or fewer than about 10 apart from, those of a cell this project asked before " +
             "(in this release or an earlier one) is shown that cell's figures, so the same patients asked any way get the same answer", DisclosureRules.Differencing(policy, "patients"));
         Assert.Equal("counts first asked later: a count that a cell asked before was not kept with (rows of another table, any rows of a cohort's patients, " +
-            "any count of a cell kept before December 2026) is shown as x when a later question asks it of that cell or one near it; ask it of a cell far from those asked before",
+            "a count of a column's values the question that kept the cell did not ask or could not show, any count of a cell kept before December 2026) is shown as x when a later question asks it of that cell or one near it; ask it of a cell far from those asked before",
             DisclosureRules.Unkept("patients"));
         Assert.Equal("budget: project 'study' has spent 7 of its 20 figures (13 left; every cell shown costs one, x included, asked again or not)",
             DisclosureRules.Budget("study", new AggregateRelease(null, 7, 20)));

@@ -135,7 +135,7 @@ public class CohortDisclosureTests(RestrictedFixture fixture) : IClassFixture<Re
         var released = CohortDisclosure.Apply(fixture.Dataset, Chain([300, 200]), new DisclosureRequest("p", ledger, "", Policy));
         Assert.Equal([
             "suppression: counts of fewer than 5 patients (none included) are shown as x; each remaining and removed count is perturbed on its own patients",
-            DisclosureRules.Perturbation(Policy), DisclosureRules.Differencing(Policy, "patients"),
+            DisclosureRules.Perturbation(Policy, "patients"), DisclosureRules.Differencing(Policy, "patients"),
             "budget: project 'p' has spent 3 of its 20000 figures (19997 left; every cell shown costs one, x included, asked again or not)",
         ], released.Rules);
         Assert.Equal("chain", released.Name);

@@ -20,7 +20,8 @@ public class NoiseTests
         var variance = Enumerable.Range(-5, 11).Sum(s => s * s * Probability(s));
         Assert.Equal(variance, PerturbationTable.Variance, 12);
         Assert.Equal(3.81, PerturbationTable.Variance, 2);
-        Assert.Equal(Math.Sqrt(variance + 1.0 / 12), MagnitudeNoise.Spread, 12);
+        // A sum's Laplace draw of width 1.4 has standard deviation √2 × 1.4.
+        Assert.Equal(1.98, MagnitudeNoise.Spread, 2);
     }
 
     [Theory]
@@ -51,15 +52,26 @@ public class NoiseTests
     }
 
     [Theory]
-    // Low half 0: the first noise, −5; high half three quarters: a jitter of +0.25.
-    [InlineData(0xC0000000_00000000UL, 1000.0, -20.0, 905.0)]
-    // Low half all ones: the last noise, +5; high half 0: a jitter of −0.5.
-    [InlineData(0x00000000_FFFFFFFFUL, 100.0, 3.0, 113.5)]
-    // Low half one half: the middle noise, 0; high half a quarter: a jitter of −0.25.
-    [InlineData(0x40000000_80000000UL, 10.0, 2.0, 9.5)]
-    // A sum of zeros, or of values under one unit, moves by one unit times the draw: never exactly itself.
-    [InlineData(0xC0000000_00000000UL, 0.0, 0.0, -4.75)]
-    [InlineData(0x00000000_FFFFFFFFUL, 0.5, 0.25, 5.0)]
-    public void A_sum_moves_by_its_top_contributor_or_one_unit_times_the_table_s_noise_and_a_jitter_both_from_its_key(ulong key, double sum, double top, double expected) =>
-        Assert.Equal(expected, MagnitudeNoise.Perturb(sum, top, key), 9);
+    // A draw a quarter above the middle: the Laplace quantile b ln 2 above the sum, b = 1.4 times the scale.
+    [InlineData(3UL << 51, 1000.0, 20.0, 1000.0 + 20 * 1.4 * 0.69314718055994530942)]
+    // A quarter below it: as far below.
+    [InlineData(1UL << 51, 100.0, 3.0, 100.0 - 3 * 1.4 * 0.69314718055994530942)]
+    // A scale under one unit is one unit: a sum of zeros moves like any other.
+    [InlineData(3UL << 51, 0.0, 0.25, 1.4 * 0.69314718055994530942)]
+    [InlineData(1UL << 51, 0.0, 0.0, -1.4 * 0.69314718055994530942)]
+    public void A_sum_moves_by_a_laplace_draw_from_its_key_sized_by_its_scale(ulong quarter, double sum, double scale, double expected) =>
+        Assert.Equal(expected, MagnitudeNoise.Perturb(sum, scale, quarter << 11), 9);
+
+    [Fact]
+    public void A_sum_s_noise_has_mean_zero_the_documented_spread_and_reaches_past_any_bound()
+    {
+        var random = new Random(7);
+        var draws = Enumerable.Range(0, 200_000).Select(_ => MagnitudeNoise.Perturb(0, 10, (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63))).ToArray();
+        Assert.InRange(draws.Average(), -0.1, 0.1);
+        Assert.InRange(Math.Sqrt(draws.Average(d => d * d)), 10 * MagnitudeNoise.Spread * 0.98, 10 * MagnitudeNoise.Spread * 1.02);
+        // Not cut: a noise bounded at a few times the scale let a sum past the bound prove a larger value was there.
+        Assert.Contains(draws, d => d > 10 * 10);
+        Assert.Contains(draws, d => d < -10 * 10);
+        Assert.DoesNotContain(draws, d => d == 0);
+    }
 }

@@ -1,0 +1,99 @@
+using Claims.Engine.Privacy;
+using Claims.Engine.Query;
+
+namespace Claims.Engine.Tests.Privacy.Attacks;
+
+/// <summary>
+/// Attack review 22. The chain rule of review 21 (a cell fewer than 10 from any member of an alias chain shows the
+/// root's figures) moved the chain's edge rather than removing it: a cell exactly 10 from a member and 15 or more
+/// from the root is not near the member (the 10–14 band is drawn only within 14 of the root) nor the root, so it
+/// lands nowhere and gets figures of its own. With 14 known helpers (people alone in their checkup block, as in
+/// reviews 20 and 21) the analyst asks a pad, the pad ∪ 5 helpers (an alias, 5 from the pad), and then, per target,
+/// the pad ∪ those 5 ∪ 9 fresh helpers ∪ the target's checkup where it holds the secret: without the secret it is 9
+/// from the alias and shows the pad's figures; with it, 10 from the alias and 15 from the pad, it shows its own.
+/// Unlike <see cref="ChainReachTests"/>, the pad ∪ 14 helpers is never asked alone, so no member sits 1 from it.
+/// Now every kept cell draws at the perturbed edge alike, a chain's member as its root, so the cell 10 from the alias
+/// is near it by a draw, as a cell 10 from any kept cell is. What stays is the edge the threshold itself has: nine
+/// known people and the target, asked alone in a fresh project, are shown only with the target (true 10 is shown
+/// about 60 % of the time, 9 never). The test measures both on the same people and holds the chain to that edge.
+/// </summary>
+public sealed class ChainMemberEdgeTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
+{
+    private static string Checkups(string where) => $$"""{"from": "checkups", "where": {{where}}, "select": [{"count": "*", "as": "n"}]}""";
+
+    private static string Block((long P, long S, long A) block, string? secret = null) =>
+        $$"""{"and": [{"col": "prefecture", "eq": {{block.P}}}, {"col": "sex", "eq": {{block.S}}}, {"col": "age", "eq": {{block.A}}}{{(secret is null ? "" : ", " + secret)}}]}""";
+
+    private static string Or(IEnumerable<string> terms) => $$"""{"or": [{{string.Join(", ", terms)}}]}""";
+
+    [Theory]
+    [InlineData("""{"col": "med_bp", "eq": true}""", 1)]
+    [InlineData("""{"col": "hba1c", "ge": 5.6}""", 2)]
+    [InlineData("""{"col": "smoking", "eq": true}""", 3)]
+    public void A_target_put_exactly_ten_from_a_chain_member_and_fifteen_from_its_root_is_no_sharper_than_the_threshold_s_own_edge(string secret, int seed)
+    {
+        var (pads, alone) = ChainReachPads();
+        var random = new Random(seed);
+        alone = [.. alone.OrderBy(_ => random.Next())];
+        const int sets = 6;
+        var near = alone.Take(5).Select(p => Block(p)).ToList();
+        // Disjoint sets of 9 helpers, reused across pads (two pads are 20 or more apart, so their cells never meet).
+        var nine = Enumerable.Range(0, sets).Select(i => alone.Skip(5 + 9 * i).Take(9).Select(p => Block(p)).ToList()).ToList();
+        var targets = alone.Skip(5 + 9 * sets).ToList();
+        var ledger = fixture.NewLedger(seed);
+        var (used, with, without, flaggedWith, flaggedWithout, t) = (0, 0, 0, 0, 0, 0);
+        var (edgeWith, edgeWithout) = (0, 0);
+        foreach (var pad in pads)
+        {
+            if (t >= targets.Count) break;
+            if (Targets.First(fixture, ledger, Checkups(pad)) is not { } padCount) continue;
+            // An alias of the pad, 5 from it.
+            if (Targets.First(fixture, ledger, Checkups(Or([pad, .. near]))) != padCount) continue;
+            used++;
+            for (var k = 0; k < sets && t < targets.Count; k++)
+            {
+                var target = targets[t++];
+                var flagged = Targets.First(fixture, ledger, Checkups(Or([pad, .. near, .. nine[k], Block(target, secret)]))) != padCount;
+                // The threshold's own edge, for the same people: the nine and the target alone, with no history.
+                var edge = Targets.First(fixture, fixture.NewLedger(seed * 1000 + t), Checkups(Or([.. nine[k], Block(target, secret)]))) is not null;
+                if (Truth(Block(target, secret)) > 0) { with++; if (flagged) flaggedWith++; if (edge) edgeWith++; }
+                else { without++; if (flagged) flaggedWithout++; if (edge) edgeWithout++; }
+            }
+        }
+        var counts = $"{secret}: pads used {used}; with the secret {with}, flagged {flaggedWith}; without {without}, flagged {flaggedWithout} (false positives); " +
+            $"the threshold's edge on the same people: shown with the secret {edgeWith}, without {edgeWithout}";
+        Assert.True(used >= 5 && with >= 5 && without >= 20, $"too little to attack: {counts}");
+        // Before, the chain's edge was sharp: 35 of 35 flagged. Now no sharper than the threshold's own.
+        Assert.True(flaggedWith <= edgeWith + with / 10 && flaggedWithout <= edgeWithout, counts);
+    }
+
+    private long Truth(string where) =>
+        (long)(Analyst.Value(fixture.Dataset.Execute($$"""{"from": "checkups", "where": {{where}}, "select": [{"countDistinct": "patient_id", "as": "n"}]}""").Column(0), 0) ?? 0);
+
+    /// <summary>As <see cref="ChainReachTests"/>: pads of 10 to 14 checkup patients and people alone in their block outside every pad.</summary>
+    private (List<string> Pads, List<(long P, long S, long A)> Alone) ChainReachPads()
+    {
+        var batch = fixture.Dataset.Execute("""{"from": "checkups", "groupBy": ["prefecture", "sex", "age"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
+        var blocks = Enumerable.Range(0, batch.Length)
+            .Select(i => (P: (long)Analyst.Value(batch.Column(0), i)!, S: (long)Analyst.Value(batch.Column(1), i)!, A: (long)Analyst.Value(batch.Column(2), i)!, N: (long)Analyst.Value(batch.Column(3), i)!))
+            .ToList();
+        var pads = new List<string>();
+        var padded = new HashSet<(long, long, long)>();
+        foreach (var group in blocks.GroupBy(b => (b.P, b.S)))
+        {
+            var window = new List<(long P, long S, long A, long N)>();
+            foreach (var block in group.OrderBy(b => b.A))
+            {
+                window.Add(block);
+                if (window.Sum(b => b.N) < 10) continue;
+                if (window.Sum(b => b.N) <= 14)
+                {
+                    pads.Add(Targets.Pad(group.Key.P, group.Key.S, window[0].A, block.A));
+                    foreach (var b in window) padded.Add((b.P, b.S, b.A));
+                }
+                window.Clear();
+            }
+        }
+        return (pads, blocks.Where(b => b.N == 1 && !padded.Contains((b.P, b.S, b.A))).Select(b => (b.P, b.S, b.A)).ToList());
+    }
+}
