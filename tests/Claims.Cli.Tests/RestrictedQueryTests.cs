@@ -50,6 +50,13 @@ public class RestrictedQueryTests
         Assert.Equal(1, code);
         Assert.Contains("--threshold: 2 is below the floor of 10", error);
 
+        (code, csv, error) = CliRunner.Run([.. common, "--project", "margin", "--format", "csv", "--margin", "5"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("shown only if it stays at 15 or more", error);
+        (code, _, error) = CliRunner.Run([.. common, "--project", "study", "--margin", "6"]);
+        Assert.Equal(1, code);
+        Assert.Contains("--margin: 6 must be from 0 to 5", error);
+
         foreach (var command in new[] { new[] { "export", "--data", ds, "--out", temp.Combine("export") }, ["bench", "--data", ds, "--out", temp.Combine("bench")], ["fidelity", "--data", ds] })
         {
             (code, _, error) = CliRunner.Run(command);

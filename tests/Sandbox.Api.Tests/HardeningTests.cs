@@ -168,6 +168,14 @@ public class HardeningTests(SandboxFactory factory) : IClassFixture<SandboxFacto
     }
 
     [Fact]
+    public void A_disclosure_margin_past_the_noise_stops_the_service_from_starting()
+    {
+        using var widened = factory.WithWebHostBuilder(b => b.UseSetting("Sandbox:DisclosureMargin", "6"));
+        var error = Assert.Throws<InvalidOperationException>(() => widened.CreateClient());
+        Assert.Contains("Sandbox:DisclosureMargin is 6; it must be from 0 to 5", error.Message);
+    }
+
+    [Fact]
     public async Task The_cost_chart_is_a_png_for_policymakers_only()
     {
         var admin = factory.Admin();

@@ -4,7 +4,7 @@ using Claims.Engine.Storage;
 
 namespace Claims.Cli.Commands;
 
-/// <summary>The options of every command that releases results from a restricted dataset: the project, its ledger of releases, the threshold and the budget.</summary>
+/// <summary>The options of every command that releases results from a restricted dataset: the project, its ledger of releases, the threshold, its margin and the budget.</summary>
 internal sealed class DisclosureOptions(string projectDescription = "The project the results are released to (required on restricted data)", bool projectRequired = false)
 {
     public Option<string?> Project { get; } = new("--project") { Description = projectDescription, Required = projectRequired };
@@ -28,6 +28,21 @@ internal sealed class DisclosureOptions(string projectDescription = "The project
         },
     };
 
+    public Option<int> Margin { get; } = new("--margin")
+    {
+        Description = $"How far past the threshold a cell's perturbed count must reach to be shown (0 to {PerturbationTable.MaxNoise}): " +
+            "more hides more cells just over the threshold, and stops one known person from deciding whether a cell is shown",
+        DefaultValueFactory = _ => 0,
+        Validators =
+        {
+            result =>
+            {
+                if (result.GetValueOrDefault<int>() is < 0 or > PerturbationTable.MaxNoise)
+                    result.AddError($"--margin: {result.GetValueOrDefault<int>()} must be from 0 to {PerturbationTable.MaxNoise}");
+            },
+        },
+    };
+
     public Option<long> Budget { get; } = new("--budget")
     {
         Description = "How many perturbed figures the project may be shown in all, counted in its ledger; once it is spent, releases are refused (the last one may pass it)",
@@ -46,10 +61,11 @@ internal sealed class DisclosureOptions(string projectDescription = "The project
         command.Options.Add(Project);
         command.Options.Add(Releases);
         command.Options.Add(Threshold);
+        command.Options.Add(Margin);
         command.Options.Add(Budget);
     }
 
-    private DisclosurePolicy Policy(ParseResult parse) => new(parse.GetValue(Threshold));
+    private DisclosurePolicy Policy(ParseResult parse) => new(parse.GetValue(Threshold), parse.GetValue(Margin));
 
     /// <summary>The release request for <paramref name="dataset"/>, which names the project only when the dataset is restricted.</summary>
     public DisclosureRequest Request(ParseResult parse, Dataset dataset, string description) => new(

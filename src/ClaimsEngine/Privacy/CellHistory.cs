@@ -34,7 +34,7 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     private (ShownCell Cell, int Apart)? Near(long units, CellSketch sketch)
     {
         // Two cells at least this far apart in size cannot be near.
-        var limit = policy.Threshold + PerturbationTable.MaxNoise - 1;
+        var limit = policy.Shown + PerturbationTable.MaxNoise - 1;
         var candidates = new List<(int Order, ShownCell Cell)>();
         for (var size = units - limit; size <= units + limit; size++)
             foreach (var other in shown.WithUnits(size).Concat(_added.GetValueOrDefault(size) ?? []))

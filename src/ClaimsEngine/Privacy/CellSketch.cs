@@ -8,8 +8,8 @@ namespace Claims.Engine.Privacy;
 /// peeling the result lists the records in one set and not the other whenever there are a few of them, so the
 /// ledger can tell that two cells hold the same patients, or nearly, without keeping either set.
 /// Four sub-tables of 32 slots, each record in one slot of each: two records share all four slots with chance
-/// 2^−20, so a difference of 14 records (the most <see cref="CellHistory"/> asks about) peels but about once in
-/// 10,000; a failure reads as "far apart", the safe side only for larger differences, which is the documented
+/// 2^−20, so a difference of 14 records (the most <see cref="CellHistory"/> asks about, 19 under the widest
+/// <see cref="DisclosurePolicy.Margin"/>) peels but about once in 10,000 (more often at 19); a failure reads as "far apart", the safe side only for larger differences, which is the documented
 /// residue.
 /// </summary>
 internal sealed class CellSketch

@@ -5,11 +5,11 @@ internal static class DisclosureRules
 {
     public static string Perturbation(DisclosurePolicy policy, string plural) =>
         $"perturbation (cell key method): each count is moved by −{PerturbationTable.MaxNoise} to +{PerturbationTable.MaxNoise} (variance {PerturbationTable.Variance:0.00}) " +
-        $"and shown only if it stays at {policy.Threshold} or more; each sum by a Laplace draw of about twice the most any one of its {plural} adds to it (never less than the column's 95th percentile in magnitude); the same figure over the same records always gets the same answer, " +
+        $"and shown only if it stays at {policy.Shown} or more; each sum by a Laplace draw of about twice the most any one of its {plural} adds to it (never less than the column's 95th percentile in magnitude); the same figure over the same records always gets the same answer, " +
         "and totals are perturbed on their own, so cells need not add up to them";
 
     public static string Differencing(DisclosurePolicy policy, string plural) =>
-        $"near cells: a cell whose {plural} are the same as, or fewer than about {policy.Threshold} apart from, those of a cell this project asked before " +
+        $"near cells: a cell whose {plural} are the same as, or fewer than about {policy.Shown} apart from, those of a cell this project asked before " +
         $"(in this release or an earlier one) is shown that cell's figures, so the same {plural} asked any way get the same answer";
 
     public static string Unkept(string plural) =>

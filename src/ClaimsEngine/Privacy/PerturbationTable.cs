@@ -20,8 +20,11 @@ public sealed class PerturbationTable
     private static readonly (int Noise, double Cumulative)[] s_row = Row();
 
     private readonly int _threshold;
+    private readonly int _margin;
 
-    public PerturbationTable(int threshold) => _threshold = threshold;
+    /// <param name="threshold">Counts below it are never released.</param>
+    /// <param name="margin">How far past the threshold a perturbed count must reach (<see cref="DisclosurePolicy.Margin"/>).</param>
+    public PerturbationTable(int threshold, int margin = 0) => (_threshold, _margin) = (threshold, margin);
 
     /// <summary>The noise distribution, the same for every count.</summary>
     public static IReadOnlyList<(int Noise, double Probability)> Distribution =>
@@ -38,12 +41,15 @@ public sealed class PerturbationTable
         return MaxNoise;
     }
 
-    /// <summary>A positive count as released: perturbed, or null (suppressed) when it or its perturbed value is below the threshold.</summary>
+    /// <summary>
+    /// A positive count as released: perturbed, or null (suppressed) when it is below the threshold or its perturbed
+    /// value below the threshold plus the margin.
+    /// </summary>
     public long? Perturb(long count, double uniform)
     {
         if (count < _threshold) return null;
         var released = count + Noise(uniform);
-        return released < _threshold ? null : released;
+        return released < _threshold + _margin ? null : released;
     }
 
     private static (int Noise, double Cumulative)[] Row()

@@ -41,10 +41,12 @@ public static class SandboxServices
         services.AddSingleton<IReleaseLedger>(sp => new ReleaseLedger(Options(sp).DataPath("releases")));
         services.AddSingleton(sp =>
         {
-            var threshold = Options(sp).DisclosureThreshold;
-            return threshold >= DisclosurePolicy.MinimumReleaseThreshold
-                ? new DisclosurePolicy(threshold)
-                : throw new InvalidOperationException($"Sandbox:DisclosureThreshold is {threshold}; releases need at least {DisclosurePolicy.MinimumReleaseThreshold}");
+            var (threshold, margin) = (Options(sp).DisclosureThreshold, Options(sp).DisclosureMargin);
+            if (threshold < DisclosurePolicy.MinimumReleaseThreshold)
+                throw new InvalidOperationException($"Sandbox:DisclosureThreshold is {threshold}; releases need at least {DisclosurePolicy.MinimumReleaseThreshold}");
+            return margin is >= 0 and <= PerturbationTable.MaxNoise
+                ? new DisclosurePolicy(threshold, margin)
+                : throw new InvalidOperationException($"Sandbox:DisclosureMargin is {margin}; it must be from 0 to {PerturbationTable.MaxNoise}");
         });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProjectStore>();

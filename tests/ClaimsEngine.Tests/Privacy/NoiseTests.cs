@@ -51,6 +51,26 @@ public class NoiseTests
         Assert.Null(table.Perturb(12, At(-3)));
     }
 
+    [Fact]
+    public void With_a_margin_a_count_is_shown_only_where_its_perturbed_value_reaches_the_threshold_plus_the_margin()
+    {
+        var table = new PerturbationTable(threshold: 10, margin: 5);
+        double At(int noise) => Below(noise) + Probability(noise) / 2;
+        Assert.Null(table.Perturb(9, At(5)));
+        Assert.Equal(15, table.Perturb(10, At(5)));
+        Assert.Null(table.Perturb(10, At(4)));
+        Assert.Equal(15, table.Perturb(17, At(-2)));
+        Assert.Null(table.Perturb(17, At(-3)));
+        // The chance a true count is shown grows by at most a fifth per patient, from about 1 % at the threshold.
+        double Shown(int count) => Enumerable.Range(-5, 11).Where(n => table.Perturb(count, At(n)) is not null).Sum(Probability);
+        Assert.InRange(Shown(10), 0.005, 0.02);
+        Assert.All(Enumerable.Range(10, 15), n => Assert.InRange(Shown(n + 1) - Shown(n), 0, 0.21));
+        Assert.Equal(1, Shown(20), 12);
+        Assert.Equal(15, new DisclosurePolicy(10, 5).Shown);
+        Assert.Equal("the disclosure margin must be from 0 to 5 (got 6)", Assert.Throws<DisclosureException>(() => new DisclosurePolicy(10, 6)).Message);
+        Assert.Equal("the disclosure margin must be from 0 to 5 (got -1)", Assert.Throws<DisclosureException>(() => new DisclosurePolicy(10, -1)).Message);
+    }
+
     [Theory]
     // A draw a quarter above the middle: the Laplace quantile b ln 2 above the sum, b = 1.4 times the scale.
     [InlineData(3UL << 51, 1000.0, 20.0, 1000.0 + 20 * 1.4 * 0.69314718055994530942)]

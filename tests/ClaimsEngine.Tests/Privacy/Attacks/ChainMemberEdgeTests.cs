@@ -32,7 +32,7 @@ public sealed class ChainMemberEdgeTests(CheckupYearFixture fixture) : IClassFix
     [InlineData("""{"col": "smoking", "eq": true}""", 3)]
     public void A_target_put_exactly_ten_from_a_chain_member_and_fifteen_from_its_root_is_no_sharper_than_the_threshold_s_own_edge(string secret, int seed)
     {
-        var (pads, alone) = ChainReachPads();
+        var (pads, alone) = Targets.CheckupPadsAndPeople(fixture);
         var random = new Random(seed);
         alone = [.. alone.OrderBy(_ => random.Next())];
         const int sets = 6;
@@ -69,31 +69,4 @@ public sealed class ChainMemberEdgeTests(CheckupYearFixture fixture) : IClassFix
 
     private long Truth(string where) =>
         (long)(Analyst.Value(fixture.Dataset.Execute($$"""{"from": "checkups", "where": {{where}}, "select": [{"countDistinct": "patient_id", "as": "n"}]}""").Column(0), 0) ?? 0);
-
-    /// <summary>As <see cref="ChainReachTests"/>: pads of 10 to 14 checkup patients and people alone in their block outside every pad.</summary>
-    private (List<string> Pads, List<(long P, long S, long A)> Alone) ChainReachPads()
-    {
-        var batch = fixture.Dataset.Execute("""{"from": "checkups", "groupBy": ["prefecture", "sex", "age"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
-        var blocks = Enumerable.Range(0, batch.Length)
-            .Select(i => (P: (long)Analyst.Value(batch.Column(0), i)!, S: (long)Analyst.Value(batch.Column(1), i)!, A: (long)Analyst.Value(batch.Column(2), i)!, N: (long)Analyst.Value(batch.Column(3), i)!))
-            .ToList();
-        var pads = new List<string>();
-        var padded = new HashSet<(long, long, long)>();
-        foreach (var group in blocks.GroupBy(b => (b.P, b.S)))
-        {
-            var window = new List<(long P, long S, long A, long N)>();
-            foreach (var block in group.OrderBy(b => b.A))
-            {
-                window.Add(block);
-                if (window.Sum(b => b.N) < 10) continue;
-                if (window.Sum(b => b.N) <= 14)
-                {
-                    pads.Add(Targets.Pad(group.Key.P, group.Key.S, window[0].A, block.A));
-                    foreach (var b in window) padded.Add((b.P, b.S, b.A));
-                }
-                window.Clear();
-            }
-        }
-        return (pads, blocks.Where(b => b.N == 1 && !padded.Contains((b.P, b.S, b.A))).Select(b => (b.P, b.S, b.A)).ToList());
-    }
 }
