@@ -1,6 +1,8 @@
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 
+using static Claims.Engine.Tests.Privacy.Attacks.Targets;
+
 namespace Claims.Engine.Tests.Privacy.Attacks;
 
 /// <summary>
@@ -20,11 +22,6 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 public sealed class ChainMemberEdgeTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
 {
     private static string Checkups(string where) => $$"""{"from": "checkups", "where": {{where}}, "select": [{"count": "*", "as": "n"}]}""";
-
-    private static string Block((long P, long S, long A) block, string? secret = null) =>
-        $$"""{"and": [{"col": "prefecture", "eq": {{block.P}}}, {"col": "sex", "eq": {{block.S}}}, {"col": "age", "eq": {{block.A}}}{{(secret is null ? "" : ", " + secret)}}]}""";
-
-    private static string Or(IEnumerable<string> terms) => $$"""{"or": [{{string.Join(", ", terms)}}]}""";
 
     [Theory]
     [InlineData("""{"col": "med_bp", "eq": true}""", 1)]

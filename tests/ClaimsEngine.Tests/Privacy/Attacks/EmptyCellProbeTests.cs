@@ -1,6 +1,8 @@
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 
+using static Claims.Engine.Tests.Privacy.Attacks.Targets;
+
 namespace Claims.Engine.Tests.Privacy.Attacks;
 
 /// <summary>
@@ -15,9 +17,6 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 public sealed class EmptyCellProbeTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
 {
     private const int Probes = 12;
-
-    private static string Block((long P, long S, long A) b) =>
-        $$"""{"and": [{"col": "prefecture", "eq": {{b.P}}}, {"col": "sex", "eq": {{b.S}}}, {"col": "age", "eq": {{b.A}}}]}""";
 
     [Theory]
     [InlineData("I", 1)]

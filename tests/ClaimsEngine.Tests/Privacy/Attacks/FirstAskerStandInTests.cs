@@ -1,6 +1,8 @@
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 
+using static Claims.Engine.Tests.Privacy.Attacks.Targets;
+
 namespace Claims.Engine.Tests.Privacy.Attacks;
 
 /// <summary>
@@ -21,13 +23,8 @@ public sealed class FirstAskerStandInTests(CheckupYearFixture fixture) : IClassF
 {
     private const int Bases = 4;
 
-    private static string Block((long P, long S, long A) b) =>
-        $$"""{"and": [{"col": "prefecture", "eq": {{b.P}}}, {"col": "sex", "eq": {{b.S}}}, {"col": "age", "eq": {{b.A}}}]}""";
-
     private static string Outpatients((long P, long S, long A) b) =>
         $$"""{"and": [{{Block(b)}}, {"col": "admission_date", "isNull": true}]}""";
-
-    private static string Or(IEnumerable<string> terms) => $$"""{"or": [{{string.Join(", ", terms)}}]}""";
 
     private static string Query(string where, string select) => $$"""{"from": "receipts", "where": {{where}}, "select": [{{select}}]}""";
 

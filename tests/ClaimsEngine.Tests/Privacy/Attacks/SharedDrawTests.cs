@@ -1,6 +1,8 @@
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 
+using static Claims.Engine.Tests.Privacy.Attacks.Targets;
+
 namespace Claims.Engine.Tests.Privacy.Attacks;
 
 /// <summary>
@@ -17,8 +19,6 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 /// </summary>
 public sealed class SharedDrawTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
 {
-    private static string Block((long P, long S, long A) b) =>
-        $$"""{"and": [{"col": "prefecture", "eq": {{b.P}}}, {"col": "sex", "eq": {{b.S}}}, {"col": "age", "eq": {{b.A}}}]}""";
 
     private long Rows(string where) =>
         (long)(Analyst.Value(fixture.Dataset.Execute($$"""{"from": "receipts", "where": {{where}}, "select": [{"count": "*", "as": "n"}]}""").Column(0), 0) ?? 0);

@@ -23,6 +23,20 @@ internal static class Targets
         return Analyst.Value(result.Batch.Column(0), 0);
     }
 
+    /// <summary>One (prefecture, sex, age) block, with <paramref name="secret"/> (a where term) where given.</summary>
+    public static string Block((long P, long S, long A) block, string? secret = null) =>
+        $$"""{"and": [{"col": "prefecture", "eq": {{block.P}}}, {"col": "sex", "eq": {{block.S}}}, {"col": "age", "eq": {{block.A}}}{{(secret is null ? "" : ", " + secret)}}]}""";
+
+    public static string Or(IEnumerable<string> terms) => $$"""{"or": [{{string.Join(", ", terms)}}]}""";
+
+    /// <summary>People alone in their (prefecture, sex, age) block among checkups.</summary>
+    public static List<(long P, long S, long A)> CheckupAlone(RestrictedFixture fixture)
+    {
+        var batch = fixture.Dataset.Execute("""{"from": "checkups", "groupBy": ["prefecture", "sex", "age"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
+        return Enumerable.Range(0, batch.Length).Where(i => Analyst.Value(batch.Column(3), i) == 1)
+            .Select(i => ((long)Analyst.Value(batch.Column(0), i)!, (long)Analyst.Value(batch.Column(1), i)!, (long)Analyst.Value(batch.Column(2), i)!)).ToList();
+    }
+
     public static string Pad(long prefecture, long sex, long low, long high) =>
         $$"""{"and": [{"col": "prefecture", "eq": {{prefecture}}}, {"col": "sex", "eq": {{sex}}}, {"col": "age", "between": [{{low}}, {{high}}]}]}""";
 

@@ -1,6 +1,8 @@
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 
+using static Claims.Engine.Tests.Privacy.Attacks.Targets;
+
 namespace Claims.Engine.Tests.Privacy.Attacks;
 
 /// <summary>
@@ -15,9 +17,6 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 public sealed class ThresholdEdgeTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
 {
     private const string Secret = """{"col": "med_bp", "eq": true}""";
-
-    private static string Block((long P, long S, long A) b, string? secret = null) =>
-        $$"""{"and": [{"col": "prefecture", "eq": {{b.P}}}, {"col": "sex", "eq": {{b.S}}}, {"col": "age", "eq": {{b.A}}}{{(secret is null ? "" : ", " + secret)}}]}""";
 
     private (int With, int Without, int ShownWith, int ShownWithout) Attack(int known, DisclosurePolicy policy, int seed)
     {
