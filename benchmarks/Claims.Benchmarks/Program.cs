@@ -1,13 +1,14 @@
 using BenchmarkDotNet.Running;
 using Claims.Benchmarks;
 
-// `-- generate …` times a whole generation, `-- cohort …` cohort builds, `-- extract …` a cohort extract and
-// `-- features …` a model spec's features beside DuckDB SQL
+// `-- generate …` times a whole generation, `-- cohort …` cohort builds, `-- extract …` a cohort extract,
+// `-- features …` a model spec's features beside DuckDB SQL and `-- disclosure …` restricted queries beside the engine
 // (seconds to minutes, not micro-benchmarks); anything else goes to BenchmarkDotNet, e.g. `-- --filter '*'`.
 // See docs/benchmarks.md.
 if (args is ["generate", .. var rest]) return GenerateBenchmark.Run(rest);
 if (args is ["cohort", .. var cohortArgs]) return CohortBenchmark.Run(cohortArgs);
 if (args is ["extract", .. var extract]) return ExtractBenchmark.Run(extract);
 if (args is ["features", .. var features]) return FeatureBenchmark.Run(features);
+if (args is ["disclosure", .. var disclosure]) return DisclosureBenchmark.Run(disclosure);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
