@@ -9,7 +9,8 @@ namespace Claims.Engine.Privacy;
 /// them gets figures of its own: identical and slightly different cells then get the same answer alike, which is
 /// also what makes a rewritten question over the same patients get the same answer. Near is decided as a count of the records between the two
 /// cells is: a difference that the count rule would show as <see cref="DisclosurePolicy.Marker"/> (none, 1 to
-/// threshold − 1, and by its key sometimes up to threshold + <see cref="PerturbationTable.MaxNoise"/> − 1) is near.
+/// threshold − 1, and by its key sometimes up to threshold + <see cref="DisclosurePolicy.Margin"/> +
+/// <see cref="PerturbationTable.MaxNoise"/> − 1) is near.
 /// </summary>
 internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, RecordKeys keys)
 {
