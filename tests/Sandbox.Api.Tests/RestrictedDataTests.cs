@@ -51,6 +51,8 @@ public class RestrictedDataTests(ProjectsFactory projects) : IClassFixture<Proje
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         AssertSuppressed(body, groupColumns: 1);
+        // The service shows a cell only where its perturbed count reaches the threshold plus its margin of 5.
+        Assert.Contains(body.GetProperty("rules").EnumerateArray(), rule => rule.GetString()!.Contains("shown only if it stays at 15 or more"));
 
         var audit = (await projects.Factory.WithKey(SandboxData.AdminKey).GetFromJsonAsync<JsonElement>("/api/audit?limit=10000")).GetProperty("entries")
             .EnumerateArray().Last(e => e.GetProperty("endpoint").GetString() == "/api/datasets/restricted/query");

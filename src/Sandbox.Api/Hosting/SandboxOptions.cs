@@ -32,7 +32,7 @@ public sealed class SandboxOptions
     public int DisclosureThreshold { get; set; } = 10;
 
     /// <summary>How far past the threshold a cell's perturbed count must reach to be shown (0 to 5; see DisclosurePolicy.Margin).</summary>
-    public int DisclosureMargin { get; set; }
+    public int DisclosureMargin { get; set; } = 5;
 
     public int SqlTimeoutSeconds { get; set; } = 10;
     public int SqlMaxRows { get; set; } = 10_000;
