@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
@@ -42,14 +41,14 @@ public static class DisclosureBenchmark
             foreach (var json in queries)
             {
                 var query = QueryParser.Parse(json, dataset.Schema);
-                var plain = Median(repeats, () => dataset.Execute(query));
-                var released = Median(repeats, () => DisclosureControl.Apply(dataset, query,
+                var plain = Warm(repeats, () => dataset.Execute(query));
+                var released = Warm(repeats, () => DisclosureControl.Apply(dataset, query,
                     new DisclosureRequest($"p{project++}", new ReleaseLedger(releases.FullName), json, DisclosurePolicy.Default, long.MaxValue)));
                 Console.WriteLine($"{json}\n  engine {plain:N0} ms, released {released:N0} ms: {released / plain:N1}× the engine");
                 if (!query.Select.Any(a => a.Kind is AggregateKind.Sum or AggregateKind.Avg) || query.GroupBy.Count >= 4) continue;
                 // The per-patient scan behind a sum's noise (UnitTotals), alone: the same query grouped by patient too.
                 var byPatient = query with { GroupBy = [.. query.GroupBy, new GroupKey("patient_id", query.From.Column("patient_id"), Derivation.None)], OrderBy = [], Limit = null };
-                Console.WriteLine($"  of which the scan grouped by patient too, alone: {Median(repeats, () => dataset.Execute(byPatient)):N0} ms");
+                Console.WriteLine($"  of which the scan grouped by patient too, alone: {Warm(repeats, () => dataset.Execute(byPatient)):N0} ms");
             }
         }
         finally
@@ -59,18 +58,10 @@ public static class DisclosureBenchmark
         return 0;
     }
 
-    private static double Median(int repeats, Action run)
+    /// <summary>One run first, untimed (columns mapped and checksummed, the JIT warm), then the median of the rest.</summary>
+    private static double Warm(int repeats, Action run)
     {
-        // One run first, untimed: columns mapped and checksummed, the JIT warm.
         run();
-        var times = new double[repeats];
-        for (var i = 0; i < repeats; i++)
-        {
-            var stopwatch = Stopwatch.StartNew();
-            run();
-            times[i] = stopwatch.Elapsed.TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return times[repeats / 2];
+        return Timing.Median(repeats, run);
     }
 }

@@ -26,7 +26,7 @@ public static class FeatureBenchmark
         Console.WriteLine($"{dataset.RowCount:N0} rows, {population.Count:N0} members, {Environment.ProcessorCount} cores");
 
         FeatureMatrix? features = null;
-        var engine = Median(repeats, () => features = FeatureExtractor.Extract(dataset, population, spec.Features, CancellationToken.None));
+        var engine = Timing.Median(repeats, () => features = FeatureExtractor.Extract(dataset, population, spec.Features, CancellationToken.None));
         Console.WriteLine($"engine: {features!.Width} features for {population.Count:N0} members, median {engine:N0} ms");
 
         using var duck = new DuckOracle();
@@ -38,7 +38,7 @@ public static class FeatureBenchmark
         duck.Insert("members", population.Patients.Select((p, m) => new object[] { p, population.Index[m] }));
         var rows = 0L;
         var sql = Sql(spec.Features);
-        var duckMs = Median(repeats, () => rows = sql.Sum(q => (long)duck.Rows(q).Count));
+        var duckMs = Timing.Median(repeats, () => rows = sql.Sum(q => (long)duck.Rows(q).Count));
         Console.WriteLine($"DuckDB: {rows:N0} result rows (one per member and utilisation window, per member and flag), median {duckMs:N0} ms");
         Console.WriteLine($"DuckDB / engine: {duckMs / engine:N2}");
         return 0;
@@ -67,18 +67,5 @@ public static class FeatureBenchmark
                 $" FROM {table} t JOIN members m USING (patient_id) WHERE {Offset} BETWEEN {earliest} AND -1 AND {group} IS NOT NULL GROUP BY ALL");
         }
         return queries;
-    }
-
-    private static double Median(int repeats, Action run)
-    {
-        var times = new double[repeats];
-        for (var i = 0; i < repeats; i++)
-        {
-            var stopwatch = Stopwatch.StartNew();
-            run();
-            times[i] = stopwatch.Elapsed.TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return times[repeats / 2];
     }
 }
