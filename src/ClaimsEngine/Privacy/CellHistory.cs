@@ -30,9 +30,14 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
 
     /// <summary>
     /// The oldest cell asked before (in this release or an earlier one) near a cell of <paramref name="units"/>
-    /// records sketched by <paramref name="sketch"/>, and how many records apart.
+    /// records sketched by <paramref name="sketch"/>, and how many records apart. At the perturbed edge of a kept cell
+    /// under the threshold, near as the asking cell's own count draw (<paramref name="uniform"/>) would hide that many
+    /// records: a cell one record further away than it holds is then near only when its own count is x as well, so
+    /// a kept cell of one person never makes pads around it x more often than no cell would (drawn apart, review 22:
+    /// 19 of 22). Near a larger cell, by a draw of its own: sharing the count's draw there, a figure shown said its
+    /// noise was above the edge's, and padded differences came out exact (30 of 75).
     /// </summary>
-    private (ShownCell Cell, int Apart)? Near(long units, CellSketch sketch)
+    private (ShownCell Cell, int Apart)? Near(long units, CellSketch sketch, double uniform)
     {
         // Two cells at least this far apart in size cannot be near.
         var limit = policy.Shown + PerturbationTable.MaxNoise - 1;
@@ -49,16 +54,15 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
         {
             if (CellSketch.Difference(sketch, other.Sketch, limit) is not { } between) continue;
             if (between.Size < policy.Threshold) return (other, between.Size);
-            // At the perturbed edge every kept cell draws alike, an alias as its root does: followed there only
-            // within its root's reach, a chain's member had a sharp edge, so a pad, its alias 5 known helpers on,
-            // and that alias with 9 more and a target landed nowhere exactly when the target's secret put them in
-            // it (attack review 22: 35 of 35). What stays is the edge every cell has, as the threshold's own does.
-            // A kept cell under the threshold is near only within it: drawn at the edge too, it made pads of 10 to 14
-            // around a one-patient set x more often than around an empty one, which is never kept, so how often
-            // they were x said whether a person had a diagnosis (attack review 22: 19 of 22). Beyond it, a cell
-            // decides by its own count, as it would with no set there.
-            if (other.Units < policy.Threshold) continue;
-            drawn ??= Near(between, sketch.Key, other.Sketch.Key) ? (other, between.Size) : null;
+            // At the perturbed edge every kept cell draws, an alias as its root does: followed there only within its
+            // root's reach, a chain's member had a sharp edge, so a pad, its alias 5 known helpers on, and that alias
+            // with 9 more and a target landed nowhere exactly when the target's secret put them in it (attack review
+            // 22: 35 of 35); near only within the threshold, a small kept cell had one too (five known helpers x, then
+            // those, nine more and a target: review 23, 17 of 18). What stays is the edge every cell has, as the
+            // threshold's own does.
+            drawn ??= (other.Units < policy.Threshold
+                ? policy.Noise.Perturb(between.Size, uniform) is null
+                : Near(between, sketch.Key, other.Sketch.Key)) ? (other, between.Size) : null;
         }
         return drawn;
     }
@@ -69,22 +73,23 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
     /// patients were asked before, or borrows the figures of a near cell (and is kept as its alias), shown or hidden
     /// as that cell was, whatever its own perturbation says: decided by its own key, a cell one patient from a cell
     /// shown before came out x now and then exactly when that patient was there (attack review 16). Only a cell near
-    /// none is decided by its own count, and kept: hidden whole when <paramref name="perturbedAway"/>, and then every
+    /// none is decided by its own count, and kept: hidden whole when that count perturbed by <paramref name="uniform"/> (its
+    /// count draw, <see cref="CellPerturbation.CountUniform"/>) would be, and then every
     /// figure of it, and of every cell that lands on it later, is x, whatever is asked.
     /// </summary>
-    public ShownCell Decide(long units, CellSketch sketch, bool perturbedAway, IReadOnlyDictionary<string, long>? truths = null)
+    public ShownCell Decide(long units, CellSketch sketch, double uniform, IReadOnlyDictionary<string, long>? truths = null)
     {
         var small = units < policy.Threshold;
         // No records are no cell: kept, every cell of 10 to 14 was near it at the perturbed edge, and came out x for
         // it now and then (the patients behind a count of a column that no row lacks, asked of many pads).
         if (units == 0) return new ShownCell(units, sketch) { Figures = { [ShownCell.HiddenFigure] = null } };
-        if (Near(units, sketch) is not { } near) return Keep(units, sketch, truths, hidden: small || perturbedAway);
+        if (Near(units, sketch, uniform) is not { } near) return Keep(units, sketch, truths, hidden: small || policy.Noise.Perturb(units, uniform) is null);
         if (small)
         {
-            // A small cell shows nothing whatever it lands on, but continues the chain it lands on: a kept cell under
-            // the threshold is near only within it (see Near), so a set grown a few patients at a time from a small
-            // seed would otherwise leave the seed's reach at exactly 10, and the last pad before that edge with a
-            // person added would show exactly when they were there.
+            // A small cell shows nothing whatever it lands on, but continues the chain it lands on: a set grown a few
+            // patients at a time from a small seed stays within the reach of its last step, so it leaves the chain
+            // only at the perturbed edge, never at exactly the threshold from the seed, where the last pad before
+            // that edge with a person added showed exactly when they were there (attack review 22).
             if (near.Apart > 0) Keep(units, sketch, truths: null, near.Cell);
             return new ShownCell(units, sketch) { Figures = { [ShownCell.HiddenFigure] = null } };
         }

@@ -18,7 +18,10 @@ namespace Claims.Engine.Privacy;
 internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys, uint cellKey, int position = 0)
 {
     /// <summary>The cell's count of <paramref name="count"/> records perturbed by the table, null where it is suppressed: what decides whether a cell is shown.</summary>
-    public long? Count(long count) => policy.Noise.Perturb(count, Uniform(CountKey(count)));
+    public long? Count(long count) => policy.Noise.Perturb(count, CountUniform(count));
+
+    /// <summary>The draw that perturbs the cell's count of <paramref name="count"/> records (<see cref="Count"/>), which decides its edge too (<see cref="CellHistory.Decide"/>).</summary>
+    public double CountUniform(long count) => Uniform(CountKey(count));
 
     /// <summary>
     /// The released count named <paramref name="name"/> of a cell that is shown (its own count of patients, or that of

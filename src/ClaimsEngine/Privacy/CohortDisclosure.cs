@@ -42,7 +42,7 @@ public static class CohortDisclosure
                 var sketch = new CellSketch();
                 foreach (var patient in patients) sketch.Add(keys.Record(patient));
                 // Near a count asked before, that count's figure; near none, its own: see CellHistory.Decide.
-                var shown = history.Decide(patients.Count, sketch, perturbedAway: perturb.Count(patients.Count) is null,
+                var shown = history.Decide(patients.Count, sketch, perturb.CountUniform(patients.Count),
                     new Dictionary<string, long> { [ShownCell.Patients] = patients.Count });
                 return (long?)history.Count(shown, ShownCell.Patients, patients.Count, (_, truth, key) => perturb.Of(key).Count(truth));
             }

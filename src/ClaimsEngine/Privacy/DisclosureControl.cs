@@ -10,8 +10,9 @@ namespace Claims.Engine.Privacy;
 /// Runs a query under disclosure control. On a restricted dataset, in steps:
 /// 1. refuse what cannot be released at all (<see cref="RestrictedAggregates"/>);
 /// 2. run the query with hidden aggregates: the group's rows, its patients (the release unit) and, per sum or
-///    average, the column's extremes; and, for sums and averages, a second scan grouped by patient as well, for the
-///    most one patient adds (<see cref="UnitTotals"/>), which with the column's public scale sizes a sum's noise;
+///    average, a second scan grouped by patient as well, which clips each patient's total to the column's public cap
+///    (<see cref="UnitTotals"/>, <see cref="ContributionCap"/>), the most one person then moves a sum by and the
+///    scale of its noise;
 /// 3. suppress each group whose own count is below the threshold, or perturbed below it where it lands near no cell
 ///    asked before (near one, it is decided as that one was), and no other (every cell can be asked alone for the
 ///    same answer, so hiding neighbours protects nothing and would say a small group is there); and each aggregate
@@ -64,7 +65,7 @@ public static class DisclosureControl
                 // (complementary suppression) protected nothing, and choosing them on exact counts said whether a
                 // group of 1–9 existed beside them (an attack review guessed 261 diagnoses of 261 that way).
                 var kept = history.Added.Count;
-                var shown = history.Decide(units, Sketch(group, measured.UnitIndex), perturbedAway: perturb.Count(units) is null,
+                var shown = history.Decide(units, Sketch(group, measured.UnitIndex), perturb.CountUniform(units),
                     measured.Truths(group, unit));
                 // Patients behind a thin column's figure, none included (0 and 1–9 look alike, so neither answers
                 // "anyone?"), enough only if their own count would be released: a cell of the history too, keyed by
@@ -85,7 +86,7 @@ public static class DisclosureControl
                 {
                     var aggregate = query.Select[a];
                     var figure = thinColumn[a] ? null : Released(history, shown, perturb, aggregate, query.From, row[query.GroupBy.Count + a],
-                        aggregate is { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: { } column } ? measured.Magnitude(group, a, totals.Largest(group, a), ColumnScale.Of(dataset, query.From, column)) : null,
+                        measured.Magnitude(group, a, totals),
                         rowsStandIn[a] ? measured.Rows(group) : null, ownCount: !measured.CountsValues(a));
                     asRows |= rowsStandIn[a] && figure is not null;
                     row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
@@ -107,7 +108,7 @@ public static class DisclosureControl
         // as a cell of its own: a cell of the history, keyed by those patients, not the group's.
         bool Withheld(CellHistory history, GroupRow group, Contributors set) =>
             history.Decide(set.Count, Sketch(group, set.Aggregate),
-                perturbedAway: new CellPerturbation(policy, keys, keys.CellKey(group.State, set.Aggregate)).Count(set.Count) is null,
+                new CellPerturbation(policy, keys, keys.CellKey(group.State, set.Aggregate)).CountUniform(set.Count),
                 MeasuredQuery.Patients(set.Count, unit)).Root.Hidden;
 
         CellSketch Sketch(GroupRow group, int aggregate)

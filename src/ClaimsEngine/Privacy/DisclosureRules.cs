@@ -5,7 +5,7 @@ internal static class DisclosureRules
 {
     public static string Perturbation(DisclosurePolicy policy, string plural) =>
         $"perturbation (cell key method): each count is moved by −{PerturbationTable.MaxNoise} to +{PerturbationTable.MaxNoise} (variance {PerturbationTable.Variance:0.00}) " +
-        $"and shown only if it stays at {policy.Shown} or more; each sum by a Laplace draw of about twice the most any one of its {plural} adds to it (never less than the column's 95th percentile in magnitude); the same figure over the same records always gets the same answer, " +
+        $"and shown only if it stays at {policy.Shown} or more; each sum counts what any one of its {plural} adds only up to the column's cap (the 99th percentile of their totals over the whole table) and moves by a Laplace draw of about twice that cap; the same figure over the same records always gets the same answer, " +
         "and totals are perturbed on their own, so cells need not add up to them";
 
     public static string Differencing(DisclosurePolicy policy, string plural) =>

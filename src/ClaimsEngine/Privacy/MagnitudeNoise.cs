@@ -2,15 +2,15 @@ namespace Claims.Engine.Privacy;
 
 /// <summary>
 /// Noise for a released sum (and so an average): a Laplace draw of width <see cref="Width"/> times the sum's scale,
-/// the most one patient could move it: the largest total one patient adds to the cell, its largest single value,
-/// and the column's public scale (<see cref="ColumnScale"/>), whichever is largest. Mean zero; standard deviation
-/// √2 × 1.4 ≈ 1.98 × the scale.
+/// the column's cap on what one patient adds (<see cref="ContributionCap"/>), to which each patient's total in the
+/// cell is clipped (<see cref="UnitTotals"/>). Mean zero; standard deviation √2 × 1.4 ≈ 1.98 × the cap.
 /// </summary>
 /// <remarks>
 /// Laplace, not the count's table: noise cut at ±5.5 × the scale left sums only a patient's value could reach, so a
 /// cell of zeros beside a person with a value up to the scale was proved by any sum past ±5.5 (attack review 22). A
-/// Laplace draw reaches every value, and a patient adding up to the scale changes how likely any released sum is by at
-/// most e^(1 / 1.4) ≈ 2.04 per release (the Laplace mechanism at ε ≈ 0.71); releases add up, and the budget bounds them.
+/// Laplace draw reaches every value, and with every patient's total clipped to the cap, a patient there or not
+/// changes how likely any released sum is by at most e^(1 / 1.4) ≈ 2.04 per release (the Laplace mechanism at
+/// ε ≈ 0.71); releases add up, and the budget bounds them. The scale is no cell's data, so its width says nothing.
 /// </remarks>
 internal static class MagnitudeNoise
 {

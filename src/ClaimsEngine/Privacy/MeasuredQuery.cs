@@ -2,7 +2,7 @@ using Claims.Engine.Query;
 
 namespace Claims.Engine.Privacy;
 
-/// <summary>A sum's true total, how many values it adds, and the scale of its noise (<see cref="MeasuredQuery.Magnitude"/>).</summary>
+/// <summary>A sum as released before noise (each unit's total clipped), how many values it adds, and the scale of its noise (<see cref="MeasuredQuery.Magnitude"/>).</summary>
 internal readonly record struct Magnitude(double Sum, long Values, double Scale);
 
 /// <summary>The units with a value of an aggregate's nullable column in one group: their count, and where their set is.</summary>
@@ -10,16 +10,14 @@ internal readonly record struct Contributors(long Count, int Aggregate);
 
 /// <summary>
 /// The analyst's query with the hidden aggregates disclosure control needs, appended after the asked ones and
-/// taken in the same scan: the group's rows and release units (its patients), the extremes of every summed or
-/// averaged column, the units behind every aggregated nullable column (its contributors) and, for a count of one,
-/// those with a row without a value, and the counts a cell is kept with for later questions (<see cref="Truths"/>). A large group can
-/// hold only one or two patients with a value (two admissions among thousands of outpatients), and a count or sum
+/// taken in the same scan: the group's rows and release units (its patients), the units behind every aggregated
+/// nullable column (its contributors) and, for a count of one, those with a row without a value, and the counts a
+/// cell is kept with for later questions (<see cref="Truths"/>). A large group can hold only one or two patients with a value (two admissions among thousands of outpatients), and a count or sum
 /// of that column would then describe those few; disclosure control suppresses such a cell like a small group.
 /// </summary>
 internal sealed class MeasuredQuery
 {
     private readonly int _rows;
-    private readonly Dictionary<int, int> _extremes = [];
     private readonly Dictionary<int, int> _contributors = [];
     private readonly Dictionary<int, int> _missing = [];
     private readonly Schema.TableSchema _table;
@@ -31,13 +29,6 @@ internal sealed class MeasuredQuery
         select.Add(new Aggregate(AggregateKind.Count, null, "\0rows"));
         UnitIndex = select.Count;
         select.Add(new Aggregate(AggregateKind.CountDistinct, unit.Column, "\0units"));
-        for (var a = 0; a < analysts.Select.Count; a++)
-        {
-            if (analysts.Select[a] is not { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: { } column }) continue;
-            _extremes[a] = select.Count;
-            select.Add(new Aggregate(AggregateKind.Min, column, $"\0min{a}"));
-            select.Add(new Aggregate(AggregateKind.Max, column, $"\0max{a}"));
-        }
         // One set per nullable column, however many aggregates take it; the unit's own column is behind every figure of it.
         var byColumn = new Dictionary<string, int>();
         var missingByColumn = new Dictionary<string, int>();
@@ -133,17 +124,13 @@ internal sealed class MeasuredQuery
         _missing.TryGetValue(aggregate, out var index) ? new Contributors(group.State.DistinctCount(index), index) : null;
 
     /// <summary>
-    /// The magnitude behind a sum or average aggregate (null for counts, or a sum over no values), its scale the
-    /// largest of its largest single value, <paramref name="largestTotal"/> (the most one unit adds, <see cref="UnitTotals"/>)
-    /// and <paramref name="publicScale"/> (<see cref="ColumnScale"/>).
+    /// The magnitude behind a sum or average aggregate (null for counts, or a sum over no values): its sum with each
+    /// unit's total clipped, and that clip as its scale (<see cref="UnitTotals"/>).
     /// </summary>
-    public Magnitude? Magnitude(GroupRow group, int aggregate, double largestTotal, double publicScale)
+    public Magnitude? Magnitude(GroupRow group, int aggregate, UnitTotals totals)
     {
-        if (!_extremes.TryGetValue(aggregate, out var extremes)) return null;
-        var state = group.State;
-        if (state.NonNull[aggregate] == 0) return null;
-        var sum = Query.Select[aggregate].OfFloats ? state.DoubleSum[aggregate] : (double)state.LongSum[aggregate];
-        var top = Math.Max(Math.Abs(Convert.ToDouble(group.Values[Keys + extremes])), Math.Abs(Convert.ToDouble(group.Values[Keys + extremes + 1])));
-        return new Magnitude(sum, state.NonNull[aggregate], Math.Max(top, Math.Max(largestTotal, publicScale)));
+        if (Query.Select[aggregate] is not { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: not null }) return null;
+        var values = group.State.NonNull[aggregate];
+        return values == 0 ? null : new Magnitude(totals.Clipped(group, aggregate), values, totals.Cap(aggregate));
     }
 }

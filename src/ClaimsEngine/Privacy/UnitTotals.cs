@@ -4,28 +4,31 @@ using Claims.Engine.Storage;
 namespace Claims.Engine.Privacy;
 
 /// <summary>
-/// The largest total one release unit (a patient) adds to each summed or averaged column of each group: the most one
-/// person moves the sum, which sizes its noise (<see cref="MagnitudeNoise"/>). A second scan of the analyst's query,
-/// grouped by the unit as well. Sized by the largest single row instead, a cell of one-day claims beside one person's
-/// many claims moved by all of that person's days under noise sized by one of them (attack review 22: 26 of 70).
+/// The sums a release shows for each summed or averaged column of each group, each release unit's (patient's) total
+/// clipped to the column's cap (<see cref="ContributionCap"/>), and the caps that size their noise: one person then
+/// moves a released sum by at most the cap, however many of their rows the cell holds. A second scan of the analyst's
+/// query, grouped by the unit as well. Sized by the largest single row instead, a cell of one-day claims beside one
+/// person's many claims moved by all of that person's days under noise sized by one of them (attack review 22:
+/// 26 of 70); sized by the most one patient added, the noise's width said a heavy patient was there (review 23).
 /// </summary>
 /// <remarks>
-/// A query grouped by four columns has no room for a fifth, the unit: its sums fall back to their largest single
-/// value (and the column's public scale), as the design page says.
+/// A query grouped by four columns has no room for a fifth, the unit, so <see cref="RestrictedAggregates"/> refuses
+/// its sums and averages (review 23: skipping the scan there brought back the row-top attack, 12 of 38).
 /// </remarks>
 internal sealed class UnitTotals
 {
-    private readonly Dictionary<object?[], double[]> _largest = new(GroupKeyComparer.Instance);
+    private readonly Dictionary<object?[], double[]> _clipped = new(GroupKeyComparer.Instance);
     private readonly Dictionary<int, int> _columns = [];
+    private readonly double[] _caps;
     private readonly int _keys;
 
-    private UnitTotals(int keys) => _keys = keys;
+    private UnitTotals(int keys, double[] caps) => (_keys, _caps) = (keys, caps);
 
     public static UnitTotals Of(Dataset dataset, QueryModel analysts, ReleaseUnit unit, ExecutionOptions options, CancellationToken cancellationToken)
     {
-        var totals = new UnitTotals(analysts.GroupBy.Count);
         var summed = analysts.Select.Select((a, i) => (a, i)).Where(x => x.a is { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: not null }).ToList();
-        if (summed.Count == 0 || analysts.GroupBy.Count >= 4) return totals;
+        var totals = new UnitTotals(analysts.GroupBy.Count, [.. summed.Select(x => ContributionCap.Of(dataset, analysts.From, x.a.Column!, unit))]);
+        if (summed.Count == 0) return totals;
         foreach (var (_, i) in summed) totals._columns[i] = totals._columns.Count;
         var byUnit = analysts with
         {
@@ -37,17 +40,20 @@ internal sealed class UnitTotals
         foreach (var row in dataset.Groups(byUnit, cancellationToken, options: options))
         {
             var key = row.Values[..totals._keys];
-            if (!totals._largest.TryGetValue(key, out var largest)) totals._largest[key] = largest = new double[summed.Count];
+            if (!totals._clipped.TryGetValue(key, out var clipped)) totals._clipped[key] = clipped = new double[summed.Count];
             for (var c = 0; c < summed.Count; c++)
             {
+                if (row.State.NonNull[c] == 0) continue;
                 var total = byUnit.Select[c].OfFloats ? row.State.DoubleSum[c] : (double)row.State.LongSum[c];
-                largest[c] = Math.Max(largest[c], Math.Abs(total));
+                clipped[c] += Math.Clamp(total, -totals._caps[c], totals._caps[c]);
             }
         }
         return totals;
     }
 
-    /// <summary>The largest total one unit adds to the aggregate's column in the group, or 0 where it is not known.</summary>
-    public double Largest(GroupRow group, int aggregate) =>
-        _columns.TryGetValue(aggregate, out var column) && _largest.TryGetValue(group.Values[.._keys], out var largest) ? largest[column] : 0;
+    /// <summary>The cap one unit's total is clipped to in a sum of the aggregate's column, which scales its noise.</summary>
+    public double Cap(int aggregate) => _caps[_columns[aggregate]];
+
+    /// <summary>The aggregate's sum over the group with each unit's total clipped to <see cref="Cap"/>.</summary>
+    public double Clipped(GroupRow group, int aggregate) => _clipped[group.Values[.._keys]][_columns[aggregate]];
 }

@@ -2,7 +2,8 @@ namespace Claims.Engine.Sampling;
 
 /// <summary>
 /// A 64-bit key of a seed and an id (SplitMix64's finaliser), so neighbouring ids get unrelated keys and another
-/// seed other keys. The draw orders claims by it, the allocation breaks ties with it, the renumbering orders receipts.
+/// seed other keys. The draw orders claims by it, the allocation breaks ties with it, the renumbering orders receipts;
+/// disclosure control picks the patients it reads a column's contribution cap from by it (ContributionCap).
 /// </summary>
 internal static class SeededKey
 {

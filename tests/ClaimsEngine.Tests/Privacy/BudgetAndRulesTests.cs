@@ -26,7 +26,7 @@ public class BudgetAndRulesTests
     {
         var policy = DisclosurePolicy.Default;
         Assert.Equal("perturbation (cell key method): each count is moved by −5 to +5 (variance 3.81) and shown only if it stays at 10 or more; " +
-            "each sum by a Laplace draw of about twice the most any one of its patients adds to it (never less than the column's 95th percentile in magnitude); " +
+            "each sum counts what any one of its patients adds only up to the column's cap (the 99th percentile of their totals over the whole table) and moves by a Laplace draw of about twice that cap; " +
             "the same figure over the same records always gets the same answer, and totals are perturbed on their own, so cells need not add up to them",
             DisclosureRules.Perturbation(policy, "patients"));
         Assert.Equal("near cells: a cell whose patients are the same as, or fewer than about 10 apart from, those of a cell this project asked before " +

@@ -115,10 +115,15 @@ public class DisclosureControlTests(RestrictedFixture fixture) : IClassFixture<R
         var result = Apply(query);
         var truth = fixture.Dataset.Execute(query);
         var released = Enumerable.Range(0, result.Batch.Length).ToDictionary(r => (Cell(result.Batch, "sex", r), Cell(result.Batch, "age_band", r)));
-        // A sum's scale: the most one patient adds to the group (their points are all positive).
+        // A sum counts each patient's total only up to the column's cap (their points are all positive), which
+        // scales its noise: the cap is a high percentile of patients' totals, so some are clipped and most are not.
+        var receipts = fixture.Dataset.Schema.Tables.First(t => t.Name == "receipts");
+        var cap = ContributionCap.Of(fixture.Dataset, receipts, receipts.Column("total_points"), ReleaseUnit.Of(fixture.Dataset, receipts));
         var totals = fixture.Dataset.Execute("""{"from": "receipts", "groupBy": ["sex", "age_band", "patient_id"], "select": [{"sum": "total_points", "as": "total"}]}""");
-        var topByKey = Enumerable.Range(0, totals.Length).GroupBy(r => (Cell(totals, "sex", r), Cell(totals, "age_band", r)))
-            .ToDictionary(g => g.Key, g => g.Max(r => (long)Cell(totals, "total", r)!));
+        var patientTotals = Enumerable.Range(0, totals.Length).Select(r => (long)Cell(totals, "total", r)!).ToList();
+        Assert.InRange(patientTotals.Count(t => t > cap), 1, patientTotals.Count / 20);
+        var clippedByKey = Enumerable.Range(0, totals.Length).GroupBy(r => (Cell(totals, "sex", r), Cell(totals, "age_band", r)))
+            .ToDictionary(g => g.Key, g => g.Sum(r => Math.Min((long)Cell(totals, "total", r)!, cap)));
         var (small, hiddenLarge, moved) = (0, 0, 0);
         for (var t = 0; t < truth.Length; t++)
         {
@@ -135,8 +140,8 @@ public class DisclosureControlTests(RestrictedFixture fixture) : IClassFixture<R
             }
             Assert.True(patients >= Policy.Threshold, $"{key}: a group of {patients} patients was shown");
             Assert.DoesNotContain(result.Suppressed, c => c.Row == r);
-            // Counts move by at most D and never below the threshold; a sum by a Laplace draw of width 1.4 times its
-            // scale, past 20 times the scale once in about two million.
+            // Counts move by at most D and never below the threshold; a clipped sum by a Laplace draw of width 1.4
+            // times the cap, past 20 times the cap once in about two million.
             foreach (var column in new[] { "claims", "patients" })
             {
                 var shown = (long)Cell(result.Batch, column, r)!;
@@ -144,8 +149,7 @@ public class DisclosureControlTests(RestrictedFixture fixture) : IClassFixture<R
                 Assert.True(shown >= Policy.Threshold);
                 if (shown != (long)Cell(truth, column, t)!) moved++;
             }
-            var largest = topByKey[key] * 20.0;
-            Assert.InRange((long)Cell(result.Batch, "points", r)! - (long)Cell(truth, "points", t)!, -largest - 1, largest + 1);
+            Assert.InRange((long)Cell(result.Batch, "points", r)! - clippedByKey[key], -20 * cap - 1, 20 * cap + 1);
         }
         Assert.True(small > 0, "the oldest age bands should be small");
         Assert.True(small + hiddenLarge < truth.Length, $"{small} small and {hiddenLarge} larger groups left out of {truth.Length}");

@@ -7,6 +7,10 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
 {
     private static readonly DisclosurePolicy Policy = DisclosurePolicy.Default;
 
+    // Count draws at either end of the perturbation table: the most noise up (a cell of the threshold or more is
+    // shown by its own count, and near nothing at the edge) and the most down (hidden by its own count).
+    private const double Kept = 1 - 1e-9, Away = 0;
+
     private static IEnumerable<int> Range(int from, int count) => Enumerable.Range(from, count);
 
     /// <summary>One release of these cells in order, each with a figure of its own; the figure each is shown.</summary>
@@ -21,7 +25,7 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
             var shown = cells.Select(cell =>
             {
                 var patients = cell.Patients.ToArray();
-                return history.Figure(history.Decide(patients.Length, Sketch(keys, patients), perturbedAway: false), figure, () => cell.Own);
+                return history.Figure(history.Decide(patients.Length, Sketch(keys, patients), Kept), figure, () => cell.Own);
             }).ToArray();
             return (shown, null, cells.Length);
         }).Result;
@@ -101,9 +105,9 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
         var keys = ledger.KeysFor(fixture.Dataset, "p");
         var shown = ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
         {
-            var first = history.Decide(12, Sketch(keys, Range(0, 12)), perturbedAway: false);
-            var plusOne = history.Decide(13, Sketch(keys, Range(0, 13)), perturbedAway: true);
-            var fewer = history.Decide(9, Sketch(keys, Range(0, 9)), perturbedAway: false);
+            var first = history.Decide(12, Sketch(keys, Range(0, 12)), Kept);
+            var plusOne = history.Decide(13, Sketch(keys, Range(0, 13)), Away);
+            var fewer = history.Decide(9, Sketch(keys, Range(0, 9)), Kept);
             return ([history.Figure(first, "count:*", () => 12), history.Figure(plusOne, "count:*", () => 13), history.Figure(fewer, "count:*", () => 9)], null, 3);
         }).Result;
         Assert.Equal([12.0, 12.0, null], shown);
@@ -118,8 +122,8 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
         var keys = ledger.KeysFor(fixture.Dataset, "p");
         var shown = ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
         {
-            var tiny = history.Decide(12, Sketch(keys, Range(0, 12)), perturbedAway: true);
-            var later = history.Decide(13, Sketch(keys, Range(0, 13)), perturbedAway: false);
+            var tiny = history.Decide(12, Sketch(keys, Range(0, 12)), Away);
+            var later = history.Decide(13, Sketch(keys, Range(0, 13)), Kept);
             return ([history.Figure(tiny, "count:*", () => 3), history.Figure(later, "sum:total_points", () => 500_000)], null, 2);
         }).Result;
         Assert.Equal([null, null], shown);

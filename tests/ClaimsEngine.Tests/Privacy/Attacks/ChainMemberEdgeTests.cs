@@ -60,8 +60,9 @@ public sealed class ChainMemberEdgeTests(CheckupYearFixture fixture) : IClassFix
         var counts = $"{secret}: pads used {used}; with the secret {with}, flagged {flaggedWith}; without {without}, flagged {flaggedWithout} (false positives); " +
             $"the threshold's edge on the same people: shown with the secret {edgeWith}, without {edgeWithout}";
         Assert.True(used >= 5 && with >= 5 && without >= 20, $"too little to attack: {counts}");
-        // Before, the chain's edge was sharp: 35 of 35 flagged. Now no sharper than the threshold's own.
-        Assert.True(flaggedWith <= edgeWith + with / 10 && flaggedWithout <= edgeWithout, counts);
+        // Before, the chain's edge was sharp: 35 of 35 flagged. Now no sharper than the threshold's own: the two are
+        // independent draws of about one half each, so they may differ by two standard deviations, √(2 × with).
+        Assert.True(flaggedWith <= edgeWith + Math.Sqrt(2.0 * with) && flaggedWithout <= edgeWithout, counts);
     }
 
     private long Truth(string where) =>
