@@ -4,7 +4,7 @@ namespace Claims.Engine.Privacy;
 /// Perturbs the figures of one cell (a group's row, or one attrition count) by its cell key. Counts go through the
 /// perturbation table and are suppressed (null) where they or their perturbed value fall below the threshold, zero
 /// included: a 0 shown apart from a suppressed 1 would answer "does anyone here have it?". Sums move by a Laplace
-/// draw sized by the most one patient adds (<see cref="MagnitudeNoise"/>).
+/// draw sized by the column's cap on what one patient adds (<see cref="MagnitudeNoise"/>).
 /// </summary>
 /// <remarks>
 /// Each count draws by its name: counts of one true value sharing a draw whatever they were named said, by being
