@@ -28,10 +28,14 @@ internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys,
     /// the cell it borrows from, was released), or null where it is suppressed. A count of the threshold or more is
     /// not suppressed for its perturbed value there but shown as at least the threshold: a cell shown for the
     /// patients of a near cell and then x for its own draw said that it was not that cell (a pad shown for a sum,
-    /// then the pad and one person x for their patient count, proved the person was there: attack review 18).
+    /// then the pad and one person x for their patient count, proved the person was there: attack review 18). Drawn
+    /// apart from the draw that decided the cell (<see cref="CountUniform"/>), a count of patients included: that
+    /// draw also decides whether the cell is near a small kept one, so a figure of it shown said its noise was past
+    /// a point the analyst set, and the least of a few figures of a small set with 10 known people added gave the
+    /// set's size exactly (attack review 24: 49 of 60; 52 of 60 with a margin of 5).
     /// </summary>
     public long? ShownCount(long count, string name) =>
-        count < policy.Threshold ? null : Math.Max(policy.Threshold, count + PerturbationTable.Noise(Uniform(name == ShownCell.Patients ? CountKey(count) : keys.FigureKey(cellKey, Figure.Rows, count, position, name))));
+        count < policy.Threshold ? null : Math.Max(policy.Threshold, count + PerturbationTable.Noise(Uniform(keys.FigureKey(cellKey, name == ShownCell.Patients ? Figure.Count : Figure.Rows, count, position, name))));
 
     /// <summary>A count named <paramref name="name"/> of the cell keyed by <paramref name="otherKey"/>, as <see cref="ShownCount"/> releases it.</summary>
     public double? Draw(string name, long count, uint otherKey) => Of(otherKey).ShownCount(count, name);

@@ -44,7 +44,7 @@ public static class CohortDisclosure
                 // Near a count asked before, that count's figure; near none, its own: see CellHistory.Decide.
                 var shown = history.Decide(patients.Count, sketch, perturb.CountUniform(patients.Count),
                     new Dictionary<string, long> { [ShownCell.Patients] = patients.Count });
-                return (long?)history.Count(shown, ShownCell.Patients, patients.Count, (_, truth, key) => perturb.Of(key).Count(truth));
+                return (long?)history.Count(shown, ShownCell.Patients, patients.Count, (name, truth, key) => perturb.Of(key).ShownCount(truth, name));
             }
 
             // From the last step back: where two steps are near, the cohort's own count is the one they share.

@@ -13,11 +13,12 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 /// percentile: the person added every extra day of all their claims to sum − count under noise sized by one row
 /// (12 of 38 with I found, none without). Now a sum or average grouped by four columns is refused, and grouped by
 /// three every patient's total is clipped to the column's cap, which alone sizes the noise (<see cref="ContributionCap"/>).
-/// Thirty-two fresh halves a person (64 figures), averaged, and flagged above three standard deviations.
+/// Sixteen fresh halves a person (32 figures), averaged, and flagged above three standard deviations (the review
+/// found 11 of 38 with I so, none of 112).
 /// </summary>
 public sealed class FourKeySumTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
 {
-    private const int Bases = 32;
+    private const int Bases = 16;
 
     private long Scalar(string json) => (long)(Analyst.Value(fixture.Dataset.Execute(json).Column(0), 0) ?? 0);
 
@@ -41,7 +42,6 @@ public sealed class FourKeySumTests(CheckupYearFixture fixture) : IClassFixture<
 
     [Theory]
     [InlineData("I", 1)]
-    [InlineData("E11", 2)]
     public void A_sum_grouped_by_three_columns_does_not_say_whether_one_person_s_many_claims_are_there(string code, int seed)
     {
         var receipts = fixture.Dataset.Schema.Tables.First(t => t.Name == "receipts");
