@@ -9,10 +9,10 @@ namespace Claims.Engine.Privacy;
 /// them gets figures of its own: identical and slightly different cells then get the same answer alike, which is
 /// also what makes a rewritten question over the same patients get the same answer. Near is decided as a count of the records between the two
 /// cells is: a difference that the count rule would show as <see cref="DisclosurePolicy.Marker"/> (none, 1 to
-/// threshold − 1, and by its key sometimes up to threshold + <see cref="DisclosurePolicy.Margin"/> +
+/// threshold − 1, and by the asking cell's count draw sometimes up to threshold + <see cref="DisclosurePolicy.Margin"/> +
 /// <see cref="PerturbationTable.MaxNoise"/> − 1) is near.
 /// </summary>
-internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, RecordKeys keys)
+internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy)
 {
     private readonly Dictionary<long, List<ShownCell>> _added = [];
     private readonly Dictionary<ShownCell, int> _addedOrder = [];
@@ -30,13 +30,20 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
 
     /// <summary>
     /// The oldest cell asked before (in this release or an earlier one) near a cell of <paramref name="units"/>
-    /// records sketched by <paramref name="sketch"/>, and how many records apart. At the perturbed edge of a kept cell
-    /// under the threshold, near as the asking cell's own count draw (<paramref name="uniform"/>) would hide that many
-    /// records: a cell one record further away than it holds is then near only when its own count is x as well, so
-    /// a kept cell of one person never makes pads around it x more often than no cell would (drawn apart, review 22:
-    /// 19 of 22). Near a larger cell, by a draw of its own: sharing the count's draw there, a figure shown said its
-    /// noise was above the edge's, and padded differences came out exact (30 of 75).
+    /// records sketched by <paramref name="sketch"/>, and how many records apart. At the perturbed edge, near as the
+    /// asking cell's own count draw (<paramref name="uniform"/>) would hide that many records: one draw for every
+    /// cell it is compared with, so being near one of them is being near the closest, however many there are.
     /// </summary>
+    /// <remarks>
+    /// Drawn per pair, nearness was near if any pair said so, and an analyst who kept 300 aliases of one cell (one
+    /// figure each) made a cell exactly at the edge of all of them near almost surely, and one a patient further far:
+    /// one figure then said whether a target held a secret (attack review 25: 23 of 31, 6 of 119 with a margin of 5).
+    /// With the count's own draw, a cell one record further from a kept one than it holds is near only when its own
+    /// count is x as well, so a kept cell of one person never makes pads around it x more often than no cell would
+    /// (drawn apart, review 22: 19 of 22). The draw decides nothing shown: every figure is drawn apart
+    /// (<see cref="CellPerturbation.ShownCount"/>), since a figure of the deciding draw said its noise was past a
+    /// point the analyst set (review 24).
+    /// </remarks>
     private (ShownCell Cell, int Apart)? Near(long units, CellSketch sketch, double uniform)
     {
         // Two cells at least this far apart in size cannot be near.
@@ -54,15 +61,11 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
         {
             if (CellSketch.Difference(sketch, other.Sketch, limit) is not { } between) continue;
             if (between.Size < policy.Threshold) return (other, between.Size);
-            // At the perturbed edge every kept cell draws, an alias as its root does: followed there only within its
-            // root's reach, a chain's member had a sharp edge, so a pad, its alias 5 known helpers on, and that alias
-            // with 9 more and a target landed nowhere exactly when the target's secret put them in it (attack review
-            // 22: 35 of 35); near only within the threshold, a small kept cell had one too (five known helpers x, then
-            // those, nine more and a target: review 23, 17 of 18). What stays is the edge every cell has, as the
-            // threshold's own does.
-            drawn ??= (other.Units < policy.Threshold
-                ? policy.Noise.Perturb(between.Size, uniform) is null
-                : Near(between, sketch.Key, other.Sketch.Key)) ? (other, between.Size) : null;
+            // At the perturbed edge every kept cell is near alike, small or not, an alias as its root is: followed
+            // there only within its root's reach, a chain's member had a sharp edge (attack review 22: 35 of 35), and
+            // near only within the threshold, so did a small kept cell (review 23: 17 of 18). What stays is the edge
+            // every cell has, as the threshold's own does.
+            drawn ??= policy.Noise.Perturb(between.Size, uniform) is null ? (other, between.Size) : null;
         }
         return drawn;
     }
@@ -164,12 +167,4 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy, Rec
         });
 
     private int Order(ShownCell cell) => shown.Number(cell) ?? shown.Count + _addedOrder[cell];
-
-    /// <summary>
-    /// Whether records this far apart are near. Keyed by the records between and by both cells: keyed by the records
-    /// between alone, one difference set against two bases would get one draw, and two draws that disagreed would
-    /// say that the differences differ.
-    /// </summary>
-    private bool Near((int Size, uint Key) between, uint asked, uint shownBefore) =>
-        policy.Noise.Perturb(between.Size, CellPerturbation.Uniform(keys.FigureKey(between.Key, Privacy.Figure.Difference, ((long)asked << 32) | shownBefore, between.Size))) is null;
 }

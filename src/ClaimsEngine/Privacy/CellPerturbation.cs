@@ -17,10 +17,10 @@ namespace Claims.Engine.Privacy;
 /// </remarks>
 internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys, uint cellKey, int position = 0)
 {
-    /// <summary>The cell's count of <paramref name="count"/> records perturbed by the table, null where it is suppressed: what decides whether a cell is shown.</summary>
-    public long? Count(long count) => policy.Noise.Perturb(count, CountUniform(count));
-
-    /// <summary>The draw that perturbs the cell's count of <paramref name="count"/> records (<see cref="Count"/>), which decides its edge too (<see cref="CellHistory.Decide"/>).</summary>
+    /// <summary>
+    /// The draw that decides whether a cell of <paramref name="count"/> records is shown by its own count, and whether
+    /// it is near cells at the perturbed edge (<see cref="CellHistory.Decide"/>); no figure is drawn with it.
+    /// </summary>
     public double CountUniform(long count) => Uniform(CountKey(count));
 
     /// <summary>

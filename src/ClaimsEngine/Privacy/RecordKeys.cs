@@ -83,9 +83,6 @@ internal enum Figure
     Count = 1,
     Sum = 2,
 
-    /// <summary>Whether two cells are near: keyed by the records between them (<see cref="CellHistory"/>).</summary>
-    Difference = 3,
-
     /// <summary>A count of rows, values or claims, drawn apart from counts of patients (<see cref="CellPerturbation"/>).</summary>
     Rows = 4,
 }

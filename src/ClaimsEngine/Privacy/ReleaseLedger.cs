@@ -81,7 +81,7 @@ public sealed partial class ReleaseLedger(string directory) : IReleaseLedger
             var budget = Budget(project);
             budget.RequireLeft(request.Budget, project);
             var shown = Shown(project).Refresh();
-            var history = new CellHistory(shown, request.Policy, keys);
+            var history = new CellHistory(shown, request.Policy);
             var (result, patients, cells) = release(history);
             var spent = budget.Spend(cells);
             var recorded = patients is null ? null : Append(project, Load(project), patients, kind, label, request.Description);

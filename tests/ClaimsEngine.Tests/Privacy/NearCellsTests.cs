@@ -25,7 +25,10 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
             var shown = cells.Select(cell =>
             {
                 var patients = cell.Patients.ToArray();
-                return history.Figure(history.Decide(patients.Length, Sketch(keys, patients), Kept), figure, () => cell.Own);
+                var sketch = Sketch(keys, patients);
+                // The cell's own count draw, as a release takes it, keyed by its records.
+                var draw = new CellPerturbation(Policy, keys, sketch.Key).CountUniform(patients.Length);
+                return history.Figure(history.Decide(patients.Length, sketch, draw), figure, () => cell.Own);
             }).ToArray();
             return (shown, null, cells.Length);
         }).Result;
@@ -69,7 +72,7 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
             var ledger = fixture.NewLedger();
             Assert.Equal([1.0, 2.0], Show(ledger, (Range(100, 300), 1), (Range(100, 300 + k), 2)));
         }
-        // Between, the records between the two decide by their key, as a count at the threshold's edge is shown or not.
+        // Between, the asking cell's count draw decides, as a count at the threshold's edge is shown or not.
         var own = Range(0, 60).Select(i =>
         {
             var ledger = fixture.NewLedger();
@@ -83,7 +86,8 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     public void One_difference_against_two_bases_is_drawn_twice()
     {
         // The third review's attack: with the 10–14 band keyed by the records between alone, the same difference
-        // against two bases got one draw, so two draws that disagreed proved the differences differ.
+        // against two bases got one draw, so two draws that disagreed proved the differences differ. Each asking
+        // cell draws with its own count's draw, so the two are drawn apart.
         var disagree = 0;
         for (var i = 0; i < 100; i++)
         {

@@ -22,7 +22,6 @@ public sealed class EmptyCellProbeTests(CheckupYearFixture fixture) : IClassFixt
 
     [Theory]
     [InlineData("I", 1)]
-    [InlineData("J", 2)]
     public void Probes_beside_a_one_patient_cell_are_hidden_no_more_often_than_the_threshold_s_edge_gives_away(string code, int seed)
     {
         var random = new Random(seed);

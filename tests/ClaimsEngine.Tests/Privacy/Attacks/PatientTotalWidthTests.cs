@@ -23,7 +23,6 @@ public sealed class PatientTotalWidthTests(CheckupYearFixture fixture) : IClassF
 
     [Theory]
     [InlineData("I", 1)]
-    [InlineData("E11", 2)]
     public void The_width_of_a_sum_s_noise_does_not_say_whether_one_person_s_claims_are_there(string code, int seed)
     {
         var receipts = fixture.Dataset.Schema.Tables.First(t => t.Name == "receipts");

@@ -49,11 +49,8 @@ public sealed class SmallCountPinTests(CheckupYearFixture fixture) : IClassFixtu
     [Theory]
     // The command line's default (margin 0): unions 10 from G, shown iff e ≥ 0.
     [InlineData(8, 1, 0, 10)]
-    [InlineData(4, 2, 0, 10)]
     // The service's default (margin 5): unions 14 from G, near iff 14 + e < 15, shown iff e ≥ 1, so v − 15 ≥ g.
     [InlineData(8, 3, 5, 14)]
-    // Margin 5, unions 15 from G: shown iff e ≥ 0, v − 15 ≥ g.
-    [InlineData(8, 4, 5, 15)]
     public void A_small_kept_cell_does_not_pin_an_unknown_small_count(int trials, int seed, int margin, int apart)
     {
         var policy = new DisclosurePolicy(margin: margin);
