@@ -18,27 +18,6 @@ public sealed class ManyAliasCountPinTests(CheckupYearFixture fixture) : IClassF
 {
     private const string K = """{"col": "prefecture", "between": [1, 14]}""";
 
-    private static readonly string[] Conditions =
-    [
-        """{"col": "med_glucose", "eq": true}""",
-        """{"col": "hba1c", "ge": 6.5}""",
-        """{"col": "alcohol", "eq": 2}""",
-        """{"and": [{"col": "smoking", "eq": true}, {"col": "age", "ge": 60}]}""",
-        """{"col": "fpg", "ge": 126}""",
-    ];
-
-    private static string Patients(string where) => $$"""{"from": "checkups", "where": {{where}}, "select": [{"countDistinct": "patient_id", "as": "n"}]}""";
-
-    private long Truth(string where) => (long)(Analyst.Value(fixture.Dataset.Execute(Patients(where)).Column(0), 0) ?? 0);
-
-    private double? Ask(ReleaseLedger ledger, string where, DisclosurePolicy policy)
-    {
-        var json = Patients(where);
-        var result = DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(json, fixture.Dataset.Schema),
-            new DisclosureRequest("mallory", ledger, json, policy, long.MaxValue));
-        return Analyst.Value(result.Batch.Column(0), 0);
-    }
-
     [Theory]
     [InlineData(5, 5, 2)]
     public void Many_aliases_do_not_pin_a_small_count(int margin, int seed, int Repeats)
@@ -53,15 +32,8 @@ public sealed class ManyAliasCountPinTests(CheckupYearFixture fixture) : IClassF
         for (var a = 0; a < inside.Count; a++)
             for (var b = a + 1; b < inside.Count; b++)
                 pairs.Add("{\"and\": [" + K + ", {\"not\": {\"or\": [" + Block(inside[a]) + ", " + Block(inside[b]) + "]}}]}");
-        var groups = new List<(long P, string Where, long G)>();
-        foreach (var c in Conditions)
-            for (var p = 15; p <= 47; p++)
-                for (var s = 1; s <= 2; s++)
-                {
-                    var where = $$"""{"and": [{"col": "prefecture", "eq": {{p}}}, {"col": "sex", "eq": {{s}}}, {{c}}]}""";
-                    var g = Truth(where);
-                    if (g is >= 2 and <= 9) groups.Add((p, where, g));
-                }
+        // Small unknown sets: prefecture × sex × condition with 2 to 9 patients.
+        var groups = Targets.SmallCheckupSets(fixture, 15, 2);
         groups = [.. groups.OrderBy(_ => random.Next()).Take(40)];
         var (exact, within1, total, figures, ledgers) = (0, 0, 0, 0, 0);
         ReleaseLedger? ledger = null;
@@ -84,15 +56,15 @@ public sealed class ManyAliasCountPinTests(CheckupYearFixture fixture) : IClassF
                     if (next >= helpers.Count)
                     {
                         ledger = fixture.NewLedger(seed * 1000 + ledgers++);
-                        fK = Ask(ledger, K, policy);
-                        foreach (var pair in pairs) Ask(ledger, pair, policy);
+                        fK = First(fixture, ledger, CheckupPatients(K), policy);
+                        foreach (var pair in pairs) First(fixture, ledger, CheckupPatients(pair), policy);
                         next = 0;
                         h.Clear();
                     }
                     var b = helpers[next++];
                     if (b.P != p) h.Add(b);
                 }
-                var v = Ask(ledger!, Or([K, .. h.Select(x => Block(x)), where]), policy);
+                var v = First(fixture, ledger!, CheckupPatients(Or([K, .. h.Select(x => Block(x)), where])), policy);
                 figures++;
                 far |= v is not null && v != fK;
                 }

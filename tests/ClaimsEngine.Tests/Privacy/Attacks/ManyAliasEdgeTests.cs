@@ -28,18 +28,6 @@ public sealed class ManyAliasEdgeTests(CheckupYearFixture fixture) : IClassFixtu
     private const string Secret = """{"col": "med_bp", "eq": true}""";
     private const string K = """{"col": "prefecture", "between": [1, 14]}""";
 
-    private static string Patients(string where) => $$"""{"from": "checkups", "where": {{where}}, "select": [{"countDistinct": "patient_id", "as": "n"}]}""";
-
-    private long Truth(string where) => (long)(Analyst.Value(fixture.Dataset.Execute(Patients(where)).Column(0), 0) ?? 0);
-
-    private double? Ask(ReleaseLedger ledger, string where, DisclosurePolicy policy)
-    {
-        var json = Patients(where);
-        var result = DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(json, fixture.Dataset.Schema),
-            new DisclosureRequest("mallory", ledger, json, policy, long.MaxValue));
-        return Analyst.Value(result.Batch.Column(0), 0);
-    }
-
     [Theory]
     // The service's default (margin 5): limit 19, |J| = 17.
     [InlineData(5, 25, 1)]
@@ -70,25 +58,25 @@ public sealed class ManyAliasEdgeTests(CheckupYearFixture fixture) : IClassFixtu
             {
                 // A fresh project: K, then its aliases (one figure each).
                 ledger = fixture.NewLedger(seed * 1000 + ledgers++);
-                fK = Ask(ledger, K, policy);
-                foreach (var pair in pairs) Ask(ledger, pair, policy);
+                fK = First(fixture, ledger, CheckupPatients(K), policy);
+                foreach (var pair in pairs) First(fixture, ledger, CheckupPatients(pair), policy);
                 next = 0;
             }
             var h = helpers.Skip(next).Take(j).ToList();
             next += step;
             var probe = Or([K, .. h.Select(p => Block(p)), Block(t, Secret)]);
-            var holds = Truth(Block(t, Secret)) > 0;
-            var v = Ask(ledger!, probe, policy);
+            var holds = CheckupTruth(fixture, Block(t, Secret)) > 0;
+            var v = First(fixture, ledger!, CheckupPatients(probe), policy);
             var far = v is not null && v != fK;
             // Without the aliases: a fresh project that asked K alone.
             var baseLedger = fixture.NewLedger(seed * 100_000 + with + without);
-            var baseK = Ask(baseLedger, K, policy);
-            var bv = Ask(baseLedger, probe, policy);
+            var baseK = First(fixture, baseLedger, CheckupPatients(K), policy);
+            var bv = First(fixture, baseLedger, CheckupPatients(probe), policy);
             var baseFar = bv is not null && bv != baseK;
             if (holds) { with++; if (far) flagWith++; if (baseFar) baseWith++; }
             else { without++; if (far) flagWithout++; if (baseFar) baseWithout++; }
         }
-        var counts = $"margin {margin}, {pairs.Count} aliases of K ({Truth(K)} patients), |J| = {j}: flagged (far) with the secret {flagWith} of {with}, " +
+        var counts = $"margin {margin}, {pairs.Count} aliases of K ({CheckupTruth(fixture, K)} patients), |J| = {j}: flagged (far) with the secret {flagWith} of {with}, " +
                      $"without {flagWithout} of {without}; with K alone: {baseWith} of {with}, {baseWithout} of {without}; projects {ledgers}; " +
                      $"figures spent per project on setup {1 + pairs.Count}";
         Assert.True(with >= 10 && without >= 20, $"too little to attack: {counts}");

@@ -1,6 +1,8 @@
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 
+using static Claims.Engine.Tests.Privacy.Attacks.Targets;
+
 namespace Claims.Engine.Tests.Privacy.Attacks;
 
 /// <summary>
@@ -19,22 +21,6 @@ public sealed class MarginPinTests(CheckupYearFixture fixture) : IClassFixture<C
 {
     private const int Known = 4;
     private const int Apart = 15;
-
-    private static string Checkups(string where) => $$"""{"from": "checkups", "where": {{where}}, "select": [{"countDistinct": "patient_id", "as": "n"}]}""";
-
-    private static string Block((long P, long S, long A) b, string? secret = null) =>
-        $$"""{"and": [{"col": "prefecture", "eq": {{b.P}}}, {"col": "sex", "eq": {{b.S}}}, {"col": "age", "eq": {{b.A}}}{{(secret is null ? "" : ", " + secret)}}]}""";
-
-    private static string Or(IEnumerable<string> terms) => $$"""{"or": [{{string.Join(", ", terms)}}]}""";
-
-    private long Truth(string where) => (long)(Analyst.Value(fixture.Dataset.Execute(Checkups(where)).Column(0), 0) ?? 0);
-
-    private double? First(ReleaseLedger ledger, string json, DisclosurePolicy policy)
-    {
-        var result = DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(json, fixture.Dataset.Schema),
-            new DisclosureRequest("mallory", ledger, json, policy, long.MaxValue));
-        return Analyst.Value(result.Batch.Column(0), 0);
-    }
 
     [Theory]
     [InlineData("""{"col": "med_bp", "eq": true}""", 1, 12)]
@@ -55,7 +41,7 @@ public sealed class MarginPinTests(CheckupYearFixture fixture) : IClassFixture<C
             var known = alone.Skip(t + 1).Take(Known).Select(b => Block(b)).ToList();
             var g = Or([.. known, Block(target, secret)]);
             var ledger = fixture.NewLedger(seed * 1000 + t);
-            First(ledger, Checkups(g), policy);
+            First(fixture, ledger, CheckupPatients(g), policy);
             figures++;
             var start = random.Next(pool.Count);
             var shown = new List<double>();
@@ -63,12 +49,12 @@ public sealed class MarginPinTests(CheckupYearFixture fixture) : IClassFixture<C
             {
                 // Disjoint windows of the pool: unions 30 apart, never near each other.
                 var h = Enumerable.Range(0, Apart).Select(j => pool[(start + i * Apart + j) % pool.Count]).Select(b => Block(b));
-                if (First(ledger, Checkups(Or([g, .. h])), policy) is { } v) shown.Add(v);
+                if (First(fixture, ledger, CheckupPatients(Or([g, .. h])), policy) is { } v) shown.Add(v);
                 figures++;
             }
             var estimate = shown.Count > 0 ? shown.Min() - Apart : double.NaN;
             var flagged = estimate >= Known + 1;
-            var has = Truth(Block(target, secret)) > 0;
+            var has = CheckupTruth(fixture, Block(target, secret)) > 0;
             if (has) { with++; if (flagged) flaggedWith++; } else { without++; if (flagged) flaggedWithout++; }
         }
         var counts = $"{secret}: margin 5, {Known} known + target, {trials} unions {Apart} apart ({trials + 1} figures a target); with the secret {with}, flagged {flaggedWith}; without {without}, flagged {flaggedWithout} (false positives)";

@@ -1,6 +1,8 @@
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 
+using static Claims.Engine.Tests.Privacy.Attacks.Targets;
+
 namespace Claims.Engine.Tests.Privacy.Attacks;
 
 /// <summary>
@@ -16,13 +18,6 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 /// </summary>
 public sealed class SmallBaseEdgeTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
 {
-    private static string Checkups(string where) => $$"""{"from": "checkups", "where": {{where}}, "select": [{"count": "*", "as": "n"}]}""";
-
-    private static string Block((long P, long S, long A) block, string? secret = null) =>
-        $$"""{"and": [{"col": "prefecture", "eq": {{block.P}}}, {"col": "sex", "eq": {{block.S}}}, {"col": "age", "eq": {{block.A}}}{{(secret is null ? "" : ", " + secret)}}]}""";
-
-    private static string Or(IEnumerable<string> terms) => $$"""{"or": [{{string.Join(", ", terms)}}]}""";
-
     [Fact]
     public void A_target_put_exactly_ten_from_a_small_kept_cell_is_no_sharper_than_the_threshold_s_own_edge()
     {
@@ -41,11 +36,11 @@ public sealed class SmallBaseEdgeTests(CheckupYearFixture fixture) : IClassFixtu
                 var five = alone.Skip(k + 1).Take(5).Select(p => Block(p)).ToList();
                 var nine = alone.Skip(k + 6).Take(9).Select(p => Block(p)).ToList();
                 // The small base: 5 known people, x, kept.
-                Targets.First(fixture, ledger, Checkups(Or(five)));
-                var flagged = Targets.First(fixture, ledger, Checkups(Or([.. five, .. nine, Block(target, secret)]))) is not null;
+                Targets.First(fixture, ledger, CheckupPatients(Or(five)));
+                var flagged = Targets.First(fixture, ledger, CheckupPatients(Or([.. five, .. nine, Block(target, secret)]))) is not null;
                 // The threshold's own edge, for the same people: the nine and the target alone, with no history.
-                var edge = Targets.First(fixture, fixture.NewLedger(seed * 1000 + k), Checkups(Or([.. nine, Block(target, secret)]))) is not null;
-                if (Truth(Block(target, secret)) > 0) { with++; if (flagged) flaggedWith++; if (edge) edgeWith++; }
+                var edge = Targets.First(fixture, fixture.NewLedger(seed * 1000 + k), CheckupPatients(Or([.. nine, Block(target, secret)]))) is not null;
+                if (CheckupTruth(fixture, Block(target, secret)) > 0) { with++; if (flagged) flaggedWith++; if (edge) edgeWith++; }
                 else { without++; if (flagged) flaggedWithout++; if (edge) edgeWithout++; }
             }
         }
@@ -55,5 +50,4 @@ public sealed class SmallBaseEdgeTests(CheckupYearFixture fixture) : IClassFixtu
         Assert.True(flaggedWith <= edgeWith + Math.Sqrt(2.0 * with) && flaggedWithout <= edgeWithout, counts);
     }
 
-    private long Truth(string where) => (long)(Analyst.Value(fixture.Dataset.Execute(Checkups(where)).Column(0), 0) ?? 0);
 }

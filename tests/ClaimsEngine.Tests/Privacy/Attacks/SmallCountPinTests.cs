@@ -1,6 +1,8 @@
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 
+using static Claims.Engine.Tests.Privacy.Attacks.Targets;
+
 namespace Claims.Engine.Tests.Privacy.Attacks;
 
 /// <summary>
@@ -20,32 +22,6 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 /// </summary>
 public sealed class SmallCountPinTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
 {
-    private static string Patients(string where) => $$"""{"from": "checkups", "where": {{where}}, "select": [{"countDistinct": "patient_id", "as": "n"}]}""";
-
-    private static string Block((long P, long S, long A) b) =>
-        $$"""{"and": [{"col": "prefecture", "eq": {{b.P}}}, {"col": "sex", "eq": {{b.S}}}, {"col": "age", "eq": {{b.A}}}]}""";
-
-    private static string Or(IEnumerable<string> terms) => $$"""{"or": [{{string.Join(", ", terms)}}]}""";
-
-    private long Truth(string where) => (long)(Analyst.Value(fixture.Dataset.Execute(Patients(where)).Column(0), 0) ?? 0);
-
-    private static readonly string[] Conditions =
-    [
-        """{"col": "med_glucose", "eq": true}""",
-        """{"col": "hba1c", "ge": 6.5}""",
-        """{"col": "alcohol", "eq": 2}""",
-        """{"and": [{"col": "smoking", "eq": true}, {"col": "age", "ge": 60}]}""",
-        """{"col": "fpg", "ge": 126}""",
-        """{"and": [{"col": "med_lipid", "eq": true}, {"col": "age", "lt": 50}]}""",
-    ];
-
-    private double? First(ReleaseLedger ledger, string json, DisclosurePolicy policy)
-    {
-        var result = DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(json, fixture.Dataset.Schema),
-            new DisclosureRequest("mallory", ledger, json, policy, long.MaxValue));
-        return Analyst.Value(result.Batch.Column(0), 0);
-    }
-
     [Theory]
     // The command line's default (margin 0): unions 10 from G, shown iff e ≥ 0.
     [InlineData(8, 1, 0, 10)]
@@ -59,16 +35,8 @@ public sealed class SmallCountPinTests(CheckupYearFixture fixture) : IClassFixtu
         var (_, alone) = Targets.CheckupPadsAndPeople(fixture);
         var random = new Random(seed);
         alone = [.. alone.OrderBy(_ => random.Next())];
-        // Small unknown groups: prefecture × sex × condition with 1 to 9 patients.
-        var groups = new List<(long P, string Where, long G)>();
-        foreach (var c in Conditions)
-            for (var p = 1; p <= 47; p++)
-                for (var s = 1; s <= 2; s++)
-                {
-                    var where = $$"""{"and": [{"col": "prefecture", "eq": {{p}}}, {"col": "sex", "eq": {{s}}}, {{c}}]}""";
-                    var g = Truth(where);
-                    if (g is >= 1 and <= 9) groups.Add((p, where, g));
-                }
+        // Small unknown sets: prefecture × sex × condition with 1 to 9 patients.
+        var groups = Targets.SmallCheckupSets(fixture, 1, 1);
         groups = [.. groups.OrderBy(_ => random.Next()).Take(60)];
         var (exact, baseExact, total, shownTotal, bound) = (0, 0, 0, 0, 0);
         var histogram = new Dictionary<long, (int N, int Exact)>();
@@ -88,14 +56,14 @@ public sealed class SmallCountPinTests(CheckupYearFixture fixture) : IClassFixtu
                 helpers.Add(h);
             }
             // The attack: G first (x, a small kept root), then G ∪ Hᵢ.
-            First(ledger, Patients(where), policy);
+            First(fixture, ledger, CheckupPatients(where), policy);
             var baseLedger = fixture.NewLedger(seed * 100000 + total);
             var (shown, baseShown) = (new List<double>(), new List<double>());
             foreach (var h in helpers)
             {
-                var union = Patients(Or([where, .. h.Select(Block)]));
-                if (First(ledger, union, policy) is { } v) shown.Add(v);
-                if (First(baseLedger, union, policy) is { } b) baseShown.Add(b);
+                var union = CheckupPatients(Or([where, .. h.Select(b => Block(b))]));
+                if (First(fixture, ledger, union, policy) is { } v) shown.Add(v);
+                if (First(fixture, baseLedger, union, policy) is { } b) baseShown.Add(b);
             }
             total++;
             shownTotal += shown.Count;

@@ -15,12 +15,48 @@ internal static class Targets
     public static long Truth(RestrictedFixture fixture, string where) =>
         (long)(Analyst.Value(fixture.Dataset.Execute(Patients(where)).Column(0), 0) ?? 0);
 
-    /// <summary>The first figure of a release to an attacker with an unlimited budget, recorded in <paramref name="ledger"/>.</summary>
-    public static double? First(RestrictedFixture fixture, ReleaseLedger ledger, string json)
+    /// <summary>
+    /// The first figure of a release to an attacker with an unlimited budget, recorded in <paramref name="ledger"/>,
+    /// under <paramref name="policy"/> (the default where not given).
+    /// </summary>
+    public static double? First(RestrictedFixture fixture, ReleaseLedger ledger, string json, DisclosurePolicy? policy = null)
     {
         var result = DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(json, fixture.Dataset.Schema),
-            new DisclosureRequest("mallory", ledger, json, DisclosurePolicy.Default, long.MaxValue));
+            new DisclosureRequest("mallory", ledger, json, policy ?? DisclosurePolicy.Default, long.MaxValue));
         return Analyst.Value(result.Batch.Column(0), 0);
+    }
+
+    public static string CheckupPatients(string where) =>
+        $$"""{"from": "checkups", "where": {{where}}, "select": [{"countDistinct": "patient_id", "as": "n"}]}""";
+
+    public static long CheckupTruth(RestrictedFixture fixture, string where) =>
+        (long)(Analyst.Value(fixture.Dataset.Execute(CheckupPatients(where)).Column(0), 0) ?? 0);
+
+    /// <summary>
+    /// Small sets of unknown size: checkup patients of one prefecture (from <paramref name="firstPrefecture"/> on) and
+    /// sex with a condition, <paramref name="least"/> to 9 of them.
+    /// </summary>
+    public static List<(long P, string Where, long G)> SmallCheckupSets(RestrictedFixture fixture, int firstPrefecture, long least)
+    {
+        string[] conditions =
+        [
+            """{"col": "med_glucose", "eq": true}""",
+            """{"col": "hba1c", "ge": 6.5}""",
+            """{"col": "alcohol", "eq": 2}""",
+            """{"and": [{"col": "smoking", "eq": true}, {"col": "age", "ge": 60}]}""",
+            """{"col": "fpg", "ge": 126}""",
+            """{"and": [{"col": "med_lipid", "eq": true}, {"col": "age", "lt": 50}]}""",
+        ];
+        var sets = new List<(long P, string Where, long G)>();
+        foreach (var condition in conditions)
+            for (var p = firstPrefecture; p <= 47; p++)
+                for (var s = 1; s <= 2; s++)
+                {
+                    var where = $$"""{"and": [{"col": "prefecture", "eq": {{p}}}, {"col": "sex", "eq": {{s}}}, {{condition}}]}""";
+                    var g = CheckupTruth(fixture, where);
+                    if (g >= least && g <= 9) sets.Add((p, where, g));
+                }
+        return sets;
     }
 
     /// <summary>One (prefecture, sex, age) block, with <paramref name="secret"/> (a where term) where given.</summary>
