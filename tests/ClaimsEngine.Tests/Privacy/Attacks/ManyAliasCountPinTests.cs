@@ -16,11 +16,10 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 /// </summary>
 public sealed class ManyAliasCountPinTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
 {
-    private const string K = """{"col": "prefecture", "between": [1, 14]}""";
 
     [Theory]
     [InlineData(5, 5, 2)]
-    public void Many_aliases_do_not_pin_a_small_count(int margin, int seed, int Repeats)
+    public void Many_aliases_do_not_pin_a_small_count(int margin, int seed, int repeats)
     {
         var policy = new DisclosurePolicy(10, margin);
         var limit = policy.Shown + PerturbationTable.MaxNoise - 1;
@@ -28,10 +27,7 @@ public sealed class ManyAliasCountPinTests(CheckupYearFixture fixture) : IClassF
         var alone = CheckupPadsAndPeople(fixture).Alone.OrderBy(_ => random.Next()).ToList();
         var inside = alone.Where(b => b.P <= 14).Take(25).ToList();
         var helpers = alone.Where(b => b.P > 14).ToList();
-        var pairs = new List<string>();
-        for (var a = 0; a < inside.Count; a++)
-            for (var b = a + 1; b < inside.Count; b++)
-                pairs.Add("{\"and\": [" + K + ", {\"not\": {\"or\": [" + Block(inside[a]) + ", " + Block(inside[b]) + "]}}]}");
+        var pairs = AliasesOf(inside);
         // Small unknown sets: prefecture × sex × condition with 2 to 9 patients.
         var groups = Targets.SmallCheckupSets(fixture, 15, 2);
         groups = [.. groups.OrderBy(_ => random.Next()).Take(40)];
@@ -48,25 +44,24 @@ public sealed class ManyAliasCountPinTests(CheckupYearFixture fixture) : IClassF
                 var m = (lo + hi + 1) / 2;
                 var j = limit - 1 - m;
                 var far = false;
-                for (var r = 0; r < Repeats; r++)
+                for (var r = 0; r < repeats; r++)
                 {
-                var h = new List<(long P, long S, long A)>();
-                while (h.Count < j)
-                {
-                    if (next >= helpers.Count)
+                    var h = new List<(long P, long S, long A)>();
+                    while (h.Count < j)
                     {
-                        ledger = fixture.NewLedger(seed * 1000 + ledgers++);
-                        fK = First(fixture, ledger, CheckupPatients(K), policy);
-                        foreach (var pair in pairs) First(fixture, ledger, CheckupPatients(pair), policy);
-                        next = 0;
-                        h.Clear();
+                        if (next >= helpers.Count)
+                        {
+                            ledger = fixture.NewLedger(seed * 1000 + ledgers++);
+                            fK = KeepAliases(fixture, ledger, pairs, policy);
+                            next = 0;
+                            h.Clear();
+                        }
+                        var b = helpers[next++];
+                        if (b.P != p) h.Add(b);
                     }
-                    var b = helpers[next++];
-                    if (b.P != p) h.Add(b);
-                }
-                var v = First(fixture, ledger!, CheckupPatients(Or([K, .. h.Select(x => Block(x)), where])), policy);
-                figures++;
-                far |= v is not null && v != fK;
+                    var v = First(fixture, ledger!, CheckupPatients(Or([AliasedCell, .. h.Select(x => Block(x)), where])), policy);
+                    figures++;
+                    far |= v is not null && v != fK;
                 }
                 if (far) lo = m; else hi = m - 1;
             }
@@ -77,7 +72,7 @@ public sealed class ManyAliasCountPinTests(CheckupYearFixture fixture) : IClassF
             byG[g] = (e.N + 1, e.Exact + (lo == g ? 1 : 0));
         }
         var allowed = NoiseBound.MostHits(total, NoiseBound.ExactHit(1));
-        var counts = $"margin {margin}, {Repeats} probe(s) a step (far if any): ĝ exact for {exact} of {total} small counts, within 1 for {within1}, {figures / (double)total:F1} figures each " +
+        var counts = $"margin {margin}, {repeats} probe(s) a step (far if any): ĝ exact for {exact} of {total} small counts, within 1 for {within1}, {figures / (double)total:F1} figures each " +
                      $"(+301 per project, {ledgers} projects for the fixture's few known people); one noise allows {allowed}; by g: " +
                      string.Join(" ", byG.OrderBy(x => x.Key).Select(x => $"{x.Key}:{x.Value.Exact}/{x.Value.N}"));
         Assert.True(total >= 20, $"too little: {counts}");

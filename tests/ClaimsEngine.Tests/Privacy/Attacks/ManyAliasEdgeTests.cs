@@ -26,7 +26,6 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 public sealed class ManyAliasEdgeTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
 {
     private const string Secret = """{"col": "med_bp", "eq": true}""";
-    private const string K = """{"col": "prefecture", "between": [1, 14]}""";
 
     [Theory]
     // The service's default (margin 5): limit 19, |J| = 17.
@@ -43,10 +42,7 @@ public sealed class ManyAliasEdgeTests(CheckupYearFixture fixture) : IClassFixtu
         var outside = alone.Where(b => b.P > 14).ToList();
         var targets = outside.Take(150).ToList();
         var helpers = outside.Skip(150).ToList();
-        var pairs = new List<string>();
-        for (var a = 0; a < inside.Count; a++)
-            for (var b = a + 1; b < inside.Count; b++)
-                pairs.Add("{\"and\": [" + K + ", {\"not\": {\"or\": [" + Block(inside[a]) + ", " + Block(inside[b]) + "]}}]}");
+        var pairs = AliasesOf(inside);
 
         var (with, without, flagWith, flagWithout, baseWith, baseWithout, ledgers) = (0, 0, 0, 0, 0, 0, 0);
         ReleaseLedger? ledger = null;
@@ -58,25 +54,24 @@ public sealed class ManyAliasEdgeTests(CheckupYearFixture fixture) : IClassFixtu
             {
                 // A fresh project: K, then its aliases (one figure each).
                 ledger = fixture.NewLedger(seed * 1000 + ledgers++);
-                fK = First(fixture, ledger, CheckupPatients(K), policy);
-                foreach (var pair in pairs) First(fixture, ledger, CheckupPatients(pair), policy);
+                fK = KeepAliases(fixture, ledger, pairs, policy);
                 next = 0;
             }
             var h = helpers.Skip(next).Take(j).ToList();
             next += step;
-            var probe = Or([K, .. h.Select(p => Block(p)), Block(t, Secret)]);
+            var probe = Or([AliasedCell, .. h.Select(p => Block(p)), Block(t, Secret)]);
             var holds = CheckupTruth(fixture, Block(t, Secret)) > 0;
             var v = First(fixture, ledger!, CheckupPatients(probe), policy);
             var far = v is not null && v != fK;
             // Without the aliases: a fresh project that asked K alone.
             var baseLedger = fixture.NewLedger(seed * 100_000 + with + without);
-            var baseK = First(fixture, baseLedger, CheckupPatients(K), policy);
+            var baseK = First(fixture, baseLedger, CheckupPatients(AliasedCell), policy);
             var bv = First(fixture, baseLedger, CheckupPatients(probe), policy);
             var baseFar = bv is not null && bv != baseK;
             if (holds) { with++; if (far) flagWith++; if (baseFar) baseWith++; }
             else { without++; if (far) flagWithout++; if (baseFar) baseWithout++; }
         }
-        var counts = $"margin {margin}, {pairs.Count} aliases of K ({CheckupTruth(fixture, K)} patients), |J| = {j}: flagged (far) with the secret {flagWith} of {with}, " +
+        var counts = $"margin {margin}, {pairs.Count} aliases of K ({CheckupTruth(fixture, AliasedCell)} patients), |J| = {j}: flagged (far) with the secret {flagWith} of {with}, " +
                      $"without {flagWithout} of {without}; with K alone: {baseWith} of {with}, {baseWithout} of {without}; projects {ledgers}; " +
                      $"figures spent per project on setup {1 + pairs.Count}";
         Assert.True(with >= 10 && without >= 20, $"too little to attack: {counts}");

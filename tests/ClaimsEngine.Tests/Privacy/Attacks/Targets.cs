@@ -26,6 +26,23 @@ internal static class Targets
         return Analyst.Value(result.Batch.Column(0), 0);
     }
 
+    /// <summary>A large cell of checkups, prefectures 1 to 14, that the alias attacks keep many aliases of.</summary>
+    public const string AliasedCell = """{"col": "prefecture", "between": [1, 14]}""";
+
+    /// <summary><see cref="AliasedCell"/> without each pair of <paramref name="inside"/> (known people in it): each 2 from it.</summary>
+    public static List<string> AliasesOf(IReadOnlyList<(long P, long S, long A)> inside) =>
+        [.. from a in Enumerable.Range(0, inside.Count)
+            from b in Enumerable.Range(a + 1, inside.Count - a - 1)
+            select $$"""{"and": [{{AliasedCell}}, {"not": {{Or([Block(inside[a]), Block(inside[b])])}}}]}"""];
+
+    /// <summary>Asks <see cref="AliasedCell"/>, then each of <paramref name="aliases"/> (one figure each); the cell's figure.</summary>
+    public static double? KeepAliases(RestrictedFixture fixture, ReleaseLedger ledger, IEnumerable<string> aliases, DisclosurePolicy policy)
+    {
+        var figure = First(fixture, ledger, CheckupPatients(AliasedCell), policy);
+        foreach (var alias in aliases) First(fixture, ledger, CheckupPatients(alias), policy);
+        return figure;
+    }
+
     public static string CheckupPatients(string where) =>
         $$"""{"from": "checkups", "where": {{where}}, "select": [{"countDistinct": "patient_id", "as": "n"}]}""";
 
