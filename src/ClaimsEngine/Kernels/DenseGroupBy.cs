@@ -38,10 +38,27 @@ public static class DenseGroupBy
     {
         RequireValues("sums", groups, values, selection);
         if (sums.Length < counts.Length) throw new ArgumentException($"{sums.Length} sums for {counts.Length} groups", nameof(sums));
-        foreach (var i in Bitmap.SetBits(selection[..Bitmap.WordCount(groups.Length)]))
+        var words = Bitmap.WordCount(groups.Length);
+        for (var w = 0; w < words; w++)
         {
-            counts[groups[i]]++;
-            sums[groups[i]] += Integers.ToInt64(values[i]);
+            var bits = selection[w];
+            var row = w << 6;
+            if (bits == ulong.MaxValue)
+            {
+                for (var i = row; i < row + 64; i++)
+                {
+                    counts[groups[i]]++;
+                    sums[groups[i]] += Integers.ToInt64(values[i]);
+                }
+                continue;
+            }
+            while (bits != 0)
+            {
+                var i = row + BitOperations.TrailingZeroCount(bits);
+                counts[groups[i]]++;
+                sums[groups[i]] += Integers.ToInt64(values[i]);
+                bits &= bits - 1;
+            }
         }
     }
 

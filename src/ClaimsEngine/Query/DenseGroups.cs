@@ -53,7 +53,7 @@ internal static class DenseGroups
             long stride = 1;
             foreach (var key in keys)
             {
-                AddKey(key, start, count, index, (int)stride);
+                AddKey(key, block, start, count, index, (int)stride, SimdLevels.Active);
                 stride *= key.Size;
             }
             Accumulate(query, partition, block, start, count, selected, groups, lastGroups, keys, cells, index, strings);
@@ -202,16 +202,16 @@ internal static class DenseGroups
     }
 
     /// <summary>Adds each row's offset in this key, times the key's stride, to its cell index.</summary>
-    private static void AddKey(Key key, int start, int count, Span<int> index, int stride)
+    private static void AddKey(Key key, int block, int start, int count, Span<int> index, int stride, SimdLevel level)
     {
         var column = key.Column;
         switch (column.Schema.Type)
         {
-            case LogicalType.Bool: AddKey(MemoryMarshal.Cast<bool, sbyte>(column.Values<bool>()).Slice(start, count), key, index, stride); break;
-            case LogicalType.Int8: AddKey(column.Values<sbyte>().Slice(start, count), key, index, stride); break;
-            case LogicalType.Int16: AddKey(column.Values<short>().Slice(start, count), key, index, stride); break;
-            case LogicalType.Int64: AddKey(column.Values<long>().Slice(start, count), key, index, stride); break;
-            default: AddKey(column.Values<int>().Slice(start, count), key, index, stride); break;
+            case LogicalType.Bool: AddKey(MemoryMarshal.Cast<bool, sbyte>(column.Values<bool>()).Slice(start, count), key, column.Zones[block], index, stride, level); break;
+            case LogicalType.Int8: AddKey(column.Values<sbyte>().Slice(start, count), key, column.Zones[block], index, stride, level); break;
+            case LogicalType.Int16: AddKey(column.Values<short>().Slice(start, count), key, column.Zones[block], index, stride, level); break;
+            case LogicalType.Int64: AddKey(column.Values<long>().Slice(start, count), key, column.Zones[block], index, stride, level); break;
+            default: AddKey(column.Values<int>().Slice(start, count), key, column.Zones[block], index, stride, level); break;
         }
         if (!key.HasNulls) return;
         // A null row holds zero in its slot and was placed by that zero: move it to the key's null slot.
@@ -221,9 +221,22 @@ internal static class DenseGroups
             if (!Validity.IsValid(validity, start + i)) index[i] += (int)((key.Size - 1 - placed) * stride);
     }
 
-    private static void AddKey<T>(ReadOnlySpan<T> values, Key key, Span<int> index, int stride) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    private static void AddKey<T>(ReadOnlySpan<T> values, Key key, ZoneEntry zone, Span<int> index, int stride, SimdLevel level)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         var (derivation, low, step) = (key.Derivation, key.Base, key.Step);
+        // Keys the kernel widens in the register: the value itself, or an age band of values it divides exactly
+        // (a NULL's placeholder zero among them). Ids, years and fiscal years go the scalar way.
+        if (typeof(T) != typeof(long) && derivation == Derivation.None)
+        {
+            CellIndex.Add(values, (int)low, stride, index, level);
+            return;
+        }
+        if (typeof(T) != typeof(long) && derivation == Derivation.AgeBand && zone.Min >= 0 && zone.Max <= CellIndex.MaxFifths)
+        {
+            CellIndex.AddFifths(values, (int)(low / 5), stride, index, level);
+            return;
+        }
         if (derivation == Derivation.None)
         {
             for (var i = 0; i < values.Length; i++) index[i] += (int)((long.CreateTruncating(values[i]) - low) * stride);
