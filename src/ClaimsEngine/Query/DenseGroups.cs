@@ -53,7 +53,9 @@ internal static class DenseGroups
             long stride = 1;
             foreach (var key in keys)
             {
-                AddKey(key, block, start, count, index, (int)stride, SimdLevels.Active);
+                // A key the block holds one value of (the month of a month's partition, its fiscal year) puts
+                // every row at offset zero: nothing to add.
+                if (key.Size > 1) AddKey(key, block, start, count, index, (int)stride, SimdLevels.Active);
                 stride *= key.Size;
             }
             Accumulate(query, partition, block, start, count, selected, groups, lastGroups, keys, cells, index, strings);

@@ -104,7 +104,7 @@ public static class QueryExecutor
         }
         else evaluator.Evaluate(query.Where, partition, start, count, selected, new ulong[words]);
 
-        if (query.GroupBy.Count == 0 ? Vectorised.TryAggregate(query, partition, start, count, selected, groups)
+        if (query.GroupBy.Count == 0 ? Vectorised.TryAggregate(query, partition, block, start, count, selected, groups)
                 : DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, lastGroups, strings, statistics)) return;
 
         var keyReaders = query.GroupBy.Select(k => new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();

@@ -12,7 +12,7 @@ namespace Claims.Engine.Query;
 /// </summary>
 internal static class Vectorised
 {
-    public static bool TryAggregate(QueryModel query, DatasetPartition partition, int start, int count, ReadOnlySpan<ulong> selected,
+    public static bool TryAggregate(QueryModel query, DatasetPartition partition, int block, int start, int count, ReadOnlySpan<ulong> selected,
         Dictionary<GroupKey4, GroupState> groups)
     {
         if (!query.Select.All(Supported)) return false;
@@ -28,21 +28,22 @@ internal static class Vectorised
             var nonNull = Bitmap.PopCount(present);
             state.NonNull[a] += nonNull;
             if (nonNull == 0) continue;
+            var zone = column.Zones[block];
             switch (query.Select[a].Kind, schema.Type)
             {
                 case (AggregateKind.Count, _):
                     break;
                 case (AggregateKind.CountDistinct, LogicalType.Int64):
-                    AddDistinct(column.Values<long>().Slice(start, count), present, state, a);
+                    state.AddDistinct(a, column.Values<long>().Slice(start, count), present, nonNull, zone.Min, zone.Max);
                     break;
                 case (AggregateKind.CountDistinct, LogicalType.Int16):
-                    AddDistinct(column.Values<short>().Slice(start, count), present, state, a);
+                    state.AddDistinct(a, column.Values<short>().Slice(start, count), present, nonNull, zone.Min, zone.Max);
                     break;
                 case (AggregateKind.CountDistinct, LogicalType.Int8):
-                    AddDistinct(column.Values<sbyte>().Slice(start, count), present, state, a);
+                    state.AddDistinct(a, column.Values<sbyte>().Slice(start, count), present, nonNull, zone.Min, zone.Max);
                     break;
                 case (AggregateKind.CountDistinct, _):
-                    AddDistinct(column.Values<int>().Slice(start, count), present, state, a);
+                    state.AddDistinct(a, column.Values<int>().Slice(start, count), present, nonNull, zone.Min, zone.Max);
                     break;
                 case (AggregateKind.Sum or AggregateKind.Avg, LogicalType.Float32):
                     state.DoubleSum[a] += MaskedSum.Sum(column.Values<float>().Slice(start, count), present);
@@ -74,12 +75,6 @@ internal static class Vectorised
             }
         }
         return true;
-    }
-
-    private static void AddDistinct<T>(ReadOnlySpan<T> values, ReadOnlySpan<ulong> selected, GroupState state, int aggregate)
-        where T : unmanaged, System.Numerics.IBinaryInteger<T>
-    {
-        foreach (var i in Bitmap.SetBits(selected)) state.AddDistinct(aggregate, long.CreateTruncating(values[i]));
     }
 
     /// <summary>int64 sums can pass the long range (ids); summed exactly, the kernel's long would wrap.</summary>

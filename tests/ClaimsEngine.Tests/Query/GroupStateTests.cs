@@ -1,4 +1,5 @@
 using Claims.Engine.Query;
+using Claims.Engine.Tests.Kernels;
 
 namespace Claims.Engine.Tests.Query;
 
@@ -21,6 +22,51 @@ public class GroupStateTests
         var values = Values(state);
         Assert.Equal(values.Count, values.Distinct().Count());
         Assert.Equal(expected.Order(), values.Order());
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Blocks_of_values_added_at_once_within_their_zone_are_each_counted_once(int seed)
+    {
+        var random = new Random(seed);
+        for (var round = 0; round < 40; round++)
+        {
+            var state = new GroupState(1);
+            var expected = new HashSet<long>();
+            // Blocks one at a time, as a scan adds them: some few for their range (a set), some many (bits), some
+            // single values, with one value by itself now and then between them.
+            for (var block = 0; block < random.Next(1, 6); block++)
+            {
+                if (random.Next(3) == 0)
+                {
+                    var single = random.Next(2_000_000);
+                    state.Rows++;
+                    state.NonNull[0]++;
+                    state.AddDistinct(0, single);
+                    expected.Add(single);
+                }
+                var length = random.Next(1, 3_000);
+                var low = random.Next(0, 1_000_000);
+                var width = new[] { 1, 100, 50_000, 1_000_000 }[random.Next(4)];
+                var values = Enumerable.Range(0, length).Select(_ => low + random.Next(width)).ToArray();
+                var present = KernelInputs.Selection(random, length, extraWords: 0);
+                var rows = 0L;
+                for (var i = 0; i < length; i++)
+                {
+                    if (!KernelInputs.Selected(present, i)) continue;
+                    expected.Add(values[i]);
+                    rows++;
+                }
+                // Counted as present first, as every scan path does. The zone bounds every value of the block,
+                // present or not, and is often wider than the present ones.
+                state.Rows += rows;
+                state.NonNull[0] += rows;
+                state.AddDistinct<int>(0, values, present, rows, values.Min() - random.Next(3), values.Max() + random.Next(3));
+            }
+            AssertHolds(expected, state);
+            AssertHolds(expected, RoundTrip(state));
+        }
     }
 
     [Theory]
