@@ -8,7 +8,7 @@ namespace Claims.Sandbox.Dashboards;
 /// <summary>
 /// The policymakers' cost dashboard: total points and patients of the restricted dataset by prefecture, by sex ×
 /// age band, by claim kind and by service month, each through disclosure control under the service's own ledger
-/// project <see cref="Project"/>. Points are the fee schedule's unit: 1 point = 10 yen.
+/// project (<c>dashboards</c>). Points are the fee schedule's unit: 1 point = 10 yen.
 /// </summary>
 public sealed record CostDashboard(string Dataset, string Unit, int YenPerPoint, int Threshold, QueryResponse ByPrefecture, QueryResponse BySexAgeBand,
     QueryResponse ByClaimKind, QueryResponse Monthly);

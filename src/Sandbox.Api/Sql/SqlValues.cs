@@ -23,7 +23,7 @@ public static class SqlValues
 
     private static readonly BigInteger s_decimalLimit = BigInteger.Pow(10, 28);
 
-    /// <summary>Why a column of <paramref name="type"/> cannot be served, or null.</summary>
+    /// <summary>Why <paramref name="column"/>, by its type, cannot be served, or null.</summary>
     public static string? Refusal(SqlColumn column) =>
         s_unreadable.Contains(column.Type) || column.Type.StartsWith("type ", StringComparison.Ordinal) ? Unsupported(column) : null;
 

@@ -15,7 +15,7 @@ public abstract class TableSink(TableSchema table, BatchPool pool)
     public List<RowBatch> Batches { get; } = [];
     public long Rows { get; private set; }
 
-    /// <summary>A new row's index in <see cref="Current"/>, starting a new batch when the current one is full.</summary>
+    /// <summary>A new row's index in the current batch, starting a new batch when the current one is full.</summary>
     protected int NewRow()
     {
         if (_current is null || _current.Count == _current.Capacity)
