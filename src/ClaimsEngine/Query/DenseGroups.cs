@@ -198,6 +198,12 @@ internal static class DenseGroups
                 }
                 seen = state.Ordinal;
             }
+            if (global is null && state.DistinctBits[a] is { } bits && (ulong)(value >> 6) < (ulong)bits.Length)
+            {
+                // Most rows of a large cell land in bits already long enough: no call, no range or resize test.
+                bits[(int)(value >> 6)] |= 1UL << (int)value;
+                continue;
+            }
             state.AddDistinct(a, global is null ? value : global[value]);
         }
         return hits;
