@@ -6,48 +6,49 @@ namespace Claims.Engine.Kernels;
 
 /// <summary>
 /// The dense group-by's cell index, one key at a time: index[i] += (key(values[i]) - low) × stride, where the key
-/// is the value itself or, for age bands, the value divided by five. Small integers are widened in the register,
+/// is the value itself or, for age bands, the value divided by five; the first key writes the index instead
+/// (<c>first</c>), so a block's index is never cleared in a pass of its own. Small integers are widened in the register,
 /// so a key costs one read of its column and one read and write of the index, whatever its type. Arithmetic wraps
 /// in int on every path: a cell index is below 65,536 and a stored NULL's placeholder lands where the caller moves it.
 /// </summary>
 internal static class CellIndex
 {
-    /// <summary>The largest value <see cref="AddFifths{T}(ReadOnlySpan{T}, int, int, Span{int}, SimdLevel)"/> divides exactly: (v × 13108) &gt;&gt; 16 is v / 5 up to here.</summary>
+    /// <summary>The largest value <see cref="AddFifths{T}(ReadOnlySpan{T}, int, int, Span{int}, SimdLevel, bool)"/> divides exactly: (v × 13108) &gt;&gt; 16 is v / 5 up to here.</summary>
     public const int MaxFifths = 16383;
 
     private const int FifthMultiplier = 13108;
 
-    public static void Add<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, SimdLevel level) where T : unmanaged =>
-        Run(values, low, stride, index, fifths: false, level);
+    public static void Add<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, SimdLevel level, bool first = false) where T : unmanaged =>
+        Run(values, low, stride, index, fifths: false, first, level);
 
     /// <summary>index[i] += (values[i] / 5 - low) × stride for values in [0, <see cref="MaxFifths"/>]; others give wrong cells.</summary>
-    public static void AddFifths<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, SimdLevel level) where T : unmanaged =>
-        Run(values, low, stride, index, fifths: true, level);
+    public static void AddFifths<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, SimdLevel level, bool first = false) where T : unmanaged =>
+        Run(values, low, stride, index, fifths: true, first, level);
 
-    public static void Scalar<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, bool fifths) where T : unmanaged
+    public static void Scalar<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, bool fifths, bool first = false) where T : unmanaged
     {
         Require(values, index);
         for (var i = 0; i < values.Length; i++)
         {
             var key = (int)Integers.ToInt64(values[i]);
-            index[i] += unchecked(((fifths ? key / 5 : key) - low) * stride);
+            index[i] = (first ? 0 : index[i]) + unchecked(((fifths ? key / 5 : key) - low) * stride);
         }
     }
 
-    private static void Run<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, bool fifths, SimdLevel level) where T : unmanaged
+    private static void Run<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, bool fifths, bool first, SimdLevel level) where T : unmanaged
     {
         Require(values, index);
         var done = level switch
         {
-            SimdLevel.V512 => Add512(values, low, stride, index, fifths),
-            SimdLevel.V256 => Add256(values, low, stride, index, fifths),
-            SimdLevel.V128 => Add128(values, low, stride, index, fifths),
+            SimdLevel.V512 => Add512(values, low, stride, index, fifths, first),
+            SimdLevel.V256 => Add256(values, low, stride, index, fifths, first),
+            SimdLevel.V128 => Add128(values, low, stride, index, fifths, first),
             _ => 0,
         };
-        Scalar(values[done..], low, stride, index[done..], fifths);
+        Scalar(values[done..], low, stride, index[done..], fifths, first);
     }
 
-    private static int Add512<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, bool fifths) where T : unmanaged
+    private static int Add512<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, bool fifths, bool first) where T : unmanaged
     {
         ref var source = ref MemoryMarshal.GetReference(values);
         ref var target = ref MemoryMarshal.GetReference(index);
@@ -57,12 +58,13 @@ internal static class CellIndex
         {
             var key = Load512(ref source, i);
             if (fifths) key = Vector512.ShiftRightArithmetic(key * multiplier, 16);
-            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref target, (nuint)i) + (key - lows) * strides, ref target, (nuint)i);
+            var before = first ? Vector512<int>.Zero : Vector512.LoadUnsafe(ref target, (nuint)i);
+            Vector512.StoreUnsafe(before + (key - lows) * strides, ref target, (nuint)i);
         }
         return i;
     }
 
-    private static int Add256<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, bool fifths) where T : unmanaged
+    private static int Add256<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, bool fifths, bool first) where T : unmanaged
     {
         ref var source = ref MemoryMarshal.GetReference(values);
         ref var target = ref MemoryMarshal.GetReference(index);
@@ -72,12 +74,13 @@ internal static class CellIndex
         {
             var key = Load256(ref source, i);
             if (fifths) key = Vector256.ShiftRightArithmetic(key * multiplier, 16);
-            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref target, (nuint)i) + (key - lows) * strides, ref target, (nuint)i);
+            var before = first ? Vector256<int>.Zero : Vector256.LoadUnsafe(ref target, (nuint)i);
+            Vector256.StoreUnsafe(before + (key - lows) * strides, ref target, (nuint)i);
         }
         return i;
     }
 
-    private static int Add128<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, bool fifths) where T : unmanaged
+    private static int Add128<T>(ReadOnlySpan<T> values, int low, int stride, Span<int> index, bool fifths, bool first) where T : unmanaged
     {
         ref var source = ref MemoryMarshal.GetReference(values);
         ref var target = ref MemoryMarshal.GetReference(index);
@@ -87,7 +90,8 @@ internal static class CellIndex
         {
             var key = Load128(ref source, i);
             if (fifths) key = Vector128.ShiftRightArithmetic(key * multiplier, 16);
-            Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref target, (nuint)i) + (key - lows) * strides, ref target, (nuint)i);
+            var before = first ? Vector128<int>.Zero : Vector128.LoadUnsafe(ref target, (nuint)i);
+            Vector128.StoreUnsafe(before + (key - lows) * strides, ref target, (nuint)i);
         }
         return i;
     }

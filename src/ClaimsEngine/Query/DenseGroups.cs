@@ -49,15 +49,20 @@ internal static class DenseGroups
         try
         {
             var index = rented.AsSpan(0, count);
-            index.Clear();
+            var first = true;
             long stride = 1;
             foreach (var key in keys)
             {
                 // A key the block holds one value of (the month of a month's partition, its fiscal year) puts
-                // every row at offset zero: nothing to add.
-                if (key.Size > 1) AddKey(key, block, start, count, index, (int)stride, SimdLevels.Active);
+                // every row at offset zero: nothing to add. The first key that adds writes the index instead.
+                if (key.Size > 1)
+                {
+                    AddKey(key, block, start, count, index, (int)stride, first, SimdLevels.Active);
+                    first = false;
+                }
                 stride *= key.Size;
             }
+            if (first) index.Clear();
             Accumulate(query, partition, block, start, count, selected, groups, lastGroups, keys, cells, index, strings);
         }
         finally
@@ -210,16 +215,16 @@ internal static class DenseGroups
     }
 
     /// <summary>Adds each row's offset in this key, times the key's stride, to its cell index.</summary>
-    private static void AddKey(Key key, int block, int start, int count, Span<int> index, int stride, SimdLevel level)
+    private static void AddKey(Key key, int block, int start, int count, Span<int> index, int stride, bool first, SimdLevel level)
     {
         var column = key.Column;
         switch (column.Schema.Type)
         {
-            case LogicalType.Bool: AddKey(MemoryMarshal.Cast<bool, sbyte>(column.Values<bool>()).Slice(start, count), key, column.Zones[block], index, stride, level); break;
-            case LogicalType.Int8: AddKey(column.Values<sbyte>().Slice(start, count), key, column.Zones[block], index, stride, level); break;
-            case LogicalType.Int16: AddKey(column.Values<short>().Slice(start, count), key, column.Zones[block], index, stride, level); break;
-            case LogicalType.Int64: AddKey(column.Values<long>().Slice(start, count), key, column.Zones[block], index, stride, level); break;
-            default: AddKey(column.Values<int>().Slice(start, count), key, column.Zones[block], index, stride, level); break;
+            case LogicalType.Bool: AddKey(MemoryMarshal.Cast<bool, sbyte>(column.Values<bool>()).Slice(start, count), key, column.Zones[block], index, stride, first, level); break;
+            case LogicalType.Int8: AddKey(column.Values<sbyte>().Slice(start, count), key, column.Zones[block], index, stride, first, level); break;
+            case LogicalType.Int16: AddKey(column.Values<short>().Slice(start, count), key, column.Zones[block], index, stride, first, level); break;
+            case LogicalType.Int64: AddKey(column.Values<long>().Slice(start, count), key, column.Zones[block], index, stride, first, level); break;
+            default: AddKey(column.Values<int>().Slice(start, count), key, column.Zones[block], index, stride, first, level); break;
         }
         if (!key.HasNulls) return;
         // A null row holds zero in its slot and was placed by that zero: move it to the key's null slot.
@@ -229,7 +234,7 @@ internal static class DenseGroups
             if (!Validity.IsValid(validity, start + i)) index[i] += (int)((key.Size - 1 - placed) * stride);
     }
 
-    private static void AddKey<T>(ReadOnlySpan<T> values, Key key, ZoneEntry zone, Span<int> index, int stride, SimdLevel level)
+    private static void AddKey<T>(ReadOnlySpan<T> values, Key key, ZoneEntry zone, Span<int> index, int stride, bool first, SimdLevel level)
         where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         var (derivation, low, step) = (key.Derivation, key.Base, key.Step);
@@ -237,14 +242,15 @@ internal static class DenseGroups
         // (a NULL's placeholder zero among them). Ids, years and fiscal years go the scalar way.
         if (typeof(T) != typeof(long) && derivation == Derivation.None)
         {
-            CellIndex.Add(values, (int)low, stride, index, level);
+            CellIndex.Add(values, (int)low, stride, index, level, first);
             return;
         }
         if (typeof(T) != typeof(long) && derivation == Derivation.AgeBand && zone.Min >= 0 && zone.Max <= CellIndex.MaxFifths)
         {
-            CellIndex.AddFifths(values, (int)(low / 5), stride, index, level);
+            CellIndex.AddFifths(values, (int)(low / 5), stride, index, level, first);
             return;
         }
+        if (first) index.Clear();
         if (derivation == Derivation.None)
         {
             for (var i = 0; i < values.Length; i++) index[i] += (int)((long.CreateTruncating(values[i]) - low) * stride);

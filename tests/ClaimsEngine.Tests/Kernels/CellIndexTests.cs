@@ -30,6 +30,9 @@ public class CellIndexTests
         Assert.Equal([12, 0, -1], index);
         CellIndex.Scalar<short>([47, 44, 0], low: 8, stride: 47, index, fifths: true);
         Assert.Equal([12 + 47, 0, -1 - 8 * 47], index);
+        // The first key forgets what the index held.
+        CellIndex.Scalar<int>([5, 9, 7], low: 5, stride: 3, index, fifths: false, first: true);
+        Assert.Equal([0, 12, 6], index);
     }
 
     [Fact]
@@ -59,6 +62,8 @@ public class CellIndexTests
     private static void Check<T>(Random random, int length, SimdLevel level) where T : unmanaged, INumber<T>, IMinMaxValue<T>
     {
         var fifths = random.Next(2) == 0;
+        // The first key writes over whatever the rented index held; later keys add to it.
+        var first = random.Next(3) == 0;
         // Fifths hold only for values in [0, MaxFifths]; plain keys take anything, extremes included.
         var values = Enumerable.Range(0, length)
             .Select(_ => fifths ? T.CreateTruncating(random.Next(0, Math.Min(CellIndex.MaxFifths, int.CreateTruncating(T.MaxValue)) + 1)) : KernelInputs.Value<T>(random))
@@ -66,10 +71,10 @@ public class CellIndexTests
         var (low, stride) = (random.Next(-100, 100), random.Next(1, 4000));
         var start = Enumerable.Range(0, length).Select(_ => random.Next(0, 1 << 16)).ToArray();
         var expected = (int[])start.Clone();
-        CellIndex.Scalar<T>(values, low, stride, expected, fifths);
+        CellIndex.Scalar<T>(values, low, stride, expected, fifths, first);
         var actual = (int[])start.Clone();
-        if (fifths) CellIndex.AddFifths<T>(values, low, stride, actual, level);
-        else CellIndex.Add<T>(values, low, stride, actual, level);
-        Assert.True(expected.AsSpan().SequenceEqual(actual), $"{typeof(T).Name} × {length} at {level}, fifths {fifths}");
+        if (fifths) CellIndex.AddFifths<T>(values, low, stride, actual, level, first);
+        else CellIndex.Add<T>(values, low, stride, actual, level, first);
+        Assert.True(expected.AsSpan().SequenceEqual(actual), $"{typeof(T).Name} × {length} at {level}, fifths {fifths}, first {first}");
     }
 }
