@@ -29,20 +29,29 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy)
         _addedFigures.SelectMany(cell => cell.Value.Select(f => (cell.Key, f.Key, f.Value))).ToList();
 
     /// <summary>
-    /// The oldest cell asked before (in this release or an earlier one) near a cell of <paramref name="units"/>
-    /// records sketched by <paramref name="sketch"/>, and how many records apart. At the perturbed edge, near as the
-    /// asking cell's own count draw (<paramref name="uniform"/>) would hide that many records: one draw for every
-    /// cell it is compared with, so being near one of them is being near the closest, however many there are.
+    /// The cell asked before (in this release or an earlier one) that a cell of <paramref name="units"/> records
+    /// sketched by <paramref name="sketch"/> lands on, and how many records apart; null when it is near none. Near
+    /// as the asking cell's own count draw (<paramref name="uniform"/>) would hide the records between it and the
+    /// closest kept cell: within the threshold for sure, at the perturbed edge by that one draw, so being near any
+    /// of them is being near the closest, however many there are. The same patients land where they landed before.
+    /// Otherwise each family of kept cells (a root and its aliases) in reach scores its closest member's distance
+    /// plus a noise of its own for this asker (<see cref="CellPerturbation.LandingNoise"/>), and the least score
+    /// wins, ties to the oldest.
     /// </summary>
     /// <remarks>
-    /// Drawn per pair, nearness was near if any pair said so, and an analyst who kept 300 aliases of one cell (one
-    /// figure each) made a cell exactly at the edge of all of them near almost surely, and one a patient further far:
-    /// one figure then said whether a target held a secret (attack review 25: 23 of 31, 6 of 119 with a margin of 5).
-    /// With the count's own draw, a cell one record further from a kept one than it holds is near only when its own
-    /// count is x as well, so a kept cell of one person never makes pads around it x more often than no cell would
-    /// (drawn apart, review 22: 19 of 22). The draw decides nothing shown: every figure is drawn apart
-    /// (<see cref="CellPerturbation.ShownCount"/>), since a figure of the deciding draw said its noise was past a
-    /// point the analyst set (review 24).
+    /// Drawn per pair, nearness was near if any pair said so, and an analyst who kept 300 aliases of one cell made a
+    /// cell exactly at the edge of all of them near almost surely, and one a patient further far (attack review 25:
+    /// 23 of 31, 6 of 119 with a margin of 5). With the count's own draw, a cell one record further from a kept one
+    /// than it holds is near only when its own count is x as well, so a kept cell of one person never makes pads
+    /// around it x more often than no cell would (drawn apart, review 22: 19 of 22). The draw decides nothing shown:
+    /// every figure is drawn apart (<see cref="CellPerturbation.ShownCount"/>), since a figure of the deciding draw
+    /// said its noise was past a point the analyst set (review 24).
+    /// Which cell a near cell lands on must not follow from which kept cell is closest by one patient either.
+    /// Landing on any cell within the threshold first, else on the oldest at the edge, said it exactly: an older
+    /// root 10 or 11 from a probe and a newer one 10 or 9 from it, and "shown the newer one's figure" meant the
+    /// target was not there (review 26: 118 of 118 at the margin of 5, and small counts pinned in 9 figures each).
+    /// Scored with noise, a family a few patients away still wins over one at the edge almost surely, so two cells
+    /// a few apart land alike (review 4), while two families at about the same distance are picked by the draw.
     /// </remarks>
     private (ShownCell Cell, int Apart)? Near(long units, CellSketch sketch, double uniform)
     {
@@ -52,22 +61,23 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy)
         for (var size = units - limit; size <= units + limit; size++)
             foreach (var other in shown.WithUnits(size).Concat(_added.GetValueOrDefault(size) ?? []))
                 if (other.Units > 0) candidates.Add((Order(other), other));
-        // Oldest first, so asking again lands where it landed before (kept cells are never removed); and a cell
-        // fewer than the threshold from a kept one lands there before any drawn at the edge does, so two cells a
-        // few apart never get two draws against a third that would tell them apart.
+        // Oldest first, so that ties go to the oldest.
         candidates.Sort((a, b) => a.Order.CompareTo(b.Order));
-        (ShownCell, int)? drawn = null;
+        (ShownCell Cell, int Apart, int Score)? best = null;
+        var closest = int.MaxValue;
         foreach (var (_, other) in candidates)
         {
             if (CellSketch.Difference(sketch, other.Sketch, limit) is not { } between) continue;
-            if (between.Size < policy.Threshold) return (other, between.Size);
-            // At the perturbed edge every kept cell is near alike, small or not, an alias as its root is: followed
-            // there only within its root's reach, a chain's member had a sharp edge (attack review 22: 35 of 35), and
-            // near only within the threshold, so did a small kept cell (review 23: 17 of 18). What stays is the edge
-            // every cell has, as the threshold's own does.
-            drawn ??= policy.Noise.Perturb(between.Size, uniform) is null ? (other, between.Size) : null;
+            if (between.Size == 0) return (other, 0);
+            closest = Math.Min(closest, between.Size);
+            var score = between.Size + CellPerturbation.LandingNoise(uniform, other.Root.Sketch.Key);
+            if (best is null || score < best.Value.Score) best = (other, between.Size, score);
         }
-        return drawn;
+        // At the perturbed edge every kept cell is near alike, small or not, an alias as its root is: followed there
+        // only within its root's reach, a chain's member had a sharp edge (attack review 22: 35 of 35), and near only
+        // within the threshold, so did a small kept cell (review 23: 17 of 18). What stays is the edge every cell has.
+        if (best is not { } landing || (closest >= policy.Threshold && policy.Noise.Perturb(closest, uniform) is not null)) return null;
+        return (landing.Cell, landing.Apart);
     }
 
     /// <summary>

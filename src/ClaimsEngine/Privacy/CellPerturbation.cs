@@ -53,5 +53,19 @@ internal sealed class CellPerturbation(DisclosurePolicy policy, RecordKeys keys,
 
     private ulong CountKey(long count) => keys.FigureKey(cellKey, Figure.Count, count, position);
 
+    /// <summary>
+    /// The noise a kept cell's family (a root and its aliases, by <paramref name="rootKey"/>) adds to its distance
+    /// from an asking cell whose count draw is <paramref name="uniform"/>, which chooses the cell it lands on
+    /// (<see cref="CellHistory"/>). Drawn from that secret draw, it is as unknown to the analyst, and the same
+    /// whenever the same patients ask.
+    /// </summary>
+    public static int LandingNoise(double uniform, uint rootKey)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(long) + sizeof(uint)];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes, BitConverter.DoubleToInt64Bits(uniform));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes[sizeof(long)..], rootKey);
+        return PerturbationTable.Noise(Uniform(System.IO.Hashing.XxHash3.HashToUInt64(bytes)));
+    }
+
     public static double Uniform(ulong key) => (key >> 11) * (1.0 / (1UL << 53));
 }
