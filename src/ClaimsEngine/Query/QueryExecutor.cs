@@ -70,9 +70,13 @@ public static class QueryExecutor
             using var width = SimdLevels.Use(options.Simd);
             var groups = tables[worker] = [];
             var lastGroups = new LastGroups(query.Select.Count);
+            // A block's selection and its unknown rows, written whole for every block, so one pair serves the worker's
+            // blocks: allocated per block, they were most of what a filtered scan allocated.
+            var selection = new ulong[PredicateEvaluator.Words(dataset.Manifest.BlockRows)];
+            var unknown = new ulong[selection.Length];
             for (var i = Interlocked.Increment(ref next); i < work.Length && !cancellationToken.IsCancellationRequested; i = Interlocked.Increment(ref next))
             {
-                Scan(query, evaluator, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, lastGroups, statistics);
+                Scan(query, evaluator, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, lastGroups, selection, unknown, statistics);
                 // Read once the kernels have run: the width still in force then is the one they ran at.
                 statistics?.Ran(SimdLevels.Active);
             }
@@ -91,18 +95,14 @@ public static class QueryExecutor
     private static int Blocks(DatasetPartition partition, int blockRows) => (partition.RowCount + blockRows - 1) / blockRows;
 
     private static void Scan(QueryModel query, PredicateEvaluator evaluator, GlobalStrings strings, DatasetPartition partition, int block, int blockRows,
-        Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, ScanStatistics? statistics)
+        Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, Span<ulong> selection, Span<ulong> unknown, ScanStatistics? statistics)
     {
         var start = block * blockRows;
         var count = Math.Min(blockRows, partition.RowCount - start);
         var words = PredicateEvaluator.Words(count);
-        var selected = new ulong[words];
-        if (query.Where is null)
-        {
-            System.Array.Fill(selected, ulong.MaxValue);
-            if ((count & 63) != 0) selected[^1] = (1UL << (count & 63)) - 1;
-        }
-        else evaluator.Evaluate(query.Where, partition, start, count, selected, new ulong[words]);
+        var selected = selection[..words];
+        if (query.Where is null) Bitmap.SetAll(selected, count);
+        else evaluator.Evaluate(query.Where, partition, start, count, selected, unknown[..words]);
 
         if (query.GroupBy.Count == 0 ? Vectorised.TryAggregate(query, partition, block, start, count, selected, groups)
                 : DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, lastGroups, strings, statistics)) return;
