@@ -83,6 +83,37 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     }
 
     [Fact]
+    public void A_cell_as_far_from_two_kept_cells_lands_on_either_by_its_draw_and_a_much_closer_one_wins()
+    {
+        // Two roots 20 apart around a common base (A: base and P, B: base and Q). An asker with half of P and half of
+        // Q is 10 from each, near both by its one draw: which it lands on is drawn too, not the older one always
+        // (review 26). An asker 6 from A and 14 from B, near A for sure, lands there but when the two families'
+        // noises pull 8 apart, which the table makes rare.
+        var (onA, onB, far, closeOnB, closeOnA) = (0, 0, 0, 0, 0);
+        for (var i = 0; i < 120; i++)
+        {
+            var ledger = fixture.NewLedger();
+            var extra = Range(10_000 + 3 * i, 3).ToArray();
+            var (pads, qads) = (Range(500, 10).ToArray(), Range(600, 10).ToArray());
+            var roots = Show(ledger, (Range(0, 200).Concat(pads).Concat(extra), 1), (Range(0, 200).Concat(qads).Concat(extra), 2));
+            Assert.Equal([1.0, 2.0], roots);
+            var even = Show(ledger, (Range(0, 200).Concat(pads[..5]).Concat(qads[..5]).Concat(extra).Append(20_000 + i), 3))[0];
+            if (even == 1) onA++;
+            else if (even == 2) onB++;
+            else far++;
+            // In a project of its own, so that the first asker's cell (5 from this one) is not a third family.
+            var apart = fixture.NewLedger();
+            Show(apart, (Range(0, 200).Concat(pads).Concat(extra), 1), (Range(0, 200).Concat(qads).Concat(extra), 2));
+            var close = Show(apart, (Range(0, 200).Concat(pads[..7]).Concat(qads[..3]).Concat(extra), 4))[0];
+            if (close == 2) closeOnB++;
+            else if (close == 1) closeOnA++;
+        }
+        var counts = $"as far from both: on A {onA}, on B {onB}, far {far}; much closer to A: on A {closeOnA}, on B {closeOnB}";
+        Assert.True(onA >= 8 && onB >= 8, counts);
+        Assert.True(closeOnA >= 114, counts);
+    }
+
+    [Fact]
     public void One_difference_against_two_bases_is_drawn_twice()
     {
         // The third review's attack: with the 10–14 band keyed by the records between alone, the same difference
