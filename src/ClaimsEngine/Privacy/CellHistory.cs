@@ -67,11 +67,15 @@ internal sealed class CellHistory(ShownCells shown, DisclosurePolicy policy)
         var closest = int.MaxValue;
         foreach (var (_, other) in candidates)
         {
-            if (CellSketch.Difference(sketch, other.Sketch, limit) is not { } between) continue;
-            if (between.Size == 0) return (other, 0);
-            closest = Math.Min(closest, between.Size);
-            var score = between.Size + CellPerturbation.LandingNoise(uniform, other.Root.Sketch.Key);
-            if (best is null || score < best.Value.Score) best = (other, between.Size, score);
+            // Not `is not { } between`: a mutant without the continue would not compile, and mutation testing
+            // (docs/mutation.md) would then leave this whole method out.
+            var between = CellSketch.Difference(sketch, other.Sketch, limit);
+            if (between is null) continue;
+            var apart = between.Value.Size;
+            if (apart == 0) return (other, 0);
+            closest = Math.Min(closest, apart);
+            var score = apart + CellPerturbation.LandingNoise(uniform, other.Root.Sketch.Key);
+            if (best is null || score < best.Value.Score) best = (other, apart, score);
         }
         // At the perturbed edge every kept cell is near alike, small or not, an alias as its root is: followed there
         // only within its root's reach, a chain's member had a sharp edge (attack review 22: 35 of 35), and near only
