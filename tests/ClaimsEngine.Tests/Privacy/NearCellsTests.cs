@@ -149,6 +149,25 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     }
 
     [Fact]
+    public void Exactly_the_threshold_apart_is_near_only_by_the_draw_and_a_cell_of_exactly_the_threshold_is_shown_by_its_own()
+    {
+        // With the draw at the top of the table (noise +5) a count of 10 is shown, so a cell 10 from a kept one is
+        // far, and 9 from it near for sure; a fresh cell of exactly 10 patients is not a small one.
+        IReleaseLedger ledger = fixture.NewLedger();
+        var keys = ledger.KeysFor(fixture.Dataset, "p");
+        var shown = ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
+        {
+            var kept = history.Decide(200, Sketch(keys, Range(0, 200)), Kept);
+            var ten = history.Decide(210, Sketch(keys, Range(0, 210)), Kept);
+            var nine = history.Decide(209, Sketch(keys, Range(1_000, 9).Concat(Range(0, 200))), Kept);
+            var exactly = history.Decide(10, Sketch(keys, Range(5_000, 10)), Kept);
+            return ([history.Figure(kept, "count:*", () => 1), history.Figure(ten, "count:*", () => 2), history.Figure(nine, "count:*", () => 3),
+                history.Figure(exactly, "count:*", () => 4)], null, 4);
+        }).Result;
+        Assert.Equal([1.0, 2.0, 1.0, 4.0], shown);
+    }
+
+    [Fact]
     public void A_cell_hidden_by_its_own_rules_gives_every_cell_that_lands_on_it_x_whatever_is_asked()
     {
         // The fourth review: a tiny kept cell lent its place to a later asker, whose own data then defined a new
