@@ -17,7 +17,14 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     private double?[] Show(IReleaseLedger ledger, params (IEnumerable<int> Patients, double Own)[] cells) =>
         ShowFigure(ledger, "count:*", cells);
 
-    private double?[] ShowFigure(IReleaseLedger ledger, string figure, params (IEnumerable<int> Patients, double Own)[] cells)
+    private double?[] ShowFigure(IReleaseLedger ledger, string figure, params (IEnumerable<int> Patients, double Own)[] cells) =>
+        Release(ledger, figure, [.. cells.Select(c => (c.Patients, (double?)null, c.Own))]);
+
+    /// <summary>One release of these cells in a fresh project, each decided with the count draw given (<see cref="Kept"/>, <see cref="Away"/>).</summary>
+    private double?[] Drawn(params (IEnumerable<int> Patients, double Draw, double Own)[] cells) =>
+        Release(fixture.NewLedger(), "count:*", [.. cells.Select(c => (c.Patients, (double?)c.Draw, c.Own))]);
+
+    private double?[] Release(IReleaseLedger ledger, string figure, (IEnumerable<int> Patients, double? Draw, double Own)[] cells)
     {
         var keys = ledger.KeysFor(fixture.Dataset, "p");
         return ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
@@ -26,8 +33,8 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
             {
                 var patients = cell.Patients.ToArray();
                 var sketch = Sketch(keys, patients);
-                // The cell's own count draw, as a release takes it, keyed by its records.
-                var draw = new CellPerturbation(Policy, keys, sketch.Key).CountUniform(patients.Length);
+                // The cell's own count draw, as a release takes it, keyed by its records, unless the test forces one.
+                var draw = cell.Draw ?? new CellPerturbation(Policy, keys, sketch.Key).CountUniform(patients.Length);
                 return history.Figure(history.Decide(patients.Length, sketch, draw), figure, () => cell.Own);
             }).ToArray();
             return (shown, null, cells.Length);
@@ -136,15 +143,7 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     {
         // The sixteenth review: decided by its own key, a base and one person came out x now and then, exactly when
         // the person was there (the base alone lands on itself and is shown). Under the threshold, a cell stays x.
-        IReleaseLedger ledger = fixture.NewLedger();
-        var keys = ledger.KeysFor(fixture.Dataset, "p");
-        var shown = ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
-        {
-            var first = history.Decide(12, Sketch(keys, Range(0, 12)), Kept);
-            var plusOne = history.Decide(13, Sketch(keys, Range(0, 13)), Away);
-            var fewer = history.Decide(9, Sketch(keys, Range(0, 9)), Kept);
-            return ([history.Figure(first, "count:*", () => 12), history.Figure(plusOne, "count:*", () => 13), history.Figure(fewer, "count:*", () => 9)], null, 3);
-        }).Result;
+        var shown = Drawn((Range(0, 12), Kept, 12), (Range(0, 13), Away, 13), (Range(0, 9), Kept, 9));
         Assert.Equal([12.0, 12.0, null], shown);
     }
 
@@ -153,17 +152,7 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     {
         // With the draw at the top of the table (noise +5) a count of 10 is shown, so a cell 10 from a kept one is
         // far, and 9 from it near for sure; a fresh cell of exactly 10 patients is not a small one.
-        IReleaseLedger ledger = fixture.NewLedger();
-        var keys = ledger.KeysFor(fixture.Dataset, "p");
-        var shown = ledger.Release<double?[]>(new DisclosureRequest("p", ledger, "", Policy), keys, "query", "q", history =>
-        {
-            var kept = history.Decide(200, Sketch(keys, Range(0, 200)), Kept);
-            var ten = history.Decide(210, Sketch(keys, Range(0, 210)), Kept);
-            var nine = history.Decide(209, Sketch(keys, Range(1_000, 9).Concat(Range(0, 200))), Kept);
-            var exactly = history.Decide(10, Sketch(keys, Range(5_000, 10)), Kept);
-            return ([history.Figure(kept, "count:*", () => 1), history.Figure(ten, "count:*", () => 2), history.Figure(nine, "count:*", () => 3),
-                history.Figure(exactly, "count:*", () => 4)], null, 4);
-        }).Result;
+        var shown = Drawn((Range(0, 200), Kept, 1), (Range(0, 210), Kept, 2), (Range(1_000, 9).Concat(Range(0, 200)), Kept, 3), (Range(5_000, 10), Kept, 4));
         Assert.Equal([1.0, 2.0, 1.0, 4.0], shown);
     }
 
