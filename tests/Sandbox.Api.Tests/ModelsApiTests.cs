@@ -49,7 +49,7 @@ public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<Controlle
     }
 
     [Fact]
-    public async Task Bad_requests_are_named_before_anything_is_queued_and_restricted_data_is_refused()
+    public async Task Bad_requests_are_named_before_anything_is_queued_and_restricted_data_goes_through_model_disclosure_control()
     {
         var analyst = factory.Client((await factory.Admin().NewUser("analyst")).Key);
         var id = await analyst.NewProject(["restricted"]);
@@ -58,8 +58,18 @@ public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<Controlle
         await (await analyst.TrainModel(id, "synthetic", "\"a spec\"")).AssertProblem(HttpStatusCode.BadRequest, "spec is required");
         await (await analyst.TrainModel(id, "nowhere", SandboxApi.ModelSpec)).AssertProblem(HttpStatusCode.NotFound, "no dataset");
         await (await analyst.TrainModel("p_nosuchproject00", "synthetic", SandboxApi.ModelSpec)).AssertProblem(HttpStatusCode.NotFound, "no project");
+        // Restricted data: only inside an approved project, and only with leaves of at least the threshold.
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.TrainModel(id, "restricted", SandboxApi.ModelSpec)).StatusCode);
         await factory.Admin().Approve(id, factory.Clock.GetUtcNow().AddDays(30));
-        await (await analyst.TrainModel(id, "restricted", SandboxApi.ModelSpec)).AssertProblem(HttpStatusCode.Forbidden, "model disclosure control");
+        await (await analyst.TrainModel(id, "restricted", SandboxApi.ModelSpec.Replace("\"minMembersPerLeaf\": 10", "\"minMembersPerLeaf\": 9")))
+            .AssertProblem(HttpStatusCode.BadRequest, "model.minMembersPerLeaf: 9 is below the disclosure threshold of 10");
         Assert.Empty((await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{id}/jobs")).EnumerateArray());
+        // The sandbox's small restricted dataset holds a few hundred test members: the job runs and is refused on
+        // the test set's released count, which the error does not give.
+        var response = await analyst.TrainModel(id, "restricted", SandboxApi.ModelSpec);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var job = await analyst.WaitForJob((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!);
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Contains("split: on restricted data the test set must hold at least 1,000 members as released", job.GetProperty("error").GetString());
     }
 }

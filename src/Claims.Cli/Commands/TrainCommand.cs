@@ -14,16 +14,19 @@ internal static class TrainCommand
         var data = CommonOptions.Data();
         var spec = new Option<string>("--spec") { Description = "The model spec (data-schemas/model.schema.json), or - for standard input", Required = true };
         var output = CommonOptions.Out("The folder for report.json, report.html, spec.json, model.zip and model.onnx");
+        var disclosure = new DisclosureOptions("The project a model of restricted data is released to (required on restricted data)");
         var command = new Command("train", "Train a prediction model from a spec: a target cohort, an outcome window, features and a trainer") { data, spec, output };
+        disclosure.AddTo(command);
         command.SetAction(parse =>
         {
             using var dataset = Dataset.Open(parse.GetValue(data)!);
-            var parsed = ModelSpecParser.Parse(CommonOptions.ReadText(parse.GetValue(spec)!, input, "--spec"), dataset.Schema);
-            var report = ModelRun.Train(dataset, parsed, parse.GetValue(output)!);
+            var text = CommonOptions.ReadText(parse.GetValue(spec)!, input, "--spec");
+            var parsed = ModelSpecParser.Parse(text, dataset.Schema);
+            var report = ModelRun.Train(dataset, parsed, parse.GetValue(output)!, disclosure.Request(parse, dataset, text));
             var population = report.Population;
             console.MarkupLineInterpolated($"[bold]{report.Name}[/] ({report.Model}, {report.ElapsedSeconds:N1} s)");
-            console.MarkupLineInterpolated($"cohort {population.Cohort:N0}, not observed to the end of months {population.OutcomeMonths}: {population.NotObservedToWindowEnd:N0}; members {population.Members:N0} with {population.Outcomes:N0} outcomes; test {population.Test:N0} with {population.TestOutcomes:N0}");
-            console.MarkupLineInterpolated($"{report.Features.Count:N0} features ({report.Features.Dropped.Count:N0} rare flags dropped)");
+            console.MarkupLineInterpolated($"cohort {N(population.Cohort)}, not observed to the end of months {population.OutcomeMonths}: {N(population.NotObservedToWindowEnd)}; members {N(population.Members)} with {N(population.Outcomes)} outcomes; test {N(population.Test)} with {N(population.TestOutcomes)}");
+            console.MarkupLineInterpolated($"{report.Features.Count:N0} features ({(report.Disclosure.Restricted ? "rare flags dropped, not listed" : $"{report.Features.Dropped.Count:N0} rare flags dropped")})");
             var table = new Table().AddColumn("test set").AddColumn(new TableColumn(report.Model).RightAligned()).AddColumn(new TableColumn("logistic baseline").RightAligned());
             foreach (var (name, chosen, baseline) in new[]
             {
@@ -36,9 +39,18 @@ internal static class TrainCommand
             console.Write(table);
             var attack = report.MembershipInference;
             console.MarkupLineInterpolated($"membership inference: attack AUC {attack.AttackAuc:F3} (limit {attack.Limit:F2}): {(attack.Passed ? "passed" : "failed, the model remembers its training members")}");
+            foreach (var rule in report.Disclosure.Rules) console.MarkupLineInterpolated($"[grey]{rule}[/]");
+            if (report.Disclosure.Withheld is { } withheld)
+            {
+                console.MarkupLineInterpolated($"[red]the model is {withheld}[/]");
+                console.MarkupLineInterpolated($"written to {parse.GetValue(output)}: {ModelRun.ReportFile}, {ModelRun.PageFile}, {ModelRun.SpecFile}");
+                return 0;
+            }
             console.MarkupLineInterpolated($"written to {parse.GetValue(output)}: {ModelRun.ReportFile}, {ModelRun.PageFile}, {ModelRun.SpecFile}, {ModelRun.ModelFile}, {ModelRun.OnnxFile}");
             return 0;
         });
         return command;
     }
+
+    private static string N(long? count) => count is { } value ? value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : Engine.Privacy.DisclosurePolicy.Marker;
 }

@@ -87,19 +87,24 @@ internal static class BinaryMetrics
     private static List<CalibrationBin> Calibration(double[] scores, bool[] outcomes, int[] order)
     {
         var bins = new List<CalibrationBin>(Bins);
+        foreach (var (bin, members) in Deciles(order))
+        {
+            var sum = members.Sum(m => scores[m]);
+            long positives = members.Count(m => outcomes[m]);
+            bins.Add(new CalibrationBin(bin, members.Length, positives, sum / members.Length, positives / (double)members.Length));
+        }
+        return bins;
+    }
+
+    /// <summary>The members of each non-empty decile of <see cref="Calibration"/>, by their index in <paramref name="scores"/>.</summary>
+    public static IEnumerable<(int Bin, int[] Members)> Deciles(double[] scores, bool[] outcomes) => Deciles(Ascending(scores, outcomes));
+
+    private static IEnumerable<(int Bin, int[] Members)> Deciles(int[] order)
+    {
         for (var b = 0; b < Bins; b++)
         {
             var (from, to) = ((int)((long)b * order.Length / Bins), (int)((long)(b + 1) * order.Length / Bins));
-            if (to == from) continue;
-            double sum = 0;
-            long positives = 0;
-            for (var i = from; i < to; i++)
-            {
-                sum += scores[order[i]];
-                if (outcomes[order[i]]) positives++;
-            }
-            bins.Add(new CalibrationBin(b + 1, to - from, positives, sum / (to - from), positives / (double)(to - from)));
+            if (to > from) yield return (b + 1, order[from..to]);
         }
-        return bins;
     }
 }

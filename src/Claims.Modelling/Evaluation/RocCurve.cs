@@ -22,4 +22,25 @@ public static class RocCurve
         }
         return points;
     }
+
+    /// <summary>
+    /// The ROC curve through the decile edges only, from the highest decile down, made from the deciles' counts as
+    /// given: on restricted data the released ones, so the curve says nothing the calibration table does not (a
+    /// curve through every member steps by one over the exact number of outcomes). Empty when a count is suppressed.
+    /// </summary>
+    public static IReadOnlyList<(double FalsePositiveRate, double TruePositiveRate)> ThroughDeciles(IReadOnlyList<CalibrationBin> bins)
+    {
+        if (bins.Any(b => b.Count is null || b.Observed is null || b.Observed > b.Count)) return [];
+        double positives = bins.Sum(b => b.Observed!.Value), negatives = bins.Sum(b => b.Count!.Value - b.Observed!.Value);
+        if (positives == 0 || negatives == 0) return [];
+        var points = new List<(double, double)> { (0, 0) };
+        double truePositives = 0, falsePositives = 0;
+        foreach (var bin in bins.OrderByDescending(b => b.Bin))
+        {
+            truePositives += bin.Observed!.Value;
+            falsePositives += bin.Count!.Value - bin.Observed.Value;
+            points.Add((falsePositives / negatives, truePositives / positives));
+        }
+        return points;
+    }
 }

@@ -25,27 +25,39 @@ internal static class FeatureExtractor
     /// <summary>
     /// The population's features; with <paramref name="names"/> (a trained model's), exactly those in that order,
     /// nothing dropped for rarity and 0 for a flag or category no member has, so that new data meets the model as
-    /// the training data did.
+    /// the training data did. Which indicators are common enough to keep is decided by <paramref name="disclosure"/>
+    /// (on restricted data, on counts as released); without one, on exact counts, and those dropped are listed.
     /// </summary>
-    public static FeatureMatrix Extract(Dataset dataset, Population population, FeatureSpec spec, CancellationToken cancellationToken, IReadOnlyList<string>? names = null)
+    public static FeatureMatrix Extract(Dataset dataset, Population population, FeatureSpec spec, CancellationToken cancellationToken,
+        IReadOnlyList<string>? names = null, Disclosure.ModelDisclosure? disclosure = null)
     {
         var windows = spec.Windows;
         var members = population.Count;
         var columns = new List<(string Name, Func<int, float> Value)>();
-        if (spec.Demographics || spec.Utilisation) Receipts(dataset, population, spec, columns, cancellationToken);
+        var indicators = new List<Indicator>();
+        if (spec.Demographics || spec.Utilisation) Receipts(dataset, population, spec, columns, indicators, cancellationToken);
         if (spec.Checkups.Count > 0) Checkups(dataset, population, spec.Checkups, columns, cancellationToken);
         var flags = new FlagSet(members, windows);
         if (spec.Diagnoses is { } level)
             Flag(dataset, "diagnoses", "icd10", population, windows, flags, (column, code) => Group(column.Dictionary[code], level), cancellationToken);
         if (spec.Drugs)
             Flag(dataset, "drugs", "drug_class", population, windows, flags, (_, code) => $"drug_class:{code}", cancellationToken);
-        var (kept, dropped) = flags.Frequent(names is null ? spec.MinMembers : 1);
-        foreach (var (name, bits) in kept) columns.Add((name, m => (bits[m >> 6] >> m & 1) != 0 ? 1f : 0f));
+        indicators.AddRange(flags.Seen(spec.MinMembers));
+        var kept = names is not null ? indicators.Select(_ => true).ToArray()
+            : disclosure is not null ? disclosure.Keep(indicators, population)
+            : indicators.Select(i => i.Members >= i.MinMembers).ToArray();
+        var dropped = new List<string>();
+        for (var i = 0; i < indicators.Count; i++)
+        {
+            var indicator = indicators[i];
+            if (kept[i]) columns.Add((indicator.Name, m => indicator[m] ? 1f : 0f));
+            // On restricted data a dropped name would say that some member has the code.
+            else if (disclosure is null) dropped.Add(indicator.Name);
+        }
         if (names is not null)
         {
             var found = columns.ToDictionary(c => c.Name, c => c.Value);
             columns = [.. names.Select(name => (name, found.GetValueOrDefault(name, _ => 0f)))];
-            dropped = [];
         }
         var values = new float[members * columns.Count];
         Parallel.For(0, members, new ParallelOptions { CancellationToken = cancellationToken }, m =>
@@ -66,7 +78,8 @@ internal static class FeatureExtractor
     /// One pass over the receipts, a month at a time in order, so a member's demographics end as those of their last
     /// month at or before the index; utilisation adds up across the blocks of a month, which run at once.
     /// </summary>
-    private static void Receipts(Dataset dataset, Population population, FeatureSpec spec, List<(string, Func<int, float>)> columns, CancellationToken cancellationToken)
+    private static void Receipts(Dataset dataset, Population population, FeatureSpec spec, List<(string, Func<int, float>)> columns, List<Indicator> indicators,
+        CancellationToken cancellationToken)
     {
         var members = population.Count;
         var windows = spec.Windows;
@@ -113,8 +126,16 @@ internal static class FeatureExtractor
         {
             columns.Add(("age", m => age[m]));
             columns.Add(("female", m => sex[m] == 2 ? 1f : 0f));
-            foreach (var value in prefecture.Where(v => v > 0).Distinct().Order()) columns.Add(($"prefecture={value}", m => prefecture[m] == value ? 1f : 0f));
-            foreach (var value in insurer.Where(v => v > 0).Distinct().Order()) columns.Add(($"insurer_kind={value}", m => insurer[m] == value ? 1f : 0f));
+            // Every value any member has, however few: the threshold alone decides (restricted data), not spec.MinMembers.
+            foreach (var (name, codes) in new[] { ("prefecture", prefecture), ("insurer_kind", insurer) })
+            {
+                foreach (var value in codes.Where(v => v > 0).Distinct().Order())
+                {
+                    var bits = new ulong[(members + 63) / 64];
+                    for (var m = 0; m < members; m++) if (codes[m] == value) bits[m >> 6] |= 1UL << m;
+                    indicators.Add(new Indicator($"{name}={value}", bits, MinMembers: 1));
+                }
+            }
         }
         if (!spec.Utilisation) return;
         for (var w = 0; w < windows.Count; w++)

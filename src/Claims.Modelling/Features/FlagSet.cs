@@ -5,7 +5,7 @@ namespace Claims.Modelling.Features;
 /// <summary>
 /// Flags by name and window, one bit per member, set from many scan threads at once: a diagnosis group or drug
 /// class seen in a window. Bits cost a member 1/8 byte per flag, so thousands of rare codes stay cheap until
-/// <see cref="Frequent"/> drops those too few members have.
+/// those too few members have are dropped (<see cref="FeatureExtractor"/>).
 /// </summary>
 internal sealed class FlagSet(int members, IReadOnlyList<MonthWindow> windows)
 {
@@ -25,20 +25,13 @@ internal sealed class FlagSet(int members, IReadOnlyList<MonthWindow> windows)
 
     public static void Set(ulong[] bits, int member) => Interlocked.Or(ref bits[member >> 6], 1UL << member);
 
-    /// <summary>Flags set in at least <paramref name="minMembers"/> members, named with their window; and the names of those dropped.</summary>
-    public (List<(string Name, ulong[] Bits)> Kept, List<string> Dropped) Frequent(int minMembers)
+    /// <summary>Every flag set in some member, named with its window, in name order, as indicators of at least <paramref name="minMembers"/> members.</summary>
+    public IEnumerable<Indicator> Seen(int minMembers)
     {
-        var kept = new List<(string, ulong[])>();
-        var dropped = new List<string>();
         foreach (var (name, byWindow) in _flags.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             for (var w = 0; w < byWindow.Length; w++)
-            {
-                var members = byWindow[w].Sum(word => (long)ulong.PopCount(word));
-                if (members >= minMembers) kept.Add((FeatureExtractor.Name(name, windows[w]), byWindow[w]));
-                else if (members > 0) dropped.Add(FeatureExtractor.Name(name, windows[w]));
-            }
+                if (Array.Exists(byWindow[w], word => word != 0)) yield return new Indicator(FeatureExtractor.Name(name, windows[w]), byWindow[w], minMembers);
         }
-        return (kept, dropped);
     }
 }

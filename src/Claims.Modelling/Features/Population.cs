@@ -11,13 +11,13 @@ namespace Claims.Modelling.Features;
 /// </summary>
 internal sealed class Population
 {
-    private Population(int[] patients, int[] index, bool[] outcome, int[] memberOf, long cohort)
+    private Population(int[] patients, int[] index, bool[] outcome, int[] memberOf, PatientSet cohort)
     {
         Patients = patients;
         Index = index;
         Outcome = outcome;
         MemberOf = memberOf;
-        Cohort = cohort;
+        CohortPatients = cohort;
     }
 
     /// <summary>Each member's patient id, ascending.</summary>
@@ -31,12 +31,30 @@ internal sealed class Population
     /// <summary>The member row of every patient id, −1 for patients outside the population.</summary>
     public int[] MemberOf { get; }
 
-    /// <summary>The cohort's own count, before members not observed to the end of the window were left out.</summary>
-    public long Cohort { get; }
+    /// <summary>The cohort's own patients, before members not observed to the end of the window were left out.</summary>
+    public PatientSet CohortPatients { get; }
+
+    public long Cohort => CohortPatients.Count;
 
     public int Count => Patients.Length;
 
     public int Outcomes => Outcome.Count(o => o);
+
+    /// <summary>The patients of the members <paramref name="members"/> picks out, for counts released under disclosure control.</summary>
+    public PatientSet Set(IEnumerable<int> members)
+    {
+        var set = new PatientSet(MemberOf.Length);
+        foreach (var member in members) set.Add(Patients[member]);
+        return set;
+    }
+
+    /// <summary>The patients of the members whose bits are set in <paramref name="members"/>.</summary>
+    public PatientSet Set(ReadOnlySpan<ulong> members)
+    {
+        var set = new PatientSet(MemberOf.Length);
+        foreach (var member in Claims.Engine.Kernels.Bitmap.SetBits(members)) set.Add(Patients[member]);
+        return set;
+    }
 
     public static Population Build(Dataset dataset, ModelSpec spec, CancellationToken cancellationToken)
     {
@@ -75,7 +93,7 @@ internal sealed class Population
         var memberOf = new int[cohort.Patients.Capacity];
         Array.Fill(memberOf, -1);
         for (var m = 0; m < patients.Length; m++) memberOf[patients[m]] = m;
-        return new Population(patients, index, new bool[patients.Length], memberOf, cohort.Count);
+        return new Population(patients, index, new bool[patients.Length], memberOf, cohort.Patients);
     }
 
     private void FindOutcomes(Dataset dataset, OutcomeSpec outcome, CancellationToken cancellationToken)

@@ -12,7 +12,15 @@ public sealed record ModelReport(
     BinaryReport Metrics,
     BinaryReport Baseline,
     MembershipReport MembershipInference,
+    DisclosureReport Disclosure,
     double ElapsedSeconds);
+
+/// <summary>
+/// How the report left its dataset: on synthetic (public) data exactly, with no rules; on restricted data to
+/// <paramref name="Project"/> under <paramref name="Rules"/>, and, when the model failed a check,
+/// <paramref name="Withheld"/> says why model.zip and model.onnx were not written.
+/// </summary>
+public sealed record DisclosureReport(bool Restricted, string? Project, IReadOnlyList<string> Rules, string? Withheld);
 
 /// <summary>
 /// The membership-inference attack on the model (<see cref="Evaluation.MembershipInference"/>): its AUC at telling
@@ -23,13 +31,15 @@ public sealed record MembershipReport(double AttackAuc, double Limit, bool Passe
 
 /// <summary>
 /// The population's attrition: the target cohort, those left out because the data end before their outcome window
-/// does, and the members split into training and test sets, with their outcomes.
+/// does, and the members split into training and test sets, with their outcomes. On restricted data each is a
+/// count of its own patients as released (null where suppressed), so they need not add up.
 /// </summary>
-public sealed record PopulationReport(long Cohort, long NotObservedToWindowEnd, long Members, long Outcomes, long Train, long Test, long TestOutcomes, string OutcomeMonths);
+public sealed record PopulationReport(long? Cohort, long? NotObservedToWindowEnd, long? Members, long? Outcomes, long? Train, long? Test, long? TestOutcomes, string OutcomeMonths);
 
 /// <summary>
 /// The features the model read, the flags dropped for being seen in fewer members than the spec's minimum, and the
-/// thirty the model leans on most (<see cref="Training.PermutationImportance"/>).
+/// thirty the model leans on most (<see cref="Training.PermutationImportance"/>). On restricted data the dropped
+/// flags are not listed: a name there would say that some member has the code.
 /// </summary>
 public sealed record FeaturesReport(int Count, IReadOnlyList<string> Names, IReadOnlyList<string> Dropped, IReadOnlyList<FeatureImportance> Importance);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Claims.Engine.Privacy;
 using Claims.Modelling.Evaluation;
 
 namespace Claims.Modelling.Reports;
@@ -22,12 +23,12 @@ internal static class ReportPage
             <p>{{E(report.Model)}} on {{E(report.Dataset)}}, {{report.ElapsedSeconds.ToString("N1", CultureInfo.InvariantCulture)}} s.</p>
             <h2>Population</h2>
             <table><tr><th>step</th><th>members</th></tr>
-            <tr><td>target cohort</td><td>{{report.Population.Cohort:N0}}</td></tr>
-            <tr><td>not observed to the end of the outcome window (months {{report.Population.OutcomeMonths}})</td><td>{{report.Population.NotObservedToWindowEnd:N0}}</td></tr>
-            <tr><td>members</td><td>{{report.Population.Members:N0}}</td></tr>
-            <tr><td>members with the outcome</td><td>{{report.Population.Outcomes:N0}}</td></tr>
-            <tr><td>training set</td><td>{{report.Population.Train:N0}}</td></tr>
-            <tr><td>test set (with the outcome)</td><td>{{report.Population.Test:N0}} ({{report.Population.TestOutcomes:N0}})</td></tr></table>
+            <tr><td>target cohort</td><td>{{N(report.Population.Cohort)}}</td></tr>
+            <tr><td>not observed to the end of the outcome window (months {{report.Population.OutcomeMonths}})</td><td>{{N(report.Population.NotObservedToWindowEnd)}}</td></tr>
+            <tr><td>members</td><td>{{N(report.Population.Members)}}</td></tr>
+            <tr><td>members with the outcome</td><td>{{N(report.Population.Outcomes)}}</td></tr>
+            <tr><td>training set</td><td>{{N(report.Population.Train)}}</td></tr>
+            <tr><td>test set (with the outcome)</td><td>{{N(report.Population.Test)}} ({{N(report.Population.TestOutcomes)}})</td></tr></table>
             <h2>Test set</h2>
             <table><tr><th>metric</th><th>{{E(report.Model)}}</th><th>logistic baseline</th></tr>
             """);
@@ -41,23 +42,37 @@ internal static class ReportPage
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{name}</td><td>{model:F3}</td><td>{baseline:F3}</td></tr>");
         html.Append("</table>");
         var attack = report.MembershipInference;
-        html.Append(CultureInfo.InvariantCulture, $"<p>Membership inference: an attacker scoring members by the model's loss tells training from test members with AUC {attack.AttackAuc:F3} (limit {attack.Limit:F2}: {(attack.Passed ? "passed" : "failed; a model from restricted data would be withheld")}).</p>");
-        html.Append($"<img alt=\"ROC curves\" src=\"data:image/png;base64,{Convert.ToBase64String(RocPlot(report.Model, roc, baselineRoc))}\">");
+        var disclosure = report.Disclosure;
+        var failed = disclosure.Restricted ? "failed: the model is withheld" : "failed; a model from restricted data would be withheld";
+        html.Append(CultureInfo.InvariantCulture, $"<p>Membership inference: an attacker scoring members by the model's loss tells training from test members with AUC {attack.AttackAuc:F3} (limit {attack.Limit:F2}: {(attack.Passed ? "passed" : failed)}).</p>");
+        if (roc.Count > 0) html.Append($"<img alt=\"ROC curves\" src=\"data:image/png;base64,{Convert.ToBase64String(RocPlot(report.Model, roc, baselineRoc))}\">");
+        else html.Append($"<p>No ROC curve: a decile's count is suppressed ({DisclosurePolicy.Marker}).</p>");
         html.Append($"<img alt=\"calibration by decile\" src=\"data:image/png;base64,{Convert.ToBase64String(CalibrationPlot(report.Metrics.Calibration))}\">");
         html.Append("<h2>Calibration by decile of prediction</h2><table><tr><th>decile</th><th>members</th><th>with the outcome</th><th>mean predicted</th><th>observed rate</th></tr>");
         foreach (var bin in report.Metrics.Calibration)
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{bin.Bin}</td><td>{bin.Count:N0}</td><td>{bin.Observed:N0}</td><td>{bin.MeanPredicted:F3}</td><td>{bin.ObservedRate:F3}</td></tr>");
-        html.Append(CultureInfo.InvariantCulture, $"</table><h2>Features</h2><p>{report.Features.Count:N0} features; {report.Features.Dropped.Count:N0} flags dropped as too rare.</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{bin.Bin}</td><td>{N(bin.Count)}</td><td>{N(bin.Observed)}</td><td>{bin.MeanPredicted:F3}</td><td>{(bin.ObservedRate is { } rate ? rate.ToString("F3", CultureInfo.InvariantCulture) : DisclosurePolicy.Marker)}</td></tr>");
+        var dropped = disclosure.Restricted ? "flags too rare dropped, and not listed" : $"{report.Features.Dropped.Count:N0} flags dropped as too rare";
+        html.Append(CultureInfo.InvariantCulture, $"</table><h2>Features</h2><p>{report.Features.Count:N0} features; {dropped}.</p>");
         html.Append("<table><tr><th>feature (the 30 the model leans on most)</th><th>fall in test AUC when shuffled</th></tr>");
         foreach (var importance in report.Features.Importance)
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(importance.Feature)}</td><td>{importance.AucDrop:F4}</td></tr>");
         html.Append($"</table><p>All features: {E(string.Join(", ", report.Features.Names))}</p>");
         if (report.Features.Dropped.Count > 0) html.Append($"<p>Dropped: {E(string.Join(", ", report.Features.Dropped))}</p>");
+        if (disclosure.Restricted)
+        {
+            html.Append($"<h2>Disclosure control</h2><p>Released to project {E(disclosure.Project ?? "")} from restricted data; {E(DisclosurePolicy.Marker)} marks a suppressed count.</p>");
+            if (disclosure.Withheld is { } why) html.Append($"<p><strong>The model is {E(why)}</strong></p>");
+            html.Append("<ul>");
+            foreach (var rule in disclosure.Rules) html.Append($"<li>{E(rule)}</li>");
+            html.Append("</ul>");
+        }
         html.Append("</body></html>");
         return html.ToString();
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    private static string N(long? count) => count is { } value ? value.ToString("N0", CultureInfo.InvariantCulture) : DisclosurePolicy.Marker;
 
     private static byte[] RocPlot(string model, IReadOnlyList<(double X, double Y)> roc, IReadOnlyList<(double X, double Y)> baseline) =>
         UnitSquare("ROC, test set", "false positive rate", "true positive rate", plot =>
@@ -72,7 +87,8 @@ internal static class ReportPage
 
     private static byte[] CalibrationPlot(IReadOnlyList<CalibrationBin> bins) =>
         UnitSquare("Calibration, test set", "mean predicted", "observed rate", plot =>
-            plot.Add.Scatter(bins.Select(b => b.MeanPredicted).ToArray(), bins.Select(b => b.ObservedRate).ToArray()).LegendText = "deciles");
+            plot.Add.Scatter(bins.Where(b => b.ObservedRate is not null).Select(b => b.MeanPredicted).ToArray(),
+                bins.Where(b => b.ObservedRate is not null).Select(b => b.ObservedRate!.Value).ToArray()).LegendText = "deciles");
 
     /// <summary>A plot on [0, 1]², with the diagonal dashed: chance for a ROC curve, perfect calibration for the other.</summary>
     private static byte[] UnitSquare(string title, string x, string y, Action<ScottPlot.Plot> draw)

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Claims.Engine;
+using Claims.Engine.Privacy;
 using Claims.Engine.Storage;
+using Claims.Modelling.Disclosure;
 using Claims.Modelling.Evaluation;
 using Claims.Modelling.Features;
 using Claims.Modelling.Reports;
@@ -15,7 +16,8 @@ namespace Claims.Modelling.Training;
 /// engine's scans, the split by patient, the chosen model and the logistic baseline fitted on the training members
 /// and scored on the test members; then report.json, report.html, the spec and model.zip (with the spec and the
 /// feature names inside, for <see cref="ModelScoring"/>) and model.onnx (the same model for onnxruntime) written
-/// to the output folder.
+/// to the output folder. On restricted data every figure is released under the project's rules and a model that
+/// fails them is withheld (<see cref="ModelDisclosure"/>).
 /// </summary>
 public static class ModelRun
 {
@@ -27,48 +29,69 @@ public static class ModelRun
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static ModelReport Train(Dataset dataset, ModelSpec spec, string output, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Refuses, before anything runs, what <see cref="Train"/> would refuse at once: restricted data without a
+    /// project, or a training regime whose leaves would describe fewer members than the threshold.
+    /// </summary>
+    public static void Check(Dataset dataset, ModelSpec spec, DisclosureRequest? disclosure) => ModelDisclosure.For(dataset, spec, disclosure);
+
+    /// <summary>
+    /// Trains <paramref name="spec"/> on <paramref name="dataset"/> into <paramref name="output"/>. On restricted data
+    /// <paramref name="disclosure"/> names the project the report is released to, and its rules apply
+    /// (<see cref="ModelDisclosure"/>): a model that fails them is withheld, and only its report written.
+    /// </summary>
+    public static ModelReport Train(Dataset dataset, ModelSpec spec, string output, DisclosureRequest? disclosure = null, CancellationToken cancellationToken = default)
     {
-        // Figures and a fitted model from restricted data need model disclosure control (threshold and differencing
-        // on every count of the report, a membership-inference check on the model), which is not built yet.
-        if (dataset.Manifest.Access == DatasetAccess.Restricted)
-            throw new ClaimsException($"the dataset at '{dataset.Directory}' is restricted: models are trained on synthetic (public) datasets only until model disclosure control is in place");
+        var rules = ModelDisclosure.For(dataset, spec, disclosure);
         var stopwatch = Stopwatch.StartNew();
         var population = Population.Build(dataset, spec, cancellationToken);
         if (population.Count == 0) throw new ModelSpecException("target", "no member of the cohort is observed to the end of the outcome window: nothing to train on");
-        var features = FeatureExtractor.Extract(dataset, population, spec.Features, cancellationToken);
         var test = Enumerable.Range(0, population.Count).Where(m => Split.IsTest(spec.Split, population.Patients[m], population.Index[m])).ToArray();
         var train = Enumerable.Range(0, population.Count).Except(test).ToArray();
         var labels = population.Outcome;
+        var observed = test.Select(m => labels[m]).ToArray();
+        var months = spec.Outcome.Window.ToString();
+        var counts = rules?.Population(population, train, test, months) ?? new PopulationReport(population.Cohort, population.Cohort - population.Count, population.Count,
+            population.Outcomes, train.Length, test.Length, observed.Count(o => o), months);
         foreach (var (set, name) in new[] { (train, "training"), (test, "test") })
         {
             if (set.All(m => labels[m]) || set.All(m => !labels[m]))
                 throw new ModelSpecException("outcome", $"the {name} set of {set.Length} members has only one class ({(set.Length > 0 && labels[set[0]] ? "every" : "no")} member has the outcome): a model cannot be fitted or judged");
         }
+        var features = FeatureExtractor.Extract(dataset, population, spec.Features, cancellationToken, disclosure: rules);
         var trainer = new ModelTrainer(spec.Model, spec.Split.Seed);
         var chosen = trainer.Fit(spec.Model.Kind, features, labels, train, test);
         var baseline = spec.Model.Kind == TrainerKind.LogisticRegression ? chosen : trainer.Fit(TrainerKind.LogisticRegression, features, labels, train, test);
-        var observed = test.Select(m => labels[m]).ToArray();
-        var report = new ModelReport(spec.Name, dataset.Directory, spec.Model.Kind.ToString(),
-            new PopulationReport(population.Cohort, population.Cohort - population.Count, population.Count, population.Outcomes, train.Length, test.Length,
-                observed.Count(o => o), spec.Outcome.Window.ToString()),
-            new FeaturesReport(features.Width, features.Names, features.Dropped,
-                PermutationImportance.Compute(trainer, chosen, features, observed, test, spec.Split.Seed, top: 30)),
-            Evaluate(chosen, observed), Evaluate(baseline, observed),
-            MembershipInference.Attack(chosen.TrainProbabilities, train.Select(m => labels[m]).ToArray(), chosen.TestProbabilities, observed),
-            Math.Round(stopwatch.Elapsed.TotalSeconds, 2));
+        var importance = PermutationImportance.Compute(trainer, chosen, features, observed, test, spec.Split.Seed, top: 30);
+        var attack = MembershipInference.Attack(chosen.TrainProbabilities, train.Select(m => labels[m]).ToArray(), chosen.TestProbabilities, observed);
+        var (metrics, baselineMetrics) = (Evaluate(chosen, observed), Evaluate(baseline, observed));
+        string? withheld = null;
+        if (rules is not null)
+        {
+            metrics = rules.Evaluation("model", metrics, Scores(chosen), observed, test, population, counts);
+            baselineMetrics = rules.Evaluation("baseline", baselineMetrics, Scores(baseline), observed, test, population, counts);
+            importance = [.. importance.Select(i => i with { AucDrop = ModelDisclosure.Round(i.AucDrop) })];
+            (attack, withheld) = rules.Membership(attack);
+        }
+        var report = new ModelReport(spec.Name, dataset.Directory, spec.Model.Kind.ToString(), counts,
+            new FeaturesReport(features.Width, features.Names, features.Dropped, importance), metrics, baselineMetrics, attack,
+            rules?.Report(withheld) ?? new DisclosureReport(false, null, [], null), Math.Round(stopwatch.Elapsed.TotalSeconds, 2));
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, ReportFile), JsonSerializer.Serialize(report, s_json));
         File.WriteAllText(Path.Combine(output, SpecFile), spec.Json);
-        File.WriteAllText(Path.Combine(output, PageFile), ReportPage.Render(report, Roc(chosen, observed), Roc(baseline, observed)));
+        // On restricted data a curve through every test member would step by one over their exact numbers.
+        var (roc, baselineRoc) = rules is null ? (Roc(chosen, observed), Roc(baseline, observed))
+            : (RocCurve.ThroughDeciles(metrics.Calibration), RocCurve.ThroughDeciles(baselineMetrics.Calibration));
+        File.WriteAllText(Path.Combine(output, PageFile), ReportPage.Render(report, roc, baselineRoc));
+        if (withheld is not null) return report;
         ModelPackage.Write(trainer, chosen, spec, features.Names, Path.Combine(output, ModelFile));
         using (var onnx = File.Create(Path.Combine(output, OnnxFile))) trainer.SaveOnnx(chosen, features.Width, onnx);
         return report;
     }
 
-    private static IReadOnlyList<(double, double)> Roc(TrainedModel model, bool[] observed) =>
-        RocCurve.Points(model.TestProbabilities.Select(p => (double)p).ToArray(), observed);
+    private static double[] Scores(TrainedModel model) => model.TestProbabilities.Select(p => (double)p).ToArray();
 
-    private static BinaryReport Evaluate(TrainedModel model, bool[] observed) =>
-        BinaryMetrics.Compute(model.TestProbabilities.Select(p => (double)p).ToArray(), observed);
+    private static IReadOnlyList<(double, double)> Roc(TrainedModel model, bool[] observed) => RocCurve.Points(Scores(model), observed);
+
+    private static BinaryReport Evaluate(TrainedModel model, bool[] observed) => BinaryMetrics.Compute(Scores(model), observed);
 }

@@ -29,38 +29,20 @@ public static class CohortDisclosure
                 cohort.Attrition.Select(s => new DisclosedStep(s.Rule, s.Remaining, s.Removed)).ToArray(),
                 cohort.Count, []);
         }
-        var policy = request.Policy;
         var keys = request.Ledger.KeysFor(dataset, request.Project);
         var sets = cohort.StepPatients;
         // The entry step removes nobody by construction, so its 0 says nothing.
         var removed = sets.Select((set, i) => i == 0 ? null : sets[i - 1].Except(set)).ToArray();
         var (steps, spend) = request.Ledger.Release(request, keys, "cohort", cohort.Name, history =>
         {
-            long? Released(PatientSet patients, int position)
-            {
-                var perturb = new CellPerturbation(policy, keys, keys.CellKey(patients), position);
-                var sketch = new CellSketch();
-                foreach (var patient in patients) sketch.Add(keys.Record(patient));
-                // Near a count asked before, that count's figure; near none, its own: see CellHistory.Decide.
-                var shown = history.Decide(patients.Count, sketch, perturb.CountUniform(patients.Count),
-                    new Dictionary<string, long> { [ShownCell.Patients] = patients.Count });
-                return (long?)history.Count(shown, ShownCell.Patients, patients.Count, (name, truth, key) => perturb.Of(key).ShownCount(truth, name));
-            }
-
             // From the last step back: where two steps are near, the cohort's own count is the one they share.
             var remaining = new long?[sets.Count];
-            for (var i = sets.Count - 1; i >= 0; i--) remaining[i] = Released(sets[i], 1 + 2 * i);
+            for (var i = sets.Count - 1; i >= 0; i--) remaining[i] = PatientCounts.Show(history, request.Policy, keys, sets[i], 1 + 2 * i);
             var steps = cohort.Attrition.Select((s, i) => new DisclosedStep(s.Rule, remaining[i],
-                i == 0 ? s.Removed : Released(removed[i]!, 2 + 2 * i))).ToArray();
+                i == 0 ? s.Removed : PatientCounts.Show(history, request.Policy, keys, removed[i]!, 2 + 2 * i))).ToArray();
             return (steps, steps[^1].Remaining is null ? null : cohort.Patients, 2 * steps.Length - 1);
         });
-        List<string> rules =
-        [
-            $"suppression: counts of fewer than {policy.Threshold} patients (none included) are shown as {DisclosurePolicy.Marker}; each remaining and removed count is perturbed on its own patients",
-            DisclosureRules.Perturbation(policy, "patients"),
-            DisclosureRules.Differencing(policy, "patients"),
-            DisclosureRules.Budget(request.Project, spend),
-        ];
+        List<string> rules = [.. PatientCounts.Rules(request.Policy, "each remaining and removed count"), DisclosureRules.Budget(request.Project, spend)];
         return new DisclosedCohort(cohort.Name, steps, steps[^1].Remaining, rules);
     }
 

@@ -85,7 +85,7 @@ public class BinaryMetricsTests
         var calibrated = BinaryMetrics.Compute(predicted, observed);
         Assert.InRange(calibrated.CalibrationSlope, 0.9, 1.1);
         Assert.InRange(calibrated.CalibrationIntercept, -0.1, 0.1);
-        foreach (var bin in calibrated.Calibration) Assert.InRange(bin.ObservedRate - bin.MeanPredicted, -0.05, 0.05);
+        foreach (var bin in calibrated.Calibration) Assert.InRange(bin.ObservedRate!.Value - bin.MeanPredicted, -0.05, 0.05);
         // Twice the log-odds: the recalibration halves them back.
         var sure = predicted.Select(p => 1 / (1 + Math.Pow((1 - p) / p, 2))).ToArray();
         Assert.InRange(BinaryMetrics.Compute(sure, observed).CalibrationSlope, 0.4, 0.6);
@@ -167,7 +167,7 @@ public class BinaryMetricsTests
         Assert.Equal(10, report.Calibration.Count);
         Assert.Equal(1_003, report.Calibration.Sum(b => b.Count));
         Assert.Equal(report.Positives, report.Calibration.Sum(b => b.Observed));
-        Assert.Equal(predicted.Sum(), report.Calibration.Sum(b => b.MeanPredicted * b.Count), 9);
+        Assert.Equal(predicted.Sum(), report.Calibration.Sum(b => b.MeanPredicted * b.Count!.Value), 9);
         Assert.All(report.Calibration.Zip(report.Calibration.Skip(1)), pair => Assert.True(pair.First.MeanPredicted <= pair.Second.MeanPredicted));
     }
 

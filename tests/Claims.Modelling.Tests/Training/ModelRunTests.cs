@@ -21,7 +21,7 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         Assert.Equal(population.Members, population.Train + population.Test);
         Assert.Equal(population.Cohort, population.Members + population.NotObservedToWindowEnd);
         // A quarter held out by patient, within sampling error.
-        Assert.InRange(population.Test, population.Members * 0.2, population.Members * 0.3);
+        Assert.InRange(population.Test!.Value, population.Members!.Value * 0.2, population.Members.Value * 0.3);
         // Six thousand people give some 470 test members: enough to see signal, not to measure it (the benchmark does).
         Assert.True(report.Metrics.AucRoc > 0.55, $"AUC {report.Metrics.AucRoc:F3}");
         Assert.True(report.Baseline.AucRoc > 0.55, $"baseline AUC {report.Baseline.AucRoc:F3}");
@@ -41,7 +41,7 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         // The page for people: the figures of report.json, and both plots inline.
         var page = File.ReadAllText(Path.Combine(output, ModelRun.PageFile));
         Assert.Contains($"<td>AUC-ROC</td><td>{report.Metrics.AucRoc.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
-        Assert.Contains($"<td>members</td><td>{population.Members.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
+        Assert.Contains($"<td>members</td><td>{population.Members!.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(page, "src=\"data:image/png;base64,iVBORw0KGgo").Count);
     }
 
@@ -86,14 +86,14 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
     }
 
     [Fact]
-    public void A_restricted_dataset_is_refused_before_anything_runs()
+    public void A_restricted_dataset_without_a_project_is_refused_before_anything_runs()
     {
         using var temp = new TempDirectory("claims-model-restricted");
         Generator.Run(new GenerateOptions { Out = temp.Combine("ds"), Persons = 200, From = 202301, Months = 2, Seed = 2, Access = DatasetAccess.Restricted },
             GeneratorModel.Load(ClaimsSchema.Default));
         using var dataset = Dataset.Open(temp.Combine("ds"));
         var error = Assert.Throws<ClaimsException>(() => ModelRun.Train(dataset, ModelSpecParser.Parse(Examples.Admission), temp.Combine("out")));
-        Assert.Contains("restricted", error.Message);
+        Assert.Contains("is restricted: a model of it is released to a project under its disclosure rules; name the project", error.Message);
         Assert.False(Directory.Exists(temp.Combine("out")));
     }
 

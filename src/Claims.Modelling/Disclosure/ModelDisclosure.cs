@@ -1,0 +1,149 @@
+using System.Globalization;
+using Claims.Engine;
+using Claims.Engine.Cohorts;
+using Claims.Engine.Privacy;
+using Claims.Engine.Storage;
+using Claims.Modelling.Evaluation;
+using Claims.Modelling.Features;
+using Claims.Modelling.Reports;
+using Claims.Modelling.Spec;
+
+namespace Claims.Modelling.Disclosure;
+
+/// <summary>
+/// What a model trained on restricted data may release, decided as queries and cohorts are and more:
+/// <list type="bullet">
+/// <item>ante hoc, a tree may not have leaves of fewer members than the threshold (a leaf's value describes its members);</item>
+/// <item>the population may not be a few patients from anything the project was shown before (two models a patient
+/// apart tell that patient's part), and is recorded for later releases to be checked against;</item>
+/// <item>every count in the report (population, calibration deciles) is a count of its own patients as released
+/// (<see cref="PatientCounts"/>), and whether a 0/1 feature is common enough to keep is decided on its count as
+/// released, never on the exact count, which an analyst could find by moving <c>minMembers</c> one at a time;</item>
+/// <item>the test set must hold <see cref="MinimumTestMembers"/> members as released, and every metric is rounded to
+/// <see cref="Decimals"/> places, so that no metric resolves one member's outcome nor, by the fraction it is, the exact
+/// numbers of test members with and without the outcome;</item>
+/// <item>post hoc, a model the membership-inference attack tells its training members from is withheld.</item>
+/// </list>
+/// On synthetic (public) data it changes nothing: figures are exact and nothing is withheld.
+/// </summary>
+internal sealed class ModelDisclosure
+{
+    public const int MinimumTestMembers = 1_000;
+    public const int Decimals = 3;
+
+    private readonly Dataset _dataset;
+    private readonly DisclosureRequest _request;
+    private readonly string _label;
+    private readonly List<string> _rules = [];
+    private string? _budget;
+
+    private ModelDisclosure(Dataset dataset, DisclosureRequest request, string label)
+    {
+        (_dataset, _request, _label) = (dataset, request, label);
+    }
+
+    /// <summary>
+    /// The rules for training <paramref name="spec"/> on <paramref name="dataset"/>: null on public data (nothing to
+    /// apply); on restricted data a project is needed, and a spec whose training regime would describe a few
+    /// members is refused before anything runs.
+    /// </summary>
+    public static ModelDisclosure? For(Dataset dataset, ModelSpec spec, DisclosureRequest? request)
+    {
+        if (dataset.Manifest.Access == DatasetAccess.Public) return null;
+        if (request is null || string.IsNullOrWhiteSpace(request.Project))
+            throw new ClaimsException($"the dataset at '{dataset.Directory}' is restricted: a model of it is released to a project under its disclosure rules; name the project");
+        var threshold = request.Policy.Threshold;
+        if (spec.Model.Kind == TrainerKind.LightGbm && spec.Model.MinMembersPerLeaf < threshold)
+            throw new ModelSpecException("model.minMembersPerLeaf", string.Create(CultureInfo.InvariantCulture,
+                $"{spec.Model.MinMembersPerLeaf} is below the disclosure threshold of {threshold}: on restricted data every leaf of a tree must hold at least {threshold} members, or its value describes the few in it; ask for {threshold} or more"));
+        return new ModelDisclosure(dataset, request, spec.Name);
+    }
+
+    public DisclosureReport Report(string? withheld) => new(true, _request.Project, [.. _rules.Distinct(), .. _budget is null ? [] : new[] { _budget }], withheld);
+
+    public static double Round(double value) => Math.Round(value, Decimals, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// The population as released, after refusing one a few patients from the project's earlier releases; then
+    /// refused if the test set is too small, or either set too one-sided, to publish metrics of (decided on the
+    /// released counts, so a refusal says no more than they do).
+    /// </summary>
+    public PopulationReport Population(Population population, int[] train, int[] test, string outcomeMonths)
+    {
+        var members = population.Set(Enumerable.Range(0, population.Count));
+        _request.Ledger.CheckAndRecord(_request.Project, members, "model", _label, _request.Description, _request.Policy);
+        var outcomes = Enumerable.Range(0, population.Count).Where(m => population.Outcome[m]);
+        var shown = Release("model population",
+            () => population.CohortPatients,
+            () => population.CohortPatients.Except(members),
+            () => members,
+            () => population.Set(outcomes),
+            () => population.Set(train),
+            () => population.Set(test),
+            () => population.Set(test.Where(m => population.Outcome[m])),
+            () => population.Set(test.Where(m => !population.Outcome[m])),
+            () => population.Set(train.Where(m => population.Outcome[m])),
+            () => population.Set(train.Where(m => !population.Outcome[m])));
+        if (shown[5] is not { } tested || tested < MinimumTestMembers)
+            throw new ModelSpecException("split", string.Create(CultureInfo.InvariantCulture,
+                $"on restricted data the test set must hold at least {MinimumTestMembers:N0} members as released, so that no metric turns on one member; this one holds fewer: use a larger testFraction, a later testFrom or a broader target"));
+        // Refused on released counts: "only one class" would tell that a side holds exactly none.
+        foreach (var (with, without, set) in new[] { (6, 7, "test"), (8, 9, "training") })
+        {
+            if (shown[with] is null || shown[without] is null)
+                throw new ModelSpecException("outcome", $"on restricted data the {set} set needs at least {_request.Policy.Threshold} members with the outcome and as many without it, as released; this one has fewer on one side");
+        }
+        return new PopulationReport(shown[0], shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], outcomeMonths);
+    }
+
+    /// <summary>Which indicators to keep: those whose count, as released, reaches their minimum (and so the threshold).</summary>
+    public bool[] Keep(IReadOnlyList<Indicator> indicators, Population population)
+    {
+        var shown = Release("model features", indicators.Select(i => (Func<PatientSet>)(() => population.Set(i.Bits))).ToArray());
+        _rules.Add($"features: a 0/1 feature is kept when its members, counted as a released count is, are at least the spec's minMembers and the threshold of {_request.Policy.Threshold}; the exact count decides nothing, and the flags dropped are not listed");
+        return indicators.Select((indicator, i) => shown[i] is { } members && members >= indicator.MinMembers).ToArray();
+    }
+
+    /// <summary>
+    /// <paramref name="exact"/> as it may be released: the test counts of the population as released, each decile's
+    /// members and outcomes as released counts (its rate theirs), every other figure rounded.
+    /// </summary>
+    public BinaryReport Evaluation(string which, BinaryReport exact, double[] scores, bool[] observed, int[] test, Population population, PopulationReport released)
+    {
+        var deciles = BinaryMetrics.Deciles(scores, observed).ToArray();
+        var sets = deciles.SelectMany(d => new Func<PatientSet>[]
+        {
+            () => population.Set(d.Members.Select(i => test[i])),
+            () => population.Set(d.Members.Where(i => observed[i]).Select(i => test[i])),
+        }).ToArray();
+        var shown = Release($"{which} calibration", sets);
+        var bins = exact.Calibration.Select((bin, b) =>
+        {
+            var (count, positives) = (shown[2 * b], shown[2 * b + 1]);
+            double? rate = count is > 0 && positives is { } p ? Round(p / (double)count.Value) : null;
+            return new CalibrationBin(bin.Bin, count, positives, Round(bin.MeanPredicted), rate);
+        }).ToArray();
+        _rules.Add(string.Create(CultureInfo.InvariantCulture,
+            $"metrics: from a test set of at least {MinimumTestMembers:N0} members, rounded to {Decimals} places; deciles' members and outcomes are released counts and their rates come from those; the ROC curve is drawn through the deciles' edges from those counts"));
+        return new BinaryReport(released.Test, released.TestOutcomes, Round(exact.AucRoc), Round(exact.AucPr), Round(exact.Brier), Round(exact.LogLoss), bins,
+            Round(exact.CalibrationSlope), Round(exact.CalibrationIntercept));
+    }
+
+    /// <summary>The attack as released, and why the model is withheld when it fails.</summary>
+    public (MembershipReport Report, string? Withheld) Membership(MembershipReport attack)
+    {
+        var released = attack with { AttackAuc = Round(attack.AttackAuc) };
+        _rules.Add(string.Create(CultureInfo.InvariantCulture,
+            $"membership inference: a model whose training members an attack on its outputs tells from held-out members with AUC above {attack.Limit:F2} is withheld, and only its report is released"));
+        return (released, attack.Passed ? null : string.Create(CultureInfo.InvariantCulture,
+            $"withheld: a membership-inference attack tells the model's training members from held-out members with AUC {released.AttackAuc:F3}, above the limit of {attack.Limit:F2}, so model.zip and model.onnx would say who it was trained on; train with fewer leaves, more members per leaf or fewer rounds"));
+    }
+
+    private IReadOnlyList<long?> Release(string kind, params Func<PatientSet>[] sets)
+    {
+        var released = PatientCounts.Release(_dataset, _request, kind, _label, sets);
+        _rules.AddRange(released.Rules);
+        _budget = released.Budget;
+        return released.Counts;
+    }
+}

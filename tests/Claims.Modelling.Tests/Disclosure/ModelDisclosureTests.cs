@@ -1,0 +1,203 @@
+using System.Text.Json;
+using Claims.Engine;
+using Claims.Engine.Privacy;
+using Claims.Modelling.Disclosure;
+using Claims.Modelling.Features;
+using Claims.Modelling.Spec;
+using Claims.Modelling.Training;
+
+namespace Claims.Modelling.Tests.Disclosure;
+
+/// <summary>
+/// Model disclosure control: one spec on a public dataset and on its restricted twin (the same rows), what the
+/// restricted report holds against the exact figures, the ante-hoc and post-hoc refusals, and the differencing rule.
+/// </summary>
+public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixture<RestrictedFixture>
+{
+    private const int Threshold = DisclosurePolicy.DefaultThreshold;
+
+    [Fact]
+    public void One_spec_on_synthetic_and_restricted_data_gives_reports_of_the_same_shape_with_the_counts_released()
+    {
+        var exact = ModelRun.Train(fixture.Public, ModelSpecParser.Parse(RestrictedFixture.Spec), fixture.Temp("shape-public"));
+        var project = fixture.NewProject();
+        var output = fixture.Temp("shape-restricted");
+        var released = ModelRun.Train(fixture.Restricted, ModelSpecParser.Parse(RestrictedFixture.Spec), output, project);
+
+        using var exactJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.Temp("shape-public"), ModelRun.ReportFile)));
+        using var releasedJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, ModelRun.ReportFile)));
+        Assert.Equal(Paths(exactJson.RootElement), Paths(releasedJson.RootElement));
+        Assert.False(exact.Disclosure.Restricted);
+        Assert.Empty(exact.Disclosure.Rules);
+        Assert.True(released.Disclosure.Restricted);
+        Assert.Equal(project.Project, released.Disclosure.Project);
+        Assert.Null(released.Disclosure.Withheld);
+        Assert.True(File.Exists(Path.Combine(output, ModelRun.ModelFile)) && File.Exists(Path.Combine(output, ModelRun.OnnxFile)));
+
+        // Each population count is its own patients' count perturbed: within the noise of the exact one, and not all equal to it.
+        var pairs = Counts(exact.Population).Zip(Counts(released.Population)).ToArray();
+        Assert.All(pairs, p => Assert.InRange(p.Second!.Value, p.First!.Value - PerturbationTable.MaxNoise, p.First.Value + PerturbationTable.MaxNoise));
+        Assert.Contains(pairs, p => p.First != p.Second);
+        Assert.Equal(released.Population.Test, released.Metrics.Count);
+        Assert.Equal(released.Population.TestOutcomes, released.Metrics.Positives);
+
+        // Deciles: released counts, rates from those, every other figure to three places.
+        Assert.Equal(10, released.Metrics.Calibration.Count);
+        foreach (var bin in released.Metrics.Calibration.Concat(released.Baseline.Calibration))
+        {
+            // A decile of about 150 members is always shown; its members with the outcome are x when fewer than the threshold.
+            Assert.InRange(bin.Count!.Value, 100, 200);
+            Assert.Equal(bin.Observed is { } observed ? Math.Round(observed / (double)bin.Count.Value, 3, MidpointRounding.AwayFromZero) : null, bin.ObservedRate);
+            Assert.True(bin.Observed is null or >= Threshold, $"decile {bin.Bin}: {bin.Observed}");
+            Assert.Equal(Math.Round(bin.MeanPredicted, 3), bin.MeanPredicted);
+        }
+        foreach (var figure in new[] { released.Metrics.AucRoc, released.Metrics.AucPr, released.Metrics.Brier, released.Metrics.LogLoss, released.Metrics.CalibrationSlope,
+                     released.Baseline.AucRoc, released.MembershipInference.AttackAuc })
+            Assert.Equal(Math.Round(figure, 3), figure);
+        Assert.All(released.Features.Importance, i => Assert.Equal(Math.Round(i.AucDrop, 3), i.AucDrop));
+        Assert.True(released.Metrics.AucRoc > 0.55, $"AUC {released.Metrics.AucRoc}");
+
+        // The public run lists its rare flags; the restricted one does not, since a name there says someone has the code.
+        Assert.NotEmpty(exact.Features.Dropped);
+        Assert.Empty(released.Features.Dropped);
+        Assert.Contains(released.Disclosure.Rules, r => r.StartsWith("features:", StringComparison.Ordinal));
+        Assert.Contains(released.Disclosure.Rules, r => r.StartsWith($"budget: project '{project.Project}' has spent", StringComparison.Ordinal));
+        // Ten population counts, one per candidate 0/1 feature (at least those kept: all but age, female and the
+        // window's three utilisation counts), twenty per model's deciles.
+        Assert.InRange(project.Ledger.Spent(project.Project), 10 + 40 + released.Features.Count - 5, 10_000);
+        Assert.Contains(project.Ledger.Releases(project.Project), r => r.Kind == "model");
+
+        var page = File.ReadAllText(Path.Combine(output, ModelRun.PageFile));
+        Assert.Contains("<h2>Disclosure control</h2>", page);
+        Assert.Contains("flags too rare dropped, and not listed", page);
+        Assert.Contains($"<td>members</td><td>{released.Population.Members!.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
+    }
+
+    [Fact]
+    public void A_tree_with_leaves_smaller_than_the_threshold_is_refused_before_anything_runs()
+    {
+        var spec = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"minMembersPerLeaf\": 50", "\"minMembersPerLeaf\": 9"));
+        var project = fixture.NewProject();
+        var error = Assert.Throws<ModelSpecException>(() => ModelRun.Train(fixture.Restricted, spec, fixture.Temp("leaves"), project));
+        Assert.Equal("model.minMembersPerLeaf", error.Path);
+        Assert.Contains($"below the disclosure threshold of {Threshold}", error.Message);
+        Assert.False(Directory.Exists(fixture.Temp("leaves")));
+        Assert.Equal(0, project.Ledger.Spent(project.Project));
+        // The same spec is free to run on synthetic data, and at the threshold on restricted data it passes the check.
+        ModelRun.Check(fixture.Public, spec, null);
+        ModelRun.Check(fixture.Restricted, ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"minMembersPerLeaf\": 50", $"\"minMembersPerLeaf\": {Threshold}")), project);
+        // Restricted data without a project is refused by name.
+        Assert.Contains("name the project", Assert.Throws<ClaimsException>(() => ModelRun.Check(fixture.Restricted, spec, null)).Message);
+    }
+
+    [Fact]
+    public void A_model_that_remembers_its_training_members_is_withheld_and_its_report_says_why()
+    {
+        // Leaves at the threshold, many deep rounds, no regularisation: the trees learn who they saw.
+        var spec = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace(
+            "\"model\": {\"kind\": \"lightGbm\", \"leaves\": 8, \"minMembersPerLeaf\": 50, \"iterations\": 40}",
+            $"\"model\": {{\"kind\": \"lightGbm\", \"leaves\": 256, \"minMembersPerLeaf\": {Threshold}, \"iterations\": 600, \"learningRate\": 0.3, \"l2\": 0}}"));
+        var output = fixture.Temp("withheld");
+        var report = ModelRun.Train(fixture.Restricted, spec, output, fixture.NewProject());
+        Assert.False(report.MembershipInference.Passed, $"attack AUC {report.MembershipInference.AttackAuc}");
+        Assert.StartsWith("withheld: a membership-inference attack", report.Disclosure.Withheld);
+        Assert.False(File.Exists(Path.Combine(output, ModelRun.ModelFile)));
+        Assert.False(File.Exists(Path.Combine(output, ModelRun.OnnxFile)));
+        Assert.True(File.Exists(Path.Combine(output, ModelRun.ReportFile)));
+        Assert.Contains("The model is withheld: a membership-inference attack", File.ReadAllText(Path.Combine(output, ModelRun.PageFile)));
+        // The same regime on the public twin keeps its model: withholding is for restricted data.
+        var open = fixture.Temp("withheld-public");
+        Assert.Null(ModelRun.Train(fixture.Public, spec, open).Disclosure.Withheld);
+        Assert.True(File.Exists(Path.Combine(open, ModelRun.ModelFile)));
+    }
+
+    [Fact]
+    public void A_population_a_few_patients_from_an_earlier_release_is_refused_without_saying_how_few()
+    {
+        var spec = ModelSpecParser.Parse(RestrictedFixture.Spec);
+        var project = fixture.NewProject();
+        var population = Population.Build(fixture.Restricted, spec, CancellationToken.None);
+        // An extract of the members less three: a model of all of them would tell those three's part.
+        var near = population.Set(Enumerable.Range(3, population.Count - 3));
+        project.Ledger.CheckAndRecord(project.Project, near, "extract", "all but three", "", project.Policy);
+        var error = Assert.Throws<DisclosureException>(() => ModelRun.Train(fixture.Restricted, spec, fixture.Temp("near"), project));
+        Assert.DoesNotContain("3", error.Message.Replace(project.Project, "", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(fixture.Temp("near"), ModelRun.ReportFile)));
+    }
+
+    [Fact]
+    public void A_test_set_under_the_minimum_is_refused_on_its_released_count()
+    {
+        var spec = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"testFraction\": 0.3", "\"testFraction\": 0.05"));
+        var error = Assert.Throws<ModelSpecException>(() => ModelRun.Train(fixture.Restricted, spec, fixture.Temp("small-test"), fixture.NewProject()));
+        Assert.Equal("split", error.Path);
+        Assert.Contains($"at least {ModelDisclosure.MinimumTestMembers:N0} members as released", error.Message);
+        Assert.False(File.Exists(Path.Combine(fixture.Temp("small-test"), ModelRun.ReportFile)));
+    }
+
+    /// <summary>
+    /// The attack on the rare-feature rule: an analyst trains one population again and again, moving minMembers one
+    /// at a time, and reads where each flag leaves the features. Under an exact rule that is the flag's exact count
+    /// (shown here on the public twin); under the released rule it is the count as released, the same every time,
+    /// near the exact one (its own noise, or the figure of a near flag asked first) and often not it, and nothing
+    /// is decided below the threshold.
+    /// </summary>
+    [Fact]
+    public void Moving_minMembers_finds_a_flags_released_count_never_its_exact_one()
+    {
+        var spec = ModelSpecParser.Parse(RestrictedFixture.Spec);
+        var features = spec.Features with { Diagnoses = DiagnosisLevel.Category };
+        var population = Population.Build(fixture.Restricted, spec, CancellationToken.None);
+        var exactPopulation = Population.Build(fixture.Public, spec, CancellationToken.None);
+        var exact = FeatureExtractor.Extract(fixture.Public, exactPopulation, features with { MinMembers = 1 }, CancellationToken.None);
+        var exactCounts = exact.Names.Select((name, c) => (name, Members: Enumerable.Range(0, exactPopulation.Count).Count(m => exact.Row(m)[c] != 0)))
+            .Where(f => f.name.Contains(':', StringComparison.Ordinal))
+            .ToDictionary(f => f.name, f => f.Members);
+
+        var project = fixture.NewProject(budget: 1_000_000);
+        var rules = ModelDisclosure.For(fixture.Restricted, spec, project)!;
+        var (lastKept, exactLastKept) = (new Dictionary<string, int>(), new Dictionary<string, int>());
+        const int highest = 100;
+        for (var min = 1; min <= highest; min++)
+        {
+            foreach (var name in FeatureExtractor.Extract(fixture.Restricted, population, features with { MinMembers = min }, CancellationToken.None, disclosure: rules).Names)
+                lastKept[name] = min;
+            foreach (var name in FeatureExtractor.Extract(fixture.Public, exactPopulation, features with { MinMembers = min }, CancellationToken.None).Names)
+                exactLastKept[name] = min;
+        }
+        // Near: the noise, or a flag a few members apart whose figure was asked first (CellHistory).
+        const int near = PerturbationTable.MaxNoise + 2 * Threshold;
+        var flags = exactCounts.Where(f => f.Value is >= 12 and <= highest - near).ToArray();
+        Assert.True(flags.Length >= 8, $"{flags.Length} flags of 12 to {highest - near} members");
+        // The exact rule gives the attacker every one of these counts.
+        Assert.All(flags, f => Assert.Equal(f.Value, exactLastKept[f.Key]));
+        Assert.All(flags, f => Assert.InRange(lastKept.GetValueOrDefault(f.Key), f.Value - near, f.Value + near));
+        var hidden = flags.Count(f => lastKept.GetValueOrDefault(f.Key) != f.Value);
+        Assert.True(hidden >= flags.Length / 3, $"{hidden} of {flags.Length} flags leave at a count other than their exact one");
+        // Nothing is decided under the threshold: a flag kept at all is kept at every minimum up to the threshold.
+        Assert.All(lastKept.Where(k => k.Key.Contains(':', StringComparison.Ordinal)), kept => Assert.True(kept.Value >= Threshold, $"{kept.Key} last kept at {kept.Value}"));
+        Assert.All(exactCounts.Where(f => f.Value < Threshold - PerturbationTable.MaxNoise), f => Assert.False(lastKept.ContainsKey(f.Key), f.Key));
+    }
+
+    private static long?[] Counts(Reports.PopulationReport p) => [p.Cohort, p.NotObservedToWindowEnd, p.Members, p.Outcomes, p.Train, p.Test, p.TestOutcomes];
+
+    /// <summary>Every property path in a JSON document, array items folded into one: its shape.</summary>
+    private static SortedSet<string> Paths(JsonElement element, string path = "")
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    paths.Add($"{path}.{property.Name}");
+                    paths.UnionWith(Paths(property.Value, $"{path}.{property.Name}"));
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray()) paths.UnionWith(Paths(item, $"{path}[]"));
+                break;
+        }
+        return paths;
+    }
+}
