@@ -182,19 +182,20 @@ $("extract").addEventListener("submit", async (event) => {
 });
 
 // A model job: its report page shown in a sandboxed frame (no script, no access to this page's key), and the
-// model files to download.
+// model files to download, which a model withheld by disclosure control does not have.
 $("model").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
   try {
     const request = { dataset: form.dataset.value, spec: JSON.parse(form.spec.value) };
     const { jobId } = await api("POST", `/api/projects/${form.project.value.trim()}/models`, request);
-    await finished(jobId, "model-out");
+    const job = await finished(jobId, "model-out");
     const frame = document.createElement("iframe");
     frame.sandbox = "";
     frame.className = "report";
     frame.srcdoc = await (await api("GET", `/api/jobs/${jobId}/files/report.html`)).text();
-    const links = await Promise.all(["model.zip", "model.onnx"].map(async (file) =>
+    const models = job.result.files.map((f) => f.file).filter((file) => file === "model.zip" || file === "model.onnx");
+    const links = await Promise.all(models.map(async (file) =>
       downloadLink(await api("GET", `/api/jobs/${jobId}/files/${file}`), file)));
     show("model-out", [frame, ...links.flatMap((link) => [link, text("span", " ")])]);
   } catch (error) { problem("model-out")(error); }
