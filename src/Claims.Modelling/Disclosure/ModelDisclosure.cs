@@ -53,7 +53,7 @@ internal sealed class ModelDisclosure
         if (request is null || string.IsNullOrWhiteSpace(request.Project))
             throw new ClaimsException($"the dataset at '{dataset.Directory}' is restricted: a model of it is released to a project under its disclosure rules; name the project");
         var threshold = request.Policy.Threshold;
-        if (spec.Model.Kind == TrainerKind.LightGbm && spec.Model.MinMembersPerLeaf < threshold)
+        if (spec.Model.Trees && spec.Model.MinMembersPerLeaf < threshold)
             throw new ModelSpecException("model.minMembersPerLeaf", string.Create(CultureInfo.InvariantCulture,
                 $"{spec.Model.MinMembersPerLeaf} is below the disclosure threshold of {threshold}: on restricted data every leaf of a tree must hold at least {threshold} members, or its value describes the few in it; ask for {threshold} or more"));
         return new ModelDisclosure(dataset, request, spec.Name);

@@ -48,11 +48,20 @@ public enum DiagnosisLevel
 public enum TrainerKind
 {
     LightGbm,
+    FastTree,
     LogisticRegression,
 }
 
-/// <summary>The trainer and its bounded settings; a logistic regression is always trained beside it as the baseline.</summary>
-public sealed record TrainerSpec(TrainerKind Kind, int Leaves, int MinMembersPerLeaf, int Iterations, double LearningRate, double L1, double L2);
+/// <summary>
+/// The trainer and its bounded settings; a logistic regression is always trained beside it as the baseline. For
+/// the boosted trees (LightGBM, FastTree) <see cref="Iterations"/> is the number of trees, and <see cref="L1"/> and
+/// <see cref="L2"/> regularise LightGBM's leaves and the logistic regression's weights (FastTree has neither).
+/// </summary>
+public sealed record TrainerSpec(TrainerKind Kind, int Leaves, int MinMembersPerLeaf, int Iterations, double LearningRate, double L1, double L2)
+{
+    /// <summary>Whether the trainer grows trees, whose leaves describe the members in them.</summary>
+    public bool Trees => Kind is TrainerKind.LightGbm or TrainerKind.FastTree;
+}
 
 /// <summary>
 /// Members to the test set by a keyed hash of their patient id (a member's side never depends on row order), or,

@@ -142,9 +142,10 @@ public static class ModelSpecParser
             kind = k.ValueKind == JsonValueKind.String ? k.GetString() switch
             {
                 "lightGbm" => TrainerKind.LightGbm,
+                "fastTree" => TrainerKind.FastTree,
                 "logisticRegression" => TrainerKind.LogisticRegression,
-                _ => throw new ModelSpecException("model.kind", $"unknown trainer '{k.GetString()}' (expected lightGbm or logisticRegression)"),
-            } : throw new ModelSpecException("model.kind", "must be \"lightGbm\" or \"logisticRegression\"");
+                _ => throw new ModelSpecException("model.kind", $"unknown trainer '{k.GetString()}' (expected lightGbm, fastTree or logisticRegression)"),
+            } : throw new ModelSpecException("model.kind", "must be \"lightGbm\", \"fastTree\" or \"logisticRegression\"");
         }
         return new TrainerSpec(kind, Int(model, "leaves", "model", 31, 2, 256), Int(model, "minMembersPerLeaf", "model", 20, 1, 100_000),
             Int(model, "iterations", "model", 100, 1, 2000), Number(model, "learningRate", "model", 0.1, 0.001, 1),

@@ -3,6 +3,7 @@ using Claims.Modelling.Spec;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 
 namespace Claims.Modelling.Training;
@@ -31,6 +32,14 @@ internal sealed class ModelTrainer(TrainerSpec spec, int seed)
                 Booster = new GradientBooster.Options { L1Regularization = spec.L1, L2Regularization = spec.L2 },
                 Seed = seed,
                 Silent = true,
+            }),
+            TrainerKind.FastTree => _ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            {
+                NumberOfLeaves = spec.Leaves,
+                MinimumExampleCountPerLeaf = spec.MinMembersPerLeaf,
+                NumberOfTrees = spec.Iterations,
+                LearningRate = spec.LearningRate,
+                Seed = seed,
             }),
             _ => _ml.Transforms.NormalizeMeanVariance(nameof(Example.Features))
                 .Append(_ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options

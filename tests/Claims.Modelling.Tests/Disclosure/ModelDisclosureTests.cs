@@ -83,6 +83,10 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         Assert.Contains($"below the disclosure threshold of {Threshold}", error.Message);
         Assert.False(Directory.Exists(fixture.Temp("leaves")));
         Assert.Equal(0, project.Ledger.Spent(project.Project));
+        var fastTree = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"kind\": \"lightGbm\", \"leaves\": 8, \"minMembersPerLeaf\": 50", "\"kind\": \"fastTree\", \"leaves\": 8, \"minMembersPerLeaf\": 9"));
+        Assert.Equal("model.minMembersPerLeaf", Assert.Throws<ModelSpecException>(() => ModelRun.Check(fixture.Restricted, fastTree, project)).Path);
+        // A logistic regression has no leaves: its members are guarded by the feature rule and the membership attack.
+        ModelRun.Check(fixture.Restricted, ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"kind\": \"lightGbm\", \"leaves\": 8, \"minMembersPerLeaf\": 50", "\"kind\": \"logisticRegression\", \"leaves\": 8, \"minMembersPerLeaf\": 1")), project);
         // The same spec is free to run on synthetic data, and at the threshold on restricted data it passes the check.
         ModelRun.Check(fixture.Public, spec, null);
         ModelRun.Check(fixture.Restricted, ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"minMembersPerLeaf\": 50", $"\"minMembersPerLeaf\": {Threshold}")), project);

@@ -12,6 +12,7 @@ public sealed class OnnxExportTests(ModelFixture fixture) : IClassFixture<ModelF
 {
     [Theory]
     [InlineData("lightGbm")]
+    [InlineData("fastTree")]
     [InlineData("logisticRegression")]
     public void Model_onnx_run_by_onnxruntime_gives_the_scores_of_model_zip(string kind)
     {
