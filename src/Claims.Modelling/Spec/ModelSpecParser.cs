@@ -9,6 +9,9 @@ namespace Claims.Modelling.Spec;
 /// <summary>Reads a model spec, checking every field and naming the first one that is wrong.</summary>
 public static class ModelSpecParser
 {
+    /// <summary>A death as the cohorts' exit reads one: a diagnosis whose outcome (転帰) is 3, 死亡.</summary>
+    private const string DeathEvent = """{"table": "diagnoses", "where": {"col": "outcome", "eq": 3}}""";
+
     public static ModelSpec Parse(string json, ClaimsSchema? schema = null)
     {
         schema ??= ClaimsSchema.Default;
@@ -48,14 +51,22 @@ public static class ModelSpecParser
     private static OutcomeSpec Outcome(JsonElement root, ClaimsSchema schema)
     {
         if (!root.TryGetProperty("outcome", out var outcome))
-            throw new ModelSpecException("outcome", "is required: the event to predict and its window, e.g. {\"table\": \"receipts\", \"where\": …, \"startDays\": 1, \"endDays\": 365}");
-        Object(outcome, "outcome", "table", "where", "startDays", "endDays");
+            throw new ModelSpecException("outcome", "is required: the event to predict and its window, e.g. {\"table\": \"receipts\", \"where\": …, \"startDays\": 1, \"endDays\": 365}, or {\"death\": true, …}");
+        Object(outcome, "outcome", "table", "where", "death", "startDays", "endDays");
         var start = Int(outcome, "startDays", "outcome", 1, 0, 3650);
         var end = Int(outcome, "endDays", "outcome", 365, start, 3650);
+        var death = Bool(outcome, "death", "outcome", false);
+        if (death && (outcome.TryGetProperty("table", out _) || outcome.TryGetProperty("where", out _)))
+            throw new ModelSpecException("outcome.death", "death is its own outcome (a diagnosis with outcome 3, 死亡, as a cohort's exit reads it): give either death or table and where, not both");
         EventCriterion criterion;
         try
         {
-            criterion = CohortParser.Event(outcome, schema, "outcome");
+            if (!death) criterion = CohortParser.Event(outcome, schema, "outcome");
+            else
+            {
+                using var died = JsonDocument.Parse(DeathEvent);
+                criterion = CohortParser.Event(died.RootElement, schema, "outcome");
+            }
         }
         catch (QueryException e)
         {

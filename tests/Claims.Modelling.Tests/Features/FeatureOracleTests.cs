@@ -112,4 +112,22 @@ public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<Mod
         Assert.Equal(80, checkedMembers);
         Assert.InRange(population.Outcomes, 10, population.Count - 10);
     }
+
+    [Fact]
+    public void A_death_outcome_is_a_diagnosis_with_outcome_3_in_the_window_for_every_member()
+    {
+        var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"outcome\": {\"table\": \"receipts\", \"where\": {\"col\": \"admission_date\", \"isNull\": false}, \"startDays\": 1, \"endDays\": 360}",
+            "\"outcome\": {\"death\": true, \"startDays\": 1, \"endDays\": 360}"), fixture.Dataset.Schema);
+        var population = Population.Build(fixture.Dataset, spec, CancellationToken.None);
+        // Every death diagnosis, and each member's outcome from them in C#: the window is the spec's, in months.
+        var deaths = fixture.Oracle.Rows("SELECT patient_id, service_month FROM diagnoses WHERE outcome = 3")
+            .ToLookup(r => Convert.ToInt32(r[0]), r => MonthKey.ToAbsolute(Convert.ToInt32(r[1])));
+        var window = spec.Outcome.Window;
+        for (var m = 0; m < population.Count; m++)
+        {
+            var (patient, index) = (population.Patients[m], population.Index[m]);
+            Assert.True(deaths[patient].Any(month => window.Contains(month - index)) == population.Outcome[m], $"patient {patient}");
+        }
+        Assert.InRange(population.Outcomes, 10, population.Count / 2);
+    }
 }

@@ -33,6 +33,13 @@ public class ModelSpecParserTests
         const string bad = """{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "model": {"kind": "forest"}}""";
         using (var refused = JsonDocument.Parse(bad)) Assert.False(schema.Evaluate(refused.RootElement).IsValid);
         Assert.Throws<ModelSpecException>(() => ModelSpecParser.Parse(bad));
+        // A death outcome, and one that names a table as well, which both refuse.
+        const string death = """{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"death": true, "endDays": 730}}""";
+        using (var valid = JsonDocument.Parse(death)) Assert.True(schema.Evaluate(valid.RootElement).IsValid);
+        Assert.Equal("diagnoses", ModelSpecParser.Parse(death).Outcome.Event.Table.Name);
+        var both = death.Replace("\"death\": true", "\"death\": true, \"table\": \"receipts\"");
+        using (var refused = JsonDocument.Parse(both)) Assert.False(schema.Evaluate(refused.RootElement).IsValid);
+        Assert.Equal("outcome.death", Assert.Throws<ModelSpecException>(() => ModelSpecParser.Parse(both)).Path);
     }
 
     [Fact]
@@ -58,6 +65,7 @@ public class ModelSpecParserTests
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "model": {"leaves": 1}}""", "model.leaves", "from 2 to 256")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"testFraction": 0.9}}""", "split.testFraction", "from 0.05 to 0.5")]
     [InlineData("""{"name": "x",""", "spec", "not valid JSON")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"death": "yes"}}""", "outcome.death", "true or false")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "time"}}""", "split.testFrom", "is required for a split by time")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "time", "testFrom": 202313}}""", "split.testFrom", "YYYYMM")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"testFrom": 202307}}""", "split.testFrom", "\"by\": \"time\"")]
