@@ -2,6 +2,7 @@ using System.Globalization;
 using Claims.Engine;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Extracts;
+using Claims.Engine.Privacy;
 using Claims.Engine.Storage;
 using Claims.Modelling.Features;
 using Claims.Modelling.Training;
@@ -19,16 +20,21 @@ public static class ModelScoring
 {
     public const string Header = "patient,index_month,score";
 
-    public static IReadOnlyList<Prediction> Predict(Dataset dataset, string modelPath, CohortDefinition target, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Scores every member of <paramref name="target"/>. A score per patient is a row of the data, so on restricted
+    /// data it leaves as an extract does, to <paramref name="disclosure"/>'s project under the extract's rules: a
+    /// cohort of at least the threshold, not a few patients from the project's earlier releases, and recorded.
+    /// </summary>
+    public static IReadOnlyList<Prediction> Predict(Dataset dataset, string modelPath, CohortDefinition target, DisclosureRequest? disclosure = null,
+        CancellationToken cancellationToken = default)
     {
-        // A score per patient is a row of restricted data: it may leave only inside an extract with the project's
-        // pseudonyms, under the extract's rules, which scoring does not go through yet.
-        if (dataset.Manifest.Access == DatasetAccess.Restricted)
-            throw new ClaimsException($"the dataset at '{dataset.Directory}' is restricted: scores are per patient, and per-patient rows leave restricted data only as an extract; models score synthetic (public) datasets only");
+        if (dataset.Manifest.Access == DatasetAccess.Restricted && (disclosure is null || string.IsNullOrWhiteSpace(disclosure.Project)))
+            throw new ClaimsException($"the dataset at '{dataset.Directory}' is restricted: scores are per patient, and leave it only as an extract does, to a project under its rules; name the project");
         var (spec, names) = ModelPackage.Describe(modelPath, dataset.Schema);
         var trainer = new ModelTrainer(spec.Model, spec.Split.Seed);
         var model = ModelPackage.Load(modelPath, trainer.Context);
         var cohort = dataset.BuildCohort(target, cancellationToken);
+        if (disclosure is not null) CohortDisclosure.ApproveExtract(dataset, cohort, disclosure);
         var population = Population.Of(cohort);
         var features = FeatureExtractor.Extract(dataset, population, spec.Features, cancellationToken, names);
         var scores = trainer.Score(model, names.Length, Enumerable.Range(0, population.Count).Select(m => features.Row(m).ToArray()));

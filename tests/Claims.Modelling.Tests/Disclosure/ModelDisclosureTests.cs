@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Claims.Engine;
+using Claims.Engine.Cohorts;
 using Claims.Engine.Privacy;
 using Claims.Modelling.Disclosure;
 using Claims.Modelling.Features;
+using Claims.Modelling.Scoring;
 using Claims.Modelling.Spec;
 using Claims.Modelling.Training;
 
@@ -181,6 +183,27 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         // Nothing is decided under the threshold: a flag kept at all is kept at every minimum up to the threshold.
         Assert.All(lastKept.Where(k => k.Key.Contains(':', StringComparison.Ordinal)), kept => Assert.True(kept.Value >= Threshold, $"{kept.Key} last kept at {kept.Value}"));
         Assert.All(exactCounts.Where(f => f.Value < Threshold - PerturbationTable.MaxNoise), f => Assert.False(lastKept.ContainsKey(f.Key), f.Key));
+    }
+
+    [Fact]
+    public void Scores_of_restricted_data_leave_as_an_extract_of_the_project_does()
+    {
+        // A model developed on the synthetic twin, then run on the restricted data inside a project.
+        var spec = ModelSpecParser.Parse(RestrictedFixture.Spec);
+        var model = Path.Combine(fixture.Temp("scoring"), ModelRun.ModelFile);
+        ModelRun.Train(fixture.Public, spec, fixture.Temp("scoring"));
+        Assert.Contains("name the project", Assert.Throws<ClaimsException>(() => ModelScoring.Predict(fixture.Restricted, model, spec.Target)).Message);
+        var project = fixture.NewProject();
+        var scores = ModelScoring.Predict(fixture.Restricted, model, spec.Target, project);
+        Assert.Equal(ModelScoring.Predict(fixture.Public, model, spec.Target).Select(p => p.Score), scores.Select(p => p.Score));
+        Assert.Equal("extract", Assert.Single(project.Ledger.Releases(project.Project)).Kind);
+        // A cohort under the threshold, and one a few patients from the first, are refused as extracts are.
+        var few = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"priorObservationMonths\": 6}", "\"priorObservationMonths\": 6, \"inclusion\": [{\"name\": \"aged 104 or over\", \"age\": [104, 150]}]}")).Target;
+        Assert.Contains("needs a cohort of at least 10 patients", Assert.Throws<DisclosureException>(() => ModelScoring.Predict(fixture.Restricted, model, few, project)).Message);
+        var near = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"priorObservationMonths\": 6}", "\"priorObservationMonths\": 6, \"exclusion\": [{\"name\": \"aged 100 or over\", \"age\": [100, 150]}]}")).Target;
+        var removed = fixture.Restricted.BuildCohort(spec.Target).Count - fixture.Restricted.BuildCohort(near).Count;
+        Assert.InRange(removed, 1, Threshold - 1);
+        Assert.Contains("which would disclose them", Assert.Throws<DisclosureException>(() => ModelScoring.Predict(fixture.Restricted, model, near, project)).Message);
     }
 
     private static long?[] Counts(Reports.PopulationReport p) => [p.Cohort, p.NotObservedToWindowEnd, p.Members, p.Outcomes, p.Train, p.Test, p.TestOutcomes];

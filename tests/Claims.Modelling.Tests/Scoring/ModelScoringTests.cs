@@ -85,6 +85,6 @@ public sealed class ModelScoringTests(ModelFixture fixture) : IClassFixture<Mode
         using var temp = new TempDirectory();
         Generator.Run(new GenerateOptions { Out = temp.Combine("ds"), Persons = 300, From = 202301, Months = 2, Seed = 3, Access = DatasetAccess.Restricted });
         using var restricted = Dataset.Open(temp.Combine("ds"));
-        Assert.Contains("is restricted: scores are per patient", Assert.Throws<ClaimsException>(() => ModelScoring.Predict(restricted, missing, target)).Message);
+        Assert.Contains("is restricted: scores are per patient, and leave it only as an extract does, to a project under its rules; name the project", Assert.Throws<ClaimsException>(() => ModelScoring.Predict(restricted, missing, target)).Message);
     }
 }
