@@ -14,7 +14,8 @@ namespace Claims.Modelling.Features;
 /// (one flag per value, so a linear baseline need not read codes as magnitudes);</item>
 /// <item>utilisation per window: claims, inpatient claims (with an admission date) and points;</item>
 /// <item>checkup items from their latest checkup before the index, each with a flag for no value;</item>
-/// <item>diagnosis groups (ICD-10 letter or three-character category) and drug classes (薬効分類) per window, as flags.</item>
+/// <item>diagnosis groups (ICD-10 letter or three-character category), drug classes (薬効分類) and, when asked,
+/// procedure groups (診療識別) per window, as flags.</item>
 /// </list>
 /// Rows in or after the index month never feed a feature: they could hold the outcome.
 /// </summary>
@@ -42,6 +43,8 @@ internal static class FeatureExtractor
             Flag(dataset, "diagnoses", "icd10", population, windows, flags, (column, code) => Group(column.Dictionary[code], level), cancellationToken);
         if (spec.Drugs)
             Flag(dataset, "drugs", "drug_class", population, windows, flags, (_, code) => $"drug_class:{code}", cancellationToken);
+        if (spec.Procedures)
+            Flag(dataset, "procedures", "shinryo_shikibetsu", population, windows, flags, (_, code) => $"procedure:{code}", cancellationToken);
         indicators.AddRange(flags.Seen(spec.MinMembers));
         var kept = names is not null ? indicators.Select(_ => true).ToArray()
             : disclosure is not null ? disclosure.Keep(indicators, population)
@@ -206,15 +209,16 @@ internal static class FeatureExtractor
     {
         var table = dataset.Table(tableName);
         var earliest = windows.Min(w => w.From);
-        var narrow = table.Schema.Column(columnName).Type == LogicalType.Int16;
+        var type = table.Schema.Column(columnName).Type;
         EventScan.Blocks(dataset, table.Schema, null, (partition, start, count, _) =>
         {
             var month = MonthKey.ToAbsolute(partition.Key);
             var ids = partition.Column("patient_id");
             var patients = ids.Values<int>();
             var column = partition.Column(columnName);
-            var shorts = narrow ? column.Values<short>() : default;
-            var ints = narrow ? default : column.Values<int>();
+            var bytes = type == LogicalType.Int8 ? column.Values<sbyte>() : default;
+            var shorts = type == LogicalType.Int16 ? column.Values<short>() : default;
+            var ints = type is LogicalType.Int8 or LogicalType.Int16 ? default : column.Values<int>();
             // Each code is named and its flag looked up once a block: the set's lock is shared by every thread, and
             // a name made for every row would be most of the work.
             var seen = new Dictionary<int, ulong[][]?>();
@@ -223,7 +227,7 @@ internal static class FeatureExtractor
                 if (ids.IsNull(row) || column.IsNull(row) || population.MemberOf[patients[row]] is var m && m < 0) continue;
                 var offset = month - population.Index[m];
                 if (offset > -1 || offset < earliest) continue;
-                var code = narrow ? shorts[row] : ints[row];
+                var code = type switch { LogicalType.Int8 => bytes[row], LogicalType.Int16 => shorts[row], _ => ints[row] };
                 if (!seen.TryGetValue(code, out var bits)) seen[code] = bits = group(column, code) is { } name ? flags.Of(name) : null;
                 if (bits is null) continue;
                 for (var w = 0; w < windows.Count; w++)

@@ -31,11 +31,14 @@ public sealed record MonthWindow(int From, int To)
 /// <summary>
 /// Which features, over which windows before the index; a flag seen in fewer than <see cref="MinMembers"/> members is
 /// dropped and listed. <see cref="Checkups"/> are checkup items (columns of the checkups table) read from each
-/// member's latest checkup before the index.
+/// member's latest checkup before the index; <see cref="Procedures"/> adds a flag per procedure group (診療識別:
+/// surgery, tests, imaging, …) per window.
 /// </summary>
 public sealed record FeatureSpec(bool Demographics, DiagnosisLevel? Diagnoses, bool Drugs, bool Utilisation, IReadOnlyList<MonthWindow> Windows, int MinMembers)
 {
     public IReadOnlyList<string> Checkups { get; init; } = [];
+
+    public bool Procedures { get; init; }
 }
 
 /// <summary>How diagnoses are grouped: by ICD-10 chapter letter, or by three-character category.</summary>

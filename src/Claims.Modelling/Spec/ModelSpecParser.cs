@@ -80,7 +80,7 @@ public static class ModelSpecParser
         var features = root.TryGetProperty("features", out var f) ? f : default;
         if (features.ValueKind == JsonValueKind.Undefined)
             return new FeatureSpec(true, DiagnosisLevel.Letter, true, true, [MonthWindow.FromDays(-365, -1)], 20);
-        Object(features, "features", "demographics", "diagnoses", "drugs", "utilisation", "windows", "minMembers", "checkups");
+        Object(features, "features", "demographics", "diagnoses", "drugs", "procedures", "utilisation", "windows", "minMembers", "checkups");
         DiagnosisLevel? diagnoses = DiagnosisLevel.Letter;
         if (features.TryGetProperty("diagnoses", out var d))
         {
@@ -114,6 +114,7 @@ public static class ModelSpecParser
             Bool(features, "utilisation", "features", true), windows, Int(features, "minMembers", "features", 20, 1, 1_000_000))
         {
             Checkups = Checkups(features, schema),
+            Procedures = Bool(features, "procedures", "features", false),
         };
     }
 

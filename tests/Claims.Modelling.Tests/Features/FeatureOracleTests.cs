@@ -19,10 +19,11 @@ public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<Mod
     public void Every_feature_of_random_members_is_what_sql_over_the_export_says(string diagnoses)
     {
         var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"diagnoses\": \"letter\"", $"\"diagnoses\": \"{diagnoses}\"")
-            .Replace("\"minMembers\": 20", $"\"minMembers\": 20, \"checkups\": [{string.Join(", ", Checkups.Select(c => $"\"{c}\""))}]"), fixture.Dataset.Schema);
+            .Replace("\"minMembers\": 20", $"\"minMembers\": 20, \"procedures\": true, \"checkups\": [{string.Join(", ", Checkups.Select(c => $"\"{c}\""))}]"), fixture.Dataset.Schema);
         var population = Population.Build(fixture.Dataset, spec, CancellationToken.None);
         var features = FeatureExtractor.Extract(fixture.Dataset, population, spec.Features, CancellationToken.None);
         Assert.True(population.Count > 300, $"only {population.Count} members");
+        Assert.True(features.Names.Count(n => n.StartsWith("procedure:", StringComparison.Ordinal)) >= 4, "procedure groups among the features");
         var names = features.Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
         var random = new Random(diagnoses.Length);
         var withCheckup = 0;
@@ -65,8 +66,9 @@ public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<Mod
                 var length = diagnoses == "letter" ? 1 : 3;
                 var codes = fixture.Oracle.Rows($"SELECT DISTINCT 'icd10:' || substr(icd10, 1, {length}) FROM diagnoses WHERE {inWindow} AND icd10 IS NOT NULL AND icd10 <> ''")
                     .Concat(fixture.Oracle.Rows($"SELECT DISTINCT 'drug_class:' || drug_class FROM drugs WHERE {inWindow} AND drug_class IS NOT NULL"))
+                    .Concat(fixture.Oracle.Rows($"SELECT DISTINCT 'procedure:' || shinryo_shikibetsu FROM procedures WHERE {inWindow} AND shinryo_shikibetsu IS NOT NULL"))
                     .Select(r => FeatureExtractor.Name((string)r[0]!, window)).ToHashSet();
-                var flagged = features.Names.Where(n => n.EndsWith($"[{window}]", StringComparison.Ordinal) && (n.StartsWith("icd10:", StringComparison.Ordinal) || n.StartsWith("drug_class:", StringComparison.Ordinal)))
+                var flagged = features.Names.Where(n => n.EndsWith($"[{window}]", StringComparison.Ordinal) && (n.StartsWith("icd10:", StringComparison.Ordinal) || n.StartsWith("drug_class:", StringComparison.Ordinal) || n.StartsWith("procedure:", StringComparison.Ordinal)))
                     .Where(n => Feature(n) == 1f).ToHashSet();
                 // Flags too rare to keep are listed as dropped, never silently lost.
                 Assert.True(codes.Where(c => !features.Dropped.Contains(c)).ToHashSet().SetEquals(flagged), $"{who}: flags in {window}");
