@@ -2,10 +2,12 @@ using Claims.Testing;
 
 namespace Claims.Modelling.Tests;
 
-/// <summary>The example spec the README points newcomers to, as the tests read it.</summary>
+/// <summary>The example specs the docs point newcomers to, as the tests read them.</summary>
 internal static class Examples
 {
     public static readonly string Admission = File.ReadAllText(Path.Combine(RepoPaths.DataSchemas, "examples", "admission-aged-65-plus.model.json"));
+
+    public static readonly string Death = File.ReadAllText(Path.Combine(RepoPaths.DataSchemas, "examples", "death-aged-75-plus.model.json"));
 
     /// <summary>
     /// The example sized for the fixture's 1,300 training members: small trees, few rounds. (The example's 200 rounds

@@ -29,7 +29,12 @@ public class ModelSpecParserTests
         JsonSchema.FromText(Text("query.schema.json"), options);
         JsonSchema.FromText(Text("cohort.schema.json"), options);
         var schema = JsonSchema.FromText(Text("model.schema.json"), options);
-        using (var example = JsonDocument.Parse(Examples.Admission)) Assert.True(schema.Evaluate(example.RootElement).IsValid);
+        foreach (var text in new[] { Examples.Admission, Examples.Death })
+        {
+            using var example = JsonDocument.Parse(text);
+            Assert.True(schema.Evaluate(example.RootElement).IsValid);
+            ModelSpecParser.Parse(text);
+        }
         const string bad = """{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "model": {"kind": "forest"}}""";
         using (var refused = JsonDocument.Parse(bad)) Assert.False(schema.Evaluate(refused.RootElement).IsValid);
         Assert.Throws<ModelSpecException>(() => ModelSpecParser.Parse(bad));
