@@ -72,4 +72,22 @@ public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<Controlle
         Assert.Equal("failed", job.GetProperty("status").GetString());
         Assert.Contains("split: on restricted data the test set must hold at least 1,000 members as released", job.GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task An_explorer_trains_on_the_synthetic_data_in_a_project_of_their_own_which_holds_no_restricted_data()
+    {
+        var explorer = factory.Client((await factory.Admin().NewUser("explorer")).Key);
+        var refused = await explorer.PostAsJsonAsync("/api/projects", new { title = "t", purpose = "p", datasets = new[] { "synthetic", "restricted" } });
+        await refused.AssertProblem(HttpStatusCode.Forbidden, "an explorer's project holds the synthetic datasets only, not 'restricted'");
+        var id = await explorer.NewProject(["synthetic"]);
+        await (await explorer.TrainModel(id, "restricted", SandboxApi.ModelSpec)).AssertProblem(HttpStatusCode.Forbidden, "is pending");
+        var response = await explorer.TrainModel(id, "synthetic", SandboxApi.ModelSpec);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var job = await explorer.WaitForJob((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!);
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.GetRawText());
+        var (files, _) = await explorer.Download(job.GetProperty("id").GetString()!);
+        Assert.Contains("model.zip", files.Keys);
+        // Extracts stay with analysts.
+        Assert.Equal(HttpStatusCode.Forbidden, (await explorer.Extract(id, "synthetic", SandboxApi.Diabetes, ["receipts"])).StatusCode);
+    }
 }

@@ -191,7 +191,7 @@ public class ProjectsApiTests(ControlledSandbox factory) : IClassFixture<Control
     }
 
     [Fact]
-    public async Task Roles_outside_the_analysts_are_refused()
+    public async Task Roles_outside_the_analysts_are_refused_and_explorers_keep_to_synthetic_data()
     {
         var admin = factory.Admin();
         var explorer = factory.Client((await admin.NewUser("explorer")).Key);
@@ -199,8 +199,11 @@ public class ProjectsApiTests(ControlledSandbox factory) : IClassFixture<Control
         var analyst = factory.Client((await admin.NewUser("analyst")).Key);
         var id = await analyst.NewApprovedProject(admin);
 
-        await (await explorer.Apply(["synthetic"])).AssertProblem(HttpStatusCode.Forbidden);
-        await (await explorer.GetAsync("/api/projects")).AssertProblem(HttpStatusCode.Forbidden);
+        await (await explorer.Apply(["restricted"])).AssertProblem(HttpStatusCode.Forbidden, "an explorer's project holds the synthetic datasets only");
+        // Their own projects, on synthetic data, for models: listed to them alone.
+        var own = await explorer.NewProject(["synthetic"]);
+        Assert.Equal([own], (await explorer.GetFromJsonAsync<JsonElement>("/api/projects")).EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        await (await explorer.GetAsync($"/api/projects/{id}")).AssertProblem(HttpStatusCode.NotFound);
         await (await policymaker.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden);
         await (await analyst.PostAsJsonAsync($"/api/projects/{id}/approve", new { expiresAt = factory.Clock.GetUtcNow().AddDays(1) })).AssertProblem(HttpStatusCode.Forbidden);
         await (await factory.Client(null).Apply(["synthetic"])).AssertProblem(HttpStatusCode.Unauthorized);

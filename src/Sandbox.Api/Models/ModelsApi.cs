@@ -9,15 +9,16 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Claims.Sandbox.Models;
 
 /// <summary>
-/// POST /api/projects/{id}/models: train a prediction model spec in one's own project. The request is checked in
-/// full before it is queued; the job then trains and packs the report, the spec and the model.
+/// POST /api/projects/{id}/models: train a prediction model spec in one's own project (an explorer's, on the
+/// synthetic data; an analyst's, on restricted data too once approved). The request is checked in full before it
+/// is queued; the job then trains and packs the report, the spec and the model.
 /// </summary>
 public static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/projects/{id}/models", SubmitModel).WithName("SubmitModel").WithTags("Models")
-            .RequireAuthorization(p => p.RequireRole(Roles.Analyst))
+            .RequireAuthorization(p => p.RequireRole(Roles.Explorer, Roles.Analyst))
             .WithSummary("Queue the training of a model spec; poll the job at the Location header, then download report.json, report.html, spec.json, model.zip and model.onnx (the whole zip, or one by one)");
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Claims.Engine.Privacy;
 using Claims.Engine.Schema;
+using Claims.Engine.Storage;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,9 +16,9 @@ public static class ProjectsApi
 {
     public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(p => p.RequireRole(Roles.Analyst, Roles.Admin));
-        api.MapPost("", CreateProject).WithName("CreateProject").RequireAuthorization(p => p.RequireRole(Roles.Analyst))
-            .WithSummary("Apply for a project; it stays pending until an admin approves it");
+        var api = app.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(p => p.RequireRole(Roles.Explorer, Roles.Analyst, Roles.Admin));
+        api.MapPost("", CreateProject).WithName("CreateProject").RequireAuthorization(p => p.RequireRole(Roles.Explorer, Roles.Analyst))
+            .WithSummary("Apply for a project; it stays pending until an admin approves it, which only restricted data needs (an explorer's project holds synthetic data only)");
         api.MapGet("", ListProjects).WithName("ListProjects");
         api.MapGet("/{id}", GetProject).WithName("GetProject");
 
@@ -32,6 +33,9 @@ public static class ProjectsApi
         ProjectStore projects, DatasetRegistry datasets, ClaimsSchema schema)
     {
         if (application.Invalid(datasets, schema) is { } problem) return Problems.BadRequest(problem);
+        // An explorer trains models in a project of their own on the synthetic data, which needs no approval.
+        if (user.IsInRole(Roles.Explorer) && application.Datasets!.FirstOrDefault(d => datasets.TryGet(d, out var data) && data.Manifest.Access != DatasetAccess.Public) is { } restricted)
+            return Problems.Forbidden($"an explorer's project holds the synthetic datasets only, not '{restricted}': restricted data is for analysts, inside a project an admin approves");
         var project = projects.Create(user.Id(), application.Title!.Trim(), application.Purpose!.Trim(), application.Datasets!.Distinct().ToArray(),
             application.Tables?.Distinct().ToArray(), application.Period);
         return TypedResults.Created($"/api/projects/{project.Id}", new NewProject(project.Id, project.Status));
