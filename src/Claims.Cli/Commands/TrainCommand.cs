@@ -25,7 +25,7 @@ internal static class TrainCommand
             var report = ModelRun.Train(dataset, parsed, parse.GetValue(output)!, disclosure.Request(parse, dataset, text));
             var population = report.Population;
             console.MarkupLineInterpolated($"[bold]{report.Name}[/] ({report.Model}, {report.ElapsedSeconds:N1} s)");
-            console.MarkupLineInterpolated($"cohort {N(population.Cohort)}, not observed to the end of months {population.OutcomeMonths}: {N(population.NotObservedToWindowEnd)}; members {N(population.Members)} with {N(population.Outcomes)} outcomes; test {N(population.Test)} with {N(population.TestOutcomes)}");
+            console.MarkupLineInterpolated($"cohort {N(population.Cohort)}, not observed to the end of months {population.OutcomeMonths}: {N(population.NotObservedToWindowEnd)} ({(population.Censored ? "kept, censored" : "left out")}); members {N(population.Members)} with {N(population.Outcomes)} outcomes; test {N(population.Test)} with {N(population.TestOutcomes)}");
             console.MarkupLineInterpolated($"{report.Features.Count:N0} features ({(report.Disclosure.Restricted ? "rare flags dropped, not listed" : $"{report.Features.Dropped.Count:N0} rare flags dropped")})");
             var table = new Table().AddColumn("test set").AddColumn(new TableColumn(report.Model).RightAligned()).AddColumn(new TableColumn("logistic baseline").RightAligned());
             foreach (var (name, chosen, baseline) in new[]

@@ -68,14 +68,14 @@ internal sealed class ModelDisclosure
     /// refused if the test set is too small, or either set too one-sided, to publish metrics of (decided on the
     /// released counts, so a refusal says no more than they do).
     /// </summary>
-    public PopulationReport Population(Population population, int[] train, int[] test, string outcomeMonths)
+    public PopulationReport Population(Population population, int[] train, int[] test, string outcomeMonths, bool censored)
     {
         var members = population.Set(Enumerable.Range(0, population.Count));
         _request.Ledger.CheckAndRecord(_request.Project, members, "model", _label, _request.Description, _request.Policy);
         var outcomes = Enumerable.Range(0, population.Count).Where(m => population.Outcome[m]);
         var shown = Release("model population",
             () => population.CohortPatients,
-            () => population.CohortPatients.Except(members),
+            () => population.NotObserved,
             () => members,
             () => population.Set(outcomes),
             () => population.Set(train),
@@ -93,7 +93,7 @@ internal sealed class ModelDisclosure
             if (shown[with] is null || shown[without] is null)
                 throw new ModelSpecException("outcome", $"on restricted data the {set} set needs at least {_request.Policy.Threshold} members with the outcome and as many without it, as released; this one has fewer on one side");
         }
-        return new PopulationReport(shown[0], shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], outcomeMonths);
+        return new PopulationReport(shown[0], shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], outcomeMonths, censored);
     }
 
     /// <summary>Which indicators to keep: those whose count, as released, reaches their minimum (and so the threshold).</summary>

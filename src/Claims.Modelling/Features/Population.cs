@@ -7,12 +7,14 @@ namespace Claims.Modelling.Features;
 /// <summary>
 /// The members a model is trained and tested on: the target cohort's patients whose data reach the end of the
 /// outcome window (a member whose window is cut short by the end of the data would count as "no outcome" for
-/// months nobody saw), each with their index month (absolute) and whether the outcome happened in the window.
+/// months nobody saw), or with a censoring spec every patient, those cut short kept with what their data show;
+/// each with their index month (absolute) and whether the outcome happened in the window.
 /// </summary>
 internal sealed class Population
 {
-    private Population(int[] patients, int[] index, bool[] outcome, int[] memberOf, PatientSet cohort)
+    private Population(int[] patients, int[] index, bool[] outcome, int[] memberOf, PatientSet cohort, PatientSet notObserved)
     {
+        NotObserved = notObserved;
         Patients = patients;
         Index = index;
         Outcome = outcome;
@@ -35,6 +37,9 @@ internal sealed class Population
     public PatientSet CohortPatients { get; }
 
     public long Cohort => CohortPatients.Count;
+
+    /// <summary>The cohort's patients whose data end before their outcome window does: left out, or members censored.</summary>
+    public PatientSet NotObserved { get; }
 
     public int Count => Patients.Length;
 
@@ -64,14 +69,19 @@ internal sealed class Population
         var dataEnd = MonthKey.ToAbsolute(receipts[^1].Key);
         var patients = new List<int>();
         var index = new List<int>();
+        var notObserved = new PatientSet(cohort.Patients.Capacity);
         foreach (var patient in cohort.Patients)
         {
             var month = MonthKey.ToAbsolute(cohort.IndexMonth(patient));
-            if (month + spec.Outcome.Window.To > dataEnd) continue;
+            if (month + spec.Outcome.Window.To > dataEnd)
+            {
+                notObserved.Add(patient);
+                if (!spec.Outcome.Censor) continue;
+            }
             patients.Add(patient);
             index.Add(month);
         }
-        var population = Members(cohort, [.. patients], [.. index]);
+        var population = Members(cohort, [.. patients], [.. index], notObserved);
         population.FindOutcomes(dataset, spec.Outcome, cancellationToken);
         return population;
     }
@@ -85,15 +95,15 @@ internal sealed class Population
             patients.Add(patient);
             index.Add(MonthKey.ToAbsolute(cohort.IndexMonth(patient)));
         }
-        return Members(cohort, [.. patients], [.. index]);
+        return Members(cohort, [.. patients], [.. index], new PatientSet(cohort.Patients.Capacity));
     }
 
-    private static Population Members(Cohort cohort, int[] patients, int[] index)
+    private static Population Members(Cohort cohort, int[] patients, int[] index, PatientSet notObserved)
     {
         var memberOf = new int[cohort.Patients.Capacity];
         Array.Fill(memberOf, -1);
         for (var m = 0; m < patients.Length; m++) memberOf[patients[m]] = m;
-        return new Population(patients, index, new bool[patients.Length], memberOf, cohort.Patients);
+        return new Population(patients, index, new bool[patients.Length], memberOf, cohort.Patients, notObserved);
     }
 
     private void FindOutcomes(Dataset dataset, OutcomeSpec outcome, CancellationToken cancellationToken)

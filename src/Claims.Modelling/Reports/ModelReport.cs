@@ -30,11 +30,13 @@ public sealed record DisclosureReport(bool Restricted, string? Project, IReadOnl
 public sealed record MembershipReport(double AttackAuc, double Limit, bool Passed);
 
 /// <summary>
-/// The population's attrition: the target cohort, those left out because the data end before their outcome window
-/// does, and the members split into training and test sets, with their outcomes. On restricted data each is a
-/// count of its own patients as released (null where suppressed), so they need not add up.
+/// The population's attrition: the target cohort, those whose data end before their outcome window does (left out,
+/// or kept as members with what their data show when <paramref name="Censored"/>), and the members split into
+/// training and test sets, with their outcomes. On restricted data each is a count of its own patients as
+/// released (null where suppressed), so they need not add up.
 /// </summary>
-public sealed record PopulationReport(long? Cohort, long? NotObservedToWindowEnd, long? Members, long? Outcomes, long? Train, long? Test, long? TestOutcomes, string OutcomeMonths);
+public sealed record PopulationReport(long? Cohort, long? NotObservedToWindowEnd, long? Members, long? Outcomes, long? Train, long? Test, long? TestOutcomes, string OutcomeMonths,
+    bool Censored = false);
 
 /// <summary>
 /// The features the model read, the flags dropped for being seen in fewer members than the spec's minimum, and the

@@ -24,7 +24,7 @@ internal static class ReportPage
             <h2>Population</h2>
             <table><tr><th>step</th><th>members</th></tr>
             <tr><td>target cohort</td><td>{{N(report.Population.Cohort)}}</td></tr>
-            <tr><td>not observed to the end of the outcome window (months {{report.Population.OutcomeMonths}})</td><td>{{N(report.Population.NotObservedToWindowEnd)}}</td></tr>
+            <tr><td>not observed to the end of the outcome window (months {{report.Population.OutcomeMonths}}): {{(report.Population.Censored ? "kept, censored" : "left out")}}</td><td>{{N(report.Population.NotObservedToWindowEnd)}}</td></tr>
             <tr><td>members</td><td>{{N(report.Population.Members)}}</td></tr>
             <tr><td>members with the outcome</td><td>{{N(report.Population.Outcomes)}}</td></tr>
             <tr><td>training set</td><td>{{N(report.Population.Train)}}</td></tr>

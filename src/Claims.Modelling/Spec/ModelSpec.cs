@@ -9,8 +9,12 @@ namespace Claims.Modelling.Spec;
 /// </summary>
 public sealed record ModelSpec(string Name, CohortDefinition Target, OutcomeSpec Outcome, FeatureSpec Features, TrainerSpec Model, SplitSpec Split, string Json);
 
-/// <summary>The outcome: a matching row in the months [index + From, index + To]; members whose data end before the window does are left out.</summary>
-public sealed record OutcomeSpec(EventCriterion Event, MonthWindow Window);
+/// <summary>
+/// The outcome: a matching row in the months [index + From, index + To]. Members whose data end before the window
+/// does are left out, or, with <see cref="Censor"/>, kept with the outcome as far as their data go (an unseen month
+/// counts as no event: the report shows how many were cut short).
+/// </summary>
+public sealed record OutcomeSpec(EventCriterion Event, MonthWindow Window, bool Censor = false);
 
 /// <summary>Months relative to the index month, both ends included; 0 is the index month itself.</summary>
 public sealed record MonthWindow(int From, int To)

@@ -52,7 +52,7 @@ public static class ModelSpecParser
     {
         if (!root.TryGetProperty("outcome", out var outcome))
             throw new ModelSpecException("outcome", "is required: the event to predict and its window, e.g. {\"table\": \"receipts\", \"where\": …, \"startDays\": 1, \"endDays\": 365}, or {\"death\": true, …}");
-        Object(outcome, "outcome", "table", "where", "death", "startDays", "endDays");
+        Object(outcome, "outcome", "table", "where", "death", "startDays", "endDays", "notObserved");
         var start = Int(outcome, "startDays", "outcome", 1, 0, 3650);
         var end = Int(outcome, "endDays", "outcome", 365, start, 3650);
         var death = Bool(outcome, "death", "outcome", false);
@@ -72,7 +72,10 @@ public static class ModelSpecParser
         {
             throw new ModelSpecException(e.Path, e.Message[(e.Path.Length + 2)..]);
         }
-        return new OutcomeSpec(criterion, MonthWindow.FromDays(start, end));
+        var censor = !outcome.TryGetProperty("notObserved", out var n) ? false
+            : n.ValueKind == JsonValueKind.String && n.GetString() is "exclude" or "censor" ? n.GetString() == "censor"
+            : throw new ModelSpecException("outcome.notObserved", "must be \"exclude\" (members whose data end inside the window are left out, the default) or \"censor\" (kept, with the outcome as far as their data go)");
+        return new OutcomeSpec(criterion, MonthWindow.FromDays(start, end), censor);
     }
 
     private static FeatureSpec Features(JsonElement root, ClaimsSchema schema)

@@ -51,8 +51,8 @@ public static class ModelRun
         var labels = population.Outcome;
         var observed = test.Select(m => labels[m]).ToArray();
         var months = spec.Outcome.Window.ToString();
-        var counts = rules?.Population(population, train, test, months) ?? new PopulationReport(population.Cohort, population.Cohort - population.Count, population.Count,
-            population.Outcomes, train.Length, test.Length, observed.Count(o => o), months);
+        var counts = rules?.Population(population, train, test, months, spec.Outcome.Censor) ?? new PopulationReport(population.Cohort, population.NotObserved.Count, population.Count,
+            population.Outcomes, train.Length, test.Length, observed.Count(o => o), months, spec.Outcome.Censor);
         foreach (var (set, name) in new[] { (train, "training"), (test, "test") })
         {
             if (set.All(m => labels[m]) || set.All(m => !labels[m]))

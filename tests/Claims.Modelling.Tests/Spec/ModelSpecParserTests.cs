@@ -71,6 +71,7 @@ public class ModelSpecParserTests
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"testFraction": 0.9}}""", "split.testFraction", "from 0.05 to 0.5")]
     [InlineData("""{"name": "x",""", "spec", "not valid JSON")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"death": "yes"}}""", "outcome.death", "true or false")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"death": true, "notObserved": "drop"}}""", "outcome.notObserved", "\"exclude\"")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "time"}}""", "split.testFrom", "is required for a split by time")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "time", "testFrom": 202313}}""", "split.testFrom", "YYYYMM")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"testFrom": 202307}}""", "split.testFrom", "\"by\": \"time\"")]

@@ -75,6 +75,26 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
     }
 
     [Fact]
+    public void Members_whose_data_end_inside_the_window_are_left_out_or_kept_censored_as_the_spec_says()
+    {
+        var spec = Examples.Modest.Replace("\"startDays\": 1, \"endDays\": 360}", "\"startDays\": 1, \"endDays\": 360, \"notObserved\": \"censor\"}");
+        Assert.Contains("\"censor\"", spec);
+        var excluded = Claims.Modelling.Features.Population.Build(fixture.Dataset, ModelSpecParser.Parse(Examples.Modest, fixture.Dataset.Schema), CancellationToken.None);
+        var censored = Claims.Modelling.Features.Population.Build(fixture.Dataset, ModelSpecParser.Parse(spec, fixture.Dataset.Schema), CancellationToken.None);
+        Assert.Equal(excluded.Cohort, censored.Count);
+        Assert.Equal(excluded.NotObserved.Count, censored.Count - excluded.Count);
+        Assert.InRange(excluded.NotObserved.Count, 50, excluded.Cohort / 2);
+        // Every member observed to the end has the same outcome either way; those cut short have what their data show.
+        Assert.All(Enumerable.Range(0, excluded.Count), m => Assert.Equal(excluded.Outcome[m], censored.Outcome[censored.MemberOf[excluded.Patients[m]]]));
+        Assert.Contains(Enumerable.Range(0, censored.Count), m => censored.Outcome[m] && excluded.MemberOf[censored.Patients[m]] < 0);
+        var report = ModelRun.Train(fixture.Dataset, ModelSpecParser.Parse(spec, fixture.Dataset.Schema), fixture.Temp("censored"));
+        Assert.True(report.Population.Censored);
+        Assert.Equal(report.Population.Cohort, report.Population.Members);
+        Assert.Equal(excluded.NotObserved.Count, report.Population.NotObservedToWindowEnd);
+        Assert.Contains("kept, censored", File.ReadAllText(Path.Combine(fixture.Temp("censored"), ModelRun.PageFile)));
+    }
+
+    [Fact]
     public void The_same_spec_twice_gives_the_same_report()
     {
         var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"iterations\": 200", "\"iterations\": 30"), fixture.Dataset.Schema);
