@@ -15,16 +15,20 @@ namespace Claims.Modelling.Disclosure;
 /// <list type="bullet">
 /// <item>ante hoc, a tree may not have leaves of fewer members than the threshold (a leaf's value describes its members);</item>
 /// <item>the population may not be a few patients from anything the project was shown before (two models a patient
-/// apart tell that patient's part), and is recorded for later releases to be checked against;</item>
+/// apart tell that patient's part), and is recorded with the report's counts, once the budget has paid for them;</item>
 /// <item>every count in the report (population, calibration deciles) is a count of its own patients as released
-/// (<see cref="PatientCounts"/>), and whether a 0/1 feature is common enough to keep is decided on its count as
-/// released, never on the exact count, which an analyst could find by moving <c>minMembers</c> one at a time;</item>
+/// (<see cref="PatientCounts"/>), and every refusal is decided on those released counts, so that an empty
+/// population and one of a few are refused alike; whether a 0/1 feature is common enough to keep is decided on its
+/// count as released, never on the exact count, which an analyst could find by moving <c>minMembers</c> one at a time;</item>
 /// <item>the test set must hold <see cref="MinimumTestMembers"/> members as released, and every metric is rounded to
 /// <see cref="Decimals"/> places, so that no metric resolves one member's outcome nor, by the fraction it is, the exact
 /// numbers of test members with and without the outcome;</item>
-/// <item>post hoc, a model the membership-inference attack tells its training members from is withheld.</item>
+/// <item>the fitted model itself (model.zip, model.onnx) is not released: its parameters are exact aggregates of the
+/// training members (a logistic model's normaliser holds each 0/1 feature's exact count; a tree's leaf values, with
+/// one tree of two leaves and no regularisation, its leaves' exact outcomes), which no rule on the report reaches
+/// (attack review 27). The membership-inference attack is still run and reported.</item>
 /// </list>
-/// On synthetic (public) data it changes nothing: figures are exact and nothing is withheld.
+/// On synthetic (public) data it changes nothing: figures are exact and the model is written.
 /// </summary>
 internal sealed class ModelDisclosure
 {
@@ -59,7 +63,12 @@ internal sealed class ModelDisclosure
         return new ModelDisclosure(dataset, request, spec.Name);
     }
 
-    public DisclosureReport Report(string? withheld) => new(true, _request.Project, [.. _rules.Distinct(), .. _budget is null ? [] : new[] { _budget }], withheld);
+    /// <summary>Why model.zip and model.onnx are not written on restricted data.</summary>
+    public const string Withheld = "withheld: a model fitted to restricted rows holds exact aggregates of its training members in its parameters " +
+        "(a logistic model's normaliser gives each 0/1 feature's exact count, a tree's leaf values its leaves' exact outcomes), which the report's rules cannot reach; " +
+        "the report, its metrics and the feature importance are released, the model files stay inside";
+
+    public DisclosureReport Report() => new(true, _request.Project, [.. _rules.Distinct(), .. _budget is null ? [] : new[] { _budget }], Withheld);
 
     public static double Round(double value) => Math.Round(value, Decimals, MidpointRounding.AwayFromZero);
 
@@ -71,9 +80,10 @@ internal sealed class ModelDisclosure
     public PopulationReport Population(Population population, int[] train, int[] test, string outcomeMonths, bool censored)
     {
         var members = population.Set(Enumerable.Range(0, population.Count));
-        _request.Ledger.CheckAndRecord(_request.Project, members, "model", _label, _request.Description, _request.Policy);
+        // Checked before anything is spent; recorded with the counts, and only once the budget has let them out.
+        _request.Ledger.Check(_request.Project, members, $"model '{_label}'", _request.Policy);
         var outcomes = Enumerable.Range(0, population.Count).Where(m => population.Outcome[m]);
-        var shown = Release("model population",
+        var shown = Release("model population", members,
             () => population.CohortPatients,
             () => population.NotObserved,
             () => members,
@@ -84,10 +94,12 @@ internal sealed class ModelDisclosure
             () => population.Set(test.Where(m => !population.Outcome[m])),
             () => population.Set(train.Where(m => population.Outcome[m])),
             () => population.Set(train.Where(m => !population.Outcome[m])));
+        // Refused on released counts only: an exact "nobody" would tell an empty population from one of a few.
+        if (shown[2] is null)
+            throw new ModelSpecException("target", $"on restricted data a model needs at least {_request.Policy.Threshold} members observed to the end of the outcome window, as released; this population has fewer");
         if (shown[5] is not { } tested || tested < MinimumTestMembers)
             throw new ModelSpecException("split", string.Create(CultureInfo.InvariantCulture,
                 $"on restricted data the test set must hold at least {MinimumTestMembers:N0} members as released, so that no metric turns on one member; this one holds fewer: use a larger testFraction, a later testFrom or a broader target"));
-        // Refused on released counts: "only one class" would tell that a side holds exactly none.
         foreach (var (with, without, set) in new[] { (6, 7, "test"), (8, 9, "training") })
         {
             if (shown[with] is null || shown[without] is null)
@@ -99,7 +111,7 @@ internal sealed class ModelDisclosure
     /// <summary>Which indicators to keep: those whose count, as released, reaches their minimum (and so the threshold).</summary>
     public bool[] Keep(IReadOnlyList<Indicator> indicators, Population population)
     {
-        var shown = Release("model features", indicators.Select(i => (Func<PatientSet>)(() => population.Set(i.Bits))).ToArray());
+        var shown = Release("model features", recorded: null, indicators.Select(i => (Func<PatientSet>)(() => population.Set(i.Bits))).ToArray());
         _rules.Add($"features: a 0/1 feature is kept when its members, counted as a released count is, are at least the spec's minMembers and the threshold of {_request.Policy.Threshold}; the exact count decides nothing, and the flags dropped are not listed");
         return indicators.Select((indicator, i) => shown[i] is { } members && members >= indicator.MinMembers).ToArray();
     }
@@ -116,7 +128,7 @@ internal sealed class ModelDisclosure
             () => population.Set(d.Members.Select(i => test[i])),
             () => population.Set(d.Members.Where(i => observed[i]).Select(i => test[i])),
         }).ToArray();
-        var shown = Release($"{which} calibration", sets);
+        var shown = Release($"{which} calibration", recorded: null, sets);
         var bins = exact.Calibration.Select((bin, b) =>
         {
             var (count, positives) = (shown[2 * b], shown[2 * b + 1]);
@@ -129,19 +141,16 @@ internal sealed class ModelDisclosure
             Round(exact.CalibrationSlope), Round(exact.CalibrationIntercept));
     }
 
-    /// <summary>The attack as released, and why the model is withheld when it fails.</summary>
-    public (MembershipReport Report, string? Withheld) Membership(MembershipReport attack)
+    /// <summary>The attack as released: its AUC rounded.</summary>
+    public MembershipReport Membership(MembershipReport attack)
     {
-        var released = attack with { AttackAuc = Round(attack.AttackAuc) };
-        _rules.Add(string.Create(CultureInfo.InvariantCulture,
-            $"membership inference: a model whose training members an attack on its outputs tells from held-out members with AUC above {attack.Limit:F2} is withheld, and only its report is released"));
-        return (released, attack.Passed ? null : string.Create(CultureInfo.InvariantCulture,
-            $"withheld: a membership-inference attack tells the model's training members from held-out members with AUC {released.AttackAuc:F3}, above the limit of {attack.Limit:F2}, so model.zip and model.onnx would say who it was trained on; train with fewer leaves, more members per leaf or fewer rounds"));
+        _rules.Add("model files: model.zip and model.onnx of a model fitted to restricted rows are not released (their parameters hold exact aggregates of the training members); the membership-inference attack is run and reported all the same");
+        return attack with { AttackAuc = Round(attack.AttackAuc) };
     }
 
-    private IReadOnlyList<long?> Release(string kind, params Func<PatientSet>[] sets)
+    private IReadOnlyList<long?> Release(string kind, PatientSet? recorded, params Func<PatientSet>[] sets)
     {
-        var released = PatientCounts.Release(_dataset, _request, kind, _label, sets);
+        var released = PatientCounts.Release(_dataset, _request, kind, _label, sets, recorded);
         _rules.AddRange(released.Rules);
         _budget = released.Budget;
         return released.Counts;

@@ -16,8 +16,8 @@ namespace Claims.Modelling.Training;
 /// engine's scans, the split by patient, the chosen model and the logistic baseline fitted on the training members
 /// and scored on the test members; then report.json, report.html, the spec and model.zip (with the spec and the
 /// feature names inside, for <see cref="ModelScoring"/>) and model.onnx (the same model for onnxruntime) written
-/// to the output folder. On restricted data every figure is released under the project's rules and a model that
-/// fails them is withheld (<see cref="ModelDisclosure"/>).
+/// to the output folder. On restricted data every figure is released under the project's rules and the model files
+/// are withheld (<see cref="ModelDisclosure"/>).
 /// </summary>
 public static class ModelRun
 {
@@ -38,14 +38,15 @@ public static class ModelRun
     /// <summary>
     /// Trains <paramref name="spec"/> on <paramref name="dataset"/> into <paramref name="output"/>. On restricted data
     /// <paramref name="disclosure"/> names the project the report is released to, and its rules apply
-    /// (<see cref="ModelDisclosure"/>): a model that fails them is withheld, and only its report written.
+    /// (<see cref="ModelDisclosure"/>): the report is written, the model files are not.
     /// </summary>
     public static ModelReport Train(Dataset dataset, ModelSpec spec, string output, DisclosureRequest? disclosure = null, CancellationToken cancellationToken = default)
     {
         var rules = ModelDisclosure.For(dataset, spec, disclosure);
         var stopwatch = Stopwatch.StartNew();
         var population = Population.Build(dataset, spec, cancellationToken);
-        if (population.Count == 0) throw new ModelSpecException("target", "no member of the cohort is observed to the end of the outcome window: nothing to train on");
+        // On restricted data emptiness is decided on the released count (ModelDisclosure.Population), as a few are.
+        if (rules is null && population.Count == 0) throw new ModelSpecException("target", "no member of the cohort is observed to the end of the outcome window: nothing to train on");
         var test = Enumerable.Range(0, population.Count).Where(m => Split.IsTest(spec.Split, population.Patients[m], population.Index[m])).ToArray();
         var train = Enumerable.Range(0, population.Count).Except(test).ToArray();
         var labels = population.Outcome;
@@ -65,17 +66,16 @@ public static class ModelRun
         var importance = PermutationImportance.Compute(trainer, chosen, features, observed, test, spec.Split.Seed, top: 30);
         var attack = MembershipInference.Attack(chosen.TrainProbabilities, train.Select(m => labels[m]).ToArray(), chosen.TestProbabilities, observed);
         var (metrics, baselineMetrics) = (Evaluate(chosen, observed), Evaluate(baseline, observed));
-        string? withheld = null;
         if (rules is not null)
         {
             metrics = rules.Evaluation("model", metrics, Scores(chosen), observed, test, population, counts);
             baselineMetrics = rules.Evaluation("baseline", baselineMetrics, Scores(baseline), observed, test, population, counts);
             importance = [.. importance.Select(i => i with { AucDrop = ModelDisclosure.Round(i.AucDrop) })];
-            (attack, withheld) = rules.Membership(attack);
+            attack = rules.Membership(attack);
         }
         var report = new ModelReport(spec.Name, dataset.Directory, spec.Model.Kind.ToString(), counts,
             new FeaturesReport(features.Width, features.Names, features.Dropped, importance), metrics, baselineMetrics, attack,
-            rules?.Report(withheld) ?? new DisclosureReport(false, null, [], null), Math.Round(stopwatch.Elapsed.TotalSeconds, 2));
+            rules?.Report() ?? new DisclosureReport(false, null, [], null), Math.Round(stopwatch.Elapsed.TotalSeconds, 2));
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, ReportFile), JsonSerializer.Serialize(report, s_json));
         File.WriteAllText(Path.Combine(output, SpecFile), spec.Json);
@@ -83,7 +83,7 @@ public static class ModelRun
         var (roc, baselineRoc) = rules is null ? (Roc(chosen, observed), Roc(baseline, observed))
             : (RocCurve.ThroughDeciles(metrics.Calibration), RocCurve.ThroughDeciles(baselineMetrics.Calibration));
         File.WriteAllText(Path.Combine(output, PageFile), ReportPage.Render(report, roc, baselineRoc));
-        if (withheld is not null) return report;
+        if (report.Disclosure.Withheld is not null) return report;
         ModelPackage.Write(trainer, chosen, spec, features.Names, Path.Combine(output, ModelFile));
         using (var onnx = File.Create(Path.Combine(output, OnnxFile))) trainer.SaveOnnx(chosen, features.Width, onnx);
         return report;

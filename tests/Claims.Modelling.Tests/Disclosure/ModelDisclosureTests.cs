@@ -33,8 +33,11 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         Assert.Empty(exact.Disclosure.Rules);
         Assert.True(released.Disclosure.Restricted);
         Assert.Equal(project.Project, released.Disclosure.Project);
-        Assert.Null(released.Disclosure.Withheld);
-        Assert.True(File.Exists(Path.Combine(output, ModelRun.ModelFile)) && File.Exists(Path.Combine(output, ModelRun.OnnxFile)));
+        // The model itself stays inside: its parameters are exact aggregates of the training members.
+        Assert.Equal(ModelDisclosure.Withheld, released.Disclosure.Withheld);
+        Assert.False(File.Exists(Path.Combine(output, ModelRun.ModelFile)) || File.Exists(Path.Combine(output, ModelRun.OnnxFile)));
+        Assert.Null(exact.Disclosure.Withheld);
+        Assert.True(File.Exists(Path.Combine(fixture.Temp("shape-public"), ModelRun.ModelFile)));
 
         // Each population count is its own patients' count perturbed: within the noise of the exact one, and not all equal to it.
         var pairs = Counts(exact.Population).Zip(Counts(released.Population)).ToArray();
@@ -67,7 +70,7 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         // Ten population counts, one per candidate 0/1 feature (at least those kept: all but age, female and the
         // window's three utilisation counts), twenty per model's deciles.
         Assert.InRange(project.Ledger.Spent(project.Project), 10 + 40 + released.Features.Count - 5, 10_000);
-        Assert.Contains(project.Ledger.Releases(project.Project), r => r.Kind == "model");
+        Assert.Contains(project.Ledger.Releases(project.Project), r => r.Kind == "model population");
 
         var page = File.ReadAllText(Path.Combine(output, ModelRun.PageFile));
         Assert.Contains("<h2>Disclosure control</h2>", page);
@@ -97,7 +100,7 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public void A_model_that_remembers_its_training_members_is_withheld_and_its_report_says_why()
+    public void The_membership_attack_runs_on_restricted_data_too_and_its_report_says_the_model_files_stay_inside()
     {
         // Leaves at the threshold, many deep rounds, no regularisation: the trees learn who they saw.
         var spec = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace(
@@ -106,15 +109,48 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         var output = fixture.Temp("withheld");
         var report = ModelRun.Train(fixture.Restricted, spec, output, fixture.NewProject());
         Assert.False(report.MembershipInference.Passed, $"attack AUC {report.MembershipInference.AttackAuc}");
-        Assert.StartsWith("withheld: a membership-inference attack", report.Disclosure.Withheld);
+        Assert.Equal(ModelDisclosure.Withheld, report.Disclosure.Withheld);
         Assert.False(File.Exists(Path.Combine(output, ModelRun.ModelFile)));
         Assert.False(File.Exists(Path.Combine(output, ModelRun.OnnxFile)));
-        Assert.True(File.Exists(Path.Combine(output, ModelRun.ReportFile)));
-        Assert.Contains("The model is withheld: a membership-inference attack", File.ReadAllText(Path.Combine(output, ModelRun.PageFile)));
-        // The same regime on the public twin keeps its model: withholding is for restricted data.
+        var page = File.ReadAllText(Path.Combine(output, ModelRun.PageFile));
+        Assert.Contains("The model is withheld: a model fitted to restricted rows", page);
+        Assert.Contains("failed: the model is withheld", page);
+        // The same regime on the public twin keeps its model, with the attack's verdict as advice.
         var open = fixture.Temp("withheld-public");
         Assert.Null(ModelRun.Train(fixture.Public, spec, open).Disclosure.Withheld);
         Assert.True(File.Exists(Path.Combine(open, ModelRun.ModelFile)));
+    }
+
+    /// <summary>
+    /// Attack review 27: "nothing to train on" came before any rule, so an empty population and one of a few told
+    /// apart exactly, for free. Both are now refused alike, on the released count, and both pay for it.
+    /// </summary>
+    [Fact]
+    public void An_empty_population_and_one_of_a_few_are_refused_alike_and_both_are_paid_for()
+    {
+        string Oldest(int age) => RestrictedFixture.Spec.Replace("\"priorObservationMonths\": 6}", $"\"priorObservationMonths\": 6, \"inclusion\": [{{\"name\": \"oldest\", \"age\": [{age}, 150]}}]}}");
+        int Members(int age) => Population.Build(fixture.Public, ModelSpecParser.Parse(Oldest(age)), CancellationToken.None).Count;
+        var ages = Enumerable.Range(90, 40).Reverse().Select(age => (age, Members(age))).ToArray();
+        var (empty, few) = (ages.First(a => a.Item2 == 0).age, ages.First(a => a.Item2 is > 0 and < Threshold).age);
+        var messages = new List<string>();
+        foreach (var age in new[] { empty, few })
+        {
+            var project = fixture.NewProject();
+            var error = Assert.Throws<ModelSpecException>(() => ModelRun.Train(fixture.Restricted, ModelSpecParser.Parse(Oldest(age)), fixture.Temp($"oldest-{age}"), project));
+            messages.Add($"{error.Path}: {error.Message}");
+            Assert.True(project.Ledger.Spent(project.Project) > 0, $"aged {age}+: refused for free");
+        }
+        Assert.Equal(messages[0], messages[1]);
+        Assert.Contains($"at least {Threshold} members observed to the end of the outcome window, as released", messages[0]);
+    }
+
+    [Fact]
+    public void A_spent_budget_refuses_before_anything_is_recorded()
+    {
+        var project = fixture.NewProject(budget: 1);
+        PatientCounts.Release(fixture.Restricted, project, "test", "spend", [() => new PatientSet(10)]);
+        Assert.Throws<DisclosureBudgetException>(() => ModelRun.Train(fixture.Restricted, ModelSpecParser.Parse(RestrictedFixture.Spec), fixture.Temp("no-budget"), project));
+        Assert.Empty(project.Ledger.Releases(project.Project));
     }
 
     [Fact]
