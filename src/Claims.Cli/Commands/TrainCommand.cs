@@ -27,14 +27,18 @@ internal static class TrainCommand
             console.MarkupLineInterpolated($"[bold]{report.Name}[/] ({report.Model}, {report.ElapsedSeconds:N1} s)");
             console.MarkupLineInterpolated($"cohort {N(population.Cohort)}, not observed to the end of months {population.OutcomeMonths}: {N(population.NotObservedToWindowEnd)} ({(population.Censored ? "kept, censored" : "left out")}); members {N(population.Members)} with {N(population.Outcomes)} outcomes; test {N(population.Test)} with {N(population.TestOutcomes)}");
             console.MarkupLineInterpolated($"{report.Features.Count:N0} features ({(report.Disclosure.Restricted ? "rare flags dropped, not listed" : $"{report.Features.Dropped.Count:N0} rare flags dropped")})");
-            var table = new Table().AddColumn("test set").AddColumn(new TableColumn(report.Model).RightAligned()).AddColumn(new TableColumn("logistic baseline").RightAligned());
-            foreach (var (name, chosen, baseline) in new[]
-            {
-                ("AUC-ROC", report.Metrics.AucRoc, report.Baseline.AucRoc), ("AUC-PR", report.Metrics.AucPr, report.Baseline.AucPr),
-                ("Brier", report.Metrics.Brier, report.Baseline.Brier), ("log loss", report.Metrics.LogLoss, report.Baseline.LogLoss),
-                ("calibration slope", report.Metrics.CalibrationSlope, report.Baseline.CalibrationSlope),
-                ("calibration intercept", report.Metrics.CalibrationIntercept, report.Baseline.CalibrationIntercept),
-            })
+            var linear = report.Regression is null ? "logistic baseline" : "linear baseline";
+            var table = new Table().AddColumn("test set").AddColumn(new TableColumn(report.Model).RightAligned()).AddColumn(new TableColumn(linear).RightAligned());
+            var rows = report.Regression is { } model && report.RegressionBaseline is { } line
+                ? new[] { ("RMSE", model.Rmse, line.Rmse), ("MAE", model.Mae, line.Mae), ("R²", model.RSquared, line.RSquared) }
+                : new[]
+                {
+                    ("AUC-ROC", report.Metrics!.AucRoc, report.Baseline!.AucRoc), ("AUC-PR", report.Metrics.AucPr, report.Baseline.AucPr),
+                    ("Brier", report.Metrics.Brier, report.Baseline.Brier), ("log loss", report.Metrics.LogLoss, report.Baseline.LogLoss),
+                    ("calibration slope", report.Metrics.CalibrationSlope, report.Baseline.CalibrationSlope),
+                    ("calibration intercept", report.Metrics.CalibrationIntercept, report.Baseline.CalibrationIntercept),
+                };
+            foreach (var (name, chosen, baseline) in rows)
                 table.AddRow(name, $"{chosen:F3}", $"{baseline:F3}");
             console.Write(table);
             var attack = report.MembershipInference;

@@ -56,6 +56,8 @@ internal sealed class ModelDisclosure
         if (dataset.Manifest.Access == DatasetAccess.Public) return null;
         if (request is null || string.IsNullOrWhiteSpace(request.Project))
             throw new ClaimsException($"the dataset at '{dataset.Directory}' is restricted: a model of it is released to a project under its disclosure rules; name the project");
+        if (spec.Regression)
+            throw new ModelSpecException("outcome.quantity", "a quantity is not yet predicted on restricted data: its errors and decile means are sums of a few members' amounts (one admission's points can be most of a decile's), which need the magnitude rules queries' sums have; predict an event, or train on synthetic data");
         var threshold = request.Policy.Threshold;
         if (spec.Model.Trees && spec.Model.MinMembersPerLeaf < threshold)
             throw new ModelSpecException("model.minMembersPerLeaf", string.Create(CultureInfo.InvariantCulture,

@@ -14,18 +14,28 @@ public static class MembershipInference
     /// <summary>The attack AUC above which a model trained on restricted data is withheld.</summary>
     public const double Limit = 0.6;
 
-    public static MembershipReport Attack(ReadOnlySpan<float> trainProbabilities, ReadOnlySpan<bool> trainObserved, ReadOnlySpan<float> testProbabilities, ReadOnlySpan<bool> testObserved)
+    /// <summary>
+    /// The attack on predictions of a yes/no outcome (probabilities, observed as 1 or 0) or, with
+    /// <paramref name="regression"/>, of a quantity, whose loss is the squared error.
+    /// </summary>
+    public static MembershipReport Attack(ReadOnlySpan<float> trainPredictions, ReadOnlySpan<float> trainObserved, ReadOnlySpan<float> testPredictions, ReadOnlySpan<float> testObserved,
+        bool regression = false)
     {
-        var scores = new double[trainProbabilities.Length + testProbabilities.Length];
+        var scores = new double[trainPredictions.Length + testPredictions.Length];
         var member = new bool[scores.Length];
-        for (var i = 0; i < trainProbabilities.Length; i++) (scores[i], member[i]) = (Fit(trainProbabilities[i], trainObserved[i]), true);
-        for (var i = 0; i < testProbabilities.Length; i++) scores[trainProbabilities.Length + i] = Fit(testProbabilities[i], testObserved[i]);
+        for (var i = 0; i < trainPredictions.Length; i++) (scores[i], member[i]) = (Fit(trainPredictions[i], trainObserved[i], regression), true);
+        for (var i = 0; i < testPredictions.Length; i++) scores[trainPredictions.Length + i] = Fit(testPredictions[i], testObserved[i], regression);
         var auc = BinaryMetrics.Compute(scores, member).AucRoc;
         // An attacker who learned the rule backwards is as good as one who did not.
         auc = Math.Max(auc, 1 - auc);
         return new MembershipReport(auc, Limit, auc <= Limit);
     }
 
-    /// <summary>The probability the model gave what happened: exp(−loss), in [0, 1] as the metrics take a score.</summary>
-    private static double Fit(float probability, bool observed) => observed ? probability : 1 - probability;
+    /// <summary>
+    /// How well the model fits a member, in [0, 1] as the metrics take a score and falling as the loss grows: the
+    /// probability it gave what happened (exp(−log loss)), or for a quantity 1 / (1 + squared error).
+    /// </summary>
+    private static double Fit(float prediction, float observed, bool regression) => regression
+        ? 1 / (1 + ((double)prediction - observed) * ((double)prediction - observed))
+        : observed > 0 ? prediction : 1 - prediction;
 }

@@ -28,7 +28,11 @@ internal sealed class Population
     /// <summary>Each member's index month, absolute (see <see cref="MonthKey.ToAbsolute"/>).</summary>
     public int[] Index { get; }
 
+    /// <summary>Whether the outcome happened in the member's window; for a quantity, whether it is above 0.</summary>
     public bool[] Outcome { get; }
+
+    /// <summary>For a quantity outcome, its value for each member (points, or admissions); otherwise 1 or 0.</summary>
+    public float[] Value { get; private set; } = [];
 
     /// <summary>The member row of every patient id, −1 for patients outside the population.</summary>
     public int[] MemberOf { get; }
@@ -108,6 +112,11 @@ internal sealed class Population
 
     private void FindOutcomes(Dataset dataset, OutcomeSpec outcome, CancellationToken cancellationToken)
     {
+        if (outcome.Quantity is { } quantity)
+        {
+            Quantities(dataset, outcome.Window, quantity, cancellationToken);
+            return;
+        }
         var table = outcome.Event.Table;
         EventScan.Blocks(dataset, table, outcome.Event.Where, (partition, start, count, selected) =>
         {
@@ -121,5 +130,36 @@ internal sealed class Population
                 if (outcome.Window.Contains(month - Index[member])) Outcome[member] = true;
             }
         }, cancellationToken: cancellationToken);
+        Value = [.. Outcome.Select(o => o ? 1f : 0f)];
+    }
+
+    /// <summary>
+    /// Each member's points in their window, or their admissions: distinct admission dates on their receipts in the
+    /// window (a stay billed over two months is one admission).
+    /// </summary>
+    private void Quantities(Dataset dataset, MonthWindow window, OutcomeQuantity quantity, CancellationToken cancellationToken)
+    {
+        var points = new long[Count];
+        var admissions = new System.Collections.Concurrent.ConcurrentDictionary<(int Member, int Date), byte>();
+        EventScan.Blocks(dataset, dataset.Table("receipts").Schema, null, (partition, start, count, _) =>
+        {
+            var month = MonthKey.ToAbsolute(partition.Key);
+            var ids = partition.Column("patient_id");
+            var patients = ids.Values<int>();
+            var totals = partition.Column("total_points").Values<int>();
+            var admitted = partition.Column("admission_date");
+            var dates = admitted.Values<int>();
+            for (var row = start; row < start + count; row++)
+            {
+                if (ids.IsNull(row) || MemberOf[patients[row]] is var member && member < 0 || !window.Contains(month - Index[member])) continue;
+                if (quantity == OutcomeQuantity.Points) Interlocked.Add(ref points[member], totals[row]);
+                else if (!admitted.IsNull(row)) admissions.TryAdd((member, dates[row]), 0);
+            }
+        }, cancellationToken: cancellationToken);
+        var values = quantity == OutcomeQuantity.Points ? points.Select(p => (float)p).ToArray() : new float[Count];
+        if (quantity == OutcomeQuantity.Admissions)
+            foreach (var (member, _) in admissions.Keys) values[member]++;
+        Value = values;
+        for (var m = 0; m < Count; m++) Outcome[m] = values[m] > 0;
     }
 }

@@ -2,15 +2,21 @@ using Claims.Modelling.Evaluation;
 
 namespace Claims.Modelling.Reports;
 
-/// <summary>What a trained model's report.json holds: who it was trained on, from what, and how well it predicts the test members, beside the baseline's.</summary>
+/// <summary>
+/// What a trained model's report.json holds: who it was trained on, from what, and how well it predicts the test
+/// members, beside the baseline's: <see cref="Metrics"/> and <see cref="Baseline"/> for an event (classification),
+/// <see cref="Regression"/> and <see cref="RegressionBaseline"/> for a quantity; the other pair is null.
+/// </summary>
 public sealed record ModelReport(
     string Name,
     string Dataset,
     string Model,
     PopulationReport Population,
     FeaturesReport Features,
-    BinaryReport Metrics,
-    BinaryReport Baseline,
+    BinaryReport? Metrics,
+    BinaryReport? Baseline,
+    RegressionReport? Regression,
+    RegressionReport? RegressionBaseline,
     MembershipReport MembershipInference,
     DisclosureReport Disclosure,
     double ElapsedSeconds);
@@ -40,10 +46,15 @@ public sealed record PopulationReport(long? Cohort, long? NotObservedToWindowEnd
 
 /// <summary>
 /// The features the model read, the flags dropped for being seen in fewer members than the spec's minimum, and the
-/// thirty the model leans on most (<see cref="Training.PermutationImportance"/>). On restricted data the dropped
+/// thirty the model leans on most (<see cref="Training.PermutationImportance"/>), by the fall in
+/// <paramref name="ImportanceMetric"/> ("AUC-ROC", or "R²" for a quantity). On restricted data the dropped
 /// flags are not listed: a name there would say that some member has the code.
 /// </summary>
-public sealed record FeaturesReport(int Count, IReadOnlyList<string> Names, IReadOnlyList<string> Dropped, IReadOnlyList<FeatureImportance> Importance);
+public sealed record FeaturesReport(int Count, IReadOnlyList<string> Names, IReadOnlyList<string> Dropped, IReadOnlyList<FeatureImportance> Importance,
+    string ImportanceMetric = "AUC-ROC");
 
-/// <summary>A feature and the fall in the model's test AUC when its values are shuffled among the test members.</summary>
-public sealed record FeatureImportance(string Feature, double AucDrop);
+/// <summary>
+/// A feature and the fall in the model's test AUC (for a quantity, its R²) when its values are shuffled among the
+/// test members.
+/// </summary>
+public sealed record FeatureImportance(string Feature, double Drop);

@@ -30,32 +30,22 @@ internal static class ReportPage
             <tr><td>training set</td><td>{{N(report.Population.Train)}}</td></tr>
             <tr><td>test set (with the outcome)</td><td>{{N(report.Population.Test)}} ({{N(report.Population.TestOutcomes)}})</td></tr></table>
             <h2>Test set</h2>
-            <table><tr><th>metric</th><th>{{E(report.Model)}}</th><th>logistic baseline</th></tr>
+            <table><tr><th>metric</th><th>{{E(report.Model)}}</th><th>{{(report.Regression is null ? "logistic" : "linear")}} baseline</th></tr>
             """);
-        foreach (var (name, model, baseline) in new[]
-        {
-            ("AUC-ROC", report.Metrics.AucRoc, report.Baseline.AucRoc), ("AUC-PR", report.Metrics.AucPr, report.Baseline.AucPr),
-            ("Brier", report.Metrics.Brier, report.Baseline.Brier), ("log loss", report.Metrics.LogLoss, report.Baseline.LogLoss),
-            ("calibration slope", report.Metrics.CalibrationSlope, report.Baseline.CalibrationSlope),
-            ("calibration intercept", report.Metrics.CalibrationIntercept, report.Baseline.CalibrationIntercept),
-        })
+        foreach (var (name, model, baseline) in Metrics(report))
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{name}</td><td>{model:F3}</td><td>{baseline:F3}</td></tr>");
         html.Append("</table>");
         var attack = report.MembershipInference;
         var disclosure = report.Disclosure;
         var failed = disclosure.Restricted ? "failed: the model is withheld" : "failed; a model from restricted data would be withheld";
         html.Append(CultureInfo.InvariantCulture, $"<p>Membership inference: an attacker scoring members by the model's loss tells training from test members with AUC {attack.AttackAuc:F3} (limit {attack.Limit:F2}: {(attack.Passed ? "passed" : failed)}).</p>");
-        if (roc.Count > 0) html.Append($"<img alt=\"ROC curves\" src=\"data:image/png;base64,{Convert.ToBase64String(RocPlot(report.Model, roc, baselineRoc))}\">");
-        else html.Append($"<p>No ROC curve: a decile's count is suppressed ({DisclosurePolicy.Marker}).</p>");
-        html.Append($"<img alt=\"calibration by decile\" src=\"data:image/png;base64,{Convert.ToBase64String(CalibrationPlot(report.Metrics.Calibration))}\">");
-        html.Append("<h2>Calibration by decile of prediction</h2><table><tr><th>decile</th><th>members</th><th>with the outcome</th><th>mean predicted</th><th>observed rate</th></tr>");
-        foreach (var bin in report.Metrics.Calibration)
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{bin.Bin}</td><td>{N(bin.Count)}</td><td>{N(bin.Observed)}</td><td>{bin.MeanPredicted:F3}</td><td>{(bin.ObservedRate is { } rate ? rate.ToString("F3", CultureInfo.InvariantCulture) : DisclosurePolicy.Marker)}</td></tr>");
+        if (report.Regression is { } quantity) Regression(html, quantity);
+        else Classification(html, report.Model, report.Metrics!, roc, baselineRoc);
         var dropped = disclosure.Restricted ? "flags too rare dropped, and not listed" : $"{report.Features.Dropped.Count:N0} flags dropped as too rare";
         html.Append(CultureInfo.InvariantCulture, $"</table><h2>Features</h2><p>{report.Features.Count:N0} features; {dropped}.</p>");
-        html.Append("<table><tr><th>feature (the 30 the model leans on most)</th><th>fall in test AUC when shuffled</th></tr>");
+        html.Append($"<table><tr><th>feature (the 30 the model leans on most)</th><th>fall in test {E(report.Features.ImportanceMetric)} when shuffled</th></tr>");
         foreach (var importance in report.Features.Importance)
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(importance.Feature)}</td><td>{importance.AucDrop:F4}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(importance.Feature)}</td><td>{importance.Drop:F4}</td></tr>");
         html.Append($"</table><p>All features: {E(string.Join(", ", report.Features.Names))}</p>");
         if (report.Features.Dropped.Count > 0) html.Append($"<p>Dropped: {E(string.Join(", ", report.Features.Dropped))}</p>");
         if (disclosure.Restricted)
@@ -68,6 +58,47 @@ internal static class ReportPage
         }
         html.Append("</body></html>");
         return html.ToString();
+    }
+
+    private static IEnumerable<(string Name, double Model, double Baseline)> Metrics(ModelReport report)
+    {
+        if (report.Regression is { } model && report.RegressionBaseline is { } line)
+            return [("RMSE", model.Rmse, line.Rmse), ("MAE", model.Mae, line.Mae), ("R²", model.RSquared, line.RSquared)];
+        var (chosen, baseline) = (report.Metrics!, report.Baseline!);
+        return
+        [
+            ("AUC-ROC", chosen.AucRoc, baseline.AucRoc), ("AUC-PR", chosen.AucPr, baseline.AucPr), ("Brier", chosen.Brier, baseline.Brier),
+            ("log loss", chosen.LogLoss, baseline.LogLoss), ("calibration slope", chosen.CalibrationSlope, baseline.CalibrationSlope),
+            ("calibration intercept", chosen.CalibrationIntercept, baseline.CalibrationIntercept),
+        ];
+    }
+
+    private static void Classification(StringBuilder html, string model, BinaryReport metrics, IReadOnlyList<(double, double)> roc, IReadOnlyList<(double, double)> baselineRoc)
+    {
+        if (roc.Count > 0) html.Append($"<img alt=\"ROC curves\" src=\"data:image/png;base64,{Convert.ToBase64String(RocPlot(model, roc, baselineRoc))}\">");
+        else html.Append($"<p>No ROC curve: a decile's count is suppressed ({DisclosurePolicy.Marker}).</p>");
+        html.Append($"<img alt=\"calibration by decile\" src=\"data:image/png;base64,{Convert.ToBase64String(CalibrationPlot(metrics.Calibration))}\">");
+        html.Append("<h2>Calibration by decile of prediction</h2><table><tr><th>decile</th><th>members</th><th>with the outcome</th><th>mean predicted</th><th>observed rate</th></tr>");
+        foreach (var bin in metrics.Calibration)
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{bin.Bin}</td><td>{N(bin.Count)}</td><td>{N(bin.Observed)}</td><td>{bin.MeanPredicted:F3}</td><td>{(bin.ObservedRate is { } rate ? rate.ToString("F3", CultureInfo.InvariantCulture) : DisclosurePolicy.Marker)}</td></tr>");
+    }
+
+    private static void Regression(StringBuilder html, RegressionReport metrics)
+    {
+        var plot = new ScottPlot.Plot();
+        var (predicted, observed) = (metrics.Calibration.Select(b => b.MeanPredicted).ToArray(), metrics.Calibration.Select(b => b.MeanObserved).ToArray());
+        plot.Add.Scatter(predicted, observed).LegendText = "deciles";
+        var top = Math.Max(predicted.DefaultIfEmpty(0).Max(), observed.DefaultIfEmpty(0).Max());
+        plot.Add.Line(0, 0, top, top).LinePattern = ScottPlot.LinePattern.Dashed;
+        plot.Title("Calibration, test set");
+        plot.XLabel("mean predicted");
+        plot.YLabel("mean observed");
+        plot.ShowLegend();
+        html.Append($"<img alt=\"calibration by decile\" src=\"data:image/png;base64,{Convert.ToBase64String(plot.GetImageBytes(480, 440, ScottPlot.ImageFormat.Png))}\">");
+        html.Append(CultureInfo.InvariantCulture, $"<h2>Calibration by decile of prediction</h2><p>Mean observed over the test set: {metrics.MeanObserved:N1}.</p>");
+        html.Append("<table><tr><th>decile</th><th>members</th><th>mean predicted</th><th>mean observed</th></tr>");
+        foreach (var bin in metrics.Calibration)
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{bin.Bin}</td><td>{bin.Count:N0}</td><td>{bin.MeanPredicted:N1}</td><td>{bin.MeanObserved:N1}</td></tr>");
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);

@@ -31,7 +31,7 @@ public static class ModelScoring
         if (dataset.Manifest.Access == DatasetAccess.Restricted && (disclosure is null || string.IsNullOrWhiteSpace(disclosure.Project)))
             throw new ClaimsException($"the dataset at '{dataset.Directory}' is restricted: scores are per patient, and leave it only as an extract does, to a project under its rules; name the project");
         var (spec, names) = ModelPackage.Describe(modelPath, dataset.Schema);
-        var trainer = new ModelTrainer(spec.Model, spec.Split.Seed);
+        var trainer = new ModelTrainer(spec.Model, spec.Split.Seed, spec.Regression);
         var model = ModelPackage.Load(modelPath, trainer.Context);
         var cohort = dataset.BuildCohort(target, cancellationToken);
         if (disclosure is not null) CohortDisclosure.ApproveExtract(dataset, cohort, disclosure);

@@ -7,14 +7,26 @@ namespace Claims.Modelling.Spec;
 /// their index month), what (an event in a window after the index), from what (features in windows before it), by
 /// which trainer and on which split. The same spec runs on synthetic and on restricted data.
 /// </summary>
-public sealed record ModelSpec(string Name, CohortDefinition Target, OutcomeSpec Outcome, FeatureSpec Features, TrainerSpec Model, SplitSpec Split, string Json);
+public sealed record ModelSpec(string Name, CohortDefinition Target, OutcomeSpec Outcome, FeatureSpec Features, TrainerSpec Model, SplitSpec Split, string Json)
+{
+    /// <summary>Whether the outcome is a quantity (regression) rather than an event (a yes/no classification).</summary>
+    public bool Regression => Outcome.Quantity is not null;
+}
 
 /// <summary>
-/// The outcome: a matching row in the months [index + From, index + To]. Members whose data end before the window
-/// does are left out, or, with <see cref="Censor"/>, kept with the outcome as far as their data go (an unseen month
-/// counts as no event: the report shows how many were cut short).
+/// The outcome: a matching row in the months [index + From, index + To], or, with <see cref="Quantity"/>, how much
+/// of something those months hold (a regression). Members whose data end before the window does are left out, or,
+/// with <see cref="Censor"/>, kept with the outcome as far as their data go (an unseen month counts as no event:
+/// the report shows how many were cut short).
 /// </summary>
-public sealed record OutcomeSpec(EventCriterion Event, MonthWindow Window, bool Censor = false);
+public sealed record OutcomeSpec(EventCriterion Event, MonthWindow Window, bool Censor = false, OutcomeQuantity? Quantity = null);
+
+/// <summary>A quantity predicted: the points of the member's receipts in the window, or their admissions (distinct admission dates).</summary>
+public enum OutcomeQuantity
+{
+    Points,
+    Admissions,
+}
 
 /// <summary>Months relative to the index month, both ends included; 0 is the index month itself.</summary>
 public sealed record MonthWindow(int From, int To)

@@ -12,6 +12,9 @@ public static class ModelSpecParser
     /// <summary>A death as the cohorts' exit reads one: a diagnosis whose outcome (転帰) is 3, 死亡.</summary>
     private const string DeathEvent = """{"table": "diagnoses", "where": {"col": "outcome", "eq": 3}}""";
 
+    /// <summary>The rows a quantity is read from: every receipt.</summary>
+    private const string ReceiptEvent = """{"table": "receipts"}""";
+
     public static ModelSpec Parse(string json, ClaimsSchema? schema = null)
     {
         schema ??= ClaimsSchema.Default;
@@ -31,7 +34,10 @@ public static class ModelSpecParser
         Object(root, "spec", "name", "description", "target", "outcome", "features", "model", "split");
         if (!root.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
             throw new ModelSpecException("name", "is required: a name for the analysis");
-        return new ModelSpec(name.GetString()!, Target(root, schema), Outcome(root, schema), Features(root, schema), Model(root), Split(root), json);
+        var spec = new ModelSpec(name.GetString()!, Target(root, schema), Outcome(root, schema), Features(root, schema), Model(root), Split(root), json);
+        if (spec.Regression && spec.Model.Kind == TrainerKind.LogisticRegression)
+            throw new ModelSpecException("model.kind", "a logistic regression predicts a yes/no outcome; a quantity is predicted by lightGbm or fastTree, with a linear regression fitted beside it as the baseline");
+        return spec;
     }
 
     private static CohortDefinition Target(JsonElement root, ClaimsSchema schema)
@@ -52,20 +58,33 @@ public static class ModelSpecParser
     {
         if (!root.TryGetProperty("outcome", out var outcome))
             throw new ModelSpecException("outcome", "is required: the event to predict and its window, e.g. {\"table\": \"receipts\", \"where\": …, \"startDays\": 1, \"endDays\": 365}, or {\"death\": true, …}");
-        Object(outcome, "outcome", "table", "where", "death", "startDays", "endDays", "notObserved");
+        Object(outcome, "outcome", "table", "where", "death", "quantity", "startDays", "endDays", "notObserved");
         var start = Int(outcome, "startDays", "outcome", 1, 0, 3650);
         var end = Int(outcome, "endDays", "outcome", 365, start, 3650);
         var death = Bool(outcome, "death", "outcome", false);
         if (death && (outcome.TryGetProperty("table", out _) || outcome.TryGetProperty("where", out _)))
             throw new ModelSpecException("outcome.death", "death is its own outcome (a diagnosis with outcome 3, 死亡, as a cohort's exit reads it): give either death or table and where, not both");
+        OutcomeQuantity? quantity = null;
+        if (outcome.TryGetProperty("quantity", out var q))
+        {
+            quantity = q.ValueKind == JsonValueKind.String ? q.GetString() switch
+            {
+                "points" => OutcomeQuantity.Points,
+                "admissions" => OutcomeQuantity.Admissions,
+                _ => null,
+            } : null;
+            if (quantity is null) throw new ModelSpecException("outcome.quantity", "must be \"points\" (the points of the member's receipts in the window) or \"admissions\" (their admissions, by distinct admission date)");
+            if (death || outcome.TryGetProperty("table", out _) || outcome.TryGetProperty("where", out _))
+                throw new ModelSpecException("outcome.quantity", "a quantity is its own outcome, read from the receipts: give either quantity, death, or table and where");
+        }
         EventCriterion criterion;
         try
         {
-            if (!death) criterion = CohortParser.Event(outcome, schema, "outcome");
+            if (!death && quantity is null) criterion = CohortParser.Event(outcome, schema, "outcome");
             else
             {
-                using var died = JsonDocument.Parse(DeathEvent);
-                criterion = CohortParser.Event(died.RootElement, schema, "outcome");
+                using var fixedEvent = JsonDocument.Parse(death ? DeathEvent : ReceiptEvent);
+                criterion = CohortParser.Event(fixedEvent.RootElement, schema, "outcome");
             }
         }
         catch (QueryException e)
@@ -75,7 +94,7 @@ public static class ModelSpecParser
         var censor = !outcome.TryGetProperty("notObserved", out var n) ? false
             : n.ValueKind == JsonValueKind.String && n.GetString() is "exclude" or "censor" ? n.GetString() == "censor"
             : throw new ModelSpecException("outcome.notObserved", "must be \"exclude\" (members whose data end inside the window are left out, the default) or \"censor\" (kept, with the outcome as far as their data go)");
-        return new OutcomeSpec(criterion, MonthWindow.FromDays(start, end), censor);
+        return new OutcomeSpec(criterion, MonthWindow.FromDays(start, end), censor, quantity);
     }
 
     private static FeatureSpec Features(JsonElement root, ClaimsSchema schema)

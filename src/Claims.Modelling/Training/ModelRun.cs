@@ -56,32 +56,43 @@ public static class ModelRun
             population.Outcomes, train.Length, test.Length, observed.Count(o => o), months, spec.Outcome.Censor);
         foreach (var (set, name) in new[] { (train, "training"), (test, "test") })
         {
-            if (set.All(m => labels[m]) || set.All(m => !labels[m]))
+            if (spec.Regression && set.Length == 0)
+                throw new ModelSpecException("split", $"the {name} set is empty: a model cannot be fitted or judged");
+            if (!spec.Regression && (set.All(m => labels[m]) || set.All(m => !labels[m])))
                 throw new ModelSpecException("outcome", $"the {name} set of {set.Length} members has only one class ({(set.Length > 0 && labels[set[0]] ? "every" : "no")} member has the outcome): a model cannot be fitted or judged");
         }
         var features = FeatureExtractor.Extract(dataset, population, spec.Features, cancellationToken, disclosure: rules);
-        var trainer = new ModelTrainer(spec.Model, spec.Split.Seed);
-        var chosen = trainer.Fit(spec.Model.Kind, features, labels, train, test);
-        var baseline = spec.Model.Kind == TrainerKind.LogisticRegression ? chosen : trainer.Fit(TrainerKind.LogisticRegression, features, labels, train, test);
-        var importance = PermutationImportance.Compute(trainer, chosen, features, observed, test, spec.Split.Seed, top: 30);
-        var attack = MembershipInference.Attack(chosen.TrainProbabilities, train.Select(m => labels[m]).ToArray(), chosen.TestProbabilities, observed);
-        var (metrics, baselineMetrics) = (Evaluate(chosen, observed), Evaluate(baseline, observed));
+        var values = population.Value;
+        var trainer = new ModelTrainer(spec.Model, spec.Split.Seed, spec.Regression);
+        var chosen = trainer.Fit(spec.Model.Kind, features, values, train, test);
+        // The baseline is the linear model of the task: a logistic regression, or a least-squares line for a quantity.
+        var baseline = !spec.Regression && spec.Model.Kind == TrainerKind.LogisticRegression ? chosen : trainer.Fit(TrainerKind.LogisticRegression, features, values, train, test);
+        var measured = test.Select(m => (double)values[m]).ToArray();
+        var importance = PermutationImportance.Compute(trainer, chosen, features, measured, spec.Regression, test, spec.Split.Seed, top: 30);
+        var attack = MembershipInference.Attack(chosen.TrainPredictions, train.Select(m => values[m]).ToArray(), chosen.TestPredictions, test.Select(m => values[m]).ToArray(),
+            spec.Regression);
+        BinaryReport? metrics = null, baselineMetrics = null;
+        RegressionReport? regression = null, regressionBaseline = null;
+        if (spec.Regression) (regression, regressionBaseline) = (RegressionMetrics.Compute(Scores(chosen), measured), RegressionMetrics.Compute(Scores(baseline), measured));
+        else (metrics, baselineMetrics) = (Evaluate(chosen, observed), Evaluate(baseline, observed));
+        // Restricted data trains classifiers only (ModelDisclosure.For), so the rules meet binary metrics alone.
         if (rules is not null)
         {
-            metrics = rules.Evaluation("model", metrics, Scores(chosen), observed, test, population, counts);
-            baselineMetrics = rules.Evaluation("baseline", baselineMetrics, Scores(baseline), observed, test, population, counts);
-            importance = [.. importance.Select(i => i with { AucDrop = ModelDisclosure.Round(i.AucDrop) })];
+            metrics = rules.Evaluation("model", metrics!, Scores(chosen), observed, test, population, counts);
+            baselineMetrics = rules.Evaluation("baseline", baselineMetrics!, Scores(baseline), observed, test, population, counts);
+            importance = [.. importance.Select(i => i with { Drop = ModelDisclosure.Round(i.Drop) })];
             attack = rules.Membership(attack);
         }
         var report = new ModelReport(spec.Name, dataset.Directory, spec.Model.Kind.ToString(), counts,
-            new FeaturesReport(features.Width, features.Names, features.Dropped, importance), metrics, baselineMetrics, attack,
+            new FeaturesReport(features.Width, features.Names, features.Dropped, importance, spec.Regression ? "R²" : "AUC-ROC"),
+            metrics, baselineMetrics, regression, regressionBaseline, attack,
             rules?.Report() ?? new DisclosureReport(false, null, [], null), Math.Round(stopwatch.Elapsed.TotalSeconds, 2));
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, ReportFile), JsonSerializer.Serialize(report, s_json));
         File.WriteAllText(Path.Combine(output, SpecFile), spec.Json);
         // On restricted data a curve through every test member would step by one over their exact numbers.
-        var (roc, baselineRoc) = rules is null ? (Roc(chosen, observed), Roc(baseline, observed))
-            : (RocCurve.ThroughDeciles(metrics.Calibration), RocCurve.ThroughDeciles(baselineMetrics.Calibration));
+        var (roc, baselineRoc) = spec.Regression ? ([], []) : rules is null ? (Roc(chosen, observed), Roc(baseline, observed))
+            : (RocCurve.ThroughDeciles(metrics!.Calibration), RocCurve.ThroughDeciles(baselineMetrics!.Calibration));
         File.WriteAllText(Path.Combine(output, PageFile), ReportPage.Render(report, roc, baselineRoc));
         if (report.Disclosure.Withheld is not null) return report;
         ModelPackage.Write(trainer, chosen, spec, features.Names, Path.Combine(output, ModelFile));
@@ -89,7 +100,7 @@ public static class ModelRun
         return report;
     }
 
-    private static double[] Scores(TrainedModel model) => model.TestProbabilities.Select(p => (double)p).ToArray();
+    private static double[] Scores(TrainedModel model) => model.TestPredictions.Select(p => (double)p).ToArray();
 
     private static IReadOnlyList<(double, double)> Roc(TrainedModel model, bool[] observed) => RocCurve.Points(Scores(model), observed);
 

@@ -10,17 +10,56 @@ namespace Claims.Modelling.Training;
 
 /// <summary>
 /// Fits the spec's trainer, and a logistic regression beside it as the baseline, on the training members, and scores
-/// the test members with both. ML.NET reads the feature matrix in place through one vector column.
+/// the test members with both; for a quantity (<paramref name="regression"/>), the trees' regression and a linear
+/// regression as the baseline. ML.NET reads the feature matrix in place through one vector column.
 /// </summary>
-internal sealed class ModelTrainer(TrainerSpec spec, int seed)
+internal sealed class ModelTrainer(TrainerSpec spec, int seed, bool regression = false)
 {
     private readonly MLContext _ml = new(seed);
 
     public MLContext Context => _ml;
 
-    public TrainedModel Fit(TrainerKind kind, FeatureMatrix features, bool[] labels, int[] train, int[] test)
+    /// <summary>The model's output read as its prediction: a probability, or for a quantity the predicted value.</summary>
+    private string Output => regression ? "Score" : "Probability";
+
+    public TrainedModel Fit(TrainerKind kind, FeatureMatrix features, float[] targets, int[] train, int[] test)
     {
-        var trainView = View(features, labels, train);
+        var trainView = regression
+            ? View(features.Width, train.Select(m => new Measured { Label = targets[m], Features = features.Row(m).ToArray() }))
+            : View(features.Width, train.Select(m => new Example { Label = targets[m] > 0, Features = features.Row(m).ToArray() }));
+        var estimator = regression ? Regressor(kind) : Classifier(kind);
+        var model = estimator.Fit(trainView);
+        return new TrainedModel(model, trainView.Schema, Score(model, features.Width, train.Select(m => features.Row(m).ToArray())),
+            Score(model, features.Width, test.Select(m => features.Row(m).ToArray())));
+    }
+
+    private IEstimator<ITransformer> Regressor(TrainerKind kind) => kind switch
+    {
+        TrainerKind.LightGbm => _ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+        {
+            NumberOfLeaves = spec.Leaves,
+            MinimumExampleCountPerLeaf = spec.MinMembersPerLeaf,
+            NumberOfIterations = spec.Iterations,
+            LearningRate = spec.LearningRate,
+            Booster = new GradientBooster.Options { L1Regularization = spec.L1, L2Regularization = spec.L2 },
+            Seed = seed,
+            Silent = true,
+        }),
+        TrainerKind.FastTree => _ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+        {
+            NumberOfLeaves = spec.Leaves,
+            MinimumExampleCountPerLeaf = spec.MinMembersPerLeaf,
+            NumberOfTrees = spec.Iterations,
+            LearningRate = spec.LearningRate,
+            Seed = seed,
+        }),
+        // The baseline: a least-squares line on standardised features.
+        _ => _ml.Transforms.NormalizeMeanVariance(nameof(Example.Features))
+            .Append(_ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { L1Regularization = (float)spec.L1, L2Regularization = (float)spec.L2 })),
+    };
+
+    private IEstimator<ITransformer> Classifier(TrainerKind kind)
+    {
         IEstimator<ITransformer> estimator = kind switch
         {
             TrainerKind.LightGbm => _ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
@@ -48,14 +87,12 @@ internal sealed class ModelTrainer(TrainerSpec spec, int seed)
                     L2Regularization = (float)spec.L2,
                 })),
         };
-        var model = estimator.Fit(trainView);
-        return new TrainedModel(model, trainView.Schema, Score(model, features.Width, train.Select(m => features.Row(m).ToArray())),
-            Score(model, features.Width, test.Select(m => features.Row(m).ToArray())));
+        return estimator;
     }
 
-    /// <summary>The model's probability of the outcome for each row of features, in order.</summary>
+    /// <summary>The model's prediction for each row of features, in order: the probability of the outcome, or the quantity.</summary>
     public float[] Score(ITransformer model, int width, IEnumerable<float[]> rows) =>
-        model.Transform(View(width, rows.Select(r => new Example { Features = r }))).GetColumn<float>("Probability").ToArray();
+        model.Transform(View(width, rows.Select(r => new Example { Features = r }))).GetColumn<float>(Output).ToArray();
 
     /// <summary>
     /// The model as ONNX, for Python and R users (onnxruntime): input "Features", a float vector in the report's
@@ -69,13 +106,11 @@ internal sealed class ModelTrainer(TrainerSpec spec, int seed)
         _ml.Model.ConvertToOnnx(model.Model, _ml.Data.LoadFromEnumerable(Array.Empty<Unlabelled>(), schema), stream);
     }
 
-    private IDataView View(FeatureMatrix features, bool[] labels, int[] members) =>
-        View(features.Width, members.Select(m => new Example { Label = labels[m], Features = features.Row(m).ToArray() }));
-
-    private IDataView View(int width, IEnumerable<Example> examples)
+    private IDataView View<T>(int width, IEnumerable<T> examples)
+        where T : class
     {
-        var schema = SchemaDefinition.Create(typeof(Example));
-        schema[nameof(Example.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        var schema = SchemaDefinition.Create(typeof(T));
+        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
         return _ml.Data.LoadFromEnumerable(examples, schema);
     }
 
@@ -87,6 +122,13 @@ internal sealed class ModelTrainer(TrainerSpec spec, int seed)
     private sealed class Example
     {
         public bool Label { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
+
+    private sealed class Measured
+    {
+        public float Label { get; set; }
 
         public float[] Features { get; set; } = [];
     }

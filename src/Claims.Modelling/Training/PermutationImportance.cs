@@ -5,16 +5,20 @@ using Claims.Modelling.Reports;
 namespace Claims.Modelling.Training;
 
 /// <summary>
-/// How much the model leans on each feature: the fall in test AUC when that feature's values are shuffled among the
-/// test members, which breaks its link to the outcome and keeps its distribution. Model-agnostic, so the tree model
-/// and the baseline are read alike; one shuffle per feature, seeded.
+/// How much the model leans on each feature: the fall in test AUC (for a quantity, R²) when that feature's values are
+/// shuffled among the test members, which breaks its link to the outcome and keeps its distribution. Model-agnostic,
+/// so the tree model and the baseline are read alike; one shuffle per feature, seeded.
 /// </summary>
 internal static class PermutationImportance
 {
-    public static IReadOnlyList<FeatureImportance> Compute(ModelTrainer trainer, TrainedModel model, FeatureMatrix features, bool[] observed, int[] test, int seed, int top)
+    public static IReadOnlyList<FeatureImportance> Compute(ModelTrainer trainer, TrainedModel model, FeatureMatrix features, double[] observed, bool regression,
+        int[] test, int seed, int top)
     {
-        double Auc(float[] probabilities) => BinaryMetrics.Compute(probabilities.Select(p => (double)p).ToArray(), observed).AucRoc;
-        var baseline = Auc(model.TestProbabilities);
+        var outcomes = observed.Select(o => o > 0).ToArray();
+        double Measure(float[] predictions) => regression
+            ? RegressionMetrics.Compute(predictions.Select(p => (double)p).ToArray(), observed).RSquared
+            : BinaryMetrics.Compute(predictions.Select(p => (double)p).ToArray(), outcomes).AucRoc;
+        var baseline = Measure(model.TestPredictions);
         var rows = test.Select(m => features.Row(m).ToArray()).ToArray();
         var random = new Random(seed);
         var importances = new List<FeatureImportance>(features.Width);
@@ -24,9 +28,9 @@ internal static class PermutationImportance
             var shuffled = original.ToArray();
             random.Shuffle(shuffled);
             for (var r = 0; r < rows.Length; r++) rows[r][c] = shuffled[r];
-            importances.Add(new FeatureImportance(features.Names[c], baseline - Auc(trainer.Score(model.Model, features.Width, rows))));
+            importances.Add(new FeatureImportance(features.Names[c], baseline - Measure(trainer.Score(model.Model, features.Width, rows))));
             for (var r = 0; r < rows.Length; r++) rows[r][c] = original[r];
         }
-        return importances.OrderByDescending(i => i.AucDrop).ThenBy(i => i.Feature, StringComparer.Ordinal).Take(top).ToArray();
+        return importances.OrderByDescending(i => i.Drop).ThenBy(i => i.Feature, StringComparer.Ordinal).Take(top).ToArray();
     }
 }

@@ -43,12 +43,12 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         var pairs = Counts(exact.Population).Zip(Counts(released.Population)).ToArray();
         Assert.All(pairs, p => Assert.InRange(p.Second!.Value, p.First!.Value - PerturbationTable.MaxNoise, p.First.Value + PerturbationTable.MaxNoise));
         Assert.Contains(pairs, p => p.First != p.Second);
-        Assert.Equal(released.Population.Test, released.Metrics.Count);
-        Assert.Equal(released.Population.TestOutcomes, released.Metrics.Positives);
+        Assert.Equal(released.Population.Test, released.Metrics!.Count);
+        Assert.Equal(released.Population.TestOutcomes, released.Metrics!.Positives);
 
         // Deciles: released counts, rates from those, every other figure to three places.
-        Assert.Equal(10, released.Metrics.Calibration.Count);
-        foreach (var bin in released.Metrics.Calibration.Concat(released.Baseline.Calibration))
+        Assert.Equal(10, released.Metrics!.Calibration.Count);
+        foreach (var bin in released.Metrics!.Calibration.Concat(released.Baseline!.Calibration))
         {
             // A decile of about 150 members is always shown; its members with the outcome are x when fewer than the threshold.
             Assert.InRange(bin.Count!.Value, 100, 200);
@@ -56,11 +56,11 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
             Assert.True(bin.Observed is null or >= Threshold, $"decile {bin.Bin}: {bin.Observed}");
             Assert.Equal(Math.Round(bin.MeanPredicted, 3), bin.MeanPredicted);
         }
-        foreach (var figure in new[] { released.Metrics.AucRoc, released.Metrics.AucPr, released.Metrics.Brier, released.Metrics.LogLoss, released.Metrics.CalibrationSlope,
-                     released.Baseline.AucRoc, released.MembershipInference.AttackAuc })
+        foreach (var figure in new[] { released.Metrics!.AucRoc, released.Metrics!.AucPr, released.Metrics!.Brier, released.Metrics!.LogLoss, released.Metrics!.CalibrationSlope,
+                     released.Baseline!.AucRoc, released.MembershipInference.AttackAuc })
             Assert.Equal(Math.Round(figure, 3), figure);
-        Assert.All(released.Features.Importance, i => Assert.Equal(Math.Round(i.AucDrop, 3), i.AucDrop));
-        Assert.True(released.Metrics.AucRoc > 0.55, $"AUC {released.Metrics.AucRoc}");
+        Assert.All(released.Features.Importance, i => Assert.Equal(Math.Round(i.Drop, 3), i.Drop));
+        Assert.True(released.Metrics!.AucRoc > 0.55, $"AUC {released.Metrics!.AucRoc}");
 
         // The public run lists its rare flags; the restricted one does not, since a name there says someone has the code.
         Assert.NotEmpty(exact.Features.Dropped);
@@ -95,6 +95,10 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         // The same spec is free to run on synthetic data, and at the threshold on restricted data it passes the check.
         ModelRun.Check(fixture.Public, spec, null);
         ModelRun.Check(fixture.Restricted, ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"minMembersPerLeaf\": 50", $"\"minMembersPerLeaf\": {Threshold}")), project);
+        // A quantity waits for magnitude rules on restricted data.
+        var points = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"table\": \"receipts\", \"where\": {\"col\": \"admission_date\", \"isNull\": false}, \"startDays\"", "\"quantity\": \"points\", \"startDays\""));
+        Assert.Equal("outcome.quantity", Assert.Throws<ModelSpecException>(() => ModelRun.Check(fixture.Restricted, points, project)).Path);
+        ModelRun.Check(fixture.Public, points, null);
         // Restricted data without a project is refused by name.
         Assert.Contains("name the project", Assert.Throws<ClaimsException>(() => ModelRun.Check(fixture.Restricted, spec, null)).Message);
     }

@@ -37,8 +37,8 @@ public sealed class ModelScoringTests(ModelFixture fixture) : IClassFixture<Mode
         var population = Population.Build(fixture.Dataset, spec, CancellationToken.None);
         var test = Enumerable.Range(0, population.Count).Where(m => Split.IsTest(spec.Split, population.Patients[m], population.Index[m])).ToArray();
         var metrics = BinaryMetrics.Compute([.. test.Select(m => (double)scores[population.Patients[m]].Score)], [.. test.Select(m => population.Outcome[m])]);
-        Assert.Equal(report.Metrics.AucRoc, metrics.AucRoc, 12);
-        Assert.Equal(report.Metrics.Brier, metrics.Brier, 12);
+        Assert.Equal(report.Metrics!.AucRoc, metrics.AucRoc, 12);
+        Assert.Equal(report.Metrics!.Brier, metrics.Brier, 12);
         Assert.All(test, m => Assert.Equal(MonthKey.FromAbsolute(population.Index[m]), scores[population.Patients[m]].IndexMonth));
     }
 

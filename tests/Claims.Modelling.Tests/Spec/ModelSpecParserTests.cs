@@ -45,6 +45,11 @@ public class ModelSpecParserTests
         var both = death.Replace("\"death\": true", "\"death\": true, \"table\": \"receipts\"");
         using (var refused = JsonDocument.Parse(both)) Assert.False(schema.Evaluate(refused.RootElement).IsValid);
         Assert.Equal("outcome.death", Assert.Throws<ModelSpecException>(() => ModelSpecParser.Parse(both)).Path);
+        // A quantity, and one beside a death.
+        var points = death.Replace("\"death\": true", "\"quantity\": \"points\"");
+        using (var valid = JsonDocument.Parse(points)) Assert.True(schema.Evaluate(valid.RootElement).IsValid);
+        Assert.Equal(OutcomeQuantity.Points, ModelSpecParser.Parse(points).Outcome.Quantity);
+        using (var refused = JsonDocument.Parse(death.Replace("\"death\": true", "\"death\": true, \"quantity\": \"points\""))) Assert.False(schema.Evaluate(refused.RootElement).IsValid);
     }
 
     [Fact]
@@ -71,6 +76,9 @@ public class ModelSpecParserTests
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"testFraction": 0.9}}""", "split.testFraction", "from 0.05 to 0.5")]
     [InlineData("""{"name": "x",""", "spec", "not valid JSON")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"death": "yes"}}""", "outcome.death", "true or false")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"quantity": "days"}}""", "outcome.quantity", "\"points\"")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"quantity": "points", "table": "receipts"}}""", "outcome.quantity", "either quantity")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"quantity": "points"}, "model": {"kind": "logisticRegression"}}""", "model.kind", "a quantity is predicted by lightGbm or fastTree")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"death": true, "notObserved": "drop"}}""", "outcome.notObserved", "\"exclude\"")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "time"}}""", "split.testFrom", "is required for a split by time")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "split": {"by": "time", "testFrom": 202313}}""", "split.testFrom", "YYYYMM")]

@@ -23,24 +23,24 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         // A quarter held out by patient, within sampling error.
         Assert.InRange(population.Test!.Value, population.Members!.Value * 0.2, population.Members.Value * 0.3);
         // Six thousand people give some 470 test members: enough to see signal, not to measure it (the benchmark does).
-        Assert.True(report.Metrics.AucRoc > 0.55, $"AUC {report.Metrics.AucRoc:F3}");
-        Assert.True(report.Baseline.AucRoc > 0.55, $"baseline AUC {report.Baseline.AucRoc:F3}");
-        Assert.Equal(population.Test, report.Metrics.Count);
-        Assert.Equal(population.TestOutcomes, report.Metrics.Positives);
+        Assert.True(report.Metrics!.AucRoc > 0.55, $"AUC {report.Metrics!.AucRoc:F3}");
+        Assert.True(report.Baseline!.AucRoc > 0.55, $"baseline AUC {report.Baseline!.AucRoc:F3}");
+        Assert.Equal(population.Test, report.Metrics!.Count);
+        Assert.Equal(population.TestOutcomes, report.Metrics!.Positives);
         Assert.Contains("age", report.Features.Names);
         // The importance: thirty features at most, most first, each a feature the model read; the generator admits by
         // age band, so shuffling age costs the model something.
         Assert.InRange(report.Features.Importance.Count, 1, 30);
-        Assert.Equal(report.Features.Importance.OrderByDescending(i => i.AucDrop).Select(i => i.AucDrop), report.Features.Importance.Select(i => i.AucDrop));
+        Assert.Equal(report.Features.Importance.OrderByDescending(i => i.Drop).Select(i => i.Drop), report.Features.Importance.Select(i => i.Drop));
         Assert.All(report.Features.Importance, i => Assert.Contains(i.Feature, report.Features.Names));
-        Assert.Contains(report.Features.Importance, i => i.Feature == "age" && i.AucDrop > 0);
+        Assert.Contains(report.Features.Importance, i => i.Feature == "age" && i.Drop > 0);
         using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, ModelRun.ReportFile)));
-        Assert.Equal(report.Metrics.AucRoc, written.RootElement.GetProperty("metrics").GetProperty("aucRoc").GetDouble());
+        Assert.Equal(report.Metrics!.AucRoc, written.RootElement.GetProperty("metrics").GetProperty("aucRoc").GetDouble());
         Assert.Equal(Examples.Admission, File.ReadAllText(Path.Combine(output, ModelRun.SpecFile)));
         Assert.True(new FileInfo(Path.Combine(output, ModelRun.ModelFile)).Length > 1000);
         // The page for people: the figures of report.json, and both plots inline.
         var page = File.ReadAllText(Path.Combine(output, ModelRun.PageFile));
-        Assert.Contains($"<td>AUC-ROC</td><td>{report.Metrics.AucRoc.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
+        Assert.Contains($"<td>AUC-ROC</td><td>{report.Metrics!.AucRoc.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
         Assert.Contains($"<td>members</td><td>{population.Members!.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(page, "src=\"data:image/png;base64,iVBORw0KGgo").Count);
     }
@@ -94,14 +94,56 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         Assert.Contains("kept, censored", File.ReadAllText(Path.Combine(fixture.Temp("censored"), ModelRun.PageFile)));
     }
 
+    [Theory]
+    [InlineData("points", "lightGbm")]
+    [InlineData("admissions", "fastTree")]
+    public void A_quantity_is_predicted_by_regression_beside_a_linear_baseline_from_the_quantities_sql_gives(string quantity, string kind)
+    {
+        var json = Examples.Modest
+            .Replace("\"table\": \"receipts\", \"where\": {\"col\": \"admission_date\", \"isNull\": false}, \"startDays\": 1", $"\"quantity\": \"{quantity}\", \"startDays\": 1")
+            .Replace("\"kind\": \"lightGbm\"", $"\"kind\": \"{kind}\"");
+        var spec = ModelSpecParser.Parse(json, fixture.Dataset.Schema);
+        Assert.True(spec.Regression);
+        // The quantity of every member against SQL over the export: points summed, admissions by distinct date.
+        var population = Claims.Modelling.Features.Population.Build(fixture.Dataset, spec, CancellationToken.None);
+        var window = spec.Outcome.Window;
+        var sql = quantity == "points" ? "CAST(coalesce(sum(total_points), 0) AS BIGINT)" : "count(DISTINCT admission_date)";
+        var random = new Random(11);
+        foreach (var m in Enumerable.Range(0, 60).Select(_ => random.Next(population.Count)))
+        {
+            var (patient, index) = (population.Patients[m], population.Index[m]);
+            var expected = fixture.Oracle.Scalar($"SELECT {sql} FROM receipts WHERE patient_id = {patient} AND (service_month // 100 * 12 + service_month % 100 - 1 - {index}) BETWEEN {window.From} AND {window.To}");
+            Assert.True(expected == population.Value[m], $"patient {patient}: {population.Value[m]}, SQL {expected}");
+        }
+        Assert.InRange(population.Value.Count(v => v > 0), 50, population.Count);
+
+        var output = fixture.Temp($"regression-{quantity}");
+        var report = ModelRun.Train(fixture.Dataset, spec, output);
+        Assert.Null(report.Metrics);
+        var (model, line) = (report.Regression!, report.RegressionBaseline!);
+        Assert.Equal(report.Population.Test, model.Count);
+        // The generator's chronic conditions keep people's use steady: past use predicts future use.
+        Assert.True(model.RSquared > 0.05, $"R² {model.RSquared:F3}");
+        // A line over some two hundred flags fitted to 1,300 members can do a little worse than the mean on rare admissions.
+        Assert.True(line.RSquared > -0.1 && model.RSquared > line.RSquared, $"R² {model.RSquared:F3}, baseline {line.RSquared:F3}");
+        Assert.Equal("R²", report.Features.ImportanceMetric);
+        Assert.True(File.Exists(Path.Combine(output, ModelRun.ModelFile)));
+        var page = File.ReadAllText(Path.Combine(output, ModelRun.PageFile));
+        Assert.Contains($"<td>R²</td><td>{model.RSquared.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
+        Assert.Contains("linear baseline", page);
+        // The file scores new data with quantities, as trained.
+        var scores = Claims.Modelling.Scoring.ModelScoring.Predict(fixture.Dataset, Path.Combine(output, ModelRun.ModelFile), spec.Target);
+        Assert.Contains(scores, s => s.Score > 1);
+    }
+
     [Fact]
     public void The_same_spec_twice_gives_the_same_report()
     {
         var spec = ModelSpecParser.Parse(Examples.Admission.Replace("\"iterations\": 200", "\"iterations\": 30"), fixture.Dataset.Schema);
         var first = ModelRun.Train(fixture.Dataset, spec, fixture.Temp("again-1"));
         var second = ModelRun.Train(fixture.Dataset, spec, fixture.Temp("again-2"));
-        Assert.Equal(first.Metrics.AucRoc, second.Metrics.AucRoc);
-        Assert.Equal(first.Baseline.Brier, second.Baseline.Brier);
+        Assert.Equal(first.Metrics!.AucRoc, second.Metrics!.AucRoc);
+        Assert.Equal(first.Baseline!.Brier, second.Baseline!.Brier);
         Assert.Equal(first.Features.Names, second.Features.Names);
     }
 
