@@ -97,7 +97,8 @@ internal sealed class UkeLineReader : IDisposable
         }
         catch (DecoderFallbackException e)
         {
-            throw new ClaimsException($"{Path}:{LineNumber}: encoding: byte 0x{e.BytesUnknown?[0]:X2} is not code page 932 (Shift_JIS as Windows writes it)");
+            var bytesUnknown = string.Join(" ", (e.BytesUnknown ?? []).Select(b => $"0x{b:X2}"));
+            throw new ClaimsException($"{Path}:{LineNumber}: encoding: {bytesUnknown} at byte {e.Index + 1} of the line is not code page 932 (Shift_JIS as Windows writes it)");
         }
     }
 
