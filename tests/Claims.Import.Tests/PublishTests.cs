@@ -57,6 +57,20 @@ public sealed class PublishTests : IDisposable
     }
 
     [Fact]
+    public void An_end_of_file_byte_before_the_end_is_refused()
+    {
+        var path = _fixture.Write("BAD.UKE", UkeText.Valid());
+        var bytes = File.ReadAllBytes(path);
+        var at = Encoding.Latin1.GetString(bytes).IndexOf("RE,2,", StringComparison.Ordinal) + 2;
+        bytes[at] = 0x1A;
+        File.WriteAllBytes(path, bytes);
+
+        var thrown = Assert.Throws<ClaimsException>(() => _fixture.Import(path));
+
+        Assert.Equal($"{path}:10: encoding: the end-of-file byte 0x1A stands inside the line", thrown.Message);
+    }
+
+    [Fact]
     public void The_salt_file_is_made_readable_by_its_owner_only_and_reused()
     {
         _fixture.Import(_fixture.Write("GOOD.UKE", UkeText.Valid()));

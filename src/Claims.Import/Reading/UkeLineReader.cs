@@ -47,7 +47,10 @@ internal sealed class UkeLineReader : IDisposable
             _start += newline < 0 ? length : length + 1;
             LineNumber++;
             if (bytes.Length > 0 && bytes[^1] == (byte)'\r') bytes = bytes[..^1];
-            if (bytes.Length == 0 || bytes[^1] != EndOfFile) return Decode(bytes);
+            var endOfFile = bytes.IndexOf(EndOfFile);
+            if (endOfFile < 0) return Decode(bytes);
+            if (endOfFile < bytes.Length - 1)
+                throw new ClaimsException($"{Path}:{LineNumber}: encoding: the end-of-file byte 0x1A stands inside the line");
             // Decoded before looking further: reading on may move the buffer under the span.
             var text = Decode(bytes[..^1]);
             // The EOF byte is tolerated where it belongs: after everything else.
