@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Claims.Cli;
+using Claims.Cli.Tests;
 using Claims.Engine.Storage;
 using Claims.Testing;
-using Spectre.Console;
 
 namespace Claims.Import.Tests;
 
@@ -13,21 +13,7 @@ public sealed class ImportCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static (int ExitCode, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 250;
-        var code = ClaimsCli.Run(args, console, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int ExitCode, string Out, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void A_folder_imports_with_a_table_per_rule_and_a_summary()

@@ -42,12 +42,8 @@ public sealed class PublishTests : IDisposable
     [Fact]
     public void A_byte_that_is_not_cp932_is_named_with_its_line()
     {
-        var path = _fixture.Write("BAD.UKE", UkeText.Valid());
-        var bytes = File.ReadAllBytes(path);
-        // 0xFF is no lead byte in code page 932; put it into the second receipt's name.
-        var at = Encoding.Latin1.GetString(bytes).IndexOf("RE,2,", StringComparison.Ordinal) + 20;
-        bytes[at] = 0xFF;
-        File.WriteAllBytes(path, bytes);
+        // 0xFF is no trail byte in code page 932; put it into the second receipt's name.
+        var path = WriteValidWith(0xFF, 20);
 
         var thrown = Assert.Throws<ClaimsException>(() => _fixture.Import(path));
 
@@ -59,15 +55,21 @@ public sealed class PublishTests : IDisposable
     [Fact]
     public void An_end_of_file_byte_before_the_end_is_refused()
     {
-        var path = _fixture.Write("BAD.UKE", UkeText.Valid());
-        var bytes = File.ReadAllBytes(path);
-        var at = Encoding.Latin1.GetString(bytes).IndexOf("RE,2,", StringComparison.Ordinal) + 2;
-        bytes[at] = 0x1A;
-        File.WriteAllBytes(path, bytes);
+        var path = WriteValidWith(0x1A, 2);
 
         var thrown = Assert.Throws<ClaimsException>(() => _fixture.Import(path));
 
         Assert.Equal($"{path}:10: encoding: the end-of-file byte 0x1A stands inside the line", thrown.Message);
+    }
+
+    /// <summary>The valid file with one byte overwritten, <paramref name="offset"/> bytes into the second receipt's RE line (line 10).</summary>
+    private string WriteValidWith(byte value, int offset)
+    {
+        var path = _fixture.Write("BAD.UKE", UkeText.Valid());
+        var bytes = File.ReadAllBytes(path);
+        bytes[Encoding.Latin1.GetString(bytes).IndexOf("RE,2,", StringComparison.Ordinal) + offset] = value;
+        File.WriteAllBytes(path, bytes);
+        return path;
     }
 
     [Fact]
