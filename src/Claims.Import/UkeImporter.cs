@@ -25,6 +25,9 @@ public static class UkeImporter
     /// <summary>Failures listed one by one in the report; the counts per rule are always complete.</summary>
     private const int ListedFailures = 1000;
 
+    /// <summary>Chunks being mapped while the one before them is written: enough to keep both cores busy, few enough to bound memory.</summary>
+    private const int MapAhead = 4;
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         WriteIndented = true,
@@ -52,8 +55,8 @@ public static class UkeImporter
             Provenance = new DatasetProvenance(false, "claims import uke (Claims.Import)", parameters),
             CompanionEntries = [ReportFolder, ReportFolder + ".tmp"],
         };
-        var masters = new CodeMasters(schema);
-        var mapper = new ReceiptMapper(schema, masters, new PatientKeys(salt));
+        var mapper = new ReceiptMapper(schema, new CodeMasters(schema), new PatientKeys(salt));
+        var unknown = new UnknownCodes();
         var byRule = Enum.GetValues<ValidationRule>().ToDictionary(r => r.Name(), _ => 0);
         var listed = new List<string>();
         var fileReports = new List<UkeFileReport>();
@@ -80,41 +83,42 @@ public static class UkeImporter
                         if (listed.Count < ListedFailures) listed.Add(failure.ToString());
                     }
                 }
-                foreach (var path in files)
+                using var stream = new ReceiptStream(files);
+                var tally = new FileTally();
+                void Write(MappedChunk mapped)
                 {
-                    using var file = new UkeFileReader(path);
-                    int receipts = 0, fileRejected = 0;
-                    var charts = new HashSet<string>();
-                    long filePoints = 0;
-                    foreach (var receipt in file.Receipts())
+                    unknown.AddAll(mapped.Unknown);
+                    for (var i = 0; i < mapped.Receipts.Length; i++)
                     {
-                        receipts++;
+                        var (receipt, failures) = (mapped.Chunk.Receipts[i], mapped.Failures[i]);
                         read++;
-                        if (receipt.Re[13].Length > 0) charts.Add(receipt.Re[13]);
-                        var failures = new List<ValidationFailure>();
-                        var mapped = mapper.Map(receipt, failures);
-                        ReceiptChecks.Check(path, mapped, failures);
-                        filePoints += mapped.TotalPoints;
                         Record(failures);
+                        tally.Add(receipt, mapped.Receipts[i].TotalPoints, failures.Count == 0);
                         if (failures.Count == 0)
                         {
-                            store.Add(++receiptId, mapped);
-                            points += mapped.TotalPoints;
+                            store.Add(++receiptId, mapped.Receipts[i]);
+                            points += mapped.Receipts[i].TotalPoints;
                         }
-                        else
-                        {
-                            fileRejected++;
-                            rejects.Write(receipt, failures);
-                        }
+                        else rejects.Write(receipt, failures);
                     }
+                    if (mapped.Chunk.End is not { } file) return;
                     var trailer = new List<ValidationFailure>();
-                    TrailerChecks.Check(file, filePoints, trailer);
+                    TrailerChecks.Check(file, tally.Points, trailer);
                     Record(trailer);
                     foreach (var type in new[] { UkeRecordTypes.Eligibility, UkeRecordTypes.Comment, UkeRecordTypes.SymptomNote })
                         if (file.RecordCounts.TryGetValue(type, out var n)) notStored[type] = notStored.GetValueOrDefault(type) + n;
-                    fileReports.Add(new UkeFileReport(path, file.Facility.Convention.Name(), file.Facility.BillingMonth, file.Lines, receipts, fileRejected, charts.Count,
-                        new SortedDictionary<string, int>(file.RecordCounts.ToDictionary(), StringComparer.Ordinal)));
+                    fileReports.Add(tally.Report(file));
+                    tally = new FileTally();
                 }
+                // Chunks are mapped and checked on the thread pool a few ahead, and written here in file order:
+                // receipt ids, rejects and the first failure under --strict are the same on every run.
+                var ahead = new Queue<Task<MappedChunk>>();
+                foreach (var chunk in stream.Chunks())
+                {
+                    ahead.Enqueue(Task.Run(() => MappedChunk.Map(chunk, mapper)));
+                    if (ahead.Count > MapAhead) Write(ahead.Dequeue().GetAwaiter().GetResult());
+                }
+                while (ahead.Count > 0) Write(ahead.Dequeue().GetAwaiter().GetResult());
                 store.Flush();
                 rows = store.Rows;
                 rejected = rejects.Receipts;
@@ -127,12 +131,10 @@ public static class UkeImporter
             throw;
         }
         var linkage = PatientIdWriter.Write(outDir, LinkageMethod.Combined, schema);
-        var unknown = masters.Unknown.Select(u => new UnknownCode(u.Key.Master, u.Key.Code, u.Value))
-            .OrderByDescending(u => u.Count).ThenBy(u => u.Master, StringComparer.Ordinal).ThenBy(u => u.Code, StringComparer.Ordinal).ToArray();
         var folder = Path.Combine(outDir, ReportFolder);
         var rejectsFile = rejected > 0 ? Path.Combine(folder, "rejects.txt") : null;
         if (rejected == 0) File.Delete(Path.Combine(staging, "rejects.txt"));
-        var report = new UkeImportReport(outDir, fileReports, read, receiptId, rejected, linkage.Patients, points, rows, byRule, listed, unknown,
+        var report = new UkeImportReport(outDir, fileReports, read, receiptId, rejected, linkage.Patients, points, rows, byRule, listed, unknown.Listed(),
             notStored, options.Strict, rejectsFile);
         File.WriteAllText(Path.Combine(staging, "report.json"), JsonSerializer.Serialize(report, s_json));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);

@@ -11,7 +11,7 @@ namespace Claims.Import.Tests;
 /// </summary>
 public sealed class SampleFileTests : IDisposable
 {
-    private static readonly string s_sample = Path.Combine(AppContext.BaseDirectory, "Fixtures", "RECEIPTC_GAIRAI_SAMPLE.UKE");
+    private static readonly string s_sample = UkeSample.Path;
     private readonly TempDirectory _temp = new("uke-sample");
 
     public void Dispose() => _temp.Dispose();
@@ -111,6 +111,28 @@ public sealed class SampleFileTests : IDisposable
         Assert.Equal(75, report.ReceiptsImported);
         Assert.Equal(86_392, report.PointsImported);
         Assert.All(report.FailuresByRule.Values, count => Assert.Equal(0, count));
+    }
+
+    [Fact]
+    public void A_file_of_many_receipts_streams_through_in_order_with_every_check_holding()
+    {
+        // 7 copies: 525 receipts, more than two of the reader's chunks, and the last chunk partly filled.
+        var lines = UkeSample.WriteRepeated(_temp.Combine("BIG.UKE"), 7);
+
+        var report = Import(_temp.Combine("BIG.UKE"));
+
+        Assert.Equal(2 + 7 * 634, lines);
+        Assert.Equal(lines, Assert.Single(report.Files).Lines);
+        Assert.Equal(7 * 75, report.ReceiptsImported);
+        Assert.Equal(7 * 86_392, report.PointsImported);
+        Assert.All(report.FailuresByRule.Values, count => Assert.Equal(0, count));
+        using var dataset = Dataset.Open(_temp.Combine("ds"));
+        var receipts = Assert.Single(dataset.Table("receipts").Partitions);
+        // Receipt ids run in file order: the i-th receipt of every copy has the same total.
+        var totals = receipts.Column("total_points").Values<int>().ToArray();
+        var ids = receipts.Column("receipt_id").Values<long>().ToArray();
+        Assert.Equal(Enumerable.Range(1, 7 * 75).Select(i => (long)i), ids);
+        Assert.All(Enumerable.Range(75, 6 * 75), i => Assert.Equal(totals[i % 75], totals[i]));
     }
 
     private byte[] Id1Column(string name)

@@ -4,16 +4,14 @@ using Claims.Engine.Schema;
 namespace Claims.Import.Mapping;
 
 /// <summary>
-/// The basic masters the derived columns come from (a disease's ICD-10, a drug's YJ code and class), and the tally
-/// of codes no master holds: a file from another fee revision can carry codes these masters lack, which are kept
-/// as written and listed in the report rather than refused.
+/// The basic masters the derived columns come from (a disease's ICD-10, a drug's YJ code and class) and the codes
+/// they know. Read-only once built, so receipts are mapped on both cores against one copy.
 /// </summary>
 internal sealed class CodeMasters
 {
     private readonly Dictionary<string, string?> _icd10;
     private readonly Dictionary<string, (string? Yj, short? Class)> _drugs;
     private readonly HashSet<string> _procedures, _devices;
-    private readonly Dictionary<(string Master, string Code), int> _unknown = [];
 
     public CodeMasters(ClaimsSchema schema)
     {
@@ -28,34 +26,13 @@ internal sealed class CodeMasters
         _devices = Keyed(schema.Master("devices").Table).Select(r => r.Code).ToHashSet();
     }
 
-    /// <summary>Codes no master holds, with how often each was seen.</summary>
-    public IReadOnlyDictionary<(string Master, string Code), int> Unknown => _unknown;
+    public bool TryDisease(string code, out string? icd10) => _icd10.TryGetValue(code, out icd10);
 
-    public string? Icd10(string diseaseCode) =>
-        _icd10.TryGetValue(diseaseCode, out var icd) ? icd : Missing("diseases", diseaseCode);
+    public bool TryDrug(string code, out (string? Yj, short? Class) drug) => _drugs.TryGetValue(code, out drug);
 
-    public (string? Yj, short? Class) Drug(string code)
-    {
-        if (_drugs.TryGetValue(code, out var drug)) return drug;
-        Missing("drugs", code);
-        return (null, null);
-    }
+    public bool HasProcedure(string code) => _procedures.Contains(code);
 
-    public void Procedure(string code)
-    {
-        if (!_procedures.Contains(code)) Missing("procedures", code);
-    }
-
-    public void Device(string code)
-    {
-        if (!_devices.Contains(code)) Missing("devices", code);
-    }
-
-    private string? Missing(string master, string code)
-    {
-        _unknown[(master, code)] = _unknown.GetValueOrDefault((master, code)) + 1;
-        return null;
-    }
+    public bool HasDevice(string code) => _devices.Contains(code);
 
     // A master keeps a row per validity period; any period will do for these lookups.
     private static IEnumerable<(string Code, string[] Row)> Keyed(MasterTable table)

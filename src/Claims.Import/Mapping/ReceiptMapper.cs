@@ -19,7 +19,8 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
     private readonly EnumSchema _shikibetsu = schema.Enum("shinryo_shikibetsu");
     private readonly EnumSchema _outcomes = schema.Enum("outcome");
 
-    public MappedReceipt Map(UkeReceipt receipt, List<ValidationFailure> failures)
+    /// <summary>The receipt in the store's terms; what cannot be read goes to <paramref name="failures"/>, codes no master holds to <paramref name="unknown"/>.</summary>
+    public MappedReceipt Map(UkeReceipt receipt, List<ValidationFailure> failures, UnknownCodes unknown)
     {
         var facility = receipt.Facility;
         var convention = facility.Convention;
@@ -62,8 +63,8 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
             var name = re[36].Length > 0 ? re[36] : re[4];
             mapped.Id2 = keys.Id2(name, birth, mapped.Sex);
         }
-        foreach (var sy in receipt.OfType(UkeRecordTypes.Diagnosis)) MapDiagnosis(sy, convention, mapped, Fail);
-        MapLines(receipt, mapped, Fail);
+        foreach (var sy in receipt.OfType(UkeRecordTypes.Diagnosis)) MapDiagnosis(sy, convention, mapped, unknown, Fail);
+        MapLines(receipt, mapped, unknown, Fail);
         return mapped;
     }
 
@@ -97,7 +98,7 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
                 : keys.Id1(payer[1], "", payer[2], birth, mapped.Sex);
     }
 
-    private void MapDiagnosis(UkeRecord sy, DateConvention convention, MappedReceipt mapped, Action<int, ValidationRule, string> fail)
+    private void MapDiagnosis(UkeRecord sy, DateConvention convention, MappedReceipt mapped, UnknownCodes unknown, Action<int, ValidationRule, string> fail)
     {
         // SY: 1 disease code, 2 start date, 3 outcome, 4 modifier codes (4 digits each), 5 free-text name, 6 main flag.
         var code = sy[1];
@@ -117,11 +118,11 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
         var modifiers = sy[4];
         var suspected = Enumerable.Range(0, modifiers.Length / 4).Any(i => modifiers.AsSpan(i * 4, 4).SequenceEqual(SuspectedModifier));
         var uncoded = code == Uncoded;
-        mapped.Diagnoses.Add(new MappedDiagnosis(code, uncoded && sy[5].Length > 0 ? sy[5] : null, uncoded ? null : masters.Icd10(code),
-            start, (sbyte)outcome, sy[6] == "01", suspected));
+        if (!masters.TryDisease(code, out var icd10)) unknown.Add("diseases", code);
+        mapped.Diagnoses.Add(new MappedDiagnosis(code, uncoded && sy[5].Length > 0 ? sy[5] : null, icd10, start, (sbyte)outcome, sy[6] == "01", suspected));
     }
 
-    private void MapLines(UkeReceipt receipt, MappedReceipt mapped, Action<int, ValidationRule, string> fail)
+    private void MapLines(UkeReceipt receipt, MappedReceipt mapped, UnknownCodes unknown, Action<int, ValidationRule, string> fail)
     {
         sbyte? shikibetsu = null;
         foreach (var record in receipt.Records)
@@ -166,15 +167,15 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
                 continue;
             }
             var (daySum, first) = Days(record, firstDay, fail);
-            string? yj = null;
-            short? drugClass = null;
-            switch (table)
+            (string? Yj, short? Class) drug = default;
+            var known = table switch
             {
-                case LineTable.Procedures: masters.Procedure(code); break;
-                case LineTable.Drugs: (yj, drugClass) = masters.Drug(code); break;
-                default: masters.Device(code); break;
-            }
-            mapped.Lines.Add(new MappedLine(record.Line, table.Value, shikibetsu, code, quantity, points, (short)times, daySum, first, yj, drugClass));
+                LineTable.Procedures => masters.HasProcedure(code),
+                LineTable.Drugs => masters.TryDrug(code, out drug),
+                _ => masters.HasDevice(code),
+            };
+            if (!known) unknown.Add(table.Value.ToString().ToLowerInvariant(), code);
+            mapped.Lines.Add(new MappedLine(record.Line, table.Value, shikibetsu, code, quantity, points, (short)times, daySum, first, drug.Yj, drug.Class));
         }
     }
 
