@@ -9,7 +9,7 @@ internal static class InsurerKinds
 {
     public static sbyte? Of(string insurerNumber)
     {
-        if (!insurerNumber.All(char.IsAsciiDigit)) return null;
+        if (insurerNumber.AsSpan().ContainsAnyExceptInRange('0', '9')) return null;
         return insurerNumber.Length switch
         {
             6 => insurerNumber[2] == '3' ? (sbyte)5 : (sbyte)4,

@@ -8,6 +8,17 @@ internal enum LineTable
     Devices,
 }
 
+internal static class LineTables
+{
+    /// <summary>The table's name in tables.json.</summary>
+    public static string Name(LineTable table) => table switch
+    {
+        LineTable.Procedures => "procedures",
+        LineTable.Drugs => "drugs",
+        _ => "devices",
+    };
+}
+
 /// <summary>An SI/IY/TO line in the store's terms; <see cref="DaySum"/> is kept for the day-count check.</summary>
 internal sealed record MappedLine(int Line, LineTable Table, sbyte? Shikibetsu, string Code, float? Quantity, int? Points, short Times,
     int DaySum, sbyte? FirstDay, string? Yj, short? DrugClass);

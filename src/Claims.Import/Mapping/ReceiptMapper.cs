@@ -102,7 +102,7 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
     {
         // SY: 1 disease code, 2 start date, 3 outcome, 4 modifier codes (4 digits each), 5 free-text name, 6 main flag.
         var code = sy[1];
-        if (code.Length != 7 || !code.All(char.IsAsciiDigit))
+        if (code.Length != 7 || code.AsSpan().ContainsAnyExceptInRange('0', '9'))
         {
             fail(sy.Line, ValidationRule.Field, $"SY disease code '{code}' is not 7 digits");
             return;
@@ -116,7 +116,8 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
             return;
         }
         var modifiers = sy[4];
-        var suspected = Enumerable.Range(0, modifiers.Length / 4).Any(i => modifiers.AsSpan(i * 4, 4).SequenceEqual(SuspectedModifier));
+        var suspected = false;
+        for (var i = 0; i + 4 <= modifiers.Length; i += 4) suspected |= modifiers.AsSpan(i, 4).SequenceEqual(SuspectedModifier);
         var uncoded = code == Uncoded;
         if (!masters.TryDisease(code, out var icd10)) unknown.Add("diseases", code);
         mapped.Diagnoses.Add(new MappedDiagnosis(code, uncoded && sy[5].Length > 0 ? sy[5] : null, icd10, start, (sbyte)outcome, sy[6] == "01", suspected));
@@ -144,7 +145,7 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
             }
             else if (shikibetsu is null) fail(record.Line, ValidationRule.Field, $"{record.Type} has no 診療識別 and no line before it to inherit one from");
             var code = record[3];
-            if (code.Length != 9 || !code.All(char.IsAsciiDigit) || code[0] != prefix)
+            if (code.Length != 9 || code.AsSpan().ContainsAnyExceptInRange('0', '9') || code[0] != prefix)
             {
                 fail(record.Line, ValidationRule.Field, $"{record.Type} code '{code}' is not 9 digits starting {prefix}");
                 continue;
@@ -174,7 +175,7 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
                 LineTable.Drugs => masters.TryDrug(code, out drug),
                 _ => masters.HasDevice(code),
             };
-            if (!known) unknown.Add(table.Value.ToString().ToLowerInvariant(), code);
+            if (!known) unknown.Add(LineTables.Name(table.Value), code);
             mapped.Lines.Add(new MappedLine(record.Line, table.Value, shikibetsu, code, quantity, points, (short)times, daySum, first, drug.Yj, drug.Class));
         }
     }

@@ -52,13 +52,13 @@ internal sealed class StoreRows(DatasetWriter writer)
         }
         foreach (var line in receipt.Lines)
         {
-            (b, r) = Line(line.Table.ToString().ToLowerInvariant(), receiptId, month);
+            (b, r) = Line(LineTables.Name(line.Table), receiptId, month);
             Nullable(b, "shinryo_shikibetsu", r, line.Shikibetsu);
             b.Strings("code")[r] = line.Code;
             Nullable(b, "quantity", r, line.Quantity);
             Nullable(b, "points", r, line.Points);
             b.Values<short>("times")[r] = line.Times;
-            if (b.Table.TryGetColumn("first_day", out _)) Nullable(b, "first_day", r, line.FirstDay);
+            if (line.Table == LineTable.Procedures) Nullable(b, "first_day", r, line.FirstDay);
             if (line.Table != LineTable.Drugs) continue;
             b.Strings("yj_code")[r] = line.Yj;
             Nullable(b, "drug_class", r, line.DrugClass);
