@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Claims.Engine;
 using Claims.Engine.Linkage;
 using Claims.Engine.Schema;
 using Claims.Engine.Storage;
@@ -21,9 +20,6 @@ public static class UkeImporter
 {
     /// <summary>The folder beside the dataset that holds the report and the rejects.</summary>
     public const string ReportFolder = "import";
-
-    /// <summary>Failures listed one by one in the report; the counts per rule are always complete.</summary>
-    private const int ListedFailures = 1000;
 
     /// <summary>Chunks being mapped while the one before them is written: enough to keep both cores busy, few enough to bound memory.</summary>
     private const int MapAhead = 4;
@@ -56,12 +52,8 @@ public static class UkeImporter
             CompanionEntries = [ReportFolder, ReportFolder + ".tmp"],
         };
         var mapper = new ReceiptMapper(schema, new CodeMasters(schema), new PatientKeys(salt));
-        var unknown = new UnknownCodes();
-        var byRule = Enum.GetValues<ValidationRule>().ToDictionary(r => r.Name(), _ => 0);
-        var listed = new List<string>();
-        var fileReports = new List<UkeFileReport>();
-        var notStored = new Dictionary<string, int>();
-        long receiptId = 0, read = 0, points = 0;
+        var log = new FailureLog(options.Strict);
+        ChunkWriter written;
         IReadOnlyDictionary<string, long> rows;
         int rejected;
         try
@@ -72,53 +64,17 @@ public static class UkeImporter
                 Directory.CreateDirectory(staging);
                 using var rejects = new RejectsFile(Path.Combine(staging, "rejects.txt"));
                 var store = new StoreRows(writer);
-                void Record(IReadOnlyList<ValidationFailure> failures)
-                {
-                    if (failures.Count == 0) return;
-                    if (options.Strict)
-                        throw new ClaimsException($"{failures[0]} (--strict: nothing was imported)");
-                    foreach (var failure in failures)
-                    {
-                        byRule[failure.Rule.Name()]++;
-                        if (listed.Count < ListedFailures) listed.Add(failure.ToString());
-                    }
-                }
+                written = new ChunkWriter(store, rejects, log);
                 using var stream = new ReceiptStream(files);
-                var tally = new FileTally();
-                void Write(MappedChunk mapped)
-                {
-                    unknown.AddAll(mapped.Unknown);
-                    for (var i = 0; i < mapped.Receipts.Length; i++)
-                    {
-                        var (receipt, failures) = (mapped.Chunk.Receipts[i], mapped.Failures[i]);
-                        read++;
-                        Record(failures);
-                        tally.Add(receipt, mapped.Receipts[i].TotalPoints, failures.Count == 0);
-                        if (failures.Count == 0)
-                        {
-                            store.Add(++receiptId, mapped.Receipts[i]);
-                            points += mapped.Receipts[i].TotalPoints;
-                        }
-                        else rejects.Write(receipt, failures);
-                    }
-                    if (mapped.Chunk.End is not { } file) return;
-                    var trailer = new List<ValidationFailure>();
-                    TrailerChecks.Check(file, tally.Points, trailer);
-                    Record(trailer);
-                    foreach (var type in new[] { UkeRecordTypes.Eligibility, UkeRecordTypes.Comment, UkeRecordTypes.SymptomNote })
-                        if (file.RecordCounts.TryGetValue(type, out var n)) notStored[type] = notStored.GetValueOrDefault(type) + n;
-                    fileReports.Add(tally.Report(file));
-                    tally = new FileTally();
-                }
                 // Chunks are mapped and checked on the thread pool a few ahead, and written here in file order:
                 // receipt ids, rejects and the first failure under --strict are the same on every run.
                 var ahead = new Queue<Task<MappedChunk>>();
                 foreach (var chunk in stream.Chunks())
                 {
                     ahead.Enqueue(Task.Run(() => MappedChunk.Map(chunk, mapper)));
-                    if (ahead.Count > MapAhead) Write(ahead.Dequeue().GetAwaiter().GetResult());
+                    if (ahead.Count > MapAhead) written.Write(ahead.Dequeue().GetAwaiter().GetResult());
                 }
-                while (ahead.Count > 0) Write(ahead.Dequeue().GetAwaiter().GetResult());
+                while (ahead.Count > 0) written.Write(ahead.Dequeue().GetAwaiter().GetResult());
                 store.Flush();
                 rows = store.Rows;
                 rejected = rejects.Receipts;
@@ -134,8 +90,8 @@ public static class UkeImporter
         var folder = Path.Combine(outDir, ReportFolder);
         var rejectsFile = rejected > 0 ? Path.Combine(folder, "rejects.txt") : null;
         if (rejected == 0) File.Delete(Path.Combine(staging, "rejects.txt"));
-        var report = new UkeImportReport(outDir, fileReports, read, receiptId, rejected, linkage.Patients, points, rows, byRule, listed, unknown.Listed(),
-            notStored, options.Strict, rejectsFile);
+        var report = new UkeImportReport(outDir, written.Files, written.Read, written.Imported, rejected, linkage.Patients, written.Points, rows,
+            log.ByRule, log.Failures, written.Unknown.Listed(), written.NotStored, options.Strict, rejectsFile);
         File.WriteAllText(Path.Combine(staging, "report.json"), JsonSerializer.Serialize(report, s_json));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.Move(staging, folder);
