@@ -1,4 +1,3 @@
-using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 
 namespace Claims.Import.Mapping;
