@@ -22,7 +22,7 @@ public static class UkeImporter
     public const string ReportFolder = "import";
 
     /// <summary>Chunks being mapped while the one before them is written: enough to keep both cores busy, few enough to bound memory.</summary>
-    private const int MapAhead = 4;
+    private const int MapAhead = 2;
 
     private static readonly JsonSerializerOptions s_json = new()
     {

@@ -116,7 +116,7 @@ public sealed class SampleFileTests : IDisposable
     [Fact]
     public void A_file_of_many_receipts_streams_through_in_order_with_every_check_holding()
     {
-        // 7 copies: 525 receipts, more than two of the reader's chunks, and the last chunk partly filled.
+        // 7 copies: 525 receipts, eight of the reader's chunks of 64 and part of a ninth.
         var lines = UkeSample.WriteRepeated(_temp.Combine("BIG.UKE"), 7);
 
         var report = Import(_temp.Combine("BIG.UKE"));
