@@ -34,7 +34,7 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
             // Prefecture and the 7-digit code together are unique nationally and stay below the synthetic range (900,000,000).
             FacilityId = facility.Prefecture * 10_000_000 + int.Parse(facility.FacilityCode, CultureInfo.InvariantCulture),
         };
-        if (Number(re[2]) is { } type && re[2].Length == 4 && type / 1000 == 1 && _receiptTypes.Contains(type))
+        if (Number(re.Span(2)) is { } type && re[2].Length == 4 && type / 1000 == 1 && _receiptTypes.Contains(type))
         {
             mapped.ReceiptType = (short)type;
             mapped.ClaimKind = (sbyte)(type % 2 == 1 ? 1 : 2);
@@ -51,7 +51,7 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
             // A birth after the service month is seen in test files (the sample has one); such a patient is aged 0.
             mapped.Age = (short)Math.Max(0, (month / 100 * 12 + month % 100 - (birth.Year * 12 + birth.Month)) / 12);
         }
-        if (re[8].Length > 0)
+        if (!re.Span(8).IsEmpty)
         {
             if (UkeDates.TryDate(re[8], convention, out var admission)) mapped.AdmissionDays = DateDays.From(admission);
             else Fail(re.Line, ValidationRule.Date, $"RE admission date '{re[8]}' is not a date ({convention.Name()})");
@@ -82,9 +82,9 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
             return;
         }
         mapped.TotalLine = payer.Line;
-        if (Number(payer[5]) is { } total) mapped.TotalPoints = total;
+        if (Number(payer.Span(5)) is { } total) mapped.TotalPoints = total;
         else fail(payer.Line, ValidationRule.Field, $"{payer.Type} total points '{payer[5]}' is not a number");
-        if (Number(payer[4]) is { } days and <= 31) mapped.ActualDays = (short)days;
+        if (Number(payer.Span(4)) is { } days and <= 31) mapped.ActualDays = (short)days;
         else fail(payer.Line, ValidationRule.Field, $"{payer.Type} actual days '{payer[4]}' is not 0–31");
         if (payer[1].Length == 0)
         {
@@ -110,7 +110,7 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
         int? start = null;
         if (UkeDates.TryDate(sy[2], convention, out var startDate)) start = DateDays.From(startDate);
         else fail(sy.Line, ValidationRule.Date, $"SY start date '{sy[2]}' is not a date ({convention.Name()})");
-        if (Number(sy[3]) is not { } outcome || !_outcomes.Contains(outcome))
+        if (Number(sy.Span(3)) is not { } outcome || !_outcomes.Contains(outcome))
         {
             fail(sy.Line, ValidationRule.Field, $"SY outcome '{sy[3]}' is not 1–4 (enum:outcome)");
             return;
@@ -138,9 +138,9 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
             if (table is null) continue;
             // SI/IY: 1 診療識別, 2 burden, 3 code, 4 quantity, 5 points, 6 times, 13–43 days 1–31 (TO: 17–47).
             // 診療識別 is written on a group's first line only; the lines after it inherit it.
-            if (record[1].Length > 0)
+            if (!record.Span(1).IsEmpty)
             {
-                if (Number(record[1]) is { } s && _shikibetsu.Contains(s)) shikibetsu = (sbyte)s;
+                if (Number(record.Span(1)) is { } s && _shikibetsu.Contains(s)) shikibetsu = (sbyte)s;
                 else fail(record.Line, ValidationRule.Field, $"{record.Type} 診療識別 '{record[1]}' is not a code of enum:shinryo_shikibetsu");
             }
             else if (shikibetsu is null) fail(record.Line, ValidationRule.Field, $"{record.Type} has no 診療識別 and no line before it to inherit one from");
@@ -151,18 +151,18 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
                 continue;
             }
             float? quantity = null;
-            if (record[4].Length > 0)
+            if (!record.Span(4).IsEmpty)
             {
-                if (float.TryParse(record[4], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var q)) quantity = q;
+                if (float.TryParse(record.Span(4), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var q)) quantity = q;
                 else fail(record.Line, ValidationRule.Field, $"{record.Type} quantity '{record[4]}' is not a number");
             }
             int? points = null;
-            if (record[5].Length > 0)
+            if (!record.Span(5).IsEmpty)
             {
-                if (Number(record[5]) is { } p) points = p;
+                if (Number(record.Span(5)) is { } p) points = p;
                 else fail(record.Line, ValidationRule.Field, $"{record.Type} points '{record[5]}' is not a number");
             }
-            if (Number(record[6]) is not ({ } times and >= 1 and <= short.MaxValue))
+            if (Number(record.Span(6)) is not ({ } times and >= 1 and <= short.MaxValue))
             {
                 fail(record.Line, ValidationRule.Field, $"{record.Type} times '{record[6]}' is not a positive number");
                 continue;
@@ -186,8 +186,8 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
         sbyte? first = null;
         for (var day = 1; day <= 31; day++)
         {
-            var text = record[firstField + day - 1];
-            if (text.Length == 0) continue;
+            var text = record.Span(firstField + day - 1);
+            if (text.IsEmpty) continue;
             if (Number(text) is not { } count)
             {
                 fail(record.Line, ValidationRule.DayCounts, $"{record.Type} day {day} holds '{text}', not a count");
@@ -199,6 +199,6 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
         return (sum, first);
     }
 
-    private static int? Number(string text) =>
+    private static int? Number(ReadOnlySpan<char> text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 }

@@ -6,6 +6,9 @@ internal static class UkeRecordTypes
     public const string Facility = "IR", Receipt = "RE", Insurer = "HO", PublicPayer = "KO", Eligibility = "SN",
         Diagnosis = "SY", Procedure = "SI", Drug = "IY", Device = "TO", Comment = "CO", SymptomNote = "SJ", Trailer = "GO";
 
+    public static readonly string[] All =
+        [Facility, Receipt, Insurer, PublicPayer, Eligibility, Diagnosis, Procedure, Drug, Device, Comment, SymptomNote, Trailer];
+
     /// <summary>Records that may stand inside a receipt, after its RE.</summary>
     public static readonly IReadOnlySet<string> InReceipt = new HashSet<string>
         { Insurer, PublicPayer, Eligibility, Diagnosis, Procedure, Drug, Device, Comment, SymptomNote };
