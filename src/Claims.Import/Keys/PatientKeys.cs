@@ -30,6 +30,8 @@ internal sealed class PatientKeys(byte[] salt)
 
     private static string Normalise(string text)
     {
+        // Printable ASCII without spaces (most insurer numbers) is its own NFKC form: skip the ICU call.
+        if (!text.AsSpan().ContainsAnyExceptInRange('!', '~')) return text;
         var normal = text.Normalize(NormalizationForm.FormKC);
         var builder = new StringBuilder(normal.Length);
         foreach (var c in normal)
