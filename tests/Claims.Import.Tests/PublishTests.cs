@@ -14,6 +14,8 @@ public sealed class PublishTests : IDisposable
     public static TheoryData<string, string[], string> Unreadable() => new()
     {
         { "a DPC record", [.. UkeText.Valid()[..4], "BU,010010xx99000x,20240301,,", .. UkeText.Valid()[4..]], ":5: structure: record type 'BU' is a DPC record" },
+        { "a 医科 record not mapped yet", [.. UkeText.Valid()[..3], "JD,1,1,,,", .. UkeText.Valid()[3..]], ":4: structure: record type 'JD' (受診日等) is a 医科 record this importer does not map yet" },
+        { "an unknown record", [.. UkeText.Valid()[..3], "ZZ,1", .. UkeText.Valid()[3..]], ":4: structure: record type 'ZZ' is not one this importer reads" },
         { "no GO", UkeText.Valid()[..^1], ":13: structure: no GO record at the end: the file is truncated" },
         { "records after GO", [.. UkeText.Valid(), "SI,11,1,111000110,,288,1"], ":15: structure: 'SI' after the GO record" },
         { "no IR", UkeText.Valid()[1..], ":1: structure: the file starts with 'RE', not an IR record" },

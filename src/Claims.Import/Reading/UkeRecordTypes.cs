@@ -18,7 +18,9 @@ internal static class UkeRecordTypes
     {
         "BU" or "SB" or "KK" or "GA" or "HH" or "GT" or "CD" or "GR" => $"record type '{type}' is a DPC record, which this importer does not read yet",
         "YK" or "SH" or "CZ" or "TK" or "KH" => $"record type '{type}' is a 調剤 (pharmacy) record, which this importer does not read yet",
+        "JD" => "record type 'JD' (受診日等) is a 医科 record this importer does not map yet",
+        "MF" => "record type 'MF' (窓口負担額) is a 医科 record this importer does not map yet",
         "HS" or "SS" or "SK" => $"record type '{type}' is a 歯科 (dental) record, which this importer does not read yet",
-        _ => $"record type '{type}' is not a 医科 record this importer reads (IR, RE, HO, KO, SN, SY, SI, IY, TO, CO, SJ, GO)",
+        _ => $"record type '{type}' is not one this importer reads (IR, RE, HO, KO, SN, SY, SI, IY, TO, CO, SJ, GO)",
     };
 }
