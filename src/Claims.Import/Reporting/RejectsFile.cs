@@ -5,7 +5,7 @@ using Claims.Import.Validation;
 namespace Claims.Import.Reporting;
 
 /// <summary>
-/// The receipts that failed a check: their reasons as # lines, then their records as the file held them, so the
+/// The receipts that failed a check: their reasons as # lines, then their records as the file held them (in UTF-8), so the
 /// custodian can correct and import them again. The records carry names and card numbers, so the file is readable
 /// by its owner only (0600), as the input files should be.
 /// </summary>
