@@ -77,4 +77,27 @@ public sealed class ImportCommandTests : IDisposable
         Assert.DoesNotContain("   at ", error);
         Assert.False(File.Exists(Path.Combine(_temp.Combine("ds"), DatasetManifest.FileName)));
     }
+
+    [Fact]
+    public void Export_uke_writes_what_import_uke_reads_back_and_refuses_restricted_data()
+    {
+        var file = UkeText.Write(_temp.Path, "A.UKE", UkeText.Valid());
+        Assert.Equal(0, Run("import", "uke", file, "--out", _temp.Combine("ds"), "--salt-file", _temp.Combine("k"), "--access", "public").ExitCode);
+
+        var (code, output, error) = Run("export", "uke", "--data", _temp.Combine("ds"), "--out", _temp.Combine("uke"));
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("wrote 2 receipts", output);
+        var back = Run("import", "uke", _temp.Combine("uke"), "--out", _temp.Combine("back"), "--salt-file", _temp.Combine("k"), "--json");
+        using var json = JsonDocument.Parse(back.Out);
+        Assert.Equal(2, json.RootElement.GetProperty("receiptsImported").GetInt64());
+        Assert.Equal(484, json.RootElement.GetProperty("pointsImported").GetInt64());
+
+        Assert.Equal(0, Run("import", "uke", file, "--out", _temp.Combine("restricted"), "--salt-file", _temp.Combine("k")).ExitCode);
+        var refused = Run("export", "uke", "--data", _temp.Combine("restricted"), "--out", _temp.Combine("uke2"));
+        Assert.Equal(ClaimsCli.BadInput, refused.ExitCode);
+        Assert.Contains("restricted", refused.Error);
+        Assert.False(Directory.Exists(_temp.Combine("uke2")));
+    }
 }

@@ -10,6 +10,8 @@ namespace Claims.Cli.Commands;
 /// <summary>`claims import uke`: real-format claim files (レセ電) into a dataset, checked receipt by receipt.</summary>
 internal static class ImportCommand
 {
+    private const int ListedFiles = 20;
+
     public static Command Create(IAnsiConsole console) => new("import", "Import real claim files into a dataset") { Uke(console) };
 
     private static Command Uke(IAnsiConsole console)
@@ -50,9 +52,11 @@ internal static class ImportCommand
     private static void Render(IAnsiConsole console, UkeImportReport report, TimeSpan elapsed)
     {
         var files = new Table().AddColumns("file", "dates", "billing month", "lines", "receipts", "rejected");
-        foreach (var f in report.Files)
+        // A folder can hold thousands of files (one per facility and month): the first few show the shape, the report has all.
+        foreach (var f in report.Files.Take(ListedFiles))
             files.AddRow(Markup.Escape(Path.GetFileName(f.Path)), f.DateConvention, f.BillingMonth.ToString(), f.Lines.ToString("N0"), f.Receipts.ToString("N0"), f.Rejected.ToString("N0"));
         console.Write(files);
+        if (report.Files.Count > ListedFiles) console.MarkupLineInterpolated($"… and {report.Files.Count - ListedFiles:N0} more files");
         var rules = new Table().AddColumns("rule", "failures");
         foreach (var (rule, count) in report.FailuresByRule) rules.AddRow(rule, count.ToString("N0"));
         console.Write(rules);

@@ -12,7 +12,6 @@ namespace Claims.Import.Reading;
 internal sealed class UkeLineReader : IDisposable
 {
     private const byte EndOfFile = 0x1A;
-    private static readonly Encoding s_cp932 = CreateCp932();
 
     private readonly Stream _stream;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
@@ -96,19 +95,13 @@ internal sealed class UkeLineReader : IDisposable
     {
         try
         {
-            return s_cp932.GetString(bytes);
+            return Cp932.Encoding.GetString(bytes);
         }
         catch (DecoderFallbackException e)
         {
             var bytesUnknown = string.Join(" ", (e.BytesUnknown ?? []).Select(b => $"0x{b:X2}"));
             throw new ClaimsException($"{Path}:{LineNumber}: encoding: {bytesUnknown} at byte {e.Index + 1} of the line is not code page 932 (Shift_JIS as Windows writes it)");
         }
-    }
-
-    private static Encoding CreateCp932()
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     }
 
     public void Dispose()

@@ -1,0 +1,27 @@
+using Claims.Engine.Storage;
+
+namespace Claims.Import.Export;
+
+/// <summary>One month of a line table, its rows grouped by receipt, so a receipt's lines are found without a scan.</summary>
+internal sealed class PartitionRows
+{
+    private readonly Dictionary<long, List<int>> _byReceipt = [];
+
+    public PartitionRows(DatasetPartition? partition)
+    {
+        Partition = partition;
+        if (partition is null) return;
+        var receipts = partition.Column("receipt_id").Values<long>();
+        for (var row = 0; row < partition.RowCount; row++)
+        {
+            if (!_byReceipt.TryGetValue(receipts[row], out var rows)) _byReceipt[receipts[row]] = rows = [];
+            rows.Add(row);
+        }
+    }
+
+    public DatasetPartition? Partition { get; }
+
+    public IReadOnlyList<int> Of(long receiptId) => _byReceipt.TryGetValue(receiptId, out var rows) ? rows : [];
+
+    public object? Value(string column, int row) => Partition!.Column(column).GetValue(row);
+}
