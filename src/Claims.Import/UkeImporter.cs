@@ -36,7 +36,7 @@ public static class UkeImporter
     {
         schema ??= ClaimsSchema.Default;
         var files = UkeInputs.Expand(options.Inputs);
-        var salt = SaltFile.LoadOrCreate(options.SaltFile, out _);
+        var salt = SaltFile.LoadOrCreate(options.SaltFile);
         var outDir = Path.GetFullPath(options.Out);
         var staging = Path.Combine(outDir, ReportFolder + ".tmp");
         var parameters = new Dictionary<string, string>

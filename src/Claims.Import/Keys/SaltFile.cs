@@ -12,10 +12,9 @@ internal static class SaltFile
     private const int Bytes = 32;
 
     /// <summary>The salt in <paramref name="path"/>, created first when the file does not exist.</summary>
-    public static byte[] LoadOrCreate(string path, out bool created)
+    public static byte[] LoadOrCreate(string path)
     {
-        created = !File.Exists(path);
-        if (created) Create(path);
+        if (!File.Exists(path)) Create(path);
         var text = File.ReadAllText(path).Trim();
         try
         {

@@ -1,4 +1,4 @@
 namespace Claims.Import.Reading;
 
-/// <summary>A file's IR record: who bills, where, under which fee table and for which month.</summary>
-internal sealed record UkeFacility(string Path, int Line, int Payer, int Prefecture, string FacilityCode, int BillingMonth, DateConvention Convention);
+/// <summary>A file's IR record as the import uses it: where the facility is, which it is, the billing month and the file's dates.</summary>
+internal sealed record UkeFacility(string Path, int Prefecture, string FacilityCode, int BillingMonth, DateConvention Convention);

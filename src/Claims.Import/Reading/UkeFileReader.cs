@@ -75,7 +75,7 @@ internal sealed class UkeFileReader : IDisposable
 
     private UkeFacility ReadFacility(UkeRecord ir)
     {
-        // IR: 1 審査支払機関, 2 都道府県, 3 点数表, 4 医療機関コード, 7 請求年月.
+        // IR: 2 都道府県, 3 点数表, 4 医療機関コード, 7 請求年月 (1, the 審査支払機関, is not stored).
         if (ir[3] != "1")
             throw Structure(ir.Line, $"IR fee table (点数表) '{ir[3]}' is not 1 (医科); 歯科 (3) and 調剤 (4) files are not read yet");
         var convention = UkeDates.Detect(ir[7]) ?? throw Structure(ir.Line, $"IR billing month '{ir[7]}' is neither YYYYMM nor GYYMM");
@@ -83,8 +83,7 @@ internal sealed class UkeFileReader : IDisposable
         if (!int.TryParse(ir[2], NumberStyles.None, CultureInfo.InvariantCulture, out var prefecture) || prefecture is < 1 or > 47)
             throw Structure(ir.Line, $"IR prefecture '{ir[2]}' is not 01–47");
         if (ir[4].Length != 7 || !ir[4].All(char.IsAsciiDigit)) throw Structure(ir.Line, $"IR facility code '{ir[4]}' is not 7 digits");
-        if (!int.TryParse(ir[1], NumberStyles.None, CultureInfo.InvariantCulture, out var payer)) throw Structure(ir.Line, $"IR payer '{ir[1]}' is not a number");
-        return new UkeFacility(Path, ir.Line, payer, prefecture, ir[4], billing, convention);
+        return new UkeFacility(Path, prefecture, ir[4], billing, convention);
     }
 
     private ClaimsException Structure(int line, string message) => new($"{Path}:{line}: structure: {message}");
