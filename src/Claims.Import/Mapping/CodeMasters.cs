@@ -26,13 +26,19 @@ internal sealed class CodeMasters
         _devices = Keyed(schema.Master("devices").Table).Select(r => r.Code).ToHashSet();
     }
 
-    public bool TryDisease(string code, out string? icd10) => _icd10.TryGetValue(code, out icd10);
+    // Looked up by the span of the line, answering with the master's own string: known codes, nearly all of them,
+    // then cost no allocation, and a million stored lines share the masters' few thousand strings.
+    public bool TryDisease(ReadOnlySpan<char> code, out string known, out string? icd10) =>
+        _icd10.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(code, out known!, out icd10);
 
-    public bool TryDrug(string code, out (string? Yj, short? Class) drug) => _drugs.TryGetValue(code, out drug);
+    public bool TryDrug(ReadOnlySpan<char> code, out string known, out (string? Yj, short? Class) drug) =>
+        _drugs.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(code, out known!, out drug);
 
-    public bool HasProcedure(string code) => _procedures.Contains(code);
+    public bool TryProcedure(ReadOnlySpan<char> code, out string known) =>
+        _procedures.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(code, out known!);
 
-    public bool HasDevice(string code) => _devices.Contains(code);
+    public bool TryDevice(ReadOnlySpan<char> code, out string known) =>
+        _devices.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(code, out known!);
 
     // A master keeps a row per validity period; any period will do for these lookups.
     private static IEnumerable<(string Code, string[] Row)> Keyed(MasterTable table)

@@ -101,10 +101,10 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
     private void MapDiagnosis(UkeRecord sy, DateConvention convention, MappedReceipt mapped, UnknownCodes unknown, Action<int, ValidationRule, string> fail)
     {
         // SY: 1 disease code, 2 start date, 3 outcome, 4 modifier codes (4 digits each), 5 free-text name, 6 main flag.
-        var code = sy[1];
-        if (code.Length != 7 || code.AsSpan().ContainsAnyExceptInRange('0', '9'))
+        var written = sy.Span(1);
+        if (written.Length != 7 || written.ContainsAnyExceptInRange('0', '9'))
         {
-            fail(sy.Line, ValidationRule.Field, $"SY disease code '{code}' is not 7 digits");
+            fail(sy.Line, ValidationRule.Field, $"SY disease code '{written}' is not 7 digits");
             return;
         }
         int? start = null;
@@ -118,8 +118,12 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
         var modifiers = sy[4];
         var suspected = false;
         for (var i = 0; i + 4 <= modifiers.Length; i += 4) suspected |= modifiers.AsSpan(i, 4).SequenceEqual(SuspectedModifier);
+        if (!masters.TryDisease(written, out var code, out var icd10))
+        {
+            code = written.ToString();
+            unknown.Add("diseases", code);
+        }
         var uncoded = code == Uncoded;
-        if (!masters.TryDisease(code, out var icd10)) unknown.Add("diseases", code);
         mapped.Diagnoses.Add(new MappedDiagnosis(code, uncoded && sy[5].Length > 0 ? sy[5] : null, icd10, start, (sbyte)outcome, sy[6] == "01", suspected));
     }
 
@@ -144,10 +148,10 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
                 else fail(record.Line, ValidationRule.Field, $"{record.Type} 診療識別 '{record[1]}' is not a code of enum:shinryo_shikibetsu");
             }
             else if (shikibetsu is null) fail(record.Line, ValidationRule.Field, $"{record.Type} has no 診療識別 and no line before it to inherit one from");
-            var code = record[3];
-            if (code.Length != 9 || code.AsSpan().ContainsAnyExceptInRange('0', '9') || code[0] != prefix)
+            var written = record.Span(3);
+            if (written.Length != 9 || written.ContainsAnyExceptInRange('0', '9') || written[0] != prefix)
             {
-                fail(record.Line, ValidationRule.Field, $"{record.Type} code '{code}' is not 9 digits starting {prefix}");
+                fail(record.Line, ValidationRule.Field, $"{record.Type} code '{written}' is not 9 digits starting {prefix}");
                 continue;
             }
             float? quantity = null;
@@ -171,11 +175,12 @@ internal sealed class ReceiptMapper(ClaimsSchema schema, CodeMasters masters, Pa
             (string? Yj, short? Class) drug = default;
             var known = table switch
             {
-                LineTable.Procedures => masters.HasProcedure(code),
-                LineTable.Drugs => masters.TryDrug(code, out drug),
-                _ => masters.HasDevice(code),
+                LineTable.Procedures => masters.TryProcedure(written, out var c) ? c : null,
+                LineTable.Drugs => masters.TryDrug(written, out var c, out drug) ? c : null,
+                _ => masters.TryDevice(written, out var c) ? c : null,
             };
-            if (!known) unknown.Add(LineTables.Name(table.Value), code);
+            var code = known ?? written.ToString();
+            if (known is null) unknown.Add(LineTables.Name(table.Value), code);
             mapped.Lines.Add(new MappedLine(record.Line, table.Value, shikibetsu, code, quantity, points, (short)times, daySum, first, drug.Yj, drug.Class));
         }
     }
