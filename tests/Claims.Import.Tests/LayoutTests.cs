@@ -11,7 +11,7 @@ public sealed class LayoutTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     [Fact]
-    public void The_japanese_era_layout_reads_as_the_same_dates()
+    public void The_japanese_era_layout_reads_as_the_same_dates_beside_a_western_file()
     {
         // 平成31年4月 billing (43104), 平成31年3月 service (43103), born 昭和55年5月5日 (3550505), 令和 not yet begun.
         string[] era =
@@ -23,17 +23,25 @@ public sealed class LayoutTests : IDisposable
             UkeText.Item("SI", "12", "112007410", 73, 1, 4),
             "GO,1,73,99",
         ];
-        var report = _fixture.Import(_fixture.Write("ERA.UKE", era));
+        var report = UkeImporter.Run(new UkeImportOptions
+        {
+            Inputs = [_fixture.Write("ERA.UKE", era), _fixture.Write("WESTERN.UKE", UkeText.Valid())],
+            Out = _fixture.Out,
+            SaltFile = _fixture.Salt,
+        });
 
-        Assert.StartsWith("japanese-era", Assert.Single(report.Files).DateConvention);
+        // Each file's convention is its own: one import reads both layouts.
+        Assert.Equal(["ERA.UKE", "WESTERN.UKE"], report.Files.Select(f => Path.GetFileName(f.Path)));
+        Assert.StartsWith("japanese-era", report.Files[0].DateConvention);
+        Assert.StartsWith("western", report.Files[1].DateConvention);
+        Assert.Equal(3, report.ReceiptsImported);
         Assert.Equal(201904, report.Files[0].BillingMonth);
-        Assert.Equal(1, report.ReceiptsImported);
         using var dataset = Dataset.Open(_fixture.Out);
-        var receipts = Assert.Single(dataset.Table("receipts").Partitions);
-        Assert.Equal(201903, receipts.Key);
+        var receipts = dataset.Table("receipts").Partitions.First();
+        Assert.Equal([201903, 202403], dataset.Table("receipts").Partitions.Select(p => p.Key));
         Assert.Equal(198005, receipts.Column("birth_ym").Values<int>()[0]);
         Assert.Equal(38, receipts.Column("age").Values<short>()[0]);
-        var diagnoses = Assert.Single(dataset.Table("diagnoses").Partitions);
+        var diagnoses = dataset.Table("diagnoses").Partitions.First();
         Assert.Equal(new DateOnly(2019, 3, 1), DateDays.ToDate(diagnoses.Column("start_date").Values<int>()[0]));
     }
 
