@@ -18,6 +18,7 @@ public static class ClaimsCli
             InfoCommand.Create(console),
             ExportCommand.Create(console),
             GenerateCommand.Create(console),
+            ImportCommand.Create(console),
             FidelityCommand.Create(console),
             LinkCommand.Create(console),
             SampleCommand.Create(console),

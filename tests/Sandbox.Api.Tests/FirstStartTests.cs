@@ -83,6 +83,34 @@ public class FirstStartTests
         return bySql;
     }
 
+    [Fact]
+    public async Task A_restricted_source_of_uke_files_is_imported_on_the_first_start_instead_of_generated()
+    {
+        using var data = new TempDirectory("claims-uke-start");
+        using var custodian = new TempDirectory("claims-uke-files");
+        File.Copy(UkeSample.Path, custodian.Combine("SAMPLE.UKE"));
+        var settings = new Dictionary<string, string>
+        {
+            ["CLAIMS_DATA_DIR"] = data.Path, ["CLAIMS_SYNTHETIC_PERSONS"] = "300", ["CLAIMS_MONTHS"] = "2",
+            ["CLAIMS_RESTRICTED_SOURCE"] = "uke:" + custodian.Path,
+        };
+        using var service = new FreshService(settings);
+        service.CreateClient().Dispose();
+        var admin = service.WithKey(File.ReadAllText(data.Combine("admin.key")).Trim());
+
+        var restricted = (await admin.GetFromJsonAsync<JsonElement>("/api/datasets")).EnumerateArray()
+            .Single(d => d.GetProperty("name").GetString() == "restricted");
+
+        Assert.Equal("restricted", restricted.GetProperty("access").GetString());
+        Assert.False(restricted.GetProperty("synthetic").GetBoolean());
+        Assert.StartsWith("claims import uke", restricted.GetProperty("source").GetString());
+        // The sample's service month, and its receipts' patients, linked.
+        Assert.Equal([202110], restricted.GetProperty("months").EnumerateArray().Select(m => m.GetInt32()));
+        Assert.True(restricted.GetProperty("patients").GetInt64() > 0);
+        Assert.True(File.Exists(data.Combine("datasets", "restricted", "import", "report.json")));
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(data.Combine("uke-salt.key")));
+    }
+
     /// <summary>The service in memory with only <paramref name="settings"/>: no admin key, whatever the data folder holds.</summary>
     private sealed class FreshService(Dictionary<string, string> settings) : WebApplicationFactory<Program>
     {

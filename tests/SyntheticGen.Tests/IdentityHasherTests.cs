@@ -1,3 +1,4 @@
+using Claims.Engine.Linkage;
 using Claims.SyntheticGen.Identity;
 
 namespace Claims.SyntheticGen.Tests;

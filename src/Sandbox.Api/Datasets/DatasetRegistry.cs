@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Claims.Engine;
 using Claims.Engine.Storage;
+using Claims.Import;
 using Claims.Sandbox.Hosting;
 using Claims.SyntheticGen;
 
@@ -21,6 +22,9 @@ public sealed class DatasetRegistry : IDisposable
 {
     public const string Synthetic = "synthetic";
     public const string Restricted = "restricted";
+
+    /// <summary>The prefix of a restricted source that names a folder of UKE files.</summary>
+    private const string UkeSource = "uke:";
 
     private readonly Dictionary<string, Slot> _slots;
     private readonly ConcurrentDictionary<string, string> _unavailable = new();
@@ -70,7 +74,10 @@ public sealed class DatasetRegistry : IDisposable
     public static DatasetRegistry Open(SandboxOptions options, ILogger logger)
     {
         Ensure(options, Synthetic, options.SyntheticPersons, options.SyntheticSeed, DatasetAccess.Public, logger);
-        Ensure(options, Restricted, options.RestrictedPersons, BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)), DatasetAccess.Restricted, logger);
+        if (options.RestrictedSource.StartsWith(UkeSource, StringComparison.Ordinal)) Import(options, options.RestrictedSource[UkeSource.Length..], logger);
+        else if (options.RestrictedSource == "generate")
+            Ensure(options, Restricted, options.RestrictedPersons, BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)), DatasetAccess.Restricted, logger);
+        else throw new ClaimsException($"CLAIMS_RESTRICTED_SOURCE '{options.RestrictedSource}' is neither 'generate' nor 'uke:DIR'");
         return new DatasetRegistry(new Dictionary<string, Slot>
         {
             [Synthetic] = Slot.Open(options.DataPath("datasets", Synthetic), DatasetAccess.Public),
@@ -124,6 +131,34 @@ public sealed class DatasetRegistry : IDisposable
             }));
         Console.WriteLine($"  {name}: {summary.Rows:N0} rows, {summary.Patients:N0} patients in {stopwatch.Elapsed.TotalSeconds:F0} s");
         logger.LogInformation("Generated the {Name} dataset ({Rows} rows)", name, summary.Rows);
+    }
+
+    /// <summary>
+    /// The restricted dataset imported from a custodian's UKE files on first start. Files that cannot be imported
+    /// leave no dataset, and the restricted slot then answers as unavailable, with the reason logged, while the
+    /// synthetic one serves on.
+    /// </summary>
+    private static void Import(SandboxOptions options, string directory, ILogger logger)
+    {
+        var path = options.DataPath("datasets", Restricted);
+        if (File.Exists(Path.Combine(path, DatasetManifest.FileName))) return;
+        Console.WriteLine($"importing the {Restricted} dataset from the UKE files in {directory} into {path}");
+        try
+        {
+            var report = UkeImporter.Run(new UkeImportOptions
+            {
+                Inputs = [directory],
+                Out = path,
+                SaltFile = options.DataPath("uke-salt.key"),
+                Access = DatasetAccess.Restricted,
+            });
+            Console.WriteLine($"  {Restricted}: {report.ReceiptsImported:N0} of {report.ReceiptsRead:N0} receipts, {report.Patients:N0} patients; report in {Path.Combine(path, UkeImporter.ReportFolder)}");
+            logger.LogInformation("Imported the {Name} dataset ({Receipts} receipts, {Rejected} rejected)", Restricted, report.ReceiptsImported, report.ReceiptsRejected);
+        }
+        catch (Exception e) when (e is ClaimsException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("The {Name} dataset could not be imported from {Directory}: {Reason}", Restricted, directory, e.Message);
+        }
     }
 
     public void Dispose()

@@ -2,7 +2,7 @@ namespace Claims.Sandbox.Hosting;
 
 /// <summary>
 /// The service's settings: the "Sandbox" section of appsettings, overridden by the flat environment variables
-/// docs/service.md documents (CLAIMS_DATA_DIR, CLAIMS_ADMIN_KEY, CLAIMS_AUDIT_KEY, CLAIMS_SYNTHETIC_PERSONS, CLAIMS_RESTRICTED_PERSONS, CLAIMS_MONTHS,
+/// docs/service.md documents (CLAIMS_DATA_DIR, CLAIMS_ADMIN_KEY, CLAIMS_AUDIT_KEY, CLAIMS_SYNTHETIC_PERSONS, CLAIMS_RESTRICTED_PERSONS, CLAIMS_RESTRICTED_SOURCE, CLAIMS_MONTHS,
 /// CLAIMS_JOB_THROTTLE_MS, CLAIMS_RESULT_RETENTION_HOURS, CLAIMS_SCRUB_INTERVAL_MINUTES).
 /// </summary>
 public sealed class SandboxOptions
@@ -23,6 +23,12 @@ public sealed class SandboxOptions
 
     public int SyntheticPersons { get; set; } = 100_000;
     public int RestrictedPersons { get; set; } = 50_000;
+
+    /// <summary>
+    /// Where the restricted dataset comes from on first start: "generate" (the default), or "uke:DIR" to import
+    /// the UKE files in DIR (docs/uke-import.md), salted with DataDir/uke-salt.key.
+    /// </summary>
+    public string RestrictedSource { get; set; } = "generate";
 
     /// <summary>Service months both datasets cover, from <see cref="FromMonth"/> (YYYYMM).</summary>
     public int Months { get; set; } = 24;
@@ -86,6 +92,7 @@ public sealed class SandboxOptions
         if (configuration["CLAIMS_AUDIT_KEY"] is { Length: > 0 } auditKey) options.AuditKey = auditKey;
         if (int.TryParse(configuration["CLAIMS_SYNTHETIC_PERSONS"], out var synthetic)) options.SyntheticPersons = synthetic;
         if (int.TryParse(configuration["CLAIMS_RESTRICTED_PERSONS"], out var restricted)) options.RestrictedPersons = restricted;
+        if (configuration["CLAIMS_RESTRICTED_SOURCE"] is { Length: > 0 } source) options.RestrictedSource = source;
         if (int.TryParse(configuration["CLAIMS_MONTHS"], out var months)) options.Months = months;
         if (int.TryParse(configuration["CLAIMS_JOB_THROTTLE_MS"], out var throttle)) options.JobThrottleMs = throttle;
         if (int.TryParse(configuration["CLAIMS_RESULT_RETENTION_HOURS"], out var retention)) options.ResultRetentionHours = retention;

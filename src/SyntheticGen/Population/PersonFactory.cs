@@ -1,3 +1,4 @@
+using Claims.Engine.Linkage;
 using Claims.SyntheticGen.Facilities;
 using Claims.SyntheticGen.Identity;
 using Claims.SyntheticGen.Model;

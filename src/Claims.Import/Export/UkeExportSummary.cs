@@ -1,0 +1,7 @@
+namespace Claims.Import;
+
+/// <summary>
+/// What `claims export uke` wrote: files, receipts and lines, and the receipts of kinds this format's importer
+/// does not read yet (DPC, 調剤, 歯科), counted by claim kind rather than written.
+/// </summary>
+public sealed record UkeExportSummary(int Files, long Receipts, long Lines, IReadOnlyDictionary<int, long> SkippedByClaimKind);
