@@ -90,4 +90,17 @@ public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<Controlle
         // Extracts stay with analysts.
         Assert.Equal(HttpStatusCode.Forbidden, (await explorer.Extract(id, "synthetic", SandboxApi.Diabetes, ["receipts"])).StatusCode);
     }
+
+    [Fact]
+    public async Task A_project_approved_for_some_tables_trains_only_on_specs_that_read_those()
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var id = await analyst.NewProject(["restricted"], tables: ["receipts"]);
+        await admin.Approve(id, factory.Clock.GetUtcNow().AddDays(30));
+        // The spec's features read diagnoses and drugs, which the project was not approved for (review 28).
+        await (await analyst.TrainModel(id, "restricted", SandboxApi.ModelSpec))
+            .AssertProblem(HttpStatusCode.Forbidden, "is approved for the tables receipts, not diagnoses, drugs");
+        Assert.Empty((await analyst.GetFromJsonAsync<JsonElement>($"/api/projects/{id}/jobs")).EnumerateArray());
+    }
 }

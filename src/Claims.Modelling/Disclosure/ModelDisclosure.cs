@@ -14,8 +14,9 @@ namespace Claims.Modelling.Disclosure;
 /// What a model trained on restricted data may release, decided as queries and cohorts are and more:
 /// <list type="bullet">
 /// <item>ante hoc, a tree may not have leaves of fewer members than the threshold (a leaf's value describes its members);</item>
-/// <item>the population may not be a few patients from anything the project was shown before (two models a patient
-/// apart tell that patient's part), and is recorded with the report's counts, once the budget has paid for them;</item>
+/// <item>the population, and its members with the outcome in each half, may not be a few patients from anything the
+/// project was shown before (two reports a patient apart, or one patient's label apart, tell that patient's part), and
+/// are recorded once the budget has paid for the counts and every refusal has passed;</item>
 /// <item>every count in the report (population, calibration deciles) is a count of its own patients as released
 /// (<see cref="PatientCounts"/>), and every refusal is decided on those released counts, so that an empty
 /// population and one of a few are refused alike; whether a 0/1 feature is common enough to keep is decided on its
@@ -82,19 +83,20 @@ internal sealed class ModelDisclosure
     public PopulationReport Population(Population population, int[] train, int[] test, string outcomeMonths, bool censored)
     {
         var members = population.Set(Enumerable.Range(0, population.Count));
-        // Checked before anything is spent; recorded with the counts, and only once the budget has let them out.
-        _request.Ledger.Check(_request.Project, members, $"model '{_label}'", _request.Policy);
         var outcomes = Enumerable.Range(0, population.Count).Where(m => population.Outcome[m]);
-        var shown = Release("model population", members,
+        var (trainOutcomes, testOutcomes) = (population.Set(train.Where(m => population.Outcome[m])), population.Set(test.Where(m => population.Outcome[m])));
+        // Paid for first, and nothing recorded until every refusal has passed: a population recorded and then
+        // refused stood in the ledger as a set of 0, and "differs from it" told 1-9 from 0 (attack review 28).
+        var shown = Release("model population", recorded: null,
             () => population.CohortPatients,
             () => population.NotObserved,
             () => members,
             () => population.Set(outcomes),
             () => population.Set(train),
             () => population.Set(test),
-            () => population.Set(test.Where(m => population.Outcome[m])),
+            () => testOutcomes,
             () => population.Set(test.Where(m => !population.Outcome[m])),
-            () => population.Set(train.Where(m => population.Outcome[m])),
+            () => trainOutcomes,
             () => population.Set(train.Where(m => !population.Outcome[m])));
         // Refused on released counts only: an exact "nobody" would tell an empty population from one of a few.
         if (shown[2] is null)
@@ -107,6 +109,13 @@ internal sealed class ModelDisclosure
             if (shown[with] is null || shown[without] is null)
                 throw new ModelSpecException("outcome", $"on restricted data the {set} set needs at least {_request.Policy.Threshold} members with the outcome and as many without it, as released; this one has fewer on one side");
         }
+        // The members, and who among them has the outcome in each half: two runs on the same members whose outcomes
+        // differ for one person moved the metrics by that person's label (review 28), so the labelled sets are
+        // held to the differencing rule as the members are, and recorded with them.
+        foreach (var (set, what) in new[] { (members, "population"), (trainOutcomes, "training members with the outcome"), (testOutcomes, "test members with the outcome") })
+            _request.Ledger.Check(_request.Project, set, $"model '{_label}' ({what})", _request.Policy);
+        foreach (var (set, what) in new[] { (members, "population"), (trainOutcomes, "training outcomes"), (testOutcomes, "test outcomes") })
+            _request.Ledger.CheckAndRecord(_request.Project, set, $"model {what}", _label, _request.Description, _request.Policy);
         return new PopulationReport(shown[0], shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], outcomeMonths, censored);
     }
 

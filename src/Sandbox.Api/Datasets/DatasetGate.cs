@@ -48,8 +48,10 @@ public static class DatasetGate
 
     /// <summary>The tables a cohort reads: its entry's, its event rules', and their exists clauses'.</summary>
     public static IEnumerable<TableSchema> Tables(CohortDefinition cohort) =>
-        new[] { cohort.Entry }.Concat(cohort.Inclusion.Concat(cohort.Exclusion).OfType<EventCountRule>().Select(r => r.Event))
-            .SelectMany(e => new[] { e.Table }.Concat(Children(e.Where)));
+        new[] { cohort.Entry }.Concat(cohort.Inclusion.Concat(cohort.Exclusion).OfType<EventCountRule>().Select(r => r.Event)).SelectMany(Tables);
+
+    /// <summary>The tables an event reads: its own and those of its exists clauses.</summary>
+    public static IEnumerable<TableSchema> Tables(EventCriterion criterion) => [criterion.Table, .. Children(criterion.Where)];
 
     private static IEnumerable<TableSchema> Children(Predicate? where) => where switch
     {

@@ -1,4 +1,5 @@
 using Claims.Engine.Privacy;
+using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 using Claims.Modelling.Spec;
 using Claims.Modelling.Training;
@@ -24,8 +25,24 @@ public sealed class ModelPlanner(ProjectAccess access, DatasetRegistry datasets,
         datasets.TryGet(order.Dataset, out var whole);
         var dataset = grant.Scope(whole!);
         var spec = ModelSpecParser.Parse(order.Spec, dataset.Schema);
+        DatasetGate.RequireTables(grant, Tables(spec, dataset.Schema));
         var disclosure = new DisclosureRequest(grant.ProjectId, ledger, order.Spec, policy, grant.Budget);
         ModelRun.Check(dataset, spec, disclosure);
         return new PlannedModel(dataset, spec, disclosure);
+    }
+
+    /// <summary>
+    /// Every table a run of <paramref name="spec"/> reads, for the project's table grant: the target's and the
+    /// outcome's (exists clauses included), the receipts (where the data end, demographics, use), and each feature family's.
+    /// </summary>
+    private static IEnumerable<TableSchema> Tables(ModelSpec spec, ClaimsSchema schema)
+    {
+        var features = spec.Features;
+        var families = new (bool Read, string Table)[]
+        {
+            (true, "receipts"), (features.Diagnoses is not null, "diagnoses"), (features.Drugs, "drugs"), (features.Procedures, "procedures"),
+            (features.Checkups.Count > 0, "checkups"),
+        };
+        return DatasetGate.Tables(spec.Target).Concat(DatasetGate.Tables(spec.Outcome.Event)).Concat(families.Where(f => f.Read).Select(f => schema.Table(f.Table)));
     }
 }

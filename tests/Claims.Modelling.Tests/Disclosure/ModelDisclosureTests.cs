@@ -136,16 +136,40 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         int Members(int age) => Population.Build(fixture.Public, ModelSpecParser.Parse(Oldest(age)), CancellationToken.None).Count;
         var ages = Enumerable.Range(90, 40).Reverse().Select(age => (age, Members(age))).ToArray();
         var (empty, few) = (ages.First(a => a.Item2 == 0).age, ages.First(a => a.Item2 is > 0 and < Threshold).age);
+        // One project, the empty population first: refused and not recorded, so the few are not "a few from it" (review 28).
+        var project = fixture.NewProject();
         var messages = new List<string>();
         foreach (var age in new[] { empty, few })
         {
-            var project = fixture.NewProject();
+            var spent = project.Ledger.Spent(project.Project);
             var error = Assert.Throws<ModelSpecException>(() => ModelRun.Train(fixture.Restricted, ModelSpecParser.Parse(Oldest(age)), fixture.Temp($"oldest-{age}"), project));
             messages.Add($"{error.Path}: {error.Message}");
-            Assert.True(project.Ledger.Spent(project.Project) > 0, $"aged {age}+: refused for free");
+            Assert.True(project.Ledger.Spent(project.Project) > spent, $"aged {age}+: refused for free");
         }
         Assert.Equal(messages[0], messages[1]);
         Assert.Contains($"at least {Threshold} members observed to the end of the outcome window, as released", messages[0]);
+        Assert.Empty(project.Ledger.Releases(project.Project));
+    }
+
+    /// <summary>
+    /// Review 28: two runs on the same members whose outcomes differ for one person moved the metrics by that
+    /// person's label. The members with the outcome, in each half, are held to the differencing rule.
+    /// </summary>
+    [Fact]
+    public void Two_runs_whose_outcomes_differ_for_a_few_members_are_refused()
+    {
+        var admitted = "{\"col\": \"admission_date\", \"isNull\": false}";
+        string With(int points) => RestrictedFixture.Spec.Replace(admitted,
+            $"{{\"or\": [{admitted}, {{\"and\": [{{\"col\": \"admission_date\", \"isNull\": true}}, {{\"col\": \"total_points\", \"ge\": {points}}}]}}]}}");
+        var baseline = Population.Build(fixture.Public, ModelSpecParser.Parse(RestrictedFixture.Spec), CancellationToken.None).Outcome;
+        // Outpatient claims dear enough that only a few members more have the outcome.
+        var points = new[] { 400_000, 200_000, 100_000, 60_000, 40_000, 30_000, 20_000, 15_000, 10_000 }.First(p =>
+            Population.Build(fixture.Public, ModelSpecParser.Parse(With(p)), CancellationToken.None).Outcome.Zip(baseline).Count(o => o.First != o.Second) is > 0 and < Threshold);
+        var project = fixture.NewProject();
+        ModelRun.Train(fixture.Restricted, ModelSpecParser.Parse(RestrictedFixture.Spec), fixture.Temp("labels-0"), project);
+        var error = Assert.Throws<DisclosureException>(() => ModelRun.Train(fixture.Restricted, ModelSpecParser.Parse(With(points)), fixture.Temp("labels-1"), project));
+        Assert.Contains("with the outcome", error.Message);
+        Assert.False(File.Exists(Path.Combine(fixture.Temp("labels-1"), ModelRun.ReportFile)));
     }
 
     [Fact]
