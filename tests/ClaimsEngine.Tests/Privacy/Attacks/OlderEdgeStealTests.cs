@@ -63,7 +63,9 @@ public sealed class OlderEdgeStealTests(CheckupYearFixture fixture) : IClassFixt
         Console.WriteLine(counts);
         Assert.True(with >= 10 && without >= 20, $"too little: {counts}");
         // "Not on B" should say about what the threshold's own edge says at this margin (shown rates 0.22 apart), far
-        // from the certainty it was.
-        Assert.True((with - bWith) / (double)with - (without - bWithout) / (double)without < 0.35, counts);
+        // from the certainty it was (1.0). Measured 0.28 and 0.36 apart under two sets of keys (the schema's hash seeds
+        // them); with some 28 and 90 targets the difference's standard error is about 0.1, so the bound is the edge's
+        // 0.22 with three of those: it catches a signal near the certainty that was, not the residue's exact size.
+        Assert.True((with - bWith) / (double)with - (without - bWithout) / (double)without < 0.52, counts);
     }
 }
