@@ -112,10 +112,11 @@ internal sealed class ModelDisclosure
         // The members, and who among them has the outcome in each half: two runs on the same members whose outcomes
         // differ for one person moved the metrics by that person's label (review 28), so the labelled sets are
         // held to the differencing rule as the members are, and recorded with them.
-        foreach (var (set, what) in new[] { (members, "population"), (trainOutcomes, "training members with the outcome"), (testOutcomes, "test members with the outcome") })
-            _request.Ledger.Check(_request.Project, set, $"model '{_label}' ({what})", _request.Policy);
-        foreach (var (set, what) in new[] { (members, "population"), (trainOutcomes, "training outcomes"), (testOutcomes, "test outcomes") })
-            _request.Ledger.CheckAndRecord(_request.Project, set, $"model {what}", _label, _request.Description, _request.Policy);
+        // All checked before any is recorded, so a refusal of the last leaves none of them in the ledger.
+        var labelled = new[] { (members, "population", "population"), (trainOutcomes, "training outcomes", "training members with the outcome"),
+            (testOutcomes, "test outcomes", "test members with the outcome") };
+        foreach (var (set, _, who) in labelled) _request.Ledger.Check(_request.Project, set, $"model '{_label}' ({who})", _request.Policy);
+        foreach (var (set, kind, _) in labelled) _request.Ledger.CheckAndRecord(_request.Project, set, $"model {kind}", _label, _request.Description, _request.Policy);
         return new PopulationReport(shown[0], shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], outcomeMonths, censored);
     }
 
