@@ -9,10 +9,10 @@ namespace Claims.Engine.Privacy;
 /// <summary>
 /// Runs a query under disclosure control. On a restricted dataset, in steps:
 /// 1. refuse what cannot be released at all (<see cref="RestrictedAggregates"/>);
-/// 2. run the query with hidden aggregates: the group's rows, its patients (the release unit) and, per sum or
-///    average, a second scan grouped by patient as well, which clips each patient's total to the column's public cap
-///    (<see cref="UnitTotals"/>, <see cref="ContributionCap"/>), the most one person then moves a sum by and the
-///    scale of its noise;
+/// 2. run the query, in one scan, with what disclosure control needs beside it (<see cref="MeasuredQuery"/>): each
+///    group's rows, its patients (the release unit) and, per sum or average, each patient's own total, clipped to the
+///    column's public cap (<see cref="UnitTotals"/>, <see cref="ContributionCap"/>), the most one person then moves a
+///    sum by and the scale of its noise;
 /// 3. suppress each group whose own count is below the threshold, or perturbed below it where it lands near no cell
 ///    asked before (near one, it is decided as that one was), and no other (every cell can be asked alone for the
 ///    same answer, so hiding neighbours protects nothing and would say a small group is there); and each aggregate
@@ -42,7 +42,7 @@ public static class DisclosureControl
 
         var measured = MeasuredQuery.Of(query, unit);
         var groups = dataset.Groups(measured.Query, cancellationToken, options: options);
-        var totals = UnitTotals.Of(dataset, query, unit, options, cancellationToken);
+        var totals = UnitTotals.Of(dataset, query, unit);
         var cellKeys = groups.Select(g => keys.CellKey(g.State, measured.UnitIndex)).ToArray();
 
         var ((released, hidden, patients, thin, asRows, unkept), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
@@ -87,7 +87,7 @@ public static class DisclosureControl
                     var aggregate = query.Select[a];
                     var figure = thinColumn[a] ? null : Released(history, shown, perturb, aggregate, query.From, row[query.GroupBy.Count + a],
                         measured.Magnitude(group, a, totals),
-                        rowsStandIn[a] ? measured.Rows(group) : null, ownCount: !measured.CountsValues(a));
+                        rowsStandIn[a] ? MeasuredQuery.Rows(group) : null, ownCount: !measured.CountsValues(a));
                     asRows |= rowsStandIn[a] && figure is not null;
                     row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
                     cells[a] = figure is null;

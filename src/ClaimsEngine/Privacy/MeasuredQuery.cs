@@ -9,24 +9,22 @@ internal readonly record struct Magnitude(double Sum, long Values, double Scale)
 internal readonly record struct Contributors(long Count, int Aggregate);
 
 /// <summary>
-/// The analyst's query with the hidden aggregates disclosure control needs, appended after the asked ones and
-/// taken in the same scan: the group's rows and release units (its patients), the units behind every aggregated
-/// nullable column (its contributors) and, for a count of one, those with a row without a value, and the counts a
-/// cell is kept with for later questions (<see cref="Truths"/>). A large group can hold only one or two patients with a value (two admissions among thousands of outpatients), and a count or sum
+/// The analyst's query with what disclosure control needs, taken in the same scan: each sum or average keeps each
+/// release unit's (patient's) own total (<see cref="Aggregate.PerUnit"/>, clipped by <see cref="UnitTotals"/>), and
+/// distinct counts appended after the asked aggregates give the group's release units (its patients), the units
+/// behind every aggregated nullable column (its contributors) and, for a count of one, those with a row without a
+/// value; the group's rows are its state's own. The counts a cell is kept with for later questions are <see cref="Truths"/>. A large group can hold only one or two patients with a value (two admissions among thousands of outpatients), and a count or sum
 /// of that column would then describe those few; disclosure control suppresses such a cell like a small group.
 /// </summary>
 internal sealed class MeasuredQuery
 {
-    private readonly int _rows;
     private readonly Dictionary<int, int> _contributors = [];
     private readonly Dictionary<int, int> _missing = [];
     private readonly Schema.TableSchema _table;
 
     private MeasuredQuery(QueryModel analysts, ReleaseUnit unit)
     {
-        List<Aggregate> select = [.. analysts.Select];
-        _rows = select.Count;
-        select.Add(new Aggregate(AggregateKind.Count, null, "\0rows"));
+        List<Aggregate> select = [.. analysts.Select.Select(a => a is { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: not null } ? a with { PerUnit = unit.Column } : a)];
         UnitIndex = select.Count;
         select.Add(new Aggregate(AggregateKind.CountDistinct, unit.Column, "\0units"));
         // One set per nullable column, however many aggregates take it; the unit's own column is behind every figure of it.
@@ -53,15 +51,12 @@ internal sealed class MeasuredQuery
         }
         _table = analysts.From;
         Query = analysts with { Select = select, OrderBy = [], Limit = null };
-        Keys = analysts.GroupBy.Count;
     }
 
     public QueryModel Query { get; }
 
     /// <summary>The index among the aggregates of the units' countDistinct, whose set keys the group's noise.</summary>
     public int UnitIndex { get; }
-
-    private int Keys { get; }
 
     public static MeasuredQuery Of(QueryModel query, ReleaseUnit unit) => new(query, unit);
 
@@ -70,10 +65,10 @@ internal sealed class MeasuredQuery
     /// rows counts at least one, and only a group without rows (a count over nothing) is a true 0.
     /// </summary>
     public long Units(GroupRow group) =>
-        Rows(group) == 0 ? 0 : Math.Max(1L, (long)group.Values[Keys + UnitIndex]!);
+        Rows(group) == 0 ? 0 : Math.Max(1L, group.State.DistinctCount(UnitIndex));
 
     /// <summary>The group's rows.</summary>
-    public long Rows(GroupRow group) => (long)group.Values[Keys + _rows]!;
+    public static long Rows(GroupRow group) => group.State.Rows;
 
     /// <summary>
     /// The true counts a group's cell is kept with (<see cref="ShownCell.Truths"/>): its patients, where the release
@@ -131,6 +126,6 @@ internal sealed class MeasuredQuery
     {
         if (Query.Select[aggregate] is not { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: not null }) return null;
         var values = group.State.NonNull[aggregate];
-        return values == 0 ? null : new Magnitude(totals.Clipped(group, aggregate), values, totals.Cap(aggregate));
+        return values == 0 ? null : new Magnitude(group.State.Clipped(aggregate, totals.Cap(aggregate)), values, totals.Cap(aggregate));
     }
 }

@@ -9,7 +9,7 @@ namespace Claims.Engine.Privacy;
 /// what happened to them; a distinct count of values other than patients, claims and checkups can be fixed exactly
 /// by a where clause, and one of claims on a table of their lines (diagnoses, drugs) beside its count of lines says
 /// how many lines one claim has; a sum of a flag is a count of rows that no patient threshold stands behind, and a sum of
-/// dates is no figure at all; a sum grouped by four columns cannot clip what each patient adds. Group keys are released even where every cell is suppressed, so they must not
+/// dates is no figure at all. Group keys are released even where every cell is suppressed, so they must not
 /// identify either. Each refusal names the aggregate and says what to ask instead.
 /// </summary>
 internal static class RestrictedAggregates
@@ -20,10 +20,6 @@ internal static class RestrictedAggregates
     {
         if (query.GroupBy.FirstOrDefault(k => k.Column.Identifying || k.Column.Type == LogicalType.Hash) is { } key)
             throw new QueryException("groupBy", $"'{key.Name}' identifies patients or records: restricted data is not grouped by it, since group keys are released");
-        // A sum clips what each patient adds to each group, measured by grouping by the patient as well, and a
-        // grouping takes four columns: with four, no patient would be clipped (UnitTotals).
-        if (query.GroupBy.Count >= 4 && query.Select.FirstOrDefault(a => a is { Kind: AggregateKind.Sum or AggregateKind.Avg }) is { } summed)
-            throw new QueryException("groupBy", $"'{summed.Alias}' ({Describe(summed)}): a sum or average on restricted data is grouped by at most three columns, since what each patient adds to each group is measured by grouping by the patient as well; drop a group column, or fix it with a where clause");
         foreach (var aggregate in query.Select)
         {
             if (Refusal(aggregate, query.From) is { } why) throw new QueryException("select", $"'{aggregate.Alias}' ({Describe(aggregate)}): {why}");

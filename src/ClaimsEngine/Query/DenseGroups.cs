@@ -164,6 +164,24 @@ internal static class DenseGroups
         }
         for (var a = 0; a < query.Select.Count; a++)
         {
+            if (query.Select[a] is not { PerUnit: { } perUnit, Column: { } schema }) continue;
+            var column = partition.Column(schema.Name);
+            PresentRows.Of(query.Select[a], partition, start, count, selected, present, valid);
+            var units = partition.Column(perUnit.Name);
+            // A row without a unit (a patient not linked) adds to the NULL unit's total, as grouping by the unit would.
+            var withUnit = units.ValidityWords(start, count, valid) ? valid : default;
+            switch (column.Schema.Type, units.Schema.Type)
+            {
+                case (LogicalType.Int8, LogicalType.Int64): UnitTotals(column.Values<sbyte>().Slice(start, count), units.Values<long>().Slice(start, count), withUnit, a, present, index, states); break;
+                case (LogicalType.Int8, _): UnitTotals(column.Values<sbyte>().Slice(start, count), units.Values<int>().Slice(start, count), withUnit, a, present, index, states); break;
+                case (LogicalType.Int16, LogicalType.Int64): UnitTotals(column.Values<short>().Slice(start, count), units.Values<long>().Slice(start, count), withUnit, a, present, index, states); break;
+                case (LogicalType.Int16, _): UnitTotals(column.Values<short>().Slice(start, count), units.Values<int>().Slice(start, count), withUnit, a, present, index, states); break;
+                case (_, LogicalType.Int64): UnitTotals(column.Values<int>().Slice(start, count), units.Values<long>().Slice(start, count), withUnit, a, present, index, states); break;
+                default: UnitTotals(column.Values<int>().Slice(start, count), units.Values<int>().Slice(start, count), withUnit, a, present, index, states); break;
+            }
+        }
+        for (var a = 0; a < query.Select.Count; a++)
+        {
             if (query.Select[a] is not { Kind: AggregateKind.CountDistinct, Column: { } schema }) continue;
             var column = partition.Column(schema.Name);
             PresentRows.Of(query.Select[a], partition, start, count, selected, present, valid);
@@ -212,6 +230,19 @@ internal static class DenseGroups
             state.AddDistinct(a, global is null ? value : global[value]);
         }
         return hits;
+    }
+
+    /// <summary>Adds each present row's value to its unit's total in its cell; <paramref name="valid"/>, when not empty, marks the rows with a unit.</summary>
+    private static void UnitTotals<T, TUnit>(ReadOnlySpan<T> values, ReadOnlySpan<TUnit> units, ReadOnlySpan<ulong> valid, int a, ReadOnlySpan<ulong> present,
+        ReadOnlySpan<int> index, GroupState?[] states)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
+        where TUnit : unmanaged, System.Numerics.IBinaryInteger<TUnit>
+    {
+        foreach (var i in Bitmap.SetBits(present))
+        {
+            var unit = valid.IsEmpty || (valid[i >> 6] & (1UL << i)) != 0 ? long.CreateTruncating(units[i]) : GroupKey4.Null;
+            states[index[i]]!.AddUnitTotal(a, unit, long.CreateTruncating(values[i]));
+        }
     }
 
     /// <summary>Adds each row's offset in this key, times the key's stride, to its cell index.</summary>

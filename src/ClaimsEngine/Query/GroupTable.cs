@@ -45,8 +45,21 @@ internal sealed class GroupState(int aggregates)
 
     private readonly long[] _sparseMax = new long[aggregates];
 
+    /// <summary>Each unit's (patient's) own total of a sum or average with <see cref="Aggregate.PerUnit"/>; a NULL unit is <see cref="GroupKey4.Null"/>.</summary>
+    public readonly Dictionary<long, double>?[] UnitTotals = new Dictionary<long, double>?[aggregates];
+
     public const long DistinctBitsLimit = 1L << 28;
 
+    public void AddUnitTotal(int aggregate, long unit, double value) =>
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(UnitTotals[aggregate] ??= [], unit, out _) += value;
+
+    /// <summary>The aggregate's sum with each unit's total clipped to ±<paramref name="cap"/>: the most one unit moves it by.</summary>
+    public double Clipped(int aggregate, double cap)
+    {
+        var sum = 0.0;
+        if (UnitTotals[aggregate] is { } totals) foreach (var total in totals.Values) sum += Math.Clamp(total, -cap, cap);
+        return sum;
+    }
 
     public void AddDistinct(int aggregate, long value)
     {
@@ -137,6 +150,7 @@ internal sealed class GroupState(int aggregates)
             copy.Distinct[i] = Distinct[i] is { } set ? [.. set] : null;
             copy.Sparse[i] = Sparse[i]?.Copy();
             copy.DistinctBits[i] = (ulong[]?)DistinctBits[i]?.Clone();
+            copy.UnitTotals[i] = UnitTotals[i] is { } totals ? new Dictionary<long, double>(totals) : null;
         }
         return copy;
     }
@@ -173,6 +187,12 @@ internal sealed class GroupState(int aggregates)
             writer.Write((Distinct[i]?.Count ?? 0) + (Sparse[i]?.Count ?? 0));
             if (Distinct[i] is { } set) foreach (var value in set) writer.Write(value);
             if (Sparse[i] is { } sparse) foreach (var value in sparse) writer.Write(value);
+            writer.Write(UnitTotals[i]?.Count ?? 0);
+            foreach (var (unit, total) in UnitTotals[i] ?? [])
+            {
+                writer.Write(unit);
+                writer.Write(total);
+            }
         }
     }
 
@@ -208,6 +228,16 @@ internal sealed class GroupState(int aggregates)
                 state.AddDistinct(i, value);
             }
             if (state.DistinctCount(i) > state.NonNull[i]) throw new InvalidDataException($"{state.DistinctCount(i)} distinct values among {state.NonNull[i]}");
+            // Each unit with a total has at least one value; a total that is no number would clip to the cap unseen.
+            var units = reader.ReadInt32();
+            if (units < 0 || units > state.NonNull[i]) throw new InvalidDataException($"{units} units' totals among {state.NonNull[i]} values");
+            for (var u = 0; u < units; u++)
+            {
+                var unit = reader.ReadInt64();
+                var total = reader.ReadDouble();
+                if (!double.IsFinite(total)) throw new InvalidDataException($"unit {unit}'s total is {total}");
+                if (!(state.UnitTotals[i] ??= []).TryAdd(unit, total)) throw new InvalidDataException($"unit {unit}'s total twice");
+            }
         }
         return state;
     }
@@ -233,6 +263,7 @@ internal sealed class GroupState(int aggregates)
                 Kernels.Bitmap.Or(mine.AsSpan(0, bits.Length), bits);
             }
             if (other.Sparse[i] is { } sparse) foreach (var value in sparse) AddDistinct(i, value);
+            if (other.UnitTotals[i] is { } totals) foreach (var (unit, total) in totals) AddUnitTotal(i, unit, total);
         }
     }
 }

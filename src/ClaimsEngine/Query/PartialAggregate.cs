@@ -14,7 +14,7 @@ namespace Claims.Engine.Query;
 internal sealed class PartialAggregate
 {
     private const string Magic = "claims.partial";
-    private const int Version = 1;
+    private const int Version = 2;
 
     private readonly List<string> _strings;
     private readonly Dictionary<string, int> _ids;
@@ -143,7 +143,7 @@ internal sealed class PartialAggregate
     /// <summary>The query's layout, which two partials must share to be merged: the table, the keys, the aggregates.</summary>
     public static string Shape(QueryModel query) =>
         $"{query.From.Name} by [{string.Join(", ", query.GroupBy.Select(k => $"{k.Column.Name}:{k.Derivation}"))}] " +
-        $"select [{string.Join(", ", query.Select.Select(a => $"{a.Kind}:{a.Column?.Name ?? "*"}{(a.WhereNotNull is { } present ? $" where {present.Name} has a value" : "")}{(a.WhereNull is { } missing ? $" where {missing.Name} has none" : "")}"))}]";
+        $"select [{string.Join(", ", query.Select.Select(a => $"{a.Kind}:{a.Column?.Name ?? "*"}{(a.WhereNotNull is { } present ? $" where {present.Name} has a value" : "")}{(a.WhereNull is { } missing ? $" where {missing.Name} has none" : "")}{(a.PerUnit is { } unit ? $" per {unit.Name}" : "")}"))}]";
 
     private static ClaimsException Invalid(string why) => new($"partial aggregate: cannot read it: {why}");
 

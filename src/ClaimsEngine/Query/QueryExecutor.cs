@@ -104,13 +104,15 @@ public static class QueryExecutor
         if (query.Where is null) Bitmap.SetAll(selected, count);
         else evaluator.Evaluate(query.Where, partition, start, count, selected, unknown[..words]);
 
-        if (query.GroupBy.Count == 0 ? Vectorised.TryAggregate(query, partition, block, start, count, selected, groups)
-                : DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, lastGroups, strings, statistics)) return;
+        // Sums with each patient's total kept skip the masked kernels: the dense group-by adds the totals as it sums.
+        if ((query.GroupBy.Count == 0 && Vectorised.TryAggregate(query, partition, block, start, count, selected, groups))
+            || DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, lastGroups, strings, statistics)) return;
 
         var keyReaders = query.GroupBy.Select(k => new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
         var aggregateReaders = query.Select.Select(a => a.Column is null ? null : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();
         var requiredValues = query.Select.Select(a => a.WhereNotNull is { } column ? partition.Column(column.Name) : null).ToArray();
         var requiredNulls = query.Select.Select(a => a.WhereNull is { } column ? partition.Column(column.Name) : null).ToArray();
+        var unitReaders = query.Select.Select(a => a.PerUnit is { } unit ? new ValueReader(partition.Column(unit.Name), Derivation.None, strings) : null).ToArray();
         Span<long> key = stackalloc long[4];
         foreach (var i in Bitmap.SetBits(selected))
         {
@@ -134,11 +136,13 @@ public static class QueryExecutor
                     case AggregateKind.Sum or AggregateKind.Avg or AggregateKind.Min or AggregateKind.Max when reader.IsFloat:
                         var d = BitConverter.Int64BitsToDouble(value);
                         state.DoubleSum[a] += d;
+                        if (unitReaders[a] is { } floatUnit) state.AddUnitTotal(a, floatUnit.Read(row), d);
                         state.DoubleMin[a] = Math.Min(state.DoubleMin[a], d);
                         state.DoubleMax[a] = Math.Max(state.DoubleMax[a], d);
                         break;
                     case AggregateKind.Sum or AggregateKind.Avg or AggregateKind.Min or AggregateKind.Max:
                         state.LongSum[a] += value;
+                        if (unitReaders[a] is { } unit) state.AddUnitTotal(a, unit.Read(row), value);
                         state.LongMin[a] = Math.Min(state.LongMin[a], value);
                         state.LongMax[a] = Math.Max(state.LongMax[a], value);
                         break;

@@ -124,6 +124,12 @@ public sealed record Aggregate(AggregateKind Kind, ColumnSchema? Column, string 
     /// </summary>
     internal ColumnSchema? WhereNull { get; init; }
 
+    /// <summary>
+    /// When set on a sum or average, the state also keeps each value of this column's (each patient's) own total,
+    /// from which disclosure control clips what one patient adds to the group, in the same scan as the sum.
+    /// </summary>
+    internal ColumnSchema? PerUnit { get; init; }
+
     /// <summary>Whether it aggregates floats: its sums are doubles, where sums of integers are whole longs.</summary>
     internal bool OfFloats => Column?.Type == LogicalType.Float32;
 }

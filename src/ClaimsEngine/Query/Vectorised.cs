@@ -87,6 +87,7 @@ internal static class Vectorised
 
     private static bool Supported(Aggregate aggregate) => (aggregate.Kind, aggregate.Column?.Type) switch
     {
+        _ when aggregate.PerUnit is not null => false,
         (AggregateKind.Count, _) => true,
         (_, LogicalType.Code or LogicalType.String or LogicalType.Hash or LogicalType.Bool or LogicalType.Float32) when aggregate.Kind == AggregateKind.CountDistinct => false,
         (AggregateKind.CountDistinct, _) => true,

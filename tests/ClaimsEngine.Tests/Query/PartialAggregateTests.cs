@@ -136,7 +136,7 @@ public sealed class PartialAggregateTests(SmallBlockFixture data)
 
         var version = bytes.ToArray();
         version["claims.partial".Length + 1] = 9;
-        Assert.Contains("it is version 9; this build reads version 1",
+        Assert.Contains("it is version 9; this build reads version 2",
             Assert.Throws<ClaimsException>(() => PartialAggregate.ReadFrom(new MemoryStream(version), query)).Message);
         Assert.Contains("it does not start as one",
             Assert.Throws<ClaimsException>(() => PartialAggregate.ReadFrom(new MemoryStream(Enumerable.Repeat((byte)5, 200).ToArray()), query)).Message);
@@ -158,7 +158,7 @@ public sealed class PartialAggregateTests(SmallBlockFixture data)
         using (var writer = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             writer.Write("claims.partial");
-            writer.Write(1);
+            writer.Write(2);
             writer.Write(PartialAggregate.Shape(query));
             writer.Write(strings.Length);
             foreach (var text in strings) writer.Write(text);
@@ -179,8 +179,9 @@ public sealed class PartialAggregateTests(SmallBlockFixture data)
         foreach (var aggregate in aggregates) aggregate(writer);
     };
 
-    /// <summary>One aggregate's state: its values, no sums, the extremes given, then bits and listed distinct values.</summary>
-    private static Action<BinaryWriter> Aggregate(long values, long min = long.MaxValue, long max = long.MinValue, ulong[]? bits = null, long[]? listed = null) => writer =>
+    /// <summary>One aggregate's state: its values, no sums, the extremes given, then bits and listed distinct values, then units' totals.</summary>
+    private static Action<BinaryWriter> Aggregate(long values, long min = long.MaxValue, long max = long.MinValue, ulong[]? bits = null, long[]? listed = null,
+        (long Unit, double Total)[]? totals = null) => writer =>
     {
         writer.Write(values);
         writer.Write(0UL);
@@ -194,6 +195,12 @@ public sealed class PartialAggregateTests(SmallBlockFixture data)
         foreach (var word in bits ?? []) writer.Write(word);
         writer.Write(listed?.Length ?? 0);
         foreach (var value in listed ?? []) writer.Write(value);
+        writer.Write(totals?.Length ?? 0);
+        foreach (var (unit, total) in totals ?? [])
+        {
+            writer.Write(unit);
+            writer.Write(total);
+        }
     };
 
     private static string Refusal(byte[] bytes, QueryModel query) =>
@@ -210,6 +217,17 @@ public sealed class PartialAggregateTests(SmallBlockFixture data)
         Assert.Contains("a group has a key part 1 where the query has 0 keys",
             Refusal(Crafted(total, [], ([0, 0, 0, 0], State(5, Aggregate(0))), ([9, 0, 0, 0], State(7, Aggregate(0)))), total));
         Assert.Contains("-3 rows", Refusal(Crafted(total, [], ([0, 0, 0, 0], State(-3, Aggregate(0)))), total));
+
+        // Each patient's total of a sum disclosure control clips: no more units than values, each once, each a number.
+        var parsed = Parse("""{"from": "receipts", "select": [{"sum": "total_points", "as": "s"}]}""");
+        var perUnit = parsed with { Select = [parsed.Select[0] with { PerUnit = parsed.From.Column("patient_id") }] };
+        Assert.Contains("3 units' totals among 2 values",
+            Refusal(Crafted(perUnit, [], ([0, 0, 0, 0], State(2, Aggregate(2, totals: [(1, 5), (2, 5), (3, 5)])))), perUnit));
+        Assert.Contains("unit 4's total twice",
+            Refusal(Crafted(perUnit, [], ([0, 0, 0, 0], State(2, Aggregate(2, totals: [(4, 5), (4, 5)])))), perUnit));
+        Assert.Contains("unit 4's total is NaN",
+            Refusal(Crafted(perUnit, [], ([0, 0, 0, 0], State(2, Aggregate(2, totals: [(4, double.NaN)])))), perUnit));
+        Assert.Contains("per patient_id", Refusal(Crafted(perUnit, [], ([0, 0, 0, 0], State(2, Aggregate(2)))), parsed));
 
         var byDate = Parse("""{"from": "receipts", "groupBy": ["admission_date"], "select": [{"count": "admission_date", "as": "n"}, {"min": "admission_date", "as": "first"}]}""");
         Assert.Contains("a group key of admission_date is no date",
