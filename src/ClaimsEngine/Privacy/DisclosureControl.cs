@@ -41,20 +41,19 @@ public static class DisclosureControl
         var keys = request.Ledger.KeysFor(dataset, request.Project);
 
         var measured = MeasuredQuery.Of(query, unit);
-        var groups = dataset.Groups(measured.Query, cancellationToken, options: options);
+        var result = dataset.Groups(measured.Query, cancellationToken, options: options, shown: query);
         var totals = UnitTotals.Of(dataset, query, unit);
-        var cellKeys = groups.Select(g => keys.CellKey(g.State, measured.UnitIndex)).ToArray();
+        var cellKeys = Enumerable.Range(0, result.Count).Select(g => keys.CellKey(result.State(g), measured.UnitIndex)).ToArray();
 
         var ((released, hidden, patients, thin, asRows, unkept), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
         {
-            var released = new List<object?[]>(groups.Count);
-            var hidden = new Dictionary<object?[], bool[]>(ReferenceEqualityComparer.Instance);
+            var released = new List<int>(result.Count);
+            var hidden = new Dictionary<int, bool[]>();
             var patients = unit.Patients ? new PatientSet(EventScan.PatientCount(dataset)) : null;
             var (thin, asRows) = (false, false);
-            for (var g = 0; g < groups.Count; g++)
+            for (var g = 0; g < result.Count; g++)
             {
-                var group = groups[g];
-                var row = group.Values[..(query.GroupBy.Count + query.Select.Count)];
+                var group = result.State(g);
                 var cells = new bool[query.Select.Count];
                 var perturb = new CellPerturbation(policy, keys, cellKeys[g]);
                 var units = measured.Units(group);
@@ -85,20 +84,20 @@ public static class DisclosureControl
                 for (var a = 0; a < query.Select.Count; a++)
                 {
                     var aggregate = query.Select[a];
-                    var figure = thinColumn[a] ? null : Released(history, shown, perturb, aggregate, query.From, row[query.GroupBy.Count + a],
-                        measured.Magnitude(group, a, totals),
-                        rowsStandIn[a] ? MeasuredQuery.Rows(group) : null, ownCount: !measured.CountsValues(a));
+                    var figure = thinColumn[a] ? null : Released(history, shown, perturb, aggregate, query.From,
+                        aggregate.Kind is AggregateKind.Count or AggregateKind.CountDistinct ? result.Integer(g, a) : null,
+                        measured.Magnitude(group, a, totals), rowsStandIn[a] ? group.Rows : null, ownCount: !measured.CountsValues(a));
                     asRows |= rowsStandIn[a] && figure is not null;
-                    row[query.GroupBy.Count + a] = figure is { } value ? Boxed(aggregate, value) : null;
+                    result.Release(g, a, figure);
                     cells[a] = figure is null;
                 }
                 thin |= cells.Contains(false) && cells.Contains(true);
                 // A row with nothing released is not shown at all (bar the one row of a query without groups): its key
                 // alone would say that the group holds somebody.
                 if (query.GroupBy.Count > 0 && !cells.Contains(false)) continue;
-                if (patients is not null) group.State.ForEachDistinct(measured.UnitIndex, id => patients.Add((int)id));
-                released.Add(row);
-                hidden[row] = cells;
+                if (patients is not null) group.ForEachDistinct(measured.UnitIndex, id => patients.Add((int)id));
+                released.Add(g);
+                hidden[g] = cells;
             }
             var shownAny = hidden.Values.Any(cells => cells.Contains(false));
             return ((released, hidden, patients, thin, asRows, history.HidUnkept), shownAny ? patients : null, released.Count * query.Select.Count);
@@ -106,45 +105,46 @@ public static class DisclosureControl
 
         // Whether a set of a group's patients (those with a value, or those with a row without one) would be hidden
         // as a cell of its own: a cell of the history, keyed by those patients, not the group's.
-        bool Withheld(CellHistory history, GroupRow group, Contributors set) =>
+        bool Withheld(CellHistory history, GroupState group, Contributors set) =>
             history.Decide(set.Count, Sketch(group, set.Aggregate),
-                new CellPerturbation(policy, keys, keys.CellKey(group.State, set.Aggregate)).CountUniform(set.Count),
+                new CellPerturbation(policy, keys, keys.CellKey(group, set.Aggregate)).CountUniform(set.Count),
                 MeasuredQuery.Patients(set.Count, unit)).Root.Hidden;
 
-        CellSketch Sketch(GroupRow group, int aggregate)
+        CellSketch Sketch(GroupState group, int aggregate)
         {
             var sketch = new CellSketch();
-            group.State.ForEachDistinct(aggregate, id => sketch.Add(keys.Record(id)));
+            group.ForEachDistinct(aggregate, id => sketch.Add(keys.Record(id)));
             return sketch;
         }
 
-        QueryResult.Order(query, released);
-        var suppressed = released
+        var ordered = result.Order(released);
+        var suppressed = ordered
             .SelectMany((row, r) => query.Select.Select((a, i) => (a, i)).Where(x => hidden[row][x.i])
                 .Select(x => new SuppressedCell(r, x.a.Alias)))
             .ToList();
-        return new DisclosedResult(QueryResult.Batch(query, released), suppressed, Rules(policy, unit, thin, asRows, unkept, spend, request.Project));
+        return new DisclosedResult(result.Batch(ordered), suppressed, Rules(policy, unit, thin, asRows, unkept, spend, request.Project));
     }
 
     /// <summary>
-    /// The figure a cell shows for an aggregate whose true value is <paramref name="value"/>, as first shown (<see cref="CellHistory.Figure"/>).
+    /// The figure a cell shows for an aggregate, as first shown (<see cref="CellHistory.Figure"/>): a count from its true
+    /// <paramref name="count"/>, a sum from its <paramref name="magnitude"/> (none: a sum over no values, not shown).
     /// An average is the cell's sum over its count of values, both as shown or as they will be shown: so it agrees
     /// with them, and is no draw of its own that a near cell could ask first. Where <paramref name="rows"/> is given,
     /// a count of a column's values first asked of the cell is shown as its count of rows (the rows without a value
     /// are of too few patients to show), and stays so. Without <paramref name="ownCount"/> (a count of a nullable
     /// column's values), a count first asked of a kept cell is only ever the cell's own (<see cref="MeasuredQuery.Truths"/>).
     /// </summary>
-    private static double? Released(CellHistory history, ShownCell cell, CellPerturbation perturb, Aggregate aggregate, TableSchema table, object? value, Magnitude? magnitude, long? rows, bool ownCount)
+    private static double? Released(CellHistory history, ShownCell cell, CellPerturbation perturb, Aggregate aggregate, TableSchema table, long? count, Magnitude? magnitude, long? rows, bool ownCount)
     {
         var name = ShownCell.FigureName(aggregate.Kind, aggregate.Column, table);
         (string, long)? asRows = rows is { } all ? (ShownCell.FigureName(AggregateKind.Count, null, table), all) : null;
-        switch (aggregate.Kind, value, magnitude)
+        switch (aggregate.Kind, count, magnitude)
         {
-            case (AggregateKind.Count or AggregateKind.CountDistinct, long count, _):
-                return history.Count(cell, name, ownCount ? count : null, perturb.Draw, asRows);
-            case (AggregateKind.Sum, not null, { } m):
+            case (AggregateKind.Count or AggregateKind.CountDistinct, { } exact, _):
+                return history.Count(cell, name, ownCount ? exact : null, perturb.Draw, asRows);
+            case (AggregateKind.Sum, _, { } m):
                 return history.Figure(cell, name, () => perturb.Sum(name, m, Whole(aggregate)));
-            case (AggregateKind.Avg, not null, { } m):
+            case (AggregateKind.Avg, _, { } m):
                 var sumName = ShownCell.FigureName(AggregateKind.Sum, aggregate.Column, table);
                 var countName = ShownCell.FigureName(AggregateKind.Count, aggregate.Column, table);
                 return history.Figure(cell, sumName, () => perturb.Sum(sumName, m, Whole(aggregate))) is { } sum
@@ -157,14 +157,6 @@ public static class DisclosureControl
     }
 
     private static bool Whole(Aggregate aggregate) => !aggregate.OfFloats;
-
-    /// <summary>A figure as its aggregate returns it: counts and sums of integers as long, the rest as double.</summary>
-    private static object Boxed(Aggregate aggregate, double value) => aggregate switch
-    {
-        { Kind: AggregateKind.Count or AggregateKind.CountDistinct } => (object)(long)value,
-        { Kind: AggregateKind.Sum } when Whole(aggregate) => (object)(long)value,
-        _ => (object)value,
-    };
 
     private static List<string> Rules(DisclosurePolicy policy, ReleaseUnit unit, bool thin, bool asRows, bool unkept, AggregateRelease spend, string project)
     {

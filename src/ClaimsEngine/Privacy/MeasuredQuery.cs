@@ -64,23 +64,20 @@ internal sealed class MeasuredQuery
     /// The units a group counts. Rows whose patient is unknown count no patient but are not nobody: a group with
     /// rows counts at least one, and only a group without rows (a count over nothing) is a true 0.
     /// </summary>
-    public long Units(GroupRow group) =>
-        Rows(group) == 0 ? 0 : Math.Max(1L, group.State.DistinctCount(UnitIndex));
-
-    /// <summary>The group's rows.</summary>
-    public static long Rows(GroupRow group) => group.State.Rows;
+    public long Units(GroupState group) =>
+        group.Rows == 0 ? 0 : Math.Max(1L, group.DistinctCount(UnitIndex));
 
     /// <summary>
     /// The true counts a group's cell is kept with (<see cref="ShownCell.Truths"/>): its patients, where the release
     /// unit is the patient, its rows, and the count of values of each nullable column counted or averaged, until
     /// <see cref="Unkeep"/>.
     /// </summary>
-    public Dictionary<string, long> Truths(GroupRow group, ReleaseUnit unit)
+    public Dictionary<string, long> Truths(GroupState group, ReleaseUnit unit)
     {
         var truths = Patients(Units(group), unit);
-        truths[ShownCell.FigureName(AggregateKind.Count, null, _table)] = Rows(group);
+        truths[ShownCell.FigureName(AggregateKind.Count, null, _table)] = group.Rows;
         foreach (var a in _missing.Keys)
-            truths[ShownCell.FigureName(AggregateKind.Count, Query.Select[a].Column, _table)] = group.State.NonNull[a];
+            truths[ShownCell.FigureName(AggregateKind.Count, Query.Select[a].Column, _table)] = group.NonNull[a];
         return truths;
     }
 
@@ -108,24 +105,24 @@ internal sealed class MeasuredQuery
         unit.Patients ? new Dictionary<string, long> { [ShownCell.Patients] = units } : [];
 
     /// <summary>The units with a value behind an aggregate of a nullable column, or null where the group's own count stands.</summary>
-    public Contributors? ContributorsOf(GroupRow group, int aggregate) =>
-        _contributors.TryGetValue(aggregate, out var index) ? new Contributors(group.State.DistinctCount(index), index) : null;
+    public Contributors? ContributorsOf(GroupState group, int aggregate) =>
+        _contributors.TryGetValue(aggregate, out var index) ? new Contributors(group.DistinctCount(index), index) : null;
 
     /// <summary>
     /// The units with a row without a value behind a count or average of a nullable column, or null where the
     /// aggregate is of another kind or column.
     /// </summary>
-    public Contributors? MissingOf(GroupRow group, int aggregate) =>
-        _missing.TryGetValue(aggregate, out var index) ? new Contributors(group.State.DistinctCount(index), index) : null;
+    public Contributors? MissingOf(GroupState group, int aggregate) =>
+        _missing.TryGetValue(aggregate, out var index) ? new Contributors(group.DistinctCount(index), index) : null;
 
     /// <summary>
     /// The magnitude behind a sum or average aggregate (null for counts, or a sum over no values): its sum with each
     /// unit's total clipped, and that clip as its scale (<see cref="UnitTotals"/>).
     /// </summary>
-    public Magnitude? Magnitude(GroupRow group, int aggregate, UnitTotals totals)
+    public Magnitude? Magnitude(GroupState group, int aggregate, UnitTotals totals)
     {
         if (Query.Select[aggregate] is not { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: not null }) return null;
-        var values = group.State.NonNull[aggregate];
-        return values == 0 ? null : new Magnitude(group.State.Clipped(aggregate, totals.Cap(aggregate)), values, totals.Cap(aggregate));
+        var values = group.NonNull[aggregate];
+        return values == 0 ? null : new Magnitude(group.Clipped(aggregate, totals.Cap(aggregate)), values, totals.Cap(aggregate));
     }
 }

@@ -24,13 +24,11 @@ internal static class DenseGroups
     public static bool TryAggregate(QueryModel query, DatasetPartition partition, int block, int start, int count, ReadOnlySpan<ulong> selected,
         Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, GlobalStrings strings, ScanStatistics? statistics = null)
     {
-        if (!query.Select.All(Supported)) return false;
         var keys = new Key[query.GroupBy.Count];
         long cells = 1;
         for (var k = 0; k < keys.Length; k++)
         {
             var column = partition.Column(query.GroupBy[k].Column.Name);
-            if (column.Schema.Type is LogicalType.Float32 or LogicalType.Hash) return false;
             var derivation = query.GroupBy[k].Derivation;
             var zone = column.Zones[block];
             var step = derivation == Derivation.AgeBand ? 5L : 1L;
@@ -299,7 +297,7 @@ internal static class DenseGroups
         _ => value,
     };
 
-    private static bool Supported(Aggregate aggregate) => (aggregate.Kind, aggregate.Column?.Type) switch
+    public static bool Supports(Aggregate aggregate) => (aggregate.Kind, aggregate.Column?.Type) switch
     {
         (AggregateKind.Count, _) => true,
         (AggregateKind.Sum or AggregateKind.Avg, LogicalType.Int8 or LogicalType.Int16 or LogicalType.Int32 or LogicalType.Date or LogicalType.Month) => true,

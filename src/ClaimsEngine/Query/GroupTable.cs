@@ -12,9 +12,6 @@ internal readonly record struct GroupKey4(long A, long B, long C, long D)
     public long this[int i] => i switch { 0 => A, 1 => B, 2 => C, _ => D };
 }
 
-/// <summary>A result row (group keys, then aggregates) and the merged state it was finished from.</summary>
-internal readonly record struct GroupRow(object?[] Values, GroupState State);
-
 /// <summary>The running aggregates of one group.</summary>
 internal sealed class GroupState(int aggregates)
 {

@@ -76,12 +76,19 @@ internal sealed class PartialAggregate
         }
     }
 
-    /// <summary>The result's rows, one per group, unordered; a query without groups has its one row even over nothing.</summary>
-    public List<GroupRow> Finish()
+    /// <summary>
+    /// The result's rows, one per group, unordered; a query without groups has its one row even over nothing. Its
+    /// cells are those <paramref name="shown"/> asks (the partial's query where not given), whose aggregates lead
+    /// the partial's own: disclosure control's follow them.
+    /// </summary>
+    public QueryResult Finish(QueryModel? shown = null)
     {
+        shown ??= Query;
+        if (shown.From != Query.From || !shown.GroupBy.SequenceEqual(Query.GroupBy) || !shown.Select.Select(a => a.Alias).SequenceEqual(Query.Select.Take(shown.Select.Count).Select(a => a.Alias)))
+            throw new ClaimsException($"partial aggregate: a partial of \"{Shape(Query)}\" does not finish \"{Shape(shown)}\"");
         var groups = Groups;
         if (Query.GroupBy.Count == 0 && groups.Count == 0) groups = new() { [default] = new GroupState(Query.Select.Count) };
-        return QueryResult.Rows(Query, groups, _strings);
+        return QueryResult.Of(shown, groups, _strings);
     }
 
     public void WriteTo(Stream stream)

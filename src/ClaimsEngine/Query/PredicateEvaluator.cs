@@ -71,6 +71,9 @@ internal sealed class PredicateEvaluator(Dataset dataset)
         Span<ulong> otherUnknown = words <= 1024 ? stackalloc ulong[words] : new ulong[words];
         for (var t = 1; t < terms.Count; t++)
         {
+            // A conjunction false on every row stays false, and a disjunction true on every row stays true: the
+            // terms left (an exists, last in the plan's order) are not read.
+            if (conjunction ? isTrue.IndexOfAnyExcept(0UL) < 0 && isUnknown.IndexOfAnyExcept(0UL) < 0 : AllSet(isTrue, count)) break;
             // While nothing is unknown, a leaf over a column without nulls can AND straight into the result: one
             // pass over its values, no second bitmap to combine.
             if (conjunction && terms[t] is ColumnPredicate leaf && isUnknown.IndexOfAnyExcept(0UL) < 0
@@ -96,6 +99,9 @@ internal sealed class PredicateEvaluator(Dataset dataset)
         }
         ClearTail(isUnknown, count);
     }
+
+    private static bool AllSet(ReadOnlySpan<ulong> bits, int count) =>
+        (count & 63) == 0 ? bits.IndexOfAnyExcept(ulong.MaxValue) < 0 : bits[..^1].IndexOfAnyExcept(ulong.MaxValue) < 0 && bits[^1] == (1UL << (count & 63)) - 1;
 
     private static void ClearTail(Span<ulong> bits, int count)
     {

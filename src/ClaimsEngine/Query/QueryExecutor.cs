@@ -22,22 +22,23 @@ public static class QueryExecutor
         dataset.Execute(query, ExecutionOptions.Default, cancellationToken);
 
     public static RecordBatch Execute(this Dataset dataset, QueryModel query, ExecutionOptions options, CancellationToken cancellationToken = default) =>
-        QueryResult.Build(query, dataset.Groups(query, cancellationToken, options: options).Select(g => g.Values).ToList());
+        dataset.Groups(query, cancellationToken, options: options).Batch();
 
     /// <summary>Runs the query and records in <paramref name="statistics"/> which blocks it read, and how.</summary>
     internal static RecordBatch Execute(this Dataset dataset, string json, ScanStatistics statistics, ExecutionOptions? options = null)
     {
         var query = QueryParser.Parse(json, dataset.Schema);
-        return QueryResult.Build(query, dataset.Groups(query, statistics: statistics, options: options).Select(g => g.Values).ToList());
+        return dataset.Groups(query, statistics: statistics, options: options).Batch();
     }
 
     /// <summary>
     /// The result's rows, one per group, before ordering and limit, each with the group's merged state (the sets
-    /// behind its distinct counts, which disclosure control keys its noise on).
+    /// behind its distinct counts, which disclosure control keys its noise on); its cells are <paramref name="shown"/>'s
+    /// where given (<see cref="PartialAggregate.Finish"/>).
     /// </summary>
-    internal static List<GroupRow> Groups(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default, ScanStatistics? statistics = null,
-        ExecutionOptions? options = null) =>
-        dataset.Partial(query, null, cancellationToken, statistics, options).Finish();
+    internal static QueryResult Groups(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default, ScanStatistics? statistics = null,
+        ExecutionOptions? options = null, QueryModel? shown = null) =>
+        dataset.Partial(query, null, cancellationToken, statistics, options).Finish(shown);
 
     /// <summary>
     /// Scans <paramref name="partitions"/> of the query's table (all of them when null) into a partial aggregate,
@@ -52,12 +53,13 @@ public static class QueryExecutor
         partitions ??= table.Partitions;
         if (partitions.FirstOrDefault(p => p.Table != table.Schema) is { } stranger)
             throw new ClaimsException($"a partial of a {table.Name} query cannot scan {stranger.Table.Name}'s partition {stranger.Key}");
+        var plan = QueryPlanner.Plan(query);
         var evaluator = new PredicateEvaluator(dataset);
         var strings = new GlobalStrings();
         var blocks = partitions
             .SelectMany(p => Enumerable.Range(0, Blocks(p, dataset.Manifest.BlockRows)).Select(b => (Partition: p, Block: b)))
             .ToArray();
-        var work = blocks.Where(w => query.Where is null || evaluator.MayMatch(query.Where, w.Partition, w.Block)).ToArray();
+        var work = blocks.Where(w => plan.Where is null || evaluator.MayMatch(plan.Where, w.Partition, w.Block)).ToArray();
         statistics?.Record(blocks, work);
         // One table of groups per worker for the whole scan, each worker taking the next block until none is left:
         // Parallel.ForEach's local state lives only as long as one of its task replicas, which it retires every few
@@ -76,7 +78,7 @@ public static class QueryExecutor
             var unknown = new ulong[selection.Length];
             for (var i = Interlocked.Increment(ref next); i < work.Length && !cancellationToken.IsCancellationRequested; i = Interlocked.Increment(ref next))
             {
-                Scan(query, evaluator, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, lastGroups, selection, unknown, statistics);
+                Scan(plan, evaluator, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, lastGroups, selection, unknown, statistics);
                 // Read once the kernels have run: the width still in force then is the one they ran at.
                 statistics?.Ran(SimdLevels.Active);
             }
@@ -94,19 +96,26 @@ public static class QueryExecutor
 
     private static int Blocks(DatasetPartition partition, int blockRows) => (partition.RowCount + blockRows - 1) / blockRows;
 
-    private static void Scan(QueryModel query, PredicateEvaluator evaluator, GlobalStrings strings, DatasetPartition partition, int block, int blockRows,
+    private static void Scan(QueryPlan plan, PredicateEvaluator evaluator, GlobalStrings strings, DatasetPartition partition, int block, int blockRows,
         Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, Span<ulong> selection, Span<ulong> unknown, ScanStatistics? statistics)
     {
         var start = block * blockRows;
         var count = Math.Min(blockRows, partition.RowCount - start);
         var words = PredicateEvaluator.Words(count);
         var selected = selection[..words];
-        if (query.Where is null) Bitmap.SetAll(selected, count);
-        else evaluator.Evaluate(query.Where, partition, start, count, selected, unknown[..words]);
+        if (plan.Where is null) Bitmap.SetAll(selected, count);
+        else evaluator.Evaluate(plan.Where, partition, start, count, selected, unknown[..words]);
 
-        // Sums with each patient's total kept skip the masked kernels: the dense group-by adds the totals as it sums.
-        if ((query.GroupBy.Count == 0 && Vectorised.TryAggregate(query, partition, block, start, count, selected, groups))
-            || DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, lastGroups, strings, statistics)) return;
+        var query = plan.Query;
+        switch (plan.Path)
+        {
+            case AggregationPath.Masked:
+                Vectorised.Aggregate(query, partition, block, start, count, selected, groups);
+                return;
+            // The block's zones decide whether its keys fit the dense domain.
+            case AggregationPath.Dense when DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, lastGroups, strings, statistics):
+                return;
+        }
 
         var keyReaders = query.GroupBy.Select(k => new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
         var aggregateReaders = query.Select.Select(a => a.Column is null ? null : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();

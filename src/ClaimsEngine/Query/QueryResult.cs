@@ -4,8 +4,13 @@ using Claims.Engine.Schema;
 
 namespace Claims.Engine.Query;
 
-/// <summary>Turns merged groups into the ordered, limited Arrow result, with SQL's NULLs (a sum over no values is NULL).</summary>
-internal static class QueryResult
+/// <summary>
+/// Merged groups finished into the result's cells, one row per group, typed by column and stored as Arrow will hold
+/// them (an integer, a double's bits, a string's number in the partial's table, days, 0 or 1; NULL apart), with
+/// SQL's NULLs (a sum over no values is NULL). Disclosure control replaces the aggregates' cells with released
+/// figures and leaves rows out; <see cref="Order"/> then sorts and limits, and <see cref="Batch(IReadOnlyList{int})"/> writes Arrow once.
+/// </summary>
+internal sealed class QueryResult
 {
     private enum Kind
     {
@@ -16,92 +21,129 @@ internal static class QueryResult
         Boolean,
     }
 
-    /// <summary>One row per group, unordered: the group keys, then the aggregates.</summary>
-    public static List<GroupRow> Rows(QueryModel query, Dictionary<GroupKey4, GroupState> groups, IReadOnlyList<string> strings)
-    {
-        var keyKinds = KeyKinds(query).ToArray();
-        return groups.Select(g => new GroupRow(Row(query, g.Key, g.Value, keyKinds, strings), g.Value)).ToList();
-    }
+    private readonly QueryModel _query;
+    private readonly IReadOnlyList<string> _strings;
+    private readonly Kind[] _kinds;
+    private readonly string[] _names;
+    private readonly long[][] _cells;
+    private readonly bool[][] _nulls;
+    private readonly GroupState[] _states;
 
-    public static RecordBatch Build(QueryModel query, List<object?[]> rows)
+    private QueryResult(QueryModel query, Dictionary<GroupKey4, GroupState> groups, IReadOnlyList<string> strings)
     {
-        Order(query, rows);
-        return Batch(query, rows);
-    }
-
-    /// <summary>Sorts by the query's order (then the group keys) and applies its limit, in place.</summary>
-    public static void Order(QueryModel query, List<object?[]> rows)
-    {
-        var names = Names(query);
-        var order = query.OrderBy.Select(o => (Index: System.Array.IndexOf(names, o.Name), o.Descending))
-            // Group keys break ties, so the order is the same on every run.
-            .Concat(Enumerable.Range(0, query.GroupBy.Count).Select(i => (Index: i, Descending: false)))
-            .ToArray();
-        rows.Sort((x, y) =>
+        _query = query;
+        _strings = strings;
+        _kinds = [.. query.GroupBy.Select(KeyKind), .. query.Select.Select(AggregateKindOf)];
+        _names = [.. query.GroupBy.Select(k => k.Name), .. query.Select.Select(a => a.Alias)];
+        _cells = [.. _kinds.Select(_ => new long[groups.Count])];
+        _nulls = [.. _kinds.Select(_ => new bool[groups.Count])];
+        _states = new GroupState[groups.Count];
+        var row = 0;
+        foreach (var (key, state) in groups)
         {
-            foreach (var (index, descending) in order)
+            _states[row] = state;
+            for (var k = 0; k < query.GroupBy.Count; k++) Set(k, row, key[k] == GroupKey4.Null ? null : key[k]);
+            for (var a = 0; a < query.Select.Count; a++) Set(query.GroupBy.Count + a, row, Aggregated(query.Select[a], state, a));
+            row++;
+        }
+    }
+
+    /// <summary>
+    /// The result of <paramref name="shown"/> over merged groups whose state may hold more aggregates after its own
+    /// (disclosure control's): one row per group, unordered.
+    /// </summary>
+    public static QueryResult Of(QueryModel shown, Dictionary<GroupKey4, GroupState> groups, IReadOnlyList<string> strings) => new(shown, groups, strings);
+
+    public int Count => _states.Length;
+
+    /// <summary>The merged state a row was finished from (the sets behind its distinct counts, which disclosure control keys its noise on).</summary>
+    public GroupState State(int row) => _states[row];
+
+    /// <summary>An integer aggregate's cell (a count), as the engine computed it.</summary>
+    public long Integer(int row, int aggregate) => _cells[_query.GroupBy.Count + aggregate][row];
+
+    /// <summary>Puts a released figure (null: shown as suppressed) in an aggregate's cell: counts and sums of integers whole, the rest as doubles.</summary>
+    public void Release(int row, int aggregate, double? figure)
+    {
+        var column = _query.GroupBy.Count + aggregate;
+        Set(column, row, figure is not { } value ? null : _kinds[column] == Kind.Real ? BitConverter.DoubleToInt64Bits(value) : (long)value);
+    }
+
+    /// <summary><paramref name="rows"/> in the query's order (then the group keys, ascending, NULLs last), cut to its limit.</summary>
+    public List<int> Order(IEnumerable<int> rows)
+    {
+        var order = _query.OrderBy.Select(o => (Column: System.Array.IndexOf(_names, o.Name), o.Descending))
+            // Group keys break ties, so the order is the same on every run.
+            .Concat(Enumerable.Range(0, _query.GroupBy.Count).Select(k => (Column: k, Descending: false)))
+            .ToArray();
+        var sorted = rows.ToList();
+        sorted.Sort((x, y) =>
+        {
+            foreach (var (column, descending) in order)
             {
                 // NULLs go last in either direction, as in SQL's default (NULLS LAST).
-                if (x[index] is null != y[index] is null) return x[index] is null ? 1 : -1;
-                var c = CompareCells(x[index], y[index]);
+                var (xNull, yNull) = (_nulls[column][x], _nulls[column][y]);
+                if (xNull || yNull)
+                {
+                    if (xNull != yNull) return xNull ? 1 : -1;
+                    continue;
+                }
+                var c = Compare(column, _cells[column][x], _cells[column][y]);
                 if (c != 0) return descending ? -c : c;
             }
             return 0;
         });
-        if (query.Limit is { } limit && rows.Count > limit) rows.RemoveRange(limit, rows.Count - limit);
+        if (_query.Limit is { } limit && sorted.Count > limit) sorted.RemoveRange(limit, sorted.Count - limit);
+        return sorted;
     }
 
-    /// <summary>The rows as they stand, as Arrow columns typed by the query.</summary>
-    public static RecordBatch Batch(QueryModel query, IReadOnlyList<object?[]> rows)
+    /// <summary>Every row in the query's order, as Arrow.</summary>
+    public RecordBatch Batch() => Batch(Order(Enumerable.Range(0, Count)));
+
+    /// <summary><paramref name="rows"/>, as they stand, as Arrow columns typed by the query.</summary>
+    public RecordBatch Batch(IReadOnlyList<int> rows)
     {
-        var kinds = KeyKinds(query).Concat(query.Select.Select(AggregateKindOf)).ToArray();
-        var names = Names(query);
-        var fields = names.Select((n, i) => new Field(n, TypeOf(kinds[i]), nullable: true)).ToArray();
-        var arrays = kinds.Select((kind, i) => Column(kind, rows.Select(r => r[i]))).ToArray();
+        var fields = _names.Select((n, c) => new Field(n, TypeOf(_kinds[c]), nullable: true)).ToArray();
+        var arrays = Enumerable.Range(0, _kinds.Length).Select(c => Column(c, rows)).ToArray();
         return new RecordBatch(new Apache.Arrow.Schema(fields, null), arrays, rows.Count);
     }
 
-    private static IEnumerable<Kind> KeyKinds(QueryModel query) =>
-        query.GroupBy.Select(k => k.Derivation is Derivation.None or Derivation.Icd10Category ? KindOf(k.Column) : Kind.Integer);
-
-    private static string[] Names(QueryModel query) => query.GroupBy.Select(k => k.Name).Concat(query.Select.Select(a => a.Alias)).ToArray();
-
-    private static object?[] Row(QueryModel query, GroupKey4 key, GroupState state, Kind[] keyKinds, IReadOnlyList<string> strings)
+    private void Set(int column, int row, long? value)
     {
-        var row = new object?[query.GroupBy.Count + query.Select.Count];
-        for (var k = 0; k < query.GroupBy.Count; k++) row[k] = Cell(key[k], keyKinds[k], strings);
-        for (var a = 0; a < query.Select.Count; a++)
-        {
-            var aggregate = query.Select[a];
-            var isFloat = aggregate.OfFloats;
-            var empty = state.NonNull[a] == 0;
-            row[query.GroupBy.Count + a] = aggregate.Kind switch
-            {
-                AggregateKind.Count => aggregate.Column is null ? state.Rows : state.NonNull[a],
-                AggregateKind.CountDistinct => state.DistinctCount(a),
-                _ when empty => null,
-                AggregateKind.Sum when isFloat => state.DoubleSum[a],
-                AggregateKind.Sum when aggregate.Column!.Type == LogicalType.Int64 => (double)state.LongSum[a],
-                AggregateKind.Sum => (long)state.LongSum[a],
-                AggregateKind.Avg => (isFloat ? state.DoubleSum[a] : (double)state.LongSum[a]) / state.NonNull[a],
-                AggregateKind.Min => isFloat ? state.DoubleMin[a] : Cell(state.LongMin[a], AggregateKindOf(aggregate), strings),
-                AggregateKind.Max => isFloat ? state.DoubleMax[a] : Cell(state.LongMax[a], AggregateKindOf(aggregate), strings),
-                _ => throw new InvalidOperationException(aggregate.Kind.ToString()),
-            };
-        }
-        return row;
+        _nulls[column][row] = value is null;
+        _cells[column][row] = value ?? 0;
     }
 
-    private static object? Cell(long value, Kind kind, IReadOnlyList<string> strings) => value == GroupKey4.Null
-        ? null
-        : kind switch
+    private static long? Aggregated(Aggregate aggregate, GroupState state, int a)
+    {
+        var isFloat = aggregate.OfFloats;
+        var empty = state.NonNull[a] == 0;
+        return aggregate.Kind switch
         {
-            Kind.Text => strings[(int)value],
-            Kind.Real => BitConverter.Int64BitsToDouble(value),
-            Kind.Date => DateDays.ToDate((int)value),
-            Kind.Boolean => value != 0,
-            _ => value,
+            AggregateKind.Count => aggregate.Column is null ? state.Rows : state.NonNull[a],
+            AggregateKind.CountDistinct => state.DistinctCount(a),
+            _ when empty => null,
+            AggregateKind.Sum when isFloat => BitConverter.DoubleToInt64Bits(state.DoubleSum[a]),
+            AggregateKind.Sum when aggregate.Column!.Type == LogicalType.Int64 => BitConverter.DoubleToInt64Bits((double)state.LongSum[a]),
+            AggregateKind.Sum => (long)state.LongSum[a],
+            AggregateKind.Avg => BitConverter.DoubleToInt64Bits((isFloat ? state.DoubleSum[a] : (double)state.LongSum[a]) / state.NonNull[a]),
+            AggregateKind.Min when isFloat => BitConverter.DoubleToInt64Bits(state.DoubleMin[a]),
+            AggregateKind.Max when isFloat => BitConverter.DoubleToInt64Bits(state.DoubleMax[a]),
+            AggregateKind.Min => state.LongMin[a] == GroupKey4.Null ? null : state.LongMin[a],
+            AggregateKind.Max => state.LongMax[a] == GroupKey4.Null ? null : state.LongMax[a],
+            _ => throw new InvalidOperationException(aggregate.Kind.ToString()),
         };
+    }
+
+    /// <summary>Two non-NULL cells of a column, in ascending order.</summary>
+    private int Compare(int column, long x, long y) => _kinds[column] switch
+    {
+        Kind.Text => string.CompareOrdinal(_strings[(int)x], _strings[(int)y]),
+        Kind.Real => BitConverter.Int64BitsToDouble(x).CompareTo(BitConverter.Int64BitsToDouble(y)),
+        _ => x.CompareTo(y),
+    };
+
+    private static Kind KeyKind(GroupKey key) => key.Derivation is Derivation.None or Derivation.Icd10Category ? KindOf(key.Column) : Kind.Integer;
 
     private static Kind KindOf(ColumnSchema column) => column.Type switch
     {
@@ -121,16 +163,6 @@ internal static class QueryResult
         _ => aggregate.Column!.Type == LogicalType.Bool ? Kind.Integer : KindOf(aggregate.Column),
     };
 
-    /// <summary>Values in ascending order; NULLs are placed by the caller.</summary>
-    private static int CompareCells(object? x, object? y) => (x, y) switch
-    {
-        (null, null) => 0,
-        (null, _) => 1,
-        (_, null) => -1,
-        (string a, string b) => string.CompareOrdinal(a, b),
-        _ => Comparer<object>.Default.Compare(x, y),
-    };
-
     private static IArrowType TypeOf(Kind kind) => kind switch
     {
         Kind.Text => StringType.Default,
@@ -140,29 +172,30 @@ internal static class QueryResult
         _ => Int64Type.Default,
     };
 
-    private static IArrowArray Column(Kind kind, IEnumerable<object?> cells)
+    private IArrowArray Column(int column, IReadOnlyList<int> rows)
     {
-        switch (kind)
+        var (cells, nulls) = (_cells[column], _nulls[column]);
+        switch (_kinds[column])
         {
             case Kind.Text:
                 var text = new StringArray.Builder();
-                foreach (var c in cells) if (c is null) text.AppendNull(); else text.Append((string)c);
+                foreach (var r in rows) if (nulls[r]) text.AppendNull(); else text.Append(_strings[(int)cells[r]]);
                 return text.Build();
             case Kind.Real:
                 var real = new DoubleArray.Builder();
-                foreach (var c in cells) if (c is null) real.AppendNull(); else real.Append((double)c);
+                foreach (var r in rows) if (nulls[r]) real.AppendNull(); else real.Append(BitConverter.Int64BitsToDouble(cells[r]));
                 return real.Build();
             case Kind.Date:
                 var date = new Date32Array.Builder();
-                foreach (var c in cells) if (c is null) date.AppendNull(); else date.Append((DateOnly)c);
+                foreach (var r in rows) if (nulls[r]) date.AppendNull(); else date.Append(DateDays.ToDate((int)cells[r]));
                 return date.Build();
             case Kind.Boolean:
                 var boolean = new BooleanArray.Builder();
-                foreach (var c in cells) if (c is null) boolean.AppendNull(); else boolean.Append((bool)c);
+                foreach (var r in rows) if (nulls[r]) boolean.AppendNull(); else boolean.Append(cells[r] != 0);
                 return boolean.Build();
             default:
                 var integer = new Int64Array.Builder();
-                foreach (var c in cells) if (c is null) integer.AppendNull(); else integer.Append((long)c);
+                foreach (var r in rows) if (nulls[r]) integer.AppendNull(); else integer.Append(cells[r]);
                 return integer.Build();
         }
     }

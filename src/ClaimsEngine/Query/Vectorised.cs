@@ -7,15 +7,14 @@ namespace Claims.Engine.Query;
 /// <summary>
 /// Aggregates without group-by straight from the selection bitmap with the masked SIMD kernels, never visiting
 /// rows one by one: counts by popcount, sums by masked sums, min and max by masked min/max, distinct integers
-/// straight from the selected values. Queries it cannot serve (distinct codes, min of a small integer) take the
-/// row-by-row path instead.
+/// straight from the selected values. Queries it cannot serve (distinct codes, min of a small integer) take another
+/// path (<see cref="QueryPlanner"/>).
 /// </summary>
 internal static class Vectorised
 {
-    public static bool TryAggregate(QueryModel query, DatasetPartition partition, int block, int start, int count, ReadOnlySpan<ulong> selected,
+    public static void Aggregate(QueryModel query, DatasetPartition partition, int block, int start, int count, ReadOnlySpan<ulong> selected,
         Dictionary<GroupKey4, GroupState> groups)
     {
-        if (!query.Select.All(Supported)) return false;
         if (!groups.TryGetValue(default, out var state)) groups[default] = state = new GroupState(query.Select.Count);
         state.Rows += Bitmap.PopCount(selected);
         Span<ulong> present = stackalloc ulong[selected.Length];
@@ -74,7 +73,6 @@ internal static class Vectorised
                     break;
             }
         }
-        return true;
     }
 
     /// <summary>int64 sums can pass the long range (ids); summed exactly, the kernel's long would wrap.</summary>
@@ -85,7 +83,7 @@ internal static class Vectorised
         return sum;
     }
 
-    private static bool Supported(Aggregate aggregate) => (aggregate.Kind, aggregate.Column?.Type) switch
+    public static bool Supports(Aggregate aggregate) => (aggregate.Kind, aggregate.Column?.Type) switch
     {
         _ when aggregate.PerUnit is not null => false,
         (AggregateKind.Count, _) => true,

@@ -32,7 +32,7 @@ public sealed class PartialAggregateTests(SmallBlockFixture data)
     }
 
     private static List<string?[]> Finished(PartialAggregate partial) =>
-        QueryOracle.Rows(QueryResult.Build(partial.Query, partial.Finish().Select(g => g.Values).ToList())).ToList();
+        QueryOracle.Rows(partial.Finish().Batch()).ToList();
 
     [Fact]
     public void Partials_of_random_shards_sent_as_bytes_and_merged_in_random_order_give_what_DuckDB_gives()
@@ -288,7 +288,7 @@ public sealed class PartialAggregateTests(SmallBlockFixture data)
                 refused++;
                 continue;
             }
-            QueryResult.Build(query, partial.Finish().Select(g => g.Values).ToList());
+            partial.Finish().Batch();
             read++;
         }
         Assert.True(refused > 100 && read > 100, $"{read} read, {refused} refused: the alterations should reach both");
