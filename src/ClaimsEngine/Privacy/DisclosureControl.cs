@@ -44,6 +44,9 @@ public static class DisclosureControl
         var result = dataset.Groups(measured.Query, cancellationToken, options: options, shown: query);
         var totals = UnitTotals.Of(dataset, query, unit);
         var cellKeys = Enumerable.Range(0, result.Count).Select(g => keys.CellKey(result.State(g), measured.UnitIndex)).ToArray();
+        // Cells are decided one after another, and one decided may be the near cell of the next: in key order, the
+        // same question on the same data decides alike however the scan's threads happened to merge the groups.
+        var byKeys = result.ByKeys();
 
         var ((released, hidden, patients, thin, asRows, unkept), spend) = request.Ledger.Release(request, keys, "query", $"{query.From.Name} query", history =>
         {
@@ -51,7 +54,7 @@ public static class DisclosureControl
             var hidden = new Dictionary<int, bool[]>();
             var patients = unit.Patients ? new PatientSet(EventScan.PatientCount(dataset)) : null;
             var (thin, asRows) = (false, false);
-            for (var g = 0; g < result.Count; g++)
+            foreach (var g in byKeys)
             {
                 var group = result.State(g);
                 var cells = new bool[query.Select.Count];

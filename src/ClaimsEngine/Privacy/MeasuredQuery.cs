@@ -123,6 +123,11 @@ internal sealed class MeasuredQuery
     {
         if (Query.Select[aggregate] is not { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: not null }) return null;
         var values = group.NonNull[aggregate];
-        return values == 0 ? null : new Magnitude(group.Clipped(aggregate, totals.Cap(aggregate)), values, totals.Cap(aggregate));
+        if (values == 0) return null;
+        var clipped = group.Clipped(aggregate, totals.Cap(aggregate));
+        // Floats add up in whatever order the scan's threads met the rows, and the sum's bits key its noise: taken to
+        // a float's precision (far finer than the noise), the same question draws the same noise on every run.
+        if (Query.Select[aggregate].OfFloats) clipped = (float)clipped;
+        return new Magnitude(clipped, values, totals.Cap(aggregate));
     }
 }

@@ -72,10 +72,18 @@ internal sealed class QueryResult
     /// <summary><paramref name="rows"/> in the query's order (then the group keys, ascending, NULLs last), cut to its limit.</summary>
     public List<int> Order(IEnumerable<int> rows)
     {
-        var order = _query.OrderBy.Select(o => (Column: System.Array.IndexOf(_names, o.Name), o.Descending))
-            // Group keys break ties, so the order is the same on every run.
-            .Concat(Enumerable.Range(0, _query.GroupBy.Count).Select(k => (Column: k, Descending: false)))
-            .ToArray();
+        // Group keys break ties, so the order is the same on every run.
+        var sorted = Sorted(rows, _query.OrderBy.Select(o => (Column: System.Array.IndexOf(_names, o.Name), o.Descending)));
+        if (_query.Limit is { } limit && sorted.Count > limit) sorted.RemoveRange(limit, sorted.Count - limit);
+        return sorted;
+    }
+
+    /// <summary>Every row by its group keys alone: an order that does not depend on how the scan's threads met the groups.</summary>
+    public List<int> ByKeys() => Sorted(Enumerable.Range(0, Count), []);
+
+    private List<int> Sorted(IEnumerable<int> rows, IEnumerable<(int Column, bool Descending)> first)
+    {
+        var order = first.Concat(Enumerable.Range(0, _query.GroupBy.Count).Select(k => (Column: k, Descending: false))).ToArray();
         var sorted = rows.ToList();
         sorted.Sort((x, y) =>
         {
@@ -93,7 +101,6 @@ internal sealed class QueryResult
             }
             return 0;
         });
-        if (_query.Limit is { } limit && sorted.Count > limit) sorted.RemoveRange(limit, sorted.Count - limit);
         return sorted;
     }
 
