@@ -22,6 +22,7 @@ public static class ClaimsCli
             FidelityCommand.Create(console),
             LinkCommand.Create(console),
             SampleCommand.Create(console),
+            ShardCommand.Create(console),
             QueryCommand.Create(console, input ?? Console.In, error),
             CohortCommand.Create(console, input ?? Console.In),
             TrainCommand.Create(console, input ?? Console.In),

@@ -30,8 +30,8 @@ public sealed class UnitTotalsTests(SmallBlockFixture data)
         var random = new Random(keys.Length + column.Length);
         var partitions = data.Dataset.Table(table).Partitions;
         var shards = Enumerable.Range(0, 3).Select(s => partitions.Where((_, p) => p % 3 == s).ToList()).ToList();
-        var merged = RoundTrip(data.Dataset.Partial(query, shards[0]));
-        foreach (var shard in shards.Skip(1).OrderBy(_ => random.Next())) merged.Merge(RoundTrip(data.Dataset.Partial(query, shard)));
+        var merged = data.Dataset.Partial(query, shards[0]).ThroughBytes();
+        foreach (var shard in shards.Skip(1).OrderBy(_ => random.Next())) merged.Merge(data.Dataset.Partial(query, shard).ThroughBytes());
         var result = merged.Finish();
         var keyCount = query.GroupBy.Count;
         var groups = QueryOracle.Rows(result.Batch([.. Enumerable.Range(0, result.Count)]))
@@ -60,12 +60,4 @@ public sealed class UnitTotalsTests(SmallBlockFixture data)
     }
 
     private static string Key(object?[] values) => string.Join(" | ", values.Select(QueryOracle.Canonical));
-
-    private static PartialAggregate RoundTrip(PartialAggregate partial)
-    {
-        using var bytes = new MemoryStream();
-        partial.WriteTo(bytes);
-        bytes.Position = 0;
-        return PartialAggregate.ReadFrom(bytes, partial.Query);
-    }
 }

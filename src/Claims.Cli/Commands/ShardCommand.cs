@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Globalization;
+using Claims.Engine.Privacy;
+using Claims.Engine.Sharding;
+using Claims.Engine.Storage;
+using Spectre.Console;
+
+namespace Claims.Cli.Commands;
+
+/// <summary>`claims shard`: a linked dataset split by patient into shard datasets and a cluster manifest.</summary>
+internal static class ShardCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var data = CommonOptions.Data();
+        var output = CommonOptions.Out("The folder to write the shards and cluster.json into (new or empty)");
+        var shards = new Option<int>("--shards") { Description = $"How many shards (1 to {DatasetShards.MaxShards})", Required = true };
+        var command = new Command("shard", "Split a linked dataset by patient into shard datasets (a patient never crosses shards) and a cluster manifest naming them") { data, output, shards };
+        command.SetAction(parse =>
+        {
+            using var dataset = Dataset.Open(parse.GetValue(data)!);
+            var summary = DatasetShards.Write(dataset, parse.GetValue(output)!, parse.GetValue(shards));
+            Render(console, summary, Path.GetFullPath(parse.GetValue(output)!));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Rows per shard and table; on restricted data a count under the disclosure threshold is the marker, as every summary shows it.</summary>
+    private static void Render(IAnsiConsole console, ShardSummary summary, string output)
+    {
+        var restricted = summary.Manifest.Access == DatasetAccess.Restricted;
+        var tables = summary.Manifest.Shards[0].Rows.Keys.ToArray();
+        var table = new Table().AddColumns(["shard", .. tables]);
+        foreach (var shard in summary.Manifest.Shards)
+            table.AddRow([shard.Path, .. tables.Select(t => restricted && DisclosurePolicy.Default.IsSmall(shard.Rows[t])
+                ? DisclosurePolicy.Marker
+                : shard.Rows[t].ToString("N0", CultureInfo.InvariantCulture))]);
+        console.Write(table);
+        console.MarkupLineInterpolated($"wrote {summary.Manifest.Shards.Count} shards and {ClusterManifest.FileName} to {output} in {summary.Elapsed.TotalSeconds:F1} s");
+    }
+}

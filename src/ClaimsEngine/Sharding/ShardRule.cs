@@ -1,0 +1,32 @@
+using Claims.Engine.Sampling;
+using Claims.Engine.Storage;
+
+namespace Claims.Engine.Sharding;
+
+/// <summary>
+/// Which shard a row goes to: by its patient (SplitMix64 of patient_id, so neighbouring ids spread), so a patient
+/// never crosses shards and distinct patients, cohorts and extracts are shard-local; a row without a patient by its
+/// receipt (its checkup on the checkups table), so a receipt's lines stay with it.
+/// </summary>
+internal static class ShardRule
+{
+    public const string Text = "splitmix64(patient_id) mod shards; rows without a patient by splitmix64(receipt_id, or checkup_id on checkups) mod shards";
+
+    /// <summary>Keys that differ from the sampling product's and disclosure control's draws of the same ids.</summary>
+    private const ulong Seed = 0x5348415244;
+
+    /// <summary>Each row's shard in <paramref name="partition"/>.</summary>
+    public static int[] Of(DatasetPartition partition, int shards)
+    {
+        var patients = partition.Column("patient_id");
+        var own = partition.Column(partition.Table.Columns.Any(c => c.Name == "receipt_id") ? "receipt_id" : "checkup_id").Values<long>();
+        var ids = patients.Values<int>();
+        var shard = new int[partition.RowCount];
+        for (var row = 0; row < shard.Length; row++)
+        {
+            var key = patients.IsNull(row) ? SeededKey.Of(~Seed, own[row]) : SeededKey.Of(Seed, ids[row]);
+            shard[row] = (int)(key % (ulong)shards);
+        }
+        return shard;
+    }
+}

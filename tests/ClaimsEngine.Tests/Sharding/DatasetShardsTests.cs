@@ -1,0 +1,89 @@
+using Claims.Engine.Query;
+using Claims.Engine.Sharding;
+using Claims.Engine.Storage;
+using Claims.Engine.Tests.Query;
+using Claims.Testing;
+
+namespace Claims.Engine.Tests.Sharding;
+
+/// <summary>
+/// `claims shard` against its contract (docs/store.md): every row in exactly one shard, a patient never across two,
+/// each shard an ordinary dataset, and the shards' partial aggregates, sent as bytes and merged, answering 60 random
+/// queries as DuckDB answers them over the unsplit dataset.
+/// </summary>
+[Collection(SmallBlockData.Name)]
+public sealed class DatasetShardsTests(SmallBlockFixture data) : IDisposable
+{
+    private readonly TempDirectory _temp = new("claims-shards");
+
+    [Fact]
+    public void Every_row_lands_in_one_shard_and_every_patient_in_one_shard_only()
+    {
+        var summary = DatasetShards.Write(data.Dataset, _temp.Combine("cluster"), 3);
+        var manifest = ClusterManifest.Read(_temp.Combine("cluster"));
+        Assert.Equal(summary.Manifest.Shards.Select(s => s.Path), manifest.Shards.Select(s => s.Path));
+        Assert.Equal(["shard-00", "shard-01", "shard-02"], manifest.Shards.Select(s => s.Path));
+        var shards = manifest.Open(_temp.Combine("cluster"), data.Dataset.Schema);
+        try
+        {
+            var owner = new Dictionary<int, int>();
+            foreach (var table in data.Dataset.Tables)
+            {
+                Assert.Equal(table.RowCount, shards.Sum(s => s.Table(table.Name).RowCount));
+                Assert.Equal(table.RowCount, manifest.Shards.Sum(s => s.Rows[table.Name]));
+                for (var s = 0; s < shards.Count; s++)
+                    foreach (var partition in shards[s].Table(table.Name).Partitions)
+                    {
+                        var patients = partition.Column("patient_id");
+                        var ids = patients.Values<int>();
+                        for (var row = 0; row < partition.RowCount; row++)
+                            if (!patients.IsNull(row)) Assert.Equal(s, owner.TryAdd(ids[row], s) ? s : owner[ids[row]]);
+                    }
+            }
+            // Spread, not piled on one shard.
+            Assert.All(manifest.Shards, s => Assert.InRange(s.Rows["receipts"], data.Dataset.Table("receipts").RowCount / 5, data.Dataset.Table("receipts").RowCount / 2));
+            Assert.All(shards, s => Assert.Equal("claims shard", s.Manifest.Provenance.Source));
+        }
+        finally
+        {
+            foreach (var shard in shards) shard.Dispose();
+        }
+    }
+
+    [Fact]
+    public void The_shards_partials_merged_answer_random_queries_as_the_whole_dataset_does()
+    {
+        DatasetShards.Write(data.Dataset, _temp.Combine("cluster"), 4);
+        var shards = ClusterManifest.Read(_temp.Combine("cluster")).Open(_temp.Combine("cluster"), data.Dataset.Schema);
+        try
+        {
+            var generator = new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 20261206);
+            for (var i = 0; i < 60; i++)
+            {
+                var c = generator.Next();
+                var query = QueryParser.Parse(c.Json, data.Dataset.Schema);
+                var merged = shards[0].Partial(query, null).ThroughBytes();
+                foreach (var shard in shards.Skip(1)) merged.Merge(shard.Partial(query, null).ThroughBytes());
+                var expected = data.Rows(c.Sql).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
+                QueryOracle.Compare(i, c.Json, c.Sql, expected, QueryOracle.Rows(merged.Finish().Batch()).ToList(), c.Ordered);
+            }
+        }
+        finally
+        {
+            foreach (var shard in shards) shard.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Bad_requests_are_refused_naming_what_is_wrong()
+    {
+        Assert.Contains("between 1 and 1024, not 0", Assert.Throws<ClaimsException>(() => DatasetShards.Write(data.Dataset, _temp.Combine("a"), 0)).Message);
+        Directory.CreateDirectory(_temp.Combine("full"));
+        File.WriteAllText(_temp.Combine("full", "notes.txt"), "mine");
+        Assert.Contains("is not empty (found 'notes.txt')", Assert.Throws<ClaimsException>(() => DatasetShards.Write(data.Dataset, _temp.Combine("full"), 2)).Message);
+        Assert.Contains("over the dataset they are split from", Assert.Throws<ClaimsException>(() => DatasetShards.Write(data.Dataset, data.Dataset.Directory, 2)).Message);
+        Assert.Contains("no cluster here", Assert.Throws<StoreException>(() => ClusterManifest.Read(_temp.Combine("full"))).Message);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
