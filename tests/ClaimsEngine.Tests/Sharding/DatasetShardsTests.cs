@@ -1,5 +1,7 @@
+using Claims.Engine.Cohorts;
 using Claims.Engine.Query;
 using Claims.Engine.Sharding;
+using Claims.Engine.Tests.Cohorts;
 using Claims.Engine.Storage;
 using Claims.Engine.Tests.Query;
 using Claims.Testing;
@@ -8,8 +10,9 @@ namespace Claims.Engine.Tests.Sharding;
 
 /// <summary>
 /// `claims shard` against its contract (docs/store.md): every row in exactly one shard, a patient never across two,
-/// each shard an ordinary dataset, and the shards' partial aggregates, sent as bytes and merged, answering 60 random
-/// queries as DuckDB answers them over the unsplit dataset.
+/// each shard an ordinary dataset, the shards' partial aggregates, sent as bytes and merged, answering 60 random
+/// queries as DuckDB answers them over the unsplit dataset, and 30 random cohorts built shard by shard adding up
+/// to the unsplit dataset's members, index and exit months and attrition.
 /// </summary>
 [Collection(SmallBlockData.Name)]
 public sealed class DatasetShardsTests(SmallBlockFixture data) : IDisposable
@@ -67,6 +70,41 @@ public sealed class DatasetShardsTests(SmallBlockFixture data) : IDisposable
                 var expected = data.Rows(c.Sql).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
                 QueryOracle.Compare(i, c.Json, c.Sql, expected, QueryOracle.Rows(merged.Finish().Batch()).ToList(), c.Ordered);
             }
+        }
+        finally
+        {
+            foreach (var shard in shards) shard.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Cohorts_are_shard_local_their_members_and_attrition_add_up_to_the_whole_dataset_s()
+    {
+        DatasetShards.Write(data.Dataset, _temp.Combine("cluster"), 3);
+        var shards = ClusterManifest.Read(_temp.Combine("cluster")).Open(_temp.Combine("cluster"), data.Dataset.Schema);
+        try
+        {
+            var generator = new RandomCohorts(data.Dataset.Schema, new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 6), seed: 20261206);
+            var nonEmpty = 0;
+            for (var i = 0; i < 30; i++)
+            {
+                var json = generator.Next(i).Json;
+                var whole = data.Dataset.BuildCohort(json);
+                var parts = shards.Select(s => s.BuildCohort(json)).ToList();
+                if (whole.Count > 0) nonEmpty++;
+                for (var step = 0; step < whole.Attrition.Count; step++)
+                {
+                    Assert.Equal(whole.Attrition[step].Remaining, parts.Sum(p => p.Attrition[step].Remaining));
+                    Assert.Equal(whole.Attrition[step].Removed, parts.Sum(p => p.Attrition[step].Removed));
+                }
+                Assert.Equal(whole.Count, parts.Sum(p => p.Count));
+                foreach (var patient in whole.Patients)
+                {
+                    var owner = Assert.Single(parts, p => p.Patients.Contains(patient));
+                    Assert.Equal((whole.IndexMonth(patient), whole.ExitMonth(patient)), (owner.IndexMonth(patient), owner.ExitMonth(patient)));
+                }
+            }
+            Assert.True(nonEmpty >= 10, $"only {nonEmpty} of 30 cohorts had members");
         }
         finally
         {
