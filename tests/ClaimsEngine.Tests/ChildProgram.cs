@@ -6,7 +6,8 @@ namespace Claims.Engine.Tests;
 
 /// <summary>
 /// The entry point of this test assembly when a test runs it as a child process: a writer to kill at a chosen point,
-/// or queries under a forced SIMD level (read once per process from the environment). Test runners load the
+/// queries under a forced SIMD level (read once per process from the environment), or a split into shards under a
+/// limit of open files. Test runners load the
 /// assembly without calling it.
 /// </summary>
 public static class ChildProgram
@@ -15,6 +16,7 @@ public static class ChildProgram
     {
         [CrashWriterProgram.Verb or CrashWriterProgram.RewriteVerb or CrashWriterProgram.ExportVerb or CrashWriterProgram.ExtractVerb, ..] => CrashWriterProgram.Run(args),
         [SimdQueryChild.Verb, ..] => SimdQueryChild.Run(args),
+        [Sharding.ShardChild.Verb, _, _, _] => Sharding.ShardChild.Run(args),
         _ => 64,
     };
 

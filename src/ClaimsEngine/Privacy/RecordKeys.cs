@@ -16,17 +16,28 @@ namespace Claims.Engine.Privacy;
 /// Keys are XXH3-64 of the record's id under a 64-bit seed derived by HMAC-SHA256 from the custodian's secret, the
 /// dataset's identity (its generation, schema and creation time) and the project, so two datasets never share
 /// noise, and neither do two projects: equal answers across projects, whose shown cells are kept apart, would say
-/// whether two cells hold the same patients.
+/// whether two cells hold the same patients. A dataset that holds another's records as they were (a shard)
+/// carries that one's identity (<see cref="InheritedIdentity"/>), so its records keep their keys: a copy made anew
+/// drew fresh noise for the same question on the same patients, and copies averaged it away (review 30).
 /// </summary>
 internal sealed class RecordKeys
 {
+    /// <summary>The provenance parameter a derived dataset carries its source's key identity in.</summary>
+    public const string InheritedIdentity = "cellKeyIdentity";
+
     private readonly long _seed;
 
     public RecordKeys(ReadOnlySpan<byte> secret, DatasetManifest manifest, string project)
     {
-        var identity = Encoding.UTF8.GetBytes($"claims cell keys v2|{manifest.Generation}|{manifest.SchemaHash}|{manifest.CreatedAt:O}|{project}");
+        var identity = Encoding.UTF8.GetBytes($"claims cell keys v2|{IdentityOf(manifest)}|{project}");
         _seed = BinaryPrimitives.ReadInt64LittleEndian(HMACSHA256.HashData(secret, identity));
     }
+
+    /// <summary>What a dataset's keys are drawn from: its generation, schema and creation time, or its source's.</summary>
+    public static string IdentityOf(DatasetManifest manifest) =>
+        manifest.Provenance.Parameters.TryGetValue(InheritedIdentity, out var inherited)
+            ? inherited
+            : $"{manifest.Generation}|{manifest.SchemaHash}|{manifest.CreatedAt:O}";
 
     public uint Of(long id) => (uint)Record(id);
 

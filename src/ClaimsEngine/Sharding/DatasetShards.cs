@@ -13,7 +13,10 @@ public sealed record ShardSummary(ClusterManifest Manifest, TimeSpan Elapsed);
 /// format with its own manifest and checksums (shard-00, shard-01, …), and writes cluster.json naming them, the rule
 /// and the source's manifest hash last, so a folder with a cluster.json holds every shard whole. Patient ids stay
 /// as linkage gave them, and each shard keeps the source's count of patients, so a shard's distinct patients are
-/// a subset of the same numbering and the shards' partial aggregates merge into the source's answer.
+/// a subset of the same numbering and the shards' partial aggregates merge into the source's answer; and its
+/// source's cell key identity, so disclosure control keys a shard's records as the source's (<see cref="Privacy.RecordKeys"/>).
+/// Partitions are written one at a time and sealed as they are done, and the source's are unmapped, so the open
+/// files stay at a few partitions' columns however many shards and months there are.
 /// </summary>
 public static class DatasetShards
 {
@@ -43,8 +46,10 @@ public static class DatasetShards
         var rows = names.Select(_ => source.Tables.ToDictionary(t => t.Name, _ => 0L)).ToArray();
         try
         {
+            // One partition a core: the thread pool would start more while they wait on the disk, each with its files open.
+            var cores = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
             foreach (var table in source.Tables)
-                Parallel.ForEach(table.Partitions, partition =>
+                Parallel.ForEach(table.Partitions, cores, partition =>
                 {
                     var buckets = Buckets(ShardRule.Of(partition, shards), shards);
                     for (var s = 0; s < shards; s++)
@@ -52,8 +57,11 @@ public static class DatasetShards
                         var selected = buckets[s];
                         if (selected.Length == 0) continue;
                         Copy(partition, selected, writers[s].Partition(table.Name, partition.Key));
+                        writers[s].Seal(table.Name, partition.Key);
                         lock (rows[s]) rows[s][table.Name] += selected.Length;
                     }
+                    // Mapped again if anything reads it later; nothing holds a span of it now.
+                    foreach (var column in partition.Columns) column.Dispose();
                 });
             foreach (var writer in writers) writer.Commit();
         }
@@ -97,6 +105,7 @@ public static class DatasetShards
             ["shards"] = shards.ToString(CultureInfo.InvariantCulture),
             ["shardRule"] = ShardRule.Text,
             ["shardSource"] = source.Manifest.Provenance.Source,
+            [Privacy.RecordKeys.InheritedIdentity] = Privacy.RecordKeys.IdentityOf(source.Manifest),
         };
         return new DatasetProvenance(source.Manifest.Provenance.Synthetic, "claims shard", parameters);
     }

@@ -38,6 +38,7 @@ public sealed class DatasetWriter : IDisposable
     private readonly string _generation;
     private readonly string _staging;
     private readonly Dictionary<(string Table, int Key), PartitionWriter> _partitions = [];
+    private readonly Dictionary<(string Table, int Key), PartitionManifest> _sealed = [];
     private readonly Lock _partitionsLock = new();
     private bool _committed;
 
@@ -83,6 +84,7 @@ public sealed class DatasetWriter : IDisposable
         MonthKey.Validate(month, $"partition of table '{table}'");
         lock (_partitionsLock)
         {
+            if (_sealed.ContainsKey((table, month))) throw new ClaimsException($"partition {table}/{month} is sealed: nothing more can be appended to it");
             if (!_partitions.TryGetValue((table, month), out var writer))
             {
                 var relative = $"{table}/{month}";
@@ -93,22 +95,43 @@ public sealed class DatasetWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Seals one partition before the commit and closes its files: a writer of many partitions that finishes them one
+    /// at a time (a split into shards) then holds only the files it is still writing, not one per column of every
+    /// partition it has written.
+    /// </summary>
+    public void Seal(string table, int month)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        PartitionWriter? writer;
+        lock (_partitionsLock)
+        {
+            if (!_partitions.TryGetValue((table, month), out writer) || _sealed.ContainsKey((table, month))) return;
+        }
+        var manifest = writer.Seal();
+        writer.Dispose();
+        lock (_partitionsLock) _sealed[(table, month)] = manifest;
+    }
+
     /// <summary>Seals every partition, publishes the new manifest and removes the previous generation.</summary>
     public DatasetManifest Commit()
     {
         ObjectDisposedException.ThrowIf(_committed, this);
         _options.Progress?.Report(WriteStage.Sealing);
-        var partitions = _partitions.Values.ToArray();
-        var results = new PartitionManifest[partitions.Length];
-        Parallel.For(0, partitions.Length, i => results[i] = partitions[i].Seal());
-        foreach (var partition in partitions) partition.Dispose();
+        var open = _partitions.Where(p => !_sealed.ContainsKey(p.Key)).ToArray();
+        var results = new PartitionManifest[open.Length];
+        Parallel.For(0, open.Length, i => results[i] = open[i].Value.Seal());
+        foreach (var (_, partition) in open) partition.Dispose();
         _options.Progress?.Report(WriteStage.Sealed);
+        var partitions = open.Select((p, i) => (p.Value.Table, Manifest: results[i]))
+            .Concat(_sealed.Select(s => (_partitions[s.Key].Table, Manifest: s.Value)))
+            .ToArray();
 
         var tables = _options.Schema.Tables.Select(table =>
         {
-            var parts = partitions.Select((p, i) => (p, m: results[i]))
-                .Where(x => x.p.Table == table)
-                .Select(x => x.m)
+            var parts = partitions
+                .Where(x => x.Table == table)
+                .Select(x => x.Manifest)
                 .OrderBy(m => m.Key)
                 .ToArray();
             return new TableManifest(table.Name, parts.Sum(p => p.RowCount),
