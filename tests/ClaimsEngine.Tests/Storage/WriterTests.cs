@@ -44,6 +44,29 @@ public class WriterTests
     }
 
     [Fact]
+    public void A_partition_sealed_before_the_commit_is_published_with_the_rest_and_takes_no_more_rows()
+    {
+        using var temp = new TempDirectory();
+        using (var writer = DatasetWriter.Create(temp.Path))
+        {
+            foreach (var month in new[] { 202401, 202402 })
+            {
+                var batch = new RowBatch(writer.Schema.Table("receipts"), 10) { Count = 10 };
+                Array.Fill(batch.Values<int>("service_month"), month);
+                FillRequiredStrings(batch);
+                writer.Partition("receipts", month).Append(batch);
+            }
+            writer.Seal("receipts", 202401);
+            writer.Seal("receipts", 202401);
+            Assert.Contains("receipts/202401 is sealed", Assert.Throws<ClaimsException>(() => writer.Partition("receipts", 202401)).Message);
+            writer.Commit();
+        }
+        using var dataset = Dataset.Open(temp.Path, ChecksumVerification.AtOpen);
+        Assert.Equal([202401, 202402], dataset.Table("receipts").Partitions.Select(p => p.Key));
+        Assert.Equal(20, dataset.Table("receipts").RowCount);
+    }
+
+    [Fact]
     public void Only_one_writer_at_a_time()
     {
         using var temp = new TempDirectory();
