@@ -54,63 +54,45 @@ public sealed class DatasetShardsTests(SmallBlockFixture data) : IDisposable
     }
 
     [Fact]
-    public void The_shards_partials_merged_answer_random_queries_as_the_whole_dataset_does()
+    public void The_shards_partials_merged_answer_random_queries_as_the_whole_dataset_does() => WithShards(4, shards =>
     {
-        DatasetShards.Write(data.Dataset, _temp.Combine("cluster"), 4);
-        var shards = ClusterManifest.Read(_temp.Combine("cluster")).Open(_temp.Combine("cluster"), data.Dataset.Schema);
-        try
+        var generator = new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 20261206);
+        for (var i = 0; i < 60; i++)
         {
-            var generator = new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 20261206);
-            for (var i = 0; i < 60; i++)
-            {
-                var c = generator.Next();
-                var query = QueryParser.Parse(c.Json, data.Dataset.Schema);
-                var merged = shards[0].Partial(query, null).ThroughBytes();
-                foreach (var shard in shards.Skip(1)) merged.Merge(shard.Partial(query, null).ThroughBytes());
-                var expected = data.Rows(c.Sql).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
-                QueryOracle.Compare(i, c.Json, c.Sql, expected, QueryOracle.Rows(merged.Finish().Batch()).ToList(), c.Ordered);
-            }
+            var c = generator.Next();
+            var query = QueryParser.Parse(c.Json, data.Dataset.Schema);
+            var merged = shards[0].Partial(query, null).ThroughBytes();
+            foreach (var shard in shards.Skip(1)) merged.Merge(shard.Partial(query, null).ThroughBytes());
+            var expected = data.Rows(c.Sql).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
+            QueryOracle.Compare(i, c.Json, c.Sql, expected, QueryOracle.Rows(merged.Finish().Batch()).ToList(), c.Ordered);
         }
-        finally
-        {
-            foreach (var shard in shards) shard.Dispose();
-        }
-    }
+    });
 
     [Fact]
-    public void Cohorts_are_shard_local_their_members_and_attrition_add_up_to_the_whole_dataset_s()
+    public void Cohorts_are_shard_local_their_members_and_attrition_add_up_to_the_whole_dataset_s() => WithShards(3, shards =>
     {
-        DatasetShards.Write(data.Dataset, _temp.Combine("cluster"), 3);
-        var shards = ClusterManifest.Read(_temp.Combine("cluster")).Open(_temp.Combine("cluster"), data.Dataset.Schema);
-        try
+        var generator = new RandomCohorts(data.Dataset.Schema, new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 6), seed: 20261206);
+        var nonEmpty = 0;
+        for (var i = 0; i < 30; i++)
         {
-            var generator = new RandomCohorts(data.Dataset.Schema, new RandomQueries(data.Dataset.Schema, data.Samples(), seed: 6), seed: 20261206);
-            var nonEmpty = 0;
-            for (var i = 0; i < 30; i++)
+            var json = generator.Next(i).Json;
+            var whole = data.Dataset.BuildCohort(json);
+            var parts = shards.Select(s => s.BuildCohort(json)).ToList();
+            if (whole.Count > 0) nonEmpty++;
+            for (var step = 0; step < whole.Attrition.Count; step++)
             {
-                var json = generator.Next(i).Json;
-                var whole = data.Dataset.BuildCohort(json);
-                var parts = shards.Select(s => s.BuildCohort(json)).ToList();
-                if (whole.Count > 0) nonEmpty++;
-                for (var step = 0; step < whole.Attrition.Count; step++)
-                {
-                    Assert.Equal(whole.Attrition[step].Remaining, parts.Sum(p => p.Attrition[step].Remaining));
-                    Assert.Equal(whole.Attrition[step].Removed, parts.Sum(p => p.Attrition[step].Removed));
-                }
-                Assert.Equal(whole.Count, parts.Sum(p => p.Count));
-                foreach (var patient in whole.Patients)
-                {
-                    var owner = Assert.Single(parts, p => p.Patients.Contains(patient));
-                    Assert.Equal((whole.IndexMonth(patient), whole.ExitMonth(patient)), (owner.IndexMonth(patient), owner.ExitMonth(patient)));
-                }
+                Assert.Equal(whole.Attrition[step].Remaining, parts.Sum(p => p.Attrition[step].Remaining));
+                Assert.Equal(whole.Attrition[step].Removed, parts.Sum(p => p.Attrition[step].Removed));
             }
-            Assert.True(nonEmpty >= 10, $"only {nonEmpty} of 30 cohorts had members");
+            Assert.Equal(whole.Count, parts.Sum(p => p.Count));
+            foreach (var patient in whole.Patients)
+            {
+                var owner = Assert.Single(parts, p => p.Patients.Contains(patient));
+                Assert.Equal((whole.IndexMonth(patient), whole.ExitMonth(patient)), (owner.IndexMonth(patient), owner.ExitMonth(patient)));
+            }
         }
-        finally
-        {
-            foreach (var shard in shards) shard.Dispose();
-        }
-    }
+        Assert.True(nonEmpty >= 10, $"only {nonEmpty} of 30 cohorts had members");
+    });
 
     [Fact]
     public void Bad_requests_are_refused_naming_what_is_wrong()
@@ -121,6 +103,21 @@ public sealed class DatasetShardsTests(SmallBlockFixture data) : IDisposable
         Assert.Contains("is not empty (found 'notes.txt')", Assert.Throws<ClaimsException>(() => DatasetShards.Write(data.Dataset, _temp.Combine("full"), 2)).Message);
         Assert.Contains("over the dataset they are split from", Assert.Throws<ClaimsException>(() => DatasetShards.Write(data.Dataset, data.Dataset.Directory, 2)).Message);
         Assert.Contains("no cluster here", Assert.Throws<StoreException>(() => ClusterManifest.Read(_temp.Combine("full"))).Message);
+    }
+
+    /// <summary>Runs <paramref name="test"/> on the fixture split into <paramref name="count"/> shards, opened.</summary>
+    private void WithShards(int count, Action<IReadOnlyList<Dataset>> test)
+    {
+        DatasetShards.Write(data.Dataset, _temp.Combine("cluster"), count);
+        var shards = ClusterManifest.Read(_temp.Combine("cluster")).Open(_temp.Combine("cluster"), data.Dataset.Schema);
+        try
+        {
+            test(shards);
+        }
+        finally
+        {
+            foreach (var shard in shards) shard.Dispose();
+        }
     }
 
     public void Dispose() => _temp.Dispose();
