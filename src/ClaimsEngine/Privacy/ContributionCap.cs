@@ -28,14 +28,20 @@ internal static class ContributionCap
     private const long Sample = 1 << 21;
     private const int Shares = 1 << 16;
 
-    private static readonly ConditionalWeakTable<Dataset, ConcurrentDictionary<(string Table, string Column, string Unit), double>> s_caps = [];
+    private static readonly ConditionalWeakTable<Dataset, ConcurrentDictionary<(string Table, string Column, string Unit, int Shards), double>> s_caps = [];
 
-    public static double Of(Dataset dataset, TableSchema table, ColumnSchema column, ReleaseUnit unit) =>
-        s_caps.GetOrCreateValue(dataset).GetOrAdd((table.Name, column.Name, unit.Column.Name), _ => Read(dataset, table, column, unit.Column));
+    public static double Of(Dataset dataset, TableSchema table, ColumnSchema column, ReleaseUnit unit) => Of([dataset], table, column, unit);
 
-    private static double Read(Dataset dataset, TableSchema table, ColumnSchema column, ColumnSchema unit)
+    /// <summary>
+    /// The cap over the shards of one dataset: a patient's rows all lie in one shard, so the sampled patients and
+    /// their totals are the unsplit dataset's, and so is the cap.
+    /// </summary>
+    public static double Of(IReadOnlyList<Dataset> shards, TableSchema table, ColumnSchema column, ReleaseUnit unit) =>
+        s_caps.GetOrCreateValue(shards[0]).GetOrAdd((table.Name, column.Name, unit.Column.Name, shards.Count),
+            _ => Read([.. shards.SelectMany(s => s.Table(table.Name).Partitions)], column, unit.Column));
+
+    private static double Read(IReadOnlyList<DatasetPartition> partitions, ColumnSchema column, ColumnSchema unit)
     {
-        var partitions = dataset.Table(table.Name).Partitions;
         var rows = partitions.Sum(p => (long)p.RowCount);
         var kept = (ulong)Math.Max(1, Math.Min(Shares, Sample * Shares / Math.Max(1, rows)));
         var strings = new GlobalStrings();

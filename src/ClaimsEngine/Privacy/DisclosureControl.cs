@@ -35,14 +35,33 @@ public static class DisclosureControl
     public static DisclosedResult Apply(Dataset dataset, QueryModel query, DisclosureRequest request, ExecutionOptions options, CancellationToken cancellationToken = default)
     {
         if (dataset.Manifest.Access == DatasetAccess.Public) return new DisclosedResult(dataset.Execute(query, options, cancellationToken), [], []);
+        return Apply([dataset], query, request, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Disclosure control over the shards of one dataset (<see cref="Sharding.DatasetShards"/>), as a coordinator runs
+    /// it: each shard's partial aggregate is scanned, the partials are merged, and every rule runs once on the merged
+    /// result, with the source's keys (which every shard carries), patients and caps, so the release is the one the
+    /// unsplit dataset gives.
+    /// </summary>
+    public static DisclosedResult Apply(IReadOnlyList<Dataset> shards, QueryModel query, DisclosureRequest request, ExecutionOptions options, CancellationToken cancellationToken = default)
+    {
+        var dataset = shards[0];
+        if (shards.Any(s => RecordKeys.IdentityOf(s.Manifest) != RecordKeys.IdentityOf(dataset.Manifest) || s.Manifest.Access != dataset.Manifest.Access))
+            throw new ClaimsException("disclosure control runs over the shards of one dataset: these come from different datasets");
+        if (dataset.Manifest.Access == DatasetAccess.Public)
+        {
+            var merged = Scan(shards, query, options, cancellationToken);
+            return new DisclosedResult(merged.Finish().Batch(), [], []);
+        }
         RestrictedAggregates.Check(query);
         var policy = request.Policy;
         var unit = ReleaseUnit.Of(dataset, query.From);
         var keys = request.Ledger.KeysFor(dataset, request.Project);
 
         var measured = MeasuredQuery.Of(query, unit);
-        var result = dataset.Groups(measured.Query, cancellationToken, options: options, shown: query);
-        var totals = UnitTotals.Of(dataset, query, unit);
+        var result = Scan(shards, measured.Query, options, cancellationToken).Finish(query);
+        var totals = UnitTotals.Of(shards, query, unit);
         var cellKeys = Enumerable.Range(0, result.Count).Select(g => keys.CellKey(result.State(g), measured.UnitIndex)).ToArray();
         // Cells are decided one after another, and one decided may be the near cell of the next: in key order, the
         // same question on the same data decides alike however the scan's threads happened to merge the groups.
@@ -126,6 +145,14 @@ public static class DisclosureControl
                 .Select(x => new SuppressedCell(r, x.a.Alias)))
             .ToList();
         return new DisclosedResult(result.Batch(ordered), suppressed, Rules(policy, unit, thin, asRows, unkept, spend, request.Project));
+    }
+
+    /// <summary>The shards' partial aggregates of <paramref name="query"/>, merged.</summary>
+    private static PartialAggregate Scan(IReadOnlyList<Dataset> shards, QueryModel query, ExecutionOptions options, CancellationToken cancellationToken)
+    {
+        var merged = shards[0].Partial(query, null, cancellationToken, options: options);
+        foreach (var shard in shards.Skip(1)) merged.Merge(shard.Partial(query, null, cancellationToken, options: options));
+        return merged;
     }
 
     /// <summary>

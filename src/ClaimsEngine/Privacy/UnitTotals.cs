@@ -18,10 +18,11 @@ internal sealed class UnitTotals
 
     private UnitTotals(Dictionary<int, double> caps) => _caps = caps;
 
-    public static UnitTotals Of(Dataset dataset, QueryModel analysts, ReleaseUnit unit) =>
+    /// <summary>The caps of the query's sums over a dataset, or over the shards of one.</summary>
+    public static UnitTotals Of(IReadOnlyList<Dataset> datasets, QueryModel analysts, ReleaseUnit unit) =>
         new(analysts.Select.Select((a, i) => (a, i))
             .Where(x => x.a is { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: not null })
-            .ToDictionary(x => x.i, x => ContributionCap.Of(dataset, analysts.From, x.a.Column!, unit)));
+            .ToDictionary(x => x.i, x => ContributionCap.Of(datasets, analysts.From, x.a.Column!, unit)));
 
     /// <summary>The cap one unit's total is clipped to in a sum of the aggregate's column, which scales its noise.</summary>
     public double Cap(int aggregate) => _caps[aggregate];

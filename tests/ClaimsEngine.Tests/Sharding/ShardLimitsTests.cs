@@ -13,7 +13,8 @@ namespace Claims.Engine.Tests.Sharding;
 /// <summary>
 /// What review 30 broke: a split kept every column file of every partition open, the source's and each shard's, so
 /// it died of "too many open files" at Debian's default limit of 1,024 even for one shard; and each shard drew new
-/// cell keys, so the same question on a copy released fresh noise to average.
+/// cell keys, so the same question on a copy released fresh noise to average. And what the keys carried over make
+/// possible: disclosure control over the merged shards releases exactly what the unsplit dataset releases.
 /// </summary>
 public sealed class ShardLimitsTests(RestrictedFixture fixture) : IClassFixture<RestrictedFixture>, IDisposable
 {
@@ -63,6 +64,54 @@ public sealed class ShardLimitsTests(RestrictedFixture fixture) : IClassFixture<
         string Released(Dataset dataset) => Dump(DisclosureControl.Apply(dataset, QueryParser.Parse(json, dataset.Schema),
             new DisclosureRequest("p", fixture.NewLedger(3), json, DisclosurePolicy.Default, long.MaxValue)).Batch);
         Assert.Equal(Released(fixture.Dataset), Released(copy));
+    }
+
+    [Theory]
+    [InlineData("""{"from": "receipts", "groupBy": ["sex", "age_band"], "select": [{"count": "*", "as": "n"}, {"sum": "total_points", "as": "s"}, {"countDistinct": "patient_id", "as": "p"}]}""")]
+    [InlineData("""{"from": "receipts", "where": {"col": "age", "ge": 40}, "groupBy": ["sex"], "select": [{"avg": "actual_days", "as": "d"}, {"count": "admission_date", "as": "a"}]}""")]
+    [InlineData("""{"from": "receipts", "select": [{"sum": "total_points", "as": "s"}, {"countDistinct": "patient_id", "as": "p"}]}""")]
+    [InlineData("""{"from": "checkups", "groupBy": ["sex"], "select": [{"avg": "hba1c", "as": "h"}, {"count": "hba1c", "as": "measured"}]}""")]
+    [InlineData("""{"from": "drugs", "groupBy": ["drug_class"], "select": [{"sum": "points", "as": "s"}, {"countDistinct": "patient_id", "as": "p"}]}""")]
+    public void Disclosure_control_over_merged_shards_releases_what_the_unsplit_dataset_releases(string json)
+    {
+        DatasetShards.Write(fixture.Dataset, _temp.Combine("three"), 3);
+        var shards = ClusterManifest.Read(_temp.Combine("three")).Open(_temp.Combine("three"));
+        try
+        {
+            var query = QueryParser.Parse(json, fixture.Dataset.Schema);
+            DisclosedResult Released(Func<DisclosureRequest, DisclosedResult> apply) =>
+                apply(new DisclosureRequest("p", fixture.NewLedger(7), json, DisclosurePolicy.Default, long.MaxValue));
+            var whole = Released(request => DisclosureControl.Apply(fixture.Dataset, query, request));
+            var merged = Released(request => DisclosureControl.Apply(shards, query, request, ExecutionOptions.Default));
+            Assert.True(whole.Batch.Length > 0, "nothing released to compare");
+            Assert.Equal(Dump(whole.Batch), Dump(merged.Batch));
+            Assert.Equal(whole.Rules, merged.Rules);
+            Assert.Equal(whole.Suppressed, merged.Suppressed);
+        }
+        finally
+        {
+            foreach (var shard in shards) shard.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Shards_of_different_datasets_are_refused()
+    {
+        DatasetShards.Write(fixture.Dataset, _temp.Combine("a"), 2);
+        Generator.Run(new GenerateOptions { Out = _temp.Combine("other"), Persons = 200, From = 202304, Months = 1, Seed = 2, Access = DatasetAccess.Restricted });
+        var shards = ClusterManifest.Read(_temp.Combine("a")).Open(_temp.Combine("a"));
+        using var other = Dataset.Open(_temp.Combine("other"));
+        try
+        {
+            const string json = """{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""";
+            var error = Assert.Throws<ClaimsException>(() => DisclosureControl.Apply([shards[0], other], QueryParser.Parse(json, other.Schema),
+                new DisclosureRequest("p", fixture.NewLedger(), json, DisclosurePolicy.Default, long.MaxValue), ExecutionOptions.Default));
+            Assert.Contains("these come from different datasets", error.Message);
+        }
+        finally
+        {
+            foreach (var shard in shards) shard.Dispose();
+        }
     }
 
     private static string Dump(RecordBatch batch) => string.Join("\n", Enumerable.Range(0, batch.Length).Select(r =>
