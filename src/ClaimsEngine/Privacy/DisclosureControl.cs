@@ -49,6 +49,9 @@ public static class DisclosureControl
         var dataset = shards[0];
         if (shards.Any(s => RecordKeys.IdentityOf(s.Manifest) != RecordKeys.IdentityOf(dataset.Manifest) || s.Manifest.Access != dataset.Manifest.Access))
             throw new ClaimsException("disclosure control runs over the shards of one dataset: these come from different datasets");
+        // Every shard of one split, once: two splits of a dataset share its keys, and mixed they would count patients twice.
+        if (shards.Count > 1 && !Sharding.DatasetShards.IsWholeSplit(shards.Select(s => s.Manifest.Provenance).ToList()))
+            throw new ClaimsException($"disclosure control runs over every shard of one split, each once: these {shards.Count} are not");
         if (dataset.Manifest.Access == DatasetAccess.Public)
         {
             var merged = Scan(shards, query, options, cancellationToken);

@@ -75,6 +75,15 @@ public static class DatasetShards
         return new ShardSummary(manifest, stopwatch.Elapsed);
     }
 
+    /// <summary>Whether <paramref name="shards"/> are every shard of one split, each once, by their provenance.</summary>
+    internal static bool IsWholeSplit(IReadOnlyList<DatasetProvenance> shards)
+    {
+        static int? Number(DatasetProvenance provenance, string name) =>
+            provenance.Parameters.TryGetValue(name, out var text) && int.TryParse(text, CultureInfo.InvariantCulture, out var value) ? value : null;
+        return shards.All(p => Number(p, "shards") == shards.Count)
+               && shards.Select(p => Number(p, "shard")).Order().SequenceEqual(Enumerable.Range(0, shards.Count).Select(i => (int?)i));
+    }
+
     /// <summary>Each shard's row numbers, in the partition's order.</summary>
     private static int[][] Buckets(int[] shardOf, int shards)
     {

@@ -95,7 +95,7 @@ public sealed class ShardLimitsTests(RestrictedFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void Shards_of_different_datasets_are_refused()
+    public void Shards_of_different_datasets_or_splits_and_incomplete_splits_are_refused()
     {
         DatasetShards.Write(fixture.Dataset, _temp.Combine("a"), 2);
         Generator.Run(new GenerateOptions { Out = _temp.Combine("other"), Persons = 200, From = 202304, Months = 1, Seed = 2, Access = DatasetAccess.Restricted });
@@ -107,6 +107,19 @@ public sealed class ShardLimitsTests(RestrictedFixture fixture) : IClassFixture<
             var error = Assert.Throws<ClaimsException>(() => DisclosureControl.Apply([shards[0], other], QueryParser.Parse(json, other.Schema),
                 new DisclosureRequest("p", fixture.NewLedger(), json, DisclosurePolicy.Default, long.MaxValue), ExecutionOptions.Default));
             Assert.Contains("these come from different datasets", error.Message);
+            // Two splits of one dataset share its keys; mixed, or with a shard left out or given twice, they are refused.
+            DatasetShards.Write(fixture.Dataset, _temp.Combine("b"), 3);
+            var others = ClusterManifest.Read(_temp.Combine("b")).Open(_temp.Combine("b"));
+            try
+            {
+                foreach (var mixed in new[] { [shards[0], others[1]], [shards[0], shards[0]], others.Take(2).ToArray() })
+                    Assert.Contains("over every shard of one split, each once", Assert.Throws<ClaimsException>(() => DisclosureControl.Apply(mixed, QueryParser.Parse(json, other.Schema),
+                        new DisclosureRequest("p", fixture.NewLedger(), json, DisclosurePolicy.Default, long.MaxValue), ExecutionOptions.Default)).Message);
+            }
+            finally
+            {
+                foreach (var shard in others) shard.Dispose();
+            }
         }
         finally
         {
