@@ -33,12 +33,11 @@ public static class QueryExecutor
 
     /// <summary>
     /// The result's rows, one per group, before ordering and limit, each with the group's merged state (the sets
-    /// behind its distinct counts, which disclosure control keys its noise on); its cells are <paramref name="shown"/>'s
-    /// where given (<see cref="PartialAggregate.Finish"/>).
+    /// behind its distinct counts, which disclosure control keys its noise on).
     /// </summary>
     internal static QueryResult Groups(this Dataset dataset, QueryModel query, CancellationToken cancellationToken = default, ScanStatistics? statistics = null,
-        ExecutionOptions? options = null, QueryModel? shown = null) =>
-        dataset.Partial(query, null, cancellationToken, statistics, options).Finish(shown);
+        ExecutionOptions? options = null) =>
+        dataset.Partial(query, null, cancellationToken, statistics, options).Finish();
 
     /// <summary>
     /// Scans <paramref name="partitions"/> of the query's table (all of them when null) into a partial aggregate,
