@@ -37,13 +37,29 @@ internal static class ContributionCap
     /// their totals are the unsplit dataset's, and so is the cap.
     /// </summary>
     public static double Of(IReadOnlyList<Dataset> shards, TableSchema table, ColumnSchema column, ReleaseUnit unit) =>
-        s_caps.GetOrCreateValue(shards[0]).GetOrAdd((table.Name, column.Name, unit.Column.Name, shards.Count),
-            _ => Read([.. shards.SelectMany(s => s.Table(table.Name).Partitions)], column, unit.Column));
+        s_caps.GetOrCreateValue(shards[0]).GetOrAdd((table.Name, column.Name, unit.Column.Name, shards.Count), _ =>
+        {
+            var partitions = shards.SelectMany(s => s.Table(table.Name).Partitions).ToArray();
+            return Of(Sampled(partitions, column, unit.Column, Kept(partitions.Sum(p => (long)p.RowCount))));
+        });
 
-    private static double Read(IReadOnlyList<DatasetPartition> partitions, ColumnSchema column, ColumnSchema unit)
+    /// <summary>The cap from the sampled units' totals, in magnitude (<see cref="Sampled"/>), however many shards they came from.</summary>
+    public static double Of(IReadOnlyCollection<double> totals)
     {
-        var rows = partitions.Sum(p => (long)p.RowCount);
-        var kept = (ulong)Math.Max(1, Math.Min(Shares, Sample * Shares / Math.Max(1, rows)));
+        if (totals.Count == 0) return 1;
+        var sorted = totals.Order().ToArray();
+        return Math.Max(1, sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(Quantile * sorted.Length))]);
+    }
+
+    /// <summary>The share of the <see cref="Shares"/> whose units are sampled from a table of <paramref name="rows"/> rows (over every shard).</summary>
+    public static ulong Kept(long rows) => (ulong)Math.Max(1, Math.Min(Shares, Sample * Shares / Math.Max(1, rows)));
+
+    /// <summary>
+    /// The totals, in magnitude, of the sampled units of <paramref name="partitions"/>: a unit's rows all lie in one
+    /// shard, so each shard's are its share of the unsplit table's sample, and the shards' together are that sample.
+    /// </summary>
+    public static double[] Sampled(IReadOnlyList<DatasetPartition> partitions, ColumnSchema column, ColumnSchema unit, ulong kept)
+    {
         var strings = new GlobalStrings();
         var totals = new Dictionary<long, double>();
         foreach (var partition in partitions)
@@ -63,8 +79,6 @@ internal static class ContributionCap
                 totals[key] = totals.GetValueOrDefault(key) + (values.IsFloat ? BitConverter.Int64BitsToDouble(value) : value);
             }
         }
-        if (totals.Count == 0) return 1;
-        var sorted = totals.Values.Select(Math.Abs).Order().ToArray();
-        return Math.Max(1, sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(Quantile * sorted.Length))]);
+        return [.. totals.Values.Select(Math.Abs)];
     }
 }

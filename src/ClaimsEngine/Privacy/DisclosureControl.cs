@@ -2,6 +2,7 @@ using System.Globalization;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Query;
 using Claims.Engine.Schema;
+using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 
 namespace Claims.Engine.Privacy;
@@ -39,7 +40,7 @@ public static class DisclosureControl
     }
 
     /// <summary>
-    /// Disclosure control over the shards of one dataset (<see cref="Sharding.DatasetShards"/>), as a coordinator runs
+    /// Disclosure control over the shards of one dataset (<see cref="DatasetShards"/>), as a coordinator runs
     /// it: each shard's partial aggregate is scanned, the partials are merged, and every rule runs once on the merged
     /// result, with the source's keys (which every shard carries), patients and caps, so the release is the one the
     /// unsplit dataset gives.
@@ -50,21 +51,31 @@ public static class DisclosureControl
         if (shards.Any(s => RecordKeys.IdentityOf(s.Manifest) != RecordKeys.IdentityOf(dataset.Manifest) || s.Manifest.Access != dataset.Manifest.Access))
             throw new ClaimsException("disclosure control runs over the shards of one dataset: these come from different datasets");
         // Every shard of one split, once: two splits of a dataset share its keys, and mixed they would count patients twice.
-        if (shards.Count > 1 && !Sharding.DatasetShards.IsWholeSplit(shards.Select(s => s.Manifest.Provenance).ToList()))
+        if (shards.Count > 1 && !DatasetShards.IsWholeSplit(shards.Select(s => s.Manifest.Provenance).ToList()))
             throw new ClaimsException($"disclosure control runs over every shard of one split, each once: these {shards.Count} are not");
+        return Apply(new OpenedShards(shards, options), query, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Disclosure control over a cluster's shards (<see cref="ShardedDataset"/>): the scans run where the shards are,
+    /// their partials are merged here, and every rule runs once on the merged result, as over shards in process.
+    /// </summary>
+    public static DisclosedResult Apply(ShardedDataset cluster, string query, DisclosureRequest request, CancellationToken cancellationToken = default) =>
+        Apply(cluster.For(query), QueryParser.Parse(query, cluster.Schema), request, cancellationToken);
+
+    private static DisclosedResult Apply(IShardScans shards, QueryModel query, DisclosureRequest request, CancellationToken cancellationToken)
+    {
+        var dataset = shards.Describing;
         if (dataset.Manifest.Access == DatasetAccess.Public)
-        {
-            var merged = Scan(shards, query, options, cancellationToken);
-            return new DisclosedResult(merged.Finish().Batch(), [], []);
-        }
+            return new DisclosedResult(shards.Partial(query, null, cancellationToken).Finish().Batch(), [], []);
         RestrictedAggregates.Check(query);
         var policy = request.Policy;
         var unit = ReleaseUnit.Of(dataset, query.From);
         var keys = request.Ledger.KeysFor(dataset, request.Project);
 
         var measured = MeasuredQuery.Of(query, unit);
-        var result = Scan(shards, measured.Query, options, cancellationToken).Finish(query);
-        var totals = UnitTotals.Of(shards, query, unit);
+        var result = shards.Partial(query, measured, cancellationToken).Finish(query);
+        var totals = UnitTotals.Of(query, column => shards.Cap(query.From, column, unit));
         var cellKeys = Enumerable.Range(0, result.Count).Select(g => keys.CellKey(result.State(g), measured.UnitIndex)).ToArray();
         // Cells are decided one after another, and one decided may be the near cell of the next: in key order, the
         // same question on the same data decides alike however the scan's threads happened to merge the groups.
@@ -148,14 +159,6 @@ public static class DisclosureControl
                 .Select(x => new SuppressedCell(r, x.a.Alias)))
             .ToList();
         return new DisclosedResult(result.Batch(ordered), suppressed, Rules(policy, unit, thin, asRows, unkept, spend, request.Project));
-    }
-
-    /// <summary>The shards' partial aggregates of <paramref name="query"/>, merged.</summary>
-    private static PartialAggregate Scan(IReadOnlyList<Dataset> shards, QueryModel query, ExecutionOptions options, CancellationToken cancellationToken)
-    {
-        var merged = shards[0].Partial(query, null, cancellationToken, options: options);
-        foreach (var shard in shards.Skip(1)) merged.Merge(shard.Partial(query, null, cancellationToken, options: options));
-        return merged;
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using Claims.Engine.Query;
-using Claims.Engine.Storage;
 
 namespace Claims.Engine.Privacy;
 
@@ -18,11 +17,11 @@ internal sealed class UnitTotals
 
     private UnitTotals(Dictionary<int, double> caps) => _caps = caps;
 
-    /// <summary>The caps of the query's sums over a dataset, or over the shards of one.</summary>
-    public static UnitTotals Of(IReadOnlyList<Dataset> datasets, QueryModel analysts, ReleaseUnit unit) =>
+    /// <summary>The caps of the query's sums, each read by <paramref name="cap"/> (over a dataset, or the shards of one).</summary>
+    public static UnitTotals Of(QueryModel analysts, Func<Schema.ColumnSchema, double> cap) =>
         new(analysts.Select.Select((a, i) => (a, i))
             .Where(x => x.a is { Kind: AggregateKind.Sum or AggregateKind.Avg, Column: not null })
-            .ToDictionary(x => x.i, x => ContributionCap.Of(datasets, analysts.From, x.a.Column!, unit)));
+            .ToDictionary(x => x.i, x => cap(x.a.Column!)));
 
     /// <summary>The cap one unit's total is clipped to in a sum of the aggregate's column, which scales its noise.</summary>
     public double Cap(int aggregate) => _caps[aggregate];

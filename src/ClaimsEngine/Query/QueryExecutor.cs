@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Claims.Engine.Kernels;
 using Apache.Arrow;
 using Claims.Engine.Schema;
@@ -66,22 +67,31 @@ public static class QueryExecutor
         var workers = Math.Max(1, Math.Min(options.Threads ?? Environment.ProcessorCount, work.Length));
         var tables = new Dictionary<GroupKey4, GroupState>[workers];
         var next = -1;
-        Parallel.For(0, workers, options.Parallel(cancellationToken), worker =>
+        try
         {
-            using var width = SimdLevels.Use(options.Simd);
-            var groups = tables[worker] = [];
-            var lastGroups = new LastGroups(query.Select.Count);
-            // A block's selection and its unknown rows, written whole for every block, so one pair serves the worker's
-            // blocks: allocated per block, they were most of what a filtered scan allocated.
-            var selection = new ulong[PredicateEvaluator.Words(dataset.Manifest.BlockRows)];
-            var unknown = new ulong[selection.Length];
-            for (var i = Interlocked.Increment(ref next); i < work.Length && !cancellationToken.IsCancellationRequested; i = Interlocked.Increment(ref next))
+            Parallel.For(0, workers, options.Parallel(cancellationToken), worker =>
             {
-                Scan(plan, evaluator, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, lastGroups, selection, unknown, statistics);
-                // Read once the kernels have run: the width still in force then is the one they ran at.
-                statistics?.Ran(SimdLevels.Active);
-            }
-        });
+                using var width = SimdLevels.Use(options.Simd);
+                var groups = tables[worker] = [];
+                var lastGroups = new LastGroups(query.Select.Count);
+                // A block's selection and its unknown rows, written whole for every block, so one pair serves the worker's
+                // blocks: allocated per block, they were most of what a filtered scan allocated.
+                var selection = new ulong[PredicateEvaluator.Words(dataset.Manifest.BlockRows)];
+                var unknown = new ulong[selection.Length];
+                for (var i = Interlocked.Increment(ref next); i < work.Length && !cancellationToken.IsCancellationRequested; i = Interlocked.Increment(ref next))
+                {
+                    Scan(plan, evaluator, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, lastGroups, selection, unknown, statistics);
+                    // Read once the kernels have run: the width still in force then is the one they ran at.
+                    statistics?.Ran(SimdLevels.Active);
+                }
+            });
+        }
+        catch (AggregateException e)
+        {
+            // A file failing its checksum mid-scan is the store's error naming the file; a wrapper would hide it
+            // from the caller's message (and a cluster could not send the wrapper back at all).
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
         cancellationToken.ThrowIfCancellationRequested();
         var merged = tables[0];
         foreach (var groups in tables.Skip(1))

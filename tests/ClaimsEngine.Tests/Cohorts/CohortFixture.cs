@@ -1,5 +1,7 @@
 using Claims.Engine.Tests.Query;
 
+using Claims.Testing;
+
 namespace Claims.Engine.Tests.Cohorts;
 
 /// <summary>

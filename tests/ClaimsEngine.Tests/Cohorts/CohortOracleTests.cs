@@ -2,6 +2,8 @@ using Claims.Engine.Cohorts;
 using Claims.Engine.Storage;
 using Claims.Engine.Tests.Query;
 
+using Claims.Testing;
+
 namespace Claims.Engine.Tests.Cohorts;
 
 /// <summary>The cohort oracle on the 8,000-person fixture (65,536-row blocks).</summary>

@@ -1,6 +1,8 @@
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
 
+using Claims.Testing;
+
 namespace Claims.Engine.Tests.Query;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Claims.Testing;
+
 namespace Claims.Engine.Tests.Query;
 
 /// <summary>

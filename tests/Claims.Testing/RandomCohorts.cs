@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using Claims.Engine.Schema;
-using Claims.Engine.Tests.Query;
 
-namespace Claims.Engine.Tests.Cohorts;
+namespace Claims.Testing;
 
 /// <summary>
 /// Seeded random cohort definitions, each with SQL for DuckDB that computes the same thing independently: the
@@ -10,7 +9,7 @@ namespace Claims.Engine.Tests.Cohorts;
 /// follows the definition's documented meaning, not the engine's algorithm: subqueries per candidate, months
 /// as year × 12 + month − 1.
 /// </summary>
-internal sealed class RandomCohorts(ClaimsSchema schema, RandomQueries predicates, int seed)
+public sealed class RandomCohorts(ClaimsSchema schema, RandomQueries predicates, int seed)
 {
     private static readonly string[] s_entryTables = ["diagnoses", "drugs", "procedures", "dpc", "receipts", "checkups"];
     private static readonly string[] s_eventTables = ["diagnoses", "drugs", "procedures", "receipts", "checkups"];

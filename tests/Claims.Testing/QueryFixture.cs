@@ -2,9 +2,8 @@ using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 using Claims.SyntheticGen;
 using Claims.SyntheticGen.Model;
-using Claims.Testing;
 
-namespace Claims.Engine.Tests.Query;
+namespace Claims.Testing;
 
 /// <summary>A small generated dataset (3,000 persons, October to March, across a fiscal year) open in the engine and, through its Parquet export, in DuckDB.</summary>
 public class QueryFixture : IDisposable
@@ -17,10 +16,11 @@ public class QueryFixture : IDisposable
     }
 
     /// <param name="blockRows">Rows per zone-map block when not the schema's 65,536, so that partitions span many blocks.</param>
-    protected QueryFixture(int persons, int from, int months, ulong seed, int? blockRows = null)
+    /// <param name="access">Restricted for fixtures that release through disclosure control.</param>
+    protected QueryFixture(int persons, int from, int months, ulong seed, int? blockRows = null, DatasetAccess access = DatasetAccess.Public)
     {
         var schema = blockRows is { } rows ? SchemaCopies.WithBlockRows(_temp.Combine("schema"), rows) : ClaimsSchema.Default;
-        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = persons, From = from, Months = months, Seed = seed }, GeneratorModel.Load(schema));
+        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = persons, From = from, Months = months, Seed = seed, Access = access }, GeneratorModel.Load(schema));
         Dataset = Dataset.Open(_temp.Combine("ds"), schema: schema);
         _oracle.Load(Dataset, Parquet);
     }

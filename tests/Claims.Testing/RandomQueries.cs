@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Claims.Engine.Schema;
 
-namespace Claims.Engine.Tests.Query;
+namespace Claims.Testing;
 
 /// <summary>
 /// Seeded random queries over every table, operator, group-by and aggregate, each with its translation to SQL
 /// for DuckDB over the Parquet export, the independent oracle. Constants are drawn from the data itself (so that
 /// predicates select something) with sometimes a value outside it.
 /// </summary>
-internal sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(string Table, string Column), object[]> samples, int seed)
+public sealed class RandomQueries(ClaimsSchema schema, IReadOnlyDictionary<(string Table, string Column), object[]> samples, int seed)
 {
     private static readonly string[] s_tables = ["receipts", "diagnoses", "procedures", "drugs", "dpc", "checkups"];
     private readonly Random _random = new(seed);

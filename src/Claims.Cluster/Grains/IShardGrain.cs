@@ -1,0 +1,11 @@
+namespace Claims.Cluster.Grains;
+
+/// <summary>
+/// One shard of a split dataset, keyed by the shard's dataset folder as every silo sees it (shared storage). It
+/// runs a coordinator's <see cref="Claims.Engine.Sharding.ShardWork"/> (as its JSON) on the shard and returns the
+/// answer's bytes: a partial aggregate or a cap's sample, which only the coordinator reads.
+/// </summary>
+public interface IShardGrain : IGrainWithStringKey
+{
+    Task<byte[]> Run(string work, CancellationToken cancellationToken);
+}

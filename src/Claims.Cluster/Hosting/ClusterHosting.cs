@@ -1,0 +1,66 @@
+using System.Net;
+using Claims.Cluster.Grains;
+using Claims.Engine;
+using Claims.Engine.Query;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Claims.Cluster.Hosting;
+
+/// <summary>Wires Orleans to <see cref="ClusterSettings"/>: a silo serving shards, or a client sending work to them.</summary>
+public static class ClusterHosting
+{
+    /// <summary>A silo that hosts shard grains over the shards in <paramref name="roots"/>, scanning with <paramref name="execution"/>.</summary>
+    public static ISiloBuilder UseClaimsSilo(this ISiloBuilder silo, ClusterSettings settings, ShardRoots roots, ExecutionOptions execution)
+    {
+        Check(settings);
+        switch (settings.Membership)
+        {
+            case Membership.Localhost:
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,
+                    new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort), settings.ServiceId, settings.ClusterId);
+                break;
+            case Membership.Redis:
+                silo.UseRedisClustering(settings.Redis!)
+                    .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId))
+                    .ConfigureEndpoints(settings.Address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(settings.Address));
+                break;
+        }
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = settings.ProbeTimeout;
+            o.NumMissedProbesLimit = 2;
+        });
+        return silo.AddClaimsShards(roots, execution);
+    }
+
+    /// <summary>The shard grains' services alone, for a silo whose membership is set elsewhere (Orleans' TestCluster).</summary>
+    public static ISiloBuilder AddClaimsShards(this ISiloBuilder silo, ShardRoots roots, ExecutionOptions execution)
+    {
+        silo.Services.AddSingleton(roots).AddSingleton(new ShardExecution(execution));
+        return silo;
+    }
+
+    /// <summary>A client of the cluster: what a coordinator (the CLI, the sandbox in cluster mode) sends its shard work through.</summary>
+    public static IClientBuilder UseClaimsCluster(this IClientBuilder client, ClusterSettings settings)
+    {
+        Check(settings);
+        switch (settings.Membership)
+        {
+            case Membership.Localhost:
+                client.UseLocalhostClustering([.. settings.Gateways], settings.ServiceId, settings.ClusterId);
+                break;
+            case Membership.Redis:
+                client.UseRedisClustering(settings.Redis!)
+                    .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+                break;
+        }
+        return client;
+    }
+
+    private static void Check(ClusterSettings settings)
+    {
+        if (settings.Problem() is { } problem) throw new ClaimsException($"cluster settings: {problem}");
+    }
+}

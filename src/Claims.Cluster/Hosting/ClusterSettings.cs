@@ -1,0 +1,56 @@
+using System.Net;
+
+namespace Claims.Cluster.Hosting;
+
+/// <summary>How silos find each other and clients find the silos.</summary>
+public enum Membership
+{
+    /// <summary>Development: silos on one machine, the membership table held by the primary silo (whose loss ends the cluster).</summary>
+    Localhost,
+
+    /// <summary>Production: the membership table in Redis, so any silo may be lost and silos on any machine join.</summary>
+    Redis,
+}
+
+/// <summary>
+/// One cluster's settings, shared by its silos (<c>claims silo</c>), its clients (<c>claims query --cluster</c>, the
+/// sandbox in cluster mode) and the tests. Defaults are Orleans' ports and a membership that declares a lost silo
+/// dead within a few seconds, which is what the coordinator's retries wait for.
+/// </summary>
+public sealed record ClusterSettings
+{
+    public string ClusterId { get; init; } = "claims";
+
+    public string ServiceId { get; init; } = "claims";
+
+    public Membership Membership { get; init; } = Membership.Localhost;
+
+    /// <summary>The Redis connection string (StackExchange.Redis format, e.g. localhost:6379) for <see cref="Membership.Redis"/>.</summary>
+    public string? Redis { get; init; }
+
+    /// <summary>The address a silo tells the others and the clients to reach it at.</summary>
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    public int SiloPort { get; init; } = 11111;
+
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>Localhost membership: the silo port of the primary silo, which holds the membership table.</summary>
+    public int PrimarySiloPort { get; init; } = 11111;
+
+    /// <summary>Localhost membership, for a client: the silos' gateway ports.</summary>
+    public IReadOnlyList<int> Gateways { get; init; } = [30000];
+
+    /// <summary>How long a silo waits for a probe's answer; a silo missing two in a row is voted dead.</summary>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>What is wrong with these settings, or null.</summary>
+    public string? Problem() => Membership switch
+    {
+        Membership.Redis when string.IsNullOrWhiteSpace(Redis) => "Redis membership needs a connection string (--redis HOST:PORT)",
+        _ when SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || PrimarySiloPort is < 1 or > 65535 => "ports run from 1 to 65535",
+        _ when Gateways.Count == 0 || Gateways.Any(p => p is < 1 or > 65535) => "a client needs at least one gateway port, each from 1 to 65535",
+        _ when ProbeTimeout <= TimeSpan.Zero => "the probe timeout must be positive",
+        _ => null,
+    };
+}

@@ -1,0 +1,15 @@
+namespace Claims.Engine.Sharding;
+
+/// <summary>
+/// Carries a coordinator's <see cref="ShardWork"/> to every shard of a split and brings back each one's answer:
+/// Orleans grains in a cluster (Claims.Cluster), or anything else that can reach the shards. It owns how a shard
+/// is reached, retried when its host is lost, and given up on at the deadline the token carries.
+/// </summary>
+public interface IShardTransport
+{
+    /// <summary>
+    /// Each shard's answer to <paramref name="work"/>, in the order of <paramref name="shards"/> (the shards' dataset
+    /// folders, as every host sees them); fails if any shard cannot answer.
+    /// </summary>
+    Task<IReadOnlyList<byte[]>> ScatterAsync(IReadOnlyList<string> shards, ShardWork work, CancellationToken cancellationToken);
+}

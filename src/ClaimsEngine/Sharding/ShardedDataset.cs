@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Apache.Arrow;
+using Claims.Engine.Privacy;
+using Claims.Engine.Query;
+using Claims.Engine.Schema;
+using Claims.Engine.Storage;
+
+namespace Claims.Engine.Sharding;
+
+/// <summary>
+/// A split dataset (<see cref="DatasetShards"/>) as its coordinator sees it: the cluster manifest and every shard's
+/// manifest, read from the storage the shards live on, and a transport that runs each query's scan on the shards
+/// (<see cref="IShardTransport"/>). Only shard 0 is opened here, for its schema and manifest; no column file is read
+/// in this process. Queries scatter one <see cref="ShardWork"/>, merge the partial aggregates the shards send back and
+/// finish once; <see cref="DisclosureControl.Apply(ShardedDataset, string, DisclosureRequest, CancellationToken)"/>
+/// runs every rule on the merged result only, so a shard's partial never reaches a caller.
+/// </summary>
+public sealed class ShardedDataset : IDisposable
+{
+    private readonly IShardTransport _transport;
+    private readonly ConcurrentDictionary<(string Table, string Column), double> _caps = new();
+
+    private ShardedDataset(string directory, ClusterManifest cluster, Dataset describing, IShardTransport transport)
+    {
+        Directory = directory;
+        Cluster = cluster;
+        Describing = describing;
+        _transport = transport;
+        Shards = [.. cluster.Shards.Select(s => Path.Combine(directory, s.Path))];
+    }
+
+    /// <summary>The cluster's folder, as this process sees it.</summary>
+    public string Directory { get; }
+
+    public ClusterManifest Cluster { get; }
+
+    /// <summary>The shards' dataset folders, in the cluster manifest's order: what the transport addresses.</summary>
+    public IReadOnlyList<string> Shards { get; }
+
+    public ClaimsSchema Schema => Describing.Schema;
+
+    public DatasetManifest Manifest => Describing.Manifest;
+
+    internal Dataset Describing { get; }
+
+    /// <summary>
+    /// Opens the cluster in <paramref name="directory"/> (its cluster.json) for queries through <paramref name="transport"/>.
+    /// Every shard's manifest must be one shard of the same split, each once, of the same dataset: anything else would
+    /// count patients twice or key two datasets' cells alike.
+    /// </summary>
+    public static ShardedDataset Open(string directory, IShardTransport transport, ClaimsSchema? schema = null)
+    {
+        directory = Path.GetFullPath(directory);
+        var cluster = ClusterManifest.Read(directory);
+        if (cluster.Shards.Count == 0) throw new StoreException(Path.Combine(directory, ClusterManifest.FileName), "names no shards");
+        var manifests = cluster.Shards.Select(s => DatasetManifest.Read(Path.Combine(directory, s.Path))).ToList();
+        if (!DatasetShards.IsWholeSplit([.. manifests.Select(m => m.Provenance)]))
+            throw new StoreException(Path.Combine(directory, ClusterManifest.FileName), $"its {manifests.Count} shards are not every shard of one split, each once");
+        if (manifests.Any(m => RecordKeys.IdentityOf(m) != RecordKeys.IdentityOf(manifests[0]) || m.Access != cluster.Access))
+            throw new StoreException(Path.Combine(directory, ClusterManifest.FileName), "its shards come from different datasets or differ in access");
+        var describing = Dataset.Open(Path.Combine(directory, cluster.Shards[0].Path), schema: schema);
+        return new ShardedDataset(directory, cluster, describing, transport);
+    }
+
+    /// <summary>Runs a JSON query over every shard, without disclosure control (public data, or the engine's own use).</summary>
+    public RecordBatch Execute(string query, CancellationToken cancellationToken = default)
+    {
+        var model = QueryParser.Parse(query, Schema);
+        return For(query).Partial(model, null, cancellationToken).Finish().Batch();
+    }
+
+    /// <summary>The scans of one question, sent as its text: each shard binds it as this process did.</summary>
+    internal IShardScans For(string query) => new Scans(this, query);
+
+    public void Dispose() => Describing.Dispose();
+
+    private byte[][] Scatter(ShardWork work, CancellationToken cancellationToken)
+    {
+        // The engine's API is synchronous (a scan blocks its caller's thread here as it does in process); the wait is
+        // on the transport's tasks, which need no thread of this one.
+        var answers = _transport.ScatterAsync(Shards, work, cancellationToken).GetAwaiter().GetResult();
+        if (answers.Count != Shards.Count) throw new ClaimsException($"the cluster answered {answers.Count} of {Shards.Count} shards");
+        return [.. answers];
+    }
+
+    private sealed class Scans(ShardedDataset cluster, string text) : IShardScans
+    {
+        public Dataset Describing => cluster.Describing;
+
+        public PartialAggregate Partial(QueryModel query, MeasuredQuery? measured, CancellationToken cancellationToken)
+        {
+            var answers = cluster.Scatter(new ShardWork(measured is null ? ShardWorkKind.Partial : ShardWorkKind.MeasuredPartial, text), cancellationToken);
+            var scanned = measured?.Query ?? query;
+            PartialAggregate? merged = null;
+            for (var s = 0; s < answers.Length; s++)
+            {
+                PartialAggregate partial;
+                try
+                {
+                    partial = PartialAggregate.ReadFrom(new MemoryStream(answers[s], writable: false), scanned);
+                }
+                catch (ClaimsException e)
+                {
+                    throw new ClaimsException($"shard {cluster.Cluster.Shards[s].Path}: {e.Message}");
+                }
+                if (merged is null) merged = partial;
+                else merged.Merge(partial);
+            }
+            return merged!;
+        }
+
+        public double Cap(TableSchema table, ColumnSchema column, ReleaseUnit unit) =>
+            cluster._caps.GetOrAdd((table.Name, column.Name), _ =>
+            {
+                var rows = cluster.Cluster.Shards.Sum(s => s.Rows.GetValueOrDefault(table.Name));
+                var samples = cluster.Scatter(new ShardWork(ShardWorkKind.CapSample, text, table.Name, column.Name, rows), CancellationToken.None);
+                return ContributionCap.Of([.. samples.SelectMany(b => MemoryMarshal.Cast<byte, double>(b).ToArray())]);
+            });
+    }
+}

@@ -1,0 +1,105 @@
+using Claims.Cluster.Coordinator;
+using Claims.Engine;
+using Claims.Engine.Query;
+using Claims.Engine.Sharding;
+using Orleans.Runtime;
+
+namespace Claims.Cluster.Tests;
+
+/// <summary>Its own cluster, since these kill silos and break shards.</summary>
+[CollectionDefinition(Name)]
+public sealed class FaultyClusterData : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster faults";
+}
+
+/// <summary>
+/// The issue's faults: a silo killed while queries run (the lost shards are retried on the survivors and the answers
+/// equal the single node's), a deadline and a cancellation that reach the shards, a shard whose file fails its
+/// checksum (named, while other datasets keep answering).
+/// </summary>
+[Collection(FaultyClusterData.Name)]
+public sealed class ClusterFaultTests(ClusterFixture fixture)
+{
+    private const string Query = """{"from": "receipts", "groupBy": ["sex", "age_band"], "select": [{"count": "*", "as": "n"}, {"sum": "total_points", "as": "s"}, {"countDistinct": "patient_id", "as": "p"}]}""";
+
+    [Fact]
+    public async Task A_silo_killed_while_queries_run_loses_no_answer_and_every_answer_equals_the_single_node_s()
+    {
+        var (cluster, transport) = fixture.Open(new ScatterOptions(TimeSpan.FromMinutes(2), 20, TimeSpan.FromMilliseconds(500)));
+        using var _ = cluster;
+        var expected = ClusterQueryTests.Rows(fixture.Dataset.Execute(Query));
+        // Every shard's grain active somewhere before the kill, so the silo killed holds some of them.
+        Assert.Equal(expected, ClusterQueryTests.Rows(cluster.Execute(Query)));
+        var victim = fixture.Cluster.SecondarySilos[0];
+        var hosted = await Activations(victim.SiloAddress);
+        Assert.True(hosted > 0, "the silo to kill hosts no shard");
+
+        using var stop = new CancellationTokenSource();
+        var answers = 0;
+        var queries = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Assert.Equal(expected, ClusterQueryTests.Rows(cluster.Execute(Query)));
+                answers++;
+            }
+        });
+        await Task.Delay(200);
+        await fixture.Cluster.KillSiloAsync(victim);
+        var killedAt = answers;
+        // Long enough for the membership to declare the silo dead and the queries to find its shards elsewhere.
+        while (answers < killedAt + 20 && !queries.IsCompleted) await Task.Delay(100);
+        stop.Cancel();
+        await queries;
+        Assert.True(transport.Retries > 0, "no call was lost to the killed silo, so nothing was retried");
+        Assert.DoesNotContain(victim.SiloAddress, await Hosts());
+
+        // Restarted, the cluster takes a silo again and keeps answering alike.
+        await fixture.Cluster.StartAdditionalSiloAsync();
+        Assert.Equal(expected, ClusterQueryTests.Rows(cluster.Execute(Query)));
+    }
+
+    [Fact]
+    public void A_deadline_and_a_cancellation_reach_the_query()
+    {
+        var (cluster, _) = fixture.Open(new ScatterOptions(TimeSpan.FromTicks(1), 1, TimeSpan.Zero));
+        using (cluster)
+            Assert.Contains("did not answer within", Assert.Throws<ClaimsException>(() => cluster.Execute(Query)).Message);
+        var (patient, _) = fixture.Open();
+        using (patient)
+        using (var cancelled = new CancellationTokenSource())
+        {
+            cancelled.Cancel();
+            Assert.ThrowsAny<OperationCanceledException>(() => patient.Execute(Query, cancelled.Token));
+        }
+    }
+
+    [Fact]
+    public void A_shard_whose_file_fails_its_checksum_fails_the_query_naming_shard_and_file_and_other_datasets_keep_answering()
+    {
+        var broken = Path.Combine(Path.GetDirectoryName(fixture.ClusterDirectory)!, "broken-" + Guid.NewGuid().ToString("N")[..8]);
+        DatasetShards.Write(fixture.Dataset, broken, 2);
+        var file = Directory.EnumerateFiles(Path.Combine(broken, "shard-01"), "total_points.col", SearchOption.AllDirectories).First();
+        var bytes = File.ReadAllBytes(file);
+        bytes[^1] ^= 0x5A;
+        File.WriteAllBytes(file, bytes);
+
+        using var cluster = ShardedDataset.Open(broken, new GrainTransport(fixture.Cluster.Client));
+        var error = Assert.Throws<ClaimsException>(() => cluster.Execute(Query));
+        Assert.Contains("shard-01", error.Message);
+        Assert.Contains("total_points.col", error.Message);
+
+        var (healthy, _) = fixture.Open();
+        using (healthy)
+            Assert.Equal(ClusterQueryTests.Rows(fixture.Dataset.Execute(Query)), ClusterQueryTests.Rows(healthy.Execute(Query)));
+    }
+
+    private async Task<int> Activations(SiloAddress silo) =>
+        (await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(hostsIds: [silo]))
+        .Count(s => s.GrainType.Contains("ShardGrain", StringComparison.Ordinal));
+
+    private async Task<HashSet<SiloAddress>> Hosts() =>
+        [.. (await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+            .Where(s => s.GrainType.Contains("ShardGrain", StringComparison.Ordinal)).Select(s => s.SiloAddress)];
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Apache.Arrow;
+using Claims.Engine;
+using Claims.Engine.Privacy;
+using Claims.Engine.Query;
+using Claims.Testing;
+
+namespace Claims.Cluster.Tests;
+
+/// <summary>
+/// The cluster against the single node: six shards on three silos answer the oracle's random queries, and release
+/// under disclosure control, exactly as the unsplit dataset does in one process.
+/// </summary>
+[Collection(ClusterData.Name)]
+public sealed class ClusterQueryTests(ClusterFixture fixture)
+{
+    [Fact]
+    public void Random_queries_through_three_silos_equal_the_single_node_engine()
+    {
+        var (cluster, _) = fixture.Open();
+        using var _ = cluster;
+        var generator = new RandomQueries(fixture.Dataset.Schema, fixture.Samples(), seed: 1616);
+        var nonEmpty = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            var c = generator.Next();
+            var expected = Rows(fixture.Dataset.Execute(c.Json));
+            var actual = Rows(cluster.Execute(c.Json));
+            if (expected.Count > 0) nonEmpty++;
+            if (!c.Ordered)
+            {
+                expected.Sort(StringComparer.Ordinal);
+                actual.Sort(StringComparer.Ordinal);
+            }
+            Assert.True(expected.SequenceEqual(actual), $"query {i}: {c.Json}\nsingle node:\n{string.Join("\n", expected)}\ncluster:\n{string.Join("\n", actual)}");
+        }
+        Assert.True(nonEmpty >= 30, $"only {nonEmpty} of 40 queries returned rows");
+    }
+
+    [Theory]
+    [InlineData("""{"from": "receipts", "groupBy": ["sex", "age_band"], "select": [{"count": "*", "as": "n"}, {"sum": "total_points", "as": "s"}, {"countDistinct": "patient_id", "as": "p"}]}""")]
+    [InlineData("""{"from": "receipts", "where": {"col": "age", "ge": 40}, "groupBy": ["sex"], "select": [{"avg": "actual_days", "as": "d"}, {"count": "admission_date", "as": "a"}]}""")]
+    [InlineData("""{"from": "receipts", "select": [{"sum": "total_points", "as": "s"}, {"countDistinct": "patient_id", "as": "p"}]}""")]
+    [InlineData("""{"from": "checkups", "groupBy": ["sex"], "select": [{"avg": "hba1c", "as": "h"}, {"count": "hba1c", "as": "measured"}]}""")]
+    [InlineData("""{"from": "drugs", "groupBy": ["drug_class"], "select": [{"sum": "points", "as": "s"}, {"countDistinct": "patient_id", "as": "p"}], "orderBy": [{"col": "s", "desc": true}], "limit": 5}""")]
+    [InlineData("""{"from": "diagnoses", "groupBy": ["icd10"], "select": [{"count": "*", "as": "n"}]}""")]
+    public void Disclosure_control_on_the_merged_result_equals_single_node_disclosure_control(string json)
+    {
+        var (cluster, _) = fixture.Open();
+        using var _ = cluster;
+        DisclosedResult Released(Func<DisclosureRequest, DisclosedResult> apply) =>
+            apply(new DisclosureRequest("p", fixture.NewLedger(7), json, DisclosurePolicy.Default, long.MaxValue));
+        var single = Released(request => DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(json, fixture.Dataset.Schema), request));
+        var merged = Released(request => DisclosureControl.Apply(cluster, json, request));
+        Assert.True(single.Batch.Length > 0, "nothing released to compare");
+        Assert.Equal(Rows(single.Batch), Rows(merged.Batch));
+        Assert.Equal(single.Rules, merged.Rules);
+        Assert.Equal(single.Suppressed, merged.Suppressed);
+    }
+
+    [Fact]
+    public void A_query_the_shards_cannot_bind_fails_naming_what_is_wrong_and_the_cluster_keeps_answering()
+    {
+        var (cluster, _) = fixture.Open();
+        using var _ = cluster;
+        var error = Assert.Throws<QueryException>(() => cluster.Execute("""{"from": "receipts", "select": [{"sum": "no_such", "as": "s"}]}"""));
+        Assert.Contains("no_such", error.Message);
+        Assert.Equal(Rows(fixture.Dataset.Execute("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""")),
+            Rows(cluster.Execute("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""")));
+    }
+
+    /// <summary>Each row as text, floats to 12 significant digits (sums of floats depend on the order of addition).</summary>
+    internal static List<string> Rows(RecordBatch batch) =>
+        [.. Enumerable.Range(0, batch.Length).Select(r => string.Join(" | ", Enumerable.Range(0, batch.ColumnCount).Select(c =>
+            ArrowValues.Value(batch.Column(c), r) switch
+            {
+                null => "NULL",
+                double d => d.ToString("G12", CultureInfo.InvariantCulture),
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                var v => v.ToString(),
+            })))];
+}
