@@ -23,6 +23,7 @@ public static class ClaimsCli
             LinkCommand.Create(console),
             SampleCommand.Create(console),
             ShardCommand.Create(console),
+            SiloCommand.Create(console),
             QueryCommand.Create(console, input ?? Console.In, error),
             CohortCommand.Create(console, input ?? Console.In),
             TrainCommand.Create(console, input ?? Console.In),

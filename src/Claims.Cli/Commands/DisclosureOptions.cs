@@ -68,9 +68,13 @@ internal sealed class DisclosureOptions(string projectDescription = "The project
     private DisclosurePolicy Policy(ParseResult parse) => new(parse.GetValue(Threshold), parse.GetValue(Margin));
 
     /// <summary>The release request for <paramref name="dataset"/>, which names the project only when the dataset is restricted.</summary>
-    public DisclosureRequest Request(ParseResult parse, Dataset dataset, string description) => new(
-        dataset.Manifest.Access != DatasetAccess.Restricted ? parse.GetValue(Project) ?? "" : parse.GetValue(Project)
-            ?? throw new Engine.ClaimsException($"--project: dataset '{dataset.Directory}' is restricted: name the project the results are released to"),
+    public DisclosureRequest Request(ParseResult parse, Dataset dataset, string description) =>
+        Request(parse, dataset.Manifest.Access, dataset.Directory, description);
+
+    /// <summary>The request for a dataset of <paramref name="access"/> at <paramref name="directory"/> (a split one's folder, for one queried through its cluster).</summary>
+    public DisclosureRequest Request(ParseResult parse, DatasetAccess access, string directory, string description) => new(
+        access != DatasetAccess.Restricted ? parse.GetValue(Project) ?? "" : parse.GetValue(Project)
+            ?? throw new Engine.ClaimsException($"--project: dataset '{directory}' is restricted: name the project the results are released to"),
         new ReleaseLedger(parse.GetValue(Releases) ?? DefaultReleases()), description, Policy(parse), parse.GetValue(Budget));
 
     private static string DefaultReleases()

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Apache.Arrow;
+using Claims.Cluster.Coordinator;
+using Claims.Cluster.Hosting;
 using Claims.Engine.Extracts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
@@ -16,23 +18,29 @@ internal static class QueryCommand
     public static Command Create(IAnsiConsole console, TextReader input, TextWriter error)
     {
         var data = CommonOptions.Data();
+        data.Required = false;
         var period = CommonOptions.Period();
+        var cluster = new Option<string?>("--cluster") { Description = "Query a split dataset (the folder holding cluster.json) through its cluster's silos instead of --data" };
+        var gateways = new Option<string>("--gateways") { Description = "With --cluster and localhost membership: the silos' gateway ports, comma-separated", DefaultValueFactory = _ => "30000" };
+        var deadline = new Option<int>("--deadline") { Description = "With --cluster: seconds the shards have to answer, retries of a lost silo included", DefaultValueFactory = _ => 300 };
+        var clusterFlags = new ClusterFlags();
         var query = new Option<string>("--query") { Description = "The query file, or - to read it from standard input", Required = true };
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
         var execution = new ExecutionFlags();
         var disclosure = new DisclosureOptions();
-        var command = new Command("query", "Run a JSON query over a dataset") { data, period, query, format };
+        var command = new Command("query", "Run a JSON query over a dataset, or over a split dataset through its cluster") { data, period, query, format, cluster, gateways, deadline };
         execution.AddTo(command);
+        clusterFlags.AddTo(command);
         disclosure.AddTo(command);
         command.SetAction(parse =>
         {
             var json = CommonOptions.ReadText(parse.GetValue(query)!, input, "--query");
-            using var opened = Dataset.Open(parse.GetValue(data)!);
-            var dataset = CommonOptions.InPeriod(opened, parse.GetValue(period));
-            var model = QueryParser.Parse(json, dataset.Schema);
-            var restricted = dataset.Manifest.Access == DatasetAccess.Restricted;
-            var result = DisclosureControl.Apply(dataset, model, disclosure.Request(parse, dataset, json), execution.Options(parse));
+            var (result, restricted) = parse.GetValue(cluster) is { } split
+                ? ThroughCluster(split)
+                : parse.GetValue(data) is { } directory
+                    ? OnThisMachine(directory)
+                    : throw new Engine.ClaimsException("name the dataset: --data DIR, or --cluster DIR for a split dataset queried through its silos");
             var writer = console.Profile.Out.Writer;
             switch (parse.GetValue(format))
             {
@@ -46,6 +54,34 @@ internal static class QueryCommand
                 default: WriteTable(console, result); break;
             }
             return 0;
+
+            (DisclosedResult, bool) OnThisMachine(string directory)
+            {
+                using var opened = Dataset.Open(directory);
+                var dataset = CommonOptions.InPeriod(opened, parse.GetValue(period));
+                var model = QueryParser.Parse(json, dataset.Schema);
+                return (DisclosureControl.Apply(dataset, model, disclosure.Request(parse, dataset, json), execution.Options(parse)),
+                    dataset.Manifest.Access == DatasetAccess.Restricted);
+            }
+
+            (DisclosedResult, bool) ThroughCluster(string split)
+            {
+                if (parse.GetValue(data) is not null) throw new Engine.ClaimsException("--data and --cluster: name one dataset, not both");
+                if (parse.GetValue(period) is not null) throw new Engine.ClaimsException("--period is not available with --cluster yet: query the split dataset whole");
+                if (parse.GetValue(deadline) < 1) throw new Engine.ClaimsException($"--deadline: must be at least 1 second, not {parse.GetValue(deadline)}");
+                var settings = clusterFlags.Settings(parse) with { Gateways = ClusterFlags.Ports(parse.GetValue(gateways)!, "--gateways") };
+                var connection = ClusterConnection.ConnectAsync(settings).GetAwaiter().GetResult();
+                try
+                {
+                    using var sharded = connection.Open(split, ScatterOptions.Default with { Deadline = TimeSpan.FromSeconds(parse.GetValue(deadline)) });
+                    return (DisclosureControl.Apply(sharded, json, disclosure.Request(parse, sharded.Manifest.Access, sharded.Directory, json)),
+                        sharded.Manifest.Access == DatasetAccess.Restricted);
+                }
+                finally
+                {
+                    connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
+            }
         });
         return command;
     }

@@ -41,6 +41,9 @@ public sealed record ClusterSettings
     /// <summary>Localhost membership, for a client: the silos' gateway ports.</summary>
     public IReadOnlyList<int> Gateways { get; init; } = [30000];
 
+    /// <summary>How long a client looks for a gateway before it says the cluster is not there.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a silo waits for a probe's answer; a silo missing two in a row is voted dead.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -50,7 +53,7 @@ public sealed record ClusterSettings
         Membership.Redis when string.IsNullOrWhiteSpace(Redis) => "Redis membership needs a connection string (--redis HOST:PORT)",
         _ when SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || PrimarySiloPort is < 1 or > 65535 => "ports run from 1 to 65535",
         _ when Gateways.Count == 0 || Gateways.Any(p => p is < 1 or > 65535) => "a client needs at least one gateway port, each from 1 to 65535",
-        _ when ProbeTimeout <= TimeSpan.Zero => "the probe timeout must be positive",
+        _ when ProbeTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero => "timeouts must be positive",
         _ => null,
     };
 }

@@ -1,0 +1,98 @@
+using Claims.Cluster.Hosting;
+using Claims.Engine.Query;
+using Claims.Testing;
+
+namespace Claims.Cluster.Tests;
+
+/// <summary>
+/// The cluster as it is deployed: three `claims silo` processes on loopback with their membership in Redis (a real
+/// provider, apt's redis-server), this process as the cluster's client and `claims query --cluster` as a process.
+/// A silo killed with SIGKILL while queries run costs no answer and changes none; restarted, it joins again.
+/// </summary>
+[Collection(ClusterData.Name)]
+public sealed class SiloProcessTests(ClusterFixture fixture) : IAsyncLifetime
+{
+    private const string Query = """{"from": "receipts", "groupBy": ["sex", "age_band"], "select": [{"count": "*", "as": "n"}, {"sum": "total_points", "as": "s"}, {"countDistinct": "patient_id", "as": "p"}]}""";
+
+    private readonly string _clusterId = "claims-test-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly int _redisPort = RealProcess.FreePort();
+    private readonly List<RealProcess> _processes = [];
+    private RealProcess? _redis;
+
+    public async Task InitializeAsync() => _redis = await RealProcess.Redis(_redisPort);
+
+    [Fact]
+    public async Task Three_silo_processes_with_Redis_membership_answer_as_one_node_and_survive_a_killed_silo()
+    {
+        var silos = new List<(RealProcess Process, string[] Args)>();
+        for (var i = 0; i < 3; i++) silos.Add(await Silo());
+        var settings = new ClusterSettings { Membership = Membership.Redis, Redis = $"127.0.0.1:{_redisPort}", ClusterId = _clusterId, ServiceId = _clusterId };
+        await using var connection = await ClusterConnection.ConnectAsync(settings);
+        using var cluster = connection.Open(fixture.ClusterDirectory, new Coordinator.ScatterOptions(TimeSpan.FromMinutes(2), 30, TimeSpan.FromMilliseconds(500)));
+        var expected = ClusterQueryTests.Rows(fixture.Dataset.Execute(Query));
+        Assert.Equal(expected, ClusterQueryTests.Rows(cluster.Execute(Query)));
+        Assert.Equal(3, (await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count);
+
+        // The query command as a process, through the same silos.
+        var query = Path.Combine(Path.GetDirectoryName(fixture.ClusterDirectory)!, $"query-{_clusterId}.json");
+        File.WriteAllText(query, """{"from": "receipts", "groupBy": ["sex"], "select": [{"count": "*", "as": "n"}]}""");
+        var (code, output) = await RealProcess.Run("query", "--cluster", fixture.ClusterDirectory, "--membership", "redis", "--redis", settings.Redis,
+            "--cluster-id", _clusterId, "--query", query, "--project", "p", "--releases", Path.Combine(Path.GetDirectoryName(query)!, $"releases-{_clusterId}"), "--format", "csv");
+        Assert.True(code == 0, output);
+        Assert.StartsWith("sex,n", output);
+
+        using var stop = new CancellationTokenSource();
+        var answers = 0;
+        var queries = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Assert.Equal(expected, ClusterQueryTests.Rows(cluster.Execute(Query)));
+                Interlocked.Increment(ref answers);
+            }
+        });
+        while (answers < 3) await Task.Delay(50);
+        silos[1].Process.Kill();
+        var killedAt = answers;
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (answers < killedAt + 20 && !queries.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(100);
+        stop.Cancel();
+        await queries;
+        Assert.True(answers >= killedAt + 20, $"only {answers - killedAt} answers in 90 s after the kill");
+
+        // Restarted on the same ports, it joins the cluster again and the answers stay the same.
+        silos[1] = (await RealProcess.Claims("silo ready", silos[1].Args), silos[1].Args);
+        _processes.Add(silos[1].Process);
+        var joined = DateTime.UtcNow.AddSeconds(60);
+        while ((await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count < 3 && DateTime.UtcNow < joined) await Task.Delay(250);
+        Assert.Equal(3, (await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count);
+        Assert.Equal(expected, ClusterQueryTests.Rows(cluster.Execute(Query)));
+    }
+
+    [Fact]
+    public async Task A_query_command_with_no_silo_to_reach_says_which_cluster_it_looked_for()
+    {
+        var query = Path.Combine(Path.GetDirectoryName(fixture.ClusterDirectory)!, $"count-{_clusterId}.json");
+        File.WriteAllText(query, """{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""");
+        var (code, output) = await RealProcess.Run("query", "--cluster", fixture.ClusterDirectory, "--gateways", RealProcess.FreePort().ToString(),
+            "--cluster-id", _clusterId, "--query", query, "--project", "p");
+        Assert.Equal(2, code);
+        Assert.Contains($"no silo of cluster '{_clusterId}' answered", output);
+    }
+
+    private async Task<(RealProcess, string[])> Silo()
+    {
+        string[] args = ["silo", "--shards", Path.GetDirectoryName(fixture.ClusterDirectory)!, "--membership", "redis", "--redis", $"127.0.0.1:{_redisPort}",
+            "--cluster-id", _clusterId, "--silo-port", RealProcess.FreePort().ToString(), "--gateway-port", RealProcess.FreePort().ToString(), "--threads", "1"];
+        var silo = await RealProcess.Claims("silo ready", args);
+        _processes.Add(silo);
+        return (silo, args);
+    }
+
+    public Task DisposeAsync()
+    {
+        foreach (var process in _processes) process.Dispose();
+        _redis?.Dispose();
+        return Task.CompletedTask;
+    }
+}
