@@ -6,7 +6,13 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# Nothing beyond the SDK is needed yet: DuckDB and ParquetSharp ship their native libraries in their NuGet packages.
+# DuckDB and ParquetSharp ship their native libraries in their NuGet packages. The cluster's real-process tests keep
+# their membership in Redis, which Debian packages.
+if ! command -v redis-server >/dev/null; then
+  as_root=(); [[ $(id -u) == 0 ]] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq redis-server >/dev/null \
+    || { echo "could not install redis-server (apt-get as root), which the cluster tests need" >&2; echo "tests: 0 passed, 1 failed"; exit 1; }
+fi
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
