@@ -3,6 +3,7 @@ using Apache.Arrow;
 using Claims.Engine;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
+using Claims.Engine.Storage;
 using Claims.Testing;
 
 namespace Claims.Cluster.Tests;
@@ -56,6 +57,22 @@ public sealed class ClusterQueryTests(ClusterFixture fixture)
         Assert.Equal(Rows(single.Batch), Rows(merged.Batch));
         Assert.Equal(single.Rules, merged.Rules);
         Assert.Equal(single.Suppressed, merged.Suppressed);
+    }
+
+    [Fact]
+    public void A_project_s_period_releases_through_the_cluster_what_it_releases_on_one_node()
+    {
+        const string json = """{"from": "receipts", "groupBy": ["sex"], "select": [{"sum": "total_points", "as": "s"}, {"count": "*", "as": "n"}]}""";
+        var (cluster, _) = fixture.Open();
+        using var _ = cluster;
+        var months = new MonthRange(202305, 202306);
+        var single = DisclosureControl.Apply(fixture.Dataset.Period(months), QueryParser.Parse(json, fixture.Dataset.Schema),
+            new DisclosureRequest("p", fixture.NewLedger(9), json, DisclosurePolicy.Default, long.MaxValue));
+        var merged = DisclosureControl.Apply(cluster.Period(months), json, new DisclosureRequest("p", fixture.NewLedger(9), json, DisclosurePolicy.Default, long.MaxValue));
+        Assert.Equal(Rows(single.Batch), Rows(merged.Batch));
+        // Not the whole dataset's answer: the period reached the shards.
+        Assert.NotEqual(Rows(fixture.Dataset.Execute(json)), Rows(cluster.Period(months).Execute(json)));
+        Assert.Equal(Rows(fixture.Dataset.Period(months).Execute(json)), Rows(cluster.Period(months).Execute(json)));
     }
 
     [Fact]

@@ -17,12 +17,15 @@ internal static class CommonOptions
     };
 
     /// <summary>The dataset through <see cref="Period"/>'s months, or whole when the option is absent.</summary>
-    public static Engine.Storage.Dataset InPeriod(Engine.Storage.Dataset dataset, string? period)
+    public static Engine.Storage.Dataset InPeriod(Engine.Storage.Dataset dataset, string? period) =>
+        period is null ? dataset : dataset.Period(Months(period));
+
+    /// <summary>FROM..TO as <see cref="Period"/> takes it.</summary>
+    public static Engine.Storage.MonthRange Months(string period)
     {
-        if (period is null) return dataset;
         var parts = period.Split("..");
         if (parts.Length != 2) throw new Engine.ClaimsException($"--period '{period}' is not FROM..TO (e.g. 2023-04..2024-03)");
-        return dataset.Period(new Engine.Storage.MonthRange(ParseMonth(parts[0], "--period"), ParseMonth(parts[1], "--period")));
+        return new Engine.Storage.MonthRange(ParseMonth(parts[0], "--period"), ParseMonth(parts[1], "--period"));
     }
 
     /// <summary>YYYY-MM (or YYYYMM) to YYYYMM.</summary>

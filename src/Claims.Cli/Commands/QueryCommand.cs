@@ -67,13 +67,13 @@ internal static class QueryCommand
             (DisclosedResult, bool) ThroughCluster(string split)
             {
                 if (parse.GetValue(data) is not null) throw new Engine.ClaimsException("--data and --cluster: name one dataset, not both");
-                if (parse.GetValue(period) is not null) throw new Engine.ClaimsException("--period is not available with --cluster yet: query the split dataset whole");
                 if (parse.GetValue(deadline) < 1) throw new Engine.ClaimsException($"--deadline: must be at least 1 second, not {parse.GetValue(deadline)}");
                 var settings = clusterFlags.Settings(parse) with { Gateways = ClusterFlags.Ports(parse.GetValue(gateways)!, "--gateways") };
                 var connection = ClusterConnection.ConnectAsync(settings).GetAwaiter().GetResult();
                 try
                 {
-                    using var sharded = connection.Open(split, ScatterOptions.Default with { Deadline = TimeSpan.FromSeconds(parse.GetValue(deadline)) });
+                    using var opened = connection.Open(split, ScatterOptions.Default with { Deadline = TimeSpan.FromSeconds(parse.GetValue(deadline)) });
+                    var sharded = parse.GetValue(period) is { } months ? opened.Period(CommonOptions.Months(months)) : opened;
                     return (DisclosureControl.Apply(sharded, json, disclosure.Request(parse, sharded.Manifest.Access, sharded.Directory, json)),
                         sharded.Manifest.Access == DatasetAccess.Restricted);
                 }

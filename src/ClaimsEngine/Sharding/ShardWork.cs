@@ -26,8 +26,9 @@ public enum ShardWorkKind
 /// (<see cref="ShardedDataset"/>). The shard binds the query to its own schema and measures it as the coordinator
 /// does, and the partial's shape check says where the two disagree.
 /// </summary>
-/// <param name="Rows">For a cap sample, the table's rows over every shard: it sizes the share of patients sampled, which every shard must share.</param>
-public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table = null, string? Column = null, long Rows = 0)
+/// <param name="Rows">For a cap sample, the table's rows over every shard (in <paramref name="Period"/>): it sizes the share of patients sampled, which every shard must share.</param>
+/// <param name="Period">The months a project was approved for: the shard answers from its <see cref="Dataset.Period"/> view, as one node does.</param>
+public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table = null, string? Column = null, long Rows = 0, MonthRange? Period = null)
 {
     private static readonly JsonSerializerOptions s_json = new() { Converters = { new JsonStringEnumConverter() } };
 
@@ -48,6 +49,7 @@ public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table =
     /// <summary>Does the work on <paramref name="shard"/>: a query's partial aggregate, or a cap's sample as little-endian doubles.</summary>
     public byte[] Run(Dataset shard, ExecutionOptions options, CancellationToken cancellationToken = default)
     {
+        if (Period is { } months) shard = shard.Period(months);
         switch (Kind)
         {
             case ShardWorkKind.Partial or ShardWorkKind.MeasuredPartial:

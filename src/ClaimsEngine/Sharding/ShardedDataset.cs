@@ -20,13 +20,20 @@ public sealed class ShardedDataset : IDisposable
 {
     private readonly IShardTransport _transport;
     private readonly ConcurrentDictionary<(string Table, string Column), double> _caps = new();
+    private readonly MonthRange? _period;
+    private readonly ConcurrentDictionary<MonthRange, ShardedDataset>? _periods;
+    private readonly IReadOnlyDictionary<(string Table, int Month), long> _rows;
 
-    private ShardedDataset(string directory, ClusterManifest cluster, Dataset describing, IShardTransport transport)
+    private ShardedDataset(string directory, ClusterManifest cluster, Dataset describing, IShardTransport transport, MonthRange? period,
+        IReadOnlyDictionary<(string Table, int Month), long> rows)
     {
+        _rows = rows;
         Directory = directory;
         Cluster = cluster;
         Describing = describing;
         _transport = transport;
+        _period = period;
+        _periods = period is null ? new() : null;
         Shards = [.. cluster.Shards.Select(s => Path.Combine(directory, s.Path))];
     }
 
@@ -60,7 +67,22 @@ public sealed class ShardedDataset : IDisposable
         if (manifests.Any(m => RecordKeys.IdentityOf(m) != RecordKeys.IdentityOf(manifests[0]) || m.Access != cluster.Access))
             throw new StoreException(Path.Combine(directory, ClusterManifest.FileName), "its shards come from different datasets or differ in access");
         var describing = Dataset.Open(Path.Combine(directory, cluster.Shards[0].Path), schema: schema);
-        return new ShardedDataset(directory, cluster, describing, transport);
+        // Rows by table and month over every shard, from their manifests: a cap's sample is sized by the rows the
+        // question reads (a period's, where one is set), as one node sizes it by its period view's.
+        var rows = manifests.SelectMany(m => m.Tables).SelectMany(t => t.Partitions.Select(p => (t.Name, p.Key, p.RowCount)))
+            .GroupBy(x => (x.Name, x.Key)).ToDictionary(g => g.Key, g => g.Sum(x => x.RowCount));
+        return new ShardedDataset(directory, cluster, describing, transport, null, rows);
+    }
+
+    /// <summary>
+    /// The split dataset seen through <paramref name="months"/>, as a project approved for that period sees it: each
+    /// shard answers from its own period view. Kept per period, so the caps read for it are read once.
+    /// </summary>
+    public ShardedDataset Period(MonthRange months)
+    {
+        if (_periods is null) throw new InvalidOperationException("a period is taken of the opened split dataset, not of another period");
+        var describing = Describing.Period(months);
+        return _periods.GetOrAdd(months, _ => new ShardedDataset(Directory, Cluster, describing, _transport, months, _rows));
     }
 
     /// <summary>Runs a JSON query over every shard, without disclosure control (public data, or the engine's own use).</summary>
@@ -73,7 +95,11 @@ public sealed class ShardedDataset : IDisposable
     /// <summary>The scans of one question, sent as its text: each shard binds it as this process did.</summary>
     internal IShardScans For(string query) => new Scans(this, query);
 
-    public void Dispose() => Describing.Dispose();
+    /// <summary>Unmaps shard 0; a period's view shares it and disposing one does nothing.</summary>
+    public void Dispose()
+    {
+        if (_period is null) Describing.Dispose();
+    }
 
     private byte[][] Scatter(ShardWork work, CancellationToken cancellationToken)
     {
@@ -90,7 +116,7 @@ public sealed class ShardedDataset : IDisposable
 
         public PartialAggregate Partial(QueryModel query, MeasuredQuery? measured, CancellationToken cancellationToken)
         {
-            var answers = cluster.Scatter(new ShardWork(measured is null ? ShardWorkKind.Partial : ShardWorkKind.MeasuredPartial, text), cancellationToken);
+            var answers = cluster.Scatter(new ShardWork(measured is null ? ShardWorkKind.Partial : ShardWorkKind.MeasuredPartial, text, Period: cluster._period), cancellationToken);
             var scanned = measured?.Query ?? query;
             PartialAggregate? merged = null;
             for (var s = 0; s < answers.Length; s++)
@@ -113,8 +139,9 @@ public sealed class ShardedDataset : IDisposable
         public double Cap(TableSchema table, ColumnSchema column, ReleaseUnit unit) =>
             cluster._caps.GetOrAdd((table.Name, column.Name), _ =>
             {
-                var rows = cluster.Cluster.Shards.Sum(s => s.Rows.GetValueOrDefault(table.Name));
-                var samples = cluster.Scatter(new ShardWork(ShardWorkKind.CapSample, text, table.Name, column.Name, rows), CancellationToken.None);
+                // The period's rows, as one node counts its period view's: the share sampled depends on them.
+                var rows = cluster._rows.Where(r => r.Key.Table == table.Name && cluster._period?.Contains(r.Key.Month) != false).Sum(r => r.Value);
+                var samples = cluster.Scatter(new ShardWork(ShardWorkKind.CapSample, text, table.Name, column.Name, rows, cluster._period), CancellationToken.None);
                 return ContributionCap.Of([.. samples.SelectMany(b => MemoryMarshal.Cast<byte, double>(b).ToArray())]);
             });
     }
