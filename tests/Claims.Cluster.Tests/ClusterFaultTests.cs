@@ -2,6 +2,7 @@ using Claims.Cluster.Coordinator;
 using Claims.Engine;
 using Claims.Engine.Query;
 using Claims.Engine.Sharding;
+using Claims.Engine.Storage;
 using Orleans.Runtime;
 
 namespace Claims.Cluster.Tests;
@@ -86,9 +87,11 @@ public sealed class ClusterFaultTests(ClusterFixture fixture)
         File.WriteAllBytes(file, bytes);
 
         using var cluster = ShardedDataset.Open(broken, new GrainTransport(fixture.Cluster.Client));
-        var error = Assert.Throws<ClaimsException>(() => cluster.Execute(Query));
-        Assert.Contains("shard-01", error.Message);
-        Assert.Contains("total_points.col", error.Message);
+        // The store's error, as one node gives it (a service answers it as damaged data, 503), with the shard in its file.
+        var error = Assert.Throws<StoreException>(() => cluster.Execute(Query));
+        Assert.StartsWith("shard-01/", error.File);
+        Assert.EndsWith("total_points.col", error.File);
+        Assert.Contains("checksum", error.Message);
 
         var (healthy, _) = fixture.Open();
         using (healthy)

@@ -1,6 +1,7 @@
 using Claims.Cluster.Grains;
 using Claims.Engine;
 using Claims.Engine.Sharding;
+using Claims.Engine.Storage;
 using Orleans.Runtime;
 
 namespace Claims.Cluster.Coordinator;
@@ -57,6 +58,11 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
             {
                 Interlocked.Increment(ref _retries);
                 await Task.Delay(_options.Backoff * attempt, cancellationToken);
+            }
+            // A damaged file stays the store's error (a service answers it as its data's fault, not the caller's).
+            catch (ShardFailedException e) when (e.File is not null)
+            {
+                throw new StoreException($"{Path.GetFileName(shard)}/{e.File}", e.Reason);
             }
             catch (Exception e) when (!Lost(e) && e is not OperationCanceledException)
             {

@@ -24,9 +24,13 @@ internal sealed class ShardGrain(ShardRoots roots, ShardExecution execution) : G
             var shard = _shard ??= roots.Open(this.GetPrimaryKeyString());
             return await Task.Run(() => parsed.Run(shard, execution.Options, cancellationToken), cancellationToken);
         }
+        catch (StoreException e)
+        {
+            throw new ShardFailedException(e.Message[(e.File.Length + 2)..], e.File);
+        }
         catch (ClaimsException e)
         {
-            throw new ShardFailedException(e.Message);
+            throw new ShardFailedException(e.Message, null);
         }
     }
 
