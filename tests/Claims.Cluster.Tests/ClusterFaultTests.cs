@@ -56,9 +56,16 @@ public sealed class ClusterFaultTests(ClusterFixture fixture)
         Assert.True(transport.Retries > 0, "no call was lost to the killed silo, so nothing was retried");
         Assert.DoesNotContain(victim.SiloAddress, await Hosts());
 
-        // Restarted, the cluster takes a silo again and keeps answering alike.
-        await fixture.Cluster.StartAdditionalSiloAsync();
+        // A silo added takes new activations: a fresh split's 24 shards are placed across the cluster, the new silo
+        // included, and answer alike.
+        var added = await fixture.Cluster.StartAdditionalSiloAsync();
+        await fixture.Cluster.WaitForLivenessToStabilizeAsync();
         Assert.Equal(expected, ClusterQueryTests.Rows(cluster.Execute(Query)));
+        var more = Path.Combine(Path.GetDirectoryName(fixture.ClusterDirectory)!, "more-" + Guid.NewGuid().ToString("N")[..8]);
+        DatasetShards.Write(fixture.Dataset, more, 24);
+        using (var larger = ShardedDataset.Open(more, new GrainTransport(fixture.Cluster.Client)))
+            Assert.Equal(expected, ClusterQueryTests.Rows(larger.Execute(Query)));
+        Assert.True(await Activations(added.SiloAddress) > 0, "the added silo hosts none of 24 new shards");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Claims.Engine.Query;
 using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace Claims.Cluster.Grains;
 
@@ -10,8 +11,11 @@ namespace Claims.Cluster.Grains;
 /// A shard's activation on the silo Orleans placed it on: it maps the shard's dataset on first use and keeps it
 /// mapped while active, so each silo maps the shards whose grains it hosts. Reentrant: queries on one shard run side
 /// by side (a dataset is read-only), each on the thread pool, so a long scan never holds the silo's grain scheduler.
+/// Placed at random among the silos: shards are alike in size, so spreading them evenly spreads the scanning, and a
+/// silo added takes its share of new activations at once, where placement by load waits for statistics to reach it.
 /// </summary>
 [Reentrant]
+[RandomPlacement]
 internal sealed class ShardGrain(ShardRoots roots, ShardExecution execution) : Grain, IShardGrain
 {
     private Dataset? _shard;

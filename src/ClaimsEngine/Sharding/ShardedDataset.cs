@@ -142,6 +142,9 @@ public sealed class ShardedDataset : IDisposable
                 // The period's rows, as one node counts its period view's: the share sampled depends on them.
                 var rows = cluster._rows.Where(r => r.Key.Table == table.Name && cluster._period?.Contains(r.Key.Month) != false).Sum(r => r.Value);
                 var samples = cluster.Scatter(new ShardWork(ShardWorkKind.CapSample, text, table.Name, column.Name, rows, cluster._period), CancellationToken.None);
+                for (var s = 0; s < samples.Length; s++)
+                    if (samples[s].Length % sizeof(double) != 0)
+                        throw new ClaimsException($"shard {cluster.Cluster.Shards[s].Path}: its cap sample of {table.Name}.{column.Name} is {samples[s].Length} bytes, not whole numbers");
                 return ContributionCap.Of([.. samples.SelectMany(b => MemoryMarshal.Cast<byte, double>(b).ToArray())]);
             });
     }
