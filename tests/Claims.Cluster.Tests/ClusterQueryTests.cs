@@ -5,6 +5,7 @@ using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
 using Claims.Testing;
+using Orleans.Runtime;
 
 namespace Claims.Cluster.Tests;
 
@@ -36,6 +37,18 @@ public sealed class ClusterQueryTests(ClusterFixture fixture)
             Assert.True(expected.SequenceEqual(actual), $"query {i}: {c.Json}\nsingle node:\n{string.Join("\n", expected)}\ncluster:\n{string.Join("\n", actual)}");
         }
         Assert.True(nonEmpty >= 30, $"only {nonEmpty} of 40 queries returned rows");
+    }
+
+    [Fact]
+    public async Task Six_shards_spread_two_to_each_of_three_silos()
+    {
+        var (cluster, _) = fixture.Open();
+        using var _ = cluster;
+        cluster.Execute("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""");
+        var placed = (await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+            .Where(s => s.GrainType.Contains("ShardGrain", StringComparison.Ordinal) && s.GrainId.ToString().Contains(fixture.ClusterDirectory, StringComparison.Ordinal))
+            .GroupBy(s => s.SiloAddress).Select(g => g.Count()).Order().ToArray();
+        Assert.Equal([2, 2, 2], placed);
     }
 
     [Theory]

@@ -19,60 +19,70 @@ public sealed record ScatterOptions(TimeSpan Deadline, int Attempts, TimeSpan Ba
 /// Scatters a coordinator's work to every shard's grain at once and gathers the answers. A call that fails because
 /// its silo went away (killed, partitioned, shutting down) is retried after a pause, by which time Orleans has
 /// activated the shard's grain on a surviving silo; the shards already answered are not asked again. A shard's own
-/// error (its files fail their checksums, the query is wrong for it) fails the query at once, naming the shard.
-/// One deadline covers the whole scatter, and cancelling reaches every shard's scan.
+/// error (its files fail their checksums, the question is wrong for it) fails the query at once, naming the shard,
+/// and cancels the other shards' scans. One deadline covers the whole scatter, and cancelling reaches every shard.
+/// A call to a silo killed while it scanned is answered by nobody: its response timeout
+/// (<see cref="Hosting.ClusterSettings.ResponseTimeout"/>) ends it, cancels the scan if the silo is alive after all, and
+/// it is retried like any call lost with its silo.
 /// </summary>
 public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options = null) : IShardTransport
 {
     private readonly ScatterOptions _options = options ?? ScatterOptions.Default;
+    private int _retries;
 
     /// <summary>Retries made so far because a silo was lost (the fault tests read it).</summary>
     public int Retries => _retries;
 
-    private int _retries;
-
-    public async Task<IReadOnlyList<byte[]>> ScatterAsync(IReadOnlyList<string> shards, ShardWork work, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<byte[]>> ScatterAsync(IReadOnlyList<ShardAddress> shards, ShardWork work, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.Deadline);
+        using var scatter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        scatter.CancelAfter(_options.Deadline);
         var text = work.ToJson();
+        var calls = shards.Select(shard => Call(shard, text, scatter)).ToArray();
         try
         {
-            return await Task.WhenAll(shards.Select(shard => Call(shard, text, deadline.Token)));
+            return await Task.WhenAll(calls);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            // The deadline, or a shard's failure that cancelled its siblings: that failure is the answer.
+            if (calls.FirstOrDefault(c => c.IsFaulted)?.Exception?.InnerException is { } failure) throw failure;
             throw new ClaimsException($"the cluster did not answer within {_options.Deadline.TotalSeconds:0.#} s");
         }
     }
 
-    private async Task<byte[]> Call(string shard, string work, CancellationToken cancellationToken)
+    private async Task<byte[]> Call(ShardAddress shard, string work, CancellationTokenSource scatter)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                return await grains.GetGrain<IShardGrain>(shard).Run(work, cancellationToken);
+                try
+                {
+                    return await grains.GetGrain<IShardGrain>(shard.Key).Run(work, scatter.Token);
+                }
+                catch (Exception e) when (Lost(e) && attempt < _options.Attempts && !scatter.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref _retries);
+                    await Task.Delay(_options.Backoff * attempt, scatter.Token);
+                }
             }
-            catch (Exception e) when (Lost(e) && attempt < _options.Attempts && !cancellationToken.IsCancellationRequested)
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The query has failed: the other shards' scans are work nobody will read.
+            await scatter.CancelAsync();
+            throw e switch
             {
-                Interlocked.Increment(ref _retries);
-                await Task.Delay(_options.Backoff * attempt, cancellationToken);
-            }
-            // A damaged file stays the store's error (a service answers it as its data's fault, not the caller's).
-            catch (ShardFailedException e) when (e.File is not null)
-            {
-                throw new StoreException($"{Path.GetFileName(shard)}/{e.File}", e.Reason);
-            }
-            catch (Exception e) when (!Lost(e) && e is not OperationCanceledException)
-            {
-                throw new ClaimsException($"shard {Path.GetFileName(shard)}: {e.Message}");
-            }
+                // A damaged file stays the store's error (a service answers it as its data's fault, not the caller's).
+                ShardFailedException { File: { } file } failed => new StoreException($"{shard}/{file}", failed.Reason),
+                _ when Lost(e) => new ClaimsException($"shard {shard}: its silo was lost {_options.Attempts} times; the cluster has too few silos left, or none can read the shard", e),
+                _ => new ClaimsException($"shard {shard}: {e.Message}", e),
+            };
         }
     }
 
     /// <summary>The call failed because its silo or the way to it was lost, not because of anything the shard said.</summary>
     private static bool Lost(Exception e) =>
-        e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
-            or ClientNotAvailableException or GatewayTooBusyException;
+        e is SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException or GatewayTooBusyException or TimeoutException;
 }

@@ -3,7 +3,6 @@ using Claims.Engine.Query;
 using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Orleans.Concurrency;
-using Orleans.Placement;
 
 namespace Claims.Cluster.Grains;
 
@@ -11,11 +10,10 @@ namespace Claims.Cluster.Grains;
 /// A shard's activation on the silo Orleans placed it on: it maps the shard's dataset on first use and keeps it
 /// mapped while active, so each silo maps the shards whose grains it hosts. Reentrant: queries on one shard run side
 /// by side (a dataset is read-only), each on the thread pool, so a long scan never holds the silo's grain scheduler.
-/// Placed at random among the silos: shards are alike in size, so spreading them evenly spreads the scanning, and a
-/// silo added takes its share of new activations at once, where placement by load waits for statistics to reach it.
+/// Spread evenly over the silos (<see cref="ShardPlacement"/>).
 /// </summary>
 [Reentrant]
-[RandomPlacement]
+[ShardPlacement]
 internal sealed class ShardGrain(ShardRoots roots, ShardExecution execution) : Grain, IShardGrain
 {
     private Dataset? _shard;
@@ -51,7 +49,9 @@ public sealed record ShardExecution(ExecutionOptions Options);
 
 /// <summary>
 /// The folders a silo serves shards from. A grain's key is a path anyone with a client could write, so a silo opens
-/// only a dataset inside one of these, named by the folders' cluster manifests.
+/// only a shard dataset (written by <c>claims shard</c>) in a folder its cluster.json names, inside one of these, with
+/// no symbolic link on the way that could lead elsewhere, and with the manifest its coordinator checked. A key it
+/// will not serve is answered alike whatever the reason, so keys cannot probe the silo's folders.
 /// </summary>
 public sealed class ShardRoots
 {
@@ -67,15 +67,41 @@ public sealed class ShardRoots
 
     public IReadOnlyList<string> Folders => _roots;
 
-    internal Dataset Open(string shard)
+    internal Dataset Open(string key)
     {
-        var path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(shard));
+        var address = ShardAddress.Parse(key);
+        var path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(address.Directory));
         var cluster = Path.GetDirectoryName(path);
-        if (cluster is null || !_roots.Any(root => cluster == root || cluster.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
-            throw new ClaimsException($"shard '{shard}' is not inside this silo's --shards folders");
-        var manifest = ClusterManifest.Read(cluster);
-        if (!manifest.Shards.Any(s => Path.GetFullPath(Path.Combine(cluster, s.Path)) == path))
-            throw new ClaimsException($"shard '{shard}' is not one of the shards {Path.Combine(cluster, ClusterManifest.FileName)} names");
-        return Dataset.Open(path);
+        var root = cluster is null ? null : _roots.FirstOrDefault(r => cluster == r || cluster.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+        if (root is null || Linked(root, path) || !Named(cluster!, path)) throw NotServed(address);
+        var dataset = address.Open();
+        if (dataset.Manifest.Provenance.Source != DatasetShards.ShardSource)
+        {
+            dataset.Dispose();
+            throw NotServed(address);
+        }
+        return dataset;
     }
+
+    /// <summary>Whether a folder from below <paramref name="root"/> down to <paramref name="path"/> is a symbolic link.</summary>
+    private static bool Linked(string root, string path)
+    {
+        for (var folder = path; folder.Length > root.Length; folder = Path.GetDirectoryName(folder)!)
+            if (new DirectoryInfo(folder).LinkTarget is not null) return true;
+        return false;
+    }
+
+    private static bool Named(string cluster, string path)
+    {
+        try
+        {
+            return ClusterManifest.Read(cluster).Shards.Any(s => Path.GetFullPath(Path.Combine(cluster, s.Path)) == path);
+        }
+        catch (StoreException)
+        {
+            return false;
+        }
+    }
+
+    private static ClaimsException NotServed(ShardAddress address) => new($"shard {address} is not one this silo serves");
 }

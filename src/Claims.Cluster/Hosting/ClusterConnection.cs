@@ -31,6 +31,8 @@ public sealed class ClusterConnection : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A failed start is said once, by the exception below, not again as the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.UseOrleansClient(client => client.UseClaimsCluster(settings));
         var host = builder.Build();
         // Orleans keeps looking for a gateway for minutes; a command waiting on a cluster that is not there says so sooner.
@@ -40,8 +42,8 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             await host.StartAsync(patience.Token);
         }
-        catch (Exception e) when (e is OrleansException or SiloUnavailableException or TimeoutException
-                                      || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        // Whatever the membership's store throws (Redis unreachable, refused, misnamed) is the same answer to the caller.
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
             var where = settings.Membership == Membership.Redis ? $"Redis at {settings.Redis}" : $"gateway ports {string.Join(", ", settings.Gateways)}";

@@ -32,6 +32,7 @@ public static class ClusterHosting
             o.ProbeTimeout = settings.ProbeTimeout;
             o.NumMissedProbesLimit = 2;
         });
+        silo.Configure<SiloMessagingOptions>(o => Messages(o, settings));
         return silo.AddClaimsShards(roots, execution);
     }
 
@@ -39,7 +40,7 @@ public static class ClusterHosting
     public static ISiloBuilder AddClaimsShards(this ISiloBuilder silo, ShardRoots roots, ExecutionOptions execution)
     {
         silo.Services.AddSingleton(roots).AddSingleton(new ShardExecution(execution));
-        return silo;
+        return silo.AddPlacementDirector<ShardPlacement, ShardPlacementDirector>();
     }
 
     /// <summary>A client of the cluster: what a coordinator (the CLI, the sandbox in cluster mode) sends its shard work through.</summary>
@@ -56,7 +57,17 @@ public static class ClusterHosting
                     .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
                 break;
         }
-        return client;
+        return client.Configure<ClientMessagingOptions>(o => Messages(o, settings));
+    }
+
+    /// <summary>
+    /// The response timeout (<see cref="ClusterSettings.ResponseTimeout"/>), and messages larger than Orleans' 100 MB
+    /// default: a grouped restricted query's partial carries each group's patients, more than that at national scale.
+    /// </summary>
+    private static void Messages(MessagingOptions options, ClusterSettings settings)
+    {
+        options.ResponseTimeout = settings.ResponseTimeout;
+        options.MaxMessageBodySize = settings.MaxMessageBytes;
     }
 
     private static void Check(ClusterSettings settings)

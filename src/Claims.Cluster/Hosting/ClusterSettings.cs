@@ -41,6 +41,16 @@ public sealed record ClusterSettings
     /// <summary>Localhost membership, for a client: the silos' gateway ports.</summary>
     public IReadOnlyList<int> Gateways { get; init; } = [30000];
 
+    /// <summary>
+    /// How long one call to a shard may take (Orleans' response timeout). A call to a silo killed while it scanned is
+    /// answered by nobody, and this is how the coordinator learns the silo is gone; so it is also the longest one
+    /// shard's scan may run before it is cancelled and asked again. Size shards so one scans well within it.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The largest message (a shard's partial aggregate) the cluster carries.</summary>
+    public int MaxMessageBytes { get; init; } = 1 << 30;
+
     /// <summary>How long a client looks for a gateway before it says the cluster is not there.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -53,7 +63,8 @@ public sealed record ClusterSettings
         Membership.Redis when string.IsNullOrWhiteSpace(Redis) => "Redis membership needs a connection string (--redis HOST:PORT)",
         _ when SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || PrimarySiloPort is < 1 or > 65535 => "ports run from 1 to 65535",
         _ when Gateways.Count == 0 || Gateways.Any(p => p is < 1 or > 65535) => "a client needs at least one gateway port, each from 1 to 65535",
-        _ when ProbeTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero => "timeouts must be positive",
+        _ when ProbeTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero || ResponseTimeout <= TimeSpan.Zero => "timeouts must be positive",
+        _ when MaxMessageBytes < 1 << 20 => "messages must be allowed at least 1 MiB",
         _ => null,
     };
 }

@@ -75,7 +75,7 @@ public static class DisclosureControl
 
         var measured = MeasuredQuery.Of(query, unit);
         var result = shards.Partial(query, measured, cancellationToken).Finish(query);
-        var totals = UnitTotals.Of(query, column => shards.Cap(query.From, column, unit));
+        var totals = UnitTotals.Of(query, column => shards.Cap(query.From, column, unit, cancellationToken));
         var cellKeys = Enumerable.Range(0, result.Count).Select(g => keys.CellKey(result.State(g), measured.UnitIndex)).ToArray();
         // Cells are decided one after another, and one decided may be the near cell of the next: in key order, the
         // same question on the same data decides alike however the scan's threads happened to merge the groups.

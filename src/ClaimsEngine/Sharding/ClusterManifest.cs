@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Claims.Engine.Storage;
 
@@ -39,8 +38,7 @@ public sealed record ClusterManifest(int FormatVersion, string SourceManifestSha
     public IReadOnlyList<Dataset> Open(string directory, Schema.ClaimsSchema? schema = null) =>
         [.. Shards.Select(s => Dataset.Open(System.IO.Path.Combine(directory, s.Path), schema: schema))];
 
-    internal static string HashOf(Dataset dataset) =>
-        Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(System.IO.Path.Combine(dataset.Directory, DatasetManifest.FileName))));
+    internal static string HashOf(Dataset dataset) => ShardAddress.ManifestHashOf(dataset.Directory);
 
     internal void Write(string directory)
     {

@@ -21,12 +21,20 @@ public sealed record ShardSummary(ClusterManifest Manifest, TimeSpan Elapsed);
 public static class DatasetShards
 {
     public const int MaxShards = 1024;
+
+    /// <summary>The provenance source of a shard, and the parameter naming the split it belongs to (its source's manifest hash).</summary>
+    public const string ShardSource = "claims shard";
+    internal const string SplitOf = "splitOf";
     private const int BatchRows = 65_536;
 
     public static ShardSummary Write(Dataset source, string output, int shards)
     {
         var stopwatch = Stopwatch.StartNew();
         if (shards is < 1 or > MaxShards) throw new ClaimsException($"--shards must be between 1 and {MaxShards}, not {shards}");
+        // A shard's rows are one hash class of its source's patients; split again, its shards would claim to be a
+        // whole split of a dataset they hold a part of.
+        if (source.Manifest.Provenance.Source == ShardSource)
+            throw new ClaimsException($"the dataset at '{source.Directory}' is itself a shard: split its source instead");
         if (!EventScan.IsLinked(source))
             throw new ClaimsException($"the dataset at '{source.Directory}' is not linked: shards split by patient; run `claims link --data {source.Directory}` first");
         output = Path.GetFullPath(output);
@@ -80,7 +88,11 @@ public static class DatasetShards
     {
         static int? Number(DatasetProvenance provenance, string name) =>
             provenance.Parameters.TryGetValue(name, out var text) && int.TryParse(text, CultureInfo.InvariantCulture, out var value) ? value : null;
+        // One split: the same source manifest behind each, so neither two splits of one count nor a shard split
+        // again can stand in for each other.
         return shards.All(p => Number(p, "shards") == shards.Count)
+               && shards.Select(p => p.Parameters.GetValueOrDefault(SplitOf)).Distinct().Count() == 1
+               && shards[0].Parameters.ContainsKey(SplitOf)
                && shards.Select(p => Number(p, "shard")).Order().SequenceEqual(Enumerable.Range(0, shards.Count).Select(i => (int?)i));
     }
 
@@ -114,8 +126,9 @@ public static class DatasetShards
             ["shards"] = shards.ToString(CultureInfo.InvariantCulture),
             ["shardRule"] = ShardRule.Text,
             ["shardSource"] = source.Manifest.Provenance.Source,
+            [SplitOf] = ClusterManifest.HashOf(source),
             [Privacy.RecordKeys.InheritedIdentity] = Privacy.RecordKeys.IdentityOf(source.Manifest),
         };
-        return new DatasetProvenance(source.Manifest.Provenance.Synthetic, "claims shard", parameters);
+        return new DatasetProvenance(source.Manifest.Provenance.Synthetic, ShardSource, parameters);
     }
 }

@@ -19,7 +19,7 @@ internal interface IShardScans
     PartialAggregate Partial(QueryModel query, MeasuredQuery? measured, CancellationToken cancellationToken);
 
     /// <summary>The cap of the column's per-patient totals over every shard (<see cref="ContributionCap"/>).</summary>
-    double Cap(TableSchema table, ColumnSchema column, ReleaseUnit unit);
+    double Cap(TableSchema table, ColumnSchema column, ReleaseUnit unit, CancellationToken cancellationToken);
 }
 
 /// <summary>Shards opened in this process, scanned one after another (each scan uses every core).</summary>
@@ -35,5 +35,5 @@ internal sealed class OpenedShards(IReadOnlyList<Dataset> shards, ExecutionOptio
         return merged;
     }
 
-    public double Cap(TableSchema table, ColumnSchema column, ReleaseUnit unit) => ContributionCap.Of(shards, table, column, unit);
+    public double Cap(TableSchema table, ColumnSchema column, ReleaseUnit unit, CancellationToken cancellationToken) => ContributionCap.Of(shards, table, column, unit);
 }

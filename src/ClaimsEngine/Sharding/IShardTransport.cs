@@ -8,8 +8,8 @@ namespace Claims.Engine.Sharding;
 public interface IShardTransport
 {
     /// <summary>
-    /// Each shard's answer to <paramref name="work"/>, in the order of <paramref name="shards"/> (the shards' dataset
-    /// folders, as every host sees them); fails if any shard cannot answer.
+    /// Each shard's answer to <paramref name="work"/>, in the order of <paramref name="shards"/>; fails if any shard
+    /// cannot answer, and then stops asking the others.
     /// </summary>
-    Task<IReadOnlyList<byte[]>> ScatterAsync(IReadOnlyList<string> shards, ShardWork work, CancellationToken cancellationToken);
+    Task<IReadOnlyList<byte[]>> ScatterAsync(IReadOnlyList<ShardAddress> shards, ShardWork work, CancellationToken cancellationToken);
 }

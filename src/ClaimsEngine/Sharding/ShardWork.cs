@@ -28,7 +28,8 @@ public enum ShardWorkKind
 /// </summary>
 /// <param name="Rows">For a cap sample, the table's rows over every shard (in <paramref name="Period"/>): it sizes the share of patients sampled, which every shard must share.</param>
 /// <param name="Period">The months a project was approved for: the shard answers from its <see cref="Dataset.Period"/> view, as one node does.</param>
-public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table = null, string? Column = null, long Rows = 0, MonthRange? Period = null)
+/// <param name="SchemaHash">The coordinator's schema: a shard under another binds the same text to other columns or codes, which no partial's shape would show.</param>
+public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table = null, string? Column = null, long Rows = 0, MonthRange? Period = null, string? SchemaHash = null)
 {
     private static readonly JsonSerializerOptions s_json = new() { Converters = { new JsonStringEnumConverter() } };
 
@@ -49,6 +50,8 @@ public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table =
     /// <summary>Does the work on <paramref name="shard"/>: a query's partial aggregate, or a cap's sample as little-endian doubles.</summary>
     public byte[] Run(Dataset shard, ExecutionOptions options, CancellationToken cancellationToken = default)
     {
+        if (SchemaHash != shard.Schema.Hash)
+            throw new ClaimsException($"shard work: the coordinator's schema ({SchemaHash?[..Math.Min(12, SchemaHash.Length)]}…) is not this host's ({shard.Schema.Hash[..12]}…): run one build of Claims on both");
         if (Period is { } months) shard = shard.Period(months);
         switch (Kind)
         {

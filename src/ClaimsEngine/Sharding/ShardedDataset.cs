@@ -24,8 +24,8 @@ public sealed class ShardedDataset : IDisposable
     private readonly ConcurrentDictionary<MonthRange, ShardedDataset>? _periods;
     private readonly IReadOnlyDictionary<(string Table, int Month), long> _rows;
 
-    private ShardedDataset(string directory, ClusterManifest cluster, Dataset describing, IShardTransport transport, MonthRange? period,
-        IReadOnlyDictionary<(string Table, int Month), long> rows)
+    private ShardedDataset(string directory, ClusterManifest cluster, IReadOnlyList<ShardAddress> shards, Dataset describing, IShardTransport transport,
+        MonthRange? period, IReadOnlyDictionary<(string Table, int Month), long> rows)
     {
         _rows = rows;
         Directory = directory;
@@ -34,7 +34,7 @@ public sealed class ShardedDataset : IDisposable
         _transport = transport;
         _period = period;
         _periods = period is null ? new() : null;
-        Shards = [.. cluster.Shards.Select(s => Path.Combine(directory, s.Path))];
+        Shards = shards;
     }
 
     /// <summary>The cluster's folder, as this process sees it.</summary>
@@ -42,8 +42,8 @@ public sealed class ShardedDataset : IDisposable
 
     public ClusterManifest Cluster { get; }
 
-    /// <summary>The shards' dataset folders, in the cluster manifest's order: what the transport addresses.</summary>
-    public IReadOnlyList<string> Shards { get; }
+    /// <summary>The shards, in the cluster manifest's order, each with the manifest hash checked here: what the transport addresses.</summary>
+    public IReadOnlyList<ShardAddress> Shards { get; }
 
     public ClaimsSchema Schema => Describing.Schema;
 
@@ -53,25 +53,34 @@ public sealed class ShardedDataset : IDisposable
 
     /// <summary>
     /// Opens the cluster in <paramref name="directory"/> (its cluster.json) for queries through <paramref name="transport"/>.
-    /// Every shard's manifest must be one shard of the same split, each once, of the same dataset: anything else would
-    /// count patients twice or key two datasets' cells alike.
+    /// Every shard must be a folder of the cluster's own, one shard of the split cluster.json names (its source's
+    /// manifest hash), each once, of one dataset and access, holding the rows cluster.json says: anything else would
+    /// count patients twice, leave some out, key two datasets' cells alike or size the caps' samples wrongly.
     /// </summary>
-    public static ShardedDataset Open(string directory, IShardTransport transport, ClaimsSchema? schema = null)
+    public static ShardedDataset Open(string directory, IShardTransport transport)
     {
         directory = Path.GetFullPath(directory);
         var cluster = ClusterManifest.Read(directory);
-        if (cluster.Shards.Count == 0) throw new StoreException(Path.Combine(directory, ClusterManifest.FileName), "names no shards");
-        var manifests = cluster.Shards.Select(s => DatasetManifest.Read(Path.Combine(directory, s.Path))).ToList();
-        if (!DatasetShards.IsWholeSplit([.. manifests.Select(m => m.Provenance)]))
-            throw new StoreException(Path.Combine(directory, ClusterManifest.FileName), $"its {manifests.Count} shards are not every shard of one split, each once");
+        var file = Path.Combine(directory, ClusterManifest.FileName);
+        if (cluster.Shards.Count == 0) throw new StoreException(file, "names no shards");
+        if (cluster.Shards.FirstOrDefault(s => s.Path != Path.GetFileName(s.Path) || s.Path is "" or "." or "..") is { } outside)
+            throw new StoreException(file, $"shard '{outside.Path}' is not a folder of the cluster's own");
+        var addresses = cluster.Shards.Select(s => Path.Combine(directory, s.Path)).Select(d => new ShardAddress(d, ShardAddress.ManifestHashOf(d))).ToArray();
+        var manifests = addresses.Select(a => DatasetManifest.Read(a.Directory)).ToList();
+        if (!DatasetShards.IsWholeSplit([.. manifests.Select(m => m.Provenance)])
+            || manifests[0].Provenance.Parameters.GetValueOrDefault(DatasetShards.SplitOf) != cluster.SourceManifestSha256)
+            throw new StoreException(file, $"its {manifests.Count} shards are not every shard of its split, each once");
         if (manifests.Any(m => RecordKeys.IdentityOf(m) != RecordKeys.IdentityOf(manifests[0]) || m.Access != cluster.Access))
-            throw new StoreException(Path.Combine(directory, ClusterManifest.FileName), "its shards come from different datasets or differ in access");
-        var describing = Dataset.Open(Path.Combine(directory, cluster.Shards[0].Path), schema: schema);
+            throw new StoreException(file, "its shards come from different datasets or differ in access");
+        for (var s = 0; s < manifests.Count; s++)
+            if (manifests[s].Tables.FirstOrDefault(t => cluster.Shards[s].Rows.GetValueOrDefault(t.Name, -1) != t.RowCount) is { } differs)
+                throw new StoreException(file, $"its rows of {cluster.Shards[s].Path}'s {differs.Name} are not the shard's own");
+        var describing = addresses[0].Open();
         // Rows by table and month over every shard, from their manifests: a cap's sample is sized by the rows the
         // question reads (a period's, where one is set), as one node sizes it by its period view's.
         var rows = manifests.SelectMany(m => m.Tables).SelectMany(t => t.Partitions.Select(p => (t.Name, p.Key, p.RowCount)))
             .GroupBy(x => (x.Name, x.Key)).ToDictionary(g => g.Key, g => g.Sum(x => x.RowCount));
-        return new ShardedDataset(directory, cluster, describing, transport, null, rows);
+        return new ShardedDataset(directory, cluster, addresses, describing, transport, null, rows);
     }
 
     /// <summary>
@@ -82,7 +91,7 @@ public sealed class ShardedDataset : IDisposable
     {
         if (_periods is null) throw new InvalidOperationException("a period is taken of the opened split dataset, not of another period");
         var describing = Describing.Period(months);
-        return _periods.GetOrAdd(months, _ => new ShardedDataset(Directory, Cluster, describing, _transport, months, _rows));
+        return _periods.GetOrAdd(months, _ => new ShardedDataset(Directory, Cluster, Shards, describing, _transport, months, _rows));
     }
 
     /// <summary>Runs a JSON query over every shard, without disclosure control (public data, or the engine's own use).</summary>
@@ -105,8 +114,8 @@ public sealed class ShardedDataset : IDisposable
     {
         // The engine's API is synchronous (a scan blocks its caller's thread here as it does in process); the wait is
         // on the transport's tasks, which need no thread of this one.
-        var answers = _transport.ScatterAsync(Shards, work, cancellationToken).GetAwaiter().GetResult();
-        if (answers.Count != Shards.Count) throw new ClaimsException($"the cluster answered {answers.Count} of {Shards.Count} shards");
+        var answers = _transport.ScatterAsync(Shards, work with { SchemaHash = Schema.Hash }, cancellationToken).GetAwaiter().GetResult();
+        if (answers.Count != Shards.Count || answers.Any(a => a is null)) throw new ClaimsException($"the cluster answered {answers.Count(a => a is not null)} of {Shards.Count} shards");
         return [.. answers];
     }
 
@@ -128,7 +137,8 @@ public sealed class ShardedDataset : IDisposable
                 }
                 catch (ClaimsException e)
                 {
-                    throw new ClaimsException($"shard {cluster.Cluster.Shards[s].Path}: {e.Message}");
+                    // Not the reader's words: they quote the partial's counts, which are the shard's exact figures.
+                    throw new ClaimsException($"shard {cluster.Cluster.Shards[s].Path} sent a partial aggregate this coordinator cannot read (another build's, or damaged)", e);
                 }
                 if (merged is null) merged = partial;
                 else merged.Merge(partial);
@@ -136,15 +146,16 @@ public sealed class ShardedDataset : IDisposable
             return merged!;
         }
 
-        public double Cap(TableSchema table, ColumnSchema column, ReleaseUnit unit) =>
+        public double Cap(TableSchema table, ColumnSchema column, ReleaseUnit unit, CancellationToken cancellationToken) =>
             cluster._caps.GetOrAdd((table.Name, column.Name), _ =>
             {
                 // The period's rows, as one node counts its period view's: the share sampled depends on them.
                 var rows = cluster._rows.Where(r => r.Key.Table == table.Name && cluster._period?.Contains(r.Key.Month) != false).Sum(r => r.Value);
-                var samples = cluster.Scatter(new ShardWork(ShardWorkKind.CapSample, text, table.Name, column.Name, rows, cluster._period), CancellationToken.None);
+                var samples = cluster.Scatter(new ShardWork(ShardWorkKind.CapSample, text, table.Name, column.Name, rows, cluster._period), cancellationToken);
+                // Totals in magnitude, each a finite number: a NaN would make the cap NaN and every sum 0.
                 for (var s = 0; s < samples.Length; s++)
-                    if (samples[s].Length % sizeof(double) != 0)
-                        throw new ClaimsException($"shard {cluster.Cluster.Shards[s].Path}: its cap sample of {table.Name}.{column.Name} is {samples[s].Length} bytes, not whole numbers");
+                    if (samples[s].Length % sizeof(double) != 0 || MemoryMarshal.Cast<byte, double>(samples[s]).ToArray().Any(t => !double.IsFinite(t) || t < 0))
+                        throw new ClaimsException($"shard {cluster.Cluster.Shards[s].Path} sent a cap sample of {table.Name}.{column.Name} that is not totals in magnitude");
                 return ContributionCap.Of([.. samples.SelectMany(b => MemoryMarshal.Cast<byte, double>(b).ToArray())]);
             });
     }

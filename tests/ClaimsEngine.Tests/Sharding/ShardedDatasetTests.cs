@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using Claims.Engine.Privacy;
+using Claims.Engine.Query;
+using Claims.Engine.Sharding;
+using Claims.Engine.Storage;
+using Claims.Engine.Tests.Privacy;
+using Claims.SyntheticGen;
+using Claims.Testing;
+
+namespace Claims.Engine.Tests.Sharding;
+
+/// <summary>
+/// The coordinator's side of the cluster without Orleans: a transport in this process, which each test can make
+/// misbehave as a broken or hostile host would (review 31). A split dataset is refused unless it is what cluster.json
+/// says; a shard changed under its address is refused; answers that are not what was asked are named, without the
+/// shard's exact figures; and the caps are sampled from the rows the question reads.
+/// </summary>
+public sealed class ShardedDatasetTests(RestrictedFixture fixture) : IClassFixture<RestrictedFixture>, IDisposable
+{
+    private const string Sum = """{"from": "receipts", "groupBy": ["sex"], "select": [{"sum": "total_points", "as": "s"}, {"count": "*", "as": "n"}]}""";
+
+    private readonly TempDirectory _temp = new("claims-sharded");
+
+    [Fact]
+    public void Through_a_transport_it_releases_what_the_unsplit_dataset_releases_and_samples_caps_by_the_rows_asked()
+    {
+        DatasetShards.Write(fixture.Dataset, _temp.Combine("c"), 3);
+        var transport = new InProcess();
+        using var cluster = ShardedDataset.Open(_temp.Combine("c"), transport);
+        DisclosedResult Released(Func<DisclosureRequest, DisclosedResult> apply) => apply(new DisclosureRequest("p", fixture.NewLedger(4), Sum, DisclosurePolicy.Default, long.MaxValue));
+        Assert.Equal(Dump(Released(r => DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(Sum, fixture.Dataset.Schema), r)).Batch),
+            Dump(Released(r => DisclosureControl.Apply(cluster, Sum, r)).Batch));
+        Assert.Equal(fixture.Dataset.Table("receipts").RowCount, Assert.Single(transport.Asked, w => w.Kind == ShardWorkKind.CapSample).Rows);
+
+        var months = new MonthRange(202305, 202305);
+        transport.Asked.Clear();
+        DisclosureControl.Apply(cluster.Period(months), Sum, new DisclosureRequest("p", fixture.NewLedger(4), Sum, DisclosurePolicy.Default, long.MaxValue));
+        Assert.Equal(fixture.Dataset.Period(months).Table("receipts").RowCount, Assert.Single(transport.Asked, w => w.Kind == ShardWorkKind.CapSample).Rows);
+        Assert.All(transport.Asked, w => Assert.Equal(months, w.Period));
+    }
+
+    [Fact]
+    public void A_split_that_is_not_what_cluster_json_says_is_refused()
+    {
+        DatasetShards.Write(fixture.Dataset, _temp.Combine("a"), 2);
+        DatasetShards.Write(fixture.Dataset, _temp.Combine("b"), 2);
+        string Refused(string cluster) => Assert.Throws<StoreException>(() => ShardedDataset.Open(cluster, new InProcess())).Message;
+
+        // Rows that are not the shard's own would size the caps' samples wrongly (review 31: every sum changed).
+        Edit(_temp.Combine("a"), json => json["shards"]![0]!["rows"]!["receipts"] = 1_000_000_000_000);
+        Assert.Contains("rows of shard-00's receipts are not the shard's own", Refused(_temp.Combine("a")));
+        Edit(_temp.Combine("a"), json => json["shards"]![0]!["rows"]!["receipts"] = JsonValue.Create(fixture.Dataset.Table("receipts").RowCount));
+
+        // A shard outside the cluster's folder.
+        Edit(_temp.Combine("b"), json => json["shards"]![1]!["path"] = "../a/shard-01");
+        Assert.Contains("is not a folder of the cluster's own", Refused(_temp.Combine("b")));
+
+        // A cluster.json naming another split than its shards'.
+        Edit(_temp.Combine("b"), json => json["shards"]![1]!["path"] = "shard-01");
+        Edit(_temp.Combine("b"), json => json["sourceManifestSha256"] = new string('0', 64));
+        Assert.Contains("not every shard of its split", Refused(_temp.Combine("b")));
+
+        // And a shard is not split again: its shards would claim to be a whole split of a part.
+        using var shard = Dataset.Open(_temp.Combine("a", "shard-00"));
+        Assert.Contains("is itself a shard", Assert.Throws<ClaimsException>(() => DatasetShards.Write(shard, _temp.Combine("again"), 2)).Message);
+    }
+
+    [Fact]
+    public void A_shard_split_again_under_its_address_is_refused_and_another_schema_too()
+    {
+        DatasetShards.Write(fixture.Dataset, _temp.Combine("c"), 2);
+        using var cluster = ShardedDataset.Open(_temp.Combine("c"), new InProcess());
+        Directory.Delete(_temp.Combine("c"), recursive: true);
+        Generator.Run(new GenerateOptions { Out = _temp.Combine("small"), Persons = 100, From = 202304, Months = 1, Seed = 3, Access = DatasetAccess.Restricted });
+        using (var small = Dataset.Open(_temp.Combine("small"))) DatasetShards.Write(small, _temp.Combine("c"), 2);
+        Assert.Contains("changed since its coordinator read it", Assert.Throws<ClaimsException>(() => cluster.Execute(Sum)).Message);
+
+        using var shard = Dataset.Open(_temp.Combine("c", "shard-00"));
+        var work = new ShardWork(ShardWorkKind.Partial, Sum, SchemaHash: new string('a', 64));
+        Assert.Contains("is not this host's", Assert.Throws<ClaimsException>(() => work.Run(shard, ExecutionOptions.Default)).Message);
+    }
+
+    [Theory]
+    [InlineData("partial")]
+    [InlineData("nan")]
+    [InlineData("odd")]
+    [InlineData("missing")]
+    public void Answers_that_are_not_what_was_asked_are_named_without_the_shard_s_figures(string broken)
+    {
+        DatasetShards.Write(fixture.Dataset, _temp.Combine("c"), 2);
+        var transport = new InProcess
+        {
+            Spoil = (work, answers) => (broken, work.Kind) switch
+            {
+                ("partial", ShardWorkKind.MeasuredPartial) => [answers[0], answers[1][..^3]],
+                ("nan", ShardWorkKind.CapSample) => [answers[0], BitConverter.GetBytes(double.NaN)],
+                ("odd", ShardWorkKind.CapSample) => [answers[0], [.. answers[1], 1, 2, 3]],
+                ("missing", _) => [answers[0]],
+                _ => answers,
+            },
+        };
+        using var cluster = ShardedDataset.Open(_temp.Combine("c"), transport);
+        var error = Assert.Throws<ClaimsException>(() => DisclosureControl.Apply(cluster, Sum,
+            new DisclosureRequest("p", fixture.NewLedger(), Sum, DisclosurePolicy.Default, long.MaxValue)));
+        Assert.Contains(broken == "missing" ? "answered 1 of 2 shards" : "shard-01", error.Message);
+        // The reader's own words quote the partial's counts; the caller gets none of them.
+        Assert.DoesNotMatch(@"\d{2,}", error.Message.Replace("shard-01", ""));
+    }
+
+    private static void Edit(string folder, Action<JsonNode> edit)
+    {
+        var path = Path.Combine(folder, ClusterManifest.FileName);
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString());
+    }
+
+    private static string Dump(Apache.Arrow.RecordBatch batch) => string.Join("\n", Enumerable.Range(0, batch.Length).Select(r =>
+        string.Join(" | ", Enumerable.Range(0, batch.ColumnCount).Select(c => ArrowValues.Value(batch.Column(c), r)?.ToString() ?? "NULL"))));
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>Runs each shard's work here, as a grain would on its silo; records what was asked and may spoil the answers.</summary>
+    private sealed class InProcess : IShardTransport
+    {
+        public List<ShardWork> Asked { get; } = [];
+
+        public Func<ShardWork, byte[][], byte[][]> Spoil { get; init; } = (_, answers) => answers;
+
+        public Task<IReadOnlyList<byte[]>> ScatterAsync(IReadOnlyList<ShardAddress> shards, ShardWork work, CancellationToken cancellationToken)
+        {
+            Asked.Add(work);
+            var answers = shards.Select(address =>
+            {
+                using var shard = address.Open();
+                return work.Run(shard, ExecutionOptions.Default, cancellationToken);
+            }).ToArray();
+            return Task.FromResult<IReadOnlyList<byte[]>>(Spoil(work, answers));
+        }
+    }
+}
