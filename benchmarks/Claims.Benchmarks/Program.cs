@@ -3,7 +3,8 @@ using Claims.Benchmarks;
 
 // `-- generate …` times a whole generation, `-- cohort …` cohort builds, `-- extract …` a cohort extract,
 // `-- features …` a model spec's features beside DuckDB SQL, `-- disclosure …` restricted queries beside the engine
-// and `-- uke …` a UKE import beside a plain read of its bytes
+// `-- uke …` a UKE import beside a plain read of its bytes and `-- cluster …` queries through Orleans silos beside
+// the single node
 // (seconds to minutes, not micro-benchmarks); anything else goes to BenchmarkDotNet, e.g. `-- --filter '*'`.
 // See docs/benchmarks.md.
 if (args is ["generate", .. var rest]) return GenerateBenchmark.Run(rest);
@@ -12,5 +13,6 @@ if (args is ["extract", .. var extract]) return ExtractBenchmark.Run(extract);
 if (args is ["features", .. var features]) return FeatureBenchmark.Run(features);
 if (args is ["disclosure", .. var disclosure]) return DisclosureBenchmark.Run(disclosure);
 if (args is ["uke", .. var uke]) return UkeImportBenchmark.Run(uke);
+if (args is ["cluster", .. var cluster]) return ClusterBenchmark.Run(cluster);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
