@@ -7,8 +7,8 @@ using Claims.Engine.Query;
 using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Claims.SyntheticGen;
+using Claims.Testing;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Claims.Benchmarks;
 
@@ -101,14 +101,9 @@ public static class ClusterBenchmark
     private static async Task<double[][]> InProcessSilo(string splits, int repeats, List<string>[] expected)
     {
         var id = "claims-bench-" + Guid.NewGuid().ToString("N")[..8];
-        var port = SiloProcess.FreePort();
-        var settings = new ClusterSettings { ClusterId = id, ServiceId = id, SiloPort = port, PrimarySiloPort = port, GatewayPort = SiloProcess.FreePort() };
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // As `claims silo`: advice about server GC and a watchdog's first reading, printed at every start, say nothing wrong.
-        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error).AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
-        builder.UseOrleans(silo => silo.UseClaimsSilo(settings, new ShardRoots([splits]), ExecutionOptions.Default));
-        using var host = builder.Build();
+        var port = RealProcess.FreePort();
+        var settings = new ClusterSettings { ClusterId = id, ServiceId = id, SiloPort = port, PrimarySiloPort = port, GatewayPort = RealProcess.FreePort() };
+        using var host = ClusterHosting.Silo(settings, new ShardRoots([splits]), ExecutionOptions.Default);
         await host.StartAsync();
         try
         {
@@ -131,13 +126,19 @@ public static class ClusterBenchmark
         // A fresh cluster each time: shard grains stay where they were first placed, so silos joining a cluster whose
         // grains are active would take no shards.
         var id = "claims-bench-" + Guid.NewGuid().ToString("N")[..8];
-        var silos = new List<SiloProcess>();
+        var silos = new List<RealProcess>();
         try
         {
-            var primary = SiloProcess.FreePort();
+            var primary = RealProcess.FreePort();
+            var gateways = new List<int>();
             for (var i = 0; i < count; i++)
-                silos.Add(await SiloProcess.StartAsync(splits, id, i == 0 ? primary : SiloProcess.FreePort(), SiloProcess.FreePort(), primary));
-            await using var connection = await ClusterConnection.ConnectAsync(new ClusterSettings { ClusterId = id, ServiceId = id, Gateways = [.. silos.Select(s => s.GatewayPort)] });
+            {
+                gateways.Add(RealProcess.FreePort());
+                silos.Add(await RealProcess.Claims(typeof(Cli.ClaimsCli).Assembly.Location, "silo ready", "silo", "--shards", splits, "--cluster-id", id,
+                    "--silo-port", (i == 0 ? primary : RealProcess.FreePort()).ToString(CultureInfo.InvariantCulture),
+                    "--gateway-port", gateways[i].ToString(CultureInfo.InvariantCulture), "--primary-port", primary.ToString(CultureInfo.InvariantCulture)));
+            }
+            await using var connection = await ClusterConnection.ConnectAsync(new ClusterSettings { ClusterId = id, ServiceId = id, Gateways = gateways });
             var management = connection.Client.GetGrain<IManagementGrain>(0);
             var hosts = (await management.GetHosts(onlyActive: true)).Count;
             if (hosts != count) throw new InvalidOperationException($"{count} silo processes started but the cluster has {hosts} active silos");

@@ -14,6 +14,8 @@ public sealed class SiloProcessTests(ClusterFixture fixture) : IAsyncLifetime
 {
     private const string Query = """{"from": "receipts", "groupBy": ["sex", "age_band"], "select": [{"count": "*", "as": "n"}, {"sum": "total_points", "as": "s"}, {"countDistinct": "patient_id", "as": "p"}]}""";
 
+    private static readonly string Claims = typeof(Cli.ClaimsCli).Assembly.Location;
+
     private readonly string _clusterId = "claims-test-" + Guid.NewGuid().ToString("N")[..8];
     private readonly int _redisPort = RealProcess.FreePort();
     private readonly List<RealProcess> _processes = [];
@@ -43,9 +45,9 @@ public sealed class SiloProcessTests(ClusterFixture fixture) : IAsyncLifetime
         var query = Path.Combine(folder, $"query-{_clusterId}.json");
         File.WriteAllText(query, """{"from": "receipts", "groupBy": ["sex"], "select": [{"count": "*", "as": "n"}, {"sum": "total_points", "as": "s"}]}""");
         string[] Released(string releases) => ["--query", query, "--project", "p", "--releases", releases, "--format", "csv"];
-        var throughCluster = await RealProcess.Run(["query", "--cluster", fixture.ClusterDirectory, "--membership", "redis", "--redis", settings.Redis!,
+        var throughCluster = await RealProcess.Run(Claims, ["query", "--cluster", fixture.ClusterDirectory, "--membership", "redis", "--redis", settings.Redis!,
             "--cluster-id", _clusterId, .. Released(fixture.NewLedger(5).Directory)]);
-        var onOneNode = await RealProcess.Run(["query", "--data", fixture.Dataset.Directory, .. Released(fixture.NewLedger(5).Directory)]);
+        var onOneNode = await RealProcess.Run(Claims, ["query", "--data", fixture.Dataset.Directory, .. Released(fixture.NewLedger(5).Directory)]);
         Assert.True(throughCluster.Code == 0, throughCluster.Output);
         Assert.StartsWith("sex,n,s", throughCluster.Output);
         Assert.Equal(onOneNode.Output, throughCluster.Output);
@@ -74,7 +76,7 @@ public sealed class SiloProcessTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.True(answers >= killedAt + 20, $"only {answers - killedAt} answers in 90 s after the kill");
 
         // Restarted on the same ports, it joins the cluster again and the answers stay the same.
-        silos[1] = (await RealProcess.Claims("silo ready", silos[1].Args), silos[1].Args);
+        silos[1] = (await RealProcess.Claims(Claims, "silo ready", silos[1].Args), silos[1].Args);
         _processes.Add(silos[1].Process);
         var joined = DateTime.UtcNow.AddSeconds(60);
         while ((await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count < 3 && DateTime.UtcNow < joined) await Task.Delay(250);
@@ -87,12 +89,12 @@ public sealed class SiloProcessTests(ClusterFixture fixture) : IAsyncLifetime
     {
         var query = Path.Combine(Path.GetDirectoryName(fixture.ClusterDirectory)!, $"count-{_clusterId}.json");
         File.WriteAllText(query, """{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""");
-        var (code, output) = await RealProcess.Run("query", "--cluster", fixture.ClusterDirectory, "--gateways", RealProcess.FreePort().ToString(),
+        var (code, output) = await RealProcess.Run(Claims, "query", "--cluster", fixture.ClusterDirectory, "--gateways", RealProcess.FreePort().ToString(),
             "--cluster-id", _clusterId, "--query", query, "--project", "p");
         Assert.Equal(2, code);
         Assert.Contains($"no silo of cluster '{_clusterId}' answered", output);
         // A Redis that is not there is the same answer, not a crash.
-        (code, output) = await RealProcess.Run("query", "--cluster", fixture.ClusterDirectory, "--membership", "redis", "--redis", $"127.0.0.1:{RealProcess.FreePort()}",
+        (code, output) = await RealProcess.Run(Claims, "query", "--cluster", fixture.ClusterDirectory, "--membership", "redis", "--redis", $"127.0.0.1:{RealProcess.FreePort()}",
             "--cluster-id", _clusterId, "--query", query, "--project", "p");
         Assert.True(code == 2, output);
         Assert.StartsWith($"error: no silo of cluster '{_clusterId}' answered (Redis membership", output);
@@ -102,7 +104,7 @@ public sealed class SiloProcessTests(ClusterFixture fixture) : IAsyncLifetime
     {
         string[] args = ["silo", "--shards", Path.GetDirectoryName(fixture.ClusterDirectory)!, "--membership", "redis", "--redis", $"127.0.0.1:{_redisPort}",
             "--cluster-id", _clusterId, "--silo-port", RealProcess.FreePort().ToString(), "--gateway-port", RealProcess.FreePort().ToString(), "--threads", "1"];
-        var silo = await RealProcess.Claims("silo ready", args);
+        var silo = await RealProcess.Claims(Claims, "silo ready", args);
         _processes.Add(silo);
         return (silo, args);
     }

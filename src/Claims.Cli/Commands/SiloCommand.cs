@@ -2,7 +2,6 @@ using System.CommandLine;
 using Claims.Cluster.Grains;
 using Claims.Cluster.Hosting;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Claims.Cli.Commands;
@@ -36,12 +35,7 @@ internal static class SiloCommand
                 Address = ClusterFlags.Address(parse.GetValue(address)!),
             };
             var options = execution.Options(parse);
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            // Advice about server GC and a watchdog's first reading, printed by every silo at start, say nothing wrong.
-            builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error).AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
-            builder.UseOrleans(silo => silo.UseClaimsSilo(settings, roots, options));
-            using var host = builder.Build();
+            using var host = ClusterHosting.Silo(settings, roots, options);
             await host.StartAsync(cancellation);
             console.MarkupLineInterpolated($"silo ready: {settings.Address}:{settings.SiloPort} (gateway {settings.GatewayPort}) of cluster '{settings.ClusterId}', {settings.Membership} membership, serving shards under {string.Join(", ", roots.Folders)}");
             await host.WaitForShutdownAsync(cancellation);

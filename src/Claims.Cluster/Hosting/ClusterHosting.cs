@@ -4,6 +4,7 @@ using Claims.Engine;
 using Claims.Engine.Query;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 
 namespace Claims.Cluster.Hosting;
@@ -11,6 +12,20 @@ namespace Claims.Cluster.Hosting;
 /// <summary>Wires Orleans to <see cref="ClusterSettings"/>: a silo serving shards, or a client sending work to them.</summary>
 public static class ClusterHosting
 {
+    /// <summary>
+    /// A host running one silo (<c>claims silo</c>, the benchmark's silo in its own process), not yet started, that logs
+    /// warnings and errors only; of those, Orleans' advice about server GC and a watchdog's first reading, printed by
+    /// every silo at start, say nothing wrong and are left out.
+    /// </summary>
+    public static IHost Silo(ClusterSettings settings, ShardRoots roots, ExecutionOptions execution)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error).AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+        builder.UseOrleans(silo => silo.UseClaimsSilo(settings, roots, execution));
+        return builder.Build();
+    }
+
     /// <summary>A silo that hosts shard grains over the shards in <paramref name="roots"/>, scanning with <paramref name="execution"/>.</summary>
     public static ISiloBuilder UseClaimsSilo(this ISiloBuilder silo, ClusterSettings settings, ShardRoots roots, ExecutionOptions execution)
     {

@@ -3,13 +3,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Claims.Cluster.Tests;
+namespace Claims.Testing;
 
 /// <summary>
-/// Real processes for the end-to-end tests: a Redis server (the membership table) and `claims silo` processes, each
-/// started from the build output and killable with SIGKILL as a crash would, and `claims` commands run to their end.
+/// Real processes for the cluster's end-to-end tests and benchmark: a Redis server (the membership table) and `claims`
+/// processes (a silo, say) started from a build output (the claims.dll of a project that
+/// references the CLI), each killable with SIGKILL as a crash would; and `claims` commands run to their end.
 /// </summary>
-internal sealed class RealProcess : IDisposable
+public sealed class RealProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -28,9 +29,9 @@ internal sealed class RealProcess : IDisposable
     public bool Exited => _process.HasExited;
 
     /// <summary>Starts `claims` with <paramref name="args"/> and waits until a line of its output contains <paramref name="ready"/>.</summary>
-    public static async Task<RealProcess> Claims(string ready, params string[] args)
+    public static async Task<RealProcess> Claims(string claims, string ready, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { typeof(Cli.ClaimsCli).Assembly.Location } };
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { claims } };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         return await Start(start, ready);
     }
@@ -41,9 +42,9 @@ internal sealed class RealProcess : IDisposable
             "Ready to accept connections");
 
     /// <summary>Runs `claims` with <paramref name="args"/> to its end: its exit code and what it printed.</summary>
-    public static async Task<(int Code, string Output)> Run(params string[] args)
+    public static async Task<(int Code, string Output)> Run(string claims, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { typeof(Cli.ClaimsCli).Assembly.Location }, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { claims }, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -74,7 +75,7 @@ internal sealed class RealProcess : IDisposable
     /// <summary>SIGKILL: no shutdown, no goodbye to the cluster, as a crashed machine.</summary>
     public void Kill()
     {
-        _process.Kill();
+        _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
 
