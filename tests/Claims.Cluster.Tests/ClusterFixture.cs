@@ -49,15 +49,7 @@ public sealed class ClusterFixture : QueryFixture, IAsyncLifetime
     }
 
     /// <summary>A fresh release ledger with a fixed cell key secret, so two releases of one question draw the same noise.</summary>
-    public ReleaseLedger NewLedger(int secret)
-    {
-        var directory = _temp.Combine("releases", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        var bytes = new byte[32];
-        new Random(secret).NextBytes(bytes);
-        File.WriteAllBytes(Path.Combine(directory, "cell-key.secret"), bytes);
-        return new ReleaseLedger(directory);
-    }
+    public ReleaseLedger NewLedger(int secret) => FixedLedgers.New(_temp.Combine("releases"), secret);
 
     public async Task DisposeAsync()
     {

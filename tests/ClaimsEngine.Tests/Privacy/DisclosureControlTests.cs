@@ -33,15 +33,7 @@ public class RestrictedFixture : IDisposable
     /// A fresh ledger whose cell key secret is fixed by <paramref name="secret"/>, so that the noise, and every
     /// statistic a test draws from it, is the same on every run.
     /// </summary>
-    public ReleaseLedger NewLedger(int secret = 1)
-    {
-        var directory = _temp.Combine("releases", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        var bytes = new byte[32];
-        new Random(secret).NextBytes(bytes);
-        File.WriteAllBytes(Path.Combine(directory, "cell-key.secret"), bytes);
-        return new ReleaseLedger(directory);
-    }
+    public ReleaseLedger NewLedger(int secret = 1) => FixedLedgers.New(_temp.Combine("releases"), secret);
 
     public void Dispose()
     {
