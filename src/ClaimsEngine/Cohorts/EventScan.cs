@@ -83,10 +83,13 @@ public static class EventScan
             ? count
             : throw new ClaimsException($"the dataset at '{dataset.Directory}' is not linked (no patient ids); run `claims link --data {dataset.Directory}` first");
 
-    public static bool TryPatientCount(Dataset dataset, out int count)
+    public static bool TryPatientCount(Dataset dataset, out int count) => TryPatientCount(dataset.Manifest, out count);
+
+    /// <summary>The linked patients a manifest records (a shard's are its source's); false when the dataset was never linked.</summary>
+    public static bool TryPatientCount(DatasetManifest manifest, out int count)
     {
         count = 0;
-        return dataset.Manifest.Provenance.Parameters.TryGetValue("patients", out var text) && int.TryParse(text, out count) && count >= 0;
+        return manifest.Provenance.Parameters.TryGetValue("patients", out var text) && int.TryParse(text, out count) && count >= 0;
     }
 
     internal static MappedColumn PatientIds(DatasetPartition partition) => partition.Column(PatientIdWriter.Column);

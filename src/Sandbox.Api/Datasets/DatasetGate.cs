@@ -21,11 +21,11 @@ public static class DatasetGate
     public static bool MayQuery(DatasetAccess access, string role) => access == DatasetAccess.Public || role == Roles.Analyst;
 
     /// <summary>The grant a request on restricted data runs under (null on public data, where nothing is recorded); refusals throw.</summary>
-    public static ProjectGrant? Project(HttpContext context, string name, Dataset dataset)
+    public static ProjectGrant? Project(HttpContext context, string name, DatasetAccess access)
     {
-        if (dataset.Manifest.Access == DatasetAccess.Public) return null;
+        if (access == DatasetAccess.Public) return null;
         var role = context.User.Role();
-        if (!MayQuery(dataset.Manifest.Access, role))
+        if (!MayQuery(access, role))
             throw SandboxAccessException.Forbidden($"dataset '{name}' is restricted: only an analyst inside an approved project may query it, not the role '{role}'");
         var requested = context.Request.Headers[ProjectHeader].FirstOrDefault() is { Length: > 0 } header ? header : context.Request.Query["project"].FirstOrDefault();
         AuditDetails.Of(context).ProjectId = string.IsNullOrEmpty(requested) ? null : requested;

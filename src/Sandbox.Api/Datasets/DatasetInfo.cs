@@ -18,9 +18,9 @@ public sealed record DatasetInfo(string Name, string Access, bool? Synthetic, st
         var manifest = registry.Manifest(name);
         var access = registry.Access(name);
         var restricted = access == DatasetAccess.Restricted;
-        long? patients = unavailable is null && EventScan.TryPatientCount(registry.Get(name), out var count) ? count : null;
+        long? patients = unavailable is null && manifest is not null && EventScan.TryPatientCount(manifest, out var count) ? count : null;
         return new DatasetInfo(name, restricted ? "restricted" : "public", manifest?.Provenance.Synthetic, manifest?.Provenance.Source,
-            manifest?.Tables.Sum(t => t.RowCount),
+            registry.Rows(name),
             manifest?.Tables.SelectMany(t => t.Partitions).Select(p => p.Key).Distinct().Order().ToArray() ?? [],
             patients, manifest?.SchemaHash, unavailable is null && DatasetGate.MayQuery(access, role),
             restricted ? $"an analyst key and an approved project named in the {DatasetGate.ProjectHeader} header (or ?project=)" : null,

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Claims.Cluster.Hosting;
 using Claims.Engine;
+using Claims.Engine.Schema;
+using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Claims.Import;
 using Claims.Sandbox.Hosting;
@@ -16,7 +19,9 @@ namespace Claims.Sandbox.Datasets;
 /// are generated on start with progress on the console; a folder left without a manifest by an interrupted
 /// generation is ours and is generated again. A dataset that fails to open (a file missing or cut short), or whose
 /// file later fails its checksum, is unavailable, with the reason naming the file: its endpoints answer 503 and the
-/// other dataset serves on.
+/// other dataset serves on. In cluster mode (<see cref="SandboxOptions.ClusterDir"/>) the restricted dataset is a split
+/// one that a cluster's silos serve (<see cref="ShardedDataset"/>), connected to on start: its queries go to the
+/// cluster; what needs it opened here (cohorts, extracts, models, dashboards) answers 501 (<see cref="ClusterModeException"/>).
 /// </summary>
 public sealed class DatasetRegistry : IDisposable
 {
@@ -39,15 +44,35 @@ public sealed class DatasetRegistry : IDisposable
 
     public IReadOnlyCollection<string> Names => _slots.Keys;
 
-    /// <summary>The dataset called <paramref name="name"/>; false when there is none, 503 (<see cref="DatasetUnavailableException"/>) when it is unavailable.</summary>
+    /// <summary>
+    /// The dataset called <paramref name="name"/>, opened here; false when there is none, 503 (<see cref="DatasetUnavailableException"/>)
+    /// when it is unavailable, 501 (<see cref="ClusterModeException"/>) when a cluster serves it.
+    /// </summary>
     public bool TryGet(string name, out Dataset dataset)
     {
         dataset = null!;
         if (!_slots.TryGetValue(name, out var slot)) return false;
         if (Unavailable(name) is { } reason) throw new DatasetUnavailableException(name, reason);
-        dataset = slot.Dataset!;
+        dataset = slot.Dataset ?? throw new ClusterModeException(name);
         return true;
     }
+
+    /// <summary>The split dataset a cluster serves under <paramref name="name"/>; false when the dataset is opened here (or there is none).</summary>
+    public bool TryGetCluster(string name, out ShardedDataset cluster)
+    {
+        cluster = null!;
+        if (!_slots.TryGetValue(name, out var slot) || slot.Cluster is null) return false;
+        if (Unavailable(name) is { } reason) throw new DatasetUnavailableException(name, reason);
+        cluster = slot.Cluster;
+        return true;
+    }
+
+    /// <summary>The schema the dataset is read with, wherever it is served; null when it could not be opened.</summary>
+    public ClaimsSchema? Schema(string name) => _slots[name].Dataset?.Schema ?? _slots[name].Cluster?.Schema;
+
+    /// <summary>The dataset's rows in all, over every shard where a cluster serves it; null when its manifest cannot be read.</summary>
+    public long? Rows(string name) =>
+        _slots[name].Cluster is { } cluster ? cluster.Cluster.Shards.Sum(s => s.Rows.Values.Sum()) : Manifest(name)?.Tables.Sum(t => t.RowCount);
 
     public Dataset Get(string name) => TryGet(name, out var dataset) ? dataset : throw new KeyNotFoundException($"no dataset '{name}'");
 
@@ -74,6 +99,12 @@ public sealed class DatasetRegistry : IDisposable
     public static DatasetRegistry Open(SandboxOptions options, ILogger logger)
     {
         Ensure(options, Synthetic, options.SyntheticPersons, options.SyntheticSeed, DatasetAccess.Public, logger);
+        if (options.ClusterDir is { } split)
+            return new DatasetRegistry(new Dictionary<string, Slot>
+            {
+                [Synthetic] = Slot.Open(options.DataPath("datasets", Synthetic), DatasetAccess.Public),
+                [Restricted] = Slot.Connect(split, options),
+            }, logger);
         if (options.RestrictedSource.StartsWith(UkeSource, StringComparison.Ordinal)) Import(options, options.RestrictedSource[UkeSource.Length..], logger);
         else if (options.RestrictedSource == "generate")
             Ensure(options, Restricted, options.RestrictedPersons, BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)), DatasetAccess.Restricted, logger);
@@ -85,9 +116,44 @@ public sealed class DatasetRegistry : IDisposable
         }, logger);
     }
 
-    /// <summary>One dataset as opened at start: the dataset, or why it could not be opened (with its manifest when that at least reads).</summary>
-    private sealed record Slot(DatasetAccess Access, Dataset? Dataset, DatasetManifest? Manifest, string? Failure)
+    /// <summary>
+    /// One dataset as opened at start: the dataset, or the cluster serving it and the connection to it, or why it could
+    /// not be opened (with its manifest when that at least reads).
+    /// </summary>
+    private sealed record Slot(DatasetAccess Access, Dataset? Dataset, DatasetManifest? Manifest, string? Failure, ShardedDataset? Cluster = null,
+        ClusterConnection? Connection = null)
     {
+        /// <summary>The split dataset in <paramref name="directory"/>, through its cluster; unavailable, naming why, when the cluster cannot be reached or the split is not whole.</summary>
+        public static Slot Connect(string directory, SandboxOptions options)
+        {
+            ClusterConnection? connection = null;
+            try
+            {
+                var settings = new ClusterSettings
+                {
+                    Membership = options.ClusterMembership switch
+                    {
+                        "localhost" => Membership.Localhost,
+                        "redis" => Membership.Redis,
+                        var other => throw new ClaimsException($"CLAIMS_CLUSTER_MEMBERSHIP '{other}' is neither 'localhost' nor 'redis'"),
+                    },
+                    Redis = options.ClusterRedis,
+                    Gateways = [.. options.ClusterGateways.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(p => int.TryParse(p, out var port) ? port : throw new ClaimsException($"CLAIMS_CLUSTER_GATEWAYS: '{p}' is not a port"))],
+                    ClusterId = options.ClusterId,
+                    ServiceId = options.ClusterId,
+                };
+                connection = ClusterConnection.ConnectAsync(settings).GetAwaiter().GetResult();
+                var cluster = connection.Open(directory);
+                return new Slot(cluster.Manifest.Access, null, cluster.Manifest, null, cluster, connection);
+            }
+            catch (Exception e) when (e is ClaimsException or IOException or UnauthorizedAccessException)
+            {
+                connection?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                return new Slot(DatasetAccess.Restricted, null, null, $"the cluster serving '{directory}': {e.Message}");
+            }
+        }
+
         public static Slot Open(string path, DatasetAccess access)
         {
             try
@@ -163,6 +229,11 @@ public sealed class DatasetRegistry : IDisposable
 
     public void Dispose()
     {
-        foreach (var slot in _slots.Values) slot.Dataset?.Dispose();
+        foreach (var slot in _slots.Values)
+        {
+            slot.Dataset?.Dispose();
+            slot.Cluster?.Dispose();
+            slot.Connection?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 }

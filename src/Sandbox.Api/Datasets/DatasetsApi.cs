@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
+using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Projects;
@@ -40,20 +41,42 @@ public static class DatasetsApi
     public static Results<Ok<DatasetSchema>, ProblemHttpResult> GetSchema(string ds, DatasetRegistry registry, CodeSearch codes, string? search = null,
         int limit = DefaultSearchLimit)
     {
-        if (!registry.TryGet(ds, out var dataset)) return UnknownDataset(ds);
+        if (!registry.Names.Contains(ds)) return UnknownDataset(ds);
+        if (registry.Unavailable(ds) is { } reason) throw new DatasetUnavailableException(ds, reason);
         var found = string.IsNullOrWhiteSpace(search) ? null : codes.Find(search, Math.Clamp(limit, 1, CodeSearch.MaxLimit));
-        return TypedResults.Ok(new DatasetSchema(ds, found is null ? SchemaCatalog.From(dataset.Schema) : null, found));
+        return TypedResults.Ok(new DatasetSchema(ds, found is null ? SchemaCatalog.From(registry.Schema(ds)!) : null, found));
     }
 
     public static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Query(string ds, HttpContext context, DatasetRegistry registry,
         IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
     {
+        if (registry.TryGetCluster(ds, out var cluster)) return await QueryCluster(ds, cluster, context, ledger, policy, limit);
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
         var query = QueryParser.Parse(text, dataset.Schema);
         DatasetGate.RequireTables(project, DatasetGate.Tables(query));
         RequestSize.Check(query);
         var result = limit.Run("query", token => DisclosureControl.Apply(dataset, query, Request(project, ledger, text, policy), token), context.RequestAborted);
+        var response = QueryResponse.From(result, stopwatch.Elapsed);
+        Audited(context, response.Rows.Count, result.Rules);
+        return TypedResults.Ok(response);
+    }
+
+    /// <summary>
+    /// A query of a dataset a cluster serves (cluster mode): gated and bounded as here, scanned on the shards, released
+    /// by disclosure control here on the merged result, the project's period sent with it.
+    /// </summary>
+    private static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> QueryCluster(string ds, ShardedDataset cluster, HttpContext context,
+        IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
+    {
+        var project = DatasetGate.Project(context, ds, cluster.Manifest.Access);
+        var text = await RequestText.Read(context);
+        var stopwatch = Stopwatch.StartNew();
+        var query = QueryParser.Parse(text, cluster.Schema);
+        DatasetGate.RequireTables(project, DatasetGate.Tables(query));
+        RequestSize.Check(query);
+        var scoped = project?.Period is { } months ? cluster.Period(months) : cluster;
+        var result = limit.Run("query", token => DisclosureControl.Apply(scoped, text, Request(project, ledger, text, policy), token), context.RequestAborted);
         var response = QueryResponse.From(result, stopwatch.Elapsed);
         Audited(context, response.Rows.Count, result.Rules);
         return TypedResults.Ok(response);
@@ -87,7 +110,7 @@ public static class DatasetsApi
         {
             if (!registry.TryGet(ds, out var dataset)) return null;
             // Access first: a caller refused the dataset learns nothing about their body.
-            var project = DatasetGate.Project(context, ds, dataset);
+            var project = DatasetGate.Project(context, ds, dataset.Manifest.Access);
             return new Asked(project?.Scope(dataset) ?? dataset, project, await RequestText.Read(context));
         }
     }

@@ -21,6 +21,7 @@ public sealed class ClaimsExceptionHandler : IExceptionHandler
         var (status, title, detail) = exception switch
         {
             DatasetUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", e.Message),
+            ClusterModeException e => (StatusCodes.Status501NotImplemented, "Not implemented in cluster mode", e.Message),
             StoreException e => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", Damaged(context, e)),
             SandboxAccessException e => (e.Status, e.Status == StatusCodes.Status404NotFound ? "Not found" : "Forbidden", e.Message),
             DisclosureException e => (StatusCodes.Status403Forbidden, "Refused by disclosure control", e.Message),

@@ -3,7 +3,8 @@ namespace Claims.Sandbox.Hosting;
 /// <summary>
 /// The service's settings: the "Sandbox" section of appsettings, overridden by the flat environment variables
 /// docs/service.md documents (CLAIMS_DATA_DIR, CLAIMS_ADMIN_KEY, CLAIMS_AUDIT_KEY, CLAIMS_SYNTHETIC_PERSONS, CLAIMS_RESTRICTED_PERSONS, CLAIMS_RESTRICTED_SOURCE, CLAIMS_MONTHS,
-/// CLAIMS_JOB_THROTTLE_MS, CLAIMS_RESULT_RETENTION_HOURS, CLAIMS_SCRUB_INTERVAL_MINUTES).
+/// CLAIMS_JOB_THROTTLE_MS, CLAIMS_RESULT_RETENTION_HOURS, CLAIMS_SCRUB_INTERVAL_MINUTES, and for cluster mode CLAIMS_CLUSTER_DIR,
+/// CLAIMS_CLUSTER_MEMBERSHIP, CLAIMS_CLUSTER_REDIS, CLAIMS_CLUSTER_GATEWAYS, CLAIMS_CLUSTER_ID).
 /// </summary>
 public sealed class SandboxOptions
 {
@@ -20,6 +21,23 @@ public sealed class SandboxOptions
     /// absent a key is generated into DataDir/audit.key, which does not anchor the log (see <see cref="Audit.AuditKey"/>).
     /// </summary>
     public string? AuditKey { get; set; }
+
+    /// <summary>
+    /// Cluster mode, the one setting: the folder of a split restricted dataset (`claims shard --out`) that a running
+    /// cluster's silos serve. The restricted dataset is then that cluster's, queried through it as this service's
+    /// client; unset (the default), the service is embedded and opens every dataset itself.
+    /// </summary>
+    public string? ClusterDir { get; set; }
+
+    /// <summary>Cluster mode: how the silos are found, "localhost" (their gateway ports, <see cref="ClusterGateways"/>) or "redis" (<see cref="ClusterRedis"/>).</summary>
+    public string ClusterMembership { get; set; } = "localhost";
+
+    public string? ClusterRedis { get; set; }
+
+    /// <summary>Cluster mode with localhost membership: the silos' gateway ports, comma-separated.</summary>
+    public string ClusterGateways { get; set; } = "30000";
+
+    public string ClusterId { get; set; } = "claims";
 
     public int SyntheticPersons { get; set; } = 100_000;
     public int RestrictedPersons { get; set; } = 50_000;
@@ -97,5 +115,10 @@ public sealed class SandboxOptions
         if (int.TryParse(configuration["CLAIMS_JOB_THROTTLE_MS"], out var throttle)) options.JobThrottleMs = throttle;
         if (int.TryParse(configuration["CLAIMS_RESULT_RETENTION_HOURS"], out var retention)) options.ResultRetentionHours = retention;
         if (int.TryParse(configuration["CLAIMS_SCRUB_INTERVAL_MINUTES"], out var scrub)) options.ScrubIntervalMinutes = scrub;
+        if (configuration["CLAIMS_CLUSTER_DIR"] is { Length: > 0 } cluster) options.ClusterDir = cluster;
+        if (configuration["CLAIMS_CLUSTER_MEMBERSHIP"] is { Length: > 0 } membership) options.ClusterMembership = membership;
+        if (configuration["CLAIMS_CLUSTER_REDIS"] is { Length: > 0 } redis) options.ClusterRedis = redis;
+        if (configuration["CLAIMS_CLUSTER_GATEWAYS"] is { Length: > 0 } gateways) options.ClusterGateways = gateways;
+        if (configuration["CLAIMS_CLUSTER_ID"] is { Length: > 0 } clusterId) options.ClusterId = clusterId;
     }
 }

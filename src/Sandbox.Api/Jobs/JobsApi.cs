@@ -92,7 +92,7 @@ public static class JobsApi
         // Restricted rows leave only to a member of a project approved now: a rejection or expiry after the job ran
         // stops its download too, and an admin (no member) sees the job but not its rows.
         if (job.Kind == Extracts.ExtractOrder.Kind && Extracts.ExtractOrder.FromJson(job.Request).Dataset is var dataset
-            && datasets.TryGet(dataset, out var data) && data.Manifest.Access == Claims.Engine.Storage.DatasetAccess.Restricted)
+            && datasets.Names.Contains(dataset) && datasets.Access(dataset) == Claims.Engine.Storage.DatasetAccess.Restricted)
             access.Require(user, job.ProjectId, dataset);
         if (job.Status != Job.Succeeded)
             return Problems.Result(StatusCodes.Status409Conflict, $"job '{id}' is {job.Status}{(job.Error is null ? "" : $": {job.Error}")}; only a succeeded job has a result", "Conflict");

@@ -39,11 +39,12 @@ public sealed class ProjectAccess(ProjectStore projects, DatasetRegistry dataset
     /// <summary>The same decision for a user by id: a background job checks again when it runs, with no request around it.</summary>
     public ProjectGrant Require(string userId, string? projectId, string dataset)
     {
-        if (!datasets.TryGet(dataset, out var data)) throw SandboxAccessException.NotFound($"no dataset '{dataset}' (datasets: {string.Join(", ", datasets.Names)})");
+        if (!datasets.Names.Contains(dataset)) throw SandboxAccessException.NotFound($"no dataset '{dataset}' (datasets: {string.Join(", ", datasets.Names)})");
+        if (datasets.Unavailable(dataset) is { } reason) throw new DatasetUnavailableException(dataset, reason);
         if (string.IsNullOrWhiteSpace(projectId)) throw SandboxAccessException.Forbidden($"the {dataset} dataset is used inside a project: name one");
         var project = projects.Find(projectId) ?? throw SandboxAccessException.NotFound($"no project '{projectId}'");
         if (project.OwnerId != userId) throw SandboxAccessException.Forbidden($"project '{projectId}' is not yours: only its owner works in it");
-        if (data.Manifest.Access == DatasetAccess.Restricted)
+        if (datasets.Access(dataset) == DatasetAccess.Restricted)
         {
             var status = project.StatusAt(time.GetUtcNow());
             if (status != Project.Approved)

@@ -34,7 +34,7 @@ public static class ProjectsApi
     {
         if (application.Invalid(datasets, schema) is { } problem) return Problems.BadRequest(problem);
         // An explorer trains models in a project of their own on the synthetic data, which needs no approval.
-        if (user.IsInRole(Roles.Explorer) && application.Datasets!.FirstOrDefault(d => datasets.TryGet(d, out var data) && data.Manifest.Access != DatasetAccess.Public) is { } restricted)
+        if (user.IsInRole(Roles.Explorer) && application.Datasets!.FirstOrDefault(d => datasets.Names.Contains(d) && datasets.Access(d) != DatasetAccess.Public) is { } restricted)
             return Problems.Forbidden($"an explorer's project holds the synthetic datasets only, not '{restricted}': restricted data is for analysts, inside a project an admin approves");
         var project = projects.Create(user.Id(), application.Title!.Trim(), application.Purpose!.Trim(), application.Datasets!.Distinct().ToArray(),
             application.Tables?.Distinct().ToArray(), application.Period);
