@@ -82,10 +82,37 @@ public sealed class ClusterModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/datasets/synthetic/query",
             new StringContent("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""", Encoding.UTF8, "application/json"))).StatusCode);
 
-        // A cohort of the restricted dataset needs it opened here: 501, saying what cluster mode serves.
+        // A cohort of the restricted dataset needs it opened here: 501, saying what cluster mode serves; to a caller the
+        // dataset is closed to anyway, the refusal it gets in embedded mode, first.
         var cohort = await (await clustered.As(Roles.Analyst)).SendAsync(InProject("""{"name": "c", "entry": {"table": "receipts"}}""", "cohorts/count"));
         Assert.Equal(HttpStatusCode.NotImplemented, cohort.StatusCode);
         Assert.Contains("served by a cluster", (await cohort.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var explorer = await clustered.As(Roles.Explorer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await explorer.SendAsync(InProject("""{"name": "c", "entry": {"table": "receipts"}}""", "cohorts/count"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await explorer.SendAsync(InProject(ByPrefecture))).StatusCode);
+
+        // A project on it is applied for as in embedded mode, its period checked against every shard's months.
+        var analyst = await clustered.As(Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Created, (await analyst.PostAsJsonAsync("/api/projects",
+            new { title = "t", purpose = "p", datasets = new[] { "restricted" }, period = new { from = 202305, to = 202306 } })).StatusCode);
+        var outside = await analyst.PostAsJsonAsync("/api/projects", new { title = "t", purpose = "p", datasets = new[] { "restricted" }, period = new { from = 201901, to = 201902 } });
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_public_split_is_not_served_as_the_restricted_dataset()
+    {
+        using (var synthetic = Dataset.Open(_clusterData.Combine("datasets", "synthetic")))
+            DatasetShards.Write(synthetic, _clusterData.Combine("split", "public"), 2);
+        using var service = Service(_clusterData, _clusterData.Combine("split", "public"));
+        var listed = (await service.WithKey(SandboxData.AdminKey).GetFromJsonAsync<JsonElement>("/api/datasets")).EnumerateArray()
+            .Single(d => d.GetProperty("name").GetString() == "restricted");
+        Assert.False(listed.GetProperty("available").GetBoolean());
+        Assert.Contains("is public; cluster mode serves the restricted dataset", listed.GetProperty("unavailable").GetString());
+        // Closed to an explorer as restricted data is; unavailable to an analyst in a project.
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await service.As(Roles.Explorer)).PostAsync("/api/datasets/restricted/query",
+            new StringContent(ByPrefecture, Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await (await service.As(Roles.Analyst)).SendAsync(InProject(ByPrefecture))).StatusCode);
     }
 
     [Fact]

@@ -41,21 +41,22 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
         var calls = shards.Select(shard => Call(shard, text, scatter)).ToArray();
         try
         {
+            // Faulted if any call failed (its failure is thrown, not its siblings' cancellations); cancelled only by
+            // the deadline or the caller.
             return await Task.WhenAll(calls);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The deadline, or a shard's failure that cancelled its siblings: that failure is the answer.
-            if (calls.FirstOrDefault(c => c.IsFaulted)?.Exception?.InnerException is { } failure) throw failure;
-            throw new ClaimsException($"the cluster did not answer within {_options.Deadline.TotalSeconds:0.#} s");
+            throw new ShardsUnavailableException($"the cluster did not answer within {_options.Deadline.TotalSeconds:0.#} s");
         }
     }
 
     private async Task<byte[]> Call(ShardAddress shard, string work, CancellationTokenSource scatter)
     {
+        var attempt = 1;
         try
         {
-            for (var attempt = 1; ; attempt++)
+            for (; ; attempt++)
             {
                 try
                 {
@@ -68,6 +69,11 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
                 }
             }
         }
+        // A call lost as the deadline or the caller ended the scatter is that ending, not a silo's fault.
+        catch (Exception e) when (Lost(e) && scatter.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(scatter.Token);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The query has failed: the other shards' scans are work nobody will read.
@@ -76,8 +82,11 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
             {
                 // A damaged file stays the store's error (a service answers it as its data's fault, not the caller's).
                 ShardFailedException { File: { } file } failed => new StoreException($"{shard}/{file}", failed.Reason),
-                _ when Lost(e) => new ClaimsException($"shard {shard}: its silo was lost {_options.Attempts} times; the cluster has too few silos left, or none can read the shard", e),
-                _ => new ClaimsException($"shard {shard}: {e.Message}", e),
+                _ when Lost(e) => new ShardsUnavailableException($"shard {shard}: its silo was lost {attempt} times; the cluster has too few silos left, or none can read the shard", e),
+                // The coordinator bound the question before asking: what a shard refuses is the deployment's (a shard
+                // not served, changed, of another build), not the caller's.
+                ShardFailedException failed => new ShardsUnavailableException($"shard {shard}: {failed.Reason}", e),
+                _ => new ShardsUnavailableException($"shard {shard} could not answer ({e.GetType().Name})", e),
             };
         }
     }

@@ -1,7 +1,8 @@
 namespace Claims.Cluster.Grains;
 
 /// <summary>
-/// One shard of a split dataset, keyed by the shard's dataset folder as every silo sees it (shared storage). It
+/// One shard of a split dataset, keyed by its <see cref="Claims.Engine.Sharding.ShardAddress"/> (the shard's folder as
+/// every silo sees it on shared storage, '#', the SHA-256 of the manifest its coordinator checked). It
 /// runs a coordinator's <see cref="Claims.Engine.Sharding.ShardWork"/> (as its JSON) on the shard and returns the
 /// answer's bytes: a partial aggregate or a cap's sample, which only the coordinator reads.
 /// </summary>

@@ -17,6 +17,8 @@ namespace Claims.Cluster.Grains;
 internal sealed class ShardGrain(ShardRoots roots, ShardExecution execution) : Grain, IShardGrain
 {
     private Dataset? _shard;
+    private int _scans;
+    private bool _deactivating;
 
     public async Task<byte[]> Run(string work, CancellationToken cancellationToken)
     {
@@ -24,7 +26,16 @@ internal sealed class ShardGrain(ShardRoots roots, ShardExecution execution) : G
         {
             var parsed = ShardWork.Parse(work);
             var shard = _shard ??= roots.Open(this.GetPrimaryKeyString());
-            return await Task.Run(() => parsed.Run(shard, execution.Options, cancellationToken), cancellationToken);
+            _scans++;
+            try
+            {
+                return await Task.Run(() => parsed.Run(shard, execution.Options, cancellationToken), cancellationToken);
+            }
+            finally
+            {
+                // Turns of one activation never run at once, so the count needs no lock.
+                if (--_scans == 0 && _deactivating) Close();
+            }
         }
         catch (StoreException e)
         {
@@ -36,11 +47,18 @@ internal sealed class ShardGrain(ShardRoots roots, ShardExecution execution) : G
         }
     }
 
+    /// <summary>Unmaps the shard once no scan reads it: a deactivation past Orleans' timeout would otherwise pull its pages from under a running scan.</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deactivating = true;
+        if (_scans == 0) Close();
+        return Task.CompletedTask;
+    }
+
+    private void Close()
     {
         _shard?.Dispose();
         _shard = null;
-        return Task.CompletedTask;
     }
 }
 
@@ -74,7 +92,16 @@ public sealed class ShardRoots
         var cluster = Path.GetDirectoryName(path);
         var root = cluster is null ? null : _roots.FirstOrDefault(r => cluster == r || cluster.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal));
         if (root is null || Linked(root, path) || !Named(cluster!, path)) throw NotServed(address);
-        var dataset = address.Open();
+        Dataset dataset;
+        try
+        {
+            // The folder as checked, not as the key spells it: the system would follow a link before a "..".
+            dataset = new ShardAddress(path, address.ManifestSha256).Open();
+        }
+        catch (IOException)
+        {
+            throw NotServed(address);
+        }
         if (dataset.Manifest.Provenance.Source != DatasetShards.ShardSource)
         {
             dataset.Dispose();
@@ -97,7 +124,7 @@ public sealed class ShardRoots
         {
             return ClusterManifest.Read(cluster).Shards.Any(s => Path.GetFullPath(Path.Combine(cluster, s.Path)) == path);
         }
-        catch (StoreException)
+        catch (Exception e) when (e is ClaimsException or IOException or UnauthorizedAccessException)
         {
             return false;
         }

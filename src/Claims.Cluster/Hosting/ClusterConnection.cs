@@ -43,14 +43,28 @@ public sealed class ClusterConnection : IAsyncDisposable
             await host.StartAsync(patience.Token);
         }
         // Whatever the membership's store throws (Redis unreachable, refused, misnamed) is the same answer to the caller.
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             host.Dispose();
-            var where = settings.Membership == Membership.Redis ? $"Redis at {settings.Redis}" : $"gateway ports {string.Join(", ", settings.Gateways)}";
+            if (cancellationToken.IsCancellationRequested) throw;
+            // The servers only: a connection string may carry a password, and this message is shown to callers.
+            var where = settings.Membership == Membership.Redis ? $"Redis at {RedisServers(settings.Redis!)}" : $"gateway ports {string.Join(", ", settings.Gateways)}";
             var why = e is OperationCanceledException ? $"none within {settings.ConnectTimeout.TotalSeconds:0.#} s" : e.Message;
             throw new ClaimsException($"no silo of cluster '{settings.ClusterId}' answered ({settings.Membership} membership, {where}): {why}");
         }
         return new ClusterConnection(host, settings);
+    }
+
+    private static string RedisServers(string connection)
+    {
+        try
+        {
+            return string.Join(", ", StackExchange.Redis.ConfigurationOptions.Parse(connection).EndPoints);
+        }
+        catch (ArgumentException)
+        {
+            return "the servers given";
+        }
     }
 
     /// <summary>The split dataset in <paramref name="directory"/>, queried through this cluster's silos.</summary>

@@ -29,6 +29,8 @@ public sealed record ClusterManifest(int FormatVersion, string SourceManifestSha
             throw new StoreException(path, $"not a cluster manifest ({e.Message})");
         }
         if (manifest is null) throw new StoreException(path, "empty");
+        if (manifest.Shards is null || manifest.SourceManifestSha256 is null || manifest.Shards.Any(s => s is null || s.Path is null || s.Rows is null))
+            throw new StoreException(path, "a cluster manifest names its source's hash and every shard with its path and rows");
         if (manifest.FormatVersion != CurrentFormatVersion)
             throw new StoreException(path, $"cluster format {manifest.FormatVersion}; this build reads format {CurrentFormatVersion}");
         return manifest;

@@ -28,8 +28,10 @@ public sealed record ShardAddress(string Directory, string ManifestSha256)
     /// <summary>Opens the dataset here, refusing it when its manifest is no longer the one addressed.</summary>
     public Dataset Open()
     {
+        // Hashed before and after it is read: a manifest swapped in between does not pass for the one addressed.
+        var before = ManifestHashOf(Directory);
         var dataset = Dataset.Open(Directory);
-        if (ManifestHashOf(Directory) == ManifestSha256) return dataset;
+        if (before == ManifestSha256 && ManifestHashOf(Directory) == ManifestSha256) return dataset;
         dataset.Dispose();
         throw new ClaimsException($"shard {Path.GetFileName(Directory)} changed since its coordinator read it (split again?): open the cluster again");
     }

@@ -52,7 +52,10 @@ public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table =
     {
         if (SchemaHash != shard.Schema.Hash)
             throw new ClaimsException($"shard work: the coordinator's schema ({SchemaHash?[..Math.Min(12, SchemaHash.Length)]}…) is not this host's ({shard.Schema.Hash[..12]}…): run one build of Claims on both");
-        if (Period is { } months) shard = shard.Period(months);
+        // A shard holding none of the period's months (its patients had no claims then) answers nothing, as an empty
+        // view of the unsplit dataset's months would: the coordinator checked the period against every shard's.
+        var none = Period is { } months && (shard.Months is not { } held || months.To < held.From || months.From > held.To);
+        if (Period is { } period && !none) shard = shard.Period(period);
         switch (Kind)
         {
             case ShardWorkKind.Partial or ShardWorkKind.MeasuredPartial:
@@ -60,13 +63,13 @@ public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table =
                 if (Kind == ShardWorkKind.MeasuredPartial) query = MeasuredQuery.Of(query, ReleaseUnit.Of(shard, query.From)).Query;
                 using (var bytes = new MemoryStream())
                 {
-                    shard.Partial(query, null, cancellationToken, options: options).WriteTo(bytes);
+                    shard.Partial(query, none ? [] : null, cancellationToken, options: options).WriteTo(bytes);
                     return bytes.ToArray();
                 }
             case ShardWorkKind.CapSample:
                 if (Table is null || !shard.Schema.TryGetTable(Table, out var table)) throw new ClaimsException($"shard work: no table '{Table}' to sample");
                 var column = table.Columns.FirstOrDefault(c => c.Name == Column) ?? throw new ClaimsException($"shard work: {Table} has no column '{Column}'");
-                var totals = ContributionCap.Sampled(shard.Table(table.Name).Partitions, column, ReleaseUnit.Of(shard, table).Column, ContributionCap.Kept(Rows));
+                var totals = none ? [] : ContributionCap.Sampled(shard.Table(table.Name).Partitions, column, ReleaseUnit.Of(shard, table).Column, ContributionCap.Kept(Rows));
                 return MemoryMarshal.AsBytes(totals.AsSpan()).ToArray();
             default:
                 throw new ClaimsException($"shard work: no such kind {Kind}");

@@ -89,10 +89,22 @@ public sealed class ShardedDataset : IDisposable
     /// </summary>
     public ShardedDataset Period(MonthRange months)
     {
+        if (months.Problem() is { } problem) throw new ClaimsException($"period: {problem}");
         if (_periods is null) throw new InvalidOperationException("a period is taken of the opened split dataset, not of another period");
-        var describing = Describing.Period(months);
-        return _periods.GetOrAdd(months, _ => new ShardedDataset(Directory, Cluster, Shards, describing, _transport, months, _rows));
+        // Against the months of every shard: a shard may hold none of a period another holds (it answers nothing).
+        if (Months is not { } held || months.To < held.From || months.From > held.To)
+            throw new ClaimsException($"period {months} holds none of the dataset's months ({Months?.ToString() ?? "none"})");
+        return _periods.GetOrAdd(months, _ => new ShardedDataset(Directory, Cluster, Shards, Describing, _transport, months, _rows));
     }
+
+    /// <summary>The months any shard holds, first to last; null when none holds any.</summary>
+    public MonthRange? Months => _rows.Count == 0 ? null : new MonthRange(_rows.Keys.Min(k => k.Month), _rows.Keys.Max(k => k.Month));
+
+    /// <summary>The months any shard holds, each once, in order.</summary>
+    public IReadOnlyList<int> MonthKeys => [.. _rows.Keys.Select(k => k.Month).Distinct().Order()];
+
+    /// <summary>Rows over every shard and table (of the period, for a period's view), from the shards' manifests.</summary>
+    public long RowCount => _rows.Where(r => _period?.Contains(r.Key.Month) != false).Sum(r => r.Value);
 
     /// <summary>Runs a JSON query over every shard, without disclosure control (public data, or the engine's own use).</summary>
     public RecordBatch Execute(string query, CancellationToken cancellationToken = default)
@@ -104,7 +116,7 @@ public sealed class ShardedDataset : IDisposable
     /// <summary>The scans of one question, sent as its text: each shard binds it as this process did.</summary>
     internal IShardScans For(string query) => new Scans(this, query);
 
-    /// <summary>Unmaps shard 0; a period's view shares it and disposing one does nothing.</summary>
+    /// <summary>Unmaps shard 0 (opened for its schema and manifest); a period's view shares it and disposing one does nothing.</summary>
     public void Dispose()
     {
         if (_period is null) Describing.Dispose();

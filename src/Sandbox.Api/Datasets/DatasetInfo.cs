@@ -21,7 +21,7 @@ public sealed record DatasetInfo(string Name, string Access, bool? Synthetic, st
         long? patients = unavailable is null && manifest is not null && EventScan.TryPatientCount(manifest, out var count) ? count : null;
         return new DatasetInfo(name, restricted ? "restricted" : "public", manifest?.Provenance.Synthetic, manifest?.Provenance.Source,
             registry.Rows(name),
-            manifest?.Tables.SelectMany(t => t.Partitions).Select(p => p.Key).Distinct().Order().ToArray() ?? [],
+            registry.MonthKeys(name),
             patients, manifest?.SchemaHash, unavailable is null && DatasetGate.MayQuery(access, role),
             restricted ? $"an analyst key and an approved project named in the {DatasetGate.ProjectHeader} header (or ?project=)" : null,
             unavailable is null, unavailable);

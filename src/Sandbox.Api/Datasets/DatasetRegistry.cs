@@ -71,8 +71,14 @@ public sealed class DatasetRegistry : IDisposable
     public ClaimsSchema? Schema(string name) => _slots[name].Dataset?.Schema ?? _slots[name].Cluster?.Schema;
 
     /// <summary>The dataset's rows in all, over every shard where a cluster serves it; null when its manifest cannot be read.</summary>
-    public long? Rows(string name) =>
-        _slots[name].Cluster is { } cluster ? cluster.Cluster.Shards.Sum(s => s.Rows.Values.Sum()) : Manifest(name)?.Tables.Sum(t => t.RowCount);
+    public long? Rows(string name) => _slots[name].Cluster is { } cluster ? cluster.RowCount : Manifest(name)?.Tables.Sum(t => t.RowCount);
+
+    /// <summary>The months the dataset holds, over every shard where a cluster serves it; none when it could not be opened.</summary>
+    public IReadOnlyList<int> MonthKeys(string name) =>
+        _slots[name].Cluster?.MonthKeys ?? Manifest(name)?.Tables.SelectMany(t => t.Partitions).Select(p => p.Key).Distinct().Order().ToArray() ?? [];
+
+    /// <summary>The months the dataset holds, first to last; null when it holds none or could not be opened.</summary>
+    public MonthRange? Months(string name) => _slots[name].Cluster?.Months ?? _slots[name].Dataset?.Months;
 
     public Dataset Get(string name) => TryGet(name, out var dataset) ? dataset : throw new KeyNotFoundException($"no dataset '{name}'");
 
@@ -145,9 +151,17 @@ public sealed class DatasetRegistry : IDisposable
                 };
                 connection = ClusterConnection.ConnectAsync(settings).GetAwaiter().GetResult();
                 var cluster = connection.Open(directory);
-                return new Slot(cluster.Manifest.Access, null, cluster.Manifest, null, cluster, connection);
+                // The restricted slot is gated as restricted data; a public split served there would be released raw
+                // to every role, so it is refused rather than served as it says.
+                if (cluster.Manifest.Access != DatasetAccess.Restricted)
+                {
+                    cluster.Dispose();
+                    throw new ClaimsException($"the split dataset at '{directory}' is public; cluster mode serves the restricted dataset (split one written with --access restricted)");
+                }
+                return new Slot(DatasetAccess.Restricted, null, cluster.Manifest, null, cluster, connection);
             }
-            catch (Exception e) when (e is ClaimsException or IOException or UnauthorizedAccessException)
+            // Whatever the folder or the cluster holds, the service starts and says why this dataset is not served.
+            catch (Exception e)
             {
                 connection?.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 return new Slot(DatasetAccess.Restricted, null, null, $"the cluster serving '{directory}': {e.Message}");

@@ -108,9 +108,10 @@ public static class DatasetsApi
     {
         public static async Task<Asked?> Read(string ds, HttpContext context, DatasetRegistry registry)
         {
-            if (!registry.TryGet(ds, out var dataset)) return null;
-            // Access first: a caller refused the dataset learns nothing about their body.
-            var project = DatasetGate.Project(context, ds, dataset.Manifest.Access);
+            if (!registry.Names.Contains(ds)) return null;
+            // Access first: a caller refused the dataset learns nothing about their body, nor how it is served.
+            var project = DatasetGate.Project(context, ds, registry.Access(ds));
+            registry.TryGet(ds, out var dataset);
             return new Asked(project?.Scope(dataset) ?? dataset, project, await RequestText.Read(context));
         }
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Claims.Engine;
 using Claims.Engine.Privacy;
+using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Claims.Sandbox.Datasets;
 using Microsoft.AspNetCore.Diagnostics;
@@ -22,6 +23,7 @@ public sealed class ClaimsExceptionHandler : IExceptionHandler
         {
             DatasetUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", e.Message),
             ClusterModeException e => (StatusCodes.Status501NotImplemented, "Not implemented in cluster mode", e.Message),
+            ShardsUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", $"the cluster could not answer: {e.Message}"),
             StoreException e => (StatusCodes.Status503ServiceUnavailable, "Service unavailable", Damaged(context, e)),
             SandboxAccessException e => (e.Status, e.Status == StatusCodes.Status404NotFound ? "Not found" : "Forbidden", e.Message),
             DisclosureException e => (StatusCodes.Status403Forbidden, "Refused by disclosure control", e.Message),

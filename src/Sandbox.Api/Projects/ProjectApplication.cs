@@ -27,7 +27,7 @@ public sealed record ProjectApplication(string? Title, string? Purpose, IReadOnl
         // A dataset out of service may still be applied for; its months are checked when it is queried.
         foreach (var name in Datasets.Where(d => datasets.Unavailable(d) is null))
         {
-            var months = datasets.Get(name).Months;
+            var months = datasets.Months(name);
             if (Period is { } asked && months is not null && (asked.To < months.From || asked.From > months.To))
                 return $"period {asked} holds none of the {name} dataset's months ({months})";
         }

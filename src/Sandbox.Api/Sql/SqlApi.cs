@@ -23,7 +23,8 @@ public static class SqlApi
     public static async Task<Results<Ok<SqlResult>, ProblemHttpResult>> Run(string ds, SqlRequest request, HttpContext context, DatasetRegistry registry,
         SqlSandbox sandbox, SqlSlots slots, TimeProvider time, IOptions<SandboxOptions> options)
     {
-        if (!registry.TryGet(ds, out _)) return DatasetsApi.UnknownDataset(ds);
+        if (!registry.Names.Contains(ds)) return DatasetsApi.UnknownDataset(ds);
+        if (registry.Unavailable(ds) is { } reason) throw new DatasetUnavailableException(ds, reason);
         if (ds != DatasetRegistry.Synthetic)
             return Problems.Forbidden($"SQL runs over the {DatasetRegistry.Synthetic} dataset only; query '{ds}' through POST /api/datasets/{ds}/query");
         var audit = AuditDetails.Of(context);

@@ -80,6 +80,25 @@ public sealed class ShardedDatasetTests(RestrictedFixture fixture) : IClassFixtu
         Assert.Contains("is not this host's", Assert.Throws<ClaimsException>(() => work.Run(shard, ExecutionOptions.Default)).Message);
     }
 
+    [Fact]
+    public void A_shard_without_a_period_s_months_answers_nothing_and_the_period_answers_as_on_one_node()
+    {
+        // Few persons over many months in many shards: some shard holds no claim of some month.
+        Generator.Run(new GenerateOptions { Out = _temp.Combine("few"), Persons = 40, From = 202301, Months = 12, Seed = 5, Access = DatasetAccess.Restricted });
+        using var few = Dataset.Open(_temp.Combine("few"));
+        DatasetShards.Write(few, _temp.Combine("c"), 8);
+        using var cluster = ShardedDataset.Open(_temp.Combine("c"), new InProcess());
+        var gaps = cluster.Shards.Select(a => Dataset.Open(a.Directory)).ToList();
+        var month = Enumerable.Range(202301, 12).First(m => gaps.Any(g => !g.Table("receipts").Partitions.Any(p => p.Key == m)));
+        gaps.ForEach(g => g.Dispose());
+        var months = new MonthRange(month, month);
+        const string count = """{"from": "receipts", "groupBy": ["sex"], "select": [{"count": "*", "as": "n"}, {"sum": "total_points", "as": "s"}]}""";
+        Assert.Equal(Dump(few.Period(months).Execute(count)), Dump(cluster.Period(months).Execute(count)));
+        Assert.Equal(Dump(DisclosureControl.Apply(few.Period(months), QueryParser.Parse(count, few.Schema), new DisclosureRequest("p", fixture.NewLedger(2), count, DisclosurePolicy.Default, long.MaxValue)).Batch),
+            Dump(DisclosureControl.Apply(cluster.Period(months), count, new DisclosureRequest("p", fixture.NewLedger(2), count, DisclosurePolicy.Default, long.MaxValue)).Batch));
+        Assert.Contains("holds none of the dataset's months", Assert.Throws<ClaimsException>(() => cluster.Period(new MonthRange(201901, 201902))).Message);
+    }
+
     [Theory]
     [InlineData("partial")]
     [InlineData("nan")]
