@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using Claims.Cluster.Hosting;
 using Claims.Engine;
@@ -24,18 +23,11 @@ internal sealed class ClusterFlags
 
     public ClusterSettings Settings(ParseResult parse) => new()
     {
-        Membership = parse.GetValue(_membership) == "redis" ? Membership.Redis : Membership.Localhost,
+        Membership = ClusterSettings.MembershipOf(parse.GetValue(_membership)!, "--membership"),
         Redis = parse.GetValue(_redis),
         ClusterId = parse.GetValue(_clusterId)!,
         ServiceId = parse.GetValue(_clusterId)!,
     };
-
-    /// <summary>A comma-separated list of ports, named by its option where one is not a port.</summary>
-    public static int[] Ports(string text, string option) =>
-        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p =>
-            int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
-                ? port
-                : throw new ClaimsException($"{option}: '{p}' is not a port (1 to 65535)"))];
 
     public static IPAddress Address(string text) =>
         IPAddress.TryParse(text, out var address) ? address : throw new ClaimsException($"--address: '{text}' is not an IP address");

@@ -68,7 +68,7 @@ internal static class QueryCommand
             {
                 if (parse.GetValue(data) is not null) throw new Engine.ClaimsException("--data and --cluster: name one dataset, not both");
                 if (parse.GetValue(deadline) < 1) throw new Engine.ClaimsException($"--deadline: must be at least 1 second, not {parse.GetValue(deadline)}");
-                var settings = clusterFlags.Settings(parse) with { Gateways = ClusterFlags.Ports(parse.GetValue(gateways)!, "--gateways") };
+                var settings = clusterFlags.Settings(parse) with { Gateways = ClusterSettings.Ports(parse.GetValue(gateways)!, "--gateways") };
                 var connection = ClusterConnection.ConnectAsync(settings).GetAwaiter().GetResult();
                 try
                 {

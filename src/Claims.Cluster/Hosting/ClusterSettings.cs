@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using Claims.Engine;
 
 namespace Claims.Cluster.Hosting;
 
@@ -56,6 +58,21 @@ public sealed record ClusterSettings
 
     /// <summary>How long a silo waits for a probe's answer; a silo missing two in a row is voted dead.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A membership by its name, as <paramref name="source"/> (an option, a setting) gave it.</summary>
+    public static Membership MembershipOf(string name, string source) => name switch
+    {
+        "localhost" => Membership.Localhost,
+        "redis" => Membership.Redis,
+        _ => throw new ClaimsException($"{source}: '{name}' is neither 'localhost' nor 'redis'"),
+    };
+
+    /// <summary>A comma-separated list of ports, as <paramref name="source"/> gave it, naming the first that is not one.</summary>
+    public static int[] Ports(string text, string source) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p =>
+            int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
+                ? port
+                : throw new ClaimsException($"{source}: '{p}' is not a port (1 to 65535)"))];
 
     /// <summary>What is wrong with these settings, or null.</summary>
     public string? Problem() => Membership switch

@@ -54,7 +54,7 @@ public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table =
             throw new ClaimsException($"shard work: the coordinator's schema ({SchemaHash?[..Math.Min(12, SchemaHash.Length)]}…) is not this host's ({shard.Schema.Hash[..12]}…): run one build of Claims on both");
         // A shard holding none of the period's months (its patients had no claims then) answers nothing, as an empty
         // view of the unsplit dataset's months would: the coordinator checked the period against every shard's.
-        var none = Period is { } months && (shard.Months is not { } held || months.To < held.From || months.From > held.To);
+        var none = Period is { } months && !months.Overlaps(shard.Months);
         if (Period is { } period && !none) shard = shard.Period(period);
         switch (Kind)
         {

@@ -92,7 +92,7 @@ public sealed class ShardedDataset : IDisposable
         if (months.Problem() is { } problem) throw new ClaimsException($"period: {problem}");
         if (_periods is null) throw new InvalidOperationException("a period is taken of the opened split dataset, not of another period");
         // Against the months of every shard: a shard may hold none of a period another holds (it answers nothing).
-        if (Months is not { } held || months.To < held.From || months.From > held.To)
+        if (!months.Overlaps(Months))
             throw new ClaimsException($"period {months} holds none of the dataset's months ({Months?.ToString() ?? "none"})");
         return _periods.GetOrAdd(months, _ => new ShardedDataset(Directory, Cluster, Shards, Describing, _transport, months, _rows));
     }

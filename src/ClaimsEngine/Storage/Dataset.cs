@@ -116,7 +116,7 @@ public sealed class Dataset : IDisposable
         if (months.Problem() is { } problem) throw new ClaimsException($"period: {problem}");
         if (_periods is null) throw new InvalidOperationException("a period is taken of the opened dataset, not of another period");
         // An empty view would answer queries with nothing and fail cohorts for want of receipts: said here instead.
-        if (Months is not { } held || months.To < held.From || months.From > held.To)
+        if (!months.Overlaps(Months))
             throw new ClaimsException($"period {months} holds none of the dataset's months ({Months?.ToString() ?? "none"})");
         return _periods.GetOrAdd(months, key => new Lazy<Dataset>(() => new Dataset(Directory, Manifest, Schema,
             Tables.Select(t => new DatasetTable(t.Schema, t.Partitions.Where(p => key.Contains(p.Key)).ToArray())).ToArray(),

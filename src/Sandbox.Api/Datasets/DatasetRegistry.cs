@@ -137,15 +137,9 @@ public sealed class DatasetRegistry : IDisposable
             {
                 var settings = new ClusterSettings
                 {
-                    Membership = options.ClusterMembership switch
-                    {
-                        "localhost" => Membership.Localhost,
-                        "redis" => Membership.Redis,
-                        var other => throw new ClaimsException($"CLAIMS_CLUSTER_MEMBERSHIP '{other}' is neither 'localhost' nor 'redis'"),
-                    },
+                    Membership = ClusterSettings.MembershipOf(options.ClusterMembership, "CLAIMS_CLUSTER_MEMBERSHIP"),
                     Redis = options.ClusterRedis,
-                    Gateways = [.. options.ClusterGateways.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(p => int.TryParse(p, out var port) ? port : throw new ClaimsException($"CLAIMS_CLUSTER_GATEWAYS: '{p}' is not a port"))],
+                    Gateways = ClusterSettings.Ports(options.ClusterGateways, "CLAIMS_CLUSTER_GATEWAYS"),
                     ClusterId = options.ClusterId,
                     ServiceId = options.ClusterId,
                 };

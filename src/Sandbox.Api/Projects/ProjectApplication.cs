@@ -28,7 +28,7 @@ public sealed record ProjectApplication(string? Title, string? Purpose, IReadOnl
         foreach (var name in Datasets.Where(d => datasets.Unavailable(d) is null))
         {
             var months = datasets.Months(name);
-            if (Period is { } asked && months is not null && (asked.To < months.From || asked.From > months.To))
+            if (Period is { } asked && months is not null && !asked.Overlaps(months))
                 return $"period {asked} holds none of the {name} dataset's months ({months})";
         }
         return null;
