@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Claims.Cluster.Grains;
 using Claims.Engine;
 using Claims.Engine.Sharding;
@@ -51,6 +52,43 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
         }
     }
 
+    /// <summary>
+    /// A shard's streamed answer, one part per grain response. A stream lost with its silo is asked again after the
+    /// pause, from the first part not yet received, so the caller sees each part once; no deadline is set (an extract
+    /// runs as long as its rows take), only the caller's token.
+    /// </summary>
+    public async IAsyncEnumerable<byte[]> StreamAsync(ShardAddress shard, ShardWork work, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var received = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            // One part per message: a part is a batch of rows, and Orleans would otherwise pack many into one.
+            var parts = grains.GetGrain<IShardGrain>(shard.Key).Stream((work with { Skip = work.Skip + received }).ToJson(), cancellationToken).WithBatchSize(1);
+            await using var enumerator = parts.GetAsyncEnumerator(cancellationToken);
+            for (; ; )
+            {
+                bool more;
+                try
+                {
+                    more = await enumerator.MoveNextAsync();
+                }
+                catch (Exception e) when (Lost(e) && attempt < _options.Attempts && !cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw Failure(shard, e, attempt);
+                }
+                if (!more) yield break;
+                received++;
+                yield return enumerator.Current;
+            }
+            Interlocked.Increment(ref _retries);
+            await Task.Delay(_options.Backoff * attempt, cancellationToken);
+        }
+    }
+
     private async Task<byte[]> Call(ShardAddress shard, string work, CancellationTokenSource scatter)
     {
         var attempt = 1;
@@ -78,18 +116,20 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
         {
             // The query has failed: the other shards' scans are work nobody will read.
             await scatter.CancelAsync();
-            throw e switch
-            {
-                // A damaged file stays the store's error (a service answers it as its data's fault, not the caller's).
-                ShardFailedException { File: { } file } failed => new StoreException($"{shard}/{file}", failed.Reason),
-                _ when Lost(e) => new ShardsUnavailableException($"shard {shard}: its silo was lost {attempt} times; the cluster has too few silos left, or none can read the shard", e),
-                // The coordinator bound the question before asking: what a shard refuses is the deployment's (a shard
-                // not served, changed, of another build), not the caller's.
-                ShardFailedException failed => new ShardsUnavailableException($"shard {shard}: {failed.Reason}", e),
-                _ => new ShardsUnavailableException($"shard {shard} could not answer ({e.GetType().Name})", e),
-            };
+            throw Failure(shard, e, attempt);
         }
     }
+
+    private static Exception Failure(ShardAddress shard, Exception e, int attempt) => e switch
+    {
+        // A damaged file stays the store's error (a service answers it as its data's fault, not the caller's).
+        ShardFailedException { File: { } file } failed => new StoreException($"{shard}/{file}", failed.Reason),
+        _ when Lost(e) => new ShardsUnavailableException($"shard {shard}: its silo was lost {attempt} times; the cluster has too few silos left, or none can read the shard", e),
+        // The coordinator bound the question before asking: what a shard refuses is the deployment's (a shard
+        // not served, changed, of another build), not the caller's.
+        ShardFailedException failed => new ShardsUnavailableException($"shard {shard}: {failed.Reason}", e),
+        _ => new ShardsUnavailableException($"shard {shard} could not answer ({e.GetType().Name})", e),
+    };
 
     /// <summary>The call failed because its silo or the way to it was lost, not because of anything the shard said.</summary>
     private static bool Lost(Exception e) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Claims.Engine;
 using Claims.Engine.Query;
 using Claims.Engine.Sharding;
@@ -22,20 +23,48 @@ internal sealed class ShardGrain(ShardRoots roots, ShardExecution execution) : G
 
     public async Task<byte[]> Run(string work, CancellationToken cancellationToken)
     {
+        var (parsed, shard) = Guarded(() => (ShardWork.Parse(work), Shard()));
+        _scans++;
         try
         {
-            var parsed = ShardWork.Parse(work);
-            var shard = _shard ??= roots.Open(this.GetPrimaryKeyString());
-            _scans++;
-            try
-            {
-                return await Task.Run(() => parsed.Run(shard, execution.Options, cancellationToken), cancellationToken);
-            }
-            finally
-            {
-                // Turns of one activation never run at once, so the count needs no lock.
-                if (--_scans == 0 && _deactivating) Close();
-            }
+            return await Task.Run(() => Guarded(() => parsed.Run(shard, execution.Options, cancellationToken)), cancellationToken);
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Each part is made on the thread pool, one at a time, as the coordinator asks for it: a slow reader holds back the shard, not the silo.</summary>
+    public async IAsyncEnumerable<byte[]> Stream(string work, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var parts = Guarded(() => ShardWork.Parse(work).Stream(Shard(), execution.Options, cancellationToken).GetEnumerator());
+        _scans++;
+        try
+        {
+            while (await Task.Run(() => Guarded(parts.MoveNext), cancellationToken)) yield return parts.Current;
+        }
+        finally
+        {
+            parts.Dispose();
+            Release();
+        }
+    }
+
+    private Dataset Shard() => _shard ??= roots.Open(this.GetPrimaryKeyString());
+
+    private void Release()
+    {
+        // Turns of one activation never run at once, so the count needs no lock.
+        if (--_scans == 0 && _deactivating) Close();
+    }
+
+    /// <summary>The engine's refusals as the fault a coordinator can tell from a lost silo: the damaged file's, or the shard's.</summary>
+    private static T Guarded<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
         }
         catch (StoreException e)
         {

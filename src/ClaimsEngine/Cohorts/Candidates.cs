@@ -123,7 +123,7 @@ internal sealed class Candidates
         return (first, last);
     }
 
-    public Cohort ToCohort(CohortDefinition definition, PatientTimeline timeline, IReadOnlyList<AttritionStep> attrition, IReadOnlyList<PatientSet> steps)
+    public Cohort ToCohort(CohortDefinition definition, PatientTimeline timeline, int dataEnd, IReadOnlyList<AttritionStep> attrition, IReadOnlyList<PatientSet> steps)
     {
         var members = new PatientSet(Capacity);
         var index = new int[Capacity];
@@ -134,7 +134,7 @@ internal sealed class Candidates
             if (!Alive[c] || members.Contains(patient)) continue;
             members.Add(patient);
             var month = Month[c];
-            var end = timeline.DataEnd;
+            var end = dataEnd;
             if (definition.Exit.AtDeath)
                 end = Math.Min(end, timeline.Death[patient] >= month ? timeline.Death[patient] : Math.Max(timeline.Last[patient], month));
             if (definition.Exit.AfterMonths is { } after) end = Math.Min(end, month + after);

@@ -22,7 +22,11 @@ public static class CohortBuilder
         dataset.BuildCohort(definition, ExecutionOptions.Default, cancellationToken);
 
     /// <summary>A cohort whose scans run with <paramref name="options"/> (kernel width, blocks at once), for this call alone.</summary>
-    public static Cohort BuildCohort(this Dataset dataset, CohortDefinition definition, ExecutionOptions options, CancellationToken cancellationToken = default)
+    public static Cohort BuildCohort(this Dataset dataset, CohortDefinition definition, ExecutionOptions options, CancellationToken cancellationToken = default) =>
+        dataset.BuildCohort(definition, options, dataEnd: null, cancellationToken);
+
+    /// <param name="dataEnd">Where follow-up ends for everyone (an absolute month): a shard's own last month of receipts may come before its split dataset's; by default the dataset's.</param>
+    internal static Cohort BuildCohort(this Dataset dataset, CohortDefinition definition, ExecutionOptions options, int? dataEnd, CancellationToken cancellationToken)
     {
         if (dataset.Manifest.Access == DatasetAccess.Restricted) Privacy.RestrictedPredicates.Check(definition);
         var timeline = PatientTimeline.Of(dataset);
@@ -64,7 +68,7 @@ public static class CohortBuilder
             var matches = Matcher(dataset, rule, candidates, steps, Attributes, options, cancellationToken);
             Step(rule.Name, c => !matches(c));
         }
-        return candidates.ToCohort(definition, timeline, attrition, steps);
+        return candidates.ToCohort(definition, timeline, dataEnd ?? timeline.DataEnd, attrition, steps);
     }
 
     private static Func<int, bool> Matcher(Dataset dataset, CohortRule rule, Candidates candidates, IReadOnlyList<PatientSet> steps, Func<EntryAttributes> attributes,

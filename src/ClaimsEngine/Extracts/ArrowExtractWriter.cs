@@ -16,17 +16,24 @@ internal sealed class ArrowExtractWriter : IExtractWriter
 
     public ArrowExtractWriter(string path, ExtractBatch batch, IReadOnlyDictionary<string, string> metadata)
     {
-        _schema = new Apache.Arrow.Schema(batch.Columns.Select(c => new Field(c.Name, ArrowType(c.Type), nullable: true)), metadata);
+        _schema = SchemaOf(batch, metadata);
         _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         _writer = new ArrowFileWriter(_stream, _schema, leaveOpen: true);
     }
 
     public void Write(ExtractBatch batch)
     {
-        var arrays = batch.Buffers.Select(b => Array(b, batch.Count)).ToArray();
-        using var records = new RecordBatch(_schema, arrays, batch.Count);
+        using var records = Records(_schema, batch);
         _writer.WriteRecordBatch(records);
     }
+
+    /// <summary>The Arrow schema of <paramref name="batch"/>'s columns.</summary>
+    public static Apache.Arrow.Schema SchemaOf(ExtractBatch batch, IReadOnlyDictionary<string, string>? metadata) =>
+        new(batch.Columns.Select(c => new Field(c.Name, ArrowType(c.Type), nullable: true)), metadata);
+
+    /// <summary>The batch's rows as an Arrow record batch of <paramref name="schema"/> (<see cref="SchemaOf"/>).</summary>
+    public static RecordBatch Records(Apache.Arrow.Schema schema, ExtractBatch batch) =>
+        new(schema, batch.Buffers.Select(b => Array(b, batch.Count)).ToArray(), batch.Count);
 
     public void Complete()
     {

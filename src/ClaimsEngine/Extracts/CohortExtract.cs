@@ -4,7 +4,10 @@ using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
 using Claims.Engine.Cohorts;
+using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 
 namespace Claims.Engine.Extracts;
@@ -23,8 +26,23 @@ public static class CohortExtract
     public static ExtractManifest Write(Dataset dataset, Cohort cohort, ExtractRequest request, CancellationToken cancellationToken = default) =>
         Write(dataset, cohort, request, staged: null, cancellationToken);
 
+    /// <summary>
+    /// The extract of a split dataset's cohort (<see cref="ShardedDataset.BuildCohort"/>), written here from the rows each
+    /// shard streams, shard after shard: each shard builds the cohort again from the request's definition (a patient's
+    /// rows never cross shards) and sends its members' rows with their pseudonyms made there. A shard whose cohort is not
+    /// its part of <paramref name="cohort"/> (another definition than the one it was built from) fails the extract.
+    /// </summary>
+    public static ExtractManifest Write(ShardedDataset dataset, Cohort cohort, ExtractRequest request, CancellationToken cancellationToken = default) =>
+        Write(dataset.Describing, dataset.ViewMonths, cohort, request,
+            (table, batch, token) => Received(dataset.ExtractRows(table.Name, request, cohort, token), batch), staged: null, cancellationToken);
+
     /// <param name="staged">Called with each file's name once it is written and sealed in the staging folder (from the thread that wrote it): where crash tests stop the extract.</param>
-    internal static ExtractManifest Write(Dataset dataset, Cohort cohort, ExtractRequest request, Action<string>? staged, CancellationToken cancellationToken = default)
+    internal static ExtractManifest Write(Dataset dataset, Cohort cohort, ExtractRequest request, Action<string>? staged, CancellationToken cancellationToken = default) =>
+        Write(dataset, dataset.Months, cohort, request, (table, batch, token) => Filled(table, cohort.Patients, batch, token), staged, cancellationToken);
+
+    /// <param name="rows">A table's rows, as full batches of the extract's (and a last one not full); the batch is emptied after each.</param>
+    private static ExtractManifest Write(Dataset dataset, MonthRange? months, Cohort cohort, ExtractRequest request,
+        Func<DatasetTable, ExtractBatch, CancellationToken, IEnumerable<ExtractBatch>> rows, Action<string>? staged, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(request.BatchRows, 1);
         var tables = CheckTables(dataset, request.Tables);
@@ -33,7 +51,7 @@ public static class CohortExtract
         var definition = ParseDefinition(request.CohortDefinitionJson);
 
         using var folder = ExtractFolder.Prepare(request.OutDirectory, dataset.Schema.Tables.Select(t => t.Name));
-        var files = WriteTables(dataset, tables, cohort, request, folder, staged, cancellationToken);
+        var files = WriteTables(dataset, tables, cohort, request, folder, rows, staged, cancellationToken);
         var manifest = new ExtractManifest(
             ExtractManifest.CurrentFormatVersion,
             request.Format.ToString().ToLowerInvariant(),
@@ -43,10 +61,33 @@ public static class CohortExtract
             ProjectKey.Fingerprint(request.Key),
             Pseudonyms.Scheme,
             new ExtractCohort(cohort.Name, cohort.Count, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.CohortDefinitionJson))), definition),
-            Source(dataset),
+            Source(dataset, months),
             files);
         folder.Publish(files.Select(f => f.File).ToArray(), manifest.ToJson());
         return manifest;
+    }
+
+    /// <summary>
+    /// A shard's part of an extract of <paramref name="table"/>: its members' rows as Arrow IPC streams, one per batch of
+    /// <paramref name="batchRows"/>, pseudonymised with the project's key as the whole extract is.
+    /// </summary>
+    internal static IEnumerable<byte[]> Chunks(Dataset shard, Cohort cohort, string table, byte[] key, string project, int batchRows, CancellationToken cancellationToken)
+    {
+        var data = CheckTables(shard, [table])[0];
+        using var pseudonyms = new Pseudonyms(key, project);
+        var batch = new ExtractBatch(ExtractColumns.For(data.Schema), batchRows, cohort, pseudonyms);
+        var schema = ArrowExtractWriter.SchemaOf(batch, metadata: null);
+        foreach (var full in Filled(data, cohort.Patients, batch, cancellationToken))
+        {
+            using var records = ArrowExtractWriter.Records(schema, full);
+            using var bytes = new MemoryStream();
+            using (var writer = new ArrowStreamWriter(bytes, schema, leaveOpen: true))
+            {
+                writer.WriteRecordBatch(records);
+                writer.WriteEnd();
+            }
+            yield return bytes.ToArray();
+        }
     }
 
     /// <summary>The dataset's tables of those names; an unknown name is an error naming it and the tables there are.</summary>
@@ -82,7 +123,7 @@ public static class CohortExtract
     /// has its own batch, so memory is the cores times one batch.
     /// </summary>
     private static ExtractedFile[] WriteTables(Dataset dataset, IReadOnlyList<DatasetTable> tables, Cohort cohort, ExtractRequest request, ExtractFolder folder,
-        Action<string>? staged, CancellationToken cancellationToken)
+        Func<DatasetTable, ExtractBatch, CancellationToken, IEnumerable<ExtractBatch>> rows, Action<string>? staged, CancellationToken cancellationToken)
     {
         var files = new ExtractedFile[tables.Count];
         var largestFirst = Enumerable.Range(0, tables.Count).OrderByDescending(i => tables[i].RowCount).ToArray();
@@ -92,7 +133,7 @@ public static class CohortExtract
                 new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
                 i =>
                 {
-                    files[i] = WriteTable(dataset, tables[i], cohort, request, folder, cancellationToken);
+                    files[i] = WriteTable(dataset, tables[i], cohort, request, folder, rows, cancellationToken);
                     staged?.Invoke(files[i].File);
                 });
         }
@@ -104,49 +145,92 @@ public static class CohortExtract
         return files;
     }
 
-    private static ExtractSource Source(Dataset dataset)
+    private static ExtractSource Source(Dataset dataset, MonthRange? months)
     {
         var manifest = dataset.Manifest;
         return new(manifest.Provenance.Synthetic, manifest.Provenance.Source, manifest.Provenance.Parameters, manifest.Access,
-            manifest.SchemaHash, manifest.Generation, manifest.CreatedAt, dataset.Months);
+            manifest.SchemaHash, manifest.Generation, manifest.CreatedAt, months);
     }
 
     private static ExtractedFile WriteTable(Dataset dataset, DatasetTable table, Cohort cohort, ExtractRequest request, ExtractFolder folder,
-        CancellationToken cancellationToken)
+        Func<DatasetTable, ExtractBatch, CancellationToken, IEnumerable<ExtractBatch>> rows, CancellationToken cancellationToken)
     {
         var fileName = table.Name + request.Format.Extension();
         using var pseudonyms = new Pseudonyms(request.Key, request.Project);
         var batch = new ExtractBatch(ExtractColumns.For(table.Schema), request.BatchRows, cohort, pseudonyms);
         var metadata = ParquetFiles.Metadata(dataset.Manifest, table.Name);
         metadata["claims.project"] = request.Project;
-        long rows = 0;
+        long written = 0;
         using (var writer = ExtractWriters.Create(request.Format, Path.Combine(folder.Staging, fileName), batch, metadata))
         {
-            var selection = Array.Empty<int>();
-            foreach (var partition in table.Partitions)
+            foreach (var full in rows(table, batch, cancellationToken))
             {
-                var patients = partition.Column(ExtractColumns.PatientColumn);
-                if (selection.Length < patients.BlockRows) selection = new int[patients.BlockRows];
-                for (var block = 0; block < patients.BlockCount; block++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var selected = CohortRows.Select(patients, block, cohort.Patients, selection);
-                    for (var taken = 0; taken < selected;)
-                    {
-                        taken += batch.Append(partition, selection.AsSpan(taken, selected - taken));
-                        if (!batch.IsFull) continue;
-                        writer.Write(batch);
-                        rows += batch.Count;
-                        batch.Clear();
-                    }
-                }
+                writer.Write(full);
+                written += full.Count;
             }
             // An empty extract still gets one (empty) batch, so readers see its columns.
-            if (batch.Count > 0 || rows == 0) writer.Write(batch);
-            rows += batch.Count;
+            if (written == 0) writer.Write(batch);
             writer.Complete();
         }
         var (bytes, sha256) = folder.Seal(fileName);
-        return new ExtractedFile(table.Name, fileName, rows, bytes, sha256, ExtractColumns.Withheld(table.Schema));
+        return new ExtractedFile(table.Name, fileName, written, bytes, sha256, ExtractColumns.Withheld(table.Schema));
+    }
+
+    /// <summary>The members' rows of <paramref name="table"/> in <paramref name="batch"/>, yielded each time it is full and once more at the end if it holds any; emptied after each.</summary>
+    private static IEnumerable<ExtractBatch> Filled(DatasetTable table, PatientSet members, ExtractBatch batch, CancellationToken cancellationToken)
+    {
+        int[] selection = [];
+        foreach (var partition in table.Partitions)
+        {
+            var patients = partition.Column(ExtractColumns.PatientColumn);
+            if (selection.Length < patients.BlockRows) selection = new int[patients.BlockRows];
+            for (var block = 0; block < patients.BlockCount; block++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var selected = CohortRows.Select(patients, block, members, selection);
+                for (var taken = 0; taken < selected;)
+                {
+                    taken += batch.Append(partition, selection.AsSpan(taken, selected - taken));
+                    if (!batch.IsFull) continue;
+                    yield return batch;
+                    batch.Clear();
+                }
+            }
+        }
+        if (batch.Count == 0) yield break;
+        yield return batch;
+        batch.Clear();
+    }
+
+    /// <summary>The rows of shards' Arrow chunks (<see cref="Chunks"/>) in <paramref name="batch"/>, batched as <see cref="Filled"/> batches them.</summary>
+    private static IEnumerable<ExtractBatch> Received(IEnumerable<byte[]> chunks, ExtractBatch batch)
+    {
+        foreach (var chunk in chunks)
+        {
+            using var records = Read(chunk);
+            for (var start = 0; start < records.Length;)
+            {
+                start += batch.Append(records, start);
+                if (!batch.IsFull) continue;
+                yield return batch;
+                batch.Clear();
+            }
+        }
+        if (batch.Count == 0) yield break;
+        yield return batch;
+        batch.Clear();
+    }
+
+    private static RecordBatch Read(byte[] chunk)
+    {
+        try
+        {
+            using var reader = new ArrowStreamReader(new MemoryStream(chunk, writable: false));
+            return reader.ReadNextRecordBatch() ?? throw new InvalidDataException("no record batch");
+        }
+        catch (Exception e) when (e is not ClaimsException)
+        {
+            throw new ClaimsException("a shard sent extract rows this coordinator cannot read (another build's, or damaged)", e);
+        }
     }
 }

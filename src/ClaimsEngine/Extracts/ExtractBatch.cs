@@ -1,3 +1,4 @@
+using Apache.Arrow;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Schema;
 using Claims.Engine.Storage;
@@ -64,6 +65,20 @@ internal sealed class ExtractBatch
         }
         Count += rows.Length;
         return rows.Length;
+    }
+
+    /// <summary>
+    /// Appends as many rows of <paramref name="records"/> from <paramref name="start"/> on as fit; returns how many did.
+    /// The rows are a shard's extract rows, already in this batch's columns (pseudonyms and dates made on the shard).
+    /// </summary>
+    public int Append(RecordBatch records, int start)
+    {
+        if (records.ColumnCount != Columns.Count || Columns.Where((c, i) => records.Schema.GetFieldByIndex(i).Name != c.Name).Any())
+            throw new ClaimsException($"extract rows came in the columns ({string.Join(", ", records.Schema.FieldsList.Select(f => f.Name))}), not this extract's");
+        var count = Math.Min(records.Length - start, Capacity - Count);
+        for (var c = 0; c < Columns.Count; c++) Buffers[c].Load(records.Column(c), start, count, Count);
+        Count += count;
+        return count;
     }
 
     private static Date? FirstDay(int month) => month == 0 ? null : new Date(DateDays.From(new DateOnly(month / 100, month % 100, 1)));

@@ -1,4 +1,5 @@
 using Claims.Engine.Cohorts;
+using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 
 namespace Claims.Engine.Privacy;
@@ -21,6 +22,12 @@ public sealed record DisclosedCohort(string Name, IReadOnlyList<DisclosedStep> A
 /// </summary>
 public static class CohortDisclosure
 {
+    /// <summary>A split dataset's cohort (<see cref="ShardedDataset.BuildCohort"/>), released here as one node releases the unsplit dataset's: its cells are keyed by the dataset both share.</summary>
+    public static DisclosedCohort Apply(ShardedDataset dataset, Cohort cohort, DisclosureRequest request) => Apply(dataset.Describing, cohort, request);
+
+    /// <summary><see cref="ApproveExtract(Dataset, Cohort, DisclosureRequest)"/> for a split dataset's cohort.</summary>
+    public static Release? ApproveExtract(ShardedDataset dataset, Cohort cohort, DisclosureRequest request) => ApproveExtract(dataset.Describing, cohort, request);
+
     public static DisclosedCohort Apply(Dataset dataset, Cohort cohort, DisclosureRequest request)
     {
         if (dataset.Manifest.Access == DatasetAccess.Public)

@@ -12,4 +12,10 @@ public interface IShardTransport
     /// cannot answer, and then stops asking the others.
     /// </summary>
     Task<IReadOnlyList<byte[]>> ScatterAsync(IReadOnlyList<ShardAddress> shards, ShardWork work, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The parts of <paramref name="shard"/>'s streamed answer to <paramref name="work"/> (<see cref="ShardWork.Stream"/>), in
+    /// order, each once: a stream lost with the shard's host resumes where it broke off (<see cref="ShardWork.Skip"/>).
+    /// </summary>
+    IAsyncEnumerable<byte[]> StreamAsync(ShardAddress shard, ShardWork work, CancellationToken cancellationToken);
 }

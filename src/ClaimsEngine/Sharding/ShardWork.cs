@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Claims.Engine.Cohorts;
+using Claims.Engine.Extracts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
@@ -18,6 +20,12 @@ public enum ShardWorkKind
 
     /// <summary>The shard's sampled patients' totals of <see cref="ShardWork.Column"/>, for the column's contribution cap.</summary>
     CapSample,
+
+    /// <summary>The shard's cohort of the definition in <see cref="ShardWork.Query"/>: its attrition's patients, its members' months.</summary>
+    Cohort,
+
+    /// <summary>A stream: the shard's cohort's member count, then its members' rows of <see cref="ShardWork.Table"/> as an extract's Arrow batches.</summary>
+    ExtractRows,
 }
 
 /// <summary>
@@ -29,7 +37,12 @@ public enum ShardWorkKind
 /// <param name="Rows">For a cap sample, the table's rows over every shard (in <paramref name="Period"/>): it sizes the share of patients sampled, which every shard must share.</param>
 /// <param name="Period">The months a project was approved for: the shard answers from its <see cref="Dataset.Period"/> view, as one node does.</param>
 /// <param name="SchemaHash">The coordinator's schema: a shard under another binds the same text to other columns or codes, which no partial's shape would show.</param>
-public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table = null, string? Column = null, long Rows = 0, MonthRange? Period = null, string? SchemaHash = null)
+/// <param name="DataEnd">For a cohort, the last month of receipts over every shard (YYYYMM): where follow-up ends for everyone, on a shard whose own receipts end sooner too.</param>
+/// <param name="Project">For extract rows, the project whose pseudonyms they carry.</param>
+/// <param name="Key">For extract rows, the project's pseudonym key (base64): the shard makes the pseudonyms, so no raw id leaves it.</param>
+/// <param name="Skip">For a stream, the parts already received: a stream lost with its silo resumes after them.</param>
+public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table = null, string? Column = null, long Rows = 0, MonthRange? Period = null, string? SchemaHash = null,
+    int DataEnd = 0, string? Project = null, string? Key = null, int Skip = 0)
 {
     private static readonly JsonSerializerOptions s_json = new() { Converters = { new JsonStringEnumConverter() } };
 
@@ -47,15 +60,10 @@ public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table =
         }
     }
 
-    /// <summary>Does the work on <paramref name="shard"/>: a query's partial aggregate, or a cap's sample as little-endian doubles.</summary>
+    /// <summary>Does the work on <paramref name="shard"/>: a query's partial aggregate, a cap's sample as little-endian doubles, or a cohort (<see cref="ShardCohort"/>).</summary>
     public byte[] Run(Dataset shard, ExecutionOptions options, CancellationToken cancellationToken = default)
     {
-        if (SchemaHash != shard.Schema.Hash)
-            throw new ClaimsException($"shard work: the coordinator's schema ({SchemaHash?[..Math.Min(12, SchemaHash.Length)]}…) is not this host's ({shard.Schema.Hash[..12]}…): run one build of Claims on both");
-        // A shard holding none of the period's months (its patients had no claims then) answers nothing, as an empty
-        // view of the unsplit dataset's months would: the coordinator checked the period against every shard's.
-        var none = Period is { } months && !months.Overlaps(shard.Months);
-        if (Period is { } period && !none) shard = shard.Period(period);
+        var none = !Scope(ref shard);
         switch (Kind)
         {
             case ShardWorkKind.Partial or ShardWorkKind.MeasuredPartial:
@@ -71,8 +79,47 @@ public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table =
                 var column = table.Columns.FirstOrDefault(c => c.Name == Column) ?? throw new ClaimsException($"shard work: {Table} has no column '{Column}'");
                 var totals = none ? [] : ContributionCap.Sampled(shard.Table(table.Name).Partitions, column, ReleaseUnit.Of(shard, table).Column, ContributionCap.Kept(Rows));
                 return MemoryMarshal.AsBytes(totals.AsSpan()).ToArray();
+            case ShardWorkKind.Cohort:
+                return ShardCohort.Write(none ? null : Cohort(shard, options, cancellationToken));
             default:
-                throw new ClaimsException($"shard work: no such kind {Kind}");
+                throw new ClaimsException($"shard work: {Kind} is a stream, or no kind at all");
         }
+    }
+
+    /// <summary>
+    /// Does streamed work on <paramref name="shard"/>: for extract rows, the shard's cohort's member count (8 bytes,
+    /// little-endian), then one Arrow IPC stream per batch of <see cref="Rows"/> rows; the first <see cref="Skip"/> parts left out.
+    /// Nothing is read before the first part is asked for.
+    /// </summary>
+    public IEnumerable<byte[]> Stream(Dataset shard, ExecutionOptions options, CancellationToken cancellationToken = default)
+    {
+        var none = !Scope(ref shard);
+        if (Kind != ShardWorkKind.ExtractRows) throw new ClaimsException($"shard work: {Kind} is not a stream");
+        if (Table is null || Project is null || Key is null || Rows is < 1 or > int.MaxValue) throw new ClaimsException("shard work: extract rows need a table, a project, a key and a batch size");
+        var cohort = none ? null : Cohort(shard, options, cancellationToken);
+        IEnumerable<byte[]> parts = [BitConverter.GetBytes(cohort?.Count ?? 0L)];
+        if (cohort is not null) parts = parts.Concat(CohortExtract.Chunks(shard, cohort, Table, Convert.FromBase64String(Key), Project, (int)Rows, cancellationToken));
+        foreach (var part in parts.Skip(Skip)) yield return part;
+    }
+
+    /// <summary>
+    /// Checks the coordinator's schema and narrows <paramref name="shard"/> to <see cref="Period"/>; false when the shard
+    /// holds none of the period's months (its patients had no claims then): it answers nothing, as an empty view of the
+    /// unsplit dataset's months would, since the coordinator checked the period against every shard's.
+    /// </summary>
+    private bool Scope(ref Dataset shard)
+    {
+        if (SchemaHash != shard.Schema.Hash)
+            throw new ClaimsException($"shard work: the coordinator's schema ({SchemaHash?[..Math.Min(12, SchemaHash.Length)]}…) is not this host's ({shard.Schema.Hash[..12]}…): run one build of Claims on both");
+        if (Period is not { } period) return true;
+        if (!period.Overlaps(shard.Months)) return false;
+        shard = shard.Period(period);
+        return true;
+    }
+
+    private Cohort Cohort(Dataset shard, ExecutionOptions options, CancellationToken cancellationToken)
+    {
+        if (!MonthKey.IsValid(DataEnd)) throw new ClaimsException($"shard work: a cohort needs the data's last month (YYYYMM), not {DataEnd}");
+        return shard.BuildCohort(CohortParser.Parse(Query, shard.Schema), options, MonthKey.ToAbsolute(DataEnd), cancellationToken);
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Apache.Arrow;
+using Claims.Engine.Cohorts;
+using Claims.Engine.Extracts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 using Claims.Engine.Schema;
@@ -105,6 +107,58 @@ public sealed class ShardedDataset : IDisposable
 
     /// <summary>Rows over every shard and table (of the period, for a period's view), from the shards' manifests.</summary>
     public long RowCount => _rows.Where(r => _period?.Contains(r.Key.Month) != false).Sum(r => r.Value);
+
+    /// <summary>The months this view reads that any shard holds (a period's, or all), first to last; null when none.</summary>
+    public MonthRange? ViewMonths =>
+        _rows.Keys.Select(k => k.Month).Where(m => _period?.Contains(m) != false).ToArray() is { Length: > 0 } months ? new MonthRange(months.Min(), months.Max()) : null;
+
+    /// <summary>
+    /// The cohort of a JSON definition over every shard, exactly as one node builds it on the unsplit dataset: each shard
+    /// builds its patients' part (a patient never crosses shards), and this process unites the parts. Disclosure control
+    /// for it runs here (<see cref="CohortDisclosure.Apply(ShardedDataset, Cohort, DisclosureRequest)"/>).
+    /// </summary>
+    public Cohort BuildCohort(string json, CancellationToken cancellationToken = default)
+    {
+        var definition = CohortParser.Parse(json, Schema);
+        // Here, before any shard is asked: a shard's refusal would reach the caller as the cluster's fault.
+        if (Manifest.Access == DatasetAccess.Restricted) RestrictedPredicates.Check(definition);
+        var answers = Scatter(new ShardWork(ShardWorkKind.Cohort, json, Period: _period, DataEnd: DataEnd()), cancellationToken);
+        return ShardCohort.Merge(definition.Name, EventScan.PatientCount(Describing), answers, s => Cluster.Shards[s].Path);
+    }
+
+    /// <summary>
+    /// A table's extract rows over every shard, shard after shard, as Arrow chunks (<see cref="CohortExtract.Chunks"/>);
+    /// fails once the shards have sent them if their cohorts together are not <paramref name="cohort"/>'s size (built from
+    /// another definition than the request's).
+    /// </summary>
+    internal IEnumerable<byte[]> ExtractRows(string table, ExtractRequest request, Cohort cohort, CancellationToken cancellationToken)
+    {
+        var work = new ShardWork(ShardWorkKind.ExtractRows, request.CohortDefinitionJson, table, Rows: request.BatchRows, Period: _period, SchemaHash: Schema.Hash,
+            DataEnd: DataEnd(), Project: request.Project, Key: Convert.ToBase64String(request.Key));
+        long members = 0;
+        for (var s = 0; s < Shards.Count; s++)
+        {
+            var first = true;
+            foreach (var part in _transport.StreamAsync(Shards[s], work, cancellationToken).ToBlockingEnumerable(cancellationToken))
+            {
+                if (first)
+                {
+                    if (part.Length != sizeof(long)) throw new ClaimsException($"shard {Cluster.Shards[s].Path} sent extract rows without its cohort's size first");
+                    members += BitConverter.ToInt64(part);
+                    first = false;
+                }
+                else yield return part;
+            }
+        }
+        if (members != cohort.Count)
+            throw new ClaimsException($"the shards' cohort '{cohort.Name}' from the extract's definition is not the cohort given: extract the cohort this dataset built from that definition");
+    }
+
+    /// <summary>The last month of receipts any shard holds in this view (YYYYMM): follow-up's end, as one node takes it from its receipts.</summary>
+    private int DataEnd() =>
+        _rows.Where(r => r.Key.Table == "receipts" && r.Value > 0 && _period?.Contains(r.Key.Month) != false).Select(r => r.Key.Month).DefaultIfEmpty().Max() is var last and > 0
+            ? last
+            : throw new ClaimsException($"the dataset at '{Directory}' has no receipts{(_period is { } p ? $" in {p}" : "")}");
 
     /// <summary>Runs a JSON query over every shard, without disclosure control (public data, or the engine's own use).</summary>
     public RecordBatch Execute(string query, CancellationToken cancellationToken = default)

@@ -1,5 +1,7 @@
+using Apache.Arrow;
 using Claims.Engine.Schema;
 using ParquetSharp;
+using Column = ParquetSharp.Column;
 using LogicalType = Claims.Engine.Schema.LogicalType;
 
 namespace Claims.Engine.Storage;
@@ -31,15 +33,23 @@ internal abstract class ColumnBuffer(LogicalType type, int capacity)
     /// <summary>Copies the values of <paramref name="rows"/> of <paramref name="column"/> into the buffer from <paramref name="offset"/> on.</summary>
     public abstract void Gather(MappedColumn column, ReadOnlySpan<int> rows, int offset);
 
+    /// <summary>
+    /// Copies <paramref name="count"/> values of <paramref name="array"/> from <paramref name="start"/> on into the buffer
+    /// from <paramref name="offset"/> on: rows that come as Arrow (a shard's extract) rather than from a mapped column.
+    /// </summary>
+    public abstract void Load(IArrowArray array, int start, int count, int offset);
+
     /// <summary>The Parquet column these values are written as.</summary>
     public abstract Column ParquetColumn(string name);
+
+    private protected ClaimsException Unlike(IArrowArray array) => new($"an Arrow {array.Data.DataType.Name} column does not hold {Type} values");
 
     /// <summary>Writes the first <paramref name="count"/> values as the next column of a Parquet row group.</summary>
     public abstract void WriteParquet(ColumnWriter writer, int count);
 }
 
 /// <summary>Values stored as they are written: booleans, integers, months, floats.</summary>
-internal sealed class ValueBuffer<T>(LogicalType type, int capacity) : ColumnBuffer(type, capacity) where T : unmanaged
+internal sealed class ValueBuffer<T>(LogicalType type, int capacity) : ColumnBuffer(type, capacity) where T : unmanaged, IEquatable<T>
 {
     public T?[] Values { get; } = new T?[capacity];
 
@@ -52,6 +62,22 @@ internal sealed class ValueBuffer<T>(LogicalType type, int capacity) : ColumnBuf
         {
             var row = rows[i];
             output[i] = Validity.IsValid(validity, row) ? values[row] : null;
+        }
+    }
+
+    public override void Load(IArrowArray array, int start, int count, int offset)
+    {
+        var output = Values.AsSpan(offset, count);
+        switch (array)
+        {
+            case PrimitiveArray<T> values when array is not Date32Array:
+                for (var i = 0; i < count; i++) output[i] = values.GetValue(start + i);
+                break;
+            case BooleanArray flags when Values is bool?[] booleans:
+                for (var i = 0; i < count; i++) booleans[offset + i] = flags.GetValue(start + i);
+                break;
+            default:
+                throw Unlike(array);
         }
     }
 
@@ -79,6 +105,13 @@ internal sealed class DateBuffer(int capacity) : ColumnBuffer(LogicalType.Date, 
             var row = rows[i];
             output[i] = Validity.IsValid(validity, row) ? new Date(values[row]) : null;
         }
+    }
+
+    public override void Load(IArrowArray array, int start, int count, int offset)
+    {
+        if (array is not Date32Array days) throw Unlike(array);
+        var output = Values.AsSpan(offset, count);
+        for (var i = 0; i < count; i++) output[i] = days.GetValue(start + i) is { } day ? new Date(day) : null;
     }
 
     public override Column ParquetColumn(string name) => new Column<Date?>(name);
@@ -111,6 +144,13 @@ internal sealed class StringBuffer(LogicalType type, int capacity) : ColumnBuffe
             var row = rows[i];
             output[i] = Validity.IsValid(validity, row) ? dictionary[ids[row]] : null;
         }
+    }
+
+    public override void Load(IArrowArray array, int start, int count, int offset)
+    {
+        if (array is not StringArray strings) throw Unlike(array);
+        var output = Values.AsSpan(offset, count);
+        for (var i = 0; i < count; i++) output[i] = strings.IsNull(start + i) ? null : strings.GetString(start + i);
     }
 
     public override Column ParquetColumn(string name) => new Column<string>(name);

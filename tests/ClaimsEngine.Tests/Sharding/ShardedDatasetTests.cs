@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
+using Claims.Engine.Cohorts;
+using Claims.Engine.Extracts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
+using Claims.Engine.Tests.Extracts;
 using Claims.Engine.Tests.Privacy;
 using Claims.SyntheticGen;
 using Claims.Testing;
@@ -134,6 +137,85 @@ public sealed class ShardedDatasetTests(RestrictedFixture fixture) : IClassFixtu
         File.WriteAllText(path, json.ToJsonString());
     }
 
+    [Fact]
+    public void Cohorts_their_disclosure_and_extracts_through_a_transport_are_the_unsplit_dataset_s()
+    {
+        DatasetShards.Write(fixture.Dataset, _temp.Combine("c"), 3);
+        var transport = new InProcess();
+        using var cluster = ShardedDataset.Open(_temp.Combine("c"), transport);
+        var months = new MonthRange(202304, 202304);
+        foreach (var (whole, split) in new[] { (fixture.Dataset, cluster), (fixture.Dataset.Period(months), cluster.Period(months)) })
+        {
+            var single = whole.BuildCohort(Adults);
+            var merged = split.BuildCohort(Adults);
+            Assert.True(single.Count > 100, $"a cohort of {single.Count} says little");
+            Assert.Equal(single.Attrition, merged.Attrition);
+            Assert.Equal(single.StepPatients.Select(Members), merged.StepPatients.Select(Members));
+            Assert.Equal(Members(single.Patients).Select(p => (p, single.IndexMonth(p), single.ExitMonth(p))),
+                Members(merged.Patients).Select(p => (p, merged.IndexMonth(p), merged.ExitMonth(p))));
+
+            DisclosedCohort Released(Func<DisclosureRequest, DisclosedCohort> apply) => apply(new DisclosureRequest("p", fixture.NewLedger(4), Adults, DisclosurePolicy.Default, long.MaxValue));
+            Assert.Equal(Released(r => CohortDisclosure.Apply(whole, single, r)).Attrition, Released(r => CohortDisclosure.Apply(split, merged, r)).Attrition);
+
+            var request = ExtractCrashTests.Request(_temp.Combine("one"), "p", ["receipts", "drugs"]) with { Format = ExtractFormat.Csv, BatchRows = 50, CohortDefinitionJson = Adults };
+            var one = CohortExtract.Write(whole, single, request);
+            var many = CohortExtract.Write(split, merged, request with { OutDirectory = _temp.Combine("many") });
+            Assert.Equal(one.Files.Select(f => (f.Table, f.Rows)), many.Files.Select(f => (f.Table, f.Rows)));
+            Assert.Equal(one.Dataset.Months, many.Dataset.Months);
+            foreach (var file in one.Files)
+                Assert.Equal(Lines(_temp.Combine("one", file.File)), Lines(_temp.Combine("many", file.File)));
+        }
+        // Follow-up ends at the view's last month of receipts over every shard, which the shards are told.
+        Assert.Equal([202304, 202305], transport.Streamed.Select(w => w.DataEnd).Distinct().Order());
+    }
+
+    [Fact]
+    public void An_extract_of_a_cohort_the_shards_do_not_build_from_its_definition_is_refused_and_nothing_is_published()
+    {
+        DatasetShards.Write(fixture.Dataset, _temp.Combine("c"), 3);
+        using var cluster = ShardedDataset.Open(_temp.Combine("c"), new InProcess());
+        var other = cluster.BuildCohort("""{"name": "everyone", "entry": {"table": "receipts"}}""");
+        var request = ExtractCrashTests.Request(_temp.Combine("out"), "p", ["receipts"]) with { CohortDefinitionJson = Adults };
+        Assert.Contains("is not the cohort given", Assert.Throws<ClaimsException>(() => CohortExtract.Write(cluster, other, request)).Message);
+        Assert.False(File.Exists(_temp.Combine("out", "manifest.json")));
+    }
+
+    [Fact]
+    public void A_stream_resumed_after_parts_already_received_sends_the_rest_and_a_spoilt_cohort_is_named_without_its_figures()
+    {
+        DatasetShards.Write(fixture.Dataset, _temp.Combine("c"), 2);
+        var cluster = ClusterManifest.Read(_temp.Combine("c"));
+        using var shard = cluster.Open(_temp.Combine("c"), fixture.Dataset.Schema)[0];
+        var work = new ShardWork(ShardWorkKind.ExtractRows, Adults, "receipts", Rows: 40, SchemaHash: shard.Schema.Hash, DataEnd: 202305, Project: "p",
+            Key: Convert.ToBase64String(new byte[32]));
+        var all = work.Stream(shard, ExecutionOptions.Default).ToList();
+        Assert.True(all.Count > 4, $"{all.Count} parts");
+        Assert.Equal(all.Skip(3), (work with { Skip = 3 }).Stream(shard, ExecutionOptions.Default));
+        Assert.Contains("needs the data's last month", Assert.Throws<ClaimsException>(() => (work with { DataEnd = 0 }).Stream(shard, ExecutionOptions.Default).ToList()).Message);
+
+        var spoilt = new InProcess { Spoil = (w, answers) => w.Kind == ShardWorkKind.Cohort ? [answers[0], answers[1][..^3]] : answers };
+        using var split = ShardedDataset.Open(_temp.Combine("c"), spoilt);
+        var error = Assert.Throws<ClaimsException>(() => split.BuildCohort(Adults));
+        Assert.Contains("sent a cohort this coordinator cannot read", error.Message);
+        Assert.DoesNotMatch(@"\d{2,}", error.Message.Replace(cluster.Shards[1].Path, ""));
+    }
+
+    private const string Adults = """{"name": "adults", "entry": {"table": "receipts"}, "inclusion": [{"name": "aged 40 or more", "age": [40, 120]}], "exit": {"afterDays": 30}}""";
+
+    private static List<int> Members(PatientSet set)
+    {
+        var members = new List<int>();
+        foreach (var patient in set) members.Add(patient);
+        return members;
+    }
+
+    /// <summary>A CSV extract's rows in order (the cluster writes shard after shard), its header first.</summary>
+    private static string[] Lines(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        return [lines[0], .. lines.Skip(1).Order(StringComparer.Ordinal)];
+    }
+
     private static string Dump(Apache.Arrow.RecordBatch batch) => string.Join("\n", Enumerable.Range(0, batch.Length).Select(r =>
         string.Join(" | ", Enumerable.Range(0, batch.ColumnCount).Select(c => ArrowValues.Value(batch.Column(c), r)?.ToString() ?? "NULL"))));
 
@@ -145,6 +227,19 @@ public sealed class ShardedDatasetTests(RestrictedFixture fixture) : IClassFixtu
         public List<ShardWork> Asked { get; } = [];
 
         public Func<ShardWork, byte[][], byte[][]> Spoil { get; init; } = (_, answers) => answers;
+
+        public List<ShardWork> Streamed { get; } = [];
+
+        public async IAsyncEnumerable<byte[]> StreamAsync(ShardAddress shard, ShardWork work, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            Streamed.Add(work);
+            using var dataset = shard.Open();
+            foreach (var part in work.Stream(dataset, ExecutionOptions.Default, cancellationToken))
+            {
+                await Task.Yield();
+                yield return part;
+            }
+        }
 
         public Task<IReadOnlyList<byte[]>> ScatterAsync(IReadOnlyList<ShardAddress> shards, ShardWork work, CancellationToken cancellationToken)
         {
