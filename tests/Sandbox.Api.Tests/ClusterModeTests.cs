@@ -21,7 +21,8 @@ namespace Claims.Sandbox.Tests;
 /// <summary>
 /// The service in cluster mode (one setting, CLAIMS_CLUSTER_DIR): its restricted dataset split into four shards that
 /// two silos serve, queried through the API as the embedded service answers it over the unsplit data, with the same
-/// ledger secret; the synthetic dataset still served in the process; what needs the dataset opened here answered 501;
+/// ledger secret, and so are its cohorts and extracts; the synthetic dataset still served in the process; what needs the
+/// dataset opened here (a model) answered 501;
 /// a cluster that cannot be reached leaves the restricted dataset unavailable (503) and the rest serving.
 /// </summary>
 public sealed class ClusterModeTests : IAsyncLifetime
@@ -82,11 +83,13 @@ public sealed class ClusterModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/datasets/synthetic/query",
             new StringContent("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""", Encoding.UTF8, "application/json"))).StatusCode);
 
-        // A cohort of the restricted dataset needs it opened here: 501, saying what cluster mode serves; to a caller the
-        // dataset is closed to anyway, the refusal it gets in embedded mode, first.
-        var cohort = await (await clustered.As(Roles.Analyst)).SendAsync(InProject("""{"name": "c", "entry": {"table": "receipts"}}""", "cohorts/count"));
-        Assert.Equal(HttpStatusCode.NotImplemented, cohort.StatusCode);
-        Assert.Contains("served by a cluster", (await cohort.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        // A cohort's attrition is built on the shards and released here as the embedded service releases it.
+        var fromShards = await (await (await clustered.As(Roles.Analyst)).SendAsync(InProject(Aged, "cohorts/count"))).Content.ReadFromJsonAsync<JsonElement>();
+        var fromOne = await (await (await embedded.As(Roles.Analyst)).SendAsync(InProject(Aged, "cohorts/count"))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(fromShards.TryGetProperty("attrition", out var attrition) && attrition.GetArrayLength() == 3, fromShards.ToString());
+        Assert.Equal(fromOne.GetProperty("attrition").ToString(), attrition.ToString());
+        Assert.Equal(fromOne.GetProperty("count").ToString(), fromShards.GetProperty("count").ToString());
+        // To a caller the dataset is closed to, the refusal it gets in embedded mode.
         var explorer = await clustered.As(Roles.Explorer);
         Assert.Equal(HttpStatusCode.Forbidden, (await explorer.SendAsync(InProject("""{"name": "c", "entry": {"table": "receipts"}}""", "cohorts/count"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await explorer.SendAsync(InProject(ByPrefecture))).StatusCode);
@@ -97,6 +100,38 @@ public sealed class ClusterModeTests : IAsyncLifetime
             new { title = "t", purpose = "p", datasets = new[] { "restricted" }, period = new { from = 202305, to = 202306 } })).StatusCode);
         var outside = await analyst.PostAsJsonAsync("/api/projects", new { title = "t", purpose = "p", datasets = new[] { "restricted" }, period = new { from = 201901, to = 201902 } });
         Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_extract_of_the_restricted_dataset_is_written_from_the_shards_rows_as_the_embedded_service_writes_it()
+    {
+        var extracts = new List<Dictionary<string, string[]>>();
+        foreach (var cluster in new[] { null, _clusterData.Combine("split", "restricted") })
+        {
+            using var service = Service(cluster is null ? _embeddedData : _clusterData, cluster, realProjects: true);
+            var admin = service.WithKey(SandboxData.AdminKey);
+            var analyst = service.WithKey((await admin.NewUser("analyst")).Key);
+            var project = await analyst.NewProject(["restricted"], period: (202305, 202308));
+            Assert.Equal(HttpStatusCode.OK, (await admin.Approve(project, DateTimeOffset.UtcNow.AddDays(1))).StatusCode);
+            var job = await analyst.Submit(project, "restricted", Aged, ["receipts", "drugs"], "csv");
+            Assert.Equal("succeeded", (await analyst.WaitForJob(job)).GetProperty("status").GetString());
+            if (cluster is not null)
+            {
+                // A model needs the dataset opened here: 501, saying what cluster mode serves.
+                var model = await analyst.TrainModel(project, "restricted", SandboxApi.ModelSpec);
+                Assert.Equal(HttpStatusCode.NotImplemented, model.StatusCode);
+                Assert.Contains("served by a cluster", (await model.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+            }
+            extracts.Add((await analyst.DownloadVerified(job)).Where(e => e.Key.EndsWith(".csv", StringComparison.Ordinal))
+                .ToDictionary(e => e.Key, e => Unkeyed(Encoding.UTF8.GetString(e.Value))));
+        }
+        // Each service's project has its own pseudonym key; everything else is the same rows.
+        Assert.Equal(extracts[0].Keys.Order(), extracts[1].Keys.Order());
+        foreach (var (file, rows) in extracts[0])
+        {
+            Assert.True(rows.Length > 100, $"{file}: {rows.Length} rows");
+            Assert.Equal(rows, extracts[1][file]);
+        }
     }
 
     [Fact]
@@ -129,8 +164,18 @@ public sealed class ClusterModeTests : IAsyncLifetime
             new StringContent("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""", Encoding.UTF8, "application/json"))).StatusCode);
     }
 
-    private WebApplicationFactory<Program> Service(TempDirectory data, string? cluster, string? gateways = null) =>
-        new Factory(data.Path, cluster, gateways ?? string.Join(",", _gateways), _clusterId);
+    private const string Aged = """{"name": "aged", "entry": {"table": "receipts"}, "inclusion": [{"name": "aged 40 or more", "age": [40, 120]}, {"name": "women", "sex": 2}]}""";
+
+    private WebApplicationFactory<Program> Service(TempDirectory data, string? cluster, string? gateways = null, bool realProjects = false) =>
+        new Factory(data.Path, cluster, gateways ?? string.Join(",", _gateways), _clusterId, realProjects);
+
+    /// <summary>A CSV extract's rows without its id columns (patient_id and the record ids, pseudonymised), sorted.</summary>
+    private static string[] Unkeyed(string csv)
+    {
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var keyed = lines[0].Split(',').Select((name, i) => (name, i)).Where(c => c.name.EndsWith("_id", StringComparison.Ordinal)).Select(c => c.i).ToHashSet();
+        return [.. lines.Select(line => string.Join(',', line.Split(',').Where((_, i) => !keyed.Contains(i)))).Order(StringComparer.Ordinal)];
+    }
 
     private static HttpRequestMessage InProject(string body, string endpoint = "query")
     {
@@ -150,7 +195,7 @@ public sealed class ClusterModeTests : IAsyncLifetime
         _clusterData.Dispose();
     }
 
-    private sealed class Factory(string data, string? cluster, string gateways, string clusterId) : WebApplicationFactory<Program>
+    private sealed class Factory(string data, string? cluster, string gateways, string clusterId, bool realProjects) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -161,7 +206,7 @@ public sealed class ClusterModeTests : IAsyncLifetime
                 builder.UseSetting("CLAIMS_CLUSTER_GATEWAYS", gateways);
                 builder.UseSetting("CLAIMS_CLUSTER_ID", clusterId);
             }
-            builder.ConfigureTestServices(s => s.AddSingleton<IProjectAccess>(new FakeProjectAccess()));
+            if (!realProjects) builder.ConfigureTestServices(s => s.AddSingleton<IProjectAccess>(new FakeProjectAccess()));
         }
     }
 }

@@ -90,6 +90,9 @@ public static class CohortExtract
         }
     }
 
+    /// <summary><see cref="CheckTables(Dataset, IReadOnlyList{string})"/> for a split dataset, whose shards hold the same tables.</summary>
+    public static void CheckTables(ShardedDataset dataset, IReadOnlyList<string> names) => CheckTables(dataset.Describing, names);
+
     /// <summary>The dataset's tables of those names; an unknown name is an error naming it and the tables there are.</summary>
     public static IReadOnlyList<DatasetTable> CheckTables(Dataset dataset, IReadOnlyList<string> names)
     {

@@ -21,7 +21,7 @@ namespace Claims.Sandbox.Datasets;
 /// file later fails its checksum, is unavailable, with the reason naming the file: its endpoints answer 503 and the
 /// other dataset serves on. In cluster mode (<see cref="SandboxOptions.ClusterDir"/>) the restricted dataset is a split
 /// one that a cluster's silos serve (<see cref="ShardedDataset"/>), connected to on start: its queries go to the
-/// cluster; what needs it opened here (cohorts, extracts, models, dashboards) answers 501 (<see cref="ClusterModeException"/>).
+/// cluster, and so do its cohorts and extracts; what needs it opened here (models, dashboards) answers 501 (<see cref="ClusterModeException"/>).
 /// </summary>
 public sealed class DatasetRegistry : IDisposable
 {

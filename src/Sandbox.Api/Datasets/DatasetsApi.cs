@@ -75,7 +75,7 @@ public static class DatasetsApi
         var query = QueryParser.Parse(text, cluster.Schema);
         DatasetGate.RequireTables(project, DatasetGate.Tables(query));
         RequestSize.Check(query);
-        var scoped = project?.Period is { } months ? cluster.Period(months) : cluster;
+        var scoped = project?.Scope(cluster) ?? cluster;
         var result = limit.Run("query", token => DisclosureControl.Apply(scoped, text, Request(project, ledger, text, policy), token), context.RequestAborted);
         var response = QueryResponse.From(result, stopwatch.Elapsed);
         Audited(context, response.Rows.Count, result.Rules);
@@ -85,16 +85,36 @@ public static class DatasetsApi
     public static async Task<Results<Ok<CohortResponse>, ProblemHttpResult>> CountCohort(string ds, HttpContext context, DatasetRegistry registry,
         IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
     {
-        if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
-        var definition = CohortParser.Parse(text, dataset.Schema);
-        DatasetGate.RequireTables(project, DatasetGate.Tables(definition));
-        RequestSize.Check(definition);
-        var disclosed = limit.Run("cohort", token => CohortDisclosure.Apply(dataset, dataset.BuildCohort(definition, token),
-            Request(project, ledger, text, policy)), context.RequestAborted);
+        DisclosedCohort disclosed;
+        if (registry.TryGetCluster(ds, out var cluster))
+        {
+            // As a query of a cluster is: gated here, built on the shards, released here on the united cohort.
+            var project = DatasetGate.Project(context, ds, cluster.Manifest.Access);
+            var text = await RequestText.Read(context);
+            var scoped = project?.Scope(cluster) ?? cluster;
+            Checked(project, CohortParser.Parse(text, cluster.Schema));
+            disclosed = limit.Run("cohort", token => CohortDisclosure.Apply(scoped, scoped.BuildCohort(text, token), Request(project, ledger, text, policy)),
+                context.RequestAborted);
+        }
+        else
+        {
+            if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
+            var definition = Checked(project, CohortParser.Parse(text, dataset.Schema));
+            disclosed = limit.Run("cohort", token => CohortDisclosure.Apply(dataset, dataset.BuildCohort(definition, token),
+                Request(project, ledger, text, policy)), context.RequestAborted);
+        }
         Audited(context, disclosed.Attrition.Count, disclosed.Rules);
         return TypedResults.Ok(new CohortResponse(disclosed.Name, disclosed.Attrition, disclosed.Count, disclosed.Rules,
             Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3)));
+    }
+
+    /// <summary>The project may read the definition's tables, and the definition is not too large to build.</summary>
+    private static CohortDefinition Checked(ProjectGrant? project, CohortDefinition definition)
+    {
+        DatasetGate.RequireTables(project, DatasetGate.Tables(definition));
+        RequestSize.Check(definition);
+        return definition;
     }
 
     private static DisclosureRequest Request(ProjectGrant? project, IReleaseLedger ledger, string text, DisclosurePolicy policy) =>

@@ -21,9 +21,9 @@ public sealed class ExtractJob(ExtractPlanner planner, ProjectStore projects, IR
     {
         var order = ExtractOrder.FromJson(job.Request);
         var plan = planner.Plan(job.UserId, job.ProjectId!, order, cancellation);
-        CohortDisclosure.ApproveExtract(plan.Dataset, plan.Cohort, new DisclosureRequest(plan.Grant.ProjectId, ledger, order.Cohort, policy));
+        plan.Approve(new DisclosureRequest(plan.Grant.ProjectId, ledger, order.Cohort, policy));
         var staging = Path.Combine(workDirectory, "staging");
-        var manifest = CohortExtract.Write(plan.Dataset, plan.Cohort, new ExtractRequest
+        var manifest = plan.Write(new ExtractRequest
         {
             Project = plan.Grant.ProjectId, Key = projects.PseudonymKey(plan.Grant.ProjectId), Tables = order.Tables, Format = plan.Format,
             OutDirectory = staging, CohortDefinitionJson = order.Cohort,

@@ -1,14 +1,26 @@
 using Claims.Engine.Cohorts;
 using Claims.Engine.Extracts;
 using Claims.Engine.Privacy;
+using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Projects;
 
 namespace Claims.Sandbox.Extracts;
 
-/// <summary>An extract that may run: its data, cohort, grant and format.</summary>
-public sealed record PlannedExtract(Dataset Dataset, Cohort Cohort, ProjectGrant Grant, ExtractFormat Format);
+/// <summary>An extract that may run: its data (opened here, or split over a cluster), cohort, grant and format.</summary>
+public sealed record PlannedExtract(Dataset? Dataset, ShardedDataset? Cluster, Cohort Cohort, ProjectGrant Grant, ExtractFormat Format)
+{
+    /// <summary>Checks the cohort against the project's earlier releases and records it (restricted data).</summary>
+    public void Approve(DisclosureRequest request)
+    {
+        if (Cluster is { } cluster) CohortDisclosure.ApproveExtract(cluster, Cohort, request);
+        else CohortDisclosure.ApproveExtract(Dataset!, Cohort, request);
+    }
+
+    public ExtractManifest Write(ExtractRequest request, CancellationToken cancellationToken) =>
+        Cluster is { } cluster ? CohortExtract.Write(cluster, Cohort, request, cancellationToken) : CohortExtract.Write(Dataset!, Cohort, request, cancellationToken);
+}
 
 /// <summary>
 /// The whole validation of an extract, done when it is submitted (so the caller hears at once: 403, 404 or 400)
@@ -25,15 +37,18 @@ public sealed class ExtractPlanner(ProjectAccess access, DatasetRegistry dataset
     public PlannedExtract Plan(string userId, string projectId, ExtractOrder order, CancellationToken cancellationToken)
     {
         var grant = access.Require(userId, projectId, order.Dataset);
-        datasets.TryGet(order.Dataset, out var whole);
-        var dataset = grant.Scope(whole!);
+        var cluster = datasets.TryGetCluster(order.Dataset, out var split) ? grant.Scope(split) : null;
+        var dataset = cluster is null && datasets.TryGet(order.Dataset, out var whole) ? grant.Scope(whole) : null;
         var format = ExtractFormats.Parse(order.Format);
-        CohortExtract.CheckTables(dataset, order.Tables);
-        DatasetGate.RequireTables(grant, order.Tables.Select(dataset.Schema.Table));
-        var definition = CohortParser.Parse(order.Cohort, dataset.Schema);
+        if (cluster is not null) CohortExtract.CheckTables(cluster, order.Tables);
+        else CohortExtract.CheckTables(dataset!, order.Tables);
+        var schema = cluster?.Schema ?? dataset!.Schema;
+        DatasetGate.RequireTables(grant, order.Tables.Select(schema.Table));
+        var definition = CohortParser.Parse(order.Cohort, schema);
         RequestSize.Check(definition);
-        var cohort = dataset.BuildCohort(definition, cancellationToken);
-        if (dataset.Manifest.Access == DatasetAccess.Restricted) ledger.Check(grant.ProjectId, cohort.Patients, $"extract '{cohort.Name}'", policy);
-        return new PlannedExtract(dataset, cohort, grant, format);
+        var cohort = cluster?.BuildCohort(order.Cohort, cancellationToken) ?? dataset!.BuildCohort(definition, cancellationToken);
+        if ((cluster?.Manifest ?? dataset!.Manifest).Access == DatasetAccess.Restricted)
+            ledger.Check(grant.ProjectId, cohort.Patients, $"extract '{cohort.Name}'", policy);
+        return new PlannedExtract(dataset, cluster, cohort, grant, format);
     }
 }

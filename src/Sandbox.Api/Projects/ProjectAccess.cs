@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Errors;
@@ -14,6 +15,9 @@ public sealed record ProjectGrant(string ProjectId, IReadOnlyList<string>? Table
 {
     /// <summary>The dataset as this project may read it: only its period's months.</summary>
     public Dataset Scope(Dataset dataset) => Period is { } months ? dataset.Period(months) : dataset;
+
+    /// <summary>The split dataset a cluster serves as this project may read it: each shard answers from its period's months.</summary>
+    public ShardedDataset Scope(ShardedDataset dataset) => Period is { } months ? dataset.Period(months) : dataset;
 }
 
 /// <summary>
