@@ -1,6 +1,8 @@
 using System.Globalization;
 using Apache.Arrow;
 using Claims.Engine;
+using Claims.Engine.Cohorts;
+using Claims.Engine.Extracts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
 using Claims.Engine.Storage;
@@ -97,6 +99,59 @@ public sealed class ClusterQueryTests(ClusterFixture fixture)
         Assert.Contains("no_such", error.Message);
         Assert.Equal(Rows(fixture.Dataset.Execute("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""")),
             Rows(cluster.Execute("""{"from": "receipts", "select": [{"count": "*", "as": "n"}]}""")));
+    }
+
+    [Fact]
+    public void Random_cohorts_with_their_attrition_and_disclosure_and_an_extract_through_three_silos_equal_the_single_node_s()
+    {
+        var (cluster, _) = fixture.Open();
+        using var _ = cluster;
+        var generator = new RandomCohorts(fixture.Dataset.Schema, new RandomQueries(fixture.Dataset.Schema, fixture.Samples(), seed: 16), seed: 1616);
+        var nonEmpty = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            var json = generator.Next(i).Json;
+            Cohort single;
+            try
+            {
+                single = fixture.Dataset.BuildCohort(json);
+            }
+            catch (QueryException refused)
+            {
+                // A definition restricted data refuses (filtering by an identifying column) is refused alike, before any shard is asked.
+                Assert.Equal(refused.Message, Assert.Throws<QueryException>(() => cluster.BuildCohort(json)).Message);
+                continue;
+            }
+            var merged = cluster.BuildCohort(json);
+            if (single.Count > 0) nonEmpty++;
+            Assert.True(single.Attrition.SequenceEqual(merged.Attrition), $"cohort {i}: {json}");
+            Assert.Equal(Members(single), Members(merged));
+            DisclosedCohort Released(Func<DisclosureRequest, DisclosedCohort> apply) => apply(new DisclosureRequest("p", fixture.NewLedger(3), json, DisclosurePolicy.Default, long.MaxValue));
+            Assert.Equal(Released(r => CohortDisclosure.Apply(fixture.Dataset, single, r)).Attrition, Released(r => CohortDisclosure.Apply(cluster, merged, r)).Attrition);
+        }
+        Assert.True(nonEmpty >= 8, $"only {nonEmpty} of 40 cohorts had members");
+
+        const string women = """{"name": "women", "entry": {"table": "receipts"}, "inclusion": [{"name": "women", "sex": 2}], "exit": {"afterDays": 60}}""";
+        using var folders = new TempDirectory("claims-cluster-extract");
+        var request = new ExtractRequest
+        {
+            Project = "p", Key = new byte[32], Tables = ["receipts", "drugs", "checkups"], Format = ExtractFormat.Csv, OutDirectory = folders.Combine("one"),
+            CohortDefinitionJson = women, BatchRows = 100,
+        };
+        var one = CohortExtract.Write(fixture.Dataset, fixture.Dataset.BuildCohort(women), request);
+        var many = CohortExtract.Write(cluster, cluster.BuildCohort(women), request with { OutDirectory = folders.Combine("many") });
+        Assert.All(one.Files, f => Assert.True(f.Rows > 50, $"{f.Table}: {f.Rows} rows"));
+        Assert.Equal(one.Files.Select(f => (f.Table, f.Rows)), many.Files.Select(f => (f.Table, f.Rows)));
+        foreach (var file in one.Files)
+            Assert.Equal(File.ReadLines(folders.Combine("one", file.File)).Order(StringComparer.Ordinal), File.ReadLines(folders.Combine("many", file.File)).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Each member with its index and exit months.</summary>
+    internal static List<(int, int, int)> Members(Cohort cohort)
+    {
+        var members = new List<(int, int, int)>();
+        foreach (var patient in cohort.Patients) members.Add((patient, cohort.IndexMonth(patient), cohort.ExitMonth(patient)));
+        return members;
     }
 
     /// <summary>Each row as text, floats to 12 significant digits (sums of floats depend on the order of addition).</summary>

@@ -72,7 +72,9 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
                 {
                     more = await enumerator.MoveNextAsync();
                 }
-                catch (Exception e) when (Lost(e) && attempt < _options.Attempts && !cancellationToken.IsCancellationRequested)
+                // A shard grain activated again elsewhere (its silo lost, or it idled past Orleans' expiry) holds no record
+                // of the stream: asked again from the part it stopped at, as a lost silo's is.
+                catch (Exception e) when ((Lost(e) || e is EnumerationAbortedException) && attempt < _options.Attempts && !cancellationToken.IsCancellationRequested)
                 {
                     break;
                 }
