@@ -170,7 +170,7 @@ public sealed class ClusterModeTests : IAsyncLifetime
         new Factory(data.Path, cluster, gateways ?? string.Join(",", _gateways), _clusterId, realProjects);
 
     /// <summary>A CSV extract's rows without its id columns (patient_id and the record ids, pseudonymised), sorted.</summary>
-    private static string[] Unkeyed(string csv)
+    internal static string[] Unkeyed(string csv)
     {
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         var keyed = lines[0].Split(',').Select((name, i) => (name, i)).Where(c => c.name.EndsWith("_id", StringComparison.Ordinal)).Select(c => c.i).ToHashSet();

@@ -142,6 +142,9 @@ public sealed class DatasetRegistry : IDisposable
                     Gateways = ClusterSettings.Ports(options.ClusterGateways, "CLAIMS_CLUSTER_GATEWAYS"),
                     ClusterId = options.ClusterId,
                     ServiceId = options.ClusterId,
+                    // A call lost with its silo is answered by nobody until this passes: a third of the engine's time
+                    // limit leaves room to ask a survivor within it.
+                    ResponseTimeout = TimeSpan.FromSeconds(Math.Max(2, options.EngineTimeoutSeconds / 3)),
                 };
                 connection = ClusterConnection.ConnectAsync(settings).GetAwaiter().GetResult();
                 var cluster = connection.Open(directory);
