@@ -63,8 +63,6 @@ public sealed class ClusterProcessTests : IAsyncLifetime
             ["CLAIMS_CLUSTER_MEMBERSHIP"] = "redis",
             ["CLAIMS_CLUSTER_REDIS"] = $"127.0.0.1:{_redisPort}",
             ["CLAIMS_CLUSTER_ID"] = _clusterId,
-            // Room for a call lost with its silo to time out (a third of this) and be asked again on a survivor.
-            ["Sandbox__EngineTimeoutSeconds"] = "60",
         });
         try
         {

@@ -225,6 +225,9 @@ public class ProjectsApiTests(ControlledSandbox factory) : IClassFixture<Control
         await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipt"])).AssertProblem(HttpStatusCode.BadRequest, "unknown table 'receipt'");
         await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["receipts"], "xlsx")).AssertProblem(HttpStatusCode.BadRequest, "xlsx");
         await (await analyst.Extract(id, "restricted", SandboxApi.Diabetes, ["drugs"])).AssertProblem(HttpStatusCode.Forbidden, "not drugs");
+        // Nor may a cohort pick its patients by a table the project was not approved for, though only receipts leave (review 33).
+        var onDrugs = """{"name": "insulin users", "entry": {"table": "drugs", "where": {"col": "drug_class", "eq": 249}}}""";
+        await (await analyst.Extract(id, "restricted", onDrugs, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden, "not drugs");
         await (await analyst.Extract(id, "nowhere", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.NotFound, "no dataset");
         await (await analyst.Extract("p_nosuchproject00", "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.NotFound, "no project");
         await (await analyst.PostAsJsonAsync($"/api/projects/{id}/extracts", new { dataset = "restricted", cohort = "text", tables = new[] { "receipts" } }))

@@ -11,9 +11,12 @@ namespace Claims.Cluster.Coordinator;
 /// <param name="Deadline">The whole scatter's time limit, retries included: past it every shard's call is cancelled.</param>
 /// <param name="Attempts">Calls per shard before its silo's loss fails the query.</param>
 /// <param name="Backoff">The wait before a retry, times the attempt's number: Orleans needs a moment to declare a silo dead and place the shard's grain on another.</param>
-public sealed record ScatterOptions(TimeSpan Deadline, int Attempts, TimeSpan Backoff)
+/// <param name="SiloCheck">How often a pending call looks whether a silo has left the cluster (<see cref="SiloWatch"/>); a second when not given.</param>
+public sealed record ScatterOptions(TimeSpan Deadline, int Attempts, TimeSpan Backoff, TimeSpan SiloCheck = default)
 {
     public static readonly ScatterOptions Default = new(TimeSpan.FromMinutes(5), 8, TimeSpan.FromSeconds(1));
+
+    internal TimeSpan CheckEvery => SiloCheck > TimeSpan.Zero ? SiloCheck : TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
@@ -22,13 +25,14 @@ public sealed record ScatterOptions(TimeSpan Deadline, int Attempts, TimeSpan Ba
 /// activated the shard's grain on a surviving silo; the shards already answered are not asked again. A shard's own
 /// error (its files fail their checksums, the question is wrong for it) fails the query at once, naming the shard,
 /// and cancels the other shards' scans. One deadline covers the whole scatter, and cancelling reaches every shard.
-/// A call to a silo killed while it scanned is answered by nobody: its response timeout
-/// (<see cref="Hosting.ClusterSettings.ResponseTimeout"/>) ends it, cancels the scan if the silo is alive after all, and
-/// it is retried like any call lost with its silo.
+/// A call to a silo killed while it scanned is answered by nobody: it is abandoned once the membership has declared a
+/// silo dead (<see cref="SiloWatch"/>), or at the latest at its response timeout
+/// (<see cref="Hosting.ClusterSettings.ResponseTimeout"/>), and retried like any call lost with its silo.
 /// </summary>
 public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options = null) : IShardTransport
 {
     private readonly ScatterOptions _options = options ?? ScatterOptions.Default;
+    private readonly SiloWatch _watch = new(grains, (options ?? ScatterOptions.Default).CheckEvery);
     private int _retries;
 
     /// <summary>Retries made so far because a silo was lost (the fault tests read it).</summary>
@@ -63,28 +67,42 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
         for (var attempt = 1; ; attempt++)
         {
             // One part per message: a part is a batch of rows, and Orleans would otherwise pack many into one.
-            var parts = grains.GetGrain<IShardGrain>(shard.Key).Stream((work with { Skip = work.Skip + received }).ToJson(), cancellationToken).WithBatchSize(1);
-            await using var enumerator = parts.GetAsyncEnumerator(cancellationToken);
-            for (; ; )
+            var before = await _watch.Alive();
+            var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var parts = grains.GetGrain<IShardGrain>(shard.Key).Stream((work with { Skip = work.Skip + received }).ToJson(), stream.Token).WithBatchSize(1);
+            var enumerator = parts.GetAsyncEnumerator(stream.Token);
+            var lost = false;
+            try
             {
-                bool more;
-                try
+                for (; ; )
                 {
-                    more = await enumerator.MoveNextAsync();
+                    bool more;
+                    try
+                    {
+                        more = await _watch.Watch(enumerator.MoveNextAsync().AsTask(), before, stream, cancellationToken);
+                    }
+                    // A shard grain activated again elsewhere (its silo lost, or it idled past Orleans' expiry) holds no
+                    // record of the stream: asked again from the part it stopped at, as a lost silo's is.
+                    catch (Exception e) when ((Lost(e) || e is EnumerationAbortedException) && attempt < _options.Attempts && !cancellationToken.IsCancellationRequested)
+                    {
+                        lost = true;
+                        break;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        throw Failure(shard, e, attempt);
+                    }
+                    if (!more) yield break;
+                    received++;
+                    yield return enumerator.Current;
                 }
-                // A shard grain activated again elsewhere (its silo lost, or it idled past Orleans' expiry) holds no record
-                // of the stream: asked again from the part it stopped at, as a lost silo's is.
-                catch (Exception e) when ((Lost(e) || e is EnumerationAbortedException) && attempt < _options.Attempts && !cancellationToken.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    throw Failure(shard, e, attempt);
-                }
-                if (!more) yield break;
-                received++;
-                yield return enumerator.Current;
+            }
+            finally
+            {
+                // A stream lost with its silo is let go, not closed: closing it would wait on the silo that is gone.
+                if (lost) _ = enumerator.DisposeAsync().AsTask().ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                else await enumerator.DisposeAsync();
+                stream.Dispose();
             }
             Interlocked.Increment(ref _retries);
             await Task.Delay(_options.Backoff * attempt, cancellationToken);
@@ -100,7 +118,9 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
             {
                 try
                 {
-                    return await grains.GetGrain<IShardGrain>(shard.Key).Run(work, scatter.Token);
+                    var before = await _watch.Alive();
+                    using var call = CancellationTokenSource.CreateLinkedTokenSource(scatter.Token);
+                    return await _watch.Watch(grains.GetGrain<IShardGrain>(shard.Key).Run(work, call.Token), before, call, scatter.Token);
                 }
                 catch (Exception e) when (Lost(e) && attempt < _options.Attempts && !scatter.IsCancellationRequested)
                 {
@@ -135,5 +155,5 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
 
     /// <summary>The call failed because its silo or the way to it was lost, not because of anything the shard said.</summary>
     private static bool Lost(Exception e) =>
-        e is SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException or GatewayTooBusyException or TimeoutException;
+        e is SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException or GatewayTooBusyException or TimeoutException or SiloLostException;
 }

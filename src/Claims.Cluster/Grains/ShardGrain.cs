@@ -3,6 +3,7 @@ using Claims.Engine;
 using Claims.Engine.Query;
 using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
+using Claims.Modelling.Features;
 using Orleans.Concurrency;
 
 namespace Claims.Cluster.Grains;
@@ -27,7 +28,9 @@ internal sealed class ShardGrain(ShardRoots roots, ShardExecution execution) : G
         _scans++;
         try
         {
-            return await Task.Run(() => Guarded(() => parsed.Run(shard, execution.Options, cancellationToken)), cancellationToken);
+            return await Task.Run(() => Guarded(() => parsed.Kind == ShardWorkKind.ModelRows
+                ? ModelShards.Rows(parsed, shard, cancellationToken)
+                : parsed.Run(shard, execution.Options, cancellationToken)), cancellationToken);
         }
         finally
         {

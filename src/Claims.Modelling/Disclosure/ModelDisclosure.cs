@@ -2,6 +2,7 @@ using System.Globalization;
 using Claims.Engine;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Privacy;
+using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Claims.Modelling.Evaluation;
 using Claims.Modelling.Features;
@@ -36,15 +37,15 @@ internal sealed class ModelDisclosure
     public const int MinimumTestMembers = 1_000;
     public const int Decimals = 3;
 
-    private readonly Dataset _dataset;
+    private readonly Func<string, IReadOnlyList<Func<PatientSet>>, PatientSet?, ReleasedCounts> _release;
     private readonly DisclosureRequest _request;
     private readonly string _label;
     private readonly List<string> _rules = [];
     private string? _budget;
 
-    private ModelDisclosure(Dataset dataset, DisclosureRequest request, string label)
+    private ModelDisclosure(Func<string, IReadOnlyList<Func<PatientSet>>, PatientSet?, ReleasedCounts> release, DisclosureRequest request, string label)
     {
-        (_dataset, _request, _label) = (dataset, request, label);
+        (_release, _request, _label) = (release, request, label);
     }
 
     /// <summary>
@@ -52,18 +53,26 @@ internal sealed class ModelDisclosure
     /// apply); on restricted data a project is needed, and a spec whose training regime would describe a few
     /// members is refused before anything runs.
     /// </summary>
-    public static ModelDisclosure? For(Dataset dataset, ModelSpec spec, DisclosureRequest? request)
+    public static ModelDisclosure? For(Dataset dataset, ModelSpec spec, DisclosureRequest? request) =>
+        For(dataset.Manifest.Access, dataset.Directory, spec, request, (kind, sets, recorded) => PatientCounts.Release(dataset, request!, kind, spec.Name, sets, recorded));
+
+    /// <summary><see cref="For(Dataset, ModelSpec, DisclosureRequest?)"/> for a split dataset, whose counts are keyed as the unsplit dataset's.</summary>
+    public static ModelDisclosure? For(ShardedDataset dataset, ModelSpec spec, DisclosureRequest? request) =>
+        For(dataset.Manifest.Access, dataset.Directory, spec, request, (kind, sets, recorded) => PatientCounts.Release(dataset, request!, kind, spec.Name, sets, recorded));
+
+    private static ModelDisclosure? For(DatasetAccess access, string directory, ModelSpec spec, DisclosureRequest? request,
+        Func<string, IReadOnlyList<Func<PatientSet>>, PatientSet?, ReleasedCounts> release)
     {
-        if (dataset.Manifest.Access == DatasetAccess.Public) return null;
+        if (access == DatasetAccess.Public) return null;
         if (request is null || string.IsNullOrWhiteSpace(request.Project))
-            throw new ClaimsException($"the dataset at '{dataset.Directory}' is restricted: a model of it is released to a project under its disclosure rules; name the project");
+            throw new ClaimsException($"the dataset at '{directory}' is restricted: a model of it is released to a project under its disclosure rules; name the project");
         if (spec.Regression)
             throw new ModelSpecException("outcome.quantity", "a quantity is not yet predicted on restricted data: its errors and decile means are sums of a few members' amounts (one admission's points can be most of a decile's), which need the magnitude rules queries' sums have; predict an event, or train on synthetic data");
         var threshold = request.Policy.Threshold;
         if (spec.Model.Trees && spec.Model.MinMembersPerLeaf < threshold)
             throw new ModelSpecException("model.minMembersPerLeaf", string.Create(CultureInfo.InvariantCulture,
                 $"{spec.Model.MinMembersPerLeaf} is below the disclosure threshold of {threshold}: on restricted data every leaf of a tree must hold at least {threshold} members, or its value describes the few in it; ask for {threshold} or more"));
-        return new ModelDisclosure(dataset, request, spec.Name);
+        return new ModelDisclosure(release, request, spec.Name);
     }
 
     /// <summary>Why model.zip and model.onnx are not written on restricted data.</summary>
@@ -162,7 +171,7 @@ internal sealed class ModelDisclosure
 
     private IReadOnlyList<long?> Release(string kind, PatientSet? recorded, params Func<PatientSet>[] sets)
     {
-        var released = PatientCounts.Release(_dataset, _request, kind, _label, sets, recorded);
+        var released = _release(kind, sets, recorded);
         _rules.AddRange(released.Rules);
         _budget = released.Budget;
         return released.Counts;

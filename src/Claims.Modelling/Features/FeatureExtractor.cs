@@ -30,7 +30,14 @@ internal static class FeatureExtractor
     /// (on restricted data, on counts as released); without one, on exact counts, and those dropped are listed.
     /// </summary>
     public static FeatureMatrix Extract(Dataset dataset, Population population, FeatureSpec spec, CancellationToken cancellationToken,
-        IReadOnlyList<string>? names = null, Disclosure.ModelDisclosure? disclosure = null)
+        IReadOnlyList<string>? names = null, Disclosure.ModelDisclosure? disclosure = null) =>
+        Gather(dataset, population, spec, cancellationToken).Assemble(population, names, disclosure, cancellationToken);
+
+    /// <summary>
+    /// The population's values and every indicator any member has, before any is dropped for rarity: on a shard, whose
+    /// members are a part of the population, nothing can be decided on counts (<see cref="ModelShards"/>).
+    /// </summary>
+    public static GatheredFeatures Gather(Dataset dataset, Population population, FeatureSpec spec, CancellationToken cancellationToken)
     {
         var windows = spec.Windows;
         var members = population.Count;
@@ -46,6 +53,20 @@ internal static class FeatureExtractor
         if (spec.Procedures)
             Flag(dataset, "procedures", "shinryo_shikibetsu", population, windows, flags, (_, code) => $"procedure:{code}", cancellationToken);
         indicators.AddRange(flags.Seen(spec.MinMembers));
+        return new GatheredFeatures(columns, indicators);
+    }
+
+    /// <summary>
+    /// The matrix of gathered features; with <paramref name="names"/> (a trained model's), exactly those in that order.
+    /// Which indicators are kept is decided by <paramref name="disclosure"/> (restricted data: on counts as released),
+    /// without one on exact counts, and those dropped are listed.
+    /// </summary>
+    internal static FeatureMatrix Assemble(this GatheredFeatures gathered, Population population, IReadOnlyList<string>? names, Disclosure.ModelDisclosure? disclosure,
+        CancellationToken cancellationToken)
+    {
+        var members = population.Count;
+        var columns = new List<(string Name, Func<int, float> Value)>(gathered.Columns);
+        var indicators = gathered.Indicators;
         var kept = names is not null ? indicators.Select(_ => true).ToArray()
             : disclosure is not null ? disclosure.Keep(indicators, population)
             : indicators.Select(i => i.Members >= i.MinMembers).ToArray();
@@ -236,3 +257,6 @@ internal static class FeatureExtractor
         }, cancellationToken: cancellationToken);
     }
 }
+
+/// <summary>A population's feature values (in the matrix's order) and its indicators (each with its members), before the choice of which indicators to keep.</summary>
+internal sealed record GatheredFeatures(IReadOnlyList<(string Name, Func<int, float> Value)> Columns, IReadOnlyList<Indicator> Indicators);

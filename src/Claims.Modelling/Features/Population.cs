@@ -65,19 +65,20 @@ internal sealed class Population
         return set;
     }
 
-    public static Population Build(Dataset dataset, ModelSpec spec, CancellationToken cancellationToken)
+    /// <param name="dataEnd">The last month of the data (absolute): a shard's receipts may end before its split dataset's; by default the dataset's.</param>
+    public static Population Build(Dataset dataset, ModelSpec spec, CancellationToken cancellationToken, int? dataEnd = null)
     {
         var cohort = dataset.BuildCohort(spec.Target, cancellationToken);
         var receipts = dataset.Table("receipts").Partitions;
         if (receipts.Count == 0) throw new ModelSpecException("target", $"the dataset at '{dataset.Directory}' has no receipts");
-        var dataEnd = MonthKey.ToAbsolute(receipts[^1].Key);
+        dataEnd ??= MonthKey.ToAbsolute(receipts[^1].Key);
         var patients = new List<int>();
         var index = new List<int>();
         var notObserved = new PatientSet(cohort.Patients.Capacity);
         foreach (var patient in cohort.Patients)
         {
             var month = MonthKey.ToAbsolute(cohort.IndexMonth(patient));
-            if (month + spec.Outcome.Window.To > dataEnd)
+            if (month + spec.Outcome.Window.To > dataEnd.Value)
             {
                 notObserved.Add(patient);
                 if (!spec.Outcome.Censor) continue;
@@ -102,12 +103,23 @@ internal sealed class Population
         return Members(cohort, [.. patients], [.. index], new PatientSet(cohort.Patients.Capacity));
     }
 
-    private static Population Members(Cohort cohort, int[] patients, int[] index, PatientSet notObserved)
+    /// <summary>A population put together from parts (a split dataset's shards'): its members, ascending by patient, with what each part found.</summary>
+    public static Population Of(int[] patients, int[] index, bool[] outcome, float[] value, PatientSet cohort, PatientSet notObserved)
     {
-        var memberOf = new int[cohort.Patients.Capacity];
+        var population = Members(cohort, patients, index, notObserved, outcome);
+        population.Value = value;
+        return population;
+    }
+
+    private static Population Members(Cohort cohort, int[] patients, int[] index, PatientSet notObserved) =>
+        Members(cohort.Patients, patients, index, notObserved, new bool[patients.Length]);
+
+    private static Population Members(PatientSet cohort, int[] patients, int[] index, PatientSet notObserved, bool[] outcome)
+    {
+        var memberOf = new int[cohort.Capacity];
         Array.Fill(memberOf, -1);
         for (var m = 0; m < patients.Length; m++) memberOf[patients[m]] = m;
-        return new Population(patients, index, new bool[patients.Length], memberOf, cohort.Patients, notObserved);
+        return new Population(patients, index, outcome, memberOf, cohort, notObserved);
     }
 
     private void FindOutcomes(Dataset dataset, OutcomeSpec outcome, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Claims.Engine.Privacy;
+using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Claims.Modelling.Disclosure;
 using Claims.Modelling.Evaluation;
@@ -30,10 +31,13 @@ public static class ModelRun
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>
-    /// Refuses, before anything runs, what <see cref="Train"/> would refuse at once: restricted data without a
+    /// Refuses, before anything runs, what <see cref="Train(Dataset, ModelSpec, string, DisclosureRequest?, CancellationToken)"/> would refuse at once: restricted data without a
     /// project, or a training regime whose leaves would describe fewer members than the threshold.
     /// </summary>
     public static void Check(Dataset dataset, ModelSpec spec, DisclosureRequest? disclosure) => ModelDisclosure.For(dataset, spec, disclosure);
+
+    /// <summary><see cref="Check(Dataset, ModelSpec, DisclosureRequest?)"/> for a split dataset.</summary>
+    public static void Check(ShardedDataset dataset, ModelSpec spec, DisclosureRequest? disclosure) => ModelDisclosure.For(dataset, spec, disclosure);
 
     /// <summary>
     /// Trains <paramref name="spec"/> on <paramref name="dataset"/> into <paramref name="output"/>. On restricted data
@@ -45,6 +49,26 @@ public static class ModelRun
         var rules = ModelDisclosure.For(dataset, spec, disclosure);
         var stopwatch = Stopwatch.StartNew();
         var population = Population.Build(dataset, spec, cancellationToken);
+        return Train(dataset.Directory, spec, output, rules, population, () => FeatureExtractor.Extract(dataset, population, spec.Features, cancellationToken, disclosure: rules),
+            stopwatch);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="spec"/> on a split dataset: each shard finds its patients' members and features
+    /// (<see cref="ModelShards"/>), and the model is trained here on the united rows, under the same rules, to the
+    /// single node's report and model.
+    /// </summary>
+    public static ModelReport Train(ShardedDataset dataset, ModelSpec spec, string output, DisclosureRequest? disclosure = null, CancellationToken cancellationToken = default)
+    {
+        var rules = ModelDisclosure.For(dataset, spec, disclosure);
+        var stopwatch = Stopwatch.StartNew();
+        var (population, features) = ModelShards.Gather(dataset, spec, cancellationToken);
+        return Train(dataset.Directory, spec, output, rules, population, () => features.Assemble(population, names: null, rules, cancellationToken), stopwatch);
+    }
+
+    private static ModelReport Train(string directory, ModelSpec spec, string output, ModelDisclosure? rules, Population population, Func<FeatureMatrix> extract,
+        Stopwatch stopwatch)
+    {
         // On restricted data emptiness is decided on the released count (ModelDisclosure.Population), as a few are.
         if (rules is null && population.Count == 0) throw new ModelSpecException("target", "no member of the cohort is observed to the end of the outcome window: nothing to train on");
         var test = Enumerable.Range(0, population.Count).Where(m => Split.IsTest(spec.Split, population.Patients[m], population.Index[m])).ToArray();
@@ -61,7 +85,7 @@ public static class ModelRun
             if (!spec.Regression && (set.All(m => labels[m]) || set.All(m => !labels[m])))
                 throw new ModelSpecException("outcome", $"the {name} set of {set.Length} members has only one class ({(set.Length > 0 && labels[set[0]] ? "every" : "no")} member has the outcome): a model cannot be fitted or judged");
         }
-        var features = FeatureExtractor.Extract(dataset, population, spec.Features, cancellationToken, disclosure: rules);
+        var features = extract();
         var values = population.Value;
         var trainer = new ModelTrainer(spec.Model, spec.Split.Seed, spec.Regression);
         var chosen = trainer.Fit(spec.Model.Kind, features, values, train, test);
@@ -83,7 +107,7 @@ public static class ModelRun
             importance = [.. importance.Select(i => i with { Drop = ModelDisclosure.Round(i.Drop) })];
             attack = rules.Membership(attack);
         }
-        var report = new ModelReport(spec.Name, dataset.Directory, spec.Model.Kind.ToString(), counts,
+        var report = new ModelReport(spec.Name, directory, spec.Model.Kind.ToString(), counts,
             new FeaturesReport(features.Width, features.Names, features.Dropped, importance, spec.Regression ? "R²" : "AUC-ROC"),
             metrics, baselineMetrics, regression, regressionBaseline, attack,
             rules?.Report() ?? new DisclosureReport(false, null, [], null), Math.Round(stopwatch.Elapsed.TotalSeconds, 2));

@@ -31,17 +31,18 @@ public static class CohortBuilder
         if (dataset.Manifest.Access == DatasetAccess.Restricted) Privacy.RestrictedPredicates.Check(definition);
         var timeline = PatientTimeline.Of(dataset);
         var candidates = Candidates.Find(dataset, definition.Entry, definition.Occurrence, options, cancellationToken);
+        var names = StepNames(definition);
         var attrition = new List<AttritionStep>();
         var steps = new List<PatientSet> { candidates.LivePatients() };
         var remaining = steps[0].Count;
-        attrition.Add(new AttritionStep($"entry: {(definition.Occurrence == Occurrence.First ? "first" : "every")} {definition.Entry.Table.Name} event", remaining, 0));
+        attrition.Add(new AttritionStep(names[0], remaining, 0));
 
-        void Step(string rule, Func<int, bool> keep)
+        void Step(Func<int, bool> keep)
         {
             candidates.Keep(keep, options, cancellationToken);
             steps.Add(candidates.LivePatients());
             var now = steps[^1].Count;
-            attrition.Add(new AttritionStep(rule, now, remaining - now));
+            attrition.Add(new AttritionStep(names[attrition.Count], now, remaining - now));
             remaining = now;
         }
 
@@ -51,25 +52,35 @@ public static class CohortBuilder
         if (definition.PriorObservationMonths > 0)
         {
             var first = timeline.First;
-            Step($"prior observation ≥ {definition.PriorObservationMonths} months", c =>
+            Step(c =>
                 first[candidates.Patient[c]] is var month and > 0 && candidates.Month[c] - month >= definition.PriorObservationMonths);
         }
         if (definition.FollowUpMonths > 0)
         {
             var last = timeline.Last;
-            Step($"follow-up ≥ {definition.FollowUpMonths} months", c => last[candidates.Patient[c]] - candidates.Month[c] >= definition.FollowUpMonths);
+            Step(c => last[candidates.Patient[c]] - candidates.Month[c] >= definition.FollowUpMonths);
         }
         // Read once, at the first rule that needs them, for the candidates still live then.
         EntryAttributes? attributes = null;
         EntryAttributes Attributes() => attributes ??= EntryAttributes.Read(dataset, definition.Entry.Table, candidates, steps[^1], options, cancellationToken);
-        foreach (var rule in definition.Inclusion) Step(rule.Name, Matcher(dataset, rule, candidates, steps, Attributes, options, cancellationToken));
+        foreach (var rule in definition.Inclusion) Step(Matcher(dataset, rule, candidates, steps, Attributes, options, cancellationToken));
         foreach (var rule in definition.Exclusion)
         {
             var matches = Matcher(dataset, rule, candidates, steps, Attributes, options, cancellationToken);
-            Step(rule.Name, c => !matches(c));
+            Step(c => !matches(c));
         }
         return candidates.ToCohort(definition, timeline, dataEnd ?? timeline.DataEnd, attrition, steps);
     }
+
+    /// <summary>The rule of each attrition step <paramref name="definition"/> makes, in order, the entry's first.</summary>
+    internal static IReadOnlyList<string> StepNames(CohortDefinition definition) =>
+    [
+        $"entry: {(definition.Occurrence == Occurrence.First ? "first" : "every")} {definition.Entry.Table.Name} event",
+        .. definition.PriorObservationMonths > 0 ? [$"prior observation ≥ {definition.PriorObservationMonths} months"] : Array.Empty<string>(),
+        .. definition.FollowUpMonths > 0 ? [$"follow-up ≥ {definition.FollowUpMonths} months"] : Array.Empty<string>(),
+        .. definition.Inclusion.Select(r => r.Name),
+        .. definition.Exclusion.Select(r => r.Name),
+    ];
 
     private static Func<int, bool> Matcher(Dataset dataset, CohortRule rule, Candidates candidates, IReadOnlyList<PatientSet> steps, Func<EntryAttributes> attributes,
         ExecutionOptions options, CancellationToken cancellationToken)

@@ -16,12 +16,14 @@ internal sealed class PatientTimeline
 
     private readonly Lazy<(int[] First, int[] Last)> _observation;
     private readonly Lazy<int[]> _death;
+    private readonly int? _dataEnd;
+    private readonly string _directory;
 
     private PatientTimeline(Dataset dataset)
     {
         var receipts = dataset.Table("receipts");
-        if (receipts.Partitions.Count == 0) throw new ClaimsException($"the dataset at '{dataset.Directory}' has no receipts");
-        DataEnd = MonthKey.ToAbsolute(receipts.Partitions[^1].Key);
+        _dataEnd = receipts.Partitions.Count == 0 ? null : MonthKey.ToAbsolute(receipts.Partitions[^1].Key);
+        _directory = dataset.Directory;
         _observation = new(() => Observe(dataset));
         _death = new(() => Deaths(dataset));
     }
@@ -30,8 +32,11 @@ internal sealed class PatientTimeline
     public int[] Last => _observation.Value.Last;
     public int[] Death => _death.Value;
 
-    /// <summary>The last month of the receipts, absolute: where follow-up ends for everyone.</summary>
-    public int DataEnd { get; }
+    /// <summary>
+    /// The last month of the receipts, absolute: where follow-up ends for everyone. A shard without receipts in the months
+    /// asked is told its split dataset's instead, so only a dataset's own cohort needs it.
+    /// </summary>
+    public int DataEnd => _dataEnd ?? throw new ClaimsException($"the dataset at '{_directory}' has no receipts");
 
     public static PatientTimeline Of(Dataset dataset) => s_cache.GetValue(dataset, d => new PatientTimeline(d));
 

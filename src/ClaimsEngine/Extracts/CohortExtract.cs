@@ -71,13 +71,15 @@ public static class CohortExtract
     /// A shard's part of an extract of <paramref name="table"/>: its members' rows as Arrow IPC streams, one per batch of
     /// <paramref name="batchRows"/>, pseudonymised with the project's key as the whole extract is.
     /// </summary>
-    internal static IEnumerable<byte[]> Chunks(Dataset shard, Cohort cohort, string table, byte[] key, string project, int batchRows, CancellationToken cancellationToken)
+    /// <param name="skip">Batches already sent: their rows are passed over, not read.</param>
+    internal static IEnumerable<byte[]> Chunks(Dataset shard, Cohort cohort, string table, byte[] key, string project, int batchRows, int skip,
+        CancellationToken cancellationToken)
     {
         var data = CheckTables(shard, [table])[0];
         using var pseudonyms = new Pseudonyms(key, project);
         var batch = new ExtractBatch(ExtractColumns.For(data.Schema), batchRows, cohort, pseudonyms);
         var schema = ArrowExtractWriter.SchemaOf(batch, metadata: null);
-        foreach (var full in Filled(data, cohort.Patients, batch, cancellationToken))
+        foreach (var full in Filled(data, cohort.Patients, batch, cancellationToken, (long)skip * batchRows))
         {
             using var records = ArrowExtractWriter.Records(schema, full);
             using var bytes = new MemoryStream();
@@ -180,7 +182,8 @@ public static class CohortExtract
     }
 
     /// <summary>The members' rows of <paramref name="table"/> in <paramref name="batch"/>, yielded each time it is full and once more at the end if it holds any; emptied after each.</summary>
-    private static IEnumerable<ExtractBatch> Filled(DatasetTable table, PatientSet members, ExtractBatch batch, CancellationToken cancellationToken)
+    /// <param name="skip">Rows passed over before the first is read into the batch.</param>
+    private static IEnumerable<ExtractBatch> Filled(DatasetTable table, PatientSet members, ExtractBatch batch, CancellationToken cancellationToken, long skip = 0)
     {
         int[] selection = [];
         foreach (var partition in table.Partitions)
@@ -191,7 +194,9 @@ public static class CohortExtract
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var selected = CohortRows.Select(patients, block, members, selection);
-                for (var taken = 0; taken < selected;)
+                var passed = (int)Math.Min(skip, selected);
+                skip -= passed;
+                for (var taken = passed; taken < selected;)
                 {
                     taken += batch.Append(partition, selection.AsSpan(taken, selected - taken));
                     if (!batch.IsFull) continue;
@@ -229,11 +234,14 @@ public static class CohortExtract
         try
         {
             using var reader = new ArrowStreamReader(new MemoryStream(chunk, writable: false));
-            return reader.ReadNextRecordBatch() ?? throw new InvalidDataException("no record batch");
+            var records = reader.ReadNextRecordBatch() ?? throw new InvalidDataException("no record batch");
+            // One batch a part: rows past it would be dropped unseen.
+            if (reader.ReadNextRecordBatch() is not null) throw new InvalidDataException("more than one record batch");
+            return records;
         }
         catch (Exception e) when (e is not ClaimsException)
         {
-            throw new ClaimsException("a shard sent extract rows this coordinator cannot read (another build's, or damaged)", e);
+            throw new ShardsUnavailableException("a shard sent extract rows this coordinator cannot read (another build's, or damaged)", e);
         }
     }
 }

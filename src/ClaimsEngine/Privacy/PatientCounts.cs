@@ -23,6 +23,10 @@ public static class PatientCounts
     /// need not be held at once); exact on a public dataset. <paramref name="recorded"/>, when given, is recorded in
     /// the ledger as released, for later extracts to be checked against.
     /// </summary>
+    /// <summary><see cref="Release(Dataset, DisclosureRequest, string, string, IReadOnlyList{Func{PatientSet}}, PatientSet?)"/> over a split dataset's patients, keyed as the unsplit dataset's.</summary>
+    public static ReleasedCounts Release(Sharding.ShardedDataset dataset, DisclosureRequest request, string kind, string label,
+        IReadOnlyList<Func<PatientSet>> sets, PatientSet? recorded = null) => Release(dataset.Describing, request, kind, label, sets, recorded);
+
     public static ReleasedCounts Release(Dataset dataset, DisclosureRequest request, string kind, string label,
         IReadOnlyList<Func<PatientSet>> sets, PatientSet? recorded = null)
     {

@@ -4,9 +4,10 @@ using Claims.Engine.Storage;
 namespace Claims.Engine.Sharding;
 
 /// <summary>
-/// A shard's cohort as the bytes it sends its coordinator: each attrition step's rule and patients, then each member
-/// with its index and exit months. A patient never crosses shards, so the split dataset's cohort is the union of the
-/// shards' (<see cref="Merge"/>), its attrition the sums of theirs: what one node builds, to the patient.
+/// A shard's cohort as the bytes it sends its coordinator: each attrition step's patients, then each member with its
+/// index and exit months. A patient never crosses shards, so the split dataset's cohort is the union of the shards'
+/// (<see cref="Merge"/>), its attrition the sums of theirs: what one node builds, to the patient. The coordinator takes
+/// nothing from a shard on trust: the rules are its own, and every patient must be one the shard holds.
 /// </summary>
 internal static class ShardCohort
 {
@@ -19,11 +20,7 @@ internal static class ShardCohort
             writer.Write(cohort?.Attrition.Count ?? 0);
             if (cohort is not null)
             {
-                for (var s = 0; s < cohort.Attrition.Count; s++)
-                {
-                    writer.Write(cohort.Attrition[s].Rule);
-                    Ids(writer, cohort.StepPatients[s]);
-                }
+                foreach (var step in cohort.StepPatients) Ids(writer, step);
                 Ids(writer, cohort.Patients);
                 foreach (var patient in cohort.Patients)
                 {
@@ -35,11 +32,16 @@ internal static class ShardCohort
         return bytes.ToArray();
     }
 
-    /// <summary>The cohort <paramref name="name"/> over every shard's answer; <paramref name="shardName"/> names a shard whose answer does not read.</summary>
-    public static Cohort Merge(string name, int capacity, IReadOnlyList<byte[]> answers, Func<int, string> shardName)
+    /// <summary>
+    /// The cohort of <paramref name="definition"/> over every shard's answer. An answer that does not read, has other
+    /// steps than the definition makes, names a patient of another shard, is not nested step by step, or is missing
+    /// from a shard that holds the months asked, fails the cohort as the cluster's fault, naming the shard and no figure.
+    /// </summary>
+    public static Cohort Merge(ShardedDataset cluster, CohortDefinition definition, IReadOnlyList<byte[]> answers)
     {
-        string[]? rules = null;
-        PatientSet[] steps = [];
+        var rules = CohortBuilder.StepNames(definition);
+        var capacity = EventScan.PatientCount(cluster.Describing);
+        var steps = rules.Select(_ => new PatientSet(capacity)).ToArray();
         var members = new PatientSet(capacity);
         int[] index = new int[capacity], exit = new int[capacity];
         for (var s = 0; s < answers.Count; s++)
@@ -48,23 +50,19 @@ internal static class ShardCohort
             {
                 using var reader = new BinaryReader(new MemoryStream(answers[s], writable: false));
                 var count = reader.ReadInt32();
-                if (count == 0) continue;
-                var shardRules = new string[count];
-                var shardSteps = new List<int[]>();
-                for (var i = 0; i < count; i++)
+                if (count == 0 && !cluster.Holds(s)) continue;
+                if (count != rules.Count) throw new InvalidDataException("not the definition's steps");
+                HashSet<int>? previous = null;
+                foreach (var step in steps)
                 {
-                    shardRules[i] = reader.ReadString();
-                    shardSteps.Add(Ids(reader));
+                    var ids = Ids(reader, cluster, s);
+                    if (previous is not null && !ids.IsSubsetOf(previous)) throw new InvalidDataException("a step keeps a patient the one before took out");
+                    foreach (var patient in ids) step.Add(patient);
+                    previous = ids;
                 }
-                if (rules is null)
-                {
-                    rules = shardRules;
-                    steps = [.. rules.Select(_ => new PatientSet(capacity))];
-                }
-                else if (!rules.SequenceEqual(shardRules)) throw new InvalidDataException("other rules");
-                for (var i = 0; i < count; i++)
-                    foreach (var patient in shardSteps[i]) steps[i].Add(patient);
-                foreach (var patient in Ids(reader))
+                var shardMembers = Ids(reader, cluster, s);
+                if (!shardMembers.SetEquals(previous!)) throw new InvalidDataException("members that are not the last step's");
+                foreach (var patient in shardMembers.Order())
                 {
                     members.Add(patient);
                     index[patient] = Month(reader.ReadInt32());
@@ -72,15 +70,14 @@ internal static class ShardCohort
                 }
                 if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("bytes left over");
             }
-            catch (Exception e) when (e is IOException or ArgumentException)
+            catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or OverflowException or OutOfMemoryException)
             {
                 // Not the reader's words: they could quote a count of the shard's.
-                throw new ClaimsException($"shard {shardName(s)} sent a cohort this coordinator cannot read (another build's, or damaged)", e);
+                throw new ShardsUnavailableException($"shard {cluster.Cluster.Shards[s].Path} sent a cohort this coordinator cannot take (another build's, or damaged)", e);
             }
         }
-        if (rules is null) throw new ClaimsException("no shard holds any of the asked months");
         var attrition = rules.Select((rule, i) => new AttritionStep(rule, steps[i].Count, i == 0 ? 0 : steps[i - 1].Count - steps[i].Count)).ToArray();
-        return new Cohort(name, members, index, exit, attrition, steps);
+        return new Cohort(definition.Name, members, index, exit, attrition, steps);
     }
 
     private static void Ids(BinaryWriter writer, PatientSet patients)
@@ -89,12 +86,15 @@ internal static class ShardCohort
         foreach (var patient in patients) writer.Write(patient);
     }
 
-    private static int[] Ids(BinaryReader reader)
+    /// <summary>A list of patients, each once, each one shard <paramref name="shard"/> holds; no longer than the bytes left could carry.</summary>
+    private static HashSet<int> Ids(BinaryReader reader, ShardedDataset cluster, int shard)
     {
         var count = reader.ReadInt32();
         if (count < 0 || count > (reader.BaseStream.Length - reader.BaseStream.Position) / sizeof(int)) throw new InvalidDataException("a patient count past the answer's end");
-        var ids = new int[count];
-        for (var i = 0; i < count; i++) ids[i] = reader.ReadInt32();
+        var ids = new HashSet<int>(count);
+        for (var i = 0; i < count; i++)
+            if (!ids.Add(reader.ReadInt32() is var patient && cluster.ShardOf(patient) == shard ? patient : throw new InvalidDataException("a patient of another shard")))
+                throw new InvalidDataException("a patient twice");
         return ids;
     }
 

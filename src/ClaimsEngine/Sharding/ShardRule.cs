@@ -23,10 +23,10 @@ internal static class ShardRule
         var ids = patients.Values<int>();
         var shard = new int[partition.RowCount];
         for (var row = 0; row < shard.Length; row++)
-        {
-            var key = patients.IsNull(row) ? SeededKey.Of(~Seed, own[row]) : SeededKey.Of(Seed, ids[row]);
-            shard[row] = (int)(key % (ulong)shards);
-        }
+            shard[row] = patients.IsNull(row) ? (int)(SeededKey.Of(~Seed, own[row]) % (ulong)shards) : OfPatient(ids[row], shards);
         return shard;
     }
+
+    /// <summary>The shard a patient's rows all go to: what a coordinator checks a shard's answer about patients against.</summary>
+    public static int OfPatient(int patient, int shards) => (int)(SeededKey.Of(Seed, patient) % (ulong)shards);
 }

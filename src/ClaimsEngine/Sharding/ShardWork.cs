@@ -26,6 +26,9 @@ public enum ShardWorkKind
 
     /// <summary>A stream: the shard's cohort's member count, then its members' rows of <see cref="ShardWork.Table"/> as an extract's Arrow batches.</summary>
     ExtractRows,
+
+    /// <summary>The shard's members and feature rows of the model spec in <see cref="ShardWork.Query"/>: work of Claims.Modelling, which a silo runs beside the engine's.</summary>
+    ModelRows,
 }
 
 /// <summary>
@@ -47,6 +50,9 @@ public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table =
     private static readonly JsonSerializerOptions s_json = new() { Converters = { new JsonStringEnumConverter() } };
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
+
+    /// <summary>The work as JSON with the project's key left out: what a log line or an error may show of it.</summary>
+    public override string ToString() => (this with { Key = Key is null ? null : "(withheld)" }).ToJson();
 
     public static ShardWork Parse(string json)
     {
@@ -81,6 +87,8 @@ public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table =
                 return MemoryMarshal.AsBytes(totals.AsSpan()).ToArray();
             case ShardWorkKind.Cohort:
                 return ShardCohort.Write(none ? null : Cohort(shard, options, cancellationToken));
+            case ShardWorkKind.ModelRows:
+                throw new ClaimsException("shard work: a model's rows are Claims.Modelling's work (ModelShards), not the engine's");
             default:
                 throw new ClaimsException($"shard work: {Kind} is a stream, or no kind at all");
         }
@@ -96,11 +104,21 @@ public sealed record ShardWork(ShardWorkKind Kind, string Query, string? Table =
         var none = !Scope(ref shard);
         if (Kind != ShardWorkKind.ExtractRows) throw new ClaimsException($"shard work: {Kind} is not a stream");
         if (Table is null || Project is null || Key is null || Rows is < 1 or > int.MaxValue) throw new ClaimsException("shard work: extract rows need a table, a project, a key and a batch size");
+        if (Skip < 0) throw new ClaimsException($"shard work: cannot skip {Skip} parts");
         var cohort = none ? null : Cohort(shard, options, cancellationToken);
-        IEnumerable<byte[]> parts = [BitConverter.GetBytes(cohort?.Count ?? 0L)];
-        if (cohort is not null) parts = parts.Concat(CohortExtract.Chunks(shard, cohort, Table, Convert.FromBase64String(Key), Project, (int)Rows, cancellationToken));
-        foreach (var part in parts.Skip(Skip)) yield return part;
+        if (Skip == 0) yield return BitConverter.GetBytes(cohort?.Count ?? 0L);
+        if (cohort is null) yield break;
+        // The parts skipped are counted in rows, neither pseudonymised nor written: a stream resumed deep into a table
+        // costs the scan to where it broke off, not the work of every part before.
+        foreach (var part in CohortExtract.Chunks(shard, cohort, Table, Convert.FromBase64String(Key), Project, (int)Rows, Math.Max(0, Skip - 1), cancellationToken))
+            yield return part;
     }
+
+    /// <summary>
+    /// The shard as this work reads it (<see cref="Period"/>'s view), its schema checked against the coordinator's; null
+    /// when the shard holds none of the period's months: for work done beside the engine's (<see cref="ShardWorkKind.ModelRows"/>).
+    /// </summary>
+    public Dataset? Scoped(Dataset shard) => Scope(ref shard) ? shard : null;
 
     /// <summary>
     /// Checks the coordinator's schema and narrows <paramref name="shard"/> to <see cref="Period"/>; false when the shard

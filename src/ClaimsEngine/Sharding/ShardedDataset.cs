@@ -25,11 +25,15 @@ public sealed class ShardedDataset : IDisposable
     private readonly MonthRange? _period;
     private readonly ConcurrentDictionary<MonthRange, ShardedDataset>? _periods;
     private readonly IReadOnlyDictionary<(string Table, int Month), long> _rows;
+    private readonly IReadOnlyList<MonthRange?> _shardMonths;
+    private readonly int _patients;
 
     private ShardedDataset(string directory, ClusterManifest cluster, IReadOnlyList<ShardAddress> shards, Dataset describing, IShardTransport transport,
-        MonthRange? period, IReadOnlyDictionary<(string Table, int Month), long> rows)
+        MonthRange? period, IReadOnlyDictionary<(string Table, int Month), long> rows, IReadOnlyList<MonthRange?> shardMonths)
     {
         _rows = rows;
+        _shardMonths = shardMonths;
+        _patients = EventScan.TryPatientCount(describing.Manifest, out var patients) ? patients : 0;
         Directory = directory;
         Cluster = cluster;
         Describing = describing;
@@ -82,7 +86,10 @@ public sealed class ShardedDataset : IDisposable
         // question reads (a period's, where one is set), as one node sizes it by its period view's.
         var rows = manifests.SelectMany(m => m.Tables).SelectMany(t => t.Partitions.Select(p => (t.Name, p.Key, p.RowCount)))
             .GroupBy(x => (x.Name, x.Key)).ToDictionary(g => g.Key, g => g.Sum(x => x.RowCount));
-        return new ShardedDataset(directory, cluster, addresses, describing, transport, null, rows);
+        // Each shard's months, first to last, as the shard's own dataset gives them: which shards must answer for a period.
+        var shardMonths = manifests.Select(m => m.Tables.SelectMany(t => t.Partitions).Select(p => p.Key).ToArray() is { Length: > 0 } keys
+            ? new MonthRange(keys.Min(), keys.Max()) : (MonthRange?)null).ToArray();
+        return new ShardedDataset(directory, cluster, addresses, describing, transport, null, rows, shardMonths);
     }
 
     /// <summary>
@@ -96,7 +103,7 @@ public sealed class ShardedDataset : IDisposable
         // Against the months of every shard: a shard may hold none of a period another holds (it answers nothing).
         if (!months.Overlaps(Months))
             throw new ClaimsException($"period {months} holds none of the dataset's months ({Months?.ToString() ?? "none"})");
-        return _periods.GetOrAdd(months, _ => new ShardedDataset(Directory, Cluster, Shards, Describing, _transport, months, _rows));
+        return _periods.GetOrAdd(months, _ => new ShardedDataset(Directory, Cluster, Shards, Describing, _transport, months, _rows, _shardMonths));
     }
 
     /// <summary>The months any shard holds, first to last; null when none holds any.</summary>
@@ -107,6 +114,12 @@ public sealed class ShardedDataset : IDisposable
 
     /// <summary>Rows over every shard and table (of the period, for a period's view), from the shards' manifests.</summary>
     public long RowCount => _rows.Where(r => _period?.Contains(r.Key.Month) != false).Sum(r => r.Value);
+
+    /// <summary>The shard (its index in <see cref="Shards"/>) every row of <paramref name="patient"/> lies in, or −1 for an id outside the dataset's patients.</summary>
+    public int ShardOf(int patient) => patient >= 0 && patient < _patients ? ShardRule.OfPatient(patient, Shards.Count) : -1;
+
+    /// <summary>Whether shard <paramref name="shard"/> holds any month of this view, and so must answer for its patients (it answers nothing otherwise).</summary>
+    public bool Holds(int shard) => _shardMonths[shard] is { } months && (_period is not { } period || period.Overlaps(months));
 
     /// <summary>The months this view reads that any shard holds (a period's, or all), first to last; null when none.</summary>
     public MonthRange? ViewMonths =>
@@ -122,8 +135,8 @@ public sealed class ShardedDataset : IDisposable
         var definition = CohortParser.Parse(json, Schema);
         // Here, before any shard is asked: a shard's refusal would reach the caller as the cluster's fault.
         if (Manifest.Access == DatasetAccess.Restricted) RestrictedPredicates.Check(definition);
-        var answers = Scatter(new ShardWork(ShardWorkKind.Cohort, json, Period: _period, DataEnd: DataEnd()), cancellationToken);
-        return ShardCohort.Merge(definition.Name, EventScan.PatientCount(Describing), answers, s => Cluster.Shards[s].Path);
+        var answers = Ask(new ShardWork(ShardWorkKind.Cohort, json, Period: _period, DataEnd: DataEnd()), cancellationToken);
+        return ShardCohort.Merge(this, definition, answers);
     }
 
     /// <summary>
@@ -143,7 +156,7 @@ public sealed class ShardedDataset : IDisposable
             {
                 if (first)
                 {
-                    if (part.Length != sizeof(long)) throw new ClaimsException($"shard {Cluster.Shards[s].Path} sent extract rows without its cohort's size first");
+                    if (part.Length != sizeof(long)) throw new ShardsUnavailableException($"shard {Cluster.Shards[s].Path} sent extract rows without its cohort's size first");
                     members += BitConverter.ToInt64(part);
                     first = false;
                 }
@@ -153,6 +166,14 @@ public sealed class ShardedDataset : IDisposable
         if (members != cohort.Count)
             throw new ClaimsException($"the shards' cohort '{cohort.Name}' from the extract's definition is not the cohort given: extract the cohort this dataset built from that definition");
     }
+
+    /// <summary>
+    /// Each shard's exact answer to <paramref name="work"/>, with this view's period and follow-up's end: for parts built
+    /// on the engine whose shard work it does not run itself (a model's rows, Claims.Modelling), which must release
+    /// nothing from the answers but under disclosure control.
+    /// </summary>
+    public IReadOnlyList<byte[]> Scatter(ShardWork work, CancellationToken cancellationToken = default) =>
+        Ask(work with { Period = _period, DataEnd = DataEnd() }, cancellationToken);
 
     /// <summary>The last month of receipts any shard holds in this view (YYYYMM): follow-up's end, as one node takes it from its receipts.</summary>
     private int DataEnd() =>
@@ -176,12 +197,12 @@ public sealed class ShardedDataset : IDisposable
         if (_period is null) Describing.Dispose();
     }
 
-    private byte[][] Scatter(ShardWork work, CancellationToken cancellationToken)
+    private byte[][] Ask(ShardWork work, CancellationToken cancellationToken)
     {
         // The engine's API is synchronous (a scan blocks its caller's thread here as it does in process); the wait is
         // on the transport's tasks, which need no thread of this one.
         var answers = _transport.ScatterAsync(Shards, work with { SchemaHash = Schema.Hash }, cancellationToken).GetAwaiter().GetResult();
-        if (answers.Count != Shards.Count || answers.Any(a => a is null)) throw new ClaimsException($"the cluster answered {answers.Count(a => a is not null)} of {Shards.Count} shards");
+        if (answers.Count != Shards.Count || answers.Any(a => a is null)) throw new ShardsUnavailableException($"the cluster answered {answers.Count(a => a is not null)} of {Shards.Count} shards");
         return [.. answers];
     }
 
@@ -191,7 +212,7 @@ public sealed class ShardedDataset : IDisposable
 
         public PartialAggregate Partial(QueryModel query, MeasuredQuery? measured, CancellationToken cancellationToken)
         {
-            var answers = cluster.Scatter(new ShardWork(measured is null ? ShardWorkKind.Partial : ShardWorkKind.MeasuredPartial, text, Period: cluster._period), cancellationToken);
+            var answers = cluster.Ask(new ShardWork(measured is null ? ShardWorkKind.Partial : ShardWorkKind.MeasuredPartial, text, Period: cluster._period), cancellationToken);
             var scanned = measured?.Query ?? query;
             PartialAggregate? merged = null;
             for (var s = 0; s < answers.Length; s++)
@@ -204,7 +225,7 @@ public sealed class ShardedDataset : IDisposable
                 catch (ClaimsException e)
                 {
                     // Not the reader's words: they quote the partial's counts, which are the shard's exact figures.
-                    throw new ClaimsException($"shard {cluster.Cluster.Shards[s].Path} sent a partial aggregate this coordinator cannot read (another build's, or damaged)", e);
+                    throw new ShardsUnavailableException($"shard {cluster.Cluster.Shards[s].Path} sent a partial aggregate this coordinator cannot read (another build's, or damaged)", e);
                 }
                 if (merged is null) merged = partial;
                 else merged.Merge(partial);
@@ -217,11 +238,11 @@ public sealed class ShardedDataset : IDisposable
             {
                 // The period's rows, as one node counts its period view's: the share sampled depends on them.
                 var rows = cluster._rows.Where(r => r.Key.Table == table.Name && cluster._period?.Contains(r.Key.Month) != false).Sum(r => r.Value);
-                var samples = cluster.Scatter(new ShardWork(ShardWorkKind.CapSample, text, table.Name, column.Name, rows, cluster._period), cancellationToken);
+                var samples = cluster.Ask(new ShardWork(ShardWorkKind.CapSample, text, table.Name, column.Name, rows, cluster._period), cancellationToken);
                 // Totals in magnitude, each a finite number: a NaN would make the cap NaN and every sum 0.
                 for (var s = 0; s < samples.Length; s++)
                     if (samples[s].Length % sizeof(double) != 0 || MemoryMarshal.Cast<byte, double>(samples[s]).ToArray().Any(t => !double.IsFinite(t) || t < 0))
-                        throw new ClaimsException($"shard {cluster.Cluster.Shards[s].Path} sent a cap sample of {table.Name}.{column.Name} that is not totals in magnitude");
+                        throw new ShardsUnavailableException($"shard {cluster.Cluster.Shards[s].Path} sent a cap sample of {table.Name}.{column.Name} that is not totals in magnitude");
                 return ContributionCap.Of([.. samples.SelectMany(b => MemoryMarshal.Cast<byte, double>(b).ToArray())]);
             });
     }

@@ -21,7 +21,7 @@ namespace Claims.Sandbox.Datasets;
 /// file later fails its checksum, is unavailable, with the reason naming the file: its endpoints answer 503 and the
 /// other dataset serves on. In cluster mode (<see cref="SandboxOptions.ClusterDir"/>) the restricted dataset is a split
 /// one that a cluster's silos serve (<see cref="ShardedDataset"/>), connected to on start: its queries go to the
-/// cluster, and so do its cohorts and extracts; what needs it opened here (models, dashboards) answers 501 (<see cref="ClusterModeException"/>).
+/// cluster, and so do its cohorts, extracts and models; what needs it opened here (the dashboards) answers 501 (<see cref="ClusterModeException"/>).
 /// </summary>
 public sealed class DatasetRegistry : IDisposable
 {
@@ -56,6 +56,9 @@ public sealed class DatasetRegistry : IDisposable
         dataset = slot.Dataset ?? throw new ClusterModeException(name);
         return true;
     }
+
+    /// <summary>Whether a cluster serves the dataset (connected on start), unavailable or not: which way a request for it goes, decided before its access is.</summary>
+    public bool ServedByCluster(string name) => _slots.TryGetValue(name, out var slot) && slot.Cluster is not null;
 
     /// <summary>The split dataset a cluster serves under <paramref name="name"/>; false when the dataset is opened here (or there is none).</summary>
     public bool TryGetCluster(string name, out ShardedDataset cluster)
@@ -142,9 +145,6 @@ public sealed class DatasetRegistry : IDisposable
                     Gateways = ClusterSettings.Ports(options.ClusterGateways, "CLAIMS_CLUSTER_GATEWAYS"),
                     ClusterId = options.ClusterId,
                     ServiceId = options.ClusterId,
-                    // A call lost with its silo is answered by nobody until this passes: a third of the engine's time
-                    // limit leaves room to ask a survivor within it.
-                    ResponseTimeout = TimeSpan.FromSeconds(Math.Max(2, options.EngineTimeoutSeconds / 3)),
                 };
                 connection = ClusterConnection.ConnectAsync(settings).GetAwaiter().GetResult();
                 var cluster = connection.Open(directory);

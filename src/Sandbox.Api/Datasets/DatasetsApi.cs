@@ -50,7 +50,7 @@ public static class DatasetsApi
     public static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Query(string ds, HttpContext context, DatasetRegistry registry,
         IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
     {
-        if (registry.TryGetCluster(ds, out var cluster)) return await QueryCluster(ds, cluster, context, ledger, policy, limit);
+        if (registry.ServedByCluster(ds)) return await QueryCluster(ds, registry, context, ledger, policy, limit);
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
         var query = QueryParser.Parse(text, dataset.Schema);
@@ -66,10 +66,10 @@ public static class DatasetsApi
     /// A query of a dataset a cluster serves (cluster mode): gated and bounded as here, scanned on the shards, released
     /// by disclosure control here on the merged result, the project's period sent with it.
     /// </summary>
-    private static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> QueryCluster(string ds, ShardedDataset cluster, HttpContext context,
+    private static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> QueryCluster(string ds, DatasetRegistry registry, HttpContext context,
         IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
     {
-        var project = DatasetGate.Project(context, ds, cluster.Manifest.Access);
+        var (cluster, project) = Gated(ds, registry, context);
         var text = await RequestText.Read(context);
         var stopwatch = Stopwatch.StartNew();
         var query = QueryParser.Parse(text, cluster.Schema);
@@ -87,10 +87,10 @@ public static class DatasetsApi
     {
         var stopwatch = Stopwatch.StartNew();
         DisclosedCohort disclosed;
-        if (registry.TryGetCluster(ds, out var cluster))
+        if (registry.ServedByCluster(ds))
         {
             // As a query of a cluster is: gated here, built on the shards, released here on the united cohort.
-            var project = DatasetGate.Project(context, ds, cluster.Manifest.Access);
+            var (cluster, project) = Gated(ds, registry, context);
             var text = await RequestText.Read(context);
             var scoped = project?.Scope(cluster) ?? cluster;
             Checked(project, CohortParser.Parse(text, cluster.Schema));
@@ -107,6 +107,17 @@ public static class DatasetsApi
         Audited(context, disclosed.Attrition.Count, disclosed.Rules);
         return TypedResults.Ok(new CohortResponse(disclosed.Name, disclosed.Attrition, disclosed.Count, disclosed.Rules,
             Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3)));
+    }
+
+    /// <summary>
+    /// A dataset a cluster serves, and the project a request on it runs under: access first, as in embedded mode (a caller
+    /// the dataset is closed to learns nothing of how it is served), then the cluster's availability (503).
+    /// </summary>
+    private static (ShardedDataset Cluster, ProjectGrant? Project) Gated(string ds, DatasetRegistry registry, HttpContext context)
+    {
+        var project = DatasetGate.Project(context, ds, registry.Access(ds));
+        registry.TryGetCluster(ds, out var cluster);
+        return (cluster, project);
     }
 
     /// <summary>The project may read the definition's tables, and the definition is not too large to build.</summary>

@@ -29,8 +29,8 @@ public sealed record PlannedExtract(Dataset? Dataset, ShardedDataset? Cluster, C
 public sealed class ExtractPlanner(ProjectAccess access, DatasetRegistry datasets, IReleaseLedger ledger, DisclosurePolicy policy)
 {
     /// <summary>
-    /// The project grants the dataset to the user, the tables exist and the project allows them, the format is
-    /// known, the cohort parses, and on restricted data it is not a few patients from the project's earlier
+    /// The project grants the dataset to the user, the tables exist and the project allows them and those the
+    /// cohort reads, the format is known, the cohort parses, and on restricted data it is not a few patients from the project's earlier
     /// releases (checked, not recorded: the job records it when it writes the rows). The cohort is bounded in size
     /// as a cohort count is (<see cref="RequestSize"/>), and its build stops when <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
@@ -45,6 +45,8 @@ public sealed class ExtractPlanner(ProjectAccess access, DatasetRegistry dataset
         var schema = cluster?.Schema ?? dataset!.Schema;
         DatasetGate.RequireTables(grant, order.Tables.Select(schema.Table));
         var definition = CohortParser.Parse(order.Cohort, schema);
+        // The cohort reads its tables as a count of it would: a project not approved for one must not pick patients by it.
+        DatasetGate.RequireTables(grant, DatasetGate.Tables(definition));
         RequestSize.Check(definition);
         var cohort = cluster?.BuildCohort(order.Cohort, cancellationToken) ?? dataset!.BuildCohort(definition, cancellationToken);
         if ((cluster?.Manifest ?? dataset!.Manifest).Access == DatasetAccess.Restricted)

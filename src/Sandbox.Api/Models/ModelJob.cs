@@ -19,7 +19,7 @@ public sealed class ModelJob(ModelPlanner planner, IOptions<SandboxOptions> opti
     {
         var plan = planner.Plan(job.UserId, job.ProjectId!, ModelOrder.FromJson(job.Request));
         var folder = Path.Combine(workDirectory, "model");
-        var report = ModelRun.Train(plan.Dataset, plan.Spec, folder, plan.Disclosure, cancellation);
+        var report = plan.Train(folder, cancellation);
         // Rows as the report released them: on restricted data the exact numbers stay inside.
         var (members, train) = (report.Population.Members ?? 0, report.Population.Train ?? 0);
         JobFile[] files =
