@@ -183,7 +183,11 @@ public static class CohortExtract
 
     /// <summary>The members' rows of <paramref name="table"/> in <paramref name="batch"/>, yielded each time it is full and once more at the end if it holds any; emptied after each.</summary>
     /// <param name="skip">Rows passed over before the first is read into the batch.</param>
-    private static IEnumerable<ExtractBatch> Filled(DatasetTable table, PatientSet members, ExtractBatch batch, CancellationToken cancellationToken, long skip = 0)
+    private static IEnumerable<ExtractBatch> Filled(DatasetTable table, PatientSet members, ExtractBatch batch, CancellationToken cancellationToken, long skip = 0) =>
+        Batched(Blocks(table, members, batch, cancellationToken, skip), batch);
+
+    /// <summary>Each block's member rows as a run: the selection is reused, so a run is read before the next is made.</summary>
+    private static IEnumerable<(int Rows, Func<int, int> Append)> Blocks(DatasetTable table, PatientSet members, ExtractBatch batch, CancellationToken cancellationToken, long skip)
     {
         int[] selection = [];
         foreach (var partition in table.Partitions)
@@ -196,34 +200,37 @@ public static class CohortExtract
                 var selected = CohortRows.Select(patients, block, members, selection);
                 var passed = (int)Math.Min(skip, selected);
                 skip -= passed;
-                for (var taken = passed; taken < selected;)
-                {
-                    taken += batch.Append(partition, selection.AsSpan(taken, selected - taken));
-                    if (!batch.IsFull) continue;
-                    yield return batch;
-                    batch.Clear();
-                }
+                yield return (selected - passed, start => batch.Append(partition, selection.AsSpan(passed + start, selected - passed - start)));
             }
         }
-        if (batch.Count == 0) yield break;
-        yield return batch;
-        batch.Clear();
     }
 
     /// <summary>The rows of shards' Arrow chunks (<see cref="Chunks"/>) in <paramref name="batch"/>, batched as <see cref="Filled"/> batches them.</summary>
-    private static IEnumerable<ExtractBatch> Received(IEnumerable<byte[]> chunks, ExtractBatch batch)
+    private static IEnumerable<ExtractBatch> Received(IEnumerable<byte[]> chunks, ExtractBatch batch) => Batched(Records(chunks, batch), batch);
+
+    private static IEnumerable<(int Rows, Func<int, int> Append)> Records(IEnumerable<byte[]> chunks, ExtractBatch batch)
     {
         foreach (var chunk in chunks)
         {
             using var records = Read(chunk);
-            for (var start = 0; start < records.Length;)
+            yield return (records.Length, start => batch.Append(records, start));
+        }
+    }
+
+    /// <summary>
+    /// Runs of rows put into <paramref name="batch"/> (each run's <c>Append(start)</c> adds as many from its start as
+    /// fit), yielded each time it is full and once more at the end if it holds any; emptied after each.
+    /// </summary>
+    private static IEnumerable<ExtractBatch> Batched(IEnumerable<(int Rows, Func<int, int> Append)> runs, ExtractBatch batch)
+    {
+        foreach (var (rows, append) in runs)
+            for (var start = 0; start < rows;)
             {
-                start += batch.Append(records, start);
+                start += append(start);
                 if (!batch.IsFull) continue;
                 yield return batch;
                 batch.Clear();
             }
-        }
         if (batch.Count == 0) yield break;
         yield return batch;
         batch.Clear();
