@@ -52,6 +52,28 @@ public sealed class SiloProcessTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.StartsWith("sex,n,s", throughCluster.Output);
         Assert.Equal(onOneNode.Output, throughCluster.Output);
 
+        // So do the cohort and extract commands: the released attrition, and the extract's rows.
+        var cohort = Path.Combine(folder, $"cohort-{_clusterId}.json");
+        File.WriteAllText(cohort, """{"name": "women", "entry": {"table": "receipts"}, "inclusion": [{"name": "women", "sex": 2}]}""");
+        string[] Cluster(string command) => [command, "--cluster", fixture.ClusterDirectory, "--membership", "redis", "--redis", settings.Redis!, "--cluster-id", _clusterId];
+        string[] Cohort(string releases) => ["--def", cohort, "--project", "p", "--releases", releases, "--json"];
+        var cohortThroughCluster = await RealProcess.Run(Claims, [.. Cluster("cohort"), .. Cohort(fixture.NewLedger(6).Directory)]);
+        var cohortOnOneNode = await RealProcess.Run(Claims, ["cohort", "--data", fixture.Dataset.Directory, .. Cohort(fixture.NewLedger(6).Directory)]);
+        Assert.True(cohortThroughCluster.Code == 0, cohortThroughCluster.Output);
+        static string Attrition(string output) => System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("attrition").ToString();
+        Assert.Equal(Attrition(cohortOnOneNode.Output), Attrition(cohortThroughCluster.Output));
+        string[] Extract(string releases, string output) =>
+            ["--def", cohort, "--project", "p", "--releases", releases, "--key-file", Path.Combine(folder, $"key-{_clusterId}"), "--tables", "receipts", "--format", "csv", "--out", output];
+        var extracts = new[] { Path.Combine(folder, $"one-{_clusterId}"), Path.Combine(folder, $"many-{_clusterId}") };
+        var extractOnOneNode = await RealProcess.Run(Claims, ["extract", "--data", fixture.Dataset.Directory, .. Extract(fixture.NewLedger(6).Directory, extracts[0])]);
+        var extractThroughCluster = await RealProcess.Run(Claims, [.. Cluster("extract"), .. Extract(fixture.NewLedger(6).Directory, extracts[1])]);
+        Assert.True(extractThroughCluster.Code == 0 && extractOnOneNode.Code == 0, extractThroughCluster.Output + extractOnOneNode.Output);
+        var rows = extracts.Select(e => File.ReadAllLines(Path.Combine(e, "receipts.csv")).Order(StringComparer.Ordinal).ToArray()).ToArray();
+        Assert.True(rows[0].Length > 100, $"{rows[0].Length} rows");
+        Assert.Equal(rows[0], rows[1]);
+        var both = await RealProcess.Run(Claims, [.. Cluster("cohort"), "--data", fixture.Dataset.Directory, .. Cohort(fixture.NewLedger(6).Directory)]);
+        Assert.Contains("--data and --cluster: name one dataset, not both", both.Output);
+
         using var stop = new CancellationTokenSource();
         var answers = 0;
         var queries = Task.Run(() =>

@@ -20,27 +20,23 @@ internal static class QueryCommand
         var data = CommonOptions.Data();
         data.Required = false;
         var period = CommonOptions.Period();
-        var cluster = new Option<string?>("--cluster") { Description = "Query a split dataset (the folder holding cluster.json) through its cluster's silos instead of --data" };
-        var gateways = new Option<string>("--gateways") { Description = "With --cluster and localhost membership: the silos' gateway ports, comma-separated", DefaultValueFactory = _ => "30000" };
-        var deadline = new Option<int>("--deadline") { Description = "With --cluster: seconds the shards have to answer, retries of a lost silo included", DefaultValueFactory = _ => 300 };
-        var clusterFlags = new ClusterFlags();
+        var cluster = new ClusterTarget();
         var query = new Option<string>("--query") { Description = "The query file, or - to read it from standard input", Required = true };
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
         var execution = new ExecutionFlags();
         var disclosure = new DisclosureOptions();
-        var command = new Command("query", "Run a JSON query over a dataset, or over a split dataset through its cluster") { data, period, query, format, cluster, gateways, deadline };
+        var command = new Command("query", "Run a JSON query over a dataset, or over a split dataset through its cluster") { data, period, query, format };
         execution.AddTo(command);
-        clusterFlags.AddTo(command);
+        cluster.AddTo(command);
         disclosure.AddTo(command);
         command.SetAction(parse =>
         {
             var json = CommonOptions.ReadText(parse.GetValue(query)!, input, "--query");
-            var (result, restricted) = parse.GetValue(cluster) is { } split
-                ? ThroughCluster(split)
-                : parse.GetValue(data) is { } directory
-                    ? OnThisMachine(directory)
-                    : throw new Engine.ClaimsException("name the dataset: --data DIR, or --cluster DIR for a split dataset queried through its silos");
+            var (result, restricted) = cluster.Chosen(parse, data)
+                ? cluster.Run(parse, parse.GetValue(period), split => (DisclosureControl.Apply(split, json, disclosure.Request(parse, split.Manifest.Access, split.Directory, json)),
+                    split.Manifest.Access == DatasetAccess.Restricted))
+                : OnThisMachine(parse.GetValue(data)!);
             var writer = console.Profile.Out.Writer;
             switch (parse.GetValue(format))
             {
@@ -62,25 +58,6 @@ internal static class QueryCommand
                 var model = QueryParser.Parse(json, dataset.Schema);
                 return (DisclosureControl.Apply(dataset, model, disclosure.Request(parse, dataset, json), execution.Options(parse)),
                     dataset.Manifest.Access == DatasetAccess.Restricted);
-            }
-
-            (DisclosedResult, bool) ThroughCluster(string split)
-            {
-                if (parse.GetValue(data) is not null) throw new Engine.ClaimsException("--data and --cluster: name one dataset, not both");
-                if (parse.GetValue(deadline) < 1) throw new Engine.ClaimsException($"--deadline: must be at least 1 second, not {parse.GetValue(deadline)}");
-                var settings = clusterFlags.Settings(parse) with { Gateways = ClusterSettings.Ports(parse.GetValue(gateways)!, "--gateways") };
-                var connection = ClusterConnection.ConnectAsync(settings).GetAwaiter().GetResult();
-                try
-                {
-                    using var opened = connection.Open(split, ScatterOptions.Default with { Deadline = TimeSpan.FromSeconds(parse.GetValue(deadline)) });
-                    var sharded = parse.GetValue(period) is { } months ? opened.Period(CommonOptions.Months(months)) : opened;
-                    return (DisclosureControl.Apply(sharded, json, disclosure.Request(parse, sharded.Manifest.Access, sharded.Directory, json)),
-                        sharded.Manifest.Access == DatasetAccess.Restricted);
-                }
-                finally
-                {
-                    connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                }
             }
         });
         return command;

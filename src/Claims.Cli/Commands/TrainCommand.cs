@@ -12,17 +12,24 @@ internal static class TrainCommand
     public static Command Create(IAnsiConsole console, TextReader input)
     {
         var data = CommonOptions.Data();
+        data.Required = false;
+        var cluster = new ClusterTarget();
         var spec = new Option<string>("--spec") { Description = "The model spec (data-schemas/model.schema.json), or - for standard input", Required = true };
         var output = CommonOptions.Out("The folder for report.json, report.html, spec.json, model.zip and model.onnx");
         var disclosure = new DisclosureOptions("The project a model of restricted data is released to (required on restricted data)");
-        var command = new Command("train", "Train a prediction model from a spec: a target cohort, an outcome window, features and a trainer") { data, spec, output };
+        var command = new Command("train", "Train a prediction model from a spec: a target cohort, an outcome window, features and a trainer (on a dataset, or on a split dataset through its cluster)")
+        {
+            data, spec, output,
+        };
+        cluster.AddTo(command);
         disclosure.AddTo(command);
         command.SetAction(parse =>
         {
-            using var dataset = Dataset.Open(parse.GetValue(data)!);
             var text = CommonOptions.ReadText(parse.GetValue(spec)!, input, "--spec");
-            var parsed = ModelSpecParser.Parse(text, dataset.Schema);
-            var report = ModelRun.Train(dataset, parsed, parse.GetValue(output)!, disclosure.Request(parse, dataset, text));
+            var report = cluster.Chosen(parse, data)
+                ? cluster.Run(parse, period: null, split => ModelRun.Train(split, ModelSpecParser.Parse(text, split.Schema), parse.GetValue(output)!,
+                    disclosure.Request(parse, split.Manifest.Access, split.Directory, text)))
+                : OnThisMachine();
             var population = report.Population;
             console.MarkupLineInterpolated($"[bold]{report.Name}[/] ({report.Model}, {report.ElapsedSeconds:N1} s)");
             console.MarkupLineInterpolated($"cohort {N(population.Cohort)}, not observed to the end of months {population.OutcomeMonths}: {N(population.NotObservedToWindowEnd)} ({(population.Censored ? "kept, censored" : "left out")}); members {N(population.Members)} with {N(population.Outcomes)} outcomes; test {N(population.Test)} with {N(population.TestOutcomes)}");
@@ -52,6 +59,12 @@ internal static class TrainCommand
             }
             console.MarkupLineInterpolated($"written to {parse.GetValue(output)}: {ModelRun.ReportFile}, {ModelRun.PageFile}, {ModelRun.SpecFile}, {ModelRun.ModelFile}, {ModelRun.OnnxFile}");
             return 0;
+
+            Modelling.Reports.ModelReport OnThisMachine()
+            {
+                using var dataset = Dataset.Open(parse.GetValue(data)!);
+                return ModelRun.Train(dataset, ModelSpecParser.Parse(text, dataset.Schema), parse.GetValue(output)!, disclosure.Request(parse, dataset, text));
+            }
         });
         return command;
     }
