@@ -228,6 +228,11 @@ public class ProjectsApiTests(ControlledSandbox factory) : IClassFixture<Control
         // Nor may a cohort pick its patients by a table the project was not approved for, though only receipts leave (review 33).
         var onDrugs = """{"name": "insulin users", "entry": {"table": "drugs", "where": {"col": "drug_class", "eq": 249}}}""";
         await (await analyst.Extract(id, "restricted", onDrugs, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden, "not drugs");
+        // Nor by the tables it reads besides its events: an exit at death is a diagnosis's month (review 34).
+        var receiptsOnly = await analyst.NewProject(["restricted"], ["receipts"]);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Approve(receiptsOnly, factory.Clock.GetUtcNow().AddDays(1))).StatusCode);
+        var untilDeath = """{"name": "until death", "entry": {"table": "receipts"}, "exit": {"death": true}}""";
+        await (await analyst.Extract(receiptsOnly, "restricted", untilDeath, ["receipts"])).AssertProblem(HttpStatusCode.Forbidden, "not diagnoses");
         await (await analyst.Extract(id, "nowhere", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.NotFound, "no dataset");
         await (await analyst.Extract("p_nosuchproject00", "restricted", SandboxApi.Diabetes, ["receipts"])).AssertProblem(HttpStatusCode.NotFound, "no project");
         await (await analyst.PostAsJsonAsync($"/api/projects/{id}/extracts", new { dataset = "restricted", cohort = "text", tables = new[] { "receipts" } }))

@@ -94,6 +94,8 @@ public sealed class GrainTransport(IGrainFactory grains, ScatterOptions? options
                     }
                     if (!more) yield break;
                     received++;
+                    // Attempts count losses in a row: a long extract may outlive many silos, each time going on.
+                    attempt = 1;
                     yield return enumerator.Current;
                 }
             }

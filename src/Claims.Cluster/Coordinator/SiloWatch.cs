@@ -7,7 +7,8 @@ namespace Claims.Cluster.Coordinator;
 /// against it. Orleans leaves a call to a silo killed while it worked unanswered until the response timeout, which a
 /// service's own time limit is shorter than; a watched call still pending after an interval is abandoned (cancelled,
 /// <see cref="SiloLostException"/>) as soon as a silo alive at its start has left the membership, so it is asked
-/// again on a survivor. A long scan on a silo that stays alive is waited for, however long.
+/// again on a survivor. Which silo a call waits on is not known here, so every pending call is asked again when any
+/// silo leaves (a scan done twice, against a request lost); while no silo leaves, a long scan is waited for.
 /// </summary>
 internal sealed class SiloWatch(IGrainFactory grains, TimeSpan interval)
 {
@@ -53,10 +54,11 @@ internal sealed class SiloWatch(IGrainFactory grains, TimeSpan interval)
         {
             return (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToHashSet();
         }
-        // The membership not reached this time (its gateway lost, say) says nothing of the call: what was known stands.
-        catch (Exception e) when (e is not OperationCanceledException && previous is { IsCompletedSuccessfully: true })
+        // The membership not reached this time (its gateway lost, say) says nothing of the call: what was known stands,
+        // or, known nothing yet, nothing is (and no call is abandoned for it).
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return previous.Result;
+            return previous is { IsCompletedSuccessfully: true } ? previous.Result : new HashSet<SiloAddress>();
         }
     }
 }

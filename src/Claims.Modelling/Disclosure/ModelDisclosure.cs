@@ -66,6 +66,10 @@ internal sealed class ModelDisclosure
         if (access == DatasetAccess.Public) return null;
         if (request is null || string.IsNullOrWhiteSpace(request.Project))
             throw new ClaimsException($"the dataset at '{directory}' is restricted: a model of it is released to a project under its disclosure rules; name the project");
+        // The target's filters and the outcome's, as any where tree on restricted data: a label set by an identifying
+        // column is about the one person it names (review 34).
+        RestrictedPredicates.Check(spec.Target);
+        RestrictedPredicates.Check(spec.Outcome.Event.Where, "outcome.where");
         if (spec.Regression)
             throw new ModelSpecException("outcome.quantity", "a quantity is not yet predicted on restricted data: its errors and decile means are sums of a few members' amounts (one admission's points can be most of a decile's), which need the magnitude rules queries' sums have; predict an event, or train on synthetic data");
         var threshold = request.Policy.Threshold;

@@ -71,7 +71,7 @@ public static class ModelShards
         {
             try
             {
-                if (Part.Read(answers[s], dataset, s) is { } part) parts.Add((s, part));
+                if (Part.Read(answers[s], dataset, s, spec.Features) is { } part) parts.Add((s, part));
             }
             catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or OverflowException or OutOfMemoryException)
             {
@@ -139,13 +139,16 @@ public static class ModelShards
     }
 
     /// <summary>
-    /// One shard's answer, read and checked: an answer from every shard that holds the months asked, each patient one
-    /// the shard holds (and each member once), rows inside the shard's members.
+    /// One shard's answer, read and checked: an answer from every shard that holds the months asked; each patient one
+    /// the shard holds, each member once and in the cohort, outcomes that agree with their values; indicators named as
+    /// the spec's features are (a demographic's value, or a family's code in one of the spec's windows), each once, each
+    /// with members, rows inside the shard's members: nothing a shard sends can name a feature, or cost the coordinator
+    /// memory, that its members' rows do not.
     /// </summary>
     private sealed record Part(int[] Patients, int[] Index, bool[] Outcome, float[] Value, int[] Cohort, int[] NotObserved,
         IReadOnlyList<(string Name, float[] Values)> Columns, IReadOnlyList<(string Name, int MinMembers, int[] Members)> Indicators)
     {
-        public static Part? Read(byte[] answer, ShardedDataset dataset, int shard)
+        public static Part? Read(byte[] answer, ShardedDataset dataset, int shard, FeatureSpec features)
         {
             using var reader = new BinaryReader(new MemoryStream(answer, writable: false));
             if (reader.ReadInt32() == 0)
@@ -162,6 +165,10 @@ public static class ModelShards
             }
             var cohort = Ids(reader, dataset, shard);
             var notObserved = Ids(reader, dataset, shard);
+            var inCohort = cohort.ToHashSet();
+            if (!patients.All(inCohort.Contains) || !notObserved.All(inCohort.Contains)) throw new InvalidDataException("members outside the cohort");
+            if (Enumerable.Range(0, count).Any(m => !float.IsFinite(value[m]) || value[m] < 0 || outcome[m] != value[m] > 0))
+                throw new InvalidDataException("outcomes that are not their values");
             var columns = new (string, float[])[Count(reader, 1)];
             for (var c = 0; c < columns.Length; c++)
             {
@@ -171,15 +178,35 @@ public static class ModelShards
                 columns[c] = (name, values);
             }
             var indicators = new (string, int, int[])[Count(reader, 1)];
+            var names = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < indicators.Length; i++)
             {
                 var (name, minMembers) = (reader.ReadString(), reader.ReadInt32());
+                if (!names.Add(name) || minMembers != MinMembers(name, features)) throw new InvalidDataException("an indicator the spec does not make");
                 var members = new int[Count(reader, sizeof(int))];
+                if (members.Length == 0) throw new InvalidDataException("an indicator no member has");
                 for (var k = 0; k < members.Length; k++) members[k] = reader.ReadInt32() is var row and >= 0 && row < count ? row : throw new InvalidDataException("a member past the shard's");
                 indicators[i] = (name, minMembers, members);
             }
             if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("bytes left over");
             return new Part(patients, index, outcome, value, cohort, notObserved, columns, indicators);
+        }
+
+        /// <summary>
+        /// The minimum the spec gives an indicator of this name (1 for a demographic's value, as FeatureExtractor gives
+        /// it); an exception for a name the spec's features never make.
+        /// </summary>
+        private static int MinMembers(string name, FeatureSpec features)
+        {
+            foreach (var demographic in new[] { "prefecture=", "insurer_kind=" })
+                if (features.Demographics && name.StartsWith(demographic, StringComparison.Ordinal))
+                    return sbyte.TryParse(name.AsSpan(demographic.Length), out var value) && value > 0 && value.ToString() == name[demographic.Length..]
+                        ? 1 : throw new InvalidDataException("not a demographic's value");
+            var open = name.LastIndexOf('[');
+            var family = name.IndexOf(':') is var colon and > 0 ? name[..(colon + 1)] : "";
+            var families = new[] { (features.Diagnoses is not null, "icd10:"), (features.Drugs, "drug_class:"), (features.Procedures, "procedure:") };
+            return open > family.Length && name.EndsWith(']') && families.Contains((true, family))
+                && features.Windows.Any(w => w.ToString() == name[(open + 1)..^1]) ? features.MinMembers : throw new InvalidDataException("not a feature of the spec");
         }
 
         /// <summary>A count no larger than the bytes left could hold at <paramref name="bytesEach"/> each, so a damaged answer cannot make it allocate more.</summary>

@@ -128,7 +128,10 @@ public static class ModelSpecParser
                 var (from, to) = (window[0].GetInt32(), window[1].GetInt32());
                 if (to > -1 || from > to || from < -3650)
                     throw new ModelSpecException(path, $"[{from}, {to}] must lie before the index: -3650 ≤ startDays ≤ endDays ≤ -1 (a feature from the index month on would see the outcome coming)");
-                windows.Add(MonthWindow.FromDays(from, to));
+                var months = MonthWindow.FromDays(from, to);
+                // Features are named by their window's months: two windows of the same months would be one feature twice.
+                if (windows.Contains(months)) throw new ModelSpecException(path, $"[{from}, {to}] covers the months {months} an earlier window covers; give each window other months");
+                windows.Add(months);
             }
         }
         else windows.Add(MonthWindow.FromDays(-365, -1));

@@ -20,6 +20,19 @@ public sealed record CohortDefinition(
 {
     /// <summary>Days as months, rounded up, so "at least 90 days" never admits less than 90 days of data.</summary>
     public static int Months(int days) => (days + 29) / 30;
+
+    /// <summary>
+    /// The tables the cohort reads besides its events': the receipts for prior observation, follow-up and an exit at
+    /// death (a patient's first and last claims), the diagnoses for deaths, the entry's own record (its receipt or
+    /// checkup) for age, sex, prefecture and claim-kind rules. A grant of tables must cover these too: an extract's
+    /// exit date at death is a diagnosis's month.
+    /// </summary>
+    public IEnumerable<TableSchema> ImplicitTables(ClaimsSchema schema)
+    {
+        if (PriorObservationMonths > 0 || FollowUpMonths > 0 || Exit.AtDeath) yield return schema.Table("receipts");
+        if (Exit.AtDeath) yield return schema.Table("diagnoses");
+        if (Inclusion.Concat(Exclusion).Any(r => r is AgeRule or AttributeRule)) yield return EntryAttributes.RecordOf(schema, Entry.Table).Table;
+    }
 }
 
 /// <summary>Rows of one table matching a where tree (or every row without one); an event's month is its partition month.</summary>

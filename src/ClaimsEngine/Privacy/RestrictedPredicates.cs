@@ -8,9 +8,9 @@ namespace Claims.Engine.Privacy;
 /// What restricted data may be filtered by. A filter on an identifying column (a patient, receipt or facility id, a
 /// hash, the birth month) picks out one person or a handful, and then anything released about the selection,
 /// even whether it is empty, is about them. Refused wherever a where tree reaches restricted data: queries,
-/// cohort entries and rules, extracts.
+/// cohort entries and rules, extracts, a model's target and outcome.
 /// </summary>
-internal static class RestrictedPredicates
+public static class RestrictedPredicates
 {
     public static void Check(Predicate? where, string path)
     {

@@ -173,7 +173,10 @@ public sealed class ShardedDataset : IDisposable
     /// nothing from the answers but under disclosure control.
     /// </summary>
     public IReadOnlyList<byte[]> Scatter(ShardWork work, CancellationToken cancellationToken = default) =>
-        Ask(work with { Period = _period, DataEnd = DataEnd() }, cancellationToken);
+        // The engine's own kinds go through its own methods, which check and release what comes back.
+        work.Kind == ShardWorkKind.ModelRows
+            ? Ask(work with { Period = _period, DataEnd = DataEnd() }, cancellationToken)
+            : throw new ArgumentException($"{work.Kind} is the engine's own work: ask it through the dataset's methods", nameof(work));
 
     /// <summary>The last month of receipts any shard holds in this view (YYYYMM): follow-up's end, as one node takes it from its receipts.</summary>
     private int DataEnd() =>

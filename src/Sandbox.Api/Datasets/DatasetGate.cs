@@ -46,9 +46,10 @@ public static class DatasetGate
     /// <summary>The tables a query reads: its own and those of its exists clauses.</summary>
     public static IEnumerable<TableSchema> Tables(QueryModel query) => [query.From, .. Children(query.Where)];
 
-    /// <summary>The tables a cohort reads: its entry's, its event rules', and their exists clauses'.</summary>
-    public static IEnumerable<TableSchema> Tables(CohortDefinition cohort) =>
-        new[] { cohort.Entry }.Concat(cohort.Inclusion.Concat(cohort.Exclusion).OfType<EventCountRule>().Select(r => r.Event)).SelectMany(Tables);
+    /// <summary>The tables a cohort reads: its entry's, its event rules', their exists clauses', and those it reads besides (<see cref="CohortDefinition.ImplicitTables"/>).</summary>
+    public static IEnumerable<TableSchema> Tables(CohortDefinition cohort, ClaimsSchema schema) =>
+        new[] { cohort.Entry }.Concat(cohort.Inclusion.Concat(cohort.Exclusion).OfType<EventCountRule>().Select(r => r.Event)).SelectMany(Tables)
+            .Concat(cohort.ImplicitTables(schema));
 
     /// <summary>The tables an event reads: its own and those of its exists clauses.</summary>
     public static IEnumerable<TableSchema> Tables(EventCriterion criterion) => [criterion.Table, .. Children(criterion.Where)];

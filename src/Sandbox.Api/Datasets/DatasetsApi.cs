@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
+using Claims.Engine.Schema;
 using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
 using Claims.Sandbox.Audit;
@@ -93,14 +94,14 @@ public static class DatasetsApi
             var (cluster, project) = Gated(ds, registry, context);
             var text = await RequestText.Read(context);
             var scoped = project?.Scope(cluster) ?? cluster;
-            Checked(project, CohortParser.Parse(text, cluster.Schema));
+            Checked(project, CohortParser.Parse(text, cluster.Schema), cluster.Schema);
             disclosed = limit.Run("cohort", token => CohortDisclosure.Apply(scoped, scoped.BuildCohort(text, token), Request(project, ledger, text, policy)),
                 context.RequestAborted);
         }
         else
         {
             if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
-            var definition = Checked(project, CohortParser.Parse(text, dataset.Schema));
+            var definition = Checked(project, CohortParser.Parse(text, dataset.Schema), dataset.Schema);
             disclosed = limit.Run("cohort", token => CohortDisclosure.Apply(dataset, dataset.BuildCohort(definition, token),
                 Request(project, ledger, text, policy)), context.RequestAborted);
         }
@@ -121,9 +122,9 @@ public static class DatasetsApi
     }
 
     /// <summary>The project may read the definition's tables, and the definition is not too large to build.</summary>
-    private static CohortDefinition Checked(ProjectGrant? project, CohortDefinition definition)
+    private static CohortDefinition Checked(ProjectGrant? project, CohortDefinition definition, ClaimsSchema schema)
     {
-        DatasetGate.RequireTables(project, DatasetGate.Tables(definition));
+        DatasetGate.RequireTables(project, DatasetGate.Tables(definition, schema));
         RequestSize.Check(definition);
         return definition;
     }

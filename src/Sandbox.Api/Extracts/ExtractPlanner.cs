@@ -46,7 +46,7 @@ public sealed class ExtractPlanner(ProjectAccess access, DatasetRegistry dataset
         DatasetGate.RequireTables(grant, order.Tables.Select(schema.Table));
         var definition = CohortParser.Parse(order.Cohort, schema);
         // The cohort reads its tables as a count of it would: a project not approved for one must not pick patients by it.
-        DatasetGate.RequireTables(grant, DatasetGate.Tables(definition));
+        DatasetGate.RequireTables(grant, DatasetGate.Tables(definition, schema));
         RequestSize.Check(definition);
         var cohort = cluster?.BuildCohort(order.Cohort, cancellationToken) ?? dataset!.BuildCohort(definition, cancellationToken);
         if ((cluster?.Manifest ?? dataset!.Manifest).Access == DatasetAccess.Restricted)

@@ -51,6 +51,6 @@ public sealed class ModelPlanner(ProjectAccess access, DatasetRegistry datasets,
             (true, "receipts"), (features.Diagnoses is not null, "diagnoses"), (features.Drugs, "drugs"), (features.Procedures, "procedures"),
             (features.Checkups.Count > 0, "checkups"),
         };
-        return DatasetGate.Tables(spec.Target).Concat(DatasetGate.Tables(spec.Outcome.Event)).Concat(families.Where(f => f.Read).Select(f => schema.Table(f.Table)));
+        return DatasetGate.Tables(spec.Target, schema).Concat(DatasetGate.Tables(spec.Outcome.Event)).Concat(families.Where(f => f.Read).Select(f => schema.Table(f.Table)));
     }
 }

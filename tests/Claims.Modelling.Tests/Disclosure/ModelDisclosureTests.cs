@@ -2,6 +2,7 @@ using System.Text.Json;
 using Claims.Engine;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Privacy;
+using Claims.Engine.Query;
 using Claims.Modelling.Disclosure;
 using Claims.Modelling.Features;
 using Claims.Modelling.Scoring;
@@ -101,6 +102,20 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         ModelRun.Check(fixture.Public, points, null);
         // Restricted data without a project is refused by name.
         Assert.Contains("name the project", Assert.Throws<ClaimsException>(() => ModelRun.Check(fixture.Restricted, spec, null)).Message);
+        // An outcome or a target that picks a person by an identifying column labels them alone (review 34): refused before
+        // anything runs, as a query's filter would be; synthetic data is free to.
+        foreach (var named in new[]
+                 {
+                     RestrictedFixture.Spec.Replace("\"where\": {\"col\": \"admission_date\", \"isNull\": false}",
+                         "\"where\": {\"or\": [{\"col\": \"admission_date\", \"isNull\": false}, {\"col\": \"patient_id\", \"eq\": 5}]}"),
+                     RestrictedFixture.Spec.Replace("\"entry\": {\"table\": \"receipts\", \"occurrence\": \"every\"}",
+                         "\"entry\": {\"table\": \"receipts\", \"occurrence\": \"every\", \"where\": {\"col\": \"birth_ym\", \"eq\": 195001}}"),
+                 })
+        {
+            var parsed = ModelSpecParser.Parse(named);
+            Assert.Contains("restricted data is not filtered by it", Assert.Throws<QueryException>(() => ModelRun.Check(fixture.Restricted, parsed, project)).Message);
+            ModelRun.Check(fixture.Public, parsed, null);
+        }
     }
 
     [Fact]

@@ -70,6 +70,7 @@ public class ModelSpecParserTests
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "nowhere"}}""", "outcome.table", "nowhere")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts", "startDays": 30, "endDays": 10}}""", "outcome.endDays", "from 30 to 3650")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "features": {"windows": [[-30, 0]]}}""", "features.windows[0]", "before the index")]
+    [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "features": {"windows": [[-90, -1], [-89, -2]]}}""", "features.windows[1]", "an earlier window covers")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "features": {"diagnoses": "chapter"}}""", "features.diagnoses", "letter")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "model": {"kind": "forest"}}""", "model.kind", "unknown trainer 'forest'")]
     [InlineData("""{"name": "x", "target": {"name": "t", "entry": {"table": "receipts"}}, "outcome": {"table": "receipts"}, "model": {"leaves": 1}}""", "model.leaves", "from 2 to 256")]

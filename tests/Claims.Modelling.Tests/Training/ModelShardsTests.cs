@@ -72,6 +72,78 @@ public sealed class ModelShardsTests(RestrictedFixture fixture) : IClassFixture<
         Assert.All(spoilt.Asked, w => Assert.Equal(202312, w.DataEnd));
     }
 
+    /// <summary>
+    /// A shard's answer written by hand (one member, diagnosis flags only): a well-formed one is taken, and each way of
+    /// naming a feature the spec does not make, or of costing memory no member's rows account for, is refused (review 34).
+    /// </summary>
+    [Theory]
+    [InlineData("sound", null)]
+    [InlineData("demographic", "cannot take")]
+    [InlineData("no window", "cannot take")]
+    [InlineData("other window", "cannot take")]
+    [InlineData("no members", "cannot take")]
+    [InlineData("twice", "cannot take")]
+    [InlineData("other minimum", "cannot take")]
+    [InlineData("outcome not its value", "cannot take")]
+    public void A_shard_s_rows_name_only_features_the_spec_makes(string answer, string? refused)
+    {
+        const string flagsOnly = """
+            {"name": "an admission", "target": {"name": "everyone", "entry": {"table": "receipts", "occurrence": "every"}, "priorObservationMonths": 6},
+             "outcome": {"table": "receipts", "where": {"col": "admission_date", "isNull": false}, "startDays": 1, "endDays": 360},
+             "features": {"demographics": false, "utilisation": false, "drugs": false, "diagnoses": "letter", "windows": [[-180, -1]], "minMembers": 20},
+             "model": {"kind": "logisticRegression"}, "split": {"testFraction": 0.3, "seed": 1}}
+            """;
+        var spec = ModelSpecParser.Parse(flagsOnly);
+        var window = spec.Features.Windows[0].ToString();
+        DatasetShards.Write(fixture.Public, fixture.Temp($"by-hand-{answer}"), 2);
+        ShardedDataset? split = null;
+        byte[] ByHand()
+        {
+            var patient = Enumerable.Range(0, 6_000).First(p => split!.ShardOf(p) == 1);
+            (string Name, int MinMembers, int[] Members)[] flags = answer switch
+            {
+                "demographic" => [("prefecture=13", 1, [0])],
+                "no window" => [("icd10:E", 20, [0])],
+                "other window" => [("icd10:E[-1..-1]", 20, [0])],
+                "no members" => [($"icd10:E[{window}]", 20, [])],
+                "twice" => [($"icd10:E[{window}]", 20, [0]), ($"icd10:E[{window}]", 20, [0])],
+                "other minimum" => [($"icd10:E[{window}]", 1, [0])],
+                _ => [($"icd10:E[{window}]", 20, [0])],
+            };
+            using var bytes = new MemoryStream();
+            using (var writer = new BinaryWriter(bytes))
+            {
+                writer.Write(1);
+                writer.Write(1);
+                writer.Write(patient);
+                writer.Write(24_290);
+                writer.Write(answer == "outcome not its value");
+                writer.Write(0f);
+                foreach (var ids in new[] { new[] { patient }, [] })
+                {
+                    writer.Write(ids.Length);
+                    foreach (var id in ids) writer.Write(id);
+                }
+                writer.Write(0);
+                writer.Write(flags.Length);
+                foreach (var (name, minMembers, members) in flags)
+                {
+                    writer.Write(name);
+                    writer.Write(minMembers);
+                    writer.Write(members.Length);
+                    foreach (var member in members) writer.Write(member);
+                }
+            }
+            return bytes.ToArray();
+        }
+        using (split = ShardedDataset.Open(fixture.Temp($"by-hand-{answer}"), Transport((_, answers) => [answers[0], ByHand()])))
+        {
+            var train = () => ModelRun.Train(split, spec, fixture.Temp($"by-hand-out-{answer}"));
+            if (refused is null) Assert.True(train().Population.Members > 1_000);
+            else Assert.Contains(refused, Assert.Throws<ShardsUnavailableException>(train).Message);
+        }
+    }
+
     private static InProcessShards Transport(Func<ShardWork, byte[][], byte[][]>? spoil = null) => new()
     {
         Runner = (work, shard, token) => work.Kind == ShardWorkKind.ModelRows ? ModelShards.Rows(work, shard, token) : work.Run(shard, Engine.Query.ExecutionOptions.Default, token),
