@@ -113,6 +113,10 @@ internal static class FeatureExtractor
         var points = windows.Select(_ => new long[members]).ToArray();
         var receipts = dataset.Table("receipts");
         var earliest = spec.Windows.Min(w => w.From);
+        // A member's demographics are their latest month's receipt with the greatest id: a month's blocks run at once,
+        // and a last writer would make the facility's prefecture depend on the threads (and differ shard to one node).
+        var (takenMonth, takenReceipt) = (Enumerable.Repeat(int.MinValue, members).ToArray(), new long[members]);
+        var turns = Enumerable.Range(0, 64).Select(_ => new Lock()).ToArray();
         foreach (var partition in receipts.Partitions)
         {
             var month = MonthKey.ToAbsolute(partition.Key);
@@ -127,15 +131,23 @@ internal static class FeatureExtractor
                 var prefectureValues = prefectures.Values<sbyte>();
                 var insurerValues = insurers.Values<sbyte>();
                 var totals = p.Column("total_points").Values<int>();
+                var receiptIds = p.Column("receipt_id").Values<long>();
                 for (var row = start; row < start + count; row++)
                 {
                     if (ids.IsNull(row) || population.MemberOf[patients[row]] is var m && m < 0) continue;
                     var offset = month - population.Index[m];
                     if (offset > 0 || offset < earliest) continue;
-                    age[m] = ages[row];
-                    sex[m] = sexes[row];
-                    prefecture[m] = prefectures.IsNull(row) ? 0 : prefectureValues[row];
-                    insurer[m] = insurers.IsNull(row) ? 0 : insurerValues[row];
+                    lock (turns[m & 63])
+                    {
+                        if (month > takenMonth[m] || receiptIds[row] > takenReceipt[m])
+                        {
+                            (takenMonth[m], takenReceipt[m]) = (month, receiptIds[row]);
+                            age[m] = ages[row];
+                            sex[m] = sexes[row];
+                            prefecture[m] = prefectures.IsNull(row) ? 0 : prefectureValues[row];
+                            insurer[m] = insurers.IsNull(row) ? 0 : insurerValues[row];
+                        }
+                    }
                     for (var w = 0; w < windows.Count; w++)
                     {
                         if (!windows[w].Contains(offset)) continue;

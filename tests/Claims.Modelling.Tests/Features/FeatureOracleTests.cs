@@ -35,15 +35,16 @@ public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<Mod
             var row = features.Row(m).ToArray();
             float Feature(string name) => row[names[name]];
             var who = $"patient {patient} at {MonthKey.FromAbsolute(index)}";
-            // Demographics: the latest month at or before the index (any receipt of that month).
+            // Demographics: the latest month at or before the index, its receipt with the greatest id.
             var latest = fixture.Oracle.Rows($"""
                 SELECT age, sex, coalesce(prefecture, 0), coalesce(insurer_kind, 0) FROM receipts
                 WHERE patient_id = {patient} AND {Offset("service_month", index)} BETWEEN {spec.Features.Windows.Min(w => w.From)} AND 0
                   AND service_month = (SELECT max(service_month) FROM receipts WHERE patient_id = {patient} AND {Offset("service_month", index)} <= 0)
+                ORDER BY receipt_id DESC LIMIT 1
                 """);
-            Assert.Contains(latest, r => Convert.ToSingle(r[0]) == Feature("age"));
+            Assert.Equal(Convert.ToSingle(latest[0][0]), Feature("age"));
             Assert.Equal(Convert.ToInt32(latest[0][1]) == 2 ? 1f : 0f, Feature("female"));
-            Assert.Contains(latest, r => Convert.ToInt32(r[2]) == 0 || Feature($"prefecture={r[2]}") == 1f);
+            Assert.True(Convert.ToInt32(latest[0][2]) == 0 || Feature($"prefecture={latest[0][2]}") == 1f, $"{who}: prefecture {latest[0][2]}");
             // Checkup items: the latest checkup before the index month, however far back; ties by date to the greater id.
             var checkup = fixture.Oracle.Rows($"""
                 SELECT {string.Join(", ", Checkups.Select(c => $"CAST({c} AS FLOAT)"))} FROM checkups
