@@ -36,8 +36,17 @@ internal sealed class SiloWatch(IGrainFactory grains, TimeSpan interval)
     /// </summary>
     public async Task<T> Watch<T>(Task<T> call, IReadOnlySet<SiloAddress> before, CancellationTokenSource attempt, CancellationToken cancellationToken)
     {
-        while (await Task.WhenAny(call, Task.Delay(interval, cancellationToken)) != call)
+        while (!call.IsCompleted)
         {
+            // The timer goes with the call: a busy coordinator would otherwise keep one alive an interval per call made.
+            using (var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                if (await Task.WhenAny(call, Task.Delay(interval, wake.Token)) == call)
+                {
+                    await wake.CancelAsync();
+                    break;
+                }
+            }
             cancellationToken.ThrowIfCancellationRequested();
             if (before.IsSubsetOf(await Alive())) continue;
             // Its answer will not come; what the abandoned call ends with is nobody's to read.
