@@ -89,6 +89,18 @@ public sealed class FeatureOracleTests(ModelFixture fixture) : IClassFixture<Mod
             Assert.Equal(expected, Enumerable.Range(0, population.Count).Count(m => features.Row(m)[names[$"checkup:{item} missing"]] == 0f));
             Assert.True(expected > 0 || item == "fpg", $"no member has {item}");
         }
+        // Over every member too: demographics from the latest month's receipt with the greatest id, which a member with
+        // receipts at facilities in two prefectures that month tells from any other of its receipts.
+        string Chosen(string value) => $"""
+            SELECT (SELECT {value} FROM receipts r WHERE r.patient_id = m.patient AND {Offset("r.service_month", 0)} - m.idx BETWEEN {spec.Features.Windows.Min(w => w.From)} AND 0
+              ORDER BY r.service_month DESC, r.receipt_id DESC LIMIT 1) AS v FROM {table} m
+            """;
+        var byPrefecture = fixture.Oracle.Rows($"SELECT v, count(*) FROM ({Chosen("coalesce(r.prefecture, 0)")}) WHERE v > 0 GROUP BY v");
+        Assert.True(byPrefecture.Count > 10, $"{byPrefecture.Count} prefectures");
+        foreach (var row in byPrefecture)
+            Assert.Equal(Convert.ToInt64(row[1]), Enumerable.Range(0, population.Count).Count(m => features.Row(m)[names[$"prefecture={row[0]}"]] == 1f));
+        Assert.Equal(Convert.ToDouble(fixture.Oracle.Scalar($"SELECT CAST(sum(v) AS BIGINT) FROM ({Chosen("r.age")})")),
+            Enumerable.Range(0, population.Count).Sum(m => (double)features.Row(m)[names["age"]]));
     }
 
     // A float, integers of two sizes, a yes/no answer and an item often not measured.
