@@ -23,6 +23,12 @@ internal static class FeatureExtractor
 {
     public static string Name(string feature, MonthWindow window) => $"{feature}[{window}]";
 
+    /// <summary>The demographics kept as one 0/1 indicator a value (<c>prefecture=13</c>), in this order.</summary>
+    public static readonly string[] Demographics = ["prefecture", "insurer_kind"];
+
+    /// <summary>How a flag's name starts, by family: a diagnosis group, a drug class, a procedure group.</summary>
+    public const string DiagnosisFamily = "icd10:", DrugFamily = "drug_class:", ProcedureFamily = "procedure:";
+
     /// <summary>
     /// The population's features; with <paramref name="names"/> (a trained model's), exactly those in that order,
     /// nothing dropped for rarity and 0 for a flag or category no member has, so that new data meets the model as
@@ -49,9 +55,9 @@ internal static class FeatureExtractor
         if (spec.Diagnoses is { } level)
             Flag(dataset, "diagnoses", "icd10", population, windows, flags, (column, code) => Group(column.Dictionary[code], level), cancellationToken);
         if (spec.Drugs)
-            Flag(dataset, "drugs", "drug_class", population, windows, flags, (_, code) => $"drug_class:{code}", cancellationToken);
+            Flag(dataset, "drugs", "drug_class", population, windows, flags, (_, code) => $"{DrugFamily}{code}", cancellationToken);
         if (spec.Procedures)
-            Flag(dataset, "procedures", "shinryo_shikibetsu", population, windows, flags, (_, code) => $"procedure:{code}", cancellationToken);
+            Flag(dataset, "procedures", "shinryo_shikibetsu", population, windows, flags, (_, code) => $"{ProcedureFamily}{code}", cancellationToken);
         indicators.AddRange(flags.Seen(spec.MinMembers));
         return new GatheredFeatures(columns, indicators);
     }
@@ -94,8 +100,8 @@ internal static class FeatureExtractor
     private static string? Group(string icd10, DiagnosisLevel level) => level switch
     {
         _ when icd10.Length == 0 => null,
-        DiagnosisLevel.Letter => $"icd10:{icd10[..1]}",
-        _ => $"icd10:{icd10[..Math.Min(3, icd10.Length)]}",
+        DiagnosisLevel.Letter => $"{DiagnosisFamily}{icd10[..1]}",
+        _ => $"{DiagnosisFamily}{icd10[..Math.Min(3, icd10.Length)]}",
     };
 
     /// <summary>
@@ -163,7 +169,7 @@ internal static class FeatureExtractor
             columns.Add(("age", m => age[m]));
             columns.Add(("female", m => sex[m] == 2 ? 1f : 0f));
             // Every value any member has, however few: the threshold alone decides (restricted data), not spec.MinMembers.
-            foreach (var (name, codes) in new[] { ("prefecture", prefecture), ("insurer_kind", insurer) })
+            foreach (var (name, codes) in Demographics.Zip([prefecture, insurer]))
             {
                 foreach (var value in codes.Where(v => v > 0).Distinct().Order())
                 {

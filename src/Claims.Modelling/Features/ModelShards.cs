@@ -124,7 +124,8 @@ public static class ModelShards
     // One node's order of indicators (FeatureExtractor): each demographic's values ascending, prefecture's then the
     // insurer kind's, then the flags by name and, within a name, by window in the spec's order.
     private static int Rank(string name) =>
-        name.StartsWith("prefecture=", StringComparison.Ordinal) ? 0 : name.StartsWith("insurer_kind=", StringComparison.Ordinal) ? 1 : 2;
+        Array.FindIndex(FeatureExtractor.Demographics, d => name.StartsWith(d + "=", StringComparison.Ordinal)) is var demographic and >= 0
+            ? demographic : FeatureExtractor.Demographics.Length;
 
     private static string Key(string name) => name.Contains('=') && !name.EndsWith(']') ? "" : name[..name.LastIndexOf('[')];
 
@@ -198,13 +199,16 @@ public static class ModelShards
         /// </summary>
         private static int MinMembers(string name, FeatureSpec features)
         {
-            foreach (var demographic in new[] { "prefecture=", "insurer_kind=" })
+            foreach (var demographic in FeatureExtractor.Demographics.Select(d => d + "="))
                 if (features.Demographics && name.StartsWith(demographic, StringComparison.Ordinal))
                     return sbyte.TryParse(name.AsSpan(demographic.Length), out var value) && value > 0 && value.ToString() == name[demographic.Length..]
                         ? 1 : throw new InvalidDataException("not a demographic's value");
             var open = name.LastIndexOf('[');
             var family = name.IndexOf(':') is var colon and > 0 ? name[..(colon + 1)] : "";
-            var families = new[] { (features.Diagnoses is not null, "icd10:"), (features.Drugs, "drug_class:"), (features.Procedures, "procedure:") };
+            var families = new[]
+            {
+                (features.Diagnoses is not null, FeatureExtractor.DiagnosisFamily), (features.Drugs, FeatureExtractor.DrugFamily), (features.Procedures, FeatureExtractor.ProcedureFamily),
+            };
             return open > family.Length && name.EndsWith(']') && families.Contains((true, family))
                 && features.Windows.Any(w => w.ToString() == name[(open + 1)..^1]) ? features.MinMembers : throw new InvalidDataException("not a feature of the spec");
         }
