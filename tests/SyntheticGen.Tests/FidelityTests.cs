@@ -5,8 +5,8 @@ namespace Claims.SyntheticGen.Tests;
 [Collection(GeneratedDatasetCollection.Name)]
 public class FidelityTests(GeneratedDataset data)
 {
-    /// <summary>docs/synthetic-data.md: on 50,000 persons × 12 months, 117 metrics.</summary>
-    private const int DocumentedMetrics = 117;
+    /// <summary>docs/synthetic-data.md: on 50,000 persons × 12 months, 132 metrics.</summary>
+    private const int DocumentedMetrics = 132;
 
     private const string Month = "({0} // 100 * 12 + {0} % 100 - 1)";
 
@@ -34,6 +34,16 @@ public class FidelityTests(GeneratedDataset data)
             SELECT sum(greatest(0, least({M("202403")}, coalesce({M("death_month")}, {M("202403")})) - greatest({M("202304")}, {M("first_month")}) + 1)) / 12.0
             FROM truth_persons
             """);
+        // Points per person-year by age: a receipt's age against the months each person lived at that age in the window.
+        double PerCapitaRatio(string where) => data.Scalar($"""
+            WITH lived AS (
+                SELECT (m - (year(birth_date) * 12 + month(birth_date) - 1)) // 12 AS age
+                FROM truth_persons, range({M("202304")}, {M("202403")} + 1) AS months(m)
+                WHERE m >= {M("first_month")} AND (death_month IS NULL OR m <= {M("death_month")})),
+            years AS (SELECT count(*) FILTER (age >= 65) / 12.0 AS old, count(*) FILTER (age < 65) / 12.0 AS young FROM lived),
+            points AS (SELECT sum(total_points) FILTER (age >= 65) AS old, sum(total_points) FILTER (age < 65) AS young FROM receipts {where})
+            SELECT (points.old / years.old) / (points.young / years.young) FROM points, years
+            """);
         double PerPersonYear(string kinds) => data.Scalar($"SELECT count(*) FROM receipts WHERE claim_kind IN ({kinds})") / personYears;
         double MeanPoints(string kinds) => data.Scalar($"SELECT avg(total_points) FROM receipts WHERE claim_kind IN ({kinds})");
         var expected = new Dictionary<string, double>
@@ -44,6 +54,9 @@ public class FidelityTests(GeneratedDataset data)
             ["claims per person-year: inpatient and DPC"] = PerPersonYear("1, 3"),
             ["mean points per claim: medical outpatient"] = MeanPoints("2"),
             ["mean points per claim: inpatient and DPC"] = MeanPoints("1, 3"),
+            ["spending: share of points, ages 75+"] = data.Scalar("SELECT sum(total_points) FILTER (age >= 75) / sum(total_points) FROM receipts"),
+            ["spending: points per person-year, 65+ ÷ under 65"] = PerCapitaRatio(""),
+            ["spending: pharmacy points per person-year, 65+ ÷ under 65"] = PerCapitaRatio("WHERE claim_kind = 4"),
             ["receipts missing id5"] = data.Scalar("SELECT avg((id5 IS NULL)::INT) FROM receipts"),
             ["diagnosis lines flagged suspected (疑い)"] = data.Scalar("SELECT avg(coalesce(is_suspected, false)::INT) FROM diagnoses"),
             ["seasonality: influenza diagnoses in December–March"] = data.Scalar("""

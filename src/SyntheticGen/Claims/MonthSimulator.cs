@@ -214,7 +214,8 @@ public sealed class MonthSimulator
             target.AddItem(ItemTable.Drug, shikibetsu, drug.Code, drug.DailyQuantity, points, times, day, drug.Yj, drug.DrugClass);
         }
         // Symptomatic co-prescriptions, each with the complaint it treats on the prescribing receipt.
-        for (var n = rng.Poisson(_rates.CoPrescriptions); n > 0 && _coPrescriptions.Length > 0; n--)
+        // Half the care's step on the log scale: the elderly take fewer drugs per visit than their care would cut, as many take several.
+        for (var n = rng.Poisson(_rates.CoPrescriptions * Math.Sqrt(Care(person.AgeAt(month)))); n > 0 && _coPrescriptions.Length > 0; n--)
         {
             var (complaint, index) = _coPrescriptions[rng.Next(_coPrescriptions.Length)];
             var drug = complaint.Drugs!.Items[index];
@@ -409,7 +410,8 @@ public sealed class MonthSimulator
         }
         foreach (var test in reason.Tests)
             claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, Math.Max(1, days / 7), claim.FirstDay);
-        for (var n = Overdispersed(ref rng, _rates.InpatientItemsPerDay * days); n > 0 && _items.Length > 0; n--)
+        var care = Care(age);
+        for (var n = Overdispersed(ref rng, _rates.InpatientItemsPerDay * days * care); n > 0 && _items.Length > 0; n--)
         {
             var item = _items[rng.Next(_items.Length)];
             claim.AddItem(ItemTable.Procedure, item.Shikibetsu, item.Code, 1, item.Points, 1, Math.Max(1, claim.FirstDay + rng.Next(days)));
@@ -419,7 +421,7 @@ public sealed class MonthSimulator
             claim.DpcCode = $"{inpatient.Mdc}xx{(stay.Surgery ? "97" : "99")}x0xx";
             claim.DpcMainIcd10 = diagnosis.Icd10;
             claim.DpcComorbidityIcd10 = comorbidity;
-            claim.BundledPoints = (int)(days * _model.Calibration.DpcPerDiemPoints * rng.LogNormal(1, 0.2));
+            claim.BundledPoints = (int)(days * _model.Calibration.DpcPerDiemPoints * care * rng.LogNormal(1, 0.2));
         }
         else
         {
@@ -471,13 +473,15 @@ public sealed class MonthSimulator
         }
     }
 
+    private double Care(int age) => _rates.CareByAgeGroup[_model.Calibration.Spending.GroupOf(age)];
+
     private void Emit(Person person, int month, int monthIndex, int age, ChunkOutput output, ref Rng rng)
     {
         var yyyymm = MonthMath.ToYyyymm(month);
         foreach (var claim in _claims)
         {
             if (claim.DayCount == 0 && claim.Kind != 3 && claim.Kind != 1) continue;
-            AddFees(claim, ref rng);
+            AddFees(claim, age, ref rng);
             var receiptId = ReceiptId(person.Index, person.ReceiptSequence++);
             EmitLines(claim, receiptId, yyyymm, monthIndex, output, ref rng);
             var family = claim.Kind switch { 4 => 4, 5 or 6 => 3, _ => 1 };
@@ -492,14 +496,14 @@ public sealed class MonthSimulator
     }
 
     /// <summary>The standing fees that follow from the visits: first or repeat visit, management, prescription slips.</summary>
-    private void AddFees(ClaimBuilder claim, ref Rng rng)
+    private void AddFees(ClaimBuilder claim, int age, ref Rng rng)
     {
         var days = claim.DayCount;
         var day = claim.FirstDay;
         switch (claim.Kind)
         {
             case 2:
-                for (var n = Overdispersed(ref rng, _rates.ExtraLabs); n > 0 && _items.Length > 0; n--)
+                for (var n = Overdispersed(ref rng, _rates.ExtraLabs * Care(age)); n > 0 && _items.Length > 0; n--)
                 {
                     var item = _items[rng.Next(_items.Length)];
                     claim.AddItem(ItemTable.Procedure, item.Shikibetsu, item.Code, 1, item.Points, 1, day);

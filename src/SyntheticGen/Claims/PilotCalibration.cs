@@ -5,9 +5,10 @@ namespace Claims.SyntheticGen.Claims;
 /// per-age-band annual rates of minor outpatient reasons, dental episodes and other admissions, which top the
 /// volumes up to the national claim counts; and the intensity of care per receipt — further laboratory items
 /// on outpatient receipts, items per inpatient day, co-prescriptions per prescription, treatment items per
-/// dental visit — which brings the mean points per claim to the national figures; and the mortality normaliser.
+/// dental visit — which brings the mean points per claim to the national figures; the care by age group, which
+/// shares the medical points among ages as the nation spends; and the mortality normaliser.
 /// </summary>
-public sealed class PilotCalibration
+public sealed class PilotCalibration(int ageGroups)
 {
     public double[] Minor { get; } = new double[21];
     public double[] Dental { get; } = new double[21];
@@ -16,6 +17,13 @@ public sealed class PilotCalibration
     public double InpatientItemsPerDay { get; set; }
     public double CoPrescriptions { get; set; }
     public double DentalItems { get; set; }
+
+    /// <summary>
+    /// Multiplies, by age group (calibration.json spending), the care per inpatient day (DPC per diem, items per day),
+    /// the further laboratory items per outpatient receipt and the co-prescriptions per prescription: the elderly's long stays cost less a day than acute
+    /// care of the young, and without this their share of spending comes out some ten points above the nation's.
+    /// </summary>
+    public double[] CareByAgeGroup { get; } = Enumerable.Repeat(1.0, ageGroups).ToArray();
 
     /// <summary>
     /// Mean of the product of condition mortality multipliers by age band and sex (index band × 2 + sex − 1);

@@ -17,11 +17,15 @@ public static class UtilisationCalibrator
 {
     private const int Months = 12;
 
+    /// <summary>How much further than the share's gap care by age group moves in a round.</summary>
+    private const double CareStep = 1.5;
+
     public static PilotCalibration Calibrate(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, ulong seed,
         int firstMonth, int pilotPersons)
     {
         var calibration = model.Calibration;
-        var rates = new PilotCalibration();
+        var spending = calibration.Spending;
+        var rates = new PilotCalibration(spending.AgeGroups.Length);
         Array.Copy(calibration.DentalClaimsByAge, rates.Dental, rates.Dental.Length);
         SetMortalityNormaliser(model, factory, facilities, rates, seed, firstMonth);
         for (var round = 0; round < 3; round++)
@@ -40,16 +44,24 @@ public static class UtilisationCalibrator
         var inpatientTarget = (points["medicalInpatient"] * perYear["medicalInpatient"] + points["dpc"] * perYear["dpc"])
                               / (perYear["medicalInpatient"] + perYear["dpc"]);
         // Intensity: points grow about linearly with it, so measure without it, then move each rate along the line
-        // through (0, baseline) and (rate, measured) to the target; twice, the second time from close by.
+        // through (0, baseline) and (rate, measured) to the target, the care by age group along with it; four
+        // times, each from closer by, the last for the rates alone. The line's fixed point is the target even where
+        // care by age moves the baseline.
         var baseline = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons);
         (rates.ExtraLabs, rates.InpatientItemsPerDay, rates.CoPrescriptions, rates.DentalItems) = (2, 1, 1, 1);
-        for (var round = 0; round < 2; round++)
+        for (var round = 0; round < 4; round++)
         {
             var measured = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons);
             rates.ExtraLabs = Scale(rates.ExtraLabs, points["medicalOutpatient"], baseline.Points[2], measured.Points[2]);
             rates.InpatientItemsPerDay = Scale(rates.InpatientItemsPerDay, inpatientTarget, baseline.Points[1], measured.Points[1]);
             rates.CoPrescriptions = Scale(rates.CoPrescriptions, points["pharmacy"], baseline.Points[4], measured.Points[4]);
             rates.DentalItems = Scale(rates.DentalItems, points["dental"], baseline.Points[6], measured.Points[6]);
+            for (var g = 0; g < spending.AgeGroups.Length && round < 3; g++)
+            {
+                // Care moves only part of a group's points (not visit fees, drugs or dental), so it moves further than the gap.
+                var gap = spending.Shares[g] / Math.Max(1e-9, measured.Groups[g]);
+                rates.CareByAgeGroup[g] = Math.Clamp(rates.CareByAgeGroup[g] * Math.Pow(gap, CareStep), 0.05, 20);
+            }
         }
         return rates;
     }
@@ -77,8 +89,11 @@ public static class UtilisationCalibrator
             rates.MortalityNormaliser[slot] = count[slot] >= 20 ? sum[slot] / count[slot] : rates.MortalityNormaliser[Math.Max(0, slot - 2)];
     }
 
-    /// <summary>Receipts per person-year by age band and claim kind group, and mean points per receipt by claim kind (1 = inpatient and DPC).</summary>
-    private sealed record Volumes(double[] Outpatient, double[] Inpatient, double[] Dental, double[] Points);
+    /// <summary>
+    /// Receipts per person-year by age band and claim kind group, mean points per receipt by claim kind (1 = inpatient
+    /// and DPC), and each spending age group's share of all points.
+    /// </summary>
+    private sealed record Volumes(double[] Outpatient, double[] Inpatient, double[] Dental, double[] Points, double[] Groups);
 
     private static Volumes Measure(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, PilotCalibration rates,
         ulong seed, int firstMonth, int persons)
@@ -91,6 +106,8 @@ public static class UtilisationCalibrator
         var personMonths = new double[AgeBands.Count];
         var points = new double[7];
         var claims = new double[7];
+        var spending = model.Calibration.Spending;
+        var groups = new double[spending.AgeGroups.Length];
         const int chunk = 1024;
         for (var start = 0; start < persons; start += chunk)
         {
@@ -114,6 +131,7 @@ public static class UtilisationCalibrator
                         var band = AgeBands.Of(ages[r]);
                         var kind = kinds[r] == 3 ? 1 : kinds[r] == 5 ? 6 : kinds[r];
                         points[kind] += totals[r];
+                        groups[spending.GroupOf(ages[r])] += totals[r];
                         claims[kind]++;
                         switch (kind)
                         {
@@ -134,7 +152,9 @@ public static class UtilisationCalibrator
             inpatient[b] /= years;
             dental[b] /= years;
         }
+        var all = Math.Max(1, groups.Sum());
+        for (var g = 0; g < groups.Length; g++) groups[g] /= all;
         for (var k = 0; k < points.Length; k++) points[k] /= Math.Max(1, claims[k]);
-        return new Volumes(outpatient, inpatient, dental, points);
+        return new Volumes(outpatient, inpatient, dental, points, groups);
     }
 }

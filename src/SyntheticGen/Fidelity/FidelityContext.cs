@@ -87,6 +87,20 @@ internal sealed class FidelityContext
 
     private readonly double[] _personMonthsByAge = new double[121];
     private readonly double[] _outpatientByAge = new double[121];
+    private readonly double[,] _pointsByAgeAndKind = new double[121, 7];
+
+    /// <summary>Points of receipts of the given claim kinds (all when none) of persons aged from–to, by the receipt's age.</summary>
+    public double Points(int from, int to, params sbyte[] kinds)
+    {
+        var sum = 0.0;
+        for (var age = from; age <= Math.Min(to, 120); age++)
+            for (var kind = 1; kind < 7; kind++)
+                if (kinds.Length == 0 || kinds.Contains((sbyte)kind)) sum += _pointsByAgeAndKind[age, kind];
+        return sum;
+    }
+
+    /// <summary>Person-years lived in the window at ages from–to.</summary>
+    public double PersonYearsAged(int from, int to) => Enumerable.Range(from, Math.Min(to, 120) - from + 1).Sum(a => _personMonthsByAge[a]) / 12;
 
     public bool WindowHasWinter => Enumerable.Range(FirstMonth, Months).Count(m => MonthMath.CalendarMonth(m) is 12 or <= 3) >= 3;
 
@@ -127,6 +141,7 @@ internal sealed class FidelityContext
                 receipts++;
                 ClaimsByKind[kinds[r]]++;
                 PointsByKind[kinds[r]] += totals[r];
+                _pointsByAgeAndKind[Math.Clamp((int)ages[r], 0, 120), kinds[r]] += totals[r];
                 if (kinds[r] == 2)
                 {
                     outpatientPoints.Add(totals[r]);

@@ -33,6 +33,7 @@ public static class FidelityReport
         var rows = new List<FidelityRow>();
         Population(context, rows);
         Utilisation(context, rows);
+        Spending(context, rows);
         Integrity(context, rows);
         Clinical(context, rows);
         CheckupRates(context, rows);
@@ -121,6 +122,36 @@ public static class FidelityReport
         rows.Add(FromTarget(c, "shape: claim kind frequencies, TVD complement", "claimKindTvdComplement", 1 - c.ClaimKindTvd(perYear)));
         if (c.WindowHasWinter)
             rows.Add(FromTarget(c, "seasonality: influenza diagnoses in December–March", "influenzaWinterShare", c.InfluenzaWinterShare));
+    }
+
+    /// <summary>
+    /// Spending by age against 国民医療費: each age group's share of all points; per-capita points by group (the
+    /// national per-capita yen, at 10 yen a point, times the group's share over its share of the population); and
+    /// per-capita ratios of 65+ to under 65, overall, 75+, and by kind.
+    /// </summary>
+    private static void Spending(FidelityContext c, List<FidelityRow> rows)
+    {
+        var calibration = c.Model.Calibration;
+        var spending = calibration.Spending;
+        var all = c.Points(0, 120);
+        var population = calibration.PopulationMale.Zip(calibration.PopulationFemale, (m, f) => m + f).ToArray();
+        var perCapitaAll = spending.PerCapitaYen["all"] / 10;
+        for (var g = 0; g < spending.AgeGroups.Length; g++)
+        {
+            var from = spending.AgeGroups[g];
+            var to = g + 1 < spending.AgeGroups.Length ? spending.AgeGroups[g + 1] - 1 : 120;
+            rows.Add(Relative(c, $"spending: share of points, ages {spending.Label(g)}", spending.Shares[g], c.Points(from, to) / all, spending.Source));
+            var populationShare = Enumerable.Range(0, AgeBands.Count).Where(b => b * 5 >= from && b * 5 <= to).Sum(b => population[b]) / population.Sum();
+            rows.Add(Relative(c, $"spending: points per person-year, ages {spending.Label(g)}", perCapitaAll * spending.Shares[g] / populationShare,
+                c.Points(from, to) / c.PersonYearsAged(from, to), spending.Source + "; national population shares of calibration.json population"));
+        }
+        double PerCapita(int from, int to, params sbyte[] kinds) => c.Points(from, to, kinds) / c.PersonYearsAged(from, to);
+        var yen = spending.PerCapitaYen;
+        rows.Add(Relative(c, "spending: points per person-year, 65+ ÷ under 65", yen["65plus"] / yen["under65"], PerCapita(65, 120) / PerCapita(0, 64), spending.Source));
+        rows.Add(Relative(c, "spending: points per person-year, 75+ ÷ under 65", yen["75plus"] / yen["under65"], PerCapita(75, 120) / PerCapita(0, 64), spending.Source));
+        foreach (var (kind, label, kinds) in new (string, string, sbyte[])[] { ("medical", "medical", [1, 2, 3]), ("dental", "dental", [5, 6]), ("pharmacy", "pharmacy", [4]) })
+            rows.Add(Relative(c, $"spending: {label} points per person-year, 65+ ÷ under 65", spending.KindRatios[kind],
+                PerCapita(65, 120, kinds) / PerCapita(0, 64, kinds), spending.KindSource));
     }
 
     private static void Integrity(FidelityContext c, List<FidelityRow> rows)

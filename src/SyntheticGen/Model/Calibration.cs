@@ -12,6 +12,24 @@ public sealed record Prevalence(double[] Male, double[] Female, double Diagnosed
     public double[] For(bool male) => male ? Male : Female;
 }
 
+/// <summary>
+/// National spending by age (国民医療費): each group's share of all spending (groups start at <see cref="AgeGroups"/>),
+/// per-capita yen overall, under 65, 65+ and 75+, and the 65+ to under-65 per-capita ratio by kind (medical, dental, pharmacy).
+/// </summary>
+public sealed record Spending(int[] AgeGroups, double[] Shares, IReadOnlyDictionary<string, double> PerCapitaYen,
+    IReadOnlyDictionary<string, double> KindRatios, string Source, string KindSource)
+{
+    public int GroupOf(int age)
+    {
+        var group = 0;
+        while (group + 1 < AgeGroups.Length && AgeGroups[group + 1] <= age) group++;
+        return group;
+    }
+
+    /// <summary>"0–14", "15–44", …, "75+".</summary>
+    public string Label(int group) => group + 1 < AgeGroups.Length ? $"{AgeGroups[group]}–{AgeGroups[group + 1] - 1}" : $"{AgeGroups[group]}+";
+}
+
 /// <summary>data-schemas/calibration.json: national figures the generator is calibrated to, each with its source.</summary>
 public sealed class Calibration
 {
@@ -45,6 +63,7 @@ public sealed class Calibration
     public required double[] DentalClaimsByAge { get; init; }
     public required double[] InpatientClaimsByAge { get; init; }
     public required IReadOnlyDictionary<string, double> MeanPointsPerClaim { get; init; }
+    public required Spending Spending { get; init; }
     public required double[] AverageStayDays { get; init; }
     public required double OutsidePrescriptionRate { get; init; }
     public required double SamePrefectureShare { get; init; }
@@ -74,9 +93,16 @@ public sealed class Calibration
         var comorbidity = root.GetProperty("comorbidity");
         var utilisation = root.GetProperty("utilisation");
         var byAge = utilisation.GetProperty("claimsPerPersonYearByAge");
+        var spending = root.GetProperty("spending");
+        var byKind = spending.GetProperty("byKind");
         var seasonality = root.GetProperty("seasonality");
         var checkups = root.GetProperty("checkups");
         var tolerances = root.GetProperty("fidelityTolerances");
+        var spendingShares = Doubles(spending.GetProperty("shareByAgeGroup"));
+        var spendingGroups = Ints(spending.GetProperty("ageGroups"));
+        // What the JSON Schema cannot say: one share per group, groups from age 0, shares summing to 1.
+        if (spendingShares.Length != spendingGroups.Length || spendingGroups[0] != 0 || Math.Abs(spendingShares.Sum() - 1) > 0.005)
+            throw new InvalidDataException("calibration.json spending: give one share per age group, the groups starting at 0 and the shares summing to 1");
         return new Calibration
         {
             PopulationMale = Doubles(population.GetProperty("male")),
@@ -114,6 +140,9 @@ public sealed class Calibration
             DentalClaimsByAge = Doubles(byAge.GetProperty("dental")),
             InpatientClaimsByAge = Doubles(byAge.GetProperty("inpatient")),
             MeanPointsPerClaim = Numbers(utilisation.GetProperty("meanPointsPerClaim")),
+            Spending = new Spending(spendingGroups, spendingShares,
+                Numbers(spending.GetProperty("perCapitaYen")), Numbers(byKind.GetProperty("perCapitaRatio65PlusToUnder65")),
+                spending.GetProperty("source").GetString()!, byKind.GetProperty("source").GetString()!),
             AverageStayDays = Doubles(utilisation.GetProperty("averageStayDays").GetProperty("values")),
             OutsidePrescriptionRate = utilisation.GetProperty("outsidePrescriptionRate").GetProperty("national").GetDouble(),
             SamePrefectureShare = utilisation.GetProperty("sameprefectureShare").GetDouble(),
