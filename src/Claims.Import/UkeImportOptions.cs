@@ -18,4 +18,7 @@ public sealed record UkeImportOptions
 
     /// <summary>Any failed check stops the import with nothing published, instead of rejecting the receipt.</summary>
     public bool Strict { get; init; }
+
+    /// <summary>A file of published figures for the population table (<see cref="Population.PopulationFile"/>); none leaves it empty.</summary>
+    public string? Population { get; init; }
 }

@@ -1,10 +1,12 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Claims.Engine.Linkage;
+using Claims.Engine.Population;
 using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 using Claims.Import.Keys;
 using Claims.Import.Mapping;
+using Claims.Import.Population;
 using Claims.Import.Reading;
 using Claims.Import.Reporting;
 using Claims.Import.Validation;
@@ -36,6 +38,8 @@ public static class UkeImporter
     {
         schema ??= ClaimsSchema.Default;
         var files = UkeInputs.Expand(options.Inputs);
+        // Read and checked before the dataset is touched: a bad line in it costs nothing.
+        var population = options.Population is { } populationFile ? PopulationFile.Read(populationFile, schema) : null;
         var salt = SaltFile.LoadOrCreate(options.SaltFile);
         var outDir = Path.GetFullPath(options.Out);
         var staging = Path.Combine(outDir, ReportFolder + ".tmp");
@@ -44,6 +48,7 @@ public static class UkeImporter
             ["files"] = files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["strict"] = options.Strict ? "true" : "false",
         };
+        if (options.Population is { } populationName) parameters["population"] = Path.GetFileName(populationName);
         var writeOptions = new DatasetWriteOptions
         {
             Schema = schema,
@@ -76,7 +81,9 @@ public static class UkeImporter
                 }
                 while (ahead.Count > 0) written.Write(ahead.Dequeue().GetAwaiter().GetResult());
                 store.Flush();
-                rows = store.Rows;
+                var counted = new Dictionary<string, long>(store.Rows);
+                if (population is not null) counted[PopulationTable.Name] = PopulationTable.Write(writer, population);
+                rows = counted;
                 rejected = rejects.Receipts;
                 writer.Commit();
             }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Claims.Engine.Linkage;
+using Claims.Engine.Population;
 using Claims.Engine.Storage;
 using Claims.SyntheticGen.Claims;
 using Claims.SyntheticGen.Facilities;
@@ -78,6 +79,7 @@ public static class Generator
 
         var months = Enumerable.Range(0, options.Months).Select(m => MonthMath.ToYyyymm(firstMonth + m)).ToArray();
         long personsDone = 0;
+        var population = new PopulationCounts();
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             ChunkOutput? output;
@@ -92,11 +94,13 @@ public static class Generator
             }
             Append(writer, output, months, rows, pool);
             truth.Append(output.Truth);
+            population.Add(output.Population);
             personsDone += output.Truth.Persons.Count;
             window.Release();
             progress?.Report((personsDone, total));
         }
         Task.WaitAll(workers);
+        rows[PopulationTable.Name] = PopulationTable.Write(writer, population.Cells);
         writer.Commit();
         truth.Publish();
         // The linker writes the next generation and takes the dataset's lock, which the writer holds until disposed.

@@ -12,12 +12,13 @@ public sealed class ImportFixture : IDisposable
 
     public string Write(string name, IEnumerable<string> lines) => UkeText.Write(_temp.Path, name, lines);
 
-    public UkeImportReport Import(string file, bool strict = false) => UkeImporter.Run(new UkeImportOptions
+    public UkeImportReport Import(string file, bool strict = false, string? population = null) => UkeImporter.Run(new UkeImportOptions
     {
         Inputs = [file],
         Out = Out,
         SaltFile = Salt,
         Strict = strict,
+        Population = population,
     });
 
     public void Dispose() => _temp.Dispose();

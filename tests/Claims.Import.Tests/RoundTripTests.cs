@@ -19,7 +19,11 @@ public sealed class RoundTripTests : IDisposable
         UkeExportSummary summary;
         using (var generated = Dataset.Open(_temp.Combine("gen")))
             summary = UkeExporter.Write(generated, _temp.Combine("uke"));
-        var report = UkeImporter.Run(new UkeImportOptions { Inputs = [_temp.Combine("uke")], Out = _temp.Combine("back"), SaltFile = _temp.Combine("salt.key") });
+        var report = UkeImporter.Run(new UkeImportOptions
+        {
+            Inputs = [_temp.Combine("uke")], Out = _temp.Combine("back"), SaltFile = _temp.Combine("salt.key"),
+            Population = _temp.Combine("uke", UkeExporter.PopulationFileName),
+        });
 
         using var original = Dataset.Open(_temp.Combine("gen"));
         using var back = Dataset.Open(_temp.Combine("back"));
@@ -35,8 +39,37 @@ public sealed class RoundTripTests : IDisposable
         // split only where one linked patient holds two birth months or sexes (two people linkage joined).
         Assert.Equal(MedicalPatients(original), report.Patients);
         // The files say what they are: the IR name field marks them synthetic.
-        Assert.All(Directory.EnumerateFiles(_temp.Combine("uke")).Take(20),
+        Assert.All(Directory.EnumerateFiles(_temp.Combine("uke"), "*.UKE").Take(20),
             f => Assert.Contains("合成データ", File.ReadLines(f, UkeText.Cp932).First()));
+    }
+
+    /// <summary>The generator's population leaves as population.csv beside the files and comes back cell for cell through --population.</summary>
+    [Fact]
+    public void The_population_comes_back_through_its_file()
+    {
+        Generator.Run(new GenerateOptions { Out = _temp.Combine("gen"), Persons = 1500, From = 202304, Months = 2, Seed = 9 });
+        using (var generated = Dataset.Open(_temp.Combine("gen")))
+            Assert.Equal(generated.Table("population").RowCount, UkeExporter.Write(generated, _temp.Combine("uke")).PopulationCells);
+        var report = UkeImporter.Run(new UkeImportOptions
+        {
+            Inputs = [_temp.Combine("uke")], Out = _temp.Combine("back"), SaltFile = _temp.Combine("salt.key"),
+            Population = _temp.Combine("uke", UkeExporter.PopulationFileName),
+        });
+        using var original = Dataset.Open(_temp.Combine("gen"));
+        using var back = Dataset.Open(_temp.Combine("back"));
+        Assert.Equal(original.Table("population").RowCount, report.Rows["population"]);
+        Assert.Equal(Cells(original), Cells(back));
+        Assert.Equal(2, back.Table("population").Partitions.Count);
+        Assert.Equal("population.csv", back.Manifest.Provenance.Parameters["population"]);
+    }
+
+    private static List<string> Cells(Dataset dataset)
+    {
+        var cells = new List<string>();
+        foreach (var partition in dataset.Table("population").Partitions)
+            for (var row = 0; row < partition.RowCount; row++)
+                cells.Add(string.Join(",", new[] { "month", "prefecture", "sex", "age", "insurer_kind", "persons" }.Select(c => Get(partition, c, row))));
+        return cells;
     }
 
     private static int MedicalPatients(Dataset dataset) => Receipts(dataset)

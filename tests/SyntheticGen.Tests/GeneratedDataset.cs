@@ -20,7 +20,7 @@ public sealed class GeneratedDataset : IDisposable
         using (var dataset = Dataset.Open(Directory)) ParquetExport.Write(dataset, _temp.Combine("parquet"));
         Duck = new DuckDBConnection("DataSource=:memory:");
         Duck.Open();
-        foreach (var table in new[] { "receipts", "diagnoses", "procedures", "drugs", "devices", "dpc", "checkups" })
+        foreach (var table in new[] { "receipts", "diagnoses", "procedures", "drugs", "devices", "dpc", "checkups", "population" })
             Execute($"CREATE VIEW {table} AS SELECT * FROM read_parquet('{_temp.Combine("parquet", table, "*.parquet")}')");
         foreach (var truth in new[] { "receipts", "checkups", "persons", "conditions" })
             Execute($"CREATE VIEW truth_{truth} AS SELECT * FROM read_parquet('{Path.Combine(Directory, "truth", truth + ".parquet")}')");

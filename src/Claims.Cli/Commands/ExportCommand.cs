@@ -42,6 +42,8 @@ internal static class ExportCommand
             var summary = Claims.Import.UkeExporter.Write(dataset, parse.GetValue(output)!);
             console.MarkupLineInterpolated(
                 $"wrote {summary.Receipts:N0} receipts, {summary.Lines:N0} lines in {summary.Files:N0} files to {Path.GetFullPath(parse.GetValue(output)!)} in {stopwatch.Elapsed.TotalSeconds:F1} s");
+            if (summary.PopulationCells > 0)
+                console.MarkupLineInterpolated($"and the population table's {summary.PopulationCells:N0} cells to {Claims.Import.UkeExporter.PopulationFileName} (import uke --population reads it)");
             if (summary.SkippedByClaimKind.Count > 0)
                 console.MarkupLineInterpolated(
                     $"not written (claim kinds the UKE importer does not read yet): {string.Join(", ", summary.SkippedByClaimKind.Select(k => $"kind {k.Key}: {k.Value:N0}"))}");

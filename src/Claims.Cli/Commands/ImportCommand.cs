@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Claims.Engine.Storage;
 using Claims.Import;
+using Claims.Import.Population;
 using Spectre.Console;
 
 namespace Claims.Cli.Commands;
@@ -26,9 +27,13 @@ internal static class ImportCommand
         var access = new Option<string>("--access") { Description = "restricted (real data, the default) or public", DefaultValueFactory = _ => "restricted" };
         access.AcceptOnlyFromAmong("restricted", "public");
         var strict = new Option<bool>("--strict") { Description = "Any failed check stops the import with nothing published, instead of rejecting the receipt" };
+        var population = new Option<string?>("--population")
+        {
+            Description = $"A CSV of published insured-population figures for the population table, header '{PopulationFile.Header}'",
+        };
         var json = CommonOptions.Json();
         var command = new Command("uke", "Import 医科 UKE (レセ電) files: checked, names hashed into id1/id2, linked into patients")
-            { inputs, output, salt, access, strict, json };
+            { inputs, output, salt, access, strict, population, json };
         command.SetAction(parse =>
         {
             var stopwatch = Stopwatch.StartNew();
@@ -39,6 +44,7 @@ internal static class ImportCommand
                 SaltFile = parse.GetValue(salt)!,
                 Access = parse.GetValue(access) == "public" ? DatasetAccess.Public : DatasetAccess.Restricted,
                 Strict = parse.GetValue(strict),
+                Population = parse.GetValue(population),
             });
             if (parse.GetValue(json))
                 console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Claims.Engine;
+using Claims.Engine.Population;
 using Claims.Engine.Storage;
 using Claims.Import.Export;
+using Claims.Import.Population;
 using Claims.Import.Reading;
 
 namespace Claims.Import;
@@ -10,10 +12,13 @@ namespace Claims.Import;
 /// Writes a dataset's 医科 receipts as UKE files, as facilities submit them: one file per payer (社保 or 国保連),
 /// facility and billing month (the month after service), IR/RE/HO or KO/SY/SI/IY/TO/GO, CP932 and CRLF, with
 /// names and cards made up (<see cref="SyntheticCards"/>) and the IR name field marking the file as synthetic.
+/// The dataset's population table goes beside them as population.csv, in the format import uke --population reads.
 /// Files go into a staging folder moved into place when all are written, so a failed export leaves nothing.
 /// </summary>
 public static class UkeExporter
 {
+    public const string PopulationFileName = "population.csv";
+
     private static readonly string[] s_lineTables = ["procedures", "drugs", "devices"];
 
     public static UkeExportSummary Write(Dataset dataset, string outDir)
@@ -25,7 +30,7 @@ public static class UkeExporter
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         Directory.CreateDirectory(staging);
         int files = 0;
-        long receipts = 0, lines = 0;
+        long receipts = 0, lines = 0, population = 0;
         var skipped = new SortedDictionary<int, long>();
         try
         {
@@ -54,6 +59,8 @@ public static class UkeExporter
                     files++;
                 }
             }
+            // The population goes along as the published figures an importer is given (import uke --population).
+            if (dataset.Tables.Any(t => t.Name == PopulationTable.Name && t.RowCount > 0)) population = PopulationFile.Write(dataset, Path.Combine(staging, PopulationFileName));
             if (Directory.Exists(outDir)) Directory.Delete(outDir);
             Directory.Move(staging, outDir);
         }
@@ -62,7 +69,7 @@ public static class UkeExporter
             Directory.Delete(staging, recursive: true);
             throw;
         }
-        return new UkeExportSummary(files, receipts, lines, skipped);
+        return new UkeExportSummary(files, receipts, lines, skipped, population);
     }
 
     // 審査支払機関: 国保連 (2) for 国保 and 後期高齢者, 社保 (1, 支払基金) for the employees' schemes and public payers.

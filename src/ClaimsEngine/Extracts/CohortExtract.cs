@@ -105,6 +105,8 @@ public static class CohortExtract
         {
             var table = dataset.Tables.FirstOrDefault(t => t.Name == name)
                         ?? throw new ClaimsException($"unknown table '{name}' (tables: {string.Join(", ", valid)})");
+            if (!table.Schema.TryGetColumn("patient_id", out _))
+                throw new ClaimsException($"table '{name}' holds no patients' rows, so a cohort has none of it to extract; query it instead");
             tables.Add(table);
         }
         return tables;

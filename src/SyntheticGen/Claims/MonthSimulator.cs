@@ -1,3 +1,4 @@
+using Claims.Engine.Population;
 using Claims.Engine.Schema;
 using Claims.SyntheticGen.Checkups;
 using Claims.SyntheticGen.Facilities;
@@ -89,6 +90,8 @@ public sealed class MonthSimulator
         if (dies) Die(person, month, age, ref rng);
         KeptOpenDiagnoses(person, month);
         Emit(person, month, monthIndex, age, output, ref rng);
+        // Insured this month, with the insurer its receipts name: the month of death counts, as it has claims.
+        output.Population.Add(new PopulationCell(MonthMath.ToYyyymm(month), person.Prefecture, person.Sex, (short)age, person.InsurerKind));
         _checkups.MaybeExamine(person, month, monthIndex, age, output, _seed);
     }
 

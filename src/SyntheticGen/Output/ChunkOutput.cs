@@ -45,6 +45,7 @@ public sealed class ChunkOutput
     public DpcSink[] Dpc { get; }
     public CheckupSink[] Checkups { get; }
     public ChunkTruth Truth { get; } = new();
+    public PopulationCounts Population { get; } = new();
 
     /// <summary>Every sink with its month index, in a fixed order.</summary>
     public IEnumerable<(int Month, TableSink Sink)> Sinks()
