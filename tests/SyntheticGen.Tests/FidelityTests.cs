@@ -1,12 +1,13 @@
 using Claims.SyntheticGen.Fidelity;
+using Claims.Testing;
 
 namespace Claims.SyntheticGen.Tests;
 
 [Collection(GeneratedDatasetCollection.Name)]
 public class FidelityTests(GeneratedDataset data)
 {
-    /// <summary>docs/synthetic-data.md: on 50,000 persons × 12 months, 132 metrics.</summary>
-    private const int DocumentedMetrics = 132;
+    /// <summary>docs/synthetic-data.md: on 50,000 persons × 12 months, 136 metrics.</summary>
+    private const int DocumentedMetrics = 136;
 
     private const string Month = "({0} // 100 * 12 + {0} % 100 - 1)";
 
@@ -57,6 +58,15 @@ public class FidelityTests(GeneratedDataset data)
             ["spending: share of points, ages 75+"] = data.Scalar("SELECT sum(total_points) FILTER (age >= 75) / sum(total_points) FROM receipts"),
             ["spending: points per person-year, 65+ ÷ under 65"] = PerCapitaRatio(""),
             ["spending: pharmacy points per person-year, 65+ ÷ under 65"] = PerCapitaRatio("WHERE claim_kind = 4"),
+            // 後発医薬品割合 (数量ベース) as MHLW defines it: generics ÷ (generics + brands that have a generic), in
+            // units of the price list (a day's quantity × days), products paired by the YJ code's first nine characters.
+            ["prescribing: generic share by quantity"] = data.Scalar($"""
+                WITH master AS (SELECT code, generic = '1' AS generic, substr(yj_code, 1, 9) AS product
+                                FROM read_csv('{Path.Combine(RepoPaths.DataSchemas, "masters", "drugs.csv")}', all_varchar = true)),
+                     paired AS (SELECT product FROM master GROUP BY product HAVING bool_or(generic) AND bool_or(NOT generic))
+                SELECT sum(d.quantity * d.times) FILTER (m.generic) / sum(d.quantity * d.times)
+                FROM drugs d JOIN master m ON m.code = d.code WHERE m.product IN (SELECT product FROM paired)
+                """),
             ["receipts missing id5"] = data.Scalar("SELECT avg((id5 IS NULL)::INT) FROM receipts"),
             ["diagnosis lines flagged suspected (疑い)"] = data.Scalar("SELECT avg(coalesce(is_suspected, false)::INT) FROM diagnoses"),
             ["seasonality: influenza diagnoses in December–March"] = data.Scalar("""

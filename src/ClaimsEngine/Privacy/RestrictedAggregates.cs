@@ -10,7 +10,8 @@ namespace Claims.Engine.Privacy;
 /// by a where clause, and one of claims on a table of their lines (diagnoses, drugs) beside its count of lines says
 /// how many lines one claim has; a sum of a flag is a count of rows that no patient threshold stands behind, and a sum of
 /// dates is no figure at all. Group keys are released even where every cell is suppressed, so they must not
-/// identify either. Each refusal names the aggregate and says what to ask instead.
+/// identify either. A table that holds no patients, claims or checkups (the population) has nothing a threshold counts.
+/// Each refusal names the aggregate and says what to ask instead.
 /// </summary>
 internal static class RestrictedAggregates
 {
@@ -18,6 +19,9 @@ internal static class RestrictedAggregates
 
     public static void Check(QueryModel query)
     {
+        // Nothing of a table without patients, claims or checkups (the population) has a unit a threshold could count.
+        if (!query.From.Columns.Any(c => s_countable.Contains(c.Name)))
+            throw new QueryException("from", $"'{query.From.Name}' counts no patients, claims or checkups, so nothing of it is released from restricted data; its figures are published: read them from a public dataset or their file");
         if (query.GroupBy.FirstOrDefault(k => k.Column.Identifying || k.Column.Type == LogicalType.Hash) is { } key)
             throw new QueryException("groupBy", $"'{key.Name}' identifies patients or records: restricted data is not grouped by it, since group keys are released");
         foreach (var aggregate in query.Select)

@@ -210,7 +210,7 @@ public sealed class MonthSimulator
         else claim.InhousePrescriptions++;
         foreach (var index in regimen)
         {
-            var drug = definition.Drugs!.Items[index];
+            var drug = Dispensed(definition.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
             var shikibetsu = drug.Oral ? (sbyte)21 : (sbyte)23;
             var times = drug.Oral ? days : 1;
             var points = drug.Oral ? drug.PointsPerDay : drug.PointsPerDay * Math.Max(1, days / 7);
@@ -221,11 +221,26 @@ public sealed class MonthSimulator
         for (var n = rng.Poisson(_rates.CoPrescriptions * Math.Sqrt(Care(person.AgeAt(month)))); n > 0 && _coPrescriptions.Length > 0; n--)
         {
             var (complaint, index) = _coPrescriptions[rng.Next(_coPrescriptions.Length)];
-            var drug = complaint.Drugs!.Items[index];
+            var drug = Dispensed(complaint.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
             var diagnosis = complaint.Diagnoses.Draw(ref rng);
             claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(month, day), 1);
             target.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, day, drug.Yj, drug.DrugClass);
         }
+    }
+
+    /// <summary>
+    /// The product dispensed for a prescribed drug: where the master lists both brands and generics of it, a generic
+    /// with the share of the dispensing facility's prefecture, the person's age and the prescriber's kind
+    /// (calibration.json prescribing.generics), else a brand. The draw is the person's own for the product (one
+    /// stays on what they were given, as patients do), taken from a hash so it costs the person's stream nothing.
+    /// </summary>
+    private DrugOption Dispensed(DrugOption drug, Person person, int prescriber, int dispenser, int month)
+    {
+        if (drug.Generics.Count == 0) return drug;
+        var key = Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 32) ^ drug.Key));
+        var share = _model.Calibration.Generics.Share(FacilityDirectory.PrefectureOf(dispenser), person.AgeAt(month), FacilityDirectory.KindOf(prescriber));
+        var products = (key >> 11) * (1.0 / (1UL << 53)) < share ? drug.Generics : drug.Brands;
+        return products[(int)(Rng.Mix(key) % (ulong)products.Count)];
     }
 
     /// <summary>Acute episodes, at their age-specific rates and in their season.</summary>
@@ -432,7 +447,7 @@ public sealed class MonthSimulator
             // The reason's drugs, unless it is a condition the person is not treated for (the claims would contradict that).
             if (reason.Drugs is { } drugs && (reason.Kind != "conditions" || person.Treated[reason.Index]))
             {
-                var drug = drugs.Draw(ref rng);
+                var drug = Dispensed(drugs.Draw(ref rng), person, claim.Facility, claim.Facility, month);
                 claim.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, claim.FirstDay, drug.Yj, drug.DrugClass);
             }
         }

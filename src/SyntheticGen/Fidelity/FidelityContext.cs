@@ -53,7 +53,7 @@ internal sealed class FidelityContext
     public double MedGlucoseWithDrugs { get; private set; }
     public double Hba1cGap { get; private set; }
 
-    private readonly Dictionary<long, (int Month, int Total, long Lines)> _receipts = [];
+    private readonly Dictionary<long, (int Month, int Total, long Lines, sbyte Prefecture, short Age)> _receipts = [];
     private IReadOnlySet<string> _glucoseCodes = new HashSet<string>();
     private readonly HashSet<int> _class396Persons = [];
     private readonly HashSet<int> _glucoseDrugPersons = [];
@@ -88,6 +88,17 @@ internal sealed class FidelityContext
     private readonly double[] _personMonthsByAge = new double[121];
     private readonly double[] _outpatientByAge = new double[121];
     private readonly double[,] _pointsByAgeAndKind = new double[121, 7];
+
+    // Generic units and units of products with a choice: [0] all, [1 + prefecture], [^1] children under 15.
+    private readonly double[] _genericUnits = new double[50];
+    private readonly double[] _choiceUnits = new double[50];
+
+    /// <summary>The generic share by quantity of all dispensing, of one prefecture's facilities, or (-1) of children under 15.</summary>
+    public double GenericShare(int prefecture = 0)
+    {
+        var slot = prefecture switch { 0 => 0, -1 => _choiceUnits.Length - 1, _ => 1 + prefecture };
+        return _genericUnits[slot] / Math.Max(1e-9, _choiceUnits[slot]);
+    }
 
     /// <summary>Points of receipts of the given claim kinds (all when none) of persons aged from–to, by the receipt's age.</summary>
     public double Points(int from, int to, params sbyte[] kinds)
@@ -135,6 +146,8 @@ internal sealed class FidelityContext
             var totals = partition.Column("total_points").Values<int>();
             var facilities = partition.Column("facility_id").Values<int>();
             var ages = partition.Column("age").Values<short>();
+            var prefectures = partition.Column("prefecture");
+            var prefectureValues = prefectures.Values<sbyte>();
             var id5 = partition.Column("id5");
             for (var r = 0; r < partition.RowCount; r++)
             {
@@ -150,7 +163,7 @@ internal sealed class FidelityContext
                 if (id5.IsNull(r)) id5Missing++;
                 if (facilities[r] >= FacilityDirectory.SyntheticBase) synthetic++;
                 if (Truth.ReceiptPerson.ContainsKey(ids[r])) withTruth++;
-                _receipts[ids[r]] = (partition.Key, totals[r], 0);
+                _receipts[ids[r]] = (partition.Key, totals[r], 0, prefectures.IsNull(r) ? (sbyte)0 : prefectureValues[r], ages[r]);
             }
         }
         var mean = outpatientPoints.Count > 0 ? outpatientPoints.Average() : 0;
@@ -204,8 +217,27 @@ internal sealed class FidelityContext
                 var drugCodes = partition.Column("code");
                 var glucoseIds = _glucoseCodes.Select(drugCodes.Dictionary.IdOf).Where(id => id >= 0).ToHashSet();
                 var drugIds = drugCodes.Values<int>();
+                var quantities = partition.Column("quantity").Values<float>();
+                // Per dictionary id: 2 a generic with a brand, 1 a brand with a generic, 0 no choice.
+                var choice = Enumerable.Range(0, drugCodes.Dictionary.Count)
+                    .Select(id => Model.Masters.GenericChoices.TryGetValue(drugCodes.Dictionary[id], out var generic) ? generic ? 2 : 1 : 0).ToArray();
                 for (var r = 0; r < partition.RowCount; r++)
                 {
+                    if (choice[drugIds[r]] != 0 && _receipts.TryGetValue(ids[r], out var dispensed))
+                    {
+                        // Quantity as the price list counts it: units a day × days.
+                        var units = quantities[r] * (double)times[r];
+                        var generic = choice[drugIds[r]] == 2 ? units : 0;
+                        _genericUnits[0] += generic;
+                        _choiceUnits[0] += units;
+                        _genericUnits[1 + dispensed.Prefecture] += generic;
+                        _choiceUnits[1 + dispensed.Prefecture] += units;
+                        if (dispensed.Age < 15)
+                        {
+                            _genericUnits[^1] += generic;
+                            _choiceUnits[^1] += units;
+                        }
+                    }
                     if (!Truth.ReceiptPerson.TryGetValue(ids[r], out var person)) continue;
                     if (classes[r] == 396) _class396Persons.Add(person);
                     if (glucoseIds.Contains(drugIds[r])) _glucoseDrugPersons.Add(person);

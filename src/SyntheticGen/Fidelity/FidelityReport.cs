@@ -34,6 +34,7 @@ public static class FidelityReport
         Population(context, rows);
         Utilisation(context, rows);
         Spending(context, rows);
+        Prescribing(context, rows);
         Integrity(context, rows);
         Clinical(context, rows);
         CheckupRates(context, rows);
@@ -152,6 +153,22 @@ public static class FidelityReport
         foreach (var (kind, label, kinds) in new (string, string, sbyte[])[] { ("medical", "medical", [1, 2, 3]), ("dental", "dental", [5, 6]), ("pharmacy", "pharmacy", [4]) })
             rows.Add(Relative(c, $"spending: {label} points per person-year, 65+ ÷ under 65", spending.KindRatios[kind],
                 PerCapita(65, 120, kinds) / PerCapita(0, 64, kinds), spending.KindSource));
+    }
+
+    /// <summary>
+    /// Generic share by quantity where the master has both brands and generics: nationally, and the differences the
+    /// calibration gives Okinawa, Tokyo (by the dispensing facility's prefecture) and children under 15.
+    /// </summary>
+    private static void Prescribing(FidelityContext c, List<FidelityRow> rows)
+    {
+        var generics = c.Model.Calibration.Generics;
+        var national = c.GenericShare();
+        rows.Add(new FidelityRow("prescribing: generic share by quantity", generics.National, national, generics.Tolerance, generics.Source));
+        foreach (var (prefecture, name) in new[] { (47, "Okinawa"), (13, "Tokyo") })
+            rows.Add(new FidelityRow($"prescribing: generic share, {name} minus national", generics.Prefectures.GetValueOrDefault(prefecture),
+                c.GenericShare(prefecture) - national, generics.Tolerance, generics.PrefectureSource));
+        rows.Add(new FidelityRow("prescribing: generic share, children under 15 minus national", generics.AgeOffsets[0], c.GenericShare(-1) - national,
+            generics.Tolerance, "calibration.json prescribing.generics.age (unverified prior)"));
     }
 
     private static void Integrity(FidelityContext c, List<FidelityRow> rows)

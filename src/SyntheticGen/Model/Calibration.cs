@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Claims.Engine.Schema;
+using Claims.SyntheticGen.Facilities;
 
 namespace Claims.SyntheticGen.Model;
 
@@ -64,6 +65,7 @@ public sealed class Calibration
     public required double[] InpatientClaimsByAge { get; init; }
     public required IReadOnlyDictionary<string, double> MeanPointsPerClaim { get; init; }
     public required Spending Spending { get; init; }
+    public required GenericShares Generics { get; init; }
     public required double[] AverageStayDays { get; init; }
     public required double OutsidePrescriptionRate { get; init; }
     public required double SamePrefectureShare { get; init; }
@@ -98,11 +100,16 @@ public sealed class Calibration
         var seasonality = root.GetProperty("seasonality");
         var checkups = root.GetProperty("checkups");
         var tolerances = root.GetProperty("fidelityTolerances");
+        var generics = root.GetProperty("prescribing").GetProperty("generics");
+        var genericAges = generics.GetProperty("age");
+        var genericFacilities = generics.GetProperty("facility").GetProperty("offsets");
         var spendingShares = Doubles(spending.GetProperty("shareByAgeGroup"));
         var spendingGroups = Ints(spending.GetProperty("ageGroups"));
         // What the JSON Schema cannot say: one share per group, groups from age 0, shares summing to 1.
         if (spendingShares.Length != spendingGroups.Length || spendingGroups[0] != 0 || Math.Abs(spendingShares.Sum() - 1) > 0.005)
             throw new InvalidDataException("calibration.json spending: give one share per age group, the groups starting at 0 and the shares summing to 1");
+        if (genericAges.GetProperty("offsets").GetArrayLength() != genericAges.GetProperty("ageGroups").GetArrayLength())
+            throw new InvalidDataException("calibration.json prescribing.generics.age: give one offset per age group");
         return new Calibration
         {
             PopulationMale = Doubles(population.GetProperty("male")),
@@ -143,6 +150,16 @@ public sealed class Calibration
             Spending = new Spending(spendingGroups, spendingShares,
                 Numbers(spending.GetProperty("perCapitaYen")), Numbers(byKind.GetProperty("perCapitaRatio65PlusToUnder65")),
                 spending.GetProperty("source").GetString()!, byKind.GetProperty("source").GetString()!),
+            Generics = new GenericShares(generics.GetProperty("nationalShare").GetDouble(), generics.GetProperty("tolerance").GetDouble(),
+                generics.GetProperty("prefecture").GetProperty("offsets").EnumerateObject().ToDictionary(p => int.Parse(p.Name), p => p.Value.GetDouble()),
+                Ints(genericAges.GetProperty("ageGroups")), Doubles(genericAges.GetProperty("offsets")),
+                new Dictionary<FacilityKind, double>
+                {
+                    [FacilityKind.Clinic] = genericFacilities.GetProperty("clinic").GetDouble(),
+                    [FacilityKind.Hospital] = genericFacilities.GetProperty("hospital").GetDouble(),
+                    [FacilityKind.DpcHospital] = genericFacilities.GetProperty("dpcHospital").GetDouble(),
+                },
+                generics.GetProperty("source").GetString()!, generics.GetProperty("prefecture").GetProperty("source").GetString()!),
             AverageStayDays = Doubles(utilisation.GetProperty("averageStayDays").GetProperty("values")),
             OutsidePrescriptionRate = utilisation.GetProperty("outsidePrescriptionRate").GetProperty("national").GetDouble(),
             SamePrefectureShare = utilisation.GetProperty("sameprefectureShare").GetDouble(),

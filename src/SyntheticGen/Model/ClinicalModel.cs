@@ -6,8 +6,27 @@ namespace Claims.SyntheticGen.Model;
 
 public sealed record DiagnosisOption(string Code, string Icd10, double Weight);
 
-/// <summary>A drug a regimen can use, with the points of one day's dose (price × daily quantity, in points).</summary>
-public sealed record DrugOption(string Code, string Yj, short DrugClass, double Weight, float DailyQuantity, int PointsPerDay, bool Oral);
+/// <summary>
+/// A drug a regimen can use, with the points of one day's dose (price × daily quantity, in points), and where the
+/// master lists both brands and generics of its ingredient, form and strength, each of them as the pharmacy may
+/// dispense it (empty otherwise: there is no choice to make).
+/// </summary>
+public sealed record DrugOption(string Code, string Yj, short DrugClass, double Weight, float DailyQuantity, int PointsPerDay, bool Oral)
+{
+    /// <summary>The product's identity for hashing: its YJ code's first nine characters (ingredient, form, strength).</summary>
+    public ulong Key { get; } = Fnv1a(Yj.AsSpan(0, Math.Min(9, Yj.Length)));
+
+    public IReadOnlyList<DrugOption> Brands { get; init; } = [];
+    public IReadOnlyList<DrugOption> Generics { get; init; } = [];
+
+    // Not string.GetHashCode: that is seeded per process, and the dispensed product must be the same on every run.
+    private static ulong Fnv1a(ReadOnlySpan<char> text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text) hash = (hash ^ c) * 1099511628211UL;
+        return hash;
+    }
+}
 
 public sealed record TestOption(string Code, int Points, sbyte Shikibetsu, int EveryMonths, double Probability);
 
@@ -156,12 +175,25 @@ public sealed class ClinicalModel
     private static DrugOption Drug(JsonElement x, MasterIndex masters)
     {
         var code = x.GetProperty("code").GetString()!;
-        var (price, yj, drugClass) = masters.Drug(code);
         var quantity = (float)x.GetProperty("dailyQuantity").GetDouble();
+        var weight = x.GetProperty("weight").GetDouble();
+        var oral = x.TryGetProperty("route", out var route) && route.GetString() == "oral";
+        var drug = Product(code, weight, quantity, oral, masters);
+        var (brands, generics) = masters.Interchangeable(drug.Yj);
+        if (brands.Length == 0 || generics.Length == 0) return drug;
+        return drug with
+        {
+            Brands = brands.Select(c => Product(c, weight, quantity, oral, masters)).ToArray(),
+            Generics = generics.Select(c => Product(c, weight, quantity, oral, masters)).ToArray(),
+        };
+    }
+
+    private static DrugOption Product(string code, double weight, float quantity, bool oral, MasterIndex masters)
+    {
+        var (price, yj, drugClass) = masters.Drug(code);
         // 薬剤料: yen per day's dose over 10, at least 1 point.
         var points = Math.Max(1, (int)Math.Round(price * quantity / 10));
-        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, x.GetProperty("weight").GetDouble(), quantity, points,
-            x.TryGetProperty("route", out var route) && route.GetString() == "oral");
+        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, weight, quantity, points, oral);
     }
 
     private static TestOption Test(JsonElement x, MasterIndex masters)

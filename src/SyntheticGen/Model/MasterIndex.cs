@@ -8,6 +8,7 @@ public sealed class MasterIndex
 {
     private readonly Dictionary<string, (int Points, int Shikibetsu)> _procedures;
     private readonly Dictionary<string, (double Price, string Yj, int DrugClass)> _drugs;
+    private readonly ILookup<string, (string Code, bool Generic)> _interchangeable;
     private readonly Dictionary<string, double> _devices;
     private readonly Dictionary<string, string> _diseaseIcd10;
 
@@ -17,6 +18,10 @@ public sealed class MasterIndex
             r => ((int)Math.Round(Number(r["points"])), int.TryParse(r["shinryo_shikibetsu"], out var s) ? s : 80));
         _drugs = Rows(schema, "drugs").ToDictionary(r => r["code"],
             r => (Number(r["price"]), r["yj_code"], int.TryParse(r["drug_class"], out var c) ? c : 0));
+        // Products of one ingredient, dosage form and strength (the YJ code's first nine characters) stand in for
+        // each other at the pharmacy.
+        _interchangeable = Rows(schema, "drugs").Where(r => r["yj_code"].Length >= 9)
+            .ToLookup(r => r["yj_code"][..9], r => (r["code"], r["generic"] == "1"));
         _devices = Rows(schema, "devices").ToDictionary(r => r["code"], r => Number(r["price"]));
         _diseaseIcd10 = Rows(schema, "diseases").ToDictionary(r => r["code"], r => r["icd10"]);
     }
@@ -36,6 +41,22 @@ public sealed class MasterIndex
 
     public (double Price, string Yj, int DrugClass) Drug(string code) =>
         _drugs.TryGetValue(code, out var d) ? d : throw Unknown("drug", code);
+
+    /// <summary>
+    /// Whether each product that has a choice is the generic (true) or a brand that has a generic (false): the
+    /// denominator of the generic share by quantity. Products without a choice are absent.
+    /// </summary>
+    public IReadOnlyDictionary<string, bool> GenericChoices => _genericChoices ??= _interchangeable
+        .Where(g => g.Any(p => p.Generic) && g.Any(p => !p.Generic)).SelectMany(g => g).ToDictionary(p => p.Code, p => p.Generic);
+
+    private Dictionary<string, bool>? _genericChoices;
+
+    /// <summary>The brands and generics that can be dispensed for <paramref name="yj"/>'s product, in master order.</summary>
+    public (string[] Brands, string[] Generics) Interchangeable(string yj)
+    {
+        var products = yj.Length >= 9 ? _interchangeable[yj[..9]].ToArray() : [];
+        return (products.Where(p => !p.Generic).Select(p => p.Code).ToArray(), products.Where(p => p.Generic).Select(p => p.Code).ToArray());
+    }
 
     public double DevicePrice(string code) => _devices.TryGetValue(code, out var p) ? p : throw Unknown("device", code);
 

@@ -35,6 +35,14 @@ public class RestrictedRefusalTests
         Assert.Contains(message, error.Message);
     }
 
+    [Fact]
+    public void The_population_table_is_refused_as_a_whole_since_it_counts_no_one_a_threshold_stands_behind()
+    {
+        var error = Refused("population", """{"sum": "persons", "as": "p"}""");
+        Assert.Equal("from", error.Path);
+        Assert.Contains("'population' counts no patients, claims or checkups, so nothing of it is released from restricted data", error.Message);
+    }
+
     [Theory]
     [InlineData("diagnoses")]
     [InlineData("drugs")]
