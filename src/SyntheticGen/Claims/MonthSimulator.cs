@@ -157,9 +157,9 @@ public sealed class MonthSimulator
             if (person.Diagnosed[c] > month) continue;
             var condition = _conditions[c];
             var treated = person.Treated[c];
-            var every = Math.Max(1, condition.VisitEveryMonths);
-            // The untreated diagnosed are seen once a year; the treated at the condition's rhythm.
-            var due = treated ? (month + person.Phase[c]) % every == 0 : (month + person.Phase[c]) % 12 == 0;
+            var (every, days, phase) = treated ? Rhythm(person, c, condition) : (12, 0, person.Phase[c]);
+            // The untreated diagnosed are seen once a year; the treated when their prescription runs out.
+            var due = (month + phase) % every == 0;
             if (!due || person.Stay is not null) continue;
             var facility = condition.Setting switch
             {
@@ -189,8 +189,26 @@ public sealed class MonthSimulator
             foreach (var item in condition.Devices)
                 claim.AddItem(ItemTable.Device, item.Shikibetsu, item.Code, 1, item.Points, item.TimesPerMonth, claim.FirstDay);
             if (person.Regimens[c].Length > 0)
-                Prescribe(person, month, claim, condition, person.Regimens[c], Math.Min(90, every * 28), day, ref rng);
+                Prescribe(person, month, claim, condition, person.Regimens[c], days, day, ref rng);
         }
+    }
+
+    /// <summary>
+    /// How a treated condition is followed: every how many months, with how many days of drugs, in which phase. A
+    /// person's prescription covers one, two or three months (calibration.json prescribing.days; never less than the
+    /// condition's own rhythm, so cataract stays three-monthly), monthly ones for 28 or 30 days, longer ones for four
+    /// weeks or thirty days a month; dialysis keeps its unit's rhythm. Drawn from a hash of the person and condition,
+    /// so the person's own stream is untouched and the rhythm stays the same month after month.
+    /// </summary>
+    private (int Every, int Days, int Phase) Rhythm(Person person, int condition, ClinicalDefinition definition)
+    {
+        var own = Math.Max(1, definition.VisitEveryMonths);
+        if (definition.Setting == "dialysis") return (own, Math.Min(90, own * 28), person.Phase[condition]);
+        var key = Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 8) ^ (ulong)condition ^ 0x5052455343UL));
+        var rules = _model.Calibration.PrescriptionDays;
+        var months = Math.Max(own, rules.Months((key >> 11) * (1.0 / (1UL << 53))));
+        var thirty = (Rng.Mix(key) >> 11) * (1.0 / (1UL << 53)) < rules.ThirtyDayShare;
+        return (months, Math.Min(90, months * (thirty ? 30 : 28)), (int)(Rng.Mix(key ^ 1) % (ulong)months));
     }
 
     /// <summary>A prescription: to a pharmacy where the facility prescribes outside, else dispensed on the facility's own claim.</summary>
@@ -296,7 +314,8 @@ public sealed class MonthSimulator
             var lines = rng.Between(1, Math.Min(definition.MaxLines, drugs.Items.Count));
             var regimen = new int[lines];
             for (var i = 0; i < lines; i++) regimen[i] = rng.Next(drugs.Items.Count);
-            Prescribe(person, month, claim, definition, regimen.Distinct().ToArray(), definition.Days, day, ref rng);
+            var days = _model.Calibration.PrescriptionDays.Episode(definition.Days, rng.NextDouble());
+            Prescribe(person, month, claim, definition, regimen.Distinct().ToArray(), days, day, ref rng);
         }
     }
 

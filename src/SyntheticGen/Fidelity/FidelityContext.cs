@@ -89,6 +89,11 @@ internal sealed class FidelityContext
     private readonly double[] _outpatientByAge = new double[121];
     private readonly double[,] _pointsByAgeAndKind = new double[121, 7];
 
+    private readonly long[] _linesByDays = new long[16];
+
+    /// <summary>The share of oral drug lines prescribed for the days of <paramref name="bucket"/> (calibration.json prescribing.days).</summary>
+    public double OralLinesShare(int bucket) => _linesByDays[bucket] / (double)Math.Max(1, _linesByDays.Sum());
+
     // Generic units and units of products with a choice: [0] all, [1 + prefecture], [^1] children under 15.
     private readonly double[] _genericUnits = new double[50];
     private readonly double[] _choiceUnits = new double[50];
@@ -218,11 +223,15 @@ internal sealed class FidelityContext
                 var glucoseIds = _glucoseCodes.Select(drugCodes.Dictionary.IdOf).Where(id => id >= 0).ToHashSet();
                 var drugIds = drugCodes.Values<int>();
                 var quantities = partition.Column("quantity").Values<float>();
+                var shikibetsu = partition.Column("shinryo_shikibetsu").Values<sbyte>();
+                var daysRules = Model.Calibration.PrescriptionDays;
                 // Per dictionary id: 2 a generic with a brand, 1 a brand with a generic, 0 no choice.
                 var choice = Enumerable.Range(0, drugCodes.Dictionary.Count)
                     .Select(id => Model.Masters.GenericChoices.TryGetValue(drugCodes.Dictionary[id], out var generic) ? generic ? 2 : 1 : 0).ToArray();
                 for (var r = 0; r < partition.RowCount; r++)
                 {
+                    // An oral drug's times are its days (内服, 診療識別 21).
+                    if (shikibetsu[r] == 21) _linesByDays[daysRules.BucketOf(times[r])]++;
                     if (choice[drugIds[r]] != 0 && _receipts.TryGetValue(ids[r], out var dispensed))
                     {
                         // Quantity as the price list counts it: units a day × days.

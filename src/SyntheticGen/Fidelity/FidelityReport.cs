@@ -167,6 +167,9 @@ public static class FidelityReport
         foreach (var (prefecture, name) in new[] { (47, "Okinawa"), (13, "Tokyo") })
             rows.Add(new FidelityRow($"prescribing: generic share, {name} minus national", generics.Prefectures.GetValueOrDefault(prefecture),
                 c.GenericShare(prefecture) - national, generics.Tolerance, generics.PrefectureSource));
+        var days = c.Model.Calibration.PrescriptionDays;
+        for (var bucket = 0; bucket < days.LineShares.Length; bucket++)
+            rows.Add(new FidelityRow($"prescribing: oral drug lines for {days.Label(bucket)}", days.LineShares[bucket], c.OralLinesShare(bucket), days.Tolerance, days.Source));
         rows.Add(new FidelityRow("prescribing: generic share, children under 15 minus national", generics.AgeOffsets[0], c.GenericShare(-1) - national,
             generics.Tolerance, "calibration.json prescribing.generics.age (unverified prior)"));
     }

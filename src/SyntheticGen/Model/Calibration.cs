@@ -66,6 +66,7 @@ public sealed class Calibration
     public required IReadOnlyDictionary<string, double> MeanPointsPerClaim { get; init; }
     public required Spending Spending { get; init; }
     public required GenericShares Generics { get; init; }
+    public required PrescriptionDays PrescriptionDays { get; init; }
     public required double[] AverageStayDays { get; init; }
     public required double OutsidePrescriptionRate { get; init; }
     public required double SamePrefectureShare { get; init; }
@@ -102,6 +103,7 @@ public sealed class Calibration
         var tolerances = root.GetProperty("fidelityTolerances");
         var generics = root.GetProperty("prescribing").GetProperty("generics");
         var genericAges = generics.GetProperty("age");
+        var days = root.GetProperty("prescribing").GetProperty("days");
         var genericFacilities = generics.GetProperty("facility").GetProperty("offsets");
         var spendingShares = Doubles(spending.GetProperty("shareByAgeGroup"));
         var spendingGroups = Ints(spending.GetProperty("ageGroups"));
@@ -110,6 +112,8 @@ public sealed class Calibration
             throw new InvalidDataException("calibration.json spending: give one share per age group, the groups starting at 0 and the shares summing to 1");
         if (genericAges.GetProperty("offsets").GetArrayLength() != genericAges.GetProperty("ageGroups").GetArrayLength())
             throw new InvalidDataException("calibration.json prescribing.generics.age: give one offset per age group");
+        if (days.GetProperty("lineShares").GetArrayLength() != days.GetProperty("upTo").GetArrayLength() + 1)
+            throw new InvalidDataException("calibration.json prescribing.days: give one line share per bucket, one more than the bounds in upTo");
         return new Calibration
         {
             PopulationMale = Doubles(population.GetProperty("male")),
@@ -160,6 +164,9 @@ public sealed class Calibration
                     [FacilityKind.DpcHospital] = genericFacilities.GetProperty("dpcHospital").GetDouble(),
                 },
                 generics.GetProperty("source").GetString()!, generics.GetProperty("prefecture").GetProperty("source").GetString()!),
+            PrescriptionDays = new PrescriptionDays(Ints(days.GetProperty("upTo")), Doubles(days.GetProperty("lineShares")), days.GetProperty("tolerance").GetDouble(),
+                Doubles(days.GetProperty("chronicMonths")), days.GetProperty("thirtyDayShare").GetDouble(),
+                Doubles(days.GetProperty("episodeDays").GetProperty("weights")), days.GetProperty("source").GetString()!),
             AverageStayDays = Doubles(utilisation.GetProperty("averageStayDays").GetProperty("values")),
             OutsidePrescriptionRate = utilisation.GetProperty("outsidePrescriptionRate").GetProperty("national").GetDouble(),
             SamePrefectureShare = utilisation.GetProperty("sameprefectureShare").GetDouble(),

@@ -41,7 +41,9 @@ public sealed class FirstAskerStandInTests(CheckupYearFixture fixture) : IClassF
     public void A_count_of_values_first_asked_by_a_grown_alias_does_not_say_how_many_rows_without_one_the_root_holds(string code, int seed)
     {
         var random = new Random(seed);
-        var alone = Targets.Alone(fixture).OrderBy(_ => random.Next()).Take(100).ToList();
+        string Secret((long P, long S, long A) target) =>
+            $$$$"""{"and": [{{{{Outpatients(target)}}}}, {"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "{{{{code}}}}"}}}]}""";
+        var alone = WithAndWithout(Targets.Alone(fixture).OrderBy(_ => random.Next()), 100, 8, t => Truth(Secret(t)) > 0);
         // Blocks of outpatients of 5 to 8 patients: each step of the chain is under 10, two of them 10 or more.
         var batch = fixture.Dataset.Execute("""{"from": "receipts", "where": {"col": "admission_date", "isNull": true}, "groupBy": ["prefecture", "sex", "age"], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
         var small = Enumerable.Range(0, batch.Length).Where(i => Analyst.Value(batch.Column(3), i) is >= 5 and <= 8)
@@ -50,7 +52,7 @@ public sealed class FirstAskerStandInTests(CheckupYearFixture fixture) : IClassF
         var (with, without, flaggedWith, flaggedWithout, proofs, skipped, reached) = (0, 0, 0, 0, 0, 0, 0);
         foreach (var target in alone)
         {
-            var secret = $$$$"""{"and": [{{{{Outpatients(target)}}}}, {"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "{{{{code}}}}"}}}]}""";
+            var secret = Secret(target);
             var differences = new List<double>();
             for (var b = 0; b < Bases; b++)
             {

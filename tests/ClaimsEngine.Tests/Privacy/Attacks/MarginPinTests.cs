@@ -32,7 +32,11 @@ public sealed class MarginPinTests(CheckupYearFixture fixture) : IClassFixture<C
         var (_, alone) = Targets.CheckupPadsAndPeople(fixture);
         var random = new Random(seed);
         alone = [.. alone.OrderBy(_ => random.Next())];
-        // The first 100 are targets and their four known companions; the rest the pool the unions' helpers come from.
+        // Twenty targets, at least six with the secret, each followed by four known companions; the rest the pool the
+        // unions' helpers come from.
+        var targets = WithAndWithout(alone, 100 / (Known + 1), 6, b => CheckupTruth(fixture, Block(b, secret)) > 0);
+        var others = alone.Except(targets).ToList();
+        alone = [.. targets.SelectMany((target, i) => others.Skip(i * Known).Take(Known).Prepend(target)), .. others.Skip(targets.Count * Known)];
         var pool = alone.Skip(100).ToList();
         var (with, without, flaggedWith, flaggedWithout, figures) = (0, 0, 0, 0, 0);
         for (var t = 0; t + Known + 1 <= 100; t += Known + 1)

@@ -30,7 +30,9 @@ public sealed class SharedDrawTests(CheckupYearFixture fixture) : IClassFixture<
     public void Two_counts_of_rows_of_one_fresh_cell_agree_whether_a_person_has_a_diagnosis_or_not(string code, int seed)
     {
         var random = new Random(seed);
-        var alone = Targets.Alone(fixture).OrderBy(_ => random.Next()).Take(150).ToList();
+        string Secret((long P, long S, long A) target) =>
+            $$$$"""{"and": [{{{{Block(target)}}}}, {"col": "admission_date", "isNull": true}, {"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "{{{{code}}}}"}}}]}""";
+        var alone = WithAndWithout(Targets.Alone(fixture).OrderBy(_ => random.Next()), 150, 8, t => Rows(Secret(t)) > 0);
         var ledger = fixture.NewLedger(seed);
         var (with, without, flaggedWith, flaggedWithout, hidden) = (0, 0, 0, 0, 0);
         foreach (var target in alone)
@@ -40,7 +42,7 @@ public sealed class SharedDrawTests(CheckupYearFixture fixture) : IClassFixture<
             var half = Enumerable.Range(1, 47).Where(p => p != target.P).OrderBy(_ => random.Next()).Take(23);
             var admitted = $$"""{"and": [{"col": "prefecture", "in": [{{string.Join(", ", half)}}]}, {"col": "admission_date", "isNull": false}]}""";
             // The target's outpatient claims with the diagnosis: rows without an admission date, there only if they have it.
-            var secret = $$$$"""{"and": [{{{{Block(target)}}}}, {"col": "admission_date", "isNull": true}, {"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "{{{{code}}}}"}}}]}""";
+            var secret = Secret(target);
             var json = $$"""{"from": "receipts", "where": {"or": [{{admitted}}, {{secret}}]}, "select": [{"count": "*", "as": "n"}, {"count": "admission_date", "as": "a"}]}""";
             var result = DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(json, fixture.Dataset.Schema),
                 new DisclosureRequest("mallory", ledger, json, DisclosurePolicy.Default, long.MaxValue));

@@ -80,6 +80,26 @@ internal static class Targets
     public static string Block((long P, long S, long A) block, string? secret = null) =>
         $$"""{"and": [{"col": "prefecture", "eq": {{block.P}}}, {"col": "sex", "eq": {{block.S}}}, {"col": "age", "eq": {{block.A}}}{{(secret is null ? "" : ", " + secret)}}]}""";
 
+    /// <summary>
+    /// <paramref name="count"/> targets of <paramref name="shuffled"/>, in its order, at least <paramref name="with"/> of
+    /// them with the secret (<paramref name="has"/>, the truth) where the list holds that many: an attack measured on a
+    /// handful of people with the secret says nothing, and a chance draw of the data should not decide whether there
+    /// are enough. The rest are the first without it, so both groups stay random draws of their own.
+    /// </summary>
+    public static List<T> WithAndWithout<T>(IEnumerable<T> shuffled, int count, int with, Func<T, bool> has)
+    {
+        var (withIt, withoutIt) = (new List<(int Order, T Target)>(), new List<(int Order, T Target)>());
+        var order = 0;
+        foreach (var target in shuffled)
+        {
+            var list = has(target) ? withIt : withoutIt;
+            list.Add((order++, target));
+            if (withIt.Count >= with && withIt.Count + withoutIt.Count >= count) break;
+        }
+        var taken = Math.Max(with, count - withoutIt.Count);
+        return [.. withIt.Take(taken).Concat(withoutIt.Take(count - Math.Min(taken, withIt.Count))).OrderBy(t => t.Order).Select(t => t.Target)];
+    }
+
     public static string Or(IEnumerable<string> terms) => $$"""{"or": [{{string.Join(", ", terms)}}]}""";
 
     /// <summary>People alone in their (prefecture, sex, age) block among checkups.</summary>
