@@ -46,7 +46,12 @@ public class CohortCommandTests
     {
         using var temp = new TempDirectory();
         Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("ds"), "--persons", "3000", "--months", "9", "--seed", "5").ExitCode);
-        var definition = Path.Combine(RepoPaths.DataSchemas, "examples", "new-users-of-diabetes-drugs.cohort.json");
+        // First admissions after three months seen: the period moves both the index months allowed and the look-back.
+        var definition = temp.Combine("admitted.cohort.json");
+        File.WriteAllText(definition, """
+            {"name": "first admission", "entry": {"table": "receipts", "where": {"col": "claim_kind", "in": [1, 3]}, "occurrence": "first"},
+             "priorObservationMonths": 3}
+            """);
         string[] common = ["cohort", "--data", temp.Combine("ds"), "--def", definition, "--json"];
 
         var (code, json, error) = CliRunner.Run([.. common, "--period", "2023-07..2023-12"]);

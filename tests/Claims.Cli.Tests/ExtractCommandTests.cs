@@ -10,7 +10,13 @@ public class ExtractCommandTests
     {
         using var temp = new TempDirectory();
         Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("ds"), "--persons", "2000", "--months", "9", "--seed", "5").ExitCode);
-        var definition = Path.Combine(RepoPaths.DataSchemas, "examples", "new-users-of-diabetes-drugs.cohort.json");
+        // Users rather than new users of diabetes drugs: 2,000 persons hold a handful of new users in a window, or none.
+        var definition = temp.Combine("users.cohort.json");
+        File.WriteAllText(definition, """
+            {"name": "users of diabetes drugs with type 2 diabetes",
+             "entry": {"table": "drugs", "where": {"col": "drug_class", "eq": 396}, "occurrence": "first"},
+             "inclusion": [{"name": "T2DM diagnosis in the prior year", "table": "diagnoses", "where": {"col": "icd10", "prefix": "E11"}, "windowMonths": [-12, 0], "minCount": 1}]}
+            """);
         var (_, cohortJson, _) = CliRunner.Run("cohort", "--data", temp.Combine("ds"), "--def", definition, "--json");
         var size = JsonDocument.Parse(cohortJson).RootElement.GetProperty("count").GetInt64();
         Assert.True(size > 0);
@@ -56,6 +62,12 @@ public class ExtractCommandTests
         Assert.Contains("unknown table 'claimz'", error);
         Assert.Contains("checkups", error);
         Assert.False(File.Exists(temp.Combine("k")));
+
+        // The population holds no patients: a cohort has none of it, and asking is an error, not an empty file.
+        (code, _, error) = CliRunner.RunWithInput(everyone, Args("receipts,population", temp.Combine("k"), temp.Combine("out")));
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("table 'population' holds no patients' rows, so a cohort has none of it to extract; query it instead", error);
+        Assert.False(Directory.Exists(temp.Combine("out")));
 
         (code, _, error) = CliRunner.RunWithInput(everyone, Args("receipts", temp.Combine("short.key"), temp.Combine("out")));
         Assert.Equal(ClaimsCli.BadInput, code);

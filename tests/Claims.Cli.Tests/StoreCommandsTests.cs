@@ -38,7 +38,7 @@ public class StoreCommandsTests
         new RandomDataset { Seed = 10, Months = 2, RowsPerPartition = 300 }.Write(temp.Combine("ds"));
         var (code, output, error) = CliRunner.Run("export", "--data", temp.Combine("ds"), "--out", temp.Combine("out"), "--format", "parquet");
         Assert.True(code == 0, error);
-        Assert.Contains("wrote 14 files", output);
+        Assert.Contains("wrote 16 files", output);
         Assert.True(File.Exists(temp.Combine("out", "receipts", "202305.parquet")));
         Assert.True(File.Exists(temp.Combine("out", "checkups", "202304.parquet")));
     }
