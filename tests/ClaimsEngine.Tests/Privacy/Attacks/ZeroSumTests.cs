@@ -32,7 +32,7 @@ public sealed class ZeroSumTests(CheckupYearFixture fixture) : IClassFixture<Che
     public void A_sum_of_zeros_is_noise_too_so_one_person_s_value_beside_them_does_not_show(string secret, int seed)
     {
         var random = new Random(seed);
-        var alone = CheckupAlone(fixture).OrderBy(_ => random.Next()).Take(150).ToList();
+        var alone = WithAndWithout(CheckupAlone(fixture).OrderBy(_ => random.Next()), 150, 8, t => Rows(Block(t, secret)) > 0);
         var ledger = fixture.NewLedger(seed);
         var (with, without, flaggedWith, flaggedWithout, hidden) = (0, 0, 0, 0, 0);
         foreach (var target in alone)
@@ -80,7 +80,7 @@ public sealed class ZeroSumTests(CheckupYearFixture fixture) : IClassFixture<Che
     public void The_scale_of_a_sum_s_noise_does_not_say_whether_a_larger_value_is_there(string secret, int seed)
     {
         var random = new Random(seed);
-        var alone = CheckupAlone(fixture).OrderBy(_ => random.Next()).Take(150).ToList();
+        var alone = WithAndWithout(CheckupAlone(fixture).OrderBy(_ => random.Next()), 150, 8, t => Rows(Block(t, secret)) > 0);
         var ledger = fixture.NewLedger(seed);
         var (with, without, flaggedWith, flaggedWithout, hidden) = (0, 0, 0, 0, 0);
         foreach (var target in alone)
