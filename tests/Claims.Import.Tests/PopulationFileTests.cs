@@ -14,6 +14,19 @@ public sealed class PopulationFileTests : IDisposable
 
     private string Population(params string[] lines) => _fixture.Write("population.csv", lines);
 
+    /// <summary>A spreadsheet's CSV: a byte-order mark, CRLF and spaces around the fields are read as the figures they hold.</summary>
+    [Fact]
+    public void A_bom_crlf_and_padded_fields_are_read()
+    {
+        var file = Path.Combine(Path.GetDirectoryName(_fixture.Out)!, "excel.csv");
+        File.WriteAllText(file, "\uFEFF" + Header + "\r\n202404, 13, 2, 80, 6, 1500\r\n", new System.Text.UTF8Encoding(false));
+        var report = _fixture.Import(_fixture.Write("GOOD.UKE", UkeText.Valid()), population: file);
+        Assert.Equal(1, report.Rows["population"]);
+        using var dataset = Dataset.Open(_fixture.Out);
+        var result = dataset.Execute("""{"from": "population", "select": [{"sum": "persons", "as": "persons"}]}""");
+        Assert.Equal(1500L, Convert.ToInt64(ArrowValues.Value(result.Column(0), 0)));
+    }
+
     [Fact]
     public void Published_figures_by_band_are_queried_by_age_band()
     {
@@ -38,6 +51,8 @@ public sealed class PopulationFileTests : IDisposable
         { [Header, "202404,13,1,75,6,-5"], "population.csv line 2: persons '-5' is not a whole number 0–2147483647" },
         { [Header, "202404,13,1,75,6"], "population.csv line 2: 5 fields where 'month,prefecture,sex,age,insurer_kind,persons' has 6" },
         { [Header, "202404,13,1,75,6,10", "202404,13,1,75,6,12"], "population.csv line 3: the cell 202404, prefecture 13, sex 1, age 75, insurer_kind 6 is given twice" },
+        { [Header, "202404,13,1,75,6,0", "202404,13,1,75,6,12"], "population.csv line 3: the cell 202404, prefecture 13, sex 1, age 75, insurer_kind 6 is given twice" },
+        { [Header, "202404,13,1,75,6,99999999999"], "population.csv line 2: persons '99999999999' is not a whole number 0–2147483647" },
         { [Header], "population.csv holds no persons: give at least one cell under the header 'month,prefecture,sex,age,insurer_kind,persons'" },
     };
 

@@ -31,7 +31,7 @@ public class CatalogApiTests(SandboxFactory factory) : IClassFixture<SandboxFact
     {
         var schema = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/api/schema");
         var tables = schema.GetProperty("tables").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
-        Assert.Equal(["receipts", "diagnoses", "procedures", "drugs", "devices", "dpc", "checkups"], tables.Keys);
+        Assert.Equal(["receipts", "diagnoses", "procedures", "drugs", "devices", "dpc", "checkups", "population"], tables.Keys);
         var id5 = tables["receipts"].GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "id5");
         Assert.Equal("hash", id5.GetProperty("type").GetString());
         Assert.True(id5.GetProperty("nullable").GetBoolean());

@@ -83,7 +83,7 @@ public class SqlApiTests(SqlFactory service)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal(before.ToString(), (await Rows("SELECT count(*) FROM receipts")).ToString());
-        Assert.Equal(7, (await Rows("SELECT count(*) FROM information_schema.tables")).EnumerateArray().Single().EnumerateArray().Single().GetInt32());
+        Assert.Equal(8, (await Rows("SELECT count(*) FROM information_schema.tables")).EnumerateArray().Single().EnumerateArray().Single().GetInt32());
         Assert.False(File.Exists(Outside("stolen.csv")) || File.Exists(Outside("other.duckdb")) || Directory.Exists(Outside("export")));
         // Settings are not served as SQL (they name paths): read this one on the service's instance directly.
         using var connection = new DuckDBConnection($"DataSource={service.DatabasePath};ACCESS_MODE=READ_ONLY");

@@ -27,6 +27,20 @@ public sealed class GeneratedDataset : IDisposable
     }
 
     public string Directory => _temp.Combine("dataset");
+
+    /// <summary>SQL for a YYYYMM column or literal as a month count (year × 12 + month − 1).</summary>
+    public static string MonthIndex(string column) => $"({column} // 100 * 12 + {column} % 100 - 1)";
+
+    /// <summary>
+    /// SQL for every month each person lived in the window (from the first month, newborns from birth, to the death
+    /// month, both included), from the truth, with the month (YYYYMM), their prefecture, sex and age in it.
+    /// </summary>
+    public static string Lived => $"""
+        SELECT (m // 12) * 100 + m % 12 + 1 AS month, prefecture, sex,
+               (m - (year(birth_date) * 12 + month(birth_date) - 1)) // 12 AS age
+        FROM truth_persons, range({MonthIndex("202304")}, {MonthIndex("202403")} + 1) AS months(m)
+        WHERE m >= {MonthIndex("first_month")} AND (death_month IS NULL OR m <= {MonthIndex("death_month")})
+        """;
     public GenerateSummary Summary { get; }
     public DuckDBConnection Duck { get; }
 

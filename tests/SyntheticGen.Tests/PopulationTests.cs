@@ -7,26 +7,11 @@ namespace Claims.SyntheticGen.Tests;
 [Collection(GeneratedDatasetCollection.Name)]
 public class PopulationTests(GeneratedDataset data)
 {
-    private const string Month = "({0} // 100 * 12 + {0} % 100 - 1)";
-
-    private static string M(string column) => string.Format(Month, column);
-
-    /// <summary>
-    /// Each person's months in the window (first month or birth to the death month, both included), with the
-    /// person's prefecture, sex and age in the month, from the truth: the table must hold exactly these counts.
-    /// </summary>
-    private string Lived => $"""
-        SELECT (m // 12) * 100 + m % 12 + 1 AS month, prefecture, sex,
-               (m - (year(birth_date) * 12 + month(birth_date) - 1)) // 12 AS age
-        FROM truth_persons, range({M("202304")}, {M("202403")} + 1) AS months(m)
-        WHERE m >= {M("first_month")} AND (death_month IS NULL OR m <= {M("death_month")})
-        """;
-
     [Fact]
     public void Persons_by_month_prefecture_sex_and_age_are_the_persons_alive_then()
     {
         var differing = data.Scalar($"""
-            WITH truth AS (SELECT month, prefecture, sex, age, count(*) AS persons FROM ({Lived}) GROUP BY ALL),
+            WITH truth AS (SELECT month, prefecture, sex, age, count(*) AS persons FROM ({GeneratedDataset.Lived}) GROUP BY ALL),
                  tabled AS (SELECT month, prefecture, sex, age, sum(persons) AS persons FROM population GROUP BY ALL)
             SELECT count(*) FROM truth FULL JOIN tabled USING (month, prefecture, sex, age)
             WHERE truth.persons IS DISTINCT FROM tabled.persons
@@ -63,6 +48,6 @@ public class PopulationTests(GeneratedDataset data)
         long Value(int column, int row) => Convert.ToInt64(ArrowValues.Value(result.Column(column), row));
         var tokyoOld = Enumerable.Range(0, result.Length).Where(r => Value(0, r) == 13 && Value(1, r) == 80).Sum(r => Value(2, r));
         Assert.True(tokyoOld > 0);
-        Assert.Equal(data.Scalar($"SELECT count(*) FROM ({Lived}) WHERE month = 202310 AND prefecture = 13 AND age BETWEEN 80 AND 84"), tokyoOld);
+        Assert.Equal(data.Scalar($"SELECT count(*) FROM ({GeneratedDataset.Lived}) WHERE month = 202310 AND prefecture = 13 AND age BETWEEN 80 AND 84"), tokyoOld);
     }
 }

@@ -20,6 +20,7 @@ public static class PopulationFile
     {
         if (!File.Exists(path)) throw new ClaimsException($"population file '{path}' does not exist");
         var cells = new Dictionary<PopulationCell, int>();
+        var seen = new HashSet<PopulationCell>();
         var name = Path.GetFileName(path);
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
         var header = reader.ReadLine();
@@ -46,7 +47,7 @@ public static class PopulationFile
             var cell = new PopulationCell(month, (sbyte)Field(1, "prefecture", 1, 47, prefectures.Contains), (sbyte)Field(2, "sex", 1, 2, sexes.Contains),
                 (short)Field(3, "age", 0, 120), (sbyte)Field(4, "insurer_kind", 1, 99, kinds.Contains));
             var persons = Field(5, "persons", 0, int.MaxValue);
-            if (cells.ContainsKey(cell)) throw new ClaimsException($"{name} line {number}: the cell {month}, prefecture {cell.Prefecture}, sex {cell.Sex}, age {cell.Age}, insurer_kind {cell.InsurerKind} is given twice");
+            if (!seen.Add(cell)) throw new ClaimsException($"{name} line {number}: the cell {month}, prefecture {cell.Prefecture}, sex {cell.Sex}, age {cell.Age}, insurer_kind {cell.InsurerKind} is given twice");
             if (persons > 0) cells[cell] = persons;
         }
         if (cells.Count == 0) throw new ClaimsException($"{name} holds no persons: give at least one cell under the header '{Header}'");

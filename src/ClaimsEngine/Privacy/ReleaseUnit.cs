@@ -12,7 +12,7 @@ internal sealed record ReleaseUnit(ColumnSchema Column, string Plural, bool Pati
 {
     public static ReleaseUnit Of(Dataset dataset, TableSchema table)
     {
-        if (EventScan.IsLinked(dataset) && table.TryGetColumn("patient_id", out var patients)) return new ReleaseUnit(patients, "patients", true);
+        if (EventScan.IsLinked(dataset)) return new ReleaseUnit(table.Column("patient_id"), "patients", true);
         var id = table.Columns.FirstOrDefault(c => c.Name is "receipt_id" or "checkup_id")
             ?? throw new DisclosureException($"table '{table.Name}' has neither patients nor claims to count, so nothing of it can be released from restricted data");
         return new ReleaseUnit(id, id.Name == "checkup_id" ? "checkups" : "claims", false);

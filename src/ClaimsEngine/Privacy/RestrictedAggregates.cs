@@ -19,7 +19,6 @@ internal static class RestrictedAggregates
 
     public static void Check(QueryModel query)
     {
-        // Nothing of a table without patients, claims or checkups (the population) has a unit a threshold could count.
         if (!query.From.Columns.Any(c => s_countable.Contains(c.Name)))
             throw new QueryException("from", $"'{query.From.Name}' counts no patients, claims or checkups, so nothing of it is released from restricted data; its figures are published: read them from a public dataset or their file");
         if (query.GroupBy.FirstOrDefault(k => k.Column.Identifying || k.Column.Type == LogicalType.Hash) is { } key)

@@ -19,7 +19,6 @@ internal static class ShardRule
     /// <summary>Each row's shard in <paramref name="partition"/>.</summary>
     public static int[] Of(DatasetPartition partition, int shards)
     {
-        // Rows of no patient and no claim (the population table) stay whole on the first shard: sums over shards are the dataset's.
         if (!partition.Table.TryGetColumn("patient_id", out _)) return new int[partition.RowCount];
         var patients = partition.Column("patient_id");
         var own = partition.Column(partition.Table.Columns.Any(c => c.Name == "receipt_id") ? "receipt_id" : "checkup_id").Values<long>();

@@ -27,8 +27,9 @@ public sealed class Dataset : IDisposable
         Schema = schema;
         Tables = tables;
         _tables = tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        // Fixed once opened, and read on every request a project's period scopes: computed here, not per call.
-        var keys = tables.SelectMany(t => t.Partitions).Select(p => p.Key).ToArray();
+        // Fixed once opened, and read on every request a project's period scopes: computed here, not per call. Over
+        // the tables of patients only: a population file may cover months the claims do not, which a period must not reach.
+        var keys = tables.Where(t => t.Schema.TryGetColumn("patient_id", out _)).SelectMany(t => t.Partitions).Select(p => p.Key).ToArray();
         Months = keys.Length == 0 ? null : new MonthRange(keys.Min(), keys.Max());
         _periods = owner ? new() : null;
     }

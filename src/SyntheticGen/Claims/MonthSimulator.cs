@@ -160,6 +160,7 @@ public sealed class MonthSimulator
             var (every, days, phase) = treated ? Rhythm(person, c, condition) : (12, 0, person.Phase[c]);
             // The untreated diagnosed are seen once a year; the treated when their prescription runs out.
             var due = (month + phase) % every == 0;
+            var visit = (month + phase) / every;
             if (!due || person.Stay is not null) continue;
             var facility = condition.Setting switch
             {
@@ -180,7 +181,9 @@ public sealed class MonthSimulator
             claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(MonthMath.FirstDay(person.Diagnosed[c])), 1);
             foreach (var test in condition.Tests)
             {
-                if ((month + person.Phase[c]) % Math.Max(1, test.EveryMonths) == 0 && rng.Chance(test.Probability))
+                // Every so many visits that the test comes about as often as its months say, whatever the rhythm.
+                var visitsPerTest = Math.Max(1, (int)Math.Ceiling(test.EveryMonths / (double)every));
+                if (visit % visitsPerTest == 0 && rng.Chance(test.Probability))
                     claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, 1, day);
             }
             if (!treated) continue;
@@ -198,7 +201,8 @@ public sealed class MonthSimulator
     /// person's prescription covers one, two or three months (calibration.json prescribing.days; never less than the
     /// condition's own rhythm, so cataract stays three-monthly), monthly ones for 28 or 30 days, longer ones for four
     /// weeks or thirty days a month; dialysis keeps its unit's rhythm. Drawn from a hash of the person and condition,
-    /// so the person's own stream is untouched and the rhythm stays the same month after month.
+    /// so the person's own stream is untouched and the rhythm stays the same month after month; in phase with the
+    /// month of diagnosis, so a new patient is seen (and first prescribed) when diagnosed.
     /// </summary>
     private (int Every, int Days, int Phase) Rhythm(Person person, int condition, ClinicalDefinition definition)
     {
@@ -206,9 +210,10 @@ public sealed class MonthSimulator
         if (definition.Setting == "dialysis") return (own, Math.Min(90, own * 28), person.Phase[condition]);
         var key = Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 8) ^ (ulong)condition ^ 0x5052455343UL));
         var rules = _model.Calibration.PrescriptionDays;
-        var months = Math.Max(own, rules.Months((key >> 11) * (1.0 / (1UL << 53))));
-        var thirty = (Rng.Mix(key) >> 11) * (1.0 / (1UL << 53)) < rules.ThirtyDayShare;
-        return (months, Math.Min(90, months * (thirty ? 30 : 28)), (int)(Rng.Mix(key ^ 1) % (ulong)months));
+        var months = Math.Max(own, rules.Months(Rng.Unit(key)));
+        var thirty = Rng.Unit(Rng.Mix(key)) < rules.ThirtyDayShare;
+        var phase = (int)((months - (long)person.Diagnosed[condition] % months) % months);
+        return (months, Math.Min(90, months * (thirty ? 30 : 28)), phase);
     }
 
     /// <summary>A prescription: to a pharmacy where the facility prescribes outside, else dispensed on the facility's own claim.</summary>
@@ -257,7 +262,7 @@ public sealed class MonthSimulator
         if (drug.Generics.Count == 0) return drug;
         var key = Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 32) ^ drug.Key));
         var share = _model.Calibration.Generics.Share(FacilityDirectory.PrefectureOf(dispenser), person.AgeAt(month), FacilityDirectory.KindOf(prescriber));
-        var products = (key >> 11) * (1.0 / (1UL << 53)) < share ? drug.Generics : drug.Brands;
+        var products = Rng.Unit(key) < share ? drug.Generics : drug.Brands;
         return products[(int)(Rng.Mix(key) % (ulong)products.Count)];
     }
 

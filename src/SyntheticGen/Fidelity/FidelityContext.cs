@@ -14,6 +14,7 @@ internal sealed class FidelityContext
     {
         Model = model;
         Truth = truth;
+        _linesByDays = new long[model.Calibration.PrescriptionDays.LineShares.Length];
         var parameters = dataset.Manifest.Provenance.Parameters;
         if (!parameters.TryGetValue("from", out var from) || !parameters.TryGetValue("months", out var months))
             throw new Engine.ClaimsException("the dataset's provenance lacks the generator's from/months: fidelity needs a dataset made by claims generate");
@@ -53,7 +54,7 @@ internal sealed class FidelityContext
     public double MedGlucoseWithDrugs { get; private set; }
     public double Hba1cGap { get; private set; }
 
-    private readonly Dictionary<long, (int Month, int Total, long Lines, sbyte Prefecture, short Age)> _receipts = [];
+    private readonly Dictionary<long, (int Month, int Total, long Lines, sbyte Prefecture, short Age, sbyte Kind)> _receipts = [];
     private IReadOnlySet<string> _glucoseCodes = new HashSet<string>();
     private readonly HashSet<int> _class396Persons = [];
     private readonly HashSet<int> _glucoseDrugPersons = [];
@@ -89,16 +90,16 @@ internal sealed class FidelityContext
     private readonly double[] _outpatientByAge = new double[121];
     private readonly double[,] _pointsByAgeAndKind = new double[121, 7];
 
-    private readonly long[] _linesByDays = new long[16];
+    private readonly long[] _linesByDays;
 
     /// <summary>The share of oral drug lines prescribed for the days of <paramref name="bucket"/> (calibration.json prescribing.days).</summary>
     public double OralLinesShare(int bucket) => _linesByDays[bucket] / (double)Math.Max(1, _linesByDays.Sum());
 
-    // Generic units and units of products with a choice: [0] all, [1 + prefecture], [^1] children under 15.
+    // Generic units and units of products with a choice: [0] all, [1 + prefecture], [^1] children (the first generics age group).
     private readonly double[] _genericUnits = new double[50];
     private readonly double[] _choiceUnits = new double[50];
 
-    /// <summary>The generic share by quantity of all dispensing, of one prefecture's facilities, or (-1) of children under 15.</summary>
+    /// <summary>The generic share by quantity of all dispensing, of one prefecture's facilities, or (-1) of children (the first generics age group).</summary>
     public double GenericShare(int prefecture = 0)
     {
         var slot = prefecture switch { 0 => 0, -1 => _choiceUnits.Length - 1, _ => 1 + prefecture };
@@ -168,7 +169,7 @@ internal sealed class FidelityContext
                 if (id5.IsNull(r)) id5Missing++;
                 if (facilities[r] >= FacilityDirectory.SyntheticBase) synthetic++;
                 if (Truth.ReceiptPerson.ContainsKey(ids[r])) withTruth++;
-                _receipts[ids[r]] = (partition.Key, totals[r], 0, prefectures.IsNull(r) ? (sbyte)0 : prefectureValues[r], ages[r]);
+                _receipts[ids[r]] = (partition.Key, totals[r], 0, prefectures.IsNull(r) ? (sbyte)0 : prefectureValues[r], ages[r], kinds[r]);
             }
         }
         var mean = outpatientPoints.Count > 0 ? outpatientPoints.Average() : 0;
@@ -225,14 +226,16 @@ internal sealed class FidelityContext
                 var quantities = partition.Column("quantity").Values<float>();
                 var shikibetsu = partition.Column("shinryo_shikibetsu").Values<sbyte>();
                 var daysRules = Model.Calibration.PrescriptionDays;
+                var childUpTo = Model.Calibration.Generics.AgeGroups.Skip(1).FirstOrDefault(15);
                 // Per dictionary id: 2 a generic with a brand, 1 a brand with a generic, 0 no choice.
                 var choice = Enumerable.Range(0, drugCodes.Dictionary.Count)
                     .Select(id => Model.Masters.GenericChoices.TryGetValue(drugCodes.Dictionary[id], out var generic) ? generic ? 2 : 1 : 0).ToArray();
                 for (var r = 0; r < partition.RowCount; r++)
                 {
-                    // An oral drug's times are its days (内服, 診療識別 21).
-                    if (shikibetsu[r] == 21) _linesByDays[daysRules.BucketOf(times[r])]++;
-                    if (choice[drugIds[r]] != 0 && _receipts.TryGetValue(ids[r], out var dispensed))
+                    if (!_receipts.TryGetValue(ids[r], out var dispensed)) continue;
+                    // An oral drug's times are its days (内服, 診療識別 21) where it was prescribed, not given on a ward.
+                    if (shikibetsu[r] == 21 && dispensed.Kind is 2 or 4) _linesByDays[daysRules.BucketOf(times[r])]++;
+                    if (choice[drugIds[r]] != 0)
                     {
                         // Quantity as the price list counts it: units a day × days.
                         var units = quantities[r] * (double)times[r];
@@ -241,7 +244,7 @@ internal sealed class FidelityContext
                         _choiceUnits[0] += units;
                         _genericUnits[1 + dispensed.Prefecture] += generic;
                         _choiceUnits[1 + dispensed.Prefecture] += units;
-                        if (dispensed.Age < 15)
+                        if (dispensed.Age < childUpTo)
                         {
                             _genericUnits[^1] += generic;
                             _choiceUnits[^1] += units;

@@ -140,7 +140,7 @@ public static class FidelityReport
         for (var g = 0; g < spending.AgeGroups.Length; g++)
         {
             var from = spending.AgeGroups[g];
-            var to = g + 1 < spending.AgeGroups.Length ? spending.AgeGroups[g + 1] - 1 : 120;
+            var to = AgeBands.LastAge(spending.AgeGroups, g);
             rows.Add(Relative(c, $"spending: share of points, ages {spending.Label(g)}", spending.Shares[g], c.Points(from, to) / all, spending.Source));
             var populationShare = Enumerable.Range(0, AgeBands.Count).Where(b => b * 5 >= from && b * 5 <= to).Sum(b => population[b]) / population.Sum();
             rows.Add(Relative(c, $"spending: points per person-year, ages {spending.Label(g)}", perCapitaAll * spending.Shares[g] / populationShare,

@@ -7,6 +7,17 @@ public static class AgeBands
 
     public static int Of(int age) => Math.Clamp(age / 5, 0, Count - 1);
 
+    /// <summary>The group of <paramref name="age"/> among published groups given by their lower bounds (the first 0).</summary>
+    public static int GroupOf(int[] lowerBounds, int age)
+    {
+        var group = 0;
+        while (group + 1 < lowerBounds.Length && lowerBounds[group + 1] <= age) group++;
+        return group;
+    }
+
+    /// <summary>The last age of group <paramref name="group"/> (120 for the open last group).</summary>
+    public static int LastAge(int[] lowerBounds, int group) => group + 1 < lowerBounds.Length ? lowerBounds[group + 1] - 1 : 120;
+
     /// <summary>The smallest age (0–110, in years) at which a non-decreasing curve reaches <paramref name="level"/>, or null if it never does.</summary>
     public static double? FirstAgeReaching(IReadOnlyList<double> curve, double level)
     {

@@ -20,12 +20,7 @@ public sealed record Prevalence(double[] Male, double[] Female, double Diagnosed
 public sealed record Spending(int[] AgeGroups, double[] Shares, IReadOnlyDictionary<string, double> PerCapitaYen,
     IReadOnlyDictionary<string, double> KindRatios, string Source, string KindSource)
 {
-    public int GroupOf(int age)
-    {
-        var group = 0;
-        while (group + 1 < AgeGroups.Length && AgeGroups[group + 1] <= age) group++;
-        return group;
-    }
+    public int GroupOf(int age) => AgeBands.GroupOf(AgeGroups, age);
 
     /// <summary>"0–14", "15–44", …, "75+".</summary>
     public string Label(int group) => group + 1 < AgeGroups.Length ? $"{AgeGroups[group]}–{AgeGroups[group + 1] - 1}" : $"{AgeGroups[group]}+";

@@ -19,6 +19,9 @@ public sealed record DrugOption(string Code, string Yj, short DrugClass, double 
     public IReadOnlyList<DrugOption> Brands { get; init; } = [];
     public IReadOnlyList<DrugOption> Generics { get; init; } = [];
 
+    /// <summary>The codes a pharmacy may dispense for this drug: its own, and its brands' and generics' where there is a choice.</summary>
+    public IEnumerable<string> Dispensable => Brands.Concat(Generics).Select(d => d.Code).Prepend(Code).Distinct();
+
     // Not string.GetHashCode: that is seeded per process, and the dispensed product must be the same on every run.
     private static ulong Fnv1a(ReadOnlySpan<char> text)
     {

@@ -12,9 +12,7 @@ public sealed record GenericShares(double National, double Tolerance, IReadOnlyD
 {
     public double Share(int prefecture, int age, FacilityKind prescriber)
     {
-        var group = 0;
-        while (group + 1 < AgeGroups.Length && AgeGroups[group + 1] <= age) group++;
-        var share = National + Prefectures.GetValueOrDefault(prefecture) + AgeOffsets[group] + Prescribers.GetValueOrDefault(prescriber);
+        var share = National + Prefectures.GetValueOrDefault(prefecture) + AgeOffsets[AgeBands.GroupOf(AgeGroups, age)] + Prescribers.GetValueOrDefault(prescriber);
         return Math.Clamp(share, 0.01, 0.99);
     }
 }

@@ -52,7 +52,10 @@ public struct Rng
     }
 
     /// <summary>Uniform in [0, 1).</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => Unit(NextUInt64());
+
+    /// <summary>A uniform double in [0, 1) from the top 53 bits of <paramref name="bits"/>: a draw from a hash rather than a stream.</summary>
+    public static double Unit(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>Uniform in [0, n).</summary>
     public int Next(int n) => (int)(((NextUInt64() >> 32) * (ulong)(uint)n) >> 32);
