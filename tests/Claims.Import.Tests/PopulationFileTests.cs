@@ -35,6 +35,10 @@ public sealed class PopulationFileTests : IDisposable
 
         Assert.Equal(3, report.Rows["population"]);
         using var dataset = Dataset.Open(_fixture.Out);
+        // The figures' month is not one of the claims': the dataset's months, which periods are checked against, stay the claims'.
+        var claims = dataset.Table("receipts").Partitions.Select(p => p.Key).ToArray();
+        Assert.DoesNotContain(202404, claims);
+        Assert.Equal(new MonthRange(claims.Min(), claims.Max()), dataset.Months);
         var result = dataset.Execute("""{"from": "population", "groupBy": ["prefecture", "age_band"], "select": [{"sum": "persons", "as": "persons"}], "orderBy": [{"col": "prefecture"}]}""");
         Assert.Equal(2, result.Length);
         Assert.Equal(812345L + 1034567, Convert.ToInt64(ArrowValues.Value(result.Column(2), 0)));
