@@ -60,7 +60,7 @@ public class DatasetsApiTests(SandboxFactory factory) : IClassFixture<SandboxFac
     {
         var explorer = await factory.As(Roles.Explorer);
         var schema = await explorer.GetFromJsonAsync<JsonElement>("/api/datasets/synthetic/schema");
-        Assert.Equal(7, schema.GetProperty("schema").GetProperty("tables").GetArrayLength());
+        Assert.Equal(8, schema.GetProperty("schema").GetProperty("tables").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, schema.GetProperty("search").ValueKind);
 
         var byName = (await explorer.GetFromJsonAsync<JsonElement>("/api/datasets/synthetic/schema?search=糖尿病")).GetProperty("search");
