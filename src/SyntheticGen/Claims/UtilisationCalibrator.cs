@@ -9,9 +9,10 @@ namespace Claims.SyntheticGen.Claims;
 /// Sets the <see cref="PilotCalibration"/> by simulation, since clustering conditions and merging visits make the
 /// totals hard to derive in closed form. A pilot of a few thousand persons over a year measures, by age band,
 /// the outpatient, inpatient and dental receipts the modelled care produces; the top-up rates fill the gap to
-/// the national volumes (three rounds, since new visits partly merge into receipts that exist). Two more rounds
-/// set the care intensity that brings mean points per claim to the national figures. Single-threaded and
-/// seeded, so the result is the same for every thread count.
+/// the national volumes (three rounds, since new visits partly merge into receipts that exist). Four more rounds
+/// set the care intensity that brings mean points per claim to the national figures and the care by age group that
+/// shares points among ages as the nation does. Seeded, and tallied chunk by chunk, so the result is the same for
+/// every thread count.
 /// </summary>
 public static class UtilisationCalibrator
 {
@@ -21,16 +22,16 @@ public static class UtilisationCalibrator
     private const double CareStep = 1.5;
 
     public static PilotCalibration Calibrate(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, ulong seed,
-        int firstMonth, int pilotPersons)
+        int firstMonth, int pilotPersons, int threads)
     {
         var calibration = model.Calibration;
         var spending = calibration.Spending;
         var rates = new PilotCalibration(spending.AgeGroups.Length);
         Array.Copy(calibration.DentalClaimsByAge, rates.Dental, rates.Dental.Length);
-        SetMortalityNormaliser(model, factory, facilities, rates, seed, firstMonth);
+        SetMortalityNormaliser(model, factory, facilities, rates, seed, firstMonth, threads);
         for (var round = 0; round < 3; round++)
         {
-            var measured = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons);
+            var measured = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons, threads);
             for (var b = 0; b < AgeBands.Count; b++)
             {
                 rates.Minor[b] = Math.Max(0, rates.Minor[b] + (calibration.OutpatientClaimsByAge[b] - measured.Outpatient[b]) * 1.25);
@@ -47,11 +48,11 @@ public static class UtilisationCalibrator
         // through (0, baseline) and (rate, measured) to the target, the care by age group along with it; four
         // times, each from closer by, the last for the rates alone. The line's fixed point is the target even where
         // care by age moves the baseline.
-        var baseline = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons);
+        var baseline = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons, threads);
         (rates.ExtraLabs, rates.InpatientItemsPerDay, rates.CoPrescriptions, rates.DentalItems) = (2, 1, 1, 1);
         for (var round = 0; round < 4; round++)
         {
-            var measured = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons);
+            var measured = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons, threads);
             rates.ExtraLabs = Scale(rates.ExtraLabs, points["medicalOutpatient"], baseline.Points[2], measured.Points[2]);
             rates.InpatientItemsPerDay = Scale(rates.InpatientItemsPerDay, inpatientTarget, baseline.Points[1], measured.Points[1]);
             rates.CoPrescriptions = Scale(rates.CoPrescriptions, points["pharmacy"], baseline.Points[4], measured.Points[4]);
@@ -69,24 +70,38 @@ public static class UtilisationCalibrator
     private static double Scale(double probe, double target, double without, double with) =>
         with > without ? Math.Clamp(probe * (target - without) / (with - without), 0, 50) : probe;
 
-    /// <summary>Mean mortality multiplier by band and sex over a sample of persons drawn as the generation draws them.</summary>
+    /// <summary>
+    /// Mean mortality multiplier by band and sex over a sample of persons drawn as the generation draws them: in
+    /// fixed blocks summed in block order, so the sums, and the normaliser, are the same for any thread count.
+    /// </summary>
     private static void SetMortalityNormaliser(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, PilotCalibration rates,
-        ulong seed, int firstMonth)
+        ulong seed, int firstMonth, int threads)
     {
-        const int sample = 40_000;
-        var simulator = new MonthSimulator(model, factory, facilities, rates, seed);
-        var sum = new double[rates.MortalityNormaliser.Length];
-        var count = new double[rates.MortalityNormaliser.Length];
-        for (var i = 0; i < sample; i++)
-        {
-            // Indexes from the top of the range: never those of a generated person, so the sample is independent.
-            var person = factory.Create(int.MaxValue - i, int.MaxValue);
-            var slot = AgeBands.Of(person.AgeAt(firstMonth)) * 2 + person.Sex - 1;
-            sum[slot] += simulator.MortalityMultiplier(person, firstMonth);
-            count[slot]++;
-        }
-        for (var slot = 0; slot < sum.Length; slot++)
-            rates.MortalityNormaliser[slot] = count[slot] >= 20 ? sum[slot] / count[slot] : rates.MortalityNormaliser[Math.Max(0, slot - 2)];
+        const int sample = 40_000, block = 4096;
+        var slots = rates.MortalityNormaliser.Length;
+        var blocks = new (double[] Sum, double[] Count)[(sample + block - 1) / block];
+        Parallel.For(0, blocks.Length, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => new MonthSimulator(model, factory, facilities, rates, seed),
+            (b, _, simulator) =>
+            {
+                var (sum, count) = (new double[slots], new double[slots]);
+                for (var i = b * block; i < Math.Min(sample, (b + 1) * block); i++)
+                {
+                    // Indexes from the top of the range: never those of a generated person, so the sample is independent.
+                    var person = factory.Create(int.MaxValue - i, int.MaxValue);
+                    var slot = AgeBands.Of(person.AgeAt(firstMonth)) * 2 + person.Sex - 1;
+                    sum[slot] += simulator.MortalityMultiplier(person, firstMonth);
+                    count[slot]++;
+                }
+                blocks[b] = (sum, count);
+                return simulator;
+            },
+            _ => { });
+        var (sums, counts) = (new double[slots], new double[slots]);
+        foreach (var (sum, count) in blocks)
+            for (var slot = 0; slot < slots; slot++) (sums[slot], counts[slot]) = (sums[slot] + sum[slot], counts[slot] + count[slot]);
+        for (var slot = 0; slot < slots; slot++)
+            rates.MortalityNormaliser[slot] = counts[slot] >= 20 ? sums[slot] / counts[slot] : rates.MortalityNormaliser[Math.Max(0, slot - 2)];
     }
 
     /// <summary>
@@ -96,28 +111,51 @@ public static class UtilisationCalibrator
     private sealed record Volumes(double[] Outpatient, double[] Inpatient, double[] Dental, double[] Points, double[] Groups);
 
     private static Volumes Measure(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, PilotCalibration rates,
-        ulong seed, int firstMonth, int persons)
+        ulong seed, int firstMonth, int persons, int threads)
     {
-        var pool = new BatchPool(4096);
-        var generator = new ChunkGenerator(model, factory, facilities, rates, seed, firstMonth, Months, persons, pool);
-        var outpatient = new double[AgeBands.Count];
-        var inpatient = new double[AgeBands.Count];
-        var dental = new double[AgeBands.Count];
-        var personMonths = new double[AgeBands.Count];
-        var points = new double[7];
-        var claims = new double[7];
-        var spending = model.Calibration.Spending;
-        var groups = new double[spending.AgeGroups.Length];
         const int chunk = 1024;
-        for (var start = 0; start < persons; start += chunk)
+        var pool = new BatchPool(4096);
+        var spending = model.Calibration.Spending;
+        var tallies = new Tally[(persons + chunk - 1) / chunk];
+        // Chunks on every core asked for, each tallied apart and added up in chunk order: integer counts and points
+        // add up exactly in doubles, so the rates are the same for any thread count.
+        Parallel.For(0, tallies.Length, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => new ChunkGenerator(model, factory, facilities, rates, seed, firstMonth, Months, persons, pool),
+            (c, _, generator) =>
+            {
+                var start = c * chunk;
+                var output = generator.Generate(start, Math.Min(chunk, persons - start));
+                tallies[c] = Tally.Of(output, spending, firstMonth);
+                foreach (var (_, sink) in output.Sinks())
+                    foreach (var batch in sink.Batches) pool.Return(batch);
+                return generator;
+            },
+            _ => { });
+        var total = new Tally(spending.AgeGroups.Length);
+        foreach (var tally in tallies) total.Add(tally);
+        return total.Volumes();
+    }
+
+    /// <summary>What a chunk of the pilot produced: receipts by age band and kind, points by kind and spending group, person-months by band.</summary>
+    private sealed class Tally(int groups)
+    {
+        private readonly double[] _outpatient = new double[AgeBands.Count];
+        private readonly double[] _inpatient = new double[AgeBands.Count];
+        private readonly double[] _dental = new double[AgeBands.Count];
+        private readonly double[] _personMonths = new double[AgeBands.Count];
+        private readonly double[] _points = new double[7];
+        private readonly double[] _claims = new double[7];
+        private readonly double[] _groups = new double[groups];
+
+        public static Tally Of(ChunkOutput output, Spending spending, int firstMonth)
         {
-            var output = generator.Generate(start, Math.Min(chunk, persons - start));
+            var tally = new Tally(spending.AgeGroups.Length);
             foreach (var person in output.Truth.Persons)
             {
                 var first = MonthMath.FromYyyymm(person.FirstMonth);
                 var death = person.DeathMonth is { } d ? MonthMath.FromYyyymm(d) : int.MaxValue;
                 for (var month = Math.Max(first, firstMonth); month < firstMonth + Months && month <= death; month++)
-                    personMonths[AgeBands.Of((month - MonthMath.Of(person.Birth)) / 12)]++;
+                    tally._personMonths[AgeBands.Of((month - MonthMath.Of(person.Birth)) / 12)]++;
             }
             foreach (var sink in output.Receipts)
             {
@@ -130,31 +168,38 @@ public static class UtilisationCalibrator
                     {
                         var band = AgeBands.Of(ages[r]);
                         var kind = kinds[r] == 3 ? 1 : kinds[r] == 5 ? 6 : kinds[r];
-                        points[kind] += totals[r];
-                        groups[spending.GroupOf(ages[r])] += totals[r];
-                        claims[kind]++;
+                        tally._points[kind] += totals[r];
+                        tally._groups[spending.GroupOf(ages[r])] += totals[r];
+                        tally._claims[kind]++;
                         switch (kind)
                         {
-                            case 2: outpatient[band]++; break;
-                            case 1: inpatient[band]++; break;
-                            case 6: dental[band]++; break;
+                            case 2: tally._outpatient[band]++; break;
+                            case 1: tally._inpatient[band]++; break;
+                            case 6: tally._dental[band]++; break;
                         }
                     }
                 }
             }
-            foreach (var (_, sink) in output.Sinks())
-                foreach (var batch in sink.Batches) pool.Return(batch);
+            return tally;
         }
-        for (var b = 0; b < AgeBands.Count; b++)
+
+        public void Add(Tally other)
         {
-            var years = Math.Max(1, personMonths[b]) / 12;
-            outpatient[b] /= years;
-            inpatient[b] /= years;
-            dental[b] /= years;
+            foreach (var (mine, theirs) in new[] { (_outpatient, other._outpatient), (_inpatient, other._inpatient), (_dental, other._dental),
+                         (_personMonths, other._personMonths), (_points, other._points), (_claims, other._claims), (_groups, other._groups) })
+                for (var i = 0; i < mine.Length; i++) mine[i] += theirs[i];
         }
-        var all = Math.Max(1, groups.Sum());
-        for (var g = 0; g < groups.Length; g++) groups[g] /= all;
-        for (var k = 0; k < points.Length; k++) points[k] /= Math.Max(1, claims[k]);
-        return new Volumes(outpatient, inpatient, dental, points, groups);
+
+        public Volumes Volumes()
+        {
+            var (outpatient, inpatient, dental) = (new double[AgeBands.Count], new double[AgeBands.Count], new double[AgeBands.Count]);
+            for (var b = 0; b < AgeBands.Count; b++)
+            {
+                var years = Math.Max(1, _personMonths[b]) / 12;
+                (outpatient[b], inpatient[b], dental[b]) = (_outpatient[b] / years, _inpatient[b] / years, _dental[b] / years);
+            }
+            var all = Math.Max(1, _groups.Sum());
+            return new Volumes(outpatient, inpatient, dental, _points.Select((p, k) => p / Math.Max(1, _claims[k])).ToArray(), _groups.Select(g => g / all).ToArray());
+        }
     }
 }
