@@ -26,7 +26,8 @@ public sealed class EmptyCellProbeTests(CheckupYearFixture fixture) : IClassFixt
     {
         var random = new Random(seed);
         var pads = Targets.Pads(fixture).OrderBy(_ => random.Next()).ToList();
-        var alone = Targets.Alone(fixture).OrderBy(_ => random.Next()).Take(60).ToList();
+        var alone = Targets.WithAndWithout(Targets.Alone(fixture).OrderBy(_ => random.Next()), 60, 8,
+            t => Targets.Truth(fixture, Targets.Person(t.P, t.S, t.A, code)) > 0);
         var (with, without) = (0, 0);
         var (xWith, xWithout, edgeWith, edgeWithout) = (0, 0, 0, 0);
         var n = 0;

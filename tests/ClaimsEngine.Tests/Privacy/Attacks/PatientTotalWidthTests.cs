@@ -29,13 +29,17 @@ public sealed class PatientTotalWidthTests(CheckupYearFixture fixture) : IClassF
         var cap = ContributionCap.Of(fixture.Dataset, receipts, receipts.Column("actual_days"), ReleaseUnit.Of(fixture.Dataset, receipts));
         var bound = 1.5 * MagnitudeNoise.Width * cap;
         var random = new Random(seed);
-        var alone = Targets.Alone(fixture).OrderBy(_ => random.Next()).Take(150).ToList();
+        var outpatient = """{"col": "admission_date", "isNull": true}, {"col": "dpc_code", "isNull": true}""";
+        string Secret((long P, long S, long A) target) =>
+            $$$$"""{"and": [{"col": "prefecture", "eq": {{{{target.P}}}}}, {"col": "sex", "eq": {{{{target.S}}}}}, {"col": "age", "eq": {{{{target.A}}}}}, {"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "{{{{code}}}}"}}}]}""";
+        bool Has((long P, long S, long A) target) =>
+            Scalar($$"""{"from": "receipts", "where": {"and": [{{outpatient}}, {{Secret(target)}}]}, "select": [{"count": "*", "as": "n"}]}""") > 0;
+        var alone = Targets.WithAndWithout(Targets.Alone(fixture).OrderBy(_ => random.Next()), 150, 8, Has);
         var ledger = fixture.NewLedger(seed);
         var (with, without, flaggedWith, flaggedWithout, hidden) = (0, 0, 0, 0, 0);
-        var outpatient = """{"col": "admission_date", "isNull": true}, {"col": "dpc_code", "isNull": true}""";
         foreach (var target in alone)
         {
-            var secret = $$$$"""{"and": [{"col": "prefecture", "eq": {{{{target.P}}}}}, {"col": "sex", "eq": {{{{target.S}}}}}, {"col": "age", "eq": {{{{target.A}}}}}, {"exists": {"from": "diagnoses", "where": {"col": "icd10", "prefix": "{{{{code}}}}"}}}]}""";
+            var secret = Secret(target);
             var deviations = new List<double>();
             for (var b = 0; b < Bases; b++)
             {
@@ -49,8 +53,7 @@ public sealed class PatientTotalWidthTests(CheckupYearFixture fixture) : IClassF
                 deviations.Add(Math.Abs(sum - count));
             }
             var flagged = deviations.Count > 0 && deviations.Average() > bound;
-            var has = Scalar($$"""{"from": "receipts", "where": {"and": [{{outpatient}}, {{secret}}]}, "select": [{"count": "*", "as": "n"}]}""") > 0;
-            if (has) { with++; if (flagged) flaggedWith++; }
+            if (Has(target)) { with++; if (flagged) flaggedWith++; }
             else { without++; if (flagged) flaggedWithout++; }
         }
         var counts = $"{code}: {Bases} fresh bases a person, cap {cap}, flagged if the mean |sum - count| > {bound:F1}; with the diagnosis {with}, flagged {flaggedWith}; without {without}, flagged {flaggedWithout} (false positives); hidden {hidden}";
