@@ -23,7 +23,7 @@ public sealed record Spending(int[] AgeGroups, double[] Shares, IReadOnlyDiction
     public int GroupOf(int age) => AgeBands.GroupOf(AgeGroups, age);
 
     /// <summary>"0–14", "15–44", …, "75+".</summary>
-    public string Label(int group) => group + 1 < AgeGroups.Length ? $"{AgeGroups[group]}–{AgeGroups[group + 1] - 1}" : $"{AgeGroups[group]}+";
+    public string Label(int group) => group + 1 < AgeGroups.Length ? $"{AgeGroups[group]}–{AgeBands.LastAge(AgeGroups, group)}" : $"{AgeGroups[group]}+";
 }
 
 /// <summary>data-schemas/calibration.json: national figures the generator is calibrated to, each with its source.</summary>

@@ -16,11 +16,12 @@ public sealed class MasterIndex
     {
         _procedures = Rows(schema, "procedures").ToDictionary(r => r["code"],
             r => ((int)Math.Round(Number(r["points"])), int.TryParse(r["shinryo_shikibetsu"], out var s) ? s : 80));
-        _drugs = Rows(schema, "drugs").ToDictionary(r => r["code"],
+        var drugs = Rows(schema, "drugs").ToArray();
+        _drugs = drugs.ToDictionary(r => r["code"],
             r => (Number(r["price"]), r["yj_code"], int.TryParse(r["drug_class"], out var c) ? c : 0));
         // Products of one ingredient, dosage form and strength (the YJ code's first nine characters) stand in for
         // each other at the pharmacy.
-        _interchangeable = Rows(schema, "drugs").Where(r => r["yj_code"].Length >= 9)
+        _interchangeable = drugs.Where(r => r["yj_code"].Length >= 9)
             .ToLookup(r => r["yj_code"][..9], r => (r["code"], r["generic"] == "1"));
         _devices = Rows(schema, "devices").ToDictionary(r => r["code"], r => Number(r["price"]));
         _diseaseIcd10 = Rows(schema, "diseases").ToDictionary(r => r["code"], r => r["icd10"]);
