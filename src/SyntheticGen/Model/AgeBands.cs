@@ -18,6 +18,10 @@ public static class AgeBands
     /// <summary>The last age of group <paramref name="group"/> (120 for the open last group).</summary>
     public static int LastAge(int[] lowerBounds, int group) => group + 1 < lowerBounds.Length ? lowerBounds[group + 1] - 1 : 120;
 
+    /// <summary>A group's label, as "0–14", "15–44", …, "75+".</summary>
+    public static string Label(int[] lowerBounds, int group) =>
+        group + 1 < lowerBounds.Length ? $"{lowerBounds[group]}–{LastAge(lowerBounds, group)}" : $"{lowerBounds[group]}+";
+
     /// <summary>The smallest age (0–110, in years) at which a non-decreasing curve reaches <paramref name="level"/>, or null if it never does.</summary>
     public static double? FirstAgeReaching(IReadOnlyList<double> curve, double level)
     {

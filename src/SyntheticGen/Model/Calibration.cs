@@ -23,7 +23,7 @@ public sealed record Spending(int[] AgeGroups, double[] Shares, IReadOnlyDiction
     public int GroupOf(int age) => AgeBands.GroupOf(AgeGroups, age);
 
     /// <summary>"0–14", "15–44", …, "75+".</summary>
-    public string Label(int group) => group + 1 < AgeGroups.Length ? $"{AgeGroups[group]}–{AgeBands.LastAge(AgeGroups, group)}" : $"{AgeGroups[group]}+";
+    public string Label(int group) => AgeBands.Label(AgeGroups, group);
 }
 
 /// <summary>data-schemas/calibration.json: national figures the generator is calibrated to, each with its source.</summary>
@@ -62,6 +62,7 @@ public sealed class Calibration
     public required Spending Spending { get; init; }
     public required GenericShares Generics { get; init; }
     public required PrescriptionDays PrescriptionDays { get; init; }
+    public required PrescriptionRates Prescriptions { get; init; }
     public required double[] AverageStayDays { get; init; }
     public required double OutsidePrescriptionRate { get; init; }
     public required double SamePrefectureShare { get; init; }
@@ -100,6 +101,7 @@ public sealed class Calibration
         var genericAges = generics.GetProperty("age");
         var days = root.GetProperty("prescribing").GetProperty("days");
         var genericFacilities = generics.GetProperty("facility").GetProperty("offsets");
+        var prescriptions = root.GetProperty("prescribing").GetProperty("prescriptions");
         var spendingShares = Doubles(spending.GetProperty("shareByAgeGroup"));
         var spendingGroups = Ints(spending.GetProperty("ageGroups"));
         // What the JSON Schema cannot say: one share per group, groups from age 0, shares summing to 1.
@@ -109,6 +111,9 @@ public sealed class Calibration
             throw new InvalidDataException("calibration.json prescribing.generics.age: give one offset per age group");
         if (days.GetProperty("lineShares").GetArrayLength() != days.GetProperty("upTo").GetArrayLength() + 1)
             throw new InvalidDataException("calibration.json prescribing.days: give one line share per bucket, one more than the bounds in upTo");
+        if (!prescriptions.GetProperty("ageGroups").EnumerateArray().Select(g => g.GetInt32()).SequenceEqual(spendingGroups)
+            || prescriptions.GetProperty("perPersonYear").GetArrayLength() != spendingGroups.Length)
+            throw new InvalidDataException("calibration.json prescribing.prescriptions: give one rate per spending age group, in the same groups as spending");
         return new Calibration
         {
             PopulationMale = Doubles(population.GetProperty("male")),
@@ -162,6 +167,8 @@ public sealed class Calibration
             PrescriptionDays = new PrescriptionDays(Ints(days.GetProperty("upTo")), Doubles(days.GetProperty("lineShares")), days.GetProperty("tolerance").GetDouble(),
                 Doubles(days.GetProperty("chronicMonths")), days.GetProperty("thirtyDayShare").GetDouble(),
                 Doubles(days.GetProperty("episodeDays").GetProperty("weights")), days.GetProperty("source").GetString()!),
+            Prescriptions = new PrescriptionRates(spendingGroups, Doubles(prescriptions.GetProperty("perPersonYear")),
+                prescriptions.GetProperty("tolerance").GetDouble(), prescriptions.GetProperty("source").GetString()!),
             AverageStayDays = Doubles(utilisation.GetProperty("averageStayDays").GetProperty("values")),
             OutsidePrescriptionRate = utilisation.GetProperty("outsidePrescriptionRate").GetProperty("national").GetDouble(),
             SamePrefectureShare = utilisation.GetProperty("sameprefectureShare").GetDouble(),

@@ -11,8 +11,15 @@ public sealed record DiagnosisOption(string Code, string Icd10, double Weight);
 /// master lists both brands and generics of its ingredient, form and strength, each of them as the pharmacy may
 /// dispense it (empty otherwise: there is no choice to make).
 /// </summary>
-public sealed record DrugOption(string Code, string Yj, short DrugClass, double Weight, float DailyQuantity, int PointsPerDay, bool Oral)
+public sealed record DrugOption(string Code, string Yj, short DrugClass, double Weight, float DailyQuantity, int PointsPerDay, bool Oral,
+    double YenPerDay)
 {
+    /// <summary>
+    /// 薬剤料 of a supply of <paramref name="days"/> days dispensed at once (topicals, inhalers, injections): the
+    /// master's price of the whole quantity over 10, at least 1 point.
+    /// </summary>
+    public int PointsFor(int days) => Math.Max(1, (int)Math.Round(YenPerDay * days / 10));
+
     /// <summary>The product's identity for hashing: its YJ code's first nine characters (ingredient, form, strength).</summary>
     public ulong Key { get; } = Fnv1a(Yj.AsSpan(0, Math.Min(9, Yj.Length)));
 
@@ -75,11 +82,26 @@ public sealed record FeeSchedule(
     RecurringItem? PharmacyBase,
     RecurringItem? PharmacyDispensing,
     RecurringItem? PharmacyGuidance,
+    PharmacyManagement? PharmacyManagement,
     RecurringItem InpatientBasic,
     RecurringItem? DentalFirstVisit,
     RecurringItem? DentalRevisit,
     IReadOnlyList<RecurringItem> DentalProcedures,
     IReadOnlyList<RecurringItem> LabFees);
+
+/// <summary>
+/// 調剤管理料 for oral drugs, per 剤 (up to 3) by the days dispensed: <see cref="Fees"/>[i] for up to
+/// <see cref="UpToDays"/>[i] days, the last fee above them.
+/// </summary>
+public sealed record PharmacyManagement(int[] UpToDays, RecurringItem[] Fees)
+{
+    public RecurringItem For(int days)
+    {
+        var tier = 0;
+        while (tier < UpToDays.Length && days > UpToDays[tier]) tier++;
+        return Fees[Math.Min(tier, Fees.Length - 1)];
+    }
+}
 
 /// <summary>data-schemas/clinical.json with every code resolved against the masters.</summary>
 public sealed class ClinicalModel
@@ -110,6 +132,11 @@ public sealed class ClinicalModel
                 RequiredFee("outpatientManagement"), RequiredFee("chronicManagement"), RequiredFee("prescriptionSlip"),
                 RequiredFee("inhouseDispensingFee"), RequiredFee("inhousePrescriptionFee"),
                 Fee("pharmacyBase"), Fee("pharmacyDispensing"), Fee("pharmacyGuidance"),
+                fees.TryGetProperty("pharmacyManagement", out var management)
+                    ? new PharmacyManagement(
+                        management.GetProperty("upToDays").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
+                        management.GetProperty("codes").EnumerateArray().Select(c => Item(masters, c.GetString()!, 1)).ToArray())
+                    : null,
                 RequiredFee("inpatientBasic"),
                 Fee("dentalFirstVisit"), Fee("dentalRevisit"),
                 fees.TryGetProperty("dentalProcedures", out var dental)
@@ -196,7 +223,7 @@ public sealed class ClinicalModel
         var (price, yj, drugClass) = masters.Drug(code);
         // 薬剤料: yen per day's dose over 10, at least 1 point.
         var points = Math.Max(1, (int)Math.Round(price * quantity / 10));
-        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, weight, quantity, points, oral);
+        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, weight, quantity, points, oral, price * quantity);
     }
 
     private static TestOption Test(JsonElement x, MasterIndex masters)
