@@ -1,3 +1,4 @@
+using System.Numerics;
 using Claims.Engine.Population;
 using Claims.Engine.Schema;
 using Claims.SyntheticGen.Checkups;
@@ -28,6 +29,7 @@ public sealed class MonthSimulator
     private readonly (ClinicalDefinition Definition, int Drug)[] _coPrescriptions;
     private readonly List<ClaimBuilder> _claims = [];
     private readonly List<ClaimBuilder> _spare = [];
+    private readonly List<(int Facility, int Day)> _visitDays = [];
     private readonly FeeSchedule _fees;
     private readonly IReadOnlyList<ClinicalDefinition> _conditions;
     private readonly HashSet<short> _receiptTypes;
@@ -150,26 +152,33 @@ public sealed class MonthSimulator
 
     private static int DaysOf(int month, int day) => DateDays.From(MonthMath.FirstDay(month).AddDays(day - 1));
 
+    /// <summary>
+    /// Follow-up of the diagnosed conditions. The conditions one facility treats are seen together: one rhythm for
+    /// the facility, one visit day a month, one prescription; a condition diagnosed between the facility's visits is
+    /// seen that month and prescribed for until the next.
+    /// </summary>
     private void ChronicCare(Person person, int month, int age, ref Rng rng)
     {
+        _visitDays.Clear();
         for (var c = 0; c < _conditions.Count; c++)
         {
             if (person.Diagnosed[c] > month) continue;
             var condition = _conditions[c];
             var treated = person.Treated[c];
-            var (every, days, phase) = treated ? Rhythm(person, c, condition) : (12, 0, person.Phase[c]);
-            // The untreated diagnosed are seen once a year; the treated when their prescription runs out.
-            var due = (month + phase) % every == 0;
-            var visit = (month + phase) / every;
-            if (!due || person.Stay is not null) continue;
             var facility = condition.Setting switch
             {
                 "hospital" or "dialysis" => person.Hospital,
                 "specialist" => person.Specialist,
                 _ => person.Clinic,
             };
+            var (every, monthDays, phase) = treated ? Rhythm(person, facility, c, condition) : (12, 0, person.Phase[c]);
+            // The untreated diagnosed are seen once a year; the treated when their prescription runs out.
+            var untilDue = (every - (month + phase) % every) % every;
+            var visit = (month + phase) / every;
+            if ((untilDue != 0 && person.Diagnosed[c] != month) || person.Stay is not null) continue;
+            var days = Math.Min(90, (untilDue == 0 ? every : untilDue) * monthDays);
             var claim = Claim(facility, 2);
-            var day = Day(ref rng, month);
+            var day = VisitDay(facility, month, ref rng);
             if (condition.Setting == "dialysis")
             {
                 for (var d = 1 + rng.Next(2); d <= MonthMath.Days(month); d += 2) claim.AddDay(d);
@@ -197,23 +206,31 @@ public sealed class MonthSimulator
     }
 
     /// <summary>
-    /// How a treated condition is followed: every how many months, with how many days of drugs, in which phase. A
-    /// person's prescription covers one, two or three months (calibration.json prescribing.days; never less than the
-    /// condition's own rhythm, so cataract stays three-monthly), monthly ones for 28 or 30 days, longer ones for four
-    /// weeks or thirty days a month; dialysis keeps its unit's rhythm. Drawn from a hash of the person and condition,
-    /// so the person's own stream is untouched and the rhythm stays the same month after month; in phase with the
-    /// month of diagnosis, so a new patient is seen (and first prescribed) when diagnosed.
+    /// How a facility follows a person's treated conditions: every how many months, with how many days of drugs a
+    /// month, in which phase. A person's prescription covers one, two or three months (calibration.json
+    /// prescribing.days; never less than the condition's own rhythm, so cataract stays three-monthly), at 28 or 30
+    /// days a month; dialysis keeps its unit's rhythm. Drawn from a hash of the person and facility, so the person's
+    /// own stream is untouched and the rhythm stays the same month after month for everything the facility treats.
     /// </summary>
-    private (int Every, int Days, int Phase) Rhythm(Person person, int condition, ClinicalDefinition definition)
+    private (int Every, int MonthDays, int Phase) Rhythm(Person person, int facility, int condition, ClinicalDefinition definition)
     {
         var own = Math.Max(1, definition.VisitEveryMonths);
-        if (definition.Setting == "dialysis") return (own, Math.Min(90, own * 28), person.Phase[condition]);
-        var key = Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 8) ^ (ulong)condition ^ 0x5052455343UL));
+        if (definition.Setting == "dialysis") return (own, 28, person.Phase[condition]);
+        var key = Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 32) ^ (ulong)facility ^ 0x5052455343UL));
         var rules = _model.Calibration.PrescriptionDays;
         var months = Math.Max(own, rules.Months(Rng.Unit(key)));
         var thirty = Rng.Unit(Rng.Mix(key)) < rules.ThirtyDayShare;
-        var phase = (int)((months - (long)person.Diagnosed[condition] % months) % months);
-        return (months, Math.Min(90, months * (thirty ? 30 : 28)), phase);
+        return (months, thirty ? 30 : 28, (int)(Rng.Mix(key ^ 0x50484153UL) % (ulong)months));
+    }
+
+    /// <summary>The day of this month's chronic-care visit to a facility: one visit sees every condition it treats.</summary>
+    private int VisitDay(int facility, int month, ref Rng rng)
+    {
+        foreach (var (seen, day) in _visitDays)
+            if (seen == facility) return day;
+        var drawn = Day(ref rng, month);
+        _visitDays.Add((facility, drawn));
+        return drawn;
     }
 
     /// <summary>A prescription: to a pharmacy where the facility prescribes outside, else dispensed on the facility's own claim.</summary>
@@ -234,14 +251,14 @@ public sealed class MonthSimulator
         foreach (var index in regimen)
         {
             var drug = Dispensed(definition.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
-            var shikibetsu = drug.Oral ? (sbyte)21 : (sbyte)23;
-            var times = drug.Oral ? days : 1;
-            var points = drug.Oral ? drug.PointsPerDay : drug.PointsPerDay * Math.Max(1, days / 7);
-            target.AddItem(ItemTable.Drug, shikibetsu, drug.Code, drug.DailyQuantity, points, times, day, drug.Yj, drug.DrugClass);
+            // Oral drugs are billed a day's dose times the days; others as the whole supply once (a tube, an inhaler, vials).
+            if (drug.Oral)
+                target.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, day, drug.Yj, drug.DrugClass);
+            else
+                target.AddItem(ItemTable.Drug, 23, drug.Code, drug.DailyQuantity * days, drug.PointsFor(days), 1, day, drug.Yj, drug.DrugClass);
         }
         // Symptomatic co-prescriptions, each with the complaint it treats on the prescribing receipt.
-        // Half the care's step on the log scale: the elderly take fewer drugs per visit than their care would cut, as many take several.
-        for (var n = rng.Poisson(_rates.CoPrescriptions * Math.Sqrt(Care(person.AgeAt(month)))); n > 0 && _coPrescriptions.Length > 0; n--)
+        for (var n = rng.Poisson(CoPrescriptions(person, month)); n > 0 && _coPrescriptions.Length > 0; n--)
         {
             var (complaint, index) = _coPrescriptions[rng.Next(_coPrescriptions.Length)];
             var drug = Dispensed(complaint.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
@@ -249,6 +266,19 @@ public sealed class MonthSimulator
             claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(month, day), 1);
             target.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, day, drug.Yj, drug.DrugClass);
         }
+    }
+
+    /// <summary>
+    /// Mean co-prescriptions on this person's prescriptions: the calibrated rate, moved by half the care's step for
+    /// the person's age on the log scale (the elderly take fewer drugs per visit than their care would cut, as many
+    /// take several), times the person's own propensity, exponential with mean 1 and fixed for life (from a hash,
+    /// costing the person's stream nothing): some take many drugs month after month and most few, as the long tail
+    /// of drugs per pharmacy receipt has it.
+    /// </summary>
+    private double CoPrescriptions(Person person, int month)
+    {
+        var propensity = -Math.Log(1 - Rng.Unit(Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 8) ^ 0x434F50UL))));
+        return _rates.CoPrescriptions * Math.Sqrt(Care(person.AgeAt(month))) * propensity;
     }
 
     /// <summary>
@@ -280,7 +310,8 @@ public sealed class MonthSimulator
             if (definition.Inpatient is { } inpatient && person.Stay is null && rng.Chance(inpatient.Probability))
                 Admit(person, month, age, definition, ref rng);
             else
-                Outpatient(person, month, definition, age >= 65 && definition.Id.Contains("fracture") ? person.Hospital : person.Clinic, ref rng);
+                Outpatient(person, month, definition, age >= 65 && definition.Id.Contains("fracture") ? person.Hospital : person.Clinic,
+                    Math.Max(1, Prescribing(age)), ref rng);
         }
     }
 
@@ -292,19 +323,30 @@ public sealed class MonthSimulator
         {
             // Most minor complaints go to some other clinic than the person's own (dermatology, ENT, orthopaedics …).
             var facility = rng.Chance(0.7) ? _facilities.Pick(FacilityDirectory.PrefectureOf(person.Clinic), FacilityKind.Clinic, ref rng) : person.Specialist;
-            Outpatient(person, month, minor[rng.Next(minor.Count)], facility, ref rng);
+            Outpatient(person, month, minor[rng.Next(minor.Count)], facility, Prescribing(age), ref rng);
         }
     }
 
-    /// <summary>An outpatient episode: first-visit fee, the diagnosis (sometimes kept open for months), tests, a prescription.</summary>
-    private void Outpatient(Person person, int month, ClinicalDefinition definition, int facility, ref Rng rng)
+    private double Prescribing(int age) => _rates.Prescribing[_model.Calibration.Spending.GroupOf(age)];
+
+    /// <summary>
+    /// An outpatient episode: first-visit fee, the diagnosis (sometimes kept open for months), tests and prescriptions.
+    /// <paramref name="prescribing"/> up to 1 is the chance the first visit prescribes; above 1, the excess is the chance
+    /// each later visit of the episode prescribes again, as children's doctors do from visit to visit.
+    /// </summary>
+    private void Outpatient(Person person, int month, ClinicalDefinition definition, int facility, double prescribing, ref Rng rng)
     {
         if (person.Stay is not null) return;
         var claim = Claim(facility, 2);
         claim.FirstVisit = true;
         var day = Day(ref rng, month);
         var visits = rng.Between(definition.Visits.Min, definition.Visits.Max);
-        for (var v = 0; v < visits; v++) claim.AddDay(Math.Min(MonthMath.Days(month), day + v * rng.Between(1, 7)));
+        Span<int> visitDays = stackalloc int[Math.Max(1, visits)];
+        for (var v = 0; v < visits; v++)
+        {
+            visitDays[v] = Math.Min(MonthMath.Days(month), day + v * rng.Between(1, 7));
+            claim.AddDay(visitDays[v]);
+        }
         var diagnosis = definition.Diagnoses.Draw(ref rng);
         var start = DaysOf(month, day);
         claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, start, rng.Chance(0.5) ? (sbyte)2 : (sbyte)1);
@@ -314,14 +356,16 @@ public sealed class MonthSimulator
             person.OpenDiagnoses.Add(new OpenDiagnosis(facility, diagnosis.Code, diagnosis.Icd10, MonthMath.FirstDay(month).AddDays(day - 1), month + rng.Between(2, 24)));
         foreach (var test in definition.Tests)
             if (rng.Chance(test.Probability)) claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, 1, day);
-        if (definition.Drugs is { } drugs && definition.MaxLines > 0)
-        {
-            var lines = rng.Between(1, Math.Min(definition.MaxLines, drugs.Items.Count));
-            var regimen = new int[lines];
-            for (var i = 0; i < lines; i++) regimen[i] = rng.Next(drugs.Items.Count);
-            var days = _model.Calibration.PrescriptionDays.Episode(definition.Days, rng.NextDouble());
-            Prescribe(person, month, claim, definition, regimen.Distinct().ToArray(), days, day, ref rng);
-        }
+        if (definition.Drugs is not { } drugs || definition.MaxLines == 0 || !rng.Chance(prescribing)) return;
+        var lines = rng.Between(1, Math.Min(definition.MaxLines, drugs.Items.Count));
+        var regimen = new int[lines];
+        for (var i = 0; i < lines; i++) regimen[i] = rng.Next(drugs.Items.Count);
+        var distinct = regimen.Distinct().ToArray();
+        var days = _model.Calibration.PrescriptionDays.Episode(definition.Days, rng.NextDouble());
+        Prescribe(person, month, claim, definition, distinct, days, day, ref rng);
+        for (var v = 1; v < visits; v++)
+            if (visitDays[v] != visitDays[v - 1] && rng.Chance(prescribing - 1))
+                Prescribe(person, month, claim, definition, distinct, days, visitDays[v], ref rng);
     }
 
     private void Dental(Person person, int month, int age, ref Rng rng)
@@ -572,13 +616,41 @@ public sealed class MonthSimulator
                 }
                 break;
             case 4:
-                foreach (var fee in new[] { _fees.PharmacyBase, _fees.PharmacyDispensing, _fees.PharmacyGuidance })
+                foreach (var fee in new[] { _fees.PharmacyBase, _fees.PharmacyGuidance })
                     if (fee is not null) claim.AddItem(ItemTable.Procedure, fee.Shikibetsu, fee.Code, 1, fee.Points, days, day);
+                PharmacyPreparation(claim);
                 break;
             case 6:
                 var dentalVisit = claim.FirstVisit ? _fees.DentalFirstVisit : _fees.DentalRevisit;
                 if (dentalVisit is not null) claim.AddItem(ItemTable.Procedure, dentalVisit.Shikibetsu, dentalVisit.Code, 1, dentalVisit.Points, days, day);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// 薬剤調製料 and, for oral drugs, 調剤管理料 by the days dispensed, each per 剤 and for three 剤 at most, on every
+    /// day the pharmacy filled a prescription. A 剤 is the drugs taken at one time of day; two drugs to a 剤 is the
+    /// approximation, since prescriptions here carry no dosing times.
+    /// </summary>
+    private void PharmacyPreparation(ClaimBuilder claim)
+    {
+        var items = claim.Items.Count;
+        for (var filled = claim.Days; filled != 0; filled &= filled - 1)
+        {
+            var day = BitOperations.TrailingZeroCount(filled) + 1;
+            var (oral, longest) = (0, 0);
+            for (var i = 0; i < items; i++)
+            {
+                var item = claim.Items[i];
+                if (item.Table != ItemTable.Drug || item.FirstDay != day || item.Shikibetsu != 21) continue;
+                oral++;
+                longest = Math.Max(longest, item.Times);
+            }
+            var doses = Math.Clamp((oral + 1) / 2, 1, 3);
+            if (_fees.PharmacyDispensing is { } preparation)
+                claim.AddItem(ItemTable.Procedure, preparation.Shikibetsu, preparation.Code, 1, preparation.Points, doses, day);
+            if (oral > 0 && _fees.PharmacyManagement?.For(longest) is { } management)
+                claim.AddItem(ItemTable.Procedure, management.Shikibetsu, management.Code, 1, management.Points, doses, day);
         }
     }
 

@@ -10,9 +10,9 @@ namespace Claims.SyntheticGen.Claims;
 /// totals hard to derive in closed form. A pilot of a few thousand persons over a year measures, by age band,
 /// the outpatient, inpatient and dental receipts the modelled care produces; the top-up rates fill the gap to
 /// the national volumes (three rounds, since new visits partly merge into receipts that exist). Four more rounds
-/// set the care intensity that brings mean points per claim to the national figures and the care by age group that
-/// shares points among ages as the nation does. Seeded, and tallied chunk by chunk, so the result is the same for
-/// every thread count.
+/// set the care intensity that brings mean points per claim to the national figures, the care by age group that
+/// shares points among ages as the nation does, and how readily episodes prescribe, which gives each age the
+/// nation's prescriptions. Seeded, and tallied chunk by chunk, so the result is the same for every thread count.
 /// </summary>
 public static class UtilisationCalibrator
 {
@@ -20,6 +20,9 @@ public static class UtilisationCalibrator
 
     /// <summary>How much further than the share's gap care by age group moves in a round.</summary>
     private const double CareStep = 1.5;
+
+    /// <summary>How much further than the prescriptions' gap the rate at which episodes prescribe moves in a round.</summary>
+    private const double PrescribingStep = 2;
 
     public static PilotCalibration Calibrate(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, ulong seed,
         int firstMonth, int pilotPersons, int threads)
@@ -56,6 +59,12 @@ public static class UtilisationCalibrator
             rates.ExtraLabs = Scale(rates.ExtraLabs, points["medicalOutpatient"], baseline.Points[2], measured.Points[2]);
             rates.InpatientItemsPerDay = Scale(rates.InpatientItemsPerDay, inpatientTarget, baseline.Points[1], measured.Points[1]);
             rates.CoPrescriptions = Scale(rates.CoPrescriptions, points["pharmacy"], baseline.Points[4], measured.Points[4]);
+            for (var g = 0; g < spending.AgeGroups.Length; g++)
+            {
+                // Episodes fill only part of a group's prescriptions, so the rate moves further than the gap.
+                var gap = calibration.Prescriptions.PerPersonYear[g] / Math.Max(1e-9, measured.Prescriptions[g]);
+                rates.Prescribing[g] = Math.Clamp(rates.Prescribing[g] * Math.Pow(gap, PrescribingStep), 0.02, 2);
+            }
             rates.DentalItems = Scale(rates.DentalItems, points["dental"], baseline.Points[6], measured.Points[6]);
             for (var g = 0; g < spending.AgeGroups.Length && round < 3; g++)
             {
@@ -106,16 +115,17 @@ public static class UtilisationCalibrator
 
     /// <summary>
     /// Receipts per person-year by age band and claim kind group, mean points per receipt by claim kind (1 = inpatient
-    /// and DPC), and each spending age group's share of all points.
+    /// and DPC), and by spending age group the share of all points and the prescriptions pharmacies filled per person-year.
     /// </summary>
-    private sealed record Volumes(double[] Outpatient, double[] Inpatient, double[] Dental, double[] Points, double[] Groups);
+    private sealed record Volumes(double[] Outpatient, double[] Inpatient, double[] Dental, double[] Points, double[] Groups,
+        double[] Prescriptions);
 
     private static Volumes Measure(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, PilotCalibration rates,
         ulong seed, int firstMonth, int persons, int threads)
     {
         const int chunk = 1024;
         var pool = new BatchPool(4096);
-        var spending = model.Calibration.Spending;
+        var calibration = model.Calibration;
         var tallies = new Tally[(persons + chunk - 1) / chunk];
         // Chunks on every core asked for, each tallied apart and added up in chunk order: integer counts and points
         // add up exactly in doubles, so the rates are the same for any thread count.
@@ -125,19 +135,22 @@ public static class UtilisationCalibrator
             {
                 var start = c * chunk;
                 var output = generator.Generate(start, Math.Min(chunk, persons - start));
-                tallies[c] = Tally.Of(output, spending, firstMonth);
+                tallies[c] = Tally.Of(output, calibration, firstMonth);
                 foreach (var (_, sink) in output.Sinks())
                     foreach (var batch in sink.Batches) pool.Return(batch);
                 return generator;
             },
             _ => { });
-        var total = new Tally(spending.AgeGroups.Length);
+        var total = new Tally(calibration);
         foreach (var tally in tallies) total.Add(tally);
         return total.Volumes();
     }
 
-    /// <summary>What a chunk of the pilot produced: receipts by age band and kind, points by kind and spending group, person-months by band.</summary>
-    private sealed class Tally(int groups)
+    /// <summary>
+    /// What a chunk of the pilot produced: receipts by age band and kind, points by kind and spending group, person-months
+    /// by band, and prescriptions filled (a pharmacy receipt's days) by spending group.
+    /// </summary>
+    private sealed class Tally(Calibration calibration)
     {
         private readonly double[] _outpatient = new double[AgeBands.Count];
         private readonly double[] _inpatient = new double[AgeBands.Count];
@@ -145,11 +158,13 @@ public static class UtilisationCalibrator
         private readonly double[] _personMonths = new double[AgeBands.Count];
         private readonly double[] _points = new double[7];
         private readonly double[] _claims = new double[7];
-        private readonly double[] _groups = new double[groups];
+        private readonly double[] _groups = new double[calibration.Spending.AgeGroups.Length];
+        private readonly double[] _groupSlips = new double[calibration.Spending.AgeGroups.Length];
 
-        public static Tally Of(ChunkOutput output, Spending spending, int firstMonth)
+        public static Tally Of(ChunkOutput output, Calibration calibration, int firstMonth)
         {
-            var tally = new Tally(spending.AgeGroups.Length);
+            var tally = new Tally(calibration);
+            var spending = calibration.Spending;
             foreach (var person in output.Truth.Persons)
             {
                 var first = MonthMath.FromYyyymm(person.FirstMonth);
@@ -164,6 +179,7 @@ public static class UtilisationCalibrator
                     var kinds = batch.Values<sbyte>("claim_kind");
                     var ages = batch.Values<short>("age");
                     var totals = batch.Values<int>("total_points");
+                    var days = batch.Values<short>("actual_days");
                     for (var r = 0; r < batch.Count; r++)
                     {
                         var band = AgeBands.Of(ages[r]);
@@ -176,6 +192,7 @@ public static class UtilisationCalibrator
                             case 2: tally._outpatient[band]++; break;
                             case 1: tally._inpatient[band]++; break;
                             case 6: tally._dental[band]++; break;
+                            case 4: tally._groupSlips[spending.GroupOf(ages[r])] += days[r]; break;
                         }
                     }
                 }
@@ -186,7 +203,8 @@ public static class UtilisationCalibrator
         public void Add(Tally other)
         {
             foreach (var (mine, theirs) in new[] { (_outpatient, other._outpatient), (_inpatient, other._inpatient), (_dental, other._dental),
-                         (_personMonths, other._personMonths), (_points, other._points), (_claims, other._claims), (_groups, other._groups) })
+                         (_personMonths, other._personMonths), (_points, other._points), (_claims, other._claims), (_groups, other._groups),
+                         (_groupSlips, other._groupSlips) })
                 for (var i = 0; i < mine.Length; i++) mine[i] += theirs[i];
         }
 
@@ -199,7 +217,16 @@ public static class UtilisationCalibrator
                 (outpatient[b], inpatient[b], dental[b]) = (_outpatient[b] / years, _inpatient[b] / years, _dental[b] / years);
             }
             var all = Math.Max(1, _groups.Sum());
-            return new Volumes(outpatient, inpatient, dental, _points.Select((p, k) => p / Math.Max(1, _claims[k])).ToArray(), _groups.Select(g => g / all).ToArray());
+            return new Volumes(outpatient, inpatient, dental, _points.Select((p, k) => p / Math.Max(1, _claims[k])).ToArray(), _groups.Select(g => g / all).ToArray(),
+                _groupSlips.Select((n, g) => n / Math.Max(1, GroupPersonMonths(g)) * 12).ToArray());
+        }
+
+        /// <summary>Person-months in a spending age group: its groups are whole 5-year bands.</summary>
+        private double GroupPersonMonths(int group)
+        {
+            var bounds = calibration.Spending.AgeGroups;
+            var (from, to) = (AgeBands.Of(bounds[group]), group + 1 < bounds.Length ? AgeBands.Of(bounds[group + 1]) : AgeBands.Count);
+            return _personMonths.Skip(from).Take(to - from).Sum();
         }
     }
 }
