@@ -1,4 +1,5 @@
 using Claims.SyntheticGen.Model;
+using Claims.Testing;
 
 namespace Claims.SyntheticGen.Tests;
 
@@ -61,6 +62,47 @@ public class IntegrityTests(GeneratedDataset data)
         Assert.Equal(0, data.Scalar("SELECT count(*) FROM dpc WHERE length(dpc_code) <> 14"));
         Assert.Equal(0, data.Scalar("SELECT count(*) FROM receipts r JOIN dpc d USING (receipt_id) WHERE r.claim_kind <> 3"));
         Assert.Equal(0, data.Scalar("SELECT count(*) FROM diagnoses d JOIN receipts r USING (receipt_id) WHERE r.claim_kind = 4"));
+    }
+
+    /// <summary>
+    /// 薬剤料 is the master's price of what the line supplies over 10, at least a point: an oral line's quantity and
+    /// points are a day's (its times are the days), any other line's the whole supply at once (a tube, an inhaler, vials).
+    /// </summary>
+    [Fact]
+    public void Drug_points_are_the_master_price_of_the_quantity()
+    {
+        var master = $"read_csv('{Path.Combine(RepoPaths.DataSchemas, "masters", "drugs.csv")}', all_varchar = true)";
+        var lines = $"FROM drugs d JOIN {master} m USING (code)";
+        Assert.True(data.Scalar($"SELECT count(*) {lines} WHERE d.shinryo_shikibetsu <> 21 AND d.points >= 100") > 10, "too few costly non-oral lines to tell");
+        // Half a point of rounding, and a little for the float quantity.
+        Assert.Equal(0, data.Scalar($"""
+            SELECT count(*) {lines}
+            WHERE abs(d.points - greatest(1, m.price::DOUBLE * d.quantity / 10)) > 0.5 + 1e-4 * d.points
+            """));
+        Assert.Equal(0, data.Scalar("SELECT count(*) FROM drugs WHERE shinryo_shikibetsu <> 21 AND times <> 1"));
+    }
+
+    /// <summary>
+    /// A pharmacy bills 調剤管理料 for oral drugs per 剤 (1 to 3) on each day it fills a prescription, at the tier of
+    /// the days supplied: a receipt whose oral drugs are all for a week or less has only the lowest tier, one filled
+    /// once with nothing under 29 days only the highest.
+    /// </summary>
+    [Fact]
+    public void Pharmacies_bill_dispensing_management_by_the_days_supplied()
+    {
+        var management = GeneratorModel.Load().Clinical.Fees.PharmacyManagement!;
+        var codes = management.Fees.Select(f => $"'{f.Code}'").ToArray();
+        var oral = """
+            SELECT d.receipt_id, min(d.times) AS shortest, max(d.times) AS longest, any_value(r.actual_days) AS filled
+            FROM drugs d JOIN receipts r USING (receipt_id) WHERE r.claim_kind = 4 AND d.shinryo_shikibetsu = 21 GROUP BY ALL
+            """;
+        var fees = $"SELECT receipt_id, code, times FROM procedures WHERE code IN ({string.Join(", ", codes)})";
+        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({oral}) o WHERE NOT EXISTS (SELECT 1 FROM ({fees}) f WHERE f.receipt_id = o.receipt_id)"));
+        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({fees}) WHERE times NOT BETWEEN 1 AND 3"));
+        Assert.True(data.Scalar($"SELECT count(*) FROM ({oral}) WHERE longest <= 7") > 100, "too few week-long prescriptions to tell");
+        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({oral}) o JOIN ({fees}) f USING (receipt_id) WHERE o.longest <= 7 AND f.code <> {codes[0]}"));
+        Assert.True(data.Scalar($"SELECT count(*) FROM ({oral}) WHERE filled = 1 AND shortest >= 29") > 100, "too few month-long prescriptions to tell");
+        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({oral}) o JOIN ({fees}) f USING (receipt_id) WHERE o.filled = 1 AND o.shortest >= 29 AND f.code <> {codes[^1]}"));
     }
 
     [Fact]

@@ -89,6 +89,7 @@ internal sealed class FidelityContext
     private readonly double[] _personMonthsByAge = new double[121];
     private readonly double[] _outpatientByAge = new double[121];
     private readonly double[,] _pointsByAgeAndKind = new double[121, 7];
+    private readonly double[] _prescriptionsByAge = new double[121];
 
     private readonly long[] _linesByDays;
 
@@ -117,6 +118,10 @@ internal sealed class FidelityContext
     }
 
     /// <summary>Person-years lived in the window at ages from–to.</summary>
+    /// <summary>Prescriptions pharmacies filled (their receipts' days) per person-year at ages <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public double PrescriptionsPerPersonYear(int from, int to) =>
+        Enumerable.Range(from, Math.Min(to, 120) - from + 1).Sum(a => _prescriptionsByAge[a]) / Math.Max(1e-9, PersonYearsAged(from, to));
+
     public double PersonYearsAged(int from, int to) => Enumerable.Range(from, Math.Min(to, 120) - from + 1).Sum(a => _personMonthsByAge[a]) / 12;
 
     public bool WindowHasWinter => Enumerable.Range(FirstMonth, Months).Count(m => MonthMath.CalendarMonth(m) is 12 or <= 3) >= 3;
@@ -152,6 +157,7 @@ internal sealed class FidelityContext
             var totals = partition.Column("total_points").Values<int>();
             var facilities = partition.Column("facility_id").Values<int>();
             var ages = partition.Column("age").Values<short>();
+            var days = partition.Column("actual_days").Values<short>();
             var prefectures = partition.Column("prefecture");
             var prefectureValues = prefectures.Values<sbyte>();
             var id5 = partition.Column("id5");
@@ -161,6 +167,7 @@ internal sealed class FidelityContext
                 ClaimsByKind[kinds[r]]++;
                 PointsByKind[kinds[r]] += totals[r];
                 _pointsByAgeAndKind[Math.Clamp((int)ages[r], 0, 120), kinds[r]] += totals[r];
+                if (kinds[r] == 4) _prescriptionsByAge[Math.Clamp((int)ages[r], 0, 120)] += days[r];
                 if (kinds[r] == 2)
                 {
                     outpatientPoints.Add(totals[r]);

@@ -157,7 +157,8 @@ public static class FidelityReport
 
     /// <summary>
     /// Generic share by quantity where the master has both brands and generics: nationally, and the differences the
-    /// calibration gives Okinawa, Tokyo (by the dispensing facility's prefecture) and children under 15.
+    /// calibration gives Okinawa, Tokyo (by the dispensing facility's prefecture) and children under 15; oral drug
+    /// lines by days prescribed; and prescriptions filled at pharmacies per person-year by age.
     /// </summary>
     private static void Prescribing(FidelityContext c, List<FidelityRow> rows)
     {
@@ -172,6 +173,14 @@ public static class FidelityReport
             rows.Add(new FidelityRow($"prescribing: oral drug lines for {days.Label(bucket)}", days.LineShares[bucket], c.OralLinesShare(bucket), days.Tolerance, days.Source));
         rows.Add(new FidelityRow("prescribing: generic share, children under 15 minus national", generics.AgeOffsets[0], c.GenericShare(-1) - national,
             generics.Tolerance, "calibration.json prescribing.generics.age (unverified prior)"));
+        var prescriptions = c.Model.Calibration.Prescriptions;
+        for (var g = 0; g < prescriptions.AgeGroups.Length; g++)
+        {
+            var target = prescriptions.PerPersonYear[g];
+            rows.Add(new FidelityRow($"prescribing: prescriptions filled per person-year, ages {prescriptions.Label(g)}", target,
+                c.PrescriptionsPerPersonYear(prescriptions.AgeGroups[g], AgeBands.LastAge(prescriptions.AgeGroups, g)),
+                target * prescriptions.Tolerance, prescriptions.Source));
+        }
     }
 
     private static void Integrity(FidelityContext c, List<FidelityRow> rows)
