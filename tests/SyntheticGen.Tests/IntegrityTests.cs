@@ -65,44 +65,78 @@ public class IntegrityTests(GeneratedDataset data)
     }
 
     /// <summary>
-    /// 薬剤料 is the master's price of what the line supplies over 10, at least a point: an oral line's quantity and
-    /// points are a day's (its times are the days), any other line's the whole supply at once (a tube, an inhaler, vials).
+    /// 薬剤料 is the master's price of what the line supplies over 10 (a point up to 15 yen, else rounded 五捨五超入,
+    /// within half a point): an oral line's quantity and points are a day's (its times are the days), any other
+    /// line's the whole supply at once (a tube, an inhaler, vials), so its quantity is whole days of clinical.json's
+    /// daily quantity.
     /// </summary>
     [Fact]
-    public void Drug_points_are_the_master_price_of_the_quantity()
+    public void Drug_points_are_the_master_price_of_the_quantity_supplied()
     {
         var master = $"read_csv('{Path.Combine(RepoPaths.DataSchemas, "masters", "drugs.csv")}', all_varchar = true)";
         var lines = $"FROM drugs d JOIN {master} m USING (code)";
         Assert.True(data.Scalar($"SELECT count(*) {lines} WHERE d.shinryo_shikibetsu <> 21 AND d.points >= 100") > 10, "too few costly non-oral lines to tell");
-        // Half a point of rounding, and a little for the float quantity.
         Assert.Equal(0, data.Scalar($"""
             SELECT count(*) {lines}
             WHERE abs(d.points - greatest(1, m.price::DOUBLE * d.quantity / 10)) > 0.5 + 1e-4 * d.points
             """));
         Assert.Equal(0, data.Scalar("SELECT count(*) FROM drugs WHERE shinryo_shikibetsu <> 21 AND times <> 1"));
+        // Every product dispensed for a non-oral drug of clinical.json, with its daily quantity.
+        var clinical = GeneratorModel.Load().Clinical;
+        var daily = clinical.Conditions.Concat(clinical.Acute).Concat(clinical.Minor)
+            .SelectMany(d => d.Drugs?.Items ?? []).Where(drug => !drug.Oral)
+            .SelectMany(drug => drug.Brands.Concat(drug.Generics).Append(drug))
+            .GroupBy(drug => drug.Code).ToDictionary(g => g.Key, g => g.Select(drug => (double)drug.DailyQuantity).Distinct().ToArray());
+        var supplied = new List<(string Code, double Quantity)>();
+        using (var command = data.Duck.CreateCommand())
+        {
+            command.CommandText = "SELECT code, quantity::DOUBLE FROM drugs WHERE shinryo_shikibetsu <> 21 LIMIT 20000";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) supplied.Add((reader.GetString(0), reader.GetDouble(1)));
+        }
+        Assert.True(supplied.Count > 1000, "too few non-oral lines to tell");
+        foreach (var (code, quantity) in supplied)
+            Assert.True(daily[code].Any(q => Math.Abs(quantity / q - Math.Round(quantity / q)) < 1e-3 && Math.Round(quantity / q) is >= 1 and <= 90),
+                $"{code}: {quantity} is no whole number of days of {string.Join(" or ", daily[code])}");
     }
 
     /// <summary>
-    /// A pharmacy bills 調剤管理料 for oral drugs per 剤 (1 to 3) on each day it fills a prescription, at the tier of
-    /// the days supplied: a receipt whose oral drugs are all for a week or less has only the lowest tier, one filled
-    /// once with nothing under 29 days only the highest.
+    /// A pharmacy bills 調剤管理料 1 for oral drugs per 剤 on each day it fills a prescription, at the tier of the
+    /// longest supply, two drugs to a 剤 and three 剤 at most; a day of other drugs only, 調剤管理料 2 once. Checked
+    /// on receipts filled once in the month, whose lines are all that day's.
     /// </summary>
     [Fact]
-    public void Pharmacies_bill_dispensing_management_by_the_days_supplied()
+    public void Pharmacies_bill_dispensing_management_by_the_days_supplied_and_the_drugs()
     {
-        var management = GeneratorModel.Load().Clinical.Fees.PharmacyManagement!;
-        var codes = management.Fees.Select(f => $"'{f.Code}'").ToArray();
-        var oral = """
-            SELECT d.receipt_id, min(d.times) AS shortest, max(d.times) AS longest, any_value(r.actual_days) AS filled
-            FROM drugs d JOIN receipts r USING (receipt_id) WHERE r.claim_kind = 4 AND d.shinryo_shikibetsu = 21 GROUP BY ALL
+        var fees = GeneratorModel.Load().Clinical.Fees;
+        var management = fees.PharmacyManagement!;
+        var tiers = string.Join(" ", management.UpToDays.Select((upTo, i) => $"WHEN o.longest <= {upTo} THEN '{management.Fees[i].Code}'"));
+        var once = """
+            SELECT r.receipt_id, count(d.code) FILTER (d.shinryo_shikibetsu = 21) AS oral, max(d.times) FILTER (d.shinryo_shikibetsu = 21) AS longest
+            FROM receipts r JOIN drugs d USING (receipt_id) WHERE r.claim_kind = 4 AND r.actual_days = 1 GROUP BY ALL
             """;
-        var fees = $"SELECT receipt_id, code, times FROM procedures WHERE code IN ({string.Join(", ", codes)})";
-        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({oral}) o WHERE NOT EXISTS (SELECT 1 FROM ({fees}) f WHERE f.receipt_id = o.receipt_id)"));
-        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({fees}) WHERE times NOT BETWEEN 1 AND 3"));
-        Assert.True(data.Scalar($"SELECT count(*) FROM ({oral}) WHERE longest <= 7") > 100, "too few week-long prescriptions to tell");
-        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({oral}) o JOIN ({fees}) f USING (receipt_id) WHERE o.longest <= 7 AND f.code <> {codes[0]}"));
-        Assert.True(data.Scalar($"SELECT count(*) FROM ({oral}) WHERE filled = 1 AND shortest >= 29") > 100, "too few month-long prescriptions to tell");
-        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({oral}) o JOIN ({fees}) f USING (receipt_id) WHERE o.filled = 1 AND o.shortest >= 29 AND f.code <> {codes[^1]}"));
+        var billed = $"""
+            SELECT o.*, f.code, f.times, CASE {tiers} ELSE '{management.Fees[^1].Code}' END AS tier
+            FROM ({once}) o JOIN procedures f USING (receipt_id)
+            WHERE f.code IN ({string.Join(", ", management.Fees.Select(f => $"'{f.Code}'"))}, '{fees.PharmacyOtherManagement!.Code}')
+            """;
+        Assert.Equal(data.Scalar($"SELECT count(*) FROM ({once})"), data.Scalar($"SELECT count(*) FROM ({billed})"));
+        foreach (var (upTo, fee) in management.UpToDays.Append(90).Zip(management.Fees))
+            Assert.True(data.Scalar($"SELECT count(*) FROM ({billed}) WHERE code = '{fee.Code}'") > 20, $"too few prescriptions of up to {upTo} days to tell");
+        Assert.Equal(0, data.Scalar($"""
+            SELECT count(*) FROM ({billed})
+            WHERE CASE WHEN oral > 0 THEN code <> tier OR times <> least(3, (oral + 1) // 2) ELSE code <> '{fees.PharmacyOtherManagement.Code}' OR times <> 1 END
+            """));
+    }
+
+    /// <summary>Conditions seen at one visit share its prescription: a medical receipt bills at most one 処方箋料 a visit day.</summary>
+    [Fact]
+    public void A_visit_writes_one_prescription_however_many_conditions_it_sees()
+    {
+        var slip = GeneratorModel.Load().Clinical.Fees.PrescriptionSlip.Code;
+        var slips = $"SELECT receipt_id, sum(times) AS slips FROM procedures WHERE code = '{slip}' GROUP BY ALL";
+        Assert.True(data.Scalar($"SELECT count(*) FROM ({slips}) WHERE slips > 1") > 100, "too few receipts with two prescriptions to tell");
+        Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({slips}) s JOIN receipts r USING (receipt_id) WHERE s.slips > r.actual_days"));
     }
 
     [Fact]

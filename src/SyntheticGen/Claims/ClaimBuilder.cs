@@ -23,6 +23,7 @@ public sealed class ClaimBuilder
     public int Facility { get; private set; }
     public sbyte Kind { get; private set; }
     public uint Days { get; private set; }
+    private uint _prescribed;
     public bool FirstVisit { get; set; }
     public bool ChronicManaged { get; set; }
     public int OutsidePrescriptions { get; set; }
@@ -42,6 +43,7 @@ public sealed class ClaimBuilder
         Facility = facility;
         Kind = kind;
         Days = 0;
+        _prescribed = 0;
         FirstVisit = false;
         ChronicManaged = false;
         OutsidePrescriptions = 0;
@@ -60,6 +62,15 @@ public sealed class ClaimBuilder
     public void AddDay(int day) => Days |= 1u << (day - 1);
 
     public int DayCount => BitOperations.PopCount(Days);
+
+    /// <summary>Marks a prescription written on <paramref name="day"/>: true for the day's first, one slip however many conditions it covers.</summary>
+    public bool NewPrescription(int day)
+    {
+        var bit = 1u << (day - 1);
+        var first = (_prescribed & bit) == 0;
+        _prescribed |= bit;
+        return first;
+    }
 
     public int FirstDay => Days == 0 ? 0 : BitOperations.TrailingZeroCount(Days) + 1;
 

@@ -30,6 +30,7 @@ public sealed class MonthSimulator
     private readonly List<ClaimBuilder> _claims = [];
     private readonly List<ClaimBuilder> _spare = [];
     private readonly List<(int Facility, int Day)> _visitDays = [];
+    private readonly List<(int Facility, int Months)> _facilityMonths = [];
     private readonly FeeSchedule _fees;
     private readonly IReadOnlyList<ClinicalDefinition> _conditions;
     private readonly HashSet<short> _receiptTypes;
@@ -160,19 +161,15 @@ public sealed class MonthSimulator
     private void ChronicCare(Person person, int month, int age, ref Rng rng)
     {
         _visitDays.Clear();
+        LongestOwnRhythms(person, month);
         for (var c = 0; c < _conditions.Count; c++)
         {
             if (person.Diagnosed[c] > month) continue;
             var condition = _conditions[c];
             var treated = person.Treated[c];
-            var facility = condition.Setting switch
-            {
-                "hospital" or "dialysis" => person.Hospital,
-                "specialist" => person.Specialist,
-                _ => person.Clinic,
-            };
-            var (every, monthDays, phase) = treated ? Rhythm(person, facility, c, condition) : (12, 0, person.Phase[c]);
-            // The untreated diagnosed are seen once a year; the treated when their prescription runs out.
+            var facility = FacilityOf(person, condition);
+            var (every, monthDays, phase) = treated ? Rhythm(person, facility, c, condition) : (12, 0, UntreatedPhase(person, c));
+            // The untreated diagnosed are seen when diagnosed and once a year; the treated when their prescription runs out.
             var untilDue = (every - (month + phase) % every) % every;
             var visit = (month + phase) / every;
             if ((untilDue != 0 && person.Diagnosed[c] != month) || person.Stay is not null) continue;
@@ -208,8 +205,8 @@ public sealed class MonthSimulator
     /// <summary>
     /// How a facility follows a person's treated conditions: every how many months, with how many days of drugs a
     /// month, in which phase. A person's prescription covers one, two or three months (calibration.json
-    /// prescribing.days; never less than the condition's own rhythm, so cataract stays three-monthly), at 28 or 30
-    /// days a month; dialysis keeps its unit's rhythm. Drawn from a hash of the person and facility, so the person's
+    /// prescribing.days; never less than the longest own rhythm of the conditions the facility treats, so cataract
+    /// stays three-monthly and what is seen with it too), at 28 or 30 days a month; dialysis keeps its unit's rhythm. Drawn from a hash of the person and facility, so the person's
     /// own stream is untouched and the rhythm stays the same month after month for everything the facility treats.
     /// </summary>
     private (int Every, int MonthDays, int Phase) Rhythm(Person person, int facility, int condition, ClinicalDefinition definition)
@@ -218,10 +215,42 @@ public sealed class MonthSimulator
         if (definition.Setting == "dialysis") return (own, 28, person.Phase[condition]);
         var key = Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 32) ^ (ulong)facility ^ 0x5052455343UL));
         var rules = _model.Calibration.PrescriptionDays;
-        var months = Math.Max(own, rules.Months(Rng.Unit(key)));
+        var longest = 1;
+        foreach (var (seen, ownMonths) in _facilityMonths)
+            if (seen == facility) longest = ownMonths;
+        var months = Math.Max(longest, rules.Months(Rng.Unit(key)));
         var thirty = Rng.Unit(Rng.Mix(key)) < rules.ThirtyDayShare;
         return (months, thirty ? 30 : 28, (int)(Rng.Mix(key ^ 0x50484153UL) % (ulong)months));
     }
+
+    private static int FacilityOf(Person person, ClinicalDefinition condition) => condition.Setting switch
+    {
+        "hospital" or "dialysis" => person.Hospital,
+        "specialist" => person.Specialist,
+        _ => person.Clinic,
+    };
+
+    /// <summary>
+    /// By facility, the longest own rhythm among the treated conditions it follows (cataract's three months), which
+    /// the facility's rhythm never undercuts, so everything it treats is seen on one rhythm.
+    /// </summary>
+    private void LongestOwnRhythms(Person person, int month)
+    {
+        _facilityMonths.Clear();
+        for (var c = 0; c < _conditions.Count; c++)
+        {
+            var condition = _conditions[c];
+            if (person.Diagnosed[c] > month || !person.Treated[c] || condition.Setting == "dialysis") continue;
+            var (facility, own) = (FacilityOf(person, condition), Math.Max(1, condition.VisitEveryMonths));
+            var i = _facilityMonths.FindIndex(f => f.Facility == facility);
+            if (i < 0) _facilityMonths.Add((facility, own));
+            else if (_facilityMonths[i].Months < own) _facilityMonths[i] = (facility, own);
+        }
+    }
+
+    /// <summary>The calendar month (as a phase of 12) an untreated diagnosed condition is seen each year, from a hash.</summary>
+    private int UntreatedPhase(Person person, int condition) =>
+        (int)(Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 8) ^ (ulong)condition ^ 0x554E5452UL)) % 12);
 
     /// <summary>The day of this month's chronic-care visit to a facility: one visit sees every condition it treats.</summary>
     private int VisitDay(int facility, int month, ref Rng rng)
@@ -239,15 +268,17 @@ public sealed class MonthSimulator
     {
         var outside = _facilities.PrescribesOutside(claim.Facility);
         var target = claim;
+        // Conditions seen at one visit share its prescription: one slip, one set of co-prescriptions.
+        var slip = claim.NewPrescription(day);
         if (outside)
         {
-            claim.OutsidePrescriptions++;
+            if (slip) claim.OutsidePrescriptions++;
             // Most fill it by the prescriber's door; some always at their own family pharmacy (かかりつけ).
             var family = Rng.Mix((ulong)person.Index * 7919 + (ulong)claim.Facility) % 10 < 3;
             target = Claim(family ? person.Pharmacy : _facilities.PharmacyNear(claim.Facility), 4);
             target.AddDay(day);
         }
-        else claim.InhousePrescriptions++;
+        else if (slip) claim.InhousePrescriptions++;
         foreach (var index in regimen)
         {
             var drug = Dispensed(definition.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
@@ -258,7 +289,7 @@ public sealed class MonthSimulator
                 target.AddItem(ItemTable.Drug, 23, drug.Code, drug.DailyQuantity * days, drug.PointsFor(days), 1, day, drug.Yj, drug.DrugClass);
         }
         // Symptomatic co-prescriptions, each with the complaint it treats on the prescribing receipt.
-        for (var n = rng.Poisson(CoPrescriptions(person, month)); n > 0 && _coPrescriptions.Length > 0; n--)
+        for (var n = slip ? rng.Poisson(CoPrescriptions(person, month)) : 0; n > 0 && _coPrescriptions.Length > 0; n--)
         {
             var (complaint, index) = _coPrescriptions[rng.Next(_coPrescriptions.Length)];
             var drug = Dispensed(complaint.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
@@ -332,7 +363,7 @@ public sealed class MonthSimulator
     /// <summary>
     /// An outpatient episode: first-visit fee, the diagnosis (sometimes kept open for months), tests and prescriptions.
     /// <paramref name="prescribing"/> up to 1 is the chance the first visit prescribes; above 1, the excess is the chance
-    /// each later visit of the episode prescribes again, as children's doctors do from visit to visit.
+    /// a later visit prescribes again once the last supply has run out, as children's doctors do from visit to visit.
     /// </summary>
     private void Outpatient(Person person, int month, ClinicalDefinition definition, int facility, double prescribing, ref Rng rng)
     {
@@ -344,7 +375,7 @@ public sealed class MonthSimulator
         Span<int> visitDays = stackalloc int[Math.Max(1, visits)];
         for (var v = 0; v < visits; v++)
         {
-            visitDays[v] = Math.Min(MonthMath.Days(month), day + v * rng.Between(1, 7));
+            visitDays[v] = v == 0 ? day : Math.Min(MonthMath.Days(month), visitDays[v - 1] + rng.Between(1, 7));
             claim.AddDay(visitDays[v]);
         }
         var diagnosis = definition.Diagnoses.Draw(ref rng);
@@ -363,9 +394,13 @@ public sealed class MonthSimulator
         var distinct = regimen.Distinct().ToArray();
         var days = _model.Calibration.PrescriptionDays.Episode(definition.Days, rng.NextDouble());
         Prescribe(person, month, claim, definition, distinct, days, day, ref rng);
-        for (var v = 1; v < visits; v++)
-            if (visitDays[v] != visitDays[v - 1] && rng.Chance(prescribing - 1))
-                Prescribe(person, month, claim, definition, distinct, days, visitDays[v], ref rng);
+        // Prescribed again at a later visit only once the last supply has run out.
+        for (var (v, runsOut) = (1, day + days); v < visits; v++)
+        {
+            if (visitDays[v] < runsOut || !rng.Chance(prescribing - 1)) continue;
+            Prescribe(person, month, claim, definition, distinct, days, visitDays[v], ref rng);
+            runsOut = visitDays[v] + days;
+        }
     }
 
     private void Dental(Person person, int month, int age, ref Rng rng)
@@ -628,9 +663,10 @@ public sealed class MonthSimulator
     }
 
     /// <summary>
-    /// 薬剤調製料 and, for oral drugs, 調剤管理料 by the days dispensed, each per 剤 and for three 剤 at most, on every
-    /// day the pharmacy filled a prescription. A 剤 is the drugs taken at one time of day; two drugs to a 剤 is the
-    /// approximation, since prescriptions here carry no dosing times.
+    /// On every day the pharmacy filled a prescription: for oral drugs 薬剤調製料 and 調剤管理料 1, each per 剤 and for
+    /// three 剤 at most, the latter at the tier of the longest supply; for a day of other drugs only, the 外用
+    /// 薬剤調製料 and 調剤管理料 2 once. A 剤 is the drugs taken at one time of day; two drugs to a 剤, all at the
+    /// longest supply, is the approximation, since prescriptions here carry no dosing times.
     /// </summary>
     private void PharmacyPreparation(ClaimBuilder claim)
     {
@@ -647,10 +683,11 @@ public sealed class MonthSimulator
                 longest = Math.Max(longest, item.Times);
             }
             var doses = Math.Clamp((oral + 1) / 2, 1, 3);
-            if (_fees.PharmacyDispensing is { } preparation)
-                claim.AddItem(ItemTable.Procedure, preparation.Shikibetsu, preparation.Code, 1, preparation.Points, doses, day);
-            if (oral > 0 && _fees.PharmacyManagement?.For(longest) is { } management)
-                claim.AddItem(ItemTable.Procedure, management.Shikibetsu, management.Code, 1, management.Points, doses, day);
+            var (preparation, management) = oral > 0
+                ? (_fees.PharmacyDispensing, _fees.PharmacyManagement?.For(longest))
+                : (_fees.PharmacyOtherDispensing, _fees.PharmacyOtherManagement);
+            foreach (var fee in new[] { preparation, management })
+                if (fee is not null) claim.AddItem(ItemTable.Procedure, fee.Shikibetsu, fee.Code, 1, fee.Points, oral > 0 ? doses : 1, day);
         }
     }
 

@@ -117,11 +117,11 @@ internal sealed class FidelityContext
         return sum;
     }
 
-    /// <summary>Person-years lived in the window at ages from–to.</summary>
     /// <summary>Prescriptions pharmacies filled (their receipts' days) per person-year at ages <paramref name="from"/> to <paramref name="to"/>.</summary>
     public double PrescriptionsPerPersonYear(int from, int to) =>
         Enumerable.Range(from, Math.Min(to, 120) - from + 1).Sum(a => _prescriptionsByAge[a]) / Math.Max(1e-9, PersonYearsAged(from, to));
 
+    /// <summary>Person-years lived in the window at ages from–to.</summary>
     public double PersonYearsAged(int from, int to) => Enumerable.Range(from, Math.Min(to, 120) - from + 1).Sum(a => _personMonthsByAge[a]) / 12;
 
     public bool WindowHasWinter => Enumerable.Range(FirstMonth, Months).Count(m => MonthMath.CalendarMonth(m) is 12 or <= 3) >= 3;

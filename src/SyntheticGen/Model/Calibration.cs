@@ -104,9 +104,11 @@ public sealed class Calibration
         var prescriptions = root.GetProperty("prescribing").GetProperty("prescriptions");
         var spendingShares = Doubles(spending.GetProperty("shareByAgeGroup"));
         var spendingGroups = Ints(spending.GetProperty("ageGroups"));
-        // What the JSON Schema cannot say: one share per group, groups from age 0, shares summing to 1.
-        if (spendingShares.Length != spendingGroups.Length || spendingGroups[0] != 0 || Math.Abs(spendingShares.Sum() - 1) > 0.005)
-            throw new InvalidDataException("calibration.json spending: give one share per age group, the groups starting at 0 and the shares summing to 1");
+        // What the JSON Schema cannot say: one share per group, groups from age 0 on 5-year bands (the pilot tallies
+        // by band), shares summing to 1.
+        if (spendingShares.Length != spendingGroups.Length || spendingGroups[0] != 0 || spendingGroups.Any(g => g % 5 != 0)
+            || Math.Abs(spendingShares.Sum() - 1) > 0.005)
+            throw new InvalidDataException("calibration.json spending: give one share per age group, the groups starting at 0 on 5-year bands and the shares summing to 1");
         if (genericAges.GetProperty("offsets").GetArrayLength() != genericAges.GetProperty("ageGroups").GetArrayLength())
             throw new InvalidDataException("calibration.json prescribing.generics.age: give one offset per age group");
         if (days.GetProperty("lineShares").GetArrayLength() != days.GetProperty("upTo").GetArrayLength() + 1)

@@ -14,11 +14,14 @@ public sealed record DiagnosisOption(string Code, string Icd10, double Weight);
 public sealed record DrugOption(string Code, string Yj, short DrugClass, double Weight, float DailyQuantity, int PointsPerDay, bool Oral,
     double YenPerDay)
 {
+    /// <summary>薬剤料 of a supply of <paramref name="days"/> days dispensed at once (topicals, inhalers, injections).</summary>
+    public int PointsFor(int days) => Points(YenPerDay * days);
+
     /// <summary>
-    /// 薬剤料 of a supply of <paramref name="days"/> days dispensed at once (topicals, inhalers, injections): the
-    /// master's price of the whole quantity over 10, at least 1 point.
+    /// 薬剤料 of <paramref name="yen"/> at the price list: 1 point up to 15 yen, else a point per 10 yen with a
+    /// remainder of 5 yen or less dropped and more rounded up (五捨五超入).
     /// </summary>
-    public int PointsFor(int days) => Math.Max(1, (int)Math.Round(YenPerDay * days / 10));
+    public static int Points(double yen) => yen <= 15 ? 1 : (int)Math.Ceiling((yen - 15) / 10) + 1;
 
     /// <summary>The product's identity for hashing: its YJ code's first nine characters (ingredient, form, strength).</summary>
     public ulong Key { get; } = Fnv1a(Yj.AsSpan(0, Math.Min(9, Yj.Length)));
@@ -83,6 +86,8 @@ public sealed record FeeSchedule(
     RecurringItem? PharmacyDispensing,
     RecurringItem? PharmacyGuidance,
     PharmacyManagement? PharmacyManagement,
+    RecurringItem? PharmacyOtherDispensing,
+    RecurringItem? PharmacyOtherManagement,
     RecurringItem InpatientBasic,
     RecurringItem? DentalFirstVisit,
     RecurringItem? DentalRevisit,
@@ -93,13 +98,23 @@ public sealed record FeeSchedule(
 /// 調剤管理料 for oral drugs, per 剤 (up to 3) by the days dispensed: <see cref="Fees"/>[i] for up to
 /// <see cref="UpToDays"/>[i] days, the last fee above them.
 /// </summary>
-public sealed record PharmacyManagement(int[] UpToDays, RecurringItem[] Fees)
+public sealed record PharmacyManagement
 {
+    public PharmacyManagement(int[] upToDays, RecurringItem[] fees)
+    {
+        if (fees.Length != upToDays.Length + 1 || upToDays.Zip(upToDays.Skip(1)).Any(p => p.First >= p.Second))
+            throw new InvalidDataException("clinical.json fees.pharmacyManagement: give one code more than bounds, the bounds ascending");
+        (UpToDays, Fees) = (upToDays, fees);
+    }
+
+    public int[] UpToDays { get; }
+    public RecurringItem[] Fees { get; }
+
     public RecurringItem For(int days)
     {
         var tier = 0;
         while (tier < UpToDays.Length && days > UpToDays[tier]) tier++;
-        return Fees[Math.Min(tier, Fees.Length - 1)];
+        return Fees[tier];
     }
 }
 
@@ -137,6 +152,7 @@ public sealed class ClinicalModel
                         management.GetProperty("upToDays").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
                         management.GetProperty("codes").EnumerateArray().Select(c => Item(masters, c.GetString()!, 1)).ToArray())
                     : null,
+                Fee("pharmacyOtherDispensing"), Fee("pharmacyOtherManagement"),
                 RequiredFee("inpatientBasic"),
                 Fee("dentalFirstVisit"), Fee("dentalRevisit"),
                 fees.TryGetProperty("dentalProcedures", out var dental)
@@ -221,9 +237,8 @@ public sealed class ClinicalModel
     private static DrugOption Product(string code, double weight, float quantity, bool oral, MasterIndex masters)
     {
         var (price, yj, drugClass) = masters.Drug(code);
-        // 薬剤料: yen per day's dose over 10, at least 1 point.
-        var points = Math.Max(1, (int)Math.Round(price * quantity / 10));
-        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, weight, quantity, points, oral, price * quantity);
+        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, weight, quantity, DrugOption.Points(price * quantity), oral,
+            price * quantity);
     }
 
     private static TestOption Test(JsonElement x, MasterIndex masters)

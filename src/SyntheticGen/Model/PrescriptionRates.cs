@@ -2,11 +2,9 @@ namespace Claims.SyntheticGen.Model;
 
 /// <summary>
 /// calibration.json prescribing.prescriptions: prescriptions filled at pharmacies (処方箋 receptions) per
-/// person-year, by age group (groups start at <see cref="AgeGroups"/>).
+/// person-year, by age group (spending's groups, which start at <see cref="AgeGroups"/>).
 /// </summary>
 public sealed record PrescriptionRates(int[] AgeGroups, double[] PerPersonYear, double Tolerance, string Source)
 {
-    public int GroupOf(int age) => AgeBands.GroupOf(AgeGroups, age);
-
     public string Label(int group) => AgeBands.Label(AgeGroups, group);
 }

@@ -197,14 +197,6 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
     }
 
     [Fact]
-    public void A_cell_near_two_far_apart_gets_the_older_one_s_figure()
-    {
-        var ledger = fixture.NewLedger();
-        Assert.Equal([1.0, 2.0], Show(ledger, (Range(0, 100), 1), (Range(0, 100).Concat(Range(200, 18)), 2)));
-        Assert.Equal([1.0], Show(ledger, (Range(0, 100).Concat(Range(200, 9)), 3)));
-    }
-
-    [Fact]
     public void A_figure_a_near_cell_asks_first_becomes_the_cell_s_for_every_later_asker()
     {
         var ledger = fixture.NewLedger();
