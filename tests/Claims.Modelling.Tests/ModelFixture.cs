@@ -13,7 +13,7 @@ public sealed class ModelFixture : IDisposable
 
     public ModelFixture()
     {
-        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = 6_000, From = 202201, Months = 24, Seed = 13 }, GeneratorModel.Load(ClaimsSchema.Default));
+        Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = 10_000, From = 202201, Months = 24, Seed = 13 }, GeneratorModel.Load(ClaimsSchema.Default));
         Dataset = Dataset.Open(_temp.Combine("ds"));
         Oracle.Load(Dataset, _temp.Combine("parquet"));
     }

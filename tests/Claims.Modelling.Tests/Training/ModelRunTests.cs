@@ -22,7 +22,8 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         Assert.Equal(population.Cohort, population.Members + population.NotObservedToWindowEnd);
         // A quarter held out by patient, within sampling error.
         Assert.InRange(population.Test!.Value, population.Members!.Value * 0.2, population.Members.Value * 0.3);
-        // Six thousand people give some 470 test members: enough to see signal, not to measure it (the benchmark does).
+        // Ten thousand people give some 800 test members: enough to see signal, not to measure it (the benchmark does);
+        // at six thousand the baseline's AUC moved about the bar from one redraw of the generator to the next.
         Assert.True(report.Metrics!.AucRoc > 0.55, $"AUC {report.Metrics!.AucRoc:F3}");
         Assert.True(report.Baseline!.AucRoc > 0.55, $"baseline AUC {report.Baseline!.AucRoc:F3}");
         Assert.Equal(population.Test, report.Metrics!.Count);
@@ -52,7 +53,7 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         Assert.True(example.MembershipInference.Passed, $"attack AUC {example.MembershipInference.AttackAuc:F3}");
         // A few hundred members, leaves of one member, many rounds: the model learns who it saw.
         var overfit = Examples.Admission
-            .Replace("\"age\": [65, 150]", "\"age\": [80, 150]")
+            .Replace("\"age\": [65, 150]", "\"age\": [85, 150]")
             .Replace("\"model\": {\"kind\": \"lightGbm\", \"leaves\": 31, \"minMembersPerLeaf\": 20, \"iterations\": 200, \"learningRate\": 0.05}",
                 "\"model\": {\"kind\": \"lightGbm\", \"leaves\": 256, \"minMembersPerLeaf\": 1, \"iterations\": 600, \"learningRate\": 0.3, \"l2\": 0}");
         var remembered = ModelRun.Train(fixture.Dataset, ModelSpecParser.Parse(overfit, fixture.Dataset.Schema), fixture.Temp("overfit"));
