@@ -206,8 +206,9 @@ public sealed class MonthSimulator
     /// How a facility follows a person's treated conditions: every how many months, with how many days of drugs a
     /// month, in which phase. A person's prescription covers one, two or three months (calibration.json
     /// prescribing.days; never less than the longest own rhythm of the conditions the facility treats, so cataract
-    /// stays three-monthly and what is seen with it too), at 28 or 30 days a month; dialysis keeps its unit's rhythm. Drawn from a hash of the person and facility, so the person's
-    /// own stream is untouched and the rhythm stays the same month after month for everything the facility treats.
+    /// stays three-monthly and what is seen with it too), at 28 or 30 days a month; dialysis keeps its unit's rhythm.
+    /// Drawn from a hash of the person and facility, so the person's own stream is untouched and the rhythm stays the
+    /// same month after month for everything the facility treats.
     /// </summary>
     private (int Every, int MonthDays, int Phase) Rhythm(Person person, int facility, int condition, ClinicalDefinition definition)
     {

@@ -217,8 +217,8 @@ public static class UtilisationCalibrator
                 (outpatient[b], inpatient[b], dental[b]) = (_outpatient[b] / years, _inpatient[b] / years, _dental[b] / years);
             }
             var all = Math.Max(1, _groups.Sum());
-            return new Volumes(outpatient, inpatient, dental, _points.Select((p, k) => p / Math.Max(1, _claims[k])).ToArray(), _groups.Select(g => g / all).ToArray(),
-                _groupSlips.Select((n, g) => n / Math.Max(1, GroupPersonMonths(g)) * 12).ToArray());
+            return new Volumes(outpatient, inpatient, dental, _points.Select((p, k) => p / Math.Max(1, _claims[k])).ToArray(),
+                _groups.Select(g => g / all).ToArray(), _groupSlips.Select((n, g) => n / Math.Max(1, GroupPersonMonths(g)) * 12).ToArray());
         }
 
         /// <summary>Person-months in a spending age group: its groups are whole 5-year bands.</summary>
