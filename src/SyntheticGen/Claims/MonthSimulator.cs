@@ -652,13 +652,12 @@ public sealed class MonthSimulator
                 }
                 break;
             case 4:
-                foreach (var fee in new[] { _fees.PharmacyBase, _fees.PharmacyGuidance })
-                    if (fee is not null) claim.AddItem(ItemTable.Procedure, fee.Shikibetsu, fee.Code, 1, fee.Points, days, day);
+                Bill(claim, _fees.PharmacyBase, days, day);
+                Bill(claim, _fees.PharmacyGuidance, days, day);
                 PharmacyPreparation(claim);
                 break;
             case 6:
-                var dentalVisit = claim.FirstVisit ? _fees.DentalFirstVisit : _fees.DentalRevisit;
-                if (dentalVisit is not null) claim.AddItem(ItemTable.Procedure, dentalVisit.Shikibetsu, dentalVisit.Code, 1, dentalVisit.Points, days, day);
+                Bill(claim, claim.FirstVisit ? _fees.DentalFirstVisit : _fees.DentalRevisit, days, day);
                 break;
         }
     }
@@ -684,12 +683,23 @@ public sealed class MonthSimulator
                 longest = Math.Max(longest, item.Times);
             }
             var doses = Math.Clamp((oral + 1) / 2, 1, 3);
-            var (preparation, management) = oral > 0
-                ? (_fees.PharmacyDispensing, _fees.PharmacyManagement?.For(longest))
-                : (_fees.PharmacyOtherDispensing, _fees.PharmacyOtherManagement);
-            foreach (var fee in new[] { preparation, management })
-                if (fee is not null) claim.AddItem(ItemTable.Procedure, fee.Shikibetsu, fee.Code, 1, fee.Points, oral > 0 ? doses : 1, day);
+            if (oral > 0)
+            {
+                Bill(claim, _fees.PharmacyDispensing, doses, day);
+                Bill(claim, _fees.PharmacyManagement?.For(longest), doses, day);
+            }
+            else
+            {
+                Bill(claim, _fees.PharmacyOtherDispensing, 1, day);
+                Bill(claim, _fees.PharmacyOtherManagement, 1, day);
+            }
         }
+    }
+
+    /// <summary>A standing fee, when the fee schedule has it (the pharmacy's are synthetic codes and may be absent).</summary>
+    private static void Bill(ClaimBuilder claim, RecurringItem? fee, int times, int day)
+    {
+        if (fee is not null) claim.AddItem(ItemTable.Procedure, fee.Shikibetsu, fee.Code, 1, fee.Points, times, day);
     }
 
     private void EmitLines(ClaimBuilder claim, long receiptId, int yyyymm, int monthIndex, ChunkOutput output, ref Rng rng)

@@ -62,19 +62,22 @@ public static class UtilisationCalibrator
             for (var g = 0; g < spending.AgeGroups.Length; g++)
             {
                 // Episodes fill only part of a group's prescriptions, so the rate moves further than the gap.
-                var gap = calibration.Prescriptions.PerPersonYear[g] / Math.Max(1e-9, measured.Prescriptions[g]);
-                rates.Prescribing[g] = Math.Clamp(rates.Prescribing[g] * Math.Pow(gap, PrescribingStep), 0.02, 2);
+                rates.Prescribing[g] = Stepped(rates.Prescribing[g], calibration.Prescriptions.PerPersonYear[g], measured.Prescriptions[g],
+                    PrescribingStep, 0.02, 2);
             }
             rates.DentalItems = Scale(rates.DentalItems, points["dental"], baseline.Points[6], measured.Points[6]);
             for (var g = 0; g < spending.AgeGroups.Length && round < 3; g++)
             {
                 // Care moves only part of a group's points (not visit fees, drugs or dental), so it moves further than the gap.
-                var gap = spending.Shares[g] / Math.Max(1e-9, measured.Groups[g]);
-                rates.CareByAgeGroup[g] = Math.Clamp(rates.CareByAgeGroup[g] * Math.Pow(gap, CareStep), 0.05, 20);
+                rates.CareByAgeGroup[g] = Stepped(rates.CareByAgeGroup[g], spending.Shares[g], measured.Groups[g], CareStep, 0.05, 20);
             }
         }
         return rates;
     }
+
+    /// <summary>A multiplier moved by the gap between target and measure raised to <paramref name="step"/>, within bounds.</summary>
+    private static double Stepped(double rate, double target, double measured, double step, double min, double max) =>
+        Math.Clamp(rate * Math.Pow(target / Math.Max(1e-9, measured), step), min, max);
 
     private static double Scale(double probe, double target, double without, double with) =>
         with > without ? Math.Clamp(probe * (target - without) / (with - without), 0, 50) : probe;

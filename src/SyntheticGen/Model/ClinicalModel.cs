@@ -11,9 +11,11 @@ public sealed record DiagnosisOption(string Code, string Icd10, double Weight);
 /// master lists both brands and generics of its ingredient, form and strength, each of them as the pharmacy may
 /// dispense it (empty otherwise: there is no choice to make).
 /// </summary>
-public sealed record DrugOption(string Code, string Yj, short DrugClass, double Weight, float DailyQuantity, int PointsPerDay, bool Oral,
-    double YenPerDay)
+public sealed record DrugOption(string Code, string Yj, short DrugClass, double Weight, float DailyQuantity, bool Oral, double YenPerDay)
 {
+    /// <summary>薬剤料 of a day's dose, as an oral line bills it (times the days).</summary>
+    public int PointsPerDay { get; } = Points(YenPerDay);
+
     /// <summary>薬剤料 of a supply of <paramref name="days"/> days dispensed at once (topicals, inhalers, injections).</summary>
     public int PointsFor(int days) => Points(YenPerDay * days);
 
@@ -237,8 +239,7 @@ public sealed class ClinicalModel
     private static DrugOption Product(string code, double weight, float quantity, bool oral, MasterIndex masters)
     {
         var (price, yj, drugClass) = masters.Drug(code);
-        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, weight, quantity, DrugOption.Points(price * quantity), oral,
-            price * quantity);
+        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, weight, quantity, oral, price * quantity);
     }
 
     private static TestOption Test(JsonElement x, MasterIndex masters)

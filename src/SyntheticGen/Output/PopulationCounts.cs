@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Claims.Engine.Population;
 
 namespace Claims.SyntheticGen.Output;
@@ -15,7 +16,7 @@ public sealed class PopulationCounts
     public IEnumerable<KeyValuePair<PopulationCell, int>> Cells =>
         _persons.Select(p => KeyValuePair.Create(Unpack(p.Key), p.Value));
 
-    public void Add(PopulationCell cell) => _persons[Pack(cell)] = _persons.GetValueOrDefault(Pack(cell)) + 1;
+    public void Add(PopulationCell cell) => CollectionsMarshal.GetValueRefOrAddDefault(_persons, Pack(cell), out _)++;
 
     public void Add(PopulationCounts other)
     {
