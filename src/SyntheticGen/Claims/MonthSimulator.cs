@@ -334,6 +334,7 @@ public sealed class MonthSimulator
         var calibration = _model.Calibration;
         var band = AgeBands.Of(age);
         var calendar = MonthMath.CalendarMonth(month) - 1;
+        var duplicates = calibration.Duplicates;
         foreach (var definition in _model.Clinical.Acute)
         {
             if (!calibration.EpisodesPerPersonYear.TryGetValue(definition.Id, out var perYear)) continue;
@@ -342,8 +343,16 @@ public sealed class MonthSimulator
             if (definition.Inpatient is { } inpatient && person.Stay is null && rng.Chance(inpatient.Probability))
                 Admit(person, month, age, definition, ref rng);
             else
-                Outpatient(person, month, definition, age >= 65 && definition.Id.Contains("fracture") ? person.Hospital : person.Clinic,
-                    Math.Max(1, Prescribing(age)), ref rng);
+            {
+                var prescribing = Math.Max(1, Prescribing(age));
+                var regimen = Outpatient(person, month, definition, age >= 65 && definition.Id.Contains("fracture") ? person.Hospital : person.Clinic,
+                    prescribing, ref rng);
+                // Some take a cold to a second clinic as well, which prescribes the same standard drugs for it again: one
+                // ingredient from two facilities in a month (calibration.json prescribing.duplicates).
+                if (regimen is not null && duplicates.SecondClinicEpisodes.Contains(definition.Id) && rng.Chance(duplicates.SecondClinicChance))
+                    Outpatient(person, month, definition, _facilities.Pick(FacilityDirectory.PrefectureOf(person.Clinic), FacilityKind.Clinic, ref rng),
+                        prescribing, ref rng, regimen);
+            }
         }
     }
 
@@ -365,10 +374,13 @@ public sealed class MonthSimulator
     /// An outpatient episode: first-visit fee, the diagnosis (sometimes kept open for months), tests and prescriptions.
     /// <paramref name="prescribing"/> up to 1 is the chance the first visit prescribes; above 1, the excess is the chance
     /// a later visit prescribes again once the last supply has run out, as children's doctors do from visit to visit.
+    /// The drugs are <paramref name="given"/> (another clinic's for the same episode) or drawn; returns them, or null when
+    /// nothing was prescribed.
     /// </summary>
-    private void Outpatient(Person person, int month, ClinicalDefinition definition, int facility, double prescribing, ref Rng rng)
+    private int[]? Outpatient(Person person, int month, ClinicalDefinition definition, int facility, double prescribing, ref Rng rng,
+        int[]? given = null)
     {
-        if (person.Stay is not null) return;
+        if (person.Stay is not null) return null;
         var claim = Claim(facility, 2);
         claim.FirstVisit = true;
         var day = Day(ref rng, month);
@@ -388,11 +400,8 @@ public sealed class MonthSimulator
             person.OpenDiagnoses.Add(new OpenDiagnosis(facility, diagnosis.Code, diagnosis.Icd10, MonthMath.FirstDay(month).AddDays(day - 1), month + rng.Between(2, 24)));
         foreach (var test in definition.Tests)
             if (rng.Chance(test.Probability)) claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, 1, day);
-        if (definition.Drugs is not { } drugs || definition.MaxLines == 0 || !rng.Chance(prescribing)) return;
-        var lines = rng.Between(1, Math.Min(definition.MaxLines, drugs.Items.Count));
-        var regimen = new int[lines];
-        for (var i = 0; i < lines; i++) regimen[i] = rng.Next(drugs.Items.Count);
-        var distinct = regimen.Distinct().ToArray();
+        if (definition.Drugs is not { } drugs || definition.MaxLines == 0 || !rng.Chance(prescribing)) return null;
+        var distinct = given ?? Regimen(definition, drugs, ref rng);
         var days = _model.Calibration.PrescriptionDays.Episode(definition.Days, rng.NextDouble());
         Prescribe(person, month, claim, definition, distinct, days, day, ref rng);
         // Prescribed again at a later visit only once the last supply has run out.
@@ -402,6 +411,15 @@ public sealed class MonthSimulator
             Prescribe(person, month, claim, definition, distinct, days, visitDays[v], ref rng);
             runsOut = visitDays[v] + days;
         }
+        return distinct;
+    }
+
+    private static int[] Regimen(ClinicalDefinition definition, Weighted<DrugOption> drugs, ref Rng rng)
+    {
+        var lines = rng.Between(1, Math.Min(definition.MaxLines, drugs.Items.Count));
+        var regimen = new int[lines];
+        for (var i = 0; i < lines; i++) regimen[i] = rng.Next(drugs.Items.Count);
+        return regimen.Distinct().ToArray();
     }
 
     private void Dental(Person person, int month, int age, ref Rng rng)

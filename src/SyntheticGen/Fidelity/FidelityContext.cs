@@ -54,7 +54,7 @@ internal sealed class FidelityContext
     public double MedGlucoseWithDrugs { get; private set; }
     public double Hba1cGap { get; private set; }
 
-    private readonly Dictionary<long, (int Month, int Total, long Lines, sbyte Prefecture, short Age, sbyte Kind)> _receipts = [];
+    private readonly Dictionary<long, (int Month, int Total, long Lines, sbyte Prefecture, short Age, sbyte Kind, int Facility)> _receipts = [];
     private IReadOnlySet<string> _glucoseCodes = new HashSet<string>();
     private readonly HashSet<int> _class396Persons = [];
     private readonly HashSet<int> _glucoseDrugPersons = [];
@@ -92,6 +92,38 @@ internal sealed class FidelityContext
     private readonly double[] _prescriptionsByAge = new double[121];
 
     private readonly long[] _linesByDays;
+
+    // Per duplicates group, person, month and ingredient (YJ code's first 7 characters): the first dispensing
+    // facility, and whether another one dispensed it too.
+    private readonly Dictionary<(int Group, int Person, int Month, string Ingredient), (int Facility, bool Duplicate)> _ingredients = [];
+
+    /// <summary>
+    /// The share of person-month-ingredients of a duplicates group (calibration.json prescribing.duplicates) that two or
+    /// more facilities dispensed.
+    /// </summary>
+    public double DuplicateShare(int group)
+    {
+        long all = 0, duplicates = 0;
+        foreach (var (key, value) in _ingredients)
+        {
+            if (key.Group != group) continue;
+            all++;
+            if (value.Duplicate) duplicates++;
+        }
+        return all == 0 ? double.NaN : duplicates / (double)all;
+    }
+
+    private void CountIngredient(short drugClass, int person, int month, string ingredient, int facility)
+    {
+        var groups = Model.Calibration.Duplicates.Groups;
+        for (var g = 0; g < groups.Count; g++)
+        {
+            if (!groups[g].DrugClasses.Contains(drugClass)) continue;
+            var key = (g, person, month, ingredient);
+            if (!_ingredients.TryGetValue(key, out var seen)) _ingredients[key] = (facility, false);
+            else if (!seen.Duplicate && seen.Facility != facility) _ingredients[key] = (seen.Facility, true);
+        }
+    }
 
     /// <summary>The share of oral drug lines prescribed for the days of <paramref name="bucket"/> (calibration.json prescribing.days).</summary>
     public double OralLinesShare(int bucket) => _linesByDays[bucket] / (double)Math.Max(1, _linesByDays.Sum());
@@ -176,7 +208,7 @@ internal sealed class FidelityContext
                 if (id5.IsNull(r)) id5Missing++;
                 if (facilities[r] >= FacilityDirectory.SyntheticBase) synthetic++;
                 if (Truth.ReceiptPerson.ContainsKey(ids[r])) withTruth++;
-                _receipts[ids[r]] = (partition.Key, totals[r], 0, prefectures.IsNull(r) ? (sbyte)0 : prefectureValues[r], ages[r], kinds[r]);
+                _receipts[ids[r]] = (partition.Key, totals[r], 0, prefectures.IsNull(r) ? (sbyte)0 : prefectureValues[r], ages[r], kinds[r], facilities[r]);
             }
         }
         var mean = outpatientPoints.Count > 0 ? outpatientPoints.Average() : 0;
@@ -235,6 +267,9 @@ internal sealed class FidelityContext
                 var daysRules = Model.Calibration.PrescriptionDays;
                 var childUpTo = Model.Calibration.Generics.AgeGroups.Skip(1).FirstOrDefault(15);
                 // Per dictionary id: 2 a generic with a brand, 1 a brand with a generic, 0 no choice.
+                var yj = partition.Column("yj_code");
+                var yjIds = yj.Values<int>();
+                var ingredients = Enumerable.Range(0, yj.Dictionary.Count).Select(id => yj.Dictionary[id] is { Length: >= 7 } code ? code[..7] : null).ToArray();
                 var choice = Enumerable.Range(0, drugCodes.Dictionary.Count)
                     .Select(id => Model.Masters.GenericChoices.TryGetValue(drugCodes.Dictionary[id], out var generic) ? generic ? 2 : 1 : 0).ToArray();
                 for (var r = 0; r < partition.RowCount; r++)
@@ -258,6 +293,7 @@ internal sealed class FidelityContext
                         }
                     }
                     if (!Truth.ReceiptPerson.TryGetValue(ids[r], out var person)) continue;
+                    if (!yj.IsNull(r) && ingredients[yjIds[r]] is { } ingredient) CountIngredient(classes[r], person, partition.Key, ingredient, dispensed.Facility);
                     if (classes[r] == 396) _class396Persons.Add(person);
                     if (glucoseIds.Contains(drugIds[r])) _glucoseDrugPersons.Add(person);
                 }

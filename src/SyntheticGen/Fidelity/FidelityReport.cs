@@ -181,6 +181,10 @@ public static class FidelityReport
                 c.PrescriptionsPerPersonYear(prescriptions.AgeGroups[g], AgeBands.LastAge(prescriptions.AgeGroups, g)),
                 target * prescriptions.Tolerance, prescriptions.Source));
         }
+        var duplicates = c.Model.Calibration.Duplicates;
+        for (var g = 0; g < duplicates.Groups.Count; g++)
+            rows.Add(new FidelityRow($"prescribing: {duplicates.Groups[g].Name}, share of a month's users dispensed an ingredient by two or more facilities",
+                duplicates.Groups[g].Share, c.DuplicateShare(g), duplicates.Groups[g].Tolerance, duplicates.Source));
     }
 
     private static void Integrity(FidelityContext c, List<FidelityRow> rows)

@@ -63,6 +63,7 @@ public sealed class Calibration
     public required GenericShares Generics { get; init; }
     public required PrescriptionDays PrescriptionDays { get; init; }
     public required PrescriptionRates Prescriptions { get; init; }
+    public required DuplicatePrescriptions Duplicates { get; init; }
     public required double[] AverageStayDays { get; init; }
     public required double OutsidePrescriptionRate { get; init; }
     public required double SamePrefectureShare { get; init; }
@@ -102,6 +103,8 @@ public sealed class Calibration
         var days = root.GetProperty("prescribing").GetProperty("days");
         var genericFacilities = generics.GetProperty("facility").GetProperty("offsets");
         var prescriptions = root.GetProperty("prescribing").GetProperty("prescriptions");
+        var duplicates = root.GetProperty("prescribing").GetProperty("duplicates");
+        var secondClinic = duplicates.GetProperty("secondClinic");
         var spendingShares = Doubles(spending.GetProperty("shareByAgeGroup"));
         var spendingGroups = Ints(spending.GetProperty("ageGroups"));
         // What the JSON Schema cannot say: one share per group, groups from age 0 on 5-year bands (the pilot tallies
@@ -171,6 +174,12 @@ public sealed class Calibration
                 Doubles(days.GetProperty("episodeDays").GetProperty("weights")), days.GetProperty("source").GetString()!),
             Prescriptions = new PrescriptionRates(spendingGroups, Doubles(prescriptions.GetProperty("perPersonYear")),
                 prescriptions.GetProperty("tolerance").GetDouble(), prescriptions.GetProperty("source").GetString()!),
+            Duplicates = new DuplicatePrescriptions(
+                duplicates.GetProperty("groups").EnumerateArray().Select(g => new DuplicateGroup(g.GetProperty("name").GetString()!,
+                    g.GetProperty("drugClasses").EnumerateArray().Select(c => c.GetInt16()).ToHashSet(), g.GetProperty("share").GetDouble(),
+                    g.GetProperty("tolerance").GetDouble())).ToArray(),
+                secondClinic.GetProperty("episodes").EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal),
+                secondClinic.GetProperty("chance").GetDouble(), duplicates.GetProperty("source").GetString()!),
             AverageStayDays = Doubles(utilisation.GetProperty("averageStayDays").GetProperty("values")),
             OutsidePrescriptionRate = utilisation.GetProperty("outsidePrescriptionRate").GetProperty("national").GetDouble(),
             SamePrefectureShare = utilisation.GetProperty("sameprefectureShare").GetDouble(),

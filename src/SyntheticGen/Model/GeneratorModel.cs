@@ -14,6 +14,10 @@ public sealed class GeneratorModel
         var missing = clinical.Conditions.Select(c => c.Id).Where(id => !calibration.Prevalence.ContainsKey(id)).ToArray();
         if (missing.Length > 0)
             throw new InvalidDataException($"calibration.json has no prevalence for {string.Join(", ", missing)}");
+        var unknown = calibration.Duplicates.SecondClinicEpisodes.Where(id => clinical.Acute.All(a => a.Id != id)).ToArray();
+        if (unknown.Length > 0)
+            throw new InvalidDataException(
+                $"calibration.json prescribing.duplicates.secondClinic names episodes clinical.json's acute list lacks: {string.Join(", ", unknown)}");
         PrefectureShares = schema.Enum("prefecture").Values.OrderBy(v => v.Code)
             .Select(v => (double)v.Attributes["population_2023"].GetInt64()).ToArray();
         var total = PrefectureShares.Sum();
