@@ -114,4 +114,21 @@ public class ConsistencyTests(GeneratedDataset data)
             """), 0.1, 0.6);
         Assert.InRange(data.Scalar("SELECT avg(is_suspected::INT) FROM diagnoses"), 0.02, 0.25);
     }
+
+    /// <summary>
+    /// clinical.json's "who": menopause (N951) only for women 40–64, dysmenorrhoea (N944–N946) only for women 10–54,
+    /// acne (L70) only from 10 to 49. A clinic keeps some diagnoses listed for up to 24 months after the visit, so a
+    /// receipt's age may run two years past the last; sex never changes.
+    /// </summary>
+    [Fact]
+    public void Minor_complaints_befall_only_the_sex_and_ages_that_can_have_them()
+    {
+        double Count(string where) => data.Scalar($"SELECT count(*) FROM diagnoses d JOIN receipts r USING (receipt_id) WHERE {where}");
+        Assert.True(Count("d.icd10 = 'N951'") > 100, "menopause diagnoses");
+        Assert.True(Count("d.icd10 IN ('N944', 'N945', 'N946')") > 100, "dysmenorrhoea diagnoses");
+        Assert.True(Count("starts_with(d.icd10, 'L70')") > 100, "acne diagnoses");
+        Assert.Equal(0, Count("d.icd10 = 'N951' AND (r.sex = 1 OR r.age NOT BETWEEN 40 AND 66)"));
+        Assert.Equal(0, Count("d.icd10 IN ('N944', 'N945', 'N946') AND (r.sex = 1 OR r.age NOT BETWEEN 10 AND 56)"));
+        Assert.Equal(0, Count("starts_with(d.icd10, 'L70') AND r.age NOT BETWEEN 10 AND 51"));
+    }
 }

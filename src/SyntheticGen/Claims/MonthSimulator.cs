@@ -26,7 +26,9 @@ public sealed class MonthSimulator
     private readonly CheckupModel _checkups;
     private readonly ulong _seed;
     private readonly TestOption[] _items;
-    private readonly (ClinicalDefinition Definition, int Drug)[] _coPrescriptions;
+    // By sex (index sex − 1) and age: the minor reasons a person can have, and their oral drugs as co-prescriptions.
+    private readonly ClinicalDefinition[][][] _minor;
+    private readonly (ClinicalDefinition Definition, int Drug)[][][] _coPrescriptions;
     private readonly List<ClaimBuilder> _claims = [];
     private readonly List<ClaimBuilder> _spare = [];
     private readonly List<(int Facility, int Day)> _visitDays = [];
@@ -46,9 +48,10 @@ public sealed class MonthSimulator
         _conditions = model.Clinical.Conditions;
         _checkups = new CheckupModel(model);
         _items = Pool(model, 60).Concat(Pool(model, 70)).ToArray();
-        _coPrescriptions = model.Clinical.Minor
+        _minor = [.. new[] { 1, 2 }.Select(sex => Enumerable.Range(0, 121).Select(age => model.Clinical.Minor.Where(d => d.Befalls(sex, age)).ToArray()).ToArray())];
+        _coPrescriptions = [.. _minor.Select(bySex => bySex.Select(reasons => reasons
             .SelectMany(d => d.Drugs is { } drugs ? drugs.Items.Select((drug, i) => (Definition: d, Drug: i, drug.Oral)) : [])
-            .Where(x => x.Oral).Select(x => (x.Definition, x.Drug)).ToArray();
+            .Where(x => x.Oral).Select(x => (x.Definition, x.Drug)).ToArray()).ToArray())];
         _receiptTypes = model.Schema.Enum("receipt_type").Values.Select(v => (short)v.Code).ToHashSet();
     }
 
@@ -290,9 +293,10 @@ public sealed class MonthSimulator
                 target.AddItem(ItemTable.Drug, 23, drug.Code, drug.DailyQuantity * days, drug.PointsFor(days), 1, day, drug.Yj, drug.DrugClass);
         }
         // Symptomatic co-prescriptions, each with the complaint it treats on the prescribing receipt.
-        for (var n = slip ? rng.Poisson(CoPrescriptions(person, month)) : 0; n > 0 && _coPrescriptions.Length > 0; n--)
+        var pool = _coPrescriptions[person.Sex - 1][Math.Min(person.AgeAt(month), 120)];
+        for (var n = slip ? rng.Poisson(CoPrescriptions(person, month)) : 0; n > 0 && pool.Length > 0; n--)
         {
-            var (complaint, index) = _coPrescriptions[rng.Next(_coPrescriptions.Length)];
+            var (complaint, index) = pool[rng.Next(pool.Length)];
             var drug = Dispensed(complaint.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
             var diagnosis = complaint.Diagnoses.Draw(ref rng);
             claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(month, day), 1);
@@ -358,13 +362,13 @@ public sealed class MonthSimulator
 
     private void Minor(Person person, int month, int age, ref Rng rng)
     {
-        var minor = _model.Clinical.Minor;
-        if (minor.Count == 0) return;
+        var minor = _minor[person.Sex - 1][Math.Min(age, 120)];
+        if (minor.Length == 0) return;
         for (var n = rng.Poisson(_rates.Minor[AgeBands.Of(age)] / 12); n > 0; n--)
         {
             // Most minor complaints go to some other clinic than the person's own (dermatology, ENT, orthopaedics …).
             var facility = rng.Chance(0.7) ? _facilities.Pick(FacilityDirectory.PrefectureOf(person.Clinic), FacilityKind.Clinic, ref rng) : person.Specialist;
-            Outpatient(person, month, minor[rng.Next(minor.Count)], facility, Prescribing(age), ref rng);
+            Outpatient(person, month, minor[rng.Next(minor.Length)], facility, Prescribing(age), ref rng);
         }
     }
 

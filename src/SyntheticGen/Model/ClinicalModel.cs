@@ -69,6 +69,15 @@ public sealed class ClinicalDefinition
     public required double MortalityMultiplier { get; init; }
     public required int Days { get; init; }
     public required (int Min, int Max) Visits { get; init; }
+
+    /// <summary>The sex a minor reason befalls (1 men, 2 women), or 0 for both.</summary>
+    public int Sex { get; init; }
+
+    /// <summary>The ages a minor reason befalls, inclusive.</summary>
+    public (int Min, int Max) Ages { get; init; } = (0, 120);
+
+    /// <summary>Whether a person of this sex and age can have it (clinical.json's "who").</summary>
+    public bool Befalls(int sex, int age) => (Sex == 0 || Sex == sex) && age >= Ages.Min && age <= Ages.Max;
 }
 
 /// <summary>
@@ -181,6 +190,12 @@ public sealed class ClinicalModel
             ? drugList.EnumerateArray().Select(x => Drug(x, masters)).ToArray()
             : [];
         var visits = d.TryGetProperty("visits", out var v) ? (v[0].GetInt32(), v[1].GetInt32()) : (1, 1);
+        var who = d.TryGetProperty("who", out var w) ? w : (JsonElement?)null;
+        if (who is not null && kind != "minor")
+            throw new InvalidDataException($"clinical.json {kind} {id}: only minor reasons say who can have them ('who'); acute episodes follow calibration.json's rates by age");
+        var ages = who is { } range ? (range.GetProperty("ages")[0].GetInt32(), range.GetProperty("ages")[1].GetInt32()) : (0, 120);
+        if (ages.Item1 > ages.Item2)
+            throw new InvalidDataException($"clinical.json {kind} {id}: who.ages runs from {ages.Item1} down to {ages.Item2}");
         return new ClinicalDefinition
         {
             Index = index,
@@ -210,6 +225,8 @@ public sealed class ClinicalModel
             MortalityMultiplier = d.TryGetProperty("mortalityMultiplier", out var mm) ? mm.GetDouble() : 1,
             Days = d.TryGetProperty("days", out var days) ? days.GetInt32() : 28,
             Visits = visits,
+            Sex = who is { } only && only.TryGetProperty("sex", out var sex) ? sex.GetInt32() : 0,
+            Ages = ages,
         };
     }
 
