@@ -131,4 +131,26 @@ public class ConsistencyTests(GeneratedDataset data)
         Assert.Equal(0, Count("d.icd10 IN ('N944', 'N945', 'N946') AND (r.sex = 1 OR r.age NOT BETWEEN 10 AND 56)"));
         Assert.Equal(0, Count("starts_with(d.icd10, 'L70') AND r.age NOT BETWEEN 10 AND 51"));
     }
+
+    /// <summary>
+    /// An episode's drugs are drawn by clinical.json's weights: influenza's antivirals and 麻黄湯 (no other reason
+    /// lists them) appear, by ingredient (the YJ code's first nine characters), in proportion to their weights. Drawn
+    /// alike, zanamivir (weight 0.03 of 0.83) would have a sixth of the lines.
+    /// </summary>
+    [Fact]
+    public void Episode_drugs_follow_their_weights()
+    {
+        var influenza = s_model.Clinical.Acute.Single(a => a.Id == "influenza").Drugs!.Items;
+        var others = s_model.Clinical.Conditions.Concat(s_model.Clinical.Acute).Concat(s_model.Clinical.Minor)
+            .Where(d => d.Id != "influenza").SelectMany(d => d.Drugs?.Items ?? []).Select(d => d.Yj[..9]).ToHashSet();
+        var weights = influenza.Where(d => !others.Contains(d.Yj[..9])).GroupBy(d => d.Yj[..9]).ToDictionary(g => g.Key, g => g.Sum(d => d.Weight));
+        Assert.True(weights.Count >= 4, "influenza's own ingredients");
+        var lines = weights.Keys.ToDictionary(yj => yj, yj => data.Scalar($"SELECT count(*) FROM drugs WHERE left(yj_code, 9) = '{yj}'"));
+        Assert.True(lines.Values.Sum() > 1000, "influenza prescriptions");
+        foreach (var (yj, weight) in weights)
+        {
+            var (expected, observed) = (weight / weights.Values.Sum(), lines[yj] / lines.Values.Sum());
+            Assert.True(Math.Abs(observed - expected) < 0.05, $"{yj}: {observed:P1} of the lines, weight {expected:P1}");
+        }
+    }
 }

@@ -26,9 +26,10 @@ public sealed class MonthSimulator
     private readonly CheckupModel _checkups;
     private readonly ulong _seed;
     private readonly TestOption[] _items;
-    // By sex (index sex − 1) and age: the minor reasons a person can have, and their oral drugs as co-prescriptions.
+    // By sex (index sex − 1) and age: the minor reasons a person can have, and their oral drugs as co-prescriptions
+    // (each reason as likely as another, its drugs by their weights), none where no reason has an oral drug.
     private readonly ClinicalDefinition[][][] _minor;
-    private readonly (ClinicalDefinition Definition, int Drug)[][][] _coPrescriptions;
+    private readonly Weighted<(ClinicalDefinition Reason, int Drug, double Weight)>?[][] _coPrescriptions;
     private readonly List<ClaimBuilder> _claims = [];
     private readonly List<ClaimBuilder> _spare = [];
     private readonly List<(int Facility, int Day)> _visitDays = [];
@@ -49,10 +50,17 @@ public sealed class MonthSimulator
         _checkups = new CheckupModel(model);
         _items = Pool(model, 60).Concat(Pool(model, 70)).ToArray();
         _minor = [.. new[] { 1, 2 }.Select(sex => Enumerable.Range(0, 121).Select(age => model.Clinical.Minor.Where(d => d.Befalls(sex, age)).ToArray()).ToArray())];
-        _coPrescriptions = [.. _minor.Select(bySex => bySex.Select(reasons => reasons
-            .SelectMany(d => d.Drugs is { } drugs ? drugs.Items.Select((drug, i) => (Definition: d, Drug: i, drug.Oral)) : [])
-            .Where(x => x.Oral).Select(x => (x.Definition, x.Drug)).ToArray()).ToArray())];
+        _coPrescriptions = [.. _minor.Select(bySex => bySex.Select(CoPrescriptionPool).ToArray())];
         _receiptTypes = model.Schema.Enum("receipt_type").Values.Select(v => (short)v.Code).ToHashSet();
+    }
+
+    private static Weighted<(ClinicalDefinition Reason, int Drug, double Weight)>? CoPrescriptionPool(ClinicalDefinition[] reasons)
+    {
+        var drugs = reasons
+            .Select(reason => (Reason: reason, Oral: reason.Drugs?.Items.Select((drug, i) => (drug, i)).Where(x => x.drug.Oral).ToArray() ?? []))
+            .SelectMany(x => x.Oral.Select(o => (x.Reason, o.i, o.drug.Weight / x.Oral.Sum(other => other.drug.Weight))))
+            .ToArray();
+        return drugs.Length == 0 ? null : new Weighted<(ClinicalDefinition, int, double)>(drugs, x => x.Item3);
     }
 
     /// <summary>
@@ -294,9 +302,9 @@ public sealed class MonthSimulator
         }
         // Symptomatic co-prescriptions, each with the complaint it treats on the prescribing receipt.
         var pool = _coPrescriptions[person.Sex - 1][Math.Min(person.AgeAt(month), 120)];
-        for (var n = slip ? rng.Poisson(CoPrescriptions(person, month)) : 0; n > 0 && pool.Length > 0; n--)
+        for (var n = slip && pool is not null ? rng.Poisson(CoPrescriptions(person, month)) : 0; n > 0; n--)
         {
-            var (complaint, index) = pool[rng.Next(pool.Length)];
+            var (complaint, index, _) = pool!.Draw(ref rng);
             var drug = Dispensed(complaint.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
             var diagnosis = complaint.Diagnoses.Draw(ref rng);
             claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(month, day), 1);
@@ -404,8 +412,8 @@ public sealed class MonthSimulator
             person.OpenDiagnoses.Add(new OpenDiagnosis(facility, diagnosis.Code, diagnosis.Icd10, MonthMath.FirstDay(month).AddDays(day - 1), month + rng.Between(2, 24)));
         foreach (var test in definition.Tests)
             if (rng.Chance(test.Probability)) claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, 1, day);
-        if (definition.Drugs is not { } drugs || definition.MaxLines == 0 || !rng.Chance(prescribing)) return null;
-        var distinct = given ?? Regimen(definition, drugs, ref rng);
+        if (definition.Drugs is null || definition.MaxLines == 0 || !rng.Chance(prescribing)) return null;
+        var distinct = given ?? definition.DrawRegimen(ref rng);
         var days = _model.Calibration.PrescriptionDays.Episode(definition.Days, rng.NextDouble());
         Prescribe(person, month, claim, definition, distinct, days, day, ref rng);
         // Prescribed again at a later visit only once the last supply has run out.
@@ -418,13 +426,6 @@ public sealed class MonthSimulator
         return distinct;
     }
 
-    private static int[] Regimen(ClinicalDefinition definition, Weighted<DrugOption> drugs, ref Rng rng)
-    {
-        var lines = rng.Between(1, Math.Min(definition.MaxLines, drugs.Items.Count));
-        var regimen = new int[lines];
-        for (var i = 0; i < lines; i++) regimen[i] = rng.Next(drugs.Items.Count);
-        return regimen.Distinct().ToArray();
-    }
 
     private void Dental(Person person, int month, int age, ref Rng rng)
     {

@@ -76,6 +76,23 @@ public sealed class ClinicalDefinition
     /// <summary>The ages a minor reason befalls, inclusive.</summary>
     public (int Min, int Max) Ages { get; init; } = (0, 120);
 
+    /// <summary>
+    /// A regimen: one to <see cref="MaxLines"/> distinct drugs drawn by their weights, as indexes into
+    /// <see cref="Drugs"/> (fewer when draws keep repeating one); none when the definition has no drugs.
+    /// </summary>
+    public int[] DrawRegimen(ref Rng rng)
+    {
+        if (Drugs is not { } drugs) return [];
+        var lines = rng.Between(1, Math.Max(1, MaxLines));
+        var chosen = new List<int>(lines);
+        for (var i = 0; i < lines * 3 && chosen.Count < lines; i++)
+        {
+            var index = drugs.DrawIndex(ref rng);
+            if (!chosen.Contains(index)) chosen.Add(index);
+        }
+        return chosen.ToArray();
+    }
+
     /// <summary>Whether a person of this sex and age can have it (clinical.json's "who").</summary>
     public bool Befalls(int sex, int age) => (Sex == 0 || Sex == sex) && age >= Ages.Min && age <= Ages.Max;
 }

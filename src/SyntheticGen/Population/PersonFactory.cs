@@ -152,8 +152,8 @@ public sealed class PersonFactory
             diagnosed[c] = onset[c] != int.MaxValue && share < prevalence.DiagnosedShare ? onset[c] + rng.Next(7) : int.MaxValue;
             treated[c] = diagnosed[c] != int.MaxValue && share < prevalence.TreatedShare;
             phase[c] = rng.Next(Math.Max(1, definition.VisitEveryMonths));
-            regimens[c] = Regimen(definition, ref rng);
-            choice[c] = IndexOf(definition.Diagnoses.Items, definition.Diagnoses.Draw(ref rng));
+            regimens[c] = definition.DrawRegimen(ref rng);
+            choice[c] = definition.Diagnoses.DrawIndex(ref rng);
         }
         // Progression orders the onsets: nephropathy only years into diabetes, dialysis years into CKD, stroke and
         // heart failure years into hypertension. The rules run in file order, so a chain moves along.
@@ -167,27 +167,6 @@ public sealed class PersonFactory
             if (diagnosed[to] != int.MaxValue) diagnosed[to] += delay;
         }
         return (onset, diagnosed, treated, regimens, phase, choice);
-    }
-
-    private static int[] Regimen(ClinicalDefinition definition, ref Rng rng)
-    {
-        if (definition.Drugs is not { } drugs) return [];
-        var lines = rng.Between(1, Math.Max(1, definition.MaxLines));
-        var chosen = new List<int>(lines);
-        for (var i = 0; i < lines * 3 && chosen.Count < lines; i++)
-        {
-            var drug = drugs.Draw(ref rng);
-            var index = IndexOf(drugs.Items, drug);
-            if (!chosen.Contains(index)) chosen.Add(index);
-        }
-        return chosen.ToArray();
-    }
-
-    private static int IndexOf<T>(IReadOnlyList<T> items, T item)
-    {
-        for (var i = 0; i < items.Count; i++)
-            if (ReferenceEquals(items[i], item)) return i;
-        return -1;
     }
 
     /// <summary>Insurer kind by age: everyone 75+ is in 後期高齢者医療 (6); below, the national mix of the age band.</summary>

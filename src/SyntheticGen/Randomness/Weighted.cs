@@ -21,5 +21,7 @@ public sealed class Weighted<T>
 
     public IReadOnlyList<T> Items { get; }
 
-    public T Draw(ref Rng rng) => Items[rng.Pick(_cumulative)];
+    public T Draw(ref Rng rng) => Items[DrawIndex(ref rng)];
+
+    public int DrawIndex(ref Rng rng) => rng.Pick(_cumulative);
 }
