@@ -116,9 +116,10 @@ public class ConsistencyTests(GeneratedDataset data)
     }
 
     /// <summary>
-    /// clinical.json's "who": menopause (N951) only for women 40–64, dysmenorrhoea (N944–N946) only for women 10–54,
-    /// acne (L70) only from 10 to 49. A clinic keeps some diagnoses listed for up to 24 months after the visit, so a
-    /// receipt's age may run two years past the last; sex never changes.
+    /// clinical.json's "who": menopause (N951) only for women 40–64, dysmenorrhoea (N944–N946) only for women 10–49,
+    /// acne (L70) only from 10 to 49, frozen shoulder (M750) from 30, insomnia (G470, G479) from 15. A clinic keeps
+    /// some diagnoses listed for up to 24 months after the visit, so a receipt's age may run two years past the last;
+    /// sex never changes.
     /// </summary>
     [Fact]
     public void Minor_complaints_befall_only_the_sex_and_ages_that_can_have_them()
@@ -128,8 +129,10 @@ public class ConsistencyTests(GeneratedDataset data)
         Assert.True(Count("d.icd10 IN ('N944', 'N945', 'N946')") > 100, "dysmenorrhoea diagnoses");
         Assert.True(Count("starts_with(d.icd10, 'L70')") > 100, "acne diagnoses");
         Assert.Equal(0, Count("d.icd10 = 'N951' AND (r.sex = 1 OR r.age NOT BETWEEN 40 AND 66)"));
-        Assert.Equal(0, Count("d.icd10 IN ('N944', 'N945', 'N946') AND (r.sex = 1 OR r.age NOT BETWEEN 10 AND 56)"));
+        Assert.Equal(0, Count("d.icd10 IN ('N944', 'N945', 'N946') AND (r.sex = 1 OR r.age NOT BETWEEN 10 AND 51)"));
         Assert.Equal(0, Count("starts_with(d.icd10, 'L70') AND r.age NOT BETWEEN 10 AND 51"));
+        Assert.Equal(0, Count("d.icd10 = 'M750' AND r.age < 30"));
+        Assert.Equal(0, Count("d.icd10 IN ('G470', 'G479') AND r.age < 15"));
     }
 
     /// <summary>

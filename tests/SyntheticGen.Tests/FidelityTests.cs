@@ -73,14 +73,15 @@ public class FidelityTests(GeneratedDataset data)
                 WITH lived AS ({GeneratedDataset.Lived})
                 SELECT (SELECT sum(actual_days) FROM receipts WHERE claim_kind = 4 AND age >= 75) / (count(*) FILTER (age >= 75) / 12.0) FROM lived
                 """),
-            // A duplicate: one person's ingredient (the YJ code's first 7 characters) dispensed in a month by two or
-            // more facilities, among the month's users of the ingredient; classes as calibration.json groups them.
-            ["prescribing: cough and cold drugs, systemic antibacterials, share of a month's users dispensed an ingredient by two or more facilities"] =
+            // A duplicate: one outpatient's ingredient (the YJ code's first 7 characters) prescribed in a month by two or
+            // more facilities (a pharmacy line's prescriber, a medical line's own facility), among the month's user-
+            // ingredients; classes as calibration.json groups them.
+            ["prescribing: cough and cold drugs, systemic antibacterials, share of a month's outpatient user-ingredients prescribed by two or more facilities"] =
                 data.Scalar("""
                     SELECT avg((facilities > 1)::INT) FROM (
-                        SELECT t.person_id, d.service_month, left(d.yj_code, 7), count(DISTINCT r.facility_id) AS facilities
+                        SELECT t.person_id, d.service_month, left(d.yj_code, 7), count(DISTINCT coalesce(d.prescriber_id, r.facility_id)) AS facilities
                         FROM drugs d JOIN receipts r USING (receipt_id) JOIN truth_receipts t USING (receipt_id)
-                        WHERE d.drug_class IN (118, 222, 223, 224, 611, 612, 613, 614, 615, 624) AND length(d.yj_code) >= 7
+                        WHERE r.claim_kind IN (2, 4) AND d.drug_class IN (118, 222, 223, 224, 611, 612, 613, 614, 615, 624) AND length(d.yj_code) >= 7
                         GROUP BY ALL)
                     """),
             ["receipts missing id5"] = data.Scalar("SELECT avg((id5 IS NULL)::INT) FROM receipts"),

@@ -152,4 +152,23 @@ public class IntegrityTests(GeneratedDataset data)
         Assert.True(data.Scalar($"SELECT count(*) FROM ({pharmacyMonths})") > 1000);
         Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({pharmacyMonths} EXCEPT {prescriptionMonths})"));
     }
+
+    /// <summary>
+    /// A pharmacy's drug line names its prescriber (as 調剤 receipts do): a facility that saw the patient that month
+    /// on an outpatient receipt and wrote a 処方箋 (処方箋料, 120002910) on it. Medical receipts' lines name none.
+    /// </summary>
+    [Fact]
+    public void Pharmacy_lines_name_a_prescriber_who_wrote_the_patient_a_prescription_that_month()
+    {
+        Assert.True(data.Scalar("SELECT count(*) FROM drugs d JOIN receipts r USING (receipt_id) WHERE r.claim_kind = 4") > 10_000, "pharmacy lines");
+        Assert.Equal(0, data.Scalar("SELECT count(*) FROM drugs d JOIN receipts r USING (receipt_id) WHERE r.claim_kind = 4 AND d.prescriber_id IS NULL"));
+        Assert.Equal(0, data.Scalar("SELECT count(*) FROM drugs d JOIN receipts r USING (receipt_id) WHERE r.claim_kind <> 4 AND d.prescriber_id IS NOT NULL"));
+        Assert.Equal(0, data.Scalar("""
+            SELECT count(*) FROM drugs d JOIN receipts r USING (receipt_id) JOIN truth_receipts t USING (receipt_id)
+            WHERE r.claim_kind = 4 AND NOT EXISTS (
+                SELECT 1 FROM receipts m JOIN truth_receipts mt USING (receipt_id) JOIN procedures p USING (receipt_id)
+                WHERE mt.person_id = t.person_id AND m.service_month = r.service_month AND m.facility_id = d.prescriber_id
+                  AND m.claim_kind = 2 AND p.code = '120002910')
+            """));
+    }
 }

@@ -61,6 +61,8 @@ internal sealed class StoreRows(DatasetWriter writer)
             if (line.Table != LineTable.Drugs) continue;
             b.Strings("yj_code")[r] = line.Yj;
             Nullable(b, "drug_class", r, line.DrugClass);
+            // Only 調剤 receipts name a prescriber, and this importer reads 医科 files.
+            b.Nulls("prescriber_id")[r] = true;
         }
     }
 

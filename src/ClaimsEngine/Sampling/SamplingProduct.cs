@@ -21,7 +21,7 @@ public static class SamplingProduct
     /// Facility codes identify institutions; the product carries the age, not the birth month.
     /// </summary>
     public static IReadOnlyList<string> Blanked { get; } =
-        ["prefecture", "insurer_kind", "facility_id", "birth_ym", "id1", "id2", "id5", "patient_id"];
+        ["prefecture", "insurer_kind", "facility_id", "prescriber_id", "birth_ym", "id1", "id2", "id5", "patient_id"];
 
     private static readonly string[] s_lineTables = ["diagnoses", "procedures", "drugs", "devices", "dpc"];
 

@@ -11,8 +11,9 @@ public enum ItemTable : byte
 
 public record struct DiagnosisLine(string Code, string Icd10, int StartDays, sbyte Outcome, bool Main, bool Suspected);
 
+/// <summary>A procedure, drug or device line; <see cref="Prescriber"/> is the prescribing facility of a pharmacy's drug line, else 0.</summary>
 public record struct ItemLine(ItemTable Table, sbyte Shikibetsu, string Code, float Quantity, int Points, short Times, sbyte FirstDay,
-    string? Yj, short DrugClass);
+    string? Yj, short DrugClass, int Prescriber);
 
 /// <summary>
 /// One receipt being assembled: everything one facility bills for one person in one month. Reused between
@@ -87,9 +88,9 @@ public sealed class ClaimBuilder
     }
 
     public void AddItem(ItemTable table, sbyte shikibetsu, string code, float quantity, int points, int times, int firstDay,
-        string? yj = null, short drugClass = 0) =>
+        string? yj = null, short drugClass = 0, int prescriber = 0) =>
         Items.Add(new ItemLine(table, shikibetsu, code, quantity, points, (short)Math.Clamp(times, 1, short.MaxValue),
-            (sbyte)Math.Clamp(firstDay, 0, 31), yj, drugClass));
+            (sbyte)Math.Clamp(firstDay, 0, 31), yj, drugClass, prescriber));
 
     /// <summary>Σ points × times over the lines, plus the DPC bundled part: what the receipt's total must equal.</summary>
     public int TotalPoints()

@@ -291,14 +291,16 @@ public sealed class MonthSimulator
             target.AddDay(day);
         }
         else if (slip) claim.InhousePrescriptions++;
+        // A pharmacy's line names its prescriber, as 調剤 receipts do; a medical receipt's prescriber is its own facility.
+        var prescriber = outside ? claim.Facility : 0;
         foreach (var index in regimen)
         {
             var drug = Dispensed(definition.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
             // Oral drugs are billed a day's dose times the days; others as the whole supply once (a tube, an inhaler, vials).
             if (drug.Oral)
-                target.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, day, drug.Yj, drug.DrugClass);
+                target.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, day, drug.Yj, drug.DrugClass, prescriber);
             else
-                target.AddItem(ItemTable.Drug, 23, drug.Code, drug.DailyQuantity * days, drug.PointsFor(days), 1, day, drug.Yj, drug.DrugClass);
+                target.AddItem(ItemTable.Drug, 23, drug.Code, drug.DailyQuantity * days, drug.PointsFor(days), 1, day, drug.Yj, drug.DrugClass, prescriber);
         }
         // Symptomatic co-prescriptions, each with the complaint it treats on the prescribing receipt.
         var pool = _coPrescriptions[person.Sex - 1][Math.Min(person.AgeAt(month), 120)];
@@ -308,7 +310,7 @@ public sealed class MonthSimulator
             var drug = Dispensed(complaint.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
             var diagnosis = complaint.Diagnoses.Draw(ref rng);
             claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(month, day), 1);
-            target.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, day, drug.Yj, drug.DrugClass);
+            target.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, day, drug.Yj, drug.DrugClass, prescriber);
         }
     }
 
@@ -750,7 +752,8 @@ public sealed class MonthSimulator
                 ItemTable.Drug => output.Drugs[monthIndex],
                 _ => output.Devices[monthIndex],
             };
-            sink.Add(receiptId, yyyymm, item.Shikibetsu, item.Code, item.Quantity, item.Points, item.Times, item.FirstDay, item.Yj, item.DrugClass);
+            sink.Add(receiptId, yyyymm, item.Shikibetsu, item.Code, item.Quantity, item.Points, item.Times, item.FirstDay, item.Yj, item.DrugClass,
+                item.Prescriber);
         }
         if (claim.DpcCode is { } dpcCode)
         {

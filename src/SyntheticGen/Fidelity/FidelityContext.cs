@@ -93,13 +93,13 @@ internal sealed class FidelityContext
 
     private readonly long[] _linesByDays;
 
-    // Per duplicates group, person, month and ingredient (YJ code's first 7 characters): the first dispensing
-    // facility, and whether another one dispensed it too.
+    // Per duplicates group, person, month and ingredient (YJ code's first 7 characters) prescribed to an outpatient:
+    // the first prescribing facility, and whether another one prescribed it too.
     private readonly Dictionary<(int Group, int Person, int Month, string Ingredient), (int Facility, bool Duplicate)> _ingredients = [];
 
     /// <summary>
-    /// The share of person-month-ingredients of a duplicates group (calibration.json prescribing.duplicates) that two or
-    /// more facilities dispensed.
+    /// The share of a duplicates group's (calibration.json prescribing.duplicates) outpatient user-ingredients (person,
+    /// month, ingredient) that two or more facilities prescribed: a pharmacy line's prescriber, else the receipt's facility.
     /// </summary>
     public double DuplicateShare(int group)
     {
@@ -266,10 +266,12 @@ internal sealed class FidelityContext
                 var shikibetsu = partition.Column("shinryo_shikibetsu").Values<sbyte>();
                 var daysRules = Model.Calibration.PrescriptionDays;
                 var childUpTo = Model.Calibration.Generics.AgeGroups.Skip(1).FirstOrDefault(15);
-                // Per dictionary id: 2 a generic with a brand, 1 a brand with a generic, 0 no choice.
                 var yj = partition.Column("yj_code");
                 var yjIds = yj.Values<int>();
                 var ingredients = Enumerable.Range(0, yj.Dictionary.Count).Select(id => yj.Dictionary[id] is { Length: >= 7 } code ? code[..7] : null).ToArray();
+                var prescribers = partition.Column("prescriber_id");
+                var prescriberIds = prescribers.Values<int>();
+                // Per dictionary id: 2 a generic with a brand, 1 a brand with a generic, 0 no choice.
                 var choice = Enumerable.Range(0, drugCodes.Dictionary.Count)
                     .Select(id => Model.Masters.GenericChoices.TryGetValue(drugCodes.Dictionary[id], out var generic) ? generic ? 2 : 1 : 0).ToArray();
                 for (var r = 0; r < partition.RowCount; r++)
@@ -293,7 +295,8 @@ internal sealed class FidelityContext
                         }
                     }
                     if (!Truth.ReceiptPerson.TryGetValue(ids[r], out var person)) continue;
-                    if (!yj.IsNull(r) && ingredients[yjIds[r]] is { } ingredient) CountIngredient(classes[r], person, partition.Key, ingredient, dispensed.Facility);
+                    if (dispensed.Kind is 2 or 4 && !yj.IsNull(r) && ingredients[yjIds[r]] is { } ingredient)
+                        CountIngredient(classes[r], person, partition.Key, ingredient, prescribers.IsNull(r) ? dispensed.Facility : prescriberIds[r]);
                     if (classes[r] == 396) _class396Persons.Add(person);
                     if (glucoseIds.Contains(drugIds[r])) _glucoseDrugPersons.Add(person);
                 }

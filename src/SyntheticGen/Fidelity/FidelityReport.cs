@@ -183,7 +183,7 @@ public static class FidelityReport
         }
         var duplicates = c.Model.Calibration.Duplicates;
         for (var g = 0; g < duplicates.Groups.Count; g++)
-            rows.Add(new FidelityRow($"prescribing: {duplicates.Groups[g].Name}, share of a month's users dispensed an ingredient by two or more facilities",
+            rows.Add(new FidelityRow($"prescribing: {duplicates.Groups[g].Name}, share of a month's outpatient user-ingredients prescribed by two or more facilities",
                 duplicates.Groups[g].Share, c.DuplicateShare(g), duplicates.Groups[g].Tolerance, duplicates.Source));
     }
 

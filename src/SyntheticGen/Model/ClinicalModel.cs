@@ -208,8 +208,6 @@ public sealed class ClinicalModel
             : [];
         var visits = d.TryGetProperty("visits", out var v) ? (v[0].GetInt32(), v[1].GetInt32()) : (1, 1);
         var who = d.TryGetProperty("who", out var w) ? w : (JsonElement?)null;
-        if (who is not null && kind != "minor")
-            throw new InvalidDataException($"clinical.json {kind} {id}: only minor reasons say who can have them ('who'); acute episodes follow calibration.json's rates by age");
         var ages = who is { } range ? (range.GetProperty("ages")[0].GetInt32(), range.GetProperty("ages")[1].GetInt32()) : (0, 120);
         if (ages.Item1 > ages.Item2)
             throw new InvalidDataException($"clinical.json {kind} {id}: who.ages runs from {ages.Item1} down to {ages.Item2}");

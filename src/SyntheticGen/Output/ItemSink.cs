@@ -3,7 +3,7 @@ using Claims.Engine.Storage;
 
 namespace Claims.SyntheticGen.Output;
 
-/// <summary>Procedure (SI), drug (IY) and device (TO) lines: one layout, drugs add their YJ code and class.</summary>
+/// <summary>Procedure (SI), drug (IY) and device (TO) lines: one layout, drugs add their YJ code, class and prescriber.</summary>
 public sealed class ItemSink(TableSchema table, BatchPool pool) : TableSink(table, pool)
 {
     private readonly bool _isDrug = table.TryGetColumn("yj_code", out _);
@@ -14,7 +14,8 @@ public sealed class ItemSink(TableSchema table, BatchPool pool) : TableSink(tabl
     private string?[] _code = [], _yj = [];
     private float[] _quantity = [];
     private short[] _times = [], _drugClass = [];
-    private bool[] _firstDayNull = [];
+    private int[] _prescriber = [];
+    private bool[] _firstDayNull = [], _prescriberNull = [];
 
     protected override void Bind(RowBatch b)
     {
@@ -29,6 +30,8 @@ public sealed class ItemSink(TableSchema table, BatchPool pool) : TableSink(tabl
         {
             _yj = b.Strings("yj_code");
             _drugClass = b.Values<short>("drug_class");
+            _prescriber = b.Values<int>("prescriber_id");
+            _prescriberNull = b.Nulls("prescriber_id");
         }
         if (_hasFirstDay)
         {
@@ -39,7 +42,7 @@ public sealed class ItemSink(TableSchema table, BatchPool pool) : TableSink(tabl
     }
 
     public void Add(long receiptId, int month, sbyte shikibetsu, string code, float quantity, int points, short times,
-        sbyte firstDay, string? yj = null, short drugClass = 0)
+        sbyte firstDay, string? yj = null, short drugClass = 0, int prescriber = 0)
     {
         var r = NewRow();
         _receiptId[r] = receiptId;
@@ -53,6 +56,8 @@ public sealed class ItemSink(TableSchema table, BatchPool pool) : TableSink(tabl
         {
             _yj[r] = yj;
             _drugClass[r] = drugClass;
+            _prescriber[r] = prescriber;
+            _prescriberNull[r] = prescriber == 0;
         }
         if (_hasFirstDay)
         {

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Claims.Engine.Schema;
+using Claims.SyntheticGen.Model;
+using Claims.Testing;
+
+namespace Claims.SyntheticGen.Tests;
+
+/// <summary>What the JSON Schemas cannot say about clinical.json and calibration.json, refused by name at load.</summary>
+public class ModelFilesTests
+{
+    [Fact]
+    public void Who_ages_that_run_backwards_are_refused()
+    {
+        var message = LoadEdited("clinical.json", root => Minor(root, "menopause")["who"]!["ages"] = new JsonArray(64, 40));
+        Assert.Contains("minor menopause: who.ages runs from 64 down to 40", message);
+    }
+
+    [Fact]
+    public void Who_on_an_acute_episode_is_refused_by_the_schema()
+    {
+        var message = LoadEdited("clinical.json", root =>
+            root["acute"]!.AsArray().Single(a => (string?)a!["id"] == "influenza")!["who"] = JsonNode.Parse("""{"ages": [0, 14], "source": "x"}"""));
+        Assert.Contains("clinical.json", message);
+        Assert.Contains("acute", message);
+    }
+
+    [Fact]
+    public void A_second_clinic_for_an_episode_clinical_json_lacks_is_refused()
+    {
+        var message = LoadEdited("calibration.json", root =>
+            root["prescribing"]!["duplicates"]!["secondClinic"]!["episodes"]!.AsArray().Add("common_cold"));
+        Assert.Contains("secondClinic names episodes clinical.json's acute list lacks: common_cold", message);
+    }
+
+    private static JsonObject Minor(JsonNode root, string id) => root["minor"]!.AsArray().Single(m => (string?)m!["id"] == id)!.AsObject();
+
+    private static string LoadEdited(string file, Action<JsonNode> edit)
+    {
+        using var temp = new TempDirectory("claims-model");
+        SchemaCopies.Write(temp.Path);
+        var path = Path.Combine(temp.Path, file);
+        var root = JsonNode.Parse(File.ReadAllText(path))!;
+        edit(root);
+        File.WriteAllText(path, root.ToJsonString());
+        var error = Record.Exception(() => GeneratorModel.Load(ClaimsSchema.Load(SchemaFiles.FromDirectory(temp.Path))));
+        Assert.NotNull(error);
+        return error.Message;
+    }
+}
