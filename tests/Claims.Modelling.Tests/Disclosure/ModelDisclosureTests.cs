@@ -279,9 +279,12 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         // A cohort under the threshold, and one a few patients from the first, are refused as extracts are.
         var few = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"priorObservationMonths\": 6}", "\"priorObservationMonths\": 6, \"inclusion\": [{\"name\": \"aged 104 or over\", \"age\": [104, 150]}]}")).Target;
         Assert.Contains("needs a cohort of at least 10 patients", Assert.Throws<DisclosureException>(() => ModelScoring.Predict(fixture.Restricted, model, few, project)).Message);
-        var near = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"priorObservationMonths\": 6}", "\"priorObservationMonths\": 6, \"exclusion\": [{\"name\": \"aged 100 or over\", \"age\": [100, 150]}]}")).Target;
-        var removed = fixture.Restricted.BuildCohort(spec.Target).Count - fixture.Restricted.BuildCohort(near).Count;
-        Assert.InRange(removed, 1, Threshold - 1);
+        // The oldest few, however many the data's draw has at each age: the first age from which 1 to 9 are excluded.
+        var all = fixture.Restricted.BuildCohort(spec.Target).Count;
+        var near = Enumerable.Range(80, 31).Reverse()
+            .Select(age => ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"priorObservationMonths\": 6}",
+                $"\"priorObservationMonths\": 6, \"exclusion\": [{{\"name\": \"aged {age} or over\", \"age\": [{age}, 150]}}]}}")).Target)
+            .First(cohort => all - fixture.Restricted.BuildCohort(cohort).Count is >= 1 and < Threshold);
         Assert.Contains("which would disclose them", Assert.Throws<DisclosureException>(() => ModelScoring.Predict(fixture.Restricted, model, near, project)).Message);
     }
 
