@@ -33,6 +33,10 @@ public sealed class RoundTripTests : IDisposable
         Assert.Equal(0, report.ReceiptsRejected);
         Assert.All(report.FailuresByRule.Values, count => Assert.Equal(0, count));
         Assert.Equal(expected, Signatures(back));
+        // 医科 files name no prescriber on their drug lines: NULL, not a facility 0.
+        var drugs = back.Table("drugs");
+        Assert.True(drugs.RowCount > 0);
+        Assert.All(drugs.Partitions, p => Assert.Equal(p.RowCount, Enumerable.Range(0, p.RowCount).Count(p.Column("prescriber_id").IsNull)));
         // DPC, pharmacy and dental receipts are counted, not written.
         Assert.Equal(original.Table("receipts").RowCount - expected.Count, summary.SkippedByClaimKind.Values.Sum());
         // Names and cards are made up per patient and birth month and sex, so linkage finds the same patients,

@@ -277,16 +277,20 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         Assert.Equal(ModelScoring.Predict(fixture.Public, model, spec.Target).Select(p => p.Score), scores.Select(p => p.Score));
         Assert.Equal("extract", Assert.Single(project.Ledger.Releases(project.Project)).Kind);
         // A cohort under the threshold, and one a few patients from the first, are refused as extracts are.
-        var few = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"priorObservationMonths\": 6}", "\"priorObservationMonths\": 6, \"inclusion\": [{\"name\": \"aged 104 or over\", \"age\": [104, 150]}]}")).Target;
-        Assert.Contains("needs a cohort of at least 10 patients", Assert.Throws<DisclosureException>(() => ModelScoring.Predict(fixture.Restricted, model, few, project)).Message);
-        // The oldest few, however many the data's draw has at each age: the first age from which 1 to 9 are excluded.
+        // The oldest few, however many the data's draw has at each age: the first age from which 1 to 9 are kept
+        // (alone, under the threshold), and the first from which 1 to 9 are left out (a few from the first).
         var all = fixture.Restricted.BuildCohort(spec.Target).Count;
-        var near = Enumerable.Range(80, 31).Reverse()
-            .Select(age => ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"priorObservationMonths\": 6}",
-                $"\"priorObservationMonths\": 6, \"exclusion\": [{{\"name\": \"aged {age} or over\", \"age\": [{age}, 150]}}]}}")).Target)
-            .First(cohort => all - fixture.Restricted.BuildCohort(cohort).Count is >= 1 and < Threshold);
+        var ages = Enumerable.Range(80, 31).Reverse().ToArray();
+        var few = Aged(ages.First(age => fixture.Restricted.BuildCohort(Aged(age, "inclusion")).Count is >= 1 and < Threshold), "inclusion");
+        Assert.Contains("needs a cohort of at least 10 patients", Assert.Throws<DisclosureException>(() => ModelScoring.Predict(fixture.Restricted, model, few, project)).Message);
+        var near = Aged(ages.First(age => all - fixture.Restricted.BuildCohort(Aged(age, "exclusion")).Count is >= 1 and < Threshold), "exclusion");
         Assert.Contains("which would disclose them", Assert.Throws<DisclosureException>(() => ModelScoring.Predict(fixture.Restricted, model, near, project)).Message);
     }
+
+    /// <summary>The restricted fixture's target with those aged <paramref name="age"/> or over as its only inclusion rule, or as an exclusion.</summary>
+    private static CohortDefinition Aged(int age, string rule) =>
+        ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"priorObservationMonths\": 6}",
+            $"\"priorObservationMonths\": 6, \"{rule}\": [{{\"name\": \"aged {age} or over\", \"age\": [{age}, 150]}}]}}")).Target;
 
     private static long?[] Counts(Reports.PopulationReport p) => [p.Cohort, p.NotObservedToWindowEnd, p.Members, p.Outcomes, p.Train, p.Test, p.TestOutcomes];
 

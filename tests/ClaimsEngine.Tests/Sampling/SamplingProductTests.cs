@@ -137,7 +137,8 @@ public class SamplingProductTests(SampleFixture data) : IClassFixture<SampleFixt
             """));
         foreach (var table in s_lineTables.Where(t => data.Sample.Table(t).RowCount > 0))
             Assert.Equal(0, data.Oracle.Scalar($"select count(*) from smp_{table} where patient_id is not null"));
-        // A pharmacy line's prescriber is a facility too; the source has them, the sample none.
+        // A pharmacy line's prescriber is a facility too; the sample drew pharmacy lines, and none keeps it.
+        Assert.True(data.Oracle.Scalar("select count(*) from smp_drugs d join smp_receipts r using (receipt_id) where r.claim_kind = 4") > 0);
         Assert.True(data.Oracle.Scalar("select count(*) from src_drugs where prescriber_id is not null") > 0);
         Assert.Equal(0, data.Oracle.Scalar("select count(*) from smp_drugs where prescriber_id is not null"));
         var provenance = data.Sample.Manifest.Provenance;

@@ -69,9 +69,9 @@ public sealed class OlderEdgeStealTests(CheckupYearFixture fixture) : IClassFixt
         // "Not on B" should say about what the threshold's own edge says at this margin (shown rates 0.22 apart), far
         // from the certainty it was (1.0). Measured 0.28 and 0.36 apart under two sets of keys (the schema's hash seeds
         // them) with one draw of targets; on the data of 2026-12-06 one draw gave 0.56 (20 and 68 targets) and the two
-        // pooled 0.39 (42 and 136, standard error about 0.08): somewhat above the edge's own, as docs/disclosure-control.md
-        // says. The bound is the edge's 0.22 with three standard errors of one draw: it catches a signal near the
-        // certainty that was, not the residue's exact size.
-        Assert.True((with - bWith) / (double)with - (without - bWithout) / (double)without < 0.52, counts);
+        // pooled 0.39 (42 and 136): somewhat above the edge's own, as docs/disclosure-control.md says. The two draws
+        // shuffle one pool, so they overlap and the pooled standard error (about 0.08) is a floor. The bound is the
+        // edge's 0.22 with three of those: it catches a signal near the certainty that was, not the residue's exact size.
+        Assert.True((with - bWith) / (double)with - (without - bWithout) / (double)without < 0.46, counts);
     }
 }
