@@ -1,5 +1,6 @@
 using Claims.SyntheticGen.Fidelity;
 using Claims.SyntheticGen.Model;
+using Claims.Testing;
 
 namespace Claims.SyntheticGen.Tests;
 
@@ -143,17 +144,77 @@ public class ConsistencyTests(GeneratedDataset data)
     [Fact]
     public void Episode_drugs_follow_their_weights()
     {
+        // By ingredient (the YJ code's first seven characters): a young child gets it as a dry syrup.
         var influenza = s_model.Clinical.Acute.Single(a => a.Id == "influenza").Drugs!.Items;
         var others = s_model.Clinical.Conditions.Concat(s_model.Clinical.Acute).Concat(s_model.Clinical.Minor)
-            .Where(d => d.Id != "influenza").SelectMany(d => d.Drugs?.Items ?? []).Select(d => d.Yj[..9]).ToHashSet();
-        var weights = influenza.Where(d => !others.Contains(d.Yj[..9])).GroupBy(d => d.Yj[..9]).ToDictionary(g => g.Key, g => g.Sum(d => d.Weight));
-        Assert.True(weights.Count >= 4, "influenza's own ingredients");
-        var lines = weights.Keys.ToDictionary(yj => yj, yj => data.Scalar($"SELECT count(*) FROM drugs WHERE left(yj_code, 9) = '{yj}'"));
+            .Where(d => d.Id != "influenza").SelectMany(d => d.Drugs?.Items ?? []).Select(d => d.Yj[..7]).ToHashSet();
+        var weights = influenza.Where(d => !others.Contains(d.Yj[..7])).GroupBy(d => d.Yj[..7]).ToDictionary(g => g.Key, g => g.Sum(d => d.Weight));
+        Assert.True(weights.Count >= 3, "influenza's own ingredients");
+        var lines = weights.Keys.ToDictionary(yj => yj, yj => data.Scalar($"SELECT count(*) FROM drugs WHERE left(yj_code, 7) = '{yj}'"));
         Assert.True(lines.Values.Sum() > 1000, "influenza prescriptions");
         foreach (var (yj, weight) in weights)
         {
             var (expected, observed) = (weight / weights.Values.Sum(), lines[yj] / lines.Values.Sum());
             Assert.True(Math.Abs(observed - expected) < 0.05, $"{yj}: {observed:P1} of the lines, weight {expected:P1}");
         }
+    }
+
+    /// <summary>
+    /// A child's oral line is von Harnack's share of the adult's daily quantity for the age (6 months 1/5, 1 year
+    /// 1/4, 3 years 1/3, 7.5 years 1/2, 12 years 2/3, adult from 15, read between the points at the middle of the
+    /// year): tablets and capsules to the nearest half, half at least, powders and liquids to a thousandth. Under 7 an
+    /// ingredient the price list has as a powder or syrup is never given as a tablet.
+    /// </summary>
+    [Fact]
+    public void Children_get_their_age_s_share_of_the_adult_dose_and_young_children_powders()
+    {
+        double[] ages = [0.5, 1, 3, 7.5, 12, 15], shares = [0.2, 0.25, 0.333, 0.5, 0.667, 1];
+        double Share(int age)
+        {
+            var at = age + 0.5;
+            if (at <= ages[0]) return shares[0];
+            var i = 1;
+            while (ages[i] < at) i++;
+            return shares[i - 1] + (shares[i] - shares[i - 1]) * (at - ages[i - 1]) / (ages[i] - ages[i - 1]);
+        }
+        // Every product an oral drug of clinical.json may be dispensed as, with its adult daily quantity, and whether it
+        // is an adult form a young child must not get.
+        var options = s_model.Clinical.Conditions.Concat(s_model.Clinical.Acute).Concat(s_model.Clinical.Minor)
+            .SelectMany(d => d.Drugs?.Items ?? []).Where(d => d.Oral)
+            .SelectMany(d => d.Brands.Concat(d.Generics).Append(d).Select(p => (p.Code, p.DailyQuantity, Tablet: p.Yj[7] is >= 'F' and <= 'P', Adult: d.Child is not null))
+                .Concat(d.Child is { } child ? child.Brands.Concat(child.Generics).Append(child).Select(p => (p.Code, p.DailyQuantity, Tablet: false, Adult: false)) : []))
+            .ToLookup(o => o.Code);
+        var lines = new List<(string Code, double Quantity, int Age)>();
+        using (var command = data.Duck.CreateCommand())
+        {
+            command.CommandText = """
+                SELECT d.code, d.quantity::DOUBLE, r.age FROM drugs d JOIN receipts r USING (receipt_id)
+                WHERE d.shinryo_shikibetsu = 21 AND r.age < 15 ORDER BY d.receipt_id, d.code LIMIT 30000
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) lines.Add((reader.GetString(0), reader.GetDouble(1), reader.GetInt32(2)));
+        }
+        Assert.True(lines.Count > 5000, $"only {lines.Count} children's oral lines");
+        Assert.Contains(lines, l => l.Age < 3);
+        var checkedLines = 0;
+        foreach (var (code, quantity, age) in lines)
+        {
+            // An admission's infusions are billed on the same lines, whole.
+            if (!options.Contains(code)) continue;
+            checkedLines++;
+            var fits = options[code].Where(o => age >= 7 || !o.Adult).Select(o => o.Tablet
+                ? Math.Max(0.5, Math.Round(o.DailyQuantity * Share(age) * 2, MidpointRounding.AwayFromZero) / 2)
+                : Math.Max(0.001, Math.Round(o.DailyQuantity * Share(age), 3))).ToArray();
+            Assert.True(fits.Any(q => Math.Abs(q - quantity) < 1e-4),
+                $"{code} at age {age}: {quantity} a day, where the dose would be {string.Join(" or ", fits)}");
+        }
+        Assert.True(checkedLines > 0.95 * lines.Count, $"{checkedLines} of {lines.Count} lines are oral drugs");
+        // Amoxicillin 250 mg capsules three times a day hold 750 mg; a young child's granules hold the same before the cut.
+        var amoxicillin = s_model.Clinical.Acute.SelectMany(a => a.Drugs?.Items ?? []).First(d => d.Code == "620009117");
+        var form = amoxicillin.Child!;
+        Assert.Equal("6131001C", form.Yj[..8]);
+        using var names = data.Duck.CreateCommand();
+        names.CommandText = $"SELECT name FROM read_csv('{Path.Combine(RepoPaths.DataSchemas, "masters", "drugs.csv")}', all_varchar = true) WHERE code = '{form.Code}'";
+        Assert.Equal(750, form.DailyQuantity * MasterIndex.StrengthOf((string)names.ExecuteScalar()!), 3);
     }
 }

@@ -298,7 +298,10 @@ public sealed class MonthSimulator
             var drug = Dispensed(definition.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
             // Oral drugs are billed a day's dose times the days; others as the whole supply once (a tube, an inhaler, vials).
             if (drug.Oral)
-                target.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, day, drug.Yj, drug.DrugClass, prescriber);
+            {
+                var (quantity, points) = Dose(drug, person, month);
+                target.AddItem(ItemTable.Drug, 21, drug.Code, quantity, points, days, day, drug.Yj, drug.DrugClass, prescriber);
+            }
             else
                 target.AddItem(ItemTable.Drug, 23, drug.Code, drug.DailyQuantity * days, drug.PointsFor(days), 1, day, drug.Yj, drug.DrugClass, prescriber);
         }
@@ -310,7 +313,8 @@ public sealed class MonthSimulator
             var drug = Dispensed(complaint.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
             var diagnosis = complaint.Diagnoses.Draw(ref rng);
             claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(month, day), 1);
-            target.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, day, drug.Yj, drug.DrugClass, prescriber);
+            var (quantity, points) = Dose(drug, person, month);
+            target.AddItem(ItemTable.Drug, 21, drug.Code, quantity, points, days, day, drug.Yj, drug.DrugClass, prescriber);
         }
     }
 
@@ -332,15 +336,21 @@ public sealed class MonthSimulator
     /// with the share of the dispensing facility's prefecture, the person's age and the prescriber's kind
     /// (calibration.json prescribing.generics), else a brand. The draw is the person's own for the product (one
     /// stays on what they were given, as patients do), taken from a hash so it costs the person's stream nothing.
+    /// A young child is given the ingredient's powder or syrup where there is one (calibration.json prescribing.children).
     /// </summary>
     private DrugOption Dispensed(DrugOption drug, Person person, int prescriber, int dispenser, int month)
     {
+        if (drug.Child is { } child && person.AgeAt(month) < _model.Calibration.ChildDoses.PowdersUnder) drug = child;
         if (drug.Generics.Count == 0) return drug;
         var key = Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 32) ^ drug.Key));
         var share = _model.Calibration.Generics.Share(FacilityDirectory.PrefectureOf(dispenser), person.AgeAt(month), FacilityDirectory.KindOf(prescriber));
         var products = Rng.Unit(key) < share ? drug.Generics : drug.Brands;
         return products[(int)(Rng.Mix(key) % (ulong)products.Count)];
     }
+
+    /// <summary>A day's quantity and 薬剤料 of an oral drug at the person's age: a child's share of the adult dose.</summary>
+    private (float Quantity, int Points) Dose(DrugOption drug, Person person, int month) =>
+        drug.Dose(_model.Calibration.ChildDoses.Fraction(person.AgeAt(month)));
 
     /// <summary>Acute episodes, at their age-specific rates and in their season.</summary>
     private void Episodes(Person person, int month, int age, ref Rng rng)
@@ -577,7 +587,8 @@ public sealed class MonthSimulator
             if (reason.Drugs is { } drugs && (reason.Kind != "conditions" || person.Treated[reason.Index]))
             {
                 var drug = Dispensed(drugs.Draw(ref rng), person, claim.Facility, claim.Facility, month);
-                claim.AddItem(ItemTable.Drug, 21, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, claim.FirstDay, drug.Yj, drug.DrugClass);
+                var (quantity, points) = drug.Oral ? Dose(drug, person, month) : (drug.DailyQuantity, drug.PointsPerDay);
+                claim.AddItem(ItemTable.Drug, 21, drug.Code, quantity, points, days, claim.FirstDay, drug.Yj, drug.DrugClass);
             }
         }
         if (discharged)

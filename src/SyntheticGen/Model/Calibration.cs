@@ -62,6 +62,7 @@ public sealed class Calibration
     public required Spending Spending { get; init; }
     public required GenericShares Generics { get; init; }
     public required PrescriptionDays PrescriptionDays { get; init; }
+    public required ChildDoses ChildDoses { get; init; }
     public required PrescriptionRates Prescriptions { get; init; }
     public required DuplicatePrescriptions Duplicates { get; init; }
     public required double[] AverageStayDays { get; init; }
@@ -101,6 +102,7 @@ public sealed class Calibration
         var generics = root.GetProperty("prescribing").GetProperty("generics");
         var genericAges = generics.GetProperty("age");
         var days = root.GetProperty("prescribing").GetProperty("days");
+        var children = root.GetProperty("prescribing").GetProperty("children");
         var genericFacilities = generics.GetProperty("facility").GetProperty("offsets");
         var prescriptions = root.GetProperty("prescribing").GetProperty("prescriptions");
         var duplicates = root.GetProperty("prescribing").GetProperty("duplicates");
@@ -172,6 +174,8 @@ public sealed class Calibration
             PrescriptionDays = new PrescriptionDays(Ints(days.GetProperty("upTo")), Doubles(days.GetProperty("lineShares")), days.GetProperty("tolerance").GetDouble(),
                 Doubles(days.GetProperty("chronicMonths")), days.GetProperty("thirtyDayShare").GetDouble(),
                 Doubles(days.GetProperty("episodeDays").GetProperty("weights")), days.GetProperty("source").GetString()!),
+            ChildDoses = new ChildDoses(Doubles(children.GetProperty("ages")), Doubles(children.GetProperty("fractions")),
+                children.GetProperty("powdersUnder").GetInt32(), children.GetProperty("source").GetString()!),
             Prescriptions = new PrescriptionRates(spendingGroups, Doubles(prescriptions.GetProperty("perPersonYear")),
                 prescriptions.GetProperty("tolerance").GetDouble(), prescriptions.GetProperty("source").GetString()!),
             Duplicates = new DuplicatePrescriptions(

@@ -31,8 +31,29 @@ public sealed record DrugOption(string Code, string Yj, short DrugClass, double 
     public IReadOnlyList<DrugOption> Brands { get; init; } = [];
     public IReadOnlyList<DrugOption> Generics { get; init; } = [];
 
-    /// <summary>The codes a pharmacy may dispense for this drug: its own, and its brands' and generics' where there is a choice.</summary>
-    public IEnumerable<string> Dispensable => Brands.Concat(Generics).Select(d => d.Code).Prepend(Code).Distinct();
+    /// <summary>
+    /// The powder, granules or syrup of the ingredient a young child is given instead, at the adult dose's milligrams
+    /// (with its own brands and generics), or null when the drug is one already or the price list has none.
+    /// </summary>
+    public DrugOption? Child { get; init; }
+
+    /// <summary>
+    /// A day's quantity and 薬剤料 at <paramref name="fraction"/> of the adult dose (<see cref="ChildDoses"/>): tablets
+    /// and capsules (the YJ code's eighth character F to P) in halves, half a unit at least; powders and liquids as
+    /// measured, to a thousandth.
+    /// </summary>
+    public (float Quantity, int Points) Dose(double fraction)
+    {
+        if (fraction >= 1) return (DailyQuantity, PointsPerDay);
+        var exact = DailyQuantity * fraction;
+        var quantity = Yj.Length > 7 && Yj[7] is >= 'F' and <= 'P'
+            ? Math.Max(0.5, Math.Round(exact * 2, MidpointRounding.AwayFromZero) / 2)
+            : Math.Max(0.001, Math.Round(exact, 3));
+        return ((float)quantity, Points(YenPerDay * quantity / DailyQuantity));
+    }
+
+    /// <summary>The codes a pharmacy may dispense for this drug: its own, its brands' and generics' where there is a choice, and its child form's.</summary>
+    public IEnumerable<string> Dispensable => Brands.Concat(Generics).Select(d => d.Code).Prepend(Code).Concat(Child?.Dispensable ?? []).Distinct();
 
     // Not string.GetHashCode: that is seeded per process, and the dispensed product must be the same on every run.
     private static ulong Fnv1a(ReadOnlySpan<char> text)
@@ -258,13 +279,22 @@ public sealed class ClinicalModel
         var quantity = (float)x.GetProperty("dailyQuantity").GetDouble();
         var weight = x.GetProperty("weight").GetDouble();
         var oral = x.TryGetProperty("route", out var route) && route.GetString() == "oral";
-        var drug = Product(code, weight, quantity, oral, masters);
+        var drug = WithChoices(Product(code, weight, quantity, oral, masters), masters);
+        // A young child's form holds the adult dose's milligrams; the dose is then cut for the age (ChildDoses).
+        if (!oral || MasterIndex.IsPowder(drug.Yj) || masters.Powder(drug.Yj) is not { } powder || masters.Strength(code) is not { } adult) return drug;
+        var child = WithChoices(Product(powder, weight, (float)(quantity * adult / masters.Strength(powder)!.Value), oral, masters), masters);
+        return drug with { Child = child };
+    }
+
+    /// <summary>The drug with the brands and generics a pharmacy may dispense for it, where the master lists both.</summary>
+    private static DrugOption WithChoices(DrugOption drug, MasterIndex masters)
+    {
         var (brands, generics) = masters.Interchangeable(drug.Yj);
         if (brands.Length == 0 || generics.Length == 0) return drug;
         return drug with
         {
-            Brands = brands.Select(c => Product(c, weight, quantity, oral, masters)).ToArray(),
-            Generics = generics.Select(c => Product(c, weight, quantity, oral, masters)).ToArray(),
+            Brands = brands.Select(c => Product(c, drug.Weight, drug.DailyQuantity, drug.Oral, masters)).ToArray(),
+            Generics = generics.Select(c => Product(c, drug.Weight, drug.DailyQuantity, drug.Oral, masters)).ToArray(),
         };
     }
 

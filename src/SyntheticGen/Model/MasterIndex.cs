@@ -1,14 +1,18 @@
 using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using Claims.Engine.Schema;
 
 namespace Claims.SyntheticGen.Model;
 
 /// <summary>Points, prices and ICD-10 of the codes the generator bills, looked up in the code masters.</summary>
-public sealed class MasterIndex
+public sealed partial class MasterIndex
 {
     private readonly Dictionary<string, (int Points, int Shikibetsu)> _procedures;
     private readonly Dictionary<string, (double Price, string Yj, int DrugClass)> _drugs;
     private readonly ILookup<string, (string Code, bool Generic)> _interchangeable;
+    private readonly Dictionary<string, double> _strengths;
+    private readonly Dictionary<string, string> _powders;
     private readonly Dictionary<string, double> _devices;
     private readonly Dictionary<string, string> _diseaseIcd10;
 
@@ -23,6 +27,14 @@ public sealed class MasterIndex
         // each other at the pharmacy.
         _interchangeable = drugs.Where(r => r["yj_code"].Length >= 9)
             .ToLookup(r => r["yj_code"][..9], r => (r["code"], r["generic"] == "1"));
+        // Oral products whose name gives the ingredient's amount per unit; combinations (配合) hold several.
+        _strengths = drugs.Where(r => r["dosage_form"] == "1" && !r["name"].Contains("配合"))
+            .Select(r => (r["code"], Strength: StrengthOf(r["name"]))).Where(p => p.Strength > 0).ToDictionary(p => p.Item1, p => p.Strength);
+        // By ingredient (the YJ code's first seven characters), its first powder, granules or (dry) syrup in YJ order
+        // whose strength is known: the form a young child is given.
+        _powders = drugs.Where(r => r["yj_code"].Length >= 9 && PowderForms.Contains(r["yj_code"][7]) && _strengths.ContainsKey(r["code"]))
+            .OrderBy(r => r["yj_code"], StringComparer.Ordinal).ThenBy(r => r["code"], StringComparer.Ordinal)
+            .GroupBy(r => r["yj_code"][..7]).ToDictionary(g => g.Key, g => g.First()["code"]);
         _devices = Rows(schema, "devices").ToDictionary(r => r["code"], r => Number(r["price"]));
         _diseaseIcd10 = Rows(schema, "diseases").ToDictionary(r => r["code"], r => r["icd10"]);
     }
@@ -58,6 +70,36 @@ public sealed class MasterIndex
         var products = yj.Length >= 9 ? _interchangeable[yj[..9]].ToArray() : [];
         return (products.Where(p => !p.Generic).Select(p => p.Code).ToArray(), products.Where(p => p.Generic).Select(p => p.Code).ToArray());
     }
+
+    /// <summary>Milligrams of the ingredient in one unit of an oral product (a tablet, a gram, a mL, a sachet), or null when its name does not say.</summary>
+    public double? Strength(string code) => _strengths.TryGetValue(code, out var mg) ? mg : null;
+
+    /// <summary>The powder, granules or syrup of <paramref name="yj"/>'s ingredient a young child is given, or null when the price list has none.</summary>
+    public string? Powder(string yj) => yj.Length >= 7 && _powders.TryGetValue(yj[..7], out var code) ? code : null;
+
+    /// <summary>Whether an oral YJ code is a powder, granules or a (dry) syrup: its eighth character 散 B, 細粒 C, 顆粒 D and E, シロップ Q, ドライシロップ R.</summary>
+    public static bool IsPowder(string yj) => yj.Length >= 8 && PowderForms.Contains(yj[7]);
+
+    private const string PowderForms = "BCDEQR";
+
+    /// <summary>
+    /// The amount per unit in a product's name (NFKC): a percentage is milligrams per gram or mL (10% is 100 mg/g),
+    /// else the first amount in mg, μg or g; 0 when there is none.
+    /// </summary>
+    public static double StrengthOf(string name)
+    {
+        var text = name.Normalize(NormalizationForm.FormKC);
+        if (Percent().Match(text) is { Success: true } percent) return double.Parse(percent.Groups[1].Value, CultureInfo.InvariantCulture) * 10;
+        if (Amount().Match(text) is not { Success: true } amount) return 0;
+        var value = double.Parse(amount.Groups[1].Value, CultureInfo.InvariantCulture);
+        return amount.Groups[2].Value switch { "g" => value * 1000, "mg" => value, _ => value / 1000 };
+    }
+
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)%")]
+    private static partial Regex Percent();
+
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)(mg|μg|g)")]
+    private static partial Regex Amount();
 
     public double DevicePrice(string code) => _devices.TryGetValue(code, out var p) ? p : throw Unknown("device", code);
 

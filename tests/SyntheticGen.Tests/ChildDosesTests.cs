@@ -1,0 +1,53 @@
+using Claims.SyntheticGen.Model;
+
+namespace Claims.SyntheticGen.Tests;
+
+/// <summary>Children's doses (calibration.json prescribing.children) and the strengths read from the price list's names.</summary>
+public class ChildDosesTests
+{
+    private static readonly ChildDoses s_doses = GeneratorModel.Load().Calibration.ChildDoses;
+
+    /// <summary>
+    /// von Harnack: 6 months 1/5, 1 year 1/4, 3 years 1/3, 7.5 years 1/2, 12 years 2/3, adult from 15; a year of age
+    /// is read at its middle on the line between the points around it (worked out here by hand).
+    /// </summary>
+    [Theory]
+    [InlineData(0, 0.2)]
+    [InlineData(1, 0.25 + 0.083 * 0.5 / 2)]
+    [InlineData(2, 0.25 + 0.083 * 1.5 / 2)]
+    [InlineData(5, 0.333 + 0.167 * 2.5 / 4.5)]
+    [InlineData(7, 0.5)]
+    [InlineData(11, 0.5 + 0.167 * 4 / 4.5)]
+    [InlineData(14, 0.667 + 0.333 * 2.5 / 3)]
+    [InlineData(15, 1)]
+    [InlineData(80, 1)]
+    public void A_year_of_age_gets_von_Harnack_s_share(int age, double share)
+    {
+        Assert.Equal(share, s_doses.Fraction(age), 9);
+        Assert.Equal(15, s_doses.AdultFrom);
+        Assert.Equal(7, s_doses.PowdersUnder);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1.0, 3.0 }, new[] { 0.25, 0.5 }, "the last fraction is the adult dose")]
+    [InlineData(new[] { 3.0, 1.0 }, new[] { 0.25, 1.0 }, "ages must increase")]
+    [InlineData(new[] { 1.0, 3.0, 15.0 }, new[] { 0.5, 0.25, 1.0 }, "fractions never fall (point 1)")]
+    [InlineData(new[] { 1.0, 15.0 }, new[] { 0.5 }, "ages and fractions must pair")]
+    public void A_table_that_is_no_dose_curve_is_refused(double[] ages, double[] fractions, string reason)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => new ChildDoses(ages, fractions, 7, "test"));
+        Assert.Contains(reason, error.Message);
+    }
+
+    [Theory]
+    [InlineData("サワシリン細粒１０％　１００ｍｇ", 100)]
+    [InlineData("アモキシシリンカプセル２５０ｍｇ「トーワ」", 250)]
+    [InlineData("ケフレックスシロップ用細粒１００　１００ｍｇ", 100)]
+    [InlineData("メコバラミン錠５００μｇ「日医工」　０．５ｍｇ", 0.5)]
+    [InlineData("ザイザルシロップ０．０５％", 0.5)]
+    [InlineData("タミフルドライシロップ３％", 30)]
+    [InlineData("アルファロール散１μｇ／ｇ", 0.001)]
+    [InlineData("ツムラ葛根湯エキス顆粒（医療用）", 0)]
+    public void Strength_is_read_from_the_name(string name, double milligrams) =>
+        Assert.Equal(milligrams, MasterIndex.StrengthOf(name), 9);
+}
