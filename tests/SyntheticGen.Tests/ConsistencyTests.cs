@@ -217,4 +217,25 @@ public class ConsistencyTests(GeneratedDataset data)
         names.CommandText = $"SELECT name FROM read_csv('{Path.Combine(RepoPaths.DataSchemas, "masters", "drugs.csv")}', all_varchar = true) WHERE code = '{form.Code}'";
         Assert.Equal(750, form.DailyQuantity * MasterIndex.StrengthOf((string)names.ExecuteScalar()!), 3);
     }
+
+    /// <summary>
+    /// A drug clinical.json gives only from some age on (fromAge: quinolones, newer antihistamines, triptans,
+    /// tetracyclines under 8 …) never reaches a younger patient, on any receipt, and does reach older ones.
+    /// </summary>
+    [Fact]
+    public void Drugs_for_older_patients_never_reach_the_young()
+    {
+        // A product is limited only if every drug it may be dispensed for is: the lowest limit among them.
+        var limits = s_model.Clinical.Conditions.Concat(s_model.Clinical.Acute).Concat(s_model.Clinical.Minor)
+            .SelectMany(d => d.Drugs?.Items ?? []).SelectMany(d => d.Dispensable.Select(code => (Code: code, d.FromAge)))
+            .GroupBy(x => x.Code).Select(g => (Code: g.Key, FromAge: g.Min(x => x.FromAge))).Where(x => x.FromAge > 0).ToArray();
+        Assert.True(limits.Length >= 10, $"only {limits.Length} products limited by age");
+        Assert.Contains(limits, l => l.FromAge == 8);
+        var limited = $"""
+            FROM drugs d JOIN receipts r USING (receipt_id)
+            JOIN (VALUES {string.Join(", ", limits.Select(l => $"('{l.Code}', {l.FromAge})"))}) l(code, from_age) USING (code)
+            """;
+        Assert.Equal(0, data.Scalar($"SELECT count(*) {limited} WHERE r.age < l.from_age"));
+        Assert.True(data.Scalar($"SELECT count(*) {limited} WHERE r.age >= l.from_age AND r.age < 20") > 50, "the limited drugs reach the young old enough for them");
+    }
 }

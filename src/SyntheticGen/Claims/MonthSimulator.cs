@@ -50,14 +50,14 @@ public sealed class MonthSimulator
         _checkups = new CheckupModel(model);
         _items = Pool(model, 60).Concat(Pool(model, 70)).ToArray();
         _minor = [.. new[] { 1, 2 }.Select(sex => Enumerable.Range(0, 121).Select(age => model.Clinical.Minor.Where(d => d.Befalls(sex, age)).ToArray()).ToArray())];
-        _coPrescriptions = [.. _minor.Select(bySex => bySex.Select(CoPrescriptionPool).ToArray())];
+        _coPrescriptions = [.. _minor.Select(bySex => bySex.Select((reasons, age) => CoPrescriptionPool(reasons, age)).ToArray())];
         _receiptTypes = model.Schema.Enum("receipt_type").Values.Select(v => (short)v.Code).ToHashSet();
     }
 
-    private static Weighted<(ClinicalDefinition Reason, int Drug, double Weight)>? CoPrescriptionPool(ClinicalDefinition[] reasons)
+    private static Weighted<(ClinicalDefinition Reason, int Drug, double Weight)>? CoPrescriptionPool(ClinicalDefinition[] reasons, int age)
     {
         var drugs = reasons
-            .Select(reason => (Reason: reason, Oral: reason.Drugs?.Items.Select((drug, i) => (drug, i)).Where(x => x.drug.Oral).ToArray() ?? []))
+            .Select(reason => (Reason: reason, Oral: reason.Drugs?.Items.Select((drug, i) => (drug, i)).Where(x => x.drug.Oral && x.drug.FromAge <= age).ToArray() ?? []))
             .SelectMany(x => x.Oral.Select(o => (x.Reason, o.i, o.drug.Weight / x.Oral.Sum(other => other.drug.Weight))))
             .ToArray();
         return drugs.Length == 0 ? null : new Weighted<(ClinicalDefinition, int, double)>(drugs, x => x.Item3);
@@ -425,7 +425,7 @@ public sealed class MonthSimulator
         foreach (var test in definition.Tests)
             if (rng.Chance(test.Probability)) claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, 1, day);
         if (definition.Drugs is null || definition.MaxLines == 0 || !rng.Chance(prescribing)) return null;
-        var distinct = given ?? definition.DrawRegimen(ref rng);
+        var distinct = given ?? definition.DrawRegimen(ref rng, person.AgeAt(month));
         var days = _model.Calibration.PrescriptionDays.Episode(definition.Days, rng.NextDouble());
         Prescribe(person, month, claim, definition, distinct, days, day, ref rng);
         // Prescribed again at a later visit only once the last supply has run out.
@@ -584,9 +584,9 @@ public sealed class MonthSimulator
         {
             claim.AddItem(ItemTable.Procedure, _fees.InpatientBasic.Shikibetsu, _fees.InpatientBasic.Code, 1, _fees.InpatientBasic.Points, days, claim.FirstDay);
             // The reason's drugs, unless it is a condition the person is not treated for (the claims would contradict that).
-            if (reason.Drugs is { } drugs && (reason.Kind != "conditions" || person.Treated[reason.Index]))
+            if ((reason.Kind != "conditions" || person.Treated[reason.Index]) && reason.DrawDrug(ref rng, person.AgeAt(month)) is { } given)
             {
-                var drug = Dispensed(drugs.Draw(ref rng), person, claim.Facility, claim.Facility, month);
+                var drug = Dispensed(given, person, claim.Facility, claim.Facility, month);
                 var (quantity, points) = drug.Oral ? Dose(drug, person, month) : (drug.DailyQuantity, drug.PointsPerDay);
                 claim.AddItem(ItemTable.Drug, 21, drug.Code, quantity, points, days, claim.FirstDay, drug.Yj, drug.DrugClass);
             }

@@ -37,6 +37,9 @@ public sealed record DrugOption(string Code, string Yj, short DrugClass, double 
     /// </summary>
     public DrugOption? Child { get; init; }
 
+    /// <summary>The youngest age the drug is given at (clinical.json fromAge): 0 for any.</summary>
+    public int FromAge { get; init; }
+
     /// <summary>
     /// A day's quantity and 薬剤料 at <paramref name="fraction"/> of the adult dose (<see cref="ChildDoses"/>): tablets
     /// and capsules (the YJ code's eighth character F to P) in halves, half a unit at least; powders and liquids as
@@ -98,10 +101,11 @@ public sealed class ClinicalDefinition
     public (int Min, int Max) Ages { get; init; } = (0, 120);
 
     /// <summary>
-    /// A regimen: one to <see cref="MaxLines"/> distinct drugs drawn by their weights, as indexes into
-    /// <see cref="Drugs"/> (fewer when draws keep repeating one); none when the definition has no drugs.
+    /// A regimen for a person of <paramref name="age"/>: one to <see cref="MaxLines"/> distinct drugs drawn by their
+    /// weights among those given at that age (<see cref="DrugOption.FromAge"/>), as indexes into <see cref="Drugs"/>
+    /// (fewer when draws keep repeating one or land on drugs for older people); none when the definition has no drugs.
     /// </summary>
-    public int[] DrawRegimen(ref Rng rng)
+    public int[] DrawRegimen(ref Rng rng, int age)
     {
         if (Drugs is not { } drugs) return [];
         var lines = rng.Between(1, Math.Max(1, MaxLines));
@@ -109,9 +113,18 @@ public sealed class ClinicalDefinition
         for (var i = 0; i < lines * 3 && chosen.Count < lines; i++)
         {
             var index = drugs.DrawIndex(ref rng);
-            if (!chosen.Contains(index)) chosen.Add(index);
+            if (drugs.Items[index].FromAge <= age && !chosen.Contains(index)) chosen.Add(index);
         }
         return chosen.ToArray();
+    }
+
+    /// <summary>One drug drawn by weight among those given at <paramref name="age"/>, or null when a few draws find none.</summary>
+    public DrugOption? DrawDrug(ref Rng rng, int age)
+    {
+        if (Drugs is not { } drugs) return null;
+        for (var i = 0; i < 4; i++)
+            if (drugs.Draw(ref rng) is { } drug && drug.FromAge <= age) return drug;
+        return null;
     }
 
     /// <summary>Whether a person of this sex and age can have it (clinical.json's "who").</summary>
@@ -279,7 +292,10 @@ public sealed class ClinicalModel
         var quantity = (float)x.GetProperty("dailyQuantity").GetDouble();
         var weight = x.GetProperty("weight").GetDouble();
         var oral = x.TryGetProperty("route", out var route) && route.GetString() == "oral";
-        var drug = WithChoices(Product(code, weight, quantity, oral, masters), masters);
+        var drug = WithChoices(Product(code, weight, quantity, oral, masters), masters) with
+        {
+            FromAge = x.TryGetProperty("fromAge", out var from) ? from.GetInt32() : 0,
+        };
         // A young child's form holds the adult dose's milligrams; the dose is then cut for the age (ChildDoses).
         if (!oral || MasterIndex.IsPowder(drug.Yj) || masters.Powder(drug.Yj) is not { } powder || masters.Strength(code) is not { } adult) return drug;
         var child = WithChoices(Product(powder, weight, (float)(quantity * adult / masters.Strength(powder)!.Value), oral, masters), masters);

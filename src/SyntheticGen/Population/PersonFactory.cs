@@ -152,7 +152,8 @@ public sealed class PersonFactory
             diagnosed[c] = onset[c] != int.MaxValue && share < prevalence.DiagnosedShare ? onset[c] + rng.Next(7) : int.MaxValue;
             treated[c] = diagnosed[c] != int.MaxValue && share < prevalence.TreatedShare;
             phase[c] = rng.Next(Math.Max(1, definition.VisitEveryMonths));
-            regimens[c] = definition.DrawRegimen(ref rng);
+            // Drawn for the age at diagnosis, and kept.
+            regimens[c] = definition.DrawRegimen(ref rng, diagnosed[c] == int.MaxValue ? 120 : (diagnosed[c] - birthMonth) / 12);
             choice[c] = definition.Diagnoses.DrawIndex(ref rng);
         }
         // Progression orders the onsets: nephropathy only years into diabetes, dialysis years into CKD, stroke and
