@@ -238,4 +238,31 @@ public class ConsistencyTests(GeneratedDataset data)
         Assert.Equal(0, data.Scalar($"SELECT count(*) {limited} WHERE r.age < l.from_age"));
         Assert.True(data.Scalar($"SELECT count(*) {limited} WHERE r.age >= l.from_age AND r.age < 20") > 50, "the limited drugs reach the young old enough for them");
     }
+
+    /// <summary>
+    /// 乳幼児加算: on a medical outpatient receipt of a patient under six, each first visit, revisit (clinic or
+    /// hospital) and prescription slip carries its add-on as many times; never from six on.
+    /// </summary>
+    [Fact]
+    public void Fees_of_children_under_six_carry_the_infant_add_ons()
+    {
+        var fees = s_model.Clinical.Fees;
+        (string Fee, string AddOn)[] pairs =
+        [
+            (fees.FirstVisit.Code, "111000370"), (fees.Revisit.Code, "112000970"),
+            (fees.HospitalRevisit.Code, "112006270"), (fees.PrescriptionSlip.Code, "120002470"),
+        ];
+        var times = string.Join(", ", pairs.SelectMany((p, i) => new[]
+        {
+            $"coalesce(sum(p.times) FILTER (p.code = '{p.Fee}'), 0) AS fee{i}", $"coalesce(sum(p.times) FILTER (p.code = '{p.AddOn}'), 0) AS addon{i}",
+        }));
+        var receipts = $"SELECT r.receipt_id, any_value(r.age) AS age, {times} FROM receipts r JOIN procedures p USING (receipt_id) WHERE r.claim_kind = 2 GROUP BY ALL";
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({receipts}) WHERE age < 6 AND fee{i} <> addon{i}"));
+            Assert.Equal(0, data.Scalar($"SELECT count(*) FROM ({receipts}) WHERE age >= 6 AND addon{i} > 0"));
+            // The generator sends infants' episodes and complaints to clinics, so 外来診療料's add-on is only seen never to go wrong.
+            if (i != 2) Assert.True(data.Scalar($"SELECT count(*) FROM ({receipts}) WHERE age < 6 AND addon{i} > 0") > 100, $"{pairs[i].AddOn} billed to infants");
+        }
+    }
 }

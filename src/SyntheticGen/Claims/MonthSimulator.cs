@@ -670,17 +670,26 @@ public sealed class MonthSimulator
                     foreach (var fee in _fees.LabFees) claim.AddItem(ItemTable.Procedure, fee.Shikibetsu, fee.Code, 1, fee.Points, 1, day);
                 var hospital = FacilityDirectory.KindOf(claim.Facility) is FacilityKind.Hospital or FacilityKind.DpcHospital;
                 var revisit = hospital ? _fees.HospitalRevisit : _fees.Revisit;
-                if (claim.FirstVisit) claim.AddItem(ItemTable.Procedure, _fees.FirstVisit.Shikibetsu, _fees.FirstVisit.Code, 1, _fees.FirstVisit.Points, 1, day);
+                // 乳幼児加算 goes with each fee it adds to, for a patient under six.
+                var infant = age < _fees.Infant.UnderAge;
+                if (claim.FirstVisit)
+                {
+                    Bill(claim, _fees.FirstVisit, 1, day);
+                    if (infant) Bill(claim, _fees.Infant.FirstVisit, 1, day);
+                }
                 var repeats = days - (claim.FirstVisit ? 1 : 0);
                 if (repeats > 0)
                 {
-                    claim.AddItem(ItemTable.Procedure, revisit.Shikibetsu, revisit.Code, 1, revisit.Points, repeats, day);
-                    if (!hospital) claim.AddItem(ItemTable.Procedure, _fees.OutpatientManagement.Shikibetsu, _fees.OutpatientManagement.Code, 1, _fees.OutpatientManagement.Points, repeats, day);
+                    Bill(claim, revisit, repeats, day);
+                    if (infant) Bill(claim, hospital ? _fees.Infant.HospitalRevisit : _fees.Infant.Revisit, repeats, day);
+                    if (!hospital) Bill(claim, _fees.OutpatientManagement, repeats, day);
                 }
-                if (claim.ChronicManaged && !hospital)
-                    claim.AddItem(ItemTable.Procedure, _fees.ChronicManagement.Shikibetsu, _fees.ChronicManagement.Code, 1, _fees.ChronicManagement.Points, 1, day);
+                if (claim.ChronicManaged && !hospital) Bill(claim, _fees.ChronicManagement, 1, day);
                 if (claim.OutsidePrescriptions > 0)
-                    claim.AddItem(ItemTable.Procedure, _fees.PrescriptionSlip.Shikibetsu, _fees.PrescriptionSlip.Code, 1, _fees.PrescriptionSlip.Points, claim.OutsidePrescriptions, day);
+                {
+                    Bill(claim, _fees.PrescriptionSlip, claim.OutsidePrescriptions, day);
+                    if (infant) Bill(claim, _fees.Infant.PrescriptionSlip, claim.OutsidePrescriptions, day);
+                }
                 if (claim.InhousePrescriptions > 0)
                 {
                     claim.AddItem(ItemTable.Procedure, _fees.InhousePrescription.Shikibetsu, _fees.InhousePrescription.Code, 1, _fees.InhousePrescription.Points, claim.InhousePrescriptions, day);

@@ -154,7 +154,11 @@ public sealed record FeeSchedule(
     RecurringItem? DentalFirstVisit,
     RecurringItem? DentalRevisit,
     IReadOnlyList<RecurringItem> DentalProcedures,
-    IReadOnlyList<RecurringItem> LabFees);
+    IReadOnlyList<RecurringItem> LabFees,
+    InfantAddOns Infant);
+
+/// <summary>乳幼児加算: billed with each first visit, revisit and prescription slip of a patient under <see cref="UnderAge"/>.</summary>
+public sealed record InfantAddOns(int UnderAge, RecurringItem FirstVisit, RecurringItem Revisit, RecurringItem HospitalRevisit, RecurringItem PrescriptionSlip);
 
 /// <summary>
 /// 調剤管理料 for oral drugs, per 剤 (up to 3) by the days dispensed: <see cref="Fees"/>[i] for up to
@@ -202,6 +206,8 @@ public sealed class ClinicalModel
         RecurringItem? Fee(string name) =>
             fees.TryGetProperty(name, out var code) && code.ValueKind == JsonValueKind.String ? Item(masters, code.GetString()!, 1) : null;
         RecurringItem RequiredFee(string name) => Fee(name) ?? throw new InvalidDataException($"clinical.json: fees.{name} is required");
+        var infant = fees.GetProperty("infantAddOns");
+        RecurringItem InfantFee(string name) => Item(masters, infant.GetProperty(name).GetString()!, 1);
         return new ClinicalModel
         {
             Fees = new FeeSchedule(
@@ -220,7 +226,9 @@ public sealed class ClinicalModel
                 fees.TryGetProperty("dentalProcedures", out var dental)
                     ? dental.EnumerateArray().Select(c => Item(masters, c.GetString()!, 1)).ToArray()
                     : [],
-                fees.GetProperty("labFees").EnumerateArray().Select(c => Item(masters, c.GetString()!, 1)).ToArray()),
+                fees.GetProperty("labFees").EnumerateArray().Select(c => Item(masters, c.GetString()!, 1)).ToArray(),
+                new InfantAddOns(infant.GetProperty("underAge").GetInt32(), InfantFee("firstVisit"), InfantFee("revisit"),
+                    InfantFee("hospitalRevisit"), InfantFee("prescriptionSlip"))),
             Conditions = Definitions(root, "conditions", masters),
             Acute = Definitions(root, "acute", masters),
             Minor = Definitions(root, "minor", masters),
