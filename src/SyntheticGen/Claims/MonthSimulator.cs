@@ -373,9 +373,10 @@ public sealed class MonthSimulator
                     prescribing, ref rng);
                 // Some take a cold to a second clinic as well, which prescribes the same standard drugs for it again: one
                 // ingredient from two facilities in a month (calibration.json prescribing.duplicates).
-                if (regimen is not null && duplicates.SecondClinicEpisodes.Contains(definition.Id) && rng.Chance(duplicates.SecondClinicChance))
-                    Outpatient(person, month, definition, _facilities.Pick(FacilityDirectory.PrefectureOf(person.Clinic), FacilityKind.Clinic, ref rng),
-                        prescribing, ref rng, regimen);
+                // A draw of the person's own clinic is no second clinic: that visit is not made.
+                if (regimen is not null && duplicates.SecondClinicEpisodes.Contains(definition.Id) && rng.Chance(duplicates.SecondClinicChance)
+                    && _facilities.Pick(FacilityDirectory.PrefectureOf(person.Clinic), FacilityKind.Clinic, ref rng) is var second && second != person.Clinic)
+                    Outpatient(person, month, definition, second, prescribing, ref rng, regimen);
             }
         }
     }
