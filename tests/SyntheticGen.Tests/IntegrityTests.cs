@@ -22,6 +22,14 @@ public class IntegrityTests(GeneratedDataset data)
             """));
     }
 
+    /// <summary>A pharmacy receipt is for drugs dispensed: none is empty, even where an episode's drugs are all for older patients.</summary>
+    [Fact]
+    public void Every_pharmacy_receipt_dispenses_a_drug()
+    {
+        Assert.True(data.Scalar("SELECT count(*) FROM receipts WHERE claim_kind = 4 AND age < 3") > 1000, "infants' pharmacy receipts");
+        Assert.Equal(0, data.Scalar("SELECT count(*) FROM receipts r WHERE r.claim_kind = 4 AND NOT EXISTS (SELECT 1 FROM drugs d WHERE d.receipt_id = r.receipt_id)"));
+    }
+
     [Fact]
     public void Receipt_ids_are_unique_and_every_receipt_has_lines()
     {

@@ -427,6 +427,8 @@ public sealed class MonthSimulator
             if (rng.Chance(test.Probability)) claim.AddItem(ItemTable.Procedure, test.Shikibetsu, test.Code, 1, test.Points, 1, day);
         if (definition.Drugs is null || definition.MaxLines == 0 || !rng.Chance(prescribing)) return null;
         var distinct = given ?? definition.DrawRegimen(ref rng, person.AgeAt(month));
+        // None of the definition's drugs is for the person's age: nothing is prescribed.
+        if (distinct.Length == 0) return null;
         var days = _model.Calibration.PrescriptionDays.Episode(definition.Days, rng.NextDouble());
         Prescribe(person, month, claim, definition, distinct, days, day, ref rng);
         // Prescribed again at a later visit only once the last supply has run out.
@@ -671,7 +673,7 @@ public sealed class MonthSimulator
                     foreach (var fee in _fees.LabFees) claim.AddItem(ItemTable.Procedure, fee.Shikibetsu, fee.Code, 1, fee.Points, 1, day);
                 var hospital = FacilityDirectory.KindOf(claim.Facility) is FacilityKind.Hospital or FacilityKind.DpcHospital;
                 var revisit = hospital ? _fees.HospitalRevisit : _fees.Revisit;
-                // 乳幼児加算 goes with each fee it adds to, for a patient under six.
+                // 乳幼児加算 goes with each visit fee it adds to, for a patient under six.
                 var infant = age < _fees.Infant.UnderAge;
                 if (claim.FirstVisit)
                 {
@@ -686,15 +688,18 @@ public sealed class MonthSimulator
                     if (!hospital) Bill(claim, _fees.OutpatientManagement, repeats, day);
                 }
                 if (claim.ChronicManaged && !hospital) Bill(claim, _fees.ChronicManagement, 1, day);
+                // 処方箋料's and 処方料's add-ons are for the youngest only.
+                var toddler = age < _fees.Infant.PrescriptionUnderAge;
                 if (claim.OutsidePrescriptions > 0)
                 {
                     Bill(claim, _fees.PrescriptionSlip, claim.OutsidePrescriptions, day);
-                    if (infant) Bill(claim, _fees.Infant.PrescriptionSlip, claim.OutsidePrescriptions, day);
+                    if (toddler) Bill(claim, _fees.Infant.PrescriptionSlip, claim.OutsidePrescriptions, day);
                 }
                 if (claim.InhousePrescriptions > 0)
                 {
-                    claim.AddItem(ItemTable.Procedure, _fees.InhousePrescription.Shikibetsu, _fees.InhousePrescription.Code, 1, _fees.InhousePrescription.Points, claim.InhousePrescriptions, day);
-                    claim.AddItem(ItemTable.Procedure, _fees.InhouseDispensing.Shikibetsu, _fees.InhouseDispensing.Code, 1, _fees.InhouseDispensing.Points, claim.InhousePrescriptions, day);
+                    Bill(claim, _fees.InhousePrescription, claim.InhousePrescriptions, day);
+                    if (toddler) Bill(claim, _fees.Infant.InhousePrescription, claim.InhousePrescriptions, day);
+                    Bill(claim, _fees.InhouseDispensing, claim.InhousePrescriptions, day);
                 }
                 break;
             case 4:

@@ -157,8 +157,12 @@ public sealed record FeeSchedule(
     IReadOnlyList<RecurringItem> LabFees,
     InfantAddOns Infant);
 
-/// <summary>乳幼児加算: billed with each first visit, revisit and prescription slip of a patient under <see cref="UnderAge"/>.</summary>
-public sealed record InfantAddOns(int UnderAge, RecurringItem FirstVisit, RecurringItem Revisit, RecurringItem HospitalRevisit, RecurringItem PrescriptionSlip);
+/// <summary>
+/// 乳幼児加算: billed with each first visit and revisit of a patient under <see cref="UnderAge"/>, and with each
+/// prescription slip or in-house prescription of one under <see cref="PrescriptionUnderAge"/>.
+/// </summary>
+public sealed record InfantAddOns(int UnderAge, RecurringItem FirstVisit, RecurringItem Revisit, RecurringItem HospitalRevisit,
+    int PrescriptionUnderAge, RecurringItem PrescriptionSlip, RecurringItem InhousePrescription);
 
 /// <summary>
 /// 調剤管理料 for oral drugs, per 剤 (up to 3) by the days dispensed: <see cref="Fees"/>[i] for up to
@@ -228,7 +232,8 @@ public sealed class ClinicalModel
                     : [],
                 fees.GetProperty("labFees").EnumerateArray().Select(c => Item(masters, c.GetString()!, 1)).ToArray(),
                 new InfantAddOns(infant.GetProperty("underAge").GetInt32(), InfantFee("firstVisit"), InfantFee("revisit"),
-                    InfantFee("hospitalRevisit"), InfantFee("prescriptionSlip"))),
+                    InfantFee("hospitalRevisit"), infant.GetProperty("prescriptionUnderAge").GetInt32(), InfantFee("prescriptionSlip"),
+                    InfantFee("inhousePrescription"))),
             Conditions = Definitions(root, "conditions", masters),
             Acute = Definitions(root, "acute", masters),
             Minor = Definitions(root, "minor", masters),
@@ -305,7 +310,7 @@ public sealed class ClinicalModel
             FromAge = x.TryGetProperty("fromAge", out var from) ? from.GetInt32() : 0,
         };
         // A young child's form holds the adult dose's milligrams; the dose is then cut for the age (ChildDoses).
-        if (!oral || MasterIndex.IsPowder(drug.Yj) || masters.Powder(drug.Yj) is not { } powder || masters.Strength(code) is not { } adult) return drug;
+        if (!oral || MasterIndex.IsChildForm(drug.Yj) || masters.Powder(drug.Yj) is not { } powder || masters.Strength(code) is not { } adult) return drug;
         var child = WithChoices(Product(powder, weight, (float)(quantity * adult / masters.Strength(powder)!.Value), oral, masters), masters);
         return drug with { Child = child };
     }

@@ -27,8 +27,7 @@ public sealed partial class MasterIndex
         // each other at the pharmacy.
         _interchangeable = drugs.Where(r => r["yj_code"].Length >= 9)
             .ToLookup(r => r["yj_code"][..9], r => (r["code"], r["generic"] == "1"));
-        // Oral products whose name gives the ingredient's amount per unit; combinations (配合) hold several.
-        _strengths = drugs.Where(r => r["dosage_form"] == "1" && !r["name"].Contains("配合"))
+        _strengths = drugs.Where(r => r["dosage_form"] == "1")
             .Select(r => (r["code"], Strength: StrengthOf(r["name"]))).Where(p => p.Strength > 0).ToDictionary(p => p.Item1, p => p.Strength);
         // By ingredient (the YJ code's first seven characters), its first powder, granules or (dry) syrup in YJ order
         // whose strength is known: the form a young child is given.
@@ -77,26 +76,48 @@ public sealed partial class MasterIndex
     /// <summary>The powder, granules or syrup of <paramref name="yj"/>'s ingredient a young child is given, or null when the price list has none.</summary>
     public string? Powder(string yj) => yj.Length >= 7 && _powders.TryGetValue(yj[..7], out var code) ? code : null;
 
-    /// <summary>Whether an oral YJ code is a powder, granules or a (dry) syrup: its eighth character 散 B, 細粒 C, 顆粒 D and E, シロップ Q, ドライシロップ R.</summary>
-    public static bool IsPowder(string yj) => yj.Length >= 8 && PowderForms.Contains(yj[7]);
+    /// <summary>
+    /// Whether an oral YJ code is a form children are given as it is: its eighth character 散 B, 細粒 C, 顆粒 D and E,
+    /// シロップ Q, ドライシロップ R, or another liquid S. Only the first six are chosen for a child, since S also holds
+    /// enteral nutrition.
+    /// </summary>
+    public static bool IsChildForm(string yj) => yj.Length >= 8 && (PowderForms.Contains(yj[7]) || yj[7] == 'S');
 
     private const string PowderForms = "BCDEQR";
 
     /// <summary>
-    /// The amount per unit in a product's name (NFKC): a percentage is milligrams per gram or mL (10% is 100 mg/g),
-    /// else the first amount in mg, μg or g; 0 when there is none.
+    /// Milligrams of the ingredient in one unit of a product, read from its name (NFKC); 0 when the name does not say
+    /// it unambiguously. After suspension (懸濁後) the amount before that word is per mL. A percentage is milligrams per
+    /// gram or mL (10% is 100 mg/g), times the grams of a unit when the name gives them (70%分包20g, 2.5% 0.4g). A
+    /// liquid's or dry syrup's name without either gives the bottle's amount, not the unit's, so it says nothing.
+    /// Else the first amount in mg, μg or g. Combinations (配合, or ingredients joined by ・) hold several.
     /// </summary>
     public static double StrengthOf(string name)
     {
         var text = name.Normalize(NormalizationForm.FormKC);
-        if (Percent().Match(text) is { Success: true } percent) return double.Parse(percent.Groups[1].Value, CultureInfo.InvariantCulture) * 10;
-        if (Amount().Match(text) is not { Success: true } amount) return 0;
-        var value = double.Parse(amount.Groups[1].Value, CultureInfo.InvariantCulture);
-        return amount.Groups[2].Value switch { "g" => value * 1000, "mg" => value, _ => value / 1000 };
+        if (text.Contains("配合") || text.Contains('・')) return 0;
+        if (Suspended().Match(text) is { Success: true } suspended) return Milligrams(suspended);
+        if (Percent().Match(text) is { Success: true } percent)
+        {
+            var perGram = Number(percent.Groups[1].Value) * 10;
+            return UnitGrams().Match(text, percent.Index + percent.Length) is { Success: true } grams ? perGram * Number(grams.Groups[1].Value) : perGram;
+        }
+        if (text.Contains("シロップ") || text.Contains("DS") || text.Contains("液")) return 0;
+        return Amount().Match(text) is { Success: true } amount ? Milligrams(amount) : 0;
     }
+
+    private static double Milligrams(Match amount) =>
+        amount.Groups[2].Value switch { "g" => 1000, "mg" => 1, _ => 0.001 } * Number(amount.Groups[1].Value);
+
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)(mg|μg|g)懸濁後")]
+    private static partial Regex Suspended();
 
     [GeneratedRegex(@"(\d+(?:\.\d+)?)%")]
     private static partial Regex Percent();
+
+    // Grams of a unit after a percentage: digits right before a g that is not part of mg or μg.
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)g")]
+    private static partial Regex UnitGrams();
 
     [GeneratedRegex(@"(\d+(?:\.\d+)?)(mg|μg|g)")]
     private static partial Regex Amount();
