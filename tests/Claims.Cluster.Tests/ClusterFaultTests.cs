@@ -46,7 +46,9 @@ public sealed class ClusterFaultTests(ClusterFixture fixture)
                 answers++;
             }
         });
-        await Task.Delay(200);
+        // The kill lands while queries run: after the first answers (a fixed wait can pass before a starved loop
+        // sends any call, and then every call after the kill finds the silo already gone).
+        while (answers < 2 && !queries.IsCompleted) await Task.Delay(20);
         await fixture.Cluster.KillSiloAsync(victim);
         var killedAt = answers;
         // Long enough for the membership to declare the silo dead and the queries to find its shards elsewhere.
