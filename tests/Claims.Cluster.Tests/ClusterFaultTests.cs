@@ -46,8 +46,10 @@ public sealed class ClusterFaultTests(ClusterFixture fixture)
                 answers++;
             }
         });
-        // The kill lands while queries run: after the first answers (a fixed wait can pass before a starved loop
-        // sends any call, and then every call after the kill finds the silo already gone).
+        // The kill lands while queries run: 200 ms into them, and not before their first answers (a loop starved by
+        // other work had sent no call by then once). Killed right after the first two answers instead, the transport
+        // retried nothing once on a quiet machine, so the wait stays.
+        await Task.Delay(200);
         while (answers < 2 && !queries.IsCompleted) await Task.Delay(20);
         await fixture.Cluster.KillSiloAsync(victim);
         var killedAt = answers;
