@@ -35,8 +35,30 @@ public class ChildDosesTests
     [InlineData(new[] { 1.0, 15.0 }, new[] { 0.5 }, "ages and fractions must pair")]
     public void A_table_that_is_no_dose_curve_is_refused(double[] ages, double[] fractions, string reason)
     {
-        var error = Assert.Throws<InvalidDataException>(() => new ChildDoses(ages, fractions, 7, "test"));
+        var error = Assert.Throws<InvalidDataException>(() => new ChildDoses(ages, fractions, 7));
         Assert.Contains(reason, error.Message);
+    }
+
+    /// <summary>
+    /// 3 tablets a day (YJ form F) at 100 yen a tablet; 1.5 g of a powder (B) at 45 yen a day; an injection (A, not
+    /// oral) of 2 vials at 600 yen. Tablets go to the nearest half (half at least), powders to a thousandth, and the
+    /// injection keeps the adult quantity; 薬剤料 is the quantity's yen in points (1 up to 15 yen, then per 10 yen,
+    /// 五捨五超入), worked out here by hand.
+    /// </summary>
+    [Theory]
+    [InlineData("1149019F1020", true, 3f, 300.0, 0.25, 1f, 10)]     // 0.75 tablet rounds up to 1: 100 yen
+    [InlineData("1149019F1020", true, 3f, 300.0, 0.1, 0.5f, 5)]      // 0.3 is under half a tablet: half, 50 yen
+    [InlineData("1149019F1020", true, 3f, 300.0, 0.5, 1.5f, 15)]    // 150 yen
+    [InlineData("1149019F1020", true, 3f, 300.0, 1, 3f, 30)]        // the adult dose, 300 yen
+    [InlineData("1149019B1020", true, 1.5f, 45.0, 1.0 / 3, 0.5f, 1)] // 15 yen
+    [InlineData("1149019B1020", true, 1.5f, 45.0, 0.75, 1.125f, 3)]  // 33.75 yen
+    [InlineData("1149019B1020", true, 1.5f, 45.0, 0.0001, 0.001f, 1)] // a thousandth at least
+    [InlineData("1149019A1020", false, 2f, 600.0, 0.2, 2f, 60)]      // 600 yen whatever the age
+    public void A_dose_is_cut_by_the_form_s_measure(string yj, bool oral, float daily, double yenPerDay, double fraction, float quantity, int points)
+    {
+        var (dosed, billed) = new DrugOption("620000000", yj, 114, 1, daily, oral, yenPerDay).Dose(fraction);
+        Assert.Equal(quantity, dosed, 5);
+        Assert.Equal(points, billed);
     }
 
     [Theory]

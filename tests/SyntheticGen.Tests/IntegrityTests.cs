@@ -89,6 +89,11 @@ public class IntegrityTests(GeneratedDataset data)
             WHERE abs(d.points - greatest(1, m.price::DOUBLE * d.quantity / 10)) > 0.5 + 1e-4 * d.points
             """));
         Assert.Equal(0, data.Scalar("SELECT count(*) FROM drugs WHERE shinryo_shikibetsu <> 21 AND times <> 1"));
+        // On outpatient and pharmacy receipts, a line billed by the day (21, 内服) is an oral product (the master's
+        // dosage form 1) and a whole supply (23) is not. Admissions still bill every drug by the day.
+        Assert.True(data.Scalar($"SELECT count(*) {lines} JOIN receipts r USING (receipt_id) WHERE r.claim_kind IN (2, 4) AND d.shinryo_shikibetsu = 23") > 1000,
+            "too few whole supplies to tell");
+        Assert.Equal(0, data.Scalar($"SELECT count(*) {lines} JOIN receipts r USING (receipt_id) WHERE r.claim_kind IN (2, 4) AND (d.shinryo_shikibetsu = 21) <> (m.dosage_form = '1')"));
         // Every product dispensed for a non-oral drug of clinical.json, with its daily quantity.
         var clinical = GeneratorModel.Load().Clinical;
         var daily = clinical.Conditions.Concat(clinical.Acute).Concat(clinical.Minor)

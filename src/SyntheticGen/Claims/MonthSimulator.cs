@@ -294,17 +294,7 @@ public sealed class MonthSimulator
         // A pharmacy's line names its prescriber, as 調剤 receipts do; a medical receipt's prescriber is its own facility.
         var prescriber = outside ? claim.Facility : 0;
         foreach (var index in regimen)
-        {
-            var drug = Dispensed(definition.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
-            // Oral drugs are billed a day's dose times the days; others as the whole supply once (a tube, an inhaler, vials).
-            if (drug.Oral)
-            {
-                var (quantity, points) = Dose(drug, person, month);
-                target.AddItem(ItemTable.Drug, 21, drug.Code, quantity, points, days, day, drug.Yj, drug.DrugClass, prescriber);
-            }
-            else
-                target.AddItem(ItemTable.Drug, 23, drug.Code, drug.DailyQuantity * days, drug.PointsFor(days), 1, day, drug.Yj, drug.DrugClass, prescriber);
-        }
+            Supply(target, Dispensed(definition.Drugs!.Items[index], person, claim.Facility, target.Facility, month), person, month, days, day, prescriber);
         // Symptomatic co-prescriptions, each with the complaint it treats on the prescribing receipt.
         var pool = _coPrescriptions[person.Sex - 1][Math.Min(person.AgeAt(month), 120)];
         for (var n = slip && pool is not null ? rng.Poisson(CoPrescriptions(person, month)) : 0; n > 0; n--)
@@ -313,9 +303,23 @@ public sealed class MonthSimulator
             var drug = Dispensed(complaint.Drugs!.Items[index], person, claim.Facility, target.Facility, month);
             var diagnosis = complaint.Diagnoses.Draw(ref rng);
             claim.AddDiagnosis(diagnosis.Code, diagnosis.Icd10, DaysOf(month, day), 1);
+            Supply(target, drug, person, month, days, day, prescriber);
+        }
+    }
+
+    /// <summary>
+    /// An oral drug is billed a day's dose (a child's share of it) times the days; any other as the whole supply once
+    /// (a tube, an inhaler, vials).
+    /// </summary>
+    private void Supply(ClaimBuilder target, DrugOption drug, Person person, int month, int days, int day, int prescriber)
+    {
+        if (drug.Oral)
+        {
             var (quantity, points) = Dose(drug, person, month);
             target.AddItem(ItemTable.Drug, 21, drug.Code, quantity, points, days, day, drug.Yj, drug.DrugClass, prescriber);
         }
+        else
+            target.AddItem(ItemTable.Drug, 23, drug.Code, drug.DailyQuantity * days, drug.PointsFor(days), 1, day, drug.Yj, drug.DrugClass, prescriber);
     }
 
     /// <summary>
@@ -590,7 +594,7 @@ public sealed class MonthSimulator
             if ((reason.Kind != "conditions" || person.Treated[reason.Index]) && reason.DrawDrug(ref rng, person.AgeAt(month)) is { } given)
             {
                 var drug = Dispensed(given, person, claim.Facility, claim.Facility, month);
-                var (quantity, points) = drug.Oral ? Dose(drug, person, month) : (drug.DailyQuantity, drug.PointsPerDay);
+                var (quantity, points) = Dose(drug, person, month);
                 claim.AddItem(ItemTable.Drug, 21, drug.Code, quantity, points, days, claim.FirstDay, drug.Yj, drug.DrugClass);
             }
         }

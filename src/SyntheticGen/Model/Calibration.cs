@@ -175,7 +175,7 @@ public sealed class Calibration
                 Doubles(days.GetProperty("chronicMonths")), days.GetProperty("thirtyDayShare").GetDouble(),
                 Doubles(days.GetProperty("episodeDays").GetProperty("weights")), days.GetProperty("source").GetString()!),
             ChildDoses = new ChildDoses(Doubles(children.GetProperty("ages")), Doubles(children.GetProperty("fractions")),
-                children.GetProperty("powdersUnder").GetInt32(), children.GetProperty("source").GetString()!),
+                children.GetProperty("powdersUnder").GetInt32()),
             Prescriptions = new PrescriptionRates(spendingGroups, Doubles(prescriptions.GetProperty("perPersonYear")),
                 prescriptions.GetProperty("tolerance").GetDouble(), prescriptions.GetProperty("source").GetString()!),
             Duplicates = new DuplicatePrescriptions(

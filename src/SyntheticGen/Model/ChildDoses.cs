@@ -8,7 +8,7 @@ public sealed class ChildDoses
 {
     private readonly double[] _byAge;
 
-    public ChildDoses(double[] ages, double[] fractions, int powdersUnder, string source)
+    public ChildDoses(double[] ages, double[] fractions, int powdersUnder)
     {
         if (ages.Length != fractions.Length || ages.Length < 2)
             throw new InvalidDataException("calibration.json prescribing.children: ages and fractions must pair, two points at least");
@@ -28,15 +28,12 @@ public sealed class ChildDoses
                 : fractions[upper - 1] + (fractions[upper] - fractions[upper - 1]) * (at - ages[upper - 1]) / (ages[upper] - ages[upper - 1]);
         }
         PowdersUnder = powdersUnder;
-        Source = source;
     }
 
     /// <summary>The age from which the adult dose is given.</summary>
     public int AdultFrom { get; }
 
     public int PowdersUnder { get; }
-
-    public string Source { get; }
 
     /// <summary>The fraction of the adult daily dose given at <paramref name="age"/>.</summary>
     public double Fraction(int age) => age < AdultFrom ? _byAge[Math.Max(0, age)] : 1;

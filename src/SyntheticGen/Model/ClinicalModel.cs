@@ -43,11 +43,12 @@ public sealed record DrugOption(string Code, string Yj, short DrugClass, double 
     /// <summary>
     /// A day's quantity and 薬剤料 at <paramref name="fraction"/> of the adult dose (<see cref="ChildDoses"/>): tablets
     /// and capsules (the YJ code's eighth character F to P) in halves, half a unit at least; powders and liquids as
-    /// measured, to a thousandth.
+    /// measured, to a thousandth. Injections and external drugs keep the adult quantity: theirs go by weight or area,
+    /// which the model does not carry, and von Harnack's table is for oral doses.
     /// </summary>
     public (float Quantity, int Points) Dose(double fraction)
     {
-        if (fraction >= 1) return (DailyQuantity, PointsPerDay);
+        if (fraction >= 1 || !Oral) return (DailyQuantity, PointsPerDay);
         var exact = DailyQuantity * fraction;
         var quantity = Yj.Length > 7 && Yj[7] is >= 'F' and <= 'P'
             ? Math.Max(0.5, Math.Round(exact * 2, MidpointRounding.AwayFromZero) / 2)
