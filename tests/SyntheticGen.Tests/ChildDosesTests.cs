@@ -56,7 +56,7 @@ public class ChildDosesTests
     [InlineData("1149019A1020", false, 2f, 600.0, 0.2, 2f, 60)]      // 600 yen whatever the age
     public void A_dose_is_cut_by_the_form_s_measure(string yj, bool oral, float daily, double yenPerDay, double fraction, float quantity, int points)
     {
-        var (dosed, billed) = new DrugOption("620000000", yj, 114, 1, daily, oral, yenPerDay).Dose(fraction);
+        var (dosed, billed) = new DrugOption("620000000", yj, 114, 1, daily, oral ? DrugRoute.Oral : DrugRoute.Injection, yenPerDay).Dose(fraction);
         Assert.Equal(quantity, dosed, 5);
         Assert.Equal(points, billed);
     }

@@ -74,9 +74,9 @@ public class IntegrityTests(GeneratedDataset data)
 
     /// <summary>
     /// 薬剤料 is the master's price of what the line supplies over 10 (a point up to 15 yen, else rounded 五捨五超入,
-    /// within half a point): an oral line's quantity and points are a day's (its times are the days), any other
-    /// line's the whole supply at once (a tube, an inhaler, vials), so its quantity is whole days of clinical.json's
-    /// daily quantity.
+    /// within half a point): an oral line's quantity and points are a day's (its times are the days), as are an
+    /// injection's on an admission; any other line's the whole supply at once (a tube, an inhaler, vials), so its
+    /// quantity is whole days of clinical.json's daily quantity.
     /// </summary>
     [Fact]
     public void Drug_points_are_the_master_price_of_the_quantity_supplied()
@@ -88,12 +88,17 @@ public class IntegrityTests(GeneratedDataset data)
             SELECT count(*) {lines}
             WHERE abs(d.points - greatest(1, m.price::DOUBLE * d.quantity / 10)) > 0.5 + 1e-4 * d.points
             """));
-        Assert.Equal(0, data.Scalar("SELECT count(*) FROM drugs WHERE shinryo_shikibetsu <> 21 AND times <> 1"));
-        // On outpatient and pharmacy receipts, a line billed by the day (21, 内服) is an oral product (the master's
-        // dosage form 1) and a whole supply (23) is not. Admissions still bill every drug by the day.
-        Assert.True(data.Scalar($"SELECT count(*) {lines} JOIN receipts r USING (receipt_id) WHERE r.claim_kind IN (2, 4) AND d.shinryo_shikibetsu = 23") > 1000,
-            "too few whole supplies to tell");
-        Assert.Equal(0, data.Scalar($"SELECT count(*) {lines} JOIN receipts r USING (receipt_id) WHERE r.claim_kind IN (2, 4) AND (d.shinryo_shikibetsu = 21) <> (m.dosage_form = '1')"));
+        Assert.Equal(0, data.Scalar("SELECT count(*) FROM drugs WHERE shinryo_shikibetsu = 23 AND times <> 1"));
+        // A line billed by the day as 内服 (21) is an oral product (the master's dosage form 1), and on admissions one
+        // billed by the day as an injection (33) is an injection (form 4); the rest are whole supplies (23).
+        Assert.True(data.Scalar($"SELECT count(*) {lines} WHERE d.shinryo_shikibetsu = 23") > 1000, "too few whole supplies to tell");
+        Assert.True(data.Scalar($"SELECT count(*) {lines} WHERE d.shinryo_shikibetsu = 33") > 10, "too few injections on admissions to tell");
+        Assert.Equal(0, data.Scalar($"""
+            SELECT count(*) {lines} JOIN receipts r USING (receipt_id)
+            WHERE (d.shinryo_shikibetsu = 21) <> (m.dosage_form = '1')
+               OR (d.shinryo_shikibetsu = 33) <> (r.claim_kind = 1 AND m.dosage_form = '4')
+               OR d.shinryo_shikibetsu NOT IN (21, 23, 33)
+            """));
         // Every product dispensed for a non-oral drug of clinical.json, with its daily quantity.
         var clinical = GeneratorModel.Load().Clinical;
         var daily = clinical.Conditions.Concat(clinical.Acute).Concat(clinical.Minor)

@@ -315,7 +315,7 @@ public sealed class MonthSimulator
     {
         if (drug.Oral)
         {
-            var (quantity, points) = Dose(drug, person, month);
+            var (quantity, points) = drug.Dose(_model.Calibration.ChildDoses.Fraction(person.AgeAt(month)));
             target.AddItem(ItemTable.Drug, 21, drug.Code, quantity, points, days, day, drug.Yj, drug.DrugClass, prescriber);
         }
         else
@@ -353,9 +353,6 @@ public sealed class MonthSimulator
     }
 
     /// <summary>A day's quantity and 薬剤料 of an oral drug at the person's age: a child's share of the adult dose.</summary>
-    private (float Quantity, int Points) Dose(DrugOption drug, Person person, int month) =>
-        drug.Dose(_model.Calibration.ChildDoses.Fraction(person.AgeAt(month)));
-
     /// <summary>Acute episodes, at their age-specific rates and in their season.</summary>
     private void Episodes(Person person, int month, int age, ref Rng rng)
     {
@@ -594,8 +591,10 @@ public sealed class MonthSimulator
             if ((reason.Kind != "conditions" || person.Treated[reason.Index]) && reason.DrawDrug(ref rng, person.AgeAt(month)) is { } given)
             {
                 var drug = Dispensed(given, person, claim.Facility, claim.Facility, month);
-                var (quantity, points) = Dose(drug, person, month);
-                claim.AddItem(ItemTable.Drug, 21, drug.Code, quantity, points, days, claim.FirstDay, drug.Yj, drug.DrugClass);
+                // An injection is given on each day of the stay (注射, その他): a day's vials times the days.
+                if (drug.Route == DrugRoute.Injection)
+                    claim.AddItem(ItemTable.Drug, 33, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, claim.FirstDay, drug.Yj, drug.DrugClass);
+                else Supply(claim, drug, person, month, days, claim.FirstDay, prescriber: 0);
             }
         }
         if (discharged)

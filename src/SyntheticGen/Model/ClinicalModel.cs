@@ -11,8 +11,10 @@ public sealed record DiagnosisOption(string Code, string Icd10, double Weight);
 /// master lists both brands and generics of its ingredient, form and strength, each of them as the pharmacy may
 /// dispense it (empty otherwise: there is no choice to make).
 /// </summary>
-public sealed record DrugOption(string Code, string Yj, short DrugClass, double Weight, float DailyQuantity, bool Oral, double YenPerDay)
+public sealed record DrugOption(string Code, string Yj, short DrugClass, double Weight, float DailyQuantity, DrugRoute Route, double YenPerDay)
 {
+    public bool Oral => Route == DrugRoute.Oral;
+
     /// <summary>薬剤料 of a day's dose, as an oral line bills it (times the days).</summary>
     public int PointsPerDay { get; } = Points(YenPerDay);
 
@@ -305,14 +307,14 @@ public sealed class ClinicalModel
         var code = x.GetProperty("code").GetString()!;
         var quantity = (float)x.GetProperty("dailyQuantity").GetDouble();
         var weight = x.GetProperty("weight").GetDouble();
-        var oral = x.TryGetProperty("route", out var route) && route.GetString() == "oral";
-        var drug = WithChoices(Product(code, weight, quantity, oral, masters), masters) with
+        var route = Enum.Parse<DrugRoute>(x.GetProperty("route").GetString()!, ignoreCase: true);
+        var drug = WithChoices(Product(code, weight, quantity, route, masters), masters) with
         {
             FromAge = x.TryGetProperty("fromAge", out var from) ? from.GetInt32() : 0,
         };
         // A young child's form holds the adult dose's milligrams; the dose is then cut for the age (ChildDoses).
-        if (!oral || MasterIndex.IsChildForm(drug.Yj) || masters.Powder(drug.Yj) is not { } powder || masters.Strength(code) is not { } adult) return drug;
-        var child = WithChoices(Product(powder, weight, (float)(quantity * adult / masters.Strength(powder)!.Value), oral, masters), masters);
+        if (!drug.Oral || MasterIndex.IsChildForm(drug.Yj) || masters.Powder(drug.Yj) is not { } powder || masters.Strength(code) is not { } adult) return drug;
+        var child = WithChoices(Product(powder, weight, (float)(quantity * adult / masters.Strength(powder)!.Value), route, masters), masters);
         return drug with { Child = child };
     }
 
@@ -323,15 +325,15 @@ public sealed class ClinicalModel
         if (brands.Length == 0 || generics.Length == 0) return drug;
         return drug with
         {
-            Brands = brands.Select(c => Product(c, drug.Weight, drug.DailyQuantity, drug.Oral, masters)).ToArray(),
-            Generics = generics.Select(c => Product(c, drug.Weight, drug.DailyQuantity, drug.Oral, masters)).ToArray(),
+            Brands = brands.Select(c => Product(c, drug.Weight, drug.DailyQuantity, drug.Route, masters)).ToArray(),
+            Generics = generics.Select(c => Product(c, drug.Weight, drug.DailyQuantity, drug.Route, masters)).ToArray(),
         };
     }
 
-    private static DrugOption Product(string code, double weight, float quantity, bool oral, MasterIndex masters)
+    private static DrugOption Product(string code, double weight, float quantity, DrugRoute route, MasterIndex masters)
     {
         var (price, yj, drugClass) = masters.Drug(code);
-        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, weight, quantity, oral, price * quantity);
+        return new DrugOption(string.Intern(code), string.Intern(yj), (short)drugClass, weight, quantity, route, price * quantity);
     }
 
     private static TestOption Test(JsonElement x, MasterIndex masters)
