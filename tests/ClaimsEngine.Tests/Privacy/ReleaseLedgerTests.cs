@@ -1,5 +1,6 @@
 using Claims.Engine.Cohorts;
 using Claims.Engine.Privacy;
+using Claims.Engine.Storage;
 using Claims.Testing;
 
 namespace Claims.Engine.Tests.Privacy;
@@ -74,6 +75,82 @@ public class ReleaseLedgerTests
         Assert.Contains("(cohort 'sevens',", e.Message);
         Assert.Contains("by fewer than 10 patients", e.Message);
         Assert.Throws<DisclosureException>(() => reopened.Check("../escape", a, "x", Policy));
+    }
+
+    [Fact]
+    public void A_reopened_ledger_reads_every_numbered_release_file_in_order_and_numbers_the_next_after_them()
+    {
+        using var temp = new TempDirectory();
+        var first = new ReleaseLedger(temp.Path);
+        // Cohorts 100 apart: none refuses another.
+        foreach (var (size, label) in new[] { (100, "a"), (200, "b"), (300, "c") })
+            first.CheckAndRecord("study", Cohort(1000, Enumerable.Range(0, size)), "cohort", label, label, Policy);
+        // Each release is a file DIR/project/NNNNNN.release.
+        Assert.Equal(["000001.release", "000002.release", "000003.release"],
+            Directory.EnumerateFiles(temp.Combine("study"), "*.release").Select(Path.GetFileName).Order());
+
+        var reopened = new ReleaseLedger(temp.Path);
+        Assert.Equal([(1, "a", 100), (2, "b", 200), (3, "c", 300)], reopened.Releases("study").Select(r => (r.Number, r.Label, r.Count)));
+        var next = reopened.CheckAndRecord("study", Cohort(1000, Enumerable.Range(0, 400)), "cohort", "d", "d", Policy);
+        Assert.Equal(4, next.Number);
+        Assert.True(File.Exists(temp.Combine("study", "000004.release")));
+        Assert.Equal([1, 2, 3, 4], new ReleaseLedger(temp.Path).Releases("study").Select(r => r.Number));
+
+        // Five from the second release, read back from its file: refused, naming it, and no figure but its number, date and the threshold.
+        var b = reopened.Releases("study")[1];
+        var e = Assert.Throws<DisclosureException>(() => new ReleaseLedger(temp.Path).Check("study", Cohort(1000, Enumerable.Range(0, 205)), "extract 'b plus five'", Policy));
+        Assert.Equal($"extract 'b plus five' differs from release 2 (cohort 'b', {b.Time:yyyy-MM-dd}) by fewer than 10 patients, which would disclose them; " +
+            "change the cohort so it differs by none or by more", e.Message);
+    }
+
+    [Fact]
+    public void A_damaged_release_file_is_refused_naming_it_and_what_is_wrong()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("cut", "study"));
+        var cut = temp.Combine("cut", "study", "000001.release");
+        File.WriteAllText(cut, "{\"number\": 1, \"kind\": \"cohort\"");
+        Assert.Equal($"release file '{cut}' is damaged: it has no header line",
+            Assert.Throws<DisclosureException>(() => new ReleaseLedger(temp.Combine("cut")).Releases("study")).Message);
+        Directory.CreateDirectory(temp.Combine("empty", "study"));
+        var empty = temp.Combine("empty", "study", "000001.release");
+        File.WriteAllText(empty, "null\n");
+        Assert.Equal($"release file '{empty}' is damaged: its header is empty",
+            Assert.Throws<DisclosureException>(() => new ReleaseLedger(temp.Combine("empty")).Releases("study")).Message);
+    }
+
+    [Fact]
+    public void A_project_name_that_is_not_a_plain_name_is_refused_saying_what_a_name_may_hold()
+    {
+        using var temp = new TempDirectory();
+        var ledger = new ReleaseLedger(temp.Path);
+        Assert.Equal("project '../escape' is not a valid project name (letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64)",
+            Assert.Throws<DisclosureException>(() => ledger.Releases("../escape")).Message);
+    }
+
+    [Fact]
+    public void The_cell_key_secret_is_made_on_first_use_as_32_bytes_only_its_owner_may_read_and_a_damaged_one_is_refused()
+    {
+        // Only the manifest is read: a dataset with nothing in it.
+        using var temp = new TempDirectory();
+        using (var writer = DatasetWriter.Create(temp.Combine("ds"), new DatasetWriteOptions { Access = DatasetAccess.Restricted })) writer.Commit();
+        using var dataset = Dataset.Open(temp.Combine("ds"));
+
+        IReleaseLedger made = new ReleaseLedger(temp.Combine("made"));
+        var keys = made.KeysFor(dataset, "study");
+        var secret = temp.Combine("made", "cell-key.secret");
+        Assert.Equal(32, new FileInfo(secret).Length);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secret));
+        // Another ledger over the same folder, as another process would open it, keys every record alike.
+        IReleaseLedger again = new ReleaseLedger(temp.Combine("made"));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => keys.Record(i)), Enumerable.Range(0, 100).Select(i => again.KeysFor(dataset, "study").Record(i)));
+
+        Directory.CreateDirectory(temp.Combine("short"));
+        var damaged = temp.Combine("short", "cell-key.secret");
+        File.WriteAllBytes(damaged, new byte[31]);
+        IReleaseLedger shortSecret = new ReleaseLedger(temp.Combine("short"));
+        Assert.Equal($"'{damaged}' is damaged: a cell key secret is 32 bytes",
+            Assert.Throws<DisclosureException>(() => shortSecret.KeysFor(dataset, "study")).Message);
     }
 
     [Fact]
