@@ -47,7 +47,8 @@ public class ChildDosesTests
     /// </summary>
     [Theory]
     [InlineData("1149019F1020", true, 3f, 300.0, 0.25, 1f, 10)]     // 0.75 tablet rounds up to 1: 100 yen
-    [InlineData("1149019F1020", true, 3f, 300.0, 0.1, 0.5f, 5)]      // 0.3 is under half a tablet: half, 50 yen
+    [InlineData("1149019F1020", true, 3f, 300.0, 0.05, 0.5f, 5)]     // 0.15 rounds to none: half a tablet at least, 50 yen
+    [InlineData("1149019F1020", true, 5f, 500.0, 0.25, 1.5f, 15)]    // 1.25 tablets, a quarter step, rounds up to 1.5: 150 yen
     [InlineData("1149019F1020", true, 3f, 300.0, 0.5, 1.5f, 15)]    // 150 yen
     [InlineData("1149019F1020", true, 3f, 300.0, 1, 3f, 30)]        // the adult dose, 300 yen
     [InlineData("1149019B1020", true, 1.5f, 45.0, 1.0 / 3, 0.5f, 1)] // 15 yen

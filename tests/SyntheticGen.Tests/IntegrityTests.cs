@@ -75,8 +75,8 @@ public class IntegrityTests(GeneratedDataset data)
     /// <summary>
     /// 薬剤料 is the master's price of what the line supplies over 10 (a point up to 15 yen, else rounded 五捨五超入,
     /// within half a point): an oral line's quantity and points are a day's (its times are the days), as are an
-    /// injection's on an admission; any other line's the whole supply at once (a tube, an inhaler, vials), so its
-    /// quantity is whole days of clinical.json's daily quantity.
+    /// injection's on an admission (the day's share of its supply); any other line's the whole supply at once (a tube,
+    /// an inhaler, vials taken home), so its quantity is whole days of clinical.json's daily quantity.
     /// </summary>
     [Fact]
     public void Drug_points_are_the_master_price_of_the_quantity_supplied()

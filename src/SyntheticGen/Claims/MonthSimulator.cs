@@ -352,7 +352,6 @@ public sealed class MonthSimulator
         return products[(int)(Rng.Mix(key) % (ulong)products.Count)];
     }
 
-    /// <summary>A day's quantity and 薬剤料 of an oral drug at the person's age: a child's share of the adult dose.</summary>
     /// <summary>Acute episodes, at their age-specific rates and in their season.</summary>
     private void Episodes(Person person, int month, int age, ref Rng rng)
     {
@@ -591,7 +590,7 @@ public sealed class MonthSimulator
             if ((reason.Kind != "conditions" || person.Treated[reason.Index]) && reason.DrawDrug(ref rng, person.AgeAt(month)) is { } given)
             {
                 var drug = Dispensed(given, person, claim.Facility, claim.Facility, month);
-                // An injection is given on each day of the stay (注射, その他): a day's vials times the days.
+                // An injection is given on each day of the stay (注射, その他), at the day's share of its supply.
                 if (drug.Route == DrugRoute.Injection)
                     claim.AddItem(ItemTable.Drug, 33, drug.Code, drug.DailyQuantity, drug.PointsPerDay, days, claim.FirstDay, drug.Yj, drug.DrugClass);
                 else Supply(claim, drug, person, month, days, claim.FirstDay, prescriber: 0);

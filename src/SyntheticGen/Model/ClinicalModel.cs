@@ -42,6 +42,9 @@ public sealed record DrugOption(string Code, string Yj, short DrugClass, double 
     /// <summary>The youngest age the drug is given at (clinical.json fromAge): 0 for any.</summary>
     public int FromAge { get; init; }
 
+    /// <summary>The drugs this one is an alternative to (clinical.json group), of which a regimen holds one; null for none.</summary>
+    public string? Group { get; init; }
+
     /// <summary>
     /// A day's quantity and 薬剤料 at <paramref name="fraction"/> of the adult dose (<see cref="ChildDoses"/>): tablets
     /// and capsules (the YJ code's eighth character F to P) in halves, half a unit at least; powders and liquids as
@@ -105,7 +108,8 @@ public sealed class ClinicalDefinition
 
     /// <summary>
     /// A regimen for a person of <paramref name="age"/>: one to <see cref="MaxLines"/> distinct drugs drawn by their
-    /// weights among those given at that age (<see cref="DrugOption.FromAge"/>), as indexes into <see cref="Drugs"/>
+    /// weights among those given at that age (<see cref="DrugOption.FromAge"/>), at most one of each group of
+    /// alternatives (<see cref="DrugOption.Group"/>), as indexes into <see cref="Drugs"/>
     /// (fewer when draws keep repeating one or land on drugs for older people); none when the definition has no drugs.
     /// </summary>
     public int[] DrawRegimen(ref Rng rng, int age)
@@ -116,7 +120,9 @@ public sealed class ClinicalDefinition
         for (var i = 0; i < lines * 3 && chosen.Count < lines; i++)
         {
             var index = drugs.DrawIndex(ref rng);
-            if (drugs.Items[index].FromAge <= age && !chosen.Contains(index)) chosen.Add(index);
+            var drug = drugs.Items[index];
+            if (drug.FromAge <= age && !chosen.Contains(index) && (drug.Group is null || !chosen.Exists(c => drugs.Items[c].Group == drug.Group)))
+                chosen.Add(index);
         }
         return chosen.ToArray();
     }
@@ -311,6 +317,7 @@ public sealed class ClinicalModel
         var drug = WithChoices(Product(code, weight, quantity, route, masters), masters) with
         {
             FromAge = x.TryGetProperty("fromAge", out var from) ? from.GetInt32() : 0,
+            Group = x.TryGetProperty("group", out var group) ? string.Intern(group.GetString()!) : null,
         };
         // A young child's form holds the adult dose's milligrams; the dose is then cut for the age (ChildDoses).
         if (!drug.Oral || MasterIndex.IsChildForm(drug.Yj) || masters.Powder(drug.Yj) is not { } powder || masters.Strength(code) is not { } adult) return drug;
