@@ -28,22 +28,10 @@ public sealed class ReleaseUnitTests : IDisposable
         {
             // Shinryo 60: one patient's thirty claims, a line each (thirty claims, one patient). Shinryo 21: another
             // patient's one claim of forty lines (one claim, forty rows).
-            var lines = Enumerable.Range(0, 30).Select(c => (Claim: (long)c, Patient: 0, Shinryo: (sbyte)60))
-                .Concat(Enumerable.Repeat((Claim: 100L, Patient: 1, Shinryo: (sbyte)21), 40))
+            var lines = Enumerable.Range(0, 30).Select(c => (Claim: (long)c, Patient: 0, Shinryo: (sbyte)60, Points: (int?)25))
+                .Concat(Enumerable.Repeat((Claim: 100L, Patient: 1, Shinryo: (sbyte)21, Points: (int?)25), 40))
                 .ToArray();
-            var batch = new RowBatch(writer.Schema.Table("procedures"), lines.Length) { Count = lines.Length };
-            for (var i = 0; i < lines.Length; i++)
-            {
-                batch.Values<long>("receipt_id")[i] = lines[i].Claim;
-                batch.Values<int>("patient_id")[i] = lines[i].Patient;
-                batch.Values<int>("service_month")[i] = 202404;
-                batch.Values<sbyte>("shinryo_shikibetsu")[i] = lines[i].Shinryo;
-                batch.Strings("code")[i] = "160000310";
-                batch.Values<float>("quantity")[i] = 1;
-                batch.Values<int>("points")[i] = 25;
-                batch.Values<short>("times")[i] = 1;
-            }
-            writer.Partition("procedures", 202404).Append(batch);
+            ProcedureLines.Write(writer, lines);
             writer.Commit();
         }
         _dataset = Dataset.Open(_temp.Combine("ds"));

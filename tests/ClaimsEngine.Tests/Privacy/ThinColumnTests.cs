@@ -31,24 +31,11 @@ public sealed class ThinColumnTests : IDisposable
             // points each. Shinryo 21: each of the other half has one line with points. (Halves apart: over the same
             // patients, the second group would be shown the first's figures as a near cell.)
             var half = Patients / 2;
-            var lines = Enumerable.Range(0, half).Select(p => (Patient: p, Shinryo: (sbyte)60, Points: (int?)null))
-                .Concat(Enumerable.Range(0, Few).SelectMany(p => Enumerable.Repeat((Patient: p, Shinryo: (sbyte)60, Points: (int?)25), RowsEach)))
-                .Concat(Enumerable.Range(half, half).Select(p => (Patient: p, Shinryo: (sbyte)21, Points: (int?)40)))
+            var lines = Enumerable.Range(0, half).Select(p => (Claim: (long)p, Patient: p, Shinryo: (sbyte)60, Points: (int?)null))
+                .Concat(Enumerable.Range(0, Few).SelectMany(p => Enumerable.Repeat((Claim: (long)p, Patient: p, Shinryo: (sbyte)60, Points: (int?)25), RowsEach)))
+                .Concat(Enumerable.Range(half, half).Select(p => (Claim: (long)p, Patient: p, Shinryo: (sbyte)21, Points: (int?)40)))
                 .ToArray();
-            var batch = new RowBatch(writer.Schema.Table("procedures"), lines.Length) { Count = lines.Length };
-            for (var i = 0; i < lines.Length; i++)
-            {
-                batch.Values<long>("receipt_id")[i] = lines[i].Patient;
-                batch.Values<int>("patient_id")[i] = lines[i].Patient;
-                batch.Values<int>("service_month")[i] = 202404;
-                batch.Values<sbyte>("shinryo_shikibetsu")[i] = lines[i].Shinryo;
-                batch.Strings("code")[i] = "160000310";
-                batch.Values<float>("quantity")[i] = 1;
-                batch.Values<int>("points")[i] = lines[i].Points ?? 0;
-                batch.Nulls("points")[i] = lines[i].Points is null;
-                batch.Values<short>("times")[i] = 1;
-            }
-            writer.Partition("procedures", 202404).Append(batch);
+            ProcedureLines.Write(writer, lines);
             writer.Commit();
         }
         _dataset = Dataset.Open(_temp.Combine("ds"));
