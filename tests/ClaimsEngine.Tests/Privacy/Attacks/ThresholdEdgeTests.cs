@@ -9,7 +9,8 @@ namespace Claims.Engine.Tests.Privacy.Attacks;
 /// The threshold's own edge: an analyst who knows some people exactly (each alone in a block of prefecture, sex and
 /// age among checkups) asks one cell of them and a target, the target's block only where it holds a secret, each in
 /// a fresh project (so no history is near it). With nine known people the cell is 9 or 10 patients: by default a
-/// true 9 is never shown and a true 10 about 60 % of the time, so "shown" proves the secret. A policy margin of 5
+/// true 9 is never shown and a true 10 about half the time (40 to 63 % in the runs docs/disclosure-control.md reports),
+/// so "shown" proves the secret. A policy margin of 5
 /// shows a cell only where its perturbed count reaches 15: the nine and the target are then shown about once in a
 /// hundred, and fourteen known people and the target (the steepest step) are shown often with the secret or without,
 /// so no answer is a proof and the rates differ by about a fifth.
@@ -40,16 +41,22 @@ public sealed class ThresholdEdgeTests(CheckupYearFixture fixture) : IClassFixtu
         return (with, without, shownWith, shownWithout);
     }
 
+    private static (int With, int Without, int ShownWith, int ShownWithout) Pooled(
+        (int With, int Without, int ShownWith, int ShownWithout) a, (int With, int Without, int ShownWith, int ShownWithout) b) =>
+        (a.With + b.With, a.Without + b.Without, a.ShownWith + b.ShownWith, a.ShownWithout + b.ShownWithout);
+
     [Fact]
     public void Nine_known_people_and_a_target_prove_the_secret_by_default_and_almost_never_with_a_margin()
     {
-        var plain = Attack(9, DisclosurePolicy.Default, 1);
-        var margin = Attack(9, new DisclosurePolicy(10, margin: 5), 1);
+        // Two shuffles pooled (about 70 targets with the secret): the rate moves with the data's draws, 31 of 72 on the
+        // generator of December 2026, and one shuffle's 38 targets gave 37 % where the next gave 50 %.
+        var plain = Pooled(Attack(9, DisclosurePolicy.Default, 1), Attack(9, DisclosurePolicy.Default, 3));
+        var margin = Pooled(Attack(9, new DisclosurePolicy(10, margin: 5), 1), Attack(9, new DisclosurePolicy(10, margin: 5), 3));
         var counts = $"default: with the secret {plain.ShownWith} of {plain.With} shown, without {plain.ShownWithout} of {plain.Without}; " +
             $"margin 5: with {margin.ShownWith} of {margin.With}, without {margin.ShownWithout} of {margin.Without}";
         Assert.True(plain.With >= 20 && plain.Without >= 20, $"too little to attack: {counts}");
         // The residue the design page states, measured: shown only with the secret.
-        Assert.True(plain.ShownWithout == 0 && plain.ShownWith >= plain.With * 0.4, counts);
+        Assert.True(plain.ShownWithout == 0 && plain.ShownWith >= plain.With * 0.3, counts);
         Assert.True(margin.ShownWithout == 0 && margin.ShownWith <= margin.With * 0.05, counts);
     }
 
