@@ -38,6 +38,18 @@ public class ModelFilesTests
         Assert.Contains("secondClinic names episodes clinical.json's acute list lacks: common_cold", message);
     }
 
+    [Theory]
+    [InlineData("polypharmacy", "fiveOrMore", "calibration.json prescribing.polypharmacy: give one share per spending age group, in the same groups as spending")]
+    [InlineData("oralDrugCost", "yenPerPersonYear", "calibration.json prescribing.oralDrugCost: give one cost per spending age group, in the same groups as spending")]
+    public void Drug_targets_in_other_age_groups_than_spending_s_are_refused(string target, string values, string expected)
+    {
+        // The pilot sets co-prescriptions by spending's groups, so a target in groups of its own could not be aimed at.
+        var regrouped = LoadEdited("calibration.json", root => root["prescribing"]![target]!["ageGroups"] = new JsonArray(0, 20, 45, 65, 75));
+        Assert.Equal(expected, regrouped);
+        var shortened = LoadEdited("calibration.json", root => root["prescribing"]![target]![values]!.AsArray().RemoveAt(0));
+        Assert.Equal(expected, shortened);
+    }
+
     private static JsonObject Minor(JsonNode root, string id) => root["minor"]!.AsArray().Single(m => (string?)m!["id"] == id)!.AsObject();
 
     private static string LoadEdited(string file, Action<JsonNode> edit)

@@ -27,7 +27,7 @@ public sealed class MonthSimulator
     private readonly ulong _seed;
     private readonly TestOption[] _items;
     // By sex (index sex − 1) and age: the minor reasons a person can have, and their oral drugs as co-prescriptions
-    // (each reason as likely as another, its drugs by their weights), none where no reason has an oral drug.
+    // (CoPrescriptionPool), none where no reason has an oral drug.
     private readonly ClinicalDefinition[][][] _minor;
     private readonly Weighted<(ClinicalDefinition Reason, int Drug, double Weight)>?[][] _coPrescriptions;
     private readonly List<ClaimBuilder> _claims = [];
@@ -50,15 +50,23 @@ public sealed class MonthSimulator
         _checkups = new CheckupModel(model);
         _items = Pool(model, 60).Concat(Pool(model, 70)).ToArray();
         _minor = [.. new[] { 1, 2 }.Select(sex => Enumerable.Range(0, 121).Select(age => model.Clinical.Minor.Where(d => d.Befalls(sex, age)).ToArray()).ToArray())];
-        _coPrescriptions = [.. _minor.Select(bySex => bySex.Select((reasons, age) => CoPrescriptionPool(reasons, age)).ToArray())];
+        _coPrescriptions = [.. _minor.Select(bySex => bySex.Select((reasons, age) =>
+            CoPrescriptionPool(reasons, age, rates.CoPrescriptionLean[model.Calibration.Spending.GroupOf(age)])).ToArray())];
         _receiptTypes = model.Schema.Enum("receipt_type").Values.Select(v => (short)v.Code).ToHashSet();
     }
 
-    private static Weighted<(ClinicalDefinition Reason, int Drug, double Weight)>? CoPrescriptionPool(ClinicalDefinition[] reasons, int age)
+    /// <summary>
+    /// The co-prescriptions of one sex and age: each reason as likely as another and its drugs by their weights, each
+    /// times its daily price raised to the age group's lean. The lean moves which complaints are treated along with which
+    /// of their drugs: within a complaint the children's choices span too little of the price range to carry their cost.
+    /// </summary>
+    private static Weighted<(ClinicalDefinition Reason, int Drug, double Weight)>? CoPrescriptionPool(ClinicalDefinition[] reasons, int age,
+        double lean)
     {
         var drugs = reasons
             .Select(reason => (Reason: reason, Oral: reason.Drugs?.Items.Select((drug, i) => (drug, i)).Where(x => x.drug.Oral && x.drug.FromAge <= age).ToArray() ?? []))
-            .SelectMany(x => x.Oral.Select(o => (x.Reason, o.i, o.drug.Weight / x.Oral.Sum(other => other.drug.Weight))))
+            .SelectMany(x => x.Oral.Select(o => (x.Reason, o.i,
+                o.drug.Weight / x.Oral.Sum(other => other.drug.Weight) * Math.Pow(Math.Max(1, o.drug.YenPerDay) / 100, lean))))
             .ToArray();
         return drugs.Length == 0 ? null : new Weighted<(ClinicalDefinition, int, double)>(drugs, x => x.Item3);
     }
@@ -323,16 +331,14 @@ public sealed class MonthSimulator
     }
 
     /// <summary>
-    /// Mean co-prescriptions on this person's prescriptions: the calibrated rate, moved by half the care's step for
-    /// the person's age on the log scale (the elderly take fewer drugs per visit than their care would cut, as many
-    /// take several), times the person's own propensity, exponential with mean 1 and fixed for life (from a hash,
-    /// costing the person's stream nothing): some take many drugs month after month and most few, as the long tail
-    /// of drugs per pharmacy receipt has it.
+    /// Mean co-prescriptions on this person's prescriptions: the rate calibrated for the person's age group, times the
+    /// person's own propensity, exponential with mean 1 and fixed for life (from a hash, costing the person's stream
+    /// nothing): some take many drugs month after month and most few, as the long tail of drugs per pharmacy receipt has it.
     /// </summary>
     private double CoPrescriptions(Person person, int month)
     {
         var propensity = -Math.Log(1 - Rng.Unit(Rng.Mix(_seed ^ Rng.Mix(((ulong)person.Index << 8) ^ 0x434F50UL))));
-        return _rates.CoPrescriptions * Math.Sqrt(Care(person.AgeAt(month))) * propensity;
+        return _rates.CoPrescriptions[_model.Calibration.Spending.GroupOf(person.AgeAt(month))] * propensity;
     }
 
     /// <summary>

@@ -18,11 +18,23 @@ public static class UtilisationCalibrator
 {
     private const int Months = 12;
 
+    /// <summary>Rounds that set intensity, care by age, prescribing and co-prescriptions, each from closer by.</summary>
+    private const int IntensityRounds = 6;
+
     /// <summary>How much further than the share's gap care by age group moves in a round.</summary>
     private const double CareStep = 1.5;
 
     /// <summary>How much further than the prescriptions' gap the rate at which episodes prescribe moves in a round.</summary>
     private const double PrescribingStep = 2;
+
+    /// <summary>How far co-prescribing moves, as a power of the gap in receipts with five or more drugs, in a round.</summary>
+    private const double CoPrescribingStep = 0.8;
+
+    /// <summary>
+    /// How far the lean of co-prescriptions toward costlier drugs moves per unit of the log gap in oral drug cost, and
+    /// its bound: past about 3 a pool's priciest drug crowds out the rest.
+    /// </summary>
+    private const double LeanStep = 1.5, MaxLean = 3;
 
     public static PilotCalibration Calibrate(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, ulong seed,
         int firstMonth, int pilotPersons, int threads)
@@ -31,6 +43,9 @@ public static class UtilisationCalibrator
         var spending = calibration.Spending;
         var rates = new PilotCalibration(spending.AgeGroups.Length);
         Array.Copy(calibration.DentalClaimsByAge, rates.Dental, rates.Dental.Length);
+        // Near where the pilot ends at every age: in-house prescriptions put them on outpatient receipts, whose
+        // baseline is measured with them.
+        Array.Fill(rates.CoPrescriptions, 2.0);
         SetMortalityNormaliser(model, factory, facilities, rates, seed, firstMonth, threads);
         for (var round = 0; round < 3; round++)
         {
@@ -48,25 +63,30 @@ public static class UtilisationCalibrator
         var inpatientTarget = (points["medicalInpatient"] * perYear["medicalInpatient"] + points["dpc"] * perYear["dpc"])
                               / (perYear["medicalInpatient"] + perYear["dpc"]);
         // Intensity: points grow about linearly with it, so measure without it, then move each rate along the line
-        // through (0, baseline) and (rate, measured) to the target, the care by age group along with it; four
-        // times, each from closer by, the last for the rates alone. The line's fixed point is the target even where
+        // through (0, baseline) and (rate, measured) to the target, the care by age group along with it; in
+        // rounds, each from closer by, the last for the rates alone. The line's fixed point is the target even where
         // care by age moves the baseline.
         var baseline = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons, threads);
-        (rates.ExtraLabs, rates.InpatientItemsPerDay, rates.CoPrescriptions, rates.DentalItems) = (2, 1, 1, 1);
-        for (var round = 0; round < 4; round++)
+        (rates.ExtraLabs, rates.InpatientItemsPerDay, rates.DentalItems) = (2, 1, 1);
+        for (var round = 0; round < IntensityRounds; round++)
         {
             var measured = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons, threads);
             rates.ExtraLabs = Scale(rates.ExtraLabs, points["medicalOutpatient"], baseline.Points[2], measured.Points[2]);
             rates.InpatientItemsPerDay = Scale(rates.InpatientItemsPerDay, inpatientTarget, baseline.Points[1], measured.Points[1]);
-            rates.CoPrescriptions = Scale(rates.CoPrescriptions, points["pharmacy"], baseline.Points[4], measured.Points[4]);
             for (var g = 0; g < spending.AgeGroups.Length; g++)
             {
                 // Episodes fill only part of a group's prescriptions, so the rate moves further than the gap.
                 rates.Prescribing[g] = Stepped(rates.Prescribing[g], calibration.Prescriptions.PerPersonYear[g], measured.Prescriptions[g],
                     PrescribingStep, 0.02, 2);
+                // The share of receipts past five drugs moves faster than their mean, so the rate moves less far than the gap.
+                rates.CoPrescriptions[g] = Stepped(rates.CoPrescriptions[g], calibration.Polypharmacy.FiveOrMore[g], measured.FiveOrMore[g],
+                    CoPrescribingStep, 0.02, 20);
+                // Co-prescriptions carry part of a group's oral drug cost, and a lean reaches only part of theirs.
+                rates.CoPrescriptionLean[g] = Math.Clamp(rates.CoPrescriptionLean[g]
+                    + LeanStep * Math.Log(calibration.OralDrugCost.YenPerPersonYear[g] / Math.Max(1, measured.OralYen[g])), -MaxLean, MaxLean);
             }
             rates.DentalItems = Scale(rates.DentalItems, points["dental"], baseline.Points[6], measured.Points[6]);
-            for (var g = 0; g < spending.AgeGroups.Length && round < 3; g++)
+            for (var g = 0; g < spending.AgeGroups.Length && round < IntensityRounds - 1; g++)
             {
                 // Care moves only part of a group's points (not visit fees, drugs or dental), so it moves further than the gap.
                 rates.CareByAgeGroup[g] = Stepped(rates.CareByAgeGroup[g], spending.Shares[g], measured.Groups[g], CareStep, 0.05, 20);
@@ -118,10 +138,12 @@ public static class UtilisationCalibrator
 
     /// <summary>
     /// Receipts per person-year by age band and claim kind group, mean points per receipt by claim kind (1 = inpatient
-    /// and DPC), and by spending age group the share of all points and the prescriptions pharmacies filled per person-year.
+    /// and DPC), and by spending age group the share of all points, the prescriptions pharmacies filled per person-year,
+    /// the share of pharmacy receipts with five or more distinct drugs and the yen of oral drugs pharmacies dispensed per
+    /// person-year.
     /// </summary>
     private sealed record Volumes(double[] Outpatient, double[] Inpatient, double[] Dental, double[] Points, double[] Groups,
-        double[] Prescriptions);
+        double[] Prescriptions, double[] FiveOrMore, double[] OralYen);
 
     private static Volumes Measure(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, PilotCalibration rates,
         ulong seed, int firstMonth, int persons, int threads)
@@ -151,7 +173,8 @@ public static class UtilisationCalibrator
 
     /// <summary>
     /// What a chunk of the pilot produced: receipts by age band and kind, points by kind and spending group, person-months
-    /// by band, and prescriptions filled (a pharmacy receipt's days) by spending group.
+    /// by band, and by spending group prescriptions filled (a pharmacy receipt's days), pharmacy receipts and those with
+    /// five or more distinct drugs, and the yen of oral drugs on pharmacy receipts.
     /// </summary>
     private sealed class Tally(Calibration calibration)
     {
@@ -163,6 +186,9 @@ public static class UtilisationCalibrator
         private readonly double[] _claims = new double[7];
         private readonly double[] _groups = new double[calibration.Spending.AgeGroups.Length];
         private readonly double[] _groupSlips = new double[calibration.Spending.AgeGroups.Length];
+        private readonly double[] _pharmacyReceipts = new double[calibration.Spending.AgeGroups.Length];
+        private readonly double[] _fiveOrMore = new double[calibration.Spending.AgeGroups.Length];
+        private readonly double[] _oralYen = new double[calibration.Spending.AgeGroups.Length];
 
         public static Tally Of(ChunkOutput output, Calibration calibration, int firstMonth)
         {
@@ -175,14 +201,16 @@ public static class UtilisationCalibrator
                 for (var month = Math.Max(first, firstMonth); month < firstMonth + Months && month <= death; month++)
                     tally._personMonths[AgeBands.Of((month - MonthMath.Of(person.Birth)) / 12)]++;
             }
-            foreach (var sink in output.Receipts)
+            for (var month = 0; month < output.Receipts.Length; month++)
             {
-                foreach (var batch in sink.Batches)
+                var pharmacy = new Dictionary<long, int>();
+                foreach (var batch in output.Receipts[month].Batches)
                 {
                     var kinds = batch.Values<sbyte>("claim_kind");
                     var ages = batch.Values<short>("age");
                     var totals = batch.Values<int>("total_points");
                     var days = batch.Values<short>("actual_days");
+                    var ids = batch.Values<long>("receipt_id");
                     for (var r = 0; r < batch.Count; r++)
                     {
                         var band = AgeBands.Of(ages[r]);
@@ -195,19 +223,52 @@ public static class UtilisationCalibrator
                             case 2: tally._outpatient[band]++; break;
                             case 1: tally._inpatient[band]++; break;
                             case 6: tally._dental[band]++; break;
-                            case 4: tally._groupSlips[spending.GroupOf(ages[r])] += days[r]; break;
+                            case 4:
+                                tally._groupSlips[spending.GroupOf(ages[r])] += days[r];
+                                pharmacy[ids[r]] = spending.GroupOf(ages[r]);
+                                break;
                         }
                     }
                 }
+                tally.CountDrugs(output.Drugs[month], pharmacy);
             }
             return tally;
+        }
+
+        /// <summary>
+        /// Distinct drugs (by code) on each of a month's pharmacy receipts, tallied by the receipt's group, and the yen of
+        /// their oral lines (内服, 診療識別 21: a day's points times the days).
+        /// </summary>
+        private void CountDrugs(ItemSink drugs, Dictionary<long, int> pharmacy)
+        {
+            var lines = new HashSet<(long Receipt, string Code)>();
+            var counts = new Dictionary<long, int>();
+            foreach (var batch in drugs.Batches)
+            {
+                var ids = batch.Values<long>("receipt_id");
+                var codes = batch.Strings("code");
+                var shikibetsu = batch.Values<sbyte>("shinryo_shikibetsu");
+                var points = batch.Values<int>("points");
+                var times = batch.Values<short>("times");
+                for (var r = 0; r < batch.Count; r++)
+                {
+                    if (!pharmacy.TryGetValue(ids[r], out var group)) continue;
+                    if (shikibetsu[r] == 21) _oralYen[group] += points[r] * 10.0 * times[r];
+                    if (lines.Add((ids[r], codes[r]!))) counts[ids[r]] = counts.GetValueOrDefault(ids[r]) + 1;
+                }
+            }
+            foreach (var (receipt, group) in pharmacy)
+            {
+                _pharmacyReceipts[group]++;
+                if (counts.GetValueOrDefault(receipt) >= 5) _fiveOrMore[group]++;
+            }
         }
 
         public void Add(Tally other)
         {
             foreach (var (mine, theirs) in new[] { (_outpatient, other._outpatient), (_inpatient, other._inpatient), (_dental, other._dental),
                          (_personMonths, other._personMonths), (_points, other._points), (_claims, other._claims), (_groups, other._groups),
-                         (_groupSlips, other._groupSlips) })
+                         (_groupSlips, other._groupSlips), (_pharmacyReceipts, other._pharmacyReceipts), (_fiveOrMore, other._fiveOrMore), (_oralYen, other._oralYen) })
                 for (var i = 0; i < mine.Length; i++) mine[i] += theirs[i];
         }
 
@@ -221,7 +282,9 @@ public static class UtilisationCalibrator
             }
             var all = Math.Max(1, _groups.Sum());
             return new Volumes(outpatient, inpatient, dental, _points.Select((p, k) => p / Math.Max(1, _claims[k])).ToArray(),
-                _groups.Select(g => g / all).ToArray(), _groupSlips.Select((n, g) => n / Math.Max(1, GroupPersonMonths(g)) * 12).ToArray());
+                _groups.Select(g => g / all).ToArray(), _groupSlips.Select((n, g) => n / Math.Max(1, GroupPersonMonths(g)) * 12).ToArray(),
+                _fiveOrMore.Select((n, g) => n / Math.Max(1, _pharmacyReceipts[g])).ToArray(),
+                _oralYen.Select((yen, g) => yen / Math.Max(1, GroupPersonMonths(g)) * 12).ToArray());
         }
 
         /// <summary>Person-months in a spending age group: its groups are whole 5-year bands.</summary>

@@ -90,8 +90,29 @@ internal sealed class FidelityContext
     private readonly double[] _outpatientByAge = new double[121];
     private readonly double[,] _pointsByAgeAndKind = new double[121, 7];
     private readonly double[] _prescriptionsByAge = new double[121];
+    private readonly double[] _oralYenByAge = new double[121];
+
+    // Distinct drugs (by code) on each pharmacy receipt.
+    private readonly Dictionary<long, int> _drugsOnPharmacyReceipt = [];
 
     private readonly long[] _linesByDays;
+
+    /// <summary>The share of pharmacy receipts of persons aged from–to that carry at least <paramref name="drugs"/> distinct drugs.</summary>
+    public double PharmacyReceiptsWith(int drugs, int from, int to)
+    {
+        long all = 0, with = 0;
+        foreach (var (id, receipt) in _receipts)
+        {
+            if (receipt.Kind != 4 || receipt.Age < from || receipt.Age > to) continue;
+            all++;
+            if (_drugsOnPharmacyReceipt.GetValueOrDefault(id) >= drugs) with++;
+        }
+        return all == 0 ? double.NaN : with / (double)all;
+    }
+
+    /// <summary>Yen of oral drugs (内服, 診療識別 21) on pharmacy receipts per person-year at ages from–to.</summary>
+    public double OralYenPerPersonYear(int from, int to) =>
+        Enumerable.Range(from, Math.Min(to, 120) - from + 1).Sum(a => _oralYenByAge[a]) / Math.Max(1e-9, PersonYearsAged(from, to));
 
     // Per duplicates group, person, month and ingredient (YJ code's first 7 characters) prescribed to an outpatient:
     // the first prescribing facility, and whether another one prescribed it too.
@@ -274,9 +295,17 @@ internal sealed class FidelityContext
                 // Per dictionary id: 2 a generic with a brand, 1 a brand with a generic, 0 no choice.
                 var choice = Enumerable.Range(0, drugCodes.Dictionary.Count)
                     .Select(id => Model.Masters.GenericChoices.TryGetValue(drugCodes.Dictionary[id], out var generic) ? generic ? 2 : 1 : 0).ToArray();
+                // A receipt's lines lie in its month's partition, so distinct drugs are counted a partition at a time.
+                var pharmacyLines = new HashSet<(long Receipt, int Code)>();
                 for (var r = 0; r < partition.RowCount; r++)
                 {
                     if (!_receipts.TryGetValue(ids[r], out var dispensed)) continue;
+                    if (dispensed.Kind == 4)
+                    {
+                        if (pharmacyLines.Add((ids[r], drugIds[r])))
+                            _drugsOnPharmacyReceipt[ids[r]] = _drugsOnPharmacyReceipt.GetValueOrDefault(ids[r]) + 1;
+                        if (shikibetsu[r] == 21) _oralYenByAge[Math.Clamp((int)dispensed.Age, 0, 120)] += pointValues[r] * 10.0 * times[r];
+                    }
                     // An oral drug's times are its days (内服, 診療識別 21) where it was prescribed, not given on a ward.
                     if (shikibetsu[r] == 21 && dispensed.Kind is 2 or 4) _linesByDays[daysRules.BucketOf(times[r])]++;
                     if (choice[drugIds[r]] != 0)

@@ -158,7 +158,8 @@ public static class FidelityReport
     /// <summary>
     /// Generic share by quantity where the master has both brands and generics: nationally, and the differences the
     /// calibration gives Okinawa, Tokyo (by the dispensing facility's prefecture) and children under 15; oral drug
-    /// lines by days prescribed; and prescriptions filled at pharmacies per person-year by age.
+    /// lines by days prescribed; prescriptions filled at pharmacies per person-year, pharmacy receipts with five or more
+    /// distinct drugs (seven or more at 75+) and oral drug cost at pharmacies per person-year, by age.
     /// </summary>
     private static void Prescribing(FidelityContext c, List<FidelityRow> rows)
     {
@@ -180,6 +181,19 @@ public static class FidelityReport
             rows.Add(new FidelityRow($"prescribing: prescriptions filled per person-year, ages {prescriptions.Label(g)}", target,
                 c.PrescriptionsPerPersonYear(prescriptions.AgeGroups[g], AgeBands.LastAge(prescriptions.AgeGroups, g)),
                 target * prescriptions.Tolerance, prescriptions.Source));
+        }
+        var polypharmacy = c.Model.Calibration.Polypharmacy;
+        for (var g = 0; g < polypharmacy.AgeGroups.Length; g++)
+            rows.Add(new FidelityRow($"prescribing: pharmacy receipts with 5 or more drugs, ages {polypharmacy.Label(g)}", polypharmacy.FiveOrMore[g],
+                c.PharmacyReceiptsWith(5, polypharmacy.AgeGroups[g], AgeBands.LastAge(polypharmacy.AgeGroups, g)), polypharmacy.Tolerance, polypharmacy.Source));
+        rows.Add(new FidelityRow("prescribing: pharmacy receipts with 7 or more drugs, ages 75+", polypharmacy.SevenOrMoreAged75,
+            c.PharmacyReceiptsWith(7, 75, 120), polypharmacy.Tolerance, polypharmacy.Source));
+        var oral = c.Model.Calibration.OralDrugCost;
+        for (var g = 0; g < oral.AgeGroups.Length; g++)
+        {
+            var target = oral.YenPerPersonYear[g];
+            rows.Add(new FidelityRow($"prescribing: oral drugs dispensed by pharmacies, yen per person-year, ages {oral.Label(g)}", target,
+                c.OralYenPerPersonYear(oral.AgeGroups[g], AgeBands.LastAge(oral.AgeGroups, g)), target * oral.Tolerance, oral.Source));
         }
         var duplicates = c.Model.Calibration.Duplicates;
         for (var g = 0; g < duplicates.Groups.Count; g++)

@@ -64,6 +64,8 @@ public sealed class Calibration
     public required PrescriptionDays PrescriptionDays { get; init; }
     public required ChildDoses ChildDoses { get; init; }
     public required PrescriptionRates Prescriptions { get; init; }
+    public required Polypharmacy Polypharmacy { get; init; }
+    public required OralDrugCost OralDrugCost { get; init; }
     public required DuplicatePrescriptions Duplicates { get; init; }
     public required double[] AverageStayDays { get; init; }
     public required double OutsidePrescriptionRate { get; init; }
@@ -106,6 +108,8 @@ public sealed class Calibration
         var genericFacilities = generics.GetProperty("facility").GetProperty("offsets");
         var prescriptions = root.GetProperty("prescribing").GetProperty("prescriptions");
         var duplicates = root.GetProperty("prescribing").GetProperty("duplicates");
+        var polypharmacy = root.GetProperty("prescribing").GetProperty("polypharmacy");
+        var oralDrugCost = root.GetProperty("prescribing").GetProperty("oralDrugCost");
         var secondClinic = duplicates.GetProperty("secondClinic");
         var spendingShares = Doubles(spending.GetProperty("shareByAgeGroup"));
         var spendingGroups = Ints(spending.GetProperty("ageGroups"));
@@ -121,6 +125,12 @@ public sealed class Calibration
         if (!prescriptions.GetProperty("ageGroups").EnumerateArray().Select(g => g.GetInt32()).SequenceEqual(spendingGroups)
             || prescriptions.GetProperty("perPersonYear").GetArrayLength() != spendingGroups.Length)
             throw new InvalidDataException("calibration.json prescribing.prescriptions: give one rate per spending age group, in the same groups as spending");
+        if (!polypharmacy.GetProperty("ageGroups").EnumerateArray().Select(g => g.GetInt32()).SequenceEqual(spendingGroups)
+            || polypharmacy.GetProperty("fiveOrMore").GetArrayLength() != spendingGroups.Length)
+            throw new InvalidDataException("calibration.json prescribing.polypharmacy: give one share per spending age group, in the same groups as spending");
+        if (!oralDrugCost.GetProperty("ageGroups").EnumerateArray().Select(g => g.GetInt32()).SequenceEqual(spendingGroups)
+            || oralDrugCost.GetProperty("yenPerPersonYear").GetArrayLength() != spendingGroups.Length)
+            throw new InvalidDataException("calibration.json prescribing.oralDrugCost: give one cost per spending age group, in the same groups as spending");
         return new Calibration
         {
             PopulationMale = Doubles(population.GetProperty("male")),
@@ -178,6 +188,11 @@ public sealed class Calibration
                 children.GetProperty("powdersUnder").GetInt32()),
             Prescriptions = new PrescriptionRates(spendingGroups, Doubles(prescriptions.GetProperty("perPersonYear")),
                 prescriptions.GetProperty("tolerance").GetDouble(), prescriptions.GetProperty("source").GetString()!),
+            Polypharmacy = new Polypharmacy(spendingGroups, Doubles(polypharmacy.GetProperty("fiveOrMore")),
+                polypharmacy.GetProperty("sevenOrMoreAged75").GetDouble(), polypharmacy.GetProperty("tolerance").GetDouble(),
+                polypharmacy.GetProperty("source").GetString()!),
+            OralDrugCost = new OralDrugCost(spendingGroups, Doubles(oralDrugCost.GetProperty("yenPerPersonYear")),
+                oralDrugCost.GetProperty("tolerance").GetDouble(), oralDrugCost.GetProperty("source").GetString()!),
             Duplicates = new DuplicatePrescriptions(
                 duplicates.GetProperty("groups").EnumerateArray().Select(g => new DuplicateGroup(g.GetProperty("name").GetString()!,
                     g.GetProperty("drugClasses").EnumerateArray().Select(c => c.GetInt16()).ToHashSet(), g.GetProperty("share").GetDouble(),
