@@ -66,7 +66,7 @@ public sealed class MonthSimulator
         var drugs = reasons
             .Select(reason => (Reason: reason, Oral: reason.Drugs?.Items.Select((drug, i) => (drug, i)).Where(x => x.drug.Oral && x.drug.FromAge <= age).ToArray() ?? []))
             .SelectMany(x => x.Oral.Select(o => (x.Reason, o.i,
-                o.drug.Weight / x.Oral.Sum(other => other.drug.Weight) * Math.Pow(Math.Max(1, o.drug.YenPerDay) / 100, lean))))
+                o.drug.Weight / x.Oral.Sum(other => other.drug.Weight) * Math.Pow(Math.Max(1, o.drug.YenPerDay), lean))))
             .ToArray();
         return drugs.Length == 0 ? null : new Weighted<(ClinicalDefinition, int, double)>(drugs, x => x.Item3);
     }

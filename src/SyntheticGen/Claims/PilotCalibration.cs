@@ -7,8 +7,8 @@ namespace Claims.SyntheticGen.Claims;
 /// on outpatient receipts, items per inpatient day, treatment items per dental visit — which brings the mean points
 /// per claim to the national figures; the care by age group, which shares the medical points among ages as the nation
 /// spends; how readily outpatient episodes prescribe, which gives each age the prescriptions the nation's pharmacies
-/// fill; co-prescriptions by age group, which give each age the nation's drugs per pharmacy receipt; and the
-/// mortality normaliser.
+/// fill; co-prescriptions by age group, how many and how costly, which give each age the nation's drugs per pharmacy
+/// receipt and oral drug cost; and the mortality normaliser.
 /// </summary>
 public sealed class PilotCalibration(int ageGroups)
 {
@@ -39,9 +39,10 @@ public sealed class PilotCalibration(int ageGroups)
     /// Mean symptomatic co-prescriptions on a prescription, by age group (spending's groups), before the person's own
     /// propensity: set so that each group's share of pharmacy receipts with five or more drugs is the nation's
     /// (calibration.json prescribing.polypharmacy). The regimens of treated conditions give the elderly most of their
-    /// drugs; co-prescriptions fill the rest.
+    /// drugs; co-prescriptions fill the rest. It starts near where the pilot ends at every age, since in-house
+    /// prescriptions put co-prescriptions on outpatient receipts, whose points without intensity are measured with them.
     /// </summary>
-    public double[] CoPrescriptions { get; } = Enumerable.Repeat(1.0, ageGroups).ToArray();
+    public double[] CoPrescriptions { get; } = Enumerable.Repeat(2.0, ageGroups).ToArray();
 
     /// <summary>
     /// By age group, how far co-prescriptions lean toward a complaint's costlier drugs (above 0) or its cheaper ones

@@ -7,12 +7,14 @@ namespace Claims.SyntheticGen.Claims;
 
 /// <summary>
 /// Sets the <see cref="PilotCalibration"/> by simulation, since clustering conditions and merging visits make the
-/// totals hard to derive in closed form. A pilot of a few thousand persons over a year measures, by age band,
+/// totals hard to derive in closed form. A pilot of up to 20,000 persons over a year measures, by age band,
 /// the outpatient, inpatient and dental receipts the modelled care produces; the top-up rates fill the gap to
-/// the national volumes (three rounds, since new visits partly merge into receipts that exist). Four more rounds
-/// set the care intensity that brings mean points per claim to the national figures, the care by age group that
-/// shares points among ages as the nation does, and how readily episodes prescribe, which gives each age the
-/// nation's prescriptions. Seeded, and tallied chunk by chunk, so the result is the same for every thread count.
+/// the national volumes (three rounds, since new visits partly merge into receipts that exist). Six more rounds
+/// set the care intensity that brings mean medical and dental points per claim to the national figures, the care by
+/// age group that shares points among ages as the nation does, how readily episodes prescribe, which gives each age
+/// the nation's prescriptions, and by age group how many co-prescriptions a prescription carries and how costly they
+/// lean, which give each age the nation's drugs per pharmacy receipt and oral drug cost. Seeded, and tallied chunk
+/// by chunk, so the result is the same for every thread count.
 /// </summary>
 public static class UtilisationCalibrator
 {
@@ -36,6 +38,9 @@ public static class UtilisationCalibrator
     /// </summary>
     private const double LeanStep = 1.5, MaxLean = 3;
 
+    /// <summary>Pharmacy receipts an age group needs in the pilot before its oral drug cost is aimed at.</summary>
+    private const int MinimumReceiptsToLean = 2000;
+
     public static PilotCalibration Calibrate(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, ulong seed,
         int firstMonth, int pilotPersons, int threads)
     {
@@ -43,9 +48,6 @@ public static class UtilisationCalibrator
         var spending = calibration.Spending;
         var rates = new PilotCalibration(spending.AgeGroups.Length);
         Array.Copy(calibration.DentalClaimsByAge, rates.Dental, rates.Dental.Length);
-        // Near where the pilot ends at every age: in-house prescriptions put them on outpatient receipts, whose
-        // baseline is measured with them.
-        Array.Fill(rates.CoPrescriptions, 2.0);
         SetMortalityNormaliser(model, factory, facilities, rates, seed, firstMonth, threads);
         for (var round = 0; round < 3; round++)
         {
@@ -81,9 +83,12 @@ public static class UtilisationCalibrator
                 // The share of receipts past five drugs moves faster than their mean, so the rate moves less far than the gap.
                 rates.CoPrescriptions[g] = Stepped(rates.CoPrescriptions[g], calibration.Polypharmacy.FiveOrMore[g], measured.FiveOrMore[g],
                     CoPrescribingStep, 0.02, 20);
-                // Co-prescriptions carry part of a group's oral drug cost, and a lean reaches only part of theirs.
-                rates.CoPrescriptionLean[g] = Math.Clamp(rates.CoPrescriptionLean[g]
-                    + LeanStep * Math.Log(calibration.OralDrugCost.YenPerPersonYear[g] / Math.Max(1, measured.OralYen[g])), -MaxLean, MaxLean);
+                // Co-prescriptions carry part of a group's oral drug cost, and a lean reaches only part of theirs. A
+                // few receipts' cost is too heavy-tailed to aim at (one child on a 27,000 yen-a-day drug), so a small
+                // pilot's group keeps the draw as clinical.json weighs it.
+                if (measured.PharmacyReceipts[g] >= MinimumReceiptsToLean)
+                    rates.CoPrescriptionLean[g] = Math.Clamp(rates.CoPrescriptionLean[g]
+                        + LeanStep * Math.Log(calibration.OralDrugCost.YenPerPersonYear[g] / Math.Max(1, measured.OralYen[g])), -MaxLean, MaxLean);
             }
             rates.DentalItems = Scale(rates.DentalItems, points["dental"], baseline.Points[6], measured.Points[6]);
             for (var g = 0; g < spending.AgeGroups.Length && round < IntensityRounds - 1; g++)
@@ -139,11 +144,11 @@ public static class UtilisationCalibrator
     /// <summary>
     /// Receipts per person-year by age band and claim kind group, mean points per receipt by claim kind (1 = inpatient
     /// and DPC), and by spending age group the share of all points, the prescriptions pharmacies filled per person-year,
-    /// the share of pharmacy receipts with five or more distinct drugs and the yen of oral drugs pharmacies dispensed per
-    /// person-year.
+    /// the share of pharmacy receipts with five or more distinct drugs, the yen of oral drugs pharmacies dispensed per
+    /// person-year, and pharmacy receipts.
     /// </summary>
     private sealed record Volumes(double[] Outpatient, double[] Inpatient, double[] Dental, double[] Points, double[] Groups,
-        double[] Prescriptions, double[] FiveOrMore, double[] OralYen);
+        double[] Prescriptions, double[] FiveOrMore, double[] OralYen, double[] PharmacyReceipts);
 
     private static Volumes Measure(GeneratorModel model, PersonFactory factory, FacilityDirectory facilities, PilotCalibration rates,
         ulong seed, int firstMonth, int persons, int threads)
@@ -284,7 +289,7 @@ public static class UtilisationCalibrator
             return new Volumes(outpatient, inpatient, dental, _points.Select((p, k) => p / Math.Max(1, _claims[k])).ToArray(),
                 _groups.Select(g => g / all).ToArray(), _groupSlips.Select((n, g) => n / Math.Max(1, GroupPersonMonths(g)) * 12).ToArray(),
                 _fiveOrMore.Select((n, g) => n / Math.Max(1, _pharmacyReceipts[g])).ToArray(),
-                _oralYen.Select((yen, g) => yen / Math.Max(1, GroupPersonMonths(g)) * 12).ToArray());
+                _oralYen.Select((yen, g) => yen / Math.Max(1, GroupPersonMonths(g)) * 12).ToArray(), _pharmacyReceipts);
         }
 
         /// <summary>Person-months in a spending age group: its groups are whole 5-year bands.</summary>

@@ -304,7 +304,7 @@ internal sealed class FidelityContext
                     {
                         if (pharmacyLines.Add((ids[r], drugIds[r])))
                             _drugsOnPharmacyReceipt[ids[r]] = _drugsOnPharmacyReceipt.GetValueOrDefault(ids[r]) + 1;
-                        if (shikibetsu[r] == 21) _oralYenByAge[Math.Clamp((int)dispensed.Age, 0, 120)] += pointValues[r] * 10.0 * times[r];
+                        if (shikibetsu[r] == 21 && !points.IsNull(r)) _oralYenByAge[Math.Clamp((int)dispensed.Age, 0, 120)] += pointValues[r] * 10.0 * times[r];
                     }
                     // An oral drug's times are its days (内服, 診療識別 21) where it was prescribed, not given on a ward.
                     if (shikibetsu[r] == 21 && dispensed.Kind is 2 or 4) _linesByDays[daysRules.BucketOf(times[r])]++;
