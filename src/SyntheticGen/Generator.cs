@@ -50,7 +50,8 @@ public static class Generator
         using var writer = DatasetWriter.Create(options.Out, writeOptions);
         using var truth = new TruthWriter(Path.GetFullPath(options.Out), new Dictionary<string, string> { ["claims.synthetic"] = "true", ["claims.truth"] = "true" });
         // After the output folder is claimed: a folder that cannot be written is refused before seconds of piloting.
-        // 20,000 persons, since oral drug cost is heavy-tailed: on 10,000 an age group's cost came out up to a fifth off.
+        // Up to 20,000 persons in its last rounds, since oral drug cost is heavy-tailed: on 10,000 an age group's cost
+        // came out up to a fifth off.
         var rates = UtilisationCalibrator.Calibrate(model, factory, facilities, options.Seed, firstMonth, Math.Min(options.Persons, 20_000), options.Threads);
         var rows = new ConcurrentDictionary<string, long>();
         var pool = new BatchPool(4096);

@@ -7,8 +7,8 @@ namespace Claims.SyntheticGen.Claims;
 
 /// <summary>
 /// Sets the <see cref="PilotCalibration"/> by simulation, since clustering conditions and merging visits make the
-/// totals hard to derive in closed form. A pilot of up to 20,000 persons over a year measures, by age band,
-/// the outpatient, inpatient and dental receipts the modelled care produces; the top-up rates fill the gap to
+/// totals hard to derive in closed form. A pilot of up to 10,000 persons over a year (20,000 in the last two rounds)
+/// measures, by age band, the outpatient, inpatient and dental receipts the modelled care produces; the top-up rates fill the gap to
 /// the national volumes (three rounds, since new visits partly merge into receipts that exist). Six more rounds
 /// set the care intensity that brings mean medical and dental points per claim to the national figures, the care by
 /// age group that shares points among ages as the nation does, how readily episodes prescribe, which gives each age
@@ -22,6 +22,13 @@ public static class UtilisationCalibrator
 
     /// <summary>Rounds that set intensity, care by age, prescribing and co-prescriptions, each from closer by.</summary>
     private const int IntensityRounds = 6;
+
+    /// <summary>
+    /// Persons of every round but the last <see cref="FineRounds"/>, which measure all the pilot's persons: counts
+    /// and mean points settle on fewer, while oral drug cost is heavy-tailed and needs the larger sample only where
+    /// the leans end.
+    /// </summary>
+    private const int CoarsePersons = 10_000, FineRounds = 2;
 
     /// <summary>How much further than the share's gap care by age group moves in a round.</summary>
     private const double CareStep = 1.5;
@@ -47,11 +54,12 @@ public static class UtilisationCalibrator
         var calibration = model.Calibration;
         var spending = calibration.Spending;
         var rates = new PilotCalibration(spending.AgeGroups.Length);
+        var coarse = Math.Min(pilotPersons, CoarsePersons);
         Array.Copy(calibration.DentalClaimsByAge, rates.Dental, rates.Dental.Length);
         SetMortalityNormaliser(model, factory, facilities, rates, seed, firstMonth, threads);
         for (var round = 0; round < 3; round++)
         {
-            var measured = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons, threads);
+            var measured = Measure(model, factory, facilities, rates, seed, firstMonth, coarse, threads);
             for (var b = 0; b < AgeBands.Count; b++)
             {
                 rates.Minor[b] = Math.Max(0, rates.Minor[b] + (calibration.OutpatientClaimsByAge[b] - measured.Outpatient[b]) * 1.25);
@@ -68,11 +76,12 @@ public static class UtilisationCalibrator
         // through (0, baseline) and (rate, measured) to the target, the care by age group along with it; in
         // rounds, each from closer by, the last for the rates alone. The line's fixed point is the target even where
         // care by age moves the baseline.
-        var baseline = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons, threads);
+        var baseline = Measure(model, factory, facilities, rates, seed, firstMonth, coarse, threads);
         (rates.ExtraLabs, rates.InpatientItemsPerDay, rates.DentalItems) = (2, 1, 1);
         for (var round = 0; round < IntensityRounds; round++)
         {
-            var measured = Measure(model, factory, facilities, rates, seed, firstMonth, pilotPersons, threads);
+            var measured = Measure(model, factory, facilities, rates, seed, firstMonth,
+                round >= IntensityRounds - FineRounds ? pilotPersons : coarse, threads);
             rates.ExtraLabs = Scale(rates.ExtraLabs, points["medicalOutpatient"], baseline.Points[2], measured.Points[2]);
             rates.InpatientItemsPerDay = Scale(rates.InpatientItemsPerDay, inpatientTarget, baseline.Points[1], measured.Points[1]);
             for (var g = 0; g < spending.AgeGroups.Length; g++)
