@@ -95,9 +95,12 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
         // Two roots 20 apart around a common base (A: base and P, B: base and Q). An asker with half of P and half of
         // Q is 10 from each, near both by its one draw: which it lands on is drawn too, not the older one always
         // (review 26). An asker 6 from A and 14 from B, near A for sure, lands there but when the two families'
-        // noises pull 8 apart, which the table makes rare.
+        // noises pull 8 apart, which the table makes rare. Most even askers land on neither (the edge), so it takes a
+        // few hundred for the landings to be counted: of 19 landings out of 120, a fair draw gives one side under 8 a
+        // third of the time, and ties go to the older root.
+        const int trials = 400;
         var (onA, onB, far, closeOnB, closeOnA) = (0, 0, 0, 0, 0);
-        for (var i = 0; i < 120; i++)
+        for (var i = 0; i < trials; i++)
         {
             var ledger = fixture.NewLedger();
             var extra = Range(10_000 + 3 * i, 3).ToArray();
@@ -116,8 +119,9 @@ public class NearCellsTests(RestrictedFixture fixture) : IClassFixture<Restricte
             else if (close == 1) closeOnA++;
         }
         var counts = $"as far from both: on A {onA}, on B {onB}, far {far}; much closer to A: on A {closeOnA}, on B {closeOnB}";
-        Assert.True(onA >= 8 && onB >= 8, counts);
-        Assert.True(closeOnA >= 114, counts);
+        Assert.True(onA + onB >= 30, counts);
+        Assert.True(Math.Min(onA, onB) >= (onA + onB) / 5, counts);
+        Assert.True(closeOnA >= trials * 95 / 100, counts);
     }
 
     [Fact]

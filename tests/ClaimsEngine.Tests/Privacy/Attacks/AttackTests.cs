@@ -395,12 +395,13 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
         // The second review's attack on consistent noise: a prefecture's count of patients, then the same without the
         // one person there of a known age and sex unless they have E11. The same patients got the same answer, so
         // equal answers meant "that person has E11" (60 right of 60). The second cell lies within one patient of the
-        // first, none included, so it is shown the first's figure whichever way the truth lies; padding the
+        // first, none included, so it is shown the first's figure whichever way the truth lies, but for the rare draw
+        // that lands it on another family within reach; padding the
         // difference with others until each has figures of its own leaves three noises to see through, as union
         // arithmetic does.
         var analyst = new Analyst(fixture);
         var alone = Alone();
-        var (withE11, equal, padded, hits) = (0, 0, 0, 0);
+        var (withE11, unequalWithE11, unequalWithout, padded, hits) = (0, 0, 0, 0, 0);
         foreach (var (prefecture, age, sex) in alone)
         {
             var person = Person(age, sex);
@@ -408,8 +409,13 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
             var member = $$"""{"or": [{"not": {{person}}}, {{E11}}]}""";
             var everyone = Patients($$"""{"col": "prefecture", "eq": {{prefecture}}}""");
             var without = Patients(In(prefecture, member));
-            if (Truth(everyone) == Truth(without)) withE11++;
-            if (analyst.One(everyone) is { } first && analyst.One(without) == first) equal++;
+            var same = Truth(everyone) == Truth(without);
+            if (same) withE11++;
+            if (analyst.One(everyone) is not { } first || analyst.One(without) != first)
+            {
+                if (same) unequalWithE11++;
+                else unequalWithout++;
+            }
 
             // Padded: leave out the twenty years above the person's age as well, then ask for those years alone.
             var years = Ages(age + 1, age + 20);
@@ -420,7 +426,13 @@ public class AttackTests(RestrictedFixture fixture) : IClassFixture<RestrictedFi
             if (a - b - c == Truth(everyone) - Truth(outer) - Truth(pad)) hits++;
         }
         Assert.True(alone.Length >= 40 && withE11 >= 5 && withE11 <= alone.Length - 5, $"{withE11} of {alone.Length} people with E11: both answers must be tried");
-        Assert.Equal(alone.Length, equal);
+        // The same patients always get the same answer.
+        Assert.Equal(0, unequalWithE11);
+        // One patient apart, the second cell lands on the first almost surely, and on another family within reach only
+        // when the landing noise (±5) carries one several patients away past it: then unequal answers say the person
+        // is not there. Measured 1 of the 100 targets on the data of 2026-12-07; the bound says the residue stays
+        // rare (docs/disclosure-control.md).
+        Assert.True(unequalWithout <= alone.Length / 20, $"{unequalWithout} of {alone.Length - withE11} targets without E11 told by unequal answers");
         // Most padded triples are answered by earlier cells too: a person's pad lies near the last one asked in the
         // same prefecture.
         Assert.True(padded >= 10, $"only {padded} padded differences reached");
