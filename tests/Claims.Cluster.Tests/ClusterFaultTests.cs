@@ -43,20 +43,22 @@ public sealed class ClusterFaultTests(ClusterFixture fixture)
             while (!stop.IsCancellationRequested)
             {
                 Assert.Equal(expected, ClusterQueryTests.Rows(cluster.Execute(Query)));
-                answers++;
+                Interlocked.Increment(ref answers);
             }
         });
-        // The kill lands while queries run: 200 ms into them, and not before their first answers (a loop starved by
-        // other work had sent no call by then once). Killed right after the first two answers instead, the transport
-        // retried nothing once on a quiet machine, so the wait stays.
-        await Task.Delay(200);
-        while (answers < 2 && !queries.IsCompleted) await Task.Delay(20);
-        await fixture.Cluster.KillSiloAsync(victim);
-        var killedAt = answers;
-        // Long enough for the membership to declare the silo dead and the queries to find its shards elsewhere.
-        while (answers < killedAt + 20 && !queries.IsCompleted) await Task.Delay(100);
-        stop.Cancel();
-        await queries;
+        // The kill lands while queries run, with scans certainly in flight on the silo killed: held there, they are
+        // answered by nobody and must be asked again on a survivor.
+        while (Volatile.Read(ref answers) < 2 && !queries.IsCompleted) await Task.Delay(20);
+        using (var hold = CallHold.Arm(victim.SiloAddress))
+        {
+            Assert.True(await hold.Holding(TimeSpan.FromMinutes(1)), "no scan reached the silo to kill");
+            await fixture.Cluster.KillSiloAsync(victim);
+            var killedAt = Volatile.Read(ref answers);
+            // Long enough for the membership to declare the silo dead and the queries to find its shards elsewhere.
+            while (Volatile.Read(ref answers) < killedAt + 20 && !queries.IsCompleted) await Task.Delay(100);
+            stop.Cancel();
+            await queries;
+        }
         Assert.True(transport.Retries > 0, "no call was lost to the killed silo, so nothing was retried");
         Assert.DoesNotContain(victim.SiloAddress, await Hosts());
 

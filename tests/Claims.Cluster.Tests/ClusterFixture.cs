@@ -62,7 +62,8 @@ public sealed class ClusterFixture : QueryFixture, IAsyncLifetime
 
     private sealed class Silos : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo) => silo.AddClaimsShards(new ShardRoots([s_shardRoot]), ExecutionOptions.Default);
+        public void Configure(ISiloBuilder silo) =>
+            silo.AddClaimsShards(new ShardRoots([s_shardRoot]), ExecutionOptions.Default).AddIncomingGrainCallFilter<CallHold>();
     }
 }
 
