@@ -41,8 +41,9 @@ public sealed class CostDashboards(DatasetRegistry registry, IReleaseLedger ledg
                  "orderBy": [{{string.Join(", ", groupBy.Select(k => $"{{\"col\": \"{k}\"}}"))}}]}
                 """;
             var stopwatch = Stopwatch.StartNew();
-            var result = DisclosureControl.Apply(dataset, QueryParser.Parse(json, dataset.Schema), new DisclosureRequest(Project, ledger, json, policy, Budget: long.MaxValue));
-            return QueryResponse.From(result, stopwatch.Elapsed);
+            var query = QueryParser.Parse(json, dataset.Schema);
+            var result = DisclosureControl.Apply(dataset, query, new DisclosureRequest(Project, ledger, json, policy, Budget: long.MaxValue));
+            return QueryResponse.From(result, query, stopwatch.Elapsed);
         }
         return new CostDashboard(DatasetRegistry.Restricted, "points", 10, policy.Threshold,
             Table("prefecture"), Table("sex", "age_band"), Table("claim_kind"), Table("service_month"));

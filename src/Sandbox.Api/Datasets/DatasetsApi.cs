@@ -30,7 +30,7 @@ public static class DatasetsApi
         api.MapGet("/{ds}/schema", GetSchema).WithName("GetDatasetSchema")
             .WithSummary("Tables, columns, enumerations and masters; ?search= finds codes and names in the masters and enumerations");
         api.MapPost("/{ds}/query", Query).WithName("QueryDataset").Accepts<object>("application/json")
-            .WithSummary("Runs an engine JSON query (data-schemas/query.schema.json); disclosure-controlled on restricted data");
+            .WithSummary("Runs an engine JSON query (data-schemas/query.schema.json); disclosure-controlled on restricted data; ?labels=ja|en names the group columns' codes");
         api.MapPost("/{ds}/cohorts/count", CountCohort).WithName("CountCohort").Accepts<object>("application/json")
             .WithSummary("Builds a cohort definition (data-schemas/cohort.schema.json) and returns its attrition and count");
         return app;
@@ -49,16 +49,17 @@ public static class DatasetsApi
     }
 
     public static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Query(string ds, HttpContext context, DatasetRegistry registry,
-        IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
+        IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit, CodeLabels names, string? labels = null)
     {
-        if (registry.ServedByCluster(ds)) return await QueryCluster(ds, registry, context, ledger, policy, limit);
+        if (!TryLanguage(labels, out var language)) return Problems.BadRequest($"labels '{labels}' is not a language here: ask labels=ja or labels=en");
+        if (registry.ServedByCluster(ds)) return await QueryCluster(ds, registry, context, ledger, policy, limit, names, language);
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
         var query = QueryParser.Parse(text, dataset.Schema);
         DatasetGate.RequireTables(project, DatasetGate.Tables(query));
         RequestSize.Check(query);
         var result = limit.Run("query", token => DisclosureControl.Apply(dataset, query, Request(project, ledger, text, policy), token), context.RequestAborted);
-        var response = QueryResponse.From(result, stopwatch.Elapsed);
+        var response = QueryResponse.From(result, query, stopwatch.Elapsed).Labelled(query, names, language);
         Audited(context, response.Rows.Count, result.Rules);
         return TypedResults.Ok(response);
     }
@@ -68,7 +69,7 @@ public static class DatasetsApi
     /// by disclosure control here on the merged result, the project's period sent with it.
     /// </summary>
     private static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> QueryCluster(string ds, DatasetRegistry registry, HttpContext context,
-        IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit)
+        IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit, CodeLabels names, LabelLanguage? language)
     {
         var (cluster, project) = Gated(ds, registry, context);
         var text = await RequestText.Read(context);
@@ -78,7 +79,7 @@ public static class DatasetsApi
         RequestSize.Check(query);
         var scoped = project?.Scope(cluster) ?? cluster;
         var result = limit.Run("query", token => DisclosureControl.Apply(scoped, text, Request(project, ledger, text, policy), token), context.RequestAborted);
-        var response = QueryResponse.From(result, stopwatch.Elapsed);
+        var response = QueryResponse.From(result, query, stopwatch.Elapsed).Labelled(query, names, language);
         Audited(context, response.Rows.Count, result.Rules);
         return TypedResults.Ok(response);
     }
@@ -131,6 +132,18 @@ public static class DatasetsApi
 
     private static DisclosureRequest Request(ProjectGrant? project, IReleaseLedger ledger, string text, DisclosurePolicy policy) =>
         new(project?.ProjectId ?? "", ledger, text, policy, project?.Budget ?? DisclosurePolicy.DefaultBudget);
+
+    private static bool TryLanguage(string? labels, out LabelLanguage? language)
+    {
+        language = labels switch
+        {
+            null => null,
+            "ja" => LabelLanguage.Ja,
+            "en" => LabelLanguage.En,
+            _ => null,
+        };
+        return labels is null || language is not null;
+    }
 
     public static ProblemHttpResult UnknownDataset(string ds) =>
         Problems.NotFound($"no dataset '{ds}': the datasets are {DatasetRegistry.Synthetic} and {DatasetRegistry.Restricted}");

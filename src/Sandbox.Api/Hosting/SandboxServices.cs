@@ -64,6 +64,7 @@ public static class SandboxServices
         services.AddSingleton<ModelPlanner>();
         services.AddSingleton<IJobRunner, ModelJob>();
         services.AddSingleton<CodeSearch>();
+        services.AddSingleton<CodeLabels>();
         services.AddSingleton<EngineTimeLimit>();
         services.AddSingleton<CostDashboards>();
         services.AddSingleton(sp =>

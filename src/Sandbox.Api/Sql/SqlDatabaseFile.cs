@@ -5,15 +5,16 @@ namespace Claims.Sandbox.Sql;
 
 /// <summary>
 /// The DuckDB copy of a dataset that SQL is served from: every table exported to Parquet and loaded as a native
-/// table. Rebuilt only when the dataset changed (its generation, schema hash and creation time are kept in a stamp
-/// file beside it), into a temporary file renamed into place, so a crash never leaves a half-built database in use.
+/// table, with the schema's enumerations and masters beside them (<see cref="SqlLookups"/>). Rebuilt only when the
+/// dataset or the lookups' layout changed (its generation, schema hash, creation time and the layout are kept in a
+/// stamp file beside it), into a temporary file renamed into place, so a crash never leaves a half-built database in use.
 /// </summary>
 public static class SqlDatabaseFile
 {
     public static void Ensure(string path, Dataset dataset, ILogger logger)
     {
         var stampPath = path + ".source";
-        var stamp = $"{dataset.Manifest.Generation} {dataset.Manifest.SchemaHash} {dataset.Manifest.CreatedAt:O}";
+        var stamp = $"{dataset.Manifest.Generation} {dataset.Manifest.SchemaHash} {dataset.Manifest.CreatedAt:O} {SqlLookups.Layout}";
         if (File.Exists(path) && File.Exists(stampPath) && File.ReadAllText(stampPath) == stamp) return;
 
         var folder = Path.GetDirectoryName(path)!;
@@ -30,6 +31,7 @@ public static class SqlDatabaseFile
                 connection.Open();
                 foreach (var table in dataset.Tables)
                     Execute(connection, $"CREATE TABLE \"{table.Name}\" AS SELECT * FROM read_parquet('{Path.Combine(export, table.Name).Replace("'", "''")}/*.parquet')");
+                SqlLookups.Write(connection, dataset.Schema);
                 Execute(connection, "CHECKPOINT");
             }
             File.Move(temp, path, overwrite: true);
@@ -43,7 +45,7 @@ public static class SqlDatabaseFile
         }
     }
 
-    private static void Execute(DuckDBConnection connection, string sql)
+    internal static void Execute(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

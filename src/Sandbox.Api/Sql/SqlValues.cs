@@ -9,7 +9,8 @@ namespace Claims.Sandbox.Sql;
 
 /// <summary>
 /// DuckDB's values as JSON carries them, each counted in the bytes it adds to the response as it is read. Numbers
-/// stay numbers while a reader keeps every digit (HUGEINT and DECIMAL past that come as text); NaN and infinities,
+/// stay numbers while a reader keeps every digit (HUGEINT and DECIMAL past that come as text, and 64-bit ids always:
+/// <see cref="SqlColumn.IsId"/>); NaN and infinities,
 /// infinite dates and timestamps (<c>"infinity"</c>, <c>"-infinity"</c>), times and UUIDs as text; dates as
 /// <c>YYYY-MM-DD</c>, timestamps as ISO 8601 (TIMESTAMPTZ in UTC with <c>Z</c>); intervals as
 /// <c>{months, days, micros}</c> (no one unit holds all three); BLOBs as base64; lists, arrays, structs and maps
@@ -46,6 +47,7 @@ public static class SqlValues
             "timetz" => TimeTz(reader.GetFieldValue<DuckDBTimeTz>(ordinal)),
             "interval" => Interval(reader.GetFieldValue<DuckDBInterval>(ordinal)),
             "decimal" => Decimal(reader, ordinal),
+            _ when column.IsId => Convert.ToString(reader.GetValue(ordinal), CultureInfo.InvariantCulture),
             _ => null,
         };
         if (value is null) value = Json(reader.GetValue(ordinal), maxValueBytes, ref bytes);

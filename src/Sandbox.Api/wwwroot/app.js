@@ -33,7 +33,15 @@ function problem(target) {
   return (error) => show(target, text("div", error.message, "problem"));
 }
 
-// A result of {columns, rows, suppressed, rules}: rows as arrays or objects, columns as names or {name}.
+// Figures get thousands separators; keys that are numbers by form only (months, years, codes, ids) do not.
+function figure(column, value, labels) {
+  const names = labels && labels[column];
+  if (names && names[value] !== undefined) return `${value} ${names[value]}`;
+  if (typeof value !== "number" || /(month|year|code|_id|band)$/.test(column) || names) return value;
+  return value.toLocaleString(document.documentElement.lang === "ja" ? "ja-JP" : "en-US");
+}
+
+// A result of {columns, rows, suppressed, rules, labels}: rows as arrays or objects, columns as names or {name}.
 function table(result) {
   const columns = (result.columns || Object.keys((result.rows || [])[0] || {})).map((c) => (typeof c === "string" ? c : c.name));
   const hidden = new Set((result.suppressed || []).map((s) => `${s.row}/${s.column}`));
@@ -47,7 +55,7 @@ function table(result) {
       const value = Array.isArray(row) ? row[i] : row[c];
       const cell = line.insertCell();
       if (hidden.has(`${r}/${c}`)) { cell.textContent = "x"; cell.className = "suppressed"; cell.title = "suppressed"; }
-      else { cell.textContent = value === null || value === undefined ? "" : value; if (typeof value === "string") cell.className = "text"; }
+      else { cell.textContent = value === null || value === undefined ? "" : figure(c, value, result.labels); if (typeof value === "string") cell.className = "text"; }
     });
   });
   const parts = [element];
@@ -123,7 +131,7 @@ $("sql").addEventListener("submit", (event) => {
 $("query").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.target;
-  api("POST", `/api/datasets/${form.dataset.value}/query`, form.body.value, projectHeaders(form))
+  api("POST", `/api/datasets/${form.dataset.value}/query?labels=ja`, form.body.value, projectHeaders(form))
     .then((r) => show("query-out", table(r))).catch(problem("query-out"));
 });
 
