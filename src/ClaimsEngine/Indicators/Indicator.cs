@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Claims.Engine.Schema;
+
+namespace Claims.Engine.Indicators;
+
+/// <summary>What a measure takes of its table's rows: a column's sum, the patients, or the rows.</summary>
+public enum MeasureKind
+{
+    Sum,
+    Patients,
+    Rows,
+}
+
+/// <summary>A measure of one table under a predicate (an engine <c>where</c>, kept as JSON to be put into queries).</summary>
+public sealed record IndicatorMeasure(string From, MeasureKind Kind, string? Column, JsonNode? Where);
+
+/// <summary>
+/// The population as a denominator: person-months over 12 (<see cref="PerYear"/>, a rate per person-year whatever
+/// the period) or over the period's months (the persons insured on average), at the ages given.
+/// </summary>
+public sealed record PopulationDenominator(bool PerYear, int AgeFrom, int AgeTo);
+
+/// <summary>
+/// One dashboard indicator as data-schemas/indicators.json defines it: a numerator over a denominator (the
+/// population or a second measure) times <see cref="Scale"/>, by prefecture and nationally; optionally
+/// standardised to the national sex and age structure (<see cref="AgeGroups"/>), or broken down by the values of a
+/// column (<see cref="Breakdown"/>).
+/// </summary>
+public sealed record Indicator(
+    string Id,
+    Text Title,
+    Text Description,
+    string Source,
+    Text Unit,
+    IndicatorMeasure Numerator,
+    PopulationDenominator? Population,
+    IndicatorMeasure? Denominator,
+    double Scale,
+    IReadOnlyList<int>? AgeGroups,
+    string? Breakdown,
+    double? Target,
+    IReadOnlyList<string> Filters);

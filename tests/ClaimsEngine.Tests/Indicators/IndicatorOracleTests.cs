@@ -1,0 +1,166 @@
+using Claims.Engine.Indicators;
+using Claims.Engine.Privacy;
+using Claims.Engine.Query;
+using Claims.Engine.Tests.Query;
+
+namespace Claims.Engine.Tests.Indicators;
+
+/// <summary>
+/// The indicators on public data against DuckDB over the Parquet export, on the fixture whose months span several
+/// blocks: each prefecture's and the nation's figure, the standardised figure and the index, under filters of
+/// every kind. The oracle's SQL reads the tables itself; only the arithmetic of a ratio is written twice.
+/// </summary>
+[Collection(SmallBlockData.Name)]
+public sealed class IndicatorOracleTests(SmallBlockFixture data)
+{
+    private static readonly int[] Groups = [0, 15, 45, 65, 75];
+
+    public static TheoryData<string, string> Filters => new()
+    {
+        { "everything", "" },
+        { "a fiscal year, women 65-79, two insurer kinds, outpatient and pharmacy", "from=202304;to=202403;sex=2;age_band=65,70,75;insurer_kind=1,4;claim_kind=2,4" },
+        { "a month and four prefectures", "from=202305;to=202305;prefecture=13,14,27,47" },
+    };
+
+    private IndicatorTable Build(string id, IndicatorFilter filter) =>
+        IndicatorBuilder.Build(data.Dataset, IndicatorCatalog.Of(data.Dataset.Schema)[id], filter,
+            text => new DisclosedResult(data.Dataset.Execute(text), [], []));
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public void Spending_per_capita_raw_adjusted_and_index_equal_DuckDB_s(string name, string filterText)
+    {
+        var filter = Parse(filterText);
+        var table = Build("spending_per_capita", filter);
+        var where = Where(filter, claims: true);
+        var populationWhere = Where(filter, claims: false);
+        var points = Strata($"SELECT prefecture, sex, {Group("age")} AS g, sum(total_points)::DOUBLE FROM receipts {where} GROUP BY ALL");
+        var persons = Strata($"SELECT prefecture, sex, {Group("age")} AS g, sum(persons)::DOUBLE FROM population {populationWhere} GROUP BY ALL");
+        Assert.True(points.Count > 0, name);
+
+        // Standardised figures to compare: a prefecture has persons in every stratum more often than not.
+        Assert.True(table.Rows.Count(r => r.Prefecture is not null && r.Adjusted is not null) >= (filter.Prefectures?.Count ?? 47) / 2, name);
+        var nationRate = points.Values.Sum() * 10 / (persons.Values.Sum() / 12);
+        var nation = Assert.Single(table.Rows, r => r.Prefecture is null);
+        Close(nationRate, nation.Value);
+        Assert.Equal(1, nation.Index);
+
+        var weights = persons.GroupBy(p => (p.Key.Sex, p.Key.Group)).ToDictionary(g => g.Key, g => g.Sum(p => p.Value) / persons.Values.Sum());
+        var prefectures = filter.Prefectures ?? [.. Enumerable.Range(1, 47)];
+        Assert.Equal(prefectures.Order(), table.Rows.Where(r => r.Prefecture is not null).Select(r => r.Prefecture!.Value));
+        foreach (var row in table.Rows.Where(r => r.Prefecture is not null))
+        {
+            var p = row.Prefecture!.Value;
+            Assert.False(row.Suppressed);
+            var pm = persons.Where(x => x.Key.Prefecture == p).Sum(x => x.Value);
+            var pts = points.Where(x => x.Key.Prefecture == p).Sum(x => x.Value);
+            if (pm == 0)
+            {
+                Assert.Null(row.Value);
+                continue;
+            }
+            Close(pts * 10 / (pm / 12), row.Value);
+            Close(pts, row.Numerator);
+            Close(pm / 12, row.Denominator);
+            // Standardised only where the prefecture has persons in every stratum the nation has.
+            var complete = weights.Keys.All(s => persons.GetValueOrDefault((p, s.Sex, s.Group)) > 0);
+            if (!complete)
+            {
+                Assert.Null(row.Adjusted);
+                continue;
+            }
+            var adjusted = weights.Sum(w => w.Value * points.GetValueOrDefault((p, w.Key.Sex, w.Key.Group)) * 10 / (persons[(p, w.Key.Sex, w.Key.Group)] / 12));
+            Close(adjusted, row.Adjusted);
+            Close(adjusted / nationRate, row.Index);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public void Checkup_participation_equals_DuckDB_s(string name, string filterText)
+    {
+        var filter = Parse(filterText) with { ClaimKinds = null };
+        var table = Build("checkup_participation", filter);
+        var months = data.Rows($"SELECT count(DISTINCT month) FROM population {Where(filter, claims: false)}").Single()[0];
+        var examined = data.Rows($"SELECT prefecture, count(DISTINCT patient_id) FROM checkups {Where(filter, claims: false, month: "exam_month", ages: "age BETWEEN 40 AND 74")} GROUP BY ALL")
+            .ToDictionary(r => Convert.ToInt32(r[0]), r => Convert.ToDouble(r[1]));
+        var insured = data.Rows($"SELECT prefecture, sum(persons)::DOUBLE / {months} FROM population {Where(filter, claims: false, ages: "age BETWEEN 40 AND 74")} GROUP BY ALL")
+            .ToDictionary(r => Convert.ToInt32(r[0]), r => Convert.ToDouble(r[1]));
+        Assert.True(examined.Count > 0, name);
+        foreach (var row in table.Rows.Where(r => r.Prefecture is { } p && insured.GetValueOrDefault(p) > 0))
+        {
+            Close(examined.GetValueOrDefault(row.Prefecture!.Value) / insured[row.Prefecture.Value] * 100, row.Value);
+            Assert.Equal((long)examined.GetValueOrDefault(row.Prefecture.Value), row.Patients);
+        }
+        Close(examined.Values.Sum() / insured.Values.Sum() * 100, Assert.Single(table.Rows, r => r.Prefecture is null).Value);
+        Assert.Equal(70, table.Indicator.Target);
+    }
+
+    [Fact]
+    public void Guidance_levels_share_each_prefecture_s_examined_and_sum_to_all_of_them()
+    {
+        var table = Build("guidance_levels", new IndicatorFilter(From: 202304, To: 202403));
+        var counts = data.Rows("SELECT prefecture, guidance_level, count(DISTINCT patient_id) FROM checkups WHERE exam_month BETWEEN 202304 AND 202403 AND age BETWEEN 40 AND 74 GROUP BY ALL")
+            .ToDictionary(r => (Convert.ToInt32(r[0]), Convert.ToInt32(r[1])), r => Convert.ToDouble(r[2]));
+        var examined = data.Rows("SELECT prefecture, count(DISTINCT patient_id) FROM checkups WHERE exam_month BETWEEN 202304 AND 202403 AND age BETWEEN 40 AND 74 GROUP BY ALL")
+            .ToDictionary(r => Convert.ToInt32(r[0]), r => Convert.ToDouble(r[1]));
+        Assert.Equal(4 * 48, table.Rows.Count);
+        foreach (var row in table.Rows.Where(r => r.Prefecture is { } p && examined.ContainsKey(p)))
+            Close(counts.GetValueOrDefault((row.Prefecture!.Value, row.Category!.Value)) / examined[row.Prefecture.Value] * 100, row.Value);
+        // Each examined person has one level in the year, so a prefecture's shares make its whole.
+        foreach (var prefecture in examined.Keys)
+            Assert.Equal(100, table.Rows.Where(r => r.Prefecture == prefecture).Sum(r => r.Value!.Value), 6);
+    }
+
+    [Theory]
+    [InlineData("spending_per_capita", "from=202313", "not a month")]
+    [InlineData("spending_per_capita", "from=202305;to=202304", "from is after to")]
+    [InlineData("spending_per_capita", "prefecture=48", "prefecture 48 is not a code")]
+    [InlineData("spending_per_capita", "age_band=12", "age band 12")]
+    [InlineData("checkup_participation", "claim_kind=2", "takes no claim_kind filter")]
+    public void A_filter_the_indicator_cannot_take_is_refused_by_name(string id, string filterText, string named)
+    {
+        var error = Assert.Throws<IndicatorException>(() => Build(id, Parse(filterText)));
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_indicator_is_refused_naming_the_indicators()
+    {
+        var error = Assert.Throws<IndicatorException>(() => IndicatorCatalog.Of(data.Dataset.Schema)["spending"]);
+        Assert.Contains("spending_per_capita", error.Message);
+    }
+
+    private static void Close(double expected, double? actual) =>
+        Assert.True(actual is { } a && Math.Abs(a - expected) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"expected {expected}, got {actual}");
+
+    private Dictionary<(int Prefecture, int Sex, int Group), double> Strata(string sql) =>
+        data.Rows(sql).ToDictionary(r => (Convert.ToInt32(r[0]), Convert.ToInt32(r[1]), Convert.ToInt32(r[2])), r => Convert.ToDouble(r[3] ?? 0L));
+
+    private static string Group(string age) =>
+        "CASE " + string.Concat(Groups.Skip(1).Select((g, i) => $"WHEN {age} < {g} THEN {Groups[i]} ")) + $"ELSE {Groups[^1]} END";
+
+    /// <summary>The filter as SQL, written apart from the engine's predicates.</summary>
+    private static string Where(IndicatorFilter filter, bool claims, string? month = null, string? ages = null)
+    {
+        month ??= claims ? "service_month" : "month";
+        var terms = new List<string>();
+        if (filter.From is { } from) terms.Add($"{month} >= {from}");
+        if (filter.To is { } to) terms.Add($"{month} <= {to}");
+        if (filter.Prefectures is { } p) terms.Add($"prefecture IN ({string.Join(",", p)})");
+        if (filter.Sex is { } sex) terms.Add($"sex = {sex}");
+        if (filter.AgeBands is { } bands) terms.Add($"(age // 5) * 5 IN ({string.Join(",", bands)})");
+        if (filter.InsurerKinds is { } kinds) terms.Add($"insurer_kind IN ({string.Join(",", kinds)})");
+        if (claims && filter.ClaimKinds is { } claimKinds) terms.Add($"claim_kind IN ({string.Join(",", claimKinds)})");
+        if (ages is not null) terms.Add(ages);
+        return terms.Count == 0 ? "" : "WHERE " + string.Join(" AND ", terms);
+    }
+
+    private static IndicatorFilter Parse(string text)
+    {
+        var parts = text.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+        int[]? List(string key) => parts.TryGetValue(key, out var v) ? [.. v.Split(',').Select(int.Parse)] : null;
+        int? One(string key) => parts.TryGetValue(key, out var v) ? int.Parse(v) : null;
+        return new IndicatorFilter(One("from"), One("to"), List("prefecture"), One("sex"), List("age_band"), List("insurer_kind"), List("claim_kind"));
+    }
+}
