@@ -27,6 +27,7 @@ app.MapCatalogApi();
 app.MapDatasetsApi();
 app.MapSqlApi();
 app.MapDashboardsApi();
+app.MapIndicatorsApi();
 app.MapIdentityApi();
 app.MapAuditApi();
 app.MapProjectsApi();

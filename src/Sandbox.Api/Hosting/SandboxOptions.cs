@@ -58,6 +58,13 @@ public sealed class SandboxOptions
     /// <summary>How far past the threshold a cell's perturbed count must reach to be shown (0 to 5; see DisclosurePolicy.Margin).</summary>
     public int DisclosureMargin { get; set; } = 5;
 
+    /// <summary>
+    /// Figures each policymaker's dashboards may release from the restricted dataset (their own ledger project,
+    /// <c>dashboards-USERID</c>): a view of an indicator releases about a thousand. What a budget bounds is told in
+    /// docs/disclosure-control.md (the averaging attack); lower it where policymakers are fewer or less trusted.
+    /// </summary>
+    public long DashboardBudget { get; set; } = 200_000;
+
     public int SqlTimeoutSeconds { get; set; } = 10;
     public int SqlMaxRows { get; set; } = 10_000;
 

@@ -67,6 +67,7 @@ public static class SandboxServices
         services.AddSingleton<CodeLabels>();
         services.AddSingleton<EngineTimeLimit>();
         services.AddSingleton<CostDashboards>();
+        services.AddSingleton<IndicatorViews>();
         services.AddSingleton(sp =>
         {
             var path = Options(sp).DataPath("duckdb", "synthetic.duckdb");

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Security.Claims;
+using Claims.Engine.Indicators;
+using Claims.Engine.Schema;
+using Claims.Sandbox.Audit;
+using Claims.Sandbox.Datasets;
+using Claims.Sandbox.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Claims.Sandbox.Dashboards;
+
+/// <summary>
+/// The policymakers' indicators (data-schemas/indicators.json): the catalogue, and a view of one indicator by
+/// prefecture and for the nation under a filter, as JSON or CSV. On the synthetic dataset every role may look (a
+/// demonstration); on the restricted one only policymakers and admins, each through disclosure control under a
+/// ledger project of their own (<see cref="IndicatorViews"/>). Analysts use their projects.
+/// </summary>
+public static class IndicatorsApi
+{
+    public static IEndpointRouteBuilder MapIndicatorsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/dashboards/indicators").WithTags("Dashboards").RequireAuthorization();
+        api.MapGet("/", List).WithName("ListIndicators").WithSummary("The dashboard indicators: each one's definition, source, unit, target and filters");
+        api.MapGet("/{id}", View).WithName("GetIndicator")
+            .WithSummary("One indicator by prefecture and for the nation; ?dataset=synthetic|restricted, from, to (YYYYMM), prefecture, sex, ageBand, insurerKind, claimKind (comma-separated codes), lang=ja|en, format=json|csv");
+        return app;
+    }
+
+    public static IReadOnlyList<IndicatorInfo> List(ClaimsSchema schema, string? lang = null) =>
+        [.. IndicatorCatalog.Of(schema).Indicators.Select(i => IndicatorInfo.Of(i, lang == "en"))];
+
+    public static Results<Ok<IndicatorResponse>, ContentHttpResult, ProblemHttpResult> View(string id, HttpContext context, IndicatorViews views,
+        DatasetRegistry registry, ClaimsPrincipal user, string dataset = DatasetRegistry.Synthetic, string? lang = null, string? format = null)
+    {
+        if (!registry.Names.Contains(dataset)) return DatasetsApi.UnknownDataset(dataset);
+        if (lang is not (null or "ja" or "en")) return Problems.BadRequest($"lang '{lang}' is not a language here: ask lang=ja or lang=en");
+        if (format is not (null or "json" or "csv")) return Problems.BadRequest($"format '{format}' is not served: ask format=json or format=csv");
+        if (dataset == DatasetRegistry.Restricted && user.Role() is not (Roles.Policymaker or Roles.Admin))
+            return Problems.Forbidden("the restricted dataset's dashboards are for policymakers and admins; analysts query it inside their project");
+        if (registry.Unavailable(dataset) is { } reason) throw new DatasetUnavailableException(dataset, reason);
+        if (FilterError(context.Request.Query) is { } error) return Problems.BadRequest(error);
+
+        var table = views.Get(dataset, id, Filter(context.Request.Query), user.Id(), context.RequestAborted);
+        var response = IndicatorResponse.Of(table, dataset, registry.Get(dataset).Schema, lang == "en");
+        var audit = AuditDetails.Of(context);
+        audit.ProjectId = dataset == DatasetRegistry.Restricted ? IndicatorViews.LedgerProject(user.Id()) : null;
+        audit.SubjectHash = AuditDetails.HashOf($"{id}?{table.Filter.Key}");
+        audit.ResultSize = response.Rows.Count;
+        audit.Suppression = string.Join("; ", response.Rules);
+        return format == "csv"
+            ? TypedResults.Content(response.Csv(), "text/csv; charset=utf-8")
+            : TypedResults.Ok(response);
+    }
+
+    private static readonly string[] s_parameters = ["from", "to", "prefecture", "sex", "ageBand", "insurerKind", "claimKind"];
+
+    /// <summary>The filter the query string asks for, once <see cref="FilterError"/> found its numbers well formed.</summary>
+    private static IndicatorFilter Filter(IQueryCollection query)
+    {
+        int? One(string name) => query.TryGetValue(name, out var v) ? int.Parse(v.ToString(), CultureInfo.InvariantCulture) : null;
+        int[]? List(string name) => query.TryGetValue(name, out var v) ? Numbers(v.ToString())! : null;
+        return new IndicatorFilter(One("from"), One("to"), List("prefecture"), One("sex"), List("ageBand"), List("insurerKind"), List("claimKind"));
+    }
+
+    private static string? FilterError(IQueryCollection query)
+    {
+        foreach (var name in s_parameters)
+        {
+            if (!query.TryGetValue(name, out var value)) continue;
+            var single = name is "from" or "to" or "sex";
+            var text = value.ToString();
+            if (single ? !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _) : Numbers(text) is null)
+                return single ? $"{name} '{text}' is not a number" : $"{name} '{text}' is not a comma-separated list of codes";
+        }
+        return null;
+    }
+
+    private static int[]? Numbers(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var numbers = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i])) return null;
+        return numbers;
+    }
+}
