@@ -191,17 +191,24 @@ public class HardeningTests(SandboxFactory factory) : IClassFixture<SandboxFacto
     }
 
     [Fact]
-    public async Task The_dashboard_is_built_once_so_its_tables_are_recorded_once()
+    public async Task The_dashboard_is_built_once_per_policymaker_so_its_tables_are_recorded_once_in_their_ledger_project()
     {
-        var policymaker = factory.Client((await factory.Admin().NewUser("policymaker")).Key);
+        var user = await factory.Admin().NewUser("policymaker");
+        var policymaker = factory.Client(user.Key);
+        var project = IndicatorViews.LedgerProject((await policymaker.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("userId").GetString()!);
         var ledger = factory.Services.GetRequiredService<IReleaseLedger>();
         var first = await policymaker.GetStringAsync("/api/dashboards/costs");
-        var recorded = ledger.Releases(CostDashboards.Project).Count;
-        // Its four tables, each recorded when it was computed (by this visit or an earlier test's).
+        var recorded = ledger.Releases(project).Count;
+        // Its four tables, each recorded when it was computed.
         Assert.Equal(4, recorded);
 
         Assert.Equal(first, await policymaker.GetStringAsync("/api/dashboards/costs"));
         Assert.Equal(HttpStatusCode.OK, (await policymaker.GetAsync("/api/dashboards/costs.png")).StatusCode);
-        Assert.Equal(recorded, ledger.Releases(CostDashboards.Project).Count);
+        Assert.Equal(recorded, ledger.Releases(project).Count);
+        // Another policymaker's dashboard is their own, recorded in their project and not in the first one's.
+        var other = factory.Client((await factory.Admin().NewUser("policymaker")).Key);
+        await other.GetStringAsync("/api/dashboards/costs");
+        Assert.Equal(4, ledger.Releases(IndicatorViews.LedgerProject((await other.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("userId").GetString()!)).Count);
+        Assert.Equal(recorded, ledger.Releases(project).Count);
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,18 +21,19 @@ public static class DashboardsApi
         return app;
     }
 
-    public static CostDashboard GetCosts(CostDashboards dashboards, HttpContext context) => Audited(dashboards.Get(), context);
+    public static CostDashboard GetCosts(CostDashboards dashboards, HttpContext context, ClaimsPrincipal user) =>
+        Audited(dashboards.Get(user.Id()), context, user);
 
-    public static FileContentHttpResult GetCostChart(CostDashboards dashboards, HttpContext context)
+    public static FileContentHttpResult GetCostChart(CostDashboards dashboards, HttpContext context, ClaimsPrincipal user)
     {
-        var dashboard = Audited(dashboards.Get(), context);
+        var dashboard = Audited(dashboards.Get(user.Id()), context, user);
         return TypedResults.File(CostChart.Monthly(dashboard.Monthly, dashboard.YenPerPoint), "image/png");
     }
 
-    private static CostDashboard Audited(CostDashboard dashboard, HttpContext context)
+    private static CostDashboard Audited(CostDashboard dashboard, HttpContext context, ClaimsPrincipal user)
     {
         var audit = AuditDetails.Of(context);
-        audit.ProjectId = CostDashboards.Project;
+        audit.ProjectId = IndicatorViews.LedgerProject(user.Id());
         audit.ResultSize = new[] { dashboard.ByPrefecture, dashboard.BySexAgeBand, dashboard.ByClaimKind, dashboard.Monthly }.Sum(t => t.Rows.Count);
         audit.Suppression = string.Join("; ", dashboard.ByPrefecture.Rules);
         return dashboard;

@@ -50,7 +50,7 @@ public sealed class IndicatorViews(DatasetRegistry registry, IReleaseLedger ledg
 
     private IndicatorTable Build(Engine.Storage.Dataset data, Indicator indicator, IndicatorFilter filter, string? project, CancellationToken cancellationToken) =>
         IndicatorBuilder.Build(data, indicator, filter, text => DisclosureControl.Apply(data, QueryParser.Parse(text, data.Schema),
-            new DisclosureRequest(project ?? "dashboards", ledger, text, policy, options.Value.DashboardBudget), cancellationToken), cancellationToken);
+            new DisclosureRequest(project ?? "synthetic", ledger, text, policy, options.Value.DashboardBudget), cancellationToken), cancellationToken);
 
     private void Trim()
     {
