@@ -7,11 +7,14 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 # DuckDB and ParquetSharp ship their native libraries in their NuGet packages. The cluster's real-process tests keep
-# their membership in Redis, which Debian packages.
-if ! command -v redis-server >/dev/null; then
+# their membership in Redis, and the charts draw Japanese with Noto CJK (ScottPlot reads its file), both from Debian.
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+[[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]] || missing+=(fonts-noto-cjk)
+if (( ${#missing[@]} )); then
   as_root=(); [[ $(id -u) == 0 ]] || as_root=(sudo)
-  "${as_root[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq redis-server >/dev/null \
-    || { echo "could not install redis-server (apt-get as root), which the cluster tests need" >&2; echo "tests: 0 passed, 1 failed"; exit 1; }
+  "${as_root[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { echo "could not install ${missing[*]} (apt-get as root), which the tests need" >&2; echo "tests: 0 passed, 1 failed"; exit 1; }
 fi
 
 results=$(mktemp -d)

@@ -123,7 +123,7 @@ public class IndicatorsApiTests(SandboxFactory factory) : IClassFixture<SandboxF
     [InlineData("/api/dashboards/indicators/spending_per_capita?from=202306&to=202305", "from is after to")]
     [InlineData("/api/dashboards/indicators/checkup_participation?claimKind=2", "takes no claim_kind filter")]
     [InlineData("/api/dashboards/indicators/spending_per_capita?lang=fr", "lang=ja or lang=en")]
-    [InlineData("/api/dashboards/indicators/spending_per_capita?format=xlsx", "format=json or format=csv")]
+    [InlineData("/api/dashboards/indicators/spending_per_capita?format=xlsx", "format=json, csv, png or svg")]
     public async Task Bad_input_is_a_4xx_problem_naming_what_is_wrong(string path, string named)
     {
         var response = await (await factory.As(Roles.Explorer)).GetAsync(path);

@@ -22,35 +22,61 @@ public static class IndicatorsApi
         var api = app.MapGroup("/api/dashboards/indicators").WithTags("Dashboards").RequireAuthorization();
         api.MapGet("/", List).WithName("ListIndicators").WithSummary("The dashboard indicators: each one's definition, source, unit, target and filters");
         api.MapGet("/{id}", View).WithName("GetIndicator")
-            .WithSummary("One indicator by prefecture and for the nation; ?dataset=synthetic|restricted, from, to (YYYYMM), prefecture, sex, ageBand, insurerKind, claimKind (comma-separated codes), lang=ja|en, format=json|csv");
+            .WithSummary("One indicator by prefecture and for the nation; ?dataset=synthetic|restricted, from, to (YYYYMM), prefecture, sex, ageBand, insurerKind, claimKind (comma-separated codes), lang=ja|en, format=json|csv|png|svg, and for charts chart=value|adjusted|index and category");
         return app;
     }
 
     public static IReadOnlyList<IndicatorInfo> List(ClaimsSchema schema, string? lang = null) =>
         [.. IndicatorCatalog.Of(schema).Indicators.Select(i => IndicatorInfo.Of(i, lang == "en"))];
 
-    public static Results<Ok<IndicatorResponse>, ContentHttpResult, ProblemHttpResult> View(string id, HttpContext context, IndicatorViews views,
-        DatasetRegistry registry, ClaimsPrincipal user, string dataset = DatasetRegistry.Synthetic, string? lang = null, string? format = null)
+    public static Results<Ok<IndicatorResponse>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult> View(string id, HttpContext context,
+        IndicatorViews views, DatasetRegistry registry, ClaimsPrincipal user, ILogger<IndicatorViews> logger, string dataset = DatasetRegistry.Synthetic,
+        string? lang = null, string? format = null, string? chart = null, int? category = null)
     {
         if (!registry.Names.Contains(dataset)) return DatasetsApi.UnknownDataset(dataset);
         if (lang is not (null or "ja" or "en")) return Problems.BadRequest($"lang '{lang}' is not a language here: ask lang=ja or lang=en");
-        if (format is not (null or "json" or "csv")) return Problems.BadRequest($"format '{format}' is not served: ask format=json or format=csv");
+        if (format is not (null or "json" or "csv" or "png" or "svg"))
+            return Problems.BadRequest($"format '{format}' is not served: ask format=json, csv, png or svg");
+        if (chart is not (null or "value" or "adjusted" or "index")) return Problems.BadRequest($"chart '{chart}' is not a figure: ask chart=value, adjusted or index");
         if (dataset == DatasetRegistry.Restricted && user.Role() is not (Roles.Policymaker or Roles.Admin))
             return Problems.Forbidden("the restricted dataset's dashboards are for policymakers and admins; analysts query it inside their project");
         if (registry.Unavailable(dataset) is { } reason) throw new DatasetUnavailableException(dataset, reason);
         if (FilterError(context.Request.Query) is { } error) return Problems.BadRequest(error);
 
         var table = views.Get(dataset, id, Filter(context.Request.Query), user.Id(), context.RequestAborted);
-        var response = IndicatorResponse.Of(table, dataset, registry.Get(dataset).Schema, lang == "en");
+        var figure = Enum.Parse<ChartFigure>(chart ?? "value", ignoreCase: true);
+        if (figure != ChartFigure.Value && table.Indicator.AgeGroups is null)
+            return Problems.BadRequest($"indicator '{id}' is not standardised: it has no {chart} figure to chart");
+        if (category is { } c && !table.Rows.Any(r => r.Category == c))
+            return Problems.BadRequest(table.Indicator.Breakdown is { } breakdown
+                ? $"category {c} is not a {breakdown} of indicator '{id}': its categories are {string.Join(", ", table.Rows.Select(r => r.Category).Distinct())}"
+                : $"indicator '{id}' has no breakdown, so no category {c}");
+        // Japanese charts need the CJK font; without it they are drawn in English rather than as empty boxes.
+        var english = lang == "en" || (format is "png" or "svg" && !Japanese(logger));
+        var response = IndicatorResponse.Of(table, dataset, registry.Get(dataset).Schema, english);
         var audit = AuditDetails.Of(context);
         audit.ProjectId = dataset == DatasetRegistry.Restricted ? IndicatorViews.LedgerProject(user.Id()) : null;
         audit.SubjectHash = AuditDetails.HashOf($"{id}?{table.Filter.Key}");
         audit.ResultSize = response.Rows.Count;
         audit.Suppression = string.Join("; ", response.Rules);
-        return format == "csv"
-            ? TypedResults.Content(response.Csv(), "text/csv; charset=utf-8")
-            : TypedResults.Ok(response);
+        return format switch
+        {
+            "csv" => TypedResults.Content(response.Csv(), "text/csv; charset=utf-8"),
+            "png" => TypedResults.File(IndicatorChart.Render(response, figure, category, !english, ScottPlot.ImageFormat.Png), "image/png"),
+            "svg" => TypedResults.File(IndicatorChart.Render(response, figure, category, !english, ScottPlot.ImageFormat.Svg), "image/svg+xml"),
+            _ => TypedResults.Ok(response),
+        };
     }
+
+    private static bool Japanese(ILogger logger)
+    {
+        if (ChartFonts.Japanese) return true;
+        if (Interlocked.Exchange(ref s_warned, 1) == 0)
+            logger.LogWarning("No CJK font at {File} (Debian: apt-get install fonts-noto-cjk): charts are drawn in English", ChartFonts.DebianFile);
+        return false;
+    }
+
+    private static int s_warned;
 
     private static readonly string[] s_parameters = ["from", "to", "prefecture", "sex", "ageBand", "insurerKind", "claimKind"];
 

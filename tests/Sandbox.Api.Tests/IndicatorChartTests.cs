@@ -1,0 +1,67 @@
+using System.Net;
+using Claims.Sandbox.Dashboards;
+using Claims.Sandbox.Identity;
+
+namespace Claims.Sandbox.Tests;
+
+/// <summary>
+/// Charts of indicator views: PNG and SVG, Japanese drawn as glyphs rather than empty boxes, hidden prefectures
+/// listed with an x rather than left out.
+/// </summary>
+public class IndicatorChartTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
+{
+    private static byte[] Title(string text)
+    {
+        Assert.True(ChartFonts.Japanese, $"no CJK font at {ChartFonts.DebianFile}: the test command installs fonts-noto-cjk");
+        var plot = new ScottPlot.Plot();
+        plot.Title(text);
+        plot.Font.Set(ChartFonts.Name);
+        return plot.GetImageBytes(300, 120, ScottPlot.ImageFormat.Png);
+    }
+
+    [Fact]
+    public void Japanese_is_drawn_as_glyphs_not_as_the_boxes_of_characters_no_font_has()
+    {
+        // Characters no font draws (the private use area) all come out as the same box: three of them, any three,
+        // are one picture, which is what Japanese looked like before the font was registered.
+        Assert.Equal(Title("\uE000\uE001\uE002"), Title("\uE010\uE011\uE012"));
+        Assert.NotEqual(Title("\uE000\uE001\uE002"), Title("東京都"));
+        Assert.NotEqual(Title("東京都"), Title("大阪府"));
+    }
+
+    [Fact]
+    public async Task A_view_is_a_png_or_an_svg_with_its_japanese_names_and_its_hidden_prefectures_marked()
+    {
+        var policymaker = await factory.As(Roles.Policymaker);
+        var png = await policymaker.GetAsync("/api/dashboards/indicators/guidance_levels?dataset=restricted&format=png&category=3");
+        Assert.Equal(HttpStatusCode.OK, png.StatusCode);
+        Assert.Equal("image/png", png.Content.Headers.ContentType!.MediaType);
+        var bytes = await png.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+
+        var svg = await (await policymaker.GetAsync("/api/dashboards/indicators/guidance_levels?dataset=restricted&format=svg&category=3")).Content.ReadAsStringAsync();
+        Assert.Contains("<svg", svg);
+        // Skia writes some kanji back as their compatibility twins (支 as U+2F40), which browsers draw alike.
+        Assert.Contains("積極的", svg);
+        Assert.Contains("北海道", svg);
+        Assert.Contains("Noto Sans CJK", svg);
+        // Intensive support at 1,500 persons leaves prefectures hidden: each is named, with its x.
+        Assert.Matches(@">\s*x\s*<", svg);
+
+        var english = await (await factory.As(Roles.Explorer)).GetStringAsync("/api/dashboards/indicators/spending_per_capita?format=svg&chart=index&lang=en");
+        Assert.Contains("Hokkaido", english);
+        Assert.Contains("regional difference index", english);
+    }
+
+    [Theory]
+    [InlineData("/api/dashboards/indicators/checkup_participation?format=png&chart=index", "is not standardised")]
+    [InlineData("/api/dashboards/indicators/spending_per_capita?format=png&chart=bars", "chart=value, adjusted or index")]
+    [InlineData("/api/dashboards/indicators/guidance_levels?format=png&category=9", "its categories are 0, 1, 2, 3")]
+    [InlineData("/api/dashboards/indicators/spending_per_capita?format=png&category=1", "has no breakdown")]
+    [InlineData("/api/dashboards/indicators/spending_per_capita?format=gif", "format=json, csv, png or svg")]
+    public async Task A_chart_that_cannot_be_drawn_is_a_400_naming_why(string path, string named)
+    {
+        var response = await (await factory.As(Roles.Explorer)).GetAsync(path);
+        await response.AssertProblem(HttpStatusCode.BadRequest, named);
+    }
+}
