@@ -77,6 +77,7 @@ async function whoami() {
   try {
     const me = await api("GET", "/api/me");
     $("who").textContent = `${me.name} (${me.role})`;
+    indicators();
   } catch (error) {
     $("who").textContent = error.message;
   }
@@ -221,6 +222,40 @@ $("dashboard").addEventListener("click", () =>
     }
     show("dashboard-out", parts);
   }).catch(problem("dashboard-out")));
+
+// The indicators' catalogue fills the select once a key is known; a view shows its chart, its table and a CSV link.
+async function indicators() {
+  if (!key) return;
+  try {
+    const list = await api("GET", "/api/dashboards/indicators");
+    $("indicator-id").replaceChildren(...list.map((i) => { const o = text("option", i.title); o.value = i.id; return o; }));
+  } catch { /* the select keeps its default until a key works */ }
+}
+
+$("indicator").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const query = new URLSearchParams({ dataset: form.dataset.value });
+  for (const name of ["from", "to", "prefecture", "sex", "ageBand", "insurerKind", "claimKind"])
+    if (form[name].value.trim()) query.set(name, form[name].value.trim());
+  const path = `/api/dashboards/indicators/${form.id.value}?${query}`;
+  try {
+    const view = await api("GET", path);
+    const chart = view.indicator.standardised || form.chart.value === "value" ? form.chart.value : "value";
+    const image = document.createElement("img");
+    image.src = URL.createObjectURL(await api("GET", `${path}&format=png&chart=${chart}`));
+    image.alt = `${view.indicator.title}: chart`;
+    const csv = downloadLink(await api("GET", `${path}&format=csv`), `${view.indicator.id}.csv`);
+    const columns = ["prefecture", "category", "value", "numerator", "denominator", "patients", "adjusted", "index"];
+    const hidden = [];
+    const rows = view.rows.map((r, i) => {
+      if (r.suppressed) for (const c of ["value", "numerator", "patients"]) hidden.push({ row: i, column: c });
+      return [r.prefectureName, r.categoryName ?? "", r.value, r.numerator, r.denominator, r.patients, r.adjusted, r.index];
+    });
+    show("indicator-out", [text("p", `${view.indicator.description} (${view.indicator.unit}; ${view.indicator.source})`, "rules"),
+      image, csv, ...table({ columns, rows, suppressed: hidden, rules: view.rules })]);
+  } catch (error) { problem("indicator-out")(error); }
+});
 
 $("pending").addEventListener("click", () =>
   api("GET", "/api/projects").then((p) => show("admin-out", table({ rows: p }))).catch(problem("admin-out")));
