@@ -6,11 +6,13 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# DuckDB and ParquetSharp ship their native libraries in their NuGet packages. The cluster's real-process tests keep
-# their membership in Redis, and the charts draw Japanese with Noto CJK (ScottPlot reads its file), both from Debian.
+# DuckDB and ParquetSharp ship their native libraries in their NuGet packages. From Debian: Redis for the cluster's
+# real-process tests' membership, Noto CJK for charts in Japanese (ScottPlot reads its file), and Chromium for the
+# browser tests (Playwright drives it; no browser is downloaded).
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 [[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]] || missing+=(fonts-noto-cjk)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if (( ${#missing[@]} )); then
   as_root=(); [[ $(id -u) == 0 ]] || as_root=(sudo)
   "${as_root[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null \
