@@ -97,6 +97,20 @@ public class IndicatorsApiTests(SandboxFactory factory) : IClassFixture<SandboxF
     }
 
     [Fact]
+    public async Task Per_person_figures_of_a_generated_restricted_dataset_are_withheld_with_the_reason()
+    {
+        var policymaker = await factory.As(Roles.Policymaker);
+        var body = await Json(await policymaker.GetAsync("/api/dashboards/indicators/spending_per_capita?dataset=restricted"));
+        Assert.Contains("population table is its own roster", body.GetProperty("withheld").GetString());
+        var rows = body.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.All(rows, r => Assert.True(r.GetProperty("value").ValueKind == JsonValueKind.Null && r.GetProperty("denominator").ValueKind == JsonValueKind.Null));
+        Assert.Contains(rows, r => r.GetProperty("numerator").ValueKind == JsonValueKind.Number);
+        // The synthetic dataset's population is public: divided by there.
+        var synthetic = await Json(await policymaker.GetAsync("/api/dashboards/indicators/spending_per_capita"));
+        Assert.Equal(JsonValueKind.Null, synthetic.GetProperty("withheld").ValueKind);
+    }
+
+    [Fact]
     public async Task Csv_has_a_line_per_figure_and_x_for_each_hidden_one()
     {
         var policymaker = await factory.As(Roles.Policymaker);

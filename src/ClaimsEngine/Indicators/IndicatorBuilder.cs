@@ -40,6 +40,8 @@ public static class IndicatorBuilder
         // A group missing from a public answer holds nothing; from a restricted one it may be a suppressed group.
         var exact = dataset.Manifest.Access == DatasetAccess.Public;
         var rules = new List<string>();
+        var withheld = indicator.Population is not null && !PublishedPopulation(dataset) ? PopulationWithheld : null;
+        if (withheld is not null) rules.Add(withheld);
         var months = Months(dataset, filter);
         string[] byPrefecture = indicator.Breakdown is { } breakdown ? ["prefecture", breakdown] : ["prefecture"];
         string[] national = indicator.Breakdown is { } b ? [b] : [];
@@ -56,7 +58,12 @@ public static class IndicatorBuilder
         var numeratorNation = Released(indicator.Numerator, national);
         Func<int, double?> denominator;
         double? denominatorNation;
-        if (indicator.Population is { } population)
+        if (withheld is not null)
+        {
+            denominator = _ => null;
+            denominatorNation = null;
+        }
+        else if (indicator.Population is { } population)
         {
             var divisor = population.PerYear ? 12.0 : Math.Max(months, 1);
             var persons = Persons(dataset, population, filter, null, ["prefecture"], cancellationToken);
@@ -76,24 +83,40 @@ public static class IndicatorBuilder
             ? schema.Enum(schema.Table(indicator.Numerator.From).Column(column).CodeSystem!["enum:".Length..]).Values.Select(v => (int?)v.Code).ToArray()
             : [null];
         var prefectures = filter.Prefectures is { Count: > 0 } chosen ? chosen.Order().Distinct().ToArray() : [.. schema.Enum("prefecture").Values.Select(v => v.Code)];
-        var standardised = indicator is { AgeGroups: not null, Population: not null } ? Standardised(dataset, indicator, filter, release, rules, exact, cancellationToken) : null;
+        var standardised = indicator is { AgeGroups: not null, Population: not null } && withheld is null
+            ? Standardised(dataset, indicator, filter, release, rules, exact, cancellationToken)
+            : null;
 
         var rows = new List<IndicatorRow>();
         foreach (var category in categories)
         {
             var nation = Row(null, category, numeratorNation[(category ?? 0, 0)], denominatorNation, indicator.Population is null, indicator.Scale);
-            rows.Add(standardised is null ? nation : nation with { Adjusted = nation.Value, Index = nation.Value is null ? null : 1 });
+            rows.Add(standardised is null || nation.Suppressed ? nation : nation with { Adjusted = nation.Value, Index = nation.Value is null ? null : 1 });
             foreach (var prefecture in prefectures)
             {
                 var key = category is { } c ? (prefecture, c) : (prefecture, 0);
                 var row = Row(prefecture, category, numerator[key], denominator(prefecture), indicator.Population is null, indicator.Scale);
-                if (standardised is not null && standardised.TryGetValue(prefecture, out var adjusted))
+                if (!row.Suppressed && standardised is not null && standardised.TryGetValue(prefecture, out var adjusted))
                     row = row with { Adjusted = adjusted, Index = nation.Value is { } n and > 0 ? adjusted / n : null };
                 rows.Add(row);
             }
         }
-        return new IndicatorTable(indicator, filter, months, rows, [.. rules.Distinct()]);
+        return new IndicatorTable(indicator, filter, months, rows, [.. rules.Distinct()], withheld);
     }
+
+    /// <summary>Why per-person figures are not shown on a dataset whose population is its own roster.</summary>
+    public const string PopulationWithheld =
+        "per-person figures withheld: this dataset's population table is its own roster of insured persons, which is as confidential as its claims " +
+        "(month by month it gives deaths and moves exactly); numerators and patients are shown, and figures per person need published population " +
+        "figures (claims import uke --population FILE)";
+
+    /// <summary>
+    /// Whether the population may be divided by: on public data, or where it came from published figures (an
+    /// import's <c>--population</c> file). A restricted dataset's own roster is confidential: person-months by
+    /// month, sex and band gave one known person's death month exactly (the dashboards' first attack review).
+    /// </summary>
+    public static bool PublishedPopulation(Dataset dataset) =>
+        dataset.Manifest.Access == DatasetAccess.Public || dataset.Manifest.Provenance.Parameters.ContainsKey("population");
 
     private static IndicatorRow Row(int? prefecture, int? category, Released numerator, double? denominator, bool measuredDenominator, double scale)
     {

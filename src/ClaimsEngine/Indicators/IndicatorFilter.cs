@@ -6,7 +6,8 @@ namespace Claims.Engine.Indicators;
 /// <summary>
 /// What a dashboard is narrowed to: a month range (YYYYMM, inclusive), prefectures, one sex, 5-year age bands
 /// (their lower bounds, as <c>age_band</c> groups them), insurer kinds and claim kinds. Empty lists and nulls take
-/// everything. The population denominator takes the same filters, except claim kinds (persons have no claim kind).
+/// everything. The prefectures only pick the rows shown (<see cref="IndicatorQueries"/>); the population
+/// denominator takes the other filters, except claim kinds (persons have no claim kind).
 /// </summary>
 public sealed record IndicatorFilter(
     int? From = null,

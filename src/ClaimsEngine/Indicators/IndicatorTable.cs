@@ -11,5 +11,9 @@ namespace Claims.Engine.Indicators;
 public sealed record IndicatorRow(int? Prefecture, int? Category, double? Value, double? Numerator, double? Denominator, long? Patients, bool Suppressed,
     double? Adjusted = null, double? Index = null);
 
-/// <summary>An indicator's figures for one filter, with the disclosure rules the releases applied (none on public data).</summary>
-public sealed record IndicatorTable(Indicator Indicator, IndicatorFilter Filter, int Months, IReadOnlyList<IndicatorRow> Rows, IReadOnlyList<string> Rules);
+/// <summary>
+/// An indicator's figures for one filter, with the disclosure rules the releases applied (none on public data), and
+/// why the per-person figures are withheld where they are (<see cref="IndicatorBuilder.PopulationWithheld"/>).
+/// </summary>
+public sealed record IndicatorTable(Indicator Indicator, IndicatorFilter Filter, int Months, IReadOnlyList<IndicatorRow> Rows, IReadOnlyList<string> Rules,
+    string? Withheld = null);

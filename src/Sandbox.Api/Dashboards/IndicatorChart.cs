@@ -24,6 +24,7 @@ public static class IndicatorChart
         double? Of(IndicatorFigure r) => figure switch { ChartFigure.Adjusted => r.Adjusted, ChartFigure.Index => r.Index, _ => r.Value };
         var nation = rows.First(r => r.Prefecture is null);
         var shown = rows.Where(r => r.Prefecture is not null && !r.Suppressed && Of(r) is not null).OrderBy(r => Of(r)).ToArray();
+        // Hidden by disclosure control, or without a figure (withheld, or no population): listed, never a gap.
         var hidden = rows.Where(r => r.Prefecture is not null && (r.Suppressed || Of(r) is null)).ToArray();
 
         var plot = new ScottPlot.Plot();
@@ -71,7 +72,8 @@ public static class IndicatorChart
             _ => "",
         };
         var categoryName = rows[0].CategoryName is { } name ? $" ({name})" : "";
-        plot.Title($"{view.Indicator.Title}{categoryName} {what}".Trim());
+        plot.Title($"{view.Indicator.Title}{categoryName} {what}".Trim()
+            + (view.Withheld is null ? "" : japanese ? "\n(1人当たりの値は非公開: 人口は公表値でない)" : "\n(per-person figures withheld: no published population)"));
         plot.XLabel(figure == ChartFigure.Index ? "" : view.Indicator.Unit);
         var height = 120 + 14 * (shown.Length + hidden.Length);
         return format == ScottPlot.ImageFormat.Svg

@@ -22,9 +22,12 @@ public sealed record IndicatorInfo(string Id, string Title, string Description, 
 public sealed record IndicatorFigure(int? Prefecture, string PrefectureName, int? Category, string? CategoryName, double? Value, double? Numerator,
     double? Denominator, long? Patients, bool Suppressed, double? Adjusted, double? Index);
 
-/// <summary>A view of an indicator: what was asked, over how many months, its figures and the rules that released them.</summary>
+/// <summary>
+/// A view of an indicator: what was asked, over how many months, its figures and the rules that released them, and
+/// why its per-person figures are withheld, where they are (a restricted dataset whose population is its roster).
+/// </summary>
 public sealed record IndicatorResponse(IndicatorInfo Indicator, string Dataset, IndicatorFilter Filter, int Months, IReadOnlyList<IndicatorFigure> Rows,
-    IReadOnlyList<string> Rules)
+    IReadOnlyList<string> Rules, string? Withheld)
 {
     public static IndicatorResponse Of(IndicatorTable table, string dataset, ClaimsSchema schema, bool english)
     {
@@ -36,7 +39,7 @@ public sealed record IndicatorResponse(IndicatorInfo Indicator, string Dataset, 
         var rows = table.Rows.Select(r => new IndicatorFigure(r.Prefecture, r.Prefecture is { } p ? Name(prefectures, p) : english ? "Japan" : "全国",
             r.Category, r.Category is { } c && categories is not null ? Name(categories, c) : null,
             Round(r.Value), Round(r.Numerator), Round(r.Denominator), r.Patients, r.Suppressed, Round(r.Adjusted), Round(r.Index, 4))).ToArray();
-        return new IndicatorResponse(IndicatorInfo.Of(table.Indicator, english), dataset, table.Filter, table.Months, rows, table.Rules);
+        return new IndicatorResponse(IndicatorInfo.Of(table.Indicator, english), dataset, table.Filter, table.Months, rows, table.Rules, table.Withheld);
     }
 
     /// <summary>The figures as CSV, one line each; a suppressed figure is <c>x</c>, never an empty cell a reader could take for 0.</summary>

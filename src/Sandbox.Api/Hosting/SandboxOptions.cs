@@ -1,3 +1,5 @@
+using Claims.Engine.Privacy;
+
 namespace Claims.Sandbox.Hosting;
 
 /// <summary>
@@ -60,10 +62,11 @@ public sealed class SandboxOptions
 
     /// <summary>
     /// Figures each policymaker's dashboards may release from the restricted dataset (their own ledger project,
-    /// <c>dashboards-USERID</c>): a view of an indicator releases about a thousand. What a budget bounds is told in
-    /// docs/disclosure-control.md (the averaging attack); lower it where policymakers are fewer or less trusted.
+    /// <c>dashboards-USERID</c>), an analyst's default: a view releases about a hundred (a thousand where it is
+    /// standardised), and a view asked again costs nothing. What a budget bounds, and what it does not (joint designs
+    /// over many subsets), is told in docs/disclosure-control.md.
     /// </summary>
-    public long DashboardBudget { get; set; } = 200_000;
+    public long DashboardBudget { get; set; } = DisclosurePolicy.DefaultBudget;
 
     public int SqlTimeoutSeconds { get; set; } = 10;
     public int SqlMaxRows { get; set; } = 10_000;

@@ -33,6 +33,15 @@ function problem(target) {
   return (error) => show(target, text("div", error.message, "problem"));
 }
 
+// A list or an object in a cell as words: a period from–to, a budget's left of granted, other fields as name: value.
+function readable(value) {
+  if (Array.isArray(value)) return value.map(readable).join(", ");
+  if (value === null || typeof value !== "object") return value;
+  if ("from" in value && "to" in value) return `${value.from}–${value.to}`;
+  if ("granted" in value && "left" in value) return `${value.left.toLocaleString()} of ${value.granted.toLocaleString()} left`;
+  return Object.entries(value).map(([k, v]) => `${k}: ${readable(v)}`).join("; ");
+}
+
 // Figures get thousands separators; keys that are numbers by form only (months, years, codes, ids) do not.
 function figure(column, value, labels) {
   const names = labels && labels[column];
@@ -55,7 +64,7 @@ function table(result) {
       const value = Array.isArray(row) ? row[i] : row[c];
       const cell = line.insertCell();
       if (hidden.has(`${r}/${c}`)) { cell.textContent = "x"; cell.className = "suppressed"; cell.title = "suppressed"; }
-      else { cell.textContent = value === null || value === undefined ? "" : figure(c, value, result.labels); if (typeof value === "string") cell.className = "text"; }
+      else { cell.textContent = value === null || value === undefined ? "" : figure(c, readable(value), result.labels); if (typeof value !== "number") cell.className = "text"; }
     });
   });
   const parts = [element];
@@ -73,6 +82,8 @@ function attrition(result) {
 }
 
 async function whoami() {
+  // What an earlier key was shown (and its errors) is not this key's.
+  document.querySelectorAll(".out:not(#key-out)").forEach((out) => out.replaceChildren());
   if (!key) { $("who").textContent = "no key: sign up or paste one"; return; }
   try {
     const me = await api("GET", "/api/me");
@@ -151,7 +162,9 @@ $("apply").addEventListener("submit", (event) => {
     return;
   }
   const period = form.from.value ? { from: Number(form.from.value), to: Number(form.to.value) } : undefined;
-  api("POST", "/api/projects", { title: form.title.value, purpose: form.purpose.value, datasets: ["restricted", "synthetic"], period })
+  const datasets = ["restricted", "synthetic"].filter((d) => form[d].checked);
+  const tables = form.tables.value.trim() ? form.tables.value.split(",").map((t) => t.trim()) : undefined;
+  api("POST", "/api/projects", { title: form.title.value, purpose: form.purpose.value, datasets, tables, period })
     .then((p) => show("projects-out", text("div", `project ${p.id}: ${p.status}; an admin approves it`))).catch(problem("projects-out"));
 });
 
@@ -257,8 +270,40 @@ $("indicator").addEventListener("submit", async (event) => {
   } catch (error) { problem("indicator-out")(error); }
 });
 
-$("pending").addEventListener("click", () =>
-  api("GET", "/api/projects").then((p) => show("admin-out", table({ rows: p }))).catch(problem("admin-out")));
+$("new-user").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  api("POST", "/api/users", { name: form.name.value, role: form.role.value })
+    .then((u) => show("admin-out", text("div", `${form.name.value} (${u.role}) has the key ${u.apiKey}: shown once, hand it over`)))
+    .catch(problem("admin-out"));
+});
+
+$("users").addEventListener("click", () =>
+  api("GET", "/api/users").then((u) => show("admin-out", table({ rows: u }))).catch(problem("admin-out")));
+
+// Projects with their decision buttons: approve until the days given from now, or reject (which also withdraws an approval).
+async function decisions() {
+  const projects = await api("GET", "/api/projects");
+  const list = document.createElement("ul");
+  for (const p of projects) {
+    const item = text("li", `${p.id} · ${p.title} · ${p.status} · ${readable(p.datasets)}${p.tables ? ` · ${readable(p.tables)}` : ""}${p.period ? ` · ${readable(p.period)}` : ""} `);
+    for (const [action, label] of [["approve", "Approve"], ["reject", "Reject"]]) {
+      const button = text("button", label);
+      button.type = "button";
+      button.setAttribute("aria-label", `${label} ${p.title}`);
+      button.addEventListener("click", async () => {
+        const body = action === "approve" ? { expiresAt: new Date(Date.now() + Number($("approve-days").value) * 86400000).toISOString() } : {};
+        try { await api("POST", `/api/projects/${p.id}/${action}`, body); await decisions(); }
+        catch (error) { problem("admin-out")(error); }
+      });
+      item.appendChild(button);
+    }
+    list.appendChild(item);
+  }
+  show("admin-out", projects.length ? list : text("div", "no projects"));
+}
+
+$("pending").addEventListener("click", () => decisions().catch(problem("admin-out")));
 
 $("verify").addEventListener("click", () =>
   api("GET", "/api/audit/verify").then((v) => show("admin-out", text("div", v.ok ? `audit log intact: ${v.entries} entries` : `TAMPERED: ${v.problem}`)))

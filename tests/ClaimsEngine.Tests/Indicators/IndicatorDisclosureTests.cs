@@ -1,6 +1,7 @@
 using Claims.Engine.Indicators;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
+using Claims.Engine.Tests.Privacy;
 using Claims.Engine.Tests.Privacy.Attacks;
 
 namespace Claims.Engine.Tests.Indicators;
@@ -10,12 +11,16 @@ namespace Claims.Engine.Tests.Indicators;
 /// rests on fewer than ten patients, every hidden one is marked, and the attack a dashboard's filters invite (the
 /// same view without a few patients, subtracted) learns nothing.
 /// </summary>
-public sealed class IndicatorDisclosureTests(CheckupYearFixture fixture) : IClassFixture<CheckupYearFixture>
+public sealed class IndicatorDisclosureTests(PublishedPopulationFixture fixture, CheckupYearFixture roster)
+    : IClassFixture<PublishedPopulationFixture>, IClassFixture<CheckupYearFixture>
 {
-    private IndicatorTable Build(string id, IndicatorFilter filter, ReleaseLedger ledger, string project = "dashboards-policymaker") =>
-        IndicatorBuilder.Build(fixture.Dataset, IndicatorCatalog.Of(fixture.Dataset.Schema)[id], filter, text =>
-            DisclosureControl.Apply(fixture.Dataset, QueryParser.Parse(text, fixture.Dataset.Schema),
+    private IndicatorTable Build(string id, IndicatorFilter filter, ReleaseLedger ledger, string project = "dashboards-policymaker", RestrictedFixture? data = null)
+    {
+        var dataset = (data ?? fixture).Dataset;
+        return IndicatorBuilder.Build(dataset, IndicatorCatalog.Of(dataset.Schema)[id], filter, text =>
+            DisclosureControl.Apply(dataset, QueryParser.Parse(text, dataset.Schema),
                 new DisclosureRequest(project, ledger, text, DisclosurePolicy.Default, Budget: 1_000_000)));
+    }
 
     /// <summary>Exact patients by prefecture (and a second key), for checking what was released against.</summary>
     private Dictionary<(long, long), long> Exact(string from, string where, string second = "")
@@ -104,6 +109,49 @@ public sealed class IndicatorDisclosureTests(CheckupYearFixture fixture) : IClas
             }
         }
         Assert.True(attacked >= 10, $"only {attacked} prefectures lost a few patients with a band");
+    }
+
+    /// <summary>
+    /// The review's first attack: on a generated restricted dataset the population table is the roster, so its
+    /// person-months by month, sex and band, shown as denominators, gave deaths exactly (50 of 52 prefecture-sex-months)
+    /// and one known person's death month (8 of 8). Such a population is never divided by nor shown.
+    /// </summary>
+    [Theory]
+    [InlineData("spending_per_capita")]
+    [InlineData("checkup_participation")]
+    public void A_restricted_roster_is_never_shown_as_a_denominator(string id)
+    {
+        var ledger = roster.NewLedger();
+        foreach (var month in new[] { 202301, 202304, 202307 })
+        {
+            var table = Build(id, new IndicatorFilter(From: month, To: month + 2, Sex: 1), ledger, data: roster);
+            Assert.Equal(IndicatorBuilder.PopulationWithheld, table.Withheld);
+            Assert.Contains(IndicatorBuilder.PopulationWithheld, table.Rules);
+            Assert.All(table.Rows, r => Assert.True(r is { Value: null, Denominator: null, Adjusted: null, Index: null }, r.ToString()));
+            Assert.Contains(table.Rows, r => r.Numerator is not null);
+        }
+        // Published figures are divided by, as on public data.
+        Assert.Contains(Build(id, IndicatorFilter.None, fixture.NewLedger()).Rows, r => r.Denominator is not null && r.Value is not null);
+    }
+
+    /// <summary>
+    /// The review's second attack: with the nation row a union of the prefectures asked, 300 random halves solved
+    /// together gave 58 of 62 hidden counts exactly. A prefecture filter now only picks rows: every view under a
+    /// filter shows the very cells of the unfiltered view, so the halves hold nothing the whole did not.
+    /// </summary>
+    [Fact]
+    public void A_prefecture_filter_only_picks_rows_so_random_halves_add_no_cell()
+    {
+        var ledger = fixture.NewLedger();
+        var whole = Build("checkup_participation", new IndicatorFilter(Sex: 1), ledger).Rows.ToDictionary(r => r.Prefecture ?? 0);
+        var random = new Random(3);
+        for (var view = 0; view < 20; view++)
+        {
+            int[] half = [.. Enumerable.Range(1, 47).Where(_ => random.Next(2) == 1)];
+            var rows = Build("checkup_participation", new IndicatorFilter(Prefectures: half, Sex: 1), ledger).Rows;
+            Assert.Equal([0, .. half], rows.Select(r => r.Prefecture ?? 0));
+            Assert.All(rows, r => Assert.Equal(whole[r.Prefecture ?? 0], r with { }));
+        }
     }
 
     [Fact]

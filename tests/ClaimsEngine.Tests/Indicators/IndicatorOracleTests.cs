@@ -140,14 +140,16 @@ public sealed class IndicatorOracleTests(SmallBlockFixture data)
     private static string Group(string age) =>
         "CASE " + string.Concat(Groups.Skip(1).Select((g, i) => $"WHEN {age} < {g} THEN {Groups[i]} ")) + $"ELSE {Groups[^1]} END";
 
-    /// <summary>The filter as SQL, written apart from the engine's predicates.</summary>
+    /// <summary>
+    /// The filter as SQL, written apart from the engine's predicates. Prefectures pick rows only: the nation and the
+    /// standardisation's weights are the whole nation's whichever prefectures are shown.
+    /// </summary>
     private static string Where(IndicatorFilter filter, bool claims, string? month = null, string? ages = null)
     {
         month ??= claims ? "service_month" : "month";
         var terms = new List<string>();
         if (filter.From is { } from) terms.Add($"{month} >= {from}");
         if (filter.To is { } to) terms.Add($"{month} <= {to}");
-        if (filter.Prefectures is { } p) terms.Add($"prefecture IN ({string.Join(",", p)})");
         if (filter.Sex is { } sex) terms.Add($"sex = {sex}");
         if (filter.AgeBands is { } bands) terms.Add($"(age // 5) * 5 IN ({string.Join(",", bands)})");
         if (filter.InsurerKinds is { } kinds) terms.Add($"insurer_kind IN ({string.Join(",", kinds)})");

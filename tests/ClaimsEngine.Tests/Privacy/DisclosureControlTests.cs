@@ -16,13 +16,16 @@ public class RestrictedFixture : IDisposable
     {
     }
 
-    protected RestrictedFixture(int persons, int from, int months, ulong seed)
+    /// <param name="publishedPopulation">Whether the manifest says the population came from published figures (as an
+    /// import's <c>--population</c> does), so that indicators may divide by it.</param>
+    protected RestrictedFixture(int persons, int from, int months, ulong seed, bool publishedPopulation = false)
     {
         Generator.Run(new GenerateOptions { Out = _temp.Combine("ds"), Persons = persons, From = from, Months = months, Seed = seed, Access = DatasetAccess.Restricted });
         // The cell keys are seeded by the dataset's creation time too: fixed, every run draws the same noise.
         var manifest = Path.Combine(_temp.Combine("ds"), DatasetManifest.FileName);
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
         json["createdAt"] = "2026-01-01T00:00:00+00:00";
+        if (publishedPopulation) json["provenance"]!["parameters"]!["population"] = "published-population.csv";
         File.WriteAllText(manifest, json.ToJsonString());
         Dataset = Dataset.Open(_temp.Combine("ds"));
     }
