@@ -11,8 +11,8 @@ namespace Claims.Engine.Indicators;
 /// Computes an indicator on a dataset: each numerator (and measured denominator) is a query released by
 /// <c>release</c> (disclosure control on restricted data, the exact answer on public data), and every figure is
 /// derived from what was released, never from an exact count, so the derived figures disclose nothing the
-/// releases do not. The population is read exactly: its figures are published (the restricted data refuses it only
-/// to queries, where no threshold stands behind its cells).
+/// releases do not. The population is read exactly only where it is published (<see cref="PublishedPopulation"/>);
+/// a restricted dataset's own roster is never divided by, and its per-person figures are withheld.
 /// Standardisation asks one release per age group, grouped by prefecture and sex, rather than 5-year bands summed
 /// afterwards: one draw of noise per stratum instead of one per band, and fewer strata under the threshold.
 /// </summary>
