@@ -18,7 +18,11 @@ public sealed record IndicatorMeasure(string From, MeasureKind Kind, string? Col
 /// The population as a denominator: person-months over 12 (<see cref="PerYear"/>, a rate per person-year whatever
 /// the period) or over the period's months (the persons insured on average), at the ages given.
 /// </summary>
-public sealed record PopulationDenominator(bool PerYear, int AgeFrom, int AgeTo);
+public sealed record PopulationDenominator(bool PerYear, int AgeFrom, int AgeTo)
+{
+    /// <summary>What person-months over <paramref name="months"/> months are divided by.</summary>
+    public double Divisor(int months) => PerYear ? 12.0 : Math.Max(months, 1);
+}
 
 /// <summary>
 /// One dashboard indicator as data-schemas/indicators.json defines it: a numerator over a denominator (the
@@ -39,4 +43,9 @@ public sealed record Indicator(
     IReadOnlyList<int>? AgeGroups,
     string? Breakdown,
     double? Target,
-    IReadOnlyList<string> Filters);
+    IReadOnlyList<string> Filters)
+{
+    /// <summary>The enumeration of the breakdown column's values, or null without a breakdown.</summary>
+    public EnumSchema? BreakdownValues(ClaimsSchema schema) =>
+        Breakdown is { } column ? schema.Enum(schema.Table(Numerator.From).Column(column).CodeSystem!["enum:".Length..]) : null;
+}

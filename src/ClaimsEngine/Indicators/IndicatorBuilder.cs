@@ -65,7 +65,7 @@ public static class IndicatorBuilder
         }
         else if (indicator.Population is { } population)
         {
-            var divisor = population.PerYear ? 12.0 : Math.Max(months, 1);
+            var divisor = population.Divisor(months);
             var persons = Persons(dataset, population, filter, null, ["prefecture"], cancellationToken);
             denominator = p => persons.TryGetValue((p, 0), out var n) && n > 0 ? n / divisor : null;
             var total = persons.Values.Sum();
@@ -79,12 +79,10 @@ public static class IndicatorBuilder
             denominatorNation = measuredNation[(0, 0)].Value;
         }
 
-        var categories = indicator.Breakdown is { } column
-            ? schema.Enum(schema.Table(indicator.Numerator.From).Column(column).CodeSystem!["enum:".Length..]).Values.Select(v => (int?)v.Code).ToArray()
-            : [null];
+        int?[] categories = indicator.BreakdownValues(schema) is { } values ? [.. values.Values.Select(v => (int?)v.Code)] : [null];
         var prefectures = filter.Prefectures is { Count: > 0 } chosen ? chosen.Order().Distinct().ToArray() : [.. schema.Enum("prefecture").Values.Select(v => v.Code)];
         var standardised = indicator is { AgeGroups: not null, Population: not null } && withheld is null
-            ? Standardised(dataset, indicator, filter, release, rules, exact, cancellationToken)
+            ? Standardised(dataset, indicator, filter, months, release, rules, exact, cancellationToken)
             : null;
 
         var rows = new List<IndicatorRow>();
@@ -131,12 +129,12 @@ public static class IndicatorBuilder
     /// Σ over strata of the nation's share of person-time in the stratum times the prefecture's rate in it. A
     /// prefecture with a stratum suppressed, or without anyone in a stratum the nation has, has none.
     /// </summary>
-    private static Dictionary<int, double> Standardised(Dataset dataset, Indicator indicator, IndicatorFilter filter, Func<string, DisclosedResult> release,
-        List<string> rules, bool exact, CancellationToken cancellationToken)
+    private static Dictionary<int, double> Standardised(Dataset dataset, Indicator indicator, IndicatorFilter filter, int months,
+        Func<string, DisclosedResult> release, List<string> rules, bool exact, CancellationToken cancellationToken)
     {
         var groups = indicator.AgeGroups!;
         var population = indicator.Population!;
-        var divisor = population.PerYear ? 12.0 : Math.Max(Months(dataset, filter), 1);
+        var divisor = population.Divisor(months);
         var strata = new List<(Cells Numerator, Dictionary<(int, int), double> Persons)>();
         for (var g = 0; g < groups.Count; g++)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Claims.Engine.Indicators;
 using Claims.Engine.Schema;
 using nietras.SeparatedValues;
@@ -32,9 +31,7 @@ public sealed record IndicatorResponse(IndicatorInfo Indicator, string Dataset, 
     public static IndicatorResponse Of(IndicatorTable table, string dataset, ClaimsSchema schema, bool english)
     {
         var prefectures = schema.Enum("prefecture");
-        var categories = table.Indicator.Breakdown is { } column
-            ? schema.Enum(schema.Table(table.Indicator.Numerator.From).Column(column).CodeSystem!["enum:".Length..])
-            : null;
+        var categories = table.Indicator.BreakdownValues(schema);
         string Name(EnumSchema values, int code) => english ? values[code].En : values[code].Ja;
         var rows = table.Rows.Select(r => new IndicatorFigure(r.Prefecture, r.Prefecture is { } p ? Name(prefectures, p) : english ? "Japan" : "全国",
             r.Category, r.Category is { } c && categories is not null ? Name(categories, c) : null,

@@ -27,7 +27,6 @@ public sealed class IndicatorViews(DatasetRegistry registry, IReleaseLedger ledg
     {
         var data = registry.Get(dataset);
         var indicator = IndicatorCatalog.Of(data.Schema)[indicatorId];
-        filter = filter.Checked(indicator, data.Schema);
         var project = dataset == DatasetRegistry.Restricted ? LedgerProject(userId) : null;
         var key = $"{project}|{dataset}|{indicatorId}|{filter.Key}";
         var view = _views.GetOrAdd(key, _ => new Lazy<IndicatorTable>(() => Build(data, indicator, filter, project, cancellationToken)));
