@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Claims.Sandbox.Dashboards;
 using Claims.Sandbox.Identity;
 
@@ -53,12 +55,42 @@ public class IndicatorChartTests(SandboxFactory factory) : IClassFixture<Sandbox
         Assert.Contains("regional difference index", english);
     }
 
+    [Fact]
+    public async Task A_breakdown_by_age_band_and_sex_is_a_pyramid_and_one_by_month_a_trend()
+    {
+        var explorer = await factory.As(Roles.Explorer);
+        var pyramid = await explorer.GetStringAsync("/api/dashboards/indicators/spending_by_age_sex?format=svg&prefecture=13");
+        Assert.Contains("東京都", pyramid);
+        Assert.Contains("左: 男", pyramid);
+        // Skia writes the en dash as its figure-dash twin.
+        Assert.Matches("70.74", pyramid);
+        Assert.Contains("100+", pyramid);
+
+        var trend = await explorer.GetStringAsync("/api/dashboards/indicators/spending_monthly?format=svg&prefecture=13,27&lang=en");
+        Assert.Contains("Tokyo", trend);
+        Assert.Contains("Osaka", trend);
+        var view = await explorer.GetFromJsonAsync<JsonElement>("/api/dashboards/indicators/spending_monthly?prefecture=13");
+        var first = view.GetProperty("rows")[0].GetProperty("categoryNames")[0].GetString()!;
+        Assert.Matches(@"^\d{4}-\d{2}$", first);
+        Assert.Contains(first, trend);
+
+        // On restricted data one prefecture's oldest bands are hidden by disclosure control, and marked.
+        var policymaker = await factory.As(Roles.Policymaker);
+        const string restricted = "/api/dashboards/indicators/spending_by_age_sex?dataset=restricted&prefecture=31";
+        var rows = (await policymaker.GetFromJsonAsync<JsonElement>(restricted)).GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Contains(rows, r => r.GetProperty("suppressed").GetBoolean());
+        Assert.Contains(rows, r => r.GetProperty("numerator").ValueKind == JsonValueKind.Number);
+        Assert.Matches(@">\s*x\s*<", await policymaker.GetStringAsync(restricted + "&format=svg"));
+    }
+
     [Theory]
     [InlineData("/api/dashboards/indicators/checkup_participation?format=png&chart=index", "is not standardised")]
     [InlineData("/api/dashboards/indicators/spending_per_capita?format=png&chart=bars", "chart=value, adjusted or index")]
     [InlineData("/api/dashboards/indicators/guidance_levels?format=png&category=9", "its categories are 0, 1, 2, 3")]
     [InlineData("/api/dashboards/indicators/spending_per_capita?format=png&category=1", "has no breakdown")]
     [InlineData("/api/dashboards/indicators/spending_per_capita?format=gif", "format=json, csv, png or svg")]
+    [InlineData("/api/dashboards/indicators/spending_by_age_sex?format=png&category=65", "two breakdown keys")]
+    [InlineData("/api/dashboards/indicators/spending_monthly?format=png&category=202304", "drawn as a trend of every month")]
     public async Task A_chart_that_cannot_be_drawn_is_a_400_naming_why(string path, string named)
     {
         var response = await (await factory.As(Roles.Explorer)).GetAsync(path);

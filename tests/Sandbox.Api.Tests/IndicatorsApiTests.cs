@@ -28,13 +28,15 @@ public class IndicatorsApiTests(SandboxFactory factory) : IClassFixture<SandboxF
     {
         var list = (await Json(await (await factory.As(Roles.Explorer)).GetAsync("/api/dashboards/indicators"))).EnumerateArray()
             .ToDictionary(i => i.GetProperty("id").GetString()!);
-        Assert.Equal(["spending_per_capita", "checkup_participation", "guidance_levels"], list.Keys);
+        Assert.Equal(["spending_per_capita", "spending_by_age_sex", "spending_by_claim_kind", "spending_monthly", "checkup_participation", "guidance_levels"],
+            list.Keys);
         Assert.Equal("1人当たり医療費", list["spending_per_capita"].GetProperty("title").GetString());
         Assert.True(list["spending_per_capita"].GetProperty("standardised").GetBoolean());
         Assert.Equal(70, list["checkup_participation"].GetProperty("target").GetDouble());
         Assert.Equal(["months", "prefecture", "sex", "age_band", "insurer_kind"],
             list["checkup_participation"].GetProperty("filters").EnumerateArray().Select(f => f.GetString()));
-        Assert.Equal("guidance_level", list["guidance_levels"].GetProperty("breakdown").GetString());
+        Assert.Equal(["guidance_level"], list["guidance_levels"].GetProperty("breakdown").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(["age_band", "sex"], list["spending_by_age_sex"].GetProperty("breakdown").EnumerateArray().Select(k => k.GetString()));
     }
 
     [Fact]
@@ -117,7 +119,7 @@ public class IndicatorsApiTests(SandboxFactory factory) : IClassFixture<SandboxF
         var response = await policymaker.GetAsync("/api/dashboards/indicators/guidance_levels?dataset=restricted&format=csv");
         Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
-        Assert.Equal("prefecture,prefecture_name,category,category_name,value,numerator,denominator,patients,adjusted,index", lines[0]);
+        Assert.Equal("prefecture,prefecture_name,guidance_level,guidance_level_name,value,numerator,denominator,patients,adjusted,index", lines[0]);
         Assert.Equal(1 + 4 * 48, lines.Length);
         var json = await policymaker.GetFromJsonAsync<JsonElement>("/api/dashboards/indicators/guidance_levels?dataset=restricted");
         foreach (var (line, row) in lines.Skip(1).Zip(json.GetProperty("rows").EnumerateArray()))

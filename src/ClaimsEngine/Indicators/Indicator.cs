@@ -27,8 +27,8 @@ public sealed record PopulationDenominator(bool PerYear, int AgeFrom, int AgeTo)
 /// <summary>
 /// One dashboard indicator as data-schemas/indicators.json defines it: a numerator over a denominator (the
 /// population or a second measure) times <see cref="Scale"/>, by prefecture and nationally; optionally
-/// standardised to the national sex and age structure (<see cref="AgeGroups"/>), or broken down by the values of a
-/// column (<see cref="Breakdown"/>).
+/// standardised to the national sex and age structure (<see cref="AgeGroups"/>), or broken down by up to two keys
+/// (<see cref="Breakdown"/>: guidance levels; claim kinds; age bands × sex, a pyramid; months, a trend).
 /// </summary>
 public sealed record Indicator(
     string Id,
@@ -41,11 +41,6 @@ public sealed record Indicator(
     IndicatorMeasure? Denominator,
     double Scale,
     IReadOnlyList<int>? AgeGroups,
-    string? Breakdown,
+    IReadOnlyList<BreakdownKey> Breakdown,
     double? Target,
-    IReadOnlyList<string> Filters)
-{
-    /// <summary>The enumeration of the breakdown column's values, or null without a breakdown.</summary>
-    public EnumSchema? BreakdownValues(ClaimsSchema schema) =>
-        Breakdown is { } column ? schema.Enum(schema.Table(Numerator.From).Column(column).CodeSystem!["enum:".Length..]) : null;
-}
+    IReadOnlyList<string> Filters);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Apache.Arrow;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
+using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 
 namespace Claims.Engine.Indicators;
@@ -20,16 +21,24 @@ public static class IndicatorBuilder
 {
     private readonly record struct Released(double? Value, long? Patients);
 
-    /// <summary>Released cells by group key; a group not in the answer reads as <paramref name="missing"/>.</summary>
+    /// <summary>A cell: the prefecture (0 for the nation) and up to two categories (0 where there is none).</summary>
+    private readonly record struct CellKey(int Prefecture, int First, int Second);
+
+    /// <summary>Released cells by key; a cell not in the answer reads as <paramref name="missing"/>.</summary>
     private sealed class Cells(Released missing)
     {
-        private readonly Dictionary<(int, int), Released> _cells = [];
+        private readonly Dictionary<CellKey, Released> _cells = [];
 
-        public Released this[(int, int) key]
-        {
-            get => _cells.TryGetValue(key, out var cell) ? cell : missing;
-            set => _cells[key] = value;
-        }
+        public Released this[CellKey key] => _cells.TryGetValue(key, out var cell) ? cell : missing;
+
+        /// <summary>
+        /// Adds a released group to its cell: groups that fall into one (the bands from the top band up) add up, and
+        /// the sum of a hidden figure with any other is hidden.
+        /// </summary>
+        public void Add(CellKey key, Released released) =>
+            _cells[key] = _cells.TryGetValue(key, out var cell)
+                ? new Released(cell.Value + released.Value, cell.Patients + released.Patients)
+                : released;
     }
 
     public static IndicatorTable Build(Dataset dataset, Indicator indicator, IndicatorFilter filter, Func<string, DisclosedResult> release,
@@ -43,57 +52,60 @@ public static class IndicatorBuilder
         var withheld = indicator.Population is not null && !PublishedPopulation(dataset) ? PopulationWithheld : null;
         if (withheld is not null) rules.Add(withheld);
         var months = Months(dataset, filter);
-        string[] byPrefecture = indicator.Breakdown is { } breakdown ? ["prefecture", breakdown] : ["prefecture"];
-        string[] national = indicator.Breakdown is { } b ? [b] : [];
+        var breakdown = indicator.Breakdown;
 
-        Cells Released(IndicatorMeasure measure, string[] groupBy)
+        Cells Released(IndicatorMeasure measure, bool byPrefecture, IReadOnlyList<BreakdownKey> keys)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var result = release(IndicatorQueries.Measure(measure, schema, filter, extraWhere: null, groupBy));
+            var table = schema.Table(measure.From);
+            var result = release(IndicatorQueries.Measure(measure, schema, filter, extraWhere: null, GroupBy(table, byPrefecture, keys)));
             rules.AddRange(result.Rules);
-            return Read(result, groupBy, exact);
+            return Read(result, table, byPrefecture, keys, exact);
         }
 
-        var numerator = Released(indicator.Numerator, byPrefecture);
-        var numeratorNation = Released(indicator.Numerator, national);
-        Func<int, double?> denominator;
-        double? denominatorNation;
-        if (withheld is not null)
-        {
-            denominator = _ => null;
-            denominatorNation = null;
-        }
+        var numerator = Released(indicator.Numerator, true, breakdown);
+        var numeratorNation = Released(indicator.Numerator, false, breakdown);
+        Func<CellKey, double?> denominator;
+        if (withheld is not null) denominator = _ => null;
         else if (indicator.Population is { } population)
         {
-            var divisor = population.Divisor(months);
-            var persons = Persons(dataset, population, filter, null, ["prefecture"], cancellationToken);
-            denominator = p => persons.TryGetValue((p, 0), out var n) && n > 0 ? n / divisor : null;
-            var total = persons.Values.Sum();
-            denominatorNation = total > 0 ? total / divisor : null;
+            // Each category over its own persons where the population has its key; a month's persons are one month's.
+            var split = breakdown.Select((k, i) => (Key: k, Position: i)).Where(k => k.Key.SplitsPopulation).Select(k => k.Position).ToArray();
+            var divisor = population.Divisor(breakdown.Any(k => k.Name == BreakdownKey.Month) ? 1 : months);
+            var persons = Persons(dataset, population, filter, null, [.. split.Select(i => breakdown[i])], cancellationToken);
+            denominator = cell =>
+            {
+                int[] categories = [cell.First, cell.Second];
+                var key = new CellKey(cell.Prefecture, split.Length > 0 ? categories[split[0]] : 0, split.Length > 1 ? categories[split[1]] : 0);
+                var n = cell.Prefecture == 0
+                    ? persons.Where(p => p.Key with { Prefecture = 0 } == key).Sum(p => p.Value)
+                    : persons.GetValueOrDefault(key);
+                return n > 0 ? n / divisor : null;
+            };
         }
         else
         {
-            var measured = Released(indicator.Denominator!, ["prefecture"]);
-            var measuredNation = Released(indicator.Denominator!, []);
-            denominator = p => measured[(p, 0)].Value;
-            denominatorNation = measuredNation[(0, 0)].Value;
+            // A measured denominator is the whole, whatever the category: the examinees, of whom each level is a share.
+            var measured = Released(indicator.Denominator!, true, []);
+            var measuredNation = Released(indicator.Denominator!, false, []);
+            denominator = cell => (cell.Prefecture == 0 ? measuredNation : measured)[new CellKey(cell.Prefecture, 0, 0)].Value;
         }
 
-        int?[] categories = indicator.BreakdownValues(schema) is { } values ? [.. values.Values.Select(v => (int?)v.Code)] : [null];
         var prefectures = filter.Prefectures is { Count: > 0 } chosen ? chosen.Order().Distinct().ToArray() : [.. schema.Enum("prefecture").Values.Select(v => v.Code)];
         var standardised = indicator is { AgeGroups: not null, Population: not null } && withheld is null
             ? Standardised(dataset, indicator, filter, months, release, rules, exact, cancellationToken)
             : null;
 
         var rows = new List<IndicatorRow>();
-        foreach (var category in categories)
+        foreach (var categories in Categories(schema, indicator, filter, dataset.Months))
         {
-            var nation = Row(null, category, numeratorNation[(category ?? 0, 0)], denominatorNation, indicator.Population is null, indicator.Scale);
+            var cell = new CellKey(0, categories.ElementAtOrDefault(0), categories.ElementAtOrDefault(1));
+            var nation = Row(null, categories, numeratorNation[cell], denominator(cell), indicator.Population is null, indicator.Scale);
             rows.Add(standardised is null || nation.Suppressed ? nation : nation with { Adjusted = nation.Value, Index = nation.Value is null ? null : 1 });
             foreach (var prefecture in prefectures)
             {
-                var key = category is { } c ? (prefecture, c) : (prefecture, 0);
-                var row = Row(prefecture, category, numerator[key], denominator(prefecture), indicator.Population is null, indicator.Scale);
+                var key = cell with { Prefecture = prefecture };
+                var row = Row(prefecture, categories, numerator[key], denominator(key), indicator.Population is null, indicator.Scale);
                 if (!row.Suppressed && standardised is not null && standardised.TryGetValue(prefecture, out var adjusted))
                     row = row with { Adjusted = adjusted, Index = nation.Value is { } n and > 0 ? adjusted / n : null };
                 rows.Add(row);
@@ -101,6 +113,22 @@ public static class IndicatorBuilder
         }
         return new IndicatorTable(indicator, filter, months, rows, [.. rules.Distinct()], withheld);
     }
+
+    /// <summary>Every combination of the breakdown's categories under the filter, the first key's slowest; one empty one without a breakdown.</summary>
+    private static IEnumerable<int[]> Categories(ClaimsSchema schema, Indicator indicator, IndicatorFilter filter, MonthRange? months)
+    {
+        var table = schema.Table(indicator.Numerator.From);
+        IEnumerable<int[]> combinations = [[]];
+        foreach (var key in indicator.Breakdown)
+        {
+            var values = key.Values(schema, table, filter, months);
+            combinations = combinations.SelectMany(c => values.Select(v => (int[])[.. c, v]));
+        }
+        return combinations;
+    }
+
+    private static string[] GroupBy(TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys) =>
+        [.. byPrefecture ? ["prefecture"] : System.Array.Empty<string>(), .. keys.Select(k => k.GroupKey(table))];
 
     /// <summary>Why per-person figures are not shown on a dataset whose population is its own roster.</summary>
     public const string PopulationWithheld =
@@ -116,12 +144,12 @@ public static class IndicatorBuilder
     public static bool PublishedPopulation(Dataset dataset) =>
         dataset.Manifest.Access == DatasetAccess.Public || dataset.Manifest.Provenance.Parameters.ContainsKey("population");
 
-    private static IndicatorRow Row(int? prefecture, int? category, Released numerator, double? denominator, bool measuredDenominator, double scale)
+    private static IndicatorRow Row(int? prefecture, IReadOnlyList<int> categories, Released numerator, double? denominator, bool measuredDenominator, double scale)
     {
         // A measured denominator not released suppresses the figure; a population of nobody leaves it empty.
         var suppressed = numerator.Value is null || (measuredDenominator && denominator is null);
         var value = !suppressed && denominator is > 0 ? numerator.Value / denominator * scale : null;
-        return new IndicatorRow(prefecture, category, value, suppressed ? null : numerator.Value, denominator, suppressed ? null : numerator.Patients, suppressed);
+        return new IndicatorRow(prefecture, categories, value, suppressed ? null : numerator.Value, denominator, suppressed ? null : numerator.Patients, suppressed);
     }
 
     /// <summary>
@@ -135,28 +163,30 @@ public static class IndicatorBuilder
         var groups = indicator.AgeGroups!;
         var population = indicator.Population!;
         var divisor = population.Divisor(months);
-        var strata = new List<(Cells Numerator, Dictionary<(int, int), double> Persons)>();
+        var strata = new List<(Cells Numerator, Dictionary<CellKey, double> Persons)>();
+        var numeratorTable = dataset.Schema.Table(indicator.Numerator.From);
+        BreakdownKey[] sex = [new("sex")];
         for (var g = 0; g < groups.Count; g++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var ages = IndicatorQueries.Ages(groups[g], g + 1 < groups.Count ? groups[g + 1] - 1 : IndicatorFilter.OldestAge);
-            var result = release(IndicatorQueries.Measure(indicator.Numerator, dataset.Schema, filter, ages, ["prefecture", "sex"]));
+            var result = release(IndicatorQueries.Measure(indicator.Numerator, dataset.Schema, filter, ages, GroupBy(numeratorTable, true, sex)));
             rules.AddRange(result.Rules);
-            strata.Add((Read(result, ["prefecture", "sex"], exact), Persons(dataset, population, filter, ages, ["prefecture", "sex"], cancellationToken)));
+            strata.Add((Read(result, numeratorTable, true, sex, exact), Persons(dataset, population, filter, ages, sex, cancellationToken)));
         }
-        var nation = strata.SelectMany((s, g) => s.Persons.GroupBy(p => p.Key.Item2).Select(x => (Group: g, Sex: x.Key, Persons: x.Sum(p => p.Value))))
+        var nation = strata.SelectMany((s, g) => s.Persons.GroupBy(p => p.Key.First).Select(x => (Group: g, Sex: x.Key, Persons: x.Sum(p => p.Value))))
             .Where(s => s.Persons > 0).ToArray();
         var total = nation.Sum(s => s.Persons);
         var adjusted = new Dictionary<int, double>();
-        foreach (var prefecture in strata.SelectMany(s => s.Persons.Keys.Select(k => k.Item1)).Distinct())
+        foreach (var prefecture in strata.SelectMany(s => s.Persons.Keys.Select(k => k.Prefecture)).Distinct())
         {
             double sum = 0;
             var complete = true;
-            foreach (var (group, sex, persons) in nation)
+            foreach (var (group, stratum, persons) in nation)
             {
                 var (numerator, people) = strata[group];
-                if (numerator[(prefecture, sex)].Value is not { } value
-                    || people.GetValueOrDefault((prefecture, sex)) is not (> 0 and var n))
+                var cell = new CellKey(prefecture, stratum, 0);
+                if (numerator[cell].Value is not { } value || people.GetValueOrDefault(cell) is not (> 0 and var n))
                 {
                     complete = false;
                     break;
@@ -168,25 +198,29 @@ public static class IndicatorBuilder
         return adjusted;
     }
 
-    /// <summary>Person-months of the population under the filter, by up to two integer keys (0 where there is no second).</summary>
-    private static Dictionary<(int, int), double> Persons(Dataset dataset, PopulationDenominator population, IndicatorFilter filter, JsonNode? ages,
-        string[] groupBy, CancellationToken cancellationToken)
+    /// <summary>Person-months of the population under the filter by prefecture and <paramref name="keys"/>' categories.</summary>
+    private static Dictionary<CellKey, double> Persons(Dataset dataset, PopulationDenominator population, IndicatorFilter filter, JsonNode? ages,
+        IReadOnlyList<BreakdownKey> keys, CancellationToken cancellationToken)
     {
+        var table = dataset.Schema.Table("population");
+        var groupBy = GroupBy(table, true, keys);
         var batch = dataset.Execute(IndicatorQueries.Population(population, dataset.Schema, filter, ages, groupBy), cancellationToken);
-        var persons = new Dictionary<(int, int), double>();
+        var persons = new Dictionary<CellKey, double>();
         var value = batch.Schema.GetFieldIndex("value");
         for (var r = 0; r < batch.Length; r++)
             if (ArrowValues.Value(batch.Column(value), r) is { } n)
-                persons[Key(batch, groupBy, r)] = Convert.ToDouble(n, CultureInfo.InvariantCulture);
+            {
+                var key = Key(batch, table, true, keys, r);
+                persons[key] = persons.GetValueOrDefault(key) + Convert.ToDouble(n, CultureInfo.InvariantCulture);
+            }
         return persons;
     }
 
     /// <summary>
-    /// A released result by its (up to two) integer group keys; a suppressed or null cell is a null value, and so is
-    /// a group not in the answer, unless the answer is <paramref name="exact"/>, where it holds nothing: 0 (as does
-    /// the null sum of no rows).
+    /// A released result by cell; a suppressed or null cell is a null value, and so is a group not in the answer,
+    /// unless the answer is <paramref name="exact"/>, where it holds nothing: 0 (as does the null sum of no rows).
     /// </summary>
-    private static Cells Read(DisclosedResult result, string[] groupBy, bool exact)
+    private static Cells Read(DisclosedResult result, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys, bool exact)
     {
         var batch = result.Batch;
         var value = batch.Schema.GetFieldIndex("value");
@@ -196,16 +230,17 @@ public static class IndicatorBuilder
         {
             var figure = result.IsSuppressed(r, "value") ? null : ArrowValues.Value(batch.Column(value), r) ?? (exact ? 0L : null);
             var who = patients < 0 ? figure : result.IsSuppressed(r, "patients") ? null : ArrowValues.Value(batch.Column(patients), r);
-            cells[Key(batch, groupBy, r)] = new Released(figure is null ? null : Convert.ToDouble(figure, CultureInfo.InvariantCulture),
-                who is null ? null : Convert.ToInt64(who, CultureInfo.InvariantCulture));
+            cells.Add(Key(batch, table, byPrefecture, keys, r), new Released(figure is null ? null : Convert.ToDouble(figure, CultureInfo.InvariantCulture),
+                who is null ? null : Convert.ToInt64(who, CultureInfo.InvariantCulture)));
         }
         return cells;
     }
 
-    private static (int, int) Key(RecordBatch batch, string[] groupBy, int row)
+    private static CellKey Key(RecordBatch batch, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys, int row)
     {
-        int Of(int k) => ArrowValues.Value(batch.Column(batch.Schema.GetFieldIndex(groupBy[k])), row) is long v ? (int)v : -1;
-        return groupBy.Length switch { 0 => (0, 0), 1 => (Of(0), 0), _ => (Of(0), Of(1)) };
+        int Of(string column) => ArrowValues.Value(batch.Column(batch.Schema.GetFieldIndex(column)), row) is long v ? (int)v : -1;
+        int Category(int k) => k < keys.Count ? keys[k].Category(Of(keys[k].GroupKey(table))) : 0;
+        return new CellKey(byPrefecture ? Of("prefecture") : 0, Category(0), Category(1));
     }
 
     /// <summary>The months of the dataset the filter takes: the divisor of a per-month average.</summary>

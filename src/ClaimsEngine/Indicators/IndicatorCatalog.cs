@@ -58,7 +58,7 @@ public sealed class IndicatorCatalog
             population is null ? Measure(denominator.GetProperty("measure")) : null,
             e.GetProperty("scale").GetDouble(),
             e.TryGetProperty("standardise", out var s) ? [.. s.GetProperty("ageGroups").EnumerateArray().Select(g => g.GetInt32())] : null,
-            e.TryGetProperty("breakdown", out var b) ? b.GetString() : null,
+            e.TryGetProperty("breakdown", out var b) ? [.. b.EnumerateArray().Select(k => new BreakdownKey(k.GetString()!))] : [],
             e.TryGetProperty("target", out var t) ? t.GetDouble() : null,
             [.. e.GetProperty("filters").EnumerateArray().Select(f => f.GetString()!)]);
         Check(indicator, schema);
@@ -84,6 +84,8 @@ public sealed class IndicatorCatalog
         {
             if (indicator.AgeGroups is { } groups && (groups[0] != 0 || groups.Zip(groups.Skip(1)).Any(g => g.First >= g.Second)))
                 throw new IndicatorException("the age groups start at 0 and rise");
+            // A standardised figure is one per prefecture; broken down, which category's would it be?
+            if (indicator.AgeGroups is not null && indicator.Breakdown.Count > 0) throw new IndicatorException("a standardised indicator has no breakdown");
             var measures = new[] { indicator.Numerator, indicator.Denominator }.OfType<IndicatorMeasure>();
             foreach (var measure in measures)
             {
@@ -91,7 +93,10 @@ public sealed class IndicatorCatalog
                 foreach (var filter in indicator.Filters.Append("prefecture"))
                     if (!table.Columns.Any(c => c.Name == (filter == "age_band" ? "age" : filter)))
                         throw new IndicatorException($"filter '{filter}' is not a column of {measure.From}");
-                QueryParser.Parse(IndicatorQueries.Measure(measure, schema, IndicatorFilter.None, extraWhere: null, groupBy: indicator.Breakdown is { } k ? [k] : []), schema);
+                foreach (var key in indicator.Breakdown)
+                    if (key.Problem(schema, table) is { } problem) throw new IndicatorException($"breakdown {key.Name}: {problem}");
+                QueryParser.Parse(IndicatorQueries.Measure(measure, schema, IndicatorFilter.None, extraWhere: null,
+                    groupBy: [.. indicator.Breakdown.Select(k => k.GroupKey(table))]), schema);
             }
         }
         catch (ClaimsException e)

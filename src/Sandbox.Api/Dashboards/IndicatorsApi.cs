@@ -47,10 +47,7 @@ public static class IndicatorsApi
         var figure = Enum.Parse<ChartFigure>(chart ?? "value", ignoreCase: true);
         if (figure != ChartFigure.Value && table.Indicator.AgeGroups is null)
             return Problems.BadRequest($"indicator '{id}' is not standardised: it has no {chart} figure to chart");
-        if (category is { } c && !table.Rows.Any(r => r.Category == c))
-            return Problems.BadRequest(table.Indicator.Breakdown is { } breakdown
-                ? $"category {c} is not a {breakdown} of indicator '{id}': its categories are {string.Join(", ", table.Rows.Select(r => r.Category).Distinct())}"
-                : $"indicator '{id}' has no breakdown, so no category {c}");
+        if (category is { } c && CategoryError(table, c) is { } wrong) return Problems.BadRequest(wrong);
         // Japanese charts need the CJK font; without it they are drawn in English rather than as empty boxes.
         var english = lang == "en" || (format is "png" or "svg" && !Japanese(logger));
         var response = IndicatorResponse.Of(table, dataset, registry.Get(dataset).Schema, english);
@@ -62,10 +59,21 @@ public static class IndicatorsApi
         return format switch
         {
             "csv" => TypedResults.Content(response.Csv(), "text/csv; charset=utf-8"),
-            "png" => TypedResults.File(IndicatorChart.Render(response, figure, category, !english, ScottPlot.ImageFormat.Png), "image/png"),
-            "svg" => TypedResults.File(IndicatorChart.Render(response, figure, category, !english, ScottPlot.ImageFormat.Svg), "image/svg+xml"),
+            "png" => TypedResults.File(IndicatorChart.Render(response, table.Indicator, figure, category, !english, ScottPlot.ImageFormat.Png), "image/png"),
+            "svg" => TypedResults.File(IndicatorChart.Render(response, table.Indicator, figure, category, !english, ScottPlot.ImageFormat.Svg), "image/svg+xml"),
             _ => TypedResults.Ok(response),
         };
+    }
+
+    /// <summary>Why a chart cannot be drawn for <paramref name="category"/>: it picks one of a single key's categories for the bars by prefecture.</summary>
+    private static string? CategoryError(IndicatorTable table, int category)
+    {
+        var id = table.Indicator.Id;
+        if (table.Indicator.Breakdown is not [var key]) return $"indicator '{id}' has {(table.Indicator.Breakdown.Count == 0 ? "no breakdown" : "two breakdown keys")}, so no category {category}";
+        if (IndicatorChart.Kind(table.Indicator) != "bars") return $"indicator '{id}' is drawn as a {IndicatorChart.Kind(table.Indicator)} of every {key.Name}: no category to pick";
+        return table.Rows.Any(r => r.Categories[0] == category)
+            ? null
+            : $"category {category} is not a {key.Name} of indicator '{id}': its categories are {string.Join(", ", table.Rows.Select(r => r.Categories[0]).Distinct())}";
     }
 
     private static bool Japanese(ILogger logger)

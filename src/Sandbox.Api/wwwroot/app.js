@@ -263,7 +263,7 @@ $("indicator").addEventListener("submit", async (event) => {
     const hidden = [];
     const rows = view.rows.map((r, i) => {
       if (r.suppressed) for (const c of ["value", "numerator", "patients"]) hidden.push({ row: i, column: c });
-      return [r.prefectureName, r.categoryName ?? "", r.value, r.numerator, r.denominator, r.patients, r.adjusted, r.index];
+      return [r.prefectureName, r.categoryNames.join(" "), r.value, r.numerator, r.denominator, r.patients, r.adjusted, r.index];
     });
     show("indicator-out", [text("p", `${view.indicator.description} (${view.indicator.unit}; ${view.indicator.source})`, "rules"),
       image, csv, ...table({ columns, rows, suppressed: hidden, rules: view.rules })]);

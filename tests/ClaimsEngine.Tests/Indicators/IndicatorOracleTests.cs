@@ -106,11 +106,67 @@ public sealed class IndicatorOracleTests(SmallBlockFixture data)
             .ToDictionary(r => Convert.ToInt32(r[0]), r => Convert.ToDouble(r[1]));
         Assert.Equal(4 * 48, table.Rows.Count);
         foreach (var row in table.Rows.Where(r => r.Prefecture is { } p && examined.ContainsKey(p)))
-            Close(counts.GetValueOrDefault((row.Prefecture!.Value, row.Category!.Value)) / examined[row.Prefecture.Value] * 100, row.Value);
+            Close(counts.GetValueOrDefault((row.Prefecture!.Value, row.Categories[0])) / examined[row.Prefecture.Value] * 100, row.Value);
         // Each examined person has one level in the year, so a prefecture's shares make its whole.
         foreach (var prefecture in examined.Keys)
             Assert.Equal(100, table.Rows.Where(r => r.Prefecture == prefecture).Sum(r => r.Value!.Value), 6);
     }
+
+    public static TheoryData<string, string> Breakdowns()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var id in new[] { "spending_by_age_sex", "spending_by_claim_kind", "spending_monthly" })
+            foreach (var filter in Filters)
+                data.Add(id, (string)filter[1]);
+        return data;
+    }
+
+    /// <summary>
+    /// Each category's spending over its own persons where the population has the key (a band and sex, a month),
+    /// over everyone's for a claim kind; every category listed, nobody's as 0 spending or no figure.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Breakdowns))]
+    public void Spending_broken_down_equals_DuckDB_s(string id, string filterText)
+    {
+        var filter = Parse(filterText);
+        var table = Build(id, filter);
+        var (claimKeys, populationKeys) = id switch
+        {
+            "spending_by_age_sex" => ("least((age // 5) * 5, 100), sex", "least((age // 5) * 5, 100), sex"),
+            "spending_by_claim_kind" => ("claim_kind, 0", "0, 0"),
+            _ => ("service_month, 0", "month, 0"),
+        };
+        var points = Cells($"SELECT prefecture, {claimKeys}, sum(total_points)::DOUBLE FROM receipts {Where(filter, claims: true)} GROUP BY ALL");
+        var persons = Cells($"SELECT prefecture, {populationKeys}, sum(persons)::DOUBLE FROM population {Where(filter, claims: false)} GROUP BY ALL");
+        Assert.True(points.Count > 0, id);
+
+        var categories = table.Rows.Select(r => (r.Categories[0], r.Categories.ElementAtOrDefault(1))).Distinct().ToArray();
+        var expected = id switch
+        {
+            "spending_by_age_sex" => (filter.AgeBands?.Count ?? 21) * (filter.Sex is null ? 2 : 1),
+            "spending_by_claim_kind" => filter.ClaimKinds?.Count ?? data.Dataset.Schema.Enum("claim_kind").Values.Count,
+            _ => data.Rows($"SELECT count(DISTINCT month) FROM population {Where(filter, claims: false)}").Single()[0] is var m ? Convert.ToInt32(m) : 0,
+        };
+        Assert.Equal(expected, categories.Length);
+        Assert.Equal(categories.Length * (1 + (filter.Prefectures?.Count ?? 47)), table.Rows.Count);
+        foreach (var row in table.Rows)
+        {
+            Assert.False(row.Suppressed);
+            var (a, b) = (row.Categories[0], row.Categories.ElementAtOrDefault(1));
+            bool In(int p) => row.Prefecture is null || p == row.Prefecture;
+            var spent = points.Where(c => In(c.Key.Prefecture) && c.Key.A == a && c.Key.B == b).Sum(c => c.Value);
+            var insured = persons.Where(c => In(c.Key.Prefecture) && (populationKeys == "0, 0" || (c.Key.A == a && c.Key.B == b))).Sum(c => c.Value);
+            if (insured == 0) Assert.Null(row.Value);
+            else Close(spent * 10 / (insured / 12), row.Value);
+        }
+        if (id == "spending_by_claim_kind")
+            Close(Build("spending_per_capita", filter).Rows.Single(r => r.Prefecture is null).Value!.Value,
+                table.Rows.Where(r => r.Prefecture is null).Sum(r => r.Value!.Value));
+    }
+
+    private Dictionary<(int Prefecture, int A, int B), double> Cells(string sql) =>
+        data.Rows(sql).ToDictionary(r => (Convert.ToInt32(r[0]), Convert.ToInt32(r[1]), Convert.ToInt32(r[2])), r => Convert.ToDouble(r[3] ?? 0L));
 
     [Theory]
     [InlineData("spending_per_capita", "from=202313", "not a month")]
