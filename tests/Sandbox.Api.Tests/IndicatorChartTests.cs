@@ -83,6 +83,24 @@ public class IndicatorChartTests(SandboxFactory factory) : IClassFixture<Sandbox
         Assert.Matches(@">\s*x\s*<", await policymaker.GetStringAsync(restricted + "&format=svg"));
     }
 
+    [Fact]
+    public async Task A_view_by_prefecture_is_also_a_tile_map_a_square_each_hidden_ones_marked()
+    {
+        Assert.Equal(Enumerable.Range(1, 47), TileMap.Tiles.Keys.Order());
+        Assert.Equal(47, TileMap.Tiles.Values.Distinct().Count());
+
+        var explorer = await factory.As(Roles.Explorer);
+        var map = await explorer.GetStringAsync("/api/dashboards/indicators/spending_per_capita?format=svg&layout=map&chart=index");
+        foreach (var name in new[] { "北海道", "東京", "神奈川", "沖縄", "福岡" }) Assert.Contains(name, map);
+        Assert.Contains("地域差指数", map);
+        var png = await explorer.GetByteArrayAsync("/api/dashboards/indicators/spending_per_capita?format=png&layout=map");
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+
+        var policymaker = await factory.As(Roles.Policymaker);
+        var hidden = await policymaker.GetStringAsync("/api/dashboards/indicators/guidance_levels?dataset=restricted&format=svg&layout=map&category=3");
+        Assert.Matches(@"\bx\s*<", hidden);
+    }
+
     [Theory]
     [InlineData("/api/dashboards/indicators/checkup_participation?format=png&chart=index", "is not standardised")]
     [InlineData("/api/dashboards/indicators/spending_per_capita?format=png&chart=bars", "chart=value, adjusted or index")]
@@ -90,6 +108,8 @@ public class IndicatorChartTests(SandboxFactory factory) : IClassFixture<Sandbox
     [InlineData("/api/dashboards/indicators/spending_per_capita?format=png&category=1", "has no breakdown")]
     [InlineData("/api/dashboards/indicators/spending_per_capita?format=gif", "format=json, csv, png or svg")]
     [InlineData("/api/dashboards/indicators/spending_by_age_sex?format=png&category=65", "two breakdown keys")]
+    [InlineData("/api/dashboards/indicators/spending_monthly?format=svg&layout=map", "drawn as a trend, not by prefecture")]
+    [InlineData("/api/dashboards/indicators/spending_per_capita?format=svg&layout=tiles", "layout=bars or layout=map")]
     [InlineData("/api/dashboards/indicators/spending_monthly?format=png&category=202304", "drawn as a trend of every month")]
     public async Task A_chart_that_cannot_be_drawn_is_a_400_naming_why(string path, string named)
     {

@@ -31,7 +31,9 @@ public static class IndicatorChart
         _ => "bars",
     };
 
-    public static byte[] Render(IndicatorResponse view, Indicator indicator, ChartFigure figure, int? category, bool japanese, ScottPlot.ImageFormat format)
+    /// <summary>Draws the view; <paramref name="map"/> draws a by-prefecture view as a tile map rather than bars.</summary>
+    public static byte[] Render(IndicatorResponse view, Indicator indicator, ChartFigure figure, int? category, bool map, bool japanese,
+        ScottPlot.ImageFormat format)
     {
         var plot = new ScottPlot.Plot();
         if (japanese) plot.Font.Set(ChartFonts.Name);
@@ -39,6 +41,7 @@ public static class IndicatorChart
         {
             "pyramid" => Pyramid(plot, view, japanese),
             "trend" => Trend(plot, view),
+            _ when map => (Title(view, Chosen(view, category), figure, japanese), TileMap.Draw(plot, Chosen(view, category), r => Of(r, figure))),
             _ => Bars(plot, view, figure, category, japanese),
         };
         plot.Title(title + (view.Withheld is null ? "" : japanese ? "\n(1人当たりの値は非公開: 人口は公表値でない)" : "\n(per-person figures withheld: no published population)"));
@@ -49,9 +52,8 @@ public static class IndicatorChart
 
     private static (string Title, int Height) Bars(ScottPlot.Plot plot, IndicatorResponse view, ChartFigure figure, int? category, bool japanese)
     {
-        var chosen = category is { } c ? [c] : view.Rows[0].Categories;
-        var rows = view.Rows.Where(r => r.Categories.SequenceEqual(chosen)).ToArray();
-        double? Of(IndicatorFigure r) => figure switch { ChartFigure.Adjusted => r.Adjusted, ChartFigure.Index => r.Index, _ => r.Value };
+        var rows = Chosen(view, category);
+        double? Of(IndicatorFigure r) => IndicatorChart.Of(r, figure);
         var nation = rows.First(r => r.Prefecture is null);
         var shown = rows.Where(r => r.Prefecture is not null && !r.Suppressed && Of(r) is not null).OrderBy(r => Of(r)).ToArray();
         // Hidden by disclosure control, or without a figure (withheld, or no population): listed, never a gap.
@@ -91,6 +93,22 @@ public static class IndicatorChart
         double[] extent = [0, .. shown.Select(r => Of(r)!.Value), Of(nation) ?? 0, figure == ChartFigure.Value ? view.Indicator.Target ?? 0 : 0];
         plot.Axes.SetLimitsX(Math.Min(0, extent.Min()) * 1.05, Math.Max(extent.Max() * 1.05, 1));
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        plot.XLabel(figure == ChartFigure.Index ? "" : view.Indicator.Unit);
+        return (Title(view, rows, figure, japanese), 120 + 14 * (shown.Length + hidden.Length));
+    }
+
+    /// <summary>The rows of one category (the first by default), the nation's and each prefecture's.</summary>
+    private static IndicatorFigure[] Chosen(IndicatorResponse view, int? category)
+    {
+        var chosen = category is { } c ? [c] : view.Rows[0].Categories;
+        return [.. view.Rows.Where(r => r.Categories.SequenceEqual(chosen))];
+    }
+
+    private static double? Of(IndicatorFigure row, ChartFigure figure) =>
+        figure switch { ChartFigure.Adjusted => row.Adjusted, ChartFigure.Index => row.Index, _ => row.Value };
+
+    private static string Title(IndicatorResponse view, IndicatorFigure[] rows, ChartFigure figure, bool japanese)
+    {
         var what = figure switch
         {
             ChartFigure.Adjusted => japanese ? "年齢調整後" : "age-adjusted",
@@ -98,8 +116,7 @@ public static class IndicatorChart
             _ => "",
         };
         var categoryName = rows[0].CategoryNames.Count > 0 ? $" ({string.Join(" ", rows[0].CategoryNames)})" : "";
-        plot.XLabel(figure == ChartFigure.Index ? "" : view.Indicator.Unit);
-        return ($"{view.Indicator.Title}{categoryName} {what}".Trim(), 120 + 14 * (shown.Length + hidden.Length));
+        return $"{view.Indicator.Title}{categoryName} {what}".Trim();
     }
 
     /// <summary>Men to the left of zero, women to the right, a band a row, youngest at the bottom.</summary>

@@ -22,7 +22,7 @@ public static class IndicatorsApi
         var api = app.MapGroup("/api/dashboards/indicators").WithTags("Dashboards").RequireAuthorization();
         api.MapGet("/", List).WithName("ListIndicators").WithSummary("The dashboard indicators: each one's definition, source, unit, target and filters");
         api.MapGet("/{id}", View).WithName("GetIndicator")
-            .WithSummary("One indicator by prefecture and for the nation; ?dataset=synthetic|restricted, from, to (YYYYMM), prefecture, sex, ageBand, insurerKind, claimKind (comma-separated codes), lang=ja|en, format=json|csv|png|svg, and for charts chart=value|adjusted|index and category");
+            .WithSummary("One indicator by prefecture and for the nation; ?dataset=synthetic|restricted, from, to (YYYYMM), prefecture, sex, ageBand, insurerKind, claimKind (comma-separated codes), lang=ja|en, format=json|csv|png|svg, and for charts chart=value|adjusted|index, category and layout=bars|map (a tile map of the prefectures)");
         return app;
     }
 
@@ -31,13 +31,14 @@ public static class IndicatorsApi
 
     public static Results<Ok<IndicatorResponse>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult> View(string id, HttpContext context,
         IndicatorViews views, DatasetRegistry registry, ClaimsPrincipal user, ILogger<IndicatorViews> logger, string dataset = DatasetRegistry.Synthetic,
-        string? lang = null, string? format = null, string? chart = null, int? category = null)
+        string? lang = null, string? format = null, string? chart = null, int? category = null, string? layout = null)
     {
         if (!registry.Names.Contains(dataset)) return DatasetsApi.UnknownDataset(dataset);
         if (lang is not (null or "ja" or "en")) return Problems.BadRequest($"lang '{lang}' is not a language here: ask lang=ja or lang=en");
         if (format is not (null or "json" or "csv" or "png" or "svg"))
             return Problems.BadRequest($"format '{format}' is not served: ask format=json, csv, png or svg");
         if (chart is not (null or "value" or "adjusted" or "index")) return Problems.BadRequest($"chart '{chart}' is not a figure: ask chart=value, adjusted or index");
+        if (layout is not (null or "bars" or "map")) return Problems.BadRequest($"layout '{layout}' is not drawn: ask layout=bars or layout=map");
         if (dataset == DatasetRegistry.Restricted && user.Role() is not (Roles.Policymaker or Roles.Admin))
             return Problems.Forbidden("the restricted dataset's dashboards are for policymakers and admins; analysts query it inside their project");
         if (registry.Unavailable(dataset) is { } reason) throw new DatasetUnavailableException(dataset, reason);
@@ -48,6 +49,8 @@ public static class IndicatorsApi
         if (figure != ChartFigure.Value && table.Indicator.AgeGroups is null)
             return Problems.BadRequest($"indicator '{id}' is not standardised: it has no {chart} figure to chart");
         if (category is { } c && CategoryError(table, c) is { } wrong) return Problems.BadRequest(wrong);
+        if (layout == "map" && IndicatorChart.Kind(table.Indicator) != "bars")
+            return Problems.BadRequest($"indicator '{id}' is drawn as a {IndicatorChart.Kind(table.Indicator)}, not by prefecture: it has no map");
         // Japanese charts need the CJK font; without it they are drawn in English rather than as empty boxes.
         var english = lang == "en" || (format is "png" or "svg" && !Japanese(logger));
         var response = IndicatorResponse.Of(table, dataset, registry.Get(dataset).Schema, english);
@@ -59,8 +62,8 @@ public static class IndicatorsApi
         return format switch
         {
             "csv" => TypedResults.Content(response.Csv(), "text/csv; charset=utf-8"),
-            "png" => TypedResults.File(IndicatorChart.Render(response, table.Indicator, figure, category, !english, ScottPlot.ImageFormat.Png), "image/png"),
-            "svg" => TypedResults.File(IndicatorChart.Render(response, table.Indicator, figure, category, !english, ScottPlot.ImageFormat.Svg), "image/svg+xml"),
+            "png" => TypedResults.File(IndicatorChart.Render(response, table.Indicator, figure, category, layout == "map", !english, ScottPlot.ImageFormat.Png), "image/png"),
+            "svg" => TypedResults.File(IndicatorChart.Render(response, table.Indicator, figure, category, layout == "map", !english, ScottPlot.ImageFormat.Svg), "image/svg+xml"),
             _ => TypedResults.Ok(response),
         };
     }

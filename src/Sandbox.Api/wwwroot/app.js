@@ -256,7 +256,10 @@ $("indicator").addEventListener("submit", async (event) => {
     const view = await api("GET", path);
     const chart = view.indicator.standardised || form.chart.value === "value" ? form.chart.value : "value";
     const image = document.createElement("img");
-    image.src = URL.createObjectURL(await api("GET", `${path}&format=png&chart=${chart}`));
+    // A pyramid (age band × sex) or a trend (months) is not drawn by prefecture, so it has no map.
+    const byPrefecture = !["age_band,sex", "month"].includes(view.indicator.breakdown.join(","));
+    const layout = byPrefecture ? `&layout=${form.layout.value}` : "";
+    image.src = URL.createObjectURL(await api("GET", `${path}&format=png&chart=${chart}${layout}`));
     image.alt = `${view.indicator.title}: chart`;
     const csv = downloadLink(await api("GET", `${path}&format=csv`), `${view.indicator.id}.csv`);
     const columns = ["prefecture", "category", "value", "numerator", "denominator", "patients", "adjusted", "index"];
