@@ -8,8 +8,9 @@ namespace Claims.Sandbox.OpenApi;
 /// The engine's JSON Schemas (data-schemas/query, cohort and model.schema.json) as components of the OpenAPI
 /// document, read from the schema files the service runs with: the document describes what the engine's parsers
 /// take, and no copy can drift from the files. Bodies and properties marked with <see cref="DataSchemaAttribute"/>
-/// point at them. The pointing happens once the generator is done with the document: it follows every reference
-/// it meets down to its target, and the query's predicate refers to itself.
+/// point at them. A record's properties are pointed only once the generator is done with the document (the schema
+/// transformer just marks the record): the generator follows every reference it meets down to its target, and the
+/// query's predicate refers to itself.
 /// </summary>
 internal sealed class DataSchemas : IOpenApiDocumentTransformer, IOpenApiOperationTransformer, IOpenApiSchemaTransformer
 {
