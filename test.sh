@@ -7,12 +7,14 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 # DuckDB and ParquetSharp ship their native libraries in their NuGet packages. From Debian: Redis for the cluster's
-# real-process tests' membership, Noto CJK for charts in Japanese (ScottPlot reads its file), and Chromium for the
-# browser tests (Playwright drives it; no browser is downloaded).
+# real-process tests' membership, Noto CJK for charts in Japanese (ScottPlot reads its file), Chromium for the
+# browser tests (Playwright drives it; no browser is downloaded), and Node.js with npm for the OpenAPI test (npx runs
+# the pinned Redocly linter, fetched from the npm registry on its first run).
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 [[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]] || missing+=(fonts-noto-cjk)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v npx >/dev/null || missing+=(nodejs npm)
 if (( ${#missing[@]} )); then
   as_root=(); [[ $(id -u) == 0 ]] || as_root=(sudo)
   "${as_root[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null \

@@ -8,9 +8,9 @@ using Claims.Sandbox.Hosting;
 using Claims.Sandbox.Identity;
 using Claims.Sandbox.Jobs;
 using Claims.Sandbox.Models;
+using Claims.Sandbox.OpenApi;
 using Claims.Sandbox.Projects;
 using Claims.Sandbox.Sql;
-using Scalar.AspNetCore;
 
 // The content root is the build output, which holds appsettings.json and wwwroot, so the service finds its front
 // page whatever folder it is started from (the data folder stays relative to the working folder).
@@ -20,8 +20,7 @@ builder.AddSandbox();
 
 var app = builder.Build();
 app.StartSandbox();
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.MapApiReference();
 app.MapHealthApi();
 app.MapCatalogApi();
 app.MapDatasetsApi();

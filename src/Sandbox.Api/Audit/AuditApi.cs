@@ -8,8 +8,8 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(p => p.RequireRole(Roles.Admin));
-        group.MapGet("/", List).WithName("ListAudit");
-        group.MapGet("/verify", Verify).WithName("VerifyAudit");
+        group.MapGet("/", List).WithName("ListAudit").WithSummary("Audit entries after the sequence number ?after=, at most ?limit= of them");
+        group.MapGet("/verify", Verify).WithName("VerifyAudit").WithSummary("Recompute the hash chain and check it against the signed head");
         return app;
     }
 

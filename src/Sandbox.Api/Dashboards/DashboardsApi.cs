@@ -17,7 +17,8 @@ public static class DashboardsApi
         api.MapGet("/costs", GetCosts).WithName("GetCostDashboard")
             .WithSummary("Disclosure-controlled points (1 point = 10 yen) and patients of the restricted dataset by prefecture, sex × age band, claim kind and month");
         api.MapGet("/costs.png", GetCostChart).WithName("GetCostChart")
-            .WithSummary("The dashboard's monthly cost as a bar chart; suppressed months are gaps");
+            .WithSummary("The dashboard's monthly cost as a bar chart; suppressed months are gaps")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png");
         return app;
     }
 

@@ -5,6 +5,7 @@ using Claims.Engine.Schema;
 using Claims.Sandbox.Audit;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Identity;
+using Claims.Sandbox.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Claims.Sandbox.Dashboards;
@@ -22,7 +23,8 @@ public static class IndicatorsApi
         var api = app.MapGroup("/api/dashboards/indicators").WithTags("Dashboards").RequireAuthorization();
         api.MapGet("/", List).WithName("ListIndicators").WithSummary("The dashboard indicators: each one's definition, source, unit, target and filters");
         api.MapGet("/{id}", View).WithName("GetIndicator")
-            .WithSummary("One indicator by prefecture and for the nation; ?dataset=synthetic|restricted, from, to (YYYYMM), prefecture, sex, ageBand, insurerKind, claimKind (comma-separated codes), lang=ja|en, format=json|csv|png|svg, and for charts chart=value|adjusted|index, category and layout=bars|map (a tile map of the prefectures)");
+            .WithSummary("One indicator by prefecture and for the nation; ?dataset=synthetic|restricted, from, to (YYYYMM), prefecture, sex, ageBand, insurerKind, claimKind (comma-separated codes), lang=ja|en, format=json|csv|png|svg, and for charts chart=value|adjusted|index, category and layout=bars|map (a tile map of the prefectures)")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -10,6 +10,7 @@ using Claims.Sandbox.Audit;
 using Claims.Sandbox.Projects;
 using Claims.Sandbox.Catalog;
 using Claims.Sandbox.Identity;
+using Claims.Sandbox.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Claims.Sandbox.Datasets;
@@ -28,11 +29,14 @@ public static class DatasetsApi
         var api = app.MapGroup("/api/datasets").WithTags("Datasets").RequireAuthorization();
         api.MapGet("/", List).WithName("ListDatasets").WithSummary("The datasets, their size and provenance, and whether the caller may query each");
         api.MapGet("/{ds}/schema", GetSchema).WithName("GetDatasetSchema")
-            .WithSummary("Tables, columns, enumerations and masters; ?search= finds codes and names in the masters and enumerations");
-        api.MapPost("/{ds}/query", Query).WithName("QueryDataset").Accepts<object>("application/json")
-            .WithSummary("Runs an engine JSON query (data-schemas/query.schema.json); disclosure-controlled on restricted data; ?labels=ja|en names the group columns' codes");
-        api.MapPost("/{ds}/cohorts/count", CountCohort).WithName("CountCohort").Accepts<object>("application/json")
-            .WithSummary("Builds a cohort definition (data-schemas/cohort.schema.json) and returns its attrition and count");
+            .WithSummary("Tables, columns, enumerations and masters; ?search= finds codes and names in the masters and enumerations")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/{ds}/query", Query).WithName("QueryDataset").AcceptsDataSchema(DataSchemas.Query)
+            .WithSummary("Runs an engine JSON query (data-schemas/query.schema.json); disclosure-controlled on restricted data; ?labels=ja|en names the group columns' codes")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/{ds}/cohorts/count", CountCohort).WithName("CountCohort").AcceptsDataSchema(DataSchemas.Cohort)
+            .WithSummary("Builds a cohort definition (data-schemas/cohort.schema.json) and returns its attrition and count")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -4,6 +4,7 @@ using Claims.Sandbox.Audit;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Identity;
 using Claims.Sandbox.Jobs;
+using Claims.Sandbox.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Claims.Sandbox.Extracts;
@@ -18,7 +19,8 @@ public static class ExtractsApi
     {
         app.MapPost("/api/projects/{id}/extracts", SubmitExtract).WithName("SubmitExtract").WithTags("Extracts")
             .RequireAuthorization(p => p.RequireRole(Roles.Analyst))
-            .WithSummary("Queue an extract of a cohort's rows; poll the job at the Location header, then download its zip");
+            .WithSummary("Queue an extract of a cohort's rows; poll the job at the Location header, then download its zip")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -13,7 +13,9 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", GetHealth).WithName("Health").WithTags("Service");
+        app.MapGet("/health", GetHealth).WithName("Health").WithTags("Service")
+            .WithSummary("ok, or degraded while a dataset is out of service (200); failing while the audit log is broken (503)")
+            .Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -8,6 +8,7 @@ using Claims.Sandbox.Extracts;
 using Claims.Sandbox.Identity;
 using Claims.Sandbox.Jobs;
 using Claims.Sandbox.Models;
+using Claims.Sandbox.OpenApi;
 using Claims.Sandbox.Projects;
 using Claims.Sandbox.Sql;
 using Claims.Sandbox.Storage;
@@ -29,7 +30,7 @@ public static class SandboxServices
         services.AddExceptionHandler<ClaimsExceptionHandler>();
         // Malformed bodies throw, so the handler above can name what is wrong instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi();
+        services.AddApiReference();
         services.AddSingleton(Claims.Engine.Schema.ClaimsSchema.Default);
         services.AddSingleton(sp => new SandboxDatabase(Options(sp).DataPath("sandbox.db")));
         services.AddSingleton<UserStore>();

@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Security.Claims;
+using Claims.Sandbox.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Claims.Sandbox.Identity;
@@ -13,16 +14,23 @@ public static class IdentityApi
 
     public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/signup", SignUp).WithName("SignUp").WithTags("Identity").AllowAnonymous().RequireRateLimiting(SignupLimit);
-        app.MapGet("/api/me", Me).WithName("Me").WithTags("Identity").RequireAuthorization();
+        app.MapPost("/api/signup", SignUp).WithName("SignUp").WithTags("Identity").AllowAnonymous().RequireRateLimiting(SignupLimit)
+            .WithSummary("Sign up as an explorer: the answer holds your API key, shown this once")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
+        app.MapGet("/api/me", Me).WithName("Me").WithTags("Identity").RequireAuthorization().WithSummary("The user and role the key belongs to");
 
         var admin = app.MapGroup("/api").WithTags("Admin").RequireAuthorization(p => p.RequireRole(Roles.Admin));
-        admin.MapGet("/users", ListUsers).WithName("ListUsers");
-        admin.MapPost("/users", CreateUser).WithName("CreateUser");
-        admin.MapDelete("/users/{id}", DisableUser).WithName("DisableUser");
-        admin.MapGet("/users/{id}/keys", ListKeys).WithName("ListKeys");
-        admin.MapPost("/users/{id}/keys", IssueKey).WithName("IssueKey");
-        admin.MapDelete("/keys/{id}", RevokeKey).WithName("RevokeKey");
+        admin.MapGet("/users", ListUsers).WithName("ListUsers").WithSummary("Every user, with role and state");
+        admin.MapPost("/users", CreateUser).WithName("CreateUser").WithSummary("Create a user of any role: the answer holds their API key, shown this once")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
+        admin.MapDelete("/users/{id}", DisableUser).WithName("DisableUser").WithSummary("Disable a user: their keys fail from the next request")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        admin.MapGet("/users/{id}/keys", ListKeys).WithName("ListKeys").WithSummary("A user's keys (never the keys themselves)")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        admin.MapPost("/users/{id}/keys", IssueKey).WithName("IssueKey").WithSummary("Issue a user another key, shown this once")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        admin.MapDelete("/keys/{id}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke a key: it fails from the next request")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -4,6 +4,7 @@ using Claims.Sandbox.Audit;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Hosting;
 using Claims.Sandbox.Identity;
+using Claims.Sandbox.OpenApi;
 using Claims.Sandbox.Projects;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -20,12 +21,18 @@ public static class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Jobs").RequireAuthorization();
-        api.MapGet("/jobs/{id}", GetJob).WithName("GetJob");
+        api.MapGet("/jobs/{id}", GetJob).WithName("GetJob").WithSummary("A job's status, and its result once it succeeded")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         api.MapGet("/jobs/{id}/download", DownloadJob).WithName("DownloadJob")
-            .WithSummary("The job's result (a zip), with its SHA-256 in X-Checksum-SHA256 and Repr-Digest");
+            .WithSummary("The job's result (a zip), with its SHA-256 in X-Checksum-SHA256 and Repr-Digest")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone);
         api.MapGet("/jobs/{id}/files/{file}", DownloadJobFile).WithName("DownloadJobFile")
-            .WithSummary("One file of the job's result, by its name in the job's files (a model job's report.html, say), after the result is checked");
-        api.MapGet("/projects/{id}/jobs", ListProjectJobs).WithName("ListProjectJobs");
+            .WithSummary("One file of the job's result, by its name in the job's files (a model job's report.html, say), after the result is checked")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone);
+        api.MapGet("/projects/{id}/jobs", ListProjectJobs).WithName("ListProjectJobs").WithSummary("A project's jobs")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -4,6 +4,7 @@ using Claims.Sandbox.Audit;
 using Claims.Sandbox.Identity;
 using Claims.Sandbox.Errors;
 using Claims.Sandbox.Jobs;
+using Claims.Sandbox.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Claims.Sandbox.Models;
@@ -19,7 +20,8 @@ public static class ModelsApi
     {
         app.MapPost("/api/projects/{id}/models", SubmitModel).WithName("SubmitModel").WithTags("Models")
             .RequireAuthorization(p => p.RequireRole(Roles.Explorer, Roles.Analyst))
-            .WithSummary("Queue the training of a model spec; poll the job at the Location header, then download report.json, report.html, spec.json, model.zip and model.onnx (the whole zip, or one by one)");
+            .WithSummary("Queue the training of a model spec; poll the job at the Location header, then download report.json, report.html, spec.json, model.zip and model.onnx (the whole zip, or one by one)")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
         return app;
     }
 

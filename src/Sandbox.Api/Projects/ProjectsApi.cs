@@ -4,6 +4,7 @@ using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Identity;
+using Claims.Sandbox.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Claims.Sandbox.Projects;
@@ -18,14 +19,19 @@ public static class ProjectsApi
     {
         var api = app.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(p => p.RequireRole(Roles.Explorer, Roles.Analyst, Roles.Admin));
         api.MapPost("", CreateProject).WithName("CreateProject").RequireAuthorization(p => p.RequireRole(Roles.Explorer, Roles.Analyst))
-            .WithSummary("Apply for a project; it stays pending until an admin approves it, which only restricted data needs (an explorer's project holds synthetic data only)");
-        api.MapGet("", ListProjects).WithName("ListProjects");
-        api.MapGet("/{id}", GetProject).WithName("GetProject");
+            .WithSummary("Apply for a project; it stays pending until an admin approves it, which only restricted data needs (an explorer's project holds synthetic data only)")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden);
+        api.MapGet("", ListProjects).WithName("ListProjects").WithSummary("Your projects (every project, for an admin), with their status and budget");
+        api.MapGet("/{id}", GetProject).WithName("GetProject").WithSummary("One project, with its status and budget")
+            .ProducesProblems(StatusCodes.Status404NotFound);
 
         var admin = api.MapGroup("/{id}").RequireAuthorization(p => p.RequireRole(Roles.Admin));
-        admin.MapPost("/approve", ApproveProject).WithName("ApproveProject").WithSummary("Approve a project until expiresAt (again to extend it)");
-        admin.MapPost("/reject", RejectProject).WithName("RejectProject").WithSummary("Reject a project, or withdraw an approval at once");
-        admin.MapPost("/budget", GrantBudget).WithName("GrantBudget").WithSummary("Grant a project more figures of its disclosure budget");
+        admin.MapPost("/approve", ApproveProject).WithName("ApproveProject").WithSummary("Approve a project until expiresAt (again to extend it)")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        admin.MapPost("/reject", RejectProject).WithName("RejectProject").WithSummary("Reject a project, or withdraw an approval at once")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        admin.MapPost("/budget", GrantBudget).WithName("GrantBudget").WithSummary("Grant a project more figures of its disclosure budget")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -2,6 +2,7 @@ using Claims.Sandbox.Audit;
 using Claims.Sandbox.Datasets;
 using Claims.Sandbox.Hosting;
 using Claims.Sandbox.Identity;
+using Claims.Sandbox.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ public static class SqlApi
     public static IEndpointRouteBuilder MapSqlApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/datasets/{ds}/sql", Run).WithName("RunSql").WithTags("SQL").RequireAuthorization()
-            .WithSummary("One read-only SQL statement through DuckDB over the synthetic dataset; rows capped, time limited");
+            .WithSummary("One read-only SQL statement through DuckDB over the synthetic dataset; rows capped, time limited")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
