@@ -92,6 +92,24 @@ public class ProjectsApiTests(ControlledSandbox factory) : IClassFixture<Control
         Assert.Equal((202305, 202306), (months.GetProperty("from").GetInt32(), months.GetProperty("to").GetInt32()));
     }
 
+    [Theory]
+    [InlineData("""{"from": "drugs", "groupBy": ["receipts.prefecture"], "select": [{"countDistinct": "patient_id", "as": "p"}]}""")]
+    [InlineData("""{"from": "drugs", "where": {"parent": {"where": {"col": "sex", "eq": 2}}}, "select": [{"countDistinct": "patient_id", "as": "p"}]}""")]
+    public async Task A_line_table_read_through_its_receipts_needs_the_receipts_approved_too(string query)
+    {
+        var admin = factory.Admin();
+        var analyst = factory.Client((await admin.NewUser("analyst")).Key);
+        var drugsOnly = await analyst.NewProject(["restricted"], ["drugs"]);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Approve(drugsOnly, factory.Clock.GetUtcNow().AddDays(1))).StatusCode);
+        using var refused = new HttpRequestMessage(HttpMethod.Post, "/api/datasets/restricted/query") { Content = new StringContent(query, Encoding.UTF8, "application/json") };
+        refused.Headers.Add("X-Claims-Project", drugsOnly);
+        await (await analyst.SendAsync(refused)).AssertProblem(HttpStatusCode.Forbidden, "not receipts");
+
+        var both = await analyst.NewProject(["restricted"], ["drugs", "receipts"]);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Approve(both, factory.Clock.GetUtcNow().AddDays(1))).StatusCode);
+        Assert.True((await Post(analyst, both, "query", query)).GetProperty("rows").GetArrayLength() > 0);
+    }
+
     private static async Task<JsonElement> Post(HttpClient analyst, string project, string path, string body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/datasets/restricted/{path}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };

@@ -132,6 +132,10 @@ public static class BenchRunner
                     columns.Add(exists.Child.ParentColumn!);
                     Collect(exists.Where);
                     break;
+                case ParentPredicate parent:
+                    columns.Add(query.From.ParentColumn!);
+                    Collect(parent.Where);
+                    break;
                 case ColumnPredicate leaf: columns.Add(leaf.Column); break;
             }
         }

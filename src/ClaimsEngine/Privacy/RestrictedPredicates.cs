@@ -30,6 +30,9 @@ public static class RestrictedPredicates
             case ExistsPredicate exists:
                 Check(exists.Where, $"{path}.exists");
                 break;
+            case ParentPredicate parent:
+                Check(parent.Where, $"{path}.parent");
+                break;
         }
     }
 

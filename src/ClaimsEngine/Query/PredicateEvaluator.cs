@@ -14,7 +14,7 @@ namespace Claims.Engine.Query;
 internal sealed class PredicateEvaluator(Dataset dataset)
 {
     private readonly ConcurrentDictionary<(ColumnPredicate, DatasetPartition), BoundLeaf> _bound = new();
-    private readonly ConcurrentDictionary<(ExistsPredicate, int), Lazy<HashSet<long>>> _exists = new();
+    private readonly ConcurrentDictionary<(Predicate, int), Lazy<HashSet<long>>> _receipts = new();
 
     public static int Words(int rows) => (rows + 63) >> 6;
 
@@ -37,7 +37,14 @@ internal sealed class PredicateEvaluator(Dataset dataset)
                 ClearTail(isTrue, count);
                 break;
             case ExistsPredicate exists:
-                EvaluateExists(exists, partition, start, count, isTrue);
+                // Receipts with a matching line; a receipt's id column has the name of the lines' parent column.
+                var link = exists.Child.ParentColumn!.Name;
+                Probe(Receipts(exists, partition.Key, exists.Child, link, exists.Where), partition.Column(link), start, count, isTrue);
+                isUnknown.Clear();
+                break;
+            case ParentPredicate parent:
+                var receipt = partition.Table.ParentColumn!.Name;
+                Probe(Receipts(parent, partition.Key, parent.Parent, receipt, parent.Where), partition.Column(receipt), start, count, isTrue);
                 isUnknown.Clear();
                 break;
             case ColumnPredicate leaf:
@@ -111,37 +118,41 @@ internal sealed class PredicateEvaluator(Dataset dataset)
     private BoundLeaf Leaf(ColumnPredicate leaf, DatasetPartition partition) =>
         _bound.GetOrAdd((leaf, partition), key => new BoundLeaf(key.Item1, key.Item2.Column(key.Item1.Column.Name)));
 
-    /// <summary>Rows whose receipt has a matching line in the child table (lines share the receipt's month partition).</summary>
-    private void EvaluateExists(ExistsPredicate exists, DatasetPartition partition, int start, int count, Span<ulong> isTrue)
+    /// <summary>The rows whose receipt id is in <paramref name="receipts"/>.</summary>
+    private static void Probe(HashSet<long> receipts, MappedColumn receiptIds, int start, int count, Span<ulong> isTrue)
     {
-        var receipts = _exists.GetOrAdd((exists, partition.Key), key => new Lazy<HashSet<long>>(() => MatchingParents(key.Item1, key.Item2))).Value;
-        var parentKey = exists.Child.ParentColumn!.Name;
-        var ids = partition.Column(parentKey).Values<long>();
+        var ids = receiptIds.Values<long>();
         isTrue.Clear();
         for (var i = 0; i < count; i++)
             if (receipts.Contains(ids[start + i])) isTrue[i >> 6] |= 1UL << (i & 63);
     }
 
-    private HashSet<long> MatchingParents(ExistsPredicate exists, int month)
-    {
-        var result = new HashSet<long>();
-        var child = dataset.Table(exists.Child.Name).Partitions.FirstOrDefault(p => p.Key == month);
-        if (child is null) return result;
-        var keys = child.Column(exists.Child.ParentColumn!.Name).Values<long>();
-        var blockRows = dataset.Manifest.BlockRows;
-        var isTrue = new ulong[Words(blockRows)];
-        var isUnknown = new ulong[Words(blockRows)];
-        for (var start = 0; start < child.RowCount; start += blockRows)
+    /// <summary>
+    /// The receipt ids (column <paramref name="idColumn"/>) of the month's rows of <paramref name="table"/> that match
+    /// <paramref name="where"/>, all of them without one. Lines share their receipt's month partition, so one month's
+    /// set answers one month's rows; built once per query.
+    /// </summary>
+    private HashSet<long> Receipts(Predicate node, int month, TableSchema table, string idColumn, Predicate? where) =>
+        _receipts.GetOrAdd((node, month), _ => new Lazy<HashSet<long>>(() =>
         {
-            var count = Math.Min(blockRows, child.RowCount - start);
-            if (exists.Where is null)
+            var result = new HashSet<long>();
+            var partition = dataset.Table(table.Name).Partitions.FirstOrDefault(p => p.Key == month);
+            if (partition is null) return result;
+            var keys = partition.Column(idColumn).Values<long>();
+            var blockRows = dataset.Manifest.BlockRows;
+            var isTrue = new ulong[Words(blockRows)];
+            var isUnknown = new ulong[Words(blockRows)];
+            for (var start = 0; start < partition.RowCount; start += blockRows)
             {
-                for (var i = 0; i < count; i++) result.Add(keys[start + i]);
-                continue;
+                var count = Math.Min(blockRows, partition.RowCount - start);
+                if (where is null)
+                {
+                    for (var i = 0; i < count; i++) result.Add(keys[start + i]);
+                    continue;
+                }
+                Evaluate(where, partition, start, count, isTrue.AsSpan(0, Words(count)), isUnknown.AsSpan(0, Words(count)));
+                foreach (var i in Bitmap.SetBits(isTrue.AsSpan(0, Words(count)))) result.Add(keys[start + i]);
             }
-            Evaluate(exists.Where, child, start, count, isTrue.AsSpan(0, Words(count)), isUnknown.AsSpan(0, Words(count)));
-            foreach (var i in Bitmap.SetBits(isTrue.AsSpan(0, Words(count)))) result.Add(keys[start + i]);
-        }
-        return result;
-    }
+            return result;
+        })).Value;
 }

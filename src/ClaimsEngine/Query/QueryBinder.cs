@@ -19,6 +19,8 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         var table = Table(schema, query.From, "from");
         var where = query.Where is null ? null : Bind(query.Where, table);
         var groupBy = query.GroupBy.Select((name, i) => GroupKey(table, name, $"groupBy[{i}]")).ToArray();
+        if (groupBy.FirstOrDefault(k => k.OfParent && k.Column.Type == LogicalType.Hash) is { } hash)
+            throw new QueryException("groupBy", $"cannot group by the hash column '{hash.Name}'");
         var select = query.Select.Select(a => Aggregate(table, a)).ToArray();
         return new QueryModel(table, where, groupBy, select, query.OrderBy, query.Limit);
     }
@@ -29,6 +31,7 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         OrSyntax or => new OrPredicate(or.Terms.Select(t => Bind(t, table)).ToArray()),
         NotSyntax not => new NotPredicate(Bind(not.Term, table)),
         ExistsSyntax exists => Exists(exists, table),
+        ParentSyntax parent => new ParentPredicate(Parent(table, parent.Path), Bind(parent.Where, Parent(table, parent.Path))),
         LeafSyntax leaf => Leaf(leaf, table),
         _ => throw new InvalidOperationException(node.GetType().Name),
     };
@@ -50,6 +53,11 @@ internal sealed class QueryBinder(ClaimsSchema schema)
             throw new QueryException(exists.Path + ".from", $"table '{child.Name}' is not a line-item table of '{table.Name}' (exists looks at rows of the same receipt)");
         return new ExistsPredicate(child, exists.Where is null ? null : Bind(exists.Where, child));
     }
+
+    private TableSchema Parent(TableSchema table, string path) =>
+        table.ParentTable is { } parent
+            ? schema.Table(parent)
+            : throw new QueryException(path, $"table '{table.Name}' is not a line-item table: its rows belong to no receipt");
 
     private ColumnPredicate Leaf(LeafSyntax leaf, TableSchema table)
     {
@@ -156,8 +164,10 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         }
     }
 
-    private static GroupKey GroupKey(TableSchema table, string name, string path) => name switch
+    private GroupKey GroupKey(TableSchema table, string name, string path) => name switch
     {
+        _ when table.ParentTable is { } parent && name.StartsWith(parent + ".", StringComparison.Ordinal) =>
+            new GroupKey(name, Column(schema.Table(parent), name[(parent.Length + 1)..], path), Derivation.None, OfParent: true),
         "age_band" => new GroupKey(name, Column(table, "age", path), Derivation.AgeBand),
         "year" => new GroupKey(name, table.PartitionColumn, Derivation.Year),
         "fiscal_year" => new GroupKey(name, table.PartitionColumn, Derivation.FiscalYear),

@@ -55,6 +55,7 @@ public static class QueryExecutor
             throw new ClaimsException($"a partial of a {table.Name} query cannot scan {stranger.Table.Name}'s partition {stranger.Key}");
         var plan = QueryPlanner.Plan(query);
         var evaluator = new PredicateEvaluator(dataset);
+        var parents = new ParentRows(dataset);
         var strings = new GlobalStrings();
         var blocks = partitions
             .SelectMany(p => Enumerable.Range(0, Blocks(p, dataset.Manifest.BlockRows)).Select(b => (Partition: p, Block: b)))
@@ -80,7 +81,7 @@ public static class QueryExecutor
                 var unknown = new ulong[selection.Length];
                 for (var i = Interlocked.Increment(ref next); i < work.Length && !cancellationToken.IsCancellationRequested; i = Interlocked.Increment(ref next))
                 {
-                    Scan(plan, evaluator, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, lastGroups, selection, unknown, statistics);
+                    Scan(plan, evaluator, parents, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, lastGroups, selection, unknown, statistics);
                     // Read once the kernels have run: the width still in force then is the one they ran at.
                     statistics?.Ran(SimdLevels.Active);
                 }
@@ -105,7 +106,7 @@ public static class QueryExecutor
 
     private static int Blocks(DatasetPartition partition, int blockRows) => (partition.RowCount + blockRows - 1) / blockRows;
 
-    private static void Scan(QueryPlan plan, PredicateEvaluator evaluator, GlobalStrings strings, DatasetPartition partition, int block, int blockRows,
+    private static void Scan(QueryPlan plan, PredicateEvaluator evaluator, ParentRows parents, GlobalStrings strings, DatasetPartition partition, int block, int blockRows,
         Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, Span<ulong> selection, Span<ulong> unknown, ScanStatistics? statistics)
     {
         var start = block * blockRows;
@@ -126,7 +127,8 @@ public static class QueryExecutor
                 return;
         }
 
-        var keyReaders = query.GroupBy.Select(k => new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
+        var keyReaders = query.GroupBy
+            .Select(k => k.OfParent ? parents.Reader(partition, k, strings) : new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
         var aggregateReaders = query.Select.Select(a => a.Column is null ? null : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();
         var requiredValues = query.Select.Select(a => a.WhereNotNull is { } column ? partition.Column(column.Name) : null).ToArray();
         var requiredNulls = query.Select.Select(a => a.WhereNull is { } column ? partition.Column(column.Name) : null).ToArray();
@@ -173,8 +175,9 @@ public static class QueryExecutor
 /// <summary>
 /// Reads one row of a column as a long: integers as themselves, floats as the bits of a double, codes and hashes
 /// as query-wide numbers (<see cref="GlobalStrings"/>), NULL as <see cref="GroupKey4.Null"/>; applies a derived band.
+/// Through a <paramref name="link"/>, the column is a receipt's and a line-item row reads its receipt's row.
 /// </summary>
-internal sealed class ValueReader(MappedColumn column, Derivation derivation, GlobalStrings strings)
+internal sealed class ValueReader(MappedColumn column, Derivation derivation, GlobalStrings strings, ReceiptLink? link = null)
 {
     private readonly int[]? _map = column.Schema.Type.IsDictionary() ? strings.Map(column, derivation) : null;
 
@@ -182,6 +185,7 @@ internal sealed class ValueReader(MappedColumn column, Derivation derivation, Gl
 
     public long Read(int row)
     {
+        if (link is not null && !link.TryRow(row, out row)) return GroupKey4.Null;
         if (column.IsNull(row)) return GroupKey4.Null;
         var value = column.Schema.Type switch
         {

@@ -23,6 +23,9 @@ public sealed record NotPredicate(Predicate Term) : Predicate;
 /// <summary>Rows of the query's table that have a row in <paramref name="Child"/> (same receipt) matching <paramref name="Where"/>.</summary>
 public sealed record ExistsPredicate(TableSchema Child, Predicate? Where) : Predicate;
 
+/// <summary>Rows of a line-item table whose receipt, a row of <paramref name="Parent"/> in the same month, matches <paramref name="Where"/>.</summary>
+public sealed record ParentPredicate(TableSchema Parent, Predicate Where) : Predicate;
+
 /// <summary>
 /// A test of one column, bound: its constants typed in the column's stored terms (integers, days and months as long,
 /// floats rounded to the column's float, codes as strings, hashes as bytes), so nothing is cast while rows are read.
@@ -85,8 +88,11 @@ internal sealed record HashMatch(ColumnSchema Column, IReadOnlyList<byte[]> Hash
     public override int Constants => Hashes.Count;
 }
 
-/// <summary>A group-by key: a column, or a band derived from one (age_band, year, fiscal_year, icd10_category).</summary>
-public sealed record GroupKey(string Name, ColumnSchema Column, Derivation Derivation);
+/// <summary>
+/// A group-by key: a column, or a band derived from one (age_band, year, fiscal_year, icd10_category); where
+/// <paramref name="OfParent"/>, a column of the receipt a line-item row belongs to (<c>receipts.prefecture</c>).
+/// </summary>
+public sealed record GroupKey(string Name, ColumnSchema Column, Derivation Derivation, bool OfParent = false);
 
 public enum Derivation
 {

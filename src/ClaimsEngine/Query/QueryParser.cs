@@ -110,8 +110,13 @@ public static class QueryParser
             RejectUnknown(node, path, "exists");
             return ParseExists(exists, path + ".exists");
         }
+        if (node.TryGetProperty("parent", out var parent))
+        {
+            RejectUnknown(node, path, "parent");
+            return ParseParent(parent, path + ".parent");
+        }
         if (node.TryGetProperty("col", out var col)) return ParseLeaf(node, col, path);
-        throw new QueryException(path, "expected one of and, or, not, exists, or a column predicate {\"col\": …, \"<op>\": …}");
+        throw new QueryException(path, "expected one of and, or, not, exists, parent, or a column predicate {\"col\": …, \"<op>\": …}");
 
         IReadOnlyList<PredicateSyntax> Terms(JsonElement list, string op)
         {
@@ -130,6 +135,15 @@ public static class QueryParser
             throw new QueryException(path + ".from", "is required: the line-item table to look in");
         var where = exists.TryGetProperty("where", out var w) ? ParsePredicate(w, path + ".where") : null;
         return new ExistsSyntax(from.GetString()!, where, path);
+    }
+
+    private static ParentSyntax ParseParent(JsonElement parent, string path)
+    {
+        Expect(parent, JsonValueKind.Object, path);
+        RejectUnknown(parent, path, "where");
+        if (!parent.TryGetProperty("where", out var where))
+            throw new QueryException(path + ".where", "is required: the test of the receipt a line belongs to");
+        return new ParentSyntax(ParsePredicate(where, path + ".where"), path);
     }
 
     private static LeafSyntax ParseLeaf(JsonElement node, JsonElement col, string path)

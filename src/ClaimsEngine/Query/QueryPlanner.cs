@@ -22,7 +22,7 @@ internal sealed record QueryPlan(QueryModel Query, Predicate? Where, Aggregation
 /// Between the binder and the scan: decides once per query what every block would otherwise decide again. Each
 /// conjunction's terms are put in the order that reads least: tests of columns without nulls first (each ANDs
 /// straight into the selection, with no second bitmap, while nothing is unknown), then other column tests, then
-/// <c>or</c> and <c>not</c>, and <c>exists</c> (a set of matching receipts per month, probed row by row) last, once
+/// <c>or</c> and <c>not</c>, and <c>exists</c> and <c>parent</c> (a set of matching receipts per month, probed row by row) last, once
 /// the terms before it may have emptied the block's selection. AND is commutative under SQL's three-valued logic too,
 /// so the order changes nothing but the work. The aggregation path is the fastest every aggregate supports.
 /// </summary>
@@ -33,6 +33,8 @@ internal static class QueryPlanner
     private static AggregationPath PathOf(QueryModel query)
     {
         if (query.GroupBy.Count == 0 && query.Select.All(Vectorised.Supports)) return AggregationPath.Masked;
+        // A receipt's column is read through the line's receipt, row by row: its zones are the receipts', not the block's.
+        if (query.GroupBy.Any(k => k.OfParent)) return AggregationPath.Rows;
         return query.Select.All(DenseGroups.Supports) && query.GroupBy.All(k => k.Column.Type is not (LogicalType.Float32 or LogicalType.Hash))
             ? AggregationPath.Dense
             : AggregationPath.Rows;
@@ -45,6 +47,7 @@ internal static class QueryPlanner
         OrPredicate or => new OrPredicate([.. or.Terms.Select(Ordered)]),
         NotPredicate not => new NotPredicate(Ordered(not.Term)),
         ExistsPredicate { Where: { } where } exists => exists with { Where = Ordered(where) },
+        ParentPredicate parent => parent with { Where = Ordered(parent.Where) },
         _ => predicate,
     };
 
@@ -53,7 +56,7 @@ internal static class QueryPlanner
         NullTest => 1,
         ColumnPredicate { Column.Nullable: false } => 0,
         ColumnPredicate => 1,
-        ExistsPredicate => 3,
+        ExistsPredicate or ParentPredicate => 3,
         _ => 2,
     };
 }

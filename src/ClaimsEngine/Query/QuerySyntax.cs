@@ -26,6 +26,9 @@ internal sealed record NotSyntax(PredicateSyntax Term, string Path) : PredicateS
 /// <summary>exists: rows of the line-item table <paramref name="From"/> (at <paramref name="Path"/>.from) of the same receipt.</summary>
 internal sealed record ExistsSyntax(string From, PredicateSyntax? Where, string Path) : PredicateSyntax(Path);
 
+/// <summary>parent: a line-item row whose receipt (at <paramref name="Path"/>.parent) matches <paramref name="Where"/>.</summary>
+internal sealed record ParentSyntax(PredicateSyntax Where, string Path) : PredicateSyntax(Path);
+
 /// <summary>
 /// One column test, {"col": …, "&lt;op&gt;": value}: <paramref name="Value"/> is the operator's JSON value (a list for in,
 /// notIn and between, already checked to be one), cloned so it outlives the parsed document.

@@ -43,15 +43,16 @@ public static class DatasetGate
             throw SandboxAccessException.Forbidden($"project '{grant.ProjectId}' is approved for the tables {string.Join(", ", approved)}, not {string.Join(", ", outside)}");
     }
 
-    /// <summary>The tables a query reads: its own and those of its exists clauses.</summary>
-    public static IEnumerable<TableSchema> Tables(QueryModel query) => [query.From, .. Children(query.Where)];
+    /// <summary>The tables a query reads: its own, those of its exists and parent clauses, and the receipts its receipt columns are grouped from.</summary>
+    public static IEnumerable<TableSchema> Tables(QueryModel query, ClaimsSchema schema) =>
+        [query.From, .. Children(query.Where), .. query.GroupBy.Where(k => k.OfParent).Select(k => schema.Table(k.Column.Table))];
 
     /// <summary>The tables a cohort reads: its entry's, its event rules', their exists clauses', and those it reads besides (<see cref="CohortDefinition.ImplicitTables"/>).</summary>
     public static IEnumerable<TableSchema> Tables(CohortDefinition cohort, ClaimsSchema schema) =>
         new[] { cohort.Entry }.Concat(cohort.Inclusion.Concat(cohort.Exclusion).OfType<EventCountRule>().Select(r => r.Event)).SelectMany(Tables)
             .Concat(cohort.ImplicitTables(schema));
 
-    /// <summary>The tables an event reads: its own and those of its exists clauses.</summary>
+    /// <summary>The tables an event reads: its own and those of its exists and parent clauses.</summary>
     public static IEnumerable<TableSchema> Tables(EventCriterion criterion) => [criterion.Table, .. Children(criterion.Where)];
 
     private static IEnumerable<TableSchema> Children(Predicate? where) => where switch
@@ -60,6 +61,7 @@ public static class DatasetGate
         OrPredicate or => or.Terms.SelectMany(Children),
         NotPredicate not => Children(not.Term),
         ExistsPredicate exists => [exists.Child, .. Children(exists.Where)],
+        ParentPredicate parent => [parent.Parent, .. Children(parent.Where)],
         _ => [],
     };
 }

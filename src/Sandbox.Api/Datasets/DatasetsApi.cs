@@ -60,7 +60,7 @@ public static class DatasetsApi
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
         var query = QueryParser.Parse(text, dataset.Schema);
-        DatasetGate.RequireTables(project, DatasetGate.Tables(query));
+        DatasetGate.RequireTables(project, DatasetGate.Tables(query, dataset.Schema));
         RequestSize.Check(query);
         var result = limit.Run("query", token => DisclosureControl.Apply(dataset, query, Request(project, ledger, text, policy), token), context.RequestAborted);
         var response = QueryResponse.From(result, query, stopwatch.Elapsed).Labelled(query, names, language);
@@ -79,7 +79,7 @@ public static class DatasetsApi
         var text = await RequestText.Read(context);
         var stopwatch = Stopwatch.StartNew();
         var query = QueryParser.Parse(text, cluster.Schema);
-        DatasetGate.RequireTables(project, DatasetGate.Tables(query));
+        DatasetGate.RequireTables(project, DatasetGate.Tables(query, cluster.Schema));
         RequestSize.Check(query);
         var scoped = project?.Scope(cluster) ?? cluster;
         var result = limit.Run("query", token => DisclosureControl.Apply(scoped, text, Request(project, ledger, text, policy), token), context.RequestAborted);

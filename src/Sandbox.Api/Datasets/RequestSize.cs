@@ -53,6 +53,7 @@ public static class RequestSize
             OrPredicate or => or.Terms,
             NotPredicate not => [not.Term],
             ExistsPredicate { Where: { } where } => [where],
+            ParentPredicate parent => [parent.Where],
             _ => [],
         };
         foreach (var child in children)

@@ -32,6 +32,43 @@ public sealed class SmallBlockQueryOracleTests(SmallBlockFixture data) : QueryOr
 }
 
 /// <summary>
+/// Line-item rows read through their receipt: a <c>parent</c> test and <c>receipts.*</c> group keys, on blocks
+/// smaller than a month (so a month's receipts are looked up from lines of every block), against DuckDB's join.
+/// </summary>
+[Collection(SmallBlockData.Name)]
+public sealed class ParentColumnOracleTests(SmallBlockFixture data)
+{
+    [Theory]
+    [InlineData(
+        """{"from": "drugs", "where": {"and": [{"parent": {"where": {"and": [{"col": "sex", "eq": 2}, {"col": "claim_kind", "in": [2, 4]}]}}}, {"col": "drug_class", "in": [214, 396]}]}, "groupBy": ["receipts.prefecture", "service_month"], "select": [{"sum": "quantity", "as": "q"}, {"count": "*", "as": "n"}, {"countDistinct": "patient_id", "as": "p"}]}""",
+        "SELECT r.prefecture, d.service_month, sum(d.quantity), count(*), count(DISTINCT d.patient_id) FROM drugs d JOIN receipts r USING (receipt_id) WHERE r.sex = 2 AND r.claim_kind IN (2, 4) AND d.drug_class IN (214, 396) GROUP BY ALL")]
+    [InlineData(
+        """{"from": "diagnoses", "where": {"not": {"parent": {"where": {"col": "age", "lt": 65}}}}, "groupBy": ["receipts.dpc_code", "receipts.insurer_kind"], "select": [{"count": "*", "as": "n"}]}""",
+        "SELECT r.dpc_code, r.insurer_kind, count(*) FROM diagnoses d JOIN receipts r USING (receipt_id) WHERE NOT (r.age < 65) GROUP BY ALL")]
+    public void Lines_filtered_and_grouped_by_their_receipt_s_columns_match_DuckDB_s_join(string json, string sql)
+    {
+        var statistics = new ScanStatistics();
+        var result = data.Dataset.Execute(json, statistics);
+        var expected = data.Rows(sql).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
+        Assert.True(expected.Count >= 20, $"{expected.Count} groups: the fixture should give this query many");
+        QueryOracle.Compare(0, json, sql, expected, QueryOracle.Rows(result).ToList(), ordered: false);
+        Assert.True(statistics.Blocks > 2 * data.Dataset.Table("drugs").Partitions.Count, "months should span several blocks");
+    }
+
+    [Theory]
+    [InlineData("""{"from": "receipts", "where": {"parent": {"where": {"col": "sex", "eq": 1}}}, "select": [{"count": "*", "as": "n"}]}""", "'receipts' is not a line-item table")]
+    [InlineData("""{"from": "drugs", "where": {"parent": {"where": {"col": "drug_class", "eq": 214}}}, "select": [{"count": "*", "as": "n"}]}""", "table 'receipts' has no column 'drug_class'")]
+    [InlineData("""{"from": "drugs", "where": {"parent": {}}, "select": [{"count": "*", "as": "n"}]}""", "where.parent.where")]
+    [InlineData("""{"from": "drugs", "groupBy": ["receipts.id1"], "select": [{"count": "*", "as": "n"}]}""", "cannot group by the hash column 'receipts.id1'")]
+    [InlineData("""{"from": "drugs", "groupBy": ["receipts.nothing"], "select": [{"count": "*", "as": "n"}]}""", "table 'receipts' has no column 'nothing'")]
+    public void A_parent_test_or_key_that_cannot_be_read_is_refused_by_name(string json, string named)
+    {
+        var error = Assert.Throws<QueryException>(() => QueryParser.Parse(json, data.Dataset.Schema));
+        Assert.Contains(named, error.Message);
+    }
+}
+
+/// <summary>
 /// Whole queries, not just kernels, at every width a query can force (<see cref="ExecutionOptions"/>), and at the
 /// width CLAIMS_SIMD forces on a process of its own.
 /// </summary>
