@@ -15,8 +15,8 @@ namespace Claims.Sandbox.Datasets;
 /// The service's two datasets, opened once and kept open (cohorts and queries are fast on an open dataset):
 /// `synthetic`, public, from a fixed seed; and `restricted`, generated from a secret random seed that is never
 /// stored, standing in for the real NDB extract a deployment would import into the same folder. Missing ones
-/// are generated on start with progress on the console; a folder left without a manifest by an interrupted
-/// generation is ours and is generated again. A dataset that fails to open (a file missing or cut short), or whose
+/// are generated on start, each step on the log as it runs (<see cref="StartStep"/>); a folder left without a
+/// manifest by an interrupted generation is ours and is generated again. A dataset that fails to open (a file missing or cut short), or whose
 /// file later fails its checksum, is unavailable, with the reason naming the file: its endpoints answer 503 and the
 /// other dataset serves on. In cluster mode (<see cref="SandboxOptions.ClusterDir"/>) the restricted dataset is a split
 /// one that a cluster's silos serve (<see cref="ShardedDataset"/>), connected to on start: its queries go to the
