@@ -21,7 +21,7 @@ public static class Generator
 {
     public const int ChunkPersons = 1024;
 
-    public static GenerateSummary Run(GenerateOptions options, GeneratorModel? model = null, IProgress<(long Done, long Total)>? progress = null)
+    public static GenerateSummary Run(GenerateOptions options, GeneratorModel? model = null, IProgress<GenerateProgress>? progress = null)
     {
         options.Validate();
         model ??= GeneratorModel.Load();
@@ -49,6 +49,7 @@ public static class Generator
         };
         using var writer = DatasetWriter.Create(options.Out, writeOptions);
         using var truth = new TruthWriter(Path.GetFullPath(options.Out), new Dictionary<string, string> { ["claims.synthetic"] = "true", ["claims.truth"] = "true" });
+        progress?.Report(new GenerateProgress(GenerateStep.Calibrating, 0, total, 0));
         // After the output folder is claimed: a folder that cannot be written is refused before seconds of piloting.
         // Up to 20,000 persons in its last rounds, since oral drug cost is heavy-tailed: on 10,000 an age group's cost
         // came out up to a fifth off.
@@ -80,7 +81,7 @@ public static class Generator
         })).ToArray();
 
         var months = Enumerable.Range(0, options.Months).Select(m => MonthMath.ToYyyymm(firstMonth + m)).ToArray();
-        long personsDone = 0;
+        long personsDone = 0, rowsDone = 0;
         var population = new PopulationCounts();
         for (var chunk = 0; chunk < chunks; chunk++)
         {
@@ -98,15 +99,18 @@ public static class Generator
             truth.Append(output.Truth);
             population.Add(output.Population);
             personsDone += output.Truth.Persons.Count;
+            rowsDone += output.Sinks().Sum(s => s.Sink.Rows);
             window.Release();
-            progress?.Report((personsDone, total));
+            progress?.Report(new GenerateProgress(GenerateStep.Persons, personsDone, total, rowsDone));
         }
         Task.WaitAll(workers);
+        progress?.Report(new GenerateProgress(GenerateStep.Committing, personsDone, total, rowsDone));
         rows[PopulationTable.Name] = PopulationTable.Write(writer, population.Cells);
         writer.Commit();
         truth.Publish();
         // The linker writes the next generation and takes the dataset's lock, which the writer holds until disposed.
         writer.Dispose();
+        progress?.Report(new GenerateProgress(GenerateStep.Linking, personsDone, total, rowsDone));
         var linkage = PatientIdWriter.Write(options.Out, LinkageMethod.Combined, model.Schema);
         return new GenerateSummary(total, new Dictionary<string, long>(rows), stopwatch.Elapsed, linkage.Elapsed, linkage.Patients);
     }

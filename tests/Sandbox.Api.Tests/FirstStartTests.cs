@@ -1,15 +1,24 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Claims.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Claims.Sandbox.Tests;
 
 /// <summary>The service started on an empty data folder without an admin key, then again on what it left.</summary>
 public class FirstStartTests
 {
+    /// <summary>The first start's steps, each begun and ended (with its time) on the log, in the order they run.</summary>
+    private static readonly string[] s_steps =
+    [
+        .. new[] { "synthetic", "restricted" }.SelectMany(d => new[] { "dataset", "calibrating", "persons", "committing", "linking" }.Select(s => $"{d} {s}")),
+        "SQL copy", "SQL export", "SQL load", "SQL lookups", "SQL checkpoint",
+    ];
+
     [Fact]
     public async Task The_first_start_generates_both_datasets_and_an_owner_only_admin_key_and_the_SQL_copy_is_rebuilt_only_for_a_new_dataset()
     {
@@ -23,9 +32,18 @@ public class FirstStartTests
         string key;
         DateTime built;
         long firstReceipts;
-        using (var first = new FreshService(settings))
+        var firstLog = new StepLog();
+        using (var first = new FreshService(settings, firstLog))
         {
             first.CreateClient().Dispose();
+            Assert.Equal(s_steps, firstLog.Steps.Select(s => s.Step).Distinct());
+            foreach (var step in s_steps)
+            {
+                var lines = firstLog.Steps.Where(s => s.Step == step).Select(s => s.Line).ToArray();
+                Assert.True(lines.Length >= 2, $"{step}: {string.Join(" | ", lines)}");
+                Assert.DoesNotContain("done in", lines[0]);
+                Assert.Matches(@"^[a-zA-Z ]+: done in \d+\.\d s", lines[^1]);
+            }
             // Windows has no such modes; the service's folder permissions are the deployment's there.
             if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
             key = File.ReadAllText(keyFile).Trim();
@@ -47,8 +65,11 @@ public class FirstStartTests
         var syntheticManifest = File.ReadAllText(data.Combine("datasets", "synthetic", "manifest.json"));
 
         // Again on the same folder: nothing is generated or built again, the key and its admin stay the only ones.
-        using (var second = new FreshService(settings))
+        var secondLog = new StepLog();
+        using (var second = new FreshService(settings, secondLog))
         {
+            second.CreateClient().Dispose();
+            Assert.Empty(secondLog.Steps);
             var admin = second.WithKey(key);
             Assert.Equal("admin", (await admin.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("role").GetString());
             Assert.Single((await admin.GetFromJsonAsync<JsonElement>("/api/users")).EnumerateArray(), u => u.GetProperty("role").GetString() == "admin");
@@ -112,11 +133,36 @@ public class FirstStartTests
     }
 
     /// <summary>The service in memory with only <paramref name="settings"/>: no admin key, whatever the data folder holds.</summary>
-    private sealed class FreshService(Dictionary<string, string> settings) : WebApplicationFactory<Program>
+    private sealed class FreshService(Dictionary<string, string> settings, StepLog? log = null) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            if (log is not null) builder.ConfigureLogging(logging => logging.AddProvider(log));
+        }
+    }
+
+    /// <summary>The log entries that name a first-start step (their "Step" value), with their text, in order.</summary>
+    private sealed class StepLog : ILoggerProvider, ILogger
+    {
+        private readonly ConcurrentQueue<(string Step, string Line)> _steps = new();
+
+        public IEnumerable<(string Step, string Line)> Steps => _steps;
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> values && values.FirstOrDefault(v => v.Key == "Step").Value is string step)
+                _steps.Enqueue((step, formatter(state, exception)));
+        }
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public void Dispose()
+        {
         }
     }
 }

@@ -48,9 +48,10 @@ internal static class GenerateCommand
                 new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                var task = context.AddTask("persons");
-                summary = Generator.Run(options, progress: new InlineProgress<(long Done, long Total)>(p =>
+                var task = context.AddTask("calibrating");
+                summary = Generator.Run(options, progress: new InlineProgress<GenerateProgress>(p =>
                 {
+                    task.Description = p.Step.ToString().ToLowerInvariant();
                     task.MaxValue = p.Total;
                     task.Value = p.Done;
                 }));

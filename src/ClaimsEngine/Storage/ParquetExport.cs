@@ -23,10 +23,9 @@ public static class ParquetExport
     /// killed export left are removed by the next. A table folder holding anything but .parquet files is not ours
     /// to replace: the export refuses and names the file.
     /// </summary>
-    public static IReadOnlyList<ExportedFile> Write(Dataset dataset, string outDirectory) => Write(dataset, outDirectory, staged: null);
-
-    /// <param name="staged">Called with each file's path once it is written into the staging folder: where crash tests stop the export.</param>
-    internal static IReadOnlyList<ExportedFile> Write(Dataset dataset, string outDirectory, Action<string>? staged)
+    /// <param name="progress">Told of each file as it is written into the staging folder (under the name it will have):
+    /// minutes of export are not silent, and crash tests stop the export there.</param>
+    public static IReadOnlyList<ExportedFile> Write(Dataset dataset, string outDirectory, IProgress<ExportedFile>? progress = null)
     {
         outDirectory = Path.GetFullPath(outDirectory);
         foreach (var table in dataset.Tables)
@@ -51,8 +50,9 @@ public static class ParquetExport
                 foreach (var (name, partition) in parts)
                 {
                     WriteFile(dataset, table.Schema, partition, Path.Combine(folder, name + ".parquet"));
-                    staged?.Invoke(Path.Combine(folder, name + ".parquet"));
-                    written.Add(new ExportedFile(table.Name, Path.Combine(outDirectory, table.Name, name + ".parquet"), partition?.RowCount ?? 0));
+                    var file = new ExportedFile(table.Name, Path.Combine(outDirectory, table.Name, name + ".parquet"), partition?.RowCount ?? 0);
+                    written.Add(file);
+                    progress?.Report(file);
                 }
             }
             foreach (var table in dataset.Tables)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Claims.Cluster.Hosting;
 using Claims.Engine;
@@ -16,8 +15,8 @@ namespace Claims.Sandbox.Datasets;
 /// The service's two datasets, opened once and kept open (cohorts and queries are fast on an open dataset):
 /// `synthetic`, public, from a fixed seed; and `restricted`, generated from a secret random seed that is never
 /// stored, standing in for the real NDB extract a deployment would import into the same folder. Missing ones
-/// are generated on start with progress on the console; a folder left without a manifest by an interrupted
-/// generation is ours and is generated again. A dataset that fails to open (a file missing or cut short), or whose
+/// are generated on start, each step on the log as it runs (<see cref="StartStep"/>); a folder left without a
+/// manifest by an interrupted generation is ours and is generated again. A dataset that fails to open (a file missing or cut short), or whose
 /// file later fails its checksum, is unavailable, with the reason naming the file: its endpoints answer 503 and the
 /// other dataset serves on. In cluster mode (<see cref="SandboxOptions.ClusterDir"/>) the restricted dataset is a split
 /// one that a cluster's silos serve (<see cref="ShardedDataset"/>), connected to on start: its queries go to the
@@ -196,19 +195,35 @@ public sealed class DatasetRegistry : IDisposable
         var path = options.DataPath("datasets", name);
         if (File.Exists(Path.Combine(path, DatasetManifest.FileName))) return;
         if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-        Console.WriteLine($"generating the {name} dataset: {persons:N0} persons × {options.Months} months into {path}");
-        var stopwatch = Stopwatch.StartNew();
-        var last = Stopwatch.StartNew();
+        var whole = StartStep.Begin(logger, $"{name} dataset", $"generating {persons:N0} persons × {options.Months} months into {path}");
+        StartStep? step = null;
+        var last = default(GenerateProgress);
         var summary = Generator.Run(new GenerateOptions { Out = path, Persons = persons, From = options.FromMonth, Months = options.Months, Seed = seed, Access = access },
-            progress: new Claims.Engine.InlineProgress<(long Done, long Total)>(p =>
+            progress: new InlineProgress<GenerateProgress>(p =>
             {
-                if (last.Elapsed.TotalSeconds < 2 && p.Done < p.Total) return;
-                last.Restart();
-                Console.WriteLine($"  {name}: {p.Done:N0} / {p.Total:N0} persons ({100.0 * p.Done / Math.Max(1, p.Total):F0}%)");
+                if (step is null || p.Step != last.Step)
+                {
+                    step?.End(Done(last, step));
+                    step = StartStep.Begin(logger, $"{name} {p.Step.ToString().ToLowerInvariant()}", Beginning(p));
+                }
+                last = p;
+                if (p.Step == GenerateStep.Persons)
+                    step.Report($"{p.Done:N0} of {p.Total:N0} persons ({100.0 * p.Done / Math.Max(1, p.Total):F0}%), {p.Rows:N0} rows, {step.Rate(p.Rows)}");
             }));
-        Console.WriteLine($"  {name}: {summary.Rows:N0} rows, {summary.Patients:N0} patients in {stopwatch.Elapsed.TotalSeconds:F0} s");
-        logger.LogInformation("Generated the {Name} dataset ({Rows} rows)", name, summary.Rows);
+        step?.End($"{summary.Patients:N0} patients");
+        whole.End($"{summary.Rows:N0} rows, {summary.Patients:N0} patients");
     }
+
+    private static string Beginning(GenerateProgress p) => p.Step switch
+    {
+        GenerateStep.Calibrating => "piloting utilisation on up to 20,000 persons",
+        GenerateStep.Persons => $"{p.Total:N0} persons, births included",
+        GenerateStep.Committing => "the population table, every partition sealed, the manifest published",
+        _ => "filling patient_id",
+    };
+
+    private static string? Done(GenerateProgress p, StartStep step) =>
+        p.Step == GenerateStep.Persons ? $"{p.Done:N0} persons, {p.Rows:N0} rows, {step.Rate(p.Rows)}" : null;
 
     /// <summary>
     /// The restricted dataset imported from a custodian's UKE files on first start. Files that cannot be imported
@@ -219,7 +234,7 @@ public sealed class DatasetRegistry : IDisposable
     {
         var path = options.DataPath("datasets", Restricted);
         if (File.Exists(Path.Combine(path, DatasetManifest.FileName))) return;
-        Console.WriteLine($"importing the {Restricted} dataset from the UKE files in {directory} into {path}");
+        var step = StartStep.Begin(logger, $"{Restricted} dataset", $"importing the UKE files in {directory} into {path}");
         try
         {
             var report = UkeImporter.Run(new UkeImportOptions
@@ -229,8 +244,7 @@ public sealed class DatasetRegistry : IDisposable
                 SaltFile = options.DataPath("uke-salt.key"),
                 Access = DatasetAccess.Restricted,
             });
-            Console.WriteLine($"  {Restricted}: {report.ReceiptsImported:N0} of {report.ReceiptsRead:N0} receipts, {report.Patients:N0} patients; report in {Path.Combine(path, UkeImporter.ReportFolder)}");
-            logger.LogInformation("Imported the {Name} dataset ({Receipts} receipts, {Rejected} rejected)", Restricted, report.ReceiptsImported, report.ReceiptsRejected);
+            step.End($"{report.ReceiptsImported:N0} of {report.ReceiptsRead:N0} receipts ({report.ReceiptsRejected:N0} rejected), {report.Patients:N0} patients; report in {Path.Combine(path, UkeImporter.ReportFolder)}");
         }
         catch (Exception e) when (e is ClaimsException or IOException or UnauthorizedAccessException)
         {

@@ -31,7 +31,8 @@ public static class CrashWriterProgram
         if (args is [ExportVerb, var exported, var outDirectory])
         {
             using var exporting = Dataset.Open(exported);
-            ParquetExport.Write(exporting, outDirectory, file => Report($"staged {Path.GetFileName(Path.GetDirectoryName(file))}/{Path.GetFileName(file)}"));
+            ParquetExport.Write(exporting, outDirectory,
+                new InlineProgress<ExportedFile>(file => Report($"staged {file.Table}/{Path.GetFileName(file.Path)}")));
             Console.WriteLine("done");
             return 0;
         }
