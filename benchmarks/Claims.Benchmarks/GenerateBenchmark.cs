@@ -21,9 +21,9 @@ public static class GenerateBenchmark
         using var sampler = new Timer(_ => peak = Math.Max(peak, ResidentBytes()), null, 0, 200);
         var last = Stopwatch.StartNew();
         var summary = Generator.Run(new GenerateOptions { Out = output, Persons = persons, From = 202304, Months = months, Seed = 1, Threads = threads },
-            progress: new InlineProgress<(long Done, long Total)>(p =>
+            progress: new InlineProgress<GenerateProgress>(p =>
             {
-                if (last.Elapsed.TotalSeconds < 30 && p.Done < p.Total) return;
+                if (p.Step != GenerateStep.Persons || (last.Elapsed.TotalSeconds < 30 && p.Done < p.Total)) return;
                 last.Restart();
                 Console.WriteLine($"{p.Done:N0} / {p.Total:N0} persons");
             }));

@@ -58,25 +58,31 @@ public static class IndicatorBuilder
         {
             cancellationToken.ThrowIfCancellationRequested();
             var table = schema.Table(measure.From);
-            var result = release(IndicatorQueries.Measure(measure, schema, filter, extraWhere: null, GroupBy(table, byPrefecture, keys)));
+            var result = release(IndicatorQueries.Measure(measure, schema, filter, extraWhere: null, GroupBy(schema, table, byPrefecture, keys)));
             rules.AddRange(result.Rules);
-            return Read(result, table, byPrefecture, keys, exact);
+            return Read(result, schema, table, byPrefecture, keys, exact);
         }
 
         var numerator = Released(indicator.Numerator, true, breakdown);
         var numeratorNation = Released(indicator.Numerator, false, breakdown);
+        // Each category is over its own base where the key is one of the population's (a sex, a band, a month: that
+        // month's persons, or drugs); a category of what is counted (a guidance level, a claim kind) is a part of the whole.
+        var split = breakdown.Select((k, i) => (Key: k, Position: i)).Where(k => k.Key.SplitsPopulation).Select(k => k.Position).ToArray();
+        BreakdownKey[] splitKeys = [.. split.Select(i => breakdown[i])];
+        CellKey Base(CellKey cell)
+        {
+            int[] categories = [cell.First, cell.Second];
+            return new CellKey(cell.Prefecture, split.Length > 0 ? categories[split[0]] : 0, split.Length > 1 ? categories[split[1]] : 0);
+        }
         Func<CellKey, double?> denominator;
         if (withheld is not null) denominator = _ => null;
         else if (indicator.Population is { } population)
         {
-            // Each category over its own persons where the population has its key; a month's persons are one month's.
-            var split = breakdown.Select((k, i) => (Key: k, Position: i)).Where(k => k.Key.SplitsPopulation).Select(k => k.Position).ToArray();
             var divisor = population.Divisor(breakdown.Any(k => k.Name == BreakdownKey.Month) ? 1 : months);
-            var persons = Persons(dataset, population, filter, null, [.. split.Select(i => breakdown[i])], cancellationToken);
+            var persons = Persons(dataset, population, filter, null, splitKeys, cancellationToken);
             denominator = cell =>
             {
-                int[] categories = [cell.First, cell.Second];
-                var key = new CellKey(cell.Prefecture, split.Length > 0 ? categories[split[0]] : 0, split.Length > 1 ? categories[split[1]] : 0);
+                var key = Base(cell);
                 var n = cell.Prefecture == 0
                     ? persons.Where(p => p.Key with { Prefecture = 0 } == key).Sum(p => p.Value)
                     : persons.GetValueOrDefault(key);
@@ -85,10 +91,9 @@ public static class IndicatorBuilder
         }
         else
         {
-            // A measured denominator is the whole, whatever the category: the examinees, of whom each level is a share.
-            var measured = Released(indicator.Denominator!, true, []);
-            var measuredNation = Released(indicator.Denominator!, false, []);
-            denominator = cell => (cell.Prefecture == 0 ? measuredNation : measured)[new CellKey(cell.Prefecture, 0, 0)].Value;
+            var measured = Released(indicator.Denominator!, true, splitKeys);
+            var measuredNation = Released(indicator.Denominator!, false, splitKeys);
+            denominator = cell => (cell.Prefecture == 0 ? measuredNation : measured)[Base(cell)].Value;
         }
 
         var prefectures = filter.Prefectures is { Count: > 0 } chosen ? chosen.Order().Distinct().ToArray() : [.. schema.Enum("prefecture").Values.Select(v => v.Code)];
@@ -127,8 +132,9 @@ public static class IndicatorBuilder
         return combinations;
     }
 
-    private static string[] GroupBy(TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys) =>
-        [.. byPrefecture ? ["prefecture"] : System.Array.Empty<string>(), .. keys.Select(k => k.GroupKey(table))];
+    /// <summary>The group keys: the prefecture (a line's receipt's, on a line table) and the breakdown's.</summary>
+    private static string[] GroupBy(ClaimsSchema schema, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys) =>
+        [.. byPrefecture ? [IndicatorQueries.Column(schema, table, "prefecture")!] : System.Array.Empty<string>(), .. keys.Select(k => k.GroupKey(table))];
 
     /// <summary>Why per-person figures are not shown on a dataset whose population is its own roster.</summary>
     public const string PopulationWithheld =
@@ -170,9 +176,9 @@ public static class IndicatorBuilder
         {
             cancellationToken.ThrowIfCancellationRequested();
             var ages = IndicatorQueries.Ages(groups[g], g + 1 < groups.Count ? groups[g + 1] - 1 : IndicatorFilter.OldestAge);
-            var result = release(IndicatorQueries.Measure(indicator.Numerator, dataset.Schema, filter, ages, GroupBy(numeratorTable, true, sex)));
+            var result = release(IndicatorQueries.Measure(indicator.Numerator, dataset.Schema, filter, ages, GroupBy(dataset.Schema, numeratorTable, true, sex)));
             rules.AddRange(result.Rules);
-            strata.Add((Read(result, numeratorTable, true, sex, exact), Persons(dataset, population, filter, ages, sex, cancellationToken)));
+            strata.Add((Read(result, dataset.Schema, numeratorTable, true, sex, exact), Persons(dataset, population, filter, ages, sex, cancellationToken)));
         }
         var nation = strata.SelectMany((s, g) => s.Persons.GroupBy(p => p.Key.First).Select(x => (Group: g, Sex: x.Key, Persons: x.Sum(p => p.Value))))
             .Where(s => s.Persons > 0).ToArray();
@@ -203,14 +209,14 @@ public static class IndicatorBuilder
         IReadOnlyList<BreakdownKey> keys, CancellationToken cancellationToken)
     {
         var table = dataset.Schema.Table("population");
-        var groupBy = GroupBy(table, true, keys);
+        var groupBy = GroupBy(dataset.Schema, table, true, keys);
         var batch = dataset.Execute(IndicatorQueries.Population(population, dataset.Schema, filter, ages, groupBy), cancellationToken);
         var persons = new Dictionary<CellKey, double>();
         var value = batch.Schema.GetFieldIndex("value");
         for (var r = 0; r < batch.Length; r++)
             if (ArrowValues.Value(batch.Column(value), r) is { } n)
             {
-                var key = Key(batch, table, true, keys, r);
+                var key = Key(batch, dataset.Schema, table, true, keys, r);
                 persons[key] = persons.GetValueOrDefault(key) + Convert.ToDouble(n, CultureInfo.InvariantCulture);
             }
         return persons;
@@ -220,7 +226,7 @@ public static class IndicatorBuilder
     /// A released result by cell; a suppressed or null cell is a null value, and so is a group not in the answer,
     /// unless the answer is <paramref name="exact"/>, where it holds nothing: 0 (as does the null sum of no rows).
     /// </summary>
-    private static Cells Read(DisclosedResult result, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys, bool exact)
+    private static Cells Read(DisclosedResult result, ClaimsSchema schema, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys, bool exact)
     {
         var batch = result.Batch;
         var value = batch.Schema.GetFieldIndex("value");
@@ -230,17 +236,17 @@ public static class IndicatorBuilder
         {
             var figure = result.IsSuppressed(r, "value") ? null : ArrowValues.Value(batch.Column(value), r) ?? (exact ? 0L : null);
             var who = patients < 0 ? figure : result.IsSuppressed(r, "patients") ? null : ArrowValues.Value(batch.Column(patients), r);
-            cells.Add(Key(batch, table, byPrefecture, keys, r), new Released(figure is null ? null : Convert.ToDouble(figure, CultureInfo.InvariantCulture),
+            cells.Add(Key(batch, schema, table, byPrefecture, keys, r), new Released(figure is null ? null : Convert.ToDouble(figure, CultureInfo.InvariantCulture),
                 who is null ? null : Convert.ToInt64(who, CultureInfo.InvariantCulture)));
         }
         return cells;
     }
 
-    private static CellKey Key(RecordBatch batch, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys, int row)
+    private static CellKey Key(RecordBatch batch, ClaimsSchema schema, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys, int row)
     {
         int Of(string column) => ArrowValues.Value(batch.Column(batch.Schema.GetFieldIndex(column)), row) is long v ? (int)v : -1;
         int Category(int k) => k < keys.Count ? keys[k].Category(Of(keys[k].GroupKey(table))) : 0;
-        return new CellKey(byPrefecture ? Of("prefecture") : 0, Category(0), Category(1));
+        return new CellKey(byPrefecture ? Of(IndicatorQueries.Column(schema, table, "prefecture")!) : 0, Category(0), Category(1));
     }
 
     /// <summary>The months of the dataset the filter takes: the divisor of a per-month average.</summary>

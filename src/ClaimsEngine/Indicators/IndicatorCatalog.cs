@@ -53,9 +53,9 @@ public sealed class IndicatorCatalog
             Text.Read(e.GetProperty("description")),
             e.GetProperty("source").GetString()!,
             Text.Read(e.GetProperty("unit")),
-            Measure(e.GetProperty("numerator")),
+            Measure(e.GetProperty("numerator"), schema),
             population,
-            population is null ? Measure(denominator.GetProperty("measure")) : null,
+            population is null ? Measure(denominator.GetProperty("measure"), schema) : null,
             e.GetProperty("scale").GetDouble(),
             e.TryGetProperty("standardise", out var s) ? [.. s.GetProperty("ageGroups").EnumerateArray().Select(g => g.GetInt32())] : null,
             e.TryGetProperty("breakdown", out var b) ? [.. b.EnumerateArray().Select(k => new BreakdownKey(k.GetString()!))] : [],
@@ -65,11 +65,11 @@ public sealed class IndicatorCatalog
         return indicator;
     }
 
-    private static IndicatorMeasure Measure(JsonElement m) => new(
+    private static IndicatorMeasure Measure(JsonElement m, ClaimsSchema schema) => new(
         m.GetProperty("from").GetString()!,
         m.TryGetProperty("sum", out _) ? MeasureKind.Sum : m.TryGetProperty("patients", out _) ? MeasureKind.Patients : MeasureKind.Rows,
         m.TryGetProperty("sum", out var sum) ? sum.GetString() : null,
-        m.TryGetProperty("where", out var where) ? JsonNode.Parse(where.GetRawText()) : null);
+        m.TryGetProperty("where", out var where) ? DrugCodeSets.Expand(JsonNode.Parse(where.GetRawText()), schema) : null);
 
     private static PopulationDenominator Population(JsonElement p)
     {
@@ -91,8 +91,8 @@ public sealed class IndicatorCatalog
             {
                 var table = schema.Table(measure.From);
                 foreach (var filter in indicator.Filters.Append("prefecture"))
-                    if (!table.Columns.Any(c => c.Name == (filter == "age_band" ? "age" : filter)))
-                        throw new IndicatorException($"filter '{filter}' is not a column of {measure.From}");
+                    if (IndicatorQueries.Column(schema, table, filter == "age_band" ? "age" : filter) is null)
+                        throw new IndicatorException($"filter '{filter}' is not a column of {measure.From} nor of its receipts");
                 foreach (var key in indicator.Breakdown)
                     if (key.Problem(schema, table) is { } problem) throw new IndicatorException($"breakdown {key.Name}: {problem}");
                 QueryParser.Parse(IndicatorQueries.Measure(measure, schema, IndicatorFilter.None, extraWhere: null,

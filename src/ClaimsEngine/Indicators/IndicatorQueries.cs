@@ -22,31 +22,50 @@ internal static class IndicatorQueries
             _ => new JsonObject { ["count"] = "*", ["as"] = "value" },
         });
         if (measure.Kind != MeasureKind.Patients) select.Add(new JsonObject { ["countDistinct"] = "patient_id", ["as"] = "patients" });
-        return Query(table, Terms(table, filter).Concat([measure.Where, extraWhere]), groupBy, select);
+        return Query(table, Terms(schema, table, filter).Concat([measure.Where, extraWhere]), groupBy, select);
     }
 
     public static string Population(PopulationDenominator population, ClaimsSchema schema, IndicatorFilter filter, JsonNode? extraWhere, IReadOnlyList<string> groupBy)
     {
         var table = schema.Table("population");
         var ages = new JsonObject { ["col"] = "age", ["between"] = new JsonArray(population.AgeFrom, population.AgeTo) };
-        return Query(table, Terms(table, filter).Concat([ages, extraWhere]), groupBy,
+        return Query(table, Terms(schema, table, filter).Concat([ages, extraWhere]), groupBy,
             new JsonArray(new JsonObject { ["sum"] = "persons", ["as"] = "value" }));
     }
 
     /// <summary>Ages from <paramref name="from"/> to <paramref name="to"/>, inclusive.</summary>
     public static JsonNode Ages(int from, int to) => new JsonObject { ["col"] = "age", ["between"] = new JsonArray(from, to) };
 
-    private static IEnumerable<JsonNode?> Terms(TableSchema table, IndicatorFilter filter)
+    /// <summary>
+    /// How a query of <paramref name="table"/> names <paramref name="column"/>: its own, else its receipt's
+    /// (<c>receipts.prefecture</c> on drug lines), else null.
+    /// </summary>
+    public static string? Column(ClaimsSchema schema, TableSchema table, string column) =>
+        table.TryGetColumn(column, out _) ? column
+        : table.ParentTable is { } parent && schema.Table(parent).TryGetColumn(column, out _) ? $"{parent}.{column}"
+        : null;
+
+    /// <summary>The filter's tests: on the table's own columns, or on a line's receipt through one <c>parent</c> test.</summary>
+    private static IEnumerable<JsonNode?> Terms(ClaimsSchema schema, TableSchema table, IndicatorFilter filter)
     {
+        var own = new List<JsonNode>();
+        var receipt = new List<JsonNode>();
+        void Add(string column, JsonNode term)
+        {
+            // Persons have no claim kind: the population is every person insured, whichever claims they made.
+            if (Column(schema, table, column) is { } name) (name == column ? own : receipt).Add(term);
+        }
         var month = table.PartitionColumn.Name;
-        if (filter.From is { } from) yield return new JsonObject { ["col"] = month, ["ge"] = from };
-        if (filter.To is { } to) yield return new JsonObject { ["col"] = month, ["le"] = to };
-        if (filter.Sex is { } sex) yield return new JsonObject { ["col"] = "sex", ["eq"] = sex };
+        if (filter.From is { } from) Add(month, new JsonObject { ["col"] = month, ["ge"] = from });
+        if (filter.To is { } to) Add(month, new JsonObject { ["col"] = month, ["le"] = to });
+        if (filter.Sex is { } sex) Add("sex", new JsonObject { ["col"] = "sex", ["eq"] = sex });
         if (filter.AgeBands is { Count: > 0 } bands)
-            yield return new JsonObject { ["or"] = new JsonArray([.. bands.Order().Distinct().Select(b => Ages(b, b + 4))]) };
-        if (filter.InsurerKinds is { Count: > 0 } kinds) yield return In("insurer_kind", kinds);
-        // Persons have no claim kind: the population is every person insured, whichever claims they made.
-        if (filter.ClaimKinds is { Count: > 0 } claimKinds && table.TryGetColumn("claim_kind", out _)) yield return In("claim_kind", claimKinds);
+            Add("age", new JsonObject { ["or"] = new JsonArray([.. bands.Order().Distinct().Select(b => Ages(b, b + 4))]) });
+        if (filter.InsurerKinds is { Count: > 0 } kinds) Add("insurer_kind", In("insurer_kind", kinds));
+        if (filter.ClaimKinds is { Count: > 0 } claimKinds) Add("claim_kind", In("claim_kind", claimKinds));
+        if (receipt.Count > 0)
+            own.Add(new JsonObject { ["parent"] = new JsonObject { ["where"] = receipt.Count == 1 ? receipt[0] : new JsonObject { ["and"] = new JsonArray([.. receipt]) } } });
+        return own;
     }
 
     private static JsonObject In(string column, IReadOnlyList<int> values) =>

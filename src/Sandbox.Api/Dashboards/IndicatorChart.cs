@@ -40,7 +40,7 @@ public static class IndicatorChart
         var (title, height) = Kind(indicator) switch
         {
             "pyramid" => Pyramid(plot, view, japanese),
-            "trend" => Trend(plot, view),
+            "trend" => Trend(plot, view, japanese),
             _ when map => (Title(view, Chosen(view, category), figure, japanese), TileMap.Draw(plot, Chosen(view, category), r => Of(r, figure))),
             _ => Bars(plot, view, figure, category, japanese),
         };
@@ -154,8 +154,8 @@ public static class IndicatorChart
         return ($"{view.Indicator.Title} ({name}; {(japanese ? "左: 男  右: 女" : "left: men  right: women")})", 160 + 18 * bands.Length);
     }
 
-    /// <summary>A line per place over the months; a hidden month is an "x" on the axis, the line broken there.</summary>
-    private static (string Title, int Height) Trend(ScottPlot.Plot plot, IndicatorResponse view)
+    /// <summary>A line per place over the months, the target (where there is one) dashed; a hidden month is an "x" on the axis, the line broken there.</summary>
+    private static (string Title, int Height) Trend(ScottPlot.Plot plot, IndicatorResponse view, bool japanese)
     {
         int?[] places = view.Filter.Prefectures is { Count: > 0 } chosen ? [.. chosen.Order().Distinct().Select(p => (int?)p)] : [null];
         var months = view.Rows.Select(r => (Month: r.Categories[0], Name: r.CategoryNames[0])).Distinct().ToArray();
@@ -188,13 +188,21 @@ public static class IndicatorChart
             }
             Flush();
         }
+        if (view.Indicator.Target is { } target)
+        {
+            var line = plot.Add.HorizontalLine(target);
+            line.Color = ScottPlot.Color.FromHex("#c07000");
+            line.LinePattern = ScottPlot.LinePattern.Dashed;
+            line.LegendText = (japanese ? "目標 " : "target ") + Format(target);
+        }
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         var every = Math.Max(1, months.Length / 12);
         for (var m = 0; m < months.Length; m += every) ticks.AddMajor(m, months[m].Name);
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = ScottPlot.Alignment.MiddleLeft;
-        plot.Axes.SetLimitsY(0, Math.Max(1, view.Rows.Where(r => !r.Suppressed).Select(r => r.Value ?? 0).DefaultIfEmpty(0).Max() * 1.1));
+        double[] extent = [1, view.Indicator.Target ?? 0, .. view.Rows.Where(r => !r.Suppressed).Select(r => r.Value ?? 0)];
+        plot.Axes.SetLimitsY(0, extent.Max() * 1.1);
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         plot.YLabel(view.Indicator.Unit);
         return (view.Indicator.Title, 500);

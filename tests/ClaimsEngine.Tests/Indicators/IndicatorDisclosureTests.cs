@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Claims.Engine.Indicators;
 using Claims.Engine.Privacy;
 using Claims.Engine.Query;
@@ -22,25 +23,29 @@ public sealed class IndicatorDisclosureTests(PublishedPopulationFixture fixture,
                 new DisclosureRequest(project, ledger, text, DisclosurePolicy.Default, Budget: 1_000_000)));
     }
 
-    /// <summary>Exact patients by prefecture (and a second key), for checking what was released against.</summary>
+    /// <summary>Exact patients by prefecture (a line's receipt's) and a second key, for checking what was released against.</summary>
     private Dictionary<(long, long), long> Exact(string from, string where, string second = "")
     {
-        var groupBy = second.Length == 0 ? "\"prefecture\"" : $"\"prefecture\", \"{second}\"";
-        var filter = where.Length == 0 ? "" : $"\"where\": {where},";
+        var schema = fixture.Dataset.Schema;
+        var prefecture = IndicatorQueries.Column(schema, schema.Table(from), "prefecture");
+        var groupBy = second.Length == 0 ? $"\"{prefecture}\"" : $"\"{prefecture}\", \"{second}\"";
+        var filter = where.Length == 0 ? "" : $"\"where\": {DrugCodeSets.Expand(JsonNode.Parse(where), schema)!.ToJsonString()},";
         var batch = fixture.Dataset.Execute($$"""{"from": "{{from}}", {{filter}} "groupBy": [{{groupBy}}], "select": [{"countDistinct": "patient_id", "as": "n"}]}""");
         return Enumerable.Range(0, batch.Length).ToDictionary(
             r => ((long)ArrowValues.Value(batch.Column(0), r)!, second.Length == 0 ? 0 : (long)ArrowValues.Value(batch.Column(1), r)!),
             r => (long)ArrowValues.Value(batch.Column(batch.ColumnCount - 1), r)!);
     }
 
-    // Spending in one quarter at 70-79, where many prefectures hold few patients; checkups over the year.
+    // Spending and the generic share in one quarter at 70-79, where many prefectures hold few patients; checkups over the year.
     [Theory]
     [InlineData("spending_per_capita", "receipts", "{\"and\": [{\"col\": \"service_month\", \"le\": 202303}, {\"col\": \"age\", \"between\": [70, 79]}]}", "")]
     [InlineData("checkup_participation", "checkups", "{\"col\": \"age\", \"between\": [40, 74]}", "")]
     [InlineData("guidance_levels", "checkups", "{\"col\": \"age\", \"between\": [40, 74]}", "guidance_level")]
+    [InlineData("generic_share", "drugs",
+        "{\"and\": [{\"col\": \"code\", \"codeSet\": \"generic\"}, {\"col\": \"service_month\", \"le\": 202303}, {\"parent\": {\"where\": {\"col\": \"age\", \"between\": [70, 79]}}}]}", "")]
     public void No_released_figure_rests_on_fewer_than_ten_patients_and_every_hidden_one_is_marked(string id, string from, string where, string breakdown)
     {
-        var filter = id == "spending_per_capita" ? new IndicatorFilter(To: 202303, AgeBands: [70, 75]) : IndicatorFilter.None;
+        var filter = id is "spending_per_capita" or "generic_share" ? new IndicatorFilter(To: 202303, AgeBands: [70, 75]) : IndicatorFilter.None;
         var table = Build(id, filter, fixture.NewLedger());
         var exact = Exact(from, where, breakdown);
         var rows = table.Rows.Where(r => r.Prefecture is not null).ToList();

@@ -165,6 +165,42 @@ public sealed class IndicatorOracleTests(SmallBlockFixture data)
                 table.Rows.Where(r => r.Prefecture is null).Sum(r => r.Value!.Value));
     }
 
+    /// <summary>
+    /// The share of generics among the drugs that have one, by the lines' receipts' prefecture (and month), with the
+    /// filters applied to the receipts; the oracle reads the code sets from the drug master's CSV itself.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public void Generic_share_by_the_receipt_s_prefecture_and_month_equals_DuckDB_s(string name, string filterText)
+    {
+        var filter = Parse(filterText);
+        var master = Path.Combine(Claims.Testing.RepoPaths.Root, "data-schemas", "masters", "drugs.csv");
+        var sql = $"""
+            WITH m AS (SELECT code, yj_code, generic FROM read_csv('{master}', all_varchar = true)),
+                 g AS (SELECT code FROM m WHERE generic = '1'),
+                 s AS (SELECT code FROM m WHERE generic = '1' OR left(yj_code, 9) IN (SELECT left(yj_code, 9) FROM m WHERE generic = '1' AND length(yj_code) >= 9))
+            SELECT prefecture, service_month, coalesce(sum(quantity) FILTER (WHERE code IN (SELECT code FROM g)), 0)::DOUBLE,
+                   coalesce(sum(quantity) FILTER (WHERE code IN (SELECT code FROM s)), 0)::DOUBLE
+            FROM drugs JOIN receipts USING (receipt_id, service_month) {Where(filter, claims: true)} GROUP BY ALL
+            """;
+        var cells = data.Rows(sql).Select(r => (Prefecture: Convert.ToInt32(r[0]), Month: Convert.ToInt32(r[1]), Generic: Convert.ToDouble(r[2]), All: Convert.ToDouble(r[3]))).ToArray();
+        Assert.True(cells.Sum(c => c.All) > 0, name);
+
+        var overall = Build("generic_share", filter);
+        var monthly = Build("generic_share_monthly", filter);
+        foreach (var (table, byMonth) in new[] { (overall, false), (monthly, true) })
+            foreach (var row in table.Rows)
+            {
+                Assert.False(row.Suppressed);
+                var chosen = cells.Where(c => (row.Prefecture is null || c.Prefecture == row.Prefecture) && (!byMonth || c.Month == row.Categories[0])).ToArray();
+                var (generic, all) = (chosen.Sum(c => c.Generic), chosen.Sum(c => c.All));
+                Close(generic, row.Numerator);
+                if (all > 0) Close(generic / all * 100, row.Value);
+            }
+        // The synthetic data is calibrated to the nation's 80 % (calibration.json's generics).
+        if (name == "everything") Assert.InRange(overall.Rows.Single(r => r.Prefecture is null).Value!.Value, 60, 95);
+    }
+
     private Dictionary<(int Prefecture, int A, int B), double> Cells(string sql) =>
         data.Rows(sql).ToDictionary(r => (Convert.ToInt32(r[0]), Convert.ToInt32(r[1]), Convert.ToInt32(r[2])), r => Convert.ToDouble(r[3] ?? 0L));
 

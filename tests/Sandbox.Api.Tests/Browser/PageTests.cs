@@ -46,7 +46,7 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
     {
         var page = await browser.NewPage();
         await UseKey(page, await browser.NewUser("policymaker"), "policymaker");
-        await Expect(page.Locator("#indicator-id option")).ToHaveCountAsync(6);
+        await Expect(page.Locator("#indicator-id option")).ToHaveCountAsync(8);
 
         // Guidance levels divide by examinees released like the numerators; the per-person indicators are withheld on
         // a generated restricted dataset, whose population is its roster.
