@@ -54,13 +54,16 @@ public static class IndicatorBuilder
         var months = Months(dataset, filter);
         var breakdown = indicator.Breakdown;
 
+        var (asked, lists) = exact ? (filter, []) : Unions(filter);
+        // A list of the breakdown's own key picks categories of cells released anyway.
+        ListUnion[] unions = [.. lists.Where(u => breakdown.All(k => k.Name != u.Key))];
         Cells Released(IndicatorMeasure measure, bool byPrefecture, IReadOnlyList<BreakdownKey> keys)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var table = schema.Table(measure.From);
-            var result = release(IndicatorQueries.Measure(measure, schema, filter, extraWhere: null, GroupBy(schema, table, byPrefecture, keys)));
+            var result = release(IndicatorQueries.Measure(measure, schema, asked, extraWhere: null, GroupBy(schema, table, byPrefecture, keys, unions)));
             rules.AddRange(result.Rules);
-            return Read(result, schema, table, byPrefecture, keys, exact);
+            return Read(result, schema, table, byPrefecture, keys, unions, exact);
         }
 
         var numerator = Released(indicator.Numerator, true, breakdown);
@@ -98,7 +101,7 @@ public static class IndicatorBuilder
 
         var prefectures = filter.Prefectures is { Count: > 0 } chosen ? chosen.Order().Distinct().ToArray() : [.. schema.Enum("prefecture").Values.Select(v => v.Code)];
         var standardised = indicator is { AgeGroups: not null, Population: not null } && withheld is null
-            ? Standardised(dataset, indicator, filter, months, release, rules, exact, cancellationToken)
+            ? Standardised(dataset, indicator, filter, (asked, unions), months, release, rules, exact, cancellationToken)
             : null;
 
         var rows = new List<IndicatorRow>();
@@ -132,9 +135,36 @@ public static class IndicatorBuilder
         return combinations;
     }
 
-    /// <summary>The group keys: the prefecture (a line's receipt's, on a line table) and the breakdown's.</summary>
-    private static string[] GroupBy(ClaimsSchema schema, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys) =>
-        [.. byPrefecture ? [IndicatorQueries.Column(schema, table, "prefecture")!] : System.Array.Empty<string>(), .. keys.Select(k => k.GroupKey(table))];
+    /// <summary>
+    /// A list filter (age bands, insurer kinds, claim kinds) on restricted data: a group key whose released cells of
+    /// the values chosen are added up, rather than a predicate. As a predicate each list made a fresh cell with fresh
+    /// noise, and a policymaker who asked two hundred random sets of bands and solved them together pinned 71 % of
+    /// the hidden prefecture × band counts of 1–9 (attack review 35); added up, every set is arithmetic on the same
+    /// released cells. A cell disclosure control hid is left out like an empty one (the two look alike), so such a
+    /// sum may fall short by a hidden cell; a patient in two of the values chosen (a birthday) is counted in each.
+    /// </summary>
+    private sealed record ListUnion(string Key, IReadOnlySet<int> Chosen)
+    {
+        /// <summary>How a query of <paramref name="table"/> groups by the key: its own column, or its receipt's.</summary>
+        public string? Column(ClaimsSchema schema, TableSchema table) => Key == BreakdownKey.AgeBand
+            ? IndicatorQueries.Column(schema, table, "age") is { } age ? age[..^"age".Length] + BreakdownKey.AgeBand : null
+            : IndicatorQueries.Column(schema, table, Key);
+    }
+
+    /// <summary>The filter without its lists, and the lists as unions of released cells.</summary>
+    private static (IndicatorFilter Asked, ListUnion[] Unions) Unions(IndicatorFilter filter)
+    {
+        var unions = new List<ListUnion>();
+        if (filter.AgeBands is { Count: > 0 } bands) unions.Add(new(BreakdownKey.AgeBand, bands.ToHashSet()));
+        if (filter.InsurerKinds is { Count: > 0 } insurers) unions.Add(new("insurer_kind", insurers.ToHashSet()));
+        if (filter.ClaimKinds is { Count: > 0 } claims) unions.Add(new("claim_kind", claims.ToHashSet()));
+        return (filter with { AgeBands = null, InsurerKinds = null, ClaimKinds = null }, [.. unions]);
+    }
+
+    /// <summary>The group keys: the prefecture (a line's receipt's, on a line table), the breakdown's, and the unions' the table has.</summary>
+    private static string[] GroupBy(ClaimsSchema schema, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys, IReadOnlyList<ListUnion>? unions = null) =>
+        [.. byPrefecture ? [IndicatorQueries.Column(schema, table, "prefecture")!] : System.Array.Empty<string>(), .. keys.Select(k => k.GroupKey(table)),
+            .. (unions ?? []).Select(u => u.Column(schema, table)).OfType<string>()];
 
     /// <summary>Why per-person figures are not shown on a dataset whose population is its own roster.</summary>
     public const string PopulationWithheld =
@@ -163,7 +193,8 @@ public static class IndicatorBuilder
     /// Σ over strata of the nation's share of person-time in the stratum times the prefecture's rate in it. A
     /// prefecture with a stratum suppressed, or without anyone in a stratum the nation has, has none.
     /// </summary>
-    private static Dictionary<int, double> Standardised(Dataset dataset, Indicator indicator, IndicatorFilter filter, int months,
+    private static Dictionary<int, double> Standardised(Dataset dataset, Indicator indicator, IndicatorFilter filter,
+        (IndicatorFilter Asked, ListUnion[] Unions) released, int months,
         Func<string, DisclosedResult> release, List<string> rules, bool exact, CancellationToken cancellationToken)
     {
         var groups = indicator.AgeGroups!;
@@ -176,9 +207,10 @@ public static class IndicatorBuilder
         {
             cancellationToken.ThrowIfCancellationRequested();
             var ages = IndicatorQueries.Ages(groups[g], g + 1 < groups.Count ? groups[g + 1] - 1 : IndicatorFilter.OldestAge);
-            var result = release(IndicatorQueries.Measure(indicator.Numerator, dataset.Schema, filter, ages, GroupBy(dataset.Schema, numeratorTable, true, sex)));
+            var result = release(IndicatorQueries.Measure(indicator.Numerator, dataset.Schema, released.Asked, ages,
+                GroupBy(dataset.Schema, numeratorTable, true, sex, released.Unions)));
             rules.AddRange(result.Rules);
-            strata.Add((Read(result, dataset.Schema, numeratorTable, true, sex, exact), Persons(dataset, population, filter, ages, sex, cancellationToken)));
+            strata.Add((Read(result, dataset.Schema, numeratorTable, true, sex, released.Unions, exact), Persons(dataset, population, filter, ages, sex, cancellationToken)));
         }
         var nation = strata.SelectMany((s, g) => s.Persons.GroupBy(p => p.Key.First).Select(x => (Group: g, Sex: x.Key, Persons: x.Sum(p => p.Value))))
             .Where(s => s.Persons > 0).ToArray();
@@ -226,14 +258,18 @@ public static class IndicatorBuilder
     /// A released result by cell; a suppressed or null cell is a null value, and so is a group not in the answer,
     /// unless the answer is <paramref name="exact"/>, where it holds nothing: 0 (as does the null sum of no rows).
     /// </summary>
-    private static Cells Read(DisclosedResult result, ClaimsSchema schema, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys, bool exact)
+    private static Cells Read(DisclosedResult result, ClaimsSchema schema, TableSchema table, bool byPrefecture, IReadOnlyList<BreakdownKey> keys,
+        IReadOnlyList<ListUnion> unions, bool exact)
     {
         var batch = result.Batch;
         var value = batch.Schema.GetFieldIndex("value");
         var patients = batch.Schema.GetFieldIndex("patients");
         var cells = new Cells(exact ? new Released(0, 0) : default);
+        var chosen = unions.Select(u => (u.Column(schema, table), u.Chosen)).Where(u => u.Item1 is not null)
+            .Select(u => (Field: batch.Schema.GetFieldIndex(u.Item1), u.Chosen)).ToArray();
         for (var r = 0; r < batch.Length; r++)
         {
+            if (chosen.Any(u => ArrowValues.Value(batch.Column(u.Field), r) is not long v || !u.Chosen.Contains((int)v))) continue;
             var figure = result.IsSuppressed(r, "value") ? null : ArrowValues.Value(batch.Column(value), r) ?? (exact ? 0L : null);
             var who = patients < 0 ? figure : result.IsSuppressed(r, "patients") ? null : ArrowValues.Value(batch.Column(patients), r);
             cells.Add(Key(batch, schema, table, byPrefecture, keys, r), new Released(figure is null ? null : Convert.ToDouble(figure, CultureInfo.InvariantCulture),

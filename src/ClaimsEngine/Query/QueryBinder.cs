@@ -19,8 +19,6 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         var table = Table(schema, query.From, "from");
         var where = query.Where is null ? null : Bind(query.Where, table);
         var groupBy = query.GroupBy.Select((name, i) => GroupKey(table, name, $"groupBy[{i}]")).ToArray();
-        if (groupBy.FirstOrDefault(k => k.OfParent && k.Column.Type == LogicalType.Hash) is { } hash)
-            throw new QueryException("groupBy", $"cannot group by the hash column '{hash.Name}'");
         var select = query.Select.Select(a => Aggregate(table, a)).ToArray();
         return new QueryModel(table, where, groupBy, select, query.OrderBy, query.Limit);
     }
@@ -166,8 +164,9 @@ internal sealed class QueryBinder(ClaimsSchema schema)
 
     private GroupKey GroupKey(TableSchema table, string name, string path) => name switch
     {
+        // The receipt's keys are its own, derived bands included (receipts.age_band).
         _ when table.ParentTable is { } parent && name.StartsWith(parent + ".", StringComparison.Ordinal) =>
-            new GroupKey(name, Column(schema.Table(parent), name[(parent.Length + 1)..], path), Derivation.None, OfParent: true),
+            GroupKey(schema.Table(parent), name[(parent.Length + 1)..], path) with { Name = name, OfParent = true },
         "age_band" => new GroupKey(name, Column(table, "age", path), Derivation.AgeBand),
         "year" => new GroupKey(name, table.PartitionColumn, Derivation.Year),
         "fiscal_year" => new GroupKey(name, table.PartitionColumn, Derivation.FiscalYear),

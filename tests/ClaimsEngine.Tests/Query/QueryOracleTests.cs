@@ -43,8 +43,8 @@ public sealed class ParentColumnOracleTests(SmallBlockFixture data)
         """{"from": "drugs", "where": {"and": [{"parent": {"where": {"and": [{"col": "sex", "eq": 2}, {"col": "claim_kind", "in": [2, 4]}]}}}, {"col": "drug_class", "in": [214, 396]}]}, "groupBy": ["receipts.prefecture", "service_month"], "select": [{"sum": "quantity", "as": "q"}, {"count": "*", "as": "n"}, {"countDistinct": "patient_id", "as": "p"}]}""",
         "SELECT r.prefecture, d.service_month, sum(d.quantity), count(*), count(DISTINCT d.patient_id) FROM drugs d JOIN receipts r USING (receipt_id) WHERE r.sex = 2 AND r.claim_kind IN (2, 4) AND d.drug_class IN (214, 396) GROUP BY ALL")]
     [InlineData(
-        """{"from": "diagnoses", "where": {"not": {"parent": {"where": {"col": "age", "lt": 65}}}}, "groupBy": ["receipts.dpc_code", "receipts.insurer_kind"], "select": [{"count": "*", "as": "n"}]}""",
-        "SELECT r.dpc_code, r.insurer_kind, count(*) FROM diagnoses d JOIN receipts r USING (receipt_id) WHERE NOT (r.age < 65) GROUP BY ALL")]
+        """{"from": "diagnoses", "where": {"not": {"parent": {"where": {"col": "age", "lt": 65}}}}, "groupBy": ["receipts.dpc_code", "receipts.insurer_kind", "receipts.age_band"], "select": [{"count": "*", "as": "n"}]}""",
+        "SELECT r.dpc_code, r.insurer_kind, (r.age // 5) * 5, count(*) FROM diagnoses d JOIN receipts r USING (receipt_id) WHERE NOT (r.age < 65) GROUP BY ALL")]
     public void Lines_filtered_and_grouped_by_their_receipt_s_columns_match_DuckDB_s_join(string json, string sql)
     {
         var statistics = new ScanStatistics();
@@ -59,7 +59,7 @@ public sealed class ParentColumnOracleTests(SmallBlockFixture data)
     [InlineData("""{"from": "receipts", "where": {"parent": {"where": {"col": "sex", "eq": 1}}}, "select": [{"count": "*", "as": "n"}]}""", "'receipts' is not a line-item table")]
     [InlineData("""{"from": "drugs", "where": {"parent": {"where": {"col": "drug_class", "eq": 214}}}, "select": [{"count": "*", "as": "n"}]}""", "table 'receipts' has no column 'drug_class'")]
     [InlineData("""{"from": "drugs", "where": {"parent": {}}, "select": [{"count": "*", "as": "n"}]}""", "where.parent.where")]
-    [InlineData("""{"from": "drugs", "groupBy": ["receipts.id1"], "select": [{"count": "*", "as": "n"}]}""", "cannot group by the hash column 'receipts.id1'")]
+    [InlineData("""{"from": "drugs", "groupBy": ["receipts.id1"], "select": [{"count": "*", "as": "n"}]}""", "cannot group by the hash column 'id1'")]
     [InlineData("""{"from": "drugs", "groupBy": ["receipts.nothing"], "select": [{"count": "*", "as": "n"}]}""", "table 'receipts' has no column 'nothing'")]
     public void A_parent_test_or_key_that_cannot_be_read_is_refused_by_name(string json, string named)
     {
