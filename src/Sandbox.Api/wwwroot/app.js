@@ -3,6 +3,118 @@
 const $ = (id) => document.getElementById(id);
 let key = localStorage.getItem("claims.key") || "";
 
+// The page's words in each language: elements name theirs with data-i18n (text) or data-i18n-placeholder; messages the
+// script writes are entries here too, functions where they take values.
+const T = {
+  ja: {
+    "title": "Claims サンドボックス",
+    "intro": "NDB 形式のレセプトデータ: 合成データは自由に探索でき、制限データは承認されたプロジェクトの中で扱います。",
+    "reference": "API リファレンス:",
+    "key.title": "1. API キー", "key.name": "名前", "key.email": "メールアドレス", "key.signup": "探索者として登録",
+    "key.paste": "またはキーを貼り付け", "key.use": "使う", "key.forget": "消す",
+    "datasets.title": "2. データセットとコード", "datasets.list": "データセット一覧", "datasets.search": "コードと名称を検索",
+    "datasets.searchExample": "糖尿病, E11, 1124017", "datasets.searchButton": "検索",
+    "sql.title": "3. 合成データへの SQL", "sql.label": "SQL 文", "run": "実行",
+    "query.title": "4. エンジンクエリ", "query.label": "クエリ (JSON)",
+    "dataset": "データセット", "synthetic": "合成データ (synthetic)", "restricted": "制限データ (restricted)",
+    "project": "プロジェクト", "projectRestricted": "プロジェクト (制限データのみ)", "tables": "テーブル",
+    "cohort.title": "5. コホート", "cohort.label": "コホート定義 (JSON)", "cohort.count": "数える",
+    "projects.title": "6. プロジェクトと抽出 (分析者)", "projects.projectTitle": "題名", "projects.purpose": "目的",
+    "projects.datasets": "データセット", "projects.tablesExample": "全テーブル、または receipts,diagnoses,drugs",
+    "projects.from": "対象月 開始", "projects.to": "終了", "projects.apply": "申請する", "projects.mine": "自分のプロジェクト",
+    "projects.format": "形式", "projects.extract": "上のコホートを抽出",
+    "model.title": "7. 予測モデル", "model.spec": "仕様 (data-schemas/model.schema.json, docs/modelling.md)",
+    "model.train": "学習してレポートを表示",
+    "dashboard.title": "8. 医療費ダッシュボード (政策担当者)", "show": "表示",
+    "indicator.title": "9. 指標 (医療費適正化計画の指標)", "indicator.indicator": "指標", "indicator.default": "1人当たり医療費",
+    "indicator.from": "開始月", "indicator.to": "終了月", "yyyymm": "YYYYMM", "indicator.prefectures": "都道府県",
+    "indicator.sex": "性別", "indicator.bothSexes": "男女計", "indicator.men": "男", "indicator.women": "女",
+    "indicator.ageBands": "年齢階級", "indicator.insurerKinds": "保険者種別", "indicator.claimKinds": "診療種類",
+    "indicator.chart": "グラフ", "indicator.value": "指標値", "indicator.adjusted": "年齢調整後", "indicator.index": "地域差指数",
+    "indicator.layout": "レイアウト", "indicator.bars": "棒グラフ", "indicator.map": "タイル地図",
+    "admin.title": "10. 管理", "admin.role": "役割", "admin.create": "ユーザーを作成", "admin.users": "ユーザー一覧",
+    "admin.pending": "判断待ちのプロジェクト", "admin.approveFor": "承認期間 (日)", "admin.verify": "監査ログを検証",
+    "role.analyst": "分析者 (analyst)", "role.policymaker": "政策担当者 (policymaker)", "role.explorer": "探索者 (explorer)", "role.admin": "管理者 (admin)",
+    "noKey": "キーがありません: 登録するか、キーを貼り付けてください",
+    "yourKey": (k) => `あなたのキー (一度だけ表示されます。保管してください): ${k}`,
+    "suppressed": "秘匿", "truncated": "行数の上限で打ち切り",
+    "left": (left, granted) => `残り ${left} / ${granted}`,
+    "attrition": ["条件", "残り", "除外"], "count": "人数",
+    "bothMonths": "期間は開始月と終了月の両方を入れるか、全月なら両方とも空にしてください",
+    "applied": (id, status) => `プロジェクト ${id}: ${status}。管理者が承認します`,
+    "job": (id, status) => `ジョブ ${id}: ${status}`,
+    "download": (name, size) => `${name} をダウンロード (${size} バイト)`,
+    "monthlyCost": "月別医療費のグラフ", "chartOf": (title) => `${title}: グラフ`,
+    "indicatorColumns": ["都道府県", "区分", "指標値", "分子", "分母", "患者数", "年齢調整後", "地域差指数"],
+    "costParts": { byPrefecture: "都道府県別", bySexAgeBand: "性・年齢階級別", byClaimKind: "診療種類別", monthly: "月別" },
+    "newKey": (name, role, k) => `${name} (${role}) のキー: ${k} (一度だけ表示されます。本人に渡してください)`,
+    "approve": "承認", "reject": "却下", "noProjects": "プロジェクトはありません",
+    "auditOk": (n) => `監査ログは改ざんされていません: ${n} 件`, "auditTampered": (p) => `改ざんあり: ${p}`,
+    "caption.datasets": "データセット", "caption.search": "コードの検索結果", "caption.sql": "SQL の結果",
+    "caption.query": "クエリの結果", "caption.attrition": "コホートの条件ごとの人数", "caption.projects": "プロジェクト",
+    "caption.users": "ユーザー",
+  },
+  en: {
+    "title": "Claims sandbox",
+    "intro": "NDB-style claims data: explore the synthetic dataset freely; work on the restricted one inside an approved project.",
+    "reference": "API reference:",
+    "key.title": "1. Your key", "key.name": "Name", "key.email": "E-mail", "key.signup": "Sign up as an explorer",
+    "key.paste": "or paste a key", "key.use": "Use", "key.forget": "Forget",
+    "datasets.title": "2. Datasets and codes", "datasets.list": "List datasets", "datasets.search": "Search codes and names",
+    "datasets.searchExample": "糖尿病, E11, 1124017", "datasets.searchButton": "Search",
+    "sql.title": "3. SQL on the synthetic data", "sql.label": "SQL statement", "run": "Run",
+    "query.title": "4. Engine query", "query.label": "Query (JSON)",
+    "dataset": "Dataset", "synthetic": "synthetic", "restricted": "restricted",
+    "project": "Project", "projectRestricted": "Project (restricted only)", "tables": "Tables",
+    "cohort.title": "5. Cohort", "cohort.label": "Cohort definition (JSON)", "cohort.count": "Count",
+    "projects.title": "6. Projects and extracts (analysts)", "projects.projectTitle": "Title", "projects.purpose": "Purpose",
+    "projects.datasets": "Datasets", "projects.tablesExample": "every table, or receipts,diagnoses,drugs",
+    "projects.from": "Months from", "projects.to": "to", "projects.apply": "Apply", "projects.mine": "My projects",
+    "projects.format": "Format", "projects.extract": "Extract the cohort above",
+    "model.title": "7. Prediction models", "model.spec": "Spec (data-schemas/model.schema.json, docs/modelling.md)",
+    "model.train": "Train and show the report",
+    "dashboard.title": "8. Cost dashboard (policymakers)", "show": "Show",
+    "indicator.title": "9. Indicators (medical cost optimisation plan)", "indicator.indicator": "Indicator",
+    "indicator.default": "Healthcare spending per person",
+    "indicator.from": "From", "indicator.to": "To", "yyyymm": "YYYYMM", "indicator.prefectures": "Prefectures",
+    "indicator.sex": "Sex", "indicator.bothSexes": "both", "indicator.men": "men", "indicator.women": "women",
+    "indicator.ageBands": "Age bands", "indicator.insurerKinds": "Insurer kinds", "indicator.claimKinds": "Claim kinds",
+    "indicator.chart": "Chart", "indicator.value": "value", "indicator.adjusted": "age-adjusted", "indicator.index": "regional difference index",
+    "indicator.layout": "Layout", "indicator.bars": "bars", "indicator.map": "tile map",
+    "admin.title": "10. Administration", "admin.role": "Role", "admin.create": "Create the user", "admin.users": "Users",
+    "admin.pending": "Projects to decide", "admin.approveFor": "Approve for (days)", "admin.verify": "Verify the audit log",
+    "role.analyst": "analyst", "role.policymaker": "policymaker", "role.explorer": "explorer", "role.admin": "admin",
+    "noKey": "no key: sign up or paste one",
+    "yourKey": (k) => `Your key (shown once, keep it): ${k}`,
+    "suppressed": "suppressed", "truncated": "truncated at the row limit",
+    "left": (left, granted) => `${left} of ${granted} left`,
+    "attrition": ["rule", "remaining", "removed"], "count": "count",
+    "bothMonths": "give both months of the period (from and to), or neither for every month",
+    "applied": (id, status) => `project ${id}: ${status}; an admin approves it`,
+    "job": (id, status) => `job ${id}: ${status}`,
+    "download": (name, size) => `download ${name} (${size} bytes)`,
+    "monthlyCost": "monthly cost chart", "chartOf": (title) => `${title}: chart`,
+    "indicatorColumns": ["prefecture", "category", "value", "numerator", "denominator", "patients", "adjusted", "index"],
+    "costParts": { byPrefecture: "by prefecture", bySexAgeBand: "by sex and age band", byClaimKind: "by claim kind", monthly: "monthly" },
+    "newKey": (name, role, k) => `${name} (${role}) has the key ${k}: shown once, hand it over`,
+    "approve": "Approve", "reject": "Reject", "noProjects": "no projects",
+    "auditOk": (n) => `audit log intact: ${n} entries`, "auditTampered": (p) => `TAMPERED: ${p}`,
+    "caption.datasets": "Datasets", "caption.search": "Codes found", "caption.sql": "SQL result",
+    "caption.query": "Query result", "caption.attrition": "Cohort attrition", "caption.projects": "Projects",
+    "caption.users": "Users",
+  },
+};
+
+// The language: ?lang= in the page's address, else the one chosen before in this browser, else Japanese.
+let lang = [new URLSearchParams(location.search).get("lang"), localStorage.getItem("claims.lang")].find((l) => l in T) || "ja";
+
+function t(name, ...values) {
+  const entry = T[lang][name];
+  return typeof entry === "function" ? entry(...values) : entry;
+}
+
+const locale = () => (lang === "ja" ? "ja-JP" : "en-US");
+
 async function api(method, path, body, headers = {}) {
   const init = { method, headers: { ...headers } };
   if (key) init.headers.Authorization = `Bearer ${key}`;
@@ -38,7 +150,7 @@ function readable(value) {
   if (Array.isArray(value)) return value.map(readable).join(", ");
   if (value === null || typeof value !== "object") return value;
   if ("from" in value && "to" in value) return `${value.from}–${value.to}`;
-  if ("granted" in value && "left" in value) return `${value.left.toLocaleString()} of ${value.granted.toLocaleString()} left`;
+  if ("granted" in value && "left" in value) return t("left", value.left.toLocaleString(locale()), value.granted.toLocaleString(locale()));
   return Object.entries(value).map(([k, v]) => `${k}: ${readable(v)}`).join("; ");
 }
 
@@ -47,51 +159,76 @@ function figure(column, value, labels) {
   const names = labels && labels[column];
   if (names && names[value] !== undefined) return `${value} ${names[value]}`;
   if (typeof value !== "number" || /(month|year|code|_id|band)$/.test(column) || names) return value;
-  return value.toLocaleString(document.documentElement.lang === "ja" ? "ja-JP" : "en-US");
+  return value.toLocaleString(locale());
 }
 
-// A result of {columns, rows, suppressed, rules, labels}: rows as arrays or objects, columns as names or {name}.
-function table(result) {
+// A result of {columns, rows, suppressed, rules, labels}: rows as arrays or objects, columns as names or {name};
+// headers, when given, are the columns' names as shown (each th keeps its column's name in data-column). The caption
+// names the table for a screen reader and for the scrolling box it sits in.
+function table(result, caption) {
   const columns = (result.columns || Object.keys((result.rows || [])[0] || {})).map((c) => (typeof c === "string" ? c : c.name));
   const hidden = new Set((result.suppressed || []).map((s) => `${s.row}/${s.column}`));
   const element = document.createElement("table");
+  element.createCaption().textContent = caption;
   const head = element.createTHead().insertRow();
-  columns.forEach((c) => head.appendChild(text("th", c)));
+  columns.forEach((c, i) => {
+    const th = text("th", (result.headers || columns)[i]);
+    th.scope = "col";
+    th.dataset.column = c;
+    head.appendChild(th);
+  });
   const body = element.createTBody();
   (result.rows || []).forEach((row, r) => {
     const line = body.insertRow();
     columns.forEach((c, i) => {
       const value = Array.isArray(row) ? row[i] : row[c];
       const cell = line.insertCell();
-      if (hidden.has(`${r}/${c}`)) { cell.textContent = "x"; cell.className = "suppressed"; cell.title = "suppressed"; }
+      if (hidden.has(`${r}/${c}`)) { cell.textContent = "x"; cell.className = "suppressed"; cell.title = t("suppressed"); }
       else { cell.textContent = value === null || value === undefined ? "" : figure(c, readable(value), result.labels); if (typeof value !== "number") cell.className = "text"; }
     });
   });
-  const parts = [element];
+  // A wide table scrolls inside its own box, which a keyboard user can focus to scroll.
+  const box = document.createElement("div");
+  box.className = "table-box";
+  box.tabIndex = 0;
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", caption);
+  box.appendChild(element);
+  const parts = [box];
   if (result.rules && result.rules.length) parts.push(text("div", result.rules.join(" · "), "rules"));
-  if (result.truncated) parts.push(text("div", "truncated at the row limit", "rules"));
+  if (result.truncated) parts.push(text("div", t("truncated"), "rules"));
   return parts;
 }
 
 function attrition(result) {
   return table({
     columns: ["rule", "remaining", "removed"],
+    headers: t("attrition"),
     rows: result.attrition.map((s) => [s.rule, s.remaining ?? "x", s.removed ?? "x"]),
-    rules: [`count: ${result.count ?? "x"}`, ...(result.rules || [])],
-  });
+    rules: [`${t("count")}: ${result.count ?? "x"}`, ...(result.rules || [])],
+  }, t("caption.attrition"));
+}
+
+// Who the key is, kept so that a change of language can write it again: {me} or {error}.
+let identity = {};
+
+function showWho() {
+  $("who").textContent = !key ? t("noKey") : identity.me ? `${identity.me.name} (${identity.me.role})` : identity.error || "";
 }
 
 async function whoami() {
   // What an earlier key was shown (and its errors) is not this key's.
   document.querySelectorAll(".out:not(#key-out)").forEach((out) => out.replaceChildren());
-  if (!key) { $("who").textContent = "no key: sign up or paste one"; return; }
+  identity = {};
+  showWho();
+  if (!key) return;
   try {
-    const me = await api("GET", "/api/me");
-    $("who").textContent = `${me.name} (${me.role})`;
+    identity = { me: await api("GET", "/api/me") };
     indicators();
   } catch (error) {
-    $("who").textContent = error.message;
+    identity = { error: error.message };
   }
+  showWho();
 }
 
 function projectHeaders(form) {
@@ -106,7 +243,7 @@ $("signup").addEventListener("submit", async (event) => {
     const created = await api("POST", "/api/signup", { name: form.name.value, email: form.email.value });
     key = created.apiKey;
     localStorage.setItem("claims.key", key);
-    show("key-out", text("div", `Your key (shown once, keep it): ${key}`));
+    show("key-out", text("div", t("yourKey", key)));
     whoami();
   } catch (error) { problem("key-out")(error); }
 });
@@ -121,7 +258,7 @@ $("use-key").addEventListener("submit", (event) => {
 $("forget").addEventListener("click", () => { key = ""; localStorage.removeItem("claims.key"); whoami(); });
 
 $("datasets").addEventListener("click", () =>
-  api("GET", "/api/datasets").then((d) => show("datasets-out", table({ rows: d.datasets || d }))).catch(problem("datasets-out")));
+  api("GET", "/api/datasets").then((d) => show("datasets-out", table({ rows: d.datasets || d }, t("caption.datasets")))).catch(problem("datasets-out")));
 
 $("search").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -131,20 +268,20 @@ $("search").addEventListener("submit", (event) => {
       columns: ["source", "code", "name"],
       rows: s.search.matches.map((m) => [m.source, m.code, m.name]),
       truncated: s.search.truncated,
-    })))
+    }, t("caption.search"))))
     .catch(problem("datasets-out"));
 });
 
 $("sql").addEventListener("submit", (event) => {
   event.preventDefault();
-  api("POST", "/api/datasets/synthetic/sql", { sql: event.target.sql.value }).then((r) => show("sql-out", table(r))).catch(problem("sql-out"));
+  api("POST", "/api/datasets/synthetic/sql", { sql: event.target.sql.value }).then((r) => show("sql-out", table(r, t("caption.sql")))).catch(problem("sql-out"));
 });
 
 $("query").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.target;
-  api("POST", `/api/datasets/${form.dataset.value}/query?labels=ja`, form.body.value, projectHeaders(form))
-    .then((r) => show("query-out", table(r))).catch(problem("query-out"));
+  api("POST", `/api/datasets/${form.dataset.value}/query?labels=${lang}`, form.body.value, projectHeaders(form))
+    .then((r) => show("query-out", table(r, t("caption.query")))).catch(problem("query-out"));
 });
 
 $("cohort").addEventListener("submit", (event) => {
@@ -158,18 +295,18 @@ $("apply").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.target;
   if (!form.from.value !== !form.to.value) {
-    show("projects-out", text("div", "give both months of the period (from and to), or neither for every month"));
+    show("projects-out", text("div", t("bothMonths")));
     return;
   }
   const period = form.from.value ? { from: Number(form.from.value), to: Number(form.to.value) } : undefined;
   const datasets = ["restricted", "synthetic"].filter((d) => form[d].checked);
   const tables = form.tables.value.trim() ? form.tables.value.split(",").map((t) => t.trim()) : undefined;
   api("POST", "/api/projects", { title: form.title.value, purpose: form.purpose.value, datasets, tables, period })
-    .then((p) => show("projects-out", text("div", `project ${p.id}: ${p.status}; an admin approves it`))).catch(problem("projects-out"));
+    .then((p) => show("projects-out", text("div", t("applied", p.id, p.status)))).catch(problem("projects-out"));
 });
 
 $("projects").addEventListener("click", () =>
-  api("GET", "/api/projects").then((p) => show("projects-out", table({ rows: p }))).catch(problem("projects-out")));
+  api("GET", "/api/projects").then((p) => show("projects-out", table({ rows: p }, t("caption.projects")))).catch(problem("projects-out")));
 
 // Polls a job until it has finished, showing its status in target; throws unless it succeeded.
 async function finished(jobId, target) {
@@ -177,7 +314,7 @@ async function finished(jobId, target) {
   do {
     await new Promise((r) => setTimeout(r, 1000));
     job = await api("GET", `/api/jobs/${jobId}`);
-    show(target, text("div", `job ${jobId}: ${job.status}`));
+    show(target, text("div", t("job", jobId, job.status)));
   } while (job.status === "queued" || job.status === "running");
   if (job.status !== "succeeded") throw new Error(job.error || job.status);
   return job;
@@ -187,7 +324,7 @@ function downloadLink(blob, name) {
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
   link.download = name;
-  link.textContent = `download ${name} (${blob.size.toLocaleString()} bytes)`;
+  link.textContent = t("download", name, blob.size.toLocaleString(locale()));
   return link;
 }
 
@@ -227,28 +364,35 @@ $("dashboard").addEventListener("click", () =>
   Promise.all([api("GET", "/api/dashboards/costs"), api("GET", "/api/dashboards/costs.png")]).then(([d, chart]) => {
     const image = document.createElement("img");
     image.src = URL.createObjectURL(chart);
-    image.alt = "monthly cost";
+    image.alt = t("monthlyCost");
     const parts = [image];
     for (const [name, part] of Object.entries(d)) {
-      if (part && part.rows) { parts.push(text("h3", name)); parts.push(...table(part)); }
+      if (part && part.rows) {
+        const title = t("costParts")[name] || name;
+        parts.push(text("h3", title), ...table(part, title));
+      }
       else if (typeof part === "string") parts.push(text("p", part, "rules"));
     }
     show("dashboard-out", parts);
   }).catch(problem("dashboard-out")));
 
-// The indicators' catalogue fills the select once a key is known; a view shows its chart, its table and a CSV link.
+// The indicators' catalogue, in the page's language, fills the select once a key is known (again on a change of
+// language, keeping the indicator chosen); a view shows its chart, its table and a CSV link.
 async function indicators() {
   if (!key) return;
   try {
-    const list = await api("GET", "/api/dashboards/indicators");
-    $("indicator-id").replaceChildren(...list.map((i) => { const o = text("option", i.title); o.value = i.id; return o; }));
+    const list = await api("GET", `/api/dashboards/indicators?lang=${lang}`);
+    const select = $("indicator-id");
+    const chosen = select.value;
+    select.replaceChildren(...list.map((i) => { const o = text("option", i.title); o.value = i.id; return o; }));
+    if (list.some((i) => i.id === chosen)) select.value = chosen;
   } catch { /* the select keeps its default until a key works */ }
 }
 
 $("indicator").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const query = new URLSearchParams({ dataset: form.dataset.value });
+  const query = new URLSearchParams({ dataset: form.dataset.value, lang });
   for (const name of ["from", "to", "prefecture", "sex", "ageBand", "insurerKind", "claimKind"])
     if (form[name].value.trim()) query.set(name, form[name].value.trim());
   const path = `/api/dashboards/indicators/${form.id.value}?${query}`;
@@ -260,7 +404,7 @@ $("indicator").addEventListener("submit", async (event) => {
     const byPrefecture = !["age_band,sex", "month"].includes(view.indicator.breakdown.join(","));
     const layout = byPrefecture ? `&layout=${form.layout.value}` : "";
     image.src = URL.createObjectURL(await api("GET", `${path}&format=png&chart=${chart}${layout}`));
-    image.alt = `${view.indicator.title}: chart`;
+    image.alt = t("chartOf", view.indicator.title);
     const csv = downloadLink(await api("GET", `${path}&format=csv`), `${view.indicator.id}.csv`);
     const columns = ["prefecture", "category", "value", "numerator", "denominator", "patients", "adjusted", "index"];
     const hidden = [];
@@ -269,7 +413,7 @@ $("indicator").addEventListener("submit", async (event) => {
       return [r.prefectureName, r.categoryNames.join(" "), r.value, r.numerator, r.denominator, r.patients, r.adjusted, r.index];
     });
     show("indicator-out", [text("p", `${view.indicator.description} (${view.indicator.unit}; ${view.indicator.source})`, "rules"),
-      image, csv, ...table({ columns, rows, suppressed: hidden, rules: view.rules })]);
+      image, csv, ...table({ columns, headers: t("indicatorColumns"), rows, suppressed: hidden, rules: view.rules }, view.indicator.title)]);
   } catch (error) { problem("indicator-out")(error); }
 });
 
@@ -277,12 +421,12 @@ $("new-user").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.target;
   api("POST", "/api/users", { name: form.name.value, role: form.role.value })
-    .then((u) => show("admin-out", text("div", `${form.name.value} (${u.role}) has the key ${u.apiKey}: shown once, hand it over`)))
+    .then((u) => show("admin-out", text("div", t("newKey", form.name.value, u.role, u.apiKey))))
     .catch(problem("admin-out"));
 });
 
 $("users").addEventListener("click", () =>
-  api("GET", "/api/users").then((u) => show("admin-out", table({ rows: u }))).catch(problem("admin-out")));
+  api("GET", "/api/users").then((u) => show("admin-out", table({ rows: u }, t("caption.users")))).catch(problem("admin-out")));
 
 // Projects with their decision buttons: approve until the days given from now, or reject (which also withdraws an approval).
 async function decisions() {
@@ -290,10 +434,11 @@ async function decisions() {
   const list = document.createElement("ul");
   for (const p of projects) {
     const item = text("li", `${p.id} · ${p.title} · ${p.status} · ${readable(p.datasets)}${p.tables ? ` · ${readable(p.tables)}` : ""}${p.period ? ` · ${readable(p.period)}` : ""} `);
-    for (const [action, label] of [["approve", "Approve"], ["reject", "Reject"]]) {
-      const button = text("button", label);
+    for (const action of ["approve", "reject"]) {
+      const button = text("button", t(action));
       button.type = "button";
-      button.setAttribute("aria-label", `${label} ${p.title}`);
+      button.dataset.action = action;
+      button.setAttribute("aria-label", `${t(action)}: ${p.title}`);
       button.addEventListener("click", async () => {
         const body = action === "approve" ? { expiresAt: new Date(Date.now() + Number($("approve-days").value) * 86400000).toISOString() } : {};
         try { await api("POST", `/api/projects/${p.id}/${action}`, body); await decisions(); }
@@ -303,13 +448,36 @@ async function decisions() {
     }
     list.appendChild(item);
   }
-  show("admin-out", projects.length ? list : text("div", "no projects"));
+  show("admin-out", projects.length ? list : text("div", t("noProjects")));
 }
 
 $("pending").addEventListener("click", () => decisions().catch(problem("admin-out")));
 
 $("verify").addEventListener("click", () =>
-  api("GET", "/api/audit/verify").then((v) => show("admin-out", text("div", v.ok ? `audit log intact: ${v.entries} entries` : `TAMPERED: ${v.problem}`)))
+  api("GET", "/api/audit/verify").then((v) => show("admin-out", text("div", v.ok ? t("auditOk", v.entries) : t("auditTampered", v.problem))))
     .catch(problem("admin-out")));
 
+// A change of language rewrites the page's words and asks again for what the service names in a language (the
+// indicators' titles); the inputs, the key and results already shown stay as they are.
+function applyLanguage() {
+  document.documentElement.lang = lang;
+  document.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
+  document.querySelectorAll("[data-i18n-placeholder]").forEach((e) => { e.placeholder = t(e.dataset.i18nPlaceholder); });
+  document.querySelectorAll("[data-lang]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
+  showWho();
+}
+
+document.querySelectorAll("[data-lang]").forEach((button) => button.addEventListener("click", () => {
+  if (button.dataset.lang === lang) return;
+  lang = button.dataset.lang;
+  localStorage.setItem("claims.lang", lang);
+  // The address follows, so that a reload or a copied link keeps the language.
+  const address = new URL(location.href);
+  address.searchParams.set("lang", lang);
+  history.replaceState(null, "", address);
+  applyLanguage();
+  indicators();
+}));
+
+applyLanguage();
 whoami();

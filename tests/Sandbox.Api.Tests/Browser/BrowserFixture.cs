@@ -46,10 +46,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
-    /// <summary>A fresh browser profile (no key stored) on the service's front page, its requests recorded.</summary>
-    public async Task<IPage> NewPage()
+    /// <summary>
+    /// A fresh browser profile (no key stored) on the service's front page, its requests recorded; a 640-pixel
+    /// viewport at scale 2 is a 1280-pixel screen zoomed to 200%.
+    /// </summary>
+    public async Task<IPage> NewPage(int width = 1280, int height = 900, float scale = 1)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = "ja-JP", ViewportSize = new() { Width = 1280, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl, Locale = "ja-JP", ViewportSize = new() { Width = width, Height = height }, DeviceScaleFactor = scale,
+        });
         var page = await context.NewPageAsync();
         page.Request += (_, request) => Requests.Enqueue(request.Url);
         await page.GotoAsync("/");
