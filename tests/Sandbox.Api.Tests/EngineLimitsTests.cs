@@ -71,6 +71,10 @@ public sealed class EngineLimitsTests(ProjectsFactory projects) : IClassFixture<
         Assert.Contains($"list on age has {RequestSize.MaxListValues + 1:N0} values", list);
         Assert.Contains($"limit here is {RequestSize.MaxListValues:N0}", list);
         Assert.Equal(HttpStatusCode.OK, (await Ask(In(RequestSize.MaxListValues))).StatusCode);
+        // Each exists builds a set of every month's receipt ids.
+        string Exists(int n) => $$"""{"and": [{{string.Join(", ", Enumerable.Repeat("""{"exists": {"from": "diagnoses"}}""", n))}}]}""";
+        Assert.Contains($"more than {RequestSize.MaxReceiptSets} exists and parent tests", await Problem(await Ask(Exists(RequestSize.MaxReceiptSets + 1))));
+        Assert.Equal(HttpStatusCode.OK, (await Ask(Exists(RequestSize.MaxReceiptSets))).StatusCode);
 
         // A cohort's where trees count together, entry and rules alike.
         var rules = Enumerable.Range(0, 2).Select(i => $$"""{"name": "rule {{i}}", "table": "receipts", "where": """ + Ors(RequestSize.MaxPredicates / 2) + "}");

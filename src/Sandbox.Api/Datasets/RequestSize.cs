@@ -15,11 +15,17 @@ public static class RequestSize
     /// <summary>Inclusion and exclusion rules of a cohort, together.</summary>
     public const int MaxRules = 100;
 
-    /// <summary>Nodes of the where trees (and, or, not, exists and column predicates) of a query, or of a whole cohort definition.</summary>
+    /// <summary>Nodes of the where trees (and, or, not, exists, parent and column predicates) of a query, or of a whole cohort definition.</summary>
     public const int MaxPredicates = 1_000;
 
     /// <summary>Values of one in or notIn list.</summary>
     public const int MaxListValues = 10_000;
+
+    /// <summary>
+    /// exists and parent tests of a query or a definition: each builds a set of every month's matching receipt ids,
+    /// as large as the receipts, so a thousand always-true ones would hold a thousand copies (attack review 35).
+    /// </summary>
+    public const int MaxReceiptSets = 32;
 
     public static void Check(QueryModel query) => CheckPredicates("query", [query.Where]);
 
@@ -34,10 +40,13 @@ public static class RequestSize
     private static void CheckPredicates(string what, IEnumerable<Predicate?> trees)
     {
         var nodes = 0;
+        var sets = 0;
         foreach (var node in trees.SelectMany(Nodes))
         {
             if (++nodes > MaxPredicates)
-                throw new ClaimsException($"the {what}'s where trees have more than {MaxPredicates:N0} predicates (and, or, not, exists and column tests), the limit here");
+                throw new ClaimsException($"the {what}'s where trees have more than {MaxPredicates:N0} predicates (and, or, not, exists, parent and column tests), the limit here");
+            if (node is ExistsPredicate or ParentPredicate && ++sets > MaxReceiptSets)
+                throw new ClaimsException($"the {what}'s where trees have more than {MaxReceiptSets} exists and parent tests, the limit here");
             if (node is ColumnPredicate list && list.Constants > MaxListValues)
                 throw new ClaimsException($"a list on {list.Column.Name} has {list.Constants:N0} values; the limit here is {MaxListValues:N0}");
         }
