@@ -39,6 +39,9 @@ public static class IndicatorBuilder
             _cells[key] = _cells.TryGetValue(key, out var cell)
                 ? new Released(cell.Value + released.Value, cell.Patients + released.Patients)
                 : released;
+
+        /// <summary>Hides a cell: a sum one of whose parts was not shown.</summary>
+        public void Hide(CellKey key) => _cells[key] = default;
     }
 
     public static IndicatorTable Build(Dataset dataset, Indicator indicator, IndicatorFilter filter, Func<string, DisclosedResult> release,
@@ -140,8 +143,9 @@ public static class IndicatorBuilder
     /// the values chosen are added up, rather than a predicate. As a predicate each list made a fresh cell with fresh
     /// noise, and a policymaker who asked two hundred random sets of bands and solved them together pinned 71 % of
     /// the hidden prefecture × band counts of 1–9 (attack review 35); added up, every set is arithmetic on the same
-    /// released cells. A cell disclosure control hid is left out like an empty one (the two look alike), so such a
-    /// sum may fall short by a hidden cell; a patient in two of the values chosen (a birthday) is counted in each.
+    /// released cells. A sum is shown only where every value chosen has a cell shown: one disclosure control hid
+    /// looks like one nobody is in, and left out, the sum fell short by it. A patient in two of the values chosen (a
+    /// birthday) is counted in each.
     /// </summary>
     private sealed record ListUnion(string Key, IReadOnlySet<int> Chosen)
     {
@@ -267,14 +271,21 @@ public static class IndicatorBuilder
         var cells = new Cells(exact ? new Released(0, 0) : default);
         var chosen = unions.Select(u => (u.Column(schema, table), u.Chosen)).Where(u => u.Item1 is not null)
             .Select(u => (Field: batch.Schema.GetFieldIndex(u.Item1), u.Chosen)).ToArray();
+        var parts = new Dictionary<CellKey, HashSet<(long, long, long)>>();
         for (var r = 0; r < batch.Length; r++)
         {
+            long Part(int u) => u < chosen.Length && ArrowValues.Value(batch.Column(chosen[u].Field), r) is long v ? v : -1;
             if (chosen.Any(u => ArrowValues.Value(batch.Column(u.Field), r) is not long v || !u.Chosen.Contains((int)v))) continue;
+            var key = Key(batch, schema, table, byPrefecture, keys, r);
+            (parts.TryGetValue(key, out var seen) ? seen : parts[key] = []).Add((Part(0), Part(1), Part(2)));
             var figure = result.IsSuppressed(r, "value") ? null : ArrowValues.Value(batch.Column(value), r) ?? (exact ? 0L : null);
             var who = patients < 0 ? figure : result.IsSuppressed(r, "patients") ? null : ArrowValues.Value(batch.Column(patients), r);
-            cells.Add(Key(batch, schema, table, byPrefecture, keys, r), new Released(figure is null ? null : Convert.ToDouble(figure, CultureInfo.InvariantCulture),
+            cells.Add(key, new Released(figure is null ? null : Convert.ToDouble(figure, CultureInfo.InvariantCulture),
                 who is null ? null : Convert.ToInt64(who, CultureInfo.InvariantCulture)));
         }
+        // Each cell of a sum has one part a combination of the values chosen; one missing was hidden, or holds nobody.
+        var whole = chosen.Aggregate(1, (n, u) => n * u.Chosen.Count);
+        foreach (var key in parts.Where(p => p.Value.Count < whole).Select(p => p.Key)) cells.Hide(key);
         return cells;
     }
 
