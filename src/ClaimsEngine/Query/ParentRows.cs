@@ -29,8 +29,25 @@ internal sealed class ParentRows(Dataset dataset)
     }
 }
 
-/// <summary>A line-item row's receipt row: the row whose id is the line's parent column; none for a line without its receipt.</summary>
+/// <summary>
+/// A line-item row's receipt row: the row whose id is the line's parent column; none for a line without its receipt.
+/// A receipt's lines are written together, so the last answer is kept: most lines ask for the receipt the line
+/// before them asked for. One link serves one block's scan, on one thread.
+/// </summary>
 internal sealed class ReceiptLink(MappedColumn lineIds, Dictionary<long, int> receiptRows)
 {
-    public bool TryRow(int line, out int receipt) => receiptRows.TryGetValue(lineIds.Values<long>()[line], out receipt);
+    private long _lastId = long.MinValue;
+    private int _lastRow = -1;
+
+    public bool TryRow(int line, out int receipt)
+    {
+        var id = lineIds.Values<long>()[line];
+        if (id != _lastId)
+        {
+            _lastRow = receiptRows.TryGetValue(id, out var row) ? row : -1;
+            _lastId = id;
+        }
+        receipt = _lastRow;
+        return receipt >= 0;
+    }
 }
