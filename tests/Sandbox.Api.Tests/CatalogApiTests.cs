@@ -22,7 +22,8 @@ public class CatalogApiTests(SandboxFactory factory) : IClassFixture<SandboxFact
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         var html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("Claims sandbox", html);
+        Assert.Contains("<html lang=\"ja\">", html);
+        Assert.Contains("Claims サンドボックス", html);
         Assert.Contains("/api/signup", await client.GetStringAsync("/app.js"));
     }
 

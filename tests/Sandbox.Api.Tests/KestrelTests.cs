@@ -27,7 +27,7 @@ public class KestrelTests
             var answer = await client.SendAsync(me);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             Assert.Equal("admin", (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("role").GetString());
-            Assert.Contains("Claims sandbox", await client.GetStringAsync("/"));
+            Assert.Contains("Claims サンドボックス", await client.GetStringAsync("/"));
 
             // Only a real Kestrel enforces the body limit on a body sent in chunks, without a length.
             var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes($"{{\"name\": \"{new string('n', 2 << 20)}\", \"email\": \"a@b.jp\"}}")));
