@@ -136,6 +136,12 @@ public static class BenchRunner
                     columns.Add(query.From.ParentColumn!);
                     Collect(parent.Where);
                     break;
+                case PatientMonthPredicate month:
+                    columns.Add(month.Distinct.Column);
+                    if (month.Per is { } per) columns.Add(per.Column);
+                    Collect(month.Where);
+                    break;
+                case FirstEventPredicate first: Collect(first.Where); break;
                 case ColumnPredicate leaf: columns.Add(leaf.Column); break;
             }
         }

@@ -28,7 +28,9 @@ public sealed record PopulationDenominator(bool PerYear, int AgeFrom, int AgeTo)
 /// One dashboard indicator as data-schemas/indicators.json defines it: a numerator over a denominator (the
 /// population or a second measure) times <see cref="Scale"/>, by prefecture and nationally; optionally
 /// standardised to the national sex and age structure (<see cref="AgeGroups"/>), or broken down by up to two keys
-/// (<see cref="Breakdown"/>: guidance levels; claim kinds; age bands × sex, a pyramid; months, a trend).
+/// (<see cref="Breakdown"/>: guidance levels; claim kinds; age bands × sex, a pyramid; months, a trend). An
+/// indicator of new patients counts from <see cref="WashoutMonths"/> into the dataset: before, a first event in the
+/// data may be a patient treated before it began.
 /// </summary>
 public sealed record Indicator(
     string Id,
@@ -43,4 +45,5 @@ public sealed record Indicator(
     IReadOnlyList<int>? AgeGroups,
     IReadOnlyList<BreakdownKey> Breakdown,
     double? Target,
-    IReadOnlyList<string> Filters);
+    IReadOnlyList<string> Filters,
+    int WashoutMonths = 0);

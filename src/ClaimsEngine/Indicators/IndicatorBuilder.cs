@@ -54,6 +54,11 @@ public static class IndicatorBuilder
         var rules = new List<string>();
         var withheld = indicator.Population is not null && !PublishedPopulation(dataset) ? PopulationWithheld : null;
         if (withheld is not null) rules.Add(withheld);
+        if (Washout(dataset, indicator, filter) is { } washout)
+        {
+            filter = washout;
+            rules.Add($"new patients counted from {washout.From / 100}-{washout.From % 100:00}: in the dataset's first {indicator.WashoutMonths} months a first event may be a patient treated before the data began");
+        }
         var months = Months(dataset, filter);
         var breakdown = indicator.Breakdown;
 
@@ -294,6 +299,14 @@ public static class IndicatorBuilder
         int Of(string column) => ArrowValues.Value(batch.Column(batch.Schema.GetFieldIndex(column)), row) is long v ? (int)v : -1;
         int Category(int k) => k < keys.Count ? keys[k].Category(Of(keys[k].GroupKey(table))) : 0;
         return new CellKey(byPrefecture ? Of(IndicatorQueries.Column(schema, table, "prefecture")!) : 0, Category(0), Category(1));
+    }
+
+    /// <summary>The filter starting after the indicator's washout, where it started earlier; null where it needs no change.</summary>
+    private static IndicatorFilter? Washout(Dataset dataset, Indicator indicator, IndicatorFilter filter)
+    {
+        if (indicator.WashoutMonths == 0 || dataset.Months is not { } range) return null;
+        var first = MonthKey.FromAbsolute(MonthKey.ToAbsolute(range.From) + indicator.WashoutMonths);
+        return (filter.From ?? range.From) < first ? filter with { From = first } : null;
     }
 
     /// <summary>The months of the dataset the filter takes: the divisor of a per-month average.</summary>

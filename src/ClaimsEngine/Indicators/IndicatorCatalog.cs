@@ -60,7 +60,8 @@ public sealed class IndicatorCatalog
             e.TryGetProperty("standardise", out var s) ? [.. s.GetProperty("ageGroups").EnumerateArray().Select(g => g.GetInt32())] : null,
             e.TryGetProperty("breakdown", out var b) ? [.. b.EnumerateArray().Select(k => new BreakdownKey(k.GetString()!))] : [],
             e.TryGetProperty("target", out var t) ? t.GetDouble() : null,
-            [.. e.GetProperty("filters").EnumerateArray().Select(f => f.GetString()!)]);
+            [.. e.GetProperty("filters").EnumerateArray().Select(f => f.GetString()!)],
+            e.TryGetProperty("washoutMonths", out var w) ? w.GetInt32() : 0);
         Check(indicator, schema);
         return indicator;
     }

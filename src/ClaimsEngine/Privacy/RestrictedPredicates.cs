@@ -33,6 +33,12 @@ public static class RestrictedPredicates
             case ParentPredicate parent:
                 Check(parent.Where, $"{path}.parent");
                 break;
+            case PatientMonthPredicate month:
+                Check(month.Where, $"{path}.patientMonth.where");
+                break;
+            case FirstEventPredicate first:
+                Check(first.Where, $"{path}.firstEvent.where");
+                break;
         }
     }
 

@@ -332,14 +332,22 @@ internal sealed class GlobalStrings
 
     /// <summary>
     /// For a dictionary column of one partition: its local id → global id of the code, or of what
-    /// <paramref name="derivation"/> makes of it (an ICD-10 code's category), so codes of one category share a group.
+    /// <paramref name="derivation"/> makes of it (an ICD-10 code's category, a YJ code's ingredient), so codes of one category share a group.
     /// </summary>
     public int[] Map(MappedColumn column, Derivation derivation = Derivation.None) => _maps.GetOrAdd((column, derivation), key =>
     {
         var dictionary = key.Item1.Dictionary;
         var map = new int[dictionary.Count];
-        for (var i = 0; i < map.Length; i++)
-            map[i] = IdOf(key.Item2 == Derivation.Icd10Category && dictionary[i].Length > 3 ? dictionary[i][..3] : dictionary[i]);
+        var length = Prefix(key.Item2);
+        for (var i = 0; i < map.Length; i++) map[i] = IdOf(dictionary[i].Length > length ? dictionary[i][..length] : dictionary[i]);
         return map;
     });
+
+    /// <summary>How many leading characters of a code a derived key keeps: all of them but for a category or an ingredient.</summary>
+    private static int Prefix(Derivation derivation) => derivation switch
+    {
+        Derivation.Icd10Category => 3,
+        Derivation.YjIngredient => 7,
+        _ => int.MaxValue,
+    };
 }

@@ -11,10 +11,18 @@ namespace Claims.Engine.Query;
 /// rows where it is unknown (a comparison with NULL); NOT swaps true and false and keeps unknown.
 /// Constants are bound per partition once (a code becomes its dictionary id, a prefix an id range).
 /// </summary>
-internal sealed class PredicateEvaluator(Dataset dataset)
+internal sealed class PredicateEvaluator
 {
+    private readonly Dataset _dataset;
+    private readonly PatientMonths _patients;
     private readonly ConcurrentDictionary<(ColumnPredicate, DatasetPartition), BoundLeaf> _bound = new();
     private readonly ConcurrentDictionary<(Predicate, int), Lazy<HashSet<long>>> _receipts = new();
+
+    public PredicateEvaluator(Dataset dataset)
+    {
+        _dataset = dataset;
+        _patients = new PatientMonths(dataset, this);
+    }
 
     public static int Words(int rows) => (rows + 63) >> 6;
 
@@ -45,6 +53,14 @@ internal sealed class PredicateEvaluator(Dataset dataset)
             case ParentPredicate parent:
                 var receipt = partition.Table.ParentColumn!.Name;
                 Probe(Receipts(parent, partition.Key, parent.Parent, receipt, parent.Where), partition.Column(receipt), start, count, isTrue);
+                isUnknown.Clear();
+                break;
+            case PatientMonthPredicate month:
+                Probe(_patients.Distinct(month, partition.Key), partition, start, count, isTrue);
+                isUnknown.Clear();
+                break;
+            case FirstEventPredicate first:
+                Probe(_patients.First(first, partition.Key), partition, start, count, isTrue);
                 isUnknown.Clear();
                 break;
             case ColumnPredicate leaf:
@@ -127,6 +143,17 @@ internal sealed class PredicateEvaluator(Dataset dataset)
             if (receipts.Contains(ids[start + i])) isTrue[i >> 6] |= 1UL << (i & 63);
     }
 
+    /// <summary>The rows whose patient is in <paramref name="patients"/> (none where there is no set).</summary>
+    private static void Probe(Cohorts.PatientSet? patients, DatasetPartition partition, int start, int count, Span<ulong> isTrue)
+    {
+        isTrue.Clear();
+        if (patients is null) return;
+        var column = Cohorts.EventScan.PatientIds(partition);
+        var ids = column.Values<int>();
+        for (var i = 0; i < count; i++)
+            if (!column.IsNull(start + i) && patients.Contains(ids[start + i])) isTrue[i >> 6] |= 1UL << (i & 63);
+    }
+
     /// <summary>
     /// The receipt ids (column <paramref name="idColumn"/>) of the month's rows of <paramref name="table"/> that match
     /// <paramref name="where"/>, all of them without one. Lines share their receipt's month partition, so one month's
@@ -136,10 +163,10 @@ internal sealed class PredicateEvaluator(Dataset dataset)
         _receipts.GetOrAdd((node, month), _ => new Lazy<HashSet<long>>(() =>
         {
             var result = new HashSet<long>();
-            var partition = dataset.Table(table.Name).Partitions.FirstOrDefault(p => p.Key == month);
+            var partition = _dataset.Table(table.Name).Partitions.FirstOrDefault(p => p.Key == month);
             if (partition is null) return result;
             var keys = partition.Column(idColumn).Values<long>();
-            var blockRows = dataset.Manifest.BlockRows;
+            var blockRows = _dataset.Manifest.BlockRows;
             var isTrue = new ulong[Words(blockRows)];
             var isUnknown = new ulong[Words(blockRows)];
             for (var start = 0; start < partition.RowCount; start += blockRows)

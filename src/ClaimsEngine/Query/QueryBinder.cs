@@ -30,6 +30,8 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         NotSyntax not => new NotPredicate(Bind(not.Term, table)),
         ExistsSyntax exists => Exists(exists, table),
         ParentSyntax parent => new ParentPredicate(Parent(table, parent.Path), Bind(parent.Where, Parent(table, parent.Path))),
+        PatientMonthSyntax month => PatientMonth(month, table),
+        FirstEventSyntax first => new FirstEventPredicate(PatientTable(table, first.Path), first.Where is null ? null : Bind(first.Where, table)),
         LeafSyntax leaf => Leaf(leaf, table),
         _ => throw new InvalidOperationException(node.GetType().Name),
     };
@@ -51,6 +53,22 @@ internal sealed class QueryBinder(ClaimsSchema schema)
             throw new QueryException(exists.Path + ".from", $"table '{child.Name}' is not a line-item table of '{table.Name}' (exists looks at rows of the same receipt)");
         return new ExistsPredicate(child, exists.Where is null ? null : Bind(exists.Where, child));
     }
+
+    private PatientMonthPredicate PatientMonth(PatientMonthSyntax month, TableSchema table)
+    {
+        PatientTable(table, month.Path);
+        GroupKey Key(string name, string path) => GroupKey(table, name, path) is { OfParent: false } key
+            ? key
+            : throw new QueryException(path, $"patientMonth counts the table's own columns; '{name}' is its receipt's");
+        return new PatientMonthPredicate(table, month.Where is null ? null : Bind(month.Where, table), Key(month.Distinct, month.Path + ".distinct"),
+            month.Per is null ? null : Key(month.Per, month.Path + ".per"), month.AtLeast);
+    }
+
+    /// <summary>The table of a test of each row's patient: one with a patient_id.</summary>
+    private static TableSchema PatientTable(TableSchema table, string path) =>
+        table.TryGetColumn("patient_id", out _)
+            ? table
+            : throw new QueryException(path, $"table '{table.Name}' has no patient_id: its rows belong to no patient");
 
     private TableSchema Parent(TableSchema table, string path) =>
         table.ParentTable is { } parent
@@ -173,6 +191,9 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         "icd10_category" => table.TryGetColumn("icd10", out var icd10)
             ? new GroupKey(name, icd10, Derivation.Icd10Category)
             : throw new QueryException(path, $"icd10_category is the first three characters of icd10, and table '{table.Name}' has no icd10 column"),
+        "yj_ingredient" => table.TryGetColumn("yj_code", out var yj)
+            ? new GroupKey(name, yj, Derivation.YjIngredient)
+            : throw new QueryException(path, $"yj_ingredient is the first seven characters of yj_code, and table '{table.Name}' has no yj_code column"),
         _ => Column(table, name, path) is { Type: not LogicalType.Hash } column
             ? new GroupKey(name, column, Derivation.None)
             : throw new QueryException(path, $"cannot group by the hash column '{name}'"),

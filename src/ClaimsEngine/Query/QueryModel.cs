@@ -27,6 +27,20 @@ public sealed record ExistsPredicate(TableSchema Child, Predicate? Where) : Pred
 public sealed record ParentPredicate(TableSchema Parent, Predicate Where) : Predicate;
 
 /// <summary>
+/// Rows whose patient, in the row's month, has rows of the same table matching <paramref name="Where"/> with at least
+/// <paramref name="AtLeast"/> distinct values of <paramref name="Distinct"/> (nulls not counted), all under one value
+/// of <paramref name="Per"/> where given: six drugs in a month (polypharmacy), one ingredient from two prescribers
+/// (duplicate prescriptions). The rest of the query's where does not narrow what is counted.
+/// </summary>
+public sealed record PatientMonthPredicate(TableSchema Table, Predicate? Where, GroupKey Distinct, GroupKey? Per, int AtLeast) : Predicate;
+
+/// <summary>
+/// Rows of the month in which their patient's first row of the table matching <paramref name="Where"/> falls, over
+/// every month of the dataset whatever the query's other tests: new patients (a first dialysis).
+/// </summary>
+public sealed record FirstEventPredicate(TableSchema Table, Predicate? Where) : Predicate;
+
+/// <summary>
 /// A test of one column, bound: its constants typed in the column's stored terms (integers, days and months as long,
 /// floats rounded to the column's float, codes as strings, hashes as bytes), so nothing is cast while rows are read.
 /// Null rows are unknown for every test but <see cref="NullTest"/>.
@@ -89,7 +103,7 @@ internal sealed record HashMatch(ColumnSchema Column, IReadOnlyList<byte[]> Hash
 }
 
 /// <summary>
-/// A group-by key: a column, or a band derived from one (age_band, year, fiscal_year, icd10_category); where
+/// A group-by key: a column, or a band derived from one (age_band, year, fiscal_year, icd10_category, yj_ingredient); where
 /// <paramref name="OfParent"/>, a column of the receipt a line-item row belongs to (<c>receipts.prefecture</c>).
 /// </summary>
 public sealed record GroupKey(string Name, ColumnSchema Column, Derivation Derivation, bool OfParent = false);
@@ -103,6 +117,9 @@ public enum Derivation
 
     /// <summary>An ICD-10 code's first three characters, its category (E11 for E119): a code, not a number.</summary>
     Icd10Category,
+
+    /// <summary>A YJ drug code's first seven characters: its therapeutic class, route and ingredient (2149039 for 2149039F1020), a code.</summary>
+    YjIngredient,
 }
 
 public enum AggregateKind

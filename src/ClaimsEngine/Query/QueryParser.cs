@@ -115,8 +115,20 @@ public static class QueryParser
             RejectUnknown(node, path, "parent");
             return ParseParent(parent, path + ".parent");
         }
+        if (node.TryGetProperty("patientMonth", out var patientMonth))
+        {
+            RejectUnknown(node, path, "patientMonth");
+            return ParsePatientMonth(patientMonth, path + ".patientMonth");
+        }
+        if (node.TryGetProperty("firstEvent", out var firstEvent))
+        {
+            RejectUnknown(node, path, "firstEvent");
+            Expect(firstEvent, JsonValueKind.Object, path + ".firstEvent");
+            RejectUnknown(firstEvent, path + ".firstEvent", "where");
+            return new FirstEventSyntax(firstEvent.TryGetProperty("where", out var w) ? ParsePredicate(w, path + ".firstEvent.where") : null, path + ".firstEvent");
+        }
         if (node.TryGetProperty("col", out var col)) return ParseLeaf(node, col, path);
-        throw new QueryException(path, "expected one of and, or, not, exists, parent, or a column predicate {\"col\": …, \"<op>\": …}");
+        throw new QueryException(path, "expected one of and, or, not, exists, parent, patientMonth, firstEvent, or a column predicate {\"col\": …, \"<op>\": …}");
 
         IReadOnlyList<PredicateSyntax> Terms(JsonElement list, string op)
         {
@@ -144,6 +156,21 @@ public static class QueryParser
         if (!parent.TryGetProperty("where", out var where))
             throw new QueryException(path + ".where", "is required: the test of the receipt a line belongs to");
         return new ParentSyntax(ParsePredicate(where, path + ".where"), path);
+    }
+
+    private static PatientMonthSyntax ParsePatientMonth(JsonElement node, string path)
+    {
+        Expect(node, JsonValueKind.Object, path);
+        RejectUnknown(node, path, "where", "distinct", "per", "atLeast");
+        if (!node.TryGetProperty("distinct", out var distinct) || distinct.ValueKind != JsonValueKind.String)
+            throw new QueryException(path + ".distinct", "is required: the column (or derived key, such as yj_ingredient) whose distinct values are counted");
+        string? per = null;
+        if (node.TryGetProperty("per", out var p))
+            per = p.ValueKind == JsonValueKind.String ? p.GetString() : throw new QueryException(path + ".per", "must be a column name or derived key");
+        if (!node.TryGetProperty("atLeast", out var atLeast) || atLeast.ValueKind != JsonValueKind.Number || !atLeast.TryGetInt32(out var n) || n < 1)
+            throw new QueryException(path + ".atLeast", "is required: a whole number of distinct values, 1 or more");
+        var where = node.TryGetProperty("where", out var w) ? ParsePredicate(w, path + ".where") : null;
+        return new PatientMonthSyntax(where, distinct.GetString()!, per, n, path);
     }
 
     private static LeafSyntax ParseLeaf(JsonElement node, JsonElement col, string path)
@@ -176,7 +203,7 @@ public static class QueryParser
         if (groupBy.GetArrayLength() > 4) throw new QueryException("groupBy", "takes at most four columns");
         return groupBy.EnumerateArray().Select((g, i) => g.ValueKind == JsonValueKind.String
             ? g.GetString()!
-            : throw new QueryException($"groupBy[{i}]", "must be a column name or age_band, year, fiscal_year, icd10_category")).ToArray();
+            : throw new QueryException($"groupBy[{i}]", "must be a column name or age_band, year, fiscal_year, icd10_category, yj_ingredient")).ToArray();
     }
 
     private static AggregateSyntax ParseAggregate(JsonElement select, string path)

@@ -48,6 +48,8 @@ internal static class QueryPlanner
         NotPredicate not => new NotPredicate(Ordered(not.Term)),
         ExistsPredicate { Where: { } where } exists => exists with { Where = Ordered(where) },
         ParentPredicate parent => parent with { Where = Ordered(parent.Where) },
+        PatientMonthPredicate { Where: { } where } month => month with { Where = Ordered(where) },
+        FirstEventPredicate { Where: { } where } first => first with { Where = Ordered(where) },
         _ => predicate,
     };
 
@@ -56,7 +58,7 @@ internal static class QueryPlanner
         NullTest => 1,
         ColumnPredicate { Column.Nullable: false } => 0,
         ColumnPredicate => 1,
-        ExistsPredicate or ParentPredicate => 3,
+        ExistsPredicate or ParentPredicate or PatientMonthPredicate or FirstEventPredicate => 3,
         _ => 2,
     };
 }

@@ -150,7 +150,7 @@ internal sealed class QueryResult
         _ => x.CompareTo(y),
     };
 
-    private static Kind KeyKind(GroupKey key) => key.Derivation is Derivation.None or Derivation.Icd10Category ? KindOf(key.Column) : Kind.Integer;
+    private static Kind KeyKind(GroupKey key) => key.Derivation is Derivation.None or Derivation.Icd10Category or Derivation.YjIngredient ? KindOf(key.Column) : Kind.Integer;
 
     private static Kind KindOf(ColumnSchema column) => column.Type switch
     {

@@ -30,6 +30,15 @@ internal sealed record ExistsSyntax(string From, PredicateSyntax? Where, string 
 internal sealed record ParentSyntax(PredicateSyntax Where, string Path) : PredicateSyntax(Path);
 
 /// <summary>
+/// patientMonth: a row whose patient, in the row's month, has rows matching <paramref name="Where"/> with at least
+/// <paramref name="AtLeast"/> distinct values of the key <paramref name="Distinct"/>, under one value of <paramref name="Per"/> when given.
+/// </summary>
+internal sealed record PatientMonthSyntax(PredicateSyntax? Where, string Distinct, string? Per, int AtLeast, string Path) : PredicateSyntax(Path);
+
+/// <summary>firstEvent: a row of the month of its patient's first row matching <paramref name="Where"/>, over every month of the dataset.</summary>
+internal sealed record FirstEventSyntax(PredicateSyntax? Where, string Path) : PredicateSyntax(Path);
+
+/// <summary>
 /// One column test, {"col": …, "&lt;op&gt;": value}: <paramref name="Value"/> is the operator's JSON value (a list for in,
 /// notIn and between, already checked to be one), cloned so it outlives the parsed document.
 /// </summary>

@@ -62,6 +62,8 @@ public static class DatasetGate
         NotPredicate not => Children(not.Term),
         ExistsPredicate exists => [exists.Child, .. Children(exists.Where)],
         ParentPredicate parent => [parent.Parent, .. Children(parent.Where)],
+        PatientMonthPredicate month => Children(month.Where),
+        FirstEventPredicate first => Children(first.Where),
         _ => [],
     };
 }

@@ -45,8 +45,8 @@ public static class RequestSize
         {
             if (++nodes > MaxPredicates)
                 throw new ClaimsException($"the {what}'s where trees have more than {MaxPredicates:N0} predicates (and, or, not, exists, parent and column tests), the limit here");
-            if (node is ExistsPredicate or ParentPredicate && ++sets > MaxReceiptSets)
-                throw new ClaimsException($"the {what}'s where trees have more than {MaxReceiptSets} exists and parent tests, the limit here");
+            if (node is ExistsPredicate or ParentPredicate or PatientMonthPredicate or FirstEventPredicate && ++sets > MaxReceiptSets)
+                throw new ClaimsException($"the {what}'s where trees have more than {MaxReceiptSets} exists, parent, patientMonth and firstEvent tests, the limit here");
             if (node is ColumnPredicate list && list.Constants > MaxListValues)
                 throw new ClaimsException($"a list on {list.Column.Name} has {list.Constants:N0} values; the limit here is {MaxListValues:N0}");
         }
@@ -63,6 +63,8 @@ public static class RequestSize
             NotPredicate not => [not.Term],
             ExistsPredicate { Where: { } where } => [where],
             ParentPredicate parent => [parent.Where],
+            PatientMonthPredicate { Where: { } where } => [where],
+            FirstEventPredicate { Where: { } where } => [where],
             _ => [],
         };
         foreach (var child in children)

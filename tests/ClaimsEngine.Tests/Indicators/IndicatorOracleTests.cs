@@ -201,6 +201,97 @@ public sealed class IndicatorOracleTests(SmallBlockFixture data)
         if (name == "everything") Assert.InRange(overall.Rows.Single(r => r.Prefecture is null).Value!.Value, 60, 95);
     }
 
+    public static TheoryData<string, string> PatientFilters => new()
+    {
+        { "everything", "" },
+        { "a fiscal year, women 65-79, two insurer kinds", "from=202304;to=202403;sex=2;age_band=65,70,75;insurer_kind=1,4" },
+        { "a month and four prefectures", "from=202305;to=202305;prefecture=13,14,27,47" },
+    };
+
+    /// <summary>
+    /// Polypharmacy and duplicate prescriptions: each month's patients with six oral ingredients, or with one
+    /// ingredient from two prescribers, over the month's patients given such drugs, by the lines' receipts'
+    /// prefecture; the oracle finds the patient-months with GROUP BY … HAVING.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PatientFilters))]
+    public void Polypharmacy_and_duplicate_prescriptions_equal_DuckDB_s(string name, string filterText)
+    {
+        var filter = Parse(filterText);
+        const string lines = "SELECT d.patient_id, d.service_month, d.yj_code, d.prescriber_id, d.shinryo_shikibetsu, r.prefecture, r.age, r.sex, r.insurer_kind, r.claim_kind FROM drugs d JOIN receipts r USING (receipt_id, service_month)";
+        var definitions = new[]
+        {
+            ("polypharmacy", "shinryo_shikibetsu = 21 AND claim_kind IN (2, 4)", "SELECT patient_id, service_month FROM l WHERE yj_code IS NOT NULL GROUP BY ALL HAVING count(DISTINCT left(yj_code, 7)) >= 6", "age >= 65"),
+            ("duplicate_prescriptions", "claim_kind = 4", "SELECT DISTINCT patient_id, service_month FROM (SELECT patient_id, service_month FROM l WHERE yj_code IS NOT NULL AND prescriber_id IS NOT NULL GROUP BY patient_id, service_month, left(yj_code, 7) HAVING count(DISTINCT prescriber_id) >= 2)", null),
+        };
+        foreach (var (id, kind, found, ages) in definitions)
+        {
+            var sql = $"""
+                WITH l AS ({lines} WHERE {kind}), pm AS ({found})
+                SELECT prefecture, service_month, count(DISTINCT patient_id) FILTER (WHERE (patient_id, service_month) IN (SELECT (patient_id, service_month) FROM pm)), count(DISTINCT patient_id)
+                FROM l {Where(filter, claims: true, ages: ages)} GROUP BY GROUPING SETS ((prefecture, service_month), (service_month))
+                """;
+            var cells = data.Rows(sql).ToDictionary(r => (Prefecture: r[0] is null ? 0 : Convert.ToInt32(r[0]), Month: Convert.ToInt32(r[1])),
+                r => (Found: Convert.ToDouble(r[2]), All: Convert.ToDouble(r[3])));
+            Assert.True(cells.Values.Sum(c => c.Found) > 0, $"{id}, {name}: the fixture should have some");
+            var table = Build(id, filter);
+            foreach (var row in table.Rows)
+            {
+                var (found2, all) = cells.GetValueOrDefault((row.Prefecture ?? 0, row.Categories[0]));
+                Close(found2, row.Numerator);
+                if (all > 0) Close(found2 / all * 100, row.Value);
+                else Assert.Null(row.Value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// New dialysis patients: each patient's first month with a dialysis code over the whole dataset, counted where it
+    /// falls in the period from the thirteenth month on, per 100,000 person-years of the population. The fixture's
+    /// 4,000 persons start dialysis too rarely to count any, so the same definition also runs on the procedure most
+    /// patients are first billed in 2024, which DuckDB picks.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PatientFilters))]
+    public void New_patients_equal_DuckDB_s_and_count_from_the_thirteenth_month(string name, string filterText)
+    {
+        var filter = Parse(filterText);
+        var dialysis = IndicatorCatalog.Of(data.Dataset.Schema)["new_dialysis"];
+        var frequent = (string)data.Rows("""
+            WITH f AS (SELECT code, patient_id, min(service_month) AS m FROM procedures WHERE patient_id IS NOT NULL GROUP BY 1, 2)
+            SELECT code FROM f WHERE m >= 202401 GROUP BY 1 ORDER BY count(*) DESC, code LIMIT 1
+            """).Single()[0]!;
+        var codes = dialysis.Numerator.Where!["and"]![0]!["in"]!.AsArray().Select(c => (string)c!).ToArray();
+        foreach (var chosen in new[] { codes, [frequent] })
+        {
+            var list = string.Join(", ", chosen.Select(c => $"\"{c}\""));
+            var indicator = dialysis with
+            {
+                Numerator = dialysis.Numerator with { Where = System.Text.Json.Nodes.JsonNode.Parse("""{"and": [{"col": "code", "in": [""" + list + """]}, {"firstEvent": {"where": {"col": "code", "in": [""" + list + "]}}}]}") },
+            };
+            var counted = filter with { From = Math.Max(filter.From ?? 0, 202401) };
+            var patients = data.Rows($"""
+                WITH p AS (SELECT pr.patient_id, pr.service_month, r.prefecture, r.age, r.sex, r.insurer_kind FROM procedures pr JOIN receipts r USING (receipt_id, service_month)
+                           WHERE pr.code IN ({string.Join(", ", chosen.Select(c => $"'{c}'"))})),
+                     f AS (SELECT patient_id, min(service_month) AS m FROM p WHERE patient_id IS NOT NULL GROUP BY 1)
+                SELECT prefecture, count(DISTINCT p.patient_id) FROM p JOIN f ON f.patient_id = p.patient_id AND f.m = p.service_month {Where(counted, claims: true)}
+                GROUP BY GROUPING SETS ((prefecture), ())
+                """).ToDictionary(r => r[0] is null ? 0 : Convert.ToInt32(r[0]), r => Convert.ToDouble(r[1]));
+            var persons = data.Rows($"SELECT prefecture, sum(persons)::DOUBLE FROM population {Where(counted, claims: false)} GROUP BY GROUPING SETS ((prefecture), ())")
+                .ToDictionary(r => r[0] is null ? 0 : Convert.ToInt32(r[0]), r => Convert.ToDouble(r[1]));
+            var table = IndicatorBuilder.Build(data.Dataset, indicator, filter, text => new DisclosedResult(data.Dataset.Execute(text), [], []));
+            Assert.Contains(table.Rules, r => r.StartsWith("new patients counted from 2024-01", StringComparison.Ordinal));
+            foreach (var row in table.Rows)
+            {
+                var n = patients.GetValueOrDefault(row.Prefecture ?? 0);
+                Close(n, row.Numerator);
+                if (persons.GetValueOrDefault(row.Prefecture ?? 0) is > 0 and var p) Close(n / (p / 12) * 100_000, row.Value);
+                else Assert.Null(row.Value);
+            }
+            if (name == "everything" && chosen.Length == 1) Assert.True(patients.GetValueOrDefault(0) >= 20, $"{patients.GetValueOrDefault(0)} new patients of {frequent} in 2024");
+        }
+    }
+
     private Dictionary<(int Prefecture, int A, int B), double> Cells(string sql) =>
         data.Rows(sql).ToDictionary(r => (Convert.ToInt32(r[0]), Convert.ToInt32(r[1]), Convert.ToInt32(r[2])), r => Convert.ToDouble(r[3] ?? 0L));
 

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using Claims.Engine.Cohorts;
+using Claims.Engine.Kernels;
+using Claims.Engine.Storage;
+
+namespace Claims.Engine.Query;
+
+/// <summary>
+/// The patients a test of each row's patient picks, by month, built on first need once per query: a month's
+/// patients with enough distinct values (<see cref="PatientMonthPredicate"/>), or the patients whose first event
+/// falls in the month (<see cref="FirstEventPredicate"/>). Patient ids are the linked numbering, so one month's
+/// set, a bitset, answers that month's rows; a row without a patient is in no set.
+/// </summary>
+internal sealed class PatientMonths(Dataset dataset, PredicateEvaluator evaluator)
+{
+    private readonly ConcurrentDictionary<(PatientMonthPredicate, int), Lazy<PatientSet>> _distinct = new();
+    private readonly ConcurrentDictionary<FirstEventPredicate, Lazy<Dictionary<int, PatientSet>>> _first = new();
+
+    public PatientSet Distinct(PatientMonthPredicate test, int month) =>
+        _distinct.GetOrAdd((test, month), key => new Lazy<PatientSet>(() => Count(key.Item1, key.Item2))).Value;
+
+    public PatientSet? First(FirstEventPredicate test, int month) =>
+        _first.GetOrAdd(test, key => new Lazy<Dictionary<int, PatientSet>>(() => Firsts(key))).Value.GetValueOrDefault(month);
+
+    private PatientSet Count(PatientMonthPredicate test, int month)
+    {
+        var result = new PatientSet(EventScan.PatientCount(dataset));
+        var partition = dataset.Table(test.Table.Name).Partitions.FirstOrDefault(p => p.Key == month);
+        if (partition is null) return result;
+        var strings = new GlobalStrings();
+        var distinct = new ValueReader(partition.Column(test.Distinct.Column.Name), test.Distinct.Derivation, strings);
+        var per = test.Per is { } key ? new ValueReader(partition.Column(key.Column.Name), key.Derivation, strings) : null;
+        var patients = EventScan.PatientIds(partition);
+        var seen = new HashSet<(int Patient, long Per, long Value)>();
+        var counts = new Dictionary<(int Patient, long Per), int>();
+        Matching(partition, test.Where, row =>
+        {
+            if (patients.IsNull(row) || distinct.Read(row) is var value && value == GroupKey4.Null) return;
+            var group = per?.Read(row) ?? 0;
+            var patient = patients.Values<int>()[row];
+            if (group == GroupKey4.Null || !seen.Add((patient, group, value))) return;
+            var count = counts[(patient, group)] = counts.GetValueOrDefault((patient, group)) + 1;
+            if (count >= test.AtLeast) result.Add(patient);
+        });
+        return result;
+    }
+
+    /// <summary>Each month's patients whose first matching row is in it: months read in parallel, then walked in order.</summary>
+    private Dictionary<int, PatientSet> Firsts(FirstEventPredicate test)
+    {
+        var capacity = EventScan.PatientCount(dataset);
+        var partitions = dataset.Table(test.Table.Name).Partitions.OrderBy(p => p.Key).ToArray();
+        var matching = new PatientSet[partitions.Length];
+        Parallel.For(0, partitions.Length, i =>
+        {
+            var set = new PatientSet(capacity);
+            var patients = EventScan.PatientIds(partitions[i]);
+            Matching(partitions[i], test.Where, row =>
+            {
+                if (!patients.IsNull(row)) set.Add(patients.Values<int>()[row]);
+            });
+            matching[i] = set;
+        });
+        var seen = new PatientSet(capacity);
+        var firsts = new Dictionary<int, PatientSet>();
+        for (var i = 0; i < partitions.Length; i++)
+        {
+            firsts[partitions[i].Key] = matching[i].Except(seen);
+            seen = seen.Union(matching[i]);
+        }
+        return firsts;
+    }
+
+    private void Matching(DatasetPartition partition, Predicate? where, Action<int> visit)
+    {
+        var blockRows = dataset.Manifest.BlockRows;
+        var isTrue = new ulong[PredicateEvaluator.Words(blockRows)];
+        var isUnknown = new ulong[isTrue.Length];
+        for (var start = 0; start < partition.RowCount; start += blockRows)
+        {
+            var count = Math.Min(blockRows, partition.RowCount - start);
+            var words = isTrue.AsSpan(0, PredicateEvaluator.Words(count));
+            if (where is null) Bitmap.SetAll(words, count);
+            else evaluator.Evaluate(where, partition, start, count, words, isUnknown.AsSpan(0, words.Length));
+            foreach (var i in Bitmap.SetBits(words)) visit(start + i);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using Claims.Engine.Privacy;
+using Claims.Engine.Query;
+using Claims.Testing;
+
+namespace Claims.Engine.Tests.Query;
+
+/// <summary>
+/// Tests of a row's patient (<c>patientMonth</c>, <c>firstEvent</c>) and the <c>yj_ingredient</c> key, on blocks
+/// smaller than a month, against DuckDB's answer to the same question written as SQL over the Parquet export.
+/// </summary>
+[Collection(SmallBlockData.Name)]
+public sealed class PatientTestOracleTests(SmallBlockFixture data)
+{
+    [Theory]
+    // Polypharmacy's shape: patients with four or more distinct drugs in a month, among outpatient and pharmacy lines.
+    [InlineData(
+        """{"from": "drugs", "where": {"patientMonth": {"where": {"parent": {"where": {"col": "claim_kind", "in": [2, 4]}}}, "distinct": "code", "atLeast": 4}}, "groupBy": ["receipts.prefecture", "service_month"], "select": [{"countDistinct": "patient_id", "as": "p"}, {"count": "*", "as": "n"}]}""",
+        """
+        WITH pm AS (SELECT d.patient_id, d.service_month FROM drugs d JOIN receipts r USING (receipt_id) WHERE r.claim_kind IN (2, 4) AND d.code IS NOT NULL
+                    GROUP BY ALL HAVING count(DISTINCT d.code) >= 4)
+        SELECT r.prefecture, d.service_month, count(DISTINCT d.patient_id), count(*) FROM drugs d JOIN receipts r USING (receipt_id)
+        WHERE (d.patient_id, d.service_month) IN (SELECT (patient_id, service_month) FROM pm) GROUP BY ALL
+        """, 40)]
+    // Duplicate prescriptions' shape: one ingredient from two or more prescribers in a month; the outer test narrows
+    // the rows counted, not the lines the pairs are found among.
+    [InlineData(
+        """{"from": "drugs", "where": {"and": [{"col": "drug_class", "ne": 214}, {"patientMonth": {"distinct": "prescriber_id", "per": "yj_ingredient", "atLeast": 2}}]}, "groupBy": ["service_month"], "select": [{"countDistinct": "patient_id", "as": "p"}, {"count": "*", "as": "n"}]}""",
+        """
+        WITH pm AS (SELECT DISTINCT patient_id, service_month FROM (SELECT patient_id, service_month, left(yj_code, 7) FROM drugs
+                    WHERE prescriber_id IS NOT NULL AND yj_code IS NOT NULL GROUP BY ALL HAVING count(DISTINCT prescriber_id) >= 2))
+        SELECT service_month, count(DISTINCT patient_id), count(*) FROM drugs
+        WHERE drug_class <> 214 AND (patient_id, service_month) IN (SELECT (patient_id, service_month) FROM pm) GROUP BY ALL
+        """, 10)]
+    // A first event: the month of each patient's first type 2 diabetes diagnosis, whatever the sex test beside it.
+    [InlineData(
+        """{"from": "diagnoses", "where": {"and": [{"firstEvent": {"where": {"col": "icd10", "prefix": "E11"}}}, {"parent": {"where": {"col": "sex", "eq": 2}}}]}, "groupBy": ["service_month", "receipts.age_band"], "select": [{"countDistinct": "patient_id", "as": "p"}, {"count": "*", "as": "n"}]}""",
+        """
+        WITH f AS (SELECT patient_id, min(service_month) AS m FROM diagnoses WHERE icd10 LIKE 'E11%' AND patient_id IS NOT NULL GROUP BY 1)
+        SELECT d.service_month, (r.age // 5) * 5, count(DISTINCT d.patient_id), count(*) FROM diagnoses d JOIN receipts r USING (receipt_id)
+        JOIN f ON f.patient_id = d.patient_id AND f.m = d.service_month WHERE r.sex = 2 GROUP BY ALL
+        """, 30)]
+    [InlineData(
+        """{"from": "drugs", "where": {"col": "drug_class", "eq": 396}, "groupBy": ["yj_ingredient"], "select": [{"countDistinct": "patient_id", "as": "p"}, {"sum": "quantity", "as": "q"}]}""",
+        "SELECT left(yj_code, 7), count(DISTINCT patient_id), sum(quantity) FROM drugs WHERE drug_class = 396 GROUP BY ALL", 5)]
+    public void Tests_of_a_row_s_patient_match_DuckDB(string json, string sql, int groups)
+    {
+        var statistics = new ScanStatistics();
+        var result = data.Dataset.Execute(json, statistics);
+        var expected = data.Rows(sql).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
+        Assert.True(expected.Count >= groups, $"{expected.Count} groups: the fixture should give this query at least {groups}");
+        QueryOracle.Compare(0, json, sql, expected, QueryOracle.Rows(result).ToList(), ordered: false);
+        Assert.True(statistics.Blocks > 2 * data.Dataset.Table("drugs").Partitions.Count, "months should span several blocks");
+    }
+
+    [Fact]
+    public void A_first_event_is_the_patient_s_first_month_not_the_first_month_the_query_reads()
+    {
+        // Read from the fixture's fourth month on, the first diagnoses of earlier months are not anyone's first there.
+        const string json = """{"from": "diagnoses", "where": {"and": [{"col": "service_month", "ge": 202304}, {"firstEvent": {"where": {"col": "icd10", "prefix": "I10"}}}]}, "select": [{"countDistinct": "patient_id", "as": "p"}]}""";
+        var firsts = data.Dataset.Execute(json);
+        var all = data.Dataset.Execute("""{"from": "diagnoses", "where": {"and": [{"col": "service_month", "ge": 202304}, {"col": "icd10", "prefix": "I10"}]}, "select": [{"countDistinct": "patient_id", "as": "p"}]}""");
+        var expected = data.Rows("""
+            SELECT count(*) FROM (SELECT patient_id, min(service_month) m FROM diagnoses WHERE icd10 LIKE 'I10%' AND patient_id IS NOT NULL GROUP BY 1) WHERE m >= 202304
+            """).Single()[0];
+        Assert.Equal(QueryOracle.Canonical(expected), QueryOracle.Rows(firsts).Single()[0]);
+        Assert.True(long.Parse(QueryOracle.Rows(firsts).Single()[0]!) < long.Parse(QueryOracle.Rows(all).Single()[0]!) / 2,
+            "most hypertensive patients of the later months were seen before them");
+    }
+
+    [Theory]
+    [InlineData("""{"from": "population", "where": {"firstEvent": {}}, "select": [{"count": "*", "as": "n"}]}""", "table 'population' has no patient_id")]
+    [InlineData("""{"from": "drugs", "where": {"patientMonth": {"distinct": "code", "atLeast": 0}}, "select": [{"count": "*", "as": "n"}]}""", "where.patientMonth.atLeast")]
+    [InlineData("""{"from": "drugs", "where": {"patientMonth": {"atLeast": 6}}, "select": [{"count": "*", "as": "n"}]}""", "where.patientMonth.distinct")]
+    [InlineData("""{"from": "drugs", "where": {"patientMonth": {"distinct": "receipts.facility_id", "atLeast": 2}}, "select": [{"count": "*", "as": "n"}]}""", "counts the table's own columns")]
+    [InlineData("""{"from": "drugs", "where": {"patientMonth": {"distinct": "code", "per": "icd10_category", "atLeast": 2}}, "select": [{"count": "*", "as": "n"}]}""", "has no icd10 column")]
+    [InlineData("""{"from": "drugs", "where": {"patientMonth": {"distinct": "code", "atLeast": 2, "within": 3}}, "select": [{"count": "*", "as": "n"}]}""", "unknown field 'within'")]
+    [InlineData("""{"from": "drugs", "where": {"firstEvent": {"where": {"col": "dose", "eq": 1}}}, "select": [{"count": "*", "as": "n"}]}""", "has no column 'dose'")]
+    public void A_patient_test_that_cannot_be_read_is_refused_by_name(string json, string named)
+    {
+        var error = Assert.Throws<QueryException>(() => QueryParser.Parse(json, data.Dataset.Schema));
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public void Restricted_data_is_not_filtered_by_an_identifying_column_inside_a_patient_test()
+    {
+        var query = QueryParser.Parse("""{"from": "drugs", "where": {"patientMonth": {"where": {"col": "prescriber_id", "eq": 7}, "distinct": "code", "atLeast": 1}}, "select": [{"count": "*", "as": "n"}]}""",
+            data.Dataset.Schema);
+        var error = Assert.Throws<QueryException>(() => RestrictedPredicates.Check(query.Where, "where"));
+        Assert.Contains("where.patientMonth.where", error.Message);
+        Assert.Contains("prescriber_id", error.Message);
+    }
+}
