@@ -73,7 +73,7 @@ public sealed class EngineLimitsTests(ProjectsFactory projects) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, (await Ask(In(RequestSize.MaxListValues))).StatusCode);
         // Each exists builds a set of every month's receipt ids.
         string Exists(int n) => $$"""{"and": [{{string.Join(", ", Enumerable.Repeat("""{"exists": {"from": "diagnoses"}}""", n))}}]}""";
-        Assert.Contains($"more than {RequestSize.MaxReceiptSets} exists, parent, patientMonth and firstEvent tests", await Problem(await Ask(Exists(RequestSize.MaxReceiptSets + 1))));
+        Assert.Contains($"more than {RequestSize.MaxReceiptSets} exists, parent, patientMonth, firstEvent and firstOfReceipt tests", await Problem(await Ask(Exists(RequestSize.MaxReceiptSets + 1))));
         Assert.Equal(HttpStatusCode.OK, (await Ask(Exists(RequestSize.MaxReceiptSets))).StatusCode);
 
         // A cohort's where trees count together, entry and rules alike.

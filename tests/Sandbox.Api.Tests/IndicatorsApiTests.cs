@@ -28,7 +28,7 @@ public class IndicatorsApiTests(SandboxFactory factory) : IClassFixture<SandboxF
     {
         var list = (await Json(await (await factory.As(Roles.Explorer)).GetAsync("/api/dashboards/indicators"))).EnumerateArray()
             .ToDictionary(i => i.GetProperty("id").GetString()!);
-        Assert.Equal(["spending_per_capita", "spending_by_age_sex", "spending_by_claim_kind", "spending_monthly", "generic_share", "generic_share_monthly",
+        Assert.Equal(["spending_per_capita", "spending_by_age_sex", "spending_by_claim_kind", "spending_by_icd10_chapter", "spending_monthly", "generic_share", "generic_share_monthly",
             "polypharmacy", "duplicate_prescriptions", "new_dialysis", "checkup_participation", "guidance_levels"], list.Keys);
         Assert.Equal(80, list["generic_share"].GetProperty("target").GetDouble());
         Assert.Equal("1人当たり医療費", list["spending_per_capita"].GetProperty("title").GetString());

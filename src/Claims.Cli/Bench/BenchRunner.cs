@@ -142,6 +142,10 @@ public static class BenchRunner
                     Collect(month.Where);
                     break;
                 case FirstEventPredicate first: Collect(first.Where); break;
+                case FirstOfReceiptPredicate line:
+                    columns.Add(query.From.ParentColumn!);
+                    Collect(line.Where);
+                    break;
                 case ColumnPredicate leaf: columns.Add(leaf.Column); break;
             }
         }

@@ -6,8 +6,8 @@ namespace Claims.Engine.Indicators;
 
 /// <summary>
 /// A key an indicator is broken down by: a column of enumeration codes (claim_kind, sex, guidance_level),
-/// <c>age_band</c> (5-year bands, ages from <see cref="TopBand"/> up in one) or <c>month</c> (each table's own month
-/// column). Every category is listed whether or not anybody is in it, so a hidden figure is never a missing row.
+/// <c>age_band</c> (5-year bands, ages from <see cref="TopBand"/> up in one), <c>month</c> (each table's own month
+/// column) or <c>icd10_chapter</c> (of a diagnosis line's icd10, enum:icd10_chapter). Every category is listed whether or not anybody is in it, so a hidden figure is never a missing row.
 /// Where the population has the key too (<see cref="SplitsPopulation"/>), each category is over its own persons:
 /// spending per man aged 70–74, per person insured in April.
 /// </summary>
@@ -15,6 +15,7 @@ public sealed record BreakdownKey(string Name)
 {
     public const string AgeBand = "age_band";
     public const string Month = "month";
+    public const string Icd10Chapter = "icd10_chapter";
 
     /// <summary>The open top band: 100 holds every age from 100 up, as population pyramids end.</summary>
     public const int TopBand = 100;
@@ -35,6 +36,7 @@ public sealed record BreakdownKey(string Name)
     {
         AgeBand => table.TryGetColumn("age", out _) ? null : $"{table.Name} has no age column to band",
         Month => null,
+        Icd10Chapter => table.TryGetColumn("icd10", out _) ? null : $"{table.Name} has no icd10 column to take chapters of",
         _ when !table.TryGetColumn(Name, out var column) => $"{Name} is not a column of {table.Name}",
         _ when !table.Column(Name).CodeSystem?.StartsWith("enum:", StringComparison.Ordinal) ?? true =>
             $"{Name} is not a column of enumeration codes (nor age_band, nor month)",
@@ -78,5 +80,6 @@ public sealed record BreakdownKey(string Name)
 
     private IEnumerable<int> Codes(ClaimsSchema schema, TableSchema table) => Enum(schema, table).Values.Select(v => v.Code);
 
-    private EnumSchema Enum(ClaimsSchema schema, TableSchema table) => schema.Enum(table.Column(Name).CodeSystem!["enum:".Length..]);
+    private EnumSchema Enum(ClaimsSchema schema, TableSchema table) =>
+        schema.Enum(Name == Icd10Chapter ? Icd10Chapter : table.Column(Name).CodeSystem!["enum:".Length..]);
 }

@@ -75,7 +75,8 @@ public static class DisclosureControl
 
         var measured = MeasuredQuery.Of(query, unit);
         var result = shards.Partial(query, measured, cancellationToken).Finish(query);
-        var totals = UnitTotals.Of(query, column => shards.Cap(query.From, column, unit, cancellationToken));
+        // A receipt's column summed over its lines is capped as the receipts' own sums of it are.
+        var totals = UnitTotals.Of(query, column => shards.Cap(dataset.Schema.Table(column.Table), column, unit, cancellationToken));
         var cellKeys = Enumerable.Range(0, result.Count).Select(g => keys.CellKey(result.State(g), measured.UnitIndex)).ToArray();
         // Cells are decided one after another, and one decided may be the near cell of the next: in key order, the
         // same question on the same data decides alike however the scan's threads happened to merge the groups.

@@ -39,6 +39,9 @@ public static class RestrictedPredicates
             case FirstEventPredicate first:
                 Check(first.Where, $"{path}.firstEvent.where");
                 break;
+            case FirstOfReceiptPredicate line:
+                Check(line.Where, $"{path}.firstOfReceipt.where");
+                break;
         }
     }
 

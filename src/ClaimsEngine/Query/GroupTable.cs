@@ -332,12 +332,17 @@ internal sealed class GlobalStrings
 
     /// <summary>
     /// For a dictionary column of one partition: its local id → global id of the code, or of what
-    /// <paramref name="derivation"/> makes of it (an ICD-10 code's category, a YJ code's ingredient), so codes of one category share a group.
+    /// <paramref name="derivation"/> makes of it (an ICD-10 code's category, a YJ code's ingredient; or its chapter, a number, not a string's id), so codes of one category share a group.
     /// </summary>
     public int[] Map(MappedColumn column, Derivation derivation = Derivation.None) => _maps.GetOrAdd((column, derivation), key =>
     {
         var dictionary = key.Item1.Dictionary;
         var map = new int[dictionary.Count];
+        if (key.Item2 == Derivation.Icd10Chapter)
+        {
+            for (var i = 0; i < map.Length; i++) map[i] = Icd10Chapters.Of(dictionary[i]);
+            return map;
+        }
         var length = Prefix(key.Item2);
         for (var i = 0; i < map.Length; i++) map[i] = IdOf(dictionary[i].Length > length ? dictionary[i][..length] : dictionary[i]);
         return map;

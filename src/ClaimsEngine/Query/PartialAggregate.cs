@@ -150,7 +150,7 @@ internal sealed class PartialAggregate
     /// <summary>The query's layout, which two partials must share to be merged: the table, the keys, the aggregates.</summary>
     public static string Shape(QueryModel query) =>
         $"{query.From.Name} by [{string.Join(", ", query.GroupBy.Select(k => $"{k.Column.Name}:{k.Derivation}"))}] " +
-        $"select [{string.Join(", ", query.Select.Select(a => $"{a.Kind}:{a.Column?.Name ?? "*"}{(a.WhereNotNull is { } present ? $" where {present.Name} has a value" : "")}{(a.WhereNull is { } missing ? $" where {missing.Name} has none" : "")}{(a.PerUnit is { } unit ? $" per {unit.Name}" : "")}"))}]";
+        $"select [{string.Join(", ", query.Select.Select(a => $"{a.Kind}:{(a.OfParent ? "parent." : "")}{a.Column?.Name ?? "*"}{(a.WhereNotNull is { } present ? $" where {present.Name} has a value" : "")}{(a.WhereNull is { } missing ? $" where {missing.Name} has none" : "")}{(a.PerUnit is { } unit ? $" per {unit.Name}" : "")}"))}]";
 
     private static ClaimsException Invalid(string why) => new($"partial aggregate: cannot read it: {why}");
 
@@ -165,7 +165,7 @@ internal sealed class PartialAggregate
     }
 
     private bool[] TextKeys() =>
-        Query.GroupBy.Select(k => k.Column.Type.IsDictionary()).ToArray();
+        Query.GroupBy.Select(k => k.Column.Type.IsDictionary() && k.Derivation != Derivation.Icd10Chapter).ToArray();
 
     private int[] TextDistinct() =>
         Query.Select.Select((a, i) => (a, i))

@@ -17,6 +17,7 @@ internal sealed class PredicateEvaluator
     private readonly PatientMonths _patients;
     private readonly ConcurrentDictionary<(ColumnPredicate, DatasetPartition), BoundLeaf> _bound = new();
     private readonly ConcurrentDictionary<(Predicate, int), Lazy<HashSet<long>>> _receipts = new();
+    private readonly ConcurrentDictionary<(FirstOfReceiptPredicate, int), Lazy<ulong[]>> _firstLines = new();
 
     public PredicateEvaluator(Dataset dataset)
     {
@@ -61,6 +62,12 @@ internal sealed class PredicateEvaluator
                 break;
             case FirstEventPredicate first:
                 Probe(_patients.First(first, partition.Key), partition, start, count, isTrue);
+                isUnknown.Clear();
+                break;
+            case FirstOfReceiptPredicate first:
+                // Blocks start on whole words of the partition's rows.
+                FirstLines(first, partition).AsSpan(start >> 6, isTrue.Length).CopyTo(isTrue);
+                ClearTail(isTrue, count);
                 isUnknown.Clear();
                 break;
             case ColumnPredicate leaf:
@@ -153,6 +160,28 @@ internal sealed class PredicateEvaluator
         for (var i = 0; i < count; i++)
             if (!column.IsNull(start + i) && patients.Contains(ids[start + i])) isTrue[i >> 6] |= 1UL << (i & 63);
     }
+
+    /// <summary>The partition's rows, as bits, that are the first of their receipt's rows matching the test's where; built once per query and month.</summary>
+    private ulong[] FirstLines(FirstOfReceiptPredicate test, DatasetPartition partition) =>
+        _firstLines.GetOrAdd((test, partition.Key), _ => new Lazy<ulong[]>(() =>
+        {
+            var first = new ulong[Words(partition.RowCount)];
+            var seen = new HashSet<long>();
+            var receipts = partition.Column(partition.Table.ParentColumn!.Name);
+            var blockRows = _dataset.Manifest.BlockRows;
+            var isTrue = new ulong[Words(blockRows)];
+            var isUnknown = new ulong[isTrue.Length];
+            for (var start = 0; start < partition.RowCount; start += blockRows)
+            {
+                var count = Math.Min(blockRows, partition.RowCount - start);
+                var words = isTrue.AsSpan(0, Words(count));
+                if (test.Where is null) Bitmap.SetAll(words, count);
+                else Evaluate(test.Where, partition, start, count, words, isUnknown.AsSpan(0, words.Length));
+                foreach (var i in Bitmap.SetBits(words))
+                    if (seen.Add(receipts.Values<long>()[start + i])) first[(start + i) >> 6] |= 1UL << ((start + i) & 63);
+            }
+            return first;
+        })).Value;
 
     /// <summary>
     /// The receipt ids (column <paramref name="idColumn"/>) of the month's rows of <paramref name="table"/> that match

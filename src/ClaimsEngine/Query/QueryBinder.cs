@@ -19,7 +19,7 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         var table = Table(schema, query.From, "from");
         var where = query.Where is null ? null : Bind(query.Where, table);
         var groupBy = query.GroupBy.Select((name, i) => GroupKey(table, name, $"groupBy[{i}]")).ToArray();
-        var select = query.Select.Select(a => Aggregate(table, a)).ToArray();
+        var select = query.Select.Select(a => Aggregate(schema, table, a)).ToArray();
         return new QueryModel(table, where, groupBy, select, query.OrderBy, query.Limit);
     }
 
@@ -32,6 +32,7 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         ParentSyntax parent => new ParentPredicate(Parent(table, parent.Path), Bind(parent.Where, Parent(table, parent.Path))),
         PatientMonthSyntax month => PatientMonth(month, table),
         FirstEventSyntax first => new FirstEventPredicate(PatientTable(table, first.Path), first.Where is null ? null : Bind(first.Where, table)),
+        FirstOfReceiptSyntax first => new FirstOfReceiptPredicate(LineTable(table, first.Path), first.Where is null ? null : Bind(first.Where, table)),
         LeafSyntax leaf => Leaf(leaf, table),
         _ => throw new InvalidOperationException(node.GetType().Name),
     };
@@ -69,6 +70,12 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         table.TryGetColumn("patient_id", out _)
             ? table
             : throw new QueryException(path, $"table '{table.Name}' has no patient_id: its rows belong to no patient");
+
+    private TableSchema LineTable(TableSchema table, string path)
+    {
+        Parent(table, path);
+        return table;
+    }
 
     private TableSchema Parent(TableSchema table, string path) =>
         table.ParentTable is { } parent
@@ -191,6 +198,9 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         "icd10_category" => table.TryGetColumn("icd10", out var icd10)
             ? new GroupKey(name, icd10, Derivation.Icd10Category)
             : throw new QueryException(path, $"icd10_category is the first three characters of icd10, and table '{table.Name}' has no icd10 column"),
+        "icd10_chapter" => table.TryGetColumn("icd10", out var coded)
+            ? new GroupKey(name, coded, Derivation.Icd10Chapter)
+            : throw new QueryException(path, $"icd10_chapter is the chapter of icd10, and table '{table.Name}' has no icd10 column"),
         "yj_ingredient" => table.TryGetColumn("yj_code", out var yj)
             ? new GroupKey(name, yj, Derivation.YjIngredient)
             : throw new QueryException(path, $"yj_ingredient is the first seven characters of yj_code, and table '{table.Name}' has no yj_code column"),
@@ -199,10 +209,18 @@ internal sealed class QueryBinder(ClaimsSchema schema)
             : throw new QueryException(path, $"cannot group by the hash column '{name}'"),
     };
 
-    private static Aggregate Aggregate(TableSchema table, AggregateSyntax aggregate)
+    private static Aggregate Aggregate(ClaimsSchema schema, TableSchema table, AggregateSyntax aggregate)
     {
         if (aggregate.Argument == "*") return new Aggregate(aggregate.Kind, null, aggregate.Alias);
         var at = aggregate.ArgumentPath;
+        if (table.ParentTable is { } parent && aggregate.Argument.StartsWith(parent + ".", StringComparison.Ordinal))
+        {
+            var own = Column(schema.Table(parent), aggregate.Argument[(parent.Length + 1)..], at);
+            // A null would need the receipt's validity where the scan reads the line's; no receipt quantity is nullable.
+            if (aggregate.Kind is not (AggregateKind.Sum or AggregateKind.Avg) || own.Nullable || own.Type is LogicalType.Float32)
+                throw new QueryException(at, $"a receipt's column is taken in sum and avg of its integer columns without nulls (total_points, actual_days), not {aggregate.KindName} of {own}");
+            return Aggregate(schema, schema.Table(parent), aggregate with { Argument = own.Name }) with { Alias = aggregate.Alias, OfParent = true };
+        }
         var column = Column(table, aggregate.Argument, at);
         var numeric = column.Type is not (LogicalType.Code or LogicalType.String or LogicalType.Hash);
         if (aggregate.Kind is AggregateKind.Sum or AggregateKind.Avg or AggregateKind.Min or AggregateKind.Max && !numeric)

@@ -129,7 +129,9 @@ public static class QueryExecutor
 
         var keyReaders = query.GroupBy
             .Select(k => k.OfParent ? parents.Reader(partition, k, strings) : new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
-        var aggregateReaders = query.Select.Select(a => a.Column is null ? null : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();
+        var aggregateReaders = query.Select.Select(a => a.Column is null ? null
+            : a.OfParent ? parents.Reader(partition, new GroupKey(a.Alias, a.Column, Derivation.None, OfParent: true), strings)
+            : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();
         var requiredValues = query.Select.Select(a => a.WhereNotNull is { } column ? partition.Column(column.Name) : null).ToArray();
         var requiredNulls = query.Select.Select(a => a.WhereNull is { } column ? partition.Column(column.Name) : null).ToArray();
         var unitReaders = query.Select.Select(a => a.PerUnit is { } unit ? new ValueReader(partition.Column(unit.Name), Derivation.None, strings) : null).ToArray();

@@ -40,6 +40,9 @@ public sealed record PatientMonthPredicate(TableSchema Table, Predicate? Where, 
 /// </summary>
 public sealed record FirstEventPredicate(TableSchema Table, Predicate? Where) : Predicate;
 
+/// <summary>Rows that are the first (in the month's row order) of their receipt's rows matching <paramref name="Where"/>: one line per receipt, as its first-listed main diagnosis.</summary>
+public sealed record FirstOfReceiptPredicate(TableSchema Table, Predicate? Where) : Predicate;
+
 /// <summary>
 /// A test of one column, bound: its constants typed in the column's stored terms (integers, days and months as long,
 /// floats rounded to the column's float, codes as strings, hashes as bytes), so nothing is cast while rows are read.
@@ -103,7 +106,7 @@ internal sealed record HashMatch(ColumnSchema Column, IReadOnlyList<byte[]> Hash
 }
 
 /// <summary>
-/// A group-by key: a column, or a band derived from one (age_band, year, fiscal_year, icd10_category, yj_ingredient); where
+/// A group-by key: a column, or a band derived from one (age_band, year, fiscal_year, icd10_category, icd10_chapter, yj_ingredient); where
 /// <paramref name="OfParent"/>, a column of the receipt a line-item row belongs to (<c>receipts.prefecture</c>).
 /// </summary>
 public sealed record GroupKey(string Name, ColumnSchema Column, Derivation Derivation, bool OfParent = false);
@@ -117,6 +120,9 @@ public enum Derivation
 
     /// <summary>An ICD-10 code's first three characters, its category (E11 for E119): a code, not a number.</summary>
     Icd10Category,
+
+    /// <summary>An ICD-10 code's chapter, 1–22 (enum:icd10_chapter): a number, not a code.</summary>
+    Icd10Chapter,
 
     /// <summary>A YJ drug code's first seven characters: its therapeutic class, route and ingredient (2149039 for 2149039F1020), a code.</summary>
     YjIngredient,
@@ -152,6 +158,13 @@ public sealed record Aggregate(AggregateKind Kind, ColumnSchema? Column, string 
     /// from which disclosure control clips what one patient adds to the group, in the same scan as the sum.
     /// </summary>
     internal ColumnSchema? PerUnit { get; init; }
+
+    /// <summary>
+    /// A column of the receipt a line-item row belongs to (<c>receipts.total_points</c> over diagnoses), read through
+    /// the line's receipt: each line selected adds its receipt's value, so a query that means each receipt once
+    /// selects one line of each (<see cref="FirstOfReceiptPredicate"/>).
+    /// </summary>
+    public bool OfParent { get; init; }
 
     /// <summary>Whether it aggregates floats: its sums are doubles, where sums of integers are whole longs.</summary>
     internal bool OfFloats => Column?.Type == LogicalType.Float32;

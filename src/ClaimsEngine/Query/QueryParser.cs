@@ -127,8 +127,15 @@ public static class QueryParser
             RejectUnknown(firstEvent, path + ".firstEvent", "where");
             return new FirstEventSyntax(firstEvent.TryGetProperty("where", out var w) ? ParsePredicate(w, path + ".firstEvent.where") : null, path + ".firstEvent");
         }
+        if (node.TryGetProperty("firstOfReceipt", out var firstOfReceipt))
+        {
+            RejectUnknown(node, path, "firstOfReceipt");
+            Expect(firstOfReceipt, JsonValueKind.Object, path + ".firstOfReceipt");
+            RejectUnknown(firstOfReceipt, path + ".firstOfReceipt", "where");
+            return new FirstOfReceiptSyntax(firstOfReceipt.TryGetProperty("where", out var w) ? ParsePredicate(w, path + ".firstOfReceipt.where") : null, path + ".firstOfReceipt");
+        }
         if (node.TryGetProperty("col", out var col)) return ParseLeaf(node, col, path);
-        throw new QueryException(path, "expected one of and, or, not, exists, parent, patientMonth, firstEvent, or a column predicate {\"col\": …, \"<op>\": …}");
+        throw new QueryException(path, "expected one of and, or, not, exists, parent, patientMonth, firstEvent, firstOfReceipt, or a column predicate {\"col\": …, \"<op>\": …}");
 
         IReadOnlyList<PredicateSyntax> Terms(JsonElement list, string op)
         {
@@ -203,7 +210,7 @@ public static class QueryParser
         if (groupBy.GetArrayLength() > 4) throw new QueryException("groupBy", "takes at most four columns");
         return groupBy.EnumerateArray().Select((g, i) => g.ValueKind == JsonValueKind.String
             ? g.GetString()!
-            : throw new QueryException($"groupBy[{i}]", "must be a column name or age_band, year, fiscal_year, icd10_category, yj_ingredient")).ToArray();
+            : throw new QueryException($"groupBy[{i}]", "must be a column name or age_band, year, fiscal_year, icd10_category, icd10_chapter, yj_ingredient")).ToArray();
     }
 
     private static AggregateSyntax ParseAggregate(JsonElement select, string path)

@@ -32,10 +32,11 @@ internal static class QueryPlanner
 
     private static AggregationPath PathOf(QueryModel query)
     {
-        if (query.GroupBy.Count == 0 && query.Select.All(Vectorised.Supports)) return AggregationPath.Masked;
+        if (query.GroupBy.Count == 0 && query.Select.All(a => !a.OfParent && Vectorised.Supports(a))) return AggregationPath.Masked;
         // A receipt's column is read through the line's receipt, row by row: its zones are the receipts', not the block's.
-        if (query.GroupBy.Any(k => k.OfParent)) return AggregationPath.Rows;
-        return query.Select.All(DenseGroups.Supports) && query.GroupBy.All(k => k.Column.Type is not (LogicalType.Float32 or LogicalType.Hash))
+        if (query.GroupBy.Any(k => k.OfParent) || query.Select.Any(a => a.OfParent)) return AggregationPath.Rows;
+        // A chapter is a number made of a code: its zones, the code's dictionary ids, do not bound it.
+        return query.Select.All(DenseGroups.Supports) && query.GroupBy.All(k => k.Column.Type is not (LogicalType.Float32 or LogicalType.Hash) && k.Derivation != Derivation.Icd10Chapter)
             ? AggregationPath.Dense
             : AggregationPath.Rows;
     }
@@ -50,6 +51,7 @@ internal static class QueryPlanner
         ParentPredicate parent => parent with { Where = Ordered(parent.Where) },
         PatientMonthPredicate { Where: { } where } month => month with { Where = Ordered(where) },
         FirstEventPredicate { Where: { } where } first => first with { Where = Ordered(where) },
+        FirstOfReceiptPredicate { Where: { } where } line => line with { Where = Ordered(where) },
         _ => predicate,
     };
 
@@ -58,7 +60,7 @@ internal static class QueryPlanner
         NullTest => 1,
         ColumnPredicate { Column.Nullable: false } => 0,
         ColumnPredicate => 1,
-        ExistsPredicate or ParentPredicate or PatientMonthPredicate or FirstEventPredicate => 3,
+        ExistsPredicate or ParentPredicate or PatientMonthPredicate or FirstEventPredicate or FirstOfReceiptPredicate => 3,
         _ => 2,
     };
 }

@@ -38,6 +38,9 @@ internal sealed record PatientMonthSyntax(PredicateSyntax? Where, string Distinc
 /// <summary>firstEvent: a row of the month of its patient's first row matching <paramref name="Where"/>, over every month of the dataset.</summary>
 internal sealed record FirstEventSyntax(PredicateSyntax? Where, string Path) : PredicateSyntax(Path);
 
+/// <summary>firstOfReceipt: a line that is the first of its receipt's lines matching <paramref name="Where"/>.</summary>
+internal sealed record FirstOfReceiptSyntax(PredicateSyntax? Where, string Path) : PredicateSyntax(Path);
+
 /// <summary>
 /// One column test, {"col": …, "&lt;op&gt;": value}: <paramref name="Value"/> is the operator's JSON value (a list for in,
 /// notIn and between, already checked to be one), cloned so it outlives the parsed document.

@@ -43,9 +43,10 @@ public static class DatasetGate
             throw SandboxAccessException.Forbidden($"project '{grant.ProjectId}' is approved for the tables {string.Join(", ", approved)}, not {string.Join(", ", outside)}");
     }
 
-    /// <summary>The tables a query reads: its own, those of its exists and parent clauses, and the receipts its receipt columns are grouped from.</summary>
+    /// <summary>The tables a query reads: its own, those of its exists and parent clauses, and the receipts its receipt columns are grouped by or summed from.</summary>
     public static IEnumerable<TableSchema> Tables(QueryModel query, ClaimsSchema schema) =>
-        [query.From, .. Children(query.Where), .. query.GroupBy.Where(k => k.OfParent).Select(k => schema.Table(k.Column.Table))];
+        [query.From, .. Children(query.Where), .. query.GroupBy.Where(k => k.OfParent).Select(k => schema.Table(k.Column.Table)),
+            .. query.Select.Where(a => a.OfParent).Select(a => schema.Table(a.Column!.Table))];
 
     /// <summary>The tables a cohort reads: its entry's, its event rules', their exists clauses', and those it reads besides (<see cref="CohortDefinition.ImplicitTables"/>).</summary>
     public static IEnumerable<TableSchema> Tables(CohortDefinition cohort, ClaimsSchema schema) =>
@@ -64,6 +65,7 @@ public static class DatasetGate
         ParentPredicate parent => [parent.Parent, .. Children(parent.Where)],
         PatientMonthPredicate month => Children(month.Where),
         FirstEventPredicate first => Children(first.Where),
+        FirstOfReceiptPredicate line => Children(line.Where),
         _ => [],
     };
 }

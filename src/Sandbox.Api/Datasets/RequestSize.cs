@@ -45,8 +45,8 @@ public static class RequestSize
         {
             if (++nodes > MaxPredicates)
                 throw new ClaimsException($"the {what}'s where trees have more than {MaxPredicates:N0} predicates (and, or, not, exists, parent and column tests), the limit here");
-            if (node is ExistsPredicate or ParentPredicate or PatientMonthPredicate or FirstEventPredicate && ++sets > MaxReceiptSets)
-                throw new ClaimsException($"the {what}'s where trees have more than {MaxReceiptSets} exists, parent, patientMonth and firstEvent tests, the limit here");
+            if (node is ExistsPredicate or ParentPredicate or PatientMonthPredicate or FirstEventPredicate or FirstOfReceiptPredicate && ++sets > MaxReceiptSets)
+                throw new ClaimsException($"the {what}'s where trees have more than {MaxReceiptSets} exists, parent, patientMonth, firstEvent and firstOfReceipt tests, the limit here");
             if (node is ColumnPredicate list && list.Constants > MaxListValues)
                 throw new ClaimsException($"a list on {list.Column.Name} has {list.Constants:N0} values; the limit here is {MaxListValues:N0}");
         }
@@ -65,6 +65,7 @@ public static class RequestSize
             ParentPredicate parent => [parent.Where],
             PatientMonthPredicate { Where: { } where } => [where],
             FirstEventPredicate { Where: { } where } => [where],
+            FirstOfReceiptPredicate { Where: { } where } => [where],
             _ => [],
         };
         foreach (var child in children)

@@ -47,6 +47,9 @@ public sealed class IndicatorDisclosureTests(PublishedPopulationFixture fixture,
         "{\"and\": [{\"col\": \"shinryo_shikibetsu\", \"eq\": 21}, {\"parent\": {\"where\": {\"and\": [{\"col\": \"age\", \"ge\": 65}, {\"col\": \"claim_kind\", \"in\": [2, 4]}]}}}, " +
         "{\"patientMonth\": {\"where\": {\"and\": [{\"col\": \"shinryo_shikibetsu\", \"eq\": 21}, {\"parent\": {\"where\": {\"col\": \"claim_kind\", \"in\": [2, 4]}}}]}, \"distinct\": \"yj_ingredient\", \"atLeast\": 6}}]}",
         "service_month")]
+    [InlineData("spending_by_icd10_chapter", "diagnoses",
+        "{\"and\": [{\"parent\": {\"where\": {\"col\": \"claim_kind\", \"in\": [1, 3]}}}, {\"firstOfReceipt\": {\"where\": {\"col\": \"is_main\", \"eq\": true}}}]}",
+        "icd10_chapter")]
     public void No_released_figure_rests_on_fewer_than_ten_patients_and_every_hidden_one_is_marked(string id, string from, string where, string breakdown)
     {
         var filter = id is "spending_per_capita" or "generic_share" ? new IndicatorFilter(To: 202303, AgeBands: [70, 75]) : IndicatorFilter.None;

@@ -246,6 +246,33 @@ public sealed class IndicatorOracleTests(SmallBlockFixture data)
     }
 
     /// <summary>
+    /// Inpatient and DPC spending by the ICD-10 chapter of each receipt's first main diagnosis, over everyone insured:
+    /// the chapters of a prefecture add up to its inpatient spending per person, receipts without a main diagnosis aside.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PatientFilters))]
+    public void Spending_by_the_chapter_of_the_main_diagnosis_equals_DuckDB_s(string name, string filterText)
+    {
+        var filter = Parse(filterText);
+        var points = data.Rows($"""
+            WITH d AS (SELECT *, row_number() OVER (PARTITION BY receipt_id ORDER BY rowid) AS line FROM diagnoses WHERE is_main),
+                 c AS (SELECT r.*, {ReceiptLineOracleTests.Chapter.Replace("icd10", "d.icd10")} AS chapter FROM d JOIN receipts r USING (receipt_id, service_month) WHERE d.line = 1 AND r.claim_kind IN (1, 3))
+            SELECT prefecture, chapter, sum(total_points)::DOUBLE FROM c {Where(filter, claims: true)} GROUP BY GROUPING SETS ((prefecture, chapter), (chapter))
+            """).ToDictionary(r => (Prefecture: r[0] is null ? 0 : Convert.ToInt32(r[0]), Chapter: Convert.ToInt32(r[1])), r => Convert.ToDouble(r[2]));
+        var persons = data.Rows($"SELECT prefecture, sum(persons)::DOUBLE FROM population {Where(filter, claims: false)} GROUP BY GROUPING SETS ((prefecture), ())")
+            .ToDictionary(r => r[0] is null ? 0 : Convert.ToInt32(r[0]), r => Convert.ToDouble(r[1]));
+        var table = Build("spending_by_icd10_chapter", filter);
+        Assert.Equal(22 * (1 + (filter.Prefectures?.Count ?? 47)), table.Rows.Count);
+        foreach (var row in table.Rows)
+        {
+            var sum = points.GetValueOrDefault((row.Prefecture ?? 0, row.Categories[0]));
+            Close(sum, row.Numerator);
+            if (persons.GetValueOrDefault(row.Prefecture ?? 0) is > 0 and var p) Close(sum * 10 / (p / 12), row.Value);
+        }
+        if (name == "everything") Assert.True(points.Count(p => p.Key.Prefecture == 0 && p.Value > 0) >= 8, "the fixture's inpatients should fall in many chapters");
+    }
+
+    /// <summary>
     /// New dialysis patients: each patient's first month with a dialysis code over the whole dataset, counted where it
     /// falls in the period from the thirteenth month on, per 100,000 person-years of the population. The fixture's
     /// 4,000 persons start dialysis too rarely to count any, so the same definition also runs on the procedure most

@@ -91,3 +91,53 @@ public sealed class PatientTestOracleTests(SmallBlockFixture data)
         Assert.Contains("prescriber_id", error.Message);
     }
 }
+
+/// <summary>
+/// A receipt's column summed over its lines, one line of each receipt (<c>firstOfReceipt</c>), by the ICD-10 chapter
+/// of the line: inpatient spending by the chapter of the first main diagnosis, against DuckDB's window function.
+/// </summary>
+[Collection(SmallBlockData.Name)]
+public sealed class ReceiptLineOracleTests(SmallBlockFixture data)
+{
+    /// <summary>WHO ICD-10's chapters by the last category of each, written apart from the engine's list.</summary>
+    internal const string Chapter = """
+        CASE WHEN left(icd10, 1) = 'U' THEN 22 WHEN left(icd10, 3) <= 'B99' THEN 1 WHEN left(icd10, 3) <= 'D48' THEN 2 WHEN left(icd10, 3) <= 'D89' THEN 3
+             WHEN left(icd10, 3) <= 'E90' THEN 4 WHEN left(icd10, 3) <= 'F99' THEN 5 WHEN left(icd10, 3) <= 'G99' THEN 6 WHEN left(icd10, 3) <= 'H59' THEN 7
+             WHEN left(icd10, 3) <= 'H95' THEN 8 WHEN left(icd10, 3) <= 'I99' THEN 9 WHEN left(icd10, 3) <= 'J99' THEN 10 WHEN left(icd10, 3) <= 'K93' THEN 11
+             WHEN left(icd10, 3) <= 'L99' THEN 12 WHEN left(icd10, 3) <= 'M99' THEN 13 WHEN left(icd10, 3) <= 'N99' THEN 14 WHEN left(icd10, 3) <= 'O99' THEN 15
+             WHEN left(icd10, 3) <= 'P96' THEN 16 WHEN left(icd10, 3) <= 'Q99' THEN 17 WHEN left(icd10, 3) <= 'R99' THEN 18 WHEN left(icd10, 3) <= 'T98' THEN 19
+             WHEN left(icd10, 3) <= 'Y98' THEN 20 WHEN left(icd10, 3) <= 'Z99' THEN 21 END
+        """;
+
+    [Theory]
+    // Every diagnosis line's first of its receipt: one line per receipt, so the receipts' points add up once each.
+    [InlineData("""{"col": "icd10", "isNull": false}""", "icd10 IS NOT NULL")]
+    [InlineData("""{"col": "is_main", "eq": true}""", "is_main")]
+    public void Receipt_points_by_the_chapter_of_each_receipt_s_first_matching_line_match_DuckDB(string where, string sql)
+    {
+        var json = """{"from": "diagnoses", "where": {"and": [{"parent": {"where": {"col": "claim_kind", "in": [1, 2, 3]}}}, {"firstOfReceipt": {"where": """ + where + """}}]}, "groupBy": ["receipts.prefecture", "icd10_chapter"], "select": [{"sum": "receipts.total_points", "as": "points"}, {"avg": "receipts.actual_days", "as": "days"}, {"count": "*", "as": "n"}, {"countDistinct": "patient_id", "as": "p"}]}""";
+        var oracle = $"""
+            WITH d AS (SELECT *, row_number() OVER (PARTITION BY receipt_id ORDER BY rowid) AS line FROM diagnoses WHERE {sql})
+            SELECT r.prefecture, {Chapter.Replace("icd10", "d.icd10")}, sum(r.total_points), avg(r.actual_days), count(*), count(DISTINCT d.patient_id)
+            FROM d JOIN receipts r USING (receipt_id, service_month) WHERE d.line = 1 AND r.claim_kind IN (1, 2, 3) GROUP BY ALL
+            """;
+        var statistics = new ScanStatistics();
+        var result = data.Dataset.Execute(json, statistics);
+        var expected = data.Rows(oracle).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
+        Assert.True(expected.Count >= 100, $"{expected.Count} groups");
+        QueryOracle.Compare(0, json, oracle, expected, QueryOracle.Rows(result).ToList(), ordered: false);
+        Assert.True(statistics.Blocks > 2 * data.Dataset.Table("diagnoses").Partitions.Count, "months should span several blocks");
+    }
+
+    [Theory]
+    [InlineData("""{"from": "diagnoses", "select": [{"countDistinct": "receipts.facility_id", "as": "n"}]}""", "taken in sum and avg")]
+    [InlineData("""{"from": "diagnoses", "select": [{"sum": "receipts.prefecture", "as": "n"}]}""", "without nulls")]
+    [InlineData("""{"from": "diagnoses", "select": [{"sum": "receipts.nothing", "as": "n"}]}""", "table 'receipts' has no column 'nothing'")]
+    [InlineData("""{"from": "receipts", "where": {"firstOfReceipt": {}}, "select": [{"count": "*", "as": "n"}]}""", "'receipts' is not a line-item table")]
+    [InlineData("""{"from": "drugs", "groupBy": ["icd10_chapter"], "select": [{"count": "*", "as": "n"}]}""", "has no icd10 column")]
+    public void A_receipt_column_or_line_test_that_cannot_be_read_is_refused_by_name(string json, string named)
+    {
+        var error = Assert.Throws<QueryException>(() => QueryParser.Parse(json, data.Dataset.Schema));
+        Assert.Contains(named, error.Message);
+    }
+}
