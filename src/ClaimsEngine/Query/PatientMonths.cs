@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Kernels;
 using Claims.Engine.Storage;
@@ -6,21 +7,48 @@ using Claims.Engine.Storage;
 namespace Claims.Engine.Query;
 
 /// <summary>
-/// The patients a test of each row's patient picks, by month, built on first need once per query: a month's
-/// patients with enough distinct values (<see cref="PatientMonthPredicate"/>), or the patients whose first event
-/// falls in the month (<see cref="FirstEventPredicate"/>). Patient ids are the linked numbering, so one month's
-/// set, a bitset, answers that month's rows; a row without a patient is in no set.
+/// The patients a test of each row's patient picks, by month: a month's patients with enough distinct values
+/// (<see cref="PatientMonthPredicate"/>), or the patients whose first event falls in the month
+/// (<see cref="FirstEventPredicate"/>). Patient ids are the linked numbering, so one month's set, a bitset, answers
+/// that month's rows; a row without a patient is in no set. The sets are kept per opened dataset by the test's
+/// text, since one dashboard view asks the same test in several queries (by prefecture, for the nation); at most
+/// <see cref="Kept"/> tests' sets are kept, past which the dataset's start again.
 /// </summary>
 internal sealed class PatientMonths(Dataset dataset, PredicateEvaluator evaluator)
 {
-    private readonly ConcurrentDictionary<(PatientMonthPredicate, int), Lazy<PatientSet>> _distinct = new();
-    private readonly ConcurrentDictionary<FirstEventPredicate, Lazy<Dictionary<int, PatientSet>>> _first = new();
+    private const int Kept = 32;
 
-    public PatientSet Distinct(PatientMonthPredicate test, int month) =>
-        _distinct.GetOrAdd((test, month), key => new Lazy<PatientSet>(() => Count(key.Item1, key.Item2))).Value;
+    private sealed class Sets
+    {
+        public readonly ConcurrentDictionary<(string Table, string Text, int Month), Lazy<PatientSet>> Distinct = new();
+        public readonly ConcurrentDictionary<(string Table, string Text), Lazy<Dictionary<int, PatientSet>>> First = new();
+        public readonly ConcurrentDictionary<(string Table, string Text), byte> Tests = new();
 
-    public PatientSet? First(FirstEventPredicate test, int month) =>
-        _first.GetOrAdd(test, key => new Lazy<Dictionary<int, PatientSet>>(() => Firsts(key))).Value.GetValueOrDefault(month);
+        /// <summary>Notes a test about to be kept, and forgets every test's sets when too many are.</summary>
+        public void Note(string table, string text)
+        {
+            if (!Tests.TryAdd((table, text), 0) || Tests.Count <= Kept) return;
+            Distinct.Clear();
+            First.Clear();
+            Tests.Clear();
+        }
+    }
+
+    private static readonly ConditionalWeakTable<Dataset, Sets> s_sets = [];
+
+    private readonly Sets _sets = s_sets.GetValue(dataset, _ => new Sets());
+
+    public PatientSet Distinct(PatientMonthPredicate test, int month)
+    {
+        _sets.Note(test.Table.Name, test.Text);
+        return _sets.Distinct.GetOrAdd((test.Table.Name, test.Text, month), _ => new Lazy<PatientSet>(() => Count(test, month))).Value;
+    }
+
+    public PatientSet? First(FirstEventPredicate test, int month)
+    {
+        _sets.Note(test.Table.Name, test.Text);
+        return _sets.First.GetOrAdd((test.Table.Name, test.Text), _ => new Lazy<Dictionary<int, PatientSet>>(() => Firsts(test))).Value.GetValueOrDefault(month);
+    }
 
     private PatientSet Count(PatientMonthPredicate test, int month)
     {

@@ -31,7 +31,7 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         ExistsSyntax exists => Exists(exists, table),
         ParentSyntax parent => new ParentPredicate(Parent(table, parent.Path), Bind(parent.Where, Parent(table, parent.Path))),
         PatientMonthSyntax month => PatientMonth(month, table),
-        FirstEventSyntax first => new FirstEventPredicate(PatientTable(table, first.Path), first.Where is null ? null : Bind(first.Where, table)),
+        FirstEventSyntax first => new FirstEventPredicate(PatientTable(table, first.Path), first.Where is null ? null : Bind(first.Where, table), first.Text),
         FirstOfReceiptSyntax first => new FirstOfReceiptPredicate(LineTable(table, first.Path), first.Where is null ? null : Bind(first.Where, table)),
         LeafSyntax leaf => Leaf(leaf, table),
         _ => throw new InvalidOperationException(node.GetType().Name),
@@ -62,7 +62,7 @@ internal sealed class QueryBinder(ClaimsSchema schema)
             ? key
             : throw new QueryException(path, $"patientMonth counts the table's own columns; '{name}' is its receipt's");
         return new PatientMonthPredicate(table, month.Where is null ? null : Bind(month.Where, table), Key(month.Distinct, month.Path + ".distinct"),
-            month.Per is null ? null : Key(month.Per, month.Path + ".per"), month.AtLeast);
+            month.Per is null ? null : Key(month.Per, month.Path + ".per"), month.AtLeast, month.Text);
     }
 
     /// <summary>The table of a test of each row's patient: one with a patient_id.</summary>

@@ -30,15 +30,16 @@ public sealed record ParentPredicate(TableSchema Parent, Predicate Where) : Pred
 /// Rows whose patient, in the row's month, has rows of the same table matching <paramref name="Where"/> with at least
 /// <paramref name="AtLeast"/> distinct values of <paramref name="Distinct"/> (nulls not counted), all under one value
 /// of <paramref name="Per"/> where given: six drugs in a month (polypharmacy), one ingredient from two prescribers
-/// (duplicate prescriptions). The rest of the query's where does not narrow what is counted.
+/// (duplicate prescriptions). The rest of the query's where does not narrow what is counted. <paramref name="Text"/>
+/// is the test as written, which keys the dataset's sets of it (<see cref="PatientMonths"/>) across queries.
 /// </summary>
-public sealed record PatientMonthPredicate(TableSchema Table, Predicate? Where, GroupKey Distinct, GroupKey? Per, int AtLeast) : Predicate;
+public sealed record PatientMonthPredicate(TableSchema Table, Predicate? Where, GroupKey Distinct, GroupKey? Per, int AtLeast, string Text) : Predicate;
 
 /// <summary>
 /// Rows of the month in which their patient's first row of the table matching <paramref name="Where"/> falls, over
 /// every month of the dataset whatever the query's other tests: new patients (a first dialysis).
 /// </summary>
-public sealed record FirstEventPredicate(TableSchema Table, Predicate? Where) : Predicate;
+public sealed record FirstEventPredicate(TableSchema Table, Predicate? Where, string Text) : Predicate;
 
 /// <summary>Rows that are the first (in the month's row order) of their receipt's rows matching <paramref name="Where"/>: one line per receipt, as its first-listed main diagnosis.</summary>
 public sealed record FirstOfReceiptPredicate(TableSchema Table, Predicate? Where) : Predicate;

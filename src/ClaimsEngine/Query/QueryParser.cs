@@ -125,7 +125,8 @@ public static class QueryParser
             RejectUnknown(node, path, "firstEvent");
             Expect(firstEvent, JsonValueKind.Object, path + ".firstEvent");
             RejectUnknown(firstEvent, path + ".firstEvent", "where");
-            return new FirstEventSyntax(firstEvent.TryGetProperty("where", out var w) ? ParsePredicate(w, path + ".firstEvent.where") : null, path + ".firstEvent");
+            return new FirstEventSyntax(firstEvent.TryGetProperty("where", out var w) ? ParsePredicate(w, path + ".firstEvent.where") : null, firstEvent.GetRawText(),
+                path + ".firstEvent");
         }
         if (node.TryGetProperty("firstOfReceipt", out var firstOfReceipt))
         {
@@ -177,7 +178,7 @@ public static class QueryParser
         if (!node.TryGetProperty("atLeast", out var atLeast) || atLeast.ValueKind != JsonValueKind.Number || !atLeast.TryGetInt32(out var n) || n < 1)
             throw new QueryException(path + ".atLeast", "is required: a whole number of distinct values, 1 or more");
         var where = node.TryGetProperty("where", out var w) ? ParsePredicate(w, path + ".where") : null;
-        return new PatientMonthSyntax(where, distinct.GetString()!, per, n, path);
+        return new PatientMonthSyntax(where, distinct.GetString()!, per, n, node.GetRawText(), path);
     }
 
     private static LeafSyntax ParseLeaf(JsonElement node, JsonElement col, string path)

@@ -33,10 +33,10 @@ internal sealed record ParentSyntax(PredicateSyntax Where, string Path) : Predic
 /// patientMonth: a row whose patient, in the row's month, has rows matching <paramref name="Where"/> with at least
 /// <paramref name="AtLeast"/> distinct values of the key <paramref name="Distinct"/>, under one value of <paramref name="Per"/> when given.
 /// </summary>
-internal sealed record PatientMonthSyntax(PredicateSyntax? Where, string Distinct, string? Per, int AtLeast, string Path) : PredicateSyntax(Path);
+internal sealed record PatientMonthSyntax(PredicateSyntax? Where, string Distinct, string? Per, int AtLeast, string Text, string Path) : PredicateSyntax(Path);
 
 /// <summary>firstEvent: a row of the month of its patient's first row matching <paramref name="Where"/>, over every month of the dataset.</summary>
-internal sealed record FirstEventSyntax(PredicateSyntax? Where, string Path) : PredicateSyntax(Path);
+internal sealed record FirstEventSyntax(PredicateSyntax? Where, string Text, string Path) : PredicateSyntax(Path);
 
 /// <summary>firstOfReceipt: a line that is the first of its receipt's lines matching <paramref name="Where"/>.</summary>
 internal sealed record FirstOfReceiptSyntax(PredicateSyntax? Where, string Path) : PredicateSyntax(Path);
