@@ -249,6 +249,127 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         AssertOnlyTheService();
     }
 
+    [Fact]
+    public async Task The_catalogue_shows_a_tables_columns_with_example_values_named_in_the_pages_language()
+    {
+        var page = await browser.NewPage();
+        await UseKey(page, await browser.NewUser("explorer"), "explorer");
+        await Expect(page.Locator("#catalogue select[name=table] option")).ToHaveCountAsync(8);
+        await page.SelectOptionAsync("#catalogue select[name=table]", "receipts");
+        await page.ClickAsync("#catalogue button[type=submit]");
+        var rows = page.Locator("#datasets-out table tbody tr");
+        await Expect(rows).ToHaveCountAsync(18);
+        await Expect(page.Locator("#datasets-out table caption")).ToContainTextAsync("202309");
+        var sex = Row(page, "#datasets-out", "sex");
+        await Expect(sex).ToContainTextAsync("enum:sex");
+        await Expect(sex).ToContainTextAsync("2 女 (");
+        await Expect(sex).ToContainTextAsync("男女区分");
+        await Expect(Row(page, "#datasets-out", "id1")).ToContainTextAsync("識別子");
+        await Expect(Row(page, "#datasets-out", "total_points")).ToContainTextAsync(new Regex(@"\d+ \([\d,]+\)"));
+        await Screenshot(page, "catalogue-ja");
+
+        await page.ClickAsync("button[data-lang=en]");
+        await page.ClickAsync("#catalogue button[type=submit]");
+        await Expect(sex).ToContainTextAsync("2 Female (");
+        await Expect(Row(page, "#datasets-out", "id1")).ToContainTextAsync("identifying");
+        await Screenshot(page, "catalogue-en");
+        Assert.Contains(browser.Requests, url => url.EndsWith("/api/datasets/synthetic/tables/receipts?labels=en", StringComparison.Ordinal));
+        AssertOnlyTheService();
+    }
+
+    [Fact]
+    public async Task The_query_builder_writes_the_query_it_shows_and_its_answer_is_drawn_as_a_table_and_a_chart()
+    {
+        var page = await browser.NewPage();
+        await UseKey(page, await browser.NewUser("explorer"), "explorer");
+        await Expect(page.Locator("#builder select[name=group1] option[value=prefecture]")).ToHaveCountAsync(1);
+        var json = page.Locator("#query textarea[name=body]");
+        await page.SelectOptionAsync("#builder select[name=group1]", "sex");
+        await page.SelectOptionAsync("#builder select[name=aggregate]", "sum");
+        await page.SelectOptionAsync("#builder select[name=column]", "total_points");
+        await Expect(json).ToHaveValueAsync("""
+            {"from": "receipts",
+             "groupBy": ["sex"],
+             "select": [{"sum":"total_points","as":"sum_total_points"}],
+             "orderBy": [{"col":"sum_total_points","desc":true}],
+             "limit": 20}
+            """);
+        await page.ClickAsync("#builder button[type=submit]");
+        var rows = page.Locator("#query-out table tbody tr");
+        var bars = page.Locator("#query-out svg.chart rect");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(bars).ToHaveCountAsync(2);
+        await Expect(page.Locator("#query-out svg.chart")).ToHaveAttributeAsync("aria-label", "sum_total_points の棒グラフ (sex 別)");
+        await Expect(page.Locator("#query-out svg.chart text", new() { HasText = "女" })).ToHaveCountAsync(1);
+        var before = await page.Locator("#query-out svg.chart").InnerHTMLAsync();
+        await Screenshot(page, "builder-by-sex");
+
+        // Women's points by prefecture, from the keyboard: a filter added, its column chosen and its value typed, Enter runs it.
+        await page.SelectOptionAsync("#builder select[name=group1]", "prefecture");
+        await page.FocusAsync("#add-filter");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#filters li select.column")).ToBeFocusedAsync();
+        await page.SelectOptionAsync("#filters li select.column", "sex");
+        await Expect(page.Locator("#filters li select.column")).ToHaveAttributeAsync("aria-label", "条件 1: 列");
+        await page.FocusAsync("#filters li input.value");
+        await page.Keyboard.TypeAsync("2");
+        await Expect(json).ToHaveValueAsync(new Regex("""^\{"from": "receipts",\n "where": \{"col":"sex","eq":2\},\n "groupBy": \["prefecture"\],"""));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(rows).ToHaveCountAsync(20);
+        await Expect(bars).ToHaveCountAsync(20);
+        Assert.NotEqual(before, await page.Locator("#query-out svg.chart").InnerHTMLAsync());
+        // The bars are as long as the table's figures, largest first.
+        var widths = await bars.EvaluateAllAsync<double[]>("rs => rs.map(r => Number(r.getAttribute('width')))");
+        Assert.Equal(widths.OrderDescending(), widths);
+        var figures = (await page.Locator("#query-out table tbody tr td:nth-child(2)").AllInnerTextsAsync())
+            .Select(f => double.Parse(f, NumberStyles.Any, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(widths[^1] / widths[0], figures[^1] / figures[0], 3);
+        await Expect(page.Locator("#query-out svg.chart text", new() { HasText = "東京都" })).ToHaveCountAsync(1);
+        await Expect(page.Locator(".problem")).ToHaveCountAsync(0);
+        await Screenshot(page, "builder-women-by-prefecture");
+        AssertOnlyTheService();
+    }
+
+    [Fact]
+    public async Task A_cohort_is_drawn_as_a_funnel_of_its_steps_counts_with_suppressed_counts_marked()
+    {
+        var page = await browser.NewPage();
+        await UseKey(page, await browser.NewUser("explorer"), "explorer");
+        await page.ClickAsync("#cohort button[type=submit]");
+        var steps = page.Locator("#cohort-out svg.chart text.step");
+        await Expect(steps).ToHaveCountAsync(5);
+        var cells = await page.Locator("#cohort-out table tbody tr").EvaluateAllAsync<string[][]>("rs => rs.map(r => [...r.cells].map(c => c.textContent))");
+        for (var i = 0; i < cells.Length; i++)
+            await Expect(steps.Nth(i)).ToHaveTextAsync(cells[i][0] + ": " + cells[i][1] + (i == 0 ? "" : $" (−{cells[i][2]})"));
+        var widths = await page.Locator("#cohort-out svg.chart rect").EvaluateAllAsync<double[]>("rs => rs.map(r => Number(r.getAttribute('width')))");
+        Assert.Equal(5, widths.Length);
+        Assert.Equal(widths.OrderDescending(), widths);
+        await Screenshot(page, "cohort-funnel");
+
+        // On restricted data a count under ten is the marker, in the funnel as in the table, and has no bar.
+        var analyst = await browser.NewUser("analyst");
+        using var client = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", analyst);
+        using var admin = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", SandboxData.AdminKey);
+        var project = await client.NewApprovedProject(admin);
+        await UseKey(page, analyst, "analyst");
+        await page.SelectOptionAsync("#cohort select[name=dataset]", "restricted");
+        await page.FillAsync("#cohort input[name=project]", project);
+        await page.FillAsync("#cohort textarea", Centenarians);
+        await page.ClickAsync("#cohort button[type=submit]");
+        await Expect(steps).ToHaveCountAsync(2);
+        await Expect(steps.Nth(1)).ToHaveTextAsync(new Regex(@"^aged 100 or over: x \(−[\d,]+\)$"));
+        await Expect(page.Locator("#cohort-out svg.chart text.suppressed")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#cohort-out svg.chart rect")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#cohort-out td.suppressed").First).ToHaveTextAsync("x");
+        await Screenshot(page, "cohort-funnel-suppressed");
+        AssertOnlyTheService();
+    }
+
+    private static ILocator Row(IPage page, string output, string first) =>
+        page.Locator($"{output} table tbody tr", new() { Has = page.Locator("td:first-child", new() { HasTextRegex = new Regex($"^{first}$") }) });
+
     /// <summary>
     /// A control's accessible name as a screen reader would find it: aria-labelledby, aria-label, its labels' own words
     /// (without the text of a select's options that the label wraps), a button's text, or its title.
@@ -268,6 +389,10 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
           .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-box, .out'))
           .slice(0, 10).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '') + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')
         """);
+
+    private const string Centenarians = """
+        {"name": "centenarians", "entry": {"table": "receipts"}, "inclusion": [{"name": "aged 100 or over", "age": [100, 150]}]}
+        """;
 
     private const string Everyone = """{"name": "everyone with a claim", "entry": {"table": "receipts"}}""";
 
