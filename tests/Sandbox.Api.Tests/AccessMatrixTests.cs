@@ -54,6 +54,7 @@ public class AccessMatrixTests(SandboxFactory factory) : IClassFixture<SandboxFa
             ("POST", $"/api/projects/{project}/models", $$"""{"dataset": "synthetic", "spec": {{SandboxApi.ModelSpec}}}""", [401, 403, 202, 403, 403, 403]),
             ("POST", $"/api/projects/{otherProject}/approve", $$"""{"expiresAt": "{{DateTimeOffset.UtcNow.AddDays(1):O}}"}""", [401, 403, 403, 403, 403, 200]),
             ("POST", $"/api/projects/{project}/extracts", $$"""{"dataset": "restricted", "cohort": {{Cohort}}, "tables": ["receipts"], "format": "csv"}""", [401, 403, 202, 403, 403, 403]),
+            ("GET", "/api/jobs?kind=extract", null, [401, 200, 200, 200, 200, 200]),
             ("GET", $"/api/jobs/{job}", null, [401, 404, 200, 404, 404, 200]),
             ("GET", $"/api/jobs/{job}/download", null, [401, 404, 200, 404, 404, 200]),
             ("GET", "/api/users", null, [401, 403, 403, 403, 403, 200]),

@@ -69,6 +69,20 @@ const T = {
     "chart.of": (value, groups) => groups ? `${value} の棒グラフ (${groups} 別)` : `${value} の棒グラフ`,
     "chart.first": (n) => `上位 ${n} 行のみ表示`,
     "funnel.caption": "コホートの条件ごとの人数 (ファネル)",
+    "model.mine": "自分のモデルとレポート", "model.none": "モデルのジョブはまだありません",
+    "model.job": (job) => `${job.id} · プロジェクト ${job.projectId} · ${job.status} · ${new Date(job.created).toLocaleString("ja-JP")}`,
+    "model.show": "レポートを表示", "model.showFor": (id) => `レポートを表示: ${id}`,
+    "report.title": (r) => `${r.name} (${r.model})`,
+    "report.metrics": "予測の性能 (テスト集団)", "report.metricColumns": ["指標", "モデル", "ベースライン"],
+    "report.slope": "較正の傾き (1 が理想)", "report.intercept": "較正の切片 (0 が理想)", "report.meanObserved": "観測値の平均",
+    "report.calibration": "較正 (予測値の十分位ごと)", "report.calibrationColumns": ["十分位", "人数", "予測の平均", "観測"],
+    "report.population": "集団", "report.populationColumns": ["対象コホート", "メンバー", "アウトカム", "学習", "テスト", "テストのアウトカム"],
+    "report.features": "重要な特徴量 (上位 10)", "report.featureColumns": ["特徴量", "シャッフル時の低下"],
+    "report.checks": "開示チェック",
+    "report.membership": (m) => `メンバーシップ推論攻撃の AUC ${m.attackAuc.toFixed(3)} (上限 ${m.limit}): ${m.passed ? "合格" : "不合格"}`,
+    "report.public": "合成データ (公開) のため、数値はそのまま示しています",
+    "report.restricted": (project) => `制限データ: プロジェクト ${project} に開示制御を通して示しています`,
+    "report.withheld": (why) => `モデルは出力されませんでした: ${why}`,
   },
   en: {
     "title": "Claims sandbox",
@@ -134,6 +148,20 @@ const T = {
     "chart.of": (value, groups) => groups ? `bar chart of ${value} by ${groups}` : `bar chart of ${value}`,
     "chart.first": (n) => `only the first ${n} rows drawn`,
     "funnel.caption": "Cohort attrition (funnel)",
+    "model.mine": "My models and their reports", "model.none": "no model jobs yet",
+    "model.job": (job) => `${job.id} · project ${job.projectId} · ${job.status} · ${new Date(job.created).toLocaleString("en-GB")}`,
+    "model.show": "Show the report", "model.showFor": (id) => `Show the report of ${id}`,
+    "report.title": (r) => `${r.name} (${r.model})`,
+    "report.metrics": "How well it predicts (test members)", "report.metricColumns": ["metric", "model", "baseline"],
+    "report.slope": "calibration slope (1 is calibrated)", "report.intercept": "calibration intercept (0 is calibrated)", "report.meanObserved": "mean observed",
+    "report.calibration": "Calibration (tenths by prediction)", "report.calibrationColumns": ["tenth", "members", "mean predicted", "observed"],
+    "report.population": "Population", "report.populationColumns": ["target cohort", "members", "outcomes", "train", "test", "test outcomes"],
+    "report.features": "Features it leans on most (top 10)", "report.featureColumns": ["feature", "fall when shuffled"],
+    "report.checks": "Disclosure checks",
+    "report.membership": (m) => `membership inference attack AUC ${m.attackAuc.toFixed(3)} (limit ${m.limit}): ${m.passed ? "passed" : "failed"}`,
+    "report.public": "synthetic (public) data: figures shown as they are",
+    "report.restricted": (project) => `restricted data: released to project ${project} through disclosure control`,
+    "report.withheld": (why) => `the model was withheld: ${why}`,
   },
 };
 
@@ -655,6 +683,61 @@ $("model").addEventListener("submit", async (event) => {
     show("model-out", [frame, ...links.flatMap((link) => [link, text("span", " ")])]);
   } catch (error) { problem("model-out")(error); }
 });
+
+// The caller's model jobs, each report shown on demand: a list costs one call, a report one more.
+$("model-reports").addEventListener("click", async () => {
+  try {
+    const jobs = await api("GET", "/api/jobs?kind=model");
+    const list = document.createElement("ul");
+    for (const job of jobs) {
+      const item = text("li", `${t("model.job", job)} `);
+      if (job.result && job.result.available) {
+        const button = text("button", t("model.show"));
+        button.type = "button";
+        button.setAttribute("aria-label", t("model.showFor", job.id));
+        button.addEventListener("click", () => api("GET", `/api/jobs/${job.id}/files/report.json`)
+          .then((report) => show("model-report", modelReport(report))).catch(problem("model-report")));
+        item.appendChild(button);
+      } else if (job.error) item.appendChild(text("span", job.error, "problem"));
+      list.appendChild(item);
+    }
+    show("model-list", jobs.length ? list : text("div", t("model.none")));
+  } catch (error) { problem("model-list")(error); }
+});
+
+// A released figure, rounded for reading; null is a suppressed one (restricted data), shown as the marker.
+const rounded = (value) => (typeof value === "number" ? Number(value.toFixed(3)) : value);
+
+// Rows whose null cells are suppressed figures, as the table shows them.
+function released(columns, rows, headers, caption) {
+  const hidden = rows.flatMap((row, r) => row.map((v, c) => (v === null ? { row: r, column: columns[c] } : null)).filter(Boolean));
+  return table({ columns, headers, rows: rows.map((row) => row.map(rounded)), suppressed: hidden }, caption);
+}
+
+// A model's report.json as the page reads it: metrics beside the baseline's, calibration, the population, the features
+// it leans on, and what the disclosure checks said.
+function modelReport(report) {
+  const binary = report.metrics !== null;
+  const [model, baseline] = binary ? [report.metrics, report.baseline] : [report.regression, report.regressionBaseline];
+  const metrics = binary
+    ? [["aucRoc", "AUC-ROC"], ["aucPr", "AUC-PR"], ["brier", "Brier"], ["logLoss", "log loss"], ["calibrationSlope", t("report.slope")], ["calibrationIntercept", t("report.intercept")]]
+    : [["rSquared", "R²"], ["rmse", "RMSE"], ["mae", "MAE"], ["meanObserved", t("report.meanObserved")]];
+  const p = report.population;
+  const checks = [t("report.membership", report.membershipInference),
+    report.disclosure.restricted ? t("report.restricted", report.disclosure.project) : t("report.public"),
+    ...report.disclosure.rules, ...(report.disclosure.withheld ? [t("report.withheld", report.disclosure.withheld)] : [])];
+  return [
+    text("h3", t("report.title", report)),
+    ...released(["metric", "model", "baseline"], metrics.map(([name, words]) => [words, model[name], baseline ? baseline[name] : ""]), t("report.metricColumns"), t("report.metrics")),
+    ...released(["bin", "count", "predicted", "observed"],
+      model.calibration.map((b) => [b.bin, b.count, b.meanPredicted, binary ? b.observedRate : b.meanObserved]), t("report.calibrationColumns"), t("report.calibration")),
+    ...released(["cohort", "members", "outcomes", "train", "test", "testOutcomes"], [[p.cohort, p.members, p.outcomes, p.train, p.test, p.testOutcomes]],
+      t("report.populationColumns"), t("report.population")),
+    ...released(["feature", "drop"], report.features.importance.slice(0, 10).map((f) => [f.feature, f.drop]), t("report.featureColumns"), t("report.features")),
+    text("h4", t("report.checks")),
+    ...checks.map((check) => text("p", check, "rules")),
+  ];
+}
 
 $("dashboard").addEventListener("click", () =>
   Promise.all([api("GET", "/api/dashboards/costs"), api("GET", "/api/dashboards/costs.png")]).then(([d, chart]) => {

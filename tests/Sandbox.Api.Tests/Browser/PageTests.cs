@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -364,6 +366,35 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await Expect(page.Locator("#cohort-out svg.chart rect")).ToHaveCountAsync(1);
         await Expect(page.Locator("#cohort-out td.suppressed").First).ToHaveTextAsync("x");
         await Screenshot(page, "cohort-funnel-suppressed");
+        AssertOnlyTheService();
+    }
+
+    [Fact]
+    public async Task An_analyst_lists_their_model_jobs_and_reads_a_report_with_its_metrics_calibration_and_checks()
+    {
+        var key = await browser.NewUser("analyst");
+        using var analyst = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
+        analyst.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        var project = await analyst.NewProject(["restricted"]);
+        var submitted = await analyst.TrainModel(project, "synthetic", SandboxApi.ModelSpec);
+        var job = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!;
+        Assert.Equal("succeeded", (await analyst.WaitForJob(job)).GetProperty("status").GetString());
+
+        var page = await browser.NewPage();
+        await UseKey(page, key, "analyst");
+        await page.ClickAsync("#model-reports");
+        var item = page.Locator("#model-list li", new() { HasText = job });
+        await Expect(item).ToContainTextAsync($"{project} · succeeded");
+        await item.GetByRole(AriaRole.Button, new() { Name = $"レポートを表示: {job}" }).ClickAsync();
+        var report = page.Locator("#model-report");
+        await Expect(report.Locator("h3")).ToHaveTextAsync("a costly claim within two months (LightGbm)");
+        var auc = await Row(page, "#model-report", "AUC-ROC").Locator("td").Nth(1).InnerTextAsync();
+        Assert.InRange(double.Parse(auc, CultureInfo.InvariantCulture), 0, 1);
+        await Expect(report.Locator("table", new() { Has = page.Locator("caption", new() { HasText = "較正" }) }).Locator("tbody tr")).ToHaveCountAsync(10);
+        await Expect(report).ToContainTextAsync("メンバーシップ推論攻撃の AUC");
+        await Expect(report).ToContainTextAsync("合成データ (公開)");
+        await Expect(page.Locator(".problem")).ToHaveCountAsync(0);
+        await Screenshot(page, "model-report");
         AssertOnlyTheService();
     }
 
