@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Claims.Engine.Query;
@@ -28,13 +29,13 @@ internal sealed record TableCatalogue(string Dataset, string Table, Text Descrip
     public static TableCatalogue Of(string ds, Dataset dataset, TableSchema table, CodeLabels names, LabelLanguage? language,
         CancellationToken token)
     {
-        var started = TimeProvider.System.GetTimestamp();
+        var stopwatch = Stopwatch.StartNew();
         var month = dataset.Manifest.Tables.Single(t => t.Name == table.Name).Partitions.Select(p => (int?)p.Key).Max();
         var columns = table.Columns.Select(column => new ColumnExamples(column.Name, column.Type.Name(), column.Nullable, column.Identifying,
             column.CodeSystem, column.Unit, column.Description,
             column.Identifying ? null : month is { } m ? Examples(dataset, table, column, m, names, language, token) : [])).ToArray();
         return new TableCatalogue(ds, table.Name, table.Description, table.ParentTable, month, columns,
-            Math.Round(TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, 3));
+            Math.Round(stopwatch.Elapsed.TotalMilliseconds, 3));
     }
 
     private static IReadOnlyList<ExampleValue> Examples(Dataset dataset, TableSchema table, ColumnSchema column, int month, CodeLabels names,

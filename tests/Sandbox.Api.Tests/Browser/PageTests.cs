@@ -12,7 +12,9 @@ namespace Claims.Sandbox.Tests.Browser;
 /// The front page in a real browser: a newcomer signs up and runs SQL, a query and a cohort; a policymaker opens the
 /// indicators on the restricted data, changes a filter and sees the chart and the table change, with hidden figures
 /// marked and no released count of 1 to 9; an analyst applies, an admin approves in the page, and the analyst
-/// extracts and downloads; the page is Japanese until switched to English, which it remembers; every control has a
+/// extracts and downloads; the catalogue shows a table's columns with example values, the query builder writes the
+/// query it shows and its answer is drawn as a table and a chart, a cohort as a funnel, and an analyst reads their
+/// model reports; the page is Japanese until switched to English, which it remembers; every control has a
 /// name, focus shows, and at 200% (and 400%) zoom nothing but a table's own box scrolls sideways; and no page asks anything of
 /// anyone but the service.
 /// </summary>
@@ -231,9 +233,16 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await page.ClickAsync("#sql button[type=submit]");
         await page.ClickAsync("#query button[type=submit]");
         await page.ClickAsync("#indicator button[type=submit]");
+        // The catalogue's wide table, a filter of the builder, the query's chart and the cohort's funnel.
+        await page.ClickAsync("#catalogue button[type=submit]");
+        await page.ClickAsync("#add-filter");
+        await page.ClickAsync("#cohort button[type=submit]");
         await Expect(page.Locator("#indicator-out table tbody tr").First).ToBeVisibleAsync();
         await Expect(page.Locator("#sql-out table")).ToBeVisibleAsync();
         await Expect(page.Locator("#query-out table")).ToBeVisibleAsync();
+        await Expect(page.Locator("#query-out svg.chart")).ToBeVisibleAsync();
+        await Expect(page.Locator("#datasets-out table")).ToBeVisibleAsync();
+        await Expect(page.Locator("#cohort-out svg.chart")).ToBeVisibleAsync();
         foreach (var (width, zoom) in new[] { (640, 200), (320, 400) })
         {
             await page.SetViewportSizeAsync(width, 800);
