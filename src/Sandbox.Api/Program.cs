@@ -24,6 +24,7 @@ app.MapApiReference();
 app.MapHealthApi();
 app.MapCatalogApi();
 app.MapDatasetsApi();
+app.MapTablesApi();
 app.MapSqlApi();
 app.MapDashboardsApi();
 app.MapIndicatorsApi();

@@ -46,6 +46,14 @@ public class ModelsApiTests(ControlledSandbox factory) : IClassFixture<Controlle
         // Another user's job does not exist for them.
         var other = factory.Client((await factory.Admin().NewUser("analyst")).Key);
         await (await other.GetAsync($"/api/jobs/{jobId}/files/report.html")).AssertProblem(HttpStatusCode.NotFound, $"no job '{jobId}'");
+
+        // The caller's own jobs, of one kind when asked: the page lists model reports from here.
+        var mine = await analyst.GetFromJsonAsync<JsonElement>("/api/jobs?kind=model");
+        Assert.Equal([jobId], mine.EnumerateArray().Select(j => j.GetProperty("id").GetString()));
+        Assert.Equal(id, mine[0].GetProperty("projectId").GetString());
+        Assert.Equal(0, (await analyst.GetFromJsonAsync<JsonElement>("/api/jobs?kind=extract")).GetArrayLength());
+        Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>("/api/jobs")).GetArrayLength());
+        await (await analyst.GetAsync("/api/jobs?kind=models")).AssertProblem(HttpStatusCode.BadRequest, "no kind of job 'models': the kinds are");
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public static class DatasetsApi
     public static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Query(string ds, HttpContext context, DatasetRegistry registry,
         IReleaseLedger ledger, DisclosurePolicy policy, EngineTimeLimit limit, CodeLabels names, string? labels = null)
     {
-        if (!TryLanguage(labels, out var language)) return Problems.BadRequest($"labels '{labels}' is not a language here: ask labels=ja or labels=en");
+        if (!TryLanguage(labels, out var language)) return BadLabels(labels);
         if (registry.ServedByCluster(ds)) return await QueryCluster(ds, registry, context, ledger, policy, limit, names, language);
         if (await Asked.Read(ds, context, registry) is not (var dataset, var project, var text)) return UnknownDataset(ds);
         var stopwatch = Stopwatch.StartNew();
@@ -137,7 +137,7 @@ public static class DatasetsApi
     private static DisclosureRequest Request(ProjectGrant? project, IReleaseLedger ledger, string text, DisclosurePolicy policy) =>
         new(project?.ProjectId ?? "", ledger, text, policy, project?.Budget ?? DisclosurePolicy.DefaultBudget);
 
-    private static bool TryLanguage(string? labels, out LabelLanguage? language)
+    internal static bool TryLanguage(string? labels, out LabelLanguage? language)
     {
         language = labels switch
         {
@@ -148,6 +148,9 @@ public static class DatasetsApi
         };
         return labels is null || language is not null;
     }
+
+    internal static ProblemHttpResult BadLabels(string? labels) =>
+        Problems.BadRequest($"labels '{labels}' is not a language here: ask labels=ja or labels=en");
 
     public static ProblemHttpResult UnknownDataset(string ds) =>
         Problems.NotFound($"no dataset '{ds}': the datasets are {DatasetRegistry.Synthetic} and {DatasetRegistry.Restricted}");

@@ -43,6 +43,14 @@ public sealed class JobStore(SandboxDatabase database, TimeProvider time)
         return SandboxDatabase.Query(connection, $"SELECT {Columns} FROM jobs WHERE project_id = $project ORDER BY created DESC", Read, ("$project", projectId));
     }
 
+    /// <summary>The jobs <paramref name="userId"/> submitted, newest first; of one kind when <paramref name="kind"/> is given.</summary>
+    public IReadOnlyList<Job> ForUser(string userId, string? kind)
+    {
+        using var connection = database.Open();
+        return SandboxDatabase.Query(connection, $"SELECT {Columns} FROM jobs WHERE user_id = $user AND ($kind IS NULL OR kind = $kind) ORDER BY created DESC",
+            Read, ("$user", userId), ("$kind", kind));
+    }
+
     /// <summary>Queued → running with one more attempt; null when the job is not queued (already taken, or gone).</summary>
     public Job? Claim(string id)
     {

@@ -21,6 +21,8 @@ public static class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Jobs").RequireAuthorization();
+        api.MapGet("/jobs", ListJobs).WithName("ListJobs").WithSummary("The caller's own jobs, newest first; ?kind=model or ?kind=extract keeps one kind")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         api.MapGet("/jobs/{id}", GetJob).WithName("GetJob").WithSummary("A job's status, and its result once it succeeded")
             .ProducesProblems(StatusCodes.Status404NotFound);
         api.MapGet("/jobs/{id}/download", DownloadJob).WithName("DownloadJob")
@@ -44,6 +46,14 @@ public static class JobsApi
 
     public static Results<Ok<JobInfo>, ProblemHttpResult> GetJob(string id, ClaimsPrincipal user, JobStore jobs) =>
         Visible(id, user, jobs) is { } job ? TypedResults.Ok(job.ToInfo()) : NotFound(id);
+
+    public static Results<Ok<IReadOnlyList<JobInfo>>, ProblemHttpResult> ListJobs(ClaimsPrincipal user, JobStore jobs, IEnumerable<IJobRunner> runners,
+        string? kind = null)
+    {
+        var kinds = runners.Select(r => r.Kind).ToArray();
+        if (kind is not null && !kinds.Contains(kind)) return Problems.BadRequest($"no kind of job '{kind}': the kinds are {string.Join(", ", kinds)}");
+        return TypedResults.Ok<IReadOnlyList<JobInfo>>(jobs.ForUser(user.Id(), kind).Select(j => j.ToInfo()).ToArray());
+    }
 
     public static Results<Ok<IReadOnlyList<JobInfo>>, ProblemHttpResult> ListProjectJobs(string id, ClaimsPrincipal user, ProjectStore projects, JobStore jobs) =>
         ProjectsApi.Visible(id, user, projects) is null

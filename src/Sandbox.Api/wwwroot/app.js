@@ -53,6 +53,36 @@ const T = {
     "caption.datasets": "データセット", "caption.search": "コードの検索結果", "caption.sql": "SQL の結果",
     "caption.query": "クエリの結果", "caption.attrition": "コホートの条件ごとの人数", "caption.projects": "プロジェクト",
     "caption.users": "ユーザー",
+    "catalogue.table": "テーブル", "catalogue.show": "列と値の例を表示",
+    "catalogue.columns": ["列", "型", "コード体系", "単位", "説明", "値の例 (行数)"],
+    "catalogue.caption": (table, month) => `${table} の列 (値の例は ${month} 月の行から)`,
+    "catalogue.identifying": "識別子: 例は示しません", "catalogue.none": "値がありません",
+    "builder.note": "選んだ内容で下のクエリ (JSON) を書きます。JSON は直接書き換えることもできます。",
+    "builder.group1": "グループ 1", "builder.group2": "グループ 2", "builder.aggregate": "集計", "builder.column": "集計する列",
+    "builder.count": "件数", "builder.countDistinct": "異なる値の数", "builder.sum": "合計", "builder.avg": "平均",
+    "builder.min": "最小", "builder.max": "最大", "builder.order": "並び順", "builder.byValue": "集計値の大きい順",
+    "builder.byGroups": "グループ順", "builder.limit": "行数の上限", "builder.filters": "条件 (すべて満たす行)",
+    "builder.addFilter": "条件を追加", "builder.run": "組み立てたクエリを実行", "builder.none": "(なし)", "builder.rows": "* (行)",
+    "filter.column": (n) => `条件 ${n}: 列`, "filter.operator": (n) => `条件 ${n}: 比較`, "filter.value": (n) => `条件 ${n}: 値`,
+    "filter.remove": (n) => `条件 ${n} を削除`, "filter.removeText": "削除",
+    "operators": { eq: "=", ne: "≠", lt: "<", le: "≤", gt: ">", ge: "≥", in: "いずれか (カンマ区切り)", prefix: "前方一致" },
+    "chart.of": (value, groups) => groups ? `${value} の棒グラフ (${groups} 別)` : `${value} の棒グラフ`,
+    "chart.first": (n) => `上位 ${n} 行のみ表示`,
+    "funnel.caption": "コホートの条件ごとの人数 (ファネル)",
+    "model.mine": "自分のモデルとレポート", "model.none": "モデルのジョブはまだありません",
+    "model.job": (job) => `${job.id} · プロジェクト ${job.projectId} · ${job.status} · ${new Date(job.created).toLocaleString("ja-JP")}`,
+    "model.show": "レポートを表示", "model.showFor": (id) => `レポートを表示: ${id}`,
+    "report.title": (r) => `${r.name} (${r.model})`,
+    "report.metrics": "予測の性能 (テスト集団)", "report.metricColumns": ["指標", "モデル", "ベースライン"],
+    "report.slope": "較正の傾き (1 が理想)", "report.intercept": "較正の切片 (0 が理想)", "report.meanObserved": "観測値の平均",
+    "report.calibration": "較正 (予測値の十分位ごと)", "report.calibrationColumns": ["十分位", "人数", "予測の平均", "観測"],
+    "report.population": "集団", "report.populationColumns": ["対象コホート", "メンバー", "アウトカム", "学習", "テスト", "テストのアウトカム"],
+    "report.features": "重要な特徴量 (上位 10)", "report.featureColumns": ["特徴量", "シャッフル時の低下"],
+    "report.checks": "開示チェック",
+    "report.membership": (m) => `メンバーシップ推論攻撃の AUC ${m.attackAuc.toFixed(3)} (上限 ${m.limit}): ${m.passed ? "合格" : "不合格"}`,
+    "report.public": "合成データ (公開) のため、数値はそのまま示しています",
+    "report.restricted": (project) => `制限データ: プロジェクト ${project} に開示制御を通して示しています`,
+    "report.withheld": (why) => `モデルは出力されませんでした: ${why}`,
   },
   en: {
     "title": "Claims sandbox",
@@ -102,6 +132,36 @@ const T = {
     "caption.datasets": "Datasets", "caption.search": "Codes found", "caption.sql": "SQL result",
     "caption.query": "Query result", "caption.attrition": "Cohort attrition", "caption.projects": "Projects",
     "caption.users": "Users",
+    "catalogue.table": "Table", "catalogue.show": "Show its columns and example values",
+    "catalogue.columns": ["column", "type", "code system", "unit", "description", "example values (rows)"],
+    "catalogue.caption": (table, month) => `The columns of ${table} (example values from the rows of ${month})`,
+    "catalogue.identifying": "identifying: no examples shown", "catalogue.none": "no values",
+    "builder.note": "Your choices write the query (JSON) below, which you can also edit by hand.",
+    "builder.group1": "Group by", "builder.group2": "then by", "builder.aggregate": "Aggregate", "builder.column": "of column",
+    "builder.count": "count", "builder.countDistinct": "distinct values", "builder.sum": "sum", "builder.avg": "average",
+    "builder.min": "minimum", "builder.max": "maximum", "builder.order": "Order", "builder.byValue": "largest first",
+    "builder.byGroups": "by group", "builder.limit": "At most rows", "builder.filters": "Filters (rows meeting all)",
+    "builder.addFilter": "Add a filter", "builder.run": "Run the query built", "builder.none": "(none)", "builder.rows": "* (rows)",
+    "filter.column": (n) => `filter ${n}: column`, "filter.operator": (n) => `filter ${n}: comparison`, "filter.value": (n) => `filter ${n}: value`,
+    "filter.remove": (n) => `Remove filter ${n}`, "filter.removeText": "Remove",
+    "operators": { eq: "=", ne: "≠", lt: "<", le: "≤", gt: ">", ge: "≥", in: "any of (comma-separated)", prefix: "starts with" },
+    "chart.of": (value, groups) => groups ? `bar chart of ${value} by ${groups}` : `bar chart of ${value}`,
+    "chart.first": (n) => `only the first ${n} rows drawn`,
+    "funnel.caption": "Cohort attrition (funnel)",
+    "model.mine": "My models and their reports", "model.none": "no model jobs yet",
+    "model.job": (job) => `${job.id} · project ${job.projectId} · ${job.status} · ${new Date(job.created).toLocaleString("en-GB")}`,
+    "model.show": "Show the report", "model.showFor": (id) => `Show the report of ${id}`,
+    "report.title": (r) => `${r.name} (${r.model})`,
+    "report.metrics": "How well it predicts (test members)", "report.metricColumns": ["metric", "model", "baseline"],
+    "report.slope": "calibration slope (1 is calibrated)", "report.intercept": "calibration intercept (0 is calibrated)", "report.meanObserved": "mean observed",
+    "report.calibration": "Calibration (tenths by prediction)", "report.calibrationColumns": ["tenth", "members", "mean predicted", "observed"],
+    "report.population": "Population", "report.populationColumns": ["target cohort", "members", "outcomes", "train", "test", "test outcomes"],
+    "report.features": "Features it leans on most (top 10)", "report.featureColumns": ["feature", "fall when shuffled"],
+    "report.checks": "Disclosure checks",
+    "report.membership": (m) => `membership inference attack AUC ${m.attackAuc.toFixed(3)} (limit ${m.limit}): ${m.passed ? "passed" : "failed"}`,
+    "report.public": "synthetic (public) data: figures shown as they are",
+    "report.restricted": (project) => `restricted data: released to project ${project} through disclosure control`,
+    "report.withheld": (why) => `the model was withheld: ${why}`,
   },
 };
 
@@ -201,12 +261,85 @@ function table(result, caption) {
 }
 
 function attrition(result) {
+  const hidden = result.attrition.flatMap((s, row) => ["remaining", "removed"].filter((c) => s[c] === null).map((column) => ({ row, column })));
   return table({
     columns: ["rule", "remaining", "removed"],
     headers: t("attrition"),
-    rows: result.attrition.map((s) => [s.rule, s.remaining ?? "x", s.removed ?? "x"]),
+    rows: result.attrition.map((s) => [s.rule, s.remaining, s.removed]),
+    suppressed: hidden,
     rules: [`${t("count")}: ${result.count ?? "x"}`, ...(result.rules || [])],
   }, t("caption.attrition"));
+}
+
+// Charts are SVG drawn here: no library, no request. A drawing scales to the width it is given (its text with it, so
+// at 200% zoom it is as wide as the page and its words larger than at 100%), and names itself for a screen reader.
+const SVG = "http://www.w3.org/2000/svg";
+const CHART_WIDTH = 640;
+const CHART_ROWS = 30;
+
+function svg(tag, attributes = {}, content) {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  if (content !== undefined) element.textContent = content;
+  return element;
+}
+
+function drawing(height, caption) {
+  const root = svg("svg", { viewBox: `0 0 ${CHART_WIDTH} ${height}`, role: "img", "aria-label": caption, class: "chart" });
+  root.appendChild(svg("title", {}, caption));
+  return root;
+}
+
+const clip = (words, length) => (words.length > length ? `${words.slice(0, length - 1)}…` : words);
+
+// A query's first aggregate as horizontal bars, one per row (the first CHART_ROWS), each named by its group keys; a
+// suppressed figure is drawn as the marker the table shows, never as a bar. Nothing when the aggregate is no number.
+function barChart(result, groups) {
+  const columns = result.columns.map((c) => c.name);
+  const value = Math.min(groups, columns.length - 1);
+  if (!["int64", "double"].includes(result.columns[value].type) || !result.rows.length) return [];
+  const hidden = new Set((result.suppressed || []).filter((s) => s.column === columns[value]).map((s) => s.row));
+  const rows = result.rows.slice(0, CHART_ROWS);
+  const top = Math.max(0, ...rows.map((r, i) => (hidden.has(i) ? 0 : r[value] || 0)));
+  const [height, left, right] = [24, 240, 90];
+  const chart = drawing(rows.length * height + 4, t("chart.of", columns[value], columns.slice(0, groups).join(", ")));
+  rows.forEach((row, i) => {
+    const y = i * height + 2;
+    const name = groups ? columns.slice(0, groups).map((c, k) => figure(c, readable(row[k]), result.labels)).join(" · ") : columns[value];
+    chart.appendChild(svg("text", { x: left - 6, y: y + 16, "text-anchor": "end" }, clip(String(name), 34)));
+    if (hidden.has(i)) {
+      chart.appendChild(svg("text", { x: left, y: y + 16, class: "suppressed" }, "x")).appendChild(svg("title", {}, t("suppressed")));
+      return;
+    }
+    if (typeof row[value] !== "number") return;
+    const width = top > 0 ? (Math.max(row[value], 0) / top) * (CHART_WIDTH - left - right) : 0;
+    chart.appendChild(svg("rect", { x: left, y: y + 3, width: Math.max(width, 1), height: height - 6, class: "bar" }));
+    chart.appendChild(svg("text", { x: left + width + 4, y: y + 16 }, figure(columns[value], row[value])));
+  });
+  return result.rows.length > CHART_ROWS ? [chart, text("div", t("chart.first", CHART_ROWS), "rules")] : [chart];
+}
+
+// The attrition as a funnel: a bar per step, centred, as wide as the patients remaining, each named by its rule and
+// count; a suppressed count is the marker, with no bar (a bar's width would tell the number).
+function funnel(result) {
+  const steps = result.attrition;
+  const top = Math.max(1, ...steps.map((s) => s.remaining ?? 0));
+  const height = 48;
+  const chart = drawing(steps.length * height + 4, t("funnel.caption"));
+  const count = (n) => (n === null || n === undefined ? "x" : n.toLocaleString(locale()));
+  steps.forEach((step, i) => {
+    const y = i * height + 2;
+    const removed = i > 0 ? ` (−${count(step.removed)})` : "";
+    chart.appendChild(svg("text", { x: CHART_WIDTH / 2, y: y + 14, "text-anchor": "middle", class: "step" }, `${clip(step.rule, 60)}: ${count(step.remaining)}${removed}`));
+    if (step.remaining === null || step.remaining === undefined) {
+      chart.appendChild(svg("text", { x: CHART_WIDTH / 2, y: y + 36, "text-anchor": "middle", class: "suppressed" }, "x"))
+        .appendChild(svg("title", {}, t("suppressed")));
+      return;
+    }
+    const width = Math.max((step.remaining / top) * (CHART_WIDTH - 20), 2);
+    chart.appendChild(svg("rect", { x: (CHART_WIDTH - width) / 2, y: y + 20, width, height: height - 26, class: "bar" }));
+  });
+  return chart;
 }
 
 // Who the key is, kept so that a change of language can write it again: {me} or {error}.
@@ -225,6 +358,7 @@ async function whoami() {
   try {
     identity = { me: await api("GET", "/api/me") };
     indicators();
+    tables();
   } catch (error) {
     identity = { error: error.message };
   }
@@ -272,23 +406,213 @@ $("search").addEventListener("submit", (event) => {
     .catch(problem("datasets-out"));
 });
 
+// A table's columns with example values, from the synthetic data (the schema is the same for every dataset), asked
+// once per table and language: the catalogue and the query builder share them.
+const catalogues = new Map();
+
+function catalogue(name) {
+  const address = `/api/datasets/synthetic/tables/${encodeURIComponent(name)}?labels=${lang}`;
+  if (!catalogues.has(address)) catalogues.set(address, api("GET", address).catch((error) => { catalogues.delete(address); throw error; }));
+  return catalogues.get(address);
+}
+
+// The tables fill the catalogue's and the builder's choices once a key works (again on a change of language, for
+// their descriptions), keeping what was chosen.
+async function tables() {
+  if (!key) return;
+  try {
+    const list = await api("GET", "/api/datasets/synthetic/tables");
+    document.querySelectorAll("select.tables").forEach((select) => fill(select, list.map((entry) => [entry.name, `${entry.name}: ${entry.description[lang]}`])));
+    await builderColumns();
+  } catch { /* the selects keep their default until a key works */ }
+}
+
+// A select's options as [value, words] pairs, keeping the value chosen when it is still there.
+function fill(select, options) {
+  const chosen = select.value;
+  select.replaceChildren(...options.map(([value, words]) => { const option = text("option", words); option.value = value; return option; }));
+  if (options.some(([value]) => value === chosen)) select.value = chosen;
+}
+
+function examples(column) {
+  if (column.examples === null) return t("catalogue.identifying");
+  if (!column.examples.length) return t("catalogue.none");
+  return column.examples.map((e) => `${e.value}${e.label ? ` ${e.label}` : ""} (${e.rows.toLocaleString(locale())})`).join(" · ");
+}
+
+$("catalogue").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    const found = await catalogue(event.target.table.value);
+    show("datasets-out", table({
+      columns: ["column", "type", "codeSystem", "unit", "description", "examples"],
+      headers: t("catalogue.columns"),
+      rows: found.columns.map((c) => [c.name, c.type, c.codeSystem ?? "", c.unit ?? "", c.description[lang], examples(c)]),
+    }, t("catalogue.caption", found.table, found.month)));
+  } catch (error) { problem("datasets-out")(error); }
+});
+
+// The query builder: its choices write the engine query into the query form's text, which runs it; the text stays
+// the query's one source, so an expert can edit what the builder wrote.
+const builder = $("builder");
+let builderTable = null;
+
+const measure = (c) => /^(int|float)/.test(c.type) && !c.codeSystem && !c.identifying;
+
+async function builderColumns() {
+  builderTable = await catalogue(builder.table.value);
+  const columns = builderTable.columns;
+  const names = columns.map((c) => c.name);
+  // The derived keys the engine groups by where their column is there (docs/queries.md).
+  const groups = [...columns.filter((c) => !c.identifying).map((c) => c.name),
+    ...(names.includes("age") ? ["age_band"] : []), ...(names.includes("icd10") ? ["icd10_category"] : [])];
+  for (const select of [builder.group1, builder.group2]) fill(select, [["", t("builder.none")], ...groups.map((g) => [g, g])]);
+  aggregateColumns();
+  for (const select of document.querySelectorAll("#filters select.column")) {
+    fill(select, filterable());
+    suggest(select);
+  }
+}
+
+function aggregateColumns() {
+  const aggregate = builder.aggregate.value;
+  const columns = builderTable ? builderTable.columns : [];
+  const eligible = aggregate === "sum" || aggregate === "avg" ? columns.filter(measure)
+    : aggregate === "min" || aggregate === "max" ? columns.filter((c) => !c.identifying) : columns;
+  fill(builder.column, [...(aggregate === "count" ? [["*", t("builder.rows")]] : []), ...eligible.map((c) => [c.name, c.name])]);
+}
+
+const filterable = () => (builderTable ? builderTable.columns.filter((c) => !c.identifying).map((c) => [c.name, c.name]) : []);
+
+// A filter's value box offers the column's example values, named.
+function suggest(select) {
+  const list = select.parentElement.querySelector("datalist");
+  const column = builderTable && builderTable.columns.find((c) => c.name === select.value);
+  list.replaceChildren(...((column && column.examples) || []).map((e) => {
+    const option = document.createElement("option");
+    option.value = e.value;
+    if (e.label) option.label = e.label;
+    return option;
+  }));
+}
+
+let filtersMade = 0;
+
+function addFilter() {
+  const item = document.createElement("li");
+  const column = document.createElement("select");
+  column.className = "column";
+  const operator = document.createElement("select");
+  operator.className = "operator";
+  fill(operator, Object.entries(t("operators")));
+  const value = document.createElement("input");
+  value.className = "value";
+  value.size = 14;
+  const list = document.createElement("datalist");
+  list.id = `filter-values-${++filtersMade}`;
+  value.setAttribute("list", list.id);
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "remove";
+  remove.addEventListener("click", () => {
+    item.remove();
+    nameFilters();
+    writeQuery();
+    $("add-filter").focus();
+  });
+  item.append(column, " ", operator, " ", value, list, " ", remove);
+  $("filters").appendChild(item);
+  fill(column, filterable());
+  suggest(column);
+  nameFilters();
+  column.focus();
+}
+
+// Filters are numbered as they stand, in the page's language, so each control's name says which filter it is.
+function nameFilters() {
+  [...$("filters").children].forEach((item, i) => {
+    const [column, operator, value] = item.querySelectorAll("select, input");
+    column.setAttribute("aria-label", t("filter.column", i + 1));
+    operator.setAttribute("aria-label", t("filter.operator", i + 1));
+    for (const option of operator.options) option.textContent = t("operators")[option.value];
+    value.setAttribute("aria-label", t("filter.value", i + 1));
+    const remove = item.querySelector("button.remove");
+    remove.textContent = t("filter.removeText");
+    remove.setAttribute("aria-label", t("filter.remove", i + 1));
+  });
+}
+
+// A filter as a column test, its value typed as the column holds it; null while it has no value.
+function filterTest(item) {
+  const [name, operator, input] = item.querySelectorAll("select, input");
+  const column = builderTable.columns.find((c) => c.name === name.value);
+  const written = input.value.trim();
+  if (!column || !written) return null;
+  const typed = (v) => (/^(int|float|month)/.test(column.type) ? Number(v) : column.type === "bool" ? v === "true" || v === "1" : v);
+  if (operator.value === "in") return { col: column.name, in: written.split(",").map((v) => v.trim()).filter(Boolean).map(typed) };
+  return { col: column.name, [operator.value]: operator.value === "prefix" ? written : typed(written) };
+}
+
+function builtQuery() {
+  const groupBy = [...new Set([builder.group1.value, builder.group2.value].filter(Boolean))];
+  const [aggregate, column] = [builder.aggregate.value, builder.column.value || "*"];
+  const alias = column === "*" ? "rows" : `${aggregate}_${column}`;
+  const tests = [...$("filters").children].map(filterTest).filter(Boolean);
+  const query = { from: builder.table.value };
+  if (tests.length) query.where = tests.length === 1 ? tests[0] : { and: tests };
+  if (groupBy.length) query.groupBy = groupBy;
+  query.select = [{ [aggregate]: column, as: alias }];
+  if (groupBy.length) query.orderBy = builder.order.value === "value" ? [{ col: alias, desc: true }] : groupBy.map((g) => ({ col: g }));
+  const limit = Number(builder.limit.value);
+  if (Number.isInteger(limit) && limit > 0) query.limit = limit;
+  return query;
+}
+
+// One member a line, as the example the page opens with is written.
+function writeQuery() {
+  if (!builderTable) return;
+  const query = builtQuery();
+  $("query").body.value = `{${Object.entries(query).map(([name, value]) => `"${name}": ${JSON.stringify(value)}`).join(",\n ")}}`;
+}
+
+builder.addEventListener("input", (event) => {
+  if (event.target === builder.table) { builderColumns().then(writeQuery).catch(problem("query-out")); return; }
+  if (event.target === builder.aggregate) aggregateColumns();
+  if (event.target.matches("#filters select.column")) suggest(event.target);
+  writeQuery();
+});
+
+$("add-filter").addEventListener("click", addFilter);
+
+// Enter in the builder runs the query it wrote.
+builder.addEventListener("submit", (event) => {
+  event.preventDefault();
+  writeQuery();
+  $("query").requestSubmit();
+});
+
 $("sql").addEventListener("submit", (event) => {
   event.preventDefault();
   api("POST", "/api/datasets/synthetic/sql", { sql: event.target.sql.value }).then((r) => show("sql-out", table(r, t("caption.sql")))).catch(problem("sql-out"));
 });
 
+// The group keys a query the service answered asked for: the columns of its answer before the aggregates.
+function groupCount(query) {
+  return (JSON.parse(query).groupBy || []).length;
+}
+
 $("query").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.target;
   api("POST", `/api/datasets/${form.dataset.value}/query?labels=${lang}`, form.body.value, projectHeaders(form))
-    .then((r) => show("query-out", table(r, t("caption.query")))).catch(problem("query-out"));
+    .then((r) => show("query-out", [...barChart(r, groupCount(form.body.value)), ...table(r, t("caption.query"))])).catch(problem("query-out"));
 });
 
 $("cohort").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.target;
   api("POST", `/api/datasets/${form.dataset.value}/cohorts/count`, form.body.value, projectHeaders(form))
-    .then((r) => show("cohort-out", attrition(r))).catch(problem("cohort-out"));
+    .then((r) => show("cohort-out", [funnel(r), ...attrition(r)])).catch(problem("cohort-out"));
 });
 
 $("apply").addEventListener("submit", (event) => {
@@ -359,6 +683,61 @@ $("model").addEventListener("submit", async (event) => {
     show("model-out", [frame, ...links.flatMap((link) => [link, text("span", " ")])]);
   } catch (error) { problem("model-out")(error); }
 });
+
+// The caller's model jobs, each report shown on demand: a list costs one call, a report one more.
+$("model-reports").addEventListener("click", async () => {
+  try {
+    const jobs = await api("GET", "/api/jobs?kind=model");
+    const list = document.createElement("ul");
+    for (const job of jobs) {
+      const item = text("li", `${t("model.job", job)} `);
+      if (job.result && job.result.available) {
+        const button = text("button", t("model.show"));
+        button.type = "button";
+        button.setAttribute("aria-label", t("model.showFor", job.id));
+        button.addEventListener("click", () => api("GET", `/api/jobs/${job.id}/files/report.json`)
+          .then((report) => show("model-report", modelReport(report))).catch(problem("model-report")));
+        item.appendChild(button);
+      } else if (job.error) item.appendChild(text("span", job.error, "problem"));
+      list.appendChild(item);
+    }
+    show("model-list", jobs.length ? list : text("div", t("model.none")));
+  } catch (error) { problem("model-list")(error); }
+});
+
+// A released figure, rounded for reading; null is a suppressed one (restricted data), shown as the marker.
+const rounded = (value) => (typeof value === "number" ? Number(value.toFixed(3)) : value);
+
+// Rows whose null cells are suppressed figures, as the table shows them.
+function released(columns, rows, headers, caption) {
+  const hidden = rows.flatMap((row, r) => row.map((v, c) => (v === null ? { row: r, column: columns[c] } : null)).filter(Boolean));
+  return table({ columns, headers, rows: rows.map((row) => row.map(rounded)), suppressed: hidden }, caption);
+}
+
+// A model's report.json as the page reads it: metrics beside the baseline's, calibration, the population, the features
+// it leans on, and what the disclosure checks said.
+function modelReport(report) {
+  const binary = report.metrics !== null;
+  const [model, baseline] = binary ? [report.metrics, report.baseline] : [report.regression, report.regressionBaseline];
+  const metrics = binary
+    ? [["aucRoc", "AUC-ROC"], ["aucPr", "AUC-PR"], ["brier", "Brier"], ["logLoss", "log loss"], ["calibrationSlope", t("report.slope")], ["calibrationIntercept", t("report.intercept")]]
+    : [["rSquared", "R²"], ["rmse", "RMSE"], ["mae", "MAE"], ["meanObserved", t("report.meanObserved")]];
+  const p = report.population;
+  const checks = [t("report.membership", report.membershipInference),
+    report.disclosure.restricted ? t("report.restricted", report.disclosure.project) : t("report.public"),
+    ...report.disclosure.rules, ...(report.disclosure.withheld ? [t("report.withheld", report.disclosure.withheld)] : [])];
+  return [
+    text("h3", t("report.title", report)),
+    ...released(["metric", "model", "baseline"], metrics.map(([name, words]) => [words, model[name], baseline ? baseline[name] : ""]), t("report.metricColumns"), t("report.metrics")),
+    ...released(["bin", "count", "predicted", "observed"],
+      model.calibration.map((b) => [b.bin, b.count, b.meanPredicted, binary ? b.observedRate : b.meanObserved]), t("report.calibrationColumns"), t("report.calibration")),
+    ...released(["cohort", "members", "outcomes", "train", "test", "testOutcomes"], [[p.cohort, p.members, p.outcomes, p.train, p.test, p.testOutcomes]],
+      t("report.populationColumns"), t("report.population")),
+    ...released(["feature", "drop"], report.features.importance.slice(0, 10).map((f) => [f.feature, f.drop]), t("report.featureColumns"), t("report.features")),
+    text("h4", t("report.checks")),
+    ...checks.map((check) => text("p", check, "rules")),
+  ];
+}
 
 $("dashboard").addEventListener("click", () =>
   Promise.all([api("GET", "/api/dashboards/costs"), api("GET", "/api/dashboards/costs.png")]).then(([d, chart]) => {
@@ -464,6 +843,7 @@ function applyLanguage() {
   document.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
   document.querySelectorAll("[data-i18n-placeholder]").forEach((e) => { e.placeholder = t(e.dataset.i18nPlaceholder); });
   document.querySelectorAll("[data-lang]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
+  nameFilters();
   showWho();
 }
 
@@ -477,6 +857,7 @@ document.querySelectorAll("[data-lang]").forEach((button) => button.addEventList
   history.replaceState(null, "", address);
   applyLanguage();
   indicators();
+  tables();
 }));
 
 applyLanguage();

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -10,7 +12,9 @@ namespace Claims.Sandbox.Tests.Browser;
 /// The front page in a real browser: a newcomer signs up and runs SQL, a query and a cohort; a policymaker opens the
 /// indicators on the restricted data, changes a filter and sees the chart and the table change, with hidden figures
 /// marked and no released count of 1 to 9; an analyst applies, an admin approves in the page, and the analyst
-/// extracts and downloads; the page is Japanese until switched to English, which it remembers; every control has a
+/// extracts and downloads; the catalogue shows a table's columns with example values, the query builder writes the
+/// query it shows and its answer is drawn as a table and a chart, a cohort as a funnel, and an analyst reads their
+/// model reports; the page is Japanese until switched to English, which it remembers; every control has a
 /// name, focus shows, and at 200% (and 400%) zoom nothing but a table's own box scrolls sideways; and no page asks anything of
 /// anyone but the service.
 /// </summary>
@@ -229,9 +233,16 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await page.ClickAsync("#sql button[type=submit]");
         await page.ClickAsync("#query button[type=submit]");
         await page.ClickAsync("#indicator button[type=submit]");
+        // The catalogue's wide table, a filter of the builder, the query's chart and the cohort's funnel.
+        await page.ClickAsync("#catalogue button[type=submit]");
+        await page.ClickAsync("#add-filter");
+        await page.ClickAsync("#cohort button[type=submit]");
         await Expect(page.Locator("#indicator-out table tbody tr").First).ToBeVisibleAsync();
         await Expect(page.Locator("#sql-out table")).ToBeVisibleAsync();
         await Expect(page.Locator("#query-out table")).ToBeVisibleAsync();
+        await Expect(page.Locator("#query-out svg.chart")).ToBeVisibleAsync();
+        await Expect(page.Locator("#datasets-out table")).ToBeVisibleAsync();
+        await Expect(page.Locator("#cohort-out svg.chart")).ToBeVisibleAsync();
         foreach (var (width, zoom) in new[] { (640, 200), (320, 400) })
         {
             await page.SetViewportSizeAsync(width, 800);
@@ -248,6 +259,156 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         }
         AssertOnlyTheService();
     }
+
+    [Fact]
+    public async Task The_catalogue_shows_a_tables_columns_with_example_values_named_in_the_pages_language()
+    {
+        var page = await browser.NewPage();
+        await UseKey(page, await browser.NewUser("explorer"), "explorer");
+        await Expect(page.Locator("#catalogue select[name=table] option")).ToHaveCountAsync(8);
+        await page.SelectOptionAsync("#catalogue select[name=table]", "receipts");
+        await page.ClickAsync("#catalogue button[type=submit]");
+        var rows = page.Locator("#datasets-out table tbody tr");
+        await Expect(rows).ToHaveCountAsync(18);
+        await Expect(page.Locator("#datasets-out table caption")).ToContainTextAsync("202309");
+        var sex = Row(page, "#datasets-out", "sex");
+        await Expect(sex).ToContainTextAsync("enum:sex");
+        await Expect(sex).ToContainTextAsync("2 女 (");
+        await Expect(sex).ToContainTextAsync("男女区分");
+        await Expect(Row(page, "#datasets-out", "id1")).ToContainTextAsync("識別子");
+        await Expect(Row(page, "#datasets-out", "total_points")).ToContainTextAsync(new Regex(@"\d+ \([\d,]+\)"));
+        await Screenshot(page, "catalogue-ja");
+
+        await page.ClickAsync("button[data-lang=en]");
+        await page.ClickAsync("#catalogue button[type=submit]");
+        await Expect(sex).ToContainTextAsync("2 Female (");
+        await Expect(Row(page, "#datasets-out", "id1")).ToContainTextAsync("identifying");
+        await Screenshot(page, "catalogue-en");
+        Assert.Contains(browser.Requests, url => url.EndsWith("/api/datasets/synthetic/tables/receipts?labels=en", StringComparison.Ordinal));
+        AssertOnlyTheService();
+    }
+
+    [Fact]
+    public async Task The_query_builder_writes_the_query_it_shows_and_its_answer_is_drawn_as_a_table_and_a_chart()
+    {
+        var page = await browser.NewPage();
+        await UseKey(page, await browser.NewUser("explorer"), "explorer");
+        await Expect(page.Locator("#builder select[name=group1] option[value=prefecture]")).ToHaveCountAsync(1);
+        var json = page.Locator("#query textarea[name=body]");
+        await page.SelectOptionAsync("#builder select[name=group1]", "sex");
+        await page.SelectOptionAsync("#builder select[name=aggregate]", "sum");
+        await page.SelectOptionAsync("#builder select[name=column]", "total_points");
+        await Expect(json).ToHaveValueAsync("""
+            {"from": "receipts",
+             "groupBy": ["sex"],
+             "select": [{"sum":"total_points","as":"sum_total_points"}],
+             "orderBy": [{"col":"sum_total_points","desc":true}],
+             "limit": 20}
+            """);
+        await page.ClickAsync("#builder button[type=submit]");
+        var rows = page.Locator("#query-out table tbody tr");
+        var bars = page.Locator("#query-out svg.chart rect");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(bars).ToHaveCountAsync(2);
+        await Expect(page.Locator("#query-out svg.chart")).ToHaveAttributeAsync("aria-label", "sum_total_points の棒グラフ (sex 別)");
+        await Expect(page.Locator("#query-out svg.chart text", new() { HasText = "女" })).ToHaveCountAsync(1);
+        var before = await page.Locator("#query-out svg.chart").InnerHTMLAsync();
+        await Screenshot(page, "builder-by-sex");
+
+        // Women's points by prefecture, from the keyboard: a filter added, its column chosen and its value typed, Enter runs it.
+        await page.SelectOptionAsync("#builder select[name=group1]", "prefecture");
+        await page.FocusAsync("#add-filter");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#filters li select.column")).ToBeFocusedAsync();
+        await page.SelectOptionAsync("#filters li select.column", "sex");
+        await Expect(page.Locator("#filters li select.column")).ToHaveAttributeAsync("aria-label", "条件 1: 列");
+        await page.FocusAsync("#filters li input.value");
+        await page.Keyboard.TypeAsync("2");
+        await Expect(json).ToHaveValueAsync(new Regex("""^\{"from": "receipts",\n "where": \{"col":"sex","eq":2\},\n "groupBy": \["prefecture"\],"""));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(rows).ToHaveCountAsync(20);
+        await Expect(bars).ToHaveCountAsync(20);
+        Assert.NotEqual(before, await page.Locator("#query-out svg.chart").InnerHTMLAsync());
+        // The bars are as long as the table's figures, largest first.
+        var widths = await bars.EvaluateAllAsync<double[]>("rs => rs.map(r => Number(r.getAttribute('width')))");
+        Assert.Equal(widths.OrderDescending(), widths);
+        var figures = (await page.Locator("#query-out table tbody tr td:nth-child(2)").AllInnerTextsAsync())
+            .Select(f => double.Parse(f, NumberStyles.Any, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(widths[^1] / widths[0], figures[^1] / figures[0], 3);
+        await Expect(page.Locator("#query-out svg.chart text", new() { HasText = "東京都" })).ToHaveCountAsync(1);
+        await Expect(page.Locator(".problem")).ToHaveCountAsync(0);
+        await Screenshot(page, "builder-women-by-prefecture");
+        AssertOnlyTheService();
+    }
+
+    [Fact]
+    public async Task A_cohort_is_drawn_as_a_funnel_of_its_steps_counts_with_suppressed_counts_marked()
+    {
+        var page = await browser.NewPage();
+        await UseKey(page, await browser.NewUser("explorer"), "explorer");
+        await page.ClickAsync("#cohort button[type=submit]");
+        var steps = page.Locator("#cohort-out svg.chart text.step");
+        await Expect(steps).ToHaveCountAsync(5);
+        var cells = await page.Locator("#cohort-out table tbody tr").EvaluateAllAsync<string[][]>("rs => rs.map(r => [...r.cells].map(c => c.textContent))");
+        for (var i = 0; i < cells.Length; i++)
+            await Expect(steps.Nth(i)).ToHaveTextAsync(cells[i][0] + ": " + cells[i][1] + (i == 0 ? "" : $" (−{cells[i][2]})"));
+        var widths = await page.Locator("#cohort-out svg.chart rect").EvaluateAllAsync<double[]>("rs => rs.map(r => Number(r.getAttribute('width')))");
+        Assert.Equal(5, widths.Length);
+        Assert.Equal(widths.OrderDescending(), widths);
+        await Screenshot(page, "cohort-funnel");
+
+        // On restricted data a count under ten is the marker, in the funnel as in the table, and has no bar.
+        var analyst = await browser.NewUser("analyst");
+        using var client = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", analyst);
+        using var admin = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", SandboxData.AdminKey);
+        var project = await client.NewApprovedProject(admin);
+        await UseKey(page, analyst, "analyst");
+        await page.SelectOptionAsync("#cohort select[name=dataset]", "restricted");
+        await page.FillAsync("#cohort input[name=project]", project);
+        await page.FillAsync("#cohort textarea", Centenarians);
+        await page.ClickAsync("#cohort button[type=submit]");
+        await Expect(steps).ToHaveCountAsync(2);
+        await Expect(steps.Nth(1)).ToHaveTextAsync(new Regex(@"^aged 100 or over: x \(−[\d,]+\)$"));
+        await Expect(page.Locator("#cohort-out svg.chart text.suppressed")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#cohort-out svg.chart rect")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#cohort-out td.suppressed").First).ToHaveTextAsync("x");
+        await Screenshot(page, "cohort-funnel-suppressed");
+        AssertOnlyTheService();
+    }
+
+    [Fact]
+    public async Task An_analyst_lists_their_model_jobs_and_reads_a_report_with_its_metrics_calibration_and_checks()
+    {
+        var key = await browser.NewUser("analyst");
+        using var analyst = new HttpClient { BaseAddress = new Uri(browser.BaseUrl) };
+        analyst.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        var project = await analyst.NewProject(["restricted"]);
+        var submitted = await analyst.TrainModel(project, "synthetic", SandboxApi.ModelSpec);
+        var job = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!;
+        Assert.Equal("succeeded", (await analyst.WaitForJob(job)).GetProperty("status").GetString());
+
+        var page = await browser.NewPage();
+        await UseKey(page, key, "analyst");
+        await page.ClickAsync("#model-reports");
+        var item = page.Locator("#model-list li", new() { HasText = job });
+        await Expect(item).ToContainTextAsync($"{project} · succeeded");
+        await item.GetByRole(AriaRole.Button, new() { Name = $"レポートを表示: {job}" }).ClickAsync();
+        var report = page.Locator("#model-report");
+        await Expect(report.Locator("h3")).ToHaveTextAsync("a costly claim within two months (LightGbm)");
+        var auc = await Row(page, "#model-report", "AUC-ROC").Locator("td").Nth(1).InnerTextAsync();
+        Assert.InRange(double.Parse(auc, CultureInfo.InvariantCulture), 0, 1);
+        await Expect(report.Locator("table", new() { Has = page.Locator("caption", new() { HasText = "較正" }) }).Locator("tbody tr")).ToHaveCountAsync(10);
+        await Expect(report).ToContainTextAsync("メンバーシップ推論攻撃の AUC");
+        await Expect(report).ToContainTextAsync("合成データ (公開)");
+        await Expect(page.Locator(".problem")).ToHaveCountAsync(0);
+        await Screenshot(page, "model-report");
+        AssertOnlyTheService();
+    }
+
+    private static ILocator Row(IPage page, string output, string first) =>
+        page.Locator($"{output} table tbody tr", new() { Has = page.Locator("td:first-child", new() { HasTextRegex = new Regex($"^{first}$") }) });
 
     /// <summary>
     /// A control's accessible name as a screen reader would find it: aria-labelledby, aria-label, its labels' own words
@@ -268,6 +429,10 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
           .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-box, .out'))
           .slice(0, 10).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '') + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')
         """);
+
+    private const string Centenarians = """
+        {"name": "centenarians", "entry": {"table": "receipts"}, "inclusion": [{"name": "aged 100 or over", "age": [100, 150]}]}
+        """;
 
     private const string Everyone = """{"name": "everyone with a claim", "entry": {"table": "receipts"}}""";
 
