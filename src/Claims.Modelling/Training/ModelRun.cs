@@ -107,7 +107,8 @@ public static class ModelRun
             importance = [.. importance.Select(i => i with { Drop = ModelDisclosure.Round(i.Drop) })];
             attack = rules.Membership(attack);
         }
-        var report = new ModelReport(spec.Name, directory, spec.Model.Kind.ToString(), counts,
+        // The dataset's folder name, not its path: a report leaves the service, and the path says where its data live.
+        var report = new ModelReport(spec.Name, Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), spec.Model.Kind.ToString(), counts,
             new FeaturesReport(features.Width, features.Names, features.Dropped, importance, spec.Regression ? "R²" : "AUC-ROC"),
             metrics, baselineMetrics, regression, regressionBaseline, attack,
             rules?.Report() ?? new DisclosureReport(false, null, [], null), Math.Round(stopwatch.Elapsed.TotalSeconds, 2));

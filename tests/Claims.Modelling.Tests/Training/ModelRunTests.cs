@@ -18,6 +18,9 @@ public sealed class ModelRunTests(ModelFixture fixture) : IClassFixture<ModelFix
         var output = fixture.Temp("run");
         var report = ModelRun.Train(fixture.Dataset, ModelSpecParser.Parse(Examples.Admission, fixture.Dataset.Schema), output);
         var population = report.Population;
+        // The report names its dataset by folder, not by the path the service keeps it at.
+        Assert.Equal(Path.GetFileName(fixture.Dataset.Directory), report.Dataset);
+        Assert.DoesNotContain(Path.DirectorySeparatorChar, report.Dataset);
         Assert.Equal(population.Members, population.Train + population.Test);
         Assert.Equal(population.Cohort, population.Members + population.NotObservedToWindowEnd);
         // A quarter held out by patient, within sampling error.
