@@ -67,6 +67,9 @@ public class QueryLabelsTests(SandboxFactory factory) : IClassFixture<SandboxFac
 
         var banded = await Query("""{"from": "receipts", "groupBy": ["age_band"], "select": [{"count": "*", "as": "n"}]}""", "?labels=en");
         Assert.False(banded.GetProperty("labels").TryGetProperty("age_band", out _));
+        // A chapter is a number its enumeration names.
+        var chapters = Labels(await Query("""{"from": "diagnoses", "groupBy": ["icd10_chapter"], "select": [{"count": "*", "as": "n"}]}""", "?labels=en"), "icd10_chapter");
+        Assert.Equal("IX Diseases of the circulatory system", chapters["9"]);
     }
 
     [Theory]

@@ -38,7 +38,14 @@ public sealed class CodeLabels(ClaimsSchema schema)
         for (var k = 0; k < query.GroupBy.Count; k++)
         {
             var key = query.GroupBy[k];
-            if (key.Derivation != Derivation.None || Namer(key.Column.CodeSystem, language) is not { } name) continue;
+            // A chapter is named by its enumeration; other derived keys (bands, categories, years) by nothing.
+            var codeSystem = key.Derivation switch
+            {
+                Derivation.None => key.Column.CodeSystem,
+                Derivation.Icd10Chapter => "enum:icd10_chapter",
+                _ => null,
+            };
+            if (Namer(codeSystem, language) is not { } name) continue;
             var names = new SortedDictionary<string, string>(StringComparer.Ordinal);
             foreach (var row in rows)
                 if (row[k] is { } value && Convert.ToString(value, CultureInfo.InvariantCulture) is { } code && name(code) is { } label)

@@ -465,7 +465,8 @@ async function builderColumns() {
   const names = columns.map((c) => c.name);
   // The derived keys the engine groups by where their column is there (docs/queries.md).
   const groups = [...columns.filter((c) => !c.identifying).map((c) => c.name),
-    ...(names.includes("age") ? ["age_band"] : []), ...(names.includes("icd10") ? ["icd10_category"] : [])];
+    ...(names.includes("age") ? ["age_band"] : []), ...(names.includes("icd10") ? ["icd10_category", "icd10_chapter"] : []),
+    ...(names.includes("yj_code") ? ["yj_ingredient"] : []), "year", "fiscal_year"];
   for (const select of [builder.group1, builder.group2]) fill(select, [["", t("builder.none")], ...groups.map((g) => [g, g])]);
   aggregateColumns();
   for (const select of document.querySelectorAll("#filters select.column")) {
