@@ -11,7 +11,7 @@ internal enum AggregationPath
     /// <summary>A cell index per row into flat arrays (<see cref="DenseGroups"/>), where the block's zones bound the keys to a small domain; row by row elsewhere.</summary>
     Dense,
 
-    /// <summary>Row by row into a hash table of groups (floats, hashes, wide keys).</summary>
+    /// <summary>Row by row into a hash table of groups (extremes of floats, hashes, wide keys).</summary>
     Rows,
 }
 
@@ -33,8 +33,6 @@ internal static class QueryPlanner
     private static AggregationPath PathOf(QueryModel query)
     {
         if (query.GroupBy.Count == 0 && query.Select.All(Vectorised.Supports)) return AggregationPath.Masked;
-        // A receipt's column is read through the line's receipt, row by row: its zones are the receipts', not the block's.
-        if (query.GroupBy.Any(k => k.OfParent)) return AggregationPath.Rows;
         return query.Select.All(DenseGroups.Supports) && query.GroupBy.All(k => k.Column.Type is not (LogicalType.Float32 or LogicalType.Hash))
             ? AggregationPath.Dense
             : AggregationPath.Rows;
