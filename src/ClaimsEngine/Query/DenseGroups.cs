@@ -208,26 +208,26 @@ internal static class DenseGroups
             var global = column.Schema.Type.IsDictionary() ? strings.Map(column) : null;
             // Codes are numbered per query, so a zone of local numbers does not bound them.
             var last = global is null && column.Zones[block] is { IsEmpty: false } zone ? lastGroups.For(a, zone.Min, zone.Max) : null;
-            var (lookups, hits) = column.Schema.Type switch
+            var hits = column.Schema.Type switch
             {
                 LogicalType.Int8 => Distinct(column.Values<sbyte>().Slice(start, count), a, present, index, states, global, last),
                 LogicalType.Int16 => Distinct(column.Values<short>().Slice(start, count), a, present, index, states, global, last),
                 LogicalType.Int64 => Distinct(column.Values<long>().Slice(start, count), a, present, index, states, global, last),
                 _ => Distinct(column.Values<int>().Slice(start, count), a, present, index, states, global, last),
             };
-            if (last is not null) lastGroups.Record(a, lookups, hits);
+            if (last is not null) lastGroups.Record(a, Bitmap.PopCount(present), hits);
         }
     }
 
     /// <summary>
     /// The distinct values (codes by their query-wide number) of the present rows, into each row's cell; with
-    /// <paramref name="last"/>, returns how many rows asked it (or followed a row of the same value and cell) and how
-    /// many of those found their value already in their cell.
+    /// <paramref name="last"/>, returns how many rows found their value already in their cell (or followed a row of
+    /// the same value and cell).
     /// </summary>
-    private static (long Lookups, long Hits) Distinct<T>(ReadOnlySpan<T> values, int a, ReadOnlySpan<ulong> present, ReadOnlySpan<int> index,
+    private static long Distinct<T>(ReadOnlySpan<T> values, int a, ReadOnlySpan<ulong> present, ReadOnlySpan<int> index,
         GroupState?[] states, int[]? global, int[]? last) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
-        var (lookups, hits) = (0L, 0L);
+        var hits = 0L;
         var (previousValue, previousCell) = (0L, -1);
         foreach (var i in Bitmap.SetBits(present))
         {
@@ -236,21 +236,13 @@ internal static class DenseGroups
             // A receipt's lines come together, each with its patient in its cell: a run of them needs one add.
             if (value == previousValue && cell == previousCell)
             {
-                (lookups, hits) = (lookups + 1, hits + 1);
+                hits++;
                 continue;
             }
             (previousValue, previousCell) = (value, cell);
             var state = states[cell]!;
-            if (global is null && state.DistinctBits[a] is { } bits && (ulong)(value >> 6) < (ulong)bits.Length)
-            {
-                // Most rows of a large cell land in bits already long enough: one store, where the table of last
-                // groups would cost a read and a store as far away.
-                bits[(int)(value >> 6)] |= 1UL << (int)value;
-                continue;
-            }
             if (last is not null && state.Ordinal != 0)
             {
-                lookups++;
                 ref var seen = ref last[value];
                 if (seen == state.Ordinal)
                 {
@@ -259,9 +251,15 @@ internal static class DenseGroups
                 }
                 seen = state.Ordinal;
             }
+            if (global is null && state.DistinctBits[a] is { } bits && (ulong)(value >> 6) < (ulong)bits.Length)
+            {
+                // Most rows of a large cell land in bits already long enough: no call, no range or resize test.
+                bits[(int)(value >> 6)] |= 1UL << (int)value;
+                continue;
+            }
             state.AddDistinct(a, global is null ? value : global[value]);
         }
-        return (lookups, hits);
+        return hits;
     }
 
     /// <summary>Adds each present row's value to its unit's total in its cell; <paramref name="valid"/>, when not empty, marks the rows with a unit.</summary>
