@@ -62,6 +62,19 @@ public static class DenseGroupBy
         }
     }
 
+    /// <summary>counts[g] += selected rows of group g; sums[g] += their float values, added in row order.</summary>
+    public static void CountAndSum(ReadOnlySpan<int> groups, ReadOnlySpan<float> values, ReadOnlySpan<ulong> selection, Span<long> counts, Span<double> sums)
+    {
+        if (values.Length != groups.Length) throw new ArgumentException($"{values.Length} values for {groups.Length} group indexes", nameof(values));
+        Bitmap.RequireWords(selection, groups.Length);
+        if (sums.Length < counts.Length) throw new ArgumentException($"{sums.Length} sums for {counts.Length} groups", nameof(sums));
+        foreach (var i in Bitmap.SetBits(selection[..Bitmap.WordCount(groups.Length)]))
+        {
+            counts[groups[i]]++;
+            sums[groups[i]] += values[i];
+        }
+    }
+
     /// <summary>mins[g] and maxs[g] take in the selected rows of group g (sbyte, short, int or long values).</summary>
     public static void Extremes<T>(ReadOnlySpan<int> groups, ReadOnlySpan<T> values, ReadOnlySpan<ulong> selection, Span<long> mins, Span<long> maxs)
         where T : unmanaged, IBinaryInteger<T>

@@ -9,28 +9,41 @@ namespace Claims.Engine.Query;
 /// <summary>
 /// Group-by over small domains (prefecture × age band, month, sex, drug class) without hashing: the block's zone
 /// maps bound every key, so each row's group is an index into flat arrays, counted and summed by the dense
-/// group-by kernels, and only the groups that occur are merged into the query's table. Keys with NULLs get one
-/// extra slot. Min and max of integers go into flat arrays too; distinct counts of integers and codes (the patients
-/// that disclosure control adds to every restricted query) go row by row into the cell's group state, with no type
-/// switch or null test per row. Anything else (floats, hashes, a domain over 65,536 cells) takes the row-by-row hash path.
+/// group-by kernels, and only the groups that occur are merged into the query's table. A key of the lines' receipts
+/// (drug lines by <c>receipts.prefecture</c>) is read for the block's lines first and bounded by the values read.
+/// Keys with NULLs get one extra slot. Sums of floats and min and max of integers go into flat arrays too; distinct
+/// counts of integers and codes (the patients that disclosure control adds to every restricted query) go row by row
+/// into the cell's group state, with no type switch or null test per row. Anything else (extremes of floats, hashes,
+/// a domain over 65,536 cells) takes the row-by-row hash path.
 /// </summary>
 internal static class DenseGroups
 {
     private const long MaxCells = 1 << 16;
 
-    /// <summary>One group key's slice of the cell index: value = Base + offset × Step (age bands step by 5, so they take 22 cells, not 106).</summary>
-    private sealed record Key(MappedColumn Column, Derivation Derivation, long Base, long Step, long Size, bool HasNulls, int[]? Global);
+    /// <summary>
+    /// One group key's slice of the cell index: value = Base + offset × Step (age bands step by 5, so they take 22 cells,
+    /// not 106). A key of the lines' receipts (<c>receipts.prefecture</c>) has its values gathered for the block's lines.
+    /// </summary>
+    private sealed record Key(MappedColumn Column, ZoneEntry Zone, Derivation Derivation, long Base, long Step, long Size, bool HasNulls, int[]? Global, Gathered? Receipts);
+
+    /// <summary>A receipt column's values for each line of the block (<see cref="ReceiptLink.TryGather"/>).</summary>
+    private sealed record Gathered(int[] Values, ulong[] Valid);
 
     public static bool TryAggregate(QueryModel query, DatasetPartition partition, int block, int start, int count, ReadOnlySpan<ulong> selected,
-        Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, GlobalStrings strings, ScanStatistics? statistics = null)
+        Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, GlobalStrings strings, ReceiptLink? receipts, ScanStatistics? statistics = null)
     {
         var keys = new Key[query.GroupBy.Count];
         long cells = 1;
         for (var k = 0; k < keys.Length; k++)
         {
-            var column = partition.Column(query.GroupBy[k].Column.Name);
-            var derivation = query.GroupBy[k].Derivation;
-            var zone = column.Zones[block];
+            var groupKey = query.GroupBy[k];
+            var column = groupKey.OfParent ? receipts!.Receipts.Column(groupKey.Column.Name) : partition.Column(groupKey.Column.Name);
+            Gathered? gathered = null;
+            ZoneEntry zone;
+            if (!groupKey.OfParent) zone = column.Zones[block];
+            else if (receipts!.TryGather(k, column, out var values, out var valid, out zone)) gathered = new Gathered(values, valid);
+            else return false;
+            var derivation = groupKey.Derivation;
             var step = derivation == Derivation.AgeBand ? 5L : 1L;
             var (low, high) = zone.IsEmpty ? (0L, -step) : (Derive(zone.Min, derivation), Derive(zone.Max, derivation));
             // Compared before multiplying: ids spanning most of the long range would wrap the product (or the span) small.
@@ -38,7 +51,7 @@ internal static class DenseGroups
             if (span / step >= MaxCells) return false;
             var size = (long)(span / step) + 1 + (zone.NullCount > 0 ? 1 : 0);
             if (size > MaxCells / cells) return false;
-            keys[k] = new Key(column, derivation, low, step, size, zone.NullCount > 0, column.Schema.Type.IsDictionary() ? strings.Map(column, derivation) : null);
+            keys[k] = new Key(column, zone, derivation, low, step, size, zone.NullCount > 0, column.Schema.Type.IsDictionary() ? strings.Map(column, derivation) : null, gathered);
             cells *= size;
         }
         statistics?.Dense();
@@ -55,7 +68,7 @@ internal static class DenseGroups
                 // every row at offset zero: nothing to add. The first key that adds writes the index instead.
                 if (key.Size > 1)
                 {
-                    AddKey(key, block, start, count, index, (int)stride, first, SimdLevels.Active);
+                    AddKey(key, start, count, index, (int)stride, first, SimdLevels.Active);
                     first = false;
                 }
                 stride *= key.Size;
@@ -78,6 +91,7 @@ internal static class DenseGroups
         long[]? rows = null;
         var nonNull = new long[query.Select.Count][];
         var sums = new long[query.Select.Count][];
+        var floatSums = new double[query.Select.Count][];
         Span<ulong> present = stackalloc ulong[selected.Length];
         Span<ulong> valid = stackalloc ulong[selected.Length];
         for (var a = 0; a < query.Select.Count; a++)
@@ -90,6 +104,11 @@ internal static class DenseGroups
             if (query.Select[a].Kind is not (AggregateKind.Sum or AggregateKind.Avg))
             {
                 DenseGroupBy.Count(index, present, nonNull[a]);
+                continue;
+            }
+            if (schema.Type == LogicalType.Float32)
+            {
+                DenseGroupBy.CountAndSum(index, column.Values<float>().Slice(start, count), present, nonNull[a], floatSums[a] = new double[cells]);
                 continue;
             }
             sums[a] = new long[cells];
@@ -129,6 +148,7 @@ internal static class DenseGroups
                 if (nonNull[a] is null) continue;
                 state.NonNull[a] += nonNull[a][cell];
                 if (sums[a] is not null) state.LongSum[a] += sums[a][cell];
+                if (floatSums[a] is not null) state.DoubleSum[a] += floatSums[a][cell];
             }
         }
         // Extremes into flat arrays per cell, once per column (disclosure control asks both of a summed column), then
@@ -170,6 +190,8 @@ internal static class DenseGroups
             var withUnit = units.ValidityWords(start, count, valid) ? valid : default;
             switch (column.Schema.Type, units.Schema.Type)
             {
+                case (LogicalType.Float32, LogicalType.Int64): UnitTotals(column.Values<float>().Slice(start, count), units.Values<long>().Slice(start, count), withUnit, a, present, index, states); break;
+                case (LogicalType.Float32, _): UnitTotals(column.Values<float>().Slice(start, count), units.Values<int>().Slice(start, count), withUnit, a, present, index, states); break;
                 case (LogicalType.Int8, LogicalType.Int64): UnitTotals(column.Values<sbyte>().Slice(start, count), units.Values<long>().Slice(start, count), withUnit, a, present, index, states); break;
                 case (LogicalType.Int8, _): UnitTotals(column.Values<sbyte>().Slice(start, count), units.Values<int>().Slice(start, count), withUnit, a, present, index, states); break;
                 case (LogicalType.Int16, LogicalType.Int64): UnitTotals(column.Values<short>().Slice(start, count), units.Values<long>().Slice(start, count), withUnit, a, present, index, states); break;
@@ -199,16 +221,26 @@ internal static class DenseGroups
 
     /// <summary>
     /// The distinct values (codes by their query-wide number) of the present rows, into each row's cell; with
-    /// <paramref name="last"/>, returns how many rows found their value already in their cell.
+    /// <paramref name="last"/>, returns how many rows found their value already in their cell (or followed a row of
+    /// the same value and cell).
     /// </summary>
     private static long Distinct<T>(ReadOnlySpan<T> values, int a, ReadOnlySpan<ulong> present, ReadOnlySpan<int> index,
         GroupState?[] states, int[]? global, int[]? last) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         var hits = 0L;
+        var (previousValue, previousCell) = (0L, -1);
         foreach (var i in Bitmap.SetBits(present))
         {
-            var state = states[index[i]]!;
             var value = long.CreateTruncating(values[i]);
+            var cell = index[i];
+            // A receipt's lines come together, each with its patient in its cell: a run of them needs one add.
+            if (value == previousValue && cell == previousCell)
+            {
+                hits++;
+                continue;
+            }
+            (previousValue, previousCell) = (value, cell);
+            var state = states[cell]!;
             if (last is not null && state.Ordinal != 0)
             {
                 ref var seen = ref last[value];
@@ -233,40 +265,49 @@ internal static class DenseGroups
     /// <summary>Adds each present row's value to its unit's total in its cell; <paramref name="valid"/>, when not empty, marks the rows with a unit.</summary>
     private static void UnitTotals<T, TUnit>(ReadOnlySpan<T> values, ReadOnlySpan<TUnit> units, ReadOnlySpan<ulong> valid, int a, ReadOnlySpan<ulong> present,
         ReadOnlySpan<int> index, GroupState?[] states)
-        where T : unmanaged, System.Numerics.IBinaryInteger<T>
+        where T : unmanaged, System.Numerics.INumberBase<T>
         where TUnit : unmanaged, System.Numerics.IBinaryInteger<TUnit>
     {
         foreach (var i in Bitmap.SetBits(present))
         {
             var unit = valid.IsEmpty || (valid[i >> 6] & (1UL << i)) != 0 ? long.CreateTruncating(units[i]) : GroupKey4.Null;
-            states[index[i]]!.AddUnitTotal(a, unit, long.CreateTruncating(values[i]));
+            states[index[i]]!.AddUnitTotal(a, unit, double.CreateTruncating(values[i]));
         }
     }
 
     /// <summary>Adds each row's offset in this key, times the key's stride, to its cell index.</summary>
-    private static void AddKey(Key key, int block, int start, int count, Span<int> index, int stride, bool first, SimdLevel level)
+    private static void AddKey(Key key, int start, int count, Span<int> index, int stride, bool first, SimdLevel level)
     {
         var column = key.Column;
-        switch (column.Schema.Type)
+        if (key.Receipts is { } receipts)
         {
-            case LogicalType.Bool: AddKey(MemoryMarshal.Cast<bool, sbyte>(column.Values<bool>()).Slice(start, count), key, column.Zones[block], index, stride, first, level); break;
-            case LogicalType.Int8: AddKey(column.Values<sbyte>().Slice(start, count), key, column.Zones[block], index, stride, first, level); break;
-            case LogicalType.Int16: AddKey(column.Values<short>().Slice(start, count), key, column.Zones[block], index, stride, first, level); break;
-            case LogicalType.Int64: AddKey(column.Values<long>().Slice(start, count), key, column.Zones[block], index, stride, first, level); break;
-            default: AddKey(column.Values<int>().Slice(start, count), key, column.Zones[block], index, stride, first, level); break;
+            AddKey<int>(receipts.Values.AsSpan(0, count), key, index, stride, first, level);
+        }
+        else
+        {
+            switch (column.Schema.Type)
+            {
+                case LogicalType.Bool: AddKey(MemoryMarshal.Cast<bool, sbyte>(column.Values<bool>()).Slice(start, count), key, index, stride, first, level); break;
+                case LogicalType.Int8: AddKey(column.Values<sbyte>().Slice(start, count), key, index, stride, first, level); break;
+                case LogicalType.Int16: AddKey(column.Values<short>().Slice(start, count), key, index, stride, first, level); break;
+                case LogicalType.Int64: AddKey(column.Values<long>().Slice(start, count), key, index, stride, first, level); break;
+                default: AddKey(column.Values<int>().Slice(start, count), key, index, stride, first, level); break;
+            }
         }
         if (!key.HasNulls) return;
         // A null row holds zero in its slot and was placed by that zero: move it to the key's null slot.
-        var validity = column.ValidityBitmap;
+        Span<ulong> nulls = stackalloc ulong[Bitmap.WordCount(count)];
+        if (key.Receipts is { } gathered) gathered.Valid.AsSpan(0, nulls.Length).CopyTo(nulls);
+        else column.ValidityWords(start, count, nulls);
+        Bitmap.Not(nulls, count);
         var placed = (Derive(0, key.Derivation) - key.Base) / key.Step;
-        for (var i = 0; i < count; i++)
-            if (!Validity.IsValid(validity, start + i)) index[i] += (int)((key.Size - 1 - placed) * stride);
+        foreach (var i in Bitmap.SetBits(nulls)) index[i] += (int)((key.Size - 1 - placed) * stride);
     }
 
-    private static void AddKey<T>(ReadOnlySpan<T> values, Key key, ZoneEntry zone, Span<int> index, int stride, bool first, SimdLevel level)
+    private static void AddKey<T>(ReadOnlySpan<T> values, Key key, Span<int> index, int stride, bool first, SimdLevel level)
         where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
-        var (derivation, low, step) = (key.Derivation, key.Base, key.Step);
+        var (derivation, low, step, zone) = (key.Derivation, key.Base, key.Step, key.Zone);
         // Keys the kernel widens in the register: the value itself, or an age band of values it divides exactly
         // (a NULL's placeholder zero among them). Ids, years and fiscal years go the scalar way.
         if (typeof(T) != typeof(long) && derivation == Derivation.None)
@@ -300,7 +341,7 @@ internal static class DenseGroups
     public static bool Supports(Aggregate aggregate) => (aggregate.Kind, aggregate.Column?.Type) switch
     {
         (AggregateKind.Count, _) => true,
-        (AggregateKind.Sum or AggregateKind.Avg, LogicalType.Int8 or LogicalType.Int16 or LogicalType.Int32 or LogicalType.Date or LogicalType.Month) => true,
+        (AggregateKind.Sum or AggregateKind.Avg, LogicalType.Int8 or LogicalType.Int16 or LogicalType.Int32 or LogicalType.Date or LogicalType.Month or LogicalType.Float32) => true,
         (AggregateKind.Min or AggregateKind.Max or AggregateKind.CountDistinct,
             LogicalType.Int8 or LogicalType.Int16 or LogicalType.Int32 or LogicalType.Int64 or LogicalType.Date or LogicalType.Month) => true,
         (AggregateKind.CountDistinct, LogicalType.Code or LogicalType.String) => true,

@@ -55,7 +55,6 @@ public static class QueryExecutor
             throw new ClaimsException($"a partial of a {table.Name} query cannot scan {stranger.Table.Name}'s partition {stranger.Key}");
         var plan = QueryPlanner.Plan(query);
         var evaluator = new PredicateEvaluator(dataset);
-        var parents = new ParentRows(dataset);
         var strings = new GlobalStrings();
         var blocks = partitions
             .SelectMany(p => Enumerable.Range(0, Blocks(p, dataset.Manifest.BlockRows)).Select(b => (Partition: p, Block: b)))
@@ -79,9 +78,10 @@ public static class QueryExecutor
                 // blocks: allocated per block, they were most of what a filtered scan allocated.
                 var selection = new ulong[PredicateEvaluator.Words(dataset.Manifest.BlockRows)];
                 var unknown = new ulong[selection.Length];
+                var receipts = query.GroupBy.Any(k => k.OfParent) || query.Select.Any(a => a.OfParent) ? new ReceiptLink(dataset.Manifest.BlockRows) : null;
                 for (var i = Interlocked.Increment(ref next); i < work.Length && !cancellationToken.IsCancellationRequested; i = Interlocked.Increment(ref next))
                 {
-                    Scan(plan, evaluator, parents, strings, work[i].Partition, work[i].Block, dataset.Manifest.BlockRows, groups, lastGroups, selection, unknown, statistics);
+                    Scan(plan, dataset, evaluator, receipts, strings, work[i].Partition, work[i].Block, groups, lastGroups, selection, unknown, statistics);
                     // Read once the kernels have run: the width still in force then is the one they ran at.
                     statistics?.Ran(SimdLevels.Active);
                 }
@@ -106,9 +106,10 @@ public static class QueryExecutor
 
     private static int Blocks(DatasetPartition partition, int blockRows) => (partition.RowCount + blockRows - 1) / blockRows;
 
-    private static void Scan(QueryPlan plan, PredicateEvaluator evaluator, ParentRows parents, GlobalStrings strings, DatasetPartition partition, int block, int blockRows,
-        Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, Span<ulong> selection, Span<ulong> unknown, ScanStatistics? statistics)
+    private static void Scan(QueryPlan plan, Dataset dataset, PredicateEvaluator evaluator, ReceiptLink? receipts, GlobalStrings strings, DatasetPartition partition,
+        int block, Dictionary<GroupKey4, GroupState> groups, LastGroups lastGroups, Span<ulong> selection, Span<ulong> unknown, ScanStatistics? statistics)
     {
+        var blockRows = dataset.Manifest.BlockRows;
         var start = block * blockRows;
         var count = Math.Min(blockRows, partition.RowCount - start);
         var words = PredicateEvaluator.Words(count);
@@ -117,20 +118,22 @@ public static class QueryExecutor
         else evaluator.Evaluate(plan.Where, partition, start, count, selected, unknown[..words]);
 
         var query = plan.Query;
-        switch (plan.Path)
+        if (plan.Path == AggregationPath.Masked)
         {
-            case AggregationPath.Masked:
-                Vectorised.Aggregate(query, partition, block, start, count, selected, groups);
-                return;
-            // The block's zones decide whether its keys fit the dense domain.
-            case AggregationPath.Dense when DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, lastGroups, strings, statistics):
-                return;
+            Vectorised.Aggregate(query, partition, block, start, count, selected, groups);
+            return;
         }
+        receipts?.Fill(dataset, partition, start, count);
+        // The block's zones (its receipts' values, for a receipt's key) decide whether its keys fit the dense domain.
+        if (plan.Path == AggregationPath.Dense && DenseGroups.TryAggregate(query, partition, block, start, count, selected, groups, lastGroups, strings, receipts, statistics))
+            return;
 
         var keyReaders = query.GroupBy
-            .Select(k => k.OfParent ? parents.Reader(partition, k, strings) : new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
+            .Select(k => k.OfParent
+                ? new ValueReader(receipts!.Receipts.Column(k.Column.Name), k.Derivation, strings, receipts)
+                : new ValueReader(partition.Column(k.Column.Name), k.Derivation, strings)).ToArray();
         var aggregateReaders = query.Select.Select(a => a.Column is null ? null
-            : a.OfParent ? parents.Reader(partition, new GroupKey(a.Alias, a.Column, Derivation.None, OfParent: true), strings)
+            : a.OfParent ? new ValueReader(receipts!.Receipts.Column(a.Column.Name), Derivation.None, strings, receipts)
             : new ValueReader(partition.Column(a.Column.Name), Derivation.None, strings)).ToArray();
         var requiredValues = query.Select.Select(a => a.WhereNotNull is { } column ? partition.Column(column.Name) : null).ToArray();
         var requiredNulls = query.Select.Select(a => a.WhereNull is { } column ? partition.Column(column.Name) : null).ToArray();

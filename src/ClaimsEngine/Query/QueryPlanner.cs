@@ -11,7 +11,7 @@ internal enum AggregationPath
     /// <summary>A cell index per row into flat arrays (<see cref="DenseGroups"/>), where the block's zones bound the keys to a small domain; row by row elsewhere.</summary>
     Dense,
 
-    /// <summary>Row by row into a hash table of groups (floats, hashes, wide keys).</summary>
+    /// <summary>Row by row into a hash table of groups (extremes of floats, hashes, wide keys).</summary>
     Rows,
 }
 
@@ -33,8 +33,8 @@ internal static class QueryPlanner
     private static AggregationPath PathOf(QueryModel query)
     {
         if (query.GroupBy.Count == 0 && query.Select.All(a => !a.OfParent && Vectorised.Supports(a))) return AggregationPath.Masked;
-        // A receipt's column is read through the line's receipt, row by row: its zones are the receipts', not the block's.
-        if (query.GroupBy.Any(k => k.OfParent) || query.Select.Any(a => a.OfParent)) return AggregationPath.Rows;
+        // A receipt's column summed over its lines is read row by row through each line's receipt.
+        if (query.Select.Any(a => a.OfParent)) return AggregationPath.Rows;
         // A chapter is a number made of a code: its zones, the code's dictionary ids, do not bound it.
         return query.Select.All(DenseGroups.Supports) && query.GroupBy.All(k => k.Column.Type is not (LogicalType.Float32 or LogicalType.Hash) && k.Derivation != Derivation.Icd10Chapter)
             ? AggregationPath.Dense

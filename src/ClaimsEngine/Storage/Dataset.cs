@@ -19,8 +19,10 @@ public sealed class Dataset : IDisposable
 {
     private readonly Dictionary<string, DatasetTable> _tables;
     private readonly ConcurrentDictionary<MonthRange, Lazy<Dataset>>? _periods;
+    private readonly ConcurrentDictionary<DatasetPartition, Lazy<LineReceipts>> _lineReceipts;
 
-    private Dataset(string directory, DatasetManifest manifest, ClaimsSchema schema, IReadOnlyList<DatasetTable> tables, bool owner = true)
+    /// <param name="opened">The dataset this is a period of; null for the opened dataset itself.</param>
+    private Dataset(string directory, DatasetManifest manifest, ClaimsSchema schema, IReadOnlyList<DatasetTable> tables, Dataset? opened = null)
     {
         Directory = directory;
         Manifest = manifest;
@@ -31,7 +33,9 @@ public sealed class Dataset : IDisposable
         // the tables of patients only: a population file may cover months the claims do not, which a period must not reach.
         var keys = tables.Where(t => t.Schema.TryGetColumn("patient_id", out _)).SelectMany(t => t.Partitions).Select(p => p.Key).ToArray();
         Months = keys.Length == 0 ? null : new MonthRange(keys.Min(), keys.Max());
-        _periods = owner ? new() : null;
+        _periods = opened is null ? new() : null;
+        // A period's partitions are the opened dataset's, so it shares their links.
+        _lineReceipts = opened?._lineReceipts ?? new();
     }
 
     public string Directory { get; }
@@ -121,8 +125,21 @@ public sealed class Dataset : IDisposable
             throw new ClaimsException($"period {months} holds none of the dataset's months ({Months?.ToString() ?? "none"})");
         return _periods.GetOrAdd(months, key => new Lazy<Dataset>(() => new Dataset(Directory, Manifest, Schema,
             Tables.Select(t => new DatasetTable(t.Schema, t.Partitions.Where(p => key.Contains(p.Key)).ToArray())).ToArray(),
-            owner: false))).Value;
+            opened: this))).Value;
     }
+
+    /// <summary>
+    /// The receipt of each row of <paramref name="lines"/>, a line-item table's partition of this dataset: linked on
+    /// first need and kept while the dataset is open, so a query reading lines through their receipts does not hash a
+    /// month's receipts again.
+    /// </summary>
+    internal LineReceipts Receipts(DatasetPartition lines) =>
+        _lineReceipts.GetOrAdd(lines, partition => new Lazy<LineReceipts>(() =>
+        {
+            var receipts = Table(partition.Table.ParentTable!).Partitions.FirstOrDefault(p => p.Key == partition.Key)
+                ?? throw new ClaimsException($"{partition.Table.Name} of month {partition.Key} has lines but {partition.Table.ParentTable} has no partition of that month");
+            return LineReceipts.Link(partition, receipts, Manifest.BlockRows);
+        })).Value;
 
     /// <summary>Checksums every file now; the first mismatch is a <see cref="StoreException"/> naming the file.</summary>
     public void Verify()

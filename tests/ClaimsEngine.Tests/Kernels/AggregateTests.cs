@@ -71,13 +71,21 @@ public class AggregateTests
             DenseGroupBy.CountAndSum<int>(groups, values, selection, counts, sums);
             var onlyCounts = new long[groupCount];
             DenseGroupBy.Count(groups, selection, onlyCounts);
-            var expected = selected.GroupBy(i => groups[i]).ToDictionary(g => g.Key, g => (Count: (long)g.Count(), Sum: g.Sum(i => (long)values[i])));
+            var floats = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble() * 1000 - 100).ToArray();
+            var floatCounts = new long[groupCount];
+            var floatSums = new double[groupCount];
+            DenseGroupBy.CountAndSum(groups, floats, selection, floatCounts, floatSums);
+            // Floats are added in row order, as the sum here: the same double, bit for bit.
+            var expected = selected.GroupBy(i => groups[i])
+                .ToDictionary(g => g.Key, g => (Count: (long)g.Count(), Sum: g.Sum(i => (long)values[i]), FloatSum: g.Aggregate(0.0, (sum, i) => sum + floats[i])));
             for (var g = 0; g < groupCount; g++)
             {
-                var (count, sum) = expected.GetValueOrDefault(g);
+                var (count, sum, floatSum) = expected.GetValueOrDefault(g);
                 Assert.Equal(count, counts[g]);
                 Assert.Equal(count, onlyCounts[g]);
+                Assert.Equal(count, floatCounts[g]);
                 Assert.Equal(sum, sums[g]);
+                Assert.Equal(floatSum, floatSums[g]);
             }
         }
     }

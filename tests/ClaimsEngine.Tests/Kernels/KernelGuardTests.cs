@@ -65,6 +65,7 @@ public class KernelGuardTests
         Assert.Throws<ArgumentException>(() => MaskedMinMax.Min(longs, shortSelection, level));
         Assert.Throws<ArgumentException>(() => DenseGroupBy.Count(groups, shortSelection, new long[1]));
         Assert.Throws<ArgumentException>(() => DenseGroupBy.CountAndSum(groups, values, shortSelection, new long[1], new long[1]));
+        Assert.Throws<ArgumentException>(() => DenseGroupBy.CountAndSum(groups, floats, shortSelection, new long[1], new double[1]));
         Assert.Throws<ArgumentException>(() => DenseGroupBy.Extremes(groups, values, shortSelection, new long[1], new long[1]));
     }
 
@@ -74,6 +75,8 @@ public class KernelGuardTests
         var selection = new ulong[1];
         Assert.Throws<ArgumentException>(() => DenseGroupBy.CountAndSum<int>(new int[4], new int[4], selection, new long[3], new long[2]));
         Assert.Throws<ArgumentException>(() => DenseGroupBy.CountAndSum<int>(new int[4], new int[3], selection, new long[3], new long[3]));
+        Assert.Throws<ArgumentException>(() => DenseGroupBy.CountAndSum(new int[4], new float[4], selection, new long[3], new double[2]));
+        Assert.Throws<ArgumentException>(() => DenseGroupBy.CountAndSum(new int[4], new float[3], selection, new long[3], new double[3]));
         Assert.Throws<ArgumentException>(() => DenseGroupBy.Extremes<int>(new int[4], new int[4], selection, new long[3], new long[2]));
         Assert.Throws<ArgumentException>(() => DenseGroupBy.Extremes<int>(new int[4], new int[3], selection, new long[3], new long[3]));
     }

@@ -53,7 +53,9 @@ public class QueryPlannerTests
     [InlineData("""{"from": "checkups", "select": [{"avg": "hba1c", "as": "a"}]}""", nameof(AggregationPath.Masked))]
     [InlineData("""{"from": "diagnoses", "select": [{"countDistinct": "icd10", "as": "codes"}]}""", nameof(AggregationPath.Dense))]
     [InlineData("""{"from": "receipts", "groupBy": ["prefecture", "age_band"], "select": [{"sum": "total_points", "as": "s"}]}""", nameof(AggregationPath.Dense))]
-    [InlineData("""{"from": "checkups", "groupBy": ["sex"], "select": [{"avg": "hba1c", "as": "a"}]}""", nameof(AggregationPath.Rows))]
+    [InlineData("""{"from": "checkups", "groupBy": ["sex"], "select": [{"avg": "hba1c", "as": "a"}]}""", nameof(AggregationPath.Dense))]
+    [InlineData("""{"from": "drugs", "groupBy": ["receipts.prefecture", "service_month"], "select": [{"sum": "quantity", "as": "q"}, {"countDistinct": "patient_id", "as": "p"}]}""", nameof(AggregationPath.Dense))]
+    [InlineData("""{"from": "checkups", "groupBy": ["sex"], "select": [{"max": "hba1c", "as": "m"}]}""", nameof(AggregationPath.Rows))]
     [InlineData("""{"from": "checkups", "groupBy": ["bmi"], "select": [{"count": "*", "as": "n"}]}""", nameof(AggregationPath.Rows))]
     [InlineData("""{"from": "receipts", "select": [{"countDistinct": "id1", "as": "h"}]}""", nameof(AggregationPath.Rows))]
     public void The_aggregation_path_is_the_fastest_every_aggregate_supports(string json, string path)
