@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Claims.Engine.Cohorts;
-using Claims.Engine.Kernels;
 using Claims.Engine.Storage;
 
 namespace Claims.Engine.Query;
@@ -61,7 +60,7 @@ internal sealed class PatientMonths(Dataset dataset, PredicateEvaluator evaluato
         var patients = EventScan.PatientIds(partition);
         var seen = new HashSet<(int Patient, long Per, long Value)>();
         var counts = new Dictionary<(int Patient, long Per), int>();
-        Matching(partition, test.Where, row =>
+        evaluator.Matching(partition, test.Where, row =>
         {
             if (patients.IsNull(row) || distinct.Read(row) is var value && value == GroupKey4.Null) return;
             var group = per?.Read(row) ?? 0;
@@ -83,7 +82,7 @@ internal sealed class PatientMonths(Dataset dataset, PredicateEvaluator evaluato
         {
             var set = new PatientSet(capacity);
             var patients = EventScan.PatientIds(partitions[i]);
-            Matching(partitions[i], test.Where, row =>
+            evaluator.Matching(partitions[i], test.Where, row =>
             {
                 if (!patients.IsNull(row)) set.Add(patients.Values<int>()[row]);
             });
@@ -97,20 +96,5 @@ internal sealed class PatientMonths(Dataset dataset, PredicateEvaluator evaluato
             seen = seen.Union(matching[i]);
         }
         return firsts;
-    }
-
-    private void Matching(DatasetPartition partition, Predicate? where, Action<int> visit)
-    {
-        var blockRows = dataset.Manifest.BlockRows;
-        var isTrue = new ulong[PredicateEvaluator.Words(blockRows)];
-        var isUnknown = new ulong[isTrue.Length];
-        for (var start = 0; start < partition.RowCount; start += blockRows)
-        {
-            var count = Math.Min(blockRows, partition.RowCount - start);
-            var words = isTrue.AsSpan(0, PredicateEvaluator.Words(count));
-            if (where is null) Bitmap.SetAll(words, count);
-            else evaluator.Evaluate(where, partition, start, count, words, isUnknown.AsSpan(0, words.Length));
-            foreach (var i in Bitmap.SetBits(words)) visit(start + i);
-        }
     }
 }

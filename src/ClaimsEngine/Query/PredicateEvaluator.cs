@@ -168,18 +168,10 @@ internal sealed class PredicateEvaluator
             var first = new ulong[Words(partition.RowCount)];
             var seen = new HashSet<long>();
             var receipts = partition.Column(partition.Table.ParentColumn!.Name);
-            var blockRows = _dataset.Manifest.BlockRows;
-            var isTrue = new ulong[Words(blockRows)];
-            var isUnknown = new ulong[isTrue.Length];
-            for (var start = 0; start < partition.RowCount; start += blockRows)
+            Matching(partition, test.Where, row =>
             {
-                var count = Math.Min(blockRows, partition.RowCount - start);
-                var words = isTrue.AsSpan(0, Words(count));
-                if (test.Where is null) Bitmap.SetAll(words, count);
-                else Evaluate(test.Where, partition, start, count, words, isUnknown.AsSpan(0, words.Length));
-                foreach (var i in Bitmap.SetBits(words))
-                    if (seen.Add(receipts.Values<long>()[start + i])) first[(start + i) >> 6] |= 1UL << ((start + i) & 63);
-            }
+                if (seen.Add(receipts.Values<long>()[row])) first[row >> 6] |= 1UL << (row & 63);
+            });
             return first;
         })).Value;
 
@@ -194,21 +186,24 @@ internal sealed class PredicateEvaluator
             var result = new HashSet<long>();
             var partition = _dataset.Table(table.Name).Partitions.FirstOrDefault(p => p.Key == month);
             if (partition is null) return result;
-            var keys = partition.Column(idColumn).Values<long>();
-            var blockRows = _dataset.Manifest.BlockRows;
-            var isTrue = new ulong[Words(blockRows)];
-            var isUnknown = new ulong[Words(blockRows)];
-            for (var start = 0; start < partition.RowCount; start += blockRows)
-            {
-                var count = Math.Min(blockRows, partition.RowCount - start);
-                if (where is null)
-                {
-                    for (var i = 0; i < count; i++) result.Add(keys[start + i]);
-                    continue;
-                }
-                Evaluate(where, partition, start, count, isTrue.AsSpan(0, Words(count)), isUnknown.AsSpan(0, Words(count)));
-                foreach (var i in Bitmap.SetBits(isTrue.AsSpan(0, Words(count)))) result.Add(keys[start + i]);
-            }
+            var keys = partition.Column(idColumn);
+            Matching(partition, where, row => result.Add(keys.Values<long>()[row]));
             return result;
         })).Value;
+
+    /// <summary>Visits the partition's rows matching <paramref name="where"/> (every row without one), in order, block by block.</summary>
+    public void Matching(DatasetPartition partition, Predicate? where, Action<int> visit)
+    {
+        var blockRows = _dataset.Manifest.BlockRows;
+        var isTrue = new ulong[Words(blockRows)];
+        var isUnknown = new ulong[isTrue.Length];
+        for (var start = 0; start < partition.RowCount; start += blockRows)
+        {
+            var count = Math.Min(blockRows, partition.RowCount - start);
+            var words = isTrue.AsSpan(0, Words(count));
+            if (where is null) Bitmap.SetAll(words, count);
+            else Evaluate(where, partition, start, count, words, isUnknown.AsSpan(0, words.Length));
+            foreach (var i in Bitmap.SetBits(words)) visit(start + i);
+        }
+    }
 }
