@@ -25,6 +25,7 @@ namespace Claims.Sandbox.Tests;
 /// needs the dataset opened here (the dashboard) answered 501;
 /// a cluster that cannot be reached leaves the restricted dataset unavailable (503) and the rest serving.
 /// </summary>
+[Collection(InProcessHostsCollection.Name)]
 public sealed class ClusterModeTests : IAsyncLifetime
 {
     private const string ByPrefecture = """{"from": "receipts", "groupBy": ["prefecture"], "select": [{"count": "*", "as": "claims"}, {"sum": "total_points", "as": "points"}], "orderBy": [{"col": "prefecture"}]}""";

@@ -19,6 +19,7 @@ namespace Claims.Sandbox.Tests;
 /// `claims query` releases over the unsplit dataset with a ledger of the same secret, and an extract holds its rows;
 /// a silo killed with SIGKILL while the API answers queries changes no answer, and restarted, it joins again.
 /// </summary>
+[Collection(InProcessHostsCollection.Name)]
 public sealed class ClusterProcessTests : IAsyncLifetime
 {
     private const string BySex = """{"from": "receipts", "groupBy": ["sex"], "select": [{"count": "*", "as": "claims"}, {"sum": "total_points", "as": "points"}]}""";
