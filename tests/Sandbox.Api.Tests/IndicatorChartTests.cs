@@ -101,6 +101,33 @@ public class IndicatorChartTests(SandboxFactory factory) : IClassFixture<Sandbox
         Assert.Matches(@"\bx\s*<", hidden);
     }
 
+    /// <summary>
+    /// A one-key view across its categories: the nation's spending by chapter, each chapter a labelled bar; on the
+    /// restricted data, the levels of a prefecture whose view hides one, that one marked rather than left out.
+    /// </summary>
+    [Fact]
+    public async Task A_one_key_view_is_drawn_across_its_categories_for_the_nation_or_the_prefecture_asked()
+    {
+        var explorer = await factory.As(Roles.Explorer);
+        const string chapters = "/api/dashboards/indicators/spending_by_icd10_chapter?lang=en";
+        var view = await explorer.GetFromJsonAsync<JsonElement>(chapters);
+        var nation = view.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("prefecture").ValueKind == JsonValueKind.Null).ToList();
+        Assert.True(nation.Count >= 10, $"{nation.Count} chapters");
+        var svg = await explorer.GetStringAsync(chapters + "&format=svg&layout=categories");
+        foreach (var row in nation)
+            Assert.Contains(System.Security.SecurityElement.Escape(row.GetProperty("categoryNames")[0].GetString()!), svg);
+        Assert.DoesNotContain("Hokkaido", svg);
+
+        var policymaker = await factory.As(Roles.Policymaker);
+        var levels = await policymaker.GetFromJsonAsync<JsonElement>("/api/dashboards/indicators/guidance_levels?dataset=restricted&lang=en");
+        var hidden = levels.GetProperty("rows").EnumerateArray().First(r => r.GetProperty("suppressed").GetBoolean() && r.GetProperty("prefecture").ValueKind != JsonValueKind.Null);
+        var place = hidden.GetProperty("prefecture").GetInt32();
+        var one = await policymaker.GetStringAsync($"/api/dashboards/indicators/guidance_levels?dataset=restricted&lang=en&prefecture={place}&format=svg&layout=categories");
+        Assert.Contains(hidden.GetProperty("prefectureName").GetString()!, one);
+        Assert.Contains(hidden.GetProperty("categoryNames")[0].GetString()!, one);
+        Assert.Matches(@">\s*x\s*<", one);
+    }
+
     [Theory]
     [InlineData("/api/dashboards/indicators/checkup_participation?format=png&chart=index", "is not standardised")]
     [InlineData("/api/dashboards/indicators/spending_per_capita?format=png&chart=bars", "chart=value, adjusted or index")]
@@ -109,7 +136,9 @@ public class IndicatorChartTests(SandboxFactory factory) : IClassFixture<Sandbox
     [InlineData("/api/dashboards/indicators/spending_per_capita?format=gif", "format=json, csv, png or svg")]
     [InlineData("/api/dashboards/indicators/spending_by_age_sex?format=png&category=65", "two breakdown keys")]
     [InlineData("/api/dashboards/indicators/spending_monthly?format=svg&layout=map", "drawn as a trend, not by prefecture")]
-    [InlineData("/api/dashboards/indicators/spending_per_capita?format=svg&layout=tiles", "layout=bars or layout=map")]
+    [InlineData("/api/dashboards/indicators/spending_per_capita?format=svg&layout=tiles", "layout=bars, map or categories")]
+    [InlineData("/api/dashboards/indicators/spending_per_capita?format=svg&layout=categories", "has no breakdown: it has no categories")]
+    [InlineData("/api/dashboards/indicators/spending_by_age_sex?format=svg&layout=categories", "drawn as a pyramid, not by prefecture")]
     [InlineData("/api/dashboards/indicators/spending_monthly?format=png&category=202304", "drawn as a trend of every month")]
     public async Task A_chart_that_cannot_be_drawn_is_a_400_naming_why(string path, string named)
     {

@@ -3,6 +3,14 @@ using Claims.Engine.Indicators;
 
 namespace Claims.Sandbox.Dashboards;
 
+/// <summary>How a view that could be drawn by prefecture is drawn: bars, a tile map, or across its categories.</summary>
+public enum ChartLayout
+{
+    Bars,
+    Map,
+    Categories,
+}
+
 /// <summary>Which figure of a view a chart draws.</summary>
 public enum ChartFigure
 {
@@ -14,7 +22,8 @@ public enum ChartFigure
 /// <summary>
 /// A view as a chart, drawn from the view itself, so nothing is shown the view does not release, and each hidden
 /// figure is marked with an "x", never left out: a sorted bar chart by prefecture (the nation as a line, the target as
-/// a dashed line, hidden prefectures listed at the bottom); for a breakdown by age band and sex a pyramid (men left,
+/// a dashed line, hidden prefectures listed at the bottom), or for a one-key breakdown the nation across its
+/// categories; for a breakdown by age band and sex a pyramid (men left,
 /// women right) of the nation or of the one prefecture asked for; for a breakdown by month a line per prefecture
 /// asked for (the nation's without one). Japanese labels where the CJK font is there (<see cref="ChartFonts"/>). PNG
 /// or SVG; SVG names its font without embedding it.
@@ -31,8 +40,11 @@ public static class IndicatorChart
         _ => "bars",
     };
 
-    /// <summary>Draws the view; <paramref name="map"/> draws a by-prefecture view as a tile map rather than bars.</summary>
-    public static byte[] Render(IndicatorResponse view, Indicator indicator, ChartFigure figure, int? category, bool map, bool japanese,
+    /// <summary>
+    /// Draws the view by its breakdown, or by <paramref name="layout"/>: a by-prefecture view as a tile map rather
+    /// than bars, or a one-key view across its categories.
+    /// </summary>
+    public static byte[] Render(IndicatorResponse view, Indicator indicator, ChartFigure figure, int? category, ChartLayout layout, bool japanese,
         ScottPlot.ImageFormat format)
     {
         var plot = new ScottPlot.Plot();
@@ -41,7 +53,8 @@ public static class IndicatorChart
         {
             "pyramid" => Pyramid(plot, view, japanese),
             "trend" => Trend(plot, view, japanese),
-            _ when map => (Title(view, Chosen(view, category), figure, japanese), TileMap.Draw(plot, Chosen(view, category), r => Of(r, figure))),
+            _ when layout == ChartLayout.Map => (Title(view, Chosen(view, category), figure, japanese), TileMap.Draw(plot, Chosen(view, category), r => Of(r, figure))),
+            _ when layout == ChartLayout.Categories => Categories(plot, view, figure),
             _ => Bars(plot, view, figure, category, japanese),
         };
         plot.Title(title + (view.Withheld is null ? "" : japanese ? "\n(1人当たりの値は非公開: 人口は公表値でない)" : "\n(per-person figures withheld: no published population)"));
@@ -95,6 +108,32 @@ public static class IndicatorChart
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         plot.XLabel(figure == ChartFigure.Index ? "" : view.Indicator.Unit);
         return (Title(view, rows, figure, japanese), 120 + 14 * (shown.Length + hidden.Length));
+    }
+
+    /// <summary>
+    /// The nation's figure (or the one prefecture's asked for) for each category, in the key's order, so spending by
+    /// chapter reads as the chapters' shares; a hidden category keeps its row with an "x".
+    /// </summary>
+    private static (string Title, int Height) Categories(ScottPlot.Plot plot, IndicatorResponse view, ChartFigure figure)
+    {
+        var place = view.Filter.Prefectures is [var only] ? only : (int?)null;
+        // The first category at the top, as the table lists it.
+        var rows = view.Rows.Where(r => r.Prefecture == place).Reverse().ToArray();
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        var bars = new List<ScottPlot.Bar>();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            ticks.AddMajor(i, rows[i].CategoryNames[0]);
+            if (rows[i].Suppressed || Of(rows[i], figure) is not { } value) Hidden(plot, 0, i, ScottPlot.Alignment.MiddleLeft);
+            else bars.Add(new ScottPlot.Bar { Position = i, Value = value, FillColor = ScottPlot.Color.FromHex("#4a7bb7") });
+        }
+        plot.Add.Bars(bars.ToArray()).Horizontal = true;
+        plot.Axes.Left.TickGenerator = ticks;
+        plot.Axes.Left.TickLabelStyle.FontSize = 9;
+        plot.Axes.SetLimitsX(Math.Min(0, bars.Select(b => b.Value).DefaultIfEmpty(0).Min()) * 1.05, Math.Max(bars.Select(b => b.Value).DefaultIfEmpty(0).Max() * 1.05, 1));
+        plot.XLabel(figure == ChartFigure.Index ? "" : view.Indicator.Unit);
+        var name = rows.FirstOrDefault()?.PrefectureName ?? "";
+        return ($"{view.Indicator.Title} ({name})", 120 + 16 * rows.Length);
     }
 
     /// <summary>The rows of one category (the first by default), the nation's and each prefecture's.</summary>

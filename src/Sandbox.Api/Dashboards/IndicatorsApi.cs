@@ -23,7 +23,7 @@ public static class IndicatorsApi
         var api = app.MapGroup("/api/dashboards/indicators").WithTags("Dashboards").RequireAuthorization();
         api.MapGet("/", List).WithName("ListIndicators").WithSummary("The dashboard indicators: each one's definition, source, unit, target and filters");
         api.MapGet("/{id}", View).WithName("GetIndicator")
-            .WithSummary("One indicator by prefecture and for the nation; ?dataset=synthetic|restricted, from, to (YYYYMM), prefecture, sex, ageBand, insurerKind, claimKind (comma-separated codes), lang=ja|en, format=json|csv|png|svg, and for charts chart=value|adjusted|index, category and layout=bars|map (a tile map of the prefectures)")
+            .WithSummary("One indicator by prefecture and for the nation; ?dataset=synthetic|restricted, from, to (YYYYMM), prefecture, sex, ageBand, insurerKind, claimKind (comma-separated codes), lang=ja|en, format=json|csv|png|svg, and for charts chart=value|adjusted|index, category and layout=bars|map|categories (a tile map of the prefectures; a one-key breakdown's categories for the nation or the one prefecture asked)")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         return app;
     }
@@ -40,7 +40,7 @@ public static class IndicatorsApi
         if (format is not (null or "json" or "csv" or "png" or "svg"))
             return Problems.BadRequest($"format '{format}' is not served: ask format=json, csv, png or svg");
         if (chart is not (null or "value" or "adjusted" or "index")) return Problems.BadRequest($"chart '{chart}' is not a figure: ask chart=value, adjusted or index");
-        if (layout is not (null or "bars" or "map")) return Problems.BadRequest($"layout '{layout}' is not drawn: ask layout=bars or layout=map");
+        if (layout is not (null or "bars" or "map" or "categories")) return Problems.BadRequest($"layout '{layout}' is not drawn: ask layout=bars, map or categories");
         if (dataset == DatasetRegistry.Restricted && user.Role() is not (Roles.Policymaker or Roles.Admin))
             return Problems.Forbidden("the restricted dataset's dashboards are for policymakers and admins; analysts query it inside their project");
         if (registry.Unavailable(dataset) is { } reason) throw new DatasetUnavailableException(dataset, reason);
@@ -51,8 +51,11 @@ public static class IndicatorsApi
         if (figure != ChartFigure.Value && table.Indicator.AgeGroups is null)
             return Problems.BadRequest($"indicator '{id}' is not standardised: it has no {chart} figure to chart");
         if (category is { } c && CategoryError(table, c) is { } wrong) return Problems.BadRequest(wrong);
-        if (layout == "map" && IndicatorChart.Kind(table.Indicator) != "bars")
-            return Problems.BadRequest($"indicator '{id}' is drawn as a {IndicatorChart.Kind(table.Indicator)}, not by prefecture: it has no map");
+        var drawn = Enum.Parse<ChartLayout>(layout ?? "bars", ignoreCase: true);
+        if (drawn != ChartLayout.Bars && IndicatorChart.Kind(table.Indicator) != "bars")
+            return Problems.BadRequest($"indicator '{id}' is drawn as a {IndicatorChart.Kind(table.Indicator)}, not by prefecture: it has no {layout} layout");
+        if (drawn == ChartLayout.Categories && table.Indicator.Breakdown.Count == 0)
+            return Problems.BadRequest($"indicator '{id}' has no breakdown: it has no categories to draw");
         // Japanese charts need the CJK font; without it they are drawn in English rather than as empty boxes.
         var english = lang == "en" || (format is "png" or "svg" && !Japanese(logger));
         var response = IndicatorResponse.Of(table, dataset, registry.Get(dataset).Schema, english);
@@ -64,8 +67,8 @@ public static class IndicatorsApi
         return format switch
         {
             "csv" => TypedResults.Content(response.Csv(), "text/csv; charset=utf-8"),
-            "png" => TypedResults.File(IndicatorChart.Render(response, table.Indicator, figure, category, layout == "map", !english, ScottPlot.ImageFormat.Png), "image/png"),
-            "svg" => TypedResults.File(IndicatorChart.Render(response, table.Indicator, figure, category, layout == "map", !english, ScottPlot.ImageFormat.Svg), "image/svg+xml"),
+            "png" => TypedResults.File(IndicatorChart.Render(response, table.Indicator, figure, category, drawn, !english, ScottPlot.ImageFormat.Png), "image/png"),
+            "svg" => TypedResults.File(IndicatorChart.Render(response, table.Indicator, figure, category, drawn, !english, ScottPlot.ImageFormat.Svg), "image/svg+xml"),
             _ => TypedResults.Ok(response),
         };
     }

@@ -31,7 +31,7 @@ const T = {
     "indicator.sex": "性別", "indicator.bothSexes": "男女計", "indicator.men": "男", "indicator.women": "女",
     "indicator.ageBands": "年齢階級", "indicator.insurerKinds": "保険者種別", "indicator.claimKinds": "診療種類",
     "indicator.chart": "グラフ", "indicator.value": "指標値", "indicator.adjusted": "年齢調整後", "indicator.index": "地域差指数",
-    "indicator.layout": "レイアウト", "indicator.bars": "棒グラフ", "indicator.map": "タイル地図",
+    "indicator.layout": "レイアウト", "indicator.bars": "棒グラフ", "indicator.map": "タイル地図", "indicator.categories": "カテゴリ別",
     "admin.title": "10. 管理", "admin.role": "役割", "admin.create": "ユーザーを作成", "admin.users": "ユーザー一覧",
     "admin.pending": "判断待ちのプロジェクト", "admin.approveFor": "承認期間 (日)", "admin.verify": "監査ログを検証",
     "role.analyst": "分析者 (analyst)", "role.policymaker": "政策担当者 (policymaker)", "role.explorer": "探索者 (explorer)", "role.admin": "管理者 (admin)",
@@ -110,7 +110,7 @@ const T = {
     "indicator.sex": "Sex", "indicator.bothSexes": "both", "indicator.men": "men", "indicator.women": "women",
     "indicator.ageBands": "Age bands", "indicator.insurerKinds": "Insurer kinds", "indicator.claimKinds": "Claim kinds",
     "indicator.chart": "Chart", "indicator.value": "value", "indicator.adjusted": "age-adjusted", "indicator.index": "regional difference index",
-    "indicator.layout": "Layout", "indicator.bars": "bars", "indicator.map": "tile map",
+    "indicator.layout": "Layout", "indicator.bars": "bars", "indicator.map": "tile map", "indicator.categories": "by category",
     "admin.title": "10. Administration", "admin.role": "Role", "admin.create": "Create the user", "admin.users": "Users",
     "admin.pending": "Projects to decide", "admin.approveFor": "Approve for (days)", "admin.verify": "Verify the audit log",
     "role.analyst": "analyst", "role.policymaker": "policymaker", "role.explorer": "explorer", "role.admin": "admin",
@@ -780,9 +780,11 @@ $("indicator").addEventListener("submit", async (event) => {
     const view = await api("GET", path);
     const chart = view.indicator.standardised || form.chart.value === "value" ? form.chart.value : "value";
     const image = document.createElement("img");
-    // A pyramid (age band × sex) or a trend (months) is not drawn by prefecture, so it has no map.
+    // A pyramid (age band × sex) or a trend (months) is not drawn by prefecture, so it has no map; a view without a
+    // breakdown has no categories, and is drawn as bars.
     const byPrefecture = !["age_band,sex", "month"].includes(view.indicator.breakdown.join(","));
-    const layout = byPrefecture ? `&layout=${form.layout.value}` : "";
+    const drawn = form.layout.value === "categories" && view.indicator.breakdown.length === 0 ? "bars" : form.layout.value;
+    const layout = byPrefecture ? `&layout=${drawn}` : "";
     image.src = URL.createObjectURL(await api("GET", `${path}&format=png&chart=${chart}${layout}`));
     image.alt = t("chartOf", view.indicator.title);
     const csv = downloadLink(await api("GET", `${path}&format=csv`), `${view.indicator.id}.csv`);
