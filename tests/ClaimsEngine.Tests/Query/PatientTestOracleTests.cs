@@ -81,14 +81,45 @@ public sealed class PatientTestOracleTests(SmallBlockFixture data)
         Assert.Contains(named, error.Message);
     }
 
-    [Fact]
-    public void Restricted_data_is_not_filtered_by_an_identifying_column_inside_a_patient_test()
+    [Theory]
+    [InlineData("""{"patientMonth": {"where": {"col": "prescriber_id", "eq": 7}, "distinct": "code", "atLeast": 1}}""", "where.patientMonth.where", "prescriber_id")]
+    [InlineData("""{"not": {"firstEvent": {"where": {"col": "receipt_id", "gt": 7}}}}""", "where.not.firstEvent.where", "receipt_id")]
+    public void Restricted_data_is_not_filtered_by_an_identifying_column_inside_a_patient_test(string where, string path, string column)
     {
-        var query = QueryParser.Parse("""{"from": "drugs", "where": {"patientMonth": {"where": {"col": "prescriber_id", "eq": 7}, "distinct": "code", "atLeast": 1}}, "select": [{"count": "*", "as": "n"}]}""",
-            data.Dataset.Schema);
+        var query = QueryParser.Parse($$"""{"from": "drugs", "where": {{where}}, "select": [{"count": "*", "as": "n"}]}""", data.Dataset.Schema);
         var error = Assert.Throws<QueryException>(() => RestrictedPredicates.Check(query.Where, "where"));
-        Assert.Contains("where.patientMonth.where", error.Message);
-        Assert.Contains("prescriber_id", error.Message);
+        Assert.Contains(path, error.Message);
+        Assert.Contains(column, error.Message);
+    }
+
+    [Fact]
+    public void Patient_tests_of_columns_that_do_not_identify_are_allowed_on_restricted_data()
+    {
+        var query = QueryParser.Parse("""{"from": "drugs", "where": {"and": [{"not": {"firstEvent": {"where": {"col": "drug_class", "eq": 396}}}}, {"patientMonth": {"distinct": "code", "atLeast": 2}}]}, "select": [{"count": "*", "as": "n"}]}""",
+            data.Dataset.Schema);
+        RestrictedPredicates.Check(query.Where, "where");
+    }
+
+    /// <summary>
+    /// Past 32 tests kept per opened dataset, every test's sets are forgotten and built again when asked: the
+    /// answers do not change, and the sets held stay bounded however many different tests a service is asked.
+    /// </summary>
+    [Fact]
+    public void Tests_past_the_kept_ones_are_built_again_with_the_same_answers()
+    {
+        static string Query(int atLeast) =>
+            $$$"""{"from": "drugs", "where": {"patientMonth": {"distinct": "code", "atLeast": {{{atLeast}}}}}, "select": [{"countDistinct": "patient_id", "as": "p"}]}""";
+        var before = QueryOracle.Rows(data.Dataset.Execute(Query(2))).Single()[0];
+        var counts = Enumerable.Range(3, 33).Select(n => long.Parse(QueryOracle.Rows(data.Dataset.Execute(Query(n))).Single()[0]!)).ToList();
+        Assert.Equal(before, QueryOracle.Rows(data.Dataset.Execute(Query(2))).Single()[0]);
+        var expected = data.Rows("""
+            SELECT count(DISTINCT patient_id) FROM drugs WHERE (patient_id, service_month) IN
+              (SELECT (patient_id, service_month) FROM drugs WHERE code IS NOT NULL AND patient_id IS NOT NULL GROUP BY ALL HAVING count(DISTINCT code) >= 2)
+            """).Single()[0];
+        Assert.Equal(QueryOracle.Canonical(expected), before);
+        // More distinct drugs asked, fewer patients: the rebuilt sets are those of their own tests.
+        Assert.Equal(counts.OrderDescending(), counts);
+        Assert.True(counts[0] > counts[^1], string.Join(", ", counts));
     }
 }
 
