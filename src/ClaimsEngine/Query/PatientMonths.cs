@@ -49,27 +49,64 @@ internal sealed class PatientMonths(Dataset dataset, PredicateEvaluator evaluato
         return _sets.First.GetOrAdd((test.Table.Name, test.Text), _ => new Lazy<Dictionary<int, PatientSet>>(() => Firsts(test))).Value.GetValueOrDefault(month);
     }
 
+    /// <summary>
+    /// The month's patients with enough distinct values. The matching rows are counted per patient first: one with
+    /// fewer rows than <see cref="PatientMonthPredicate.AtLeast"/> cannot have that many distinct values, so only the
+    /// others' rows are read, bucketed by patient (the patient ids are dense), and each bucket's few values sorted and
+    /// counted, rather than every row hashed.
+    /// </summary>
     private PatientSet Count(PatientMonthPredicate test, int month)
     {
-        var result = new PatientSet(EventScan.PatientCount(dataset));
+        var capacity = EventScan.PatientCount(dataset);
+        var result = new PatientSet(capacity);
         var partition = dataset.Table(test.Table.Name).Partitions.FirstOrDefault(p => p.Key == month);
         if (partition is null) return result;
+        var patients = EventScan.PatientIds(partition);
+        var rows = new List<int>();
+        var lines = new int[capacity];
+        evaluator.Matching(partition, test.Where, row =>
+        {
+            if (patients.IsNull(row)) return;
+            rows.Add(row);
+            lines[patients.Values<int>()[row]]++;
+        });
+
+        // Each candidate's bucket: next[p] is where its next row goes, and after the scatter where its bucket ends.
+        var next = new int[capacity];
+        var total = 0;
+        for (var p = 0; p < capacity; p++)
+        {
+            if (lines[p] < test.AtLeast) lines[p] = 0;
+            next[p] = total;
+            total += lines[p];
+        }
         var strings = new GlobalStrings();
         var distinct = new ValueReader(partition.Column(test.Distinct.Column.Name), test.Distinct.Derivation, strings);
         var per = test.Per is { } key ? new ValueReader(partition.Column(key.Column.Name), key.Derivation, strings) : null;
-        var patients = EventScan.PatientIds(partition);
-        var seen = new HashSet<(int Patient, long Per, long Value)>();
-        var counts = new Dictionary<(int Patient, long Per), int>();
-        evaluator.Matching(partition, test.Where, row =>
+        var entries = new (long Per, long Value)[total];
+        foreach (var row in rows)
         {
-            if (patients.IsNull(row) || distinct.Read(row) is var value && value == GroupKey4.Null) return;
-            var group = per?.Read(row) ?? 0;
             var patient = patients.Values<int>()[row];
-            if (group == GroupKey4.Null || !seen.Add((patient, group, value))) return;
-            var count = counts[(patient, group)] = counts.GetValueOrDefault((patient, group)) + 1;
-            if (count >= test.AtLeast) result.Add(patient);
-        });
+            if (lines[patient] > 0) entries[next[patient]++] = (per?.Read(row) ?? 0, distinct.Read(row));
+        }
+        for (var p = 0; p < capacity; p++)
+            if (lines[p] > 0 && Enough(entries.AsSpan(next[p] - lines[p], lines[p]), test.AtLeast)) result.Add(p);
         return result;
+    }
+
+    /// <summary>Whether some group of the patient's rows holds <paramref name="atLeast"/> distinct values, rows without a group or a value not counted.</summary>
+    private static bool Enough(Span<(long Per, long Value)> bucket, int atLeast)
+    {
+        bucket.Sort();
+        var count = 0;
+        for (var i = 0; i < bucket.Length; i++)
+        {
+            var (group, value) = bucket[i];
+            if (i > 0 && bucket[i - 1].Per != group) count = 0;
+            if (group == GroupKey4.Null || value == GroupKey4.Null || (i > 0 && bucket[i - 1] == bucket[i])) continue;
+            if (++count >= atLeast) return true;
+        }
+        return false;
     }
 
     /// <summary>Each month's patients whose first matching row is in it: months read in parallel, then walked in order.</summary>

@@ -1,5 +1,6 @@
-using Claims.Engine.Kernels;
+using System.Buffers;
 using System.Collections.Concurrent;
+using Claims.Engine.Kernels;
 using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 
@@ -18,6 +19,7 @@ internal sealed class PredicateEvaluator
     private readonly ConcurrentDictionary<(ColumnPredicate, DatasetPartition), BoundLeaf> _bound = new();
     private readonly ConcurrentDictionary<(Predicate, int), Lazy<HashSet<long>>> _receipts = new();
     private readonly ConcurrentDictionary<(FirstOfReceiptPredicate, int), Lazy<ulong[]>> _firstLines = new();
+    private readonly ConcurrentDictionary<(ParentPredicate, int), Lazy<ulong[]>> _parents = new();
 
     public PredicateEvaluator(Dataset dataset)
     {
@@ -52,8 +54,7 @@ internal sealed class PredicateEvaluator
                 isUnknown.Clear();
                 break;
             case ParentPredicate parent:
-                var receipt = partition.Table.ParentColumn!.Name;
-                Probe(Receipts(parent, partition.Key, parent.Parent, receipt, parent.Where), partition.Column(receipt), start, count, isTrue);
+                ParentRows(parent, partition, start, count, isTrue);
                 isUnknown.Clear();
                 break;
             case PatientMonthPredicate month:
@@ -148,6 +149,34 @@ internal sealed class PredicateEvaluator
         isTrue.Clear();
         for (var i = 0; i < count; i++)
             if (receipts.Contains(ids[start + i])) isTrue[i >> 6] |= 1UL << (i & 63);
+    }
+
+    /// <summary>
+    /// The lines whose receipt matches the parent's where: the month's matching receipts as bits over the receipts
+    /// partition (once per query and month), read through the dataset's link of each line to its receipt's row, an
+    /// array read where a set of receipt ids hashed every line.
+    /// </summary>
+    private void ParentRows(ParentPredicate parent, DatasetPartition partition, int start, int count, Span<ulong> isTrue)
+    {
+        var link = _dataset.Receipts(partition);
+        var matching = _parents.GetOrAdd((parent, partition.Key), _ => new Lazy<ulong[]>(() =>
+        {
+            var bits = new ulong[Words(link.Receipts.RowCount)];
+            Matching(link.Receipts, parent.Where, row => bits[row >> 6] |= 1UL << (row & 63));
+            return bits;
+        })).Value;
+        var rows = ArrayPool<int>.Shared.Rent(count);
+        try
+        {
+            link.Rows(start, count, rows.AsSpan(0, count));
+            isTrue.Clear();
+            for (var i = 0; i < count; i++)
+                if (rows[i] is >= 0 and var r && (matching[r >> 6] & (1UL << (r & 63))) != 0) isTrue[i >> 6] |= 1UL << (i & 63);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rows);
+        }
     }
 
     /// <summary>The rows whose patient is in <paramref name="patients"/> (none where there is no set).</summary>
