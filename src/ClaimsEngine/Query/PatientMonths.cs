@@ -19,7 +19,7 @@ internal sealed class PatientMonths(Dataset dataset, PredicateEvaluator evaluato
 
     private sealed class Sets
     {
-        public readonly ConcurrentDictionary<(string Table, string Text, int Month), Lazy<PatientSet>> Distinct = new();
+        public readonly ConcurrentDictionary<(string Table, string Text), Lazy<Dictionary<int, PatientSet>>> Distinct = new();
         public readonly ConcurrentDictionary<(string Table, string Text), Lazy<Dictionary<int, PatientSet>>> First = new();
         public readonly ConcurrentDictionary<(string Table, string Text), byte> Tests = new();
 
@@ -37,10 +37,21 @@ internal sealed class PatientMonths(Dataset dataset, PredicateEvaluator evaluato
 
     private readonly Sets _sets = s_sets.GetValue(dataset, _ => new Sets());
 
-    public PatientSet Distinct(PatientMonthPredicate test, int month)
+    /// <summary>
+    /// The month's patients with enough distinct values. Every month's set is built at the first ask, months in
+    /// parallel: a scan's workers read the same month's blocks together, so sets built as each month is reached
+    /// would be built by one worker while the others waited.
+    /// </summary>
+    public PatientSet? Distinct(PatientMonthPredicate test, int month)
     {
         _sets.Note(test.Table.Name, test.Text);
-        return _sets.Distinct.GetOrAdd((test.Table.Name, test.Text, month), _ => new Lazy<PatientSet>(() => Count(test, month))).Value;
+        return _sets.Distinct.GetOrAdd((test.Table.Name, test.Text), _ => new Lazy<Dictionary<int, PatientSet>>(() =>
+        {
+            var partitions = dataset.Table(test.Table.Name).Partitions;
+            var sets = new PatientSet[partitions.Count];
+            Parallel.For(0, partitions.Count, i => sets[i] = Count(test, partitions[i]));
+            return partitions.Select((p, i) => (p.Key, Set: sets[i])).ToDictionary(m => m.Key, m => m.Set);
+        })).Value.GetValueOrDefault(month);
     }
 
     public PatientSet? First(FirstEventPredicate test, int month)
@@ -50,17 +61,15 @@ internal sealed class PatientMonths(Dataset dataset, PredicateEvaluator evaluato
     }
 
     /// <summary>
-    /// The month's patients with enough distinct values. The matching rows are counted per patient first: one with
+    /// The partition's patients with enough distinct values. The matching rows are counted per patient first: one with
     /// fewer rows than <see cref="PatientMonthPredicate.AtLeast"/> cannot have that many distinct values, so only the
     /// others' rows are read, bucketed by patient (the patient ids are dense), and each bucket's few values sorted and
     /// counted, rather than every row hashed.
     /// </summary>
-    private PatientSet Count(PatientMonthPredicate test, int month)
+    private PatientSet Count(PatientMonthPredicate test, DatasetPartition partition)
     {
         var capacity = EventScan.PatientCount(dataset);
         var result = new PatientSet(capacity);
-        var partition = dataset.Table(test.Table.Name).Partitions.FirstOrDefault(p => p.Key == month);
-        if (partition is null) return result;
         var patients = EventScan.PatientIds(partition);
         var rows = new List<int>();
         var lines = new int[capacity];
