@@ -116,7 +116,7 @@ public static class IndicatorChart
     /// </summary>
     private static (string Title, int Height) Categories(ScottPlot.Plot plot, IndicatorResponse view, ChartFigure figure)
     {
-        var place = view.Filter.Prefectures is [var only] ? only : (int?)null;
+        var place = Place(view);
         // The first category at the top, as the table lists it.
         var rows = view.Rows.Where(r => r.Prefecture == place).Reverse().ToArray();
         var ticks = new ScottPlot.TickGenerators.NumericManual();
@@ -135,6 +135,9 @@ public static class IndicatorChart
         var name = rows.FirstOrDefault()?.PrefectureName ?? "";
         return ($"{view.Indicator.Title} ({name})", 120 + 16 * rows.Length);
     }
+
+    /// <summary>The one prefecture asked for, whose rows a pyramid or a view across categories draws; null (the nation) otherwise.</summary>
+    private static int? Place(IndicatorResponse view) => view.Filter.Prefectures is [var only] ? only : null;
 
     /// <summary>The rows of one category (the first by default), the nation's and each prefecture's.</summary>
     private static IndicatorFigure[] Chosen(IndicatorResponse view, int? category)
@@ -161,7 +164,7 @@ public static class IndicatorChart
     /// <summary>Men to the left of zero, women to the right, a band a row, youngest at the bottom.</summary>
     private static (string Title, int Height) Pyramid(ScottPlot.Plot plot, IndicatorResponse view, bool japanese)
     {
-        var place = view.Filter.Prefectures is [var only] ? only : (int?)null;
+        var place = Place(view);
         var rows = view.Rows.Where(r => r.Prefecture == place).ToArray();
         var bands = rows.Select(r => (Band: r.Categories[0], Name: r.CategoryNames[0])).Distinct().ToArray();
         var ticks = new ScottPlot.TickGenerators.NumericManual();
