@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Storage;
 
@@ -62,45 +63,74 @@ internal sealed class PatientMonths(Dataset dataset, PredicateEvaluator evaluato
 
     /// <summary>
     /// The partition's patients with enough distinct values. The matching rows are counted per patient first: one with
-    /// fewer rows than <see cref="PatientMonthPredicate.AtLeast"/> cannot have that many distinct values, so only the
-    /// others' rows are read, bucketed by patient (the patient ids are dense), and each bucket's few values sorted and
-    /// counted, rather than every row hashed.
+    /// fewer rows than <see cref="PatientMonthPredicate.AtLeast"/> cannot have that many distinct values. A patient's
+    /// rows mostly come as one run (a receipt's lines are written together, and so are most of a patient's receipts
+    /// in a month), and such a run is decided alone, its few values sorted in a small buffer: the rows are read in
+    /// order, never scattered across memory by patient. Rows of a patient met in several runs (receipts written by
+    /// facility, as claim files are) are sorted by patient first and then read as runs too.
     /// </summary>
     private PatientSet Count(PatientMonthPredicate test, DatasetPartition partition)
     {
         var capacity = EventScan.PatientCount(dataset);
-        var result = new PatientSet(capacity);
-        var patients = EventScan.PatientIds(partition);
+        var column = EventScan.PatientIds(partition);
         var rows = new List<int>();
-        var lines = new int[capacity];
         evaluator.Matching(partition, test.Where, row =>
         {
-            if (patients.IsNull(row)) return;
-            rows.Add(row);
-            lines[patients.Values<int>()[row]]++;
+            if (!column.IsNull(row)) rows.Add(row);
         });
+        var patients = column.Values<int>();
+        var lines = new int[capacity];
+        foreach (var row in CollectionsMarshal.AsSpan(rows)) lines[patients[row]]++;
 
-        // Each candidate's bucket: next[p] is where its next row goes, and after the scatter where its bucket ends.
-        var next = new int[capacity];
-        var total = 0;
-        for (var p = 0; p < capacity; p++)
-        {
-            if (lines[p] < test.AtLeast) lines[p] = 0;
-            next[p] = total;
-            total += lines[p];
-        }
         var strings = new GlobalStrings();
-        var distinct = new ValueReader(partition.Column(test.Distinct.Column.Name), test.Distinct.Derivation, strings);
-        var per = test.Per is { } key ? new ValueReader(partition.Column(key.Column.Name), key.Derivation, strings) : null;
-        var entries = new (long Per, long Value)[total];
-        foreach (var row in rows)
+        var runs = new Runs(test, lines, new PatientSet(capacity),
+            new ValueReader(partition.Column(test.Distinct.Column.Name), test.Distinct.Derivation, strings),
+            test.Per is { } key ? new ValueReader(partition.Column(key.Column.Name), key.Derivation, strings) : null);
+        var apart = new List<long>();
+        runs.Read(CollectionsMarshal.AsSpan(rows), patients, apart);
+        if (apart.Count > 0)
         {
-            var patient = patients.Values<int>()[row];
-            if (lines[patient] > 0) entries[next[patient]++] = (per?.Read(row) ?? 0, distinct.Read(row));
+            apart.Sort();
+            runs.Read([.. apart.Select(entry => (int)entry)], patients, apart: null);
         }
-        for (var p = 0; p < capacity; p++)
-            if (lines[p] > 0 && Enough(entries.AsSpan(next[p] - lines[p], lines[p]), test.AtLeast)) result.Add(p);
-        return result;
+        return runs.Result;
+    }
+
+    /// <summary>Reads rows as runs of one patient's rows, deciding each patient whose every matching row is in its run.</summary>
+    private sealed class Runs(PatientMonthPredicate test, int[] lines, PatientSet result, ValueReader distinct, ValueReader? per)
+    {
+        private (long Per, long Value)[] _buffer = new (long, long)[16];
+
+        public PatientSet Result => result;
+
+        /// <summary>
+        /// Decides the patients of <paramref name="rows"/>; a run that holds only part of its patient's rows goes to
+        /// <paramref name="apart"/> as (patient, row), or, where there is no <paramref name="apart"/>, is whole by construction.
+        /// </summary>
+        public void Read(ReadOnlySpan<int> rows, ReadOnlySpan<int> patients, List<long>? apart)
+        {
+            for (var i = 0; i < rows.Length;)
+            {
+                var patient = patients[rows[i]];
+                var end = i + 1;
+                while (end < rows.Length && patients[rows[end]] == patient) end++;
+                if (lines[patient] >= test.AtLeast)
+                {
+                    if (apart is not null && end - i < lines[patient])
+                        for (var j = i; j < end; j++) apart.Add((long)patient << 32 | (uint)rows[j]);
+                    else if (Enough(rows[i..end])) result.Add(patient);
+                }
+                i = end;
+            }
+        }
+
+        private bool Enough(ReadOnlySpan<int> run)
+        {
+            if (_buffer.Length < run.Length) _buffer = new (long, long)[Math.Max(run.Length, 2 * _buffer.Length)];
+            var bucket = _buffer.AsSpan(0, run.Length);
+            for (var i = 0; i < run.Length; i++) bucket[i] = (per?.Read(run[i]) ?? 0, distinct.Read(run[i]));
+            return PatientMonths.Enough(bucket, test.AtLeast);
+        }
     }
 
     /// <summary>Whether some group of the patient's rows holds <paramref name="atLeast"/> distinct values, rows without a group or a value not counted.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using Claims.Engine.Kernels;
 using Claims.Engine.Schema;
@@ -19,7 +18,6 @@ internal sealed class PredicateEvaluator
     private readonly ConcurrentDictionary<(ColumnPredicate, DatasetPartition), BoundLeaf> _bound = new();
     private readonly ConcurrentDictionary<(Predicate, int), Lazy<HashSet<long>>> _receipts = new();
     private readonly ConcurrentDictionary<(FirstOfReceiptPredicate, int), Lazy<ulong[]>> _firstLines = new();
-    private readonly ConcurrentDictionary<(ParentPredicate, int), Lazy<ulong[]>> _parents = new();
 
     public PredicateEvaluator(Dataset dataset)
     {
@@ -153,30 +151,33 @@ internal sealed class PredicateEvaluator
 
     /// <summary>
     /// The lines whose receipt matches the parent's where: the month's matching receipts as bits over the receipts
-    /// partition (once per query and month), read through the dataset's link of each line to its receipt's row, an
-    /// array read where a set of receipt ids hashed every line.
+    /// partition, read through the dataset's link of each line to its receipt's row, an array read where a set of
+    /// receipt ids hashed every line. Built for the whole partition once and kept across queries (<see cref="ParentLines"/>).
     /// </summary>
     private void ParentRows(ParentPredicate parent, DatasetPartition partition, int start, int count, Span<ulong> isTrue)
     {
+        // Blocks start on whole words of the partition's rows.
+        ParentLines.Of(partition, parent.Text, () => Lines(parent, partition)).AsSpan(start >> 6, isTrue.Length).CopyTo(isTrue);
+        ClearTail(isTrue, count);
+    }
+
+    private ulong[] Lines(ParentPredicate parent, DatasetPartition partition)
+    {
         var link = _dataset.Receipts(partition);
-        var matching = _parents.GetOrAdd((parent, partition.Key), _ => new Lazy<ulong[]>(() =>
+        var matching = new ulong[Words(link.Receipts.RowCount)];
+        Matching(link.Receipts, parent.Where, row => matching[row >> 6] |= 1UL << (row & 63));
+        var lines = new ulong[Words(partition.RowCount)];
+        var blockRows = _dataset.Manifest.BlockRows;
+        var rows = new int[Math.Min(blockRows, partition.RowCount)];
+        for (var start = 0; start < partition.RowCount; start += blockRows)
         {
-            var bits = new ulong[Words(link.Receipts.RowCount)];
-            Matching(link.Receipts, parent.Where, row => bits[row >> 6] |= 1UL << (row & 63));
-            return bits;
-        })).Value;
-        var rows = ArrayPool<int>.Shared.Rent(count);
-        try
-        {
+            var count = Math.Min(blockRows, partition.RowCount - start);
             link.Rows(start, count, rows.AsSpan(0, count));
-            isTrue.Clear();
             for (var i = 0; i < count; i++)
-                if (rows[i] is >= 0 and var r && (matching[r >> 6] & (1UL << (r & 63))) != 0) isTrue[i >> 6] |= 1UL << (i & 63);
+                if (rows[i] is >= 0 and var r && (matching[r >> 6] & (1UL << (r & 63))) != 0)
+                    lines[(start + i) >> 6] |= 1UL << ((start + i) & 63);
         }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(rows);
-        }
+        return lines;
     }
 
     /// <summary>The rows whose patient is in <paramref name="patients"/> (none where there is no set).</summary>

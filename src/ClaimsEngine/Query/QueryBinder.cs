@@ -29,7 +29,7 @@ internal sealed class QueryBinder(ClaimsSchema schema)
         OrSyntax or => new OrPredicate(or.Terms.Select(t => Bind(t, table)).ToArray()),
         NotSyntax not => new NotPredicate(Bind(not.Term, table)),
         ExistsSyntax exists => Exists(exists, table),
-        ParentSyntax parent => new ParentPredicate(Parent(table, parent.Path), Bind(parent.Where, Parent(table, parent.Path))),
+        ParentSyntax parent => new ParentPredicate(Parent(table, parent.Path), Bind(parent.Where, Parent(table, parent.Path)), parent.Text),
         PatientMonthSyntax month => PatientMonth(month, table),
         FirstEventSyntax first => new FirstEventPredicate(PatientTable(table, first.Path), first.Where is null ? null : Bind(first.Where, table), first.Text),
         FirstOfReceiptSyntax first => new FirstOfReceiptPredicate(LineTable(table, first.Path), first.Where is null ? null : Bind(first.Where, table)),

@@ -23,8 +23,12 @@ public sealed record NotPredicate(Predicate Term) : Predicate;
 /// <summary>Rows of the query's table that have a row in <paramref name="Child"/> (same receipt) matching <paramref name="Where"/>.</summary>
 public sealed record ExistsPredicate(TableSchema Child, Predicate? Where) : Predicate;
 
-/// <summary>Rows of a line-item table whose receipt, a row of <paramref name="Parent"/> in the same month, matches <paramref name="Where"/>.</summary>
-public sealed record ParentPredicate(TableSchema Parent, Predicate Where) : Predicate;
+/// <summary>
+/// Rows of a line-item table whose receipt, a row of <paramref name="Parent"/> in the same month, matches
+/// <paramref name="Where"/>. <paramref name="Text"/> is the test as written, which keys the lines it picks, kept per
+/// opened dataset across queries (<see cref="ParentLines"/>).
+/// </summary>
+public sealed record ParentPredicate(TableSchema Parent, Predicate Where, string Text) : Predicate;
 
 /// <summary>
 /// Rows whose patient, in the row's month, has rows of the same table matching <paramref name="Where"/> with at least

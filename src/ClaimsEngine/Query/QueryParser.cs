@@ -163,7 +163,7 @@ public static class QueryParser
         RejectUnknown(parent, path, "where");
         if (!parent.TryGetProperty("where", out var where))
             throw new QueryException(path + ".where", "is required: the test of the receipt a line belongs to");
-        return new ParentSyntax(ParsePredicate(where, path + ".where"), path);
+        return new ParentSyntax(ParsePredicate(where, path + ".where"), parent.GetRawText(), path);
     }
 
     private static PatientMonthSyntax ParsePatientMonth(JsonElement node, string path)

@@ -26,8 +26,8 @@ internal sealed record NotSyntax(PredicateSyntax Term, string Path) : PredicateS
 /// <summary>exists: rows of the line-item table <paramref name="From"/> (at <paramref name="Path"/>.from) of the same receipt.</summary>
 internal sealed record ExistsSyntax(string From, PredicateSyntax? Where, string Path) : PredicateSyntax(Path);
 
-/// <summary>parent: a line-item row whose receipt (at <paramref name="Path"/>.parent) matches <paramref name="Where"/>.</summary>
-internal sealed record ParentSyntax(PredicateSyntax Where, string Path) : PredicateSyntax(Path);
+/// <summary>parent: a line-item row whose receipt (at <paramref name="Path"/>.parent) matches <paramref name="Where"/>; <paramref name="Text"/> is the test as written.</summary>
+internal sealed record ParentSyntax(PredicateSyntax Where, string Text, string Path) : PredicateSyntax(Path);
 
 /// <summary>
 /// patientMonth: a row whose patient, in the row's month, has rows matching <paramref name="Where"/> with at least

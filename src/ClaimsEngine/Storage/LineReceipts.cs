@@ -63,8 +63,9 @@ internal sealed class LineReceipts
             var r = starts[start / _blockRows];
             for (var line = first; line < start + count; line++)
             {
+                // Receipts without lines of this table lie between: skipped by a vectorised search, not one by one.
                 var id = lineIds[line];
-                while (receiptIds[r] != id) r++;
+                if (receiptIds[r] != id) r += receiptIds[r..].IndexOf(id);
                 if (line >= start) rows[line - start] = r;
             }
             return;

@@ -174,11 +174,8 @@ public sealed class IndicatorOracleTests(SmallBlockFixture data)
     public void Generic_share_by_the_receipt_s_prefecture_and_month_equals_DuckDB_s(string name, string filterText)
     {
         var filter = Parse(filterText);
-        var master = Path.Combine(Claims.Testing.RepoPaths.Root, "data-schemas", "masters", "drugs.csv");
         var sql = $"""
-            WITH m AS (SELECT code, yj_code, generic FROM read_csv('{master}', all_varchar = true)),
-                 g AS (SELECT code FROM m WHERE generic = '1'),
-                 s AS (SELECT code FROM m WHERE generic = '1' OR left(yj_code, 9) IN (SELECT left(yj_code, 9) FROM m WHERE generic = '1' AND length(yj_code) >= 9))
+            {Claims.Testing.GenericCodeSets.With}
             SELECT prefecture, service_month, coalesce(sum(quantity) FILTER (WHERE code IN (SELECT code FROM g)), 0)::DOUBLE,
                    coalesce(sum(quantity) FILTER (WHERE code IN (SELECT code FROM s)), 0)::DOUBLE
             FROM drugs JOIN receipts USING (receipt_id, service_month) {Where(filter, claims: true)} GROUP BY ALL

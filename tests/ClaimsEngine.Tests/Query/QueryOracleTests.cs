@@ -3,6 +3,7 @@ using System.Numerics;
 using Apache.Arrow;
 using Claims.Engine.Kernels;
 using Claims.Engine.Query;
+using Claims.Engine.Storage;
 using Claims.Testing;
 
 namespace Claims.Engine.Tests.Query;
@@ -58,6 +59,35 @@ public sealed class ParentColumnOracleTests(SmallBlockFixture data)
         Assert.True(statistics.Blocks > 2 * data.Dataset.Table("drugs").Partitions.Count, "months should span several blocks");
         // Receipts' keys take the dense path unless an aggregate needs the row-by-row one (a float's maximum).
         Assert.Equal(dense, statistics.DenseBlocks > 0);
+    }
+
+    /// <summary>
+    /// The lines a parent test picks are kept per partition by the test's text, eight tests at most: ten tests asked
+    /// in turn, each one's answer its own, and the first asked again after the others pushed it out, and in a period
+    /// of the dataset, which shares the partitions, all against DuckDB.
+    /// </summary>
+    [Fact]
+    public void Parent_tests_kept_across_queries_and_periods_answer_as_DuckDB()
+    {
+        static string Query(int age) =>
+            """{"from": "diagnoses", "where": {"parent": {"where": {"col": "age", "ge": """ + age + """}}}, "groupBy": ["service_month"], "select": [{"count": "*", "as": "n"}]}""";
+        List<string?[]> Expected(int age, int from = 0) =>
+            [.. data.Rows($"SELECT d.service_month, count(*) FROM diagnoses d JOIN receipts r USING (receipt_id) WHERE r.age >= {age} AND d.service_month >= {from} GROUP BY ALL")
+                .Select(r => r.Select(QueryOracle.Canonical).ToArray())];
+        int[] ages = [5, 15, 25, 35, 45, 55, 65, 75, 85, 95, 5];
+        var counts = new List<long>();
+        foreach (var age in ages)
+        {
+            var rows = QueryOracle.Rows(data.Dataset.Execute(Query(age))).ToList();
+            QueryOracle.Compare(0, Query(age), "", Expected(age), rows, ordered: false);
+            counts.Add(rows.Sum(r => long.Parse(r[1]!)));
+        }
+        Assert.Equal(counts[..^1].OrderDescending(), counts[..^1]);
+        Assert.True(counts[0] > counts[^2], string.Join(", ", counts));
+
+        var months = data.Dataset.Months!;
+        var period = data.Dataset.Period(new MonthRange(months.To / 100 * 100 + 1, months.To));
+        QueryOracle.Compare(0, Query(45), "", Expected(45, from: period.Months!.From), QueryOracle.Rows(period.Execute(Query(45))).ToList(), ordered: false);
     }
 
     [Theory]
