@@ -63,25 +63,26 @@ public sealed class LineReceiptsTests(SmallBlockFixture data)
     }
 
     /// <summary>
-    /// Receipts 10–60 of one month, with prefectures 1–6 (receipt 40's NULL), and the ids of its drug lines in
-    /// <paramref name="order"/>, in blocks of 4,096 rows (the fewest a schema allows).
+    /// Receipts 10, 20, … (<paramref name="receipts"/> of them) of one month, with prefectures 1–6 for the first six
+    /// (receipt 40's NULL), and the ids of its drug lines in <paramref name="order"/>, in blocks of 4,096 rows (the
+    /// fewest a schema allows).
     /// </summary>
-    private static Dataset Write(TempDirectory temp, long[] order)
+    private static Dataset Write(TempDirectory temp, long[] order, int receipts = 6)
     {
         var schema = SchemaCopies.WithBlockRows(temp.Combine("schema"), Block);
         using (var writer = DatasetWriter.Create(temp.Combine("data"), new DatasetWriteOptions { Schema = schema }))
         {
-            var receipts = new RowBatch(schema.Table("receipts"), 6) { Count = 6 };
-            foreach (var column in receipts.Table.Columns.Where(c => c.Type.IsDictionary() && !c.Nullable)) System.Array.Fill(receipts.Strings(column.Name), "X");
-            System.Array.Fill(receipts.Values<int>("service_month"), 202401);
-            for (var r = 0; r < 6; r++)
+            var receiptRows = new RowBatch(schema.Table("receipts"), receipts) { Count = receipts };
+            foreach (var column in receiptRows.Table.Columns.Where(c => c.Type.IsDictionary() && !c.Nullable)) System.Array.Fill(receiptRows.Strings(column.Name), "X");
+            System.Array.Fill(receiptRows.Values<int>("service_month"), 202401);
+            for (var r = 0; r < receipts; r++)
             {
-                receipts.Values<long>("receipt_id")[r] = 10 * (r + 1);
-                receipts.Values<sbyte>("prefecture")[r] = (sbyte)(r + 1);
-                receipts.Values<sbyte>("sex")[r] = 1;
+                receiptRows.Values<long>("receipt_id")[r] = 10 * (r + 1);
+                receiptRows.Values<sbyte>("prefecture")[r] = (sbyte)(r % 6 + 1);
+                receiptRows.Values<sbyte>("sex")[r] = 1;
             }
-            receipts.Nulls("prefecture")[3] = true;
-            writer.Partition("receipts", 202401).Append(receipts);
+            receiptRows.Nulls("prefecture")[3] = true;
+            writer.Partition("receipts", 202401).Append(receiptRows);
             var drugs = new RowBatch(schema.Table("drugs"), order.Length) { Count = order.Length };
             foreach (var column in drugs.Table.Columns.Where(c => c.Type.IsDictionary() && !c.Nullable)) System.Array.Fill(drugs.Strings(column.Name), "X");
             System.Array.Fill(drugs.Values<int>("service_month"), 202401);
@@ -126,6 +127,28 @@ public sealed class LineReceiptsTests(SmallBlockFixture data)
         Assert.Equal(Expected(lines, link.Receipts), Linked(link, 0, order.Length));
         Assert.Equal(Expected(lines, link.Receipts)[5_000..(5_000 + Block)], Linked(link, 5_000, Block));
         AssertGroupsByPrefecture(dataset, order);
+    }
+
+    /// <summary>
+    /// Steps of 300 and 1,000 receipts without lines between two lines (kept apart from the byte a line), one inside a
+    /// block and one in the next, read from a block's start and from inside a block across each.
+    /// </summary>
+    [Fact]
+    public void Lines_far_apart_in_their_receipts_are_walked_to_the_rows_of_their_ids()
+    {
+        using var temp = new TempDirectory();
+        long[] order = [.. Enumerable.Repeat(10L, 3_000), .. Enumerable.Repeat(3_010L, 2_000), .. Enumerable.Repeat(13_010L, 3_500), .. Enumerable.Repeat(13_020L, 100)];
+        using var dataset = Write(temp, order, receipts: 1_500);
+        var lines = dataset.Table("drugs").Partitions[0];
+        var link = dataset.Receipts(lines);
+        Assert.True(link.Walks);
+        var expected = Expected(lines, link.Receipts);
+        Assert.DoesNotContain(-1, expected);
+        Assert.Equal(expected, Linked(link, 0, order.Length));
+        Assert.Equal(expected[Block..(2 * Block)], Linked(link, Block, Block));
+        Assert.Equal(expected[2_990..3_010], Linked(link, 2_990, 20));
+        Assert.Equal(expected[4_990..5_010], Linked(link, 4_990, 20));
+        Assert.Equal(expected[4_000..8_600], Linked(link, 4_000, 4_600));
     }
 
     [Theory]
