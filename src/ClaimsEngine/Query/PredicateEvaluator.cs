@@ -157,7 +157,7 @@ internal sealed class PredicateEvaluator
     private void ParentRows(ParentPredicate parent, DatasetPartition partition, int start, int count, Span<ulong> isTrue)
     {
         // Blocks start on whole words of the partition's rows.
-        ParentLines.Of(partition, parent.Text, () => Lines(parent, partition)).AsSpan(start >> 6, isTrue.Length).CopyTo(isTrue);
+        ParentLines.Of(_dataset, parent.Text, partition, () => Lines(parent, partition)).AsSpan(start >> 6, isTrue.Length).CopyTo(isTrue);
         ClearTail(isTrue, count);
     }
 

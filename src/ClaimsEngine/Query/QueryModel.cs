@@ -26,7 +26,7 @@ public sealed record ExistsPredicate(TableSchema Child, Predicate? Where) : Pred
 /// <summary>
 /// Rows of a line-item table whose receipt, a row of <paramref name="Parent"/> in the same month, matches
 /// <paramref name="Where"/>. <paramref name="Text"/> is the test as written, which keys the lines it picks, kept per
-/// opened dataset across queries (<see cref="ParentLines"/>).
+/// dataset across queries (<see cref="ParentLines"/>).
 /// </summary>
 public sealed record ParentPredicate(TableSchema Parent, Predicate Where, string Text) : Predicate;
 

@@ -62,9 +62,9 @@ public sealed class ParentColumnOracleTests(SmallBlockFixture data)
     }
 
     /// <summary>
-    /// The lines a parent test picks are kept per partition by the test's text, eight tests at most: ten tests asked
-    /// in turn, each one's answer its own, and the first asked again after the others pushed it out, and in a period
-    /// of the dataset, which shares the partitions, all against DuckDB.
+    /// The lines a parent test picks are kept per dataset by the test's text, eight tests at most: ten tests asked in
+    /// turn, each one's answer its own, and the first asked again after the others pushed it out, and in a period of
+    /// the dataset, which keeps its own, all against DuckDB.
     /// </summary>
     [Fact]
     public void Parent_tests_kept_across_queries_and_periods_answer_as_DuckDB()
@@ -88,6 +88,28 @@ public sealed class ParentColumnOracleTests(SmallBlockFixture data)
         var months = data.Dataset.Months!;
         var period = data.Dataset.Period(new MonthRange(months.To / 100 * 100 + 1, months.To));
         QueryOracle.Compare(0, Query(45), "", Expected(45, from: period.Months!.From), QueryOracle.Rows(period.Execute(Query(45))).ToList(), ordered: false);
+    }
+
+    /// <summary>
+    /// A parent test that holds a first event means the first event of the months the query can see: a period (a
+    /// project's approved months) shares the dataset's partitions, but not the lines the test picked over all of them,
+    /// which would tell of events before the period.
+    /// </summary>
+    [Fact]
+    public void A_parent_test_of_first_events_in_a_period_counts_the_period_s_first_events()
+    {
+        const string json = """{"from": "drugs", "where": {"parent": {"where": {"firstEvent": {"where": {"col": "claim_kind", "eq": 1}}}}}, "groupBy": ["service_month"], "select": [{"count": "*", "as": "n"}]}""";
+        var months = data.Dataset.Months!;
+        var period = data.Dataset.Period(new MonthRange(months.To / 100 * 100 + 1, months.To));
+        var whole = QueryOracle.Rows(data.Dataset.Execute(json)).ToList();
+        var expected = data.Rows($"""
+            WITH f AS (SELECT patient_id, min(service_month) AS m FROM receipts WHERE claim_kind = 1 AND service_month >= {period.Months!.From} GROUP BY ALL)
+            SELECT d.service_month, count(*) FROM drugs d JOIN receipts r USING (receipt_id) JOIN f ON r.patient_id = f.patient_id AND r.service_month = f.m GROUP BY ALL
+            """).Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
+        var inPeriod = QueryOracle.Rows(period.Execute(json)).ToList();
+        QueryOracle.Compare(0, json, "", expected, inPeriod, ordered: false);
+        // The whole dataset's first events in those months are fewer: most patients' first came before them.
+        Assert.True(whole.Where(r => long.Parse(r[0]!) >= period.Months.From).Sum(r => long.Parse(r[1]!)) < inPeriod.Sum(r => long.Parse(r[1]!)));
     }
 
     [Theory]
