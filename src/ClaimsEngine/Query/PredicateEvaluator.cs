@@ -18,6 +18,7 @@ internal sealed class PredicateEvaluator
     private readonly ConcurrentDictionary<(ColumnPredicate, DatasetPartition), BoundLeaf> _bound = new();
     private readonly ConcurrentDictionary<(Predicate, int), Lazy<HashSet<long>>> _receipts = new();
     private readonly ConcurrentDictionary<(FirstOfReceiptPredicate, int), Lazy<ulong[]>> _firstLines = new();
+    private readonly ConcurrentDictionary<(ParentPredicate, DatasetPartition), ulong[]> _parents = new();
 
     public PredicateEvaluator(Dataset dataset)
     {
@@ -156,8 +157,10 @@ internal sealed class PredicateEvaluator
     /// </summary>
     private void ParentRows(ParentPredicate parent, DatasetPartition partition, int start, int count, Span<ulong> isTrue)
     {
+        // Held for the query, so a test another query pushes out of the dataset's keeping is not built again per block.
+        var lines = _parents.GetOrAdd((parent, partition), key => ParentLines.Of(_dataset, key.Item1.Text, key.Item2, () => Lines(key.Item1, key.Item2)));
         // Blocks start on whole words of the partition's rows.
-        ParentLines.Of(_dataset, parent.Text, partition, () => Lines(parent, partition)).AsSpan(start >> 6, isTrue.Length).CopyTo(isTrue);
+        lines.AsSpan(start >> 6, isTrue.Length).CopyTo(isTrue);
         ClearTail(isTrue, count);
     }
 

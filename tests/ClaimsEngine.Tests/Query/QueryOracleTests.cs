@@ -91,6 +91,22 @@ public sealed class ParentColumnOracleTests(SmallBlockFixture data)
     }
 
     /// <summary>
+    /// Ten parent tests in one query, more than a dataset keeps: each is held for the query, so its answer is its own
+    /// (and it is not built again block by block), against DuckDB.
+    /// </summary>
+    [Fact]
+    public void More_parent_tests_in_one_query_than_a_dataset_keeps_answer_as_DuckDB()
+    {
+        var tests = string.Join(", ", Enumerable.Range(0, 10).Select(k => """{"parent": {"where": {"col": "age", "eq": """ + (7 * k + 3) + """}}}"""));
+        var json = """{"from": "drugs", "where": {"or": [""" + tests + """]}, "groupBy": ["service_month"], "select": [{"count": "*", "as": "n"}]}""";
+        var ages = string.Join(", ", Enumerable.Range(0, 10).Select(k => 7 * k + 3));
+        var expected = data.Rows($"SELECT d.service_month, count(*) FROM drugs d JOIN receipts r USING (receipt_id) WHERE r.age IN ({ages}) GROUP BY ALL")
+            .Select(r => r.Select(QueryOracle.Canonical).ToArray()).ToList();
+        Assert.True(expected.Count > 10);
+        QueryOracle.Compare(0, json, "", expected, QueryOracle.Rows(data.Dataset.Execute(json)).ToList(), ordered: false);
+    }
+
+    /// <summary>
     /// A parent test that holds a first event means the first event of the months the query can see: a period (a
     /// project's approved months) shares the dataset's partitions, but not the lines the test picked over all of them,
     /// which would tell of events before the period.
