@@ -37,15 +37,26 @@ internal sealed class ModelDisclosure
     public const int MinimumTestMembers = 1_000;
     public const int Decimals = 3;
 
+    /// <summary>
+    /// The most one member's admissions in an outcome window count in a released figure: fixed, so that no member's
+    /// data set it (a cap read from the population's own quantities would say by its size that a heavy member was
+    /// there, as a sum's noise sized by its cell did: attack review 23), and above what nearly every member has.
+    /// </summary>
+    public const double AdmissionsCap = 4;
+
     private readonly Func<string, IReadOnlyList<Func<PatientSet>>, PatientSet?, ReleasedCounts> _release;
+    private readonly Func<string, IReadOnlyList<Func<PatientSet>>, IReadOnlyList<PatientSum>, ReleasedFigures> _figures;
+    private readonly Func<double> _cap;
+    private readonly bool _quantity;
     private readonly DisclosureRequest _request;
     private readonly string _label;
     private readonly List<string> _rules = [];
     private string? _budget;
 
-    private ModelDisclosure(Func<string, IReadOnlyList<Func<PatientSet>>, PatientSet?, ReleasedCounts> release, DisclosureRequest request, string label)
+    private ModelDisclosure(Func<string, IReadOnlyList<Func<PatientSet>>, PatientSet?, ReleasedCounts> release,
+        Func<string, IReadOnlyList<Func<PatientSet>>, IReadOnlyList<PatientSum>, ReleasedFigures> figures, Func<double> cap, bool quantity, DisclosureRequest request, string label)
     {
-        (_release, _request, _label) = (release, request, label);
+        (_release, _figures, _cap, _quantity, _request, _label) = (release, figures, cap, quantity, request, label);
     }
 
     /// <summary>
@@ -54,14 +65,17 @@ internal sealed class ModelDisclosure
     /// members is refused before anything runs.
     /// </summary>
     public static ModelDisclosure? For(Dataset dataset, ModelSpec spec, DisclosureRequest? request) =>
-        For(dataset.Manifest.Access, dataset.Directory, spec, request, (kind, sets, recorded) => PatientCounts.Release(dataset, request!, kind, spec.Name, sets, recorded));
+        For(dataset.Manifest.Access, dataset.Directory, spec, request, (kind, sets, recorded) => PatientCounts.Release(dataset, request!, kind, spec.Name, sets, recorded),
+            (kind, sets, sums) => PatientSums.Release(dataset, request!, kind, spec.Name, sets, sums), () => PatientSums.Cap(dataset, "receipts", "total_points", spec.Outcome.Window.Length));
 
     /// <summary><see cref="For(Dataset, ModelSpec, DisclosureRequest?)"/> for a split dataset, whose counts are keyed as the unsplit dataset's.</summary>
     public static ModelDisclosure? For(ShardedDataset dataset, ModelSpec spec, DisclosureRequest? request) =>
-        For(dataset.Manifest.Access, dataset.Directory, spec, request, (kind, sets, recorded) => PatientCounts.Release(dataset, request!, kind, spec.Name, sets, recorded));
+        For(dataset.Manifest.Access, dataset.Directory, spec, request, (kind, sets, recorded) => PatientCounts.Release(dataset, request!, kind, spec.Name, sets, recorded),
+            (kind, sets, sums) => PatientSums.Release(dataset, request!, kind, spec.Name, sets, sums), () => PatientSums.Cap(dataset, "receipts", "total_points", spec.Outcome.Window.Length));
 
     private static ModelDisclosure? For(DatasetAccess access, string directory, ModelSpec spec, DisclosureRequest? request,
-        Func<string, IReadOnlyList<Func<PatientSet>>, PatientSet?, ReleasedCounts> release)
+        Func<string, IReadOnlyList<Func<PatientSet>>, PatientSet?, ReleasedCounts> release,
+        Func<string, IReadOnlyList<Func<PatientSet>>, IReadOnlyList<PatientSum>, ReleasedFigures> figures, Func<double> pointsCap)
     {
         if (access == DatasetAccess.Public) return null;
         if (request is null || string.IsNullOrWhiteSpace(request.Project))
@@ -70,13 +84,13 @@ internal sealed class ModelDisclosure
         // column is about the one person it names (review 34).
         RestrictedPredicates.Check(spec.Target);
         RestrictedPredicates.Check(spec.Outcome.Event.Where, "outcome.where");
-        if (spec.Regression)
-            throw new ModelSpecException("outcome.quantity", "a quantity is not yet predicted on restricted data: its errors and decile means are sums of a few members' amounts (one admission's points can be most of a decile's), which need the magnitude rules queries' sums have; predict an event, or train on synthetic data");
         var threshold = request.Policy.Threshold;
         if (spec.Model.Trees && spec.Model.MinMembersPerLeaf < threshold)
             throw new ModelSpecException("model.minMembersPerLeaf", string.Create(CultureInfo.InvariantCulture,
                 $"{spec.Model.MinMembersPerLeaf} is below the disclosure threshold of {threshold}: on restricted data every leaf of a tree must hold at least {threshold} members, or its value describes the few in it; ask for {threshold} or more"));
-        return new ModelDisclosure(release, request, spec.Name);
+        // Points are capped as a query's sum of them is; the cap is read only when a quantity is released.
+        var cap = spec.Outcome.Quantity == OutcomeQuantity.Admissions ? () => AdmissionsCap : pointsCap;
+        return new ModelDisclosure(release, figures, cap, spec.Regression, request, spec.Name);
     }
 
     /// <summary>Why model.zip and model.onnx are not written on restricted data.</summary>
@@ -117,7 +131,8 @@ internal sealed class ModelDisclosure
         if (shown[5] is not { } tested || tested < MinimumTestMembers)
             throw new ModelSpecException("split", string.Create(CultureInfo.InvariantCulture,
                 $"on restricted data the test set must hold at least {MinimumTestMembers:N0} members as released, so that no metric turns on one member; this one holds fewer: use a larger testFraction, a later testFrom or a broader target"));
-        foreach (var (with, without, set) in new[] { (6, 7, "test"), (8, 9, "training") })
+        // A quantity's figures are sums under noise, not fractions over its members with and without an amount.
+        foreach (var (with, without, set) in _quantity ? [] : new[] { (6, 7, "test"), (8, 9, "training") })
         {
             if (shown[with] is null || shown[without] is null)
                 throw new ModelSpecException("outcome", $"on restricted data the {set} set needs at least {_request.Policy.Threshold} members with the outcome and as many without it, as released; this one has fewer on one side");
@@ -164,6 +179,71 @@ internal sealed class ModelDisclosure
             $"metrics: from a test set of at least {MinimumTestMembers:N0} members, rounded to {Decimals} places; deciles' members and outcomes are released counts and their rates come from those; the ROC curve is drawn through the deciles' edges from those counts"));
         return new BinaryReport(released.Test, released.TestOutcomes, Round(exact.AucRoc), Round(exact.AucPr), Round(exact.Brier), Round(exact.LogLoss), bins,
             Round(exact.CalibrationSlope), Round(exact.CalibrationIntercept));
+    }
+
+    /// <summary>
+    /// A quantity's metrics as they may be released, and the fall in R² of each feature in <paramref name="shuffled"/>
+    /// (the test members' predictions with that feature shuffled). Every figure is made from sums over the test members
+    /// or a decile of them (<see cref="PatientSums"/>): each member's observed quantity and prediction clipped to
+    /// [0, cap], their errors so to at most the cap (squared, the cap's square), and each sum moved by its own Laplace
+    /// draw, so one member moves how likely any figure is by a bounded factor however large their amount. The test
+    /// set's size is its count as released, each decile's its own.
+    /// </summary>
+    public (RegressionReport Report, IReadOnlyList<FeatureImportance> Importance) Quantity(string which, double[] predicted, double[] observed, int[] test,
+        Population population, PopulationReport released, IReadOnlyList<(FeatureImportance Importance, float[] Predictions)> shuffled)
+    {
+        var cap = _cap();
+        var square = cap * cap;
+        var y = observed.Select(v => Math.Clamp(v, 0, cap)).ToArray();
+        double[] Clip(IEnumerable<double> values) => values.Select(v => double.IsFinite(v) ? Math.Clamp(v, 0, cap) : 0).ToArray();
+        var p = Clip(predicted);
+        var mean = y.Average();
+        var deciles = RegressionMetrics.Deciles(predicted, observed).ToArray();
+        var sets = new List<Func<PatientSet>> { () => population.Set(test) };
+        sets.AddRange(deciles.Select(d => (Func<PatientSet>)(() => population.Set(d.Members.Select(i => test[i])))));
+        IEnumerable<double> Squares(double[] guess) => guess.Select((g, i) => (g - y[i]) * (g - y[i]));
+        var sums = new List<PatientSum>
+        {
+            new(0, "observed", () => y, cap),
+            new(0, "squared error", () => Squares(p), square),
+            new(0, "absolute error", () => p.Select((g, i) => Math.Abs(g - y[i])), cap),
+            new(0, "variance", () => y.Select(v => (v - mean) * (v - mean)), square),
+        };
+        for (var d = 0; d < deciles.Length; d++)
+        {
+            var members = deciles[d].Members;
+            sums.Add(new PatientSum(d + 1, "predicted", () => members.Select(i => p[i]), cap));
+            sums.Add(new PatientSum(d + 1, "observed", () => members.Select(i => y[i]), cap));
+        }
+        var first = sums.Count;
+        foreach (var (importance, predictions) in shuffled)
+        {
+            var guess = Clip(predictions.Select(v => (double)v));
+            sums.Add(new PatientSum(0, $"squared error, {importance.Feature} shuffled", () => Squares(guess), square));
+        }
+        var shown = _figures($"{which} quantity", sets, sums);
+        _rules.AddRange(shown.Rules);
+        _budget = shown.Budget;
+        var n = (double)released.Test!.Value;
+        var s = shown.Sums;
+        // Noise can take a sum of squares below zero, and the variance to nothing; neither is a figure.
+        var (errors, variance) = (Math.Max(0, s[1]!.Value), Math.Max(square, s[3]!.Value));
+        var bins = deciles.Select((d, b) => shown.Counts[b + 1] is { } count && count > 0
+            ? new RegressionBin(d.Bin, count, Round(s[4 + 2 * b]!.Value / count), Round(s[5 + 2 * b]!.Value / count))
+            : new RegressionBin(d.Bin, null, null, null)).ToArray();
+        // Each sum's noise has a standard deviation of Spread × its scale; the figures' follow to first order.
+        var (spread, share) = (PatientSums.Spread * cap, PatientSums.Spread * square / variance);
+        var report = new RegressionReport(released.Test.Value, Round(s[0]!.Value / n), Round(Math.Sqrt(errors / n)), Round(Math.Max(0, s[2]!.Value) / n),
+            Round(1 - errors / variance), bins)
+        {
+            Noise = new RegressionNoise(Round(spread / n), Round(share * Math.Sqrt(1 + Math.Pow(errors / variance, 2))), Round(spread / (n / Math.Max(1, deciles.Length))),
+                Round(share * Math.Sqrt(2))),
+        };
+        var importances = shuffled.Select((f, i) => new FeatureImportance(f.Importance.Feature, Round((Math.Max(0, s[first + i]!.Value) - errors) / variance)))
+            .OrderByDescending(i => i.Drop).ThenBy(i => i.Feature, StringComparer.Ordinal).ToArray();
+        _rules.Add(string.Create(CultureInfo.InvariantCulture,
+            $"quantity: each member's observed quantity and prediction count up to a cap in every released figure (for points the 99th percentile of patients' totals over the data's last months as many as the window's, as a query's sum of points over such a period is capped; for admissions {AdmissionsCap:0}); the mean, RMSE, MAE, R², the deciles' means and the features' falls in R² are made from sums each moved by a Laplace draw of about twice the cap (its square for squared errors and the variance), over a test set of at least {MinimumTestMembers:N0} members as released"));
+        return (report, importances);
     }
 
     /// <summary>The attack as released: its AUC rounded.</summary>

@@ -26,18 +26,18 @@ internal static class RegressionMetrics
     }
 
     /// <summary>Deciles by prediction, ties broken by the observed value, so no figure depends on the order of the members.</summary>
-    private static List<RegressionBin> Calibration(double[] predicted, double[] observed)
+    private static List<RegressionBin> Calibration(double[] predicted, double[] observed) =>
+        Deciles(predicted, observed).Select(d => new RegressionBin(d.Bin, d.Members.Length, d.Members.Average(m => predicted[m]), d.Members.Average(m => observed[m]))).ToList();
+
+    /// <summary>The members (indices into <paramref name="predicted"/>) of each non-empty tenth by prediction, ties broken by the observed value.</summary>
+    public static IEnumerable<(int Bin, int[] Members)> Deciles(double[] predicted, double[] observed)
     {
         var order = Enumerable.Range(0, predicted.Length).ToArray();
         Array.Sort(order, (i, j) => predicted[i] != predicted[j] ? predicted[i].CompareTo(predicted[j]) : observed[i].CompareTo(observed[j]));
-        var bins = new List<RegressionBin>(10);
         for (var b = 0; b < 10; b++)
         {
             var (from, to) = ((int)((long)b * order.Length / 10), (int)((long)(b + 1) * order.Length / 10));
-            if (to == from) continue;
-            var members = order[from..to];
-            bins.Add(new RegressionBin(b + 1, members.Length, members.Average(m => predicted[m]), members.Average(m => observed[m])));
+            if (to > from) yield return (b + 1, order[from..to]);
         }
-        return bins;
     }
 }

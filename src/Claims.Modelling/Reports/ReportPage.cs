@@ -86,7 +86,8 @@ internal static class ReportPage
     private static void Regression(StringBuilder html, RegressionReport metrics)
     {
         var plot = new ScottPlot.Plot();
-        var (predicted, observed) = (metrics.Calibration.Select(b => b.MeanPredicted).ToArray(), metrics.Calibration.Select(b => b.MeanObserved).ToArray());
+        var shown = metrics.Calibration.Where(b => b.MeanPredicted is not null && b.MeanObserved is not null).ToArray();
+        var (predicted, observed) = (shown.Select(b => b.MeanPredicted!.Value).ToArray(), shown.Select(b => b.MeanObserved!.Value).ToArray());
         plot.Add.Scatter(predicted, observed).LegendText = "deciles";
         var top = Math.Max(predicted.DefaultIfEmpty(0).Max(), observed.DefaultIfEmpty(0).Max());
         plot.Add.Line(0, 0, top, top).LinePattern = ScottPlot.LinePattern.Dashed;
@@ -96,14 +97,19 @@ internal static class ReportPage
         plot.ShowLegend();
         html.Append($"<img alt=\"calibration by decile\" src=\"data:image/png;base64,{Convert.ToBase64String(plot.GetImageBytes(480, 440, ScottPlot.ImageFormat.Png))}\">");
         html.Append(CultureInfo.InvariantCulture, $"<h2>Calibration by decile of prediction</h2><p>Mean observed over the test set: {metrics.MeanObserved:N1}.</p>");
+        if (metrics.Noise != RegressionNoise.None)
+            html.Append(CultureInfo.InvariantCulture,
+                $"<p>Released from restricted data, each figure carries noise; its standard deviation is about {metrics.Noise.MeanObserved:N1} in the mean observed, {metrics.Noise.RSquared:F3} in R², {metrics.Noise.DecileMean:N1} in a decile's means and {metrics.Noise.ImportanceDrop:F3} in a feature's fall in R².</p>");
         html.Append("<table><tr><th>decile</th><th>members</th><th>mean predicted</th><th>mean observed</th></tr>");
         foreach (var bin in metrics.Calibration)
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{bin.Bin}</td><td>{bin.Count:N0}</td><td>{bin.MeanPredicted:N1}</td><td>{bin.MeanObserved:N1}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{bin.Bin}</td><td>{N(bin.Count)}</td><td>{Mean(bin.MeanPredicted)}</td><td>{Mean(bin.MeanObserved)}</td></tr>");
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
     private static string N(long? count) => count is { } value ? value.ToString("N0", CultureInfo.InvariantCulture) : DisclosurePolicy.Marker;
+
+    private static string Mean(double? mean) => mean is { } value ? value.ToString("N1", CultureInfo.InvariantCulture) : DisclosurePolicy.Marker;
 
     private static byte[] RocPlot(string model, IReadOnlyList<(double X, double Y)> roc, IReadOnlyList<(double X, double Y)> baseline) =>
         UnitSquare("ROC, test set", "false positive rate", "true positive rate", plot =>

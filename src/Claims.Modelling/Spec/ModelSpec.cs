@@ -41,6 +41,9 @@ public sealed record MonthWindow(int From, int To)
 
     public bool Contains(int month) => month >= From && month <= To;
 
+    /// <summary>How many months the window covers.</summary>
+    public int Length => To - From + 1;
+
     public override string ToString() => $"{From}..{To}";
 }
 

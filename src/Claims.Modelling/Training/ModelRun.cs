@@ -92,21 +92,26 @@ public static class ModelRun
         // The baseline is the linear model of the task: a logistic regression, or a least-squares line for a quantity.
         var baseline = !spec.Regression && spec.Model.Kind == TrainerKind.LogisticRegression ? chosen : trainer.Fit(TrainerKind.LogisticRegression, features, values, train, test);
         var measured = test.Select(m => (double)values[m]).ToArray();
-        var importance = PermutationImportance.Compute(trainer, chosen, features, measured, spec.Regression, test, spec.Split.Seed, top: 30);
+        var permuted = PermutationImportance.Compute(trainer, chosen, features, measured, spec.Regression, test, spec.Split.Seed, top: 30);
+        IReadOnlyList<FeatureImportance> importance = [.. permuted.Select(p => p.Importance)];
         var attack = MembershipInference.Attack(chosen.TrainPredictions, train.Select(m => values[m]).ToArray(), chosen.TestPredictions, test.Select(m => values[m]).ToArray(),
             spec.Regression);
         BinaryReport? metrics = null, baselineMetrics = null;
         RegressionReport? regression = null, regressionBaseline = null;
         if (spec.Regression) (regression, regressionBaseline) = (RegressionMetrics.Compute(Scores(chosen), measured), RegressionMetrics.Compute(Scores(baseline), measured));
         else (metrics, baselineMetrics) = (Evaluate(chosen, observed), Evaluate(baseline, observed));
-        // Restricted data trains classifiers only (ModelDisclosure.For), so the rules meet binary metrics alone.
-        if (rules is not null)
+        if (rules is not null && spec.Regression)
+        {
+            (regression, importance) = rules.Quantity("model", Scores(chosen), measured, test, population, counts, permuted);
+            (regressionBaseline, _) = rules.Quantity("baseline", Scores(baseline), measured, test, population, counts, []);
+        }
+        else if (rules is not null)
         {
             metrics = rules.Evaluation("model", metrics!, Scores(chosen), observed, test, population, counts);
             baselineMetrics = rules.Evaluation("baseline", baselineMetrics!, Scores(baseline), observed, test, population, counts);
             importance = [.. importance.Select(i => i with { Drop = ModelDisclosure.Round(i.Drop) })];
-            attack = rules.Membership(attack);
         }
+        if (rules is not null) attack = rules.Membership(attack);
         // The dataset's folder name, not its path: a report leaves the service, and the path says where its data live.
         var report = new ModelReport(spec.Name, Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), spec.Model.Kind.ToString(), counts,
             new FeaturesReport(features.Width, features.Names, features.Dropped, importance, spec.Regression ? "R²" : "AUC-ROC"),

@@ -11,8 +11,12 @@ namespace Claims.Modelling.Training;
 /// </summary>
 internal static class PermutationImportance
 {
-    public static IReadOnlyList<FeatureImportance> Compute(ModelTrainer trainer, TrainedModel model, FeatureMatrix features, double[] observed, bool regression,
-        int[] test, int seed, int top)
+    /// <summary>
+    /// The <paramref name="top"/> features by their fall, each with the test members' predictions under its shuffle
+    /// (for figures that must be made from those predictions again, as restricted data's are).
+    /// </summary>
+    public static IReadOnlyList<(FeatureImportance Importance, float[] Predictions)> Compute(ModelTrainer trainer, TrainedModel model, FeatureMatrix features,
+        double[] observed, bool regression, int[] test, int seed, int top)
     {
         var outcomes = observed.Select(o => o > 0).ToArray();
         double Measure(float[] predictions) => regression
@@ -21,16 +25,22 @@ internal static class PermutationImportance
         var baseline = Measure(model.TestPredictions);
         var rows = test.Select(m => features.Row(m).ToArray()).ToArray();
         var random = new Random(seed);
-        var importances = new List<FeatureImportance>(features.Width);
+        // The least kept first: the smallest fall, and of equal falls the last by name, so the kept are the first
+        // by fall and then by name.
+        var kept = new PriorityQueue<(FeatureImportance Importance, float[] Predictions), FeatureImportance>(Comparer<FeatureImportance>.Create((a, b) =>
+            a.Drop != b.Drop ? a.Drop.CompareTo(b.Drop) : string.CompareOrdinal(b.Feature, a.Feature)));
         for (var c = 0; c < features.Width; c++)
         {
             var original = rows.Select(r => r[c]).ToArray();
             var shuffled = original.ToArray();
             random.Shuffle(shuffled);
             for (var r = 0; r < rows.Length; r++) rows[r][c] = shuffled[r];
-            importances.Add(new FeatureImportance(features.Names[c], baseline - Measure(trainer.Score(model.Model, features.Width, rows))));
+            var predictions = trainer.Score(model.Model, features.Width, rows);
+            var importance = new FeatureImportance(features.Names[c], baseline - Measure(predictions));
+            kept.Enqueue((importance, predictions), importance);
+            if (kept.Count > top) kept.Dequeue();
             for (var r = 0; r < rows.Length; r++) rows[r][c] = original[r];
         }
-        return importances.OrderByDescending(i => i.Drop).ThenBy(i => i.Feature, StringComparer.Ordinal).Take(top).ToArray();
+        return kept.UnorderedItems.Select(i => i.Element).OrderByDescending(i => i.Importance.Drop).ThenBy(i => i.Importance.Feature, StringComparer.Ordinal).ToArray();
     }
 }

@@ -106,6 +106,17 @@ public sealed class ShardedDataset : IDisposable
         return _periods.GetOrAdd(months, _ => new ShardedDataset(Directory, Cluster, Shards, Describing, _transport, months, _rows, _shardMonths));
     }
 
+    /// <summary>
+    /// The last <paramref name="months"/> months of the split dataset as a period of it; a period is read whole (it
+    /// keeps no link to the dataset it is a period of, and never shows a month outside itself).
+    /// </summary>
+    internal ShardedDataset Last(int months)
+    {
+        if (_periods is null || Months is not { } shown) return this;
+        var from = MonthKey.FromAbsolute(Math.Max(MonthKey.ToAbsolute(shown.From), MonthKey.ToAbsolute(shown.To) - Math.Max(1, months) + 1));
+        return from == shown.From ? this : Period(new MonthRange(from, shown.To));
+    }
+
     /// <summary>The months any shard holds, first to last; null when none holds any.</summary>
     public MonthRange? Months => _rows.Count == 0 ? null : new MonthRange(_rows.Keys.Min(k => k.Month), _rows.Keys.Max(k => k.Month));
 

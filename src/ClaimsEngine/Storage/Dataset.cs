@@ -20,6 +20,7 @@ public sealed class Dataset : IDisposable
     private readonly Dictionary<string, DatasetTable> _tables;
     private readonly ConcurrentDictionary<MonthRange, Lazy<Dataset>>? _periods;
     private readonly ConcurrentDictionary<DatasetPartition, Lazy<LineReceipts>> _lineReceipts;
+    private readonly Dataset? _opened;
 
     /// <param name="opened">The dataset this is a period of; null for the opened dataset itself.</param>
     private Dataset(string directory, DatasetManifest manifest, ClaimsSchema schema, IReadOnlyList<DatasetTable> tables, Dataset? opened = null)
@@ -34,6 +35,7 @@ public sealed class Dataset : IDisposable
         var keys = tables.Where(t => t.Schema.TryGetColumn("patient_id", out _)).SelectMany(t => t.Partitions).Select(p => p.Key).ToArray();
         Months = keys.Length == 0 ? null : new MonthRange(keys.Min(), keys.Max());
         _periods = opened is null ? new() : null;
+        _opened = opened;
         // A period's partitions are the opened dataset's, so it shares their links.
         _lineReceipts = opened?._lineReceipts ?? new();
     }
@@ -126,6 +128,17 @@ public sealed class Dataset : IDisposable
         return _periods.GetOrAdd(months, key => new Lazy<Dataset>(() => new Dataset(Directory, Manifest, Schema,
             Tables.Select(t => new DatasetTable(t.Schema, t.Partitions.Where(p => key.Contains(p.Key)).ToArray())).ToArray(),
             opened: this))).Value;
+    }
+
+    /// <summary>
+    /// The last <paramref name="months"/> months of this dataset or period (all of it when it holds no more), as a
+    /// period of the opened dataset: never a month this view does not show.
+    /// </summary>
+    internal Dataset Last(int months)
+    {
+        if (Months is not { } shown) return this;
+        var from = MonthKey.FromAbsolute(Math.Max(MonthKey.ToAbsolute(shown.From), MonthKey.ToAbsolute(shown.To) - Math.Max(1, months) + 1));
+        return from == shown.From ? this : (_opened ?? this).Period(new MonthRange(from, shown.To));
     }
 
     /// <summary>

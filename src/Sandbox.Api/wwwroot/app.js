@@ -83,6 +83,7 @@ const T = {
     "report.public": "合成データ (公開) のため、数値はそのまま示しています",
     "report.restricted": (project) => `制限データ: プロジェクト ${project} に開示制御を通して示しています`,
     "report.withheld": (why) => `モデルは出力されませんでした: ${why}`,
+    "report.noise": (n) => `制限データから公表された値にはノイズがあります。標準偏差はおよそ 観測値の平均 ${n.meanObserved}、R² ${n.rSquared}、十分位の平均 ${n.decileMean}、特徴量の R² の低下 ${n.importanceDrop} です`,
   },
   en: {
     "title": "Claims sandbox",
@@ -162,6 +163,7 @@ const T = {
     "report.public": "synthetic (public) data: figures shown as they are",
     "report.restricted": (project) => `restricted data: released to project ${project} through disclosure control`,
     "report.withheld": (why) => `the model was withheld: ${why}`,
+    "report.noise": (n) => `figures released from restricted data carry noise; its standard deviation is about ${n.meanObserved} in the mean observed, ${n.rSquared} in R², ${n.decileMean} in a tenth's means and ${n.importanceDrop} in a feature's fall in R²`,
   },
 };
 
@@ -726,7 +728,8 @@ function modelReport(report) {
   const p = report.population;
   const checks = [t("report.membership", report.membershipInference),
     report.disclosure.restricted ? t("report.restricted", report.disclosure.project) : t("report.public"),
-    ...report.disclosure.rules, ...(report.disclosure.withheld ? [t("report.withheld", report.disclosure.withheld)] : [])];
+    ...report.disclosure.rules, ...(report.disclosure.withheld ? [t("report.withheld", report.disclosure.withheld)] : []),
+    ...(!binary && model.noise.rSquared > 0 ? [t("report.noise", model.noise)] : [])];
   return [
     text("h3", t("report.title", report)),
     ...released(["metric", "model", "baseline"], metrics.map(([name, words]) => [words, model[name], baseline ? baseline[name] : ""]), t("report.metricColumns"), t("report.metrics")),

@@ -79,6 +79,68 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         Assert.Contains($"<td>members</td><td>{released.Population.Members!.Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
     }
 
+    private static readonly string PointsSpec = RestrictedFixture.Spec.Replace(
+        "\"table\": \"receipts\", \"where\": {\"col\": \"admission_date\", \"isNull\": false}, \"startDays\"", "\"quantity\": \"points\", \"startDays\"");
+
+    [Fact]
+    public void A_quantity_on_restricted_data_releases_its_metrics_from_capped_sums_under_noise_in_a_report_of_the_same_shape()
+    {
+        var spec = ModelSpecParser.Parse(PointsSpec);
+        var exact = ModelRun.Train(fixture.Public, spec, fixture.Temp("points-public"));
+        var project = fixture.NewProject();
+        var output = fixture.Temp("points-restricted");
+        var released = ModelRun.Train(fixture.Restricted, spec, output, project);
+
+        using var exactJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.Temp("points-public"), ModelRun.ReportFile)));
+        using var releasedJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, ModelRun.ReportFile)));
+        Assert.Equal(Paths(exactJson.RootElement), Paths(releasedJson.RootElement));
+        Assert.Equal(ModelDisclosure.Withheld, released.Disclosure.Withheld);
+        Assert.False(File.Exists(Path.Combine(output, ModelRun.ModelFile)));
+        Assert.Contains(released.Disclosure.Rules, r => r.StartsWith("quantity: each member's observed quantity and prediction count up to a cap", StringComparison.Ordinal));
+        Assert.Contains(released.Disclosure.Rules, r => r.StartsWith("sums: each member's amount counts only up to a cap", StringComparison.Ordinal));
+
+        // The test members and their points, from the public twin, clipped at the cap a query's sum of points has.
+        var population = Population.Build(fixture.Public, spec, CancellationToken.None);
+        var test = Enumerable.Range(0, population.Count).Where(m => Split.IsTest(spec.Split, population.Patients[m], population.Index[m])).ToArray();
+        var cap = PatientSums.Cap(fixture.Restricted, "receipts", "total_points", spec.Outcome.Window.Length);
+        Assert.Equal(PatientSums.Cap(fixture.Public, "receipts", "total_points", spec.Outcome.Window.Length), cap);
+        var clipped = test.Select(m => Math.Min(population.Value[m], cap)).ToArray();
+        var regression = released.Regression!;
+        Assert.Equal(released.Population.Test, regression.Count);
+        Assert.InRange(regression.Count - test.Length, -PerturbationTable.MaxNoise, PerturbationTable.MaxNoise);
+        // Ten draws of a Laplace of width 1.4 × cap are past 14 × cap once in e^10.
+        var bound = 14 * cap / test.Length + PerturbationTable.MaxNoise * cap / test.Length;
+        Assert.InRange(regression.MeanObserved, clipped.Average() - bound, clipped.Average() + bound);
+        Assert.NotEqual(Math.Round(clipped.Average(), 3), regression.MeanObserved);
+        foreach (var report in new[] { regression, released.RegressionBaseline! })
+        {
+            Assert.True(report.RSquared <= 1 && report.Rmse >= 0 && report.Mae >= 0, $"R² {report.RSquared}, RMSE {report.Rmse}, MAE {report.Mae}");
+            // An error of a clipped prediction of a clipped quantity is at most the cap.
+            Assert.InRange(report.Mae, 0, cap);
+            Assert.InRange(report.Rmse, 0, cap);
+            foreach (var figure in new[] { report.MeanObserved, report.Rmse, report.Mae, report.RSquared }) Assert.Equal(Math.Round(figure, 3), figure);
+            Assert.Equal(10, report.Calibration.Count);
+            Assert.InRange(report.Calibration.Sum(b => b.Count!.Value) - test.Length, -10 * PerturbationTable.MaxNoise, 10 * PerturbationTable.MaxNoise);
+            foreach (var bin in report.Calibration)
+            {
+                // About 170 members a decile: each shown, with its means of clipped amounts under noise.
+                Assert.InRange(bin.MeanPredicted!.Value, -bound * 30, cap + bound * 30);
+                Assert.InRange(bin.MeanObserved!.Value, -bound * 30, cap + bound * 30);
+            }
+        }
+        // The deciles' observed means together come back to the test set's, within their noise.
+        Assert.InRange(regression.Calibration.Sum(b => b.MeanObserved!.Value * b.Count!.Value) / test.Length, clipped.Average() - 10 * bound, clipped.Average() + 10 * bound);
+        Assert.Equal(exact.Features.Importance.Count, released.Features.Importance.Count);
+        Assert.All(released.Features.Importance, i => Assert.Equal(Math.Round(i.Drop, 3), i.Drop));
+        Assert.Equal(released.Features.Importance.OrderByDescending(i => i.Drop).Select(i => i.Drop), released.Features.Importance.Select(i => i.Drop));
+        // The population's counts, two models' deciles with their test sets, and every sum: each a unit.
+        Assert.InRange(project.Ledger.Spent(project.Project), 10 + 2 * 11 + 4 + 20 + released.Features.Importance.Count + 4 + 20, 10_000);
+
+        var page = File.ReadAllText(Path.Combine(output, ModelRun.PageFile));
+        Assert.Contains("<h2>Calibration by decile of prediction</h2>", page);
+        Assert.Contains("The model is withheld", page);
+    }
+
     [Fact]
     public void A_tree_with_leaves_smaller_than_the_threshold_is_refused_before_anything_runs()
     {
@@ -96,9 +158,9 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
         // The same spec is free to run on synthetic data, and at the threshold on restricted data it passes the check.
         ModelRun.Check(fixture.Public, spec, null);
         ModelRun.Check(fixture.Restricted, ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"minMembersPerLeaf\": 50", $"\"minMembersPerLeaf\": {Threshold}")), project);
-        // A quantity waits for magnitude rules on restricted data.
-        var points = ModelSpecParser.Parse(RestrictedFixture.Spec.Replace("\"table\": \"receipts\", \"where\": {\"col\": \"admission_date\", \"isNull\": false}, \"startDays\"", "\"quantity\": \"points\", \"startDays\""));
-        Assert.Equal("outcome.quantity", Assert.Throws<ModelSpecException>(() => ModelRun.Check(fixture.Restricted, points, project)).Path);
+        // A quantity's trees are held to the same leaves.
+        var points = ModelSpecParser.Parse(PointsSpec.Replace("\"minMembersPerLeaf\": 50", "\"minMembersPerLeaf\": 9"));
+        Assert.Equal("model.minMembersPerLeaf", Assert.Throws<ModelSpecException>(() => ModelRun.Check(fixture.Restricted, points, project)).Path);
         ModelRun.Check(fixture.Public, points, null);
         // Restricted data without a project is refused by name.
         Assert.Contains("name the project", Assert.Throws<ClaimsException>(() => ModelRun.Check(fixture.Restricted, spec, null)).Message);

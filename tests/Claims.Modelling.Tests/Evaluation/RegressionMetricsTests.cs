@@ -40,7 +40,7 @@ public sealed class RegressionMetricsTests
         var shuffled = RegressionMetrics.Compute(order.Select(i => predicted[i]).ToArray(), order.Select(i => observed[i]).ToArray());
         Assert.Equal(report.Calibration, shuffled.Calibration);
         Assert.Equal(1_003, report.Calibration.Sum(b => b.Count));
-        Assert.Equal(observed.Sum(), report.Calibration.Sum(b => b.MeanObserved * b.Count), 6);
+        Assert.Equal(observed.Sum(), report.Calibration.Sum(b => b.MeanObserved!.Value * b.Count!.Value), 6);
         Assert.Throws<ArgumentException>(() => RegressionMetrics.Compute([1], [1, 2]));
         Assert.Throws<ArgumentException>(() => RegressionMetrics.Compute([], []));
     }

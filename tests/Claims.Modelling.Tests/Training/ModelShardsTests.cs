@@ -37,11 +37,14 @@ public sealed class ModelShardsTests(RestrictedFixture fixture) : IClassFixture<
                  {
                      (fixture.Public, Everything, (Func<DisclosureRequest>?)null),
                      (fixture.Restricted, RestrictedFixture.Spec, () => new DisclosureRequest("p", FixedLedgers.New(fixture.Temp("ledgers"), 8), "spec", DisclosurePolicy.Default)),
+                     // A quantity's sums are clipped to a cap the shards' samples give, and drawn as one node draws them.
+                     (fixture.Restricted, Everything, () => new DisclosureRequest("q", FixedLedgers.New(fixture.Temp("ledgers"), 8), "spec", DisclosurePolicy.Default)),
                  })
         {
-            var name = Path.GetFileName(dataset.Directory);
-            DatasetShards.Write(dataset, fixture.Temp($"split-{name}"), 3);
-            using var split = ShardedDataset.Open(fixture.Temp($"split-{name}"), Transport());
+            var data = Path.GetFileName(dataset.Directory);
+            var name = $"{data}-{(spec == Everything ? "points" : "admission")}";
+            if (!Directory.Exists(fixture.Temp($"split-{data}"))) DatasetShards.Write(dataset, fixture.Temp($"split-{data}"), 3);
+            using var split = ShardedDataset.Open(fixture.Temp($"split-{data}"), Transport());
             var parsed = ModelSpecParser.Parse(spec, dataset.Schema);
             ModelRun.Train(dataset, parsed, fixture.Temp($"one-{name}"), project?.Invoke());
             ModelRun.Train(split, parsed, fixture.Temp($"many-{name}"), project?.Invoke());

@@ -1,0 +1,99 @@
+using Claims.Engine.Cohorts;
+using Claims.Engine.Privacy;
+using Claims.SyntheticGen;
+using Claims.Testing;
+
+namespace Claims.Engine.Tests.Privacy;
+
+/// <summary>
+/// Sums over patient sets released for other parts (a model's errors and observed quantities): each patient's amount
+/// clipped to the scale, a Laplace draw of the scale's size keyed by the patients, the name and the true sum, nothing
+/// where the set's count is suppressed, and every set and sum a unit of the budget.
+/// </summary>
+public class PatientSumsTests(RestrictedFixture fixture) : IClassFixture<RestrictedFixture>
+{
+    private const int Threshold = 5;
+    private static readonly DisclosurePolicy Policy = new(Threshold);
+
+    private static PatientSet Patients(int from, int to)
+    {
+        var set = new PatientSet(40_000);
+        for (var p = from; p < to; p++) set.Add(p);
+        return set;
+    }
+
+    [Fact]
+    public void Sums_clip_each_patient_to_the_scale_move_by_noise_of_its_size_and_vanish_with_their_set()
+    {
+        var request = new DisclosureRequest("p", fixture.NewLedger(), "", Policy);
+        const double scale = 100;
+        // Sixty disjoint sets of 50 patients, each patient adding 10, and one heavy patient in each adding a million.
+        var sets = Enumerable.Range(0, 60).Select(i => Patients(i * 60, i * 60 + 50)).ToArray();
+        var light = Enumerable.Repeat(10.0, 49).ToArray();
+        var sums = sets.Select((_, i) => new PatientSum(i, "amount", () => light.Append(1_000_000), scale)).ToList();
+        var released = PatientSums.Release(fixture.Dataset, request, "test", "sums", [.. sets.Select(s => (Func<PatientSet>)(() => s)), () => Patients(5_000, 5_003)],
+            [.. sums, new PatientSum(sets.Length, "amount", () => [1, 2, 3], scale)]);
+
+        // The heavy patient counts as the scale: 49 × 10 + 100, and the noise (Laplace of width 1.4 × 100) averages out
+        // over sixty draws; unclipped the mean would be a million more.
+        var shown = released.Sums.Take(sets.Length).Select(s => s!.Value).ToArray();
+        Assert.InRange(shown.Average(), 590 - 60, 590 + 60);
+        Assert.All(shown, s => Assert.InRange(s, 590 - 40 * scale, 590 + 40 * scale));
+        // A Laplace of width 140 has a standard deviation of about 198: the draws spread as that, not as nothing.
+        var spread = Math.Sqrt(shown.Select(s => (s - 590) * (s - 590)).Average());
+        Assert.InRange(spread, 100, 400);
+        // A set of three is suppressed, and so is its sum.
+        Assert.Null(released.Counts[^1]);
+        Assert.Null(released.Sums[^1]);
+        Assert.Contains(PatientSums.Rule, released.Rules);
+        Assert.Equal(2 * sets.Length + 2, request.Ledger.Spent("p"));
+
+        // The same sum of the same patients gets the same answer; another name or another true sum draws afresh.
+        var again = PatientSums.Release(fixture.Dataset, request, "test", "again", [() => sets[0]],
+            [new PatientSum(0, "amount", () => light.Append(1_000_000), scale), new PatientSum(0, "other", () => light.Append(1_000_000), scale),
+             new PatientSum(0, "amount", () => light.Append(50), scale)]);
+        Assert.Equal(released.Sums[0], again.Sums[0]);
+        Assert.NotEqual(again.Sums[0], again.Sums[1]);
+        Assert.NotEqual(again.Sums[0] - 50, again.Sums[2]);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => PatientSums.Release(fixture.Dataset, request, "test", "bad", [() => sets[0]], [new PatientSum(1, "amount", () => [], scale)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PatientSums.Release(fixture.Dataset, request, "test", "bad", [() => sets[0]], [new PatientSum(0, "amount", () => [], 0)]));
+    }
+
+    [Fact]
+    public void A_public_dataset_gets_exact_sums_and_the_cap_is_the_99th_percentile_of_patients_totals()
+    {
+        using var temp = new TempDirectory("claims-sums");
+        Generator.Run(new GenerateOptions { Out = temp.Combine("ds"), Persons = 200, From = 202304, Months = 3, Seed = 7 });
+        using var open = Engine.Storage.Dataset.Open(temp.Combine("ds"));
+        var exact = PatientSums.Release(open, new DisclosureRequest("", fixture.NewLedger(), "", Policy), "test", "open", [() => Patients(0, 3)],
+            [new PatientSum(0, "amount", () => [1, 2, 1_000_000], 10)]);
+        Assert.Equal([3L], exact.Counts);
+        Assert.Equal([1_000_003.0], exact.Sums);
+        Assert.Empty(exact.Rules);
+
+        // Every patient of a small table is sampled: the cap is their totals' 99th percentile over the last months asked
+        // for, read here by hand.
+        double Hand(int from, int to)
+        {
+            var totals = new Dictionary<long, double>();
+            foreach (var partition in open.Table("receipts").Partitions.Where(p => p.Key >= from && p.Key <= to))
+            {
+                var (patients, points) = (partition.Column("patient_id"), partition.Column("total_points"));
+                var ids = patients.Values<int>();
+                var values = points.Values<int>();
+                for (var row = 0; row < partition.RowCount; row++)
+                    if (!patients.IsNull(row)) totals[ids[row]] = totals.GetValueOrDefault(ids[row]) + values[row];
+            }
+            var sorted = totals.Values.Select(Math.Abs).Order().ToArray();
+            return Math.Max(1, sorted[(int)Math.Floor(0.99 * sorted.Length)]);
+        }
+        Assert.Equal(Hand(202305, 202306), PatientSums.Cap(open, "receipts", "total_points", months: 2));
+        Assert.Equal(Hand(202304, 202306), PatientSums.Cap(open, "receipts", "total_points", months: 12));
+        Assert.NotEqual(Hand(202305, 202306), Hand(202304, 202306));
+        // A period shows no month outside itself, however many months the cap asks for.
+        var period = open.Period(new Engine.Storage.MonthRange(202304, 202305));
+        Assert.Equal(Hand(202305, 202305), PatientSums.Cap(period, "receipts", "total_points", months: 1));
+        Assert.Equal(Hand(202304, 202305), PatientSums.Cap(period, "receipts", "total_points", months: 12));
+    }
+}
