@@ -1,3 +1,4 @@
+using System.Globalization;
 using Claims.Engine.Cohorts;
 using Claims.Engine.Sharding;
 using Claims.Engine.Storage;
@@ -34,21 +35,31 @@ public static class PatientSums
     /// <summary>
     /// The most one patient is counted as adding to a sum of <paramref name="column"/> of <paramref name="table"/>: the
     /// 99th percentile of the patients' totals of it over the dataset's last <paramref name="months"/> months (as a
-    /// query's sum of it over a period of that length is capped), at least one. The months are the data's last, never
+    /// query's sum of it over a period of that length is capped), at least one, rounded up to two significant figures. The months are the data's last, never
     /// a cell's: a cap read over a cell's own months or members would say by its size who was there.
     /// </summary>
     public static double Cap(Dataset dataset, string table, string column, int months)
     {
         var schema = dataset.Schema.Table(table);
         var last = dataset.Last(months);
-        return ContributionCap.Of(last, schema, schema.Column(column), ReleaseUnit.Of(last, schema));
+        return Coarse(ContributionCap.Of(last, schema, schema.Column(column), ReleaseUnit.Of(last, schema)));
     }
 
     /// <summary><see cref="Cap(Dataset, string, string, int)"/> over a split dataset: its shards' sampled totals, as a query's sum there is capped.</summary>
     public static double Cap(ShardedDataset dataset, string table, string column, int months, CancellationToken cancellationToken = default)
     {
         var schema = dataset.Schema.Table(table);
-        return dataset.Last(months).For($"cap {table}.{column}").Cap(schema, schema.Column(column), ReleaseUnit.Of(dataset.Describing, schema), cancellationToken);
+        return Coarse(dataset.Last(months).For($"cap {table}.{column}").Cap(schema, schema.Column(column), ReleaseUnit.Of(dataset.Describing, schema), cancellationToken));
+    }
+
+    /// <summary>
+    /// The cap rounded up to two significant figures: a released figure's noise gives its scale, and the percentile
+    /// itself is one patient's exact total (attack review 57 read 374,383 from a report).
+    /// </summary>
+    private static double Coarse(double cap)
+    {
+        var step = Math.Pow(10, Math.Max(0, Math.Floor(Math.Log10(cap)) - 1));
+        return Math.Ceiling(cap / step) * step;
     }
 
     /// <summary><see cref="Release(Dataset, DisclosureRequest, string, string, IReadOnlyList{Func{PatientSet}}, IReadOnlyList{PatientSum})"/> over a split dataset's patients, keyed as the unsplit dataset's.</summary>
@@ -81,7 +92,7 @@ public static class PatientSums
                 counts[i] = PatientCounts.Show(history, request.Policy, keys, patients, position: 1);
             }
             var released = sums.Select(sum => counts[sum.Set] is null ? null
-                : (double?)new CellPerturbation(request.Policy, keys, cellKeys[sum.Set], position: 1).Sum(sum.Name, new Magnitude(Clipped(sum), 0, sum.Scale), whole: false)).ToArray();
+                : (double?)new CellPerturbation(request.Policy, keys, cellKeys[sum.Set], position: 1).Sum(Keyed(sum), new Magnitude(Clipped(sum), 0, sum.Scale), whole: false)).ToArray();
             return ((counts, released), (PatientSet?)null, counts.Length + released.Length);
         });
         return new ReleasedFigures(counts, released, [.. PatientCounts.Rules(request.Policy, "each count"), Rule], DisclosureRules.Budget(request.Project, spend));
@@ -89,6 +100,14 @@ public static class PatientSums
 
     internal const string Rule = "sums: each member's amount counts only up to a cap fixed before any member is read (for a quantity, the 99th percentile of patients' totals over the data's last months as many as its window's; for its errors, that cap or its square), " +
         "and every sum, and every mean, error and share of variance made from sums, moves by a Laplace draw of about twice that cap; a sum is shown only where its members' count is";
+
+    /// <summary>
+    /// The name a sum's draw is keyed by: its own and its scale's. A draw shared by two scales cancelled: one sum of the
+    /// same members released at two caps (two windows' lengths, every window past the end of the data) is S − 1.4·c₁·L
+    /// and S − 1.4·c₂·L, which give S exactly (attack review 57: one person's points to within 11 of 15,694, for
+    /// 1,312 units of the budget).
+    /// </summary>
+    private static string Keyed(PatientSum sum) => string.Create(CultureInfo.InvariantCulture, $"{sum.Name} at scale {sum.Scale:R}");
 
     private static double Clipped(PatientSum sum)
     {
