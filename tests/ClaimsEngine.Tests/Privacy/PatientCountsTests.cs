@@ -14,12 +14,7 @@ public class PatientCountsTests(RestrictedFixture fixture) : IClassFixture<Restr
     private const int Threshold = 5;
     private static readonly DisclosurePolicy Policy = new(Threshold);
 
-    private static PatientSet Patients(int from, int to)
-    {
-        var set = new PatientSet(40_000);
-        for (var p = from; p < to; p++) set.Add(p);
-        return set;
-    }
+    private static PatientSet Patients(int from, int to) => PatientRange.Of(from, to);
 
     [Fact]
     public void Counts_are_perturbed_suppressed_under_the_threshold_and_the_same_set_gets_the_same_figure_in_a_later_release()

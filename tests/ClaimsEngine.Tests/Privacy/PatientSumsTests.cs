@@ -15,12 +15,7 @@ public class PatientSumsTests(RestrictedFixture fixture) : IClassFixture<Restric
     private const int Threshold = 5;
     private static readonly DisclosurePolicy Policy = new(Threshold);
 
-    private static PatientSet Patients(int from, int to)
-    {
-        var set = new PatientSet(40_000);
-        for (var p = from; p < to; p++) set.Add(p);
-        return set;
-    }
+    private static PatientSet Patients(int from, int to) => PatientRange.Of(from, to);
 
     [Fact]
     public void Sums_clip_each_patient_to_the_scale_move_by_noise_of_its_size_and_vanish_with_their_set()
