@@ -41,6 +41,9 @@ public class PatientSumsTests(RestrictedFixture fixture) : IClassFixture<Restric
         Assert.Null(released.Counts[^1]);
         Assert.Null(released.Sums[^1]);
         Assert.Contains(PatientSums.Rule, released.Rules);
+        Assert.Contains("suppression: counts of fewer than 5 patients (none included) are shown as x; each count is perturbed on its own patients", released.Rules);
+        // A sum is not rounded to whole numbers: its noise is a real number, and so are its means.
+        Assert.Contains(shown, s => s != Math.Round(s));
         Assert.Equal(2 * sets.Length + 2, request.Ledger.Spent("p"));
 
         // The same sum of the same patients gets the same answer; another name or another true sum draws afresh.
@@ -51,8 +54,10 @@ public class PatientSumsTests(RestrictedFixture fixture) : IClassFixture<Restric
         Assert.NotEqual(again.Sums[0], again.Sums[1]);
         Assert.NotEqual(again.Sums[0] - 50, again.Sums[2]);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => PatientSums.Release(fixture.Dataset, request, "test", "bad", [() => sets[0]], [new PatientSum(1, "amount", () => [], scale)]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => PatientSums.Release(fixture.Dataset, request, "test", "bad", [() => sets[0]], [new PatientSum(0, "amount", () => [], 0)]));
+        Assert.StartsWith("sum 'amount' is over set 1 of 1",
+            Assert.Throws<ArgumentOutOfRangeException>(() => PatientSums.Release(fixture.Dataset, request, "test", "bad", [() => sets[0]], [new PatientSum(1, "amount", () => [], scale)])).Message);
+        Assert.StartsWith("sum 'amount' has scale 0: a scale is a positive number",
+            Assert.Throws<ArgumentOutOfRangeException>(() => PatientSums.Release(fixture.Dataset, request, "test", "bad", [() => sets[0]], [new PatientSum(0, "amount", () => [], 0)])).Message);
     }
 
     [Fact]
