@@ -84,6 +84,11 @@ internal sealed class ModelDisclosure
         // column is about the one person it names (review 34).
         RestrictedPredicates.Check(spec.Target);
         RestrictedPredicates.Check(spec.Outcome.Event.Where, "outcome.where");
+        // By time, the target's filters chose the training members exactly (one named person, or a few beside ones
+        // known), and every test member's prediction was theirs (attack review 58); a keyed split by patient spreads
+        // the training and test members alike over every leaf.
+        if (spec.Split.TestFrom is not null)
+            throw new ModelSpecException("split.by", "on restricted data the split is by patient: by time the target's filters choose exactly who trains the model, and every test member's prediction is made of them; use \"by\": \"patient\"");
         var threshold = request.Policy.Threshold;
         if (spec.Model.Trees && spec.Model.MinMembersPerLeaf < threshold)
             throw new ModelSpecException("model.minMembersPerLeaf", string.Create(CultureInfo.InvariantCulture,
@@ -130,7 +135,12 @@ internal sealed class ModelDisclosure
             throw new ModelSpecException("target", $"on restricted data a model needs at least {_request.Policy.Threshold} members observed to the end of the outcome window, as released; this population has fewer");
         if (shown[5] is not { } tested || tested < MinimumTestMembers)
             throw new ModelSpecException("split", string.Create(CultureInfo.InvariantCulture,
-                $"on restricted data the test set must hold at least {MinimumTestMembers:N0} members as released, so that no metric turns on one member; this one holds fewer: use a larger testFraction, a later testFrom or a broader target"));
+                $"on restricted data the test set must hold at least {MinimumTestMembers:N0} members as released, so that no metric turns on one member; this one holds fewer: use a larger testFraction or a broader target"));
+        // The training members are what the predictions are made of: a few of them, read through every test member's
+        // prediction, gave one person's points in one run (attack review 58). Decided on released counts, as above.
+        if (shown[4] is not { } trained || trained < MinimumTestMembers)
+            throw new ModelSpecException("split", string.Create(CultureInfo.InvariantCulture,
+                $"on restricted data the training set must hold at least {MinimumTestMembers:N0} members as released, so that no prediction turns on a few members; this one holds fewer: use a smaller testFraction or a broader target"));
         // A quantity's figures are sums under noise, not fractions over its members with and without an amount.
         foreach (var (with, without, set) in _quantity ? [] : new[] { (6, 7, "test"), (8, 9, "training") })
         {
@@ -168,15 +178,20 @@ internal sealed class ModelDisclosure
             () => population.Set(d.Members.Select(i => test[i])),
             () => population.Set(d.Members.Where(i => observed[i]).Select(i => test[i])),
         }).ToArray();
-        var shown = Release($"{which} calibration", recorded: null, sets);
+        // A decile's mean prediction is a sum of predictions under noise, as a quantity's is: exact, a constant
+        // model's was its training members' outcome rate, and with their count as released gave the count of them
+        // with the outcome (attack review 58: exact in 31 of 36 runs, and by four such sets one person's label).
+        var sums = deciles.Select((d, b) => new PatientSum(2 * b, "predicted", () => d.Members.Select(i => Math.Clamp(scores[i], 0, 1)), 1)).ToArray();
+        var shown = Figures($"{which} calibration", sets, sums);
         var bins = exact.Calibration.Select((bin, b) =>
         {
-            var (count, positives) = (shown[2 * b], shown[2 * b + 1]);
+            var (count, positives) = (shown.Counts[2 * b], shown.Counts[2 * b + 1]);
             double? rate = count is > 0 && positives is { } p ? Round(p / (double)count.Value) : null;
-            return new CalibrationBin(bin.Bin, count, positives, Round(bin.MeanPredicted), rate);
+            double? predicted = count is > 0 && shown.Sums[b] is { } sum ? Round(Math.Clamp(sum / count.Value, 0, 1)) : null;
+            return new CalibrationBin(bin.Bin, count, positives, predicted, rate);
         }).ToArray();
         _rules.Add(string.Create(CultureInfo.InvariantCulture,
-            $"metrics: from a test set of at least {MinimumTestMembers:N0} members, rounded to {Decimals} places; deciles' members and outcomes are released counts and their rates come from those; the ROC curve is drawn through the deciles' edges from those counts"));
+            $"metrics: from a test set of at least {MinimumTestMembers:N0} members, rounded to {Decimals} places; deciles' members and outcomes are released counts and their rates come from those, their mean predictions from sums of the predictions under noise; the ROC curve is drawn through the deciles' edges from those counts"));
         return new BinaryReport(released.Test, released.TestOutcomes, Round(exact.AucRoc), Round(exact.AucPr), Round(exact.Brier), Round(exact.LogLoss), bins,
             Round(exact.CalibrationSlope), Round(exact.CalibrationIntercept));
     }
@@ -221,9 +236,7 @@ internal sealed class ModelDisclosure
             var guess = Clip(predictions.Select(v => (double)v));
             sums.Add(new PatientSum(0, $"squared error, {importance.Feature} shuffled", () => Squares(guess), square));
         }
-        var shown = _figures($"{which} quantity", sets, sums);
-        _rules.AddRange(shown.Rules);
-        _budget = shown.Budget;
+        var shown = Figures($"{which} quantity", sets, sums);
         var n = (double)released.Test!.Value;
         var s = shown.Sums;
         // Noise can take a sum of squares below zero, and the variance to nothing; neither is a figure.
@@ -251,6 +264,14 @@ internal sealed class ModelDisclosure
     {
         _rules.Add("model files: model.zip and model.onnx of a model fitted to restricted rows are not released (their parameters hold exact aggregates of the training members); the membership-inference attack is run and reported all the same");
         return attack with { AttackAuc = Round(attack.AttackAuc) };
+    }
+
+    private ReleasedFigures Figures(string kind, IReadOnlyList<Func<PatientSet>> sets, IReadOnlyList<PatientSum> sums)
+    {
+        var released = _figures(kind, sets, sums);
+        _rules.AddRange(released.Rules);
+        _budget = released.Budget;
+        return released;
     }
 
     private IReadOnlyList<long?> Release(string kind, PatientSet? recorded, params Func<PatientSet>[] sets)

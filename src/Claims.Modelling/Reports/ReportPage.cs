@@ -80,7 +80,7 @@ internal static class ReportPage
         html.Append($"<img alt=\"calibration by decile\" src=\"data:image/png;base64,{Convert.ToBase64String(CalibrationPlot(metrics.Calibration))}\">");
         html.Append("<h2>Calibration by decile of prediction</h2><table><tr><th>decile</th><th>members</th><th>with the outcome</th><th>mean predicted</th><th>observed rate</th></tr>");
         foreach (var bin in metrics.Calibration)
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{bin.Bin}</td><td>{N(bin.Count)}</td><td>{N(bin.Observed)}</td><td>{bin.MeanPredicted:F3}</td><td>{(bin.ObservedRate is { } rate ? rate.ToString("F3", CultureInfo.InvariantCulture) : DisclosurePolicy.Marker)}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{bin.Bin}</td><td>{N(bin.Count)}</td><td>{N(bin.Observed)}</td><td>{(bin.MeanPredicted is { } predicted ? predicted.ToString("F3", CultureInfo.InvariantCulture) : DisclosurePolicy.Marker)}</td><td>{(bin.ObservedRate is { } rate ? rate.ToString("F3", CultureInfo.InvariantCulture) : DisclosurePolicy.Marker)}</td></tr>");
     }
 
     private static void Regression(StringBuilder html, RegressionReport metrics)
@@ -124,8 +124,9 @@ internal static class ReportPage
 
     private static byte[] CalibrationPlot(IReadOnlyList<CalibrationBin> bins) =>
         UnitSquare("Calibration, test set", "mean predicted", "observed rate", plot =>
-            plot.Add.Scatter(bins.Where(b => b.ObservedRate is not null).Select(b => b.MeanPredicted).ToArray(),
-                bins.Where(b => b.ObservedRate is not null).Select(b => b.ObservedRate!.Value).ToArray()).LegendText = "deciles");
+            plot.Add.Scatter(bins.Where(Shown).Select(b => b.MeanPredicted!.Value).ToArray(), bins.Where(Shown).Select(b => b.ObservedRate!.Value).ToArray()).LegendText = "deciles");
+
+    private static bool Shown(CalibrationBin bin) => bin.ObservedRate is not null && bin.MeanPredicted is not null;
 
     /// <summary>A plot on [0, 1]², with the diagonal dashed: chance for a ROC curve, perfect calibration for the other.</summary>
     private static byte[] UnitSquare(string title, string x, string y, Action<ScottPlot.Plot> draw)

@@ -73,7 +73,7 @@ public class BinaryMetricsTests
         Assert.Equal(a.CalibrationSlope, b.CalibrationSlope, 9);
         Assert.Equal(a.CalibrationIntercept, b.CalibrationIntercept, 9);
         Assert.Equal(a.Calibration.Select(c => (c.Bin, c.Count, c.Observed)), b.Calibration.Select(c => (c.Bin, c.Count, c.Observed)));
-        Assert.Equal(a.Calibration.Select(c => c.MeanPredicted), b.Calibration.Select(c => c.MeanPredicted), (x, y) => Math.Abs(x - y) < 1e-12);
+        Assert.Equal(a.Calibration.Select(c => c.MeanPredicted!.Value), b.Calibration.Select(c => c.MeanPredicted!.Value), (x, y) => Math.Abs(x - y) < 1e-12);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class BinaryMetricsTests
         var calibrated = BinaryMetrics.Compute(predicted, observed);
         Assert.InRange(calibrated.CalibrationSlope, 0.9, 1.1);
         Assert.InRange(calibrated.CalibrationIntercept, -0.1, 0.1);
-        foreach (var bin in calibrated.Calibration) Assert.InRange(bin.ObservedRate!.Value - bin.MeanPredicted, -0.05, 0.05);
+        foreach (var bin in calibrated.Calibration) Assert.InRange(bin.ObservedRate!.Value - bin.MeanPredicted!.Value, -0.05, 0.05);
         // Twice the log-odds: the recalibration halves them back.
         var sure = predicted.Select(p => 1 / (1 + Math.Pow((1 - p) / p, 2))).ToArray();
         Assert.InRange(BinaryMetrics.Compute(sure, observed).CalibrationSlope, 0.4, 0.6);
@@ -152,7 +152,7 @@ public class BinaryMetricsTests
         // Bin b holds ranks [b·25/10, (b+1)·25/10): 2, 3, 2, 3, …
         Assert.Equal([2L, 3, 2, 3, 2, 3, 2, 3, 2, 3], bins.Select(b => b.Count));
         Assert.Equal(Enumerable.Range(1, 10), bins.Select(b => b.Bin));
-        Assert.Equal((0 + 1 / 25.0) / 2, bins[0].MeanPredicted, 12);
+        Assert.Equal((0 + 1 / 25.0) / 2, bins[0].MeanPredicted!.Value, 12);
         Assert.Equal(0, bins[0].Observed);
         Assert.Equal(3, bins[^1].Observed);
     }
@@ -167,7 +167,7 @@ public class BinaryMetricsTests
         Assert.Equal(10, report.Calibration.Count);
         Assert.Equal(1_003, report.Calibration.Sum(b => b.Count));
         Assert.Equal(report.Positives, report.Calibration.Sum(b => b.Observed));
-        Assert.Equal(predicted.Sum(), report.Calibration.Sum(b => b.MeanPredicted * b.Count!.Value), 9);
+        Assert.Equal(predicted.Sum(), report.Calibration.Sum(b => b.MeanPredicted!.Value * b.Count!.Value), 9);
         Assert.All(report.Calibration.Zip(report.Calibration.Skip(1)), pair => Assert.True(pair.First.MeanPredicted <= pair.Second.MeanPredicted));
     }
 
@@ -176,7 +176,7 @@ public class BinaryMetricsTests
     {
         // Ranks [b·3/10, (b+1)·3/10) are non-empty for b = 3, 6 and 9 only: one member each, in deciles 4, 7 and 10.
         var bins = BinaryMetrics.Compute([0.7, 0.2, 0.4], [true, false, false]).Calibration;
-        Assert.Equal([(4, 1L, 0L, 0.2), (7, 1L, 0L, 0.4), (10, 1L, 1L, 0.7)], bins.Select(b => (b.Bin, b.Count, b.Observed, b.MeanPredicted)));
+        Assert.Equal([(4, 1L, 0L, 0.2), (7, 1L, 0L, 0.4), (10, 1L, 1L, 0.7)], bins.Select(b => (b.Bin, b.Count, b.Observed, b.MeanPredicted!.Value)));
     }
 
     [Theory]
