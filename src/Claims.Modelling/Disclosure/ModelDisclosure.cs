@@ -197,6 +197,18 @@ internal sealed class ModelDisclosure
     }
 
     /// <summary>
+    /// A quantity's values as the model may learn them on restricted data: each clipped to [0, cap]. A prediction is
+    /// made of training members' values, so unclipped, one member's whole amount came back through every test member's
+    /// prediction under noise sized for the cap (attack review 59: a month of 2.7 million points, 38 caps, read
+    /// through the deciles' mean predictions of two populations a prefecture apart, 10 of 12 groups right).
+    /// </summary>
+    public float[] Learnable(float[] values)
+    {
+        var cap = (float)_cap();
+        return [.. values.Select(v => Math.Clamp(v, 0, cap))];
+    }
+
+    /// <summary>
     /// A quantity's metrics as they may be released, and the fall in R² of each feature in <paramref name="shuffled"/>
     /// (the test members' predictions with that feature shuffled). Every figure is made from sums over the test members
     /// or a decile of them (<see cref="PatientSums"/>): each member's observed quantity and prediction clipped to

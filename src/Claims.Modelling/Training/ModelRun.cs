@@ -86,7 +86,8 @@ public static class ModelRun
                 throw new ModelSpecException("outcome", $"the {name} set of {set.Length} members has only one class ({(set.Length > 0 && labels[set[0]] ? "every" : "no")} member has the outcome): a model cannot be fitted or judged");
         }
         var features = extract();
-        var values = population.Value;
+        // On restricted data a quantity is learnt as it is released, clipped to its cap.
+        var values = rules is not null && spec.Regression ? rules.Learnable(population.Value) : population.Value;
         var trainer = new ModelTrainer(spec.Model, spec.Split.Seed, spec.Regression);
         var chosen = trainer.Fit(spec.Model.Kind, features, values, train, test);
         // The baseline is the linear model of the task: a logistic regression, or a least-squares line for a quantity.

@@ -8,6 +8,7 @@ using Claims.Modelling.Features;
 using Claims.Modelling.Scoring;
 using Claims.Modelling.Spec;
 using Claims.Modelling.Training;
+using Claims.Testing;
 
 namespace Claims.Modelling.Tests.Disclosure;
 
@@ -158,6 +159,31 @@ public sealed class ModelDisclosureTests(RestrictedFixture fixture) : IClassFixt
             Assert.Single(open.Distinct());
             Assert.True(shown.Distinct().Count() > 5, string.Join(", ", shown));
         }
+    }
+
+    [Fact]
+    public void A_quantity_is_learnt_clipped_to_its_cap_so_no_training_member_s_whole_amount_reaches_the_predictions()
+    {
+        // Attack review 59: learnt unclipped, a model of one leaf predicted the training members' mean points for
+        // everyone, and a month of 2.7 million points (38 caps) came back through the deciles' mean predictions. With
+        // a window of one month many members pass the cap, so the clipped and unclipped means lie apart.
+        var spec = ModelSpecParser.Parse(PointsSpec.Replace("\"startDays\": 1, \"endDays\": 360", "\"startDays\": 1, \"endDays\": 30")
+            .Replace("\"minMembersPerLeaf\": 50", "\"minMembersPerLeaf\": 100000").Replace("\"testFraction\": 0.3", "\"testFraction\": 0.5"));
+        var population = Population.Build(fixture.Public, spec, CancellationToken.None);
+        var train = Enumerable.Range(0, population.Count).Where(m => !Split.IsTest(spec.Split, population.Patients[m], population.Index[m])).ToArray();
+        var test = population.Count - train.Length;
+        var cap = PatientSums.Cap(fixture.Restricted, "receipts", "total_points", spec.Outcome.Window.Length);
+        var (clipped, whole) = (train.Average(m => Math.Min(population.Value[m], cap)), train.Average(m => (double)population.Value[m]));
+        // The ten deciles' noises together: Laplace draws of width 1.4 caps, a standard deviation of √10 × 1.98 caps.
+        var spread = Math.Sqrt(10) * PatientSums.Spread * cap / test;
+        Assert.True(whole - clipped > 4 * spread, $"clipped {clipped}, whole {whole}, noise {spread}: the window does not reach past the cap");
+
+        // A fixed secret, so that the draw is the same on every run: the figure lies within its noise of the clipped
+        // mean, nearer it than the whole one.
+        var request = new DisclosureRequest("p", FixedLedgers.New(fixture.Temp("ledgers"), 59), "spec", DisclosurePolicy.Default);
+        var released = ModelRun.Train(fixture.Restricted, spec, fixture.Temp("clipped-learning"), request).Regression!;
+        var predicted = released.Calibration.Sum(b => b.MeanPredicted!.Value * b.Count!.Value) / released.Calibration.Sum(b => b.Count!.Value);
+        Assert.InRange(predicted, clipped - 3 * spread, (clipped + whole) / 2);
     }
 
     [Fact]
