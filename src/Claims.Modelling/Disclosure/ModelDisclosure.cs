@@ -85,7 +85,7 @@ internal sealed class ModelDisclosure
         RestrictedPredicates.Check(spec.Target);
         RestrictedPredicates.Check(spec.Outcome.Event.Where, "outcome.where");
         // By time, the target's filters chose the training members exactly (one named person, or a few beside ones
-        // known), and every test member's prediction was theirs (attack review 58); a keyed split by patient spreads
+        // known), and every test member's prediction was theirs (attack review 58); a split by a hash of each patient spreads
         // the training and test members alike over every leaf.
         if (spec.Split.TestFrom is not null)
             throw new ModelSpecException("split.by", "on restricted data the split is by patient: by time the target's filters choose exactly who trains the model, and every test member's prediction is made of them; use \"by\": \"patient\"");
