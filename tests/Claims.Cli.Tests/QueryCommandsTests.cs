@@ -73,4 +73,50 @@ public class QueryCommandsTests
         Assert.Equal(ClaimsCli.BadInput, code);
         Assert.Contains("missing.json", error);
     }
+
+    [Fact]
+    public void Bench_cold_reads_both_sides_from_the_disk_and_refuses_an_export_of_other_data()
+    {
+        using var temp = new TempDirectory();
+        string ds = temp.Combine("ds"), parquet = temp.Combine("parquet");
+        Assert.Equal(0, CliRunner.Run("generate", "--out", ds, "--persons", "1500", "--months", "2", "--seed", "3").ExitCode);
+        Assert.Equal(0, CliRunner.Run("export", "--data", ds, "--out", parquet).ExitCode);
+
+        var (code, _, error) = CliRunner.Run("bench", "--data", ds, "--parquet", parquet, "--cold", "--out", temp.Combine("results"), "--repeats", "1");
+        Assert.True(code == 0, error);
+        using var bench = JsonDocument.Parse(File.ReadAllText(temp.Combine("results", "bench.json")));
+        var root = bench.RootElement;
+        Assert.True(root.GetProperty("cold").GetBoolean());
+        Assert.Equal("disk", root.GetProperty("ceiling").GetString());
+        var bandwidth = root.GetProperty("bandwidth_gbps").GetDouble();
+        Assert.True(bandwidth > 0);
+        var receipts = root.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "receipts");
+        Assert.Equal(Directory.EnumerateFiles(Path.Combine(parquet, "receipts")).Sum(f => new FileInfo(f).Length), receipts.GetProperty("parquet_bytes").GetInt64());
+        Assert.True(receipts.GetProperty("store_bytes").GetInt64() > receipts.GetProperty("rows").GetInt64());
+        var queries = root.GetProperty("queries").EnumerateArray().ToArray();
+        Assert.True(queries.Length >= 13);
+        foreach (var q in queries)
+        {
+            // Each timed run starts with neither side's files cached, so each fetched some from the disk.
+            Assert.True(q.GetProperty("engine_bytes_read").GetInt64() > 0, q.ToString());
+            Assert.True(q.GetProperty("duckdb_bytes_read").GetInt64() > 0, q.ToString());
+            Assert.Equal(q.GetProperty("engine_gbps").GetDouble() / bandwidth, q.GetProperty("bandwidth_fraction").GetDouble(), 1e-9);
+        }
+        Assert.Contains("Parquet bytes/row", File.ReadAllText(temp.Combine("results", "bench.md")));
+
+        (code, _, error) = CliRunner.Run("bench", "--data", ds, "--cold");
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains("bench: --cold needs --parquet DIR", error);
+
+        Directory.CreateDirectory(temp.Combine("empty"));
+        (code, _, error) = CliRunner.Run("bench", "--data", ds, "--parquet", temp.Combine("empty"));
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Contains($"bench: --parquet '{temp.Combine("empty")}' has no receipts/*.parquet", error);
+
+        Assert.Equal(0, CliRunner.Run("generate", "--out", temp.Combine("other"), "--persons", "1000", "--months", "2", "--seed", "3").ExitCode);
+        Assert.Equal(0, CliRunner.Run("export", "--data", temp.Combine("other"), "--out", temp.Combine("other-parquet")).ExitCode);
+        (code, _, error) = CliRunner.Run("bench", "--data", ds, "--parquet", temp.Combine("other-parquet"));
+        Assert.Equal(ClaimsCli.BadInput, code);
+        Assert.Matches(@"holds [0-9,]+ rows of receipts and the dataset [0-9,]+: it is an export of other data", error);
+    }
 }
