@@ -59,7 +59,7 @@ public static class QueryExecutor
         var blocks = partitions
             .SelectMany(p => Enumerable.Range(0, Blocks(p, dataset.Manifest.BlockRows)).Select(b => (Partition: p, Block: b)))
             .ToArray();
-        var work = blocks.Where(w => plan.Where is null || evaluator.MayMatch(plan.Where, w.Partition, w.Block)).ToArray();
+        var work = plan.Where is null ? blocks : Prune(plan.Where, evaluator, [.. partitions], dataset.Manifest.BlockRows, options, cancellationToken);
         statistics?.Record(blocks, work);
         // One table of groups per worker for the whole scan, each worker taking the next block until none is left:
         // Parallel.ForEach's local state lives only as long as one of its task replicas, which it retires every few
@@ -102,6 +102,28 @@ public static class QueryExecutor
                 else merged[key] = state;
             }
         return PartialAggregate.Of(query, merged, strings);
+    }
+
+    /// <summary>
+    /// The blocks whose zone maps say they may match. Reading a column's zones maps its file, and the first map reads
+    /// and checksums the whole file: pruned on one thread, a cold scan read every predicate column at one stream's
+    /// speed before the workers started (docs/benchmarks.md, "Out of core"). So partitions are pruned in parallel,
+    /// each whole by one worker: two workers on one partition's blocks would wait on the same file's mapping.
+    /// </summary>
+    private static (DatasetPartition Partition, int Block)[] Prune(Predicate where, PredicateEvaluator evaluator, DatasetPartition[] partitions, int blockRows,
+        ExecutionOptions options, CancellationToken cancellationToken)
+    {
+        var kept = new (DatasetPartition, int)[partitions.Length][];
+        try
+        {
+            Parallel.For(0, partitions.Length, options.Parallel(cancellationToken), i =>
+                kept[i] = Enumerable.Range(0, Blocks(partitions[i], blockRows)).Where(b => evaluator.MayMatch(where, partitions[i], b)).Select(b => (partitions[i], b)).ToArray());
+        }
+        catch (AggregateException e)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        return [.. kept.SelectMany(k => k)];
     }
 
     private static int Blocks(DatasetPartition partition, int blockRows) => (partition.RowCount + blockRows - 1) / blockRows;
