@@ -100,6 +100,7 @@ public class QueryCommandsTests
             // Each timed run starts with neither side's files cached, so each fetched some from the disk.
             Assert.True(q.GetProperty("engine_bytes_read").GetInt64() > 0, q.ToString());
             Assert.True(q.GetProperty("duckdb_bytes_read").GetInt64() > 0, q.ToString());
+            Assert.True(q.GetProperty("plain_read_ms").GetDouble() > 0, q.ToString());
             Assert.Equal(q.GetProperty("engine_gbps").GetDouble() / bandwidth, q.GetProperty("bandwidth_fraction").GetDouble(), 1e-9);
         }
         Assert.Contains("Parquet bytes/row", File.ReadAllText(temp.Combine("results", "bench.md")));

@@ -16,8 +16,9 @@ namespace Claims.Cli.Bench;
 public sealed record BenchOptions(int Repeats, string? Parquet = null, bool Cold = false);
 
 /// <summary>One query's result in the side-by-side run (the JSON field names are the contract of bench.json).</summary>
+/// <param name="PlainReadMs">Cold only: a plain read of the column files the engine reads for the query, as fast as this disk gives those bytes.</param>
 public sealed record BenchResult(string Name, double EngineMs, double DuckdbMs, double Ratio, long Rows, double EngineGbps, double BandwidthFraction,
-    long EngineBytesRead, long DuckdbBytesRead);
+    long EngineBytesRead, long DuckdbBytesRead, double PlainReadMs);
 
 /// <summary>Each table's rows and bytes on disk in the store and in the Parquet export DuckDB reads.</summary>
 public sealed record BenchTable(string Name, long Rows, long StoreBytes, long ParquetBytes);
@@ -84,9 +85,11 @@ public static class BenchRunner
                 Action evict = options.Cold ? () => PageCache.Evict(files) : () => { };
                 var (engine, engineBytes) = Best(options.Repeats, engineRun, evict, options.Cold);
                 var (duckdb, duckdbBytes) = Best(options.Repeats, () => Execute(duck, query.Sql), evict, options.Cold);
+                var columns = Columns(model);
+                var plain = options.Cold ? Best(options.Repeats, () => ReadPlain(ColumnFiles(dataset, columns)), evict, cold: true).Ms : 0;
                 var rows = dataset.Table(model.From.Name).RowCount;
-                var gbps = BytesTouched(dataset, model) / engine / 1e6;
-                results.Add(new BenchResult(query.Name, engine, duckdb, duckdb / engine, rows, gbps, gbps / bandwidth, engineBytes, duckdbBytes));
+                var gbps = columns.Sum(c => (double)dataset.Table(c.Table).RowCount * c.Type.Width()) / engine / 1e6;
+                results.Add(new BenchResult(query.Name, engine, duckdb, duckdb / engine, rows, gbps, gbps / bandwidth, engineBytes, duckdbBytes, plain));
                 log($"{query.Name}: engine {engine:F1} ms, DuckDB {duckdb:F1} ms");
             }
             return new BenchReport(options.Cold, bandwidth, tables, results);
@@ -181,8 +184,8 @@ public static class BenchRunner
     }
 
     /// <summary>
-    /// The disk's sequential read bandwidth, in GB/s: the store's largest column files (up to 4 GiB) read cold in
-    /// 4 MiB requests, a file a core at a time, as a scan reads them, best of <paramref name="repeats"/>.
+    /// The disk's sequential read bandwidth, in GB/s: the store's largest column files (up to 4 GiB) read cold, best
+    /// of <paramref name="repeats"/>.
     /// </summary>
     private static double DiskBandwidth(Dataset dataset, string[] files, int repeats)
     {
@@ -191,29 +194,38 @@ public static class BenchRunner
         foreach (var column in dataset.Tables.SelectMany(t => t.Partitions).SelectMany(p => p.Columns).OrderByDescending(c => c.Bytes))
         {
             if (total >= 4L << 30) break;
-            largest.Add(Path.Combine(dataset.Directory, dataset.Manifest.Generation, column.Name));
+            largest.Add(ColumnFile(dataset, column));
             total += column.Bytes;
         }
-        var (ms, _) = Best(repeats, () => Parallel.ForEach(largest, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, path =>
+        var (ms, _) = Best(repeats, () => ReadPlain(largest), () => PageCache.Evict(files), cold: true);
+        return total / ms / 1e6;
+    }
+
+    /// <summary>Reads the files through in 4 MiB requests, a file a core at a time, as a scan reads them, and nothing else.</summary>
+    private static void ReadPlain(IEnumerable<string> files) =>
+        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, path =>
         {
             using var handle = File.OpenHandle(path, options: FileOptions.SequentialScan);
             var buffer = new byte[4 << 20];
             long offset = 0;
             int read;
             while ((read = RandomAccess.Read(handle, buffer, offset)) > 0) offset += read;
-        }), () => PageCache.Evict(files), cold: true);
-        return total / ms / 1e6;
-    }
+        });
 
-    /// <summary>Bytes of the columns the query reads: its table's, and those of the tables its exists clauses look into.</summary>
-    private static double BytesTouched(Dataset dataset, QueryModel query)
+    private static string ColumnFile(Dataset dataset, MappedColumn column) => Path.Combine(dataset.Directory, dataset.Manifest.Generation, column.Name);
+
+    private static List<string> ColumnFiles(Dataset dataset, HashSet<ColumnSchema> columns) =>
+        [.. columns.SelectMany(c => dataset.Table(c.Table).Partitions.SelectMany(p => p.Columns).Where(m => m.Schema == c)).Select(m => ColumnFile(dataset, m))];
+
+    /// <summary>The columns the query reads: its table's, and those of the tables its exists clauses look into.</summary>
+    private static HashSet<ColumnSchema> Columns(QueryModel query)
     {
         var columns = new HashSet<ColumnSchema>();
         foreach (var key in query.GroupBy) columns.Add(key.Column);
         foreach (var aggregate in query.Select)
             if (aggregate.Column is { } c) columns.Add(c);
         Collect(query.Where);
-        return columns.Sum(c => (double)dataset.Table(c.Table).RowCount * c.Type.Width());
+        return columns;
 
         void Collect(Predicate? predicate)
         {
