@@ -74,19 +74,15 @@ public static class BenchRunner
             {
                 var model = QueryParser.Parse(query.Json, dataset.Schema);
                 // A ratio means something only if both sides answered the same question. Cold, the dataset the
-                // runner holds never maps a file: a mapped page is one the kernel will not evict.
-                var engineRun = options.Cold ? () => ExecuteFresh(dataset.Directory, model) : (Action)(() => dataset.Execute(model));
-                if (options.Cold)
-                {
-                    using var fresh = Dataset.Open(dataset.Directory);
-                    BenchAnswers.Check(query, fresh.Execute(model), Rows(duck, query.Sql));
-                }
-                else BenchAnswers.Check(query, dataset.Execute(model), Rows(duck, query.Sql));
+                // runner holds never maps a file (a mapped page is one the kernel will not evict): each run opens its own.
+                var engineRun = options.Cold ? () => ExecuteAlone(Dataset.Open(dataset.Directory), model) : (Func<Apache.Arrow.RecordBatch>)(() => dataset.Execute(model));
+                BenchAnswers.Check(query, engineRun(), Rows(duck, query.Sql));
                 Action evict = options.Cold ? () => PageCache.Evict(files) : () => { };
-                var (engine, engineBytes) = Best(options.Repeats, engineRun, evict, options.Cold);
+                var (engine, engineBytes) = Best(options.Repeats, () => engineRun(), evict, options.Cold);
                 var (duckdb, duckdbBytes) = Best(options.Repeats, () => Execute(duck, query.Sql), evict, options.Cold);
                 var columns = Columns(model);
-                var plain = options.Cold ? Best(options.Repeats, () => ReadPlain(ColumnFiles(dataset, columns)), evict, cold: true).Ms : 0;
+                var columnFiles = options.Cold ? ColumnFiles(dataset, columns) : [];
+                var plain = options.Cold ? Best(options.Repeats, () => ReadPlain(columnFiles), evict, cold: true).Ms : 0;
                 var rows = dataset.Table(model.From.Name).RowCount;
                 var gbps = columns.Sum(c => (double)dataset.Table(c.Table).RowCount * c.Type.Width()) / engine / 1e6;
                 results.Add(new BenchResult(query.Name, engine, duckdb, duckdb / engine, rows, gbps, gbps / bandwidth, engineBytes, duckdbBytes, plain));
@@ -115,10 +111,10 @@ public static class BenchRunner
             throw new ClaimsException($"bench: --parquet '{parquet}' holds {rows:N0} rows of {table.Name} and the dataset {table.RowCount:N0}: it is an export of other data");
     }
 
-    private static void ExecuteFresh(string directory, QueryModel model)
+    /// <summary>Runs the query on a dataset opened for it alone, and closes it: the answer is Arrow memory of its own.</summary>
+    private static Apache.Arrow.RecordBatch ExecuteAlone(Dataset opened, QueryModel model)
     {
-        using var dataset = Dataset.Open(directory);
-        dataset.Execute(model);
+        using (opened) return opened.Execute(model);
     }
 
     /// <summary>The best time of <paramref name="repeats"/> runs after one untimed, and (cold) the fewest bytes a run fetched from the disk.</summary>

@@ -50,16 +50,16 @@ public static class QueryExecutor
         options ??= ExecutionOptions.Default;
         cancellationToken.ThrowIfCancellationRequested();
         var table = dataset.Table(query.From.Name);
-        partitions ??= table.Partitions;
-        if (partitions.FirstOrDefault(p => p.Table != table.Schema) is { } stranger)
+        var parts = (partitions ?? table.Partitions).ToArray();
+        if (parts.FirstOrDefault(p => p.Table != table.Schema) is { } stranger)
             throw new ClaimsException($"a partial of a {table.Name} query cannot scan {stranger.Table.Name}'s partition {stranger.Key}");
         var plan = QueryPlanner.Plan(query);
         var evaluator = new PredicateEvaluator(dataset);
         var strings = new GlobalStrings();
-        var blocks = partitions
+        var blocks = parts
             .SelectMany(p => Enumerable.Range(0, Blocks(p, dataset.Manifest.BlockRows)).Select(b => (Partition: p, Block: b)))
             .ToArray();
-        var work = plan.Where is null ? blocks : Prune(plan.Where, evaluator, [.. partitions], dataset.Manifest.BlockRows, options, cancellationToken);
+        var work = plan.Where is null ? blocks : Prune(plan.Where, evaluator, parts, dataset.Manifest.BlockRows, options, cancellationToken);
         statistics?.Record(blocks, work);
         // One table of groups per worker for the whole scan, each worker taking the next block until none is left:
         // Parallel.ForEach's local state lives only as long as one of its task replicas, which it retires every few
@@ -67,8 +67,7 @@ public static class QueryExecutor
         var workers = Math.Max(1, Math.Min(options.Threads ?? Environment.ProcessorCount, work.Length));
         var tables = new Dictionary<GroupKey4, GroupState>[workers];
         var next = -1;
-        try
-        {
+        Unwrapped(() =>
             Parallel.For(0, workers, options.Parallel(cancellationToken), worker =>
             {
                 using var width = SimdLevels.Use(options.Simd);
@@ -85,14 +84,7 @@ public static class QueryExecutor
                     // Read once the kernels have run: the width still in force then is the one they ran at.
                     statistics?.Ran(SimdLevels.Active);
                 }
-            });
-        }
-        catch (AggregateException e)
-        {
-            // A file failing its checksum mid-scan is the store's error naming the file; a wrapper would hide it
-            // from the caller's message (and a cluster could not send the wrapper back at all).
-            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-        }
+            }));
         cancellationToken.ThrowIfCancellationRequested();
         var merged = tables[0];
         foreach (var groups in tables.Skip(1))
@@ -114,16 +106,26 @@ public static class QueryExecutor
         ExecutionOptions options, CancellationToken cancellationToken)
     {
         var kept = new (DatasetPartition, int)[partitions.Length][];
+        Unwrapped(() => Parallel.For(0, partitions.Length, options.Parallel(cancellationToken), i =>
+            kept[i] = Enumerable.Range(0, Blocks(partitions[i], blockRows)).Where(b => evaluator.MayMatch(where, partitions[i], b)).Select(b => (partitions[i], b)).ToArray()));
+        return [.. kept.SelectMany(k => k)];
+    }
+
+    /// <summary>
+    /// Runs a parallel loop and throws its first failure as itself: a file failing its checksum mid-scan is the
+    /// store's error naming the file, which a wrapper would hide from the caller's message (and a cluster could not
+    /// send the wrapper back at all).
+    /// </summary>
+    private static void Unwrapped(Action loop)
+    {
         try
         {
-            Parallel.For(0, partitions.Length, options.Parallel(cancellationToken), i =>
-                kept[i] = Enumerable.Range(0, Blocks(partitions[i], blockRows)).Where(b => evaluator.MayMatch(where, partitions[i], b)).Select(b => (partitions[i], b)).ToArray());
+            loop();
         }
         catch (AggregateException e)
         {
             ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
         }
-        return [.. kept.SelectMany(k => k)];
     }
 
     private static int Blocks(DatasetPartition partition, int blockRows) => (partition.RowCount + blockRows - 1) / blockRows;
