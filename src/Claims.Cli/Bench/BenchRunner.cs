@@ -84,7 +84,8 @@ public static class BenchRunner
                 var columnFiles = options.Cold ? ColumnFiles(dataset, columns) : [];
                 var plain = options.Cold ? Best(options.Repeats, () => ReadPlain(columnFiles), evict, cold: true).Ms : 0;
                 var rows = dataset.Table(model.From.Name).RowCount;
-                var gbps = columns.Sum(c => (double)dataset.Table(c.Table).RowCount * c.Type.Width()) / engine / 1e6;
+                // The files' sizes, not rows × the type's width: dictionary ids are stored as narrow as they fit.
+                var gbps = ColumnEntries(dataset, columns).Sum(m => (double)m.Bytes) / engine / 1e6;
                 results.Add(new BenchResult(query.Name, engine, duckdb, duckdb / engine, rows, gbps, gbps / bandwidth, engineBytes, duckdbBytes, plain));
                 log($"{query.Name}: engine {engine:F1} ms, DuckDB {duckdb:F1} ms");
             }
@@ -210,8 +211,11 @@ public static class BenchRunner
 
     private static string ColumnFile(Dataset dataset, MappedColumn column) => Path.Combine(dataset.Directory, dataset.Manifest.Generation, column.Name);
 
+    private static IEnumerable<MappedColumn> ColumnEntries(Dataset dataset, HashSet<ColumnSchema> columns) =>
+        columns.SelectMany(c => dataset.Table(c.Table).Partitions.SelectMany(p => p.Columns).Where(m => m.Schema == c));
+
     private static List<string> ColumnFiles(Dataset dataset, HashSet<ColumnSchema> columns) =>
-        [.. columns.SelectMany(c => dataset.Table(c.Table).Partitions.SelectMany(p => p.Columns).Where(m => m.Schema == c)).Select(m => ColumnFile(dataset, m))];
+        [.. ColumnEntries(dataset, columns).Select(m => ColumnFile(dataset, m))];
 
     /// <summary>The columns the query reads: its table's, and those of the tables its exists clauses look into.</summary>
     private static HashSet<ColumnSchema> Columns(QueryModel query)

@@ -94,15 +94,16 @@ internal sealed class BoundLeaf
             isUnknown.Clear();
             return;
         }
-        switch (_leaf.Column.Type)
+        // By the stored type: narrow dictionary ids are tested in place at their own width.
+        switch (_column.StoredType)
         {
-            case LogicalType.Bool: Integers(MemoryMarshal.Cast<bool, sbyte>(_column.Values<bool>()).Slice(start, count), isTrue); break;
-            case LogicalType.Int8: Integers(_column.Values<sbyte>().Slice(start, count), isTrue); break;
-            case LogicalType.Int16: Integers(_column.Values<short>().Slice(start, count), isTrue); break;
-            case LogicalType.Int64: Integers(_column.Values<long>().Slice(start, count), isTrue); break;
-            case LogicalType.Float32: Floats(_column.Values<float>().Slice(start, count), isTrue); break;
+            case LogicalType.Bool: Integers(MemoryMarshal.Cast<bool, sbyte>(_column.Stored<bool>()).Slice(start, count), isTrue); break;
+            case LogicalType.Int8: Integers(_column.Stored<sbyte>().Slice(start, count), isTrue); break;
+            case LogicalType.Int16: Integers(_column.Stored<short>().Slice(start, count), isTrue); break;
+            case LogicalType.Int64: Integers(_column.Stored<long>().Slice(start, count), isTrue); break;
+            case LogicalType.Float32: Floats(_column.Stored<float>().Slice(start, count), isTrue); break;
             case LogicalType.Hash: Hashes(start, count, isTrue); break;
-            default: Integers(_column.Values<int>().Slice(start, count), isTrue); break;
+            default: Integers(_column.Stored<int>().Slice(start, count), isTrue); break;
         }
         if (!valid)
         {
@@ -122,16 +123,16 @@ internal sealed class BoundLeaf
     {
         if (_leaf is NullTest || _column.HasNulls || _hashes is not null || _negate) return false;
         if (_set is not null && (_members is null || _leaf.Column.Type is LogicalType.Int64 or LogicalType.Float32)) return false;
-        switch (_leaf.Column.Type)
+        switch (_column.StoredType)
         {
-            case LogicalType.Bool: And(MemoryMarshal.Cast<bool, sbyte>(_column.Values<bool>()).Slice(start, count), isTrue); break;
-            case LogicalType.Int8: And(_column.Values<sbyte>().Slice(start, count), isTrue); break;
-            case LogicalType.Int16: And(_column.Values<short>().Slice(start, count), isTrue); break;
-            case LogicalType.Int64: And(_column.Values<long>().Slice(start, count), isTrue); break;
+            case LogicalType.Bool: And(MemoryMarshal.Cast<bool, sbyte>(_column.Stored<bool>()).Slice(start, count), isTrue); break;
+            case LogicalType.Int8: And(_column.Stored<sbyte>().Slice(start, count), isTrue); break;
+            case LogicalType.Int16: And(_column.Stored<short>().Slice(start, count), isTrue); break;
+            case LogicalType.Int64: And(_column.Stored<long>().Slice(start, count), isTrue); break;
             case LogicalType.Float32:
-                Predicates.Range(_column.Values<float>().Slice(start, count), _loF, _hiF, isTrue, BitmapMode.And);
+                Predicates.Range(_column.Stored<float>().Slice(start, count), _loF, _hiF, isTrue, BitmapMode.And);
                 break;
-            default: And(_column.Values<int>().Slice(start, count), isTrue); break;
+            default: And(_column.Stored<int>().Slice(start, count), isTrue); break;
         }
         return true;
     }

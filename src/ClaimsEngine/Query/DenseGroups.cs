@@ -208,12 +208,12 @@ internal static class DenseGroups
             var global = column.Schema.Type.IsDictionary() ? strings.Map(column) : null;
             // Codes are numbered per query, so a zone of local numbers does not bound them.
             var last = global is null && column.Zones[block] is { IsEmpty: false } zone ? lastGroups.For(a, zone.Min, zone.Max) : null;
-            var hits = column.Schema.Type switch
+            var hits = column.StoredType switch
             {
-                LogicalType.Int8 => Distinct(column.Values<sbyte>().Slice(start, count), a, present, index, states, global, last),
-                LogicalType.Int16 => Distinct(column.Values<short>().Slice(start, count), a, present, index, states, global, last),
-                LogicalType.Int64 => Distinct(column.Values<long>().Slice(start, count), a, present, index, states, global, last),
-                _ => Distinct(column.Values<int>().Slice(start, count), a, present, index, states, global, last),
+                LogicalType.Int8 => Distinct(column.Stored<sbyte>().Slice(start, count), a, present, index, states, global, last),
+                LogicalType.Int16 => Distinct(column.Stored<short>().Slice(start, count), a, present, index, states, global, last),
+                LogicalType.Int64 => Distinct(column.Stored<long>().Slice(start, count), a, present, index, states, global, last),
+                _ => Distinct(column.Stored<int>().Slice(start, count), a, present, index, states, global, last),
             };
             if (last is not null) lastGroups.Record(a, Bitmap.PopCount(present), hits);
         }
@@ -285,13 +285,14 @@ internal static class DenseGroups
         }
         else
         {
-            switch (column.Schema.Type)
+            // By the stored type, so narrow dictionary ids index their cells at their own width.
+            switch (column.StoredType)
             {
-                case LogicalType.Bool: AddKey(MemoryMarshal.Cast<bool, sbyte>(column.Values<bool>()).Slice(start, count), key, index, stride, first, level); break;
-                case LogicalType.Int8: AddKey(column.Values<sbyte>().Slice(start, count), key, index, stride, first, level); break;
-                case LogicalType.Int16: AddKey(column.Values<short>().Slice(start, count), key, index, stride, first, level); break;
-                case LogicalType.Int64: AddKey(column.Values<long>().Slice(start, count), key, index, stride, first, level); break;
-                default: AddKey(column.Values<int>().Slice(start, count), key, index, stride, first, level); break;
+                case LogicalType.Bool: AddKey(MemoryMarshal.Cast<bool, sbyte>(column.Stored<bool>()).Slice(start, count), key, index, stride, first, level); break;
+                case LogicalType.Int8: AddKey(column.Stored<sbyte>().Slice(start, count), key, index, stride, first, level); break;
+                case LogicalType.Int16: AddKey(column.Stored<short>().Slice(start, count), key, index, stride, first, level); break;
+                case LogicalType.Int64: AddKey(column.Stored<long>().Slice(start, count), key, index, stride, first, level); break;
+                default: AddKey(column.Stored<int>().Slice(start, count), key, index, stride, first, level); break;
             }
         }
         if (!key.HasNulls) return;

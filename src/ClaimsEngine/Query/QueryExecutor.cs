@@ -223,7 +223,7 @@ internal sealed class ValueReader(MappedColumn column, Derivation derivation, Gl
             LogicalType.Int16 => column.Values<short>()[row],
             LogicalType.Int64 => column.Values<long>()[row],
             LogicalType.Float32 => BitConverter.DoubleToInt64Bits(column.Values<float>()[row]),
-            LogicalType.Code or LogicalType.String => _map![column.Values<int>()[row]],
+            LogicalType.Code or LogicalType.String => _map![column.Id(row)],
             LogicalType.Hash => strings.HashId(column.Hash(row)),
             _ => column.Values<int>()[row],
         };

@@ -51,13 +51,13 @@ internal sealed class ReceiptLink(int blockRows)
         var into = values.AsSpan(0, _count);
         var present = valid.AsSpan(0, Kernels.Bitmap.WordCount(_count));
         var validity = column.ValidityBitmap;
-        switch (column.Schema.Type)
+        switch (column.StoredType)
         {
-            case LogicalType.Int8: zone = Gather(column.Values<sbyte>(), validity, Rows, into, present); return true;
-            case LogicalType.Int16: zone = Gather(column.Values<short>(), validity, Rows, into, present); return true;
-            case LogicalType.Bool: zone = Gather(MemoryMarshal.Cast<bool, sbyte>(column.Values<bool>()), validity, Rows, into, present); return true;
+            case LogicalType.Int8: zone = Gather(column.Stored<sbyte>(), validity, Rows, into, present); return true;
+            case LogicalType.Int16: zone = Gather(column.Stored<short>(), validity, Rows, into, present); return true;
+            case LogicalType.Bool: zone = Gather(MemoryMarshal.Cast<bool, sbyte>(column.Stored<bool>()), validity, Rows, into, present); return true;
             case LogicalType.Int64 or LogicalType.Float32 or LogicalType.Hash: zone = default; return false;
-            default: zone = Gather(column.Values<int>(), validity, Rows, into, present); return true;
+            default: zone = Gather(column.Stored<int>(), validity, Rows, into, present); return true;
         }
     }
 

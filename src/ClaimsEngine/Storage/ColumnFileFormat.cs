@@ -11,14 +11,17 @@ namespace Claims.Engine.Storage;
 /// </code>
 /// Every section starts on a 64-byte boundary so mapped values are aligned for the widest vector loads. The
 /// validity bitmap (bit set = value present, LSB first, as in Arrow) is present only when the column has nulls;
-/// a null slot holds zero. Dictionary-encoded columns store int32 ids into a sorted UTF-8 dictionary, so a code
-/// prefix is a contiguous id range.
+/// a null slot holds zero. Dictionary-encoded columns store ids into a sorted UTF-8 dictionary, so a code
+/// prefix is a contiguous id range; since version 2 the ids are as narrow as the dictionary allows (one byte up to
+/// 128 entries, two up to 32,768, else four: the header's value width), because out of core the bytes read
+/// decide a scan's speed. Version 1 files (four-byte ids, no width in the header) are still read.
 /// </summary>
 internal static class ColumnFileFormat
 {
     public const int HeaderSize = 64;
     public const int Alignment = 64;
-    public const int Version = 1;
+    public const int Version = 2;
+    private const int FirstReadableVersion = 1;
     public static ReadOnlySpan<byte> Magic => "CLMCOL\0\0"u8;
 
     public const byte FlagValidity = 1;
@@ -39,24 +42,34 @@ internal static class ColumnFileFormat
         BinaryPrimitives.WriteInt64LittleEndian(header[32..], h.ZoneOffset);
         BinaryPrimitives.WriteInt64LittleEndian(header[40..], h.DictionaryOffset);
         BinaryPrimitives.WriteInt64LittleEndian(header[48..], h.FileLength);
+        header[56] = (byte)h.ValueWidth;
     }
+
+    /// <summary>The narrowest id that holds every id of a dictionary of <paramref name="entries"/> values, signed as the kernels read it.</summary>
+    public static int IdWidth(int entries) => entries <= sbyte.MaxValue + 1 ? 1 : entries <= short.MaxValue + 1 ? 2 : 4;
 
     public static ColumnFileHeader ReadHeader(ReadOnlySpan<byte> header, string file)
     {
         if (header.Length < HeaderSize || !header[..8].SequenceEqual(Magic))
             throw new StoreException(file, "not a Claims column file (bad magic)");
         var version = BinaryPrimitives.ReadUInt16LittleEndian(header[10..]);
-        if (version != Version)
-            throw new StoreException(file, $"column file format version {version} is not supported (expected {Version})");
+        if (version is < FirstReadableVersion or > Version)
+            throw new StoreException(file, $"column file format version {version} is not supported (this build reads versions {FirstReadableVersion} to {Version})");
+        var type = (LogicalType)header[8];
+        var width = version == 1 ? type.Width() : header[56];
+        var widthFits = type.IsDictionary() ? width is 1 or 2 or 4 : width == type.Width();
+        if (!widthFits)
+            throw new StoreException(file, $"header gives {width}-byte values for a {type.Name()} column");
         return new ColumnFileHeader(
-            (LogicalType)header[8],
+            type,
             header[9],
             BinaryPrimitives.ReadInt32LittleEndian(header[12..]),
             BinaryPrimitives.ReadInt64LittleEndian(header[16..]),
             BinaryPrimitives.ReadInt64LittleEndian(header[24..]),
             BinaryPrimitives.ReadInt64LittleEndian(header[32..]),
             BinaryPrimitives.ReadInt64LittleEndian(header[40..]),
-            BinaryPrimitives.ReadInt64LittleEndian(header[48..]));
+            BinaryPrimitives.ReadInt64LittleEndian(header[48..]),
+            width);
     }
 }
 
@@ -68,7 +81,8 @@ internal readonly record struct ColumnFileHeader(
     long ValidityOffset,
     long ZoneOffset,
     long DictionaryOffset,
-    long FileLength);
+    long FileLength,
+    int ValueWidth);
 
 /// <summary>
 /// Min and max of the non-null values of one block, with its null and value counts. Integer-like columns (and

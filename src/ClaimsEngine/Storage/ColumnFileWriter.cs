@@ -103,6 +103,9 @@ internal sealed class ColumnFileWriter : IDisposable
         byte[][]? sortedDictionary = null;
         int[]? remap = null;
         if (_dictionary is not null) (sortedDictionary, remap) = _dictionary.Seal();
+        // Ids arrive four bytes wide and are narrowed in place: a block's narrow ids end no later than its wide ones
+        // did, so writing block b only overwrites blocks already read.
+        var storedWidth = sortedDictionary is null ? width : ColumnFileFormat.IdWidth(sortedDictionary.Length);
         var validity = _validity is null ? ReadOnlySpan<byte>.Empty : _validity.AsSpan(0, Validity.ByteLength(_rows));
 
         _stream.Flush();
@@ -117,16 +120,16 @@ internal sealed class ColumnFileWriter : IDisposable
                 var firstRow = (long)b * _blockRows;
                 var rows = (int)Math.Min(_blockRows, _rows - firstRow);
                 var span = buffer.AsSpan(0, rows * width);
-                var offset = ColumnFileFormat.HeaderSize + firstRow * width;
-                RandomAccess.Read(handle, span, offset);
+                RandomAccess.Read(handle, span, ColumnFileFormat.HeaderSize + firstRow * width);
                 if (remap is not null)
                 {
                     var ids = MemoryMarshal.Cast<byte, int>(span);
                     for (var i = 0; i < ids.Length; i++)
                         ids[i] = Validity.IsValid(validity, firstRow + i) ? remap[ids[i]] : 0;
-                    RandomAccess.Write(handle, span, offset);
+                    zones[b] = ZoneBuilder.Compute(_column.Type, span, validity, firstRow);
+                    RandomAccess.Write(handle, Narrow(ids, storedWidth), ColumnFileFormat.HeaderSize + firstRow * storedWidth);
                 }
-                zones[b] = ZoneBuilder.Compute(_column.Type, span, validity, firstRow);
+                else zones[b] = ZoneBuilder.Compute(_column.Type, span, validity, firstRow);
             }
         }
         finally
@@ -134,7 +137,7 @@ internal sealed class ColumnFileWriter : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        _stream.Position = ColumnFileFormat.HeaderSize + _rows * width;
+        _stream.Position = ColumnFileFormat.HeaderSize + _rows * storedWidth;
         var validityOffset = 0L;
         if (!validity.IsEmpty)
         {
@@ -150,13 +153,32 @@ internal sealed class ColumnFileWriter : IDisposable
             WriteDictionary(sortedDictionary);
         }
         var length = _stream.Position;
+        // Narrowed ids leave the wide ones' tail beyond the sections just written.
+        _stream.SetLength(length);
         var flags = (byte)((validity.IsEmpty ? 0 : ColumnFileFormat.FlagValidity) | (sortedDictionary is null ? 0 : ColumnFileFormat.FlagDictionary));
         Span<byte> header = stackalloc byte[ColumnFileFormat.HeaderSize];
-        ColumnFileFormat.WriteHeader(header, new ColumnFileHeader(_column.Type, flags, _blockRows, _rows, validityOffset, zoneOffset, dictionaryOffset, length));
+        ColumnFileFormat.WriteHeader(header, new ColumnFileHeader(_column.Type, flags, _blockRows, _rows, validityOffset, zoneOffset, dictionaryOffset, length, storedWidth));
         _stream.Position = 0;
         _stream.Write(header);
         _stream.Flush(flushToDisk: true);
         return new ColumnFileEntry(_column.Name, Path.GetFileName(_path), length, Checksum.OfFile(handle, length));
+    }
+
+    /// <summary>The ids at <paramref name="width"/> bytes, written over the front of their own buffer.</summary>
+    private static ReadOnlySpan<byte> Narrow(Span<int> ids, int width)
+    {
+        switch (width)
+        {
+            case 1:
+                var bytes = MemoryMarshal.Cast<int, sbyte>(ids);
+                for (var i = 0; i < ids.Length; i++) bytes[i] = (sbyte)ids[i];
+                break;
+            case 2:
+                var shorts = MemoryMarshal.Cast<int, short>(ids);
+                for (var i = 0; i < ids.Length; i++) shorts[i] = (short)ids[i];
+                break;
+        }
+        return MemoryMarshal.AsBytes(ids)[..(ids.Length * width)];
     }
 
     private long Pad()

@@ -17,7 +17,9 @@ public sealed record DatasetManifest(
     DatasetProvenance Provenance,
     IReadOnlyList<TableManifest> Tables)
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>2: column files may hold narrow dictionary ids (column format 2). A version 1 dataset still opens.</summary>
+    public const int CurrentFormatVersion = 2;
+    private const int FirstReadableVersion = 1;
     public const string FileName = "manifest.json";
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -35,8 +37,8 @@ public sealed record DatasetManifest(
         {
             var manifest = JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllBytes(path), Json)
                            ?? throw new StoreException(FileName, "is empty");
-            if (manifest.FormatVersion != CurrentFormatVersion)
-                throw new StoreException(FileName, $"dataset format version {manifest.FormatVersion} is not supported (expected {CurrentFormatVersion})");
+            if (manifest.FormatVersion is < FirstReadableVersion or > CurrentFormatVersion)
+                throw new StoreException(FileName, $"dataset format version {manifest.FormatVersion} is not supported (this build reads versions {FirstReadableVersion} to {CurrentFormatVersion})");
             // Deserialisation leaves missing fields null; a manifest is only trusted whole.
             if (manifest.Generation is null || !System.Text.RegularExpressions.Regex.IsMatch(manifest.Generation, @"^g\d{6}$"))
                 throw new StoreException(FileName, $"names no valid generation folder ('{manifest.Generation}')");

@@ -118,6 +118,8 @@ internal sealed class DatasetRewriter : IDisposable
         foreach (var (key, value) in parameters ?? new Dictionary<string, string>()) merged[key] = value;
         var manifest = _current with
         {
+            // The files written now are of the current format; those linked from a version 1 dataset still open under it.
+            FormatVersion = DatasetManifest.CurrentFormatVersion,
             Generation = _generation,
             CreatedAt = DateTimeOffset.UtcNow,
             Provenance = _current.Provenance with { Parameters = merged },

@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Claims.Engine.Schema;
 
 namespace Claims.Engine.Storage;
@@ -19,6 +20,7 @@ public sealed unsafe class MappedColumn : IDisposable
     private byte* _base;
     private ColumnFileHeader _header;
     private ColumnDictionary? _dictionary;
+    private volatile int[]? _wideIds;
     private volatile bool _mapped;
 
     internal MappedColumn(string path, string name, ColumnSchema schema, ColumnFileEntry entry, int rows)
@@ -48,26 +50,82 @@ public sealed unsafe class MappedColumn : IDisposable
         }
     }
 
-    /// <summary>The stored values: <typeparamref name="T"/> is the storage type (dictionary ids are int; hashes are bytes, 32 a row).</summary>
+    /// <summary>
+    /// The values in their logical storage type (<typeparamref name="T"/>: dictionary ids are int; hashes are bytes,
+    /// 32 a row). Narrow dictionary ids are widened into a copy kept until the dataset is disposed, which costs four
+    /// bytes a row of memory: scans read <see cref="Stored{T}"/> instead, by <see cref="StoredType"/>.
+    /// </summary>
     public ReadOnlySpan<T> Values<T>() where T : unmanaged
     {
         var type = Schema.Type;
         if (typeof(T) != type.StorageType())
             throw new SchemaException($"column {Schema} stores {type.StorageType().Name}, not {typeof(T).Name}");
         EnsureMapped();
+        if (StoredType != type) return MemoryMarshal.Cast<int, T>(WideIds());
         var count = type == LogicalType.Hash ? (long)RowCount * type.Width() : RowCount;
         if (count > int.MaxValue)
             throw new StoreException(Name, $"holds {RowCount:N0} hashes, more than one span can address; read them row by row with Hash(row)");
         return new ReadOnlySpan<T>(_base + ColumnFileFormat.HeaderSize, (int)count);
     }
 
-    /// <summary>The stored values as raw bytes (rows × width), 64-byte aligned.</summary>
+    /// <summary>
+    /// How the values lie in the file: the schema's type, except that dictionary ids narrowed to one or two bytes
+    /// are <see cref="LogicalType.Int8"/> or <see cref="LogicalType.Int16"/> (ids are never negative, so these read
+    /// as their values).
+    /// </summary>
+    public LogicalType StoredType
+    {
+        get
+        {
+            var width = Header.ValueWidth;
+            return !Schema.Type.IsDictionary() || width == 4 ? Schema.Type : width == 1 ? LogicalType.Int8 : LogicalType.Int16;
+        }
+    }
+
+    /// <summary>The values as stored, read in place: <typeparamref name="T"/> is the storage type of <see cref="StoredType"/>.</summary>
+    public ReadOnlySpan<T> Stored<T>() where T : unmanaged
+    {
+        var stored = StoredType;
+        if (stored == Schema.Type) return Values<T>();
+        if (typeof(T) != stored.StorageType())
+            throw new SchemaException($"column {Schema} is stored as {stored.StorageType().Name}, not {typeof(T).Name}");
+        return new ReadOnlySpan<T>(_base + ColumnFileFormat.HeaderSize, RowCount);
+    }
+
+    /// <summary>One row's dictionary id, read at its stored width without widening the column.</summary>
+    public int Id(int row)
+    {
+        if ((uint)row >= (uint)RowCount) throw new ArgumentOutOfRangeException(nameof(row));
+        return StoredType switch
+        {
+            LogicalType.Int8 => Stored<sbyte>()[row],
+            LogicalType.Int16 => Stored<short>()[row],
+            _ => Values<int>()[row],
+        };
+    }
+
+    private int[] WideIds()
+    {
+        if (_wideIds is { } ids) return ids;
+        lock (_lock)
+        {
+            if (_wideIds is not null) return _wideIds;
+            var wide = new int[RowCount];
+            if (StoredType == LogicalType.Int8)
+                for (var i = 0; i < wide.Length; i++) wide[i] = ((sbyte*)(_base + ColumnFileFormat.HeaderSize))[i];
+            else
+                for (var i = 0; i < wide.Length; i++) wide[i] = ((short*)(_base + ColumnFileFormat.HeaderSize))[i];
+            return _wideIds = wide;
+        }
+    }
+
+    /// <summary>The stored values as raw bytes (rows × stored width), 64-byte aligned.</summary>
     public ReadOnlySpan<byte> DataBytes
     {
         get
         {
             EnsureMapped();
-            var bytes = (long)RowCount * Schema.Type.Width();
+            var bytes = (long)RowCount * Header.ValueWidth;
             if (bytes > int.MaxValue) throw new StoreException(Name, $"holds {bytes:N0} bytes of values, more than one span can address");
             return new ReadOnlySpan<byte>(_base + ColumnFileFormat.HeaderSize, (int)bytes);
         }
@@ -143,7 +201,7 @@ public sealed unsafe class MappedColumn : IDisposable
             LogicalType.Int64 => Values<long>()[row],
             LogicalType.Float32 => Values<float>()[row],
             LogicalType.Date => DateDays.ToDate(Values<int>()[row]),
-            LogicalType.Code or LogicalType.String => Dictionary[Values<int>()[row]],
+            LogicalType.Code or LogicalType.String => Dictionary[Id(row)],
             LogicalType.Hash => Convert.ToHexStringLower(Hash(row)),
             _ => throw new InvalidOperationException($"no reader for {Schema.Type}"),
         };
@@ -218,7 +276,7 @@ public sealed unsafe class MappedColumn : IDisposable
         var length = _entry.Bytes;
         if (header.Type != Schema.Type || header.RowCount != RowCount || header.FileLength != length || header.BlockRows <= 0)
             throw new StoreException(Name, $"header ({header.Type.Name()}, {header.RowCount} rows, {header.FileLength} bytes) does not match the manifest");
-        var dataEnd = ColumnFileFormat.HeaderSize + (long)RowCount * Schema.Type.Width();
+        var dataEnd = ColumnFileFormat.HeaderSize + (long)RowCount * header.ValueWidth;
         var blocks = (RowCount + (long)header.BlockRows - 1) / header.BlockRows;
         var zonesFit = header.ZoneOffset >= dataEnd && header.ZoneOffset + blocks * Unsafe.SizeOf<ZoneEntry>() <= length;
         var validityFits = (header.Flags & ColumnFileFormat.FlagValidity) == 0
@@ -251,6 +309,7 @@ public sealed unsafe class MappedColumn : IDisposable
         {
             Unmap();
             _mapped = false;
+            _wideIds = null;
         }
     }
 }
