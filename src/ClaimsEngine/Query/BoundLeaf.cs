@@ -94,6 +94,14 @@ internal sealed class BoundLeaf
             isUnknown.Clear();
             return;
         }
+        if (_column.IsConstant)
+        {
+            // No nulls, one value: the test decides every row at once.
+            if (ConstantMatches()) Bitmap.SetAll(isTrue, count);
+            else isTrue.Clear();
+            isUnknown.Clear();
+            return;
+        }
         // By the stored type: narrow dictionary ids are tested in place at their own width.
         switch (_column.StoredType)
         {
@@ -122,6 +130,11 @@ internal sealed class BoundLeaf
     public bool TryAnd(int start, int count, Span<ulong> isTrue)
     {
         if (_leaf is NullTest || _column.HasNulls || _hashes is not null || _negate) return false;
+        if (_column.IsConstant)
+        {
+            if (!ConstantMatches()) isTrue.Clear();
+            return true;
+        }
         if (_set is not null && (_members is null || _leaf.Column.Type is LogicalType.Int64 or LogicalType.Float32)) return false;
         switch (_column.StoredType)
         {
@@ -135,6 +148,13 @@ internal sealed class BoundLeaf
             default: And(_column.Stored<int>().Slice(start, count), isTrue); break;
         }
         return true;
+    }
+
+    /// <summary>The test on a constant column's one value (only integer-like columns are stored so).</summary>
+    private bool ConstantMatches()
+    {
+        var value = _column.Constant;
+        return _set is not null ? _set.Contains(value) != _negate : _lo <= value && value <= _hi;
     }
 
     private void And<T>(ReadOnlySpan<T> block, Span<ulong> isTrue) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>

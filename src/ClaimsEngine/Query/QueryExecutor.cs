@@ -216,7 +216,7 @@ internal sealed class ValueReader(MappedColumn column, Derivation derivation, Gl
     {
         if (link is not null && !link.TryRow(row, out row)) return GroupKey4.Null;
         if (column.IsNull(row)) return GroupKey4.Null;
-        var value = column.Schema.Type switch
+        var value = column.IsConstant ? column.Constant : column.Schema.Type switch
         {
             LogicalType.Bool => column.Values<bool>()[row] ? 1L : 0L,
             LogicalType.Int8 => column.Values<sbyte>()[row],

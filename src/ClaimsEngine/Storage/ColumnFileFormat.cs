@@ -14,7 +14,9 @@ namespace Claims.Engine.Storage;
 /// a null slot holds zero. Dictionary-encoded columns store ids into a sorted UTF-8 dictionary, so a code
 /// prefix is a contiguous id range; since version 2 the ids are as narrow as the dictionary allows (one byte up to
 /// 128 entries, two up to 32,768, else four: the header's value width), because out of core the bytes read
-/// decide a scan's speed. Version 1 files (four-byte ids, no width in the header) are still read.
+/// decide a scan's speed. A column of one value and no nulls (the month of a month's partition) stores no values
+/// at all: the header's value width is 0 and the zone maps hold the value. Version 1 files (four-byte ids, no
+/// width in the header) are still read.
 /// </summary>
 internal static class ColumnFileFormat
 {
@@ -45,6 +47,10 @@ internal static class ColumnFileFormat
         header[56] = (byte)h.ValueWidth;
     }
 
+    /// <summary>Types whose one value a zone map holds exactly (not floats, hashes or dictionary ids).</summary>
+    public static bool CanBeConstant(LogicalType type) =>
+        type is LogicalType.Int8 or LogicalType.Int16 or LogicalType.Int32 or LogicalType.Int64 or LogicalType.Month or LogicalType.Date;
+
     /// <summary>The narrowest id that holds every id of a dictionary of <paramref name="entries"/> values, signed as the kernels read it.</summary>
     public static int IdWidth(int entries) => entries <= sbyte.MaxValue + 1 ? 1 : entries <= short.MaxValue + 1 ? 2 : 4;
 
@@ -57,7 +63,7 @@ internal static class ColumnFileFormat
             throw new StoreException(file, $"column file format version {version} is not supported (this build reads versions {FirstReadableVersion} to {Version})");
         var type = (LogicalType)header[8];
         var width = version == 1 ? type.Width() : header[56];
-        var widthFits = type.IsDictionary() ? width is 1 or 2 or 4 : width == type.Width();
+        var widthFits = type.IsDictionary() ? width is 1 or 2 or 4 : width == type.Width() || width == 0 && CanBeConstant(type);
         if (!widthFits)
             throw new StoreException(file, $"header gives {width}-byte values for a {type.Name()} column");
         return new ColumnFileHeader(

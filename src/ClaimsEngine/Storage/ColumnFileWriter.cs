@@ -7,8 +7,9 @@ namespace Claims.Engine.Storage;
 
 /// <summary>
 /// Streams one column of one partition to its file. Values go to disk as they arrive; sealing then rewrites
-/// dictionary ids into sorted order, computes the zone maps block by block, appends the validity bitmap, zone
-/// maps and dictionary, writes the header, flushes to disk and checksums the file.
+/// dictionary ids into sorted order and narrows them, computes the zone maps block by block (dropping the values
+/// of a column that holds one), appends the validity bitmap, zone maps and dictionary, writes the header, flushes
+/// to disk and checksums the file.
 /// </summary>
 internal sealed class ColumnFileWriter : IDisposable
 {
@@ -137,6 +138,7 @@ internal sealed class ColumnFileWriter : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        if (IsConstant(zones, validity)) storedWidth = 0;
         _stream.Position = ColumnFileFormat.HeaderSize + _rows * storedWidth;
         var validityOffset = 0L;
         if (!validity.IsEmpty)
@@ -163,6 +165,11 @@ internal sealed class ColumnFileWriter : IDisposable
         _stream.Flush(flushToDisk: true);
         return new ColumnFileEntry(_column.Name, Path.GetFileName(_path), length, Checksum.OfFile(handle, length));
     }
+
+    /// <summary>One value in every row, which the zone maps then hold: its values need not be stored or read.</summary>
+    private bool IsConstant(ZoneEntry[] zones, ReadOnlySpan<byte> validity) =>
+        ColumnFileFormat.CanBeConstant(_column.Type) && validity.IsEmpty && zones.Length > 0
+        && zones.All(z => z.Min == zones[0].Min && z.Max == zones[0].Min);
 
     /// <summary>The ids at <paramref name="width"/> bytes, written over the front of their own buffer.</summary>
     private static ReadOnlySpan<byte> Narrow(Span<int> ids, int width)

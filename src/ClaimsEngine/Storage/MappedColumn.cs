@@ -20,7 +20,7 @@ public sealed unsafe class MappedColumn : IDisposable
     private byte* _base;
     private ColumnFileHeader _header;
     private ColumnDictionary? _dictionary;
-    private volatile int[]? _wideIds;
+    private volatile Array? _decoded;
     private volatile bool _mapped;
 
     internal MappedColumn(string path, string name, ColumnSchema schema, ColumnFileEntry entry, int rows)
@@ -52,8 +52,9 @@ public sealed unsafe class MappedColumn : IDisposable
 
     /// <summary>
     /// The values in their logical storage type (<typeparamref name="T"/>: dictionary ids are int; hashes are bytes,
-    /// 32 a row). Narrow dictionary ids are widened into a copy kept until the dataset is disposed, which costs four
-    /// bytes a row of memory: scans read <see cref="Stored{T}"/> instead, by <see cref="StoredType"/>.
+    /// 32 a row). Narrow dictionary ids are widened, and a constant column's one value repeated, into a copy kept
+    /// until the dataset is disposed, at the type's width a row of memory: scans read <see cref="Stored{T}"/> by
+    /// <see cref="StoredType"/>, and <see cref="IsConstant"/> columns not at all.
     /// </summary>
     public ReadOnlySpan<T> Values<T>() where T : unmanaged
     {
@@ -61,12 +62,18 @@ public sealed unsafe class MappedColumn : IDisposable
         if (typeof(T) != type.StorageType())
             throw new SchemaException($"column {Schema} stores {type.StorageType().Name}, not {typeof(T).Name}");
         EnsureMapped();
-        if (StoredType != type) return MemoryMarshal.Cast<int, T>(WideIds());
+        if (Header.ValueWidth != type.Width()) return Decoded<T>();
         var count = type == LogicalType.Hash ? (long)RowCount * type.Width() : RowCount;
         if (count > int.MaxValue)
             throw new StoreException(Name, $"holds {RowCount:N0} hashes, more than one span can address; read them row by row with Hash(row)");
         return new ReadOnlySpan<T>(_base + ColumnFileFormat.HeaderSize, (int)count);
     }
+
+    /// <summary>Every row holds <see cref="Constant"/> and no row is null; the file stores no values, only zone maps.</summary>
+    public bool IsConstant => Header.ValueWidth == 0;
+
+    /// <summary>The one value of a constant column, as its zone maps hold it.</summary>
+    public long Constant => IsConstant ? Zones[0].Min : throw new SchemaException($"column {Name} holds more than one value");
 
     /// <summary>
     /// How the values lie in the file: the schema's type, except that dictionary ids narrowed to one or two bytes
@@ -104,22 +111,34 @@ public sealed unsafe class MappedColumn : IDisposable
         };
     }
 
-    private int[] WideIds()
+    private ReadOnlySpan<T> Decoded<T>() where T : unmanaged
     {
-        if (_wideIds is { } ids) return ids;
+        if (_decoded is T[] values) return values;
         lock (_lock)
         {
-            if (_wideIds is not null) return _wideIds;
-            var wide = new int[RowCount];
-            if (StoredType == LogicalType.Int8)
-                for (var i = 0; i < wide.Length; i++) wide[i] = ((sbyte*)(_base + ColumnFileFormat.HeaderSize))[i];
+            if (_decoded is T[] again) return again;
+            var decoded = new T[RowCount];
+            if (IsConstant)
+            {
+                // Little-endian: the long's low bytes are the value at the narrower type's width.
+                var value = Zones[0].Min;
+                Array.Fill(decoded, Unsafe.As<long, T>(ref value));
+            }
             else
-                for (var i = 0; i < wide.Length; i++) wide[i] = ((short*)(_base + ColumnFileFormat.HeaderSize))[i];
-            return _wideIds = wide;
+            {
+                var wide = (int[])(object)decoded;
+                var stored = _base + ColumnFileFormat.HeaderSize;
+                if (StoredType == LogicalType.Int8)
+                    for (var i = 0; i < wide.Length; i++) wide[i] = ((sbyte*)stored)[i];
+                else
+                    for (var i = 0; i < wide.Length; i++) wide[i] = ((short*)stored)[i];
+            }
+            _decoded = decoded;
+            return decoded;
         }
     }
 
-    /// <summary>The stored values as raw bytes (rows × stored width), 64-byte aligned.</summary>
+    /// <summary>The stored values as raw bytes (rows × stored width, none for a constant column), 64-byte aligned.</summary>
     public ReadOnlySpan<byte> DataBytes
     {
         get
@@ -309,7 +328,7 @@ public sealed unsafe class MappedColumn : IDisposable
         {
             Unmap();
             _mapped = false;
-            _wideIds = null;
+            _decoded = null;
         }
     }
 }
