@@ -62,6 +62,8 @@ internal static class ColumnFileFormat
         if (version is < FirstReadableVersion or > Version)
             throw new StoreException(file, $"column file format version {version} is not supported (this build reads versions {FirstReadableVersion} to {Version})");
         var type = (LogicalType)header[8];
+        if (!Enum.IsDefined(type))
+            throw new StoreException(file, $"header names column type {header[8]}, which this build does not know");
         var width = version == 1 ? type.Width() : header[56];
         var widthFits = type.IsDictionary() ? width is 1 or 2 or 4 : width == type.Width() || width == 0 && CanBeConstant(type);
         if (!widthFits)

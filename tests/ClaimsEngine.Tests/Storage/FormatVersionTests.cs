@@ -70,6 +70,8 @@ public class FormatVersionTests
         // A version 2 header must give a width its type can have: four-byte ids narrowed to three bytes are no such thing.
         Assert.Equal("diagnoses/202304/icd10.col: header gives 3-byte values for a code column",
             Refusal(temp.Combine("width-3"), header => (header[10], header[56]) = (2, 3)));
+        Assert.Equal("diagnoses/202304/icd10.col: header names column type 200, which this build does not know",
+            Refusal(temp.Combine("type-200"), header => header[8] = 200));
     }
 
     /// <summary>The message opening the fixture's icd10 column gives once <paramref name="patch"/> has changed its header (and the manifest its checksum).</summary>
