@@ -1,3 +1,4 @@
+using System.Buffers;
 using Apache.Arrow;
 using Claims.Engine.Schema;
 using ParquetSharp;
@@ -55,14 +56,12 @@ internal sealed class ValueBuffer<T>(LogicalType type, int capacity) : ColumnBuf
 
     public override void Gather(MappedColumn column, ReadOnlySpan<int> rows, int offset)
     {
-        var values = column.Values<T>();
+        var values = ArrayPool<T>.Shared.Rent(rows.Length);
+        column.Gather<T>(rows, values);
         var validity = column.ValidityBitmap;
         var output = Values.AsSpan(offset, rows.Length);
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var row = rows[i];
-            output[i] = Validity.IsValid(validity, row) ? values[row] : null;
-        }
+        for (var i = 0; i < rows.Length; i++) output[i] = Validity.IsValid(validity, rows[i]) ? values[i] : null;
+        ArrayPool<T>.Shared.Return(values);
     }
 
     public override void Load(IArrowArray array, int start, int count, int offset)
@@ -97,14 +96,12 @@ internal sealed class DateBuffer(int capacity) : ColumnBuffer(LogicalType.Date, 
 
     public override void Gather(MappedColumn column, ReadOnlySpan<int> rows, int offset)
     {
-        var values = column.Values<int>();
+        var values = ArrayPool<int>.Shared.Rent(rows.Length);
+        column.Gather<int>(rows, values);
         var validity = column.ValidityBitmap;
         var output = Values.AsSpan(offset, rows.Length);
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var row = rows[i];
-            output[i] = Validity.IsValid(validity, row) ? new Date(values[row]) : null;
-        }
+        for (var i = 0; i < rows.Length; i++) output[i] = Validity.IsValid(validity, rows[i]) ? new Date(values[i]) : null;
+        ArrayPool<int>.Shared.Return(values);
     }
 
     public override void Load(IArrowArray array, int start, int count, int offset)
@@ -136,14 +133,12 @@ internal sealed class StringBuffer(LogicalType type, int capacity) : ColumnBuffe
             for (var i = 0; i < rows.Length; i++) output[i] = (string?)column.GetValue(rows[i]);
             return;
         }
-        var ids = column.Values<int>();
+        var ids = ArrayPool<int>.Shared.Rent(rows.Length);
+        column.Gather<int>(rows, ids);
         var validity = column.ValidityBitmap;
         var dictionary = column.Dictionary;
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var row = rows[i];
-            output[i] = Validity.IsValid(validity, row) ? dictionary[ids[row]] : null;
-        }
+        for (var i = 0; i < rows.Length; i++) output[i] = Validity.IsValid(validity, rows[i]) ? dictionary[ids[i]] : null;
+        ArrayPool<int>.Shared.Return(ids);
     }
 
     public override void Load(IArrowArray array, int start, int count, int offset)

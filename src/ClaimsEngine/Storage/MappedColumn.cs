@@ -20,7 +20,7 @@ public sealed unsafe class MappedColumn : IDisposable
     private byte* _base;
     private ColumnFileHeader _header;
     private ColumnDictionary? _dictionary;
-    private volatile Array? _decoded;
+    private readonly WeakReference<Array?> _decoded = new(null);
     private volatile bool _mapped;
 
     internal MappedColumn(string path, string name, ColumnSchema schema, ColumnFileEntry entry, int rows)
@@ -52,9 +52,11 @@ public sealed unsafe class MappedColumn : IDisposable
 
     /// <summary>
     /// The values in their logical storage type (<typeparamref name="T"/>: dictionary ids are int; hashes are bytes,
-    /// 32 a row). Narrow dictionary ids are widened, and a constant column's one value repeated, into a copy kept
-    /// until the dataset is disposed, at the type's width a row of memory: scans read <see cref="Stored{T}"/> by
-    /// <see cref="StoredType"/>, and <see cref="IsConstant"/> columns not at all.
+    /// 32 a row). Narrow dictionary ids are widened, and a constant column's one value repeated, into a copy at the
+    /// type's width a row, shared while any span of it is alive and then left to the collector (a mapped file's pages
+    /// the kernel can drop; a copy kept for the dataset's life it could not). Scans read <see cref="Stored{T}"/> by
+    /// <see cref="StoredType"/>, and <see cref="IsConstant"/> columns not at all; copies and exports that visit rows
+    /// use <see cref="Gather{T}"/>, which makes no copy.
     /// </summary>
     public ReadOnlySpan<T> Values<T>() where T : unmanaged
     {
@@ -111,12 +113,42 @@ public sealed unsafe class MappedColumn : IDisposable
         };
     }
 
+    /// <summary>
+    /// The values of <paramref name="rows"/> into <paramref name="into"/>, in the logical storage type, read in place
+    /// whatever the encoding (no widened copy is made); a null row gives the zero its slot holds.
+    /// </summary>
+    public void Gather<T>(ReadOnlySpan<int> rows, Span<T> into) where T : unmanaged
+    {
+        if (typeof(T) != Schema.Type.StorageType() || Schema.Type == LogicalType.Hash)
+            throw new SchemaException($"column {Schema} gathers {Schema.Type.StorageType().Name}, not {typeof(T).Name}");
+        into = into[..rows.Length];
+        if (IsConstant)
+        {
+            var value = Constant;
+            into.Fill(Unsafe.As<long, T>(ref value));
+            return;
+        }
+        var stored = StoredType;
+        if (stored == LogicalType.Int8 && Schema.Type.IsDictionary()) GatherIds(Stored<sbyte>(), rows, MemoryMarshal.Cast<T, int>(into));
+        else if (stored == LogicalType.Int16 && Schema.Type.IsDictionary()) GatherIds(Stored<short>(), rows, MemoryMarshal.Cast<T, int>(into));
+        else
+        {
+            var values = Values<T>();
+            for (var i = 0; i < rows.Length; i++) into[i] = values[rows[i]];
+        }
+    }
+
+    private static void GatherIds<TId>(ReadOnlySpan<TId> ids, ReadOnlySpan<int> rows, Span<int> into) where TId : unmanaged, System.Numerics.IBinaryInteger<TId>
+    {
+        for (var i = 0; i < rows.Length; i++) into[i] = int.CreateTruncating(ids[rows[i]]);
+    }
+
     private ReadOnlySpan<T> Decoded<T>() where T : unmanaged
     {
-        if (_decoded is T[] values) return values;
+        if (_decoded.TryGetTarget(out var cached) && cached is T[] values) return values;
         lock (_lock)
         {
-            if (_decoded is T[] again) return again;
+            if (_decoded.TryGetTarget(out cached) && cached is T[] again) return again;
             var decoded = new T[RowCount];
             if (IsConstant)
             {
@@ -133,7 +165,7 @@ public sealed unsafe class MappedColumn : IDisposable
                 else
                     for (var i = 0; i < wide.Length; i++) wide[i] = ((short*)stored)[i];
             }
-            _decoded = decoded;
+            _decoded.SetTarget(decoded);
             return decoded;
         }
     }
@@ -304,9 +336,17 @@ public sealed unsafe class MappedColumn : IDisposable
                              || header.DictionaryOffset >= dataEnd && header.DictionaryOffset < length;
         if (!zonesFit || !validityFits || !dictionaryFits)
             throw new StoreException(Name, "section offsets lie outside the file");
+        // A constant column has no nulls by definition, and narrow ids must hold every id of the dictionary.
+        if (header.ValueWidth == 0 && ((header.Flags & ColumnFileFormat.FlagValidity) != 0 || RowCount == 0))
+            throw new StoreException(Name, "header says every row holds one value, yet the column has nulls or no rows");
         _header = header;
         if ((header.Flags & ColumnFileFormat.FlagDictionary) != 0)
-            _dictionary = new ColumnDictionary(_base + header.DictionaryOffset, length - header.DictionaryOffset, Name);
+        {
+            var dictionary = new ColumnDictionary(_base + header.DictionaryOffset, length - header.DictionaryOffset, Name);
+            if (header.ValueWidth < 4 && header.ValueWidth < ColumnFileFormat.IdWidth(dictionary.Count))
+                throw new StoreException(Name, $"header gives {header.ValueWidth}-byte ids for a dictionary of {dictionary.Count:N0} entries");
+            _dictionary = dictionary;
+        }
     }
 
     private void Unmap()
@@ -328,7 +368,7 @@ public sealed unsafe class MappedColumn : IDisposable
         {
             Unmap();
             _mapped = false;
-            _decoded = null;
+            _decoded.SetTarget(null);
         }
     }
 }

@@ -25,8 +25,10 @@ internal static class RowCopy
         if (type.IsDictionary())
         {
             var target = batch.Strings(c);
-            var ids = column.Values<int>();
-            for (var i = 0; i < rows.Length; i++) target[i] = column.IsNull(rows[i]) ? null : column.Dictionary[ids[rows[i]]];
+            var ids = System.Buffers.ArrayPool<int>.Shared.Rent(rows.Length);
+            column.Gather<int>(rows, ids);
+            for (var i = 0; i < rows.Length; i++) target[i] = column.IsNull(rows[i]) ? null : column.Dictionary[ids[i]];
+            System.Buffers.ArrayPool<int>.Shared.Return(ids);
             return;
         }
         switch (type)
@@ -35,21 +37,16 @@ internal static class RowCopy
                 var hashes = batch.Hashes(c);
                 for (var i = 0; i < rows.Length; i++) column.Hash(rows[i]).CopyTo(hashes.AsSpan(i * 32, 32));
                 break;
-            case LogicalType.Bool: Gather(batch.Values<bool>(c), column.Values<bool>(), rows); break;
-            case LogicalType.Int8: Gather(batch.Values<sbyte>(c), column.Values<sbyte>(), rows); break;
-            case LogicalType.Int16: Gather(batch.Values<short>(c), column.Values<short>(), rows); break;
-            case LogicalType.Int32 or LogicalType.Date or LogicalType.Month: Gather(batch.Values<int>(c), column.Values<int>(), rows); break;
-            case LogicalType.Int64: Gather(batch.Values<long>(c), column.Values<long>(), rows); break;
-            case LogicalType.Float32: Gather(batch.Values<float>(c), column.Values<float>(), rows); break;
+            case LogicalType.Bool: column.Gather<bool>(rows, batch.Values<bool>(c)); break;
+            case LogicalType.Int8: column.Gather<sbyte>(rows, batch.Values<sbyte>(c)); break;
+            case LogicalType.Int16: column.Gather<short>(rows, batch.Values<short>(c)); break;
+            case LogicalType.Int32 or LogicalType.Date or LogicalType.Month: column.Gather<int>(rows, batch.Values<int>(c)); break;
+            case LogicalType.Int64: column.Gather<long>(rows, batch.Values<long>(c)); break;
+            case LogicalType.Float32: column.Gather<float>(rows, batch.Values<float>(c)); break;
             default: throw new InvalidOperationException($"no copier for column {column.Schema}");
         }
         if (!column.Schema.Nullable) return;
         var nulls = batch.Nulls(c);
         for (var i = 0; i < rows.Length; i++) nulls[i] = column.IsNull(rows[i]);
-    }
-
-    private static void Gather<T>(T[] target, ReadOnlySpan<T> values, ReadOnlySpan<int> rows) where T : unmanaged
-    {
-        for (var i = 0; i < rows.Length; i++) target[i] = values[rows[i]];
     }
 }

@@ -66,34 +66,39 @@ public class FormatVersionTests
             Assert.Throws<StoreException>(() => Dataset.Open(copy)).Message);
 
         Assert.Equal("diagnoses/202304/icd10.col: column file format version 3 is not supported (this build reads versions 1 to 2)",
-            Refusal(temp.Combine("column-v3"), header => header[10] = 3));
+            Refusal(temp.Combine("column-v3"), "diagnoses", "icd10", header => header[10] = 3));
         // A version 2 header must give a width its type can have: four-byte ids narrowed to three bytes are no such thing.
         Assert.Equal("diagnoses/202304/icd10.col: header gives 3-byte values for a code column",
-            Refusal(temp.Combine("width-3"), header => (header[10], header[56]) = (2, 3)));
+            Refusal(temp.Combine("width-3"), "diagnoses", "icd10", header => (header[10], header[56]) = (2, 3)));
         Assert.Equal("diagnoses/202304/icd10.col: header names column type 200, which this build does not know",
-            Refusal(temp.Combine("type-200"), header => header[8] = 200));
+            Refusal(temp.Combine("type-200"), "diagnoses", "icd10", header => header[8] = 200));
+        // Headers that contradict the file: one value in every row of a column with nulls; one-byte ids for 224 codes.
+        Assert.Equal("receipts/202304/admission_date.col: header says every row holds one value, yet the column has nulls or no rows",
+            Refusal(temp.Combine("constant-with-nulls"), "receipts", "admission_date", header => (header[10], header[56]) = (2, 0)));
+        Assert.Equal("drugs/202304/code.col: header gives 1-byte ids for a dictionary of 224 entries",
+            Refusal(temp.Combine("ids-too-narrow"), "drugs", "code", header => (header[10], header[56]) = (2, 1)));
     }
 
-    /// <summary>The message opening the fixture's icd10 column gives once <paramref name="patch"/> has changed its header (and the manifest its checksum).</summary>
-    private static string Refusal(string copy, Action<byte[]> patch)
+    /// <summary>The message opening one of the fixture's columns gives once <paramref name="patch"/> has changed its header (and the manifest its checksum).</summary>
+    private static string Refusal(string copy, string table, string column, Action<byte[]> patch)
     {
         CopyDirectory(Dataset1, copy);
         var manifestPath = Path.Combine(copy, DatasetManifest.FileName);
         var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        var file = Path.Combine(copy, (string)manifest["generation"]!, "diagnoses", "202304", "icd10.col");
+        var file = Path.Combine(copy, (string)manifest["generation"]!, table, "202304", column + ".col");
         var bytes = File.ReadAllBytes(file);
         patch(bytes);
         File.WriteAllBytes(file, bytes);
-        using (var handle = File.OpenHandle(file)) Checksum(manifest, handle, bytes.Length);
+        using (var handle = File.OpenHandle(file)) Checksum(manifest, table, column, handle, bytes.Length);
         File.WriteAllText(manifestPath, manifest.ToJsonString());
         using var dataset = Dataset.Open(copy);
-        return Assert.Throws<StoreException>(() => dataset.Table("diagnoses").Partitions.Single().Column("icd10").StoredType).Message;
+        return Assert.Throws<StoreException>(() => dataset.Table(table).Partitions.Single().Column(column).StoredType).Message;
     }
 
-    private static void Checksum(JsonNode manifest, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
+    private static void Checksum(JsonNode manifest, string table, string column, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
     {
-        var entry = manifest["tables"]!.AsArray().Single(t => (string)t!["name"]! == "diagnoses")!["partitions"]!.AsArray().Single()!["files"]!.AsArray()
-            .Single(f => (string)f!["file"]! == "icd10.col")!;
+        var entry = manifest["tables"]!.AsArray().Single(t => (string)t!["name"]! == table)!["partitions"]!.AsArray().Single()!["files"]!.AsArray()
+            .Single(f => (string)f!["file"]! == column + ".col")!;
         entry["xxh3"] = Engine.Storage.Checksum.OfFile(handle, length);
     }
 

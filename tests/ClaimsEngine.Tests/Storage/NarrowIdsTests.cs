@@ -46,6 +46,12 @@ public class NarrowIdsTests
             Assert.Equal(values[r], (string?)column.GetValue(r));
         }
 
+        // Rows gathered in any order read the narrow ids in place, as copies and exports do.
+        var picked = Enumerable.Range(0, 500).Select(_ => random.Next(rows)).ToArray();
+        var gathered = new int[picked.Length];
+        column.Gather<int>(picked, gathered);
+        for (var i = 0; i < picked.Length; i++) Assert.Equal(wide[picked[i]], gathered[i]);
+
         var present = values.Where(v => v is not null).Select(v => v!).ToArray();
         var distinct = present.Distinct().Order(StringComparer.Ordinal).ToArray();
         var (a, b) = (distinct[random.Next(distinct.Length)], distinct[random.Next(distinct.Length)]);
@@ -113,4 +119,40 @@ public class NarrowIdsTests
     private static int Utf8Order(string x, string y) => Encoding.UTF8.GetBytes(x).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y));
 
     private static string Json(string value) => JsonSerializer.Serialize(value);
+
+    [Fact]
+    public void A_widened_copy_is_shared_while_in_use_and_left_to_the_collector_after()
+    {
+        using var temp = new TempDirectory();
+        var schema = SchemaCopies.WithBlockRows(temp.Combine("schema"), BlockRows);
+        Write(temp.Combine("data"), schema, Values(100, 2_000_000, new Random(5)));
+        using var dataset = Dataset.Open(temp.Combine("data"), schema: schema);
+        var partition = dataset.Table("diagnoses").Partitions.Single();
+        var (names, months) = (partition.Column("disease_name"), partition.Column("service_month"));
+        Assert.Equal(LogicalType.Int8, names.StoredType);
+        Assert.True(months.IsConstant);
+        Assert.True(SharedWhileInUse(names, months));
+        // A dataset held open by the service must not keep a four-byte copy of every column it ever widened.
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.True(Read(names, months) > 0);
+        var retained = GC.GetTotalMemory(forceFullCollection: true) - before;
+        Assert.True(retained < 1_000_000, $"{retained:N0} bytes kept after reading two columns' values once");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool SharedWhileInUse(MappedColumn names, MappedColumn months)
+    {
+        var a = names.Values<int>();
+        var b = months.Values<int>();
+        return a.Overlaps(names.Values<int>()) && b.Overlaps(months.Values<int>());
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static long Read(MappedColumn names, MappedColumn months)
+    {
+        long sum = 0;
+        foreach (var v in names.Values<int>()) sum += v;
+        foreach (var v in months.Values<int>()) sum += v;
+        return sum;
+    }
 }
