@@ -3,6 +3,7 @@ using System.Numerics;
 using Apache.Arrow;
 using Claims.Engine.Kernels;
 using Claims.Engine.Query;
+using Claims.Engine.Schema;
 using Claims.Engine.Storage;
 using Claims.Testing;
 
@@ -230,6 +231,17 @@ public sealed class SimdLevelQueryTests(SmallBlockFixture data)
 public abstract class QueryOracle(QueryFixture data, int queries, int minZoneSkipping)
 {
     protected QueryFixture Data => data;
+
+    /// <summary>The oracle compares the encoded forms (docs/store.md), not only four-byte ids and stored months.</summary>
+    [Fact]
+    public void The_oracle_s_dataset_holds_one_and_two_byte_ids_and_constant_months()
+    {
+        var columns = data.Dataset.Tables.SelectMany(t => t.Partitions).SelectMany(p => p.Columns).ToList();
+        var stored = columns.Where(c => c.Schema.Type.IsDictionary()).Select(c => c.StoredType).ToHashSet();
+        Assert.Contains(LogicalType.Int8, stored);
+        Assert.Contains(LogicalType.Int16, stored);
+        Assert.All(columns.Where(c => c.Schema.Name is "service_month" && c.RowCount > 0), c => Assert.True(c.IsConstant, c.Name));
+    }
 
     [Fact]
     public void Random_queries_give_what_DuckDB_gives_on_the_Parquet_export()
