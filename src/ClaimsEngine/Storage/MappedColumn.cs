@@ -143,6 +143,9 @@ public sealed unsafe class MappedColumn : IDisposable
         for (var i = 0; i < rows.Length; i++) into[i] = int.CreateTruncating(ids[rows[i]]);
     }
 
+    /// <summary>Whether a widened or repeated copy of the values is alive (for tests of its lifetime).</summary>
+    internal bool HoldsDecodedCopy => _decoded.TryGetTarget(out _);
+
     private ReadOnlySpan<T> Decoded<T>() where T : unmanaged
     {
         if (_decoded.TryGetTarget(out var cached) && cached is T[] values) return values;
