@@ -124,18 +124,24 @@ public sealed unsafe class MappedColumn : IDisposable
         into = into[..rows.Length];
         if (IsConstant)
         {
-            var value = Constant;
-            into.Fill(Unsafe.As<long, T>(ref value));
+            into.Fill(ConstantAs<T>());
             return;
         }
         var stored = StoredType;
-        if (stored == LogicalType.Int8 && Schema.Type.IsDictionary()) GatherIds(Stored<sbyte>(), rows, MemoryMarshal.Cast<T, int>(into));
-        else if (stored == LogicalType.Int16 && Schema.Type.IsDictionary()) GatherIds(Stored<short>(), rows, MemoryMarshal.Cast<T, int>(into));
-        else
+        if (stored == Schema.Type)
         {
             var values = Values<T>();
             for (var i = 0; i < rows.Length; i++) into[i] = values[rows[i]];
         }
+        else if (stored == LogicalType.Int8) GatherIds(Stored<sbyte>(), rows, MemoryMarshal.Cast<T, int>(into));
+        else GatherIds(Stored<short>(), rows, MemoryMarshal.Cast<T, int>(into));
+    }
+
+    /// <summary>The constant at <typeparamref name="T"/>'s width: little-endian, so the long's low bytes.</summary>
+    private T ConstantAs<T>() where T : unmanaged
+    {
+        var value = Constant;
+        return Unsafe.As<long, T>(ref value);
     }
 
     private static void GatherIds<TId>(ReadOnlySpan<TId> ids, ReadOnlySpan<int> rows, Span<int> into) where TId : unmanaged, System.Numerics.IBinaryInteger<TId>
@@ -153,12 +159,7 @@ public sealed unsafe class MappedColumn : IDisposable
         {
             if (_decoded.TryGetTarget(out cached) && cached is T[] again) return again;
             var decoded = new T[RowCount];
-            if (IsConstant)
-            {
-                // Little-endian: the long's low bytes are the value at the narrower type's width.
-                var value = Zones[0].Min;
-                Array.Fill(decoded, Unsafe.As<long, T>(ref value));
-            }
+            if (IsConstant) Array.Fill(decoded, ConstantAs<T>());
             else
             {
                 var wide = (int[])(object)decoded;
